@@ -1,0 +1,72 @@
+/**
+ * Plugin UUIDs: the permanent identity behind blacklisting and trust binding.
+ * UUIDs are compared lowercase everywhere.
+ */
+import { randomUUID } from 'node:crypto';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Copy-paste favourites from documentation and tests; a plugin must not ship one. */
+export const PLACEHOLDER_UUIDS: ReadonlySet<string> = new Set([
+	'00000000-0000-0000-0000-000000000000',
+	'11111111-1111-1111-1111-111111111111',
+	'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa',
+	'ffffffff-ffff-ffff-ffff-ffffffffffff',
+	'12345678-1234-4234-8234-123456789abc',
+	'deadbeef-dead-beef-dead-beefdeadbeef',
+	'cafebabe-cafe-babe-cafe-babecafebabe',
+	'a1b2c3d4-e5f6-4789-8b9c-1d2e3f4a5b6c',
+]);
+
+/** Hand-typed UUIDs have few distinct digits; real v4 UUIDs almost never fall below this. */
+export const MIN_UUID_ENTROPY_BITS = 2.8;
+
+export type UuidProblem = 'not-v4' | 'placeholder' | 'low-entropy';
+
+export function normaliseUuid(value: string): string {
+	return value.trim().toLowerCase();
+}
+
+/** Shannon entropy, in bits per symbol, of the 32 hex digits of a UUID. */
+export function uuidEntropy(uuid: string): number {
+	const digits = uuid.toLowerCase().replaceAll('-', '');
+	if (digits.length === 0) return 0;
+	const counts = new Map<string, number>();
+	for (const d of digits) counts.set(d, (counts.get(d) ?? 0) + 1);
+	let bits = 0;
+	for (const count of counts.values()) {
+		const p = count / digits.length;
+		bits -= p * Math.log2(p);
+	}
+	return bits;
+}
+
+/** Why a string is not an acceptable plugin UUID, or undefined when it is. */
+export function uuidProblem(value: string): UuidProblem | undefined {
+	const uuid = value.toLowerCase();
+	if (!UUID_V4.test(uuid)) return 'not-v4';
+	if (PLACEHOLDER_UUIDS.has(uuid)) return 'placeholder';
+	if (uuidEntropy(uuid) < MIN_UUID_ENTROPY_BITS) return 'low-entropy';
+	return undefined;
+}
+
+export function isValidPluginUuid(value: string): boolean {
+	return uuidProblem(value) === undefined;
+}
+
+/** Shape check only (v4, any case), for registry data that names other plugins. */
+export function isUuidV4(value: string): boolean {
+	return UUID_V4.test(value.toLowerCase());
+}
+
+/**
+ * A fresh UUID that validation accepts. About 3 in a million random v4 UUIDs fail the
+ * entropy check, so retry rather than hand one out.
+ */
+export function generatePluginUuid(random: () => string = randomUUID): string {
+	for (let attempt = 0; attempt < 1000; attempt++) {
+		const candidate = random().toLowerCase();
+		if (isValidPluginUuid(candidate)) return candidate;
+	}
+	throw new Error('The random source keeps producing unacceptable UUIDs.');
+}

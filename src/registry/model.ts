@@ -1,0 +1,104 @@
+/**
+ * The in-memory registry model, shared by the registry reader, the index, trust
+ * resolution and the blacklist matcher. Parsers in `src/registry` turn the Picard TOML
+ * form and the equivalent JSON form (same snake_case keys) into these records.
+ */
+
+export const REGISTRY_TRUST_LEVELS = ['official', 'trusted', 'community'] as const;
+export type RegistryTrustLevel = (typeof REGISTRY_TRUST_LEVELS)[number];
+/** `unregistered` is never in a registry: the client assigns it. */
+export type TrustLevel = RegistryTrustLevel | 'unregistered';
+/** Highest first: official > trusted > community > unregistered. */
+export const TRUST_ORDER: readonly TrustLevel[] = [
+	'official',
+	'trusted',
+	'community',
+	'unregistered',
+];
+
+export interface RegistryRef {
+	name: string;
+	description?: string;
+	/** Inclusive API bounds, as written in the registry (e.g. "3.0"). */
+	minApiVersion?: string;
+	maxApiVersion?: string;
+}
+
+/** A reviewed release (D19b): the ref, its commit, and the tree digest of its files. */
+export interface ReleasePin {
+	ref: string;
+	commit: string;
+	tree: string;
+}
+
+export interface RegistryPlugin {
+	id: string;
+	/** Lowercased. */
+	uuid: string;
+	name: string;
+	description: string;
+	nameI18n: Readonly<Record<string, string>>;
+	descriptionI18n: Readonly<Record<string, string>>;
+	/** As written in the registry, for display and cloning. */
+	gitUrl: string;
+	/** `canonicalUrl(gitUrl)`: the form every comparison uses. */
+	canonicalGitUrl: string;
+	/** `semver`, `calver` or `regex:<pattern>`; undefined means only the explicit refs. */
+	versioningScheme?: string;
+	/** Never empty: defaults to `[{ name: 'main' }]`. The first is the default ref. */
+	refs: RegistryRef[];
+	categories: string[];
+	/** Effective level: a missing or unknown value counts as `community` (D6). */
+	trustLevel: RegistryTrustLevel;
+	/** The raw value when it was missing or unknown, so tools can report it. */
+	declaredTrustLevel?: string;
+	authors: string[];
+	maintainers: string[];
+	addedAt?: string;
+	updatedAt?: string;
+	/** Old URLs, raw. */
+	redirectFrom: string[];
+	/** Old URLs, canonical, same order as `redirectFrom`. */
+	canonicalRedirectFrom: string[];
+	/** Old UUIDs, lowercased. */
+	redirectFromUuid: string[];
+	releases: ReleasePin[];
+	/** SSH public keys of authors allowed to sign release tags (a later issue uses them). */
+	signers: string[];
+}
+
+export type BlacklistSeverity = 'hard' | 'soft';
+
+export interface BlacklistEntry {
+	/** Position in the registry's blacklist array: the first match in file order wins. */
+	index: number;
+	/** Lowercased. */
+	uuid?: string;
+	/** Raw, as written. */
+	url?: string;
+	/** Python `re` syntax, evaluated with RE2 search semantics (D3). */
+	urlRegex?: string;
+	/** A semver range over the plugin's version (D4). */
+	versions?: string;
+	reason?: string;
+	blacklistedAt?: string;
+	/** `hard` (the default) quarantines; `soft` disables and may be re-enabled. */
+	severity: BlacklistSeverity;
+}
+
+export interface RegistryWarning {
+	code: 'PLUGIN_SKIPPED' | 'UNKNOWN_TRUST_LEVEL' | 'UNKNOWN_CATEGORY' | 'UNKNOWN_FIELD';
+	/** Sanitised, human-readable. */
+	message: string;
+	/** The plugin's id or its position, when the warning is about one entry. */
+	plugin?: string;
+}
+
+export interface Registry {
+	/** The registry's own `api_version` (informational). */
+	apiVersion?: string;
+	format: 'toml' | 'json';
+	plugins: RegistryPlugin[];
+	blacklist: BlacklistEntry[];
+	warnings: RegistryWarning[];
+}
