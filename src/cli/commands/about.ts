@@ -1,0 +1,32 @@
+/** `vouch about` (what `npm start` runs for now): what Vouch is and how to use it. */
+import type { Command } from '@commander-js/extra-typings';
+import type { CommandContext } from '../program.ts';
+
+const ABOUT = `Vouch keeps an application's users safe from the plugins they install.
+
+Plugins written in Python or JavaScript run with everything the host can do, so
+Vouch guards the way in: four trust levels with their own warnings, a central
+registry, a blacklist that can block a plugin by UUID, URL or whole organisation,
+and checks of every MANIFEST.toml. It reads MusicBrainz Picard's registry and
+manifest formats, and serves any application through a host profile.
+
+Try it (the real Picard registry ships with the tests):
+  npx vouch browse   --registry test/fixtures/registries/picard-plugins.toml
+  npx vouch search   artist --registry test/fixtures/registries/picard-plugins.toml
+  npx vouch info     decade --registry test/fixtures/registries/picard-plugins.toml
+  npx vouch validate test/fixtures/manifests/picard/replaygain2.toml
+  npx vouch check-blacklist https://github.com/example/plugin --registry <file|url>
+  npx vouch registry lint test/fixtures/registries/picard-plugins.toml
+
+Every command takes --json, --profile <name|file> and --registry <file|url>.
+Exit codes: 0 ok, 1 error, 2 usage, 3 blocked, 130 declined.
+Run "npx vouch --help" for the full list.`;
+
+export function registerAbout(program: Command, { io }: CommandContext): void {
+	program
+		.command('about')
+		.description('explain what Vouch is and how to start')
+		.action(() => {
+			io.stdout.write(`${ABOUT}\n`);
+		});
+}

@@ -1,0 +1,74 @@
+/**
+ * `vouch check-blacklist [url] [--uuid U]`: is this plugin blocked? Exits 3 with the
+ * reason when it is. With no readable registry it fails (exit 1) rather than answering
+ * "not blacklisted": an unknown blacklist is never a clean one (D1).
+ */
+import { Option } from '@commander-js/extra-typings';
+import type { Command } from '@commander-js/extra-typings';
+import { compileBlacklist } from '../../blacklist/index.ts';
+import { ExitCode, VouchError } from '../../core/errors.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import { loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import { createOutput } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+
+export function registerCheckBlacklist(program: Command, { io, state }: CommandContext): void {
+	program
+		.command('check-blacklist')
+		.description('check a plugin URL and/or UUID against the blacklist (exit 3 when blocked)')
+		.argument('[url]', 'the plugin git URL or local path')
+		.option('--uuid <uuid>', 'the plugin UUID (from its MANIFEST.toml)')
+		.addOption(new Option('--plugin-version <version>', 'the plugin version, for ranged entries'))
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (url, options) => {
+			if (url === undefined && options.uuid === undefined) {
+				throw new VouchError('USAGE', 'check-blacklist needs a URL, --uuid, or both.', {
+					hint: 'Example: vouch check-blacklist https://github.com/owner/plugin --uuid <uuid>',
+					exitCode: ExitCode.usage,
+				});
+			}
+			const output = createOutput(io, options.json === true);
+			const profile = profileFor(options, io);
+			const loaded = await loadRegistry(options, profile, io, output);
+			printRegistryWarnings(loaded, output);
+			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			for (const problem of blacklist.problems) {
+				output.note(
+					`warning: blacklist entry #${problem.index + 1} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
+				);
+			}
+			const verdict = blacklist.check({
+				...(url === undefined ? {} : { url }),
+				...(options.uuid === undefined ? {} : { uuid: options.uuid }),
+				...(options.pluginVersion === undefined ? {} : { version: options.pluginVersion }),
+			});
+			if (output.json) {
+				output.result({
+					ok: true,
+					blocked: verdict.blocked,
+					...(verdict.blocked
+						? {
+								reason: verdict.reason,
+								severity: verdict.severity,
+								entry: verdict.entry.index,
+								matchedOn: verdict.matchedOn,
+							}
+						: {}),
+					registry: { source: loaded.source, signed: loaded.signed },
+					problems: blacklist.problems,
+				});
+			} else if (verdict.blocked) {
+				output.line(`${output.style.red('✗ Blacklisted:')} ${safe(verdict.reason)}`);
+				output.line(
+					`  entry #${verdict.entry.index + 1} (${verdict.severity}), matched on ${verdict.matchedOn.join(' + ')}`,
+				);
+			} else {
+				output.line(`${output.style.green('✓')} Not blacklisted`);
+				output.line(output.style.dim(`  checked against ${safe(loaded.source)} (unsigned)`));
+			}
+			if (verdict.blocked) state.exitCode = ExitCode.blocked;
+		});
+}

@@ -1,0 +1,130 @@
+/**
+ * `vouch info <id|url|uuid>`: what the registry says about a plugin — trust badge, refs,
+ * redirects and blacklist state. A URL the registry does not know is reported as
+ * unregistered rather than as an error: that is the answer the user needs.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { compileBlacklist } from '../../blacklist/index.ts';
+import { VouchError } from '../../core/errors.ts';
+import { localisedDescription, localisedName } from '../../registry/i18n.ts';
+import type { RegistryPlugin } from '../../registry/model.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import { type LoadedRegistry, loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import { createOutput, type Output } from '../output.ts';
+import { pluginJson, trustText } from '../plugin-view.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+import { localeOption } from './filters.ts';
+
+export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
+
+export function registerInfo(program: Command, { io }: CommandContext): void {
+	program
+		.command('info')
+		.description('show what the registry says about a plugin: trust, refs, redirects, blacklist')
+		.argument('<plugin>', 'a registry id, a git URL or a UUID')
+		.addOption(localeOption())
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (query, options) => {
+			const output = createOutput(io, options.json === true);
+			const profile = profileFor(options, io);
+			const loaded = await loadRegistry(options, profile, io, output);
+			printRegistryWarnings(loaded, output);
+			const found = loaded.index.lookup(query);
+			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			if (!found) {
+				if (found === undefined && looksLikeUrl(query)) {
+					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
+					if (output.json) {
+						output.result({ ok: true, query, registered: false, trustLevel: 'unregistered', blacklisted: verdict.blocked ? { reason: verdict.reason, severity: verdict.severity } : false });
+						return;
+					}
+					output.line(`${safe(query)} is not in the registry.`);
+					output.line(`  Trust: ${trustText('unregistered', output.style)} — install only from a source you trust completely.`);
+					output.line(verdict.blocked ? `  ${output.style.red(`Blacklisted: ${safe(verdict.reason)}`)}` : '  Blacklist: not blacklisted by URL (its UUID is checked at install)');
+					return;
+				}
+				throw notFound(query, loaded);
+			}
+			const { plugin, matchedBy } = found;
+			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
+			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
+			if (output.json) {
+				output.result({
+					ok: true,
+					query,
+					matchedBy,
+					registered: true,
+					plugin: {
+						...pluginJson(plugin, verdict),
+						versioningScheme: plugin.versioningScheme ?? null,
+						refs: plugin.refs,
+						authors: plugin.authors,
+						maintainers: plugin.maintainers,
+						redirectFrom: plugin.redirectFrom,
+						redirectFromUuid: plugin.redirectFromUuid,
+						releases: plugin.releases,
+						addedAt: plugin.addedAt ?? null,
+						updatedAt: plugin.updatedAt ?? null,
+					},
+					registry: { source: loaded.source, signed: loaded.signed },
+				});
+				return;
+			}
+			printPlugin(plugin, output, options.locale);
+			if (redirected) {
+				output.line(
+					output.style.yellow(
+						`  Note: "${safe(query)}" is an old ${matchedBy === 'redirect_url' ? 'address' : 'UUID'} of this plugin. Trust belongs to its current URL; install from ${safe(plugin.gitUrl)}.`,
+					),
+				);
+			}
+			output.line(
+				verdict.blocked
+					? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
+					: `  Blacklist:    not blacklisted`,
+			);
+			output.line(output.style.dim(`  Registry:     ${safe(loaded.source)} (unsigned)`));
+		});
+}
+
+function looksLikeUrl(text: string): boolean {
+	return text.includes('/') || text.includes('://') || /^[^@/\s]+@[^:/\s]+:/.test(text);
+}
+
+function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
+	const { style } = output;
+	output.line(`${style.bold(safe(localisedName(plugin, locale)))} (${safe(plugin.id)})  ${trustText(plugin.trustLevel, style)}`);
+	output.line(`  ${safe(localisedDescription(plugin, locale))}`);
+	if (plugin.declaredTrustLevel !== undefined) {
+		output.line(style.yellow(`  The registry gives no known trust level ("${safe(plugin.declaredTrustLevel)}"); treated as community.`));
+	}
+	output.line(`  UUID:         ${safe(plugin.uuid)}`);
+	output.line(`  Git URL:      ${safe(plugin.gitUrl)}`);
+	output.line(`  Versioning:   ${plugin.versioningScheme === undefined ? 'explicit refs only' : safe(plugin.versioningScheme)}`);
+	const refs = plugin.refs.map((ref) => {
+		const bounds = ref.minApiVersion || ref.maxApiVersion ? ` (API ${ref.minApiVersion ?? '*'}–${ref.maxApiVersion ?? '*'})` : '';
+		return `${safe(ref.name)}${bounds}`;
+	});
+	output.line(`  Refs:         ${refs.join(', ')}`);
+	if (plugin.categories.length > 0) output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
+	if (plugin.authors.length > 0) output.line(`  Authors:      ${plugin.authors.map((a) => safe(a)).join(', ')}`);
+	if (plugin.maintainers.length > 0) output.line(`  Maintainers:  ${plugin.maintainers.map((m) => safe(m)).join(', ')}`);
+	if (plugin.redirectFrom.length > 0) output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
+	if (plugin.redirectFromUuid.length > 0) output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
+	if (plugin.releases.length > 0) output.line(`  Pinned:       ${plugin.releases.length} reviewed release(s)`);
+	if (plugin.addedAt !== undefined) output.line(`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`);
+}
+
+function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {
+	const needle = query.toLowerCase();
+	const similar = loaded.registry.plugins
+		.filter((p) => p.id.includes(needle) || p.name.toLowerCase().includes(needle))
+		.slice(0, 10)
+		.map((p) => p.id);
+	return new VouchError<InfoErrorCode>('PLUGIN_NOT_FOUND', `No plugin "${query}" in the registry.`, {
+		hint: similar.length > 0 ? `Did you mean: ${similar.join(', ')}?` : 'Try "vouch search <text>" or "vouch browse".',
+	});
+}

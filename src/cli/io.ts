@@ -1,0 +1,33 @@
+/**
+ * Everything the CLI touches in the outside world, passed in so that tests drive the
+ * real commands in-process with captured streams and a controlled environment.
+ */
+
+export interface TextSink {
+	write(text: string): unknown;
+}
+
+export interface CliIO {
+	stdout: TextSink;
+	stderr: TextSink;
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+	/** Whether stdout is a terminal: enables colour and, on stderr, spinners. */
+	stdoutIsTTY: boolean;
+	stderrIsTTY: boolean;
+	fetch: typeof fetch;
+	now: () => Date;
+}
+
+export function processIO(): CliIO {
+	return {
+		stdout: process.stdout,
+		stderr: process.stderr,
+		env: process.env,
+		cwd: process.cwd(),
+		stdoutIsTTY: process.stdout.isTTY === true,
+		stderrIsTTY: process.stderr.isTTY === true,
+		fetch: globalThis.fetch,
+		now: () => new Date(),
+	};
+}

@@ -1,0 +1,35 @@
+/**
+ * What a command prints. Human text goes to stdout line by line; with `--json` a command
+ * prints exactly one JSON document on stdout instead, so scripts can parse it.
+ */
+import type { CliIO } from './io.ts';
+import { createStyle, type Style, wantsColour } from './style.ts';
+
+export interface Output {
+	readonly json: boolean;
+	readonly style: Style;
+	/** A line of human output (suppressed in JSON mode). */
+	line(text?: string): void;
+	/** A notice on stderr: warnings and progress that must not pollute piped stdout. */
+	note(text: string): void;
+	/** The single JSON document of a `--json` run. */
+	result(value: unknown): void;
+}
+
+export function createOutput(io: CliIO, json: boolean): Output {
+	const style = createStyle(!json && wantsColour(io.env, io.stdoutIsTTY));
+	const errStyle = createStyle(!json && wantsColour(io.env, io.stderrIsTTY));
+	return {
+		json,
+		style,
+		line(text = '') {
+			if (!json) io.stdout.write(`${text}\n`);
+		},
+		note(text) {
+			io.stderr.write(`${errStyle.yellow(text)}\n`);
+		},
+		result(value) {
+			if (json) io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+		},
+	};
+}

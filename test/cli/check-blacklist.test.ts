@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseJson, runVouch } from '../helpers/cli.ts';
+import { BLOCKED_UUID, OFFICIAL_UUID, writeRegistry } from './fixture-registry.ts';
+
+const registry = writeRegistry();
+
+test('a clean plugin exits 0', async () => {
+	const run = await runVouch([
+		'check-blacklist',
+		'https://github.com/examplehost/tagger-tools',
+		'--uuid',
+		OFFICIAL_UUID,
+		'--registry',
+		registry,
+	]);
+	assert.equal(run.code, 0, run.stderr);
+	assert.match(run.stdout, /Not blacklisted/);
+});
+
+test('an organisation pattern blocks with exit 3 and the reason', async () => {
+	const run = await runVouch(['check-blacklist', 'https://github.com/badorg/anything', '--registry', registry]);
+	assert.equal(run.code, 3);
+	assert.match(run.stdout, /Organisation distributes malware/);
+});
+
+test('a blacklisted UUID blocks at any URL, and the reason is sanitised', async () => {
+	const run = await runVouch(['check-blacklist', '--uuid', BLOCKED_UUID.toUpperCase(), '--registry', registry]);
+	assert.equal(run.code, 3);
+	assert.match(run.stdout, /Steals credentials/);
+	assert.equal(run.stdout.includes('\u001b'), false);
+});
+
+test('URL variants of a blacklisted URL are blocked (scp form, case, .git, transport)', async () => {
+	for (const url of [
+		'https://GitLab.com/evil/thing/',
+		'git@gitlab.com:evil/thing.git',
+		'ssh://git@gitlab.com/evil/thing',
+		'http://gitlab.com/evil/thing',
+	]) {
+		const run = await runVouch(['check-blacklist', url, '--registry', registry, '--json']);
+		assert.equal(run.code, 3, url);
+		const result = parseJson(run);
+		assert.equal(result.blocked, true);
+		assert.equal(result.severity, 'soft');
+	}
+});
+
+test('a URL that merely contains a blacklisted URL is not blocked', async () => {
+	const run = await runVouch(['check-blacklist', 'https://gitlab.com/evil/thing-two', '--registry', registry]);
+	assert.equal(run.code, 0);
+});
+
+test('no URL and no UUID is a usage error', async () => {
+	const run = await runVouch(['check-blacklist', '--registry', registry]);
+	assert.equal(run.code, 2);
+});
+
+test('an unreadable registry fails (exit 1) instead of answering "not blacklisted"', async () => {
+	const run = await runVouch(['check-blacklist', 'https://github.com/x/y', '--registry', '/nonexistent/plugins.toml']);
+	assert.equal(run.code, 1);
+	assert.doesNotMatch(run.stdout, /Not blacklisted/);
+});
+
+test('a malformed blacklist entry refuses the whole registry', async () => {
+	const broken = writeRegistry('[[blacklist]]\nreason = "no identifier at all"\nblacklisted_at = "2026-01-01T00:00:00Z"\n');
+	const run = await runVouch(['check-blacklist', 'https://github.com/x/y', '--registry', broken, '--json']);
+	assert.equal(run.code, 1);
+	const result = parseJson(run) as { error: { code: string } };
+	assert.equal(result.error.code, 'BLACKLIST_INVALID');
+});
+
+test('VOUCH_REGISTRY_URL supplies the registry when --registry is absent', async () => {
+	const run = await runVouch(['check-blacklist', 'https://github.com/badorg/x'], {
+		env: { VOUCH_REGISTRY_URL: registry },
+	});
+	assert.equal(run.code, 3);
+});

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseJson, runVouch } from '../helpers/cli.ts';
+import { writeRegistry } from './fixture-registry.ts';
+
+const picard = new URL('../fixtures/registries/picard-plugins.toml', import.meta.url).pathname;
+
+test('the real Picard registry lints clean of errors', async () => {
+	const run = await runVouch(['registry', 'lint', picard, '--json']);
+	const result = parseJson(run) as { ok: boolean; errors: unknown[]; plugins: number };
+	assert.deepEqual(result.errors, []);
+	assert.equal(result.ok, true);
+	assert.equal(result.plugins, 26);
+	assert.equal(run.code, 0);
+});
+
+test('lint rejects http git URLs, redirect clashes and regexes RE2 cannot run', async () => {
+	const file = writeRegistry(`
+[[plugins]]
+id = "one"
+uuid = "8c4f2a1e-5b7d-4e9a-9c3f-1d2e6a7b8c90"
+name = "One"
+description = "d"
+git_url = "http://github.com/a/one"
+trust_level = "community"
+categories = []
+redirect_from = ["https://github.com/a/old"]
+added_at = "2026-01-02T03:04:05Z"
+updated_at = "2026-01-02T03:04:05Z"
+
+[[plugins]]
+id = "two"
+uuid = "3f9e1b2c-7a6d-4c5e-8b1a-2d3c4e5f6a7b"
+name = "Two"
+description = "d"
+git_url = "https://github.com/a/two"
+trust_level = "community"
+categories = []
+redirect_from = ["https://github.com/a/old.git"]
+added_at = "2026-01-02T03:04:05Z"
+updated_at = "2026-01-02T03:04:05Z"
+
+[[blacklist]]
+url_regex = "(a)\\\\1"
+reason = "backreference"
+blacklisted_at = "2026-02-01T00:00:00Z"
+`);
+	const run = await runVouch(['registry', 'lint', file, '--json']);
+	assert.equal(run.code, 1);
+	const result = parseJson(run) as { errors: { code: string }[] };
+	const codes = result.errors.map((e) => e.code);
+	assert.ok(codes.length >= 3, JSON.stringify(codes));
+	const human = await runVouch(['registry', 'lint', file]);
+	assert.equal(human.code, 1);
+	assert.match(human.stdout, /✗/);
+});
