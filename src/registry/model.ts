@@ -50,7 +50,7 @@ export interface RegistryPlugin {
 	categories: string[];
 	/** Effective level: a missing or unknown value counts as `community` (D6). */
 	trustLevel: RegistryTrustLevel;
-	/** The raw value when it was missing or unknown, so tools can report it. */
+	/** The raw value when it was missing (`''`) or unknown, so tools can report it. */
 	declaredTrustLevel?: string;
 	authors: string[];
 	maintainers: string[];
@@ -87,7 +87,13 @@ export interface BlacklistEntry {
 }
 
 export interface RegistryWarning {
-	code: 'PLUGIN_SKIPPED' | 'UNKNOWN_TRUST_LEVEL' | 'UNKNOWN_CATEGORY' | 'UNKNOWN_FIELD';
+	code:
+		| 'PLUGIN_SKIPPED'
+		| 'UNKNOWN_TRUST_LEVEL'
+		| 'UNKNOWN_CATEGORY'
+		| 'UNKNOWN_FIELD'
+		/** The list was cut at its bound; the message counts what was left out. */
+		| 'WARNINGS_TRUNCATED';
 	/** Sanitised, human-readable. */
 	message: string;
 	/** The plugin's id or its position, when the warning is about one entry. */
@@ -101,4 +107,8 @@ export interface Registry {
 	plugins: RegistryPlugin[];
 	blacklist: BlacklistEntry[];
 	warnings: RegistryWarning[];
+	/** Where it was read from, for messages (credentials redacted). */
+	label?: string;
+	/** Entries in the source's `plugins` array, skipped ones included (lint reports the gap). */
+	rawPluginCount?: number;
 }

@@ -7,6 +7,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { VouchError } from '../../core/errors.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
+import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { type LoadedRegistry, loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
@@ -35,7 +36,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const found = loaded.index.lookup(query);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
 			if (!found) {
-				if (found === undefined && looksLikeUrl(query)) {
+				if (lookupKind(query) === 'url') {
 					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
 					if (output.json) {
 						output.result({ ok: true, query, registered: false, trustLevel: 'unregistered', blacklisted: verdict.blocked ? { reason: verdict.reason, severity: verdict.severity } : false });
@@ -88,10 +89,6 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			);
 			output.line(output.style.dim(`  Registry:     ${safe(loaded.source)} (unsigned)`));
 		});
-}
-
-function looksLikeUrl(text: string): boolean {
-	return text.includes('/') || text.includes('://') || /^[^@/\s]+@[^:/\s]+:/.test(text);
 }
 
 function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {

@@ -1,0 +1,34 @@
+/** Error codes raised by `src/registry`. Callers and tests branch on these, never on wording. */
+import { VouchError, type VouchErrorOptions } from '../core/errors.ts';
+
+export type RegistryErrorCode =
+	/** The text is not valid TOML or JSON, or its top level is not a registry. */
+	| 'REGISTRY_PARSE_ERROR'
+	/** The text, or a count inside it, is over the bounds a client accepts. */
+	| 'REGISTRY_TOO_LARGE'
+	/** A blacklist entry is malformed: the whole registry is refused (D1, fail safe). */
+	| 'BLACKLIST_INVALID'
+	/** A plain `http://` registry on a non-loopback host, or a redirect to one. */
+	| 'INSECURE_REGISTRY_URL'
+	/** A location that is neither a path, `file://`, `http://` nor `https://`. */
+	| 'UNSUPPORTED_REGISTRY_URL'
+	/** Network failure or a non-2xx status. */
+	| 'REGISTRY_FETCH_FAILED'
+	/** The server did not answer in time. */
+	| 'REGISTRY_TIMEOUT'
+	/** A local registry file does not exist or cannot be read. */
+	| 'REGISTRY_NOT_FOUND'
+	/** Following a redirect would need a second hop (D9): the registry is inconsistent. */
+	| 'REDIRECT_CHAIN'
+	/** An update changes the plugin UUID without a declared, source-bound move (D7). */
+	| 'UUID_CHANGE_REJECTED'
+	/** No registry id can be derived from a git URL. */
+	| 'INVALID_REGISTRY_ID';
+
+export function registryError(
+	code: RegistryErrorCode,
+	message: string,
+	options?: VouchErrorOptions,
+): VouchError<RegistryErrorCode> {
+	return new VouchError(code, message, options);
+}

@@ -1,0 +1,275 @@
+/**
+ * Reads registry text from a local path, a `file://` URL or an `http(s)://` URL. Every read is
+ * bounded: a size limit enforced while the body streams in (a hostile server cannot make the
+ * client buffer gigabytes first), and a timeout over the whole exchange, redirects included.
+ * Plain `http://` is accepted only for loopback hosts: anything else could be rewritten in
+ * transit, blacklist included. Caching and multi-URL fallback live with the callers.
+ */
+import { open } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isVouchError } from '../core/errors.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { RegistryFormat } from './decode.ts';
+import { type RegistryErrorCode, registryError } from './errors.ts';
+import { MAX_REGISTRY_BYTES } from './limits.ts';
+
+export interface RegistrySourceDeps {
+	fetch?: typeof fetch;
+	/** Base for relative paths. Default: the process working directory. */
+	cwd?: string;
+	/** Expansion of a leading `~`. Default: the user's home directory. */
+	home?: string;
+	/** For the whole network exchange. Default 30 s. */
+	timeoutMs?: number;
+	/** Default 16 MiB. */
+	maxBytes?: number;
+}
+
+export interface RegistrySource {
+	text: string;
+	/** From the file extension or the content type; absent means "sniff it". */
+	format?: RegistryFormat;
+	/** For messages: the resolved path, or the URL with credentials redacted. */
+	label: string;
+}
+
+export const DEFAULT_REGISTRY_TIMEOUT_MS = 30_000;
+const MAX_HTTP_REDIRECTS = 5;
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+export async function readRegistrySource(
+	location: string,
+	deps: RegistrySourceDeps = {},
+): Promise<RegistrySource> {
+	const text = location.trim();
+	const maxBytes = deps.maxBytes ?? MAX_REGISTRY_BYTES;
+	if (/^https?:\/\//i.test(text)) return readHttp(text, deps, maxBytes);
+	if (/^file:\/\//i.test(text)) {
+		let path: string;
+		try {
+			path = fileURLToPath(text);
+		} catch (error) {
+			throw registryError(
+				'UNSUPPORTED_REGISTRY_URL',
+				`${sanitizeText(text)} is not a usable file URL.`,
+				{
+					cause: error,
+				},
+			);
+		}
+		return readLocal(path, maxBytes);
+	}
+	if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
+		throw registryError(
+			'UNSUPPORTED_REGISTRY_URL',
+			`Registries are read from https:// URLs or local files, not ${sanitizeText(text)}.`,
+		);
+	}
+	return readLocal(localPath(text, deps), maxBytes);
+}
+
+function localPath(text: string, deps: RegistrySourceDeps): string {
+	const home = deps.home ?? homedir();
+	const expanded = text === '~' ? home : text.startsWith('~/') ? home + text.slice(1) : text;
+	return isAbsolute(expanded) ? resolve(expanded) : resolve(deps.cwd ?? process.cwd(), expanded);
+}
+
+async function readLocal(path: string, maxBytes: number): Promise<RegistrySource> {
+	const label = sanitizeText(path);
+	let handle: Awaited<ReturnType<typeof open>>;
+	try {
+		handle = await open(path, 'r');
+	} catch (error) {
+		throw registryError(
+			'REGISTRY_NOT_FOUND',
+			`Cannot read the registry file ${sanitizeText(path)}.`,
+			{
+				cause: error,
+			},
+		);
+	}
+	try {
+		const stats = await handle.stat();
+		if (!stats.isFile()) {
+			throw registryError('REGISTRY_NOT_FOUND', `${sanitizeText(path)} is not a file.`);
+		}
+		if (stats.size > maxBytes) throw tooLarge(label, maxBytes);
+		// Read at most one byte past the limit: the file may grow after stat.
+		const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+		let filled = 0;
+		for (;;) {
+			const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+			if (bytesRead === 0) break;
+			filled += bytesRead;
+			if (filled === buffer.length) break;
+		}
+		if (filled > maxBytes) throw tooLarge(label, maxBytes);
+		const format = formatFromPath(path);
+		const text = decodeUtf8(buffer.subarray(0, filled), label);
+		return format === undefined ? { text, label } : { text, format, label };
+	} finally {
+		await handle.close();
+	}
+}
+
+async function readHttp(
+	location: string,
+	deps: RegistrySourceDeps,
+	maxBytes: number,
+): Promise<RegistrySource> {
+	const label = sanitizeText(location);
+	const fetchImpl = deps.fetch ?? globalThis.fetch;
+	const signal = AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS);
+	let url = parseUrl(location, label);
+	for (let hop = 0; hop <= MAX_HTTP_REDIRECTS; hop++) {
+		assertTransportAllowed(url, label);
+		let response: Response;
+		try {
+			// Redirects are followed here, so each target passes the transport check before
+			// anything is sent to it: an https registry cannot bounce the client to plain http.
+			response = await fetchImpl(url, {
+				redirect: 'manual',
+				signal,
+				headers: { accept: 'application/toml, application/json;q=0.9, */*;q=0.5' },
+			});
+		} catch (error) {
+			throw networkError(error, signal, label);
+		}
+		if (REDIRECT_STATUSES.has(response.status)) {
+			await response.body?.cancel().catch(() => undefined);
+			const target = response.headers.get('location');
+			if (target === null) throw fetchFailed(label, `HTTP ${response.status} without a Location`);
+			url = parseUrl(new URL(target, url).href, label);
+			continue;
+		}
+		if (!response.ok) {
+			await response.body?.cancel().catch(() => undefined);
+			throw fetchFailed(label, `HTTP ${response.status}`, response.status);
+		}
+		const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+		if (declared > maxBytes) {
+			await response.body?.cancel().catch(() => undefined);
+			throw tooLarge(label, maxBytes);
+		}
+		const bytes = await readBodyBounded(response, maxBytes, signal, label);
+		const text = decodeUtf8(bytes, label);
+		const format =
+			formatFromContentType(response.headers.get('content-type')) ?? formatFromPath(url.pathname);
+		return format === undefined ? { text, label } : { text, format, label };
+	}
+	throw fetchFailed(label, `more than ${MAX_HTTP_REDIRECTS} redirects`);
+}
+
+async function readBodyBounded(
+	response: Response,
+	maxBytes: number,
+	signal: AbortSignal,
+	label: string,
+): Promise<Uint8Array> {
+	if (response.body === null) return new Uint8Array(0);
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			total += value.byteLength;
+			if (total > maxBytes) {
+				await reader.cancel().catch(() => undefined);
+				throw tooLarge(label, maxBytes);
+			}
+			chunks.push(value);
+		}
+	} catch (error) {
+		if (isVouchError(error)) throw error;
+		throw networkError(error, signal, label);
+	}
+	return Buffer.concat(chunks, total);
+}
+
+function assertTransportAllowed(url: URL, label: string): void {
+	if (url.protocol === 'https:') return;
+	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) return;
+	if (url.protocol === 'http:') {
+		throw registryError(
+			'INSECURE_REGISTRY_URL',
+			`Refusing to read the registry over plain http from ${sanitizeText(url.host)} (${label}).`,
+			{
+				hint: 'Use an https:// URL. Plain http is accepted only for 127.0.0.1, localhost and [::1].',
+			},
+		);
+	}
+	throw registryError(
+		'UNSUPPORTED_REGISTRY_URL',
+		`Registries are read over https, not ${sanitizeText(url.protocol)} (${label}).`,
+	);
+}
+
+function parseUrl(text: string, label: string): URL {
+	try {
+		return new URL(text);
+	} catch (error) {
+		throw registryError('UNSUPPORTED_REGISTRY_URL', `${label} is not a valid URL.`, {
+			cause: error,
+		});
+	}
+}
+
+function networkError(error: unknown, signal: AbortSignal, label: string) {
+	if (signal.aborted) {
+		return registryError('REGISTRY_TIMEOUT', `The registry at ${label} did not answer in time.`, {
+			cause: error,
+			hint: 'Check the network, or try again later.',
+		});
+	}
+	const problem = error instanceof Error ? error.message : String(error);
+	return fetchFailed(label, sanitizeText(problem, { maxLength: 200 }), undefined, error);
+}
+
+function fetchFailed(label: string, problem: string, status?: number, cause?: unknown) {
+	const code: RegistryErrorCode = 'REGISTRY_FETCH_FAILED';
+	return registryError(code, `Cannot fetch the registry from ${label}: ${problem}`, {
+		cause,
+		details: status === undefined ? {} : { status },
+	});
+}
+
+function tooLarge(label: string, maxBytes: number) {
+	return registryError(
+		'REGISTRY_TOO_LARGE',
+		`The registry from ${sanitizeText(label)} is larger than ${maxBytes} bytes.`,
+		{ details: { maxBytes } },
+	);
+}
+
+function decodeUtf8(bytes: Uint8Array, label: string): string {
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch (error) {
+		throw registryError(
+			'REGISTRY_PARSE_ERROR',
+			`The registry from ${sanitizeText(label)} is not UTF-8 text.`,
+			{ cause: error },
+		);
+	}
+}
+
+export function formatFromPath(path: string): RegistryFormat | undefined {
+	const lower = path.toLowerCase();
+	if (lower.endsWith('.toml')) return 'toml';
+	if (lower.endsWith('.json')) return 'json';
+	return undefined;
+}
+
+export function formatFromContentType(contentType: string | null): RegistryFormat | undefined {
+	if (contentType === null) return undefined;
+	const type = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+	if (type === 'application/json' || type.endsWith('+json')) return 'json';
+	if (type === 'application/toml' || type.endsWith('/x-toml') || type === 'text/toml')
+		return 'toml';
+	return undefined;
+}
