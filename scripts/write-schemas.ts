@@ -1,0 +1,32 @@
+/**
+ * `npm run schemas`: writes every published JSON Schema into `schemas/` from its zod source.
+ * Run it after changing a schema and commit the result; a test fails while they differ.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+	MANIFEST_SCHEMA_FILES,
+	type PublishedSchema,
+	renderSchema,
+} from '../src/manifest/json-schema.ts';
+import { registryDocumentSchema } from '../src/registry/schema.ts';
+
+export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
+	...MANIFEST_SCHEMA_FILES,
+	{ file: 'schemas/registry.schema.json', schema: registryDocumentSchema },
+];
+
+export function writeSchemas(root: string): string[] {
+	return PUBLISHED_SCHEMAS.map((entry) => {
+		const target = join(root, entry.file);
+		mkdirSync(dirname(target), { recursive: true });
+		writeFileSync(target, renderSchema(entry));
+		return entry.file;
+	});
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+	const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+	for (const file of writeSchemas(root)) process.stdout.write(`wrote ${file}\n`);
+}
