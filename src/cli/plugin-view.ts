@@ -1,8 +1,8 @@
 /** How registry plugins look in the terminal and in `--json` output. */
 import type { BlacklistVerdict } from '../blacklist/index.ts';
+import { localisedDescription, localisedName } from '../registry/i18n.ts';
 import type { RegistryPlugin, TrustLevel } from '../registry/model.ts';
 import { trustBadge } from '../registry/trust-display.ts';
-import { localisedDescription, localisedName } from '../registry/i18n.ts';
 import type { Style } from './style.ts';
 import { safe } from './style.ts';
 
@@ -38,14 +38,19 @@ export function pluginRow(
 }
 
 /** The JSON form: the registry fields plus the verdict, all strings as data (not sanitised). */
-export function pluginJson(plugin: RegistryPlugin, verdict: BlacklistVerdict): Record<string, unknown> {
+export function pluginJson(
+	plugin: RegistryPlugin,
+	verdict: BlacklistVerdict,
+): Record<string, unknown> {
 	return {
 		id: plugin.id,
 		uuid: plugin.uuid,
 		name: plugin.name,
 		description: plugin.description,
 		trustLevel: plugin.trustLevel,
-		...(plugin.declaredTrustLevel === undefined ? {} : { declaredTrustLevel: plugin.declaredTrustLevel }),
+		...(plugin.declaredTrustLevel === undefined
+			? {}
+			: { declaredTrustLevel: plugin.declaredTrustLevel }),
 		gitUrl: plugin.gitUrl,
 		categories: plugin.categories,
 		blacklisted: verdict.blocked

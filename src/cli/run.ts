@@ -35,7 +35,8 @@ function reportError(error: unknown, io: CliIO, json: boolean): number {
 	const style = createStyle(!json && wantsColour(io.env, io.stderrIsTTY));
 	if (isVouchError(error)) {
 		const message = sanitizeText(error.message, { multiline: true });
-		const hint = error.hint === undefined ? undefined : sanitizeText(error.hint, { multiline: true });
+		const hint =
+			error.hint === undefined ? undefined : sanitizeText(error.hint, { multiline: true });
 		if (json) {
 			writeJsonError(io, error.code, message, hint, error.details);
 		} else {
@@ -51,7 +52,9 @@ function reportError(error: unknown, io: CliIO, json: boolean): number {
 	if (json) {
 		writeJsonError(io, 'INTERNAL', sanitizeText(error instanceof Error ? error.message : detail));
 	} else {
-		io.stderr.write(`${style.red('✗')} Internal error: this is a bug in Vouch, please report it.\n`);
+		io.stderr.write(
+			`${style.red('✗')} Internal error: this is a bug in Vouch, please report it.\n`,
+		);
 		io.stderr.write(`${sanitizeText(detail, { multiline: true })}\n`);
 	}
 	return ExitCode.error;

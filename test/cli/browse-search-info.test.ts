@@ -51,7 +51,11 @@ test('search matches names case-insensitively', async () => {
 });
 
 test('info by id, by URL variant and by UUID finds the same plugin', async () => {
-	for (const query of ['tagger-tools', 'https://GITHUB.com/examplehost/tagger-tools.git', OFFICIAL_UUID]) {
+	for (const query of [
+		'tagger-tools',
+		'https://GITHUB.com/examplehost/tagger-tools.git',
+		OFFICIAL_UUID,
+	]) {
 		const run = await runVouch(['info', query, '--registry', registry, '--json']);
 		assert.equal(run.code, 0, `${query}: ${run.stderr}`);
 		const result = parseJson(run) as { plugin: { id: string }; matchedBy: string };
@@ -60,11 +64,22 @@ test('info by id, by URL variant and by UUID finds the same plugin', async () =>
 });
 
 test('info by an old URL or old UUID reports the redirect', async () => {
-	const byUrl = await runVouch(['info', 'https://github.com/someone/old-tagger-tools', '--registry', registry, '--json']);
+	const byUrl = await runVouch([
+		'info',
+		'https://github.com/someone/old-tagger-tools',
+		'--registry',
+		registry,
+		'--json',
+	]);
 	assert.equal((parseJson(byUrl) as { matchedBy: string }).matchedBy, 'redirect_url');
 	const byUuid = await runVouch(['info', MOVED_OLD_UUID, '--registry', registry, '--json']);
 	assert.equal((parseJson(byUuid) as { matchedBy: string }).matchedBy, 'redirect_uuid');
-	const human = await runVouch(['info', 'https://github.com/someone/old-tagger-tools', '--registry', registry]);
+	const human = await runVouch([
+		'info',
+		'https://github.com/someone/old-tagger-tools',
+		'--registry',
+		registry,
+	]);
 	assert.match(human.stdout, /old address/);
 });
 
@@ -75,7 +90,13 @@ test('info shows refs with their API bounds', async () => {
 });
 
 test('info on an unknown URL says unregistered; an unknown id fails with a suggestion', async () => {
-	const url = await runVouch(['info', 'https://example.org/someone/plugin', '--registry', registry, '--json']);
+	const url = await runVouch([
+		'info',
+		'https://example.org/someone/plugin',
+		'--registry',
+		registry,
+		'--json',
+	]);
 	assert.equal(url.code, 0);
 	assert.equal((parseJson(url) as { trustLevel: string }).trustLevel, 'unregistered');
 	const id = await runVouch(['info', 'tagger', '--registry', registry, '--json']);

@@ -19,13 +19,24 @@ test('a clean plugin exits 0', async () => {
 });
 
 test('an organisation pattern blocks with exit 3 and the reason', async () => {
-	const run = await runVouch(['check-blacklist', 'https://github.com/badorg/anything', '--registry', registry]);
+	const run = await runVouch([
+		'check-blacklist',
+		'https://github.com/badorg/anything',
+		'--registry',
+		registry,
+	]);
 	assert.equal(run.code, 3);
 	assert.match(run.stdout, /Organisation distributes malware/);
 });
 
 test('a blacklisted UUID blocks at any URL, and the reason is sanitised', async () => {
-	const run = await runVouch(['check-blacklist', '--uuid', BLOCKED_UUID.toUpperCase(), '--registry', registry]);
+	const run = await runVouch([
+		'check-blacklist',
+		'--uuid',
+		BLOCKED_UUID.toUpperCase(),
+		'--registry',
+		registry,
+	]);
 	assert.equal(run.code, 3);
 	assert.match(run.stdout, /Steals credentials/);
 	assert.equal(run.stdout.includes('\u001b'), false);
@@ -47,7 +58,12 @@ test('URL variants of a blacklisted URL are blocked (scp form, case, .git, trans
 });
 
 test('a URL that merely contains a blacklisted URL is not blocked', async () => {
-	const run = await runVouch(['check-blacklist', 'https://gitlab.com/evil/thing-two', '--registry', registry]);
+	const run = await runVouch([
+		'check-blacklist',
+		'https://gitlab.com/evil/thing-two',
+		'--registry',
+		registry,
+	]);
 	assert.equal(run.code, 0);
 });
 
@@ -57,14 +73,27 @@ test('no URL and no UUID is a usage error', async () => {
 });
 
 test('an unreadable registry fails (exit 1) instead of answering "not blacklisted"', async () => {
-	const run = await runVouch(['check-blacklist', 'https://github.com/x/y', '--registry', '/nonexistent/plugins.toml']);
+	const run = await runVouch([
+		'check-blacklist',
+		'https://github.com/x/y',
+		'--registry',
+		'/nonexistent/plugins.toml',
+	]);
 	assert.equal(run.code, 1);
 	assert.doesNotMatch(run.stdout, /Not blacklisted/);
 });
 
 test('a malformed blacklist entry refuses the whole registry', async () => {
-	const broken = writeRegistry('[[blacklist]]\nreason = "no identifier at all"\nblacklisted_at = "2026-01-01T00:00:00Z"\n');
-	const run = await runVouch(['check-blacklist', 'https://github.com/x/y', '--registry', broken, '--json']);
+	const broken = writeRegistry(
+		'[[blacklist]]\nreason = "no identifier at all"\nblacklisted_at = "2026-01-01T00:00:00Z"\n',
+	);
+	const run = await runVouch([
+		'check-blacklist',
+		'https://github.com/x/y',
+		'--registry',
+		broken,
+		'--json',
+	]);
 	assert.equal(run.code, 1);
 	const result = parseJson(run) as { error: { code: string } };
 	assert.equal(result.error.code, 'BLACKLIST_INVALID');

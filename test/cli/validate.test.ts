@@ -8,7 +8,11 @@ import { parseJson, runVouch } from '../helpers/cli.ts';
 const fixtures = new URL('../fixtures/manifests/picard/', import.meta.url).pathname;
 
 test('the three real Picard manifests validate', async () => {
-	for (const name of ['add-to-collection.toml', 'additional-artists-details.toml', 'replaygain2.toml']) {
+	for (const name of [
+		'add-to-collection.toml',
+		'additional-artists-details.toml',
+		'replaygain2.toml',
+	]) {
 		const run = await runVouch(['validate', join(fixtures, name)]);
 		assert.equal(run.code, 0, `${name}: ${run.stdout}${run.stderr}`);
 		assert.match(run.stdout, /is valid/);
@@ -18,7 +22,10 @@ test('the three real Picard manifests validate', async () => {
 
 test('an invalid manifest exits 1 and lists every error with its code', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'vouch-validate-'));
-	writeFileSync(join(dir, 'MANIFEST.toml'), 'name = ""\nuuid = "not-a-uuid"\napi = []\nreport_bugs_to = "javascript:alert(1)"\n');
+	writeFileSync(
+		join(dir, 'MANIFEST.toml'),
+		'name = ""\nuuid = "not-a-uuid"\napi = []\nreport_bugs_to = "javascript:alert(1)"\n',
+	);
 	const run = await runVouch(['validate', dir, '--json']);
 	assert.equal(run.code, 1);
 	const result = parseJson(run) as { ok: boolean; errors: { code: string; field?: string }[] };

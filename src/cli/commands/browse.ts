@@ -44,7 +44,9 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 				return;
 			}
 			output.line(
-				output.style.dim(`${rows.length} plugin(s) from ${safe(loaded.source)} (unsigned registry)`),
+				output.style.dim(
+					`${rows.length} plugin(s) from ${safe(loaded.source)} (unsigned registry)`,
+				),
 			);
 			for (const row of rows) {
 				for (const line of pluginRow(row.plugin, row.verdict, output.style, options.locale)) {

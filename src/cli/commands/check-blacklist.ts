@@ -3,8 +3,9 @@
  * reason when it is. With no readable registry it fails (exit 1) rather than answering
  * "not blacklisted": an unknown blacklist is never a clean one (D1).
  */
-import { Option } from '@commander-js/extra-typings';
+
 import type { Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { ExitCode, VouchError } from '../../core/errors.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';

@@ -4,7 +4,10 @@ import { ExitCode, VouchError } from '../../core/errors.ts';
 import { TRUST_ORDER, type TrustLevel } from '../../registry/model.ts';
 
 export const trustOption = () =>
-	new Option('--trust <levels>', 'only these trust levels, comma-separated (e.g. official,trusted)');
+	new Option(
+		'--trust <levels>',
+		'only these trust levels, comma-separated (e.g. official,trusted)',
+	);
 export const categoryOption = () => new Option('--category <category>', 'only this category');
 export const localeOption = () =>
 	new Option('--locale <locale>', 'language for names and descriptions').default('en');

@@ -10,7 +10,12 @@ import { localisedDescription, localisedName } from '../../registry/i18n.ts';
 import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { type LoadedRegistry, loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import {
+	type LoadedRegistry,
+	loadRegistry,
+	printRegistryWarnings,
+	profileFor,
+} from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import { pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -39,12 +44,26 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				if (lookupKind(query) === 'url') {
 					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
 					if (output.json) {
-						output.result({ ok: true, query, registered: false, trustLevel: 'unregistered', blacklisted: verdict.blocked ? { reason: verdict.reason, severity: verdict.severity } : false });
+						output.result({
+							ok: true,
+							query,
+							registered: false,
+							trustLevel: 'unregistered',
+							blacklisted: verdict.blocked
+								? { reason: verdict.reason, severity: verdict.severity }
+								: false,
+						});
 						return;
 					}
 					output.line(`${safe(query)} is not in the registry.`);
-					output.line(`  Trust: ${trustText('unregistered', output.style)} — install only from a source you trust completely.`);
-					output.line(verdict.blocked ? `  ${output.style.red(`Blacklisted: ${safe(verdict.reason)}`)}` : '  Blacklist: not blacklisted by URL (its UUID is checked at install)');
+					output.line(
+						`  Trust: ${trustText('unregistered', output.style)} — install only from a source you trust completely.`,
+					);
+					output.line(
+						verdict.blocked
+							? `  ${output.style.red(`Blacklisted: ${safe(verdict.reason)}`)}`
+							: '  Blacklist: not blacklisted by URL (its UUID is checked at install)',
+					);
 					return;
 				}
 				throw notFound(query, loaded);
@@ -93,26 +112,46 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 
 function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
 	const { style } = output;
-	output.line(`${style.bold(safe(localisedName(plugin, locale)))} (${safe(plugin.id)})  ${trustText(plugin.trustLevel, style)}`);
+	output.line(
+		`${style.bold(safe(localisedName(plugin, locale)))} (${safe(plugin.id)})  ${trustText(plugin.trustLevel, style)}`,
+	);
 	output.line(`  ${safe(localisedDescription(plugin, locale))}`);
 	if (plugin.declaredTrustLevel !== undefined) {
-		output.line(style.yellow(`  The registry gives no known trust level ("${safe(plugin.declaredTrustLevel)}"); treated as community.`));
+		output.line(
+			style.yellow(
+				`  The registry gives no known trust level ("${safe(plugin.declaredTrustLevel)}"); treated as community.`,
+			),
+		);
 	}
 	output.line(`  UUID:         ${safe(plugin.uuid)}`);
 	output.line(`  Git URL:      ${safe(plugin.gitUrl)}`);
-	output.line(`  Versioning:   ${plugin.versioningScheme === undefined ? 'explicit refs only' : safe(plugin.versioningScheme)}`);
+	output.line(
+		`  Versioning:   ${plugin.versioningScheme === undefined ? 'explicit refs only' : safe(plugin.versioningScheme)}`,
+	);
 	const refs = plugin.refs.map((ref) => {
-		const bounds = ref.minApiVersion || ref.maxApiVersion ? ` (API ${ref.minApiVersion ?? '*'}–${ref.maxApiVersion ?? '*'})` : '';
+		const bounds =
+			ref.minApiVersion || ref.maxApiVersion
+				? ` (API ${ref.minApiVersion ?? '*'}–${ref.maxApiVersion ?? '*'})`
+				: '';
 		return `${safe(ref.name)}${bounds}`;
 	});
 	output.line(`  Refs:         ${refs.join(', ')}`);
-	if (plugin.categories.length > 0) output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
-	if (plugin.authors.length > 0) output.line(`  Authors:      ${plugin.authors.map((a) => safe(a)).join(', ')}`);
-	if (plugin.maintainers.length > 0) output.line(`  Maintainers:  ${plugin.maintainers.map((m) => safe(m)).join(', ')}`);
-	if (plugin.redirectFrom.length > 0) output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
-	if (plugin.redirectFromUuid.length > 0) output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
-	if (plugin.releases.length > 0) output.line(`  Pinned:       ${plugin.releases.length} reviewed release(s)`);
-	if (plugin.addedAt !== undefined) output.line(`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`);
+	if (plugin.categories.length > 0)
+		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
+	if (plugin.authors.length > 0)
+		output.line(`  Authors:      ${plugin.authors.map((a) => safe(a)).join(', ')}`);
+	if (plugin.maintainers.length > 0)
+		output.line(`  Maintainers:  ${plugin.maintainers.map((m) => safe(m)).join(', ')}`);
+	if (plugin.redirectFrom.length > 0)
+		output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
+	if (plugin.redirectFromUuid.length > 0)
+		output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
+	if (plugin.releases.length > 0)
+		output.line(`  Pinned:       ${plugin.releases.length} reviewed release(s)`);
+	if (plugin.addedAt !== undefined)
+		output.line(
+			`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`,
+		);
 }
 
 function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {
@@ -121,7 +160,14 @@ function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCo
 		.filter((p) => p.id.includes(needle) || p.name.toLowerCase().includes(needle))
 		.slice(0, 10)
 		.map((p) => p.id);
-	return new VouchError<InfoErrorCode>('PLUGIN_NOT_FOUND', `No plugin "${query}" in the registry.`, {
-		hint: similar.length > 0 ? `Did you mean: ${similar.join(', ')}?` : 'Try "vouch search <text>" or "vouch browse".',
-	});
+	return new VouchError<InfoErrorCode>(
+		'PLUGIN_NOT_FOUND',
+		`No plugin "${query}" in the registry.`,
+		{
+			hint:
+				similar.length > 0
+					? `Did you mean: ${similar.join(', ')}?`
+					: 'Try "vouch search <text>" or "vouch browse".',
+		},
+	);
 }

@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { ExitCode } from '../../core/errors.ts';
 import { readFileBounded } from '../../core/atomic-fs.ts';
-import { lintRegistry, type LintIssue } from '../../registry/lint.ts';
+import { ExitCode } from '../../core/errors.ts';
+import { type LintIssue, lintRegistry } from '../../registry/lint.ts';
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '../../registry/parse.ts';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor } from '../context.ts';
@@ -15,9 +15,7 @@ import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
-	const registry = program
-		.command('registry')
-		.description('tools for registry maintainers');
+	const registry = program.command('registry').description('tools for registry maintainers');
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')
@@ -33,7 +31,13 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 			const report = lintRegistry(parsed, { categories: profile.categories });
 			const ok = report.errors.length === 0;
 			if (output.json) {
-				output.result({ ok, file: path, plugins: parsed.plugins.length, blacklist: parsed.blacklist.length, ...report });
+				output.result({
+					ok,
+					file: path,
+					plugins: parsed.plugins.length,
+					blacklist: parsed.blacklist.length,
+					...report,
+				});
 			} else {
 				printReport(path, parsed.plugins.length, parsed.blacklist.length, report, output);
 			}
@@ -55,11 +59,14 @@ function printReport(
 ): void {
 	const { style } = output;
 	for (const issue of report.errors) output.line(`${style.red('✗')} ${issueLine(issue, output)}`);
-	for (const issue of report.warnings) output.line(`${style.yellow('!')} ${issueLine(issue, output)}`);
+	for (const issue of report.warnings)
+		output.line(`${style.yellow('!')} ${issueLine(issue, output)}`);
 	const summary = `${plugins} plugin(s), ${entries} blacklist entr${entries === 1 ? 'y' : 'ies'}`;
 	if (report.errors.length === 0) {
 		output.line(`${style.green('✓')} ${safe(path)}: registry is valid (${summary})`);
 	} else {
-		output.line(`${style.red('✗')} ${safe(path)}: ${report.errors.length} error(s), ${report.warnings.length} warning(s) (${summary})`);
+		output.line(
+			`${style.red('✗')} ${safe(path)}: ${report.errors.length} error(s), ${report.warnings.length} warning(s) (${summary})`,
+		);
 	}
 }
