@@ -48,11 +48,15 @@ export type CoreErrorCode =
 	| 'INVALID_URL'
 	| 'INVALID_UUID'
 	| 'INVALID_VERSION'
+	/** A `versioning_scheme` that is not `semver`, `calver` or a compilable `regex:`. */
+	| 'INVALID_VERSION_SCHEME'
 	| 'INVALID_REGEX'
 	| 'INVALID_PROFILE'
 	| 'FILE_NOT_FOUND'
 	| 'FILE_TOO_LARGE'
 	| 'IO_ERROR'
+	/** No usable (absolute) home directory, and no XDG variable to stand in for it. */
+	| 'NO_HOME_DIRECTORY'
 	| 'USAGE';
 
 export function coreError(

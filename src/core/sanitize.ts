@@ -86,7 +86,9 @@ export function sanitizeText(input: unknown, options: SanitizeOptions = {}): str
 function truncateCodePoints(text: string, max: number): string {
 	const points = Array.from(text);
 	if (points.length <= max) return text;
-	return `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
+	// The ellipsis counts towards the limit: with no room for it, nothing is shown.
+	if (max <= 0) return '';
+	return `${points.slice(0, max - 1).join('')}…`;
 }
 
 function isAuthorityEnd(c: string): boolean {

@@ -3,6 +3,7 @@
  * UUIDs are compared lowercase everywhere.
  */
 import { randomUUID } from 'node:crypto';
+import { coreError } from './errors.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -68,5 +69,5 @@ export function generatePluginUuid(random: () => string = randomUUID): string {
 		const candidate = random().toLowerCase();
 		if (isValidPluginUuid(candidate)) return candidate;
 	}
-	throw new Error('The random source keeps producing unacceptable UUIDs.');
+	throw coreError('INVALID_UUID', 'The random source keeps producing unacceptable UUIDs.');
 }

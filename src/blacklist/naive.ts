@@ -1,0 +1,100 @@
+/**
+ * The blacklist semantics (D3, D4) written as plainly as possible: every entry, in file order,
+ * every key evaluated directly. Too slow for real use; it is the oracle the compiled matcher
+ * is checked against, and the baseline the benchmark compares it with.
+ */
+import { type CanonicalUrlContext, locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { normaliseUuid } from '../core/uuid.ts';
+import { satisfiesRange } from '../core/versions.ts';
+import type { BlacklistEntry } from '../registry/model.ts';
+import { createPatternCache, type PatternCache } from './pattern-cache.ts';
+import type {
+	BlacklistContext,
+	BlacklistProblem,
+	BlacklistVerdict,
+	CheckOptions,
+	PluginIdentity,
+} from './types.ts';
+import { blockedVerdict, hasIdentifier, inFileOrder } from './verdict.ts';
+
+export interface NaiveOptions extends CheckOptions, BlacklistContext {
+	/** Patterns compiled earlier; by default each call compiles what it needs afresh. */
+	patterns?: PatternCache;
+}
+
+export function naiveCheck(
+	entries: readonly BlacklistEntry[],
+	plugin: PluginIdentity,
+	options: NaiveOptions = {},
+): BlacklistVerdict {
+	const patterns = options.patterns ?? createPatternCache();
+	for (const entry of inFileOrder(entries)) {
+		if (naiveEntryMatches(entry, plugin, options, patterns)) return blockedVerdict(entry);
+	}
+	return { blocked: false };
+}
+
+/** Every entry whose `url_regex` RE2 cannot compile, in file order. */
+export function naiveProblems(
+	entries: readonly BlacklistEntry[],
+	patterns: PatternCache = createPatternCache(),
+): BlacklistProblem[] {
+	const problems: BlacklistProblem[] = [];
+	for (const entry of inFileOrder(entries)) {
+		if (entry.urlRegex === undefined) continue;
+		const outcome = patterns.get(entry.urlRegex);
+		if (!outcome.ok) {
+			problems.push({ index: entry.index, urlRegex: entry.urlRegex, error: outcome.error });
+		}
+	}
+	return problems;
+}
+
+function naiveEntryMatches(
+	entry: BlacklistEntry,
+	plugin: PluginIdentity,
+	options: NaiveOptions,
+	patterns: PatternCache,
+): boolean {
+	if (!hasIdentifier(entry)) return false;
+	const context: CanonicalUrlContext = {
+		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+		...(options.home === undefined ? {} : { home: options.home }),
+	};
+	const url = known(plugin.url);
+	const uuid = known(plugin.uuid);
+
+	if (entry.uuid !== undefined) {
+		if (uuid === undefined || normaliseUuid(uuid) !== normaliseUuid(entry.uuid)) return false;
+	}
+	if (entry.url !== undefined) {
+		const entryUrl = tryCanonicalUrl(entry.url, context);
+		if (entryUrl === undefined || url === undefined) return false;
+		const pluginUrl = tryCanonicalUrl(url, context);
+		if (pluginUrl === undefined || locationKey(pluginUrl) !== locationKey(entryUrl)) return false;
+	}
+	if (entry.urlRegex !== undefined) {
+		const outcome = patterns.get(entry.urlRegex);
+		if (!outcome.ok || url === undefined) return false;
+		const pattern = outcome.pattern;
+		const canonical = tryCanonicalUrl(url, context);
+		const onCanonical = canonical !== undefined && pattern.search(canonical);
+		if (!onCanonical && !pattern.search(url)) return false;
+	}
+	if (entry.versions !== undefined) {
+		const rawVersion = known(plugin.version);
+		const inRange =
+			rawVersion === undefined ? undefined : satisfiesRange(rawVersion, entry.versions);
+		// Unknown version or unusable range: the caller's policy decides.
+		if (inRange === undefined) {
+			if ((options.unknownVersion ?? 'match') === 'skip') return false;
+		} else if (!inRange) {
+			return false;
+		}
+	}
+	return true;
+}
+
+function known(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

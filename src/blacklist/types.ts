@@ -1,0 +1,75 @@
+/**
+ * The blacklist matcher's contract (D3, D4). Two implementations honour it: the compiled
+ * index in `compile.ts`, used everywhere, and the naive scan in `naive.ts`, kept as the oracle
+ * the property test compares it with.
+ */
+import type { BlacklistEntry, BlacklistSeverity } from '../registry/model.ts';
+
+/** What is known about a plugin at the moment of the check; any part may be unknown. */
+export interface PluginIdentity {
+	/** Raw source: git URL in any spelling, or a local path. */
+	url?: string;
+	/** From the plugin's MANIFEST.toml; unknown before the clone. */
+	uuid?: string;
+	/** The plugin's own version (`v1.2`, `1.2.0`...), for entries with a `versions` range. */
+	version?: string;
+}
+
+export interface CheckOptions {
+	/**
+	 * How a `versions` key counts when the plugin's version is unknown or unparsable (or the
+	 * range itself is unusable). `match` (the default) fails safe: the entry still blocks.
+	 * `skip` is for the pre-clone URL check, where no version can be known yet; the post-clone
+	 * check then runs with the version.
+	 */
+	unknownVersion?: 'match' | 'skip';
+}
+
+/** The keys of an entry, in the order `matchedOn` lists them. */
+export type MatchKey = 'uuid' | 'url' | 'url_regex' | 'versions';
+
+export type BlacklistVerdict =
+	| { blocked: false }
+	| {
+			blocked: true;
+			/** The first matching entry in file order. */
+			entry: BlacklistEntry;
+			/** The entry's reason, or a default for its kind; sanitised for display. */
+			reason: string;
+			severity: BlacklistSeverity;
+			/** Every key of the entry, all of which matched (D4: keys are ANDed). */
+			matchedOn: MatchKey[];
+	  };
+
+/** A `url_regex` RE2 cannot compile: its entry matches nothing (D3), and `doctor` names it. */
+export interface BlacklistProblem {
+	/** The entry's `index`. */
+	index: number;
+	/** Raw, as written in the registry; sanitise before display. */
+	urlRegex: string;
+	/** RE2's complaint, sanitised. */
+	error: string;
+}
+
+/** Where relative local paths are resolved from and what `~` means, for entries and plugins alike. */
+export interface BlacklistContext {
+	cwd?: string;
+	home?: string;
+}
+
+export interface CompiledBlacklist {
+	/** Number of entries compiled. */
+	readonly size: number;
+	/**
+	 * Patterns RE2 cannot compile, in entry order. Patterns are compiled lazily, so the first
+	 * read compiles every one not compiled yet; read it when you are going to report it. Throws
+	 * BLACKLIST_ENGINE_FAILED like `check`.
+	 */
+	readonly problems: readonly BlacklistProblem[];
+	/**
+	 * Odd input never makes it throw: it is treated as unknown, never as "clean" by accident.
+	 * It throws BLACKLIST_ENGINE_FAILED only when the regex engine itself breaks, because then
+	 * no answer would be trustworthy (D1).
+	 */
+	check(plugin: PluginIdentity, options?: CheckOptions): BlacklistVerdict;
+}

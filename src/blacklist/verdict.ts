@@ -1,0 +1,79 @@
+/**
+ * What both matchers share: the order entries are tried in and how a matching entry becomes a
+ * verdict. Matching itself is deliberately not shared, so the oracle stays independent.
+ */
+import { sanitizeText } from '../core/sanitize.ts';
+import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistVerdict, MatchKey } from './types.ts';
+
+/** Registry reasons are bounded by the parser; this bounds what a verdict carries anyway. */
+export const MAX_REASON_LENGTH = 2000;
+
+export const DEFAULT_REASONS = {
+	uuid: 'Plugin UUID is blacklisted',
+	pattern: 'Plugin matches blacklisted pattern',
+	general: 'Plugin is blacklisted',
+} as const;
+
+/**
+ * An entry with no identifier would block everything or nothing depending on the reader; the
+ * parser refuses it, and the matcher lets it match nothing rather than guess.
+ */
+export function hasIdentifier(entry: BlacklistEntry): boolean {
+	return entry.uuid !== undefined || entry.url !== undefined || entry.urlRegex !== undefined;
+}
+
+/** The reason shown when the entry has none: uuid-only and pattern-only entries say so. */
+export function defaultReason(entry: BlacklistEntry): string {
+	const uuid = entry.uuid !== undefined;
+	const url = entry.url !== undefined;
+	const pattern = entry.urlRegex !== undefined;
+	if (uuid && !url && !pattern) return DEFAULT_REASONS.uuid;
+	if (pattern && !uuid && !url) return DEFAULT_REASONS.pattern;
+	return DEFAULT_REASONS.general;
+}
+
+export function matchKeys(entry: BlacklistEntry): MatchKey[] {
+	const keys: MatchKey[] = [];
+	if (entry.uuid !== undefined) keys.push('uuid');
+	if (entry.url !== undefined) keys.push('url');
+	if (entry.urlRegex !== undefined) keys.push('url_regex');
+	if (entry.versions !== undefined) keys.push('versions');
+	return keys;
+}
+
+export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
+	const reason =
+		entry.reason !== undefined && entry.reason.trim() !== '' ? entry.reason : undefined;
+	return {
+		blocked: true,
+		entry,
+		// A registry reason is untrusted text that goes straight to a terminal (D24).
+		reason: sanitizeText(reason ?? defaultReason(entry), { maxLength: MAX_REASON_LENGTH }),
+		// Anything but an explicit `soft` is `hard`: the stricter outcome is the default (D4).
+		severity: entry.severity === 'soft' ? 'soft' : 'hard',
+		matchedOn: matchKeys(entry),
+	};
+}
+
+/**
+ * Entries in file order: by `index`, ties (which a parser never produces) by array position,
+ * so both matchers agree on "first" whatever array they are given.
+ */
+export function inFileOrder(entries: readonly BlacklistEntry[]): readonly BlacklistEntry[] {
+	// A parsed registry is already in order; only an out-of-order array pays for a sort.
+	if (
+		entries.every((entry, i) => i === 0 || (entries[i - 1] as BlacklistEntry).index <= entry.index)
+	) {
+		return entries;
+	}
+	return entries
+		.map((entry, position) => ({ entry, position }))
+		.sort((a, b) => a.entry.index - b.entry.index || a.position - b.position)
+		.map(({ entry }) => entry);
+}
+
+export function describeError(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return sanitizeText(text, { maxLength: 500 });
+}
