@@ -1,0 +1,15 @@
+/**
+ * Runs every benchmark and prints each figure beside its baseline from the same run.
+ * `npm run bench -- --json` prints the figures as JSON instead, for scripts.
+ */
+import { runBlacklistBench } from './blacklist.ts';
+import { runRegistryLoadBench } from './registry-load.ts';
+
+const json = process.argv.includes('--json');
+const log = console.log;
+if (json) console.log = () => {};
+console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
+const blacklist = runBlacklistBench();
+const registryLoad = runRegistryLoadBench();
+console.log = log;
+if (json) console.log(JSON.stringify({ node: process.version, blacklist, registryLoad }, null, 2));
