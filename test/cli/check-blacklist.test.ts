@@ -27,6 +27,17 @@ test('an organisation pattern blocks with exit 3 and the reason', async () => {
 	]);
 	assert.equal(run.code, 3);
 	assert.match(run.stdout, /Organisation distributes malware/);
+	// The human output names the entry by the same index as --json and `registry lint`.
+	const json = parseJson(
+		await runVouch([
+			'check-blacklist',
+			'https://github.com/badorg/anything',
+			'--registry',
+			registry,
+			'--json',
+		]),
+	);
+	assert.match(run.stdout, new RegExp(`entry #${json.entry} \\(`));
 });
 
 test('a blacklisted UUID blocks at any URL, and the reason is sanitised', async () => {

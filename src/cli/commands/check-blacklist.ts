@@ -38,7 +38,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
 			for (const problem of blacklist.problems) {
 				output.note(
-					`warning: blacklist entry #${problem.index + 1} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
+					`warning: blacklist entry #${problem.index} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
 				);
 			}
 			const verdict = blacklist.check({
@@ -64,7 +64,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			} else if (verdict.blocked) {
 				output.line(`${output.style.red('✗ Blacklisted:')} ${safe(verdict.reason)}`);
 				output.line(
-					`  entry #${verdict.entry.index + 1} (${verdict.severity}), matched on ${verdict.matchedOn.join(' + ')}`,
+					`  entry #${verdict.entry.index} (${verdict.severity}), matched on ${verdict.matchedOn.join(' + ')}`,
 				);
 			} else {
 				output.line(`${output.style.green('✓')} Not blacklisted`);

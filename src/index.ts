@@ -1,0 +1,41 @@
+/**
+ * Vouch as a library: the public surface, kept short on purpose. Everything else under `src/`
+ * is internal and may change without notice.
+ */
+
+// The blacklist
+export {
+	assessBlacklistFreshness,
+	type BlacklistVerdict,
+	type CompiledBlacklist,
+	compileBlacklist,
+} from './blacklist/index.ts';
+// Versions and host profiles
+export { apiVersionsIntersect, parseApiVersion } from './core/api-version.ts';
+export { canonicalUrl, tryCanonicalUrl } from './core/canonical-url.ts';
+// Errors and exit codes
+export { ExitCode, isVouchError, VouchError } from './core/errors.ts';
+export { builtinProfile, type HostProfile, resolveProfile } from './core/profile.ts';
+// Untrusted text and identities
+export { escapeHtml, redactUrlCredentials, sanitizeText } from './core/sanitize.ts';
+export { compareTags, parseVersioningScheme, type VersionScheme } from './core/tag-schemes.ts';
+export { generatePluginUuid, isValidPluginUuid, uuidProblem } from './core/uuid.ts';
+// MANIFEST.toml
+export {
+	CAPABILITIES,
+	type Manifest,
+	type ManifestResult,
+	parseManifestText,
+	readManifest,
+	validateManifest,
+} from './manifest/index.ts';
+export { buildRegistryIndex, type RegistryIndex } from './registry/index.ts';
+export { lintRegistry } from './registry/lint.ts';
+export { readRegistrySource } from './registry/load.ts';
+// The registry
+export type { BlacklistEntry, Registry, RegistryPlugin, TrustLevel } from './registry/model.ts';
+export { parseRegistryText } from './registry/parse.ts';
+export { resolveRedirect } from './registry/redirect.ts';
+export { chooseRef, type RefChoice } from './registry/ref-choice.ts';
+export { resolveTrust, type TrustResult } from './registry/trust.ts';
+export { trustBadge, trustWarning } from './registry/trust-display.ts';

@@ -1,0 +1,47 @@
+/**
+ * The library surface: a host that imports only `src/index.ts` can do the whole read-only job
+ * (profile, registry, trust, blacklist, manifest) on the real Picard data.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import * as vouch from '../src/index.ts';
+
+const REGISTRY = new URL('./fixtures/registries/picard-plugins.toml', import.meta.url);
+const MANIFEST = new URL('./fixtures/manifests/picard/replaygain2.toml', import.meta.url);
+
+describe('the public entry point', () => {
+	it('loads the real registry, resolves trust and checks the blacklist', () => {
+		const profile = vouch.resolveProfile({ env: {}, cwd: '/srv', home: '/home/user' });
+		assert.equal(profile.name, 'picard');
+		const registry = vouch.parseRegistryText(readFileSync(REGISTRY, 'utf8'), { label: 'picard' });
+		assert.equal(registry.plugins.length, 26);
+		const index = vouch.buildRegistryIndex(registry);
+		const decade = index.byId('decade');
+		assert.ok(decade);
+		const trust = vouch.resolveTrust(index, { url: `${decade.gitUrl}.git/`, uuid: decade.uuid });
+		assert.equal(trust.level, decade.trustLevel);
+		assert.equal(vouch.resolveTrust(index, { url: 'https://example.org/x' }).level, 'unregistered');
+
+		const blacklist = vouch.compileBlacklist([
+			{ index: 0, severity: 'hard', urlRegex: '^https://git\\.sr\\.ht/~phw/' },
+		]);
+		const verdict = blacklist.check({ url: decade.gitUrl });
+		assert.equal(verdict.blocked, true);
+		assert.equal(blacklist.check({ url: 'https://github.com/phw/x' }).blocked, false);
+	});
+
+	it('validates a real manifest and rejects bad input with a closed code', () => {
+		const result = vouch.parseManifestText(readFileSync(MANIFEST, 'utf8'), 'MANIFEST.toml');
+		assert.deepEqual(result.errors, []);
+		assert.equal(result.manifest?.uuid, '74807b76-c451-419f-bbd4-42a78e2444a6');
+		const broken = vouch.parseManifestText('name = 1', 'MANIFEST.toml');
+		assert.equal(broken.manifest, undefined);
+		assert.ok(broken.errors.length > 1, 'every problem is reported at once');
+		assert.throws(
+			() => vouch.canonicalUrl('https://'),
+			(error: unknown) => vouch.isVouchError(error) && typeof error.code === 'string',
+		);
+		assert.equal(vouch.isValidPluginUuid(vouch.generatePluginUuid()), true);
+	});
+});
