@@ -192,12 +192,27 @@ function assertCount(count: number, max: number, what: string, label: string): v
 }
 
 /** The first issue, as `path: message`. Paths and messages can quote input, so sanitised. */
+/** The first few problems, worded for a registry maintainer rather than in zod's terms. */
 function describeIssue(error: z.ZodError): string {
-	const issue = error.issues[0];
-	if (issue === undefined) return 'invalid';
-	const path = issue.path.map(String).join('.');
-	const text = path.length > 0 ? `${path}: ${issue.message}` : issue.message;
-	return sanitizeText(text, { maxLength: 200 });
+	const shown = error.issues.slice(0, 3).map((issue) => {
+		const path = issue.path.map(String).join('.');
+		if (issue.code === 'invalid_type') {
+			// zod leaves the input out of issues, but its message says what it received.
+			const missing = issue.message.endsWith('received undefined');
+			if (path.length > 0) {
+				return missing ? `${path} is missing` : `${path} must be ${article(issue.expected)}`;
+			}
+		}
+		return path.length > 0 ? `${path}: ${issue.message}` : issue.message;
+	});
+	if (shown.length === 0) return 'invalid';
+	const more = error.issues.length - shown.length;
+	const text = shown.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+	return sanitizeText(text, { maxLength: 300 });
+}
+
+function article(expected: string): string {
+	return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

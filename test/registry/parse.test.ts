@@ -118,6 +118,14 @@ describe('malformed plugin entries (item 48): skipped, named, the rest loads', (
 		assert.equal(skipped.length, 1);
 		assert.match(skipped[0]?.message ?? '', /no-uuid/);
 		assert.match(skipped[0]?.plugin ?? '', /no-uuid/);
+		assert.match(skipped[0]?.message ?? '', /uuid is missing/);
+	});
+
+	it('says what is wrong with each bad field, in plain words', () => {
+		const registry = loadJson([pluginEntry('typed', UUID_A, { name: 7, git_url: undefined })]);
+		const message = registry.warnings[0]?.message ?? '';
+		assert.match(message, /name must be a string/);
+		assert.match(message, /git_url is missing/);
 	});
 
 	it('names a skipped entry by its index when it has no readable id', () => {
