@@ -57,12 +57,26 @@ function scpParts(text: string): { host: string; path: string } | undefined {
  * - scp-like `git@host:o/r` becomes `ssh://host/o/r`;
  * - local paths and `file://` URLs become absolute, resolved paths with `~` expanded.
  */
+/** git's own test: a run of scheme characters followed by `::`. */
+const REMOTE_HELPER_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9+.-]*::/;
+
 export function canonicalUrl(raw: string, context: CanonicalUrlContext = {}): string {
 	if (typeof raw !== 'string') throw coreError('INVALID_URL', 'A URL must be a string.');
 	const text = raw.trim();
 	if (text.length === 0) throw coreError('INVALID_URL', 'The URL is empty.');
 	if (text.length > MAX_URL_LENGTH) {
 		throw coreError('INVALID_URL', `The URL is longer than ${MAX_URL_LENGTH} characters.`);
+	}
+	// git reads `<name>::<address>` as "run the remote helper git-remote-<name>" (`ext::` runs
+	// any command), whatever else the text looks like. No plugin source may take that form.
+	if (REMOTE_HELPER_SYNTAX.test(text)) {
+		throw coreError(
+			'INVALID_URL',
+			'Remote-helper addresses (such as ext:: or fd::) are never used.',
+			{
+				hint: 'Use an https or ssh URL, or a local path such as ./plugin.',
+			},
+		);
 	}
 	if (sourceKind(text) === 'local') return canonicalLocalPath(text, context);
 	if (text.includes('://')) return canonicalRemote(text);

@@ -107,6 +107,14 @@ describe('canonicalUrl: local paths', () => {
 		assert.equal(sourceKind('./x'), 'local');
 		assert.equal(sourceKind('dir/with:colon'), 'local');
 	});
+
+	it('refuses git remote-helper addresses, which would run a command', () => {
+		for (const text of ['ext::sh -c touch% /tmp/pwned', 'fd::3', 'EXT::ssh', 'x+y::z', 'a::b/c']) {
+			throwsCode(() => canonicalUrl(text, ctx), 'INVALID_URL');
+		}
+		// A path that merely contains "::" further on is still a path.
+		assert.equal(canonicalUrl('./dir::name', ctx), '/srv/projects/dir::name');
+	});
 });
 
 describe('urlScheme and locationKey', () => {

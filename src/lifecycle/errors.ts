@@ -1,0 +1,48 @@
+/** Error codes raised by the plugin lifecycle. Callers and tests branch on these, never on wording. */
+import { ExitCode, VouchError, type VouchErrorOptions } from '../core/errors.ts';
+
+export type LifecycleErrorCode =
+	/** The blacklist matches the plugin (exit 3). */
+	| 'BLACKLISTED'
+	/** No verified, unexpired blacklist is held, so nothing remote may be installed (D1). */
+	| 'BLACKLIST_STALE'
+	/** `http://` or `git://` to a non-loopback host without `--allow-insecure-transport` (D11). */
+	| 'INSECURE_TRANSPORT'
+	/** A transport that is never allowed, or a registry URL that is not https (D11). */
+	| 'TRANSPORT_REFUSED'
+	/** The install target is neither a registry plugin, a URL nor an existing directory. */
+	| 'SOURCE_NOT_FOUND'
+	/** The user said no (exit 130). */
+	| 'DECLINED'
+	/** A prompt was due, but there is no terminal to ask on and `--yes` was not given (D12). */
+	| 'CONFIRMATION_REQUIRED'
+	| 'ALREADY_INSTALLED'
+	/** Another source already installed a plugin with this UUID (spec item 13). */
+	| 'UUID_CONFLICT'
+	| 'MANIFEST_INVALID'
+	/** No ref of the plugin supports the host's API versions. */
+	| 'INCOMPATIBLE_API'
+	| 'NOT_INSTALLED'
+	/** The plugin's working copy has uncommitted changes the user did not agree to discard. */
+	| 'LOCAL_CHANGES'
+	/** The operation does not apply to this kind of plugin (e.g. switch-ref on a local directory). */
+	| 'NOT_SUPPORTED'
+	/** A pinned official release does not match what was fetched (D19b). */
+	| 'PIN_MISMATCH';
+
+const EXIT_CODES: Partial<Record<LifecycleErrorCode, ExitCode>> = {
+	BLACKLISTED: ExitCode.blocked,
+	DECLINED: ExitCode.declined,
+};
+
+export function lifecycleError(
+	code: LifecycleErrorCode,
+	message: string,
+	options: VouchErrorOptions = {},
+): VouchError<LifecycleErrorCode> {
+	const exitCode = options.exitCode ?? EXIT_CODES[code];
+	return new VouchError(code, message, {
+		...options,
+		...(exitCode === undefined ? {} : { exitCode }),
+	});
+}

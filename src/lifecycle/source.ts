@@ -1,0 +1,110 @@
+/**
+ * Step 1 of install: what does the user's target name, and where will the code come from?
+ *
+ * - A registry id or UUID names a registry entry; the code comes from its current `git_url`.
+ * - A URL is looked up in the registry. An old URL (`redirect_from`) installs from the entry's
+ *   current URL: trust never follows an old address (D6), and an old URL that was later
+ *   blacklisted cannot block the plugin's safe new home (spec item 28).
+ * - A local directory with a `.git` is cloned like any repository; one without is registered
+ *   in place and never copied (spec §5.10).
+ *
+ * Bare words are registry ids; a directory must be written as a path (`./name`), so an id can
+ * never be shadowed by a folder that happens to share its name.
+ */
+import { canonicalUrl, sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { lookupKind, type MatchedBy, type RegistryIndex } from '../registry/index.ts';
+import type { RegistryPlugin } from '../registry/model.ts';
+import { lifecycleError } from './errors.ts';
+
+export interface InstallSource {
+	/** `git`: cloned. `local`: a directory without git, registered where it is. */
+	kind: 'git' | 'local';
+	/** What git clones, or the directory, as the user or the registry wrote it. */
+	url: string;
+	canonical: string;
+	/** The registry entry the target resolved to, if any. */
+	entry?: RegistryPlugin;
+	matchedBy?: MatchedBy;
+	/** The old URL the user gave, when the registry says the plugin has moved. */
+	redirectedFrom?: string;
+}
+
+export interface SourceContext {
+	/** Undefined when no registry could be read: then only URLs and paths can be installed. */
+	index: RegistryIndex | undefined;
+	cwd: string;
+	home: string;
+	/** 'git' for a directory holding a repository, 'plain' for any other directory. */
+	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
+}
+
+export async function resolveInstallSource(
+	target: string,
+	context: SourceContext,
+): Promise<InstallSource> {
+	const text = target.trim();
+	const shown = sanitizeText(text, { maxLength: 200 });
+	if (text.length === 0) {
+		throw lifecycleError('SOURCE_NOT_FOUND', 'Nothing to install was named.', {
+			hint: 'Give a registry id, a git URL or a directory.',
+		});
+	}
+	const urlContext = { cwd: context.cwd, home: context.home };
+	const kind = lookupKind(text);
+	if (kind !== 'url') {
+		const match = context.index?.lookup(text);
+		if (match === undefined) {
+			throw lifecycleError(
+				'SOURCE_NOT_FOUND',
+				context.index === undefined
+					? `No registry is available to look up ${shown}.`
+					: `The registry has no plugin ${shown}.`,
+				{
+					hint:
+						kind === 'id'
+							? 'Find plugins with `vouch search <text>`. A local directory must be written as a path, e.g. ./name.'
+							: 'Run `vouch refresh`, or install by URL.',
+				},
+			);
+		}
+		return fromEntry(match.plugin, match.matchedBy, urlContext);
+	}
+
+	const canonical = tryCanonicalUrl(text, urlContext);
+	if (canonical === undefined) {
+		throw lifecycleError('SOURCE_NOT_FOUND', `${shown} is not a URL or path Vouch can use.`, {
+			hint: 'Give an https or ssh git URL, or a local directory.',
+		});
+	}
+	const current = context.index?.byUrl(text);
+	if (current !== undefined) return { ...fromEntry(current, 'url', urlContext), url: text };
+	const moved = context.index?.byRedirectUrl(text);
+	if (moved !== undefined) {
+		return { ...fromEntry(moved, 'redirect_url', urlContext), redirectedFrom: text };
+	}
+	if (sourceKind(text) === 'local') {
+		const state = await context.inspectDirectory(canonical);
+		if (state === 'missing') {
+			throw lifecycleError('SOURCE_NOT_FOUND', `There is no directory at ${shown}.`, {
+				hint: 'Check the path, or give a git URL.',
+			});
+		}
+		return { kind: state === 'git' ? 'git' : 'local', url: canonical, canonical };
+	}
+	return { kind: 'git', url: text, canonical };
+}
+
+function fromEntry(
+	plugin: RegistryPlugin,
+	matchedBy: MatchedBy,
+	context: { cwd: string; home: string },
+): InstallSource {
+	return {
+		kind: 'git',
+		url: plugin.gitUrl,
+		canonical: canonicalUrl(plugin.gitUrl, context),
+		entry: plugin,
+		matchedBy,
+	};
+}
