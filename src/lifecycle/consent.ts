@@ -53,7 +53,8 @@ export function describeCapabilities(capabilities: CapabilityDeclaration): strin
 export async function obtainConsent(request: ConsentRequest, deps: ConsentDeps): Promise<void> {
 	const display = TRUST_DISPLAY[request.trust];
 	const name = sanitizeText(request.pluginName, { maxLength: 100 });
-	for (const notice of request.notices) deps.reporter.warn(notice);
+	for (const notice of request.notices)
+		deps.reporter.warn(sanitizeText(notice, { maxLength: 500 }));
 	if (display.warning !== undefined) deps.reporter.warn(display.warning);
 	// The strongest warning lists everything the plugin will be able to reach (D12).
 	if (request.trust === 'unregistered' || request.trust === 'community') {
