@@ -17,6 +17,10 @@ export interface CliIO {
 	stderrIsTTY: boolean;
 	fetch: typeof fetch;
 	now: () => Date;
+	/** Where answers to prompts come from; absent means nobody can answer. */
+	stdin?: NodeJS.ReadableStream;
+	/** Prompts are shown only when a person is at a terminal (D12). */
+	stdinIsTTY?: boolean;
 }
 
 export function processIO(): CliIO {
@@ -29,5 +33,7 @@ export function processIO(): CliIO {
 		stderrIsTTY: process.stderr.isTTY === true,
 		fetch: globalThis.fetch,
 		now: () => new Date(),
+		stdin: process.stdin,
+		stdinIsTTY: process.stdin.isTTY === true,
 	};
 }
