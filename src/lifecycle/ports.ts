@@ -1,0 +1,28 @@
+/**
+ * What the lifecycle needs from git, stated narrowly so the orchestration can be read (and
+ * tested) without the process plumbing. `src/git` provides the real implementation.
+ */
+
+export type RefType = 'branch' | 'tag' | 'commit';
+
+export interface RemoteListing {
+	/** What the remote's HEAD points at. */
+	head?: { target?: string; commit: string };
+	branches: ReadonlyMap<string, string>;
+	/** Tag name → commit (peeled for annotated tags). */
+	tags: ReadonlyMap<string, string>;
+}
+
+export interface CloneRequest {
+	url: string;
+	/** Absent: the remote's default branch. */
+	ref?: string;
+	refType?: RefType;
+	/** Must not exist yet (or be empty). */
+	dest: string;
+}
+
+export interface GitPort {
+	lsRemote(url: string): Promise<RemoteListing>;
+	clone(request: CloneRequest): Promise<{ commit: string }>;
+}

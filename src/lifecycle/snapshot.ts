@@ -1,0 +1,63 @@
+/**
+ * What the lifecycle knows about the registry at the moment it acts: the index for trust and
+ * redirects, the compiled blacklist, and how fresh that blacklist is. The gate below is D1:
+ * installing, updating, switching or enabling a remote plugin needs a verified blacklist that
+ * has not expired, or an explicit, loudly announced override.
+ */
+import type { BlacklistFreshness, CompiledBlacklist } from '../blacklist/index.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { RegistryIndex } from '../registry/index.ts';
+import { lifecycleError } from './errors.ts';
+import type { LifecycleReporter } from './prompter.ts';
+
+export interface RegistrySnapshot {
+	/** Undefined when no registry could be read (nor a cached one). */
+	index?: RegistryIndex;
+	blacklist?: CompiledBlacklist;
+	freshness: BlacklistFreshness;
+	signed: boolean;
+	/** Where it came from, for messages. */
+	source?: string;
+	/** Why no registry is available, when `index` is undefined. */
+	problem?: string;
+}
+
+export interface BlacklistGateInput {
+	snapshot: RegistrySnapshot;
+	allowStaleBlacklist: boolean;
+	/** What is being done, for the message: "install", "update"... */
+	action: string;
+	reporter: LifecycleReporter;
+}
+
+/** Throws BLACKLIST_STALE unless the blacklist may be relied on, or the user overrode it. */
+export function assertBlacklistUsable(input: BlacklistGateInput): void {
+	const { snapshot } = input;
+	const usable =
+		snapshot.blacklist !== undefined &&
+		(snapshot.freshness.state === 'fresh' || snapshot.freshness.state === 'stale');
+	if (usable) {
+		if (snapshot.freshness.state === 'stale') {
+			input.reporter.warn(
+				'The blacklist has not been refreshed recently; run `vouch refresh` soon.',
+			);
+		}
+		return;
+	}
+	const why =
+		snapshot.blacklist === undefined
+			? `no blacklist could be read${snapshot.problem === undefined ? '' : ` (${sanitizeText(snapshot.problem, { maxLength: 300 })})`}`
+			: `the blacklist is ${Math.floor(snapshot.freshness.ageDays ?? 0)} days old, past the profile's limit`;
+	if (!input.allowStaleBlacklist) {
+		throw lifecycleError(
+			'BLACKLIST_STALE',
+			`Cannot ${input.action}: ${why}, so Vouch cannot tell whether the plugin is known to be malicious.`,
+			{
+				hint: 'Run `vouch refresh`. Only if you accept the risk: --allow-stale-blacklist.',
+			},
+		);
+	}
+	input.reporter.warn(
+		`DANGER: ${why}. Going on because of --allow-stale-blacklist: a plugin blocked since the last refresh would not be caught.`,
+	);
+}

@@ -1,0 +1,77 @@
+/**
+ * The blacklist and trust questions every lifecycle step asks, worded once. A blocked plugin
+ * is an error (exit 3) unless the user forced an install, which is announced as a danger.
+ */
+import type { BlacklistVerdict } from '../blacklist/index.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { TrustResult } from '../registry/trust.ts';
+import { lifecycleError } from './errors.ts';
+import type { LifecycleReporter } from './prompter.ts';
+import type { RegistrySnapshot } from './snapshot.ts';
+
+export interface PluginIdentityFacts {
+	url?: string;
+	uuid?: string;
+	version?: string;
+}
+
+/** `skip` for checks made before the plugin's version can be known (pre-clone). */
+export function blacklistVerdict(
+	snapshot: RegistrySnapshot,
+	identity: PluginIdentityFacts,
+	unknownVersion: 'match' | 'skip' = 'match',
+): BlacklistVerdict {
+	if (snapshot.blacklist === undefined) return { blocked: false };
+	return snapshot.blacklist.check(identity, { unknownVersion });
+}
+
+export interface BlockInput {
+	verdict: BlacklistVerdict;
+	/** Sanitised by this module. */
+	name: string;
+	force: boolean;
+	reporter: LifecycleReporter;
+}
+
+/** Throws BLACKLISTED for a blocked plugin, unless forced (install only, D10). */
+export function refuseIfBlocked(input: BlockInput): void {
+	const { verdict } = input;
+	if (!verdict.blocked) return;
+	const name = sanitizeText(input.name, { maxLength: 120 });
+	if (input.force) {
+		input.reporter.warn(
+			`DANGER: ${name} is blacklisted (${verdict.reason}). Installing anyway because of --force-blacklisted. It may harm you or your data.`,
+		);
+		return;
+	}
+	throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
+		hint:
+			verdict.severity === 'soft'
+				? 'The registry advises against this plugin; see the reason above.'
+				: 'The registry blocks this plugin as harmful. Do not install it.',
+		details: {
+			entry: verdict.entry.index,
+			severity: verdict.severity,
+			matchedOn: verdict.matchedOn,
+		},
+	});
+}
+
+/** Lines to show the user about how trust was decided: impersonation, moves, UUID mismatch. */
+export function trustNotices(trust: TrustResult): string[] {
+	const notices: string[] = [];
+	if (trust.impersonation !== undefined) {
+		notices.push(`POSSIBLE IMPERSONATION: ${trust.impersonation.reason}`);
+	}
+	if (trust.uuidMismatch !== undefined) {
+		notices.push(
+			`This URL is registered for "${sanitizeText(trust.uuidMismatch.plugin.id)}", but the plugin found there has another UUID (${sanitizeText(trust.uuidMismatch.actualUuid)}), so the registry's trust does not apply.`,
+		);
+	}
+	if (trust.redirectedFrom !== undefined) {
+		notices.push(
+			`This address is an old one of "${sanitizeText(trust.redirectedFrom.plugin.id)}", which now lives at ${sanitizeText(trust.redirectedFrom.plugin.gitUrl)}.`,
+		);
+	}
+	return notices;
+}
