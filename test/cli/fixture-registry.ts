@@ -1,7 +1,7 @@
 /** A small registry, written for the CLI tests, with every kind of blacklist entry. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../helpers/temp.ts';
 
 export const OFFICIAL_UUID = '8c4f2a1e-5b7d-4e9a-9c3f-1d2e6a7b8c90';
 export const COMMUNITY_UUID = '3f9e1b2c-7a6d-4c5e-8b1a-2d3c4e5f6a7b';
@@ -52,7 +52,7 @@ severity = "soft"
 `;
 
 export function writeRegistry(text = REGISTRY_TOML): string {
-	const dir = mkdtempSync(join(tmpdir(), 'vouch-cli-'));
+	const dir = makeTempDir('vouch-cli-');
 	const file = join(dir, 'plugins.toml');
 	writeFileSync(file, text);
 	return file;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJson, runVouch } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 
 const fixtures = new URL('../fixtures/manifests/picard/', import.meta.url).pathname;
 
@@ -21,7 +21,7 @@ test('the three real Picard manifests validate', async () => {
 });
 
 test('an invalid manifest exits 1 and lists every error with its code', async () => {
-	const dir = mkdtempSync(join(tmpdir(), 'vouch-validate-'));
+	const dir = makeTempDir('vouch-validate-');
 	writeFileSync(
 		join(dir, 'MANIFEST.toml'),
 		'name = ""\nuuid = "not-a-uuid"\napi = []\nreport_bugs_to = "javascript:alert(1)"\n',
@@ -37,7 +37,7 @@ test('an invalid manifest exits 1 and lists every error with its code', async ()
 });
 
 test('a missing manifest is a clear error, not a stack trace', async () => {
-	const dir = mkdtempSync(join(tmpdir(), 'vouch-validate-'));
+	const dir = makeTempDir('vouch-validate-');
 	const run = await runVouch(['validate', dir]);
 	assert.equal(run.code, 1);
 	assert.match(run.stderr, /MANIFEST\.toml/);
@@ -46,7 +46,7 @@ test('a missing manifest is a clear error, not a stack trace', async () => {
 });
 
 test('broken TOML names the line and column', async () => {
-	const dir = mkdtempSync(join(tmpdir(), 'vouch-validate-'));
+	const dir = makeTempDir('vouch-validate-');
 	writeFileSync(join(dir, 'MANIFEST.toml'), 'name = "x"\nuuid = \n');
 	const run = await runVouch(['validate', dir, '--json']);
 	assert.equal(run.code, 1);

@@ -23,8 +23,11 @@ const listing: RemoteListing = {
 	]),
 };
 
-const entry = (overrides: Record<string, unknown> = {}) =>
-	indexOf([pluginEntry('p', UUID_A, overrides)]).byId('p');
+function entry(overrides: Record<string, unknown> = {}) {
+	const plugin = indexOf([pluginEntry('p', UUID_A, overrides)]).byId('p');
+	assert.ok(plugin);
+	return plugin;
+}
 
 const base = { listing, hostApiVersions: ['3.0'], includePreRelease: false };
 
