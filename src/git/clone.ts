@@ -1,0 +1,277 @@
+/**
+ * Cloning a plugin at one branch, tag or commit into an empty directory, fetching as little
+ * history as possible.
+ *
+ * - Branch (or no ref: the default branch): `git clone --depth N --branch B --single-branch`.
+ * - Tag: `--branch` prefers a branch of the same name, which would silently swap a fixed
+ *   release for a moving branch, so tags are fetched by their full name into a new repository.
+ * - Commit: fetched by id with the same depth. Servers that refuse to send an unadvertised
+ *   commit get a full fetch instead, after which the commit must be present.
+ */
+import { sanitizeText } from '../core/sanitize.ts';
+import {
+	assertCommitId,
+	assertDepth,
+	assertRefName,
+	assertUrlAllowed,
+	isFullCommitId,
+	resolvePath,
+	resolveUrlForGit,
+} from './arguments.ts';
+import { clearDestination, prepareDestination } from './destination.ts';
+import { gitError } from './errors.ts';
+import {
+	type CallOptions,
+	execGit,
+	execGitChecked,
+	type GitContext,
+	hasGitCode,
+	resolveCommit,
+} from './exec.ts';
+
+export type RefType = 'branch' | 'tag' | 'commit';
+
+export interface CloneRequest {
+	url: string;
+	/** Branch, tag or commit id. Absent: the remote's default branch. */
+	ref?: string;
+	/** Absent with a ref: a branch or tag name, or failing those, a commit id. */
+	refType?: RefType;
+	/** Must not exist, or be an empty directory. */
+	dest: string;
+	/** Commits of history to fetch; 0 fetches everything. Default 1. */
+	depth?: number;
+}
+
+export interface CloneResult {
+	/** The checked-out commit. */
+	commit: string;
+}
+
+interface Plan {
+	/** What git is given: local paths made absolute. */
+	url: string;
+	/** Sanitised, for messages. */
+	shown: string;
+	dest: string;
+	depth: number;
+}
+
+export async function cloneRepository(
+	context: GitContext,
+	request: CloneRequest,
+	call: CallOptions = {},
+): Promise<CloneResult> {
+	const url = assertUrlAllowed(request.url, context.allowInsecureTransport);
+	const plan: Plan = {
+		url: resolveUrlForGit(url, context.cwd, context.home),
+		shown: sanitizeText(url, { maxLength: 200 }),
+		dest: resolvePath(request.dest, context.cwd),
+		depth: assertDepth(request.depth ?? 1),
+	};
+	const ref = request.ref;
+	// Validate everything before the destination is touched.
+	const commitId = request.refType === 'commit' ? assertCommitId(ref) : undefined;
+	if (ref !== undefined && commitId === undefined) assertRefName(ref);
+	const created = await prepareDestination(plan.dest);
+	try {
+		if (commitId !== undefined) return await cloneCommit(context, plan, commitId, call);
+		if (ref === undefined) return await cloneBranch(context, plan, undefined, call);
+		if (request.refType === 'tag') return await cloneTag(context, plan, ref, call);
+		if (request.refType === 'branch') return await cloneBranch(context, plan, ref, call);
+		return await cloneNamedRef(context, plan, ref, call);
+	} catch (error) {
+		await clearDestination(plan.dest, created);
+		throw error;
+	}
+}
+
+/** A name of unknown type: a branch, else a tag, else (if it looks like one) a commit id. */
+async function cloneNamedRef(
+	context: GitContext,
+	plan: Plan,
+	ref: string,
+	call: CallOptions,
+): Promise<CloneResult> {
+	const attempts: ((name: string) => Promise<CloneResult>)[] = [
+		(name) => cloneBranch(context, plan, name, call),
+		(name) => cloneTag(context, plan, name, call),
+	];
+	if (/^[0-9a-fA-F]{7,64}$/.test(ref)) {
+		attempts.push((name) => cloneCommit(context, plan, name.toLowerCase(), call));
+	}
+	for (const attempt of attempts) {
+		try {
+			return await attempt(ref);
+		} catch (error) {
+			if (!hasGitCode(error, 'GIT_REF_NOT_FOUND')) throw error;
+			await clearDestination(plan.dest, false);
+		}
+	}
+	const kinds = attempts.length > 2 ? 'branch, tag or commit' : 'branch or tag';
+	throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no ${kinds} ${sanitizeText(ref)}.`);
+}
+
+async function cloneBranch(
+	context: GitContext,
+	plan: Plan,
+	branch: string | undefined,
+	call: CallOptions,
+): Promise<CloneResult> {
+	const action =
+		branch === undefined
+			? `cloning ${plan.shown}`
+			: `cloning branch ${sanitizeText(branch)} of ${plan.shown}`;
+	await execGitChecked(
+		context,
+		{
+			args: [
+				'clone',
+				'--quiet',
+				'--no-local',
+				'--no-recurse-submodules',
+				'--single-branch',
+				...depthArgs(plan.depth),
+				...(branch === undefined ? [] : ['--branch', branch]),
+				'--',
+				plan.url,
+				plan.dest,
+			],
+			action,
+			network: true,
+		},
+		call,
+	);
+	if (branch !== undefined) {
+		// `--branch` falls back to a tag of that name; a branch was asked for.
+		const head = await execGit(context, {
+			repo: plan.dest,
+			args: ['symbolic-ref', '--quiet', 'HEAD'],
+			action,
+			network: false,
+		});
+		if (head.stdout.toString('utf8').trim() !== `refs/heads/${branch}`) {
+			throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no branch ${sanitizeText(branch)}.`);
+		}
+	}
+	return { commit: await headCommit(context, plan, call) };
+}
+
+async function cloneTag(
+	context: GitContext,
+	plan: Plan,
+	tag: string,
+	call: CallOptions,
+): Promise<CloneResult> {
+	await initRepository(context, plan, call);
+	const refspec = `+refs/tags/${tag}:refs/tags/${tag}`;
+	await fetchInto(context, plan, [refspec], plan.depth, `fetching tag ${sanitizeText(tag)}`, call);
+	const commit = await resolveCommit(context, plan.dest, `refs/tags/${tag}`, call);
+	if (commit === undefined) {
+		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no tag ${sanitizeText(tag)}.`);
+	}
+	return checkoutDetached(context, plan, commit, call);
+}
+
+async function cloneCommit(
+	context: GitContext,
+	plan: Plan,
+	commitId: string,
+	call: CallOptions,
+): Promise<CloneResult> {
+	await initRepository(context, plan, call);
+	const action = `fetching commit ${commitId}`;
+	let fetched = false;
+	if (isFullCommitId(commitId)) {
+		try {
+			await fetchInto(context, plan, [commitId], plan.depth, action, call);
+			fetched = true;
+		} catch (error) {
+			// Refused (or unknown): a full fetch settles which.
+			if (!hasGitCode(error, 'GIT_REF_NOT_FOUND')) throw error;
+		}
+	}
+	if (!fetched) {
+		const everything = ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'];
+		await fetchInto(context, plan, everything, 0, action, call);
+	}
+	const commit = await resolveCommit(context, plan.dest, commitId, call);
+	if (commit === undefined) {
+		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no commit ${commitId}.`);
+	}
+	return checkoutDetached(context, plan, commit, call);
+}
+
+async function initRepository(context: GitContext, plan: Plan, call: CallOptions): Promise<void> {
+	const action = `preparing a clone of ${plan.shown}`;
+	await execGitChecked(
+		context,
+		{ args: ['init', '--quiet', '--', plan.dest], action, network: false },
+		call,
+	);
+	await execGitChecked(
+		context,
+		{ repo: plan.dest, args: ['remote', 'add', '--', 'origin', plan.url], action, network: false },
+		call,
+	);
+}
+
+async function fetchInto(
+	context: GitContext,
+	plan: Plan,
+	refspecs: readonly string[],
+	depth: number,
+	what: string,
+	call: CallOptions,
+): Promise<void> {
+	await execGitChecked(
+		context,
+		{
+			repo: plan.dest,
+			args: [
+				'fetch',
+				'--quiet',
+				'--no-tags',
+				'--no-recurse-submodules',
+				...depthArgs(depth),
+				'--',
+				plan.url,
+				...refspecs,
+			],
+			action: `${what} from ${plan.shown}`,
+			network: true,
+		},
+		call,
+	);
+}
+
+async function checkoutDetached(
+	context: GitContext,
+	plan: Plan,
+	commit: string,
+	call: CallOptions,
+): Promise<CloneResult> {
+	await execGitChecked(
+		context,
+		{
+			repo: plan.dest,
+			args: ['checkout', '--quiet', '--detach', commit, '--'],
+			action: `checking out ${commit}`,
+			network: false,
+		},
+		call,
+	);
+	return { commit: await headCommit(context, plan, call) };
+}
+
+async function headCommit(context: GitContext, plan: Plan, call: CallOptions): Promise<string> {
+	const commit = await resolveCommit(context, plan.dest, 'HEAD', call);
+	if (commit === undefined) {
+		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no commits on that ref.`);
+	}
+	return commit;
+}
+
+export function depthArgs(depth: number): string[] {
+	return depth === 0 ? [] : ['--depth', String(depth)];
+}

@@ -1,0 +1,133 @@
+/**
+ * What every operation shares: the resolved settings of one `createGit()` instance, and the
+ * two ways to run git with them (in a repository's working copy, or outside any repository).
+ */
+import { join, parse as parsePath } from 'node:path';
+import type { VouchError } from '../core/errors.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { gitFailureError } from './classify.ts';
+import { type GitErrorCode, gitError } from './errors.ts';
+import { type ProcessGroups, type RunResult, runGit } from './run.ts';
+
+export interface GitContext {
+	gitBinary: string;
+	/** The finished environment (see `gitEnvironment`). */
+	env: Readonly<Record<string, string>>;
+	/** Base for relative paths given by callers. */
+	cwd: string;
+	home: string | undefined;
+	allowInsecureTransport: boolean;
+	networkTimeoutMs: number;
+	localTimeoutMs: number;
+	maxStdoutBytes: number;
+	maxStderrBytes: number;
+	groups: ProcessGroups;
+}
+
+/** Per-call settings every operation accepts. */
+export interface CallOptions {
+	/** Overrides the instance's time limit for this call. */
+	timeoutMs?: number;
+	/** Stops git (its whole process group) when aborted. */
+	signal?: AbortSignal;
+}
+
+export interface ExecRequest {
+	args: readonly string[];
+	/** What is being done, for messages; already sanitised. */
+	action: string;
+	/** Talks to a remote: gets the network time limit. */
+	network: boolean;
+	/** Run inside this working copy (absolute). Without it git runs outside any repository. */
+	repo?: string;
+	maxStdoutBytes?: number;
+}
+
+/**
+ * Runs git; resolves whatever the exit status. Inside a working copy the repository is named
+ * explicitly (`--git-dir`, `--work-tree`), so git never searches parent directories and can
+ * never act on an enclosing repository (a home directory kept in git, say). Outside one, git
+ * runs from the filesystem root, so a repository at the caller's working directory, with its
+ * own config, is never read.
+ */
+export function execGit(
+	context: GitContext,
+	request: ExecRequest,
+	call: CallOptions = {},
+): Promise<RunResult> {
+	const args =
+		request.repo === undefined
+			? request.args
+			: [`--git-dir=${join(request.repo, '.git')}`, `--work-tree=${request.repo}`, ...request.args];
+	return runGit({
+		gitBinary: context.gitBinary,
+		args,
+		cwd: request.repo ?? parsePath(context.cwd).root,
+		env: context.env,
+		timeoutMs:
+			call.timeoutMs ?? (request.network ? context.networkTimeoutMs : context.localTimeoutMs),
+		maxStdoutBytes: request.maxStdoutBytes ?? context.maxStdoutBytes,
+		maxStderrBytes: context.maxStderrBytes,
+		action: request.action,
+		groups: context.groups,
+		...(call.signal === undefined ? {} : { signal: call.signal }),
+	});
+}
+
+/** Runs git and throws the classified error unless it exits with 0. */
+export async function execGitChecked(
+	context: GitContext,
+	request: ExecRequest,
+	call: CallOptions = {},
+): Promise<RunResult> {
+	const result = await execGit(context, request, call);
+	if (result.exitCode !== 0) throw gitFailureError(request.action, result);
+	return result;
+}
+
+/** stdout as text without the final newline. */
+export function outputText(result: RunResult): string {
+	return result.stdout.toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Whether `error` is a VouchError from this module with the given code. */
+export function hasGitCode(error: unknown, code: GitErrorCode): error is VouchError<GitErrorCode> {
+	return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** The commit `rev` names in the working copy at `repo`, or undefined when it names none. */
+export async function resolveCommit(
+	context: GitContext,
+	repo: string,
+	rev: string,
+	call: CallOptions = {},
+): Promise<string | undefined> {
+	const result = await execGit(
+		context,
+		{
+			repo,
+			args: ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+			action: 'reading a commit id',
+			network: false,
+		},
+		call,
+	);
+	if (result.exitCode === 0) return outputText(result);
+	// --quiet: a missing revision exits 1 silently; anything on stderr is another failure.
+	if (result.exitCode === 1 && result.stderr.trim() === '') return undefined;
+	throw gitFailureError('reading a commit id', result);
+}
+
+/** The commit `rev` names, or GIT_REF_NOT_FOUND naming `label`. */
+export async function requireCommit(
+	context: GitContext,
+	dir: string,
+	rev: string,
+	label: string,
+	call: CallOptions,
+): Promise<string> {
+	const commit = await resolveCommit(context, dir, rev, call);
+	if (commit === undefined)
+		throw gitError('GIT_REF_NOT_FOUND', `Not found: ${sanitizeText(label)}.`);
+	return commit;
+}

@@ -1,0 +1,157 @@
+/**
+ * `createGit()`: the one way Vouch runs git. Every method validates its inputs before git
+ * starts, runs git with the hardened environment and configuration (see `environment.ts`),
+ * under a time limit and output bounds, and turns failures into typed errors.
+ */
+import { sanitizeText } from '../core/sanitize.ts';
+import { assertUrlAllowed, resolveUrlForGit } from './arguments.ts';
+import { type CloneRequest, type CloneResult, cloneRepository } from './clone.ts';
+import { gitEnvironment } from './environment.ts';
+import { gitError } from './errors.ts';
+import { type CallOptions, execGitChecked, type GitContext, outputText } from './exec.ts';
+import { type FetchRequest, fetchRef } from './fetch.ts';
+import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
+import { ProcessGroups } from './run.ts';
+import {
+	type CheckoutRequest,
+	changedFiles,
+	checkoutCommit,
+	listTrackedFiles,
+	readRemoteUrl,
+	revParse,
+	writeRemoteUrl,
+} from './working-copy.ts';
+
+export const DEFAULT_NETWORK_TIMEOUT_MS = 120_000;
+export const DEFAULT_LOCAL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_STDOUT_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_STDERR_BYTES = 64 * 1024;
+
+export interface GitOptions {
+	/** The git executable. Default `git` (looked up on the PATH of `env`). */
+	gitBinary?: string;
+	/** The environment git starts from (see `gitEnvironment` for what changes). Default `process.env`. */
+	env?: Readonly<Record<string, string | undefined>>;
+	/** Base for relative paths and local repository addresses. Default `process.cwd()`. */
+	cwd?: string;
+	/** Time limit of every git process, local or network. Overrides the two below. */
+	timeoutMs?: number;
+	/** Time limit of a git process that talks to a remote. Default 120 s. */
+	networkTimeoutMs?: number;
+	/** Time limit of a git process that works locally. Default 30 s. */
+	localTimeoutMs?: number;
+	/** Allow `http://` and `git://` (D11, `--allow-insecure-transport`). Default false. */
+	allowInsecureTransport?: boolean;
+	/** Most bytes of output accepted from one git process. Default 32 MiB. */
+	maxStdoutBytes?: number;
+	/** Most bytes of error output accepted from one git process. Default 64 KiB. */
+	maxStderrBytes?: number;
+}
+
+export interface Git {
+	/** git's version, such as `2.39.5`. */
+	version(call?: CallOptions): Promise<string>;
+	/** The remote's default branch, branches and tags, without cloning. */
+	lsRemote(url: string, call?: CallOptions): Promise<RemoteRefs>;
+	/** Clones one branch, tag or commit into an empty or new directory. */
+	clone(request: CloneRequest, call?: CallOptions): Promise<CloneResult>;
+	/** Fetches one ref into an existing clone; returns its commit without checking it out. */
+	fetch(request: FetchRequest, call?: CallOptions): Promise<{ commit: string }>;
+	/** Moves a clone to a commit (detached, or on a branch); returns the new HEAD commit. */
+	checkout(request: CheckoutRequest, call?: CallOptions): Promise<{ commit: string }>;
+	/** The commit a revision names in a clone (annotated tags peeled). */
+	revParse(dir: string, rev: string, call?: CallOptions): Promise<string>;
+	/** Whether the clone has uncommitted changes, untracked files included. */
+	isDirty(dir: string, call?: CallOptions): Promise<boolean>;
+	/** The changed and untracked paths behind `isDirty`. */
+	changedFiles(dir: string, call?: CallOptions): Promise<string[]>;
+	/** Paths of the files git tracks in the clone, relative, `/`-separated. */
+	listTrackedFiles(dir: string, call?: CallOptions): Promise<string[]>;
+	/** The origin address stored in the clone, if any. */
+	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
+	/** Stores a new origin address (checked against the transport policy first). */
+	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+	if (value === undefined) return fallback;
+	if (!Number.isFinite(value) || value <= 0) {
+		throw gitError('GIT_INVALID_ARGUMENT', `${name} must be a positive number.`);
+	}
+	return value;
+}
+
+export function createGit(options: GitOptions = {}): Git {
+	const base = options.env ?? process.env;
+	const allowInsecureTransport = options.allowInsecureTransport === true;
+	const context: GitContext = {
+		gitBinary: options.gitBinary ?? 'git',
+		env: gitEnvironment(base, { allowInsecureTransport }),
+		cwd: options.cwd ?? process.cwd(),
+		home: base.HOME,
+		allowInsecureTransport,
+		networkTimeoutMs: positive(
+			options.timeoutMs ?? options.networkTimeoutMs,
+			DEFAULT_NETWORK_TIMEOUT_MS,
+			'networkTimeoutMs',
+		),
+		localTimeoutMs: positive(
+			options.timeoutMs ?? options.localTimeoutMs,
+			DEFAULT_LOCAL_TIMEOUT_MS,
+			'localTimeoutMs',
+		),
+		maxStdoutBytes: positive(options.maxStdoutBytes, DEFAULT_MAX_STDOUT_BYTES, 'maxStdoutBytes'),
+		maxStderrBytes: positive(options.maxStderrBytes, DEFAULT_MAX_STDERR_BYTES, 'maxStderrBytes'),
+		groups: new ProcessGroups(),
+	};
+
+	return {
+		async version(call) {
+			const result = await execGitChecked(
+				context,
+				{ args: ['version'], action: 'reading its version', network: false },
+				call,
+			);
+			const text = outputText(result);
+			const match = /^git version (\d+(?:\.\d+)+)/.exec(text);
+			if (match?.[1] === undefined) {
+				throw gitError(
+					'GIT_FAILED',
+					`Unexpected version text: ${sanitizeText(text, { maxLength: 100 })}`,
+				);
+			}
+			return match[1];
+		},
+
+		async lsRemote(url, call) {
+			const allowed = assertUrlAllowed(url, allowInsecureTransport);
+			const result = await execGitChecked(
+				context,
+				{
+					args: [
+						'ls-remote',
+						'--symref',
+						'--',
+						resolveUrlForGit(allowed, context.cwd, context.home),
+					],
+					action: `listing the refs of ${sanitizeText(allowed, { maxLength: 200 })}`,
+					network: true,
+				},
+				call,
+			);
+			return parseLsRemote(result.stdout.toString('utf8'));
+		},
+
+		clone: (request, call) => cloneRepository(context, request, call),
+		fetch: (request, call) => fetchRef(context, request, call),
+		checkout: (request, call) => checkoutCommit(context, request, call),
+		revParse: (dir, rev, call) => revParse(context, dir, rev, call),
+		async isDirty(dir, call) {
+			return (await changedFiles(context, dir, call)).length > 0;
+		},
+		changedFiles: (dir, call) => changedFiles(context, dir, call),
+		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
+		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
+		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
+	};
+}

@@ -1,0 +1,36 @@
+/**
+ * The only module that runs git: `createGit()` and its operations, the pure parsing and
+ * classification they rest on, and the checks applied to every URL and ref before git starts.
+ */
+export {
+	assertCommitId,
+	assertRefName,
+	assertUrlAllowed,
+	INSECURE_PROTOCOLS,
+	isFullCommitId,
+	refNameProblem,
+	SECURE_PROTOCOLS,
+	urlProtocol,
+} from './arguments.ts';
+export {
+	classifyGitFailure,
+	describeStderr,
+	type GitFailure,
+	gitFailureError,
+} from './classify.ts';
+export type { CloneRequest, CloneResult, RefType } from './clone.ts';
+export { allowedProtocols, gitEnvironment, SAFETY_CONFIG } from './environment.ts';
+export { type GitErrorCode, gitError, isGitError } from './errors.ts';
+export type { CallOptions } from './exec.ts';
+export type { FetchRequest } from './fetch.ts';
+export {
+	createGit,
+	DEFAULT_LOCAL_TIMEOUT_MS,
+	DEFAULT_MAX_STDERR_BYTES,
+	DEFAULT_MAX_STDOUT_BYTES,
+	DEFAULT_NETWORK_TIMEOUT_MS,
+	type Git,
+	type GitOptions,
+} from './git.ts';
+export { MAX_LS_REMOTE_LINES, parseLsRemote, type RemoteRefs } from './ls-remote.ts';
+export { type CheckoutRequest, MAX_LISTED_FILES } from './working-copy.ts';
