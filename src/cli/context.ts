@@ -3,30 +3,23 @@
  * commands that need one, the loaded registry with its index.
  */
 import { homedir } from 'node:os';
-import { VouchError } from '../core/errors.ts';
 import { type HostProfile, resolveProfile } from '../core/profile.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
-import { readRegistrySource } from '../registry/load.ts';
-import type { Registry } from '../registry/model.ts';
-import { parseRegistryText } from '../registry/parse.ts';
+import {
+	createUnsignedVerifier,
+	loadRegistryFromSources,
+	type RegistryLoadMode,
+	type RegistryLoadResult,
+} from '../registry/sources/index.ts';
 import type { CommonOptions } from './common-options.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
+import { safe } from './style.ts';
 
-export interface LoadedRegistry {
-	registry: Registry;
+export interface LoadedRegistry extends RegistryLoadResult {
 	index: RegistryIndex;
-	/** Where it was read from (credentials redacted by the loader's label). */
-	source: string;
-	/** Nothing signs a registry yet: every source is shown as unsigned. */
-	signed: false;
 }
-
-export type RegistryErrorCode = 'REGISTRY_UNAVAILABLE' | 'REGISTRY_UNSIGNED_NOT_ALLOWED';
-
-/** Errors that mean "this source is broken": the spec stops the fallback chain on them. */
-const CHAIN_STOPPING = new Set(['REGISTRY_PARSE_ERROR', 'BLACKLIST_INVALID', 'REGISTRY_TOO_LARGE']);
 
 export function profileFor(options: CommonOptions, io: CliIO): HostProfile {
 	return resolveProfile({
@@ -42,49 +35,73 @@ export function registrySources(options: CommonOptions, profile: HostProfile): s
 	return options.registry === undefined ? [...profile.registryUrls] : [options.registry];
 }
 
+/**
+ * Loads the registry through the profile's sources and cache. Read commands use `auto`: a
+ * cached copy younger than the refresh interval, else a revalidation, else (offline) the
+ * cached copy with a notice. `vouch refresh` uses `refresh`: the network or nothing.
+ */
 export async function loadRegistry(
 	options: CommonOptions,
 	profile: HostProfile,
 	io: CliIO,
 	output: Output,
+	mode: RegistryLoadMode = 'auto',
 ): Promise<LoadedRegistry> {
-	if (!profile.allowUnsigned) {
-		throw new VouchError<RegistryErrorCode>(
-			'REGISTRY_UNSIGNED_NOT_ALLOWED',
-			`The host profile "${profile.name}" accepts only signed registries, and this version of Vouch cannot verify signatures yet.`,
-			{ hint: 'Use a profile with allow_unsigned = true, such as the built-in "picard" profile.' },
+	const loaded = await loadRegistryFromSources({
+		sources: registrySources(options, profile),
+		profile,
+		verifier: createUnsignedVerifier(profile),
+		fetch: io.fetch,
+		now: io.now,
+		cwd: io.cwd,
+		mode,
+		progress: createProgress(io, !output.json),
+	});
+	for (const failure of loaded.failures) {
+		const message = failure.message.includes(failure.source)
+			? failure.message
+			: `${failure.source}: ${failure.message}`;
+		output.note(`warning: ${safe(message)}`);
+	}
+	for (const warning of loaded.warnings) output.note(`warning: ${safe(warning)}`);
+	if (loaded.offline) {
+		output.note(
+			`warning: offline: using the cached registry from ${safe(loaded.source)}, last fetched ${loaded.fetchedAt.toISOString()}.`,
 		);
 	}
-	const sources = registrySources(options, profile);
-	const progress = createProgress(io, !output.json);
-	const failures: string[] = [];
-	let lastError: unknown;
-	for (const location of sources) {
-		progress.start(`Reading the registry from ${location}`);
-		try {
-			const read = await readRegistrySource(location, { fetch: io.fetch, cwd: io.cwd });
-			const registry = parseRegistryText(read.text, {
-				label: read.label,
-				cwd: io.cwd,
-				...(read.format === undefined ? {} : { format: read.format }),
-			});
-			progress.stop();
-			return { registry, index: buildRegistryIndex(registry), source: read.label, signed: false };
-		} catch (error) {
-			progress.stop();
-			lastError = error;
-			if (error instanceof VouchError && CHAIN_STOPPING.has(error.code)) throw error;
-			failures.push(`${location}: ${error instanceof Error ? error.message : String(error)}`);
-		}
-	}
-	throw new VouchError<RegistryErrorCode>(
-		'REGISTRY_UNAVAILABLE',
-		`No registry could be read.\n  ${failures.join('\n  ')}`,
-		{
-			hint: 'Pass --registry <file|url>, or set VOUCH_REGISTRY_URL.',
-			cause: lastError,
-		},
-	);
+	const stale = freshnessWarning(loaded, profile);
+	if (stale !== undefined) output.note(`warning: ${stale}`);
+	return { ...loaded, index: buildRegistryIndex(loaded.registry, { cwd: io.cwd }) };
+}
+
+/** D1 at read time: only a notice; commands that install or load plugins enforce it. */
+function freshnessWarning(loaded: RegistryLoadResult, profile: HostProfile): string | undefined {
+	const { state, ageDays } = loaded.freshness;
+	if (state === 'fresh') return undefined;
+	const age = ageDays === undefined ? '' : ` (last fetched ${Math.floor(ageDays)} day(s) ago)`;
+	const what = loaded.signed ? 'signed blacklist' : 'unsigned blacklist';
+	const status =
+		state === 'stale'
+			? 'has expired'
+			: `is older than the profile allows (max_staleness_days = ${profile.maxStalenessDays})`;
+	return `the ${what}${age} ${status}. Run \`vouch refresh\`.`;
+}
+
+/** The `registry` object of a command's `--json` result. */
+export function registryJson(loaded: LoadedRegistry): Record<string, unknown> {
+	return {
+		source: loaded.source,
+		signed: loaded.signed,
+		fromCache: loaded.fromCache,
+		offline: loaded.offline,
+		fetchedAt: loaded.fetchedAt.toISOString(),
+		blacklistFreshness: loaded.freshness.state,
+	};
+}
+
+/** How the registry is described to people: always says "unsigned" when it is (D19). */
+export function registryTrustLabel(loaded: Pick<RegistryLoadResult, 'signed'>): string {
+	return loaded.signed ? 'signed' : 'unsigned';
 }
 
 /** Prints the registry's own load warnings (skipped plugins, unknown trust levels). */

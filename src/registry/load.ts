@@ -3,7 +3,9 @@
  * bounded: a size limit enforced while the body streams in (a hostile server cannot make the
  * client buffer gigabytes first), and a timeout over the whole exchange, redirects included.
  * Plain `http://` is accepted only for loopback hosts: anything else could be rewritten in
- * transit, blacklist included. Caching and multi-URL fallback live with the callers.
+ * transit, blacklist included. Caching and multi-URL fallback live with the callers
+ * (`src/registry/sources/`); this module only knows how to make one conditional request: send
+ * the validators of a cached copy and report "not modified" when the server says 304.
  */
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -14,6 +16,14 @@ import { sanitizeText } from '../core/sanitize.ts';
 import type { RegistryFormat } from './decode.ts';
 import { type RegistryErrorCode, registryError } from './errors.ts';
 import { MAX_REGISTRY_BYTES } from './limits.ts';
+import {
+	conditionalHeaders,
+	isConditional,
+	type RegistryValidators,
+	usableValidators,
+} from './sources/validators.ts';
+
+export type { RegistryValidators } from './sources/validators.ts';
 
 export interface RegistrySourceDeps {
 	fetch?: typeof fetch;
@@ -27,11 +37,23 @@ export interface RegistrySourceDeps {
 	maxBytes?: number;
 }
 
-export interface RegistrySource {
+export interface ConditionalRegistrySourceDeps extends RegistrySourceDeps {
+	/** Validators of the caller's copy. Local files ignore them and are always read. */
+	validators: RegistryValidators;
+}
+
+export interface RegistrySource extends RegistryValidators {
+	notModified?: false;
 	text: string;
 	/** From the file extension or the content type; absent means "sniff it". */
 	format?: RegistryFormat;
 	/** For messages: the resolved path, or the URL with credentials redacted. */
+	label: string;
+}
+
+/** A 304 answer to a conditional request: the caller's copy is current. */
+export interface RegistryNotModified extends RegistryValidators {
+	notModified: true;
 	label: string;
 }
 
@@ -40,10 +62,22 @@ const MAX_HTTP_REDIRECTS = 5;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * With `validators`, an http(s) read is conditional and may answer `{ notModified: true }`.
+ * Without them a 304 is a failure like any other non-2xx status: nothing could be reused.
+ */
+export function readRegistrySource(
+	location: string,
+	deps: ConditionalRegistrySourceDeps,
+): Promise<RegistrySource | RegistryNotModified>;
+export function readRegistrySource(
+	location: string,
+	deps?: RegistrySourceDeps,
+): Promise<RegistrySource>;
 export async function readRegistrySource(
 	location: string,
-	deps: RegistrySourceDeps = {},
-): Promise<RegistrySource> {
+	deps: RegistrySourceDeps & { validators?: RegistryValidators } = {},
+): Promise<RegistrySource | RegistryNotModified> {
 	const text = location.trim();
 	const maxBytes = deps.maxBytes ?? MAX_REGISTRY_BYTES;
 	if (/^https?:\/\//i.test(text)) return readHttp(text, deps, maxBytes);
@@ -117,12 +151,19 @@ async function readLocal(path: string, maxBytes: number): Promise<RegistrySource
 
 async function readHttp(
 	location: string,
-	deps: RegistrySourceDeps,
+	deps: RegistrySourceDeps & { validators?: RegistryValidators },
 	maxBytes: number,
-): Promise<RegistrySource> {
+): Promise<RegistrySource | RegistryNotModified> {
 	const label = sanitizeText(location);
 	const fetchImpl = deps.fetch ?? globalThis.fetch;
 	const signal = AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS);
+	// Validators may come from a cache file anyone with the user's rights can edit: unusable
+	// ones are dropped, and the request is simply less conditional.
+	const sent = usableValidators(deps.validators);
+	const headers = {
+		accept: 'application/toml, application/json;q=0.9, */*;q=0.5',
+		...conditionalHeaders(sent),
+	};
 	let url = parseUrl(location, label);
 	for (let hop = 0; hop <= MAX_HTTP_REDIRECTS; hop++) {
 		assertTransportAllowed(url, label);
@@ -130,11 +171,7 @@ async function readHttp(
 		try {
 			// Redirects are followed here, so each target passes the transport check before
 			// anything is sent to it: an https registry cannot bounce the client to plain http.
-			response = await fetchImpl(url, {
-				redirect: 'manual',
-				signal,
-				headers: { accept: 'application/toml, application/json;q=0.9, */*;q=0.5' },
-			});
+			response = await fetchImpl(url, { redirect: 'manual', signal, headers });
 		} catch (error) {
 			throw networkError(error, signal, label);
 		}
@@ -144,6 +181,12 @@ async function readHttp(
 			if (target === null) throw fetchFailed(label, `HTTP ${response.status} without a Location`);
 			url = parseUrl(new URL(target, url).href, label);
 			continue;
+		}
+		// A 304 to a request that sent no validator is a server fault, not "reuse your copy".
+		if (response.status === 304 && isConditional(sent)) {
+			await response.body?.cancel().catch(() => undefined);
+			// A 304 may carry fresher validators; keep the old ones where it does not.
+			return { notModified: true, label, ...sent, ...responseValidators(response) };
 		}
 		if (!response.ok) {
 			await response.body?.cancel().catch(() => undefined);
@@ -158,9 +201,22 @@ async function readHttp(
 		const text = decodeUtf8(bytes, label);
 		const format =
 			formatFromContentType(response.headers.get('content-type')) ?? formatFromPath(url.pathname);
-		return format === undefined ? { text, label } : { text, format, label };
+		return {
+			text,
+			...(format === undefined ? {} : { format }),
+			label,
+			...responseValidators(response),
+		};
 	}
 	throw fetchFailed(label, `more than ${MAX_HTTP_REDIRECTS} redirects`);
+}
+
+/** Stored in the cache and sent back later, so held to the same rules as sent ones. */
+function responseValidators(response: Response): RegistryValidators {
+	return usableValidators({
+		etag: response.headers.get('etag'),
+		lastModified: response.headers.get('last-modified'),
+	});
 }
 
 async function readBodyBounded(

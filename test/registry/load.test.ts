@@ -45,6 +45,14 @@ describe('readRegistrySource: local files', () => {
 		assert.equal(parseRegistryText(source.text, { label: source.label }).format, 'json');
 	});
 
+	it('always reads a local file in full, whatever validators are given', async () => {
+		const source = await readRegistrySource(join(dir, 'plugins.toml'), {
+			validators: { etag: '"v1"' },
+		});
+		assert.equal(source.notModified, undefined);
+		assert.equal('text' in source && source.text, 'api_version = "3.0"\n');
+	});
+
 	it('expands ~ with the given home', async () => {
 		const source = await readRegistrySource('~/plugins.toml', { home: dir });
 		assert.equal(source.text, 'api_version = "3.0"\n');
@@ -72,6 +80,7 @@ describe('readRegistrySource: http', () => {
 	let server: Server;
 	let base: string;
 	const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
+	const conditionalSeen: IncomingMessage['headers'][] = [];
 
 	before(async () => {
 		server = createServer((req, res) => {
@@ -127,6 +136,18 @@ describe('readRegistrySource: http', () => {
 		routes.set('/silent', () => {
 			// Never answers.
 		});
+		routes.set('/conditional.toml', (req, res) => {
+			conditionalSeen.push(req.headers);
+			const validators = { etag: '"v2"', 'last-modified': 'Wed, 21 Oct 2026 07:28:00 GMT' };
+			if (req.headers['if-none-match'] === '"v1"' || req.headers['if-none-match'] === '"v2"') {
+				res.writeHead(304, validators).end();
+			} else if (req.headers['if-modified-since'] === validators['last-modified']) {
+				res.writeHead(304).end();
+			} else {
+				res.writeHead(200, validators).end('api_version = "3.0"\n');
+			}
+		});
+		routes.set('/always-304', (_req, res) => res.writeHead(304).end());
 	});
 
 	after(async () => {
@@ -214,6 +235,61 @@ describe('readRegistrySource: http', () => {
 		await rejectsCode(
 			readRegistrySource('http://127.0.0.2/plugins.toml', { fetch: noFetch }),
 			'INSECURE_REGISTRY_URL',
+		);
+	});
+
+	it('reports the validators of a full answer', async () => {
+		const source = await readRegistrySource(`${base}/conditional.toml`);
+		assert.equal(source.etag, '"v2"');
+		assert.equal(source.lastModified, 'Wed, 21 Oct 2026 07:28:00 GMT');
+		assert.equal(conditionalSeen.at(-1)?.['if-none-match'], undefined);
+	});
+
+	it('sends If-None-Match and If-Modified-Since, and reports a 304 as not modified', async () => {
+		const byTag = await readRegistrySource(`${base}/conditional.toml`, {
+			validators: { etag: '"v1"', lastModified: 'Tue, 20 Oct 2026 07:28:00 GMT' },
+		});
+		const sent = conditionalSeen.at(-1);
+		assert.equal(sent?.['if-none-match'], '"v1"');
+		assert.equal(sent?.['if-modified-since'], 'Tue, 20 Oct 2026 07:28:00 GMT');
+		assert.equal(byTag.notModified, true);
+		// The server's fresher validators replace the ones sent.
+		assert.equal(byTag.etag, '"v2"');
+		assert.equal(byTag.lastModified, 'Wed, 21 Oct 2026 07:28:00 GMT');
+
+		// A 304 without validators keeps the ones that were sent.
+		const byDate = await readRegistrySource(`${base}/conditional.toml`, {
+			validators: { lastModified: 'Wed, 21 Oct 2026 07:28:00 GMT' },
+		});
+		assert.deepEqual(byDate, {
+			notModified: true,
+			label: `${base}/conditional.toml`,
+			lastModified: 'Wed, 21 Oct 2026 07:28:00 GMT',
+		});
+
+		const changed = await readRegistrySource(`${base}/conditional.toml`, {
+			validators: { etag: '"v0"' },
+		});
+		assert.equal(changed.notModified, undefined);
+		assert.equal('text' in changed && changed.text, 'api_version = "3.0"\n');
+	});
+
+	it('drops validators that are not plain header values instead of sending them', async () => {
+		const read = await readRegistrySource(`${base}/conditional.toml`, {
+			validators: { etag: '"v1"\r\nx-injected: 1', lastModified: 'x'.repeat(2000) },
+		});
+		const sent = conditionalSeen.at(-1);
+		assert.equal(sent?.['if-none-match'], undefined);
+		assert.equal(sent?.['if-modified-since'], undefined);
+		assert.equal(sent?.['x-injected'], undefined);
+		assert.equal(read.notModified, undefined);
+	});
+
+	it('treats a 304 to an unconditional request as a failure', async () => {
+		await rejectsCode(readRegistrySource(`${base}/always-304`), 'REGISTRY_FETCH_FAILED');
+		await rejectsCode(
+			readRegistrySource(`${base}/always-304`, { validators: {} }),
+			'REGISTRY_FETCH_FAILED',
 		);
 	});
 

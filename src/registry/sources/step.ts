@@ -1,0 +1,102 @@
+/**
+ * What the per-source steps (`local.ts`, `remote.ts`) share with the loader: the options of
+ * one load, what a source produced, and how an attempt ended.
+ */
+import type { HostProfile } from '../../core/profile.ts';
+import { sanitizeText } from '../../core/sanitize.ts';
+import type { RegistryFormat } from '../decode.ts';
+import type { Registry } from '../model.ts';
+import { type RegistryCacheEntry, type RegistryCacheRead, readRegistryCache } from './cache.ts';
+import type { RegistryVerifier } from './verifier.ts';
+
+/** `auto`: use a young cache, revalidate an old one, fall back to it offline. `refresh`: always ask the network. */
+export type RegistryLoadMode = 'auto' | 'refresh';
+
+/** A spinner or anything like it; the loader says when a slow step starts and ends. */
+export interface LoadProgress {
+	start(message: string): void;
+	stop(): void;
+}
+
+export interface LoadRegistryFromSourcesOptions {
+	/** Tried in order: http(s) URLs, `file://` URLs or local paths. */
+	sources: readonly string[];
+	/** `cacheDir` holds `registry/<key>.cache`; the other two are the D1 and D23 policies. */
+	profile: Pick<HostProfile, 'cacheDir' | 'refreshIntervalHours' | 'maxStalenessDays'>;
+	verifier: RegistryVerifier;
+	fetch: typeof fetch;
+	now: () => Date;
+	/** Base for relative paths, in the source list and inside the registry. */
+	cwd: string;
+	/** Expansion of `~`. Default: the user's home directory. */
+	home?: string;
+	/** Default `auto`. */
+	mode?: RegistryLoadMode;
+	/** Per request. Default: the loader's 30 s. */
+	timeoutMs?: number;
+	/** Largest registry accepted, fetched or cached. Default 16 MiB. */
+	maxBytes?: number;
+	progress?: LoadProgress;
+}
+
+/** What a source produced, before verification and parsing. */
+export interface SourceText {
+	/** Sanitised, credentials redacted. */
+	source: string;
+	text: string;
+	format?: RegistryFormat;
+	fetchedAt: Date;
+	fromCache: boolean;
+	notModified: boolean;
+	local: boolean;
+}
+
+export interface Accepted {
+	registry: Registry;
+	signed: boolean;
+	expiresAt?: Date;
+}
+
+export interface LoadContext extends LoadRegistryFromSourcesOptions {
+	mode: RegistryLoadMode;
+	/** Collected across the whole load and returned with the result. */
+	warnings: string[];
+	/** Verifies, then parses; throws on anything that is not an acceptable registry. */
+	accept(text: SourceText): Promise<Accepted>;
+}
+
+/**
+ * A source either loaded, or failed in a way that lets the chain move on. Failures that stop
+ * the chain are thrown instead. `cached` is a copy that may stand in if every source fails.
+ */
+export type SourceAttempt =
+	| { kind: 'loaded'; text: SourceText; accepted: Accepted }
+	| { kind: 'failed'; error: unknown; cached?: RegistryCacheEntry };
+
+export function cachedText(
+	location: string,
+	entry: RegistryCacheEntry,
+	notModified: boolean,
+): SourceText {
+	return {
+		source: sanitizeText(location),
+		text: entry.text,
+		...(entry.format === undefined ? {} : { format: entry.format }),
+		fetchedAt: entry.fetchedAt,
+		fromCache: true,
+		notModified,
+		local: false,
+	};
+}
+
+export function ignoredCacheWarning(location: string, problem: unknown): string {
+	const reason = problem instanceof Error ? problem.message : String(problem);
+	return `Ignored the cached copy of ${sanitizeText(location)}: ${sanitizeText(reason, { maxLength: 300 })}`;
+}
+
+export function readCacheFor(location: string, context: LoadContext): Promise<RegistryCacheRead> {
+	return readRegistryCache(context.profile.cacheDir, location, {
+		now: context.now(),
+		...(context.maxBytes === undefined ? {} : { maxBytes: context.maxBytes }),
+	});
+}
