@@ -4,6 +4,7 @@ import { registerAbout } from './commands/about.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
 import { registerInfo } from './commands/info.ts';
+import { registerInstall } from './commands/install.ts';
 import { registerRefresh } from './commands/refresh.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerSearch } from './commands/search.ts';
@@ -36,6 +37,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerBrowse(program, context);
 	registerSearch(program, context);
 	registerInfo(program, context);
+	registerInstall(program, context);
 	registerRefresh(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);

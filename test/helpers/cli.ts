@@ -1,4 +1,5 @@
 /** Runs the real CLI in-process with captured output and a controlled environment. */
+import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/run.ts';
 
 export interface CliRun {
@@ -13,6 +14,9 @@ export interface CliRunOptions {
 	stdoutIsTTY?: boolean;
 	stderrIsTTY?: boolean;
 	fetch?: typeof fetch;
+	/** Answers typed at the prompts; given, stdin counts as a terminal. */
+	stdin?: string;
+	now?: () => Date;
 }
 
 export async function runVouch(argv: string[], options: CliRunOptions = {}): Promise<CliRun> {
@@ -31,7 +35,10 @@ export async function runVouch(argv: string[], options: CliRunOptions = {}): Pro
 			(async () => {
 				throw new Error('tests must not reach the network');
 			}),
-		now: () => new Date('2026-11-28T12:00:00Z'),
+		now: options.now ?? (() => new Date('2026-11-28T12:00:00Z')),
+		...(options.stdin === undefined
+			? {}
+			: { stdin: Readable.from([options.stdin]), stdinIsTTY: true }),
 	});
 	return { code, stdout, stderr };
 }

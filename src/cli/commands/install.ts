@@ -1,0 +1,86 @@
+/**
+ * `vouch install <id|url|path>`: the install pipeline of the lifecycle, with the CLI's
+ * prompts, progress and output. Exit codes (D16): 3 blacklisted, 130 declined.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { installPlugin } from '../../lifecycle/install.ts';
+import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import { gitFor, lifecycleContext, lifecycleIO } from '../lifecycle-context.ts';
+import { createOutput } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+import { installedJson } from './installed-view.ts';
+
+export function registerInstall(program: Command, { io }: CommandContext): void {
+	program
+		.command('install')
+		.description('install a plugin from the registry, a git URL or a local directory')
+		.argument('<plugin>', 'registry id or UUID, git URL, or local directory (./path)')
+		.option('--ref <ref>', 'branch, tag or full commit id to install')
+		.option('--pre', 'allow pre-release version tags')
+		.option('--reinstall', 'fetch and install again, replacing the installed copy')
+		.option('--force-blacklisted', 'DANGEROUS: install even if the blacklist blocks it')
+		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
+		.option('--allow-stale-blacklist', 'DANGEROUS: install without a fresh blacklist')
+		.option('-y, --yes', 'answer yes to the prompt (warnings are still shown)')
+		.option('--no-enable', 'install without enabling')
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (target, options) => {
+			const output = createOutput(io, options.json === true);
+			const context = await lifecycleContext(options, io, output);
+			const git = gitFor(io, options.allowInsecureTransport === true);
+			try {
+				const result = await installPlugin(
+					{
+						target,
+						...(options.ref === undefined ? {} : { ref: options.ref }),
+						pre: options.pre === true,
+						reinstall: options.reinstall === true,
+						forceBlacklisted: options.forceBlacklisted === true,
+						allowInsecureTransport: options.allowInsecureTransport === true,
+						allowStaleBlacklist: options.allowStaleBlacklist === true,
+						yes: options.yes === true,
+						enable: options.enable !== false,
+					},
+					{
+						...lifecycleIO(io),
+						hostApiVersions: context.profile.apiVersions,
+						categories: context.profile.categories,
+						snapshot: context.snapshot,
+						git,
+						isDirty: git.isDirty,
+						store: context.store,
+						files: context.files,
+						prompter: context.prompter,
+						reporter: context.reporter,
+						home: context.home,
+					},
+				);
+				context.reporter.done();
+				const { plugin } = result;
+				if (output.json) {
+					output.result({
+						ok: true,
+						reinstalled: result.reinstalled,
+						plugin: installedJson(plugin, context.files, result.enabled),
+					});
+					return;
+				}
+				const display = TRUST_DISPLAY[result.trust.level];
+				const where =
+					plugin.source.refType === 'local'
+						? 'in place'
+						: `${safe(plugin.source.ref ?? 'default branch')} @ ${(plugin.source.commit ?? '').slice(0, 7)}`;
+				output.line(
+					`${output.style.green('✓')} ${result.reinstalled ? 'Reinstalled' : 'Installed'} ${safe(plugin.name)} ${display.badge} ${display.label} (${where})`,
+				);
+				output.line(`  ${safe(context.files.pathOf(plugin))}`);
+				output.line(result.enabled ? '  enabled' : '  not enabled: run `vouch enable` to use it');
+			} finally {
+				context.reporter.done();
+			}
+		});
+}

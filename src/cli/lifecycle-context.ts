@@ -1,0 +1,152 @@
+/**
+ * Builds the lifecycle's dependencies for a CLI command: profile, registry snapshot, git,
+ * store, plugin files, prompts and progress. One place, so every command wires them alike.
+ */
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { compileBlacklist } from '../blacklist/index.ts';
+import { canonicalUrl } from '../core/canonical-url.ts';
+import { isVouchError } from '../core/errors.ts';
+import type { HostProfile } from '../core/profile.ts';
+import { createGit } from '../git/index.ts';
+import type { GitPort } from '../lifecycle/ports.ts';
+import type { LifecycleReporter, Prompter } from '../lifecycle/prompter.ts';
+import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
+import {
+	createPluginFiles,
+	digestTree,
+	openStore,
+	type PluginFiles,
+	type PluginStore,
+} from '../lifecycle/store/index.ts';
+import { isLoopbackUrl } from '../lifecycle/transport.ts';
+import { readManifest } from '../manifest/index.ts';
+import type { CommonOptions } from './common-options.ts';
+import { loadRegistry, profileFor } from './context.ts';
+import type { CliIO } from './io.ts';
+import type { Output } from './output.ts';
+import { createProgress } from './progress.ts';
+import { createTerminalPrompter } from './prompter.ts';
+import { safe } from './style.ts';
+
+export interface LifecycleContext {
+	profile: HostProfile;
+	snapshot: RegistrySnapshot;
+	store: PluginStore;
+	files: PluginFiles;
+	prompter: Prompter;
+	reporter: LifecycleReporter & { done(): void };
+	home: string;
+}
+
+export async function lifecycleContext(
+	options: CommonOptions,
+	io: CliIO,
+	output: Output,
+): Promise<LifecycleContext> {
+	const profile = profileFor(options, io);
+	const reporter = createReporter(io, output);
+	const snapshot = await loadSnapshot(options, profile, io, output);
+	const store = openStore({ dataDir: profile.dataDir });
+	const files = createPluginFiles({
+		pluginsDir: profile.pluginsDir,
+		dataDir: profile.dataDir,
+		now: io.now,
+	});
+	const terminal = createTerminalPrompter(io);
+	// The spinner must be gone before a question is printed.
+	const prompter: Prompter = {
+		interactive: terminal.interactive,
+		confirm: (question) => {
+			reporter.done();
+			return terminal.confirm(question);
+		},
+	};
+	return { profile, snapshot, store, files, prompter, reporter, home: io.env.HOME ?? homedir() };
+}
+
+/** A registry that cannot be read is not fatal here: the lifecycle's D1 gate decides. */
+async function loadSnapshot(
+	options: CommonOptions,
+	profile: HostProfile,
+	io: CliIO,
+	output: Output,
+): Promise<RegistrySnapshot> {
+	try {
+		const loaded = await loadRegistry(options, profile, io, output);
+		return {
+			index: loaded.index,
+			blacklist: compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd }),
+			freshness: loaded.freshness,
+			signed: loaded.signed,
+			source: loaded.source,
+		};
+	} catch (error) {
+		if (!isVouchError(error)) throw error;
+		output.note(`warning: ${safe(error.message)}`);
+		return {
+			freshness: { state: 'missing', blockUntrustedPlugins: true },
+			signed: false,
+			problem: error.message,
+		};
+	}
+}
+
+/** Git for one URL: plain http is let through only where the transport policy allowed it. */
+export function gitFor(
+	io: CliIO,
+	allowInsecureTransport: boolean,
+): GitPort & { isDirty(dir: string): Promise<boolean> } {
+	const make = (url: string) =>
+		createGit({
+			env: io.env,
+			allowInsecureTransport:
+				allowInsecureTransport || isLoopbackUrl(canonicalUrl(url, { cwd: io.cwd })),
+		});
+	return {
+		lsRemote: (url) => make(url).lsRemote(url),
+		clone: (request) => make(request.url).clone(request),
+		isDirty: (dir) => createGit({ env: io.env }).isDirty(dir),
+	};
+}
+
+export function lifecycleIO(io: CliIO) {
+	return {
+		readManifest,
+		digest: (dir: string) => digestTree(dir),
+		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
+			const info = await stat(path).catch(() => undefined);
+			if (info === undefined || !info.isDirectory()) return 'missing';
+			return (await stat(join(path, '.git')).catch(() => undefined)) === undefined
+				? 'plain'
+				: 'git';
+		},
+		now: io.now,
+		cwd: io.cwd,
+	};
+}
+
+function createReporter(io: CliIO, output: Output): LifecycleReporter & { done(): void } {
+	const progress = createProgress(io, !output.json);
+	let spinning = false;
+	const done = () => {
+		if (spinning) progress.stop();
+		spinning = false;
+	};
+	return {
+		progress(text) {
+			spinning = true;
+			progress.start(safe(text, { maxLength: 200 }));
+		},
+		info(text) {
+			done();
+			output.line(safe(text, { multiline: true }));
+		},
+		warn(text) {
+			done();
+			output.note(safe(text, { multiline: true }));
+		},
+		done,
+	};
+}

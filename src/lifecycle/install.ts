@@ -1,0 +1,326 @@
+/**
+ * `install`: the steps of the issue, in order, each able to stop the install with nothing
+ * left behind. Everything is fetched into a staging directory first; the plugins directory and
+ * the store change only at the end, under the store lock, in one atomic step each.
+ */
+import { pluginDirectoryName } from '../core/paths.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { Manifest, ManifestResult } from '../manifest/index.ts';
+import { resolveTrust, type TrustResult } from '../registry/trust.ts';
+import { refCandidates } from './checkout-choice.ts';
+import { obtainConsent } from './consent.ts';
+import { lifecycleError } from './errors.ts';
+import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
+import type { GitPort } from './ports.ts';
+import type { LifecycleReporter, Prompter } from './prompter.ts';
+import { buildRecord } from './record.ts';
+import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
+import { type InstallSource, resolveInstallSource } from './source.ts';
+import type { InstalledPlugin, PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+import { assertTransportAllowed } from './transport.ts';
+import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+
+export interface InstallOptions {
+	target: string;
+	ref?: string;
+	pre: boolean;
+	reinstall: boolean;
+	forceBlacklisted: boolean;
+	allowInsecureTransport: boolean;
+	allowStaleBlacklist: boolean;
+	yes: boolean;
+	enable: boolean;
+}
+
+export interface InstallDeps {
+	hostApiVersions: string[];
+	categories: readonly string[];
+	snapshot: RegistrySnapshot;
+	git: GitPort;
+	store: PluginStore;
+	files: PluginFiles;
+	digest(dir: string): Promise<TreeDigest>;
+	/** Uncommitted changes in a git working copy, untracked files included. */
+	isDirty(dir: string): Promise<boolean>;
+	prompter: Prompter;
+	reporter: LifecycleReporter;
+	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
+	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
+	now: () => Date;
+	cwd: string;
+	home: string;
+}
+
+export interface InstallResult {
+	plugin: InstalledPlugin;
+	enabled: boolean;
+	reinstalled: boolean;
+	trust: TrustResult;
+}
+
+export async function installPlugin(
+	options: InstallOptions,
+	deps: InstallDeps,
+): Promise<InstallResult> {
+	// 1. What is being installed, and from where.
+	const source = await resolveInstallSource(options.target, {
+		index: deps.snapshot.index,
+		cwd: deps.cwd,
+		home: deps.home,
+		inspectDirectory: deps.inspectDirectory,
+	});
+	if (source.redirectedFrom !== undefined) {
+		deps.reporter.info(
+			`${sanitizeText(source.redirectedFrom)} has moved; installing from ${sanitizeText(source.url)}.`,
+		);
+	}
+	const transport =
+		source.kind === 'local'
+			? 'local'
+			: assertTransportAllowed({
+					canonical: source.canonical,
+					registered: source.entry !== undefined,
+					allowInsecureTransport: options.allowInsecureTransport,
+				});
+	// D1: a remote plugin needs a blacklist Vouch can rely on.
+	if (transport !== 'local') {
+		assertBlacklistUsable({
+			snapshot: deps.snapshot,
+			allowStaleBlacklist: options.allowStaleBlacklist,
+			action: 'install',
+			reporter: deps.reporter,
+		});
+	} else if (deps.snapshot.blacklist === undefined) {
+		deps.reporter.warn('No blacklist is available: this local plugin is installed unchecked.');
+	}
+
+	// 2. The blacklist by URL (and the registry's UUID), before any network access.
+	refuseIfBlocked({
+		verdict: blacklistVerdict(
+			deps.snapshot,
+			{ url: source.url, ...(source.entry === undefined ? {} : { uuid: source.entry.uuid }) },
+			'skip',
+		),
+		name: source.entry?.name ?? source.url,
+		force: options.forceBlacklisted,
+		reporter: deps.reporter,
+	});
+
+	const before = await deps.store.read();
+	const existing = Object.values(before.plugins).find(
+		(plugin) => plugin.source.canonicalUrl === source.canonical,
+	);
+	if (existing !== undefined && !options.reinstall) {
+		throw lifecycleError(
+			'ALREADY_INSTALLED',
+			`${sanitizeText(existing.name)} is already installed from ${sanitizeText(source.url)}.`,
+			{ hint: 'Use `vouch update` for a newer version, or --reinstall to fetch it again.' },
+		);
+	}
+	if (existing !== undefined) await confirmDiscardingChanges(existing, options, deps);
+
+	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
+	const fetched = await fetchSource(source, options, deps);
+	try {
+		const { manifest } = fetched;
+		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
+
+		// 5. The blacklist again, now with the UUID and version.
+		refuseIfBlocked({
+			verdict: blacklistVerdict(deps.snapshot, {
+				url: source.url,
+				uuid: manifest.uuid,
+				...(manifest.version === undefined ? {} : { version: manifest.version }),
+			}),
+			name: manifest.name,
+			force: options.forceBlacklisted,
+			reporter: deps.reporter,
+		});
+
+		// 6. Trust (D6): the registry's level only for its URL and its UUID together.
+		const trust = resolveTrust(deps.snapshot.index, { url: source.url, uuid: manifest.uuid });
+		assertPinned(trust, fetched.commit);
+
+		// 8. One plugin per UUID (spec item 13).
+		const owner = before.plugins[manifest.uuid];
+		if (owner !== undefined && owner.source.canonicalUrl !== source.canonical) {
+			throw uuidConflict(owner, manifest);
+		}
+
+		// 9–10. Show what it can reach and how far it is trusted; ask.
+		const notices = trustNotices(trust);
+		if (source.kind === 'local') {
+			notices.push(
+				'This is a local directory without git: it is loaded in place, and nobody but you vouches for it.',
+			);
+		}
+		await obtainConsent(
+			{
+				pluginName: manifest.name,
+				trust: trust.level,
+				capabilities: manifest.capabilities,
+				notices,
+				action: 'install',
+				yes: options.yes,
+			},
+			deps,
+		);
+
+		// 11–12. Move into place and record, under the lock, re-checking what may have changed.
+		const digest = await deps.digest(fetched.dir);
+		return await deps.store.transaction(async (state, tx) => {
+			const current = state.plugins[manifest.uuid];
+			if (current !== undefined && current.source.canonicalUrl !== source.canonical) {
+				throw uuidConflict(current, manifest);
+			}
+			if (current !== undefined && !options.reinstall) {
+				throw lifecycleError(
+					'ALREADY_INSTALLED',
+					`${sanitizeText(manifest.name)} was installed meanwhile.`,
+				);
+			}
+			const directory =
+				source.kind === 'git' ? pluginDirectoryName(manifest.name, manifest.uuid) : source.url;
+			const record = buildRecord({
+				manifest,
+				source,
+				fetched,
+				directory,
+				digest,
+				trust,
+				previous: current,
+				now: deps.now(),
+			});
+			if (source.kind === 'git') {
+				await deps.files.place(state, tx, {
+					staged: fetched.dir,
+					record,
+					enabled: options.enable,
+				});
+				fetched.placed = true;
+			}
+			// A renamed or re-identified plugin leaves its old directory behind; it is ours to remove.
+			const stale = existing === undefined ? undefined : state.plugins[existing.uuid];
+			if (stale !== undefined && stale.directory !== record.directory) {
+				await deps.files.remove(tx, stale);
+			}
+			if (stale !== undefined && stale.uuid !== record.uuid) delete state.plugins[stale.uuid];
+			state.plugins[record.uuid] = record;
+			state.enabled = state.enabled.filter(
+				(uuid) => uuid !== record.uuid && uuid !== existing?.uuid,
+			);
+			if (options.enable) state.enabled.push(record.uuid);
+			return {
+				plugin: record,
+				enabled: options.enable,
+				reinstalled: existing !== undefined,
+				trust,
+			};
+		});
+	} finally {
+		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
+	}
+}
+
+type Fetched = FetchedPlugin & { placed?: boolean };
+
+async function fetchSource(
+	source: InstallSource,
+	options: InstallOptions,
+	deps: InstallDeps,
+): Promise<Fetched> {
+	if (source.kind === 'local') {
+		if (options.ref !== undefined) {
+			throw lifecycleError('NOT_SUPPORTED', 'A local directory without git has no refs.', {
+				hint: 'Leave out --ref, or make the directory a git repository.',
+			});
+		}
+		const result = await deps.readManifest(source.url, { categories: deps.categories });
+		if (result.manifest === undefined) {
+			throw lifecycleError(
+				'MANIFEST_INVALID',
+				`The plugin's MANIFEST.toml is not valid (${result.errors.length} problems).`,
+				{ hint: `Run \`vouch validate ${sanitizeText(source.url)}\` for the list.` },
+			);
+		}
+		return {
+			dir: source.url,
+			commit: '',
+			candidate: { why: 'local directory' },
+			manifest: result.manifest,
+			warnings: result.warnings.map((issue) => issue.message),
+		};
+	}
+	deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
+	const listing = await deps.git.lsRemote(source.url);
+	const candidates = refCandidates({
+		...(options.ref === undefined ? {} : { requestedRef: options.ref }),
+		listing,
+		...(source.entry === undefined ? {} : { entry: source.entry }),
+		hostApiVersions: deps.hostApiVersions,
+		includePreRelease: options.pre,
+	});
+	return fetchCompatible(
+		{
+			url: source.url,
+			candidates,
+			hostApiVersions: deps.hostApiVersions,
+			categories: deps.categories,
+		},
+		{
+			git: deps.git,
+			staging: {
+				create: () => deps.files.createStaging(),
+				remove: (path) => deps.files.removeStaging(path),
+			},
+			readManifest: deps.readManifest,
+			reporter: deps.reporter,
+		},
+	);
+}
+
+async function confirmDiscardingChanges(
+	existing: InstalledPlugin,
+	options: InstallOptions,
+	deps: InstallDeps,
+): Promise<void> {
+	if (existing.source.kind !== 'git') return;
+	if (!(await deps.isDirty(deps.files.pathOf(existing)))) return;
+	const name = sanitizeText(existing.name);
+	// Spec item 61: with --yes, only --reinstall may discard local changes on its own.
+	if (options.yes) {
+		deps.reporter.warn(`Discarding local changes in ${name} (--reinstall --yes).`);
+		return;
+	}
+	const agreed =
+		deps.prompter.interactive &&
+		(await deps.prompter.confirm({
+			message: `${name} has local changes that reinstalling will discard. Discard them?`,
+			defaultAnswer: false,
+		}));
+	if (!agreed) {
+		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
+			hint: 'Commit or copy your changes first, or pass --yes to discard them.',
+		});
+	}
+}
+
+/** D19b: an official plugin with reviewed releases installs only a reviewed commit. */
+function assertPinned(trust: TrustResult, commit: string): void {
+	const entry = trust.plugin;
+	if (trust.level !== 'official' || entry === undefined || entry.releases.length === 0) return;
+	if (entry.releases.some((release) => release.commit === commit)) return;
+	throw lifecycleError(
+		'PIN_MISMATCH',
+		`Commit ${commit.slice(0, 12)} of official plugin ${sanitizeText(entry.id)} is not one of its reviewed releases.`,
+		{ hint: 'Install without --ref to get the reviewed release, or report this to the registry.' },
+	);
+}
+
+function uuidConflict(owner: InstalledPlugin, manifest: Manifest): Error {
+	return lifecycleError(
+		'UUID_CONFLICT',
+		`${sanitizeText(manifest.name)} has the UUID of the installed ${sanitizeText(owner.name)} from ${sanitizeText(owner.source.url)}.`,
+		{ hint: 'Uninstall the other plugin first, if you really mean to replace it.' },
+	);
+}

@@ -1,0 +1,70 @@
+/**
+ * The metadata kept for an installed plugin. URLs are stored without credentials (D2); the
+ * original URL and UUID keep the earliest values across redirects (spec item 50).
+ */
+import { redactUrlCredentials } from '../core/sanitize.ts';
+import { CAPABILITIES, type Manifest } from '../manifest/index.ts';
+import type { TrustResult } from '../registry/trust.ts';
+import type { FetchedPlugin } from './fetch-candidate.ts';
+import type { InstallSource } from './source.ts';
+import type { CapabilityConsent, InstalledPlugin, TreeDigest } from './store/index.ts';
+
+export interface RecordInput {
+	manifest: Manifest;
+	source: InstallSource;
+	fetched: FetchedPlugin;
+	directory: string;
+	digest: TreeDigest;
+	trust: TrustResult;
+	previous: InstalledPlugin | undefined;
+	now: Date;
+}
+
+export function buildRecord(input: RecordInput): InstalledPlugin {
+	const { manifest, source, fetched, previous } = input;
+	const now = input.now.toISOString();
+	const local = source.kind === 'local';
+	return {
+		uuid: manifest.uuid,
+		name: manifest.name,
+		directory: input.directory,
+		source: {
+			kind: source.kind,
+			url: storedUrl(source.url),
+			canonicalUrl: source.canonical,
+			refType: local ? 'local' : (fetched.candidate.refType ?? 'branch'),
+			...(fetched.candidate.ref === undefined ? {} : { ref: fetched.candidate.ref }),
+			...(local ? {} : { commit: fetched.commit }),
+		},
+		...(previous?.originalUrl === undefined ? {} : { originalUrl: previous.originalUrl }),
+		...(previous?.originalUuid === undefined ? {} : { originalUuid: previous.originalUuid }),
+		...(source.entry === undefined ? {} : { registryId: source.entry.id }),
+		trustAtInstall: input.trust.level,
+		...(manifest.version === undefined ? {} : { version: manifest.version }),
+		apiVersions: [...manifest.api],
+		capabilities: acceptedCapabilities(manifest),
+		files: input.digest.files,
+		treeDigest: input.digest.treeDigest,
+		state: 'active',
+		installedAt: previous?.installedAt ?? now,
+		updatedAt: now,
+	};
+}
+
+/** What the user agreed to: the declared grants, or "undeclared". */
+export function acceptedCapabilities(manifest: Manifest): CapabilityConsent {
+	if (manifest.capabilities.status === 'undeclared') return { status: 'undeclared' };
+	return {
+		status: 'declared',
+		granted: CAPABILITIES.filter((capability) =>
+			manifest.capabilities.status === 'declared'
+				? manifest.capabilities.granted.includes(capability)
+				: false,
+		),
+	};
+}
+
+/** The URL as given, minus any credentials: they are never written to disk (D2). */
+export function storedUrl(url: string): string {
+	return redactUrlCredentials(url).replace(/\/\/\*+@/, '//');
+}

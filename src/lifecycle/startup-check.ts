@@ -1,0 +1,231 @@
+/**
+ * `checkInstalledPlugins()`: what a host calls at start, before it loads any plugin. It
+ * decides, for every installed plugin, whether it may be loaded now:
+ * - blacklisted → disabled (hard entries also quarantined: files kept, never deleted; D4);
+ * - blacklist too old or missing (D1) → community and unregistered plugins are held back until
+ *   a refresh succeeds, official and trusted ones keep running;
+ * - API incompatible → held back;
+ * - official and trusted plugins are re-hashed (D19b) → a changed file disables the plugin;
+ * - a local directory that no longer exists is dropped from the store (spec §5.10).
+ * Everything it changes is written in one transaction; the report says what and why.
+ */
+import { apiVersionsIntersect } from '../core/api-version.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { TrustLevel } from '../registry/model.ts';
+import { resolveTrust } from '../registry/trust.ts';
+import type { RegistrySnapshot } from './snapshot.ts';
+import {
+	compareTrees,
+	type InstalledPlugin,
+	type PluginStore,
+	type StoreState,
+	type TransactionContext,
+	type TreeDigest,
+} from './store/index.ts';
+import { blacklistVerdict, trustNotices } from './verdicts.ts';
+
+export interface StartupDeps {
+	store: PluginStore;
+	snapshot: RegistrySnapshot;
+	hostApiVersions: string[];
+	files: {
+		pathOf(plugin: InstalledPlugin): string;
+		exists(path: string): Promise<boolean>;
+		digest(dir: string): Promise<TreeDigest>;
+		/** Moves the plugin's files to quarantine (kept, never deleted); returns where. */
+		quarantine(state: StoreState, tx: TransactionContext, plugin: InstalledPlugin): Promise<string>;
+	};
+	now: () => Date;
+}
+
+export interface LoadablePlugin {
+	uuid: string;
+	name: string;
+	path: string;
+	trust: TrustLevel;
+}
+
+export interface StartupEntry {
+	uuid: string;
+	name: string;
+	/** Sanitised, for the user. */
+	reason: string;
+}
+
+export interface StartupReport {
+	/** Enabled plugins the host may load now. */
+	load: LoadablePlugin[];
+	/** Newly disabled by this check: blacklist (`kind`), or changed files. */
+	disabled: (StartupEntry & { kind: 'blacklist' | 'integrity'; files?: string[] })[];
+	/** Moved to quarantine by this check (hard blacklist entries). */
+	quarantined: (StartupEntry & { path: string })[];
+	/** Enabled but not loaded this time; nothing is changed on disk. */
+	heldBack: (StartupEntry & { kind: 'stale-blacklist' | 'api' })[];
+	/** Dropped from the store: a local directory that is gone. */
+	removed: StartupEntry[];
+	/** Impersonation flags and blacklist freshness, sanitised. */
+	warnings: string[];
+	blacklist: { state: string; ageDays?: number };
+}
+
+/** How many plugins are re-hashed at once: enough to overlap file reads, few enough for fds. */
+const HASH_CONCURRENCY = 8;
+
+export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupReport> {
+	const { snapshot } = deps;
+	const freshness = snapshot.freshness;
+	const report: StartupReport = {
+		load: [],
+		disabled: [],
+		quarantined: [],
+		heldBack: [],
+		removed: [],
+		warnings: [],
+		blacklist: {
+			state: freshness.state,
+			...(freshness.ageDays === undefined ? {} : { ageDays: freshness.ageDays }),
+		},
+	};
+	if (freshness.state !== 'fresh') {
+		report.warnings.push(
+			freshness.blockUntrustedPlugins
+				? 'The blacklist is missing or too old: community and unregistered plugins stay off until `vouch refresh` succeeds.'
+				: 'The blacklist is getting old: run `vouch refresh`.',
+		);
+	}
+	const state = await deps.store.read();
+	const enabled = new Set(state.enabled);
+	const changes: Change[] = [];
+
+	const integrityChecks: (() => Promise<void>)[] = [];
+	for (const plugin of Object.values(state.plugins)) {
+		if (plugin.state === 'quarantined') continue;
+		const entry = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+		const path = deps.files.pathOf(plugin);
+		if (!(await deps.files.exists(path))) {
+			if (plugin.source.kind === 'local') {
+				changes.push({ kind: 'remove', uuid: plugin.uuid });
+				report.removed.push({ ...entry, reason: 'the local directory no longer exists' });
+			} else {
+				report.warnings.push(`${entry.name}: its files are missing; reinstall it.`);
+			}
+			continue;
+		}
+		const verdict = blacklistVerdict(snapshot, {
+			url: plugin.source.url,
+			uuid: plugin.uuid,
+			...(plugin.version === undefined ? {} : { version: plugin.version }),
+		});
+		if (verdict.blocked) {
+			changes.push({
+				kind: 'blacklist',
+				plugin,
+				reason: verdict.reason,
+				hard: verdict.severity === 'hard',
+			});
+			continue;
+		}
+		const trust = resolveTrust(snapshot.index, { url: plugin.source.url, uuid: plugin.uuid });
+		for (const notice of trustNotices(trust)) report.warnings.push(`${entry.name}: ${notice}`);
+		if (!enabled.has(plugin.uuid)) continue;
+		// Without a registry, the level recorded at install stands in (D1: official and trusted keep running).
+		const level: TrustLevel = snapshot.index === undefined ? plugin.trustAtInstall : trust.level;
+		if (!apiVersionsIntersect(plugin.apiVersions, deps.hostApiVersions)) {
+			report.heldBack.push({
+				...entry,
+				kind: 'api',
+				reason: `needs API ${plugin.apiVersions.join(', ')}`,
+			});
+			continue;
+		}
+		if (freshness.blockUntrustedPlugins && (level === 'community' || level === 'unregistered')) {
+			report.heldBack.push({
+				...entry,
+				kind: 'stale-blacklist',
+				reason: `${level} plugins wait for a fresh blacklist`,
+			});
+			continue;
+		}
+		const loadable: LoadablePlugin = { uuid: plugin.uuid, name: entry.name, path, trust: level };
+		if ((level === 'official' || level === 'trusted') && plugin.source.kind === 'git') {
+			integrityChecks.push(async () => {
+				const current = await deps.files.digest(path);
+				const diff = compareTrees(plugin.files, current.files);
+				const touched = [...diff.changed, ...diff.added, ...diff.removed];
+				if (touched.length === 0) {
+					report.load.push(loadable);
+					return;
+				}
+				changes.push({ kind: 'integrity', plugin, files: touched });
+			});
+		} else {
+			report.load.push(loadable);
+		}
+	}
+	await runLimited(integrityChecks, HASH_CONCURRENCY);
+	if (changes.length > 0) await applyChanges(changes, deps, report);
+	report.load.sort((a, b) => a.name.localeCompare(b.name));
+	return report;
+}
+
+type Change =
+	| { kind: 'remove'; uuid: string }
+	| { kind: 'blacklist'; plugin: InstalledPlugin; reason: string; hard: boolean }
+	| { kind: 'integrity'; plugin: InstalledPlugin; files: string[] };
+
+async function applyChanges(
+	changes: Change[],
+	deps: StartupDeps,
+	report: StartupReport,
+): Promise<void> {
+	const at = deps.now().toISOString();
+	await deps.store.transaction(async (state, tx) => {
+		for (const change of changes) {
+			if (change.kind === 'remove') {
+				delete state.plugins[change.uuid];
+				state.enabled = state.enabled.filter((uuid) => uuid !== change.uuid);
+				continue;
+			}
+			const plugin = state.plugins[change.plugin.uuid];
+			if (plugin === undefined) continue;
+			const name = sanitizeText(plugin.name, { maxLength: 100 });
+			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
+			if (change.kind === 'integrity') {
+				const listed = change.files
+					.slice(0, 20)
+					.map((file) => sanitizeText(file))
+					.join(', ');
+				plugin.disabledReason = {
+					kind: 'integrity',
+					reason: `files changed since install: ${listed}`,
+					at,
+				};
+				report.disabled.push({
+					uuid: plugin.uuid,
+					name,
+					kind: 'integrity',
+					reason: plugin.disabledReason.reason,
+					files: change.files,
+				});
+				continue;
+			}
+			plugin.disabledReason = { kind: 'blacklist', reason: change.reason, at };
+			if (change.hard && plugin.source.kind === 'git') {
+				const path = await deps.files.quarantine(state, tx, plugin);
+				report.quarantined.push({ uuid: plugin.uuid, name, reason: change.reason, path });
+			}
+			report.disabled.push({ uuid: plugin.uuid, name, kind: 'blacklist', reason: change.reason });
+		}
+	});
+}
+
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < tasks.length) {
+			const task = tasks[next++] as () => Promise<void>;
+			await task();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}

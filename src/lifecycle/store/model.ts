@@ -1,0 +1,68 @@
+/**
+ * What Vouch remembers about installed plugins, per host profile. The schema is strict and
+ * bounded: the file is ours, so anything unexpected means it was damaged or edited, and the
+ * store then refuses to touch it rather than guess (nothing lost).
+ */
+import { z } from 'zod';
+
+export type RefType = 'branch' | 'tag' | 'commit' | 'local';
+
+const text = (max: number) => z.string().max(max);
+const timestamp = z.string().max(40);
+const trustLevel = z.enum(['official', 'trusted', 'community', 'unregistered']);
+
+const capabilityConsentSchema = z.union([
+	z.strictObject({ status: z.literal('undeclared') }),
+	z.strictObject({ status: z.literal('declared'), granted: z.array(text(40)).max(32) }),
+]);
+
+export const installedPluginSchema = z.strictObject({
+	uuid: text(36),
+	name: text(400),
+	/** A directory name under the plugins directory, or the absolute path of a local plugin. */
+	directory: text(4096),
+	source: z.strictObject({
+		kind: z.enum(['git', 'local']),
+		/** As given, without credentials (D2). */
+		url: text(4096),
+		canonicalUrl: text(4096),
+		ref: text(1024).optional(),
+		refType: z.enum(['branch', 'tag', 'commit', 'local']),
+		commit: text(64).optional(),
+	}),
+	originalUrl: text(4096).optional(),
+	originalUuid: text(36).optional(),
+	registryId: text(200).optional(),
+	trustAtInstall: trustLevel,
+	version: text(200).optional(),
+	apiVersions: z.array(text(40)).max(64),
+	capabilities: capabilityConsentSchema,
+	files: z.record(text(4096), text(80)),
+	treeDigest: text(80),
+	state: z.enum(['active', 'quarantined']),
+	/** Where a quarantined plugin's files are kept. */
+	quarantinePath: text(4096).optional(),
+	disabledReason: z
+		.strictObject({
+			kind: z.enum(['blacklist', 'integrity', 'api', 'user']),
+			reason: text(2000),
+			at: timestamp,
+		})
+		.optional(),
+	installedAt: timestamp,
+	updatedAt: timestamp,
+});
+
+export const storeStateSchema = z.strictObject({
+	version: z.literal(1),
+	plugins: z.record(text(36), installedPluginSchema),
+	enabled: z.array(text(36)).max(100_000),
+});
+
+export type InstalledPlugin = z.infer<typeof installedPluginSchema>;
+export type CapabilityConsent = InstalledPlugin['capabilities'];
+export type StoreState = z.infer<typeof storeStateSchema>;
+
+export function emptyState(): StoreState {
+	return { version: 1, plugins: {}, enabled: [] };
+}

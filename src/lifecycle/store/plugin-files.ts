@@ -1,0 +1,215 @@
+/**
+ * Plugin directories on disk: staging, the journaled move into place, removal and quarantine.
+ * Every path is checked to stay inside its root: plugin names come from untrusted manifests,
+ * and a symlinked plugin directory is unlinked, never followed (spec items 11, 12).
+ */
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { sanitizeText } from '../../core/sanitize.ts';
+import { storeError } from './errors.ts';
+import { newJournalId, writeJournal } from './journal.ts';
+import type { InstalledPlugin, StoreState } from './model.ts';
+import type { TransactionContext } from './store.ts';
+
+/** Under the plugins directory, so the final rename never crosses a file system. */
+export const STAGING_DIR = '.vouch-staging';
+export const BACKUP_DIR = '.vouch-old';
+const SAFE_NAME = /^[a-z0-9_][a-z0-9_.-]{0,199}$/;
+
+export interface PluginFilesOptions {
+	pluginsDir: string;
+	dataDir: string;
+	now: () => Date;
+}
+
+export interface PlaceRequest {
+	staged: string;
+	/** `state.plugins[uuid]` after the change; its `directory` is the target name. */
+	record: InstalledPlugin;
+	enabled: boolean;
+}
+
+export function createPluginFiles(options: PluginFilesOptions) {
+	const { pluginsDir, dataDir } = options;
+
+	const pathIn = (name: string): string => {
+		if (!SAFE_NAME.test(name) || name.includes('..')) {
+			throw storeError('UNSAFE_PATH', `${sanitizeText(name)} is not a plugin directory name.`);
+		}
+		return join(pluginsDir, name);
+	};
+
+	return {
+		pluginsDir,
+		/** Absolute path of an installed plugin: local ones live where they were registered. */
+		pathOf(plugin: InstalledPlugin): string {
+			if (plugin.state === 'quarantined' && plugin.quarantinePath !== undefined) {
+				return plugin.quarantinePath;
+			}
+			return plugin.source.kind === 'local' && isAbsolute(plugin.directory)
+				? plugin.directory
+				: pathIn(plugin.directory);
+		},
+
+		async createStaging(): Promise<string> {
+			const root = join(pluginsDir, STAGING_DIR);
+			await mkdir(root, { recursive: true });
+			const dir = join(root, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
+			await mkdir(dir);
+			return dir;
+		},
+
+		async removeStaging(path: string): Promise<void> {
+			assertInside(join(pluginsDir, STAGING_DIR), path);
+			await rm(path, { recursive: true, force: true });
+		},
+
+		/**
+		 * Journal, move the old directory aside, move the staged one in; the caller's transaction
+		 * then writes the state, after which the old copy and the journal go.
+		 */
+		async place(state: StoreState, tx: TransactionContext, request: PlaceRequest): Promise<void> {
+			const { record } = request;
+			const target = pathIn(record.directory);
+			const backup = join(
+				pluginsDir,
+				BACKUP_DIR,
+				`${record.directory}-${randomBytes(4).toString('hex')}`,
+			);
+			const before = state.plugins[record.uuid] ?? null;
+			const id = newJournalId();
+			await writeJournal(dataDir, {
+				kind: 'place',
+				id,
+				uuid: record.uuid,
+				staged: request.staged,
+				target,
+				backup,
+				before,
+				after: record,
+				enabledBefore: state.enabled.includes(record.uuid),
+				enabledAfter: request.enabled,
+			});
+			await mkdir(dirname(backup), { recursive: true });
+			if (await present(target)) await rename(target, backup);
+			await rename(request.staged, target);
+			tx.afterCommit(async () => {
+				await rm(backup, { recursive: true, force: true });
+				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
+			});
+		},
+
+		/** Removes an installed plugin directory once the state no longer lists it. */
+		async remove(tx: TransactionContext, plugin: InstalledPlugin): Promise<void> {
+			if (plugin.source.kind === 'local' && isAbsolute(plugin.directory)) return;
+			const path = pathIn(plugin.directory);
+			await assertStrictSubdirectory(pluginsDir, path);
+			const id = newJournalId();
+			await writeJournal(dataDir, { kind: 'remove', id, uuid: plugin.uuid, path });
+			tx.afterCommit(async () => {
+				await removeDirectoryOrLink(pluginsDir, path);
+				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
+			});
+		},
+
+		/** Moves a plugin's files to `<dataDir>/quarantine/`: kept, never deleted (D4). */
+		async quarantine(
+			state: StoreState,
+			tx: TransactionContext,
+			plugin: InstalledPlugin,
+		): Promise<string> {
+			const from = pathIn(plugin.directory);
+			const stamp = options.now().toISOString().replace(/[:.]/g, '-');
+			const to = join(dataDir, 'quarantine', `${plugin.directory}-${stamp}`);
+			await mkdir(dirname(to), { recursive: true });
+			const id = newJournalId();
+			await writeJournal(dataDir, { kind: 'quarantine', id, uuid: plugin.uuid, from, to });
+			await moveAcrossFileSystems(from, to);
+			const record = state.plugins[plugin.uuid];
+			if (record !== undefined) {
+				record.state = 'quarantined';
+				record.quarantinePath = to;
+			}
+			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
+			tx.afterCommit(() => unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined));
+			return to;
+		},
+
+		/**
+		 * Leftovers of interrupted work. Run it inside a store transaction, after recovery has
+		 * settled every journal: backups left then belong to nobody. Staging directories are
+		 * filled without the lock, so only old ones are taken; a young one may be a clone in
+		 * progress in another process.
+		 */
+		async removeLeftovers(stagingMinAgeMs = 60 * 60 * 1000): Promise<string[]> {
+			const removed: string[] = [];
+			const now = options.now().getTime();
+			for (const folder of [STAGING_DIR, BACKUP_DIR]) {
+				const root = join(pluginsDir, folder);
+				const names = await readdir(root).catch(() => [] as string[]);
+				for (const name of names) {
+					const path = join(root, name);
+					if (folder === STAGING_DIR) {
+						const info = await lstat(path).catch(() => undefined);
+						if (info === undefined || now - info.mtimeMs < stagingMinAgeMs) continue;
+					}
+					await rm(path, { recursive: true, force: true });
+					removed.push(join(folder, name));
+				}
+			}
+			return removed;
+		},
+	};
+}
+
+export type PluginFiles = ReturnType<typeof createPluginFiles>;
+
+function assertInside(root: string, path: string): void {
+	const rel = relative(resolve(root), resolve(path));
+	if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+		throw storeError('UNSAFE_PATH', `${sanitizeText(path)} is outside ${sanitizeText(root)}.`);
+	}
+}
+
+/** The real parent must be the real plugins directory, and the path one level below it. */
+export async function assertStrictSubdirectory(pluginsDir: string, path: string): Promise<void> {
+	const root = await realpath(pluginsDir);
+	const parent = await realpath(dirname(resolve(path)));
+	const name = basename(path);
+	if (parent !== root || name === '' || name === '.' || name === '..' || name.includes(sep)) {
+		throw storeError(
+			'UNSAFE_PATH',
+			`Refusing to delete ${sanitizeText(path)}: it is not a directory inside ${sanitizeText(pluginsDir)}.`,
+		);
+	}
+}
+
+/** A symlink is unlinked, never followed; anything else is removed with its contents. */
+export async function removeDirectoryOrLink(pluginsDir: string, path: string): Promise<void> {
+	await assertStrictSubdirectory(pluginsDir, path);
+	const info = await lstat(path).catch(() => undefined);
+	if (info === undefined) return;
+	if (info.isSymbolicLink()) await unlink(path);
+	else await rm(path, { recursive: true, force: true });
+}
+
+async function present(path: string): Promise<boolean> {
+	return lstat(path).then(
+		() => true,
+		() => false,
+	);
+}
+
+/** Data and plugins directories may sit on different file systems; then copy, then delete. */
+async function moveAcrossFileSystems(from: string, to: string): Promise<void> {
+	try {
+		await rename(from, to);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+		const { cp } = await import('node:fs/promises');
+		await cp(from, to, { recursive: true, verbatimSymlinks: true, errorOnExist: true });
+		await rm(from, { recursive: true, force: true });
+	}
+	await stat(to);
+}
