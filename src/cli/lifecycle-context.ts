@@ -44,10 +44,18 @@ export async function lifecycleContext(
 	options: CommonOptions,
 	io: CliIO,
 	output: Output,
+	needs: { registry: boolean } = { registry: true },
 ): Promise<LifecycleContext> {
 	const profile = profileFor(options, io);
 	const reporter = createReporter(io, output);
-	const snapshot = await loadSnapshot(options, profile, io, output);
+	// Commands that only change local state (disable, uninstall) must work offline and fast.
+	const snapshot: RegistrySnapshot = needs.registry
+		? await loadSnapshot(options, profile, io, output)
+		: {
+				freshness: { state: 'missing', blockUntrustedPlugins: true },
+				signed: false,
+				problem: 'not loaded',
+			};
 	const store = openStore({ dataDir: profile.dataDir });
 	const files = createPluginFiles({
 		pluginsDir: profile.pluginsDir,

@@ -5,9 +5,13 @@ import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerInstall } from './commands/install.ts';
+import { registerList } from './commands/list.ts';
+import { registerMaintenance } from './commands/maintenance.ts';
+import { registerManage } from './commands/manage.ts';
 import { registerRefresh } from './commands/refresh.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerUpdate } from './commands/update.ts';
 import { registerValidate } from './commands/validate.ts';
 import type { CliIO } from './io.ts';
 import type { RunState } from './run.ts';
@@ -38,6 +42,10 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerSearch(program, context);
 	registerInfo(program, context);
 	registerInstall(program, context);
+	registerUpdate(program, context);
+	registerManage(program, context);
+	registerList(program, context);
+	registerMaintenance(program, context);
 	registerRefresh(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);

@@ -1,0 +1,111 @@
+/** `vouch clean`, `vouch doctor` and `vouch startup-check`. */
+import { stat } from 'node:fs/promises';
+import type { Command } from '@commander-js/extra-typings';
+import { ExitCode } from '../../core/errors.ts';
+import { cleanLeftovers, diagnose } from '../../lifecycle/maintenance.ts';
+import { checkInstalledPlugins } from '../../lifecycle/startup-check.ts';
+import { digestTree } from '../../lifecycle/store/index.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import { lifecycleContext } from '../lifecycle-context.ts';
+import { createOutput } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+
+export function registerMaintenance(program: Command, { io, state }: CommandContext): void {
+	program
+		.command('clean')
+		.description('finish or roll back interrupted work and remove its leftovers')
+		.addOption(profileOption())
+		.addOption(jsonOption())
+		.action(async (options) => {
+			const output = createOutput(io, options.json === true);
+			const context = await lifecycleContext(options, io, output, { registry: false });
+			const report = await cleanLeftovers({
+				store: context.store,
+				files: context.files,
+				dataDir: context.profile.dataDir,
+				cacheDir: context.profile.cacheDir,
+				stagingMinAgeMs: 10 * 60 * 1000,
+			});
+			if (output.json) {
+				output.result({ ok: true, ...report });
+				return;
+			}
+			for (const action of report.recovered) {
+				output.line(`  interrupted change to ${action.uuid}: ${action.outcome}`);
+			}
+			for (const path of report.removed) output.line(`  removed ${safe(path)}`);
+			const total = report.recovered.length + report.removed.length + report.tempFiles;
+			output.line(
+				total === 0 ? 'Nothing to clean.' : `${output.style.green('✓')} Cleaned ${total} item(s).`,
+			);
+		});
+
+	program
+		.command('doctor')
+		.description(
+			'report a stale blacklist, broken patterns, changed files and orphans (exit 1 if any)',
+		)
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (options) => {
+			const output = createOutput(io, options.json === true);
+			const context = await lifecycleContext(options, io, output);
+			const findings = await diagnose({
+				store: context.store,
+				files: context.files,
+				snapshot: context.snapshot,
+				digest: (dir) => digestTree(dir),
+				dataDir: context.profile.dataDir,
+			});
+			if (findings.length > 0) state.exitCode = ExitCode.error;
+			if (output.json) {
+				output.result({ ok: findings.length === 0, findings });
+				return;
+			}
+			if (findings.length === 0) output.line(`${output.style.green('✓')} No problems found.`);
+			for (const finding of findings)
+				output.line(`${output.style.yellow('!')} ${safe(finding.message)}`);
+		});
+
+	program
+		.command('startup-check')
+		.description(
+			'what a host runs at start: disable blacklisted plugins, check files and freshness',
+		)
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (options) => {
+			const output = createOutput(io, options.json === true);
+			const context = await lifecycleContext(options, io, output);
+			const report = await checkInstalledPlugins({
+				store: context.store,
+				snapshot: context.snapshot,
+				hostApiVersions: context.profile.apiVersions,
+				files: {
+					pathOf: (plugin) => context.files.pathOf(plugin),
+					exists: async (path) => (await stat(path).catch(() => undefined)) !== undefined,
+					digest: (dir) => digestTree(dir),
+					quarantine: (draft, tx, plugin) => context.files.quarantine(draft, tx, plugin),
+				},
+				now: io.now,
+			});
+			if (output.json) {
+				output.result({ ok: true, ...report });
+				return;
+			}
+			for (const warning of report.warnings) output.note(`warning: ${safe(warning)}`);
+			for (const item of report.disabled)
+				output.line(`${output.style.red('disabled')} ${item.name}: ${safe(item.reason)}`);
+			for (const item of report.quarantined)
+				output.line(`${output.style.red('quarantined')} ${item.name} -> ${safe(item.path)}`);
+			for (const item of report.heldBack)
+				output.line(`${output.style.yellow('held back')} ${item.name}: ${safe(item.reason)}`);
+			for (const item of report.removed) output.line(`removed ${item.name}: ${safe(item.reason)}`);
+			output.line(
+				`${report.load.length} plugin(s) may load: ${report.load.map((item) => item.name).join(', ') || 'none'}`,
+			);
+		});
+}

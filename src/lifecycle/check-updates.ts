@@ -1,0 +1,111 @@
+/**
+ * `check-updates`: one `ls-remote` per installed git plugin, several at a time, no clone.
+ * Blacklisted plugins are not offered updates (spec item 30): they are reported as blocked.
+ * Each plugin's failure is reported on its own line; it never hides the others' results.
+ */
+import { isVouchError } from '../core/errors.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { resolveRedirect } from '../registry/redirect.ts';
+import { schemeOf } from './checkout-choice.ts';
+import type { GitPort } from './ports.ts';
+import type { RegistrySnapshot } from './snapshot.ts';
+import type { InstalledPlugin, StoreState } from './store/index.ts';
+import { planUpdate } from './update-plan.ts';
+import { blacklistVerdict } from './verdicts.ts';
+
+export type UpdateCheck =
+	| { uuid: string; name: string; status: 'available'; from: string; to: string; commit: string }
+	| { uuid: string; name: string; status: 'up-to-date' | 'pinned' | 'skipped'; reason: string }
+	| { uuid: string; name: string; status: 'blocked'; reason: string }
+	| { uuid: string; name: string; status: 'failed'; code: string; reason: string };
+
+export interface CheckUpdatesDeps {
+	snapshot: RegistrySnapshot;
+	git: Pick<GitPort, 'lsRemote'>;
+	/** How many `ls-remote` calls run at once. */
+	concurrency: number;
+	pre: boolean;
+	onProgress?(done: number, total: number): void;
+}
+
+export async function checkUpdates(
+	state: StoreState,
+	deps: CheckUpdatesDeps,
+): Promise<UpdateCheck[]> {
+	const plugins = Object.values(state.plugins).sort((a, b) => a.name.localeCompare(b.name));
+	const results: UpdateCheck[] = new Array(plugins.length);
+	let next = 0;
+	let done = 0;
+	const worker = async () => {
+		while (next < plugins.length) {
+			const index = next++;
+			results[index] = await checkOne(plugins[index] as InstalledPlugin, deps);
+			deps.onProgress?.(++done, plugins.length);
+		}
+	};
+	const workers = Math.max(1, Math.min(deps.concurrency, plugins.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+	return results;
+}
+
+async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promise<UpdateCheck> {
+	const base = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+	if (plugin.source.kind === 'local')
+		return { ...base, status: 'skipped', reason: 'local directory' };
+	if (plugin.state === 'quarantined') return { ...base, status: 'blocked', reason: 'quarantined' };
+	const moved = deps.snapshot.index === undefined ? undefined : safeRedirect(deps.snapshot, plugin);
+	const url = moved?.urlChanged ? moved.plugin.gitUrl : plugin.source.url;
+	const uuid = moved?.uuidChanged ? moved.plugin.uuid : plugin.uuid;
+	const verdict = blacklistVerdict(deps.snapshot, {
+		url,
+		uuid,
+		...(plugin.version === undefined ? {} : { version: plugin.version }),
+	});
+	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
+	try {
+		const listing = await deps.git.lsRemote(url);
+		const plan = planUpdate({
+			installed: {
+				refType: plugin.source.refType,
+				...(plugin.source.ref === undefined ? {} : { ref: plugin.source.ref }),
+				...(plugin.source.commit === undefined ? {} : { commit: plugin.source.commit }),
+			},
+			listing,
+			scheme: schemeOf(moved?.plugin ?? deps.snapshot.index?.byUrl(url)),
+			includePreRelease: deps.pre,
+		});
+		switch (plan.kind) {
+			case 'update':
+				return {
+					...base,
+					status: 'available',
+					from: sanitizeText(plugin.source.ref ?? plugin.source.commit?.slice(0, 7) ?? ''),
+					to: sanitizeText(plan.ref ?? plan.commit.slice(0, 7)),
+					commit: plan.commit,
+				};
+			case 'reload':
+				return { ...base, status: 'skipped', reason: plan.reason };
+			default:
+				return { ...base, status: plan.kind, reason: plan.reason };
+		}
+	} catch (error) {
+		if (!isVouchError(error)) throw error;
+		return {
+			...base,
+			status: 'failed',
+			code: error.code,
+			reason: sanitizeText(error.message, { maxLength: 300 }),
+		};
+	}
+}
+
+function safeRedirect(snapshot: RegistrySnapshot, plugin: InstalledPlugin) {
+	try {
+		return snapshot.index === undefined
+			? undefined
+			: resolveRedirect(snapshot.index, { url: plugin.source.url, uuid: plugin.uuid });
+	} catch {
+		// A redirect chain is reported by `update`; here the plugin is checked where it is.
+		return undefined;
+	}
+}

@@ -1,0 +1,99 @@
+/**
+ * `enable` and `disable`. Enabling is where a plugin gets to run, so it asks the same
+ * questions as install: never a blacklisted plugin (D10; a soft entry only after the user has
+ * seen the reason), never without a usable blacklist for remote code (D1), never a quarantined
+ * one, never one whose API the host does not support.
+ */
+import { apiVersionsIntersect } from '../core/api-version.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { lifecycleError } from './errors.ts';
+import { findInstalled } from './installed.ts';
+import type { LifecycleReporter, Prompter } from './prompter.ts';
+import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
+import type { InstalledPlugin, PluginStore } from './store/index.ts';
+import { blacklistVerdict } from './verdicts.ts';
+
+export interface EnablementDeps {
+	store: PluginStore;
+	snapshot: RegistrySnapshot;
+	hostApiVersions: string[];
+	prompter: Prompter;
+	reporter: LifecycleReporter;
+	now: () => Date;
+	cwd: string;
+	home: string;
+}
+
+export async function enablePlugin(
+	target: string,
+	options: { yes: boolean; allowStaleBlacklist: boolean },
+	deps: EnablementDeps,
+): Promise<InstalledPlugin> {
+	const plugin = findInstalled(await deps.store.read(), target, deps);
+	const name = sanitizeText(plugin.name);
+	if (plugin.state === 'quarantined') {
+		throw lifecycleError('BLACKLISTED', `${name} is quarantined because it is blacklisted.`, {
+			hint: 'Quarantined plugins cannot be enabled. Uninstall it.',
+		});
+	}
+	if (plugin.source.kind === 'git') {
+		assertBlacklistUsable({
+			snapshot: deps.snapshot,
+			allowStaleBlacklist: options.allowStaleBlacklist,
+			action: 'enable',
+			reporter: deps.reporter,
+		});
+	}
+	const verdict = blacklistVerdict(deps.snapshot, {
+		url: plugin.source.url,
+		uuid: plugin.uuid,
+		...(plugin.version === undefined ? {} : { version: plugin.version }),
+	});
+	if (verdict.blocked) {
+		if (verdict.severity === 'hard') {
+			throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
+				hint: 'The blacklist cannot be bypassed after install (D10).',
+			});
+		}
+		deps.reporter.warn(`${name} is on the blacklist as not recommended: ${verdict.reason}`);
+		const agreed =
+			options.yes ||
+			(deps.prompter.interactive &&
+				(await deps.prompter.confirm({
+					message: `Enable ${name} anyway?`,
+					defaultAnswer: false,
+				})));
+		if (!agreed) throw lifecycleError('DECLINED', `${name} stays disabled.`);
+	}
+	if (!apiVersionsIntersect(plugin.apiVersions, deps.hostApiVersions)) {
+		throw lifecycleError(
+			'INCOMPATIBLE_API',
+			`${name} needs API ${plugin.apiVersions.join(', ')}, which this host does not provide.`,
+			{ hint: 'Update the plugin, or switch to a ref made for this host.' },
+		);
+	}
+	return deps.store.transaction(async (state) => {
+		const record = state.plugins[plugin.uuid];
+		if (record === undefined)
+			throw lifecycleError('NOT_INSTALLED', `${name} was uninstalled meanwhile.`);
+		delete record.disabledReason;
+		if (!state.enabled.includes(plugin.uuid)) state.enabled.push(plugin.uuid);
+		return record;
+	});
+}
+
+export async function disablePlugin(
+	target: string,
+	deps: EnablementDeps,
+): Promise<InstalledPlugin> {
+	return deps.store.transaction(async (state) => {
+		const plugin = findInstalled(state, target, deps);
+		state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
+		plugin.disabledReason = {
+			kind: 'user',
+			reason: 'disabled by the user',
+			at: deps.now().toISOString(),
+		};
+		return plugin;
+	});
+}

@@ -1,0 +1,45 @@
+/**
+ * Finding an installed plugin from what a user types: its UUID, registry id, name, directory
+ * or source URL. An ambiguous name is an error listing the candidates, never a guess.
+ */
+import { tryCanonicalUrl } from '../core/canonical-url.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { lifecycleError } from './errors.ts';
+import type { InstalledPlugin, StoreState } from './store/index.ts';
+
+export function findInstalled(
+	state: StoreState,
+	text: string,
+	context: { cwd: string; home: string },
+): InstalledPlugin {
+	const query = text.trim();
+	const lower = query.toLowerCase();
+	const plugins = Object.values(state.plugins);
+	const canonical = tryCanonicalUrl(query, context);
+	const exact = plugins.filter(
+		(plugin) =>
+			plugin.uuid === lower ||
+			plugin.directory === query ||
+			plugin.registryId === lower ||
+			(canonical !== undefined && plugin.source.canonicalUrl === canonical),
+	);
+	const matches =
+		exact.length > 0 ? exact : plugins.filter((plugin) => plugin.name.toLowerCase() === lower);
+	if (matches.length === 1) return matches[0] as InstalledPlugin;
+	if (matches.length === 0) {
+		throw lifecycleError('NOT_INSTALLED', `No installed plugin matches ${sanitizeText(query)}.`, {
+			hint: 'See the installed plugins with `vouch list`.',
+		});
+	}
+	const listed = matches
+		.slice(0, 10)
+		.map((plugin) => `${sanitizeText(plugin.name)} (${plugin.uuid})`)
+		.join(', ');
+	throw lifecycleError(
+		'NOT_INSTALLED',
+		`${sanitizeText(query)} matches several plugins: ${listed}.`,
+		{
+			hint: 'Name the plugin by its UUID.',
+		},
+	);
+}

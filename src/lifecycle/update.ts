@@ -1,0 +1,307 @@
+/**
+ * `update` and `switch-ref` for one plugin. The new version is fetched into staging, checked
+ * like a fresh install (manifest, UUID change D7, blacklist D8/D10, API, pins, new
+ * capabilities D20), and only then swapped in atomically; any failure or refusal keeps the
+ * installed version exactly as it was.
+ */
+import { apiVersionsIntersect } from '../core/api-version.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import type { ManifestResult } from '../manifest/index.ts';
+import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.ts';
+import { resolveTrust } from '../registry/trust.ts';
+import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
+import { refCandidates, schemeOf } from './checkout-choice.ts';
+import { lifecycleError } from './errors.ts';
+import { fetchCompatible } from './fetch-candidate.ts';
+import { findInstalled } from './installed.ts';
+import type { GitPort } from './ports.ts';
+import type { LifecycleReporter, Prompter } from './prompter.ts';
+import { acceptedCapabilities, storedUrl } from './record.ts';
+import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
+import type { InstalledPlugin, PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+import { assertTransportAllowed } from './transport.ts';
+import { planUpdate } from './update-plan.ts';
+import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+
+export interface UpdateOptions {
+	/** switch-ref: the ref to move to; update: undefined (follow the installed ref). */
+	ref?: string;
+	pre: boolean;
+	yes: boolean;
+	/** New capabilities may be granted without a terminal (the user read them in advance). */
+	grantCapabilities: boolean;
+	allowInsecureTransport: boolean;
+	allowStaleBlacklist: boolean;
+}
+
+export interface UpdateDeps {
+	hostApiVersions: string[];
+	categories: readonly string[];
+	snapshot: RegistrySnapshot;
+	git: GitPort;
+	store: PluginStore;
+	files: PluginFiles;
+	digest(dir: string): Promise<TreeDigest>;
+	isDirty(dir: string): Promise<boolean>;
+	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
+	prompter: Prompter;
+	reporter: LifecycleReporter;
+	now: () => Date;
+	cwd: string;
+	home: string;
+}
+
+export type UpdateOutcome =
+	| { status: 'updated'; plugin: InstalledPlugin; from: string; to: string }
+	| { status: 'up-to-date' | 'pinned' | 'reloaded'; plugin: InstalledPlugin; reason: string };
+
+export async function updatePlugin(
+	target: string,
+	options: UpdateOptions,
+	deps: UpdateDeps,
+): Promise<UpdateOutcome> {
+	const installed = findInstalled(await deps.store.read(), target, deps);
+	const name = sanitizeText(installed.name);
+	if (installed.state === 'quarantined') {
+		throw lifecycleError('BLACKLISTED', `${name} is quarantined and cannot be updated.`);
+	}
+	if (installed.source.kind === 'local') {
+		if (options.ref !== undefined) {
+			throw lifecycleError('NOT_SUPPORTED', `${name} is a local directory, not managed by git.`);
+		}
+		return reloadLocal(installed, deps);
+	}
+	assertBlacklistUsable({
+		snapshot: deps.snapshot,
+		allowStaleBlacklist: options.allowStaleBlacklist,
+		action: options.ref === undefined ? 'update' : 'switch ref',
+		reporter: deps.reporter,
+	});
+
+	// D8: redirects first, then the blacklist, with the resolved URL and UUID.
+	const moved =
+		deps.snapshot.index === undefined
+			? undefined
+			: resolveRedirect(deps.snapshot.index, { url: installed.source.url, uuid: installed.uuid });
+	const url = moved?.urlChanged ? moved.plugin.gitUrl : installed.source.url;
+	const entry = moved?.plugin ?? deps.snapshot.index?.byUrl(url);
+	if (moved !== undefined) {
+		deps.reporter.info(
+			`${name} has moved to ${sanitizeText(moved.plugin.gitUrl)} in the registry.`,
+		);
+	}
+	const canonical = deps.snapshot.index?.canonical(url) ?? installed.source.canonicalUrl;
+	assertTransportAllowed({
+		canonical,
+		registered: entry !== undefined && canonical === entry.canonicalGitUrl,
+		allowInsecureTransport: options.allowInsecureTransport,
+	});
+	const expectedUuid = moved?.uuidChanged ? moved.plugin.uuid : installed.uuid;
+	refuseIfBlocked({
+		verdict: blacklistVerdict(deps.snapshot, { url, uuid: expectedUuid }, 'skip'),
+		name: installed.name,
+		force: false,
+		reporter: deps.reporter,
+	});
+
+	deps.reporter.progress(`Checking ${name} for updates`);
+	const listing = await deps.git.lsRemote(url);
+	let candidates: ReturnType<typeof refCandidates>;
+	if (options.ref === undefined) {
+		const plan = planUpdate({
+			installed: {
+				refType: installed.source.refType,
+				...(installed.source.ref === undefined ? {} : { ref: installed.source.ref }),
+				...(installed.source.commit === undefined ? {} : { commit: installed.source.commit }),
+			},
+			listing,
+			scheme: schemeOf(entry),
+			includePreRelease: options.pre,
+		});
+		if (plan.kind === 'pinned' || plan.kind === 'up-to-date') {
+			if (!moved?.urlChanged) return { status: plan.kind, plugin: installed, reason: plan.reason };
+			// The plugin moved: fetch the same ref from its new home even without a newer version.
+			candidates = [{ ...refOf(installed), why: 'moved' }];
+		} else if (plan.kind === 'reload') {
+			return reloadLocal(installed, deps);
+		} else {
+			candidates = [
+				{
+					...(plan.ref === undefined ? {} : { ref: plan.ref }),
+					refType: plan.refType,
+					why: plan.reason,
+				},
+			];
+		}
+	} else {
+		candidates = refCandidates({
+			requestedRef: options.ref,
+			listing,
+			...(entry === undefined ? {} : { entry }),
+			hostApiVersions: deps.hostApiVersions,
+			includePreRelease: options.pre,
+		});
+	}
+
+	await refuseLocalChanges(installed, deps);
+	const fetched = await fetchCompatible(
+		{ url, candidates, hostApiVersions: deps.hostApiVersions, categories: deps.categories },
+		{
+			git: deps.git,
+			staging: {
+				create: () => deps.files.createStaging(),
+				remove: (path) => deps.files.removeStaging(path),
+			},
+			readManifest: deps.readManifest,
+			reporter: deps.reporter,
+		},
+	);
+	let placed = false;
+	try {
+		const { manifest } = fetched;
+		// D7: the UUID may change only along a move the registry declares for this source.
+		assertUuidChangeAllowed(deps.snapshot.index, {
+			installedUuid: installed.uuid,
+			newUuid: manifest.uuid,
+			sourceUrl: installed.source.url,
+		});
+		refuseIfBlocked({
+			verdict: blacklistVerdict(deps.snapshot, {
+				url,
+				uuid: manifest.uuid,
+				...(manifest.version === undefined ? {} : { version: manifest.version }),
+			}),
+			name: manifest.name,
+			force: false,
+			reporter: deps.reporter,
+		});
+		if (!apiVersionsIntersect(manifest.api, deps.hostApiVersions)) {
+			throw lifecycleError(
+				'INCOMPATIBLE_API',
+				`The new version of ${name} does not support this host.`,
+			);
+		}
+		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
+		for (const notice of trustNotices(trust)) deps.reporter.warn(notice);
+		const added = addedCapabilities(installed.capabilities, manifest.capabilities);
+		if (added.length > 0) await confirmNewCapabilities(manifest.name, added, options, deps);
+
+		const digest = await deps.digest(fetched.dir);
+		const from = describeVersion(installed);
+		return await deps.store.transaction(async (state, tx) => {
+			const current = state.plugins[installed.uuid];
+			if (current === undefined)
+				throw lifecycleError('NOT_INSTALLED', `${name} was uninstalled meanwhile.`);
+			const urlChanged = moved?.urlChanged === true;
+			const record: InstalledPlugin = {
+				...current,
+				uuid: manifest.uuid,
+				name: manifest.name,
+				source: {
+					kind: 'git',
+					url: storedUrl(url),
+					canonicalUrl: canonical,
+					refType: fetched.candidate.refType ?? 'branch',
+					...(fetched.candidate.ref === undefined ? {} : { ref: fetched.candidate.ref }),
+					commit: fetched.commit,
+				},
+				...(entry === undefined ? {} : { registryId: entry.id }),
+				apiVersions: [...manifest.api],
+				capabilities: acceptedCapabilities(manifest),
+				files: digest.files,
+				treeDigest: digest.treeDigest,
+				updatedAt: deps.now().toISOString(),
+			};
+			// The earliest originals survive chained redirects (spec item 50).
+			if (urlChanged && current.originalUrl === undefined) record.originalUrl = current.source.url;
+			if (manifest.uuid !== current.uuid && current.originalUuid === undefined) {
+				record.originalUuid = current.uuid;
+			}
+			if (manifest.version === undefined) delete record.version;
+			else record.version = manifest.version;
+			const wasEnabled = state.enabled.includes(current.uuid);
+			if (record.uuid !== current.uuid) {
+				delete state.plugins[current.uuid];
+				state.enabled = state.enabled.filter((uuid) => uuid !== current.uuid);
+			}
+			await deps.files.place(state, tx, { staged: fetched.dir, record, enabled: wasEnabled });
+			placed = true;
+			state.plugins[record.uuid] = record;
+			if (wasEnabled && !state.enabled.includes(record.uuid)) state.enabled.push(record.uuid);
+			return { status: 'updated' as const, plugin: record, from, to: describeVersion(record) };
+		});
+	} finally {
+		if (!placed) await deps.files.removeStaging(fetched.dir);
+	}
+}
+
+function refOf(plugin: InstalledPlugin): { ref?: string; refType?: 'branch' | 'tag' | 'commit' } {
+	const type = plugin.source.refType;
+	const refType = type === 'local' ? undefined : type;
+	const ref = type === 'commit' ? plugin.source.commit : plugin.source.ref;
+	return { ...(ref === undefined ? {} : { ref }), ...(refType === undefined ? {} : { refType }) };
+}
+
+/** `v1.2.0 @abc1234`, `main @abc1234`, or `@abc1234`. */
+export function describeVersion(plugin: InstalledPlugin): string {
+	const commit = plugin.source.commit === undefined ? '' : `@${plugin.source.commit.slice(0, 7)}`;
+	const ref = plugin.source.refType === 'commit' ? '' : (plugin.source.ref ?? '');
+	return sanitizeText([ref, commit].filter((part) => part !== '').join(' ') || 'local');
+}
+
+/** Spec item 61: local changes are never discarded without a yes at a terminal. */
+async function refuseLocalChanges(plugin: InstalledPlugin, deps: UpdateDeps): Promise<void> {
+	if (!(await deps.isDirty(deps.files.pathOf(plugin)))) return;
+	const name = sanitizeText(plugin.name);
+	const agreed =
+		deps.prompter.interactive &&
+		(await deps.prompter.confirm({
+			message: `${name} has local changes that this will discard. Discard them?`,
+			defaultAnswer: false,
+		}));
+	if (!agreed) {
+		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
+			hint: 'Commit or copy your changes first; only an interactive yes discards them.',
+		});
+	}
+}
+
+async function reloadLocal(plugin: InstalledPlugin, deps: UpdateDeps): Promise<UpdateOutcome> {
+	const dir = deps.files.pathOf(plugin);
+	const result = await deps.readManifest(dir, { categories: deps.categories });
+	if (result.manifest === undefined) {
+		throw lifecycleError(
+			'MANIFEST_INVALID',
+			`${sanitizeText(plugin.name)} no longer has a valid MANIFEST.toml.`,
+			{
+				hint: `Run \`vouch validate ${sanitizeText(dir)}\`.`,
+			},
+		);
+	}
+	const manifest = result.manifest;
+	if (manifest.uuid !== plugin.uuid) {
+		throw lifecycleError(
+			'UUID_CONFLICT',
+			`${sanitizeText(plugin.name)} changed its UUID; reinstall it.`,
+		);
+	}
+	refuseIfBlocked({
+		verdict: blacklistVerdict(deps.snapshot, { url: plugin.source.url, uuid: manifest.uuid }),
+		name: manifest.name,
+		force: false,
+		reporter: deps.reporter,
+	});
+	const digest = await deps.digest(dir);
+	const updated = await deps.store.transaction(async (state) => {
+		const record = state.plugins[plugin.uuid];
+		if (record === undefined)
+			throw lifecycleError('NOT_INSTALLED', 'The plugin was uninstalled meanwhile.');
+		record.name = manifest.name;
+		record.apiVersions = [...manifest.api];
+		record.files = digest.files;
+		record.treeDigest = digest.treeDigest;
+		record.updatedAt = deps.now().toISOString();
+		return record;
+	});
+	return { status: 'reloaded', plugin: updated, reason: 'local directory re-read' };
+}
