@@ -29,7 +29,22 @@ export function createOutput(io: CliIO, json: boolean): Output {
 			io.stderr.write(`${errStyle.yellow(text)}\n`);
 		},
 		result(value) {
-			if (json) io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+			if (json) io.stdout.write(`${terminalSafeJson(value)}\n`);
 		},
 	};
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls (`\u009b` is a CSI on many
+ * terminals) and bidi overrides raw. JSON output often ends up on a terminal too, so those are
+ * written as `\uXXXX` escapes: the same data for a parser, inert for a screen.
+ */
+const UNSAFE_IN_JSON =
+	/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+export function terminalSafeJson(value: unknown): string {
+	return JSON.stringify(value, null, 2).replace(
+		UNSAFE_IN_JSON,
+		(char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }

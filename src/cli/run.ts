@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { CliIO } from './io.ts';
+import { terminalSafeJson } from './output.ts';
 import { createProgram } from './program.ts';
 import { createStyle, wantsColour } from './style.ts';
 
@@ -70,5 +71,5 @@ function writeJsonError(
 	const error: Record<string, unknown> = { code, message };
 	if (hint !== undefined) error.hint = hint;
 	if (details !== undefined) error.details = details;
-	io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+	io.stdout.write(`${terminalSafeJson({ ok: false, error })}\n`);
 }

@@ -27,6 +27,8 @@ export type LifecycleErrorCode =
 	| 'LOCAL_CHANGES'
 	/** The operation does not apply to this kind of plugin (e.g. switch-ref on a local directory). */
 	| 'NOT_SUPPORTED'
+	/** The fetched plugin holds something no plugin may: a symlink leading outside it. */
+	| 'UNSAFE_CONTENT'
 	/** A pinned official release does not match what was fetched (D19b). */
 	| 'PIN_MISMATCH';
 

@@ -9,6 +9,7 @@ import type { Manifest, ManifestResult } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
 import { refCandidates } from './checkout-choice.ts';
 import { obtainConsent } from './consent.ts';
+import { assertSelfContained } from './content-check.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
 import type { GitPort } from './ports.ts';
@@ -124,6 +125,9 @@ export async function installPlugin(
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
+		// What it contains is checked before anyone is asked to trust it.
+		await assertSelfContained(fetched.dir);
+		const digest = await deps.digest(fetched.dir);
 
 		// 5. The blacklist again, now with the UUID and version.
 		refuseIfBlocked({
@@ -167,7 +171,6 @@ export async function installPlugin(
 		);
 
 		// 11–12. Move into place and record, under the lock, re-checking what may have changed.
-		const digest = await deps.digest(fetched.dir);
 		return await deps.store.transaction(async (state, tx) => {
 			const current = state.plugins[manifest.uuid];
 			if (current !== undefined && current.source.canonicalUrl !== source.canonical) {

@@ -11,6 +11,7 @@ import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.t
 import { resolveTrust } from '../registry/trust.ts';
 import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
 import { refCandidates, schemeOf } from './checkout-choice.ts';
+import { assertSelfContained } from './content-check.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
@@ -159,6 +160,7 @@ export async function updatePlugin(
 	let placed = false;
 	try {
 		const { manifest } = fetched;
+		await assertSelfContained(fetched.dir);
 		// D7: the UUID may change only along a move the registry declares for this source.
 		assertUuidChangeAllowed(deps.snapshot.index, {
 			installedUuid: installed.uuid,

@@ -23,7 +23,8 @@ export interface DigestLimits {
 	maxBytes: number;
 }
 
-export const DEFAULT_DIGEST_LIMITS: DigestLimits = { maxFiles: 20_000, maxBytes: 1024 ** 3 };
+/** Far above any real plugin; a repository past these is refused rather than hashed for minutes. */
+export const DEFAULT_DIGEST_LIMITS: DigestLimits = { maxFiles: 20_000, maxBytes: 256 * 1024 ** 2 };
 
 /** Files smaller than this are read whole; larger ones are streamed. */
 const WHOLE_READ_BYTES = 1024 * 1024;
