@@ -20,6 +20,12 @@ export { builtinProfile, type HostProfile, resolveProfile } from './core/profile
 export { escapeHtml, redactUrlCredentials, sanitizeText } from './core/sanitize.ts';
 export { compareTags, parseVersioningScheme, type VersionScheme } from './core/tag-schemes.ts';
 export { generatePluginUuid, isValidPluginUuid, uuidProblem } from './core/uuid.ts';
+export { createGit } from './git/index.ts';
+// The plugin lifecycle
+export { type HostStartupOptions, runStartupCheck } from './lifecycle/host.ts';
+export { type InstallOptions, installPlugin } from './lifecycle/install.ts';
+export { checkInstalledPlugins, type StartupReport } from './lifecycle/startup-check.ts';
+export { updatePlugin } from './lifecycle/update.ts';
 // MANIFEST.toml
 export {
 	CAPABILITIES,
@@ -37,5 +43,12 @@ export type { BlacklistEntry, Registry, RegistryPlugin, TrustLevel } from './reg
 export { parseRegistryText } from './registry/parse.ts';
 export { resolveRedirect } from './registry/redirect.ts';
 export { chooseRef, type RefChoice } from './registry/ref-choice.ts';
+// Registry sources: cache, conditional requests, the verifier seam
+export {
+	createUnsignedVerifier,
+	loadRegistryFromSources,
+	type RegistryVerifier,
+	type VerifiedRegistryText,
+} from './registry/sources/index.ts';
 export { resolveTrust, type TrustResult } from './registry/trust.ts';
 export { trustBadge, trustWarning } from './registry/trust-display.ts';

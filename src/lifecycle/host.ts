@@ -1,0 +1,88 @@
+/**
+ * The entry point a host calls before loading plugins: `runStartupCheck({ profile })` reads
+ * the registry (cache first, D23), applies the blacklist, the staleness policy (D1) and the
+ * integrity re-check, and returns what may load. Everything it needs has a default, and every
+ * default can be replaced, for hosts with their own fetch, clock or verifier.
+ */
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { compileBlacklist } from '../blacklist/index.ts';
+import { isVouchError } from '../core/errors.ts';
+import type { HostProfile } from '../core/profile.ts';
+import { buildRegistryIndex } from '../registry/index.ts';
+import {
+	createUnsignedVerifier,
+	loadRegistryFromSources,
+	type RegistryVerifier,
+} from '../registry/sources/index.ts';
+import type { RegistrySnapshot } from './snapshot.ts';
+import { checkInstalledPlugins, type StartupReport } from './startup-check.ts';
+import { createPluginFiles, digestTree, openStore } from './store/index.ts';
+
+export interface HostStartupOptions {
+	profile: HostProfile;
+	fetch?: typeof fetch;
+	now?: () => Date;
+	cwd?: string;
+	home?: string;
+	/** Default: accept unsigned registries only where the profile allows them. */
+	verifier?: RegistryVerifier;
+	/** Registry locations; default the profile's. */
+	sources?: readonly string[];
+}
+
+export async function runStartupCheck(options: HostStartupOptions): Promise<StartupReport> {
+	const now = options.now ?? (() => new Date());
+	const cwd = options.cwd ?? process.cwd();
+	const snapshot = await loadSnapshot(options, now, cwd);
+	const files = createPluginFiles({
+		pluginsDir: options.profile.pluginsDir,
+		dataDir: options.profile.dataDir,
+		now,
+	});
+	return checkInstalledPlugins({
+		store: openStore({ dataDir: options.profile.dataDir }),
+		snapshot,
+		hostApiVersions: options.profile.apiVersions,
+		files: {
+			pathOf: (plugin) => files.pathOf(plugin),
+			exists: async (path) => (await stat(path).catch(() => undefined)) !== undefined,
+			digest: (dir) => digestTree(dir),
+			quarantine: (state, tx, plugin) => files.quarantine(state, tx, plugin),
+		},
+		now,
+	});
+}
+
+/** No registry is not an error at startup: the report then holds untrusted plugins back (D1). */
+async function loadSnapshot(
+	options: HostStartupOptions,
+	now: () => Date,
+	cwd: string,
+): Promise<RegistrySnapshot> {
+	try {
+		const loaded = await loadRegistryFromSources({
+			sources: options.sources ?? options.profile.registryUrls,
+			profile: options.profile,
+			verifier: options.verifier ?? createUnsignedVerifier(options.profile),
+			fetch: options.fetch ?? globalThis.fetch,
+			now,
+			cwd,
+			home: options.home ?? homedir(),
+		});
+		return {
+			index: buildRegistryIndex(loaded.registry, { cwd }),
+			blacklist: compileBlacklist(loaded.registry.blacklist, { cwd }),
+			freshness: loaded.freshness,
+			signed: loaded.signed,
+			source: loaded.source,
+		};
+	} catch (error) {
+		if (!isVouchError(error)) throw error;
+		return {
+			freshness: { state: 'missing', blockUntrustedPlugins: true },
+			signed: false,
+			problem: error.message,
+		};
+	}
+}
