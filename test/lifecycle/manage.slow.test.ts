@@ -61,6 +61,18 @@ describe('managing installed plugins', () => {
 	});
 	after(() => world.close());
 
+	it('info shows the installed copy: where from, trust now and at install, state', async () => {
+		const run = await vouch(['info', 'trusty']);
+		assert.equal(run.code, 0, run.stderr);
+		const installed = parseJson(run).installed as Record<string, unknown>;
+		assert.equal(installed.trust, 'trusted');
+		assert.equal(installed.trustAtInstall, 'trusted');
+		assert.equal(installed.enabled, true);
+		assert.equal((installed.source as { url: string }).url, (served.trusty as ServedPlugin).url);
+		const human = await world.vouch(['info', 'trusty', '--registry', world.registryFile]);
+		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
+	});
+
 	it('disables and enables, and enable refuses a hard-blacklisted plugin (D10)', async () => {
 		assert.equal((await vouch(['disable', 'commune'])).code, 0);
 		assert.equal((await world.state()).enabled.includes(COMMUNITY.uuid), false);

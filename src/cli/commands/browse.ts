@@ -3,7 +3,13 @@ import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { listPlugins } from '../../registry/query.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import {
+	loadRegistry,
+	printRegistryWarnings,
+	profileFor,
+	registryJson,
+	registryTrustLabel,
+} from '../context.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -38,14 +44,14 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 			if (output.json) {
 				output.result({
 					ok: true,
-					registry: { source: loaded.source, signed: loaded.signed },
+					registry: registryJson(loaded),
 					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict)),
 				});
 				return;
 			}
 			output.line(
 				output.style.dim(
-					`${rows.length} plugin(s) from ${safe(loaded.source)} (unsigned registry)`,
+					`${rows.length} plugin(s) from ${safe(loaded.source)} (${registryTrustLabel(loaded)} registry)`,
 				),
 			);
 			for (const row of rows) {

@@ -9,7 +9,13 @@ import { Option } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { ExitCode, VouchError } from '../../core/errors.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import {
+	loadRegistry,
+	printRegistryWarnings,
+	profileFor,
+	registryJson,
+	registryTrustLabel,
+} from '../context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -58,7 +64,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 								matchedOn: verdict.matchedOn,
 							}
 						: {}),
-					registry: { source: loaded.source, signed: loaded.signed },
+					registry: registryJson(loaded),
 					problems: blacklist.problems,
 				});
 			} else if (verdict.blocked) {
@@ -68,7 +74,11 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 				);
 			} else {
 				output.line(`${output.style.green('✓')} Not blacklisted`);
-				output.line(output.style.dim(`  checked against ${safe(loaded.source)} (unsigned)`));
+				output.line(
+					output.style.dim(
+						`  checked against ${safe(loaded.source)} (${registryTrustLabel(loaded)})`,
+					),
+				);
 			}
 			if (verdict.blocked) state.exitCode = ExitCode.blocked;
 		});

@@ -3,31 +3,39 @@
  * redirects and blacklist state. A URL the registry does not know is reported as
  * unregistered rather than as an error: that is the answer the user needs.
  */
+
+import { homedir } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { VouchError } from '../../core/errors.ts';
+import { createPluginFiles } from '../../lifecycle/store/index.ts';
+import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
 import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
+import { resolveTrust } from '../../registry/trust.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	type LoadedRegistry,
 	loadRegistry,
 	printRegistryWarnings,
 	profileFor,
+	registryJson,
+	registryTrustLabel,
 } from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import { pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
+import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
 
 export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
 
 export function registerInfo(program: Command, { io }: CommandContext): void {
 	program
 		.command('info')
-		.description('show what the registry says about a plugin: trust, refs, redirects, blacklist')
+		.description('show a plugin: trust, refs, redirects, blacklist, and the installed copy if any')
 		.argument('<plugin>', 'a registry id, a git URL or a UUID')
 		.addOption(localeOption())
 		.addOption(profileOption())
@@ -40,6 +48,56 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			printRegistryWarnings(loaded, output);
 			const found = loaded.index.lookup(query);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			const home = io.env.HOME ?? homedir();
+			const installed = await installedMatching(profile, query, { cwd: io.cwd, home });
+			if (installed !== undefined) {
+				const { plugin } = installed;
+				const files = createPluginFiles({
+					pluginsDir: profile.pluginsDir,
+					dataDir: profile.dataDir,
+					now: io.now,
+				});
+				const trust = resolveTrust(loaded.index, { url: plugin.source.url, uuid: plugin.uuid });
+				const verdict = blacklist.check({
+					url: plugin.source.url,
+					uuid: plugin.uuid,
+					...(plugin.version === undefined ? {} : { version: plugin.version }),
+				});
+				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
+				if (output.json) {
+					output.result({
+						ok: true,
+						query,
+						installed: {
+							...installedJson(plugin, files, installed.enabled),
+							trust: trust.level,
+							impersonation: trust.impersonation?.reason ?? null,
+							blacklisted: verdict.blocked
+								? { reason: verdict.reason, severity: verdict.severity }
+								: false,
+							update: update ?? null,
+						},
+						registered: trust.plugin !== undefined,
+						registry: registryJson(loaded),
+					});
+					return;
+				}
+				output.line(
+					`${output.style.bold(safe(plugin.name))}  ${trustText(trust.level, output.style)}`,
+				);
+				printInstalled(output, installed, files, trust, update);
+				output.line(
+					verdict.blocked
+						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
+						: '  Blacklist:    not blacklisted',
+				);
+				output.line(
+					output.style.dim(
+						`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`,
+					),
+				);
+				return;
+			}
 			if (!found) {
 				if (lookupKind(query) === 'url') {
 					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
@@ -89,7 +147,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						addedAt: plugin.addedAt ?? null,
 						updatedAt: plugin.updatedAt ?? null,
 					},
-					registry: { source: loaded.source, signed: loaded.signed },
+					registry: registryJson(loaded),
 				});
 				return;
 			}
@@ -106,7 +164,9 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
 					: `  Blacklist:    not blacklisted`,
 			);
-			output.line(output.style.dim(`  Registry:     ${safe(loaded.source)} (unsigned)`));
+			output.line(
+				output.style.dim(`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`),
+			);
 		});
 }
 

@@ -1,5 +1,14 @@
 /** How an installed plugin is shown by `install`, `list` and `info`, in JSON and in text. */
-import type { InstalledPlugin, PluginFiles } from '../../lifecycle/store/index.ts';
+import { isVouchError } from '../../core/errors.ts';
+import type { HostProfile } from '../../core/profile.ts';
+import { findInstalled } from '../../lifecycle/installed.ts';
+import { type InstalledPlugin, openStore, type PluginFiles } from '../../lifecycle/store/index.ts';
+import { describeVersion } from '../../lifecycle/update.ts';
+import type { KnownUpdate } from '../../lifecycle/update-cache.ts';
+import type { TrustResult } from '../../registry/trust.ts';
+import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
+import type { Output } from '../output.ts';
+import { safe } from '../style.ts';
 
 export function installedJson(
 	plugin: InstalledPlugin,
@@ -23,4 +32,50 @@ export function installedJson(
 		installedAt: plugin.installedAt,
 		updatedAt: plugin.updatedAt,
 	};
+}
+
+/** The installed copy matching `query`, if any; a lookup miss is not an error for `info`. */
+export async function installedMatching(
+	profile: HostProfile,
+	query: string,
+	context: { cwd: string; home: string },
+): Promise<{ plugin: InstalledPlugin; enabled: boolean } | undefined> {
+	try {
+		const state = await openStore({ dataDir: profile.dataDir }).read();
+		const plugin = findInstalled(state, query, context);
+		return { plugin, enabled: state.enabled.includes(plugin.uuid) };
+	} catch (error) {
+		if (isVouchError(error) && error.code === 'NOT_INSTALLED') return undefined;
+		throw error;
+	}
+}
+
+/** The "Installed" block of `vouch info`: where it came from, its state, a known update. */
+export function printInstalled(
+	output: Output,
+	installed: { plugin: InstalledPlugin; enabled: boolean },
+	files: Pick<PluginFiles, 'pathOf'>,
+	trust: TrustResult,
+	update: KnownUpdate | undefined,
+): void {
+	const { plugin } = installed;
+	const status =
+		plugin.state === 'quarantined' ? 'quarantined' : installed.enabled ? 'enabled' : 'disabled';
+	output.line(
+		`  Installed:    ${describeVersion(plugin)} [${status}] at ${safe(files.pathOf(plugin))}`,
+	);
+	output.line(
+		`  From:         ${safe(plugin.source.url)}${plugin.originalUrl === undefined ? '' : ` (originally ${safe(plugin.originalUrl)})`}`,
+	);
+	output.line(
+		`  Trust:        ${TRUST_DISPLAY[trust.level].badge} ${trust.level} now, ${plugin.trustAtInstall} at install`,
+	);
+	if (trust.impersonation !== undefined)
+		output.line(output.style.red(`  POSSIBLE IMPERSONATION: ${safe(trust.impersonation.reason)}`));
+	if (plugin.disabledReason !== undefined)
+		output.line(`  Disabled:     ${safe(plugin.disabledReason.reason)}`);
+	if (update !== undefined)
+		output.line(
+			`  Update:       ${safe(update.from)} -> ${safe(update.to)} (checked ${safe(update.checkedAt)})`,
+		);
 }

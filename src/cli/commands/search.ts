@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { searchPlugins } from '../../registry/query.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { loadRegistry, printRegistryWarnings, profileFor } from '../context.ts';
+import { loadRegistry, printRegistryWarnings, profileFor, registryJson } from '../context.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -40,7 +40,7 @@ export function registerSearch(program: Command, { io }: CommandContext): void {
 				output.result({
 					ok: true,
 					query: text,
-					registry: { source: loaded.source, signed: loaded.signed },
+					registry: registryJson(loaded),
 					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict)),
 				});
 				return;
