@@ -18,7 +18,14 @@ Try it (the real Picard registry ships with the tests):
   npx vouch check-blacklist https://github.com/example/plugin --registry <file|url>
   npx vouch registry lint test/fixtures/registries/picard-plugins.toml
 
-Every command takes --json, --profile <name|file> and --registry <file|url>.
+Manage plugins (install checks the blacklist before any network access):
+  npx vouch install <id | git URL | ./directory> --registry <file|url>
+  npx vouch list | check-updates | update --all | switch-ref <plugin> <ref>
+  npx vouch enable | disable | uninstall <plugin>
+  npx vouch startup-check | doctor | clean | refresh
+
+Every command takes --json and --profile <name|file>; those that read the
+registry take --registry <file|url>.
 Exit codes: 0 ok, 1 error, 2 usage, 3 blocked, 130 declined.
 Run "npx vouch --help" for the full list.`;
 
