@@ -68,6 +68,20 @@ export function refCandidates(input: {
 		throw lifecycleError('SOURCE_NOT_FOUND', `No ref ${sanitizeText(requested)}.`);
 	}
 	const candidates: RefCandidate[] = [];
+	// D19b: an official plugin with reviewed releases installs one of those, newest first.
+	if (entry?.trustLevel === 'official' && entry.releases.length > 0) {
+		const scheme = schemeOf(entry);
+		const names = entry.releases.map((release) => release.ref);
+		const ordered =
+			scheme === undefined
+				? names
+				: sortTagsNewestFirst(names, scheme, { includePreRelease: true });
+		for (const ref of [...ordered, ...names.filter((name) => !ordered.includes(name))]) {
+			const refType = refTypeOf(ref, listing);
+			if (refType !== undefined) candidates.push({ ref, refType, why: 'reviewed release' });
+		}
+		return candidates.slice(0, MAX_TAGS_TRIED);
+	}
 	const scheme = schemeOf(entry);
 	if (scheme !== undefined) {
 		const tags = sortTagsNewestFirst([...listing.tags.keys()], scheme, {

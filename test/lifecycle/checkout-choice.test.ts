@@ -79,6 +79,21 @@ describe('refCandidates', () => {
 		);
 	});
 
+	it('offers only reviewed releases of an official plugin, newest first (D19b)', () => {
+		const plugin = entry({
+			trust_level: 'official',
+			versioning_scheme: 'semver',
+			releases: [
+				{ ref: 'v1.0.0', commit: C(3), tree: `sha256:${'a'.repeat(64)}` },
+				{ ref: 'v1.9.0', commit: C(5), tree: `sha256:${'b'.repeat(64)}` },
+			],
+		});
+		assert.deepEqual(
+			refCandidates({ ...base, entry: plugin }).map((c) => c.ref),
+			['v1.9.0', 'v1.0.0'],
+		);
+	});
+
 	it('offers nothing when no registry ref allows the host API and no tag exists', () => {
 		const plugin = entry({ refs: [{ name: 'main', max_api_version: '2.0' }] });
 		assert.deepEqual(refCandidates({ ...base, entry: plugin }), []);

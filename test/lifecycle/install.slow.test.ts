@@ -219,6 +219,50 @@ describe('vouch install', () => {
 		assert.match(forced.stderr, /DANGER/);
 	});
 
+	it('installs only a reviewed release of an official plugin with pins (D19b)', async () => {
+		const spec = { name: 'pinned-official', uuid: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a80' };
+		const plugin = world.serve(spec);
+		const reviewed = plugin.repo.commitOf();
+		plugin.repo.tag('v1.0.0');
+		const unreviewed = plugin.repo.commit({ 'later.py': 'x = 1\n' });
+		plugin.repo.tag('v1.1.0');
+		world.publish(plugin);
+		world.writeRegistry([
+			registryEntry(plugin, spec, {
+				trust_level: 'official',
+				versioning_scheme: 'semver',
+				releases: [{ ref: 'v1.0.0', commit: reviewed, tree: 'sha256:unused' }],
+			}),
+		]);
+		const refused = await world.vouch([
+			'install',
+			spec.name,
+			'--ref',
+			unreviewed,
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(refused.code, 1);
+		assert.equal(errorCode(refused), 'PIN_MISMATCH');
+		const run = await world.vouch([
+			'install',
+			spec.name,
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		const source = (parseJson(run).plugin as { source: { ref: string; commit: string } }).source;
+		assert.deepEqual(
+			[source.ref, source.commit],
+			['v1.0.0', reviewed],
+			'not the newer, unreviewed v1.1.0',
+		);
+	});
+
 	it('registers a local directory without git in place, never copying it', async () => {
 		const dir = join(world.root, 'local-plugin');
 		mkdirSync(dir);
