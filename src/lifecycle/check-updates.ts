@@ -86,6 +86,16 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 			case 'reload':
 				return { ...base, status: 'skipped', reason: plan.reason };
 			default:
+				// A plugin the registry moved is worth an update even at the same version (D8).
+				if (moved?.urlChanged) {
+					return {
+						...base,
+						status: 'available',
+						from: sanitizeText(plugin.source.url),
+						to: `moved to ${sanitizeText(url)}`,
+						commit: plugin.source.commit ?? '',
+					};
+				}
 				return { ...base, status: plan.kind, reason: plan.reason };
 		}
 	} catch (error) {

@@ -49,10 +49,43 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 			}
 			const output = createOutput(io, options.json === true);
 			const context = await lifecycleContext(options, io, output);
-			const targets =
-				target === undefined ? Object.keys((await context.store.read()).plugins) : [target];
 			const outcomes: Record<string, unknown>[] = [];
 			let failed = 0;
+			let targets: string[] = target === undefined ? [] : [target];
+			if (target === undefined) {
+				// The checks run in parallel; only plugins with something to do are fetched.
+				const checks = await checkUpdates(await context.store.read(), {
+					snapshot: context.snapshot,
+					git: gitFor(io, options.allowInsecureTransport === true),
+					concurrency: CHECK_CONCURRENCY,
+					pre: options.pre === true,
+					onProgress: (done, total) => context.reporter.progress(`Checked ${done} of ${total}`),
+				});
+				context.reporter.done();
+				for (const check of checks) {
+					const local = check.status === 'skipped' && check.reason.startsWith('local');
+					if (check.status === 'available' || local) targets.push(check.uuid);
+					else if (check.status === 'failed' || check.status === 'blocked') {
+						failed++;
+						outcomes.push({
+							plugin: check.uuid,
+							name: check.name,
+							status: check.status,
+							message: check.reason,
+						});
+						output.line(`${output.style.red('✗')} ${safe(check.name)}: ${safe(check.reason)}`);
+					} else {
+						outcomes.push({
+							plugin: check.uuid,
+							name: check.name,
+							status: check.status,
+							reason: check.reason,
+						});
+						output.line(`  ${safe(check.name)}: ${check.status} (${safe(check.reason)})`);
+					}
+				}
+			}
+			targets = [...new Set(targets)];
 			for (const name of targets) {
 				try {
 					const outcome = await updatePlugin(
