@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
+import { createPluginRepo, manifestToml } from '../helpers/git-repos.ts';
 import { createWorld, registryEntry, type World } from './world.ts';
 
 const TAGGER = { name: 'tagger', uuid: '3f1c9a52-7be4-4d21-9c8e-51a7d2e60b94' };
@@ -261,6 +262,31 @@ describe('vouch install', () => {
 			['v1.0.0', reviewed],
 			'not the newer, unreviewed v1.1.0',
 		);
+	});
+
+	it('clones a local git repository like any other, leaving the original alone', async () => {
+		const uuid = '6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c';
+		createPluginRepo({
+			dir: join(world.root, 'checkout'),
+			manifest: manifestToml({ uuid, name: 'From checkout' }),
+		});
+		const run = await world.vouch([
+			'install',
+			'./checkout',
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		const plugin = parseJson(run).plugin as {
+			path: string;
+			source: { refType: string; kind: string };
+		};
+		assert.equal(plugin.source.kind, 'git');
+		assert.equal(plugin.source.refType, 'branch');
+		assert.ok(plugin.path.startsWith(world.profile.pluginsDir));
+		assert.ok(existsSync(join(world.root, 'checkout', 'MANIFEST.toml')));
 	});
 
 	it('registers a local directory without git in place, never copying it', async () => {
