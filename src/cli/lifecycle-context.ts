@@ -158,3 +158,25 @@ function createReporter(io: CliIO, output: Output): LifecycleReporter & { done()
 		done,
 	};
 }
+
+/** The dependencies of install, update and switch-ref, wired alike for every command. */
+export function pluginWorkDeps(
+	context: LifecycleContext,
+	io: CliIO,
+	allowInsecureTransport: boolean,
+) {
+	const git = gitFor(io, allowInsecureTransport);
+	return {
+		...lifecycleIO(io),
+		hostApiVersions: context.profile.apiVersions,
+		categories: context.profile.categories,
+		snapshot: context.snapshot,
+		git,
+		isDirty: git.isDirty,
+		store: context.store,
+		files: context.files,
+		prompter: context.prompter,
+		reporter: context.reporter,
+		home: context.home,
+	};
+}

@@ -16,8 +16,8 @@ import {
 	type RegistryVerifier,
 } from '../registry/sources/index.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
-import { checkInstalledPlugins, type StartupReport } from './startup-check.ts';
-import { createPluginFiles, digestTree, openStore } from './store/index.ts';
+import { checkInstalledPlugins, type StartupDeps, type StartupReport } from './startup-check.ts';
+import { createPluginFiles, digestTree, openStore, type PluginFiles } from './store/index.ts';
 
 export interface HostStartupOptions {
 	profile: HostProfile;
@@ -44,14 +44,19 @@ export async function runStartupCheck(options: HostStartupOptions): Promise<Star
 		store: openStore({ dataDir: options.profile.dataDir }),
 		snapshot,
 		hostApiVersions: options.profile.apiVersions,
-		files: {
-			pathOf: (plugin) => files.pathOf(plugin),
-			exists: async (path) => (await stat(path).catch(() => undefined)) !== undefined,
-			digest: (dir) => digestTree(dir),
-			quarantine: (state, tx, plugin) => files.quarantine(state, tx, plugin),
-		},
+		files: startupFiles(files),
 		now,
 	});
+}
+
+/** The file operations the startup check needs, on the real file system. */
+export function startupFiles(files: PluginFiles): StartupDeps['files'] {
+	return {
+		pathOf: (plugin) => files.pathOf(plugin),
+		exists: async (path) => (await stat(path).catch(() => undefined)) !== undefined,
+		digest: (dir) => digestTree(dir),
+		quarantine: (state, tx, plugin) => files.quarantine(state, tx, plugin),
+	};
 }
 
 /** No registry is not an error at startup: the report then holds untrusted plugins back (D1). */

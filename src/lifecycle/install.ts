@@ -5,19 +5,18 @@
  */
 import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import type { Manifest, ManifestResult } from '../manifest/index.ts';
+import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
 import { refCandidates } from './checkout-choice.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
+import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
-import type { GitPort } from './ports.ts';
-import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { buildRecord } from './record.ts';
-import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
+import { assertBlacklistUsable } from './snapshot.ts';
 import { type InstallSource, resolveInstallSource } from './source.ts';
-import type { InstalledPlugin, PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
 
@@ -33,23 +32,8 @@ export interface InstallOptions {
 	enable: boolean;
 }
 
-export interface InstallDeps {
-	hostApiVersions: string[];
-	categories: readonly string[];
-	snapshot: RegistrySnapshot;
-	git: GitPort;
-	store: PluginStore;
-	files: PluginFiles;
-	digest(dir: string): Promise<TreeDigest>;
-	/** Uncommitted changes in a git working copy, untracked files included. */
-	isDirty(dir: string): Promise<boolean>;
-	prompter: Prompter;
-	reporter: LifecycleReporter;
-	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
+export interface InstallDeps extends PluginWorkDeps {
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
-	now: () => Date;
-	cwd: string;
-	home: string;
 }
 
 export interface InstallResult {

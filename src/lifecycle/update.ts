@@ -6,20 +6,18 @@
  */
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import type { ManifestResult } from '../manifest/index.ts';
 import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
 import { refCandidates, schemeOf } from './checkout-choice.ts';
 import { assertSelfContained } from './content-check.ts';
+import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
-import type { GitPort } from './ports.ts';
-import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { acceptedCapabilities, storedUrl } from './record.ts';
-import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
-import type { InstalledPlugin, PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+import { assertBlacklistUsable } from './snapshot.ts';
+import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { planUpdate } from './update-plan.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
@@ -35,22 +33,7 @@ export interface UpdateOptions {
 	allowStaleBlacklist: boolean;
 }
 
-export interface UpdateDeps {
-	hostApiVersions: string[];
-	categories: readonly string[];
-	snapshot: RegistrySnapshot;
-	git: GitPort;
-	store: PluginStore;
-	files: PluginFiles;
-	digest(dir: string): Promise<TreeDigest>;
-	isDirty(dir: string): Promise<boolean>;
-	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
-	prompter: Prompter;
-	reporter: LifecycleReporter;
-	now: () => Date;
-	cwd: string;
-	home: string;
-}
+export type UpdateDeps = PluginWorkDeps;
 
 export type UpdateOutcome =
 	| { status: 'updated'; plugin: InstalledPlugin; from: string; to: string }

@@ -6,7 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { installPlugin } from '../../lifecycle/install.ts';
 import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { gitFor, lifecycleContext, lifecycleIO } from '../lifecycle-context.ts';
+import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -31,7 +31,6 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 		.action(async (target, options) => {
 			const output = createOutput(io, options.json === true);
 			const context = await lifecycleContext(options, io, output);
-			const git = gitFor(io, options.allowInsecureTransport === true);
 			try {
 				const result = await installPlugin(
 					{
@@ -45,19 +44,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 						yes: options.yes === true,
 						enable: options.enable !== false,
 					},
-					{
-						...lifecycleIO(io),
-						hostApiVersions: context.profile.apiVersions,
-						categories: context.profile.categories,
-						snapshot: context.snapshot,
-						git,
-						isDirty: git.isDirty,
-						store: context.store,
-						files: context.files,
-						prompter: context.prompter,
-						reporter: context.reporter,
-						home: context.home,
-					},
+					pluginWorkDeps(context, io, options.allowInsecureTransport === true),
 				);
 				context.reporter.done();
 				const { plugin } = result;

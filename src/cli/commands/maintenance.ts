@@ -1,7 +1,7 @@
 /** `vouch clean`, `vouch doctor` and `vouch startup-check`. */
-import { stat } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '../../core/errors.ts';
+import { startupFiles } from '../../lifecycle/host.ts';
 import { cleanLeftovers, diagnose } from '../../lifecycle/maintenance.ts';
 import { checkInstalledPlugins } from '../../lifecycle/startup-check.ts';
 import { digestTree } from '../../lifecycle/store/index.ts';
@@ -84,12 +84,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				store: context.store,
 				snapshot: context.snapshot,
 				hostApiVersions: context.profile.apiVersions,
-				files: {
-					pathOf: (plugin) => context.files.pathOf(plugin),
-					exists: async (path) => (await stat(path).catch(() => undefined)) !== undefined,
-					digest: (dir) => digestTree(dir),
-					quarantine: (draft, tx, plugin) => context.files.quarantine(draft, tx, plugin),
-				},
+				files: startupFiles(context.files),
 				now: io.now,
 			});
 			if (output.json) {

@@ -10,7 +10,7 @@ import {
 	gitFor,
 	type LifecycleContext,
 	lifecycleContext,
-	lifecycleIO,
+	pluginWorkDeps,
 } from '../lifecycle-context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -195,20 +195,7 @@ function flagsOf(options: UpdateFlags): UpdateOptions {
 }
 
 function updateDeps(context: LifecycleContext, io: CliIO, options: UpdateFlags) {
-	const git = gitFor(io, options.allowInsecureTransport === true);
-	return {
-		...lifecycleIO(io),
-		hostApiVersions: context.profile.apiVersions,
-		categories: context.profile.categories,
-		snapshot: context.snapshot,
-		git,
-		isDirty: git.isDirty,
-		store: context.store,
-		files: context.files,
-		prompter: context.prompter,
-		reporter: context.reporter,
-		home: context.home,
-	};
+	return pluginWorkDeps(context, io, options.allowInsecureTransport === true);
 }
 
 function outcomeJson(outcome: UpdateOutcome): Record<string, unknown> {

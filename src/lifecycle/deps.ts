@@ -1,0 +1,24 @@
+/** What install, update and switch-ref all need: the world they act on, passed in (no singletons). */
+import type { ManifestResult } from '../manifest/index.ts';
+import type { GitPort } from './ports.ts';
+import type { LifecycleReporter, Prompter } from './prompter.ts';
+import type { RegistrySnapshot } from './snapshot.ts';
+import type { PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+
+export interface PluginWorkDeps {
+	hostApiVersions: string[];
+	categories: readonly string[];
+	snapshot: RegistrySnapshot;
+	git: GitPort;
+	store: PluginStore;
+	files: PluginFiles;
+	digest(dir: string): Promise<TreeDigest>;
+	/** Uncommitted changes in a git working copy, untracked files included. */
+	isDirty(dir: string): Promise<boolean>;
+	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
+	prompter: Prompter;
+	reporter: LifecycleReporter;
+	now: () => Date;
+	cwd: string;
+	home: string;
+}
