@@ -56,3 +56,17 @@ export async function writeUpdateCache(
 	await mkdir(cacheDir, { recursive: true });
 	await writeFileAtomic(cachePath(cacheDir), JSON.stringify(known));
 }
+
+/** After an update the hint is stale: drop it, so `list` does not offer what is installed. */
+export async function forgetUpdates(cacheDir: string, uuids: readonly string[]): Promise<void> {
+	if (uuids.length === 0) return;
+	const known = await readUpdateCache(cacheDir);
+	let changed = false;
+	for (const uuid of uuids) {
+		if (known[uuid] !== undefined) {
+			delete known[uuid];
+			changed = true;
+		}
+	}
+	if (changed) await writeFileAtomic(cachePath(cacheDir), JSON.stringify(known));
+}

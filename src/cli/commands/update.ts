@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { ExitCode, isVouchError, VouchError } from '../../core/errors.ts';
 import { checkUpdates } from '../../lifecycle/check-updates.ts';
 import { type UpdateOptions, type UpdateOutcome, updatePlugin } from '../../lifecycle/update.ts';
-import { writeUpdateCache } from '../../lifecycle/update-cache.ts';
+import { forgetUpdates, writeUpdateCache } from '../../lifecycle/update-cache.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -109,6 +109,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 					context.reporter.done();
 				}
 			}
+			const updated = outcomes
+				.filter((item) => item.status === 'updated')
+				.map((item) => String(item.plugin));
+			await forgetUpdates(context.profile.cacheDir, updated).catch(() => undefined);
 			if (output.json) output.result({ ok: failed === 0, results: outcomes });
 			else if (target === undefined) {
 				const count = (status: string) => outcomes.filter((item) => item.status === status).length;
@@ -141,6 +145,11 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 					{ ...flagsOf(options), ref },
 					updateDeps(context, io, options),
 				);
+				if (outcome.status === 'updated') {
+					await forgetUpdates(context.profile.cacheDir, [outcome.plugin.uuid]).catch(
+						() => undefined,
+					);
+				}
 				if (output.json) output.result({ ok: true, ...outcomeJson(outcome) });
 				else printOutcome(output, outcome);
 			} finally {
