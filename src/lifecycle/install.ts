@@ -178,6 +178,13 @@ export async function installPlugin(
 				previous: current,
 				now: deps.now(),
 			});
+			// A renamed or re-identified plugin leaves its old directory behind; it is ours to
+			// remove. Its journal is written before the move, so a crash between the two can
+			// never leave that directory orphaned.
+			const stale = existing === undefined ? undefined : state.plugins[existing.uuid];
+			if (stale !== undefined && stale.directory !== record.directory) {
+				await deps.files.remove(tx, stale);
+			}
 			if (source.kind === 'git') {
 				await deps.files.place(state, tx, {
 					staged: fetched.dir,
@@ -185,11 +192,6 @@ export async function installPlugin(
 					enabled: options.enable,
 				});
 				fetched.placed = true;
-			}
-			// A renamed or re-identified plugin leaves its old directory behind; it is ours to remove.
-			const stale = existing === undefined ? undefined : state.plugins[existing.uuid];
-			if (stale !== undefined && stale.directory !== record.directory) {
-				await deps.files.remove(tx, stale);
 			}
 			if (stale !== undefined && stale.uuid !== record.uuid) delete state.plugins[stale.uuid];
 			state.plugins[record.uuid] = record;

@@ -93,6 +93,9 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 				: 'The blacklist is getting old: run `vouch refresh`.',
 		);
 	}
+	// An interrupted install or update is settled first, or its new files would be checked
+	// against the old record and the plugin wrongly disabled.
+	await deps.store.recover();
 	const state = await deps.store.read();
 	const enabled = new Set(state.enabled);
 	const changes: Change[] = [];

@@ -3,31 +3,47 @@
  * Before touching files, a transaction writes what it is about to do (`journal/<id>.json`,
  * atomically). If the process dies, the next transaction (or `vouch clean`, or startup) reads
  * the journal, looks at which side of the decisive rename the files are on, and makes the state
- * file agree: the result is always the old plugin or the new one, never a mix.
+ * file agree: the result is always the old plugin or the new one, never a mix. A journal is
+ * deleted only once the state recording its outcome is written, so a crash during recovery
+ * finds the same evidence and decides the same way.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { z } from 'zod';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
-import type { InstalledPlugin, StoreState } from './model.ts';
+import { type InstalledPlugin, installedPluginSchema, type StoreState } from './model.ts';
 
-export type JournalEntry =
-	| {
-			kind: 'place';
-			id: string;
-			uuid: string;
-			/** Staged directory; gone once the decisive rename is done. */
-			staged: string;
-			target: string;
-			/** Where the replaced directory waits until the state is written. */
-			backup: string;
-			before: InstalledPlugin | null;
-			after: InstalledPlugin;
-			enabledBefore: boolean;
-			enabledAfter: boolean;
-	  }
-	| { kind: 'remove'; id: string; uuid: string; path: string }
-	| { kind: 'quarantine'; id: string; uuid: string; from: string; to: string };
+const absolutePath = z.string().min(1).max(4096).refine(isAbsolute, 'not an absolute path');
+const uuid = z.string().max(36);
+
+const journalEntrySchema = z.discriminatedUnion('kind', [
+	z.strictObject({
+		kind: z.literal('place'),
+		id: z.string().max(64),
+		uuid,
+		/** Staged directory; gone once the decisive rename is done. */
+		staged: absolutePath,
+		target: absolutePath,
+		/** Where the replaced directory waits until the state is written. */
+		backup: absolutePath,
+		before: installedPluginSchema.nullable(),
+		after: installedPluginSchema,
+		enabledBefore: z.boolean(),
+		enabledAfter: z.boolean(),
+	}),
+	z.strictObject({ kind: z.literal('remove'), id: z.string().max(64), uuid, path: absolutePath }),
+	z.strictObject({
+		kind: z.literal('quarantine'),
+		id: z.string().max(64),
+		uuid,
+		from: absolutePath,
+		to: absolutePath,
+	}),
+]);
+
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+type PlaceEntry = Extract<JournalEntry, { kind: 'place' }>;
 
 export interface RecoveryAction {
 	journal: string;
@@ -48,20 +64,21 @@ export function newJournalId(): string {
 export async function writeJournal(dataDir: string, entry: JournalEntry): Promise<string> {
 	const dir = journalDir(dataDir);
 	await mkdir(dir, { recursive: true });
-	const path = join(dir, `${entry.id}.json`);
-	await writeFileAtomic(path, JSON.stringify(entry), { mode: 0o600 });
-	return path;
+	const file = join(dir, `${entry.id}.json`);
+	await writeFileAtomic(file, JSON.stringify(entry), { mode: 0o600 });
+	return file;
 }
 
 export async function deleteJournal(dataDir: string, id: string): Promise<void> {
 	await unlink(join(journalDir(dataDir), `${id}.json`)).catch(() => undefined);
 }
 
-/** Finishes or rolls back every interrupted change, editing `state` to match the files. */
-export async function recoverJournals(
-	dataDir: string,
-	state: StoreState,
-): Promise<RecoveryAction[]> {
+/**
+ * The journals on disk, oldest first. One that does not read as a journal is deleted: each is
+ * written atomically before its writer touches any file, so such a file was never acted on
+ * (or is not ours), and acting on its paths could delete anything.
+ */
+async function readJournals(dataDir: string): Promise<{ name: string; entry: JournalEntry }[]> {
 	const dir = journalDir(dataDir);
 	let names: string[];
 	try {
@@ -69,21 +86,76 @@ export async function recoverJournals(
 	} catch {
 		return [];
 	}
-	const actions: RecoveryAction[] = [];
+	const journals: { name: string; entry: JournalEntry }[] = [];
 	for (const name of names) {
-		const path = join(dir, name);
-		let entry: JournalEntry;
+		const file = join(dir, name);
 		try {
-			entry = JSON.parse((await readFileBounded(path, MAX_JOURNAL_BYTES)).toString('utf8'));
+			const raw = JSON.parse((await readFileBounded(file, MAX_JOURNAL_BYTES)).toString('utf8'));
+			journals.push({ name, entry: journalEntrySchema.parse(raw) });
 		} catch {
-			// A journal cut short was never acted on: its writer had not touched any file yet.
-			await unlink(path).catch(() => undefined);
-			continue;
+			await unlink(file).catch(() => undefined);
 		}
-		actions.push({ journal: name, uuid: entry.uuid, outcome: await recoverOne(entry, state) });
-		await unlink(path).catch(() => undefined);
 	}
-	return actions;
+	return journals;
+}
+
+/** What recovery decided, and what is left to do once the state that records it is written. */
+export interface Recovery {
+	actions: RecoveryAction[];
+	/**
+	 * Deletes the settled journals, then the staged copies of rolled-back changes. Call it only
+	 * after the state is written: until then a crash must find the journals and decide the same
+	 * way again, and a staged copy that still exists is what marks a change as not done.
+	 */
+	settle(): Promise<void>;
+}
+
+/** Finishes or rolls back every interrupted change, editing `state` to match the files. */
+export async function recoverJournals(dataDir: string, state: StoreState): Promise<Recovery> {
+	const journals = await readJournals(dataDir);
+	// A removal is decided by the state the other changes leave: a plugin moved to a new
+	// directory in the same transaction no longer owns its old one.
+	const ordered = [
+		...journals.filter(({ entry }) => entry.kind !== 'remove'),
+		...journals.filter(({ entry }) => entry.kind === 'remove'),
+	];
+	const actions: RecoveryAction[] = [];
+	const discard: string[] = [];
+	for (const { name, entry } of ordered) {
+		const outcome = await recoverOne(entry, state);
+		actions.push({ journal: name, uuid: entry.uuid, outcome });
+		if (entry.kind === 'place' && outcome === 'rolled back') discard.push(entry.staged);
+	}
+	return {
+		actions,
+		async settle() {
+			for (const { name } of ordered) {
+				await unlink(join(journalDir(dataDir), name)).catch(() => undefined);
+			}
+			for (const staged of discard) await rm(staged, { recursive: true, force: true });
+		},
+	};
+}
+
+/**
+ * Puts back the files of every `place` of a transaction that failed in a live process, before
+ * its state was written. Recovery after a crash would complete a place whose new files are
+ * already in position; but here the caller is told the change failed, so it must not take
+ * effect later. Removals and quarantines are left to recovery: a removal has not touched any
+ * file yet, and a quarantine is a safety step better finished than undone.
+ */
+export async function undoPlacements(dataDir: string): Promise<void> {
+	const journals = await readJournals(dataDir);
+	for (const { name, entry } of journals.reverse()) {
+		if (entry.kind !== 'place') continue;
+		// Each step keeps the journal's verdict "not done" until the journal is gone.
+		if (!(await exists(entry.staged)) && (await exists(entry.target))) {
+			await rename(entry.target, entry.staged);
+		}
+		await restoreOld(entry);
+		await unlink(join(journalDir(dataDir), name)).catch(() => undefined);
+		await rm(entry.staged, { recursive: true, force: true });
+	}
 }
 
 async function recoverOne(
@@ -93,11 +165,9 @@ async function recoverOne(
 	switch (entry.kind) {
 		case 'place': {
 			if (await exists(entry.staged)) {
-				// The new files never reached their place: put the old ones back.
-				if (!(await exists(entry.target)) && (await exists(entry.backup))) {
-					await rename(entry.backup, entry.target);
-				}
-				await rm(entry.staged, { recursive: true, force: true });
+				// The new files never reached their place: put the old ones back. The staged copy
+				// stays until the journal is gone (see `settle`).
+				await restoreOld(entry);
 				setRecord(state, entry.uuid, entry.before, entry.enabledBefore);
 				if (entry.before === null) delete state.plugins[entry.after.uuid];
 				return 'rolled back';
@@ -107,7 +177,8 @@ async function recoverOne(
 			return 'completed';
 		}
 		case 'remove': {
-			if (state.plugins[entry.uuid] !== undefined) return 'rolled back';
+			// Rolled back only while the state still has the plugin in that very directory.
+			if (state.plugins[entry.uuid]?.directory === basename(entry.path)) return 'rolled back';
 			await rm(entry.path, { recursive: true, force: true });
 			return 'completed';
 		}
@@ -117,10 +188,17 @@ async function recoverOne(
 			if (plugin !== undefined) {
 				plugin.state = 'quarantined';
 				plugin.quarantinePath = entry.to;
-				state.enabled = state.enabled.filter((uuid) => uuid !== entry.uuid);
 			}
+			state.enabled = state.enabled.filter((uuid) => uuid !== entry.uuid);
 			return 'completed';
 		}
+	}
+}
+
+/** Moves the replaced directory back, if it had been moved aside. */
+async function restoreOld(entry: PlaceEntry): Promise<void> {
+	if (!(await exists(entry.target)) && (await exists(entry.backup))) {
+		await rename(entry.backup, entry.target);
 	}
 }
 
@@ -139,8 +217,9 @@ function setRecord(
 	if (enabled) state.enabled.push(uuid);
 }
 
+/** lstat: a plugin directory that is a (possibly dangling) symlink is still there. */
 async function exists(path: string): Promise<boolean> {
-	return stat(path).then(
+	return lstat(path).then(
 		() => true,
 		() => false,
 	);

@@ -5,10 +5,12 @@
  * leaves it behind; it is stale when its pid no longer runs on this host. Taking a stale lock
  * over is itself serialised by a short-lived `lock.takeover` file, and the stale content is
  * re-read under it, so two processes that both saw the same dead holder cannot both win, and
- * neither can remove a lock a live process has just taken.
+ * neither can remove a lock a live process has just taken. A lock file that never got its
+ * content (its writer was killed right after creating it) is stale once it is old.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { storeError } from './errors.ts';
@@ -37,6 +39,18 @@ interface LockContent {
 const POLL_MS = 25;
 /** A takeover file older than this was left by a process killed mid-takeover. */
 const TAKEOVER_STALE_MS = 5000;
+/**
+ * A lock file that stays empty or unreadable this long was left by a process killed between
+ * creating it and writing it (a live one writes it at once). Without this it would block the
+ * store for good.
+ */
+const UNREADABLE_LOCK_STALE_MS = 10_000;
+
+/** What is at the lock path: a holder, something unreadable (and how old), or nothing. */
+type LockFile =
+	| { kind: 'held'; holder: LockContent }
+	| { kind: 'unreadable'; ino: number; mtimeMs: number }
+	| { kind: 'missing' };
 
 export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 	await mkdir(options.dir, { recursive: true });
@@ -54,13 +68,15 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 		if (await tryCreate(path, content)) {
 			return { release: () => releaseIfOurs(path, content.token) };
 		}
-		const holder = await readLock(path);
-		if (holder !== undefined && holder.host === content.host && !isAlive(holder.pid)) {
-			await takeOverStale(options.dir, path, holder);
-			continue;
-		}
+		const found = await inspectLock(path);
+		const stale =
+			found.kind === 'held'
+				? found.holder.host === content.host && !isAlive(found.holder.pid)
+				: found.kind === 'unreadable' && Date.now() - found.mtimeMs > UNREADABLE_LOCK_STALE_MS;
+		// After a takeover try at once; otherwise someone else is taking over, or holds it.
+		if (stale && (await takeOverStale(options.dir, path, found, content.pid))) continue;
 		if (Date.now() >= deadline) {
-			const who = holder === undefined ? 'another process' : `process ${holder.pid}`;
+			const who = found.kind === 'held' ? `process ${found.holder.pid}` : 'another process';
 			throw storeError('STATE_LOCKED', `The plugin store is in use by ${who}.`, {
 				hint: 'Wait for the other vouch command to finish, then try again.',
 			});
@@ -75,6 +91,10 @@ async function tryCreate(path: string, content: LockContent): Promise<boolean> {
 		try {
 			await handle.writeFile(JSON.stringify(content));
 			await handle.sync();
+		} catch (error) {
+			// An empty lock would block everyone until it grows stale.
+			await unlink(path).catch(() => undefined);
+			throw error;
 		} finally {
 			await handle.close();
 		}
@@ -86,33 +106,76 @@ async function tryCreate(path: string, content: LockContent): Promise<boolean> {
 }
 
 async function readLock(path: string): Promise<LockContent | undefined> {
-	try {
-		const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<LockContent>;
-		if (typeof parsed.pid !== 'number' || typeof parsed.token !== 'string') return undefined;
-		return parsed as LockContent;
-	} catch {
-		// Missing, or being written right now: look again on the next round.
-		return undefined;
-	}
+	const found = await inspectLock(path);
+	return found.kind === 'held' ? found.holder : undefined;
 }
 
-async function takeOverStale(dir: string, path: string, stale: LockContent): Promise<void> {
+async function inspectLock(path: string): Promise<LockFile> {
+	let info: Stats;
+	let text: string;
+	try {
+		// One open file for both: the age and the content must belong to the same lock file.
+		const handle = await open(path, 'r');
+		try {
+			info = await handle.stat();
+			text = await handle.readFile('utf8');
+		} finally {
+			await handle.close();
+		}
+	} catch {
+		return { kind: 'missing' };
+	}
+	try {
+		const parsed = JSON.parse(text) as Partial<LockContent>;
+		if (typeof parsed.pid === 'number' && typeof parsed.token === 'string') {
+			return { kind: 'held', holder: parsed as LockContent };
+		}
+	} catch {
+		// Being written right now, or left half-written: judged by its age.
+	}
+	return { kind: 'unreadable', ino: info.ino, mtimeMs: info.mtimeMs };
+}
+
+/**
+ * Removes a stale lock, under `lock.takeover` so that only one process at a time decides, and
+ * only if the lock is still the very one judged stale. Returns whether this process did it.
+ */
+async function takeOverStale(
+	dir: string,
+	path: string,
+	stale: LockFile,
+	pid: number,
+): Promise<boolean> {
 	const takeover = join(dir, 'lock.takeover');
-	const mine: LockContent = { ...stale, pid: process.pid, token: randomBytes(12).toString('hex') };
+	const mine: LockContent = {
+		pid,
+		host: hostname(),
+		token: randomBytes(12).toString('hex'),
+		startedAt: new Date().toISOString(),
+	};
 	if (!(await tryCreate(takeover, mine))) {
 		const age = await stat(takeover).then(
 			(info) => Date.now() - info.mtimeMs,
 			() => 0,
 		);
 		if (age > TAKEOVER_STALE_MS) await unlink(takeover).catch(() => undefined);
-		return;
+		return false;
 	}
 	try {
-		const current = await readLock(path);
-		if (current?.token === stale.token) await unlink(path).catch(() => undefined);
+		if (sameLock(stale, await inspectLock(path))) await unlink(path).catch(() => undefined);
 	} finally {
 		await unlink(takeover).catch(() => undefined);
 	}
+	return true;
+}
+
+function sameLock(before: LockFile, now: LockFile): boolean {
+	if (before.kind === 'held' && now.kind === 'held')
+		return before.holder.token === now.holder.token;
+	if (before.kind === 'unreadable' && now.kind === 'unreadable') {
+		return before.ino === now.ino && before.mtimeMs === now.mtimeMs;
+	}
+	return false;
 }
 
 async function releaseIfOurs(path: string, token: string): Promise<void> {

@@ -17,10 +17,29 @@ export const STAGING_DIR = '.vouch-staging';
 export const BACKUP_DIR = '.vouch-old';
 const SAFE_NAME = /^[a-z0-9_][a-z0-9_.-]{0,199}$/;
 
+/** The points between the steps of a journaled change, in order, per operation. */
+export type FileStep =
+	| 'place:journal-written'
+	| 'place:old-moved-aside'
+	| 'place:new-moved-in'
+	| 'place:committed'
+	| 'place:backup-removed'
+	| 'remove:journal-written'
+	| 'remove:committed'
+	| 'remove:removed'
+	| 'quarantine:journal-written'
+	| 'quarantine:moved'
+	| 'quarantine:committed';
+
 export interface PluginFilesOptions {
 	pluginsDir: string;
 	dataDir: string;
 	now: () => Date;
+	/**
+	 * Called between the steps of a change; undefined in production. Tests stop the process
+	 * here to prove that recovery settles a change interrupted at any point.
+	 */
+	checkpoint?: (step: FileStep) => void | Promise<void>;
 }
 
 export interface PlaceRequest {
@@ -32,6 +51,9 @@ export interface PlaceRequest {
 
 export function createPluginFiles(options: PluginFilesOptions) {
 	const { pluginsDir, dataDir } = options;
+	const checkpoint = async (step: FileStep): Promise<void> => {
+		await options.checkpoint?.(step);
+	};
 
 	const pathIn = (name: string): string => {
 		if (!SAFE_NAME.test(name) || name.includes('..')) {
@@ -91,11 +113,18 @@ export function createPluginFiles(options: PluginFilesOptions) {
 				enabledBefore: state.enabled.includes(record.uuid),
 				enabledAfter: request.enabled,
 			});
+			await checkpoint('place:journal-written');
 			await mkdir(dirname(backup), { recursive: true });
-			if (await present(target)) await rename(target, backup);
+			if (await present(target)) {
+				await rename(target, backup);
+				await checkpoint('place:old-moved-aside');
+			}
 			await rename(request.staged, target);
+			await checkpoint('place:new-moved-in');
 			tx.afterCommit(async () => {
+				await checkpoint('place:committed');
 				await rm(backup, { recursive: true, force: true });
+				await checkpoint('place:backup-removed');
 				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
 			});
 		},
@@ -107,8 +136,11 @@ export function createPluginFiles(options: PluginFilesOptions) {
 			await assertStrictSubdirectory(pluginsDir, path);
 			const id = newJournalId();
 			await writeJournal(dataDir, { kind: 'remove', id, uuid: plugin.uuid, path });
+			await checkpoint('remove:journal-written');
 			tx.afterCommit(async () => {
+				await checkpoint('remove:committed');
 				await removeDirectoryOrLink(pluginsDir, path);
+				await checkpoint('remove:removed');
 				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
 			});
 		},
@@ -125,14 +157,19 @@ export function createPluginFiles(options: PluginFilesOptions) {
 			await mkdir(dirname(to), { recursive: true });
 			const id = newJournalId();
 			await writeJournal(dataDir, { kind: 'quarantine', id, uuid: plugin.uuid, from, to });
+			await checkpoint('quarantine:journal-written');
 			await moveAcrossFileSystems(from, to);
+			await checkpoint('quarantine:moved');
 			const record = state.plugins[plugin.uuid];
 			if (record !== undefined) {
 				record.state = 'quarantined';
 				record.quarantinePath = to;
 			}
 			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
-			tx.afterCommit(() => unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined));
+			tx.afterCommit(async () => {
+				await checkpoint('quarantine:committed');
+				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
+			});
 			return to;
 		},
 

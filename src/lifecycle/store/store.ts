@@ -3,15 +3,17 @@
  * (every write is an atomic rename, so a reader sees the old file or the new one). Changes go
  * through `transaction`, which holds the lock, re-reads, lets the caller edit a copy, checks
  * the copy against the schema and writes it atomically, keeping the previous file as
- * `state.json.bak`. A file that does not read as state is never overwritten.
+ * `state.json.bak`. A file that does not read as state is never overwritten. When the work
+ * or the write fails, the plugin directories it moved are put back before the error is passed
+ * on: a change reported as failed must not take effect later through recovery.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
-import { type RecoveryAction, recoverJournals } from './journal.ts';
+import { type RecoveryAction, recoverJournals, undoPlacements } from './journal.ts';
 import { acquireLock } from './lock.ts';
 import { emptyState, type StoreState, storeStateSchema } from './model.ts';
 
@@ -61,12 +63,23 @@ export function openStore(options: StoreOptions): PluginStore {
 					const state = await readState(path);
 					const draft = structuredClone(state);
 					// An interrupted change is settled before anything new is decided.
-					const recovered = await recoverJournals(options.dataDir, draft);
-					lastRecovery = recovered;
-					if (recovered.length > 0) await writeState(path, draft);
+					const recovery = await recoverJournals(options.dataDir, draft);
+					lastRecovery = recovery.actions;
+					if (recovery.actions.length > 0) {
+						await writeState(path, draft);
+						await recovery.settle();
+					}
 					const after: (() => Promise<void>)[] = [];
-					const result = await work(draft, { afterCommit: (step) => after.push(step) });
-					await writeState(path, draft);
+					let result: T;
+					try {
+						result = await work(draft, { afterCommit: (step) => after.push(step) });
+						await writeState(path, draft);
+					} catch (error) {
+						// Nothing was committed, so no file move of this transaction may stay. If the
+						// undo fails too, its journals remain for the next recovery.
+						await undoPlacements(options.dataDir).catch(() => undefined);
+						throw error;
+					}
 					for (const step of after) await step();
 					return result;
 				} finally {
@@ -110,9 +123,12 @@ async function readState(path: string): Promise<StoreState> {
 async function writeState(path: string, state: StoreState): Promise<void> {
 	// A bug guard: what we write must read back.
 	const checked = storeStateSchema.parse(state);
-	await copyFile(path, `${path}.bak`).catch((error: NodeJS.ErrnoException) => {
-		if (error.code !== 'ENOENT') throw error;
+	// The backup is written atomically too: the hint sends users to it when the state is damaged.
+	const previous = await readFileBounded(path, MAX_STATE_BYTES).catch((error: unknown) => {
+		if (isVouchError(error) && error.code === 'FILE_NOT_FOUND') return undefined;
+		throw error;
 	});
+	if (previous !== undefined) await writeFileAtomic(`${path}.bak`, previous, { mode: 0o600 });
 	await writeFileAtomic(path, `${JSON.stringify(checked, null, 1)}\n`, { mode: 0o600 });
 }
 
