@@ -46,6 +46,8 @@ export interface CloneRequest {
 export interface CloneResult {
 	/** The checked-out commit. */
 	commit: string;
+	/** The branch checked out, when the clone followed one (the default branch included). */
+	branch?: string;
 }
 
 interface Plan {
@@ -142,19 +144,24 @@ async function cloneBranch(
 		},
 		call,
 	);
-	if (branch !== undefined) {
-		// `--branch` falls back to a tag of that name; a branch was asked for.
-		const head = await execGit(context, {
-			repo: plan.dest,
-			args: ['symbolic-ref', '--quiet', 'HEAD'],
-			action,
-			network: false,
-		});
-		if (head.stdout.toString('utf8').trim() !== `refs/heads/${branch}`) {
-			throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no branch ${sanitizeText(branch)}.`);
-		}
+	const head = await execGit(context, {
+		repo: plan.dest,
+		args: ['symbolic-ref', '--quiet', 'HEAD'],
+		action,
+		network: false,
+	});
+	const checkedOut = head.stdout.toString('utf8').trim();
+	// `--branch` falls back to a tag of that name; a branch was asked for.
+	if (branch !== undefined && checkedOut !== `refs/heads/${branch}`) {
+		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no branch ${sanitizeText(branch)}.`);
 	}
-	return { commit: await headCommit(context, plan, call) };
+	const name = checkedOut.startsWith('refs/heads/')
+		? checkedOut.slice('refs/heads/'.length)
+		: undefined;
+	return {
+		commit: await headCommit(context, plan, call),
+		...(name === undefined ? {} : { branch: name }),
+	};
 }
 
 async function cloneTag(

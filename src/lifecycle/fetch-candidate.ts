@@ -48,7 +48,7 @@ export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promi
 		try {
 			const label = candidate.ref === undefined ? 'the default branch' : candidate.ref;
 			deps.reporter.progress(`Fetching ${sanitizeText(label)} from ${sanitizeText(input.url)}`);
-			const { commit } = await deps.git.clone({
+			const { commit, branch } = await deps.git.clone({
 				url: input.url,
 				dest: dir,
 				...(candidate.ref === undefined ? {} : { ref: candidate.ref }),
@@ -64,7 +64,11 @@ export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promi
 			return {
 				dir,
 				commit,
-				candidate,
+				// The default branch has a name once cloned; updates follow that branch.
+				candidate:
+					candidate.ref === undefined && branch !== undefined
+						? { ...candidate, ref: branch, refType: 'branch' }
+						: candidate,
 				manifest: result.manifest,
 				warnings: result.warnings.map((issue) => issue.message),
 			};

@@ -7,7 +7,7 @@ import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
-import { refCandidates } from './checkout-choice.ts';
+import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
@@ -240,15 +240,20 @@ async function fetchSource(
 			warnings: result.warnings.map((issue) => issue.message),
 		};
 	}
-	deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-	const listing = await deps.git.lsRemote(source.url);
-	const candidates = refCandidates({
-		...(options.ref === undefined ? {} : { requestedRef: options.ref }),
-		listing,
-		...(source.entry === undefined ? {} : { entry: source.entry }),
-		hostApiVersions: deps.hostApiVersions,
-		includePreRelease: options.pre,
-	});
+	// An unregistered plugin without --ref installs its default branch: the clone says which,
+	// so the extra round trip of listing refs is saved.
+	let candidates: RefCandidate[] = [{ why: 'default branch' }];
+	if (options.ref !== undefined || source.entry !== undefined) {
+		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
+		const listing = await deps.git.lsRemote(source.url);
+		candidates = refCandidates({
+			...(options.ref === undefined ? {} : { requestedRef: options.ref }),
+			listing,
+			...(source.entry === undefined ? {} : { entry: source.entry }),
+			hostApiVersions: deps.hostApiVersions,
+			includePreRelease: options.pre,
+		});
+	}
 	return fetchCompatible(
 		{
 			url: source.url,

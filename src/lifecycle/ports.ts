@@ -24,5 +24,6 @@ export interface CloneRequest {
 
 export interface GitPort {
 	lsRemote(url: string): Promise<RemoteListing>;
-	clone(request: CloneRequest): Promise<{ commit: string }>;
+	/** `branch`: the branch checked out, when the clone followed one. */
+	clone(request: CloneRequest): Promise<{ commit: string; branch?: string }>;
 }

@@ -95,7 +95,8 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 	}
 	// An interrupted install or update is settled first, or its new files would be checked
 	// against the old record and the plugin wrongly disabled.
-	await deps.store.recover();
+	// Most starts have nothing to settle, and then take no lock and write nothing.
+	if (await deps.store.hasInterruptedWork()) await deps.store.recover();
 	const state = await deps.store.read();
 	const enabled = new Set(state.enabled);
 	const changes: Change[] = [];

@@ -7,13 +7,13 @@
  * or the write fails, the plugin directories it moved are put back before the error is passed
  * on: a change reported as failed must not take effect later through recovery.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
-import { type RecoveryAction, recoverJournals, undoPlacements } from './journal.ts';
+import { journalDir, type RecoveryAction, recoverJournals, undoPlacements } from './journal.ts';
 import { acquireLock } from './lock.ts';
 import { emptyState, type StoreState, storeStateSchema } from './model.ts';
 
@@ -38,6 +38,8 @@ export interface PluginStore {
 	transaction<T>(work: (state: StoreState, tx: TransactionContext) => Promise<T>): Promise<T>;
 	/** Finishes or rolls back interrupted changes now (each transaction also does it first). */
 	recover(): Promise<RecoveryAction[]>;
+	/** Whether a journal waits to be settled; one directory listing, no lock. */
+	hasInterruptedWork(): Promise<boolean>;
 }
 
 export function openStore(options: StoreOptions): PluginStore {
@@ -51,6 +53,10 @@ export function openStore(options: StoreOptions): PluginStore {
 		async recover() {
 			await store.transaction(async () => undefined);
 			return lastRecovery;
+		},
+		async hasInterruptedWork() {
+			const pending = await readdir(journalDir(options.dataDir)).catch(() => [] as string[]);
+			return pending.some((name) => name.endsWith('.json'));
 		},
 		transaction<T>(work: (state: StoreState, tx: TransactionContext) => Promise<T>): Promise<T> {
 			const run = queue.then(async () => {
