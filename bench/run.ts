@@ -3,6 +3,7 @@
  * `npm run bench -- --json` prints the figures as JSON instead, for scripts.
  */
 import { runBlacklistBench } from './blacklist.ts';
+import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 
 const json = process.argv.includes('--json');
@@ -11,5 +12,9 @@ if (json) console.log = () => {};
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
 const blacklist = runBlacklistBench();
 const registryLoad = runRegistryLoadBench();
+const lifecycle = await runLifecycleBench();
 console.log = log;
-if (json) console.log(JSON.stringify({ node: process.version, blacklist, registryLoad }, null, 2));
+if (json)
+	console.log(
+		JSON.stringify({ node: process.version, blacklist, registryLoad, lifecycle }, null, 2),
+	);

@@ -1,0 +1,99 @@
+/**
+ * Install of a served plugin against plain `git clone --depth 1` of the same branch from the
+ * same loopback server. The install is the real pipeline, wired as `vouch install --yes` wires
+ * it, into a fresh profile each run; the registry file is read before the clock starts.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pluginWorkDeps } from '../src/cli/lifecycle-context.ts';
+import { installPlugin } from '../src/lifecycle/install.ts';
+import {
+	createBenchWorld,
+	createProfile,
+	median,
+	plainClone,
+	profileContext,
+	servePlugin,
+	timedAsync,
+} from './lifecycle-fixtures.ts';
+import type { Figure } from './measure.ts';
+
+export interface InstallBenchResult {
+	files: number;
+	runs: number;
+	/** Installs that ended with the record, the files and the served commit all in place. */
+	installed: number;
+	figures: Figure[];
+}
+
+/** Each run installs into a fresh profile; clone and install alternate, so drift hits both. */
+export async function benchInstall(options: {
+	files: number;
+	runs: number;
+}): Promise<InstallBenchResult> {
+	const world = await createBenchWorld('vouch-bench-install-');
+	try {
+		const plugin = servePlugin(world, 'large-plugin', options.files);
+		const head = plugin.repo.commitOf();
+		const installs: number[] = [];
+		const clones: number[] = [];
+		let installed = 0;
+		// Run 0 warms git, the server and the module caches; it is not counted.
+		for (let run = 0; run <= options.runs; run++) {
+			const dest = join(world.root, 'clones', `run-${run}`);
+			const clone = await timedAsync(() => plainClone(plugin.url, 'main', dest));
+			if (!existsSync(join(dest, 'MANIFEST.toml'))) throw new Error('the plain clone is empty');
+			rmSync(dest, { recursive: true, force: true });
+
+			const profile = createProfile(world.root, `install-${run}`);
+			const context = await profileContext(profile);
+			const deps = pluginWorkDeps(context, profile.io, false);
+			const install = await timedAsync(() =>
+				installPlugin(
+					{
+						target: plugin.url,
+						pre: false,
+						reinstall: false,
+						forceBlacklisted: false,
+						allowInsecureTransport: false,
+						allowStaleBlacklist: false,
+						yes: true,
+						enable: true,
+					},
+					deps,
+				),
+			);
+			context.reporter.done();
+			const record = (await context.store.read()).plugins[plugin.uuid];
+			const complete =
+				record !== undefined &&
+				record.source.commit === head &&
+				Object.keys(record.files).length === options.files &&
+				existsSync(join(context.files.pathOf(record), 'MANIFEST.toml')) &&
+				install.value.enabled;
+			if (!complete) throw new Error(`install run ${run} did not leave the plugin in place`);
+			rmSync(profile.root, { recursive: true, force: true });
+			if (run === 0) continue;
+			installed++;
+			clones.push(clone.ms);
+			installs.push(install.ms);
+		}
+		const cloneMs = median(clones);
+		return {
+			files: options.files,
+			runs: options.runs,
+			installed,
+			figures: [
+				{
+					name: `install, ${options.files} files, loopback HTTP`,
+					ms: median(installs),
+					baselineName: 'git clone --depth 1',
+					baselineMs: cloneMs,
+					targetMs: cloneMs * 1.3,
+				},
+			],
+		};
+	} finally {
+		await world.close();
+	}
+}

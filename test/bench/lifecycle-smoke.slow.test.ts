@@ -1,0 +1,56 @@
+/**
+ * The lifecycle benchmark at toy sizes, against real repositories on a loopback server. The
+ * figures are ignored (no timing limits in tests); what is checked is that each part measured
+ * what it claims: the install really installed, the checks found every update, the startup
+ * check re-hashed every trusted plugin and cleared them all, and nothing was left in tmp.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, it } from 'node:test';
+import { benchInstall, benchStartup, benchUpdateChecks } from '../../bench/lifecycle.ts';
+import type { Figure } from '../../bench/measure.ts';
+
+function benchDirs(): string[] {
+	return readdirSync(tmpdir()).filter((name) => name.startsWith('vouch-bench-'));
+}
+
+function assertMeasured(figures: readonly Figure[]): void {
+	assert.equal(figures.length, 1);
+	for (const figure of figures) {
+		assert.ok(figure.ms > 0 && figure.baselineMs > 0, figure.name);
+		assert.ok(figure.targetMs !== undefined && figure.targetMs > 0, figure.name);
+	}
+}
+
+describe('lifecycle benchmark', () => {
+	it('installs a served plugin into a fresh profile each run, beside a plain clone', async () => {
+		const before = benchDirs();
+		const result = await benchInstall({ files: 10, runs: 2 });
+		assert.equal(result.installed, 2);
+		assert.equal(result.files, 10);
+		assertMeasured(result.figures);
+		// The clone is the yardstick: 1.3 times it.
+		const [figure] = result.figures;
+		assert.ok(figure !== undefined && figure.targetMs === figure.baselineMs * 1.3);
+		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
+	});
+
+	it('finds the newer commit of every installed plugin, at once and one at a time', async () => {
+		const before = benchDirs();
+		const result = await benchUpdateChecks({ plugins: 3, runs: 1, concurrency: 2 });
+		assert.equal(result.available, 3);
+		assert.equal(result.concurrency, 2);
+		assertMeasured(result.figures);
+		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
+	});
+
+	it('re-hashes every trusted plugin at startup and clears them all to load', async () => {
+		const before = benchDirs();
+		const result = await benchStartup({ plugins: 5, filesPerPlugin: 4, runs: 2 });
+		assert.equal(result.loaded, 5);
+		assert.equal(result.rehashed, 5, 'the real check hashes each plugin once per run');
+		assertMeasured(result.figures);
+		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
+	});
+});
