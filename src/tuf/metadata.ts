@@ -1,0 +1,109 @@
+/**
+ * TUF metadata as bytes: decoding with bounds, encoding for files, digests, and the small
+ * facts both the repository side and the client need (file names, expiry, meta records).
+ * Everything cryptographic is `@tufjs/models`; nothing here invents a format (D19).
+ */
+import { createHash } from 'node:crypto';
+import {
+	Metadata,
+	MetadataKind,
+	MetaFile,
+	type Root,
+	type Snapshot,
+	type Targets,
+	type Timestamp,
+} from '@tufjs/models';
+import type { JSONObject } from '@tufjs/models/dist/utils/types.js';
+import { jsonNestingExceeds } from '../registry/decode.ts';
+
+export type RoleName = 'root' | 'targets' | 'snapshot' | 'timestamp';
+export const TOP_LEVEL_ROLES: readonly RoleName[] = ['root', 'targets', 'snapshot', 'timestamp'];
+
+export interface SignedByRole {
+	root: Root;
+	targets: Targets;
+	snapshot: Snapshot;
+	timestamp: Timestamp;
+}
+
+/**
+ * Largest metadata file accepted per role. Real files are a few kilobytes; the bounds leave
+ * room for many keys without letting a server (or a cache) feed the client megabytes of JSON.
+ */
+export const METADATA_MAX_BYTES: Readonly<Record<RoleName, number>> = {
+	root: 512 * 1024,
+	timestamp: 16 * 1024,
+	snapshot: 1024 * 1024,
+	targets: 4 * 1024 * 1024,
+};
+
+/** Metadata nests four or five levels; anything far deeper is not metadata. */
+const MAX_METADATA_DEPTH = 32;
+
+const KINDS: Readonly<Record<RoleName, MetadataKind>> = {
+	root: MetadataKind.Root,
+	targets: MetadataKind.Targets,
+	snapshot: MetadataKind.Snapshot,
+	timestamp: MetadataKind.Timestamp,
+};
+
+/** The two targets of a registry repository. */
+export const REGISTRY_TARGET = 'registry.json';
+export const BLACKLIST_TARGET = 'blacklist.json';
+
+/** The TUF spec version written into new metadata. */
+export const SPEC_VERSION = '1.0.31';
+
+/**
+ * Parses one metadata file of the given role. Throws a plain Error saying what is wrong;
+ * callers turn it into the code that fits where the bytes came from.
+ */
+export function decodeMetadata<R extends RoleName>(
+	role: R,
+	bytes: Uint8Array,
+): Metadata<SignedByRole[R]> {
+	if (bytes.byteLength > METADATA_MAX_BYTES[role]) {
+		throw new Error(`${role} metadata is larger than ${METADATA_MAX_BYTES[role]} bytes`);
+	}
+	const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	if (jsonNestingExceeds(text, MAX_METADATA_DEPTH) !== undefined) {
+		throw new Error(`${role} metadata is nested too deeply`);
+	}
+	const data: unknown = JSON.parse(text);
+	if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+		throw new Error(`${role} metadata is not a JSON object`);
+	}
+	const kind = KINDS[role];
+	// fromJSON is overloaded per kind; the map above keeps role and kind in step.
+	const parse = Metadata.fromJSON as (kind: MetadataKind, data: JSONObject) => Metadata<Root>;
+	return parse(kind, data as JSONObject) as unknown as Metadata<SignedByRole[R]>;
+}
+
+/** Readable JSON; signatures cover the canonical form of `signed`, not these bytes. */
+export function encodeMetadata(metadata: Metadata<SignedByRole[RoleName]>): Buffer {
+	return Buffer.from(`${JSON.stringify(metadata.toJSON(), null, 2)}\n`, 'utf8');
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What snapshot and timestamp record about a file: version, length and hash. */
+export function metaFileFor(version: number, bytes: Uint8Array): MetaFile {
+	return new MetaFile({ version, length: bytes.byteLength, hashes: { sha256: sha256Hex(bytes) } });
+}
+
+/** TUF expiry text: UTC, whole seconds. */
+export function expiryText(date: Date): string {
+	return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** Consistent-snapshot file name of versioned metadata: `<version>.<role>.json`. */
+export function versionedName(role: RoleName, version: number): string {
+	return `${version}.${role}.json`;
+}
+
+/** Consistent-snapshot file name of a target: `<sha256>.<name>`. */
+export function hashedTargetName(name: string, sha256: string): string {
+	return `${sha256}.${name}`;
+}

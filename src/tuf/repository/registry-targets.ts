@@ -1,0 +1,79 @@
+/**
+ * A registry source (Picard TOML or JSON) to the two targets a repository serves:
+ * `registry.json` (everything but the blacklist) and `blacklist.json` (`{"blacklist": [...]}`).
+ *
+ * Two targets, so a blacklist change ships on its own (D23): the registry target keeps its
+ * bytes and hash, and clients download only the new blacklist. The text is parsed first with
+ * the client's own parser, so nothing is published that clients would refuse, and written as
+ * canonical JSON, so an unchanged source gives byte-identical targets.
+ */
+import { sanitizeText } from '../../core/sanitize.ts';
+import { decodeRegistryText, type RegistryFormat } from '../../registry/decode.ts';
+import { MAX_REGISTRY_BYTES, REGISTRY_LIMITS } from '../../registry/limits.ts';
+import { parseRegistryText } from '../../registry/parse.ts';
+import { CanonicalJsonError, canonicalJson } from '../canonical-json.ts';
+import { tufError } from '../errors.ts';
+
+export interface RegistryTargets {
+	registry: Buffer;
+	blacklist: Buffer;
+	/** Parser warnings that did not stop publishing (unknown fields, unknown trust levels). */
+	warnings: string[];
+}
+
+export interface RegistryTargetsOptions {
+	format?: RegistryFormat;
+	/** For messages. */
+	label: string;
+}
+
+export function registryTargets(text: string, options: RegistryTargetsOptions): RegistryTargets {
+	// Throws the registry's own codes (REGISTRY_PARSE_ERROR, BLACKLIST_INVALID, ...).
+	const parsed = parseRegistryText(text, {
+		label: options.label,
+		...(options.format === undefined ? {} : { format: options.format }),
+	});
+	const rawCount = parsed.rawPluginCount ?? parsed.plugins.length;
+	if (parsed.plugins.length !== rawCount) {
+		const skipped = parsed.warnings
+			.filter((warning) => warning.code === 'PLUGIN_SKIPPED')
+			.map((warning) => warning.message);
+		throw tufError(
+			'TUF_REGISTRY_INVALID',
+			`${rawCount - parsed.plugins.length} plugin entries in ${sanitizeText(options.label)} are malformed; clients would skip them.`,
+			{ hint: 'Fix the entries and publish again.', details: { skipped } },
+		);
+	}
+	const document = decodeRegistryText(text, parsed.format, options.label) as Record<
+		string,
+		unknown
+	>;
+	const { blacklist, ...rest } = document;
+	const registry = encodeTarget(rest, options.label);
+	const blacklistBytes = encodeTarget({ blacklist: blacklist ?? [] }, options.label);
+	// Clients parse the two as one document, under the registry size limit.
+	if (registry.byteLength + blacklistBytes.byteLength > MAX_REGISTRY_BYTES) {
+		throw tufError(
+			'TUF_REGISTRY_INVALID',
+			`${sanitizeText(options.label)} is larger than the ${MAX_REGISTRY_BYTES} bytes clients accept.`,
+		);
+	}
+	return {
+		registry,
+		blacklist: blacklistBytes,
+		warnings: parsed.warnings.map((warning) => warning.message),
+	};
+}
+
+function encodeTarget(value: unknown, label: string): Buffer {
+	try {
+		// Clients refuse JSON nested deeper than this, so it is refused here first.
+		return Buffer.from(`${canonicalJson(value, REGISTRY_LIMITS.maxDepth)}\n`, 'utf8');
+	} catch (error) {
+		if (!(error instanceof CanonicalJsonError)) throw error;
+		throw tufError(
+			'TUF_REGISTRY_INVALID',
+			`${sanitizeText(label)} cannot be written as JSON: ${error.message}.`,
+		);
+	}
+}

@@ -1,0 +1,122 @@
+/**
+ * Which root a publish signs under: the current one, or a pending root whose signatures are
+ * complete (it then becomes current). A repository without any root starts one here, signed
+ * by whatever root keys the keys directory holds; when those are below the threshold, the
+ * pending root is left for the other key holders (`signRoot`) and publishing stops.
+ */
+import type { Metadata, Root } from '@tufjs/models';
+import { sanitizeText } from '../../core/sanitize.ts';
+import { tufError } from '../errors.ts';
+import { encodeMetadata } from '../metadata.ts';
+import { type KeySet, loadKeySetSigner } from './keyset.ts';
+import { repositoryPaths, writeRepositoryFile } from './layout.ts';
+import {
+	buildRoot,
+	type RootSigningStatus,
+	readPendingRoot,
+	removePendingRoot,
+	rootSigningStatus,
+} from './root-signing.ts';
+
+export interface ResolveRootOptions {
+	repoDir: string;
+	keysDir: string;
+	keySet: KeySet;
+	current: Metadata<Root> | undefined;
+	/** Expiry of a first root made here. */
+	rootExpires: string;
+	now: Date;
+}
+
+export interface ResolvedRoot {
+	root: Metadata<Root>;
+	/** `root` is a pending root to be written as the new current root. */
+	promoted: boolean;
+	/** A pending root still short of signatures. */
+	pending?: RootSigningStatus;
+	warnings: string[];
+	/** Call once the promoted root is written: removes the pending file. */
+	finish(): Promise<void>;
+}
+
+/** Maintainers are told this long before the root expires and clients stop trusting it. */
+const ROOT_EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function resolveRoot(options: ResolveRootOptions): Promise<ResolvedRoot> {
+	const { current, now } = options;
+	const pendingFile = repositoryPaths(options.repoDir).pendingRoot;
+	const warnings: string[] = [];
+	let pending = await readPendingRoot(options.repoDir);
+	if (
+		pending !== undefined &&
+		current !== undefined &&
+		pending.signed.version <= current.signed.version
+	) {
+		warnings.push(`Ignored ${sanitizeText(pendingFile)}: it is not newer than the current root.`);
+		pending = undefined;
+	}
+	if (current === undefined && pending === undefined) {
+		pending = await startFirstRoot(options, pendingFile);
+	}
+	const finish = () => removePendingRoot(options.repoDir);
+	if (pending !== undefined) {
+		const status = rootSigningStatus(pending, current, pendingFile);
+		if (status.complete) {
+			assertUsable(pending, now, pendingFile);
+			return { root: pending, promoted: true, warnings, finish };
+		}
+		if (current === undefined) {
+			throw tufError(
+				'TUF_ROOT_NOT_FULLY_SIGNED',
+				`The first root has ${status.newKeys.valid} of the ${status.newKeys.threshold} root signatures it needs.`,
+				{
+					hint: `Each root key holder signs ${sanitizeText(pendingFile)} (vouch registry sign), then publish again.`,
+					details: { ...status },
+				},
+			);
+		}
+		warnings.push(
+			`Root ${status.version} is pending and not yet fully signed; publishing under root ${current.signed.version}.`,
+		);
+		assertUsable(current, now, 'the current root');
+		warnExpiry(current, now, warnings);
+		return { root: current, promoted: false, pending: status, warnings, finish };
+	}
+	// Both undefined is handled above, so `current` is set here.
+	const root = current as Metadata<Root>;
+	assertUsable(root, now, 'the current root');
+	warnExpiry(root, now, warnings);
+	return { root, promoted: false, warnings, finish };
+}
+
+async function startFirstRoot(options: ResolveRootOptions, pendingFile: string) {
+	const root = buildRoot(options.keySet, 1, options.rootExpires);
+	for (const key of options.keySet.keys) {
+		if (key.role !== 'root') continue;
+		const signer = await loadKeySetSigner(options.keysDir, key);
+		if (signer !== undefined) root.sign((bytes) => signer.sign(bytes), true);
+	}
+	await writeRepositoryFile(pendingFile, encodeMetadata(root));
+	return root;
+}
+
+/** Clients refuse everything under an expired root, so publishing under one is pointless. */
+function assertUsable(root: Metadata<Root>, now: Date, what: string): void {
+	if (root.signed.isExpired(now)) {
+		throw tufError(
+			'TUF_REPOSITORY_INVALID',
+			`Root ${root.signed.version} (${sanitizeText(what)}) expired at ${root.signed.expires}.`,
+			{ hint: 'Propose a new root (it may list the same keys) and have it signed.' },
+		);
+	}
+}
+
+function warnExpiry(root: Metadata<Root>, now: Date, warnings: string[]): void {
+	const left = new Date(root.signed.expires).getTime() - now.getTime();
+	if (left < ROOT_EXPIRY_WARNING_DAYS * DAY_MS) {
+		warnings.push(
+			`Root ${root.signed.version} expires at ${root.signed.expires}: propose and sign a new root before then.`,
+		);
+	}
+}
