@@ -13,9 +13,11 @@ import { profileFor } from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistrySigning } from './registry-signing.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
 	const registry = program.command('registry').description('tools for registry maintainers');
+	registerRegistrySigning(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')
