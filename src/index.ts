@@ -52,3 +52,5 @@ export {
 } from './registry/sources/index.ts';
 export { resolveTrust, type TrustResult } from './registry/trust.ts';
 export { trustBadge, trustWarning } from './registry/trust-display.ts';
+// Signed registries (TUF)
+export { createTufVerifier, initKeys, publishRepository } from './tuf/index.ts';
