@@ -190,6 +190,7 @@ export async function installPlugin(
 					staged: fetched.dir,
 					record,
 					enabled: options.enable,
+					...(stale !== undefined && stale.uuid !== record.uuid ? { replaces: stale.uuid } : {}),
 				});
 				fetched.placed = true;
 			}

@@ -209,7 +209,12 @@ export async function updatePlugin(
 				delete state.plugins[current.uuid];
 				state.enabled = state.enabled.filter((uuid) => uuid !== current.uuid);
 			}
-			await deps.files.place(state, tx, { staged: fetched.dir, record, enabled: wasEnabled });
+			await deps.files.place(state, tx, {
+				staged: fetched.dir,
+				record,
+				enabled: wasEnabled,
+				...(record.uuid === current.uuid ? {} : { replaces: current.uuid }),
+			});
 			placed = true;
 			state.plugins[record.uuid] = record;
 			if (wasEnabled && !state.enabled.includes(record.uuid)) state.enabled.push(record.uuid);

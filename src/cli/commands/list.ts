@@ -25,6 +25,8 @@ export function registerList(program: Command, { io }: CommandContext): void {
 		.action(async (options) => {
 			const output = createOutput(io, options.json === true);
 			const context = await lifecycleContext(options, io, output);
+			// A crash between moving files and writing the state is settled before it is shown.
+			if (await context.store.hasInterruptedWork()) await context.store.recover();
 			const state = await context.store.read();
 			const updates = await readUpdateCache(context.profile.cacheDir);
 			const rows = Object.values(state.plugins)

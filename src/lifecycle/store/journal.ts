@@ -31,6 +31,11 @@ const journalEntrySchema = z.discriminatedUnion('kind', [
 		after: installedPluginSchema,
 		enabledBefore: z.boolean(),
 		enabledAfter: z.boolean(),
+		/**
+		 * The record this change takes the place of when the UUID changes (a reinstall or a
+		 * declared move): completing the change drops it, or one source would keep two records.
+		 */
+		replaces: uuid.optional(),
 	}),
 	z.strictObject({ kind: z.literal('remove'), id: z.string().max(64), uuid, path: absolutePath }),
 	z.strictObject({
@@ -173,6 +178,9 @@ async function recoverOne(
 				return 'rolled back';
 			}
 			await rm(entry.backup, { recursive: true, force: true });
+			if (entry.replaces !== undefined && entry.replaces !== entry.uuid) {
+				setRecord(state, entry.replaces, null, false);
+			}
 			setRecord(state, entry.uuid, entry.after, entry.enabledAfter);
 			return 'completed';
 		}

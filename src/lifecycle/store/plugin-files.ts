@@ -47,6 +47,8 @@ export interface PlaceRequest {
 	/** `state.plugins[uuid]` after the change; its `directory` is the target name. */
 	record: InstalledPlugin;
 	enabled: boolean;
+	/** The UUID of the record this one replaces, when it differs (see the journal). */
+	replaces?: string;
 }
 
 export function createPluginFiles(options: PluginFilesOptions) {
@@ -112,6 +114,7 @@ export function createPluginFiles(options: PluginFilesOptions) {
 				after: record,
 				enabledBefore: state.enabled.includes(record.uuid),
 				enabledAfter: request.enabled,
+				...(request.replaces === undefined ? {} : { replaces: request.replaces }),
 			});
 			await checkpoint('place:journal-written');
 			await mkdir(dirname(backup), { recursive: true });
