@@ -5,14 +5,13 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { compileBlacklist } from '../blacklist/index.ts';
 import { canonicalUrl } from '../core/canonical-url.ts';
 import { isVouchError } from '../core/errors.ts';
 import type { HostProfile } from '../core/profile.ts';
 import { createGit } from '../git/index.ts';
 import type { GitPort } from '../lifecycle/ports.ts';
 import type { LifecycleReporter, Prompter } from '../lifecycle/prompter.ts';
-import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
+import { type RegistrySnapshot, snapshotOf, unavailableSnapshot } from '../lifecycle/snapshot.ts';
 import {
 	createPluginFiles,
 	digestTree,
@@ -51,11 +50,7 @@ export async function lifecycleContext(
 	// Commands that only change local state (disable, uninstall) must work offline and fast.
 	const snapshot: RegistrySnapshot = needs.registry
 		? await loadSnapshot(options, profile, io, output)
-		: {
-				freshness: { state: 'missing', blockUntrustedPlugins: true },
-				signed: false,
-				problem: 'not loaded',
-			};
+		: unavailableSnapshot('not loaded');
 	const store = openStore({ dataDir: profile.dataDir });
 	const files = createPluginFiles({
 		pluginsDir: profile.pluginsDir,
@@ -82,22 +77,11 @@ async function loadSnapshot(
 	output: Output,
 ): Promise<RegistrySnapshot> {
 	try {
-		const loaded = await loadRegistry(options, profile, io, output);
-		return {
-			index: loaded.index,
-			blacklist: compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd }),
-			freshness: loaded.freshness,
-			signed: loaded.signed,
-			source: loaded.source,
-		};
+		return snapshotOf(await loadRegistry(options, profile, io, output), io.cwd);
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
 		output.note(`warning: ${safe(error.message)}`);
-		return {
-			freshness: { state: 'missing', blockUntrustedPlugins: true },
-			signed: false,
-			problem: error.message,
-		};
+		return unavailableSnapshot(error.message);
 	}
 }
 

@@ -6,16 +6,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { compileBlacklist } from '../blacklist/index.ts';
 import { isVouchError } from '../core/errors.ts';
 import type { HostProfile } from '../core/profile.ts';
-import { buildRegistryIndex } from '../registry/index.ts';
 import {
 	createUnsignedVerifier,
 	loadRegistryFromSources,
 	type RegistryVerifier,
 } from '../registry/sources/index.ts';
-import type { RegistrySnapshot } from './snapshot.ts';
+import { type RegistrySnapshot, snapshotOf, unavailableSnapshot } from './snapshot.ts';
 import { checkInstalledPlugins, type StartupDeps, type StartupReport } from './startup-check.ts';
 import { createPluginFiles, digestTree, openStore, type PluginFiles } from './store/index.ts';
 
@@ -75,19 +73,9 @@ async function loadSnapshot(
 			cwd,
 			home: options.home ?? homedir(),
 		});
-		return {
-			index: buildRegistryIndex(loaded.registry, { cwd }),
-			blacklist: compileBlacklist(loaded.registry.blacklist, { cwd }),
-			freshness: loaded.freshness,
-			signed: loaded.signed,
-			source: loaded.source,
-		};
+		return snapshotOf(loaded, cwd);
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
-		return {
-			freshness: { state: 'missing', blockUntrustedPlugins: true },
-			signed: false,
-			problem: error.message,
-		};
+		return unavailableSnapshot(error.message);
 	}
 }

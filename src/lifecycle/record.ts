@@ -53,14 +53,12 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 
 /** What the user agreed to: the declared grants, or "undeclared". */
 export function acceptedCapabilities(manifest: Manifest): CapabilityConsent {
-	if (manifest.capabilities.status === 'undeclared') return { status: 'undeclared' };
+	const declared = manifest.capabilities;
+	if (declared.status === 'undeclared') return { status: 'undeclared' };
+	// In the canonical order, whatever order the manifest used.
 	return {
 		status: 'declared',
-		granted: CAPABILITIES.filter((capability) =>
-			manifest.capabilities.status === 'declared'
-				? manifest.capabilities.granted.includes(capability)
-				: false,
-		),
+		granted: CAPABILITIES.filter((capability) => declared.granted.includes(capability)),
 	};
 }
 

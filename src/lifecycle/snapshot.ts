@@ -4,9 +4,14 @@
  * installing, updating, switching or enabling a remote plugin needs a verified blacklist that
  * has not expired, or an explicit, loudly announced override.
  */
-import type { BlacklistFreshness, CompiledBlacklist } from '../blacklist/index.ts';
+import {
+	type BlacklistFreshness,
+	type CompiledBlacklist,
+	compileBlacklist,
+} from '../blacklist/index.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import type { RegistryIndex } from '../registry/index.ts';
+import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
+import type { RegistryLoadResult } from '../registry/sources/index.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter } from './prompter.ts';
 
@@ -60,4 +65,26 @@ export function assertBlacklistUsable(input: BlacklistGateInput): void {
 	input.reporter.warn(
 		`DANGER: ${why}. Going on because of --allow-stale-blacklist: a plugin blocked since the last refresh would not be caught.`,
 	);
+}
+
+/** What the lifecycle knows when no registry could be read: nothing, which D1 treats as unsafe. */
+export function unavailableSnapshot(problem: string): RegistrySnapshot {
+	return { freshness: { state: 'missing', blockUntrustedPlugins: true }, signed: false, problem };
+}
+
+/** The snapshot of a loaded registry: its index, its compiled blacklist and how fresh it is. */
+export function snapshotOf(
+	loaded: Pick<RegistryLoadResult, 'registry' | 'freshness' | 'signed' | 'source'> & {
+		/** Reused when the caller already built it. */
+		index?: RegistryIndex;
+	},
+	cwd: string,
+): RegistrySnapshot {
+	return {
+		index: loaded.index ?? buildRegistryIndex(loaded.registry, { cwd }),
+		blacklist: compileBlacklist(loaded.registry.blacklist, { cwd }),
+		freshness: loaded.freshness,
+		signed: loaded.signed,
+		source: loaded.source,
+	};
 }

@@ -3,7 +3,7 @@
  * Each case must fail safe, leave nothing behind, and never reach the terminal unsanitised.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
@@ -154,6 +154,5 @@ describe('hostile repositories', () => {
 			assert.notEqual(run.code, 0, url);
 			assert.equal(existsSync(marker), false, url);
 		}
-		writeFileSync(join(world.root, 'unused'), '');
 	});
 });
