@@ -10,7 +10,9 @@ import {
 	loadRegistryFromSources,
 	type RegistryLoadMode,
 	type RegistryLoadResult,
+	type SignedRegistryReader,
 } from '../registry/sources/index.ts';
+import { tufClientForProfile } from '../tuf/client/for-profile.ts';
 import type { CommonOptions } from './common-options.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output.ts';
@@ -51,6 +53,7 @@ export async function loadRegistry(
 		sources: registrySources(options, profile),
 		profile,
 		verifier: createUnsignedVerifier(profile),
+		...signedReader(profile, io),
 		fetch: io.fetch,
 		now: io.now,
 		cwd: io.cwd,
@@ -72,6 +75,12 @@ export async function loadRegistry(
 	const stale = freshnessWarning(loaded, profile);
 	if (stale !== undefined) output.note(`warning: ${stale}`);
 	return { ...loaded, index: buildRegistryIndex(loaded.registry, { cwd: io.cwd }) };
+}
+
+/** Profiles with a trusted root read their sources as TUF repositories (D19). */
+function signedReader(profile: HostProfile, io: CliIO): { signed?: SignedRegistryReader } {
+	const client = tufClientForProfile(profile, { fetch: io.fetch, now: io.now });
+	return client === undefined ? {} : { signed: client };
 }
 
 /** D1 at read time: only a notice; commands that install or load plugins enforce it. */

@@ -12,7 +12,9 @@ import {
 	createUnsignedVerifier,
 	loadRegistryFromSources,
 	type RegistryVerifier,
+	type SignedRegistryReader,
 } from '../registry/sources/index.ts';
+import { tufClientForProfile } from '../tuf/client/for-profile.ts';
 import { type RegistrySnapshot, snapshotOf, unavailableSnapshot } from './snapshot.ts';
 import { checkInstalledPlugins, type StartupDeps, type StartupReport } from './startup-check.ts';
 import { createPluginFiles, digestTree, openStore, type PluginFiles } from './store/index.ts';
@@ -25,6 +27,8 @@ export interface HostStartupOptions {
 	home?: string;
 	/** Default: accept unsigned registries only where the profile allows them. */
 	verifier?: RegistryVerifier;
+	/** Default: a TUF client when the profile has a trusted root (D19). */
+	signed?: SignedRegistryReader;
 	/** Registry locations; default the profile's. */
 	sources?: readonly string[];
 }
@@ -57,6 +61,19 @@ export function startupFiles(files: PluginFiles): StartupDeps['files'] {
 	};
 }
 
+function signedReader(
+	options: HostStartupOptions,
+	now: () => Date,
+): { signed?: SignedRegistryReader } {
+	const client =
+		options.signed ??
+		tufClientForProfile(options.profile, {
+			now,
+			...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+		});
+	return client === undefined ? {} : { signed: client };
+}
+
 /** No registry is not an error at startup: the report then holds untrusted plugins back (D1). */
 async function loadSnapshot(
 	options: HostStartupOptions,
@@ -68,6 +85,7 @@ async function loadSnapshot(
 			sources: options.sources ?? options.profile.registryUrls,
 			profile: options.profile,
 			verifier: options.verifier ?? createUnsignedVerifier(options.profile),
+			...signedReader(options, now),
 			fetch: options.fetch ?? globalThis.fetch,
 			now,
 			cwd,

@@ -38,21 +38,15 @@ export interface BlacklistGateInput {
 /** Throws BLACKLIST_STALE unless the blacklist may be relied on, or the user overrode it. */
 export function assertBlacklistUsable(input: BlacklistGateInput): void {
 	const { snapshot } = input;
-	const usable =
-		snapshot.blacklist !== undefined &&
-		(snapshot.freshness.state === 'fresh' || snapshot.freshness.state === 'stale');
-	if (usable) {
-		if (snapshot.freshness.state === 'stale') {
-			input.reporter.warn(
-				'The blacklist has not been refreshed recently; run `vouch refresh` soon.',
-			);
-		}
-		return;
-	}
+	// D1: only an unexpired blacklist counts. A signed one is "stale" as soon as its verified
+	// timestamp expires, and from then on it vouches for nothing new.
+	if (snapshot.blacklist !== undefined && snapshot.freshness.state === 'fresh') return;
 	const why =
 		snapshot.blacklist === undefined
 			? `no blacklist could be read${snapshot.problem === undefined ? '' : ` (${sanitizeText(snapshot.problem, { maxLength: 300 })})`}`
-			: `the blacklist is ${Math.floor(snapshot.freshness.ageDays ?? 0)} days old, past the profile's limit`;
+			: snapshot.freshness.state === 'stale'
+				? 'the signed blacklist has expired (its verified timestamp is past) and no newer one could be verified'
+				: `the blacklist is ${Math.floor(snapshot.freshness.ageDays ?? 0)} days old, past the profile's limit`;
 	if (!input.allowStaleBlacklist) {
 		throw lifecycleError(
 			'BLACKLIST_STALE',

@@ -1,4 +1,10 @@
 /** TUF for the registry (D19): the repository side that signs, the client side that verifies. */
+
+export {
+	type ProfileTufOptions,
+	tufClientForProfile,
+	tufStateDirs,
+} from './client/for-profile.ts';
 export {
 	createTufVerifier,
 	type TufVerifiedRegistry,

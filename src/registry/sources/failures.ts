@@ -24,10 +24,21 @@ const MOVE_ON: ReadonlySet<string> = new Set([
 	'REGISTRY_NOT_FOUND',
 	'INSECURE_REGISTRY_URL',
 	'UNSUPPORTED_REGISTRY_URL',
+	// The same, from the TUF client reading a signed repository.
+	'TUF_FETCH_FAILED',
+	'TUF_TIMEOUT',
+	'TUF_NOT_FOUND',
+	'TUF_INSECURE_URL',
+	'TUF_UNSUPPORTED_URL',
 ]);
 
 /** Outages, after which the cached copy of that URL may stand in. */
-const OFFLINE: ReadonlySet<string> = new Set(['REGISTRY_FETCH_FAILED', 'REGISTRY_TIMEOUT']);
+const OFFLINE: ReadonlySet<string> = new Set([
+	'REGISTRY_FETCH_FAILED',
+	'REGISTRY_TIMEOUT',
+	'TUF_FETCH_FAILED',
+	'TUF_TIMEOUT',
+]);
 
 /**
  * Refusals that hold whatever the source: a cached copy failing them is not "a corrupt cache

@@ -7,6 +7,8 @@ export type {
 	LoadProgress,
 	LoadRegistryFromSourcesOptions,
 	RegistryLoadMode,
+	SignedRegistryReader,
+	SignedRegistryText,
 } from './step.ts';
 export {
 	createUnsignedVerifier,

@@ -3,6 +3,9 @@
  * and an offline fallback. Every byte, fetched or cached, goes through the verifier and the
  * parser on every load (D25), so the cache saves network round trips, never checks.
  *
+ * With a TUF client (a profile with a trusted root), a source is a signed repository read by
+ * `signed.ts`, unless it names a registry file, which stays an unsigned source.
+ *
  * Sources are tried in order and the first that loads wins (`local.ts` and `remote.ts` say
  * how each kind is read). A source that cannot be reached moves on to the next; one that
  * answers with something broken stops the chain (`failures.ts`). When every source fails,
@@ -13,7 +16,6 @@
 import { assessBlacklistFreshness, type BlacklistFreshness } from '../../blacklist/staleness.ts';
 import type { Registry } from '../model.ts';
 import { parseRegistryText } from '../parse.ts';
-import type { RegistryCacheEntry } from './cache.ts';
 import {
 	describeFailure,
 	isPolicyRefusal,
@@ -22,14 +24,16 @@ import {
 } from './failures.ts';
 import { readLocalSource } from './local.ts';
 import { fetchRemoteSource } from './remote.ts';
+import { readSignedSource } from './signed.ts';
 import {
 	type Accepted,
-	cachedText,
 	ignoredCacheWarning,
 	type LoadContext,
+	type LoadedText,
 	type LoadRegistryFromSourcesOptions,
 	type SourceText,
 } from './step.ts';
+import type { VerifiedRegistryText } from './verifier.ts';
 
 export interface RegistryLoadResult {
 	registry: Registry;
@@ -64,26 +68,30 @@ export async function loadRegistryFromSources(
 		mode: options.mode ?? 'auto',
 		warnings: [],
 		accept: (text) => acceptText(text, options),
+		acceptVerified: (text, verified) => parseVerified(text, verified, options),
 	};
 	const failures: SourceFailure[] = [];
-	const standIns: { location: string; entry: RegistryCacheEntry }[] = [];
+	const standIns: { location: string; read: () => Promise<LoadedText> }[] = [];
 	let lastError: unknown;
 	for (const location of options.sources) {
-		const attempt = isRemote(location)
-			? await fetchRemoteSource(location, context)
-			: await readLocalSource(location, context);
+		const attempt =
+			options.signed !== undefined && !isRegistryDocument(location)
+				? await readSignedSource(location, context, options.signed)
+				: isRemote(location)
+					? await fetchRemoteSource(location, context)
+					: await readLocalSource(location, context);
 		if (attempt.kind === 'loaded') {
 			return result(attempt.text, attempt.accepted, failures, context, false);
 		}
 		failures.push(describeFailure(location, attempt.error));
 		lastError = attempt.error;
-		if (attempt.cached !== undefined) standIns.push({ location, entry: attempt.cached });
+		if (attempt.standIn !== undefined) standIns.push({ location, read: attempt.standIn });
 	}
 	if (context.mode === 'auto') {
-		for (const { location, entry } of standIns) {
-			const text = cachedText(location, entry, false);
+		for (const { location, read } of standIns) {
 			try {
-				return result(text, await context.accept(text), failures, context, true);
+				const loaded = await read();
+				return result(loaded.text, loaded.accepted, failures, context, true);
 			} catch (error) {
 				if (isPolicyRefusal(error)) throw error;
 				context.warnings.push(ignoredCacheWarning(location, error));
@@ -91,6 +99,23 @@ export async function loadRegistryFromSources(
 		}
 	}
 	throw noRegistryAvailable({ failures, lastError, refresh: context.mode === 'refresh' });
+}
+
+/**
+ * A location naming a registry file (`.toml` or `.json`) rather than a TUF repository's base:
+ * read as an unsigned document even where the profile has a trusted root, so it meets the
+ * unsigned verifier and its refusal, not a confusing "no TUF metadata here".
+ */
+export function isRegistryDocument(location: string): boolean {
+	let path = location.trim();
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+		try {
+			path = new URL(path).pathname;
+		} catch {
+			return false;
+		}
+	}
+	return /\.(toml|json)$/i.test(path);
 }
 
 /** Only http(s) goes to the network; every other location is the local reader's to judge. */
@@ -107,6 +132,15 @@ async function acceptText(
 		text: text.text,
 		...(text.format === undefined ? {} : { format: text.format }),
 	});
+	return parseVerified(text, verified, options);
+}
+
+/** Parses text a verifier (or the TUF client) has already accepted. */
+function parseVerified(
+	text: SourceText,
+	verified: VerifiedRegistryText,
+	options: LoadRegistryFromSourcesOptions,
+): Accepted {
 	const format = verified.format ?? text.format;
 	const registry = parseRegistryText(verified.text, {
 		label: text.source,

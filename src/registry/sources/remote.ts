@@ -38,8 +38,16 @@ export async function fetchRemoteSource(
 	const outcome = await fetchOnce(location, context, entry);
 	if (outcome.kind === 'failed') {
 		// Only an outage lets the cached copy stand in later; a refused redirect does not.
-		return isOutage(outcome.error) && entry !== undefined
-			? { kind: 'failed', error: outcome.error, cached: entry }
+		const cached = entry;
+		return isOutage(outcome.error) && cached !== undefined
+			? {
+					kind: 'failed',
+					error: outcome.error,
+					standIn: async () => {
+						const text = cachedText(location, cached, false);
+						return { text, accepted: await context.accept(text) };
+					},
+				}
 			: { kind: 'failed', error: outcome.error };
 	}
 	if (outcome.kind === 'body') return acceptBody(location, outcome.read, context);

@@ -7,7 +7,7 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import type { RegistryFormat } from '../decode.ts';
 import type { Registry } from '../model.ts';
 import { type RegistryCacheEntry, type RegistryCacheRead, readRegistryCache } from './cache.ts';
-import type { RegistryVerifier } from './verifier.ts';
+import type { RegistryVerifier, VerifiedRegistryText } from './verifier.ts';
 
 /** `auto`: use a young cache, revalidate an old one, fall back to it offline. `refresh`: always ask the network. */
 export type RegistryLoadMode = 'auto' | 'refresh';
@@ -24,6 +24,11 @@ export interface LoadRegistryFromSourcesOptions {
 	/** `cacheDir` holds `registry/<key>.cache`; the other two are the D1 and D23 policies. */
 	profile: Pick<HostProfile, 'cacheDir' | 'refreshIntervalHours' | 'maxStalenessDays'>;
 	verifier: RegistryVerifier;
+	/**
+	 * A TUF repository client (D19). When set, every source is a repository base URL read
+	 * through it, and `verifier` is not used: the signed metadata is the only source of trust.
+	 */
+	signed?: SignedRegistryReader;
 	fetch: typeof fetch;
 	now: () => Date;
 	/** Base for relative paths, in the source list and inside the registry. */
@@ -37,6 +42,20 @@ export interface LoadRegistryFromSourcesOptions {
 	/** Largest registry accepted, fetched or cached. Default 16 MiB. */
 	maxBytes?: number;
 	progress?: LoadProgress;
+}
+
+/** A signed registry read from a TUF repository: verified before it is returned. */
+export interface SignedRegistryText extends VerifiedRegistryText {
+	signed: true;
+	expiresAt: Date;
+}
+
+/** The TUF client as the loader sees it (`src/tuf` implements it). */
+export interface SignedRegistryReader {
+	/** Runs the TUF client workflow against the repository at `location`. */
+	refresh(location: string): Promise<SignedRegistryText>;
+	/** The last verified state, verified again from the local cache; no network. */
+	loadCached(): Promise<SignedRegistryText>;
 }
 
 /** What a source produced, before verification and parsing. */
@@ -63,15 +82,23 @@ export interface LoadContext extends LoadRegistryFromSourcesOptions {
 	warnings: string[];
 	/** Verifies, then parses; throws on anything that is not an acceptable registry. */
 	accept(text: SourceText): Promise<Accepted>;
+	/** Parses what the TUF client has verified itself. */
+	acceptVerified(text: SourceText, verified: VerifiedRegistryText): Accepted;
+}
+
+export interface LoadedText {
+	text: SourceText;
+	accepted: Accepted;
 }
 
 /**
  * A source either loaded, or failed in a way that lets the chain move on. Failures that stop
- * the chain are thrown instead. `cached` is a copy that may stand in if every source fails.
+ * the chain are thrown instead. `standIn` reads a copy kept from an earlier load, verified
+ * again, that may stand in if every source fails (the offline fallback).
  */
 export type SourceAttempt =
-	| { kind: 'loaded'; text: SourceText; accepted: Accepted }
-	| { kind: 'failed'; error: unknown; cached?: RegistryCacheEntry };
+	| ({ kind: 'loaded' } & LoadedText)
+	| { kind: 'failed'; error: unknown; standIn?: () => Promise<LoadedText> };
 
 export function cachedText(
 	location: string,
