@@ -10,7 +10,7 @@ import { schemeOf } from './checkout-choice.ts';
 import type { GitPort } from './ports.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
-import { planUpdate } from './update-plan.ts';
+import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict } from './verdicts.ts';
 
 export type UpdateCheck =
@@ -64,6 +64,7 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
 	try {
 		const listing = await deps.git.lsRemote(url);
+		const entry = moved?.plugin ?? deps.snapshot.index?.byUrl(url);
 		const plan = planUpdate({
 			installed: {
 				refType: plugin.source.refType,
@@ -71,8 +72,9 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 				...(plugin.source.commit === undefined ? {} : { commit: plugin.source.commit }),
 			},
 			listing,
-			scheme: schemeOf(moved?.plugin ?? deps.snapshot.index?.byUrl(url)),
+			scheme: schemeOf(entry),
 			includePreRelease: deps.pre,
+			...reviewed(entry),
 		});
 		switch (plan.kind) {
 			case 'update':

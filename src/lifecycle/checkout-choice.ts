@@ -31,6 +31,20 @@ export function schemeOf(entry: RegistryPlugin | undefined): VersionScheme | und
 	}
 }
 
+/**
+ * The refs of the releases the registry pinned, newest first (D19b), for an official or
+ * trusted entry that has pins; undefined when install and update may choose freely.
+ */
+export function reviewedReleaseRefs(entry: RegistryPlugin | undefined): string[] | undefined {
+	if (entry === undefined || entry.releases.length === 0) return undefined;
+	if (entry.trustLevel !== 'official' && entry.trustLevel !== 'trusted') return undefined;
+	const names = [...new Set(entry.releases.map((release) => release.ref))];
+	const scheme = schemeOf(entry);
+	const ordered =
+		scheme === undefined ? names : sortTagsNewestFirst(names, scheme, { includePreRelease: true });
+	return [...ordered, ...names.filter((name) => !ordered.includes(name))];
+}
+
 export function refTypeOf(name: string, listing: RemoteListing): RefType | undefined {
 	if (listing.branches.has(name)) return 'branch';
 	if (listing.tags.has(name)) return 'tag';
@@ -68,15 +82,10 @@ export function refCandidates(input: {
 		throw lifecycleError('SOURCE_NOT_FOUND', `No ref ${sanitizeText(requested)}.`);
 	}
 	const candidates: RefCandidate[] = [];
-	// D19b: an official plugin with reviewed releases installs one of those, newest first.
-	if (entry?.trustLevel === 'official' && entry.releases.length > 0) {
-		const scheme = schemeOf(entry);
-		const names = entry.releases.map((release) => release.ref);
-		const ordered =
-			scheme === undefined
-				? names
-				: sortTagsNewestFirst(names, scheme, { includePreRelease: true });
-		for (const ref of [...ordered, ...names.filter((name) => !ordered.includes(name))]) {
+	// D19b: a plugin with reviewed releases installs one of those, newest first.
+	const reviewed = reviewedReleaseRefs(entry);
+	if (reviewed !== undefined) {
+		for (const ref of reviewed) {
 			const refType = refTypeOf(ref, listing);
 			if (refType !== undefined) candidates.push({ ref, refType, why: 'reviewed release' });
 		}

@@ -29,11 +29,12 @@ export type LifecycleErrorCode =
 	| 'NOT_SUPPORTED'
 	/** The fetched plugin holds something no plugin may: a symlink leading outside it. */
 	| 'UNSAFE_CONTENT'
-	/** A pinned official release does not match what was fetched (D19b). */
+	/** What was fetched is not a reviewed release the registry pinned (D19b; exit 3). */
 	| 'PIN_MISMATCH';
 
 const EXIT_CODES: Partial<Record<LifecycleErrorCode, ExitCode>> = {
 	BLACKLISTED: ExitCode.blocked,
+	PIN_MISMATCH: ExitCode.blocked,
 	DECLINED: ExitCode.declined,
 };
 

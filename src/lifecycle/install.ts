@@ -14,6 +14,7 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
 import { buildRecord } from './record.ts';
+import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { type InstallSource, resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
@@ -127,7 +128,17 @@ export async function installPlugin(
 
 		// 6. Trust (D6): the registry's level only for its URL and its UUID together.
 		const trust = resolveTrust(deps.snapshot.index, { url: source.url, uuid: manifest.uuid });
-		assertPinned(trust, fetched.commit);
+		// 7. D19b: a reviewed release, when the registry pins this plugin's releases.
+		const release =
+			source.kind === 'local'
+				? ({ state: 'not-required' } as const)
+				: checkRelease({
+						trust,
+						signedRegistry: deps.snapshot.signed,
+						commit: fetched.commit,
+						tree: digest.treeDigest,
+					});
+		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
 
 		// 8. One plugin per UUID (spec item 13).
 		const owner = before.plugins[manifest.uuid];
@@ -176,6 +187,7 @@ export async function installPlugin(
 				digest,
 				trust,
 				previous: current,
+				release,
 				now: deps.now(),
 			});
 			// A renamed or re-identified plugin leaves its old directory behind; it is ours to
@@ -298,18 +310,6 @@ async function confirmDiscardingChanges(
 			hint: 'Commit or copy your changes first, or pass --yes to discard them.',
 		});
 	}
-}
-
-/** D19b: an official plugin with reviewed releases installs only a reviewed commit. */
-function assertPinned(trust: TrustResult, commit: string): void {
-	const entry = trust.plugin;
-	if (trust.level !== 'official' || entry === undefined || entry.releases.length === 0) return;
-	if (entry.releases.some((release) => release.commit === commit)) return;
-	throw lifecycleError(
-		'PIN_MISMATCH',
-		`Commit ${commit.slice(0, 12)} of official plugin ${sanitizeText(entry.id)} is not one of its reviewed releases.`,
-		{ hint: 'Install without --ref to get the reviewed release, or report this to the registry.' },
-	);
 }
 
 function uuidConflict(owner: InstalledPlugin, manifest: Manifest): Error {

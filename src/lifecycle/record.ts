@@ -6,6 +6,7 @@ import { redactUrlCredentials } from '../core/sanitize.ts';
 import { CAPABILITIES, type Manifest } from '../manifest/index.ts';
 import type { TrustResult } from '../registry/trust.ts';
 import type { FetchedPlugin } from './fetch-candidate.ts';
+import type { ReleaseCheck } from './release-check.ts';
 import type { InstallSource } from './source.ts';
 import type { CapabilityConsent, InstalledPlugin, TreeDigest } from './store/index.ts';
 
@@ -17,6 +18,7 @@ export interface RecordInput {
 	digest: TreeDigest;
 	trust: TrustResult;
 	previous: InstalledPlugin | undefined;
+	release: ReleaseCheck;
 	now: Date;
 }
 
@@ -45,10 +47,16 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 		capabilities: acceptedCapabilities(manifest),
 		files: input.digest.files,
 		treeDigest: input.digest.treeDigest,
+		...releaseField(input.release),
 		state: 'active',
 		installedAt: previous?.installedAt ?? now,
 		updatedAt: now,
 	};
+}
+
+/** The release check as stored: nothing when none applied. */
+export function releaseField(release: ReleaseCheck): Pick<InstalledPlugin, 'release'> {
+	return release.state === 'not-required' ? {} : { release };
 }
 
 /** What the user agreed to: the declared grants, or "undeclared". */

@@ -5,11 +5,15 @@
  * - a version tag moves to the newest newer tag of the scheme (pre-releases only with `--pre`
  *   or when the installed tag is itself one); any other tag never moves;
  * - a branch follows its own tip, never another branch;
- * - a local directory is re-read in place.
+ * - a local directory is re-read in place;
+ * - a plugin whose registry entry pins reviewed releases (D19b) moves only to the newest of
+ *   those, from a tag or a branch alike.
  */
 import { sanitizeText } from '../core/sanitize.ts';
 import type { VersionScheme } from '../core/tag-schemes.ts';
 import { newerTags } from '../core/versions.ts';
+import type { RegistryPlugin } from '../registry/model.ts';
+import { reviewedReleaseRefs } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
 import type { RefType, RemoteListing } from './ports.ts';
 
@@ -30,8 +34,16 @@ export function planUpdate(input: {
 	listing: RemoteListing;
 	scheme: VersionScheme | undefined;
 	includePreRelease: boolean;
+	/** Reviewed release refs, newest first, when the registry pins this plugin. */
+	reviewedRefs?: readonly string[];
 }): UpdatePlan {
 	const { installed, listing } = input;
+	if (
+		input.reviewedRefs !== undefined &&
+		(installed.refType === 'tag' || installed.refType === 'branch')
+	) {
+		return planReviewedUpdate(installed, listing, input.reviewedRefs);
+	}
 	switch (installed.refType) {
 		case 'local':
 			return { kind: 'reload', reason: 'local directory: re-read in place' };
@@ -79,6 +91,35 @@ export function planUpdate(input: {
 			};
 		}
 	}
+}
+
+/** The `reviewedRefs` input for an entry, as a spreadable option. */
+export function reviewed(entry: RegistryPlugin | undefined): { reviewedRefs?: string[] } {
+	const refs = reviewedReleaseRefs(entry);
+	return refs === undefined ? {} : { reviewedRefs: refs };
+}
+
+function planReviewedUpdate(
+	installed: InstalledRef,
+	listing: RemoteListing,
+	reviewedRefs: readonly string[],
+): UpdatePlan {
+	for (const ref of reviewedRefs) {
+		const tag = listing.tags.get(ref);
+		const commit = tag ?? listing.branches.get(ref);
+		if (commit === undefined) continue;
+		if (commit === installed.commit) {
+			return { kind: 'up-to-date', reason: `at the newest reviewed release ${sanitizeText(ref)}` };
+		}
+		return {
+			kind: 'update',
+			ref,
+			refType: tag === undefined ? 'branch' : 'tag',
+			commit,
+			reason: `${sanitizeText(installed.ref ?? short(installed.commit))} -> ${sanitizeText(ref)} (reviewed release)`,
+		};
+	}
+	return { kind: 'up-to-date', reason: 'none of the reviewed releases is published upstream' };
 }
 
 function short(commit: string | undefined): string {

@@ -15,11 +15,12 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
-import { acceptedCapabilities, storedUrl } from './record.ts';
+import { acceptedCapabilities, releaseField, storedUrl } from './record.ts';
+import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
-import { planUpdate } from './update-plan.ts';
+import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
 
 export interface UpdateOptions {
@@ -101,6 +102,7 @@ export async function updatePlugin(
 			listing,
 			scheme: schemeOf(entry),
 			includePreRelease: options.pre,
+			...reviewed(entry),
 		});
 		if (plan.kind === 'pinned' || plan.kind === 'up-to-date') {
 			if (!moved?.urlChanged) return { status: plan.kind, plugin: installed, reason: plan.reason };
@@ -168,10 +170,18 @@ export async function updatePlugin(
 		}
 		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
 		for (const notice of trustNotices(trust)) deps.reporter.warn(notice);
+		const digest = await deps.digest(fetched.dir);
+		// D19b: the new release must be a reviewed one, checked before anyone is asked.
+		const release = checkRelease({
+			trust,
+			signedRegistry: deps.snapshot.signed,
+			commit: fetched.commit,
+			tree: digest.treeDigest,
+		});
+		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
 		const added = addedCapabilities(installed.capabilities, manifest.capabilities);
 		if (added.length > 0) await confirmNewCapabilities(manifest.name, added, options, deps);
 
-		const digest = await deps.digest(fetched.dir);
 		const from = describeVersion(installed);
 		return await deps.store.transaction(async (state, tx) => {
 			const current = state.plugins[installed.uuid];
@@ -197,6 +207,8 @@ export async function updatePlugin(
 				treeDigest: digest.treeDigest,
 				updatedAt: deps.now().toISOString(),
 			};
+			delete record.release;
+			Object.assign(record, releaseField(release));
 			// The earliest originals survive chained redirects (spec item 50).
 			if (urlChanged && current.originalUrl === undefined) record.originalUrl = current.source.url;
 			if (manifest.uuid !== current.uuid && current.originalUuid === undefined) {

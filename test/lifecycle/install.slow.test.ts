@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
 import { createPluginRepo, manifestToml } from '../helpers/git-repos.ts';
+import { pinOf } from '../helpers/pins.ts';
 import { createWorld, registryEntry, type World } from './world.ts';
 
 const TAGGER = { name: 'tagger', uuid: '3f1c9a52-7be4-4d21-9c8e-51a7d2e60b94' };
@@ -228,11 +229,13 @@ describe('vouch install', () => {
 		const unreviewed = plugin.repo.commit({ 'later.py': 'x = 1\n' });
 		plugin.repo.tag('v1.1.0');
 		world.publish(plugin);
+		const pin = await pinOf(plugin.repo, 'v1.0.0');
+		assert.equal(pin.commit, reviewed);
 		world.writeRegistry([
 			registryEntry(plugin, spec, {
 				trust_level: 'official',
 				versioning_scheme: 'semver',
-				releases: [{ ref: 'v1.0.0', commit: reviewed, tree: 'sha256:unused' }],
+				releases: [pin],
 			}),
 		]);
 		const refused = await world.vouch([
@@ -245,7 +248,7 @@ describe('vouch install', () => {
 			'--yes',
 			'--json',
 		]);
-		assert.equal(refused.code, 1);
+		assert.equal(refused.code, 3, 'a release that is not reviewed is refused like a blacklist hit');
 		assert.equal(errorCode(refused), 'PIN_MISMATCH');
 		const run = await world.vouch([
 			'install',
@@ -256,11 +259,45 @@ describe('vouch install', () => {
 			'--json',
 		]);
 		assert.equal(run.code, 0, run.stdout + run.stderr);
-		const source = (parseJson(run).plugin as { source: { ref: string; commit: string } }).source;
+		const installed = parseJson(run).plugin as {
+			source: { ref: string; commit: string };
+			release?: { state: string };
+		};
 		assert.deepEqual(
-			[source.ref, source.commit],
+			[installed.source.ref, installed.source.commit],
 			['v1.0.0', reviewed],
 			'not the newer, unreviewed v1.1.0',
+		);
+		// The registry file is unsigned: the pin matched, but nothing vouches for the pin itself.
+		assert.deepEqual(installed.release, { state: 'unsigned-registry' });
+		assert.match(run.stderr, /unsigned registry: release not verified/);
+	});
+
+	it('refuses a reviewed commit whose files differ from the pinned tree (D19b)', async () => {
+		const spec = { name: 'pinned-tree', uuid: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a81' };
+		const plugin = world.serve(spec);
+		plugin.repo.tag('v1.0.0');
+		world.publish(plugin);
+		const pin = await pinOf(plugin.repo, 'v1.0.0');
+		const forged = { ...pin, tree: `sha256:${'0'.repeat(64)}` };
+		world.writeRegistry([
+			registryEntry(plugin, spec, { trust_level: 'trusted', releases: [forged] }),
+		]);
+		const run = await world.vouch([
+			'install',
+			spec.name,
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(run.code, 3, run.stdout);
+		assert.equal(errorCode(run), 'PIN_MISMATCH');
+		assert.match(String((parseJson(run).error as { message: string }).message), /do not match/);
+		assert.deepEqual(
+			world.pluginDirs().filter((name) => name.startsWith('pinned_tree')),
+			[],
+			'nothing placed',
 		);
 	});
 

@@ -10,7 +10,7 @@ import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
-import { installedJson } from './installed-view.ts';
+import { installedJson, releaseLabel } from './installed-view.ts';
 
 export function registerInstall(program: Command, { io }: CommandContext): void {
 	program
@@ -65,6 +65,8 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 					`${output.style.green('✓')} ${result.reinstalled ? 'Reinstalled' : 'Installed'} ${safe(plugin.name)} ${display.badge} ${display.label} (${where})`,
 				);
 				output.line(`  ${safe(context.files.pathOf(plugin))}`);
+				const release = releaseLabel(plugin);
+				if (release !== undefined) output.line(`  ${release}`);
 				output.line(result.enabled ? '  enabled' : '  not enabled: run `vouch enable` to use it');
 			} finally {
 				context.reporter.done();

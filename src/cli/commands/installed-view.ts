@@ -2,6 +2,7 @@
 import { isVouchError } from '../../core/errors.ts';
 import type { HostProfile } from '../../core/profile.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
+import { UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { type InstalledPlugin, openStore, type PluginFiles } from '../../lifecycle/store/index.ts';
 import { describeVersion } from '../../lifecycle/update.ts';
 import type { KnownUpdate } from '../../lifecycle/update-cache.ts';
@@ -28,10 +29,19 @@ export function installedJson(
 		originalUuid: plugin.originalUuid ?? null,
 		registryId: plugin.registryId ?? null,
 		capabilities: plugin.capabilities,
+		release: plugin.release ?? null,
 		disabledReason: plugin.disabledReason ?? null,
 		installedAt: plugin.installedAt,
 		updatedAt: plugin.updatedAt,
 	};
+}
+
+/** D19b, in words: what the registry's pins established about this release. */
+export function releaseLabel(plugin: InstalledPlugin): string | undefined {
+	if (plugin.release === undefined) return undefined;
+	return plugin.release.state === 'verified'
+		? `reviewed release ${safe(plugin.release.ref)} (verified against the signed registry)`
+		: UNSIGNED_RELEASE_LABEL;
 }
 
 /** The installed copy matching `query`, if any; a lookup miss is not an error for `info`. */
@@ -70,6 +80,8 @@ export function printInstalled(
 	output.line(
 		`  Trust:        ${TRUST_DISPLAY[trust.level].badge} ${trust.level} now, ${plugin.trustAtInstall} at install`,
 	);
+	const release = releaseLabel(plugin);
+	if (release !== undefined) output.line(`  Release:      ${release}`);
 	if (trust.impersonation !== undefined)
 		output.line(output.style.red(`  POSSIBLE IMPERSONATION: ${safe(trust.impersonation.reason)}`));
 	if (plugin.disabledReason !== undefined)

@@ -13,7 +13,7 @@ import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
-import { installedJson } from './installed-view.ts';
+import { installedJson, releaseLabel } from './installed-view.ts';
 
 export function registerList(program: Command, { io }: CommandContext): void {
 	program
@@ -90,6 +90,8 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					output.line(
 						`    ${output.style.red('blacklisted:')} ${safe(row.verdict.reason)} (${row.verdict.severity})`,
 					);
+				const release = releaseLabel(row.plugin);
+				if (release !== undefined) output.line(`    ${release}`);
 				if (row.plugin.disabledReason !== undefined)
 					output.line(`    disabled: ${safe(row.plugin.disabledReason.reason)}`);
 				if (row.update !== undefined)

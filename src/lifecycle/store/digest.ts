@@ -20,9 +20,12 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
 
 export interface TreeDigest {
-	/** Relative POSIX path → `sha256:<hex>`, or `symlink:<sha256 of the target>`. */
+	/**
+	 * Relative POSIX path → `sha256:<hex>` (a regular file), `sha256+x:<hex>` (one with the
+	 * owner's execute bit) or `symlink:<sha256 of the target>`.
+	 */
 	files: Record<string, string>;
-	/** sha256 over the sorted (path, digest) pairs. */
+	/** The `vouch-tree-v1` digest of `files` (docs/tree-digest.md), as pinned by registries. */
 	treeDigest: string;
 }
 
@@ -62,14 +65,14 @@ export async function digestTree(
 			if (kind === 'directory') {
 				await walk(path, relative);
 			} else if (kind === 'symlink') {
-				files[relative] = `symlink:${sha256(await readlink(path))}`;
+				files[relative] = `${SYMLINK_PREFIX}${sha256(await readlink(path))}`;
 			} else if (kind === 'file') {
 				const hashed = await hashFile(path, relative);
 				bytes += hashed.size;
 				if (bytes > limits.maxBytes) {
 					throw storeError('TREE_TOO_LARGE', `The plugin is larger than ${limits.maxBytes} bytes.`);
 				}
-				files[relative] = `sha256:${hashed.digest}`;
+				files[relative] = `${hashed.executable ? EXECUTABLE_PREFIX : FILE_PREFIX}${hashed.digest}`;
 			} else {
 				throw storeError(
 					'SPECIAL_FILE',
@@ -83,10 +86,41 @@ export async function digestTree(
 	return { files, treeDigest: treeDigestOf(files) };
 }
 
+const FILE_PREFIX = 'sha256:';
+const EXECUTABLE_PREFIX = 'sha256+x:';
+const SYMLINK_PREFIX = 'symlink:';
+
+/** git's modes, so a pin reads the same to anyone who knows git. */
+const MODES: readonly (readonly [prefix: string, mode: string])[] = [
+	[EXECUTABLE_PREFIX, '100755'],
+	[FILE_PREFIX, '100644'],
+	[SYMLINK_PREFIX, '120000'],
+];
+
+/**
+ * `vouch-tree-v1` (docs/tree-digest.md): for every entry sorted by the UTF-8 bytes of its path,
+ * `<mode> <path>\0<sha256 hex>\n`; the digest is `sha256:` and the SHA-256 of all of it.
+ * Paths cannot hold NUL and the hex has a fixed length, so the encoding is unambiguous.
+ */
 export function treeDigestOf(files: Readonly<Record<string, string>>): string {
 	const hash = createHash('sha256');
-	for (const path of Object.keys(files).sort()) hash.update(`${path}\0${files[path]}\n`);
+	const paths = Object.keys(files).map((path) => Buffer.from(path, 'utf8'));
+	paths.sort(Buffer.compare);
+	for (const bytes of paths) {
+		const path = bytes.toString('utf8');
+		const [mode, hex] = modeAndHex(files[path] as string, path);
+		hash.update(`${mode} `);
+		hash.update(bytes);
+		hash.update(`\0${hex}\n`);
+	}
 	return `sha256:${hash.digest('hex')}`;
+}
+
+function modeAndHex(entry: string, path: string): [string, string] {
+	for (const [prefix, mode] of MODES) {
+		if (entry.startsWith(prefix)) return [mode, entry.slice(prefix.length)];
+	}
+	throw storeError('SPECIAL_FILE', `${sanitizeText(path)} has an unknown digest kind.`);
 }
 
 export interface TreeChanges {
@@ -120,7 +154,13 @@ function sha256(text: string): string {
  * Opened without following links and without blocking, then checked again: the entry may have
  * been swapped for a link or a FIFO since it was listed.
  */
-async function hashFile(path: string, relative: string): Promise<{ digest: string; size: number }> {
+interface HashedFile {
+	digest: string;
+	size: number;
+	executable: boolean;
+}
+
+async function hashFile(path: string, relative: string): Promise<HashedFile> {
 	// Small files, nearly all of a plugin, are read synchronously: four thread-pool round trips
 	// per file (open, stat, read, close) cost more than the read itself.
 	const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -130,9 +170,15 @@ async function hashFile(path: string, relative: string): Promise<{ digest: strin
 		if (!info.isFile()) {
 			throw storeError('SPECIAL_FILE', `${sanitizeText(relative)} changed while it was read.`);
 		}
+		// The owner's execute bit, as git records it: a script turned executable is a change.
+		const executable = (info.mode & 0o100) !== 0;
 		if (info.size < WHOLE_READ_BYTES) {
 			const content = readFileSync(fd);
-			return { digest: createHash('sha256').update(content).digest('hex'), size: content.length };
+			return {
+				digest: createHash('sha256').update(content).digest('hex'),
+				size: content.length,
+				executable,
+			};
 		}
 		closeFd = false;
 		const hash = createHash('sha256');
@@ -141,7 +187,7 @@ async function hashFile(path: string, relative: string): Promise<{ digest: strin
 			hash.update(chunk as Buffer);
 			size += (chunk as Buffer).length;
 		}
-		return { digest: hash.digest('hex'), size };
+		return { digest: hash.digest('hex'), size, executable };
 	} finally {
 		if (closeFd) closeSync(fd);
 	}

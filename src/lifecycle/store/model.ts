@@ -39,6 +39,13 @@ export const installedPluginSchema = z.strictObject({
 	capabilities: capabilityConsentSchema,
 	files: z.record(text(4096), text(80)),
 	treeDigest: text(80),
+	/** D19b: the pin the release matched, or that an unsigned registry could not verify it. */
+	release: z
+		.union([
+			z.strictObject({ state: z.literal('verified'), ref: text(1024) }),
+			z.strictObject({ state: z.literal('unsigned-registry') }),
+		])
+		.optional(),
 	state: z.enum(['active', 'quarantined']),
 	/** Where a quarantined plugin's files are kept. */
 	quarantinePath: text(4096).optional(),
