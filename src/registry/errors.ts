@@ -23,7 +23,11 @@ export type RegistryErrorCode =
 	/** An update changes the plugin UUID without a declared, source-bound move (D7). */
 	| 'UUID_CHANGE_REJECTED'
 	/** No registry id can be derived from a git URL. */
-	| 'INVALID_REGISTRY_ID';
+	| 'INVALID_REGISTRY_ID'
+	/** The registry has no plugin with the id given to a maintainer's command. */
+	| 'PLUGIN_NOT_IN_REGISTRY'
+	/** A registry file cannot be edited safely (a layout the editor does not handle, a clashing pin). */
+	| 'REGISTRY_EDIT_REFUSED';
 
 export function registryError(
 	code: RegistryErrorCode,

@@ -126,6 +126,19 @@ function lintPlugin(
 		if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(pin.commit)) {
 			error('RELEASE_INVALID', `Release pin for "${sanitizeText(pin.ref)}" has no full commit id.`);
 		}
+		if (!/^sha256:[0-9a-f]{64}$/.test(pin.tree)) {
+			error(
+				'RELEASE_INVALID',
+				`Release pin for "${sanitizeText(pin.ref)}" has no vouch-tree-v1 digest (sha256:<64 hex>); compute it with \`vouch registry pin\`.`,
+			);
+		}
+	}
+	// A warning, not an error: Picard's unsigned plugins.toml has none, and reads fine.
+	if (plugin.trustLevel === 'official' && plugin.releases.length === 0) {
+		warning(
+			'OFFICIAL_NOT_PINNED',
+			'Official plugin without reviewed releases: a signed registry cannot publish it (D19b). Pin one with `vouch registry pin`.',
+		);
 	}
 	if (plugin.categories.length === 0) warning('NO_CATEGORIES', 'No categories.');
 	if (categories !== undefined) {

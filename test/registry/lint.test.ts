@@ -46,8 +46,12 @@ describe('lintRegistry', () => {
 			categories: PICARD_CATEGORIES,
 		});
 		assert.deepEqual(report.errors, []);
-		// One entry has `categories = []`.
-		assert.deepEqual(warningCodes(report), ['NO_CATEGORIES']);
+		// One entry has `categories = []`; its two official plugins have no pins (it is unsigned).
+		assert.deepEqual([...new Set(warningCodes(report))].sort(), [
+			'NO_CATEGORIES',
+			'OFFICIAL_NOT_PINNED',
+		]);
+		assert.equal(warningCodes(report).filter((code) => code === 'OFFICIAL_NOT_PINNED').length, 2);
 	});
 
 	describe('transports (D11)', () => {
@@ -208,14 +212,25 @@ describe('lintRegistry', () => {
 			]);
 		});
 
-		it('requires full commit ids in release pins', () => {
+		it('requires full commit ids and tree digests in release pins', () => {
+			const tree = `sha256:${'c'.repeat(64)}`;
 			const releases = [
-				{ ref: 'v1.0.0', commit: 'a'.repeat(40), tree: 'sha256:x' },
-				{ ref: 'v1.0.1', commit: 'abc123', tree: 'sha256:y' },
+				{ ref: 'v1.0.0', commit: 'a'.repeat(40), tree },
+				{ ref: 'v1.0.1', commit: 'abc123', tree },
+				{ ref: 'v1.0.2', commit: 'b'.repeat(40), tree: 'sha256:y' },
 			];
 			assert.deepEqual(errorCodes(lint([pluginEntry('a', UUID_A, { releases })])), [
 				'RELEASE_INVALID',
+				'RELEASE_INVALID',
 			]);
+		});
+
+		it('warns about an official plugin without pins', () => {
+			const official = pluginEntry('a', UUID_A, { trust_level: 'official' });
+			assert.ok(warningCodes(lint([official])).includes('OFFICIAL_NOT_PINNED'));
+			const tree = `sha256:${'c'.repeat(64)}`;
+			const pinned = { ...official, releases: [{ ref: 'v1', commit: 'a'.repeat(40), tree }] };
+			assert.equal(warningCodes(lint([pinned])).includes('OFFICIAL_NOT_PINNED'), false);
 		});
 
 		it('warns about unknown fields', () => {

@@ -1,6 +1,7 @@
 /**
- * `vouch registry ...`: tools for registry maintainers. For now, `lint`: every D9
- * (redirect integrity) and D11 (transport) rule, duplicates, and patterns RE2 cannot run.
+ * `vouch registry ...`: tools for registry maintainers. `lint` here: every D9 (redirect
+ * integrity) and D11 (transport) rule, duplicates, and patterns RE2 cannot run. Signing lives in
+ * `registry-signing.ts`, pinning reviewed releases in `registry-pin.ts`.
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
@@ -13,11 +14,13 @@ import { profileFor } from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistryPin } from './registry-pin.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
 	const registry = program.command('registry').description('tools for registry maintainers');
 	registerRegistrySigning(registry as unknown as Command, { io, state });
+	registerRegistryPin(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

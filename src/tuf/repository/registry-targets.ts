@@ -44,6 +44,21 @@ export function registryTargets(text: string, options: RegistryTargetsOptions): 
 			{ hint: 'Fix the entries and publish again.', details: { skipped } },
 		);
 	}
+	// D19b: an official plugin installs only a pinned release from a signed registry, so an
+	// official entry without pins would be uninstallable: refused here, where it can be fixed.
+	const unpinned = parsed.plugins
+		.filter((plugin) => plugin.trustLevel === 'official' && plugin.releases.length === 0)
+		.map((plugin) => sanitizeText(plugin.id));
+	if (unpinned.length > 0) {
+		throw tufError(
+			'TUF_REGISTRY_INVALID',
+			`Official plugins without reviewed releases in ${sanitizeText(options.label)}: ${unpinned.slice(0, 10).join(', ')}${unpinned.length > 10 ? ', ...' : ''}.`,
+			{
+				hint: 'Pin a reviewed release of each with `vouch registry pin <id> <ref> --registry <file> --write`, then publish again.',
+				details: { unpinned },
+			},
+		);
+	}
 	const document = decodeRegistryText(text, parsed.format, options.label) as Record<
 		string,
 		unknown
