@@ -3,6 +3,7 @@
  * `npm run bench -- --json` prints the figures as JSON instead, for scripts.
  */
 import { runBlacklistBench } from './blacklist.ts';
+import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 
@@ -13,8 +14,13 @@ console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
 const blacklist = runBlacklistBench();
 const registryLoad = runRegistryLoadBench();
 const lifecycle = await runLifecycleBench();
+const integrity = await runIntegrityBench();
 console.log = log;
 if (json)
 	console.log(
-		JSON.stringify({ node: process.version, blacklist, registryLoad, lifecycle }, null, 2),
+		JSON.stringify(
+			{ node: process.version, blacklist, registryLoad, lifecycle, integrity },
+			null,
+			2,
+		),
 	);
