@@ -1,5 +1,6 @@
 /** How registry plugins look in the terminal and in `--json` output. */
 import type { BlacklistVerdict } from '../blacklist/index.ts';
+import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../lifecycle/release-check.ts';
 import { localisedDescription, localisedName } from '../registry/i18n.ts';
 import type { RegistryPlugin, TrustLevel } from '../registry/model.ts';
 import { trustBadge } from '../registry/trust-display.ts';
@@ -25,14 +26,19 @@ export function pluginRow(
 	verdict: BlacklistVerdict,
 	style: Style,
 	locale: string,
+	signedRegistry: boolean,
 ): string[] {
 	const name = safe(localisedName(plugin, locale), { maxLength: 80 });
 	const description = safe(localisedDescription(plugin, locale), { maxLength: 160 });
 	const blocked = verdict.blocked
 		? ` ${style.red(`BLACKLISTED: ${safe(verdict.reason, { maxLength: 120 })}`)}`
 		: '';
+	const release =
+		releaseStatusOf(plugin, signedRegistry) === 'unsigned-registry'
+			? ` ${style.yellow(`(${UNSIGNED_RELEASE_LABEL})`)}`
+			: '';
 	return [
-		`${trustText(plugin.trustLevel, style)}  ${style.bold(safe(plugin.id))}  ${name}${blocked}`,
+		`${trustText(plugin.trustLevel, style)}  ${style.bold(safe(plugin.id))}  ${name}${blocked}${release}`,
 		`    ${style.dim(description)}`,
 	];
 }
@@ -41,6 +47,7 @@ export function pluginRow(
 export function pluginJson(
 	plugin: RegistryPlugin,
 	verdict: BlacklistVerdict,
+	signedRegistry: boolean,
 ): Record<string, unknown> {
 	return {
 		id: plugin.id,
@@ -53,6 +60,8 @@ export function pluginJson(
 			: { declaredTrustLevel: plugin.declaredTrustLevel }),
 		gitUrl: plugin.gitUrl,
 		categories: plugin.categories,
+		/** D19b: `signed-pins`, `unsigned-registry` (release not verified) or `not-required`. */
+		releases: releaseStatusOf(plugin, signedRegistry),
 		blacklisted: verdict.blocked
 			? { reason: verdict.reason, severity: verdict.severity, entry: verdict.entry.index }
 			: false,

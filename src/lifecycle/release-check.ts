@@ -66,6 +66,18 @@ export function checkRelease(input: ReleaseCheckInput): ReleaseCheck {
 		: { state: 'unsigned-registry' };
 }
 
+/**
+ * What a registry entry promises about its releases, for listings: `signed-pins` when a signed
+ * registry pins them, `unsigned-registry` when pins would apply but nothing can verify them.
+ */
+export function releaseStatusOf(
+	entry: RegistryPlugin,
+	signedRegistry: boolean,
+): 'signed-pins' | 'unsigned-registry' | 'not-required' {
+	if (!pinsApply(entry.trustLevel, entry)) return 'not-required';
+	return signedRegistry ? 'signed-pins' : 'unsigned-registry';
+}
+
 /** Official plugins always; trusted ones when the registry pinned them. */
 export function pinsApply(level: TrustResult['level'], entry: RegistryPlugin): boolean {
 	return level === 'official' || (level === 'trusted' && entry.releases.length > 0);

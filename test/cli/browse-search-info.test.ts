@@ -105,3 +105,27 @@ test('info on an unknown URL says unregistered; an unknown id fails with a sugge
 	assert.equal(error.code, 'PLUGIN_NOT_FOUND');
 	assert.match(error.hint, /tagger-tools/);
 });
+
+test('official plugins of an unsigned registry are marked "release not verified" everywhere (D19b)', async () => {
+	const browse = await runVouch(['browse', '--registry', picard, '--trust', 'official']);
+	assert.equal(browse.code, 0, browse.stderr);
+	const official = browse.stdout.split('\n').filter((line) => line.includes('official'));
+	assert.ok(official.length >= 2);
+	for (const line of official.filter((l) => l.includes('🛡️'))) {
+		assert.match(line, /unsigned registry: release not verified/);
+	}
+	const json = parseJson(await runVouch(['browse', '--registry', picard, '--json'])) as {
+		plugins: { id: string; trustLevel: string; releases: string }[];
+	};
+	for (const plugin of json.plugins) {
+		assert.equal(
+			plugin.releases,
+			plugin.trustLevel === 'official' ? 'unsigned-registry' : 'not-required',
+			plugin.id,
+		);
+	}
+	const info = await runVouch(['info', 'replaygain2', '--registry', picard]);
+	assert.match(info.stdout, /Releases: +unsigned registry: release not verified/);
+	const search = await runVouch(['search', 'replaygain', '--registry', picard]);
+	assert.match(search.stdout, /unsigned registry: release not verified/);
+});

@@ -45,7 +45,7 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 				output.result({
 					ok: true,
 					registry: registryJson(loaded),
-					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict)),
+					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict, loaded.signed)),
 				});
 				return;
 			}
@@ -55,7 +55,13 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 				),
 			);
 			for (const row of rows) {
-				for (const line of pluginRow(row.plugin, row.verdict, output.style, options.locale)) {
+				for (const line of pluginRow(
+					row.plugin,
+					row.verdict,
+					output.style,
+					options.locale,
+					loaded.signed,
+				)) {
 					output.line(line);
 				}
 			}

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { VouchError } from '../../core/errors.ts';
+import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { createPluginFiles } from '../../lifecycle/store/index.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
@@ -136,7 +137,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					matchedBy,
 					registered: true,
 					plugin: {
-						...pluginJson(plugin, verdict),
+						...pluginJson(plugin, verdict, loaded.signed),
 						versioningScheme: plugin.versioningScheme ?? null,
 						refs: plugin.refs,
 						authors: plugin.authors,
@@ -152,6 +153,14 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				return;
 			}
 			printPlugin(plugin, output, options.locale);
+			const releases = releaseStatusOf(plugin, loaded.signed);
+			if (releases !== 'not-required') {
+				output.line(
+					releases === 'signed-pins'
+						? `  Releases:     only reviewed releases install (${plugin.releases.length} pinned in the signed registry)`
+						: output.style.yellow(`  Releases:     ${UNSIGNED_RELEASE_LABEL}`),
+				);
+			}
 			if (redirected) {
 				output.line(
 					output.style.yellow(
@@ -206,8 +215,6 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 		output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
 	if (plugin.redirectFromUuid.length > 0)
 		output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
-	if (plugin.releases.length > 0)
-		output.line(`  Pinned:       ${plugin.releases.length} reviewed release(s)`);
 	if (plugin.addedAt !== undefined)
 		output.line(
 			`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`,

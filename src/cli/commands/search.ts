@@ -41,7 +41,7 @@ export function registerSearch(program: Command, { io }: CommandContext): void {
 					ok: true,
 					query: text,
 					registry: registryJson(loaded),
-					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict)),
+					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict, loaded.signed)),
 				});
 				return;
 			}
@@ -50,7 +50,13 @@ export function registerSearch(program: Command, { io }: CommandContext): void {
 				return;
 			}
 			for (const row of rows) {
-				for (const line of pluginRow(row.plugin, row.verdict, output.style, options.locale)) {
+				for (const line of pluginRow(
+					row.plugin,
+					row.verdict,
+					output.style,
+					options.locale,
+					loaded.signed,
+				)) {
 					output.line(line);
 				}
 			}
