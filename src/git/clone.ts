@@ -18,6 +18,7 @@ import {
 	resolvePath,
 	resolveUrlForGit,
 } from './arguments.ts';
+import { gitFailureError } from './classify.ts';
 import { clearDestination, prepareDestination } from './destination.ts';
 import { gitError } from './errors.ts';
 import {
@@ -144,13 +145,7 @@ async function cloneBranch(
 		},
 		call,
 	);
-	const head = await execGit(context, {
-		repo: plan.dest,
-		args: ['symbolic-ref', '--quiet', 'HEAD'],
-		action,
-		network: false,
-	});
-	const checkedOut = head.stdout.toString('utf8').trim();
+	const { commit, checkedOut } = await readHead(context, plan, action, call);
 	// `--branch` falls back to a tag of that name; a branch was asked for.
 	if (branch !== undefined && checkedOut !== `refs/heads/${branch}`) {
 		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no branch ${sanitizeText(branch)}.`);
@@ -158,10 +153,38 @@ async function cloneBranch(
 	const name = checkedOut.startsWith('refs/heads/')
 		? checkedOut.slice('refs/heads/'.length)
 		: undefined;
-	return {
-		commit: await headCommit(context, plan, call),
-		...(name === undefined ? {} : { branch: name }),
-	};
+	return { commit, ...(name === undefined ? {} : { branch: name }) };
+}
+
+/**
+ * The commit checked out and the ref HEAD names (`HEAD` itself when detached), in one git
+ * process: every process spawned is a few milliseconds of every install.
+ */
+async function readHead(
+	context: GitContext,
+	plan: Plan,
+	action: string,
+	call: CallOptions,
+): Promise<{ commit: string; checkedOut: string }> {
+	const result = await execGit(
+		context,
+		{
+			repo: plan.dest,
+			args: ['rev-parse', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'],
+			action,
+			network: false,
+		},
+		call,
+	);
+	const [commit = '', checkedOut = ''] = result.stdout.toString('utf8').trim().split('\n');
+	if (result.exitCode === 0 && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit)) {
+		return { commit, checkedOut: checkedOut.trim() };
+	}
+	// An empty repository: HEAD names a branch that has no commit yet.
+	if (/unknown revision|ambiguous argument|bad revision/i.test(result.stderr)) {
+		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no commits on that ref.`);
+	}
+	throw gitFailureError(action, result);
 }
 
 async function cloneTag(

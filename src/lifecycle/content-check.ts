@@ -4,6 +4,7 @@
  * points at: `~/.ssh`, another plugin), besides the digest's own refusals (special files,
  * size). git itself already refuses `..` and `.git` path components in trees.
  */
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { sanitizeText } from '../core/sanitize.ts';
@@ -14,11 +15,14 @@ const MAX_LISTED = 10;
 export async function assertSelfContained(root: string): Promise<void> {
 	const escaping: string[] = [];
 	const walk = async (dir: string, prefix: string): Promise<void> => {
-		for (const name of await readdir(dir)) {
+		// Entry types come with the listing; lstat only where the file system does not say.
+		for (const entry of await readdir(dir, { withFileTypes: true })) {
+			const { name } = entry;
 			if (prefix === '' && name === '.git') continue;
 			const path = join(dir, name);
 			const shown = prefix === '' ? name : `${prefix}/${name}`;
-			const info = await lstat(path);
+			const info: Pick<Dirent, 'isDirectory' | 'isSymbolicLink'> =
+				entry.isDirectory() || entry.isSymbolicLink() || entry.isFile() ? entry : await lstat(path);
 			if (info.isDirectory()) {
 				await walk(path, shown);
 			} else if (info.isSymbolicLink()) {
