@@ -7,16 +7,15 @@ import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
-import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
-import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
+import { fetchInstallSource } from './install-fetch.ts';
 import { buildRecord } from './record.ts';
 import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
-import { type InstallSource, resolveInstallSource } from './source.ts';
+import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
@@ -106,7 +105,7 @@ export async function installPlugin(
 	if (existing !== undefined) await confirmDiscardingChanges(existing, options, deps);
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
-	const fetched = await fetchSource(source, options, deps);
+	const fetched = await fetchInstallSource(source, options, deps);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
@@ -222,68 +221,6 @@ export async function installPlugin(
 	} finally {
 		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
 	}
-}
-
-type Fetched = FetchedPlugin & { placed?: boolean };
-
-async function fetchSource(
-	source: InstallSource,
-	options: InstallOptions,
-	deps: InstallDeps,
-): Promise<Fetched> {
-	if (source.kind === 'local') {
-		if (options.ref !== undefined) {
-			throw lifecycleError('NOT_SUPPORTED', 'A local directory without git has no refs.', {
-				hint: 'Leave out --ref, or make the directory a git repository.',
-			});
-		}
-		const result = await deps.readManifest(source.url, { categories: deps.categories });
-		if (result.manifest === undefined) {
-			throw lifecycleError(
-				'MANIFEST_INVALID',
-				`The plugin's MANIFEST.toml is not valid (${result.errors.length} problems).`,
-				{ hint: `Run \`vouch validate ${sanitizeText(source.url)}\` for the list.` },
-			);
-		}
-		return {
-			dir: source.url,
-			commit: '',
-			candidate: { why: 'local directory' },
-			manifest: result.manifest,
-			warnings: result.warnings.map((issue) => issue.message),
-		};
-	}
-	// An unregistered plugin without --ref installs its default branch: the clone says which,
-	// so the extra round trip of listing refs is saved.
-	let candidates: RefCandidate[] = [{ why: 'default branch' }];
-	if (options.ref !== undefined || source.entry !== undefined) {
-		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		const listing = await deps.git.lsRemote(source.url);
-		candidates = refCandidates({
-			...(options.ref === undefined ? {} : { requestedRef: options.ref }),
-			listing,
-			...(source.entry === undefined ? {} : { entry: source.entry }),
-			hostApiVersions: deps.hostApiVersions,
-			includePreRelease: options.pre,
-		});
-	}
-	return fetchCompatible(
-		{
-			url: source.url,
-			candidates,
-			hostApiVersions: deps.hostApiVersions,
-			categories: deps.categories,
-		},
-		{
-			git: deps.git,
-			staging: {
-				create: () => deps.files.createStaging(),
-				remove: (path) => deps.files.removeStaging(path),
-			},
-			readManifest: deps.readManifest,
-			reporter: deps.reporter,
-		},
-	);
 }
 
 async function confirmDiscardingChanges(

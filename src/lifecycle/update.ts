@@ -17,6 +17,7 @@ import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
 import { acceptedCapabilities, releaseField, storedUrl } from './record.ts';
 import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
+import { reloadLocal } from './reload-local.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
@@ -266,44 +267,4 @@ async function refuseLocalChanges(plugin: InstalledPlugin, deps: UpdateDeps): Pr
 			hint: 'Commit or copy your changes first; only an interactive yes discards them.',
 		});
 	}
-}
-
-async function reloadLocal(plugin: InstalledPlugin, deps: UpdateDeps): Promise<UpdateOutcome> {
-	const dir = deps.files.pathOf(plugin);
-	const result = await deps.readManifest(dir, { categories: deps.categories });
-	if (result.manifest === undefined) {
-		throw lifecycleError(
-			'MANIFEST_INVALID',
-			`${sanitizeText(plugin.name)} no longer has a valid MANIFEST.toml.`,
-			{
-				hint: `Run \`vouch validate ${sanitizeText(dir)}\`.`,
-			},
-		);
-	}
-	const manifest = result.manifest;
-	if (manifest.uuid !== plugin.uuid) {
-		throw lifecycleError(
-			'UUID_CONFLICT',
-			`${sanitizeText(plugin.name)} changed its UUID; reinstall it.`,
-		);
-	}
-	refuseIfBlocked({
-		verdict: blacklistVerdict(deps.snapshot, { url: plugin.source.url, uuid: manifest.uuid }),
-		name: manifest.name,
-		force: false,
-		reporter: deps.reporter,
-	});
-	const digest = await deps.digest(dir);
-	const updated = await deps.store.transaction(async (state) => {
-		const record = state.plugins[plugin.uuid];
-		if (record === undefined)
-			throw lifecycleError('NOT_INSTALLED', 'The plugin was uninstalled meanwhile.');
-		record.name = manifest.name;
-		record.apiVersions = [...manifest.api];
-		record.files = digest.files;
-		record.treeDigest = digest.treeDigest;
-		record.updatedAt = deps.now().toISOString();
-		return record;
-	});
-	return { status: 'reloaded', plugin: updated, reason: 'local directory re-read' };
 }
