@@ -31,6 +31,8 @@ export interface UpdateChecksBenchResult {
 	cores: number;
 	/** Updates found per run, in the concurrent and the one-at-a-time runs alike. */
 	available: number;
+	/** Per HTTP request; 0 is plain loopback. */
+	latencyMs: number;
 	figures: Figure[];
 }
 
@@ -39,9 +41,12 @@ export async function benchUpdateChecks(options: {
 	plugins: number;
 	runs: number;
 	concurrency?: number;
+	/** Held back per HTTP request by the server, standing in for a network round trip. */
+	latencyMs?: number;
 }): Promise<UpdateChecksBenchResult> {
 	const concurrency = options.concurrency ?? CHECK_CONCURRENCY;
-	const world = await createBenchWorld('vouch-bench-checks-');
+	const latencyMs = options.latencyMs ?? 0;
+	const world = await createBenchWorld('vouch-bench-checks-', { latencyMs });
 	try {
 		const profile = createProfile(world.root, 'checks');
 		const context = await profileContext(profile);
@@ -91,9 +96,10 @@ export async function benchUpdateChecks(options: {
 			concurrency,
 			cores: availableParallelism(),
 			available,
+			latencyMs,
 			figures: [
 				{
-					name: `check-updates, ${options.plugins} plugins, ${concurrency} at once`,
+					name: `check-updates, ${options.plugins} plugins, ${concurrency} at once${latencyMs > 0 ? `, ${latencyMs} ms RTT` : ''}`,
 					ms: median(parallel),
 					baselineName: 'one at a time',
 					baselineMs: sequentialMs,

@@ -46,10 +46,16 @@ export interface BenchProfile {
 	registryFile: string;
 }
 
-export async function createBenchWorld(prefix: string): Promise<BenchWorld> {
+export async function createBenchWorld(
+	prefix: string,
+	options: { latencyMs?: number } = {},
+): Promise<BenchWorld> {
 	const root = mkdtempSync(join(tmpdir(), prefix));
 	try {
-		const server = await startGitHttpServer({ root: join(root, 'served') });
+		const server = await startGitHttpServer({
+			root: join(root, 'served'),
+			...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+		});
 		return {
 			root,
 			server,

@@ -17,6 +17,7 @@ export { benchInstall, benchStartup, benchUpdateChecks };
 export interface LifecycleBenchResults {
 	install: InstallBenchResult;
 	updateChecks: UpdateChecksBenchResult;
+	distantUpdateChecks: UpdateChecksBenchResult;
 	startup: StartupBenchResult;
 }
 
@@ -38,6 +39,14 @@ export async function runLifecycleBench(): Promise<LifecycleBenchResults> {
 	console.log(
 		`  on loopback a check is all CPU (git, http-backend, upload-pack) and no network wait, so the speed-up is bounded by this machine's ${updateChecks.cores} cores`,
 	);
+	const distant = await benchUpdateChecks({ plugins: 50, runs: 3, latencyMs: 50 });
+	printFigures(
+		`Lifecycle check-updates, remotes 50 ms away: ${distant.plugins} plugins, ${distant.available} updates found (target: at least 4x faster than one at a time)`,
+		distant.figures,
+	);
+	console.log(
+		'  the loopback server holds each answer back 50 ms, as a network round trip would: the waiting, not the CPU, is what checking several remotes at once overlaps',
+	);
 	const startup = await benchStartup({ plugins: 100, filesPerPlugin: 10, runs: 11 });
 	printFigures(
 		`Lifecycle startup check: ${startup.plugins} plugins x ${startup.filesPerPlugin} files, ${startup.loaded} cleared to load`,
@@ -46,5 +55,5 @@ export async function runLifecycleBench(): Promise<LifecycleBenchResults> {
 	console.log(
 		`  the baseline skips the integrity re-hash (${startup.rehashed} trees per run): the ratio is what re-hashing costs`,
 	);
-	return { install, updateChecks, startup };
+	return { install, updateChecks, distantUpdateChecks: distant, startup };
 }

@@ -45,6 +45,15 @@ describe('lifecycle benchmark', () => {
 		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
 	});
 
+	it('holds every answer back when asked to stand in for distant remotes', async () => {
+		const result = await benchUpdateChecks({ plugins: 3, runs: 1, concurrency: 3, latencyMs: 40 });
+		assert.equal(result.available, 3);
+		assert.equal(result.latencyMs, 40);
+		const [figure] = result.figures;
+		// One at a time, each check waits at least one held-back answer: a floor, not a limit.
+		assert.ok(figure !== undefined && figure.baselineMs >= 3 * 40, 'the delay was applied');
+	});
+
 	it('re-hashes every trusted plugin at startup and clears them all to load', async () => {
 		const before = benchDirs();
 		const result = await benchStartup({ plugins: 5, filesPerPlugin: 4, runs: 2 });

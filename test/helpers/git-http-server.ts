@@ -8,6 +8,8 @@
  *   `Git-Protocol` header, which keeps the exchange on protocol v0 where the setting holds.
  * - `auth` demands HTTP basic credentials.
  * - `hang` accepts requests and never answers, to exercise client timeouts.
+ * - `latencyMs` holds every answer back that long, like a network round trip, for benchmarks
+ *   whose subject is waiting on remotes.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -22,6 +24,8 @@ export interface GitHttpServerOptions {
 	auth?: { username: string; password: string };
 	/** Accept every request and never answer it. */
 	hang?: boolean;
+	/** Delay before each request is answered, standing in for a network round trip. */
+	latencyMs?: number;
 	/** The git executable. Default `git`. */
 	gitBinary?: string;
 }
@@ -62,12 +66,19 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
 			response.end('authentication required\n');
 			return;
 		}
-		try {
-			runBackend(request, response, options);
-		} catch (error) {
-			// A malformed request path (bad percent-escape) must not take the test process down.
-			response.writeHead(400, { 'Content-Type': 'text/plain' });
-			response.end(`bad request: ${String(error)}\n`);
+		const answer = () => {
+			try {
+				runBackend(request, response, options);
+			} catch (error) {
+				// A malformed request path (bad percent-escape) must not take the test process down.
+				response.writeHead(400, { 'Content-Type': 'text/plain' });
+				response.end(`bad request: ${String(error)}\n`);
+			}
+		};
+		if (options.latencyMs !== undefined && options.latencyMs > 0) {
+			setTimeout(answer, options.latencyMs);
+		} else {
+			answer();
 		}
 	});
 	server.on('connection', (socket) => {
