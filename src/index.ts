@@ -24,7 +24,10 @@ export { createGit } from './git/index.ts';
 // The plugin lifecycle
 export { type HostStartupOptions, runStartupCheck } from './lifecycle/host.ts';
 export { type InstallOptions, installPlugin } from './lifecycle/install.ts';
+// Reviewed releases (D19b) and the tree digest they pin (docs/tree-digest.md)
+export { checkRelease, type ReleaseCheck } from './lifecycle/release-check.ts';
 export { checkInstalledPlugins, type StartupReport } from './lifecycle/startup-check.ts';
+export { digestTree, treeDigestOf } from './lifecycle/store/digest.ts';
 export { updatePlugin } from './lifecycle/update.ts';
 // MANIFEST.toml
 export {
@@ -48,9 +51,15 @@ export {
 	createUnsignedVerifier,
 	loadRegistryFromSources,
 	type RegistryVerifier,
+	type SignedRegistryReader,
 	type VerifiedRegistryText,
 } from './registry/sources/index.ts';
 export { resolveTrust, type TrustResult } from './registry/trust.ts';
 export { trustBadge, trustWarning } from './registry/trust-display.ts';
 // Signed registries (TUF)
-export { createTufVerifier, initKeys, publishRepository } from './tuf/index.ts';
+export {
+	createTufVerifier,
+	initKeys,
+	publishRepository,
+	tufClientForProfile,
+} from './tuf/index.ts';

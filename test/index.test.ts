@@ -44,4 +44,27 @@ describe('the public entry point', () => {
 		);
 		assert.equal(vouch.isValidPluginUuid(vouch.generatePluginUuid()), true);
 	});
+
+	it('exposes the signed-distribution surface: a profile TUF client and the release check', () => {
+		const unsigned = vouch.resolveProfile({ env: {}, cwd: '/srv', home: '/home/user' });
+		assert.equal(vouch.tufClientForProfile(unsigned), undefined, 'picard reads unsigned only');
+		const client = vouch.tufClientForProfile({ ...unsigned, trustedRoot: '/srv/root.json' });
+		assert.equal(typeof client?.refresh, 'function');
+		assert.equal(
+			vouch.treeDigestOf({}),
+			'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+		);
+		const registry = vouch.parseRegistryText(readFileSync(REGISTRY, 'utf8'), { label: 'picard' });
+		const index = vouch.buildRegistryIndex(registry);
+		const official = registry.plugins.find((plugin) => plugin.trustLevel === 'official');
+		assert.ok(official);
+		const trust = vouch.resolveTrust(index, { url: official.gitUrl, uuid: official.uuid });
+		const check = vouch.checkRelease({
+			trust,
+			signedRegistry: false,
+			commit: 'a'.repeat(40),
+			tree: vouch.treeDigestOf({}),
+		});
+		assert.deepEqual(check, { state: 'unsigned-registry' });
+	});
 });
