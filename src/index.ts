@@ -29,6 +29,11 @@ export { checkRelease, type ReleaseCheck } from './lifecycle/release-check.ts';
 export { checkInstalledPlugins, type StartupReport } from './lifecycle/startup-check.ts';
 export { digestTree, treeDigestOf } from './lifecycle/store/digest.ts';
 export { updatePlugin } from './lifecycle/update.ts';
+export {
+	type PluginWatch,
+	type WatchOptions,
+	watchInstalledPlugins,
+} from './lifecycle/watch.ts';
 // MANIFEST.toml
 export {
 	CAPABILITIES,
