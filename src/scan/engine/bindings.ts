@@ -1,0 +1,136 @@
+/**
+ * Learning local names from imports and simple aliases, before any rule runs: `import
+ * subprocess as sp`, `from os import system`, `const { exec } = require('child_process')`,
+ * `run = os.system`, `e = eval`. The queries below find the statements; the functions read them.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { LanguageFamily } from './matcher.ts';
+import { type Bindings, type NameResolver, normaliseModule } from './names.ts';
+import { stringValue } from './syntax.ts';
+
+export const BINDING_QUERIES: Readonly<Record<LanguageFamily, string>> = {
+	python: `
+(import_statement) @import
+(import_from_statement) @import
+(assignment left: (identifier) @alias right: [(identifier) (attribute) (call) (subscript)] @value)
+`,
+	js: `
+(import_statement) @import
+(variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression)] @value)
+(assignment_expression left: (identifier) @alias right: [(call_expression) (member_expression) (identifier)] @value)
+`,
+};
+
+function dottedText(node: Node): string {
+	return node.text.replace(/\s+/g, '');
+}
+
+function bindPythonImport(node: Node, bindings: Bindings): void {
+	if (node.type === 'import_statement') {
+		for (const name of node.childrenForFieldName('name')) {
+			if (name.type === 'aliased_import') {
+				const target = name.childForFieldName('name');
+				const alias = name.childForFieldName('alias');
+				if (target !== null && alias !== null) bindings.bind(alias.text, dottedText(target));
+			} else {
+				const full = dottedText(name);
+				const head = full.split('.')[0] ?? full;
+				bindings.bind(head, head);
+			}
+		}
+		return;
+	}
+	const moduleNode = node.childForFieldName('module_name');
+	if (moduleNode === null) return;
+	const module = dottedText(moduleNode);
+	for (const child of node.namedChildren) {
+		if (child.type === 'wildcard_import') bindings.starModules.push(module);
+	}
+	for (const name of node.childrenForFieldName('name')) {
+		if (name.type === 'aliased_import') {
+			const target = name.childForFieldName('name');
+			const alias = name.childForFieldName('alias');
+			if (target !== null && alias !== null) {
+				bindings.bind(alias.text, `${module}.${dottedText(target)}`);
+			}
+		} else {
+			const imported = dottedText(name);
+			bindings.bind(imported, `${module}.${imported}`);
+		}
+	}
+}
+
+function bindJsImport(node: Node, bindings: Bindings): void {
+	const source = node.childForFieldName('source');
+	const raw = source === null ? undefined : stringValue(source, 'js');
+	if (raw === undefined) return;
+	const module = normaliseModule(raw);
+	for (const child of node.namedChildren) {
+		if (child.type === 'import_require_clause') {
+			const local = child.namedChildren.find((c) => c.type === 'identifier');
+			if (local !== undefined) bindings.bind(local.text, module);
+		}
+		if (child.type !== 'import_clause') continue;
+		for (const part of child.namedChildren) {
+			if (part.type === 'identifier') bindings.bind(part.text, module);
+			if (part.type === 'namespace_import') {
+				const local = part.namedChildren.find((c) => c.type === 'identifier');
+				if (local !== undefined) bindings.bind(local.text, module);
+			}
+			if (part.type !== 'named_imports') continue;
+			for (const specifier of part.namedChildren) {
+				if (specifier.type !== 'import_specifier') continue;
+				const name = specifier.childForFieldName('name');
+				const alias = specifier.childForFieldName('alias') ?? name;
+				if (name !== null && alias !== null) {
+					bindings.bind(alias.text, `${module}.${stringValue(name, 'js') ?? name.text}`);
+				}
+			}
+		}
+	}
+}
+
+/** `const { exec, spawn: run } = require('child_process')`. */
+function bindJsPattern(pattern: Node, target: string, bindings: Bindings): void {
+	for (const part of pattern.namedChildren) {
+		if (part.type === 'shorthand_property_identifier_pattern') {
+			bindings.bind(part.text, `${target}.${part.text}`);
+		} else if (part.type === 'pair_pattern') {
+			const key = part.childForFieldName('key');
+			const value = part.childForFieldName('value');
+			if (key !== null && value?.type === 'identifier') {
+				bindings.bind(value.text, `${target}.${stringValue(key, 'js') ?? key.text}`);
+			}
+		}
+	}
+}
+
+/** Applies one match of `BINDING_QUERIES`; matches come in document order. */
+export function applyBinding(
+	family: LanguageFamily,
+	captures: Readonly<Record<string, Node>>,
+	bindings: Bindings,
+	names: NameResolver,
+): void {
+	const importNode = captures.import;
+	if (importNode !== undefined) {
+		if (family === 'python') bindPythonImport(importNode, bindings);
+		else bindJsImport(importNode, bindings);
+		names.forget();
+		return;
+	}
+	const alias = captures.alias;
+	const value = captures.value;
+	if (alias === undefined || value === undefined) return;
+	// Only aliases of imported modules, resolved builtins and require() results are followed;
+	// `x = y.z` on local objects tells nothing and would only grow the table.
+	if (!names.isResolvedRoot(value)) return;
+	const target = names.nameOf(value);
+	if (target === undefined) return;
+	if (alias.type === 'identifier') {
+		if (alias.text !== target) bindings.bind(alias.text, target);
+	} else if (alias.type === 'object_pattern') {
+		bindJsPattern(alias, target, bindings);
+	}
+	names.forget();
+}

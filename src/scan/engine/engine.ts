@@ -1,0 +1,51 @@
+/**
+ * The scan engine: grammars, compiled rule queries and a parser, ready to scan source texts.
+ * Building it costs tens of milliseconds (loading four grammars, compiling the queries), so a
+ * process that scans many plugins builds it once and passes it to `scanPlugin`.
+ */
+import { Parser } from 'web-tree-sitter';
+import { scanError } from '../errors.ts';
+import { ALL_MATCHERS } from '../rules/index.ts';
+import type { SourceLanguage } from '../types.ts';
+import { loadGrammars } from './grammars.ts';
+import { familyOf, type Matcher } from './matcher.ts';
+import { compileLanguage, type LanguageQueries } from './query-set.ts';
+import { createSourceScanner, type SourceScanner } from './scan-source.ts';
+
+export interface ScanEngine extends SourceScanner {}
+
+export async function createScanEngine(
+	matchers: readonly Matcher[] = ALL_MATCHERS,
+): Promise<ScanEngine> {
+	const grammars = await loadGrammars();
+	let queries: Record<SourceLanguage, LanguageQueries>;
+	try {
+		queries = Object.fromEntries(
+			(Object.keys(grammars) as SourceLanguage[]).map((language) => [
+				language,
+				compileLanguage(grammars[language], familyOf(language), matchers),
+			]),
+		) as Record<SourceLanguage, LanguageQueries>;
+	} catch (error) {
+		throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
+			hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
+			cause: error,
+		});
+	}
+	return createSourceScanner(new Parser(), grammars, queries);
+}
+
+let shared: Promise<ScanEngine> | undefined;
+
+/**
+ * One engine per process for callers that do not pass their own. Grammars and compiled
+ * queries never change after loading, and scans use the parser one synchronous parse at a
+ * time, so sharing it is safe.
+ */
+export function defaultScanEngine(): Promise<ScanEngine> {
+	shared ??= createScanEngine().catch((error: unknown) => {
+		shared = undefined;
+		throw error;
+	});
+	return shared;
+}

@@ -1,0 +1,253 @@
+/**
+ * Resolving what an expression names. Rules match on dotted names (`subprocess.Popen`,
+ * `child_process.exec`), so renaming an import, aliasing a function or reaching a module
+ * through `__import__('os')`, `getattr(os, 'system')` or `require('child_process')` must all
+ * land on the same name. Only simple, local forms are followed; anything else is unknown.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { LanguageFamily } from './matcher.ts';
+import { positionalArgs, stringValue } from './syntax.ts';
+
+const MAX_NAME_DEPTH = 24;
+const SIMPLE_DOTTED = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
+/** Python builtins a rule may care about; a bare use resolves to `builtins.<name>`. */
+const PY_BUILTINS = new Set([
+	'eval',
+	'exec',
+	'compile',
+	'open',
+	'__import__',
+	'getattr',
+	'setattr',
+	'globals',
+	'locals',
+	'vars',
+	'chr',
+	'bytes',
+	'bytearray',
+	'breakpoint',
+	'input',
+]);
+
+/** Modules whose `import *` is followed, so a bare `system(...)` still resolves. */
+const STAR_FOLLOWED = new Set([
+	'os',
+	'subprocess',
+	'socket',
+	'shutil',
+	'ctypes',
+	'base64',
+	'marshal',
+	'zlib',
+	'pickle',
+	'importlib',
+	'builtins',
+	'urllib.request',
+	'requests',
+	'http.client',
+	'keyring',
+]);
+
+/** JS globals whose aliases are followed (`const e = eval; e(code)`). */
+const JS_TRACKED_GLOBALS = new Set([
+	'eval',
+	'Function',
+	'fetch',
+	'require',
+	'process',
+	'WebSocket',
+	'XMLHttpRequest',
+	'setTimeout',
+	'setInterval',
+	'atob',
+	'Buffer',
+	'String',
+	'unescape',
+	'globalThis',
+]);
+
+/** Names JS code reaches through the global object (`window.eval` is `eval`). */
+const JS_GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
+
+export class Bindings {
+	readonly names = new Map<string, string>();
+	readonly starModules: string[] = [];
+
+	bind(local: string, target: string): void {
+		this.names.set(local, target);
+	}
+}
+
+/** `node:fs` and `fs` are one module; `fs/promises` is written `fs.promises` in rule tables. */
+export function normaliseModule(name: string): string {
+	const bare = name.startsWith('node:') ? name.slice(5) : name;
+	return /^[a-z_]+\/promises$/.test(bare) ? bare.replace('/', '.') : bare;
+}
+
+export interface NameResolver {
+	nameOf(node: Node): string | undefined;
+	/** The root identifier of a dotted expression is imported or is a resolved builtin. */
+	isResolvedRoot(node: Node): boolean;
+	/** Drops memoised answers (after new bindings were learnt). */
+	forget(): void;
+}
+
+export function createNameResolver(family: LanguageFamily, bindings: Bindings): NameResolver {
+	const memo = new Map<number, string | null>();
+
+	const normalise = (name: string): string => {
+		if (family === 'python') {
+			return name.startsWith('builtins.__dict__.') ? `builtins.${name.slice(18)}` : name;
+		}
+		const dot = name.indexOf('.');
+		if (dot !== -1 && name.slice(0, dot) === 'globalThis') return name.slice(dot + 1);
+		return name;
+	};
+
+	const root = (name: string): string => {
+		const bound = bindings.names.get(name);
+		if (bound !== undefined) return bound;
+		if (family === 'python') {
+			if (name === '__builtins__') return 'builtins';
+			if (PY_BUILTINS.has(name)) return `builtins.${name}`;
+			const star = bindings.starModules.find((module) => STAR_FOLLOWED.has(module));
+			return star === undefined ? name : `${star}.${name}`;
+		}
+		return JS_GLOBAL_OBJECTS.has(name) ? 'globalThis' : name;
+	};
+
+	const dotted = (text: string): string => {
+		const dot = text.indexOf('.');
+		if (dot === -1) return normalise(root(text));
+		return normalise(`${root(text.slice(0, dot))}${text.slice(dot)}`);
+	};
+
+	const member = (base: Node | null, field: Node | null, depth: number) => {
+		if (base === null || field === null) return undefined;
+		const left = compute(base, depth + 1);
+		return left === undefined ? undefined : normalise(`${left}.${field.text}`);
+	};
+
+	const keyed = (base: Node | null, key: Node | null, depth: number) => {
+		if (base === null || key === null) return undefined;
+		const literal = stringValue(key, family);
+		if (literal === undefined || literal === '') return undefined;
+		const left = compute(base, depth + 1);
+		return left === undefined ? undefined : normalise(`${left}.${literal}`);
+	};
+
+	function pythonCall(node: Node, depth: number): string | undefined {
+		const callee = node.childForFieldName('function');
+		if (callee === null) return undefined;
+		const name = compute(callee, depth + 1);
+		const args = positionalArgs(node.childForFieldName('arguments'));
+		if (
+			name === 'builtins.__import__' ||
+			name === 'importlib.import_module' ||
+			name === 'importlib.__import__'
+		) {
+			const first = args[0];
+			const module = first === undefined ? undefined : stringValue(first, family);
+			return module === undefined || module === '' ? undefined : module;
+		}
+		if (name === 'builtins.getattr') return keyed(args[0] ?? null, args[1] ?? null, depth);
+		return undefined;
+	}
+
+	function jsCall(node: Node, depth: number): string | undefined {
+		const callee = node.childForFieldName('function');
+		if (callee === null) return undefined;
+		const isRequire = callee.type === 'identifier' && compute(callee, depth + 1) === 'require';
+		if (!isRequire && callee.type !== 'import') return undefined;
+		const first = positionalArgs(node.childForFieldName('arguments'))[0];
+		const module = first === undefined ? undefined : stringValue(first, family);
+		return module === undefined || module === '' ? undefined : normaliseModule(module);
+	}
+
+	function compute(node: Node, depth: number): string | undefined {
+		if (depth > MAX_NAME_DEPTH) return undefined;
+		switch (node.type) {
+			case 'identifier':
+				return normalise(root(node.text));
+			case 'attribute':
+			case 'member_expression': {
+				const text = node.text;
+				if (SIMPLE_DOTTED.test(text)) return dotted(text);
+				const objectNode = node.childForFieldName('object');
+				const field = node.childForFieldName(family === 'python' ? 'attribute' : 'property');
+				return member(objectNode, field, depth);
+			}
+			case 'subscript':
+				return keyed(node.childForFieldName('value'), node.childForFieldName('subscript'), depth);
+			case 'subscript_expression':
+				return keyed(node.childForFieldName('object'), node.childForFieldName('index'), depth);
+			case 'call':
+				return pythonCall(node, depth);
+			case 'call_expression':
+				return jsCall(node, depth);
+			case 'parenthesized_expression':
+			case 'await_expression':
+			case 'non_null_expression':
+			case 'as_expression':
+			case 'satisfies_expression': {
+				const inner = node.namedChild(0);
+				return inner === null ? undefined : compute(inner, depth + 1);
+			}
+			default:
+				return undefined;
+		}
+	}
+
+	function rootIdentifier(node: Node): Node | undefined {
+		let current: Node | null = node;
+		for (let i = 0; current !== null && i < MAX_NAME_DEPTH; i++) {
+			if (current.type === 'identifier') return current;
+			if (current.type === 'attribute' || current.type === 'member_expression') {
+				current = current.childForFieldName('object');
+			} else if (current.type === 'call' || current.type === 'call_expression') {
+				return current;
+			} else {
+				return undefined;
+			}
+		}
+		return undefined;
+	}
+
+	return {
+		nameOf(node) {
+			const cached = memo.get(node.id);
+			if (cached !== undefined) return cached ?? undefined;
+			const name = compute(node, 0);
+			memo.set(node.id, name ?? null);
+			return name;
+		},
+		isResolvedRoot(node) {
+			const head = rootIdentifier(node);
+			if (head === undefined) return false;
+			if (head.type !== 'identifier') return compute(head, 0) !== undefined;
+			const text = head.text;
+			if (bindings.names.has(text)) return true;
+			const resolved = compute(head, 0);
+			if (family === 'js') return resolved !== undefined && JS_TRACKED_GLOBALS.has(resolved);
+			return resolved !== text;
+		},
+		forget() {
+			memo.clear();
+		},
+	};
+}
+
+/** A regex that finds a local definition of `name`, so a bare use may not be the global. */
+export function shadowPattern(family: LanguageFamily, name: string): RegExp {
+	const n = name.replace(/[$]/g, '\\$');
+	return family === 'python'
+		? new RegExp(
+				`(?:^|[^\\w.])(?:def|class)\\s+${n}\\b|(?:^|[^\\w.'"])${n}\\s*(?::[^=\\n]{0,80})?=(?!=)|\\bfor\\s+${n}\\s+in\\b|\\bas\\s+${n}\\b`,
+				'm',
+			)
+		: new RegExp(
+				`\\b(?:function|class|const|let|var)\\s+${n}\\b|(?:^|[^\\w.$])${n}\\s*=(?![=>])|[(,]\\s*${n}\\s*[,)]`,
+				'm',
+			);
+}

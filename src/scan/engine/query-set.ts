@@ -1,0 +1,98 @@
+/**
+ * Compiles the rules of one language into as few tree-sitter queries as possible. A query pass
+ * over a tree costs about as much as a fifth of parsing it, whatever it matches, so:
+ * - rules are grouped by query text, and every group without a text prerequisite joins one
+ *   main query with the binding and scope patterns: one pass per file for all of them;
+ * - a group whose rules all name a prerequisite (`needs`, a regex for a rare token such as
+ *   `environ` or a long base64 run) gets its own query, run only on the spans of the file
+ *   where the token occurs. Tree-sitter visits only nodes overlapping those spans.
+ */
+import { type Language, Query } from 'web-tree-sitter';
+import { BINDING_QUERIES } from './bindings.ts';
+import type { LanguageFamily, Matcher } from './matcher.ts';
+import { MAIN_GUARD_HINT, MAIN_GUARD_QUERIES, SCOPE_QUERIES } from './scopes.ts';
+
+export type GroupRole = 'rules' | 'binding' | 'scope' | 'guard';
+
+export interface PatternGroup {
+	readonly role: GroupRole;
+	readonly matchers: readonly Matcher[];
+}
+
+export interface CompiledQuery {
+	readonly query: Query;
+	/** Indexed by pattern index. */
+	readonly groups: readonly PatternGroup[];
+	/** Run only around matches of these (global) regexes; undefined: over the whole file. */
+	readonly anchors: readonly RegExp[] | undefined;
+	/** The rules' own `needs` regexes, parallel to `anchors`. */
+	readonly needs: readonly RegExp[];
+}
+
+export interface LanguageQueries {
+	readonly main: CompiledQuery;
+	readonly conditional: readonly CompiledQuery[];
+}
+
+function patternCount(language: Language, source: string): number {
+	const query = new Query(language, source);
+	try {
+		return query.patternCount();
+	} finally {
+		query.delete();
+	}
+}
+
+function compile(
+	language: Language,
+	parts: readonly { source: string; group: PatternGroup }[],
+	needs: readonly RegExp[] | undefined,
+): CompiledQuery {
+	const groups: PatternGroup[] = [];
+	for (const part of parts) {
+		const count = patternCount(language, part.source);
+		for (let i = 0; i < count; i++) groups.push(part.group);
+	}
+	const query = new Query(language, parts.map((part) => part.source).join('\n'));
+	return { query, groups, anchors: needs?.map(global), needs: needs ?? [] };
+}
+
+function global(pattern: RegExp): RegExp {
+	return new RegExp(
+		pattern.source,
+		pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+	);
+}
+
+export function compileLanguage(
+	language: Language,
+	family: LanguageFamily,
+	matchers: readonly Matcher[],
+): LanguageQueries {
+	const bySource = new Map<string, Matcher[]>();
+	for (const matcher of matchers) {
+		if (matcher.family !== family) continue;
+		bySource.set(matcher.query, [...(bySource.get(matcher.query) ?? []), matcher]);
+	}
+	const main: { source: string; group: PatternGroup }[] = [
+		{ source: BINDING_QUERIES[family], group: { role: 'binding', matchers: [] } },
+		{ source: SCOPE_QUERIES[family], group: { role: 'scope', matchers: [] } },
+	];
+	const conditional: CompiledQuery[] = [
+		compile(
+			language,
+			[{ source: MAIN_GUARD_QUERIES[family], group: { role: 'guard', matchers: [] } }],
+			[MAIN_GUARD_HINT[family]],
+		),
+	];
+	for (const [source, group] of bySource) {
+		const needs = group.map((matcher) => matcher.needs);
+		const part = { source, group: { role: 'rules' as const, matchers: group } };
+		if (needs.every((need) => need !== undefined)) {
+			conditional.push(compile(language, [part], [...new Set(needs as RegExp[])]));
+		} else {
+			main.push(part);
+		}
+	}
+	return { main: compile(language, main, undefined), conditional };
+}

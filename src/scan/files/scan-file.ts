@@ -1,0 +1,132 @@
+/**
+ * One file of a plugin: source code is read within the size bounds and scanned; anything else
+ * is judged by type (native binaries, compiled bytecode, unknown binary blobs).
+ */
+import { basename } from 'node:path';
+import type { ScanEngine } from '../engine/engine.ts';
+import type { ScanLimits } from '../limits.ts';
+import { type RuleId, ruleInfo } from '../rules/catalog.ts';
+import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
+import { languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
+import { decodeSource, readBounded, readHead } from './read.ts';
+import type { WalkedFile } from './walk.ts';
+
+export interface FileScanContext {
+	engine: ScanEngine;
+	limits: ScanLimits;
+	clock: () => number;
+	/** Bytes of source still allowed by `maxTotalBytes`; shared by the files of one scan. */
+	budget: { remaining: number };
+}
+
+export interface FileOutcome {
+	findings: Finding[];
+	skipped?: SkippedFile;
+	/** Set for source files (scanned or skipped). */
+	language?: SourceLanguage;
+	scanned: boolean;
+	bytes: number;
+	lines: number;
+}
+
+/** A finding about a whole file (no line): binaries, skipped files. */
+export function fileFinding(ruleId: RuleId, file: string, message: string): Finding {
+	const info = ruleInfo(ruleId);
+	const finding: Finding = {
+		ruleId,
+		category: info.category,
+		severity: info.severity,
+		confidence: info.confidence,
+		message,
+		why: info.why,
+		fix: info.fix,
+		file,
+	};
+	if (info.capability !== undefined) finding.capability = info.capability;
+	return finding;
+}
+
+function mib(bytes: number): string {
+	return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const NOTHING = { findings: [], scanned: false, bytes: 0, lines: 0 } as const;
+
+async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcome> {
+	const kind = sniff(basename(file.path), head);
+	if (kind.kind === 'data') return { ...NOTHING, findings: [] };
+	const rule: RuleId =
+		kind.kind === 'native'
+			? 'native-binary'
+			: kind.kind === 'bytecode'
+				? 'bytecode-file'
+				: 'binary-file';
+	return { ...NOTHING, findings: [fileFinding(rule, file.relative, `${kind.format}`)] };
+}
+
+export async function scanOneFile(
+	file: WalkedFile,
+	context: FileScanContext,
+): Promise<FileOutcome> {
+	const name = basename(file.path);
+	let language = languageOf(name);
+	if (language === undefined) {
+		const head = await readHead(file.path, SNIFF_BYTES);
+		language = name.includes('.') ? undefined : languageOfShebang(head);
+		if (language === undefined) return judgeData(file, head);
+	}
+	const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({
+		...NOTHING,
+		findings: [],
+		language: language as SourceLanguage,
+		skipped: { file: file.relative, reason, detail },
+	});
+	const { limits, budget } = context;
+	if (budget.remaining <= 0) {
+		return skip('total-bytes', `the ${mib(limits.maxTotalBytes)} bound on source read was reached`);
+	}
+	const read = await readBounded(file.path, limits.maxFileBytes);
+	if (read.status === 'too-large') {
+		return skip('too-large', `${mib(read.size)}, over the ${mib(limits.maxFileBytes)} bound`);
+	}
+	if (read.status === 'not-a-file') return skip('special-file', 'not a regular file when opened');
+	if (read.status === 'unreadable') return skip('unreadable', `could not be read (${read.code})`);
+	if (read.size > budget.remaining) {
+		budget.remaining = 0;
+		return skip('total-bytes', `the ${mib(limits.maxTotalBytes)} bound on source read was reached`);
+	}
+	budget.remaining -= read.size;
+	const text = decodeSource(read.bytes);
+	const result = context.engine.scan(file.relative, language, text, {
+		deadline: context.clock() + limits.fileTimeoutMs,
+		clock: context.clock,
+		maxNestingDepth: limits.maxNestingDepth,
+	});
+	if (result.status === 'too-deep') {
+		return skip(
+			'too-deep',
+			`brackets nest ${result.depth > limits.maxNestingDepth ? `over ${limits.maxNestingDepth}` : result.depth} deep`,
+		);
+	}
+	if (result.status === 'timeout') {
+		return {
+			findings: result.findings,
+			language,
+			scanned: false,
+			bytes: read.size,
+			lines: result.lines,
+			skipped: {
+				file: file.relative,
+				reason: 'timeout',
+				detail: `stopped after ${limits.fileTimeoutMs} ms; findings for it are partial`,
+			},
+		};
+	}
+	return {
+		findings: result.findings,
+		language,
+		scanned: true,
+		bytes: read.size,
+		lines: result.lines,
+	};
+}

@@ -1,0 +1,97 @@
+/**
+ * Listing a plugin's files without trusting them: symlinks are never followed (one pointing at
+ * `/` would otherwise make the scan read the whole disk), special files are never opened (a
+ * FIFO would block), and the walk stops at the file-count and depth bounds. Everything left out
+ * is reported, so the report says exactly what was not looked at.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sanitizeText } from '../../core/sanitize.ts';
+import type { ScanLimits } from '../limits.ts';
+import type { SkippedFile } from '../types.ts';
+
+/** Version-control metadata is not plugin code and is never loaded by a host. */
+const IGNORED_DIRECTORIES = new Set(['.git', '.hg', '.svn']);
+
+/** Skipped files listed one by one; the rest are only counted. */
+export const MAX_LISTED_SKIPS = 200;
+
+export interface WalkedFile {
+	path: string;
+	/** Relative to the root, `/`-separated. */
+	relative: string;
+}
+
+export class SkipList {
+	readonly listed: SkippedFile[] = [];
+	notListed = 0;
+
+	add(file: SkippedFile): void {
+		if (this.listed.length < MAX_LISTED_SKIPS) {
+			this.listed.push({ ...file, file: sanitizeText(file.file, { maxLength: 300 }) });
+		} else {
+			this.notListed++;
+		}
+	}
+}
+
+export async function walkPlugin(
+	root: string,
+	limits: ScanLimits,
+	skips: SkipList,
+): Promise<WalkedFile[]> {
+	const files: WalkedFile[] = [];
+	const pending: { path: string; relative: string; depth: number }[] = [
+		{ path: root, relative: '', depth: 0 },
+	];
+	while (pending.length > 0) {
+		const dir = pending.shift() as { path: string; relative: string; depth: number };
+		let entries: Dirent[];
+		try {
+			entries = await readdir(dir.path, { withFileTypes: true });
+		} catch (error) {
+			if (dir.relative === '') throw error;
+			skips.add({
+				file: `${dir.relative}/`,
+				reason: 'unreadable',
+				detail: 'the directory could not be read',
+			});
+			continue;
+		}
+		entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+		const subdirectories: typeof pending = [];
+		for (const entry of entries) {
+			const relative = dir.relative === '' ? entry.name : `${dir.relative}/${entry.name}`;
+			const path = join(dir.path, entry.name);
+			if (entry.isDirectory()) {
+				if (IGNORED_DIRECTORIES.has(entry.name)) continue;
+				if (dir.depth + 1 > limits.maxDirectoryDepth) {
+					skips.add({
+						file: `${relative}/`,
+						reason: 'directory-depth',
+						detail: `deeper than ${limits.maxDirectoryDepth} directory levels`,
+					});
+					continue;
+				}
+				subdirectories.push({ path, relative, depth: dir.depth + 1 });
+			} else if (entry.isSymbolicLink()) {
+				skips.add({ file: relative, reason: 'symlink', detail: 'symbolic links are not followed' });
+			} else if (!entry.isFile()) {
+				skips.add({ file: relative, reason: 'special-file', detail: 'not a regular file' });
+			} else if (files.length >= limits.maxFiles) {
+				skips.add({
+					file: relative,
+					reason: 'file-limit',
+					detail: `over the bound of ${limits.maxFiles} files; the walk stopped here`,
+				});
+				return files;
+			} else {
+				files.push({ path, relative });
+			}
+		}
+		// Breadth-first, in name order: the top-level files (the entry module) come first.
+		pending.push(...subdirectories);
+	}
+	return files;
+}

@@ -1,0 +1,25 @@
+/** All rules, in the order their findings are produced. */
+import type { Matcher } from '../engine/matcher.ts';
+import { codeExecMatchers } from './code-exec.ts';
+import { dynamicImportMatchers } from './dynamic-import.ts';
+import { filesystemMatchers } from './filesystem.ts';
+import { introspectionMatchers } from './introspection.ts';
+import { nativeMatchers } from './native.ts';
+import { networkMatchers } from './network.ts';
+import { obfuscationMatchers } from './obfuscation.ts';
+import { processMatchers } from './process.ts';
+import { secretMatchers } from './secrets.ts';
+
+export { checkPackedText as packedTextRule } from './packed.ts';
+
+export const ALL_MATCHERS: readonly Matcher[] = [
+	...codeExecMatchers,
+	...dynamicImportMatchers,
+	...processMatchers,
+	...networkMatchers,
+	...filesystemMatchers,
+	...secretMatchers,
+	...introspectionMatchers,
+	...obfuscationMatchers,
+	...nativeMatchers,
+];

@@ -1,0 +1,163 @@
+/**
+ * Introspection escapes: the object-graph walks of the seed's examples
+ * (`().__class__.__bases__[0].__subclasses__()`, `f.__globals__['sys']`, `__builtins__`),
+ * getattr with dunder or computed names, and their JavaScript counterparts
+ * (`x.constructor.constructor`, `process.binding`, `process.mainModule`).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { FileContext, Matcher } from '../engine/matcher.ts';
+import { positionalArgs } from '../engine/syntax.ts';
+import { callMatchers } from './shared.ts';
+
+/** Attributes that lead from any object to modules, globals or every loaded class. */
+const ESCAPES = new Set(['__subclasses__', '__globals__', '__builtins__']);
+/** First steps of such walks; common enough in honest metaprogramming to rate lower. */
+const WALK_STEPS = new Set(['__bases__']);
+/** getattr targets that are escapes whatever object they are read from. */
+const GETATTR_ESCAPES = new Set([
+	'__subclasses__',
+	'__globals__',
+	'__builtins__',
+	'__bases__',
+	'__mro__',
+	'__code__',
+	'__import__',
+]);
+
+/** Modules whose functions picked by a computed name would hide a dangerous call. */
+const SENSITIVE_MODULES = new Set([
+	'os',
+	'posix',
+	'nt',
+	'subprocess',
+	'builtins',
+	'sys',
+	'socket',
+	'ctypes',
+	'importlib',
+	'shutil',
+	'pty',
+	'child_process',
+	'fs',
+	'vm',
+	'net',
+	'http',
+	'https',
+	'globalThis',
+	'process',
+]);
+
+const DUNDER = /^__\w+__$/;
+
+function checkDunderName(name: string, node: Node, file: FileContext): void {
+	if (ESCAPES.has(name)) {
+		file.report('introspection-escape', node, `${name} reaches interpreter internals`);
+	} else if (WALK_STEPS.has(name)) {
+		file.report('introspection-dunder', node, `${name} walks the class hierarchy`);
+	}
+}
+
+const pythonGetattr = callMatchers(['python'], (site, file) => {
+	if (site.name !== 'builtins.getattr') return;
+	const [target, nameArg] = positionalArgs(site.args);
+	if (target === undefined || nameArg === undefined) return;
+	const literal = file.stringValue(nameArg);
+	if (literal !== undefined) {
+		if (GETATTR_ESCAPES.has(literal)) {
+			file.report('introspection-escape', site.call, `getattr fetches ${literal}`);
+		} else if (DUNDER.test(literal)) {
+			file.report('getattr-dunder', site.call, `getattr fetches ${literal} by name`);
+		}
+		return;
+	}
+	const module = file.nameOf(target);
+	if (module !== undefined && SENSITIVE_MODULES.has(module)) {
+		file.report(
+			'getattr-computed',
+			site.call,
+			`getattr picks a function of ${module} by a computed name`,
+		);
+	}
+});
+
+function checkJsMember(node: Node, file: FileContext): void {
+	const property = node.childForFieldName('property')?.text;
+	const objectNode = node.childForFieldName('object');
+	if (property === undefined || objectNode === null) return;
+	if (property === 'constructor' && objectNode.type === 'member_expression') {
+		if (objectNode.childForFieldName('property')?.text === 'constructor') {
+			file.report(
+				'introspection-escape',
+				node,
+				'constructor.constructor reaches the Function constructor',
+			);
+		}
+		return;
+	}
+	if (property === '__proto__') {
+		file.report('introspection-dunder', node, '__proto__ walks the prototype chain');
+		return;
+	}
+	const name = file.nameOf(node);
+	if (name === 'process.binding' || name === 'process._linkedBinding') {
+		file.report('introspection-escape', node, `${name} reaches Node's internal bindings`);
+	} else if (name === 'process.mainModule' || name === 'module.constructor') {
+		file.report('introspection-escape', node, `${name} reaches the module loader`);
+	}
+}
+
+function checkJsSubscript(node: Node, file: FileContext): void {
+	const index = node.childForFieldName('index');
+	const objectNode = node.childForFieldName('object');
+	if (index === null || objectNode === null) return;
+	const literal = file.stringValue(index);
+	if (literal === 'constructor' && /constructor['"`]?\]?$/.test(objectNode.text)) {
+		file.report('introspection-escape', node, "['constructor']['constructor'] reaches Function");
+		return;
+	}
+	if (literal !== undefined || index.type === 'number') return;
+	const module = file.nameOf(objectNode);
+	if (module !== undefined && SENSITIVE_MODULES.has(module)) {
+		file.report('getattr-computed', node, `${module}[...] picks a function by a computed name`);
+	}
+}
+
+export const introspectionMatchers: readonly Matcher[] = [
+	...pythonGetattr,
+	{
+		family: 'python',
+		query: '(attribute attribute: (identifier) @field) @attr',
+		needs: /__(?:subclasses|globals|builtins|bases)__/,
+		check({ attr, field }, file) {
+			if (attr !== undefined && field !== undefined) checkDunderName(field.text, attr, file);
+		},
+	},
+	{
+		family: 'python',
+		query: '((identifier) @name (#eq? @name "__builtins__"))',
+		needs: /__builtins__/,
+		check({ name }, file) {
+			if (name !== undefined) checkDunderName('__builtins__', name, file);
+		},
+	},
+	{
+		family: 'python',
+		query: '(subscript subscript: (string) @key) @sub',
+		needs: /__(?:subclasses|globals|builtins)__/,
+		check({ sub, key }, file) {
+			const literal = key === undefined ? undefined : file.stringValue(key);
+			if (sub !== undefined && literal !== undefined) checkDunderName(literal, sub, file);
+		},
+	},
+	{
+		family: 'js',
+		query: '(member_expression) @member',
+		needs: /constructor|__proto__|process|module/,
+		check: ({ member }, file) => member !== undefined && checkJsMember(member, file),
+	},
+	{
+		family: 'js',
+		query: '(subscript_expression) @subscript',
+		check: ({ subscript }, file) => subscript !== undefined && checkJsSubscript(subscript, file),
+	},
+];

@@ -1,0 +1,155 @@
+/**
+ * `scanPlugin(dir, options)`: the whole scan of one plugin directory. Lists its files within the
+ * bounds, parses Python and JS/TS sources, judges every other file by type, reads the
+ * manifest's capability declarations and compares them with what the code does. Plugin code is
+ * only read, never imported or run.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isVouchError } from '../core/errors.ts';
+import { sanitizeText } from '../core/sanitize.ts';
+import { readManifest } from '../manifest/read.ts';
+import { checkCapabilities, type DeclarationInput } from './capabilities.ts';
+import { defaultScanEngine, type ScanEngine } from './engine/engine.ts';
+import { scanError } from './errors.ts';
+import { fileFinding, scanOneFile } from './files/scan-file.ts';
+import { SkipList, walkPlugin } from './files/walk.ts';
+import { resolveLimits, type ScanLimits } from './limits.ts';
+import { sortFindings, summarise } from './report.ts';
+import type { Finding, ScanReport, SourceLanguage } from './types.ts';
+
+/** Changes when rules change, so a stored report says which rules produced it. */
+export const SCANNER_VERSION = '0.1.0';
+
+export interface ScanOptions {
+	/** Overrides of the default bounds (see `DEFAULT_SCAN_LIMITS`). */
+	limits?: Partial<ScanLimits>;
+	/** A prepared engine; by default one shared engine per process. */
+	engine?: ScanEngine;
+	/**
+	 * The capability declaration, when the caller already read the manifest. Otherwise
+	 * MANIFEST.toml in `dir` is read.
+	 */
+	capabilities?: DeclarationInput;
+	/** Milliseconds, for the per-file time bound. Default `performance.now`. */
+	clock?: () => number;
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+	let info: Awaited<ReturnType<typeof stat>>;
+	try {
+		info = await stat(dir);
+	} catch (error) {
+		const code = (error as { code?: string }).code;
+		if (code === 'ENOENT' || code === 'ENOTDIR') {
+			throw scanError('SCAN_TARGET_NOT_FOUND', `${sanitizeText(dir)} does not exist.`, {
+				hint: 'Pass a plugin directory, an installed plugin or a git URL.',
+			});
+		}
+		throw scanError(
+			'SCAN_READ_ERROR',
+			`Could not read ${sanitizeText(dir)} (${code ?? 'I/O error'}).`,
+			{
+				cause: error,
+			},
+		);
+	}
+	if (!info.isDirectory()) {
+		throw scanError('SCAN_TARGET_NOT_A_DIRECTORY', `${sanitizeText(dir)} is not a directory.`, {
+			hint: 'A plugin is a directory; pass the directory that holds MANIFEST.toml.',
+		});
+	}
+}
+
+async function readDeclaration(
+	dir: string,
+): Promise<{ declaration: DeclarationInput; manifest: ScanReport['manifest'] }> {
+	try {
+		const result = await readManifest(dir);
+		if (result.manifest === undefined) {
+			return {
+				declaration: { status: 'no-manifest' },
+				manifest: { status: 'invalid', file: 'MANIFEST.toml' },
+			};
+		}
+		return {
+			declaration: result.manifest.capabilities,
+			manifest: { status: 'valid', file: 'MANIFEST.toml' },
+		};
+	} catch (error) {
+		if (!isVouchError(error)) throw error;
+		const missing = error.code === 'MANIFEST_NOT_FOUND';
+		return {
+			declaration: { status: 'no-manifest' },
+			manifest: missing ? { status: 'missing' } : { status: 'invalid', file: 'MANIFEST.toml' },
+		};
+	}
+}
+
+export async function scanPlugin(dir: string, options: ScanOptions = {}): Promise<ScanReport> {
+	const root = resolve(dir);
+	const limits = resolveLimits(options.limits);
+	await assertDirectory(root);
+	const engine = options.engine ?? (await defaultScanEngine());
+	const clock = options.clock ?? (() => performance.now());
+	const { declaration, manifest } =
+		options.capabilities === undefined
+			? await readDeclaration(root)
+			: { declaration: options.capabilities, manifest: { status: 'valid' as const } };
+
+	const skips = new SkipList();
+	let files: Awaited<ReturnType<typeof walkPlugin>>;
+	try {
+		files = await walkPlugin(root, limits, skips);
+	} catch (error) {
+		throw scanError('SCAN_READ_ERROR', `Could not list ${sanitizeText(root)}.`, { cause: error });
+	}
+
+	const findings: Finding[] = [];
+	const stats = { scanned: 0, other: 0, bytes: 0, lines: 0 };
+	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
+	const budget = { remaining: limits.maxTotalBytes };
+	for (const file of files) {
+		const outcome = await scanOneFile(file, { engine, limits, clock, budget });
+		findings.push(...outcome.findings);
+		if (outcome.skipped !== undefined) skips.add(outcome.skipped);
+		if (outcome.language === undefined) {
+			stats.other++;
+		} else if (outcome.scanned) {
+			stats.scanned++;
+			stats.bytes += outcome.bytes;
+			stats.lines += outcome.lines;
+			byLanguage[outcome.language] = (byLanguage[outcome.language] ?? 0) + 1;
+		}
+	}
+	// Whatever a bound kept out is a finding too: hiding code behind a bound must show.
+	for (const skipped of skips.listed) {
+		findings.push(fileFinding('unscanned-file', skipped.file, `not scanned: ${skipped.detail}`));
+	}
+	if (skips.notListed > 0) {
+		findings.push(
+			fileFinding(
+				'unscanned-file',
+				'.',
+				`${skips.notListed} more files were not scanned (not listed)`,
+			),
+		);
+	}
+
+	const capabilities = checkCapabilities(findings, declaration);
+	findings.push(...capabilities.findings);
+	sortFindings(findings);
+	return {
+		reportVersion: 1,
+		scanner: { name: 'vouch-scan', version: SCANNER_VERSION },
+		root,
+		manifest,
+		findings,
+		summary: summarise(findings),
+		capabilities: capabilities.report,
+		files: { ...stats, byLanguage },
+		skipped: skips.listed,
+		skippedNotListed: skips.notListed,
+		limits,
+	};
+}
