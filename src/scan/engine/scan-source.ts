@@ -212,6 +212,24 @@ function dispatch(
 	}
 }
 
+/** The first node the parser had to invent or skip, following only subtrees with errors. */
+function firstError(root: Node): Node {
+	let node = root;
+	for (let depth = 0; depth < 100_000; depth++) {
+		let next: Node | undefined;
+		for (const child of node.children) {
+			if (child.isError || child.isMissing) return child;
+			if (child.hasError) {
+				next = child;
+				break;
+			}
+		}
+		if (next === undefined) return node;
+		node = next;
+	}
+	return node;
+}
+
 function runRules(
 	tree: Tree,
 	file: FileState,
@@ -231,10 +249,9 @@ function runRules(
 	}
 	if (file.family === 'js') packedTextRule(file);
 	if (root.hasError) {
-		const error = root.descendantsOfType('ERROR')[0] ?? root;
 		file.report(
 			'partial-parse',
-			error,
+			firstError(root),
 			'part of the file could not be parsed; findings there may be missing',
 		);
 	}

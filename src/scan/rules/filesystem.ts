@@ -54,6 +54,8 @@ const PY_DELETE = new NameTable([
 	'pathlib.Path.unlink',
 	'pathlib.Path.rmdir',
 	'*.rmtree',
+	'*.unlink',
+	'*.rmdir',
 ]);
 
 const PY_READ = new NameTable([

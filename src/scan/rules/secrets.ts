@@ -48,15 +48,24 @@ function secretSource(file: FileContext, node: Node, label: string): void {
 	file.flowSource(node, 'secret', label);
 }
 
+/** `from os import environ` names the variable without reading it. */
+function inImportLine(node: Node, file: FileContext): boolean {
+	const lineStart = file.text.lastIndexOf('\n', node.startIndex) + 1;
+	return /^\s*(?:from|import)\s/.test(file.text.slice(lineStart, lineStart + 200));
+}
+
 function checkEnvName(node: Node, file: FileContext, env: ReadonlySet<string>): void {
 	const name = file.nameOf(node);
 	if (name === undefined || !env.has(name)) return;
+	if (node.type === 'identifier' && inImportLine(node, file)) return;
 	file.report('env-access', node, `${name} reads environment variables`);
 	secretSource(file, node, 'environment variables');
 }
 
 function checkString(node: Node, file: FileContext): void {
-	const place = secretPlace(file.stringValue(node) ?? node.text);
+	// An f-string or template with substitutions: judge its literal parts as written.
+	const value = file.stringValue(node) ?? node.text.replace(/^[A-Za-z]*['"`]+|['"`]+$/g, '');
+	const place = secretPlace(value);
 	if (place === undefined) return;
 	file.report('secret-path', node, `names ${place}`);
 	secretSource(file, node, place);
