@@ -10,6 +10,7 @@ import { registerMaintenance } from './commands/maintenance.ts';
 import { registerManage } from './commands/manage.ts';
 import { registerRefresh } from './commands/refresh.ts';
 import { registerRegistry } from './commands/registry.ts';
+import { registerScan } from './commands/scan.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerUpdate } from './commands/update.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -36,6 +37,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	const context: CommandContext = { io, state };
 	registerAbout(program, context);
 	registerValidate(program, context);
+	registerScan(program, context);
 	registerRegistry(program, context);
 	registerCheckBlacklist(program, context);
 	registerBrowse(program, context);
