@@ -1,5 +1,6 @@
 /** What install, update and switch-ref all need: the world they act on, passed in (no singletons). */
 import type { ManifestResult } from '../manifest/index.ts';
+import type { ScanReport } from '../scan/types.ts';
 import type { GitPort } from './ports.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
@@ -13,6 +14,8 @@ export interface PluginWorkDeps {
 	store: PluginStore;
 	files: PluginFiles;
 	digest(dir: string): Promise<TreeDigest>;
+	/** Static analysis of fetched code (D21); never imports or runs it. */
+	scan(dir: string): Promise<ScanReport>;
 	/** Uncommitted changes in a git working copy, untracked files included. */
 	isDirty(dir: string): Promise<boolean>;
 	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;

@@ -30,11 +30,16 @@ export type LifecycleErrorCode =
 	/** The fetched plugin holds something no plugin may: a symlink leading outside it. */
 	| 'UNSAFE_CONTENT'
 	/** What was fetched is not a reviewed release the registry pinned (D19b; exit 3). */
-	| 'PIN_MISMATCH';
+	| 'PIN_MISMATCH'
+	/** High-severity scan findings nobody accepted, with no terminal to ask on (D21). */
+	| 'FINDINGS_NOT_ACCEPTED'
+	/** The registry lists author keys and the release tag is not signed by one of them (D19b; exit 3). */
+	| 'AUTHOR_SIGNATURE_INVALID';
 
 const EXIT_CODES: Partial<Record<LifecycleErrorCode, ExitCode>> = {
 	BLACKLISTED: ExitCode.blocked,
 	PIN_MISMATCH: ExitCode.blocked,
+	AUTHOR_SIGNATURE_INVALID: ExitCode.blocked,
 	DECLINED: ExitCode.declined,
 };
 

@@ -14,6 +14,8 @@ import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { buildRecord } from './record.ts';
 import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
+import { reviewScan, type ScanOutcome, scanFetched } from './scan-gate.ts';
+import { saveScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
@@ -30,6 +32,8 @@ export interface InstallOptions {
 	allowStaleBlacklist: boolean;
 	yes: boolean;
 	enable: boolean;
+	/** Accept high-severity scan findings without a prompt (D21); `yes` never does. */
+	acceptFindings?: boolean;
 }
 
 export interface InstallDeps extends PluginWorkDeps {
@@ -139,6 +143,20 @@ export async function installPlugin(
 					});
 		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
 
+		// 7b. D21: what the code does. For unreviewed plugins, shown before the trust prompt,
+		// with a confirmation of its own for high-severity findings.
+		const scan = await scanFetched(fetched.dir, deps);
+		await reviewScan(
+			{
+				outcome: scan,
+				trust: trust.level,
+				pluginName: manifest.name,
+				action: 'install',
+				acceptFindings: options.acceptFindings === true,
+			},
+			deps,
+		);
+
 		// 8. One plugin per UUID (spec item 13).
 		const owner = before.plugins[manifest.uuid];
 		if (owner !== undefined && owner.source.canonicalUrl !== source.canonical) {
@@ -187,8 +205,10 @@ export async function installPlugin(
 				trust,
 				previous: current,
 				release,
+				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
 			});
+			tx.afterCommit(() => keepScanReport(deps, record.uuid, scan));
 			// A renamed or re-identified plugin leaves its old directory behind; it is ours to
 			// remove. Its journal is written before the move, so a crash between the two can
 			// never leave that directory orphaned.
@@ -246,6 +266,17 @@ async function confirmDiscardingChanges(
 		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
 			hint: 'Commit or copy your changes first, or pass --yes to discard them.',
 		});
+	}
+}
+
+/** A report that cannot be written is a warning: the plugin and its summary are in place. */
+async function keepScanReport(deps: InstallDeps, uuid: string, scan: ScanOutcome): Promise<void> {
+	try {
+		await saveScanReport(deps.store.dataDir, uuid, scan);
+	} catch (error) {
+		deps.reporter.warn(
+			`Could not keep the scan report: ${sanitizeText(error instanceof Error ? error.message : String(error), { maxLength: 200 })}`,
+		);
 	}
 }
 

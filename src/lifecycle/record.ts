@@ -19,6 +19,7 @@ export interface RecordInput {
 	trust: TrustResult;
 	previous: InstalledPlugin | undefined;
 	release: ReleaseCheck;
+	scan: InstalledPlugin['scan'];
 	now: Date;
 }
 
@@ -48,6 +49,7 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 		files: input.digest.files,
 		treeDigest: input.digest.treeDigest,
 		...releaseField(input.release),
+		...(input.scan === undefined ? {} : { scan: input.scan }),
 		state: 'active',
 		installedAt: previous?.installedAt ?? now,
 		updatedAt: now,

@@ -18,6 +18,8 @@ import { findInstalled } from './installed.ts';
 import { acceptedCapabilities, releaseField, storedUrl } from './record.ts';
 import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { reloadLocal } from './reload-local.ts';
+import { reviewScan, scanFetched } from './scan-gate.ts';
+import { saveScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
@@ -33,6 +35,8 @@ export interface UpdateOptions {
 	grantCapabilities: boolean;
 	allowInsecureTransport: boolean;
 	allowStaleBlacklist: boolean;
+	/** Accept high-severity scan findings without a prompt (D21). */
+	acceptFindings?: boolean;
 }
 
 export type UpdateDeps = PluginWorkDeps;
@@ -180,6 +184,18 @@ export async function updatePlugin(
 			tree: digest.treeDigest,
 		});
 		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
+		// D21: the new code is scanned like a first install; unreviewed plugins may need a yes.
+		const scan = await scanFetched(fetched.dir, deps);
+		await reviewScan(
+			{
+				outcome: scan,
+				trust: trust.level,
+				pluginName: manifest.name,
+				action: 'update',
+				acceptFindings: options.acceptFindings === true,
+			},
+			deps,
+		);
 		const added = addedCapabilities(installed.capabilities, manifest.capabilities);
 		if (added.length > 0) await confirmNewCapabilities(manifest.name, added, options, deps);
 
@@ -210,6 +226,12 @@ export async function updatePlugin(
 			};
 			delete record.release;
 			Object.assign(record, releaseField(release));
+			record.scan = scanSummaryOf(scan, deps.now());
+			tx.afterCommit(() =>
+				saveScanReport(deps.store.dataDir, record.uuid, scan).catch(() =>
+					deps.reporter.warn('Could not keep the scan report.'),
+				),
+			);
 			// The earliest originals survive chained redirects (spec item 50).
 			if (urlChanged && current.originalUrl === undefined) record.originalUrl = current.source.url;
 			if (manifest.uuid !== current.uuid && current.originalUuid === undefined) {

@@ -10,7 +10,7 @@ import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
-import { installedJson, releaseLabel } from './installed-view.ts';
+import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
 
 export function registerInstall(program: Command, { io }: CommandContext): void {
 	program
@@ -24,6 +24,10 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: install without a fresh blacklist')
 		.option('-y, --yes', 'answer yes to the prompt (warnings are still shown)')
+		.option(
+			'--accept-findings',
+			'install despite high-severity scan findings (D21; --yes does not)',
+		)
 		.option('--no-enable', 'install without enabling')
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -43,6 +47,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 						allowStaleBlacklist: options.allowStaleBlacklist === true,
 						yes: options.yes === true,
 						enable: options.enable !== false,
+						acceptFindings: options.acceptFindings === true,
 					},
 					pluginWorkDeps(context, io, options.allowInsecureTransport === true),
 				);
@@ -67,6 +72,8 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 				output.line(`  ${safe(context.files.pathOf(plugin))}`);
 				const release = releaseLabel(plugin);
 				if (release !== undefined) output.line(`  ${release}`);
+				const scan = scanLabel(plugin);
+				if (scan !== undefined) output.line(`  ${scan}`);
 				output.line(result.enabled ? '  enabled' : '  not enabled: run `vouch enable` to use it');
 			} finally {
 				context.reporter.done();

@@ -30,6 +30,7 @@ export function installedJson(
 		registryId: plugin.registryId ?? null,
 		capabilities: plugin.capabilities,
 		release: plugin.release ?? null,
+		scan: plugin.scan ?? null,
 		disabledReason: plugin.disabledReason ?? null,
 		installedAt: plugin.installedAt,
 		updatedAt: plugin.updatedAt,
@@ -42,6 +43,20 @@ export function releaseLabel(plugin: InstalledPlugin): string | undefined {
 	return plugin.release.state === 'verified'
 		? `reviewed release ${safe(plugin.release.ref)} (verified against the signed registry)`
 		: UNSIGNED_RELEASE_LABEL;
+}
+
+/** D21, in one line: what the static scan found when this version was fetched. */
+export function scanLabel(plugin: InstalledPlugin): string | undefined {
+	const { scan } = plugin;
+	if (scan === undefined) return undefined;
+	if (scan.failed === true) return `the static scan failed (${scan.scannedAt})`;
+	const counts = `${scan.high} high, ${scan.medium} medium, ${scan.low} low, ${scan.info} info`;
+	const undeclared =
+		scan.undeclared.length === 0
+			? ''
+			: `; uses undeclared: ${scan.undeclared.map((c) => safe(c)).join(', ')}`;
+	const skipped = scan.skipped === 0 ? '' : `; ${scan.skipped} file(s) not scanned`;
+	return `scan: ${counts}${undeclared}${skipped}`;
 }
 
 /** The installed copy matching `query`, if any; a lookup miss is not an error for `info`. */
@@ -82,6 +97,8 @@ export function printInstalled(
 	);
 	const release = releaseLabel(plugin);
 	if (release !== undefined) output.line(`  Release:      ${release}`);
+	const scan = scanLabel(plugin);
+	if (scan !== undefined) output.line(`  Scan:         ${scan}`);
 	if (trust.impersonation !== undefined)
 		output.line(output.style.red(`  POSSIBLE IMPERSONATION: ${safe(trust.impersonation.reason)}`));
 	if (plugin.disabledReason !== undefined)

@@ -25,6 +25,7 @@ interface UpdateFlags {
 	grantCapabilities?: boolean;
 	allowInsecureTransport?: boolean;
 	allowStaleBlacklist?: boolean;
+	acceptFindings?: boolean;
 }
 
 export function registerUpdate(program: Command, { io, state }: CommandContext): void {
@@ -38,6 +39,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--grant-capabilities', 'accept capabilities a new version adds (D20)')
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: update without a fresh blacklist')
+		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -133,6 +135,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--grant-capabilities', 'accept capabilities the new ref adds (D20)')
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: switch without a fresh blacklist')
+		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -200,6 +203,7 @@ function flagsOf(options: UpdateFlags): UpdateOptions {
 		grantCapabilities: options.grantCapabilities === true,
 		allowInsecureTransport: options.allowInsecureTransport === true,
 		allowStaleBlacklist: options.allowStaleBlacklist === true,
+		acceptFindings: options.acceptFindings === true,
 	};
 }
 

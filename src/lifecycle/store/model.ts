@@ -46,6 +46,21 @@ export const installedPluginSchema = z.strictObject({
 			z.strictObject({ state: z.literal('unsigned-registry') }),
 		])
 		.optional(),
+	/** D21: a summary of the static scan at install or the last update. */
+	scan: z
+		.strictObject({
+			scannedAt: timestamp,
+			scannerVersion: text(40).optional(),
+			/** The scan failed outright; nothing is known about the code. */
+			failed: z.literal(true).optional(),
+			high: z.int().min(0),
+			medium: z.int().min(0),
+			low: z.int().min(0),
+			info: z.int().min(0),
+			undeclared: z.array(text(40)).max(32),
+			skipped: z.int().min(0),
+		})
+		.optional(),
 	state: z.enum(['active', 'quarantined']),
 	/** Where a quarantined plugin's files are kept. */
 	quarantinePath: text(4096).optional(),
