@@ -23,6 +23,14 @@ export type GitErrorCode =
 	| 'GIT_OUTPUT_TOO_LARGE'
 	/** A ref, revision, path or option refused before git runs (malformed, too long, ...). */
 	| 'GIT_INVALID_ARGUMENT'
+	/** The tag is lightweight: a bare name for a commit, with nothing to carry a signature. */
+	| 'GIT_TAG_NOT_ANNOTATED'
+	/** The tag is annotated but carries no signature. */
+	| 'GIT_TAG_UNSIGNED'
+	/** The signature is sound, but made by a key that is not an allowed signer. */
+	| 'GIT_SIGNER_NOT_ALLOWED'
+	/** The signature does not verify, is not an SSH signature, or was made for another tag. */
+	| 'GIT_SIGNATURE_INVALID'
 	/** Any other failure. */
 	| 'GIT_FAILED';
 
@@ -39,6 +47,14 @@ const HINTS: Readonly<Record<GitErrorCode, string>> = {
 		'Use an https or ssh URL, or a local path. Plain http:// and git:// need --allow-insecure-transport.',
 	GIT_OUTPUT_TOO_LARGE: 'The repository sent far more than a plugin should; it was not used.',
 	GIT_INVALID_ARGUMENT: 'Check the ref, commit or path given.',
+	GIT_TAG_NOT_ANNOTATED:
+		'Release tags of this plugin must be signed: `git tag -s <name>` with an SSH key the registry lists.',
+	GIT_TAG_UNSIGNED:
+		'Release tags of this plugin must be signed: `git tag -s <name>` with an SSH key the registry lists.',
+	GIT_SIGNER_NOT_ALLOWED:
+		'The tag was signed with a key the registry does not list for this plugin. Do not install it; ask the authors.',
+	GIT_SIGNATURE_INVALID:
+		'The tag or its signature has been altered, or it belongs to another tag. Do not install it.',
 	GIT_FAILED: 'The message above is what git reported.',
 };
 

@@ -12,6 +12,7 @@ import { type CallOptions, execGitChecked, type GitContext, outputText } from '.
 import { type FetchRequest, fetchRef } from './fetch.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 import { ProcessGroups } from './run.ts';
+import { type VerifyTagRequest, type VerifyTagResult, verifyTagSignature } from './verify-tag.ts';
 import {
 	type CheckoutRequest,
 	changedFiles,
@@ -71,6 +72,8 @@ export interface Git {
 	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** Stores a new origin address (checked against the transport policy first). */
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
+	/** Checks that a tag in the clone is SSH-signed by a key of an allowed-signers file. */
+	verifyTag(request: VerifyTagRequest, call?: CallOptions): Promise<VerifyTagResult>;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -153,5 +156,6 @@ export function createGit(options: GitOptions = {}): Git {
 		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
 		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
+		verifyTag: (request, call) => verifyTagSignature(context, request, call),
 	};
 }

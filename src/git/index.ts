@@ -33,4 +33,18 @@ export {
 	type GitOptions,
 } from './git.ts';
 export { MAX_LS_REMOTE_LINES, parseLsRemote, type RemoteRefs } from './ls-remote.ts';
+export {
+	classifySignatureFailure,
+	type GoodSignature,
+	parseGoodSignature,
+	parseTagObject,
+	parseUnlistedKey,
+	type TagObject,
+	type TagSignatureKind,
+} from './tag-signature.ts';
+export {
+	MAX_TAG_OBJECT_BYTES,
+	type VerifyTagRequest,
+	type VerifyTagResult,
+} from './verify-tag.ts';
 export { type CheckoutRequest, MAX_LISTED_FILES } from './working-copy.ts';

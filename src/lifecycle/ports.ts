@@ -27,3 +27,28 @@ export interface GitPort {
 	/** `branch`: the branch checked out, when the clone followed one. */
 	clone(request: CloneRequest): Promise<{ commit: string; branch?: string }>;
 }
+
+/** A tag to check in a clone, against an ssh-keygen allowed-signers file. */
+export interface TagVerifyRequest {
+	dir: string;
+	tag: string;
+	allowedSignersFile: string;
+}
+
+export interface TagVerifyResult {
+	verified: true;
+	/** The commit the tag points at. */
+	commit: string;
+	/** The allowed-signers principal whose key signed. */
+	principal?: string;
+	/** `SHA256:...` of the signing key. */
+	keyFingerprint?: string;
+}
+
+/**
+ * Author signatures (D19b): throws a typed git error unless the tag is SSH-signed by a key of
+ * the file. Apart from GitPort so that only the code paths that check signatures need it.
+ */
+export interface TagVerifierPort {
+	verifyTag(request: TagVerifyRequest): Promise<TagVerifyResult>;
+}
