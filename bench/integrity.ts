@@ -327,7 +327,8 @@ export async function benchRehash(options: {
 	fileBytes: number;
 	runs: number;
 }): Promise<RehashBenchResult> {
-	const profile = createProfile(mkdtempSync(join(tmpdir(), 'vouch-bench-rehash-')), 'rehash');
+	const parent = mkdtempSync(join(tmpdir(), 'vouch-bench-rehash-'));
+	const profile = createProfile(parent, 'rehash');
 	try {
 		const context = await profileContext(profile);
 		const files: string[] = [];
@@ -413,7 +414,7 @@ export async function benchRehash(options: {
 			],
 		};
 	} finally {
-		rmSync(profile.root, { recursive: true, force: true });
+		rmSync(parent, { recursive: true, force: true });
 	}
 }
 

@@ -5,12 +5,22 @@
  * cleared every plugin.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { benchRefresh, benchRehash } from '../../bench/integrity.ts';
 
+function benchDirs(): string[] {
+	return readdirSync(tmpdir()).filter(
+		(name) => name.startsWith('vouch-bench-integrity-') || name.startsWith('vouch-bench-rehash-'),
+	);
+}
+
 describe('integrity benchmark', () => {
 	it('compares an unchanged refresh with a full download, signed and unsigned', async () => {
+		const before = benchDirs();
 		const result = await benchRefresh({ plugins: 20, blacklist: 5, runs: 1 });
+		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
 		const { traffic } = result;
 		assert.equal(traffic.unsignedUnchanged.bytes, 0, 'a 304 carries no body');
 		assert.ok(traffic.unsignedFull.bytes > 1000);
@@ -20,7 +30,9 @@ describe('integrity benchmark', () => {
 	});
 
 	it('re-hashes every installed plugin and measures sha256sum over the same bytes', async () => {
+		const before = benchDirs();
 		const result = await benchRehash({ plugins: 3, filesPerPlugin: 2, fileBytes: 4096, runs: 1 });
+		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
 		assert.equal(result.loaded, 3);
 		assert.equal(result.files, 6);
 		assert.equal(result.bytes, 3 * 2 * 4096);

@@ -11,8 +11,11 @@ import { describe, it } from 'node:test';
 import { benchInstall, benchStartup, benchUpdateChecks } from '../../bench/lifecycle.ts';
 import type { Figure } from '../../bench/measure.ts';
 
+/** This benchmark's own temp directories; other benchmark tests may run at the same time. */
+const PREFIXES = ['vouch-bench-install-', 'vouch-bench-checks-', 'vouch-bench-startup-'];
+
 function benchDirs(): string[] {
-	return readdirSync(tmpdir()).filter((name) => name.startsWith('vouch-bench-'));
+	return readdirSync(tmpdir()).filter((name) => PREFIXES.some((prefix) => name.startsWith(prefix)));
 }
 
 function assertMeasured(figures: readonly Figure[]): void {
