@@ -100,6 +100,7 @@ export function gitFor(
 	return {
 		lsRemote: (url) => make(url).lsRemote(url),
 		clone: (request) => make(request.url).clone(request),
+		verifyTag: (request) => createGit({ env: io.env }).verifyTag(request),
 		isDirty: (dir) => createGit({ env: io.env }).isDirty(dir),
 	};
 }

@@ -151,6 +151,44 @@ export async function checkAuthorSignature(
 	};
 }
 
+/**
+ * The check on a fetched release, as install and update run it: the entry's signers against
+ * the tag that was checked out. Reports the verified signer; an unsigned registry's key list is
+ * named as such.
+ */
+export async function checkFetchedSignature(
+	fetched: { dir: string; commit: string; candidate: { ref?: string; refType?: RefType } },
+	entry: { id: string; signers: readonly string[] } | undefined,
+	deps: {
+		git: TagVerifierPort;
+		snapshot: { signed: boolean };
+		reporter: { info(text: string): void; warn(text: string): void };
+	},
+): Promise<AuthorSignatureCheck> {
+	if (entry === undefined || entry.signers.length === 0) return { state: 'not-required' };
+	const check = await checkAuthorSignature(
+		{
+			pluginId: entry.id,
+			dir: fetched.dir,
+			ref: fetched.candidate.ref,
+			refType: fetched.candidate.refType,
+			commit: fetched.commit,
+			signers: entry.signers,
+			signedRegistry: deps.snapshot.signed,
+		},
+		{ git: deps.git, makeTempDir: makePrivateTempDir },
+	);
+	if (check.state === 'verified') {
+		const who =
+			check.keyFingerprint === undefined ? `key ${check.signerIndex + 1}` : check.keyFingerprint;
+		deps.reporter.info(
+			`Tag ${sanitizeText(check.tag)} is signed by the author key ${sanitizeText(who)}.`,
+		);
+		if (!check.signedRegistry) deps.reporter.warn(`${UNSIGNED_SIGNERS_LABEL}.`);
+	}
+	return check;
+}
+
 /** Every key line, parsed; the first bad one refuses the plugin before git runs. */
 function parseKeys(signers: readonly string[], id: string): SignerKey[] {
 	return signers.map((line, index) => {

@@ -57,13 +57,28 @@ export function refTypeOf(name: string, listing: RemoteListing): RefType | undef
  * API bounds allow the host, then, for a plugin the registry does not describe, the default
  * branch.
  */
-export function refCandidates(input: {
+export interface RefCandidatesInput {
 	requestedRef?: string;
 	listing: RemoteListing;
 	entry?: RegistryPlugin;
 	hostApiVersions: string[];
 	includePreRelease: boolean;
-}): RefCandidate[] {
+}
+
+/**
+ * A plugin whose registry entry lists author keys installs only a signed tag (D19b), so its
+ * default choice skips branches. The signature check itself refuses whatever else is asked for.
+ */
+export function refCandidates(input: RefCandidatesInput): RefCandidate[] {
+	const candidates = anyRefCandidates(input);
+	if (input.requestedRef !== undefined || (input.entry?.signers.length ?? 0) === 0) {
+		return candidates;
+	}
+	const tags = candidates.filter((candidate) => candidate.refType === 'tag');
+	return tags.length > 0 ? tags : candidates;
+}
+
+function anyRefCandidates(input: RefCandidatesInput): RefCandidate[] {
 	const { listing, entry } = input;
 	if (input.requestedRef !== undefined) {
 		const requested = input.requestedRef.trim();

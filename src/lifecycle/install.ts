@@ -7,6 +7,7 @@ import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
+import { checkFetchedSignature } from './author-signature.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
@@ -142,6 +143,10 @@ export async function installPlugin(
 						tree: digest.treeDigest,
 					});
 		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
+		const author =
+			source.kind === 'local'
+				? ({ state: 'not-required' } as const)
+				: await checkFetchedSignature(fetched, trust.plugin ?? source.entry, deps);
 
 		// 7b. D21: what the code does. For unreviewed plugins, shown before the trust prompt,
 		// with a confirmation of its own for high-severity findings.
@@ -205,6 +210,7 @@ export async function installPlugin(
 				trust,
 				previous: current,
 				release,
+				author,
 				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
 			});

@@ -22,7 +22,8 @@ export interface CloneRequest {
 	dest: string;
 }
 
-export interface GitPort {
+/** What the lifecycle asks of git; `verifyTag` serves author signatures (D19b). */
+export interface GitPort extends TagVerifierPort {
 	lsRemote(url: string): Promise<RemoteListing>;
 	/** `branch`: the branch checked out, when the clone followed one. */
 	clone(request: CloneRequest): Promise<{ commit: string; branch?: string }>;

@@ -5,6 +5,7 @@
 import { redactUrlCredentials } from '../core/sanitize.ts';
 import { CAPABILITIES, type Manifest } from '../manifest/index.ts';
 import type { TrustResult } from '../registry/trust.ts';
+import type { AuthorSignatureCheck } from './author-signature.ts';
 import type { FetchedPlugin } from './fetch-candidate.ts';
 import type { ReleaseCheck } from './release-check.ts';
 import type { InstallSource } from './source.ts';
@@ -19,6 +20,7 @@ export interface RecordInput {
 	trust: TrustResult;
 	previous: InstalledPlugin | undefined;
 	release: ReleaseCheck;
+	author: AuthorSignatureCheck;
 	scan: InstalledPlugin['scan'];
 	now: Date;
 }
@@ -49,6 +51,7 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 		files: input.digest.files,
 		treeDigest: input.digest.treeDigest,
 		...releaseField(input.release),
+		...authorField(input.author),
 		...(input.scan === undefined ? {} : { scan: input.scan }),
 		state: 'active',
 		installedAt: previous?.installedAt ?? now,
@@ -59,6 +62,20 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 /** The release check as stored: nothing when none applied. */
 export function releaseField(release: ReleaseCheck): Pick<InstalledPlugin, 'release'> {
 	return release.state === 'not-required' ? {} : { release };
+}
+
+/** The author signature as stored: nothing when none was required. */
+export function authorField(
+	author: AuthorSignatureCheck,
+): Pick<InstalledPlugin, 'authorSignature'> {
+	if (author.state !== 'verified') return {};
+	return {
+		authorSignature: {
+			tag: author.tag,
+			...(author.keyFingerprint === undefined ? {} : { keyFingerprint: author.keyFingerprint }),
+			signedRegistry: author.signedRegistry,
+		},
+	};
 }
 
 /** What the user agreed to: the declared grants, or "undeclared". */

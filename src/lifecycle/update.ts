@@ -8,6 +8,7 @@ import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.ts';
 import { resolveTrust } from '../registry/trust.ts';
+import { checkFetchedSignature } from './author-signature.ts';
 import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
 import { refCandidates, schemeOf } from './checkout-choice.ts';
 import { assertSelfContained } from './content-check.ts';
@@ -15,7 +16,7 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
-import { acceptedCapabilities, releaseField, storedUrl } from './record.ts';
+import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
 import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { reloadLocal } from './reload-local.ts';
 import { reviewScan, scanFetched } from './scan-gate.ts';
@@ -184,6 +185,7 @@ export async function updatePlugin(
 			tree: digest.treeDigest,
 		});
 		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
+		const author = await checkFetchedSignature(fetched, trust.plugin ?? entry, deps);
 		// D21: the new code is scanned like a first install; unreviewed plugins may need a yes.
 		const scan = await scanFetched(fetched.dir, deps);
 		await reviewScan(
@@ -226,6 +228,8 @@ export async function updatePlugin(
 			};
 			delete record.release;
 			Object.assign(record, releaseField(release));
+			delete record.authorSignature;
+			Object.assign(record, authorField(author));
 			record.scan = scanSummaryOf(scan, deps.now());
 			tx.afterCommit(() =>
 				saveScanReport(deps.store.dataDir, record.uuid, scan).catch(() =>

@@ -1,6 +1,7 @@
 /** How an installed plugin is shown by `install`, `list` and `info`, in JSON and in text. */
 import { isVouchError } from '../../core/errors.ts';
 import type { HostProfile } from '../../core/profile.ts';
+import { UNSIGNED_SIGNERS_LABEL } from '../../lifecycle/author-signature.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
 import { UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { type InstalledPlugin, openStore, type PluginFiles } from '../../lifecycle/store/index.ts';
@@ -30,6 +31,7 @@ export function installedJson(
 		registryId: plugin.registryId ?? null,
 		capabilities: plugin.capabilities,
 		release: plugin.release ?? null,
+		authorSignature: plugin.authorSignature ?? null,
 		scan: plugin.scan ?? null,
 		disabledReason: plugin.disabledReason ?? null,
 		installedAt: plugin.installedAt,
@@ -97,6 +99,12 @@ export function printInstalled(
 	);
 	const release = releaseLabel(plugin);
 	if (release !== undefined) output.line(`  Release:      ${release}`);
+	const signature = plugin.authorSignature;
+	if (signature !== undefined) {
+		output.line(
+			`  Signed:       tag ${safe(signature.tag)} by author key ${safe(signature.keyFingerprint ?? '(listed)')}${signature.signedRegistry ? '' : ` (${UNSIGNED_SIGNERS_LABEL})`}`,
+		);
+	}
 	const scan = scanLabel(plugin);
 	if (scan !== undefined) output.line(`  Scan:         ${scan}`);
 	if (trust.impersonation !== undefined)

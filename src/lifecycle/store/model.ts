@@ -46,6 +46,15 @@ export const installedPluginSchema = z.strictObject({
 			z.strictObject({ state: z.literal('unsigned-registry') }),
 		])
 		.optional(),
+	/** D19b: the release tag was signed by one of the authors' keys the registry lists. */
+	authorSignature: z
+		.strictObject({
+			tag: text(1024),
+			keyFingerprint: text(200).optional(),
+			/** False: the key list came from an unsigned registry. */
+			signedRegistry: z.boolean(),
+		})
+		.optional(),
 	/** D21: a summary of the static scan at install or the last update. */
 	scan: z
 		.strictObject({

@@ -113,6 +113,7 @@ const deps: InstallDeps = {
 			await atStage('clone');
 			return cloned;
 		},
+		verifyTag: (request) => real.git.verifyTag(request),
 	},
 	async readManifest(dir, options) {
 		const result = await real.readManifest(dir, options);
