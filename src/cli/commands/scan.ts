@@ -142,10 +142,11 @@ function printReport(
 	const languages = Object.entries(files.byLanguage)
 		.map(([language, count]) => `${count} ${language}`)
 		.join(', ');
+	const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 	output.line(
-		`Scanned ${safe(target.label, { maxLength: 200 })}: ${files.scanned} source files${
+		`Scanned ${safe(target.label, { maxLength: 200 })}: ${plural(files.scanned, 'source file')}${
 			languages === '' ? '' : ` (${languages})`
-		}, ${files.lines} lines, ${files.other} other files`,
+		}, ${plural(files.lines, 'line')}, ${plural(files.other, 'other file')}`,
 	);
 	for (const line of formatCapabilities(report, style)) output.line(line);
 	output.line();

@@ -50,6 +50,19 @@ function inside(source: FlowSource, node: Node): boolean {
 
 type Taint = Map<string, { bits: number; label: string }>;
 
+/** One function (or the module) while it is walked. */
+interface Frame {
+	/** Where the function body ends. */
+	end: number;
+	taint: Taint;
+	/** A secret was read or used here. */
+	secret: string | undefined;
+	/** Network sends made here. */
+	sends: { call: Node; label: string }[];
+	/** A traced exfiltration was already reported here. */
+	traced: boolean;
+}
+
 class Walker {
 	private readonly sinksAt = new Map<string, FlowSink[]>();
 
@@ -94,7 +107,7 @@ class Walker {
 	report(rule: RuleId, call: Node, label: string, target: string): void {
 		const message =
 			rule === 'exfiltration'
-				? `${label} reaches a network call (${target})`
+				? `data from ${label} reaches a network call (${target})`
 				: rule === 'code-exec-decoded'
 					? `${label} output is executed by ${target}`
 					: `a network connection is wired into ${target}`;
@@ -102,13 +115,17 @@ class Walker {
 	}
 
 	/** Registered sinks, and sends on connection objects (`sock.send(data)`). */
-	checkCall(call: Node, taint: Taint): void {
+	checkCall(call: Node, frame: Frame): void {
+		const taint = frame.taint;
 		const sinks = this.sinksAt.get(`${call.startIndex}:${call.endIndex}`) ?? [];
 		for (const sink of sinks) {
 			const { bits, label } = this.taintOf(sink.args ?? call, taint);
+			if (bits & BIT.secret) frame.secret ??= label;
+			if (sink.kind === 'network') frame.sends.push({ call, label: sink.label });
 			for (const pair of PAIRS) {
 				if (pair.sink === sink.kind && bits & BIT[pair.source]) {
 					this.report(pair.rule, call, label, sink.label);
+					if (pair.rule === 'exfiltration') frame.traced = true;
 				}
 			}
 		}
@@ -123,8 +140,14 @@ class Walker {
 		const args = call.childForFieldName('arguments');
 		if (args === null) return;
 		const passed = this.taintOf(args, taint);
-		if (holderBits & BIT.netobj && passed.bits & BIT.secret) {
-			this.report('exfiltration', call, passed.label, `${holder.text}.${method?.text ?? ''}`);
+		if (passed.bits & BIT.secret) frame.secret ??= passed.label;
+		if (holderBits & BIT.netobj) {
+			const target = `${holder.text}.${method?.text ?? ''}`;
+			frame.sends.push({ call, label: target });
+			if (passed.bits & BIT.secret) {
+				this.report('exfiltration', call, passed.label, target);
+				frame.traced = true;
+			}
 		}
 		// `socket.pipe(shell.stdin)` or `shell.stdout.pipe(socket)`.
 		const both = holderBits | passed.bits;
@@ -133,7 +156,23 @@ class Walker {
 		}
 	}
 
-	assign(node: Node, taint: Taint): void {
+	/**
+	 * A function that reads a secret and sends over the network, without a path the pass could
+	 * follow (through a file copy, a database, a global): reported, but less certain.
+	 */
+	finish(frame: Frame): void {
+		const send = frame.sends[0];
+		if (frame.traced || frame.secret === undefined || send === undefined) return;
+		this.file.report(
+			'exfiltration',
+			send.call,
+			`reads ${frame.secret} and sends over the network (${send.label}) in the same function`,
+			{ severity: 'medium', confidence: 'low' },
+		);
+	}
+
+	assign(node: Node, frame: Frame): void {
+		const taint = frame.taint;
 		const fields = ASSIGNMENTS[node.type];
 		let target: Node | null = null;
 		let value: Node | null = null;
@@ -151,6 +190,7 @@ class Walker {
 		// Data taints flow through any expression; "this is a connection (or a process)" only
 		// through the call that made it or a plain alias, not into whatever is computed from it.
 		if (bits & OBJECT_BITS && !this.isObjectValue(value)) bits &= ~OBJECT_BITS;
+		if (bits & BIT.secret) frame.secret ??= label;
 		if (bits === 0) return;
 		for (const name of targetNames(target)) {
 			const previous = taint.get(name);
@@ -172,12 +212,24 @@ class Walker {
 		);
 	}
 
+	private frame(end: number, taint: Taint, scope: Scope | undefined, scopes: ScopeIndex): Frame {
+		// A secret read directly in this function (not in a nested one) counts as read here.
+		const direct = this.file.sources.find(
+			(source) =>
+				source.kind === 'secret' &&
+				scopes.contains(scope, source.start) &&
+				scopes.innermost(source.start) === scope,
+		);
+		return { end, taint, secret: direct?.label, sends: [], traced: false };
+	}
+
 	/** Walks one scope in source order; nested functions see a copy of the enclosing taint. */
 	run(root: Node, scopes: ScopeIndex): void {
-		const stack: { end: number; taint: Taint }[] = [
-			{ end: Number.POSITIVE_INFINITY, taint: new Map() },
-		];
-		const bodies = new Set(scopes.scopes.map((scope) => `${scope.start}:${scope.end}`));
+		const rootScope = scopes.scopes.find(
+			(scope) => scope.start === root.startIndex && scope.end === root.endIndex,
+		);
+		const stack: Frame[] = [this.frame(Number.POSITIVE_INFINITY, new Map(), rootScope, scopes)];
+		const bodies = new Map(scopes.scopes.map((scope) => [`${scope.start}:${scope.end}`, scope]));
 		const cursor = root.walk();
 		let seen = 0;
 		walk(cursor, () => {
@@ -185,19 +237,22 @@ class Walker {
 			if (seen > MAX_SCOPE_NODES) return false;
 			const node = cursor.currentNode;
 			const start = node.startIndex;
-			while (stack.length > 1 && (stack[stack.length - 1] as { end: number }).end <= start) {
-				stack.pop();
+			while (stack.length > 1 && (stack[stack.length - 1] as Frame).end <= start) {
+				this.finish(stack.pop() as Frame);
 			}
-			const top = (stack[stack.length - 1] as { taint: Taint }).taint;
-			if (node.id !== root.id && bodies.has(`${start}:${node.endIndex}`)) {
-				stack.push({ end: node.endIndex, taint: new Map(top) });
+			const top = stack[stack.length - 1] as Frame;
+			const body = node.id === root.id ? undefined : bodies.get(`${start}:${node.endIndex}`);
+			if (body !== undefined) {
+				stack.push(this.frame(node.endIndex, new Map(top.taint), body, scopes));
 			}
-			const current = (stack[stack.length - 1] as { taint: Taint }).taint;
-			if (node.type in ASSIGNMENTS || node.type === 'as_pattern') this.assign(node, current);
-			if (CALLS.has(node.type)) this.checkCall(node, current);
+			const current = stack[stack.length - 1] as Frame;
+			const type = node.type;
+			if (type in ASSIGNMENTS || type === 'as_pattern') this.assign(node, current);
+			if (CALLS.has(type)) this.checkCall(node, current);
 			return true;
 		});
 		cursor.delete();
+		for (const frame of stack.reverse()) this.finish(frame);
 	}
 }
 

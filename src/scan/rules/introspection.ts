@@ -77,8 +77,25 @@ const pythonGetattr = callMatchers(['python'], (site, file) => {
 			site.call,
 			`getattr picks a function of ${module} by a computed name`,
 		);
+	} else if (target.type === 'identifier' && isDynamicModule(target.text, file)) {
+		file.report(
+			'getattr-computed',
+			site.call,
+			'getattr picks a function of a dynamically imported module',
+		);
 	}
+	// A decoded attribute name is as hidden as decoded code.
+	file.flowSink(site.call, site.args, 'exec', 'getattr');
 });
+
+/** `mod = __import__(...)` or `mod = importlib.import_module(...)` somewhere in the file. */
+function isDynamicModule(name: string, file: FileContext): boolean {
+	if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+	const assigned = new RegExp(
+		`\\b${name}\\s*=\\s*(?:__import__|importlib\\.import_module|import_module)\\s*\\(`,
+	);
+	return assigned.test(file.text);
+}
 
 function checkJsMember(node: Node, file: FileContext): void {
 	const property = node.childForFieldName('property')?.text;

@@ -44,6 +44,10 @@ const JS_FFI_CALLS = new NameTable([
 	'node-gyp-build',
 ]);
 
+/** Calls that make memory executable or write into another process: how shellcode is run. */
+const EXECUTABLE_MEMORY =
+	/^(?:mprotect|VirtualAlloc|VirtualAllocEx|VirtualProtect|VirtualProtectEx|WriteProcessMemory|CreateRemoteThread|CreateThread|RtlMoveMemory)$/;
+
 function modulesOfPythonImport(node: Node): string[] {
 	if (node.type === 'import_from_statement') {
 		const module = node.childForFieldName('module_name');
@@ -72,7 +76,14 @@ function checkJsImport(node: Node, file: FileContext): void {
 
 export const nativeMatchers: readonly Matcher[] = [
 	...callMatchers(['python'], (site, file) => {
-		if (PY_FFI_CALLS.hasName(site.name) || PY_FFI_CALLS.hasMethod(site.method)) {
+		if (EXECUTABLE_MEMORY.test(site.method ?? '')) {
+			file.report(
+				'native-ffi',
+				site.call,
+				`${site.method} makes memory executable or writes into a process`,
+				{ severity: 'high' },
+			);
+		} else if (PY_FFI_CALLS.hasName(site.name) || PY_FFI_CALLS.hasMethod(site.method)) {
 			file.report('native-ffi', site.call, `${shown(site.name, '')} loads or calls native code`);
 		}
 	}),

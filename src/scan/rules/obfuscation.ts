@@ -59,13 +59,24 @@ const JS_DECOMPRESSORS = new NameTable([
 /** Codecs that hide text: `s.decode('rot13')`, `codecs.decode(s, 'hex')`. */
 const HIDING_CODECS = /^(?:rot_?13|base_?64|hex|zlib|bz2|uu|quopri)(?:_codec)?$/i;
 
-/** True when the data is written in the code: a literal, or a decoder applied to one. */
-function isInlineData(node: Node | undefined, file: FileContext): boolean {
-	if (node === undefined) return false;
+/** A module-level name assigned a literal: `_BLOB = b"x\x9c..."`. */
+function isLiteralConstant(name: string, file: FileContext): boolean {
+	if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
+	const assignment = new RegExp(
+		`^(?:(?:const|let|var)\\s+)?${name.replace(/\$/g, '\\$')}\\s*=\\s*[rRbBuU]{0,2}['"\`]`,
+		'm',
+	);
+	return assignment.test(file.text);
+}
+
+/** True when the data is written in the code: a literal, a constant, or a decoder of one. */
+function isInlineData(node: Node | undefined, file: FileContext, depth = 0): boolean {
+	if (node === undefined || depth > 2) return false;
 	if (file.isConstant(node)) return true;
-	if (node.type !== 'call' && node.type !== 'call_expression') return false;
-	const inner = firstArg(node.childForFieldName('arguments'));
-	return inner !== undefined && file.isConstant(inner);
+	const type = node.type;
+	if (type === 'identifier') return isLiteralConstant(node.text, file);
+	if (type !== 'call' && type !== 'call_expression') return false;
+	return isInlineData(firstArg(node.childForFieldName('arguments')), file, depth + 1);
 }
 
 function decoded(site: CallSite, file: FileContext): void {

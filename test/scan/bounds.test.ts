@@ -1,0 +1,125 @@
+/**
+ * Bounded input: a huge file, deep nesting, the per-file time limit, file count, total bytes,
+ * symlinks and FIFOs. Whatever a bound keeps out is listed as skipped and raised as an
+ * `unscanned-file` finding; nothing hangs, and plugin code is never run.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_SCAN_LIMITS } from '../../src/scan/index.ts';
+import { makeTempDir } from '../helpers/temp.ts';
+import { scan } from './support.ts';
+
+function plugin(files: Record<string, string>): string {
+	const dir = makeTempDir('vouch-scan-bounds-');
+	for (const [name, text] of Object.entries(files)) {
+		mkdirSync(join(dir, name, '..'), { recursive: true });
+		writeFileSync(join(dir, name), text);
+	}
+	return dir;
+}
+
+function skippedOf(report: Awaited<ReturnType<typeof scan>>, file: string) {
+	return report.skipped.find((entry) => entry.file === file);
+}
+
+test('a file over the size bound is skipped, listed and raised, and the rest still scanned', async () => {
+	const huge = `x = 1\n${'# padding line for a file far beyond any real plugin module\n'.repeat(40_000)}`;
+	assert.ok(huge.length > DEFAULT_SCAN_LIMITS.maxFileBytes);
+	const dir = plugin({ 'huge.py': huge, 'small.py': 'import os\nos.system(cmd)\n' });
+	const report = await scan(dir);
+	assert.equal(skippedOf(report, 'huge.py')?.reason, 'too-large');
+	assert.ok(report.findings.some((f) => f.ruleId === 'unscanned-file' && f.file === 'huge.py'));
+	assert.ok(report.findings.some((f) => f.ruleId === 'process-shell' && f.file === 'small.py'));
+	assert.equal(report.files.scanned, 1);
+});
+
+test('a deeply nested expression is skipped by the nesting bound, in Python and JS', async () => {
+	const depth = 50_000;
+	const dir = plugin({
+		'deep.py': `x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`,
+		'deep.js': `const x = ${'['.repeat(depth)}${']'.repeat(depth)};\n`,
+		'ok.py': 'x = ((1))\n',
+	});
+	const report = await scan(dir);
+	assert.equal(skippedOf(report, 'deep.py')?.reason, 'too-deep');
+	assert.equal(skippedOf(report, 'deep.js')?.reason, 'too-deep');
+	assert.equal(report.files.scanned, 1);
+});
+
+test('a very long operator chain (a deep tree without brackets) is scanned without recursion', async () => {
+	const chain = Array.from({ length: 30_000 }, (_, i) => `v${i % 7}`).join(' + ');
+	const dir = plugin({ 'chain.py': `import os\nx = ${chain}\nos.system(x)\n` });
+	const report = await scan(dir);
+	assert.equal(report.skipped.length, 0);
+	assert.ok(report.findings.some((f) => f.ruleId === 'process-shell' && f.line === 3));
+});
+
+test('the per-file time bound abandons a file and says so', async () => {
+	const dir = plugin({ 'slow.py': 'import os\nos.system(cmd)\n'.repeat(2000) });
+	// A clock that jumps a second at every reading: every deadline has passed at once.
+	let now = 0;
+	const report = await scan(dir, { limits: { fileTimeoutMs: 50 }, clock: () => (now += 1000) });
+	assert.equal(skippedOf(report, 'slow.py')?.reason, 'timeout');
+	assert.ok(report.findings.some((f) => f.ruleId === 'unscanned-file' && f.file === 'slow.py'));
+	// The parser recovers: the next scan with a normal clock works.
+	const again = await scan(dir);
+	assert.equal(again.skipped.length, 0);
+	assert.ok(again.findings.some((f) => f.ruleId === 'process-shell'));
+});
+
+test('the file-count and total-bytes bounds stop the walk and the reading', async () => {
+	const files: Record<string, string> = {};
+	for (let i = 0; i < 6; i++) files[`m${i}.py`] = `x${i} = ${i}\n`;
+	const counted = await scan(plugin(files), { limits: { maxFiles: 4 } });
+	assert.equal(counted.files.scanned, 4);
+	assert.ok(counted.skipped.some((entry) => entry.reason === 'file-limit'));
+	const bytes = await scan(plugin(files), { limits: { maxTotalBytes: 20 } });
+	assert.ok(bytes.files.scanned < 6);
+	assert.ok(bytes.skipped.some((entry) => entry.reason === 'total-bytes'));
+});
+
+test('symlinks are not followed and FIFOs are not opened', async () => {
+	const dir = plugin({ 'a.py': 'x = 1\n' });
+	symlinkSync('/etc', join(dir, 'etc-link'));
+	symlinkSync('/etc/passwd', join(dir, 'passwd.py'));
+	execFileSync('mkfifo', [join(dir, 'pipe.py')]);
+	const report = await scan(dir);
+	assert.equal(skippedOf(report, 'etc-link')?.reason, 'symlink');
+	assert.equal(skippedOf(report, 'passwd.py')?.reason, 'symlink');
+	assert.equal(skippedOf(report, 'pipe.py')?.reason, 'special-file');
+	assert.equal(report.files.scanned, 1);
+});
+
+test('directories deeper than the bound are listed, not walked', async () => {
+	const dir = plugin({ 'a/b/c/d/e.py': 'import os\nos.system(x)\n' });
+	const report = await scan(dir, { limits: { maxDirectoryDepth: 2 } });
+	assert.equal(skippedOf(report, 'a/b/c/')?.reason, 'directory-depth');
+	assert.equal(report.files.scanned, 0);
+});
+
+test('scanning never runs plugin code, at import time or otherwise', async () => {
+	const marker = join(makeTempDir('vouch-scan-marker-'), 'ran');
+	const dir = plugin({
+		'__init__.py': `open(${JSON.stringify(marker)}, "w").write("ran")\n`,
+		'index.js': `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`,
+		'setup.py': `open(${JSON.stringify(marker)}, "w").write("ran")\n`,
+	});
+	const report = await scan(dir);
+	assert.equal(existsSync(marker), false);
+	assert.ok(report.findings.some((f) => f.ruleId === 'import-time-write'));
+});
+
+test('a limit that is not a positive number is refused', async () => {
+	await assert.rejects(scan(plugin({}), { limits: { maxFiles: 0 } }), {
+		code: 'SCAN_INVALID_OPTION',
+	});
+});
+
+test('a missing directory and a file are refused with their own codes', async () => {
+	const dir = plugin({ 'a.py': '' });
+	await assert.rejects(scan(join(dir, 'missing')), { code: 'SCAN_TARGET_NOT_FOUND' });
+	await assert.rejects(scan(join(dir, 'a.py')), { code: 'SCAN_TARGET_NOT_A_DIRECTORY' });
+});
