@@ -69,7 +69,7 @@ export async function loadRegistry(
 	for (const warning of loaded.warnings) output.note(`warning: ${safe(warning)}`);
 	if (loaded.offline) {
 		output.note(
-			`warning: offline: using the cached registry from ${safe(loaded.source)}, last fetched ${loaded.fetchedAt.toISOString()}.`,
+			`warning: offline: using the ${loaded.signed ? 'last verified' : 'cached'} registry from ${safe(loaded.source)}, last fetched ${loaded.fetchedAt.toISOString()}, because no source could be refreshed (see above).`,
 		);
 	}
 	const stale = freshnessWarning(loaded, profile);
