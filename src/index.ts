@@ -61,6 +61,14 @@ export {
 } from './registry/sources/index.ts';
 export { resolveTrust, type TrustResult } from './registry/trust.ts';
 export { trustBadge, trustWarning } from './registry/trust-display.ts';
+// Static analysis (D21) and capability checks (D20)
+export {
+	type Finding,
+	type ScanOptions,
+	type ScanReport,
+	scanPlugin,
+	toSarif,
+} from './scan/index.ts';
 // Signed registries (TUF)
 export {
 	createTufVerifier,

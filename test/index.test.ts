@@ -3,9 +3,11 @@
  * (profile, registry, trust, blacklist, manifest) on the real Picard data.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as vouch from '../src/index.ts';
+import { makeTempDir } from './helpers/temp.ts';
 
 const REGISTRY = new URL('./fixtures/registries/picard-plugins.toml', import.meta.url);
 const MANIFEST = new URL('./fixtures/manifests/picard/replaygain2.toml', import.meta.url);
@@ -66,5 +68,17 @@ describe('the public entry point', () => {
 			tree: vouch.treeDigestOf({}),
 		});
 		assert.deepEqual(check, { state: 'unsigned-registry' });
+	});
+
+	it('scans a plugin directory through the library entry point', async () => {
+		const dir = makeTempDir('vouch-index-scan-');
+		writeFileSync(join(dir, 'MANIFEST.toml'), '[capabilities]\nnetwork = false\n');
+		writeFileSync(join(dir, '__init__.py'), 'import os\n\ndef run(x):\n    os.system("ls " + x)\n');
+		const report = await vouch.scanPlugin(dir);
+		assert.equal(report.reportVersion, 1);
+		assert.equal(report.files.scanned, 1);
+		assert.ok(report.findings.some((finding) => finding.severity === 'high'));
+		const sarif = vouch.toSarif(report) as { version: string };
+		assert.equal(sarif.version, '2.1.0');
 	});
 });
