@@ -72,7 +72,7 @@ function stdlibDir(): string {
 }
 
 /** The stdlib's own `.py` files, copied so both tools read exactly the same set. */
-function buildCorpus(from: string, to: string): { files: number; bytes: number } {
+export function buildCorpus(from: string, to: string): { files: number; bytes: number } {
 	let files = 0;
 	let bytes = 0;
 	const pending = [from];
@@ -166,7 +166,7 @@ function topCounts(values: readonly string[], count = 5): [string, number][] {
 	return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, count);
 }
 
-async function measureRecall(bandit: boolean): Promise<ScanBenchResult['recall']> {
+export async function measureRecall(bandit: boolean): Promise<ScanBenchResult['recall']> {
 	let expected = 0;
 	let found = 0;
 	let samplesWithHigh = 0;
