@@ -5,11 +5,12 @@
  * is passed to the sink. That is enough for the shapes that matter (a secret sent out, decoded
  * data executed, a socket handed to a shell) without a full interpreter.
  */
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { RuleId } from '../rules/catalog.ts';
 import type { FileState, FlowSink, FlowSource } from './file-context.ts';
 import type { SinkKind, SourceKind } from './matcher.ts';
 import type { Scope, ScopeIndex } from './scopes.ts';
+import { NAME_NODES, targetNames, walk } from './tree-walk.ts';
 
 const BIT: Readonly<Record<SourceKind, number>> = { secret: 1, decoded: 2, netobj: 4, process: 8 };
 const OBJECT_BITS = BIT.netobj | BIT.process;
@@ -30,7 +31,6 @@ const ASSIGNMENTS: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 const CALLS = new Set(['call', 'call_expression', 'new_expression']);
-const NAMES = new Set(['identifier', 'attribute', 'member_expression']);
 
 interface Pair {
 	sink: SinkKind;
@@ -91,7 +91,7 @@ class Walker {
 		let seen = 0;
 		walk(cursor, () => {
 			if (++seen > MAX_EXPRESSION_NODES) return false;
-			if (NAMES.has(cursor.nodeType)) {
+			if (NAME_NODES.has(cursor.nodeType)) {
 				const hit = taint.get(cursor.nodeText);
 				if (hit !== undefined) {
 					bits |= hit.bits;
@@ -203,7 +203,7 @@ class Walker {
 		if (node.type === 'await_expression' || node.type === 'parenthesized_expression') {
 			node = node.namedChild(0) ?? node;
 		}
-		if (NAMES.has(node.type)) return true;
+		if (NAME_NODES.has(node.type)) return true;
 		return this.file.sources.some(
 			(source) =>
 				(source.kind === 'netobj' || source.kind === 'process') &&
@@ -253,36 +253,6 @@ class Walker {
 		});
 		cursor.delete();
 		for (const frame of stack.reverse()) this.finish(frame);
-	}
-}
-
-/** Names assigned by a target: `x`, `self.x`, `a, b`, `{ a, b: c }`. */
-function targetNames(target: Node): string[] {
-	if (NAMES.has(target.type)) return [target.text];
-	const names: string[] = [];
-	const cursor = target.walk();
-	walk(cursor, () => {
-		if (
-			cursor.nodeType === 'identifier' ||
-			cursor.nodeType === 'shorthand_property_identifier_pattern'
-		) {
-			names.push(cursor.nodeText);
-		}
-		return names.length < 64;
-	});
-	cursor.delete();
-	return names;
-}
-
-/** Pre-order walk with a cursor (no recursion, no parent lookups); `visit` false stops. */
-function walk(cursor: TreeCursor, visit: () => boolean): void {
-	for (;;) {
-		if (!visit()) return;
-		if (cursor.gotoFirstChild()) continue;
-		for (;;) {
-			if (cursor.gotoNextSibling()) break;
-			if (!cursor.gotoParent()) return;
-		}
 	}
 }
 
