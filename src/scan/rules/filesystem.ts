@@ -154,6 +154,9 @@ const JS_READ = new NameTable([
 	'Bun.file',
 ]);
 
+/** A path built from the module's own location. */
+const OWN_FILES = /\b__file__\b|\b__dirname\b|import\.meta\.(?:url|dirname)/;
+
 /** The mode of `open(path, mode)`: undefined when it is computed. */
 function openMode(site: CallSite, file: FileContext): string | undefined | null {
 	const mode = positionalArgs(site.args)[1] ?? keywordArg(site.args, 'mode');
@@ -165,6 +168,9 @@ function checkOpen(site: CallSite, file: FileContext): void {
 	const what = shown(site.name, 'open');
 	const mode = openMode(site, file);
 	if (mode === null || (mode !== undefined && !/[wax+]/.test(mode))) {
+		// Reading the plugin's own data files (`os.path.dirname(__file__)`) reaches nothing
+		// beyond the plugin, so it is not the filesystem_read capability.
+		if (OWN_FILES.test(positionalArgs(site.args)[0]?.text ?? '')) return;
 		file.report('fs-read', site.call, `${what} opens a file for reading`);
 	} else if (mode === undefined) {
 		file.report('fs-write', site.call, `${what} opens a file with a mode chosen at run time`, {
@@ -204,6 +210,7 @@ function checkTables(
 	} else if (byName(tables.write) || tables.write.hasMethod(site.method)) {
 		file.report('fs-write', site.call, `${what} writes files`, confidence(tables.write));
 	} else if (byName(tables.read) || tables.read.hasMethod(site.method)) {
+		if (OWN_FILES.test(positionalArgs(site.args)[0]?.text ?? '')) return;
 		file.report('fs-read', site.call, `${what} reads files`, confidence(tables.read));
 	}
 }
