@@ -6,6 +6,7 @@ import { runBlacklistBench } from './blacklist.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
+import { runScanBench } from './scan.ts';
 
 const json = process.argv.includes('--json');
 const log = console.log;
@@ -15,11 +16,12 @@ const blacklist = runBlacklistBench();
 const registryLoad = runRegistryLoadBench();
 const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
+const scan = await runScanBench();
 console.log = log;
 if (json)
 	console.log(
 		JSON.stringify(
-			{ node: process.version, blacklist, registryLoad, lifecycle, integrity },
+			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan },
 			null,
 			2,
 		),
