@@ -3,10 +3,11 @@
  * same loopback server. The install is the real pipeline, wired as `vouch install --yes` wires
  * it, into a fresh profile each run; the registry file is read before the clock starts.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pluginWorkDeps } from '../src/cli/lifecycle-context.ts';
 import { installPlugin } from '../src/lifecycle/install.ts';
+import { type ScanReport, scanPlugin } from '../src/scan/index.ts';
 import {
 	createBenchWorld,
 	createProfile,
@@ -36,16 +37,15 @@ export async function benchInstall(options: {
 		const plugin = servePlugin(world, 'large-plugin', options.files);
 		const head = plugin.repo.commitOf();
 		const installs: number[] = [];
+		const unscanned: number[] = [];
 		const clones: number[] = [];
 		let installed = 0;
-		// Run 0 warms git, the server and the module caches; it is not counted.
-		for (let run = 0; run <= options.runs; run++) {
-			const dest = join(world.root, 'clones', `run-${run}`);
-			const clone = await timedAsync(() => plainClone(plugin.url, 'main', dest));
-			if (!existsSync(join(dest, 'MANIFEST.toml'))) throw new Error('the plain clone is empty');
-			rmSync(dest, { recursive: true, force: true });
-
-			const profile = createProfile(world.root, `install-${run}`);
+		// The scan's share: the same install handed a report made in advance (of an empty tree).
+		const emptyDir = join(world.root, 'empty-plugin');
+		mkdirSync(emptyDir);
+		const noFindings = await scanPlugin(emptyDir);
+		const installInto = async (label: string, scan?: () => Promise<ScanReport>) => {
+			const profile = createProfile(world.root, label);
 			const context = await profileContext(profile);
 			const deps = pluginWorkDeps(context, profile.io, false);
 			const install = await timedAsync(() =>
@@ -60,7 +60,7 @@ export async function benchInstall(options: {
 						yes: true,
 						enable: true,
 					},
-					deps,
+					scan === undefined ? deps : { ...deps, scan },
 				),
 			);
 			context.reporter.done();
@@ -71,12 +71,23 @@ export async function benchInstall(options: {
 				Object.keys(record.files).length === options.files &&
 				existsSync(join(context.files.pathOf(record), 'MANIFEST.toml')) &&
 				install.value.enabled;
-			if (!complete) throw new Error(`install run ${run} did not leave the plugin in place`);
+			if (!complete) throw new Error(`install ${label} did not leave the plugin in place`);
 			rmSync(profile.root, { recursive: true, force: true });
+			return install.ms;
+		};
+		// Run 0 warms git, the server, the scanner and the module caches; it is not counted.
+		for (let run = 0; run <= options.runs; run++) {
+			const dest = join(world.root, 'clones', `run-${run}`);
+			const clone = await timedAsync(() => plainClone(plugin.url, 'main', dest));
+			if (!existsSync(join(dest, 'MANIFEST.toml'))) throw new Error('the plain clone is empty');
+			rmSync(dest, { recursive: true, force: true });
+			const full = await installInto(`install-${run}`);
+			const withoutScan = await installInto(`unscanned-${run}`, async () => noFindings);
 			if (run === 0) continue;
 			installed++;
 			clones.push(clone.ms);
-			installs.push(install.ms);
+			installs.push(full);
+			unscanned.push(withoutScan);
 		}
 		const cloneMs = median(clones);
 		return {
@@ -90,6 +101,12 @@ export async function benchInstall(options: {
 					baselineName: 'git clone --depth 1',
 					baselineMs: cloneMs,
 					targetMs: cloneMs * 1.3,
+				},
+				{
+					name: `same, the static scan skipped`,
+					ms: median(unscanned),
+					baselineName: 'git clone --depth 1',
+					baselineMs: cloneMs,
 				},
 			],
 		};
