@@ -47,6 +47,7 @@ interface ScanCommandOptions {
 	failOn?: string;
 	show?: string;
 	ref?: string;
+	allowInsecureTransport?: boolean;
 }
 
 function isGitUrl(text: string): boolean {
@@ -54,15 +55,22 @@ function isGitUrl(text: string): boolean {
 }
 
 /** Clones into a private temporary directory, shallow; the caller deletes it after the scan. */
-async function cloneTarget(text: string, ref: string | undefined, io: CliIO, output: Output) {
+async function cloneTarget(
+	text: string,
+	options: Pick<ScanCommandOptions, 'ref' | 'allowInsecureTransport'>,
+	io: CliIO,
+	output: Output,
+) {
+	const { ref } = options;
+	const allowInsecureTransport = options.allowInsecureTransport === true;
 	const home = io.env.HOME ?? homedir();
 	const canonical = canonicalUrl(text, { cwd: io.cwd, home });
 	// https, ssh or a local repository; plain http only to this machine (D11).
-	assertTransportAllowed({ canonical, registered: false, allowInsecureTransport: false });
+	assertTransportAllowed({ canonical, registered: false, allowInsecureTransport });
 	const git = createGit({
 		env: io.env,
 		cwd: io.cwd,
-		allowInsecureTransport: isLoopbackUrl(canonical),
+		allowInsecureTransport: allowInsecureTransport || isLoopbackUrl(canonical),
 	});
 	const tmp = await mkdtemp(join(tmpdir(), 'vouch-scan-'));
 	const cleanup = () => rm(tmp, { recursive: true, force: true });
@@ -86,7 +94,7 @@ async function resolveTarget(
 	io: CliIO,
 	output: Output,
 ): Promise<ScanTarget> {
-	if (isGitUrl(text)) return cloneTarget(text, options.ref, io, output);
+	if (isGitUrl(text)) return cloneTarget(text, options, io, output);
 	if (options.ref !== undefined) {
 		throw scanError('SCAN_INVALID_OPTION', '--ref applies only to a git URL.', {
 			hint: 'To scan another ref of a local repository, check it out first.',
@@ -173,6 +181,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 		.description("analyse a plugin's code for risky patterns and check its declared capabilities")
 		.argument('<target>', 'a plugin directory, an installed plugin (name, id or UUID) or a git URL')
 		.option('--ref <ref>', 'with a git URL: the branch, tag or commit to scan')
+		.option('--allow-insecure-transport', 'allow http:// and git:// URLs (the code is only read)')
 		.option('--sarif', 'print SARIF 2.1.0 for code-scanning services instead of text')
 		.option(
 			'--fail-on <severity>',
