@@ -7,21 +7,20 @@ import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
-import { checkFetchedSignature } from './author-signature.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { buildRecord } from './record.ts';
-import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
-import { reviewScan, type ScanOutcome, scanFetched } from './scan-gate.ts';
+import type { ScanOutcome } from './scan-gate.ts';
 import { saveScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { vetRelease } from './vet-release.ts';
 
 export interface InstallOptions {
 	target: string;
@@ -132,32 +131,17 @@ export async function installPlugin(
 
 		// 6. Trust (D6): the registry's level only for its URL and its UUID together.
 		const trust = resolveTrust(deps.snapshot.index, { url: source.url, uuid: manifest.uuid });
-		// 7. D19b: a reviewed release, when the registry pins this plugin's releases.
-		const release =
-			source.kind === 'local'
-				? ({ state: 'not-required' } as const)
-				: checkRelease({
-						trust,
-						signedRegistry: deps.snapshot.signed,
-						commit: fetched.commit,
-						tree: digest.treeDigest,
-					});
-		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
-		const author =
-			source.kind === 'local'
-				? ({ state: 'not-required' } as const)
-				: await checkFetchedSignature(fetched, trust.plugin ?? source.entry, deps);
-
-		// 7b. D21: what the code does. For unreviewed plugins, shown before the trust prompt,
-		// with a confirmation of its own for high-severity findings.
-		const scan = await scanFetched(fetched.dir, deps);
-		await reviewScan(
+		// 7. D19b pins and author signatures, then D21: what the code does.
+		const { release, author, scan } = await vetRelease(
 			{
-				outcome: scan,
-				trust: trust.level,
+				fetched,
+				digest,
+				trust,
+				entry: source.entry,
 				pluginName: manifest.name,
 				action: 'install',
 				acceptFindings: options.acceptFindings === true,
+				local: source.kind === 'local',
 			},
 			deps,
 		);

@@ -8,7 +8,6 @@ import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.ts';
 import { resolveTrust } from '../registry/trust.ts';
-import { checkFetchedSignature } from './author-signature.ts';
 import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
 import { refCandidates, schemeOf } from './checkout-choice.ts';
 import { assertSelfContained } from './content-check.ts';
@@ -17,15 +16,14 @@ import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
-import { checkRelease, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
 import { reloadLocal } from './reload-local.ts';
-import { reviewScan, scanFetched } from './scan-gate.ts';
 import { saveScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { vetRelease } from './vet-release.ts';
 
 export interface UpdateOptions {
 	/** switch-ref: the ref to move to; update: undefined (follow the installed ref). */
@@ -177,24 +175,17 @@ export async function updatePlugin(
 		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
 		for (const notice of trustNotices(trust)) deps.reporter.warn(notice);
 		const digest = await deps.digest(fetched.dir);
-		// D19b: the new release must be a reviewed one, checked before anyone is asked.
-		const release = checkRelease({
-			trust,
-			signedRegistry: deps.snapshot.signed,
-			commit: fetched.commit,
-			tree: digest.treeDigest,
-		});
-		if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
-		const author = await checkFetchedSignature(fetched, trust.plugin ?? entry, deps);
-		// D21: the new code is scanned like a first install; unreviewed plugins may need a yes.
-		const scan = await scanFetched(fetched.dir, deps);
-		await reviewScan(
+		// D19b pins and author signatures, then D21, all before anyone is asked.
+		const { release, author, scan } = await vetRelease(
 			{
-				outcome: scan,
-				trust: trust.level,
+				fetched,
+				digest,
+				trust,
+				entry,
 				pluginName: manifest.name,
 				action: 'update',
 				acceptFindings: options.acceptFindings === true,
+				local: false,
 			},
 			deps,
 		);
