@@ -25,6 +25,14 @@ function maintainer(argv: string[]) {
 	return runVouch([...argv, '--json'], { cwd: dir, now: () => new Date() });
 }
 
+function publish(keys: string) {
+	return maintainer(['registry', 'publish', 'plugins.toml', '--keys', keys, '--out', 'repo']);
+}
+
+function sign(key: string) {
+	return maintainer(['registry', 'sign', '--repo', 'repo', '--key', key]);
+}
+
 function host(argv: string[]) {
 	return runVouch([...argv, '--profile', profile, '--json'], {
 		cwd: dir,
@@ -37,15 +45,7 @@ before(async () => {
 	dir = makeTempDir('vouch-rotation-');
 	writeFileSync(join(dir, 'plugins.toml'), registryToml());
 	assert.equal((await maintainer(['registry', 'keys', 'init', '--dir', 'keys'])).code, 0);
-	const published = await maintainer([
-		'registry',
-		'publish',
-		'plugins.toml',
-		'--keys',
-		'keys',
-		'--out',
-		'repo',
-	]);
+	const published = await publish('keys');
 	assert.equal(published.code, 0, published.stdout);
 	copyFileSync(join(dir, 'repo', 'metadata', '1.root.json'), join(dir, 'shipped-root.json'));
 	server = await serveDirectory(join(dir, 'repo'));
@@ -84,54 +84,21 @@ describe('root rotation through the CLI', () => {
 		assert.equal(proposed.code, 0, proposed.stdout);
 
 		// One old signature: below both thresholds, publishing keeps the current root.
-		const first = await maintainer([
-			'registry',
-			'sign',
-			'--repo',
-			'repo',
-			'--key',
-			'keys/root-1.pem',
-		]);
+		const first = await sign('keys/root-1.pem');
 		assert.equal(first.code, 0, first.stdout);
 		assert.equal((parseJson(first) as { complete: boolean }).complete, false);
-		const stillOld = await maintainer([
-			'registry',
-			'publish',
-			'plugins.toml',
-			'--keys',
-			'keys',
-			'--out',
-			'repo',
-		]);
+		const stillOld = await publish('keys');
 		assert.equal(stillOld.code, 0, stillOld.stdout);
 		assert.equal((parseJson(stillOld) as { versions: { root: number } }).versions.root, 1);
 
 		for (const key of ['keys/root-2.pem', 'new-keys/root-1.pem']) {
-			assert.equal(
-				(await maintainer(['registry', 'sign', '--repo', 'repo', '--key', key])).code,
-				0,
-			);
+			assert.equal((await sign(key)).code, 0);
 		}
-		const last = await maintainer([
-			'registry',
-			'sign',
-			'--repo',
-			'repo',
-			'--key',
-			'new-keys/root-2.pem',
-		]);
+		const last = await sign('new-keys/root-2.pem');
 		assert.equal((parseJson(last) as { complete: boolean }).complete, true);
 
 		writeFileSync(join(dir, 'plugins.toml'), registryToml(['https://github.com/evil/rotated']));
-		const rotated = await maintainer([
-			'registry',
-			'publish',
-			'plugins.toml',
-			'--keys',
-			'new-keys',
-			'--out',
-			'repo',
-		]);
+		const rotated = await publish('new-keys');
 		assert.equal(rotated.code, 0, rotated.stdout);
 		assert.equal((parseJson(rotated) as { versions: { root: number } }).versions.root, 2);
 
@@ -151,34 +118,16 @@ describe('root rotation through the CLI', () => {
 			0,
 		);
 		for (const key of ['evil-keys/root-1.pem', 'evil-keys/root-2.pem']) {
-			assert.equal(
-				(await maintainer(['registry', 'sign', '--repo', 'repo', '--key', key])).code,
-				0,
-			);
+			assert.equal((await sign(key)).code, 0);
 		}
-		const status = await maintainer([
-			'registry',
-			'sign',
-			'--repo',
-			'repo',
-			'--key',
-			'evil-keys/root-3.pem',
-		]);
+		const status = await sign('evil-keys/root-3.pem');
 		assert.equal(
 			(parseJson(status) as { complete: boolean }).complete,
 			false,
 			'without the current root keys the rotation never completes',
 		);
-		const publish = await maintainer([
-			'registry',
-			'publish',
-			'plugins.toml',
-			'--keys',
-			'new-keys',
-			'--out',
-			'repo',
-		]);
-		assert.equal((parseJson(publish) as { versions: { root: number } }).versions.root, 2);
+		const published = await publish('new-keys');
+		assert.equal((parseJson(published) as { versions: { root: number } }).versions.root, 2);
 		assert.equal((await host(['refresh'])).code, 0);
 	});
 });
