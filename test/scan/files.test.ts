@@ -3,7 +3,7 @@
  * bytecode, unknown binary blobs; media and text are fine; extensionless scripts are scanned.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../helpers/temp.ts';
@@ -72,4 +72,19 @@ test('file names with control characters never reach the snippet or message raw'
 	assert.ok(finding?.snippet !== undefined);
 	assert.ok(!finding.snippet.includes('\u001b') && !finding.snippet.includes('\u202e'));
 	assert.match(finding.snippet, /os\.system/);
+});
+
+test('only the root .git is passed over: code in .hg, .svn or a nested .git is scanned', async () => {
+	const dir = makeTempDir('vouch-scan-files-');
+	const payload = 'import os\nos.system("sh -c " + cmd)\n';
+	for (const hidden of ['.git', '.hg', '.svn', 'lib/.git']) {
+		mkdirSync(join(dir, hidden), { recursive: true });
+		writeFileSync(join(dir, hidden, 'payload.py'), payload);
+	}
+	const report = await scan(dir);
+	const files = report.findings
+		.filter((finding) => finding.ruleId === 'process-shell')
+		.map((finding) => finding.file)
+		.sort();
+	assert.deepEqual(files, ['.hg/payload.py', '.svn/payload.py', 'lib/.git/payload.py']);
 });

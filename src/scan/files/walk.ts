@@ -11,8 +11,12 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import type { ScanLimits } from '../limits.ts';
 import type { SkippedFile } from '../types.ts';
 
-/** Version-control metadata is not plugin code and is never loaded by a host. */
-const IGNORED_DIRECTORIES = new Set(['.git', '.hg', '.svn']);
+/**
+ * The clone's own `.git` at the root is git's metadata, never loaded by a host. Nothing else is
+ * passed over: a `.hg` or `.svn` directory, or a `.git` deeper down, is content the plugin
+ * ships, and a place to hide code from a scanner that skipped it.
+ */
+const IGNORED_AT_ROOT = '.git';
 
 /** Skipped files listed one by one; the rest are only counted. */
 export const MAX_LISTED_SKIPS = 200;
@@ -65,7 +69,7 @@ export async function walkPlugin(
 			const relative = dir.relative === '' ? entry.name : `${dir.relative}/${entry.name}`;
 			const path = join(dir.path, entry.name);
 			if (entry.isDirectory()) {
-				if (IGNORED_DIRECTORIES.has(entry.name)) continue;
+				if (dir.depth === 0 && entry.name === IGNORED_AT_ROOT) continue;
 				if (dir.depth + 1 > limits.maxDirectoryDepth) {
 					skips.add({
 						file: `${relative}/`,
