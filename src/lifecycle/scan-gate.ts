@@ -61,7 +61,7 @@ export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): 
 	if (high === 0) return;
 	const what =
 		'report' in request.outcome
-			? `${high} high-severity finding${high === 1 ? '' : 's'}`
+			? `${high} high-severity finding${high === 1 ? '' : 's'} or unscanned file${high === 1 ? '' : 's'}`
 			: 'code that could not be scanned';
 	if (request.acceptFindings) {
 		deps.reporter.warn(`Going on despite ${what} because of --accept-findings.`);
@@ -81,7 +81,12 @@ export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): 
 	}
 }
 
-/** Prints the findings that matter; returns how many count as high severity. */
+/**
+ * Prints the findings that matter; returns how many count as high severity. Files the bounds
+ * kept from the scanner count too: an oversized or pathological file is exactly where code
+ * would be hidden from it. (A symlink is not: what it points at inside the plugin is scanned,
+ * and one that leaves the plugin was refused before.)
+ */
 function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): number {
 	if ('failure' in outcome) {
 		reporter.warn(
@@ -109,11 +114,21 @@ function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): num
 				: `The code uses: ${undeclared.join(', ')} (the manifest declares nothing).`,
 		);
 	}
-	const skipped = report.skipped.length + report.skippedNotListed;
-	if (skipped > 0) {
-		reporter.warn(`${skipped} file(s) were not scanned (too large, too many, or unreadable).`);
+	const unscanned =
+		report.skipped.filter((file) => file.reason !== 'symlink').length + report.skippedNotListed;
+	if (unscanned > 0) {
+		reporter.warn(
+			`${unscanned} file(s) could not be scanned (too large, too many, too deep or unreadable):`,
+		);
+		for (const file of report.skipped
+			.filter((item) => item.reason !== 'symlink')
+			.slice(0, LISTED_FINDINGS)) {
+			reporter.warn(
+				`  ${sanitizeText(file.file)}: ${sanitizeText(file.detail, { maxLength: 160 })}`,
+			);
+		}
 	}
-	return high.length;
+	return high.length + unscanned;
 }
 
 /** `file:line rule: message` then the code line, all sanitised by the scanner already. */

@@ -19,6 +19,7 @@ const DECLARES_NOTHING_RISKY = '[capabilities]\nnetwork = false\n';
 const COMMUNITY = { name: 'risky-community', uuid: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' };
 const TRUSTED = { name: 'risky-trusted', uuid: '1d2e3f4a-5b6c-4d7e-9f8a-0b1c2d3e4f5a' };
 const CLEAN = { name: 'clean-community', uuid: '2e3f4a5b-6c7d-4e8f-8a9b-1c2d3e4f5a6b' };
+const BULKY = { name: 'bulky-community', uuid: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e' };
 const UNREGISTERED = { name: 'risky-stranger', uuid: '3f4a5b6c-7d8e-4f9a-9b0c-2d3e4f5a6b7c' };
 
 let world: World;
@@ -26,6 +27,7 @@ let community: ServedPlugin;
 let trusted: ServedPlugin;
 let clean: ServedPlugin;
 let stranger: ServedPlugin;
+let bulky: ServedPlugin;
 
 function errorCode(run: CliRun): unknown {
 	return (parseJson(run).error as { code?: string } | undefined)?.code;
@@ -52,10 +54,16 @@ before(async () => {
 	trusted = world.serve({ ...TRUSTED, files: { '__init__.py': RISKY } });
 	clean = world.serve(CLEAN);
 	stranger = world.serve({ ...UNREGISTERED, files: { '__init__.py': RISKY } });
+	// Over the scanner's 2 MiB bound per file: whatever it holds is never looked at.
+	bulky = world.serve({
+		...BULKY,
+		files: { 'generated.py': `DATA = '${'x'.repeat(2 * 1024 * 1024 + 16)}'\n` },
+	});
 	world.writeRegistry([
 		registryEntry(community, COMMUNITY),
 		registryEntry(trusted, TRUSTED, { trust_level: 'trusted' }),
 		registryEntry(clean, CLEAN),
+		registryEntry(bulky, BULKY),
 	]);
 });
 after(() => world.close());
@@ -110,6 +118,15 @@ describe('the scan gate at install (D21)', () => {
 		const refused = await install(stranger.url, ['--yes', '--json']);
 		assert.equal(refused.code, 1, refused.stdout);
 		assert.equal(errorCode(refused), 'FINDINGS_NOT_ACCEPTED');
+	});
+
+	it('counts a file too large to scan like a high-severity finding', async () => {
+		const run = await install(BULKY.name, ['--yes', '--json']);
+		assert.equal(run.code, 1, run.stdout);
+		assert.equal(errorCode(run), 'FINDINGS_NOT_ACCEPTED');
+		assert.match(run.stderr, /could not be scanned[\s\S]*generated\.py/);
+		const accepted = await install(BULKY.name, ['--yes', '--accept-findings', '--json']);
+		assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
 	});
 
 	it('does not gate a trusted plugin, but stores its report', async () => {
