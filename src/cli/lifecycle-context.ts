@@ -21,7 +21,6 @@ import {
 } from '../lifecycle/store/index.ts';
 import { isLoopbackUrl } from '../lifecycle/transport.ts';
 import { readManifest } from '../manifest/index.ts';
-import { scanPlugin } from '../scan/index.ts';
 import type { CommonOptions } from './common-options.ts';
 import { loadRegistry, profileFor } from './context.ts';
 import type { CliIO } from './io.ts';
@@ -109,7 +108,8 @@ export function lifecycleIO(io: CliIO) {
 	return {
 		readManifest,
 		digest: (dir: string) => digestTree(dir),
-		scan: (dir: string) => scanPlugin(dir),
+		// Loaded on first use: commands that never scan start without tree-sitter.
+		scan: async (dir: string) => (await import('../scan/index.ts')).scanPlugin(dir),
 		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
 			const info = await stat(path).catch(() => undefined);
 			if (info === undefined || !info.isDirectory()) return 'missing';

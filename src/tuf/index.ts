@@ -1,6 +1,7 @@
 /** TUF for the registry (D19): the repository side that signs, the client side that verifies. */
 
 export {
+	type ProfileTufClient,
 	type ProfileTufOptions,
 	tufClientForProfile,
 	tufStateDirs,

@@ -14,16 +14,10 @@ import { ExitCode, isVouchError } from '../../core/errors.ts';
 import { createGit } from '../../git/index.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
 import { assertTransportAllowed, isLoopbackUrl } from '../../lifecycle/transport.ts';
+import { scanError } from '../../scan/errors.ts';
 import { formatCapabilities, formatFindings } from '../../scan/format.ts';
-import {
-	atLeast,
-	parseSeverity,
-	type ScanReport,
-	type Severity,
-	scanError,
-	scanPlugin,
-	toSarif,
-} from '../../scan/index.ts';
+import { atLeast, parseSeverity, type Severity } from '../../scan/severity.ts';
+import type { ScanReport } from '../../scan/types.ts';
 import { jsonOption, profileOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
@@ -48,6 +42,14 @@ interface ScanCommandOptions {
 	show?: string;
 	ref?: string;
 	allowInsecureTransport?: boolean;
+}
+
+/**
+ * The scanner with its grammars, loaded when a scan runs: every other command starts without
+ * paying for tree-sitter.
+ */
+function scanner() {
+	return import('../../scan/index.ts');
 }
 
 function isGitUrl(text: string): boolean {
@@ -204,7 +206,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 			const target = await resolveTarget(targetText, options, io, output);
 			let report: ScanReport;
 			try {
-				report = await scanPlugin(target.dir);
+				report = await (await scanner()).scanPlugin(target.dir);
 			} finally {
 				await target.cleanup?.();
 			}
@@ -212,7 +214,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 				failOn !== undefined &&
 				report.findings.some((finding) => atLeast(finding.severity, failOn));
 			if (options.sarif === true) {
-				io.stdout.write(`${terminalSafeJson(toSarif(report))}\n`);
+				io.stdout.write(`${terminalSafeJson((await scanner()).toSarif(report))}\n`);
 			} else if (output.json) {
 				output.result({
 					ok: !failed,

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { HostProfile } from '../../core/profile.ts';
-import { createTufVerifier, type TufVerifier } from './verifier.ts';
+import type { TufVerifier } from './verifier.ts';
 
 export interface ProfileTufOptions {
 	fetch?: typeof fetch;
@@ -23,17 +23,36 @@ export function tufStateDirs(profile: Pick<HostProfile, 'cacheDir'>): {
 	};
 }
 
-/** Undefined for a profile without a trusted root: its registries are unsigned. */
+/** What hosts and the CLI use of the TUF client for a profile. */
+export type ProfileTufClient = Pick<TufVerifier, 'refresh' | 'loadCached' | 'resetCache'>;
+
+/**
+ * Undefined for a profile without a trusted root: its registries are unsigned. The client
+ * (tuf-js and its models) is loaded on first use, so commands that never read a signed
+ * registry start without it.
+ */
 export function tufClientForProfile(
 	profile: Pick<HostProfile, 'trustedRoot' | 'cacheDir'>,
 	options: ProfileTufOptions = {},
-): TufVerifier | undefined {
-	if (profile.trustedRoot === undefined) return undefined;
-	return createTufVerifier({
-		trustedRootPath: profile.trustedRoot,
-		...tufStateDirs(profile),
-		...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-		...(options.now === undefined ? {} : { now: options.now }),
-		...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-	});
+): ProfileTufClient | undefined {
+	const trustedRootPath = profile.trustedRoot;
+	if (trustedRootPath === undefined) return undefined;
+	let client: Promise<TufVerifier> | undefined;
+	const load = () => {
+		client ??= import('./verifier.ts').then(({ createTufVerifier }) =>
+			createTufVerifier({
+				trustedRootPath,
+				...tufStateDirs(profile),
+				...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+				...(options.now === undefined ? {} : { now: options.now }),
+				...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+			}),
+		);
+		return client;
+	};
+	return {
+		refresh: async (location) => (await load()).refresh(location),
+		loadCached: async () => (await load()).loadCached(),
+		resetCache: async () => (await load()).resetCache(),
+	};
 }
