@@ -13,8 +13,7 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { buildRecord } from './record.ts';
-import type { ScanOutcome } from './scan-gate.ts';
-import { saveScanReport, scanSummaryOf } from './scan-record.ts';
+import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
@@ -198,7 +197,7 @@ export async function installPlugin(
 				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
 			});
-			tx.afterCommit(() => keepScanReport(deps, record.uuid, scan));
+			tx.afterCommit(() => keepScanReport(deps, record, scan));
 			// A renamed or re-identified plugin leaves its old directory behind; it is ours to
 			// remove. Its journal is written before the move, so a crash between the two can
 			// never leave that directory orphaned.
@@ -256,17 +255,6 @@ async function confirmDiscardingChanges(
 		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
 			hint: 'Commit or copy your changes first, or pass --yes to discard them.',
 		});
-	}
-}
-
-/** A report that cannot be written is a warning: the plugin and its summary are in place. */
-async function keepScanReport(deps: InstallDeps, uuid: string, scan: ScanOutcome): Promise<void> {
-	try {
-		await saveScanReport(deps.store.dataDir, uuid, scan);
-	} catch (error) {
-		deps.reporter.warn(
-			`Could not keep the scan report: ${sanitizeText(error instanceof Error ? error.message : String(error), { maxLength: 200 })}`,
-		);
 	}
 }
 

@@ -8,6 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findInstalled } from './installed.ts';
+import { forgetScanReport } from './scan-record.ts';
 import type { InstalledPlugin, PluginFiles, PluginStore } from './store/index.ts';
 
 export interface UninstallDeps {
@@ -36,6 +37,10 @@ export async function uninstallPlugin(
 		if (removable) await deps.files.remove(tx, plugin);
 		delete state.plugins[plugin.uuid];
 		state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
+		// Vouch's own notes on the plugin go with it; a quarantined plugin's report is evidence.
+		if (plugin.state === 'active') {
+			tx.afterCommit(() => forgetScanReport(deps.store.dataDir, plugin.uuid));
+		}
 		const purged: string[] = [];
 		if (options.purge) {
 			for (const dir of deps.pluginDataDirs) {

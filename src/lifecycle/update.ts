@@ -17,7 +17,7 @@ import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
 import { reloadLocal } from './reload-local.ts';
-import { saveScanReport, scanSummaryOf } from './scan-record.ts';
+import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
@@ -222,11 +222,7 @@ export async function updatePlugin(
 			delete record.authorSignature;
 			Object.assign(record, authorField(author));
 			record.scan = scanSummaryOf(scan, deps.now());
-			tx.afterCommit(() =>
-				saveScanReport(deps.store.dataDir, record.uuid, scan).catch(() =>
-					deps.reporter.warn('Could not keep the scan report.'),
-				),
-			);
+			tx.afterCommit(() => keepScanReport(deps, record, scan));
 			// The earliest originals survive chained redirects (spec item 50).
 			if (urlChanged && current.originalUrl === undefined) record.originalUrl = current.source.url;
 			if (manifest.uuid !== current.uuid && current.originalUuid === undefined) {

@@ -98,7 +98,10 @@ describe('the scan gate at install (D21)', () => {
 		const record = (await world.state()).plugins[COMMUNITY.uuid];
 		assert.ok(record?.scan !== undefined && record.scan.high >= 1);
 		assert.ok(record.scan.undeclared.includes('network'));
+		const report = scanReportPath(world.profile.dataDir, COMMUNITY.uuid);
+		assert.ok(existsSync(report));
 		assert.equal((await world.vouch(['uninstall', COMMUNITY.name])).code, 0);
+		assert.equal(existsSync(report), false, 'the report goes with the plugin');
 	});
 
 	it('--accept-findings passes the gate without a terminal, and the report is kept', async () => {
@@ -108,8 +111,10 @@ describe('the scan gate at install (D21)', () => {
 		assert.ok(plugin.scan.high >= 1);
 		const report = JSON.parse(
 			readFileSync(scanReportPath(world.profile.dataDir, COMMUNITY.uuid), 'utf8'),
-		) as { findings: { ruleId: string }[] };
+		) as { root: string; findings: { ruleId: string }[] };
 		assert.ok(report.findings.some((finding) => finding.ruleId === 'process-shell'));
+		const installedAt = (parseJson(run).plugin as { path: string }).path;
+		assert.equal(report.root, installedAt, 'the report names where the plugin lives');
 		const info = await world.vouch(['info', COMMUNITY.name, '--registry', world.registryFile]);
 		assert.match(info.stdout, /Scan: +scan: \d+ high/);
 	});
