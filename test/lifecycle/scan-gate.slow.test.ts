@@ -117,6 +117,8 @@ describe('the scan gate at install (D21)', () => {
 		assert.equal(report.root, installedAt, 'the report names where the plugin lives');
 		const info = await world.vouch(['info', COMMUNITY.name, '--registry', world.registryFile]);
 		assert.match(info.stdout, /Scan: +scan: \d+ high/);
+		const list = await world.vouch(['list', '--registry', world.registryFile]);
+		assert.match(list.stdout, /risky-community[\s\S]*scan: [1-9]\d* high/, 'list flags it');
 	});
 
 	it('gates an unregistered plugin the same way', async () => {

@@ -13,7 +13,7 @@ import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
-import { installedJson, releaseLabel } from './installed-view.ts';
+import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
 
 export function registerList(program: Command, { io }: CommandContext): void {
 	program
@@ -92,6 +92,11 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					);
 				const release = releaseLabel(row.plugin);
 				if (release !== undefined) output.line(`    ${release}`);
+				// Only what calls for attention; `vouch info` shows the whole summary.
+				const scan = row.plugin.scan;
+				if (scan !== undefined && (scan.high > 0 || scan.failed === true || scan.skipped > 0)) {
+					output.line(`    ${output.style.yellow(scanLabel(row.plugin) ?? '')}`);
+				}
 				if (row.plugin.disabledReason !== undefined)
 					output.line(`    disabled: ${safe(row.plugin.disabledReason.reason)}`);
 				if (row.update !== undefined)
