@@ -130,7 +130,13 @@ export async function installPlugin(
 
 		// 6. Trust (D6): the registry's level only for its URL and its UUID together.
 		const trust = resolveTrust(deps.snapshot.index, { url: source.url, uuid: manifest.uuid });
-		// 7. D19b pins and author signatures, then D21: what the code does.
+		// 7. One plugin per UUID (spec item 13), settled before anyone is asked anything.
+		const owner = before.plugins[manifest.uuid];
+		if (owner !== undefined && owner.source.canonicalUrl !== source.canonical) {
+			throw uuidConflict(owner, manifest);
+		}
+
+		// 8. D19b pins and author signatures, then D21: what the code does.
 		const { release, author, scan } = await vetRelease(
 			{
 				fetched,
@@ -144,12 +150,6 @@ export async function installPlugin(
 			},
 			deps,
 		);
-
-		// 8. One plugin per UUID (spec item 13).
-		const owner = before.plugins[manifest.uuid];
-		if (owner !== undefined && owner.source.canonicalUrl !== source.canonical) {
-			throw uuidConflict(owner, manifest);
-		}
 
 		// 9–10. Show what it can reach and how far it is trusted; ask.
 		const notices = trustNotices(trust);
