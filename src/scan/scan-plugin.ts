@@ -19,7 +19,7 @@ import { sortFindings, summarise } from './report.ts';
 import type { Finding, ScanReport, SourceLanguage } from './types.ts';
 
 /** Changes when rules change, so a stored report says which rules produced it. */
-export const SCANNER_VERSION = '0.1.0';
+export const SCANNER_VERSION = '0.2.0';
 
 export interface ScanOptions {
 	/** Overrides of the default bounds (see `DEFAULT_SCAN_LIMITS`). */

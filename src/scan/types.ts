@@ -38,7 +38,9 @@ export type SkipReason =
 	| 'directory-depth'
 	| 'symlink'
 	| 'special-file'
-	| 'unreadable';
+	| 'unreadable'
+	/** A Python coding cookie names an encoding the scanner does not decode (UTF-7...). */
+	| 'encoding';
 
 export interface SkippedFile {
 	/** Relative to the plugin root, `/`-separated. */

@@ -67,7 +67,7 @@ for (const language of ['python', 'javascript', 'typescript', 'tsx'] as SourceLa
 					maxNestingDepth: 200,
 				});
 				if (result.status === 'too-deep') return;
-				const lines = text.split('\n').length;
+				const lines = text.split(/\r\n|\r|\n/).length;
 				for (const finding of result.findings) {
 					assert.ok((finding.line ?? 1) >= 1 && (finding.line ?? 1) <= lines);
 					assert.ok((finding.column ?? 1) >= 1);

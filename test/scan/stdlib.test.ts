@@ -1,7 +1,7 @@
 /**
  * Robustness on real code: the whole Python standard library that ships with python3 (some
  * 1,800 files, including deliberately broken test inputs and Python 2 samples) is scanned
- * without a crash, a timeout or a skipped file.
+ * without a crash, a timeout or a skipped file (but one that declares an unknown encoding).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -57,8 +57,11 @@ test('the python3 standard library scans without a crash or a skipped file', {
 	const report = await scan(corpus, {
 		limits: { maxFiles: 50_000, maxTotalBytes: 1024 * 1024 * 1024 },
 	});
-	assert.deepEqual(report.skipped, []);
-	assert.equal(report.files.scanned, count);
+	// The tokenizer's own test data declares an encoding that does not exist (`uft-8`); Python
+	// refuses to run it, and the scanner reports it rather than guess. Nothing else is skipped.
+	const skipped = report.skipped.filter((file) => file.file !== 'test/tokenizedata/bad_coding.py');
+	assert.deepEqual(skipped, []);
+	assert.equal(report.files.scanned, count - (report.skipped.length - skipped.length));
 	assert.ok(report.files.lines > 100_000);
 	// The scan saw real things: subprocess.py starts processes, urllib opens connections.
 	assert.ok(

@@ -96,7 +96,15 @@ export async function scanOneFile(
 		return skip('total-bytes', `the ${mib(limits.maxTotalBytes)} bound on source read was reached`);
 	}
 	budget.remaining -= read.size;
-	const text = decodeSource(read.bytes);
+	const decoded = decodeSource(read.bytes, language);
+	if (!decoded.ok) {
+		// The cookie is only ASCII letters, digits and `-_.`, so it is safe to show.
+		return skip(
+			'encoding',
+			`declares the source encoding ${decoded.encoding.slice(0, 40)}, which the scanner does not read`,
+		);
+	}
+	const text = decoded.text;
 	const result = context.engine.scan(file.relative, language, text, {
 		deadline: context.clock() + limits.fileTimeoutMs,
 		clock: context.clock,

@@ -23,7 +23,10 @@ export const MAX_LISTED_SKIPS = 200;
 
 export interface WalkedFile {
 	path: string;
-	/** Relative to the root, `/`-separated. */
+	/**
+	 * Relative to the root, `/`-separated, for the report only: each name is sanitised (D24),
+	 * since every finding and skipped entry carries it to terminals, JSON and SARIF readers.
+	 */
 	relative: string;
 }
 
@@ -66,7 +69,8 @@ export async function walkPlugin(
 		entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 		const subdirectories: typeof pending = [];
 		for (const entry of entries) {
-			const relative = dir.relative === '' ? entry.name : `${dir.relative}/${entry.name}`;
+			const name = sanitizeText(entry.name) || '?';
+			const relative = dir.relative === '' ? name : `${dir.relative}/${name}`;
 			const path = join(dir.path, entry.name);
 			if (entry.isDirectory()) {
 				if (dir.depth === 0 && entry.name === IGNORED_AT_ROOT) continue;

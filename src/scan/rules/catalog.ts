@@ -352,6 +352,16 @@ const RULE_LIST = [
 		fix: 'Ship the readable source.',
 	},
 	{
+		id: 'obfuscation-identifier',
+		title: 'Names written in look-alike characters or escapes',
+		category: 'obfuscation',
+		severity: 'high',
+		confidence: 'high',
+		scopes: BOTH,
+		why: 'Python reads full-width and other compatibility letters in a name as plain ones (ｅｘｅｃ is exec), and JavaScript reads \\u escapes in a name (\\u0065val is eval): readers and scanners see another name than the one that runs.',
+		fix: 'Write every name in plain letters.',
+	},
+	{
 		id: 'native-ffi',
 		title: 'Loads native libraries through a foreign-function interface',
 		category: 'native-code',

@@ -3,6 +3,7 @@ import type { Matcher } from '../engine/matcher.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
 import { filesystemMatchers } from './filesystem.ts';
+import { identifierMatchers } from './identifiers.ts';
 import { introspectionMatchers } from './introspection.ts';
 import { nativeMatchers } from './native.ts';
 import { networkMatchers } from './network.ts';
@@ -21,5 +22,6 @@ export const ALL_MATCHERS: readonly Matcher[] = [
 	...secretMatchers,
 	...introspectionMatchers,
 	...obfuscationMatchers,
+	...identifierMatchers,
 	...nativeMatchers,
 ];
