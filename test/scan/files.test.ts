@@ -64,14 +64,18 @@ test('an extensionless script with a Python or Node shebang is scanned as code',
 	assert.equal(report.findings.filter((f) => f.ruleId === 'process-shell').length, 2);
 });
 
-test('file names with control characters never reach the snippet or message raw', async () => {
+test('file names and code lines with control characters never reach the report raw', async () => {
 	const dir = makeTempDir('vouch-scan-files-');
-	writeFileSync(join(dir, 'plugin.py'), 'import os\nos.system("ls " + x)  # \u001b[31mred\u202e\n');
+	writeFileSync(
+		join(dir, 'plugin\u001b[31m\u202e.py'),
+		'import os\nos.system("ls " + x)  # \u001b[31mred\u202e\n',
+	);
 	const report = await scan(dir);
 	const finding = report.findings.find((f) => f.ruleId === 'process-shell');
 	assert.ok(finding?.snippet !== undefined);
 	assert.ok(!finding.snippet.includes('\u001b') && !finding.snippet.includes('\u202e'));
 	assert.match(finding.snippet, /os\.system/);
+	assert.equal(finding.file, 'plugin.py');
 });
 
 test('only the root .git is passed over: code in .hg, .svn or a nested .git is scanned', async () => {
