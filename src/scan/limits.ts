@@ -7,7 +7,7 @@
 import { scanError } from './errors.ts';
 
 export interface ScanLimits {
-	/** Most files looked at (code or not). Files past it are listed as skipped. */
+	/** Most files (code or not) and directories looked at. The walk stops there, and says so. */
 	maxFiles: number;
 	/** A code file larger than this is not parsed. */
 	maxFileBytes: number;

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { MAX_FINDINGS_PER_RULE } from '../../src/scan/engine/file-context.ts';
 import { DEFAULT_SCAN_LIMITS } from '../../src/scan/index.ts';
 import { makeTempDir } from '../helpers/temp.ts';
 import { scan } from './support.ts';
@@ -122,4 +123,32 @@ test('a missing directory and a file are refused with their own codes', async ()
 	const dir = plugin({ 'a.py': '' });
 	await assert.rejects(scan(join(dir, 'missing')), { code: 'SCAN_TARGET_NOT_FOUND' });
 	await assert.rejects(scan(join(dir, 'a.py')), { code: 'SCAN_TARGET_NOT_A_DIRECTORY' });
+});
+
+test('a file with a finding on every line gives a bounded list, and nothing is lost from view', async () => {
+	const lines = 'os.system(x)\n'.repeat(150_000);
+	const helper = `import ctypes\n${'ctypes.CDLL(x)\n'.repeat(80)}ctypes.pythonapi.mprotect(a, b, 7)\n`;
+	const dir = plugin({ 'many.py': `import os\n${lines}`, 'ffi.py': helper });
+	const report = await scan(dir);
+	const shells = report.findings.filter(
+		(f) => f.file === 'many.py' && f.ruleId === 'process-shell',
+	);
+	assert.equal(shells.length, MAX_FINDINGS_PER_RULE + 1);
+	const more = shells.find((f) => /more/.test(f.message));
+	assert.match(more?.message ?? '', /149950 more/);
+	// The summary keeps the worst severity of what it stands for.
+	const ffi = report.findings.filter((f) => f.file === 'ffi.py' && f.ruleId === 'native-ffi');
+	assert.equal(ffi.length, MAX_FINDINGS_PER_RULE + 1);
+	assert.ok(
+		ffi.some((f) => f.severity === 'high'),
+		ffi.map((f) => f.severity).join(),
+	);
+});
+
+test('directories count towards the file bound: empty ones cannot make the walk endless', async () => {
+	const dir = plugin({ 'a.py': 'x = 1\n' });
+	for (let i = 0; i < 20; i++) mkdirSync(join(dir, `empty-${String(i).padStart(2, '0')}`));
+	const report = await scan(dir, { limits: { maxFiles: 10 } });
+	assert.ok(report.skipped.some((entry) => entry.reason === 'file-limit'));
+	assert.equal(report.files.scanned, 1);
 });

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { type RuleId, ruleInfo } from '../rules/catalog.ts';
-import type { Confidence, Severity } from '../severity.ts';
+import { type Confidence, type Severity, severityRank } from '../severity.ts';
 import type { Finding, SourceLanguage } from '../types.ts';
 import {
 	type FileContext,
@@ -43,13 +43,33 @@ export interface FlowSink {
 export interface FileState extends FileContext {
 	readonly bindings: Bindings;
 	readonly names: NameResolver;
+	/** The findings listed so far (at most MAX_FINDINGS_PER_RULE of each rule). */
 	readonly findings: RawFinding[];
+	/** The listed findings, then one per rule that had more, counting the rest. */
+	finish(): RawFinding[];
 	readonly sources: FlowSource[];
 	readonly sinks: FlowSink[];
 }
 
 /** Longest message or snippet kept; the rest is cut with an ellipsis. */
 const MAX_TEXT = 200;
+
+/**
+ * Occurrences of one rule listed per file. A file with a finding on every line would
+ * otherwise make a report of millions of entries and exhaust memory; past the bound the rest
+ * are counted into one more finding, at the worst severity among them.
+ */
+export const MAX_FINDINGS_PER_RULE = 50;
+
+interface Overflow {
+	first: RawFinding;
+	count: number;
+}
+
+function worse(a: RawFinding, b: RawFinding): boolean {
+	const rank = (f: RawFinding) => severityRank(f.severity ?? ruleInfo(f.ruleId).severity);
+	return rank(a) > rank(b);
+}
 
 export function createFileState(path: string, language: SourceLanguage, text: string): FileState {
 	const family = familyOf(language);
@@ -58,6 +78,8 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 	const shadowed = new Map<string, boolean>();
 	const seen = new Set<string>();
 	const findings: RawFinding[] = [];
+	const listed = new Map<RuleId, number>();
+	const overflow = new Map<RuleId, Overflow>();
 	const sources: FlowSource[] = [];
 	const sinks: FlowSink[] = [];
 	const reportRange: FileContext['reportRange'] = (rule, start, end, message, options = {}) => {
@@ -65,6 +87,18 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 		const key = `${rule}:${start}`;
 		if (seen.has(key)) return;
 		seen.add(key);
+		const count = listed.get(rule) ?? 0;
+		if (count >= MAX_FINDINGS_PER_RULE) {
+			const more = overflow.get(rule);
+			const raw: RawFinding = { ruleId: rule, start, end, message: '', ...options };
+			if (more === undefined) overflow.set(rule, { first: raw, count: 1 });
+			else {
+				more.count++;
+				if (worse(raw, more.first)) more.first = raw;
+			}
+			return;
+		}
+		listed.set(rule, count + 1);
 		findings.push({
 			ruleId: rule,
 			start,
@@ -72,6 +106,16 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 			message: sanitizeText(message, { maxLength: MAX_TEXT }),
 			...options,
 		});
+	};
+	const finish = (): RawFinding[] => {
+		const all = [...findings];
+		for (const { first, count } of overflow.values()) {
+			all.push({
+				...first,
+				message: `${count} more like this in the file, not listed (the first ${MAX_FINDINGS_PER_RULE} are)`,
+			});
+		}
+		return all;
 	};
 	return {
 		path,
@@ -81,6 +125,7 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 		bindings,
 		names,
 		findings,
+		finish,
 		sources,
 		sinks,
 		nameOf: (node) => names.nameOf(node),

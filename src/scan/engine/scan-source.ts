@@ -90,10 +90,10 @@ export function createSourceScanner(
 			const file = createFileState(path, language, text);
 			try {
 				runRules(tree, file, queries[language], expired);
-				return { status: 'scanned', findings: toFindings(path, text, file.findings), lines };
+				return { status: 'scanned', findings: toFindings(path, text, file.finish()), lines };
 			} catch (error) {
 				if (!(error instanceof FileTimeout)) throw error;
-				return { status: 'timeout', findings: toFindings(path, text, file.findings), lines };
+				return { status: 'timeout', findings: toFindings(path, text, file.finish()), lines };
 			} finally {
 				tree.delete();
 			}

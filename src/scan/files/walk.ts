@@ -49,6 +49,16 @@ export async function walkPlugin(
 	skips: SkipList,
 ): Promise<WalkedFile[]> {
 	const files: WalkedFile[] = [];
+	// Directories count towards `maxFiles` too: a tree of empty directories (a million of them
+	// in one place, say) would otherwise keep the walk going with nothing to report.
+	let directories = 0;
+	const full = () => files.length + directories >= limits.maxFiles;
+	const stop = (relative: string) =>
+		skips.add({
+			file: relative,
+			reason: 'file-limit',
+			detail: `over the bound of ${limits.maxFiles} files and directories; the walk stopped here`,
+		});
 	const pending: { path: string; relative: string; depth: number }[] = [
 		{ path: root, relative: '', depth: 0 },
 	];
@@ -82,24 +92,25 @@ export async function walkPlugin(
 					});
 					continue;
 				}
+				if (full()) {
+					stop(`${relative}/`);
+					return files;
+				}
+				directories++;
 				subdirectories.push({ path, relative, depth: dir.depth + 1 });
 			} else if (entry.isSymbolicLink()) {
 				skips.add({ file: relative, reason: 'symlink', detail: 'symbolic links are not followed' });
 			} else if (!entry.isFile()) {
 				skips.add({ file: relative, reason: 'special-file', detail: 'not a regular file' });
-			} else if (files.length >= limits.maxFiles) {
-				skips.add({
-					file: relative,
-					reason: 'file-limit',
-					detail: `over the bound of ${limits.maxFiles} files; the walk stopped here`,
-				});
+			} else if (full()) {
+				stop(relative);
 				return files;
 			} else {
 				files.push({ path, relative });
 			}
 		}
 		// Breadth-first, in name order: the top-level files (the entry module) come first.
-		pending.push(...subdirectories);
+		for (const subdirectory of subdirectories) pending.push(subdirectory);
 	}
 	return files;
 }
