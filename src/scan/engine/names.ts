@@ -98,7 +98,10 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 
 	const normalise = (name: string): string => {
 		if (family === 'python') {
-			return name.startsWith('builtins.__dict__.') ? `builtins.${name.slice(18)}` : name;
+			// A module's namespace reached through its dict or the module table is the module:
+			// `os.__dict__['system']` and `sys.modules['os'].system` are `os.system`.
+			const plain = name.startsWith('sys.modules.') ? name.slice(12) : name;
+			return plain.includes('.__dict__.') ? plain.replaceAll('.__dict__.', '.') : plain;
 		}
 		const dot = name.indexOf('.');
 		if (dot !== -1 && name.slice(0, dot) === 'globalThis') return name.slice(dot + 1);

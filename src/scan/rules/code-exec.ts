@@ -17,6 +17,20 @@ const PY_EXEC = new NameTable([
 	'code.InteractiveInterpreter',
 	'code.InteractiveConsole',
 	'code.interact',
+	// Unpickling runs whatever callables the data names: code execution in data's clothing.
+	'pickle.loads',
+	'pickle.load',
+	'pickle.Unpickler',
+	'_pickle.loads',
+	'_pickle.load',
+	'cPickle.loads',
+	'cPickle.load',
+	'dill.loads',
+	'dill.load',
+	'cloudpickle.loads',
+	'cloudpickle.load',
+	'yaml.unsafe_load',
+	'yaml.unsafe_load_all',
 ]);
 
 const JS_EXEC = new NameTable([
@@ -77,7 +91,39 @@ function checkJs(site: CallSite, file: FileContext): void {
 	}
 }
 
+/** Evaluators handed over as values (`map(exec, xs)`, `(0, eval)(s)`): called out of sight. */
+const PY_EVALUATORS = new Set(['builtins.eval', 'builtins.exec', 'builtins.compile']);
+const JS_EVALUATORS = new Set(['eval', 'Function']);
+
+function checkValue(value: Node | undefined, file: FileContext, evaluators: Set<string>): void {
+	if (value === undefined) return;
+	const name = file.nameOf(value);
+	if (name === undefined || !evaluators.has(name)) return;
+	const options: ReportOptions = file.isShadowed(value.text) ? { confidence: 'low' } : {};
+	const what = shown(name, value.text);
+	file.report(
+		'code-exec',
+		value,
+		`${what} is passed on as a value, to run code elsewhere`,
+		options,
+	);
+}
+
 export const codeExecMatchers: readonly Matcher[] = [
 	...callMatchers(['python'], checkPython),
 	...callMatchers(['js'], checkJs),
+	{
+		family: 'python',
+		query:
+			'(argument_list (identifier) @value) (list (identifier) @value) (tuple (identifier) @value) (pair value: (identifier) @value)',
+		needs: /\b(?:eval|exec|compile)\b/,
+		check: ({ value }, file) => checkValue(value, file, PY_EVALUATORS),
+	},
+	{
+		family: 'js',
+		query:
+			'(arguments (identifier) @value) (array (identifier) @value) (sequence_expression (identifier) @value) (pair value: (identifier) @value)',
+		needs: /\b(?:eval|Function)\b/,
+		check: ({ value }, file) => checkValue(value, file, JS_EVALUATORS),
+	},
 ];

@@ -139,8 +139,36 @@ function checkJsSubscript(node: Node, file: FileContext): void {
 	}
 }
 
+/** `os.__dict__[name]` and `sys.modules[name]`: getattr and __import__ by other means. */
+function checkPythonSubscript(node: Node, file: FileContext): void {
+	const key = node.childForFieldName('subscript');
+	const value = node.childForFieldName('value');
+	if (key === null || value === null || file.stringValue(key) !== undefined) return;
+	// `sys.modules[__name__]` is the usual way for a module to reach itself.
+	if (key.type === 'integer' || key.type === 'slice' || key.text === '__name__') return;
+	const name = file.nameOf(value);
+	if (name === 'sys.modules') {
+		file.report('getattr-computed', node, 'sys.modules[...] picks a module by a computed name');
+		return;
+	}
+	const module = name?.endsWith('.__dict__') ? name.slice(0, -'.__dict__'.length) : undefined;
+	if (module !== undefined && SENSITIVE_MODULES.has(module)) {
+		file.report(
+			'getattr-computed',
+			node,
+			`${module}.__dict__[...] picks a function by a computed name`,
+		);
+	}
+}
+
 export const introspectionMatchers: readonly Matcher[] = [
 	...pythonGetattr,
+	{
+		family: 'python',
+		query: '(subscript) @sub',
+		needs: /__dict__|\bmodules\b/,
+		check: ({ sub }, file) => sub !== undefined && checkPythonSubscript(sub, file),
+	},
 	{
 		family: 'python',
 		query: '(attribute attribute: (identifier) @field) @attr',
