@@ -210,6 +210,12 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 				current = current.childForFieldName('object');
 			} else if (current.type === 'call' || current.type === 'call_expression') {
 				return current;
+			} else if (
+				current.type === 'await_expression' ||
+				current.type === 'parenthesized_expression'
+			) {
+				// `await import('child_process')` is the module, as `require(...)` is.
+				current = current.namedChild(0);
 			} else {
 				return undefined;
 			}
