@@ -42,6 +42,11 @@ test('compiled bytecode and unknown binaries are reported; media and text are no
 	writeFileSync(join(dir, 'logo.png'), PNG);
 	writeFileSync(join(dir, 'README.md'), '# Plugin\n');
 	writeFileSync(join(dir, 'MZ-notes.txt'), 'MZ is not a binary when it is text.\n');
+	// Python imports from a zip on its path whatever the file is called.
+	writeFileSync(
+		join(dir, 'assets.bin'),
+		Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), RANDOM]),
+	);
 	const report = await scan(dir);
 	const byFile = Object.fromEntries(
 		report.findings.filter((f) => f.file !== 'MANIFEST.toml').map((f) => [f.file, f.ruleId]),
@@ -50,8 +55,13 @@ test('compiled bytecode and unknown binaries are reported; media and text are no
 		'module.cpython-311.pyc': 'bytecode-file',
 		'engine.wasm': 'bytecode-file',
 		'blob.dat': 'binary-file',
+		'assets.bin': 'bytecode-file',
 	});
-	assert.equal(report.files.other, 6);
+	assert.equal(report.files.other, 7);
+	const severities = new Set(
+		report.findings.filter((f) => f.ruleId === 'bytecode-file').map((f) => f.severity),
+	);
+	assert.deepEqual([...severities], ['high'], 'unreadable code asks for the install gate');
 });
 
 test('an extensionless script with a Python or Node shebang is scanned as code', async () => {

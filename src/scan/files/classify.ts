@@ -123,7 +123,10 @@ export function sniff(name: string, head: Uint8Array): DataKind {
 	if (BYTECODE_EXTENSION.test(name))
 		return { kind: 'bytecode', format: 'compiled code (by extension)' };
 	if (DATA_MAGIC.some((magic) => startsWith(head, magic))) return { kind: 'data' };
-	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { kind: 'binary', format: 'zip archive' };
+	// zipimport loads code from a zip under any name: an archive is code the scan cannot read.
+	if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
+		return { kind: 'bytecode', format: 'zip archive (importable by Python)' };
+	}
 	if (startsWith(head, [0x1f, 0x8b])) return { kind: 'binary', format: 'gzip archive' };
 	if (isText(head)) return { kind: 'data' };
 	return { kind: 'binary', format: 'unrecognised binary data' };

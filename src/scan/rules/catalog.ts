@@ -385,13 +385,13 @@ const RULE_LIST = [
 	},
 	{
 		id: 'bytecode-file',
-		title: 'Ships compiled bytecode',
+		title: 'Ships compiled bytecode or an importable archive',
 		category: 'native-code',
-		severity: 'medium',
+		severity: 'high',
 		confidence: 'high',
 		scopes: ['files'],
-		why: 'Compiled .pyc or WebAssembly files can differ from the source next to them and cannot be read.',
-		fix: 'Remove compiled files from the plugin; the host compiles source itself.',
+		why: 'Python imports a .pyc even without its source, and imports from any zip archive on its path; such code, like WebAssembly, cannot be read or scanned, and can differ from the source beside it.',
+		fix: 'Remove compiled files and archives from the plugin; ship readable source, which the host compiles itself.',
 	},
 	{
 		id: 'binary-file',
