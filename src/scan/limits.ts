@@ -15,6 +15,8 @@ export interface ScanLimits {
 	maxTotalBytes: number;
 	/** Parse, query and rule time allowed for one file before it is abandoned. */
 	fileTimeoutMs: number;
+	/** Time for the whole scan; files not reached by then are skipped, and listed. */
+	maxScanMs: number;
 	/** Bracket nesting beyond this makes a file skipped: no real code nests that deep. */
 	maxNestingDepth: number;
 	/** Directory levels walked below the plugin root. */
@@ -31,6 +33,8 @@ export const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = {
 	maxFileBytes: 2 * 1024 * 1024,
 	maxTotalBytes: 64 * 1024 * 1024,
 	fileTimeoutMs: 10_000,
+	// Many files that each stay just under the per-file bound must not add up to hours.
+	maxScanMs: 120_000,
 	maxNestingDepth: 200,
 	maxDirectoryDepth: 32,
 };

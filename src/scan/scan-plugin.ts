@@ -109,7 +109,16 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const stats = { scanned: 0, other: 0, bytes: 0, lines: 0 };
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
+	const scanDeadline = clock() + limits.maxScanMs;
 	for (const file of files) {
+		if (clock() >= scanDeadline) {
+			skips.add({
+				file: file.relative,
+				reason: 'timeout',
+				detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
+			});
+			continue;
+		}
 		const outcome = await scanOneFile(file, { engine, limits, clock, budget });
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);

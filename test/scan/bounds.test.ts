@@ -71,6 +71,24 @@ test('the per-file time bound abandons a file and says so', async () => {
 	assert.ok(again.findings.some((f) => f.ruleId === 'process-shell'));
 });
 
+test('the whole-scan time bound skips the files not reached, and lists them', async () => {
+	const dir = plugin({
+		'a.py': 'import os\nos.system(cmd)\n',
+		'b.py': 'x = 1\n',
+		'c.py': 'y = 2\n',
+	});
+	// A clock that jumps a second at every reading, against a bound of two and a half seconds.
+	let now = 0;
+	const report = await scan(dir, { limits: { maxScanMs: 2500 }, clock: () => (now += 1000) });
+	const timedOut = report.skipped.filter((entry) => entry.reason === 'timeout').map((e) => e.file);
+	assert.ok(timedOut.length >= 1, 'some files were never reached');
+	assert.ok(timedOut.every((file) => /^(MANIFEST\.toml|[abc]\.py)$/.test(file)));
+	for (const file of timedOut) {
+		assert.ok(report.findings.some((f) => f.ruleId === 'unscanned-file' && f.file === file));
+	}
+	assert.equal(report.files.scanned + timedOut.filter((f) => f.endsWith('.py')).length, 3);
+});
+
 test('the file-count and total-bytes bounds stop the walk and the reading', async () => {
 	const files: Record<string, string> = {};
 	for (let i = 0; i < 6; i++) files[`m${i}.py`] = `x${i} = ${i}\n`;
