@@ -3,6 +3,7 @@
  * bytecode, unknown binary blobs; media and text are fine; extensionless scripts are scanned.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -101,4 +102,31 @@ test('only the root .git is passed over: code in .hg, .svn or a nested .git is s
 		.map((finding) => finding.file)
 		.sort();
 	assert.deepEqual(files, ['.hg/payload.py', '.svn/payload.py', 'lib/.git/payload.py']);
+});
+
+test('a __pycache__ file Python checks against its source is only low; an unchecked one is high', async () => {
+	const dir = makeTempDir('vouch-scan-files-');
+	writeFileSync(join(dir, 'mod.py'), 'x = 1\n');
+	// Real caches from python3: the default (timestamp), and the two hash-based kinds (PEP 552).
+	const compile = (mode: string, out: string) =>
+		execFileSync(
+			'python3',
+			[
+				'-c',
+				`import py_compile; py_compile.compile('mod.py', cfile='${out}', invalidation_mode=py_compile.PycInvalidationMode.${mode})`,
+			],
+			{ cwd: dir },
+		);
+	compile('TIMESTAMP', '__pycache__/mod.cpython-3.pyc');
+	compile('CHECKED_HASH', '__pycache__/checked.cpython-3.pyc');
+	compile('UNCHECKED_HASH', '__pycache__/unchecked.cpython-3.pyc');
+	// Outside __pycache__ Python imports a .pyc with no source at all.
+	compile('TIMESTAMP', 'sourceless.pyc');
+	const report = await scan(dir);
+	const ruleOf = (file: string) =>
+		report.findings.find((finding) => finding.file === file)?.ruleId ?? 'none';
+	assert.equal(ruleOf('__pycache__/mod.cpython-3.pyc'), 'bytecode-cache');
+	assert.equal(ruleOf('__pycache__/checked.cpython-3.pyc'), 'bytecode-cache');
+	assert.equal(ruleOf('__pycache__/unchecked.cpython-3.pyc'), 'bytecode-file');
+	assert.equal(ruleOf('sourceless.pyc'), 'bytecode-file');
 });

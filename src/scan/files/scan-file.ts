@@ -59,9 +59,26 @@ async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcom
 		kind.kind === 'native'
 			? 'native-binary'
 			: kind.kind === 'bytecode'
-				? 'bytecode-file'
+				? isSourceCheckedCache(file.relative, head)
+					? 'bytecode-cache'
+					: 'bytecode-file'
 				: 'binary-file';
 	return { ...NOTHING, findings: [fileFinding(rule, file.relative, `${kind.format}`)] };
+}
+
+/**
+ * A `.pyc` in `__pycache__` that Python uses only while it matches its source: the cache
+ * Python writes itself when the host runs a plugin. Python never imports such a file without
+ * the `.py` beside its directory, and checks it against that source (its modification time
+ * and size, or its hash). The exception is an "unchecked" hash-based file (PEP 552, flags 0b01),
+ * which Python runs without looking at the source: that one stays `bytecode-file`.
+ */
+function isSourceCheckedCache(relative: string, head: Uint8Array): boolean {
+	if (!/(^|\/)__pycache__\/[^/]+\.pyc$/.test(relative) || head.length < 8) return false;
+	const flags = Buffer.from(head.buffer, head.byteOffset, head.byteLength).readUInt32LE(4);
+	const hashBased = (flags & 0b01) !== 0;
+	const checkSource = (flags & 0b10) !== 0;
+	return (flags & ~0b11) === 0 && (!hashBased || checkSource);
 }
 
 export async function scanOneFile(

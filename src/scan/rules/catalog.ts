@@ -394,6 +394,16 @@ const RULE_LIST = [
 		fix: 'Remove compiled files and archives from the plugin; ship readable source, which the host compiles itself.',
 	},
 	{
+		id: 'bytecode-cache',
+		title: 'Ships a Python bytecode cache',
+		category: 'native-code',
+		severity: 'low',
+		confidence: 'high',
+		scopes: ['files'],
+		why: 'A .pyc in __pycache__ is used only while it matches the source beside it, so it cannot replace that source; it is usually the cache Python wrote when the plugin ran.',
+		fix: 'Leave __pycache__ out of the plugin (add it to .gitignore).',
+	},
+	{
 		id: 'binary-file',
 		title: 'Ships an unrecognised binary file',
 		category: 'native-code',
