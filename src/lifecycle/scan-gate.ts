@@ -114,21 +114,25 @@ function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): num
 				: `The code uses: ${undeclared.join(', ')} (the manifest declares nothing).`,
 		);
 	}
-	const unscanned =
-		report.skipped.filter((file) => file.reason !== 'symlink').length + report.skippedNotListed;
-	if (unscanned > 0) {
+	const unscanned = [
+		...report.skipped
+			.filter((file) => file.reason !== 'symlink')
+			.map((file) => ({ file: file.file, why: file.detail })),
+		// Code the parser read only in part may hold what the rules never saw.
+		...report.findings
+			.filter((finding) => finding.ruleId === 'partial-parse' && finding.file !== undefined)
+			.map((finding) => ({ file: finding.file as string, why: 'parsed only in part' })),
+	];
+	const notListed = report.skippedNotListed;
+	if (unscanned.length + notListed > 0) {
 		reporter.warn(
-			`${unscanned} file(s) could not be scanned (too large, too many, too deep or unreadable):`,
+			`${unscanned.length + notListed} file(s) could not be fully scanned (too large, too many, too deep, unreadable or not parsable):`,
 		);
-		for (const file of report.skipped
-			.filter((item) => item.reason !== 'symlink')
-			.slice(0, LISTED_FINDINGS)) {
-			reporter.warn(
-				`  ${sanitizeText(file.file)}: ${sanitizeText(file.detail, { maxLength: 160 })}`,
-			);
+		for (const item of unscanned.slice(0, LISTED_FINDINGS)) {
+			reporter.warn(`  ${sanitizeText(item.file)}: ${sanitizeText(item.why, { maxLength: 160 })}`);
 		}
 	}
-	return high.length + unscanned;
+	return high.length + unscanned.length + notListed;
 }
 
 /** `file:line rule: message` then the code line, all sanitised by the scanner already. */

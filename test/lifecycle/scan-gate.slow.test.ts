@@ -20,6 +20,7 @@ const COMMUNITY = { name: 'risky-community', uuid: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b
 const TRUSTED = { name: 'risky-trusted', uuid: '1d2e3f4a-5b6c-4d7e-9f8a-0b1c2d3e4f5a' };
 const CLEAN = { name: 'clean-community', uuid: '2e3f4a5b-6c7d-4e8f-8a9b-1c2d3e4f5a6b' };
 const BULKY = { name: 'bulky-community', uuid: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e' };
+const GARBLED = { name: 'garbled-community', uuid: '6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f' };
 const UNREGISTERED = { name: 'risky-stranger', uuid: '3f4a5b6c-7d8e-4f9a-9b0c-2d3e4f5a6b7c' };
 
 let world: World;
@@ -28,6 +29,7 @@ let trusted: ServedPlugin;
 let clean: ServedPlugin;
 let stranger: ServedPlugin;
 let bulky: ServedPlugin;
+let garbled: ServedPlugin;
 
 function errorCode(run: CliRun): unknown {
 	return (parseJson(run).error as { code?: string } | undefined)?.code;
@@ -59,11 +61,14 @@ before(async () => {
 		...BULKY,
 		files: { 'generated.py': `DATA = '${'x'.repeat(2 * 1024 * 1024 + 16)}'\n` },
 	});
+	// Not valid Python: the parser reads it only in part, so the rules may have missed code.
+	garbled = world.serve({ ...GARBLED, files: { '__init__.py': 'def f(:\n    pass\nimport os\n' } });
 	world.writeRegistry([
 		registryEntry(community, COMMUNITY),
 		registryEntry(trusted, TRUSTED, { trust_level: 'trusted' }),
 		registryEntry(clean, CLEAN),
 		registryEntry(bulky, BULKY),
+		registryEntry(garbled, GARBLED),
 	]);
 });
 after(() => world.close());
@@ -131,9 +136,16 @@ describe('the scan gate at install (D21)', () => {
 		const run = await install(BULKY.name, ['--yes', '--json']);
 		assert.equal(run.code, 1, run.stdout);
 		assert.equal(errorCode(run), 'FINDINGS_NOT_ACCEPTED');
-		assert.match(run.stderr, /could not be scanned[\s\S]*generated\.py/);
+		assert.match(run.stderr, /could not be fully scanned[\s\S]*generated\.py/);
 		const accepted = await install(BULKY.name, ['--yes', '--accept-findings', '--json']);
 		assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
+	});
+
+	it('counts a file parsed only in part the same way', async () => {
+		const run = await install(GARBLED.name, ['--yes', '--json']);
+		assert.equal(run.code, 1, run.stdout);
+		assert.equal(errorCode(run), 'FINDINGS_NOT_ACCEPTED');
+		assert.match(run.stderr, /__init__\.py: parsed only in part/);
 	});
 
 	it('does not gate a trusted plugin, but stores its report', async () => {
