@@ -129,3 +129,12 @@ test('file names in findings are sanitised, whatever kind of file they name', as
 		assert.equal(ref?.file, sanitizeText(ref?.file));
 	}
 });
+
+test('a module reached through import(...).then(callback) resolves, in JS and in TS', async () => {
+	const js = "import('child_process').then((c) => {\n  c.spawn(tool, []);\n});\n";
+	const ts =
+		"import('node:child_process').then(({ spawnSync }: { spawnSync: Function }) => {\n  spawnSync(tool, []);\n});\n";
+	const report = await scan(plugin({ 'a.js': js, 'b.ts': ts }));
+	assert.ok(rulesAt(report, 'a.js').includes('process-spawn:2'), rulesAt(report, 'a.js').join());
+	assert.ok(rulesAt(report, 'b.ts').includes('process-spawn:2'), rulesAt(report, 'b.ts').join());
+});

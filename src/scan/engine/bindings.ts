@@ -18,6 +18,11 @@ export const BINDING_QUERIES: Readonly<Record<LanguageFamily, string>> = {
 (import_statement) @import
 (variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression)] @value)
 (assignment_expression left: (identifier) @alias right: [(call_expression) (member_expression) (identifier)] @value)
+(call_expression
+  function: (member_expression
+    object: (call_expression function: (import)) @value
+    property: (property_identifier) @then (#eq? @then "then"))
+  arguments: (arguments . [(arrow_function) (function_expression)] @callback))
 `,
 };
 
@@ -105,6 +110,21 @@ function bindJsPattern(pattern: Node, target: string, bindings: Bindings): void 
 	}
 }
 
+/**
+ * The first parameter of a callback, `cp` in `cp => ...` or `function ({ exec }) {...}`; in
+ * TypeScript a parameter is wrapped in `required_parameter`. Found in code rather than in the
+ * query, which must hold for the JavaScript and the TypeScript grammars alike.
+ */
+function firstParameter(callback: Node | undefined): Node | undefined {
+	if (callback === undefined) return undefined;
+	const single = callback.childForFieldName('parameter');
+	if (single !== null) return single;
+	const first = callback.childForFieldName('parameters')?.namedChildren[0];
+	if (first === undefined || first === null) return undefined;
+	const inner = first.type === 'required_parameter' ? first.childForFieldName('pattern') : first;
+	return inner === null ? undefined : inner;
+}
+
 /** Applies one match of `BINDING_QUERIES`; matches come in document order. */
 export function applyBinding(
 	family: LanguageFamily,
@@ -119,7 +139,7 @@ export function applyBinding(
 		names.forget();
 		return;
 	}
-	const alias = captures.alias;
+	const alias = captures.alias ?? firstParameter(captures.callback);
 	const value = captures.value;
 	if (alias === undefined || value === undefined) return;
 	// Only aliases of imported modules, resolved builtins and require() results are followed;
