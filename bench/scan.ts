@@ -61,7 +61,8 @@ export interface ScanBenchResult {
 	figures: Figure[];
 }
 
-function stdlibDir(): string {
+/** Where python3 keeps its standard library; throws when python3 is missing. */
+export function stdlibDir(): string {
 	return execFileSync(
 		'python3',
 		['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
