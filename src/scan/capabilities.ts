@@ -9,7 +9,8 @@ import {
 	type Capability,
 	type CapabilityDeclaration,
 } from '../manifest/capabilities.ts';
-import { type RuleId, ruleInfo } from './rules/catalog.ts';
+import { fileFinding } from './files/scan-file.ts';
+import type { RuleId } from './rules/catalog.ts';
 import type { CapabilityReport, EvidenceRef, Finding } from './types.ts';
 
 const MAX_EVIDENCE = 5;
@@ -23,17 +24,7 @@ function capabilityFinding(
 	where?: EvidenceRef,
 	capability?: Capability,
 ): Finding {
-	const info = ruleInfo(ruleId);
-	const finding: Finding = {
-		ruleId,
-		category: info.category,
-		severity: info.severity,
-		confidence: info.confidence,
-		message,
-		why: info.why,
-		fix: info.fix,
-		file: where?.file ?? MANIFEST,
-	};
+	const finding = fileFinding(ruleId, where?.file ?? MANIFEST, message);
 	if (where?.line !== undefined) finding.line = where.line;
 	if (capability !== undefined) finding.capability = capability;
 	return finding;
