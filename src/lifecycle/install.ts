@@ -12,6 +12,7 @@ import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
+import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { buildRecord } from './record.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
@@ -105,7 +106,13 @@ export async function installPlugin(
 			{ hint: 'Use `vouch update` for a newer version, or --reinstall to fetch it again.' },
 		);
 	}
-	if (existing !== undefined) await confirmDiscardingChanges(existing, options, deps);
+	if (existing !== undefined) {
+		await confirmDiscardingLocalChanges(
+			existing,
+			{ action: 'reinstalling', yesDiscards: options.yes },
+			deps,
+		);
+	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
 	const fetched = await fetchInstallSource(source, options, deps);
@@ -229,32 +236,6 @@ export async function installPlugin(
 		});
 	} finally {
 		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
-	}
-}
-
-async function confirmDiscardingChanges(
-	existing: InstalledPlugin,
-	options: InstallOptions,
-	deps: InstallDeps,
-): Promise<void> {
-	if (existing.source.kind !== 'git') return;
-	if (!(await deps.isDirty(deps.files.pathOf(existing)))) return;
-	const name = sanitizeText(existing.name);
-	// Spec item 61: with --yes, only --reinstall may discard local changes on its own.
-	if (options.yes) {
-		deps.reporter.warn(`Discarding local changes in ${name} (--reinstall --yes).`);
-		return;
-	}
-	const agreed =
-		deps.prompter.interactive &&
-		(await deps.prompter.confirm({
-			message: `${name} has local changes that reinstalling will discard. Discard them?`,
-			defaultAnswer: false,
-		}));
-	if (!agreed) {
-		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
-			hint: 'Commit or copy your changes first, or pass --yes to discard them.',
-		});
 	}
 }
 

@@ -15,6 +15,7 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
+import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
 import { reloadLocal } from './reload-local.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
@@ -133,7 +134,7 @@ export async function updatePlugin(
 		});
 	}
 
-	await refuseLocalChanges(installed, deps);
+	await confirmDiscardingLocalChanges(installed, { action: 'this', yesDiscards: false }, deps);
 	const fetched = await fetchCompatible(
 		{ url, candidates, hostApiVersions: deps.hostApiVersions, categories: deps.categories },
 		{
@@ -263,21 +264,4 @@ export function describeVersion(plugin: InstalledPlugin): string {
 	const commit = plugin.source.commit === undefined ? '' : `@${plugin.source.commit.slice(0, 7)}`;
 	const ref = plugin.source.refType === 'commit' ? '' : (plugin.source.ref ?? '');
 	return sanitizeText([ref, commit].filter((part) => part !== '').join(' ') || 'local');
-}
-
-/** Spec item 61: local changes are never discarded without a yes at a terminal. */
-async function refuseLocalChanges(plugin: InstalledPlugin, deps: UpdateDeps): Promise<void> {
-	if (!(await deps.isDirty(deps.files.pathOf(plugin)))) return;
-	const name = sanitizeText(plugin.name);
-	const agreed =
-		deps.prompter.interactive &&
-		(await deps.prompter.confirm({
-			message: `${name} has local changes that this will discard. Discard them?`,
-			defaultAnswer: false,
-		}));
-	if (!agreed) {
-		throw lifecycleError('LOCAL_CHANGES', `${name} has local changes; nothing was changed.`, {
-			hint: 'Commit or copy your changes first; only an interactive yes discards them.',
-		});
-	}
 }
