@@ -168,3 +168,42 @@ export async function measureRealPlugins(
 	}
 	return results;
 }
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+export function printAdversarialRecall(recall: AdversarialRecall): void {
+	console.log('\nDetection: adversarial corpus (test/fixtures/scan/adversarial)');
+	const met = recall.ratio >= recall.target;
+	console.log(
+		`  Vouch  ${recall.withHigh}/${recall.samples} samples with a high finding: ${percent(recall.ratio)}; target >= ${percent(recall.target)}: ${met ? 'met' : 'MISSED'}`,
+	);
+	if (recall.bandit !== undefined) {
+		const { bandit } = recall;
+		console.log(
+			`  bandit, on the ${bandit.samples} Python samples: ${bandit.withHigh}/${bandit.samples} (${percent(bandit.samples === 0 ? 0 : bandit.withHigh / bandit.samples)}) with a HIGH issue, ${bandit.withMediumOrHigh}/${bandit.samples} with MEDIUM or HIGH`,
+		);
+	}
+	console.log('  by class (samples with a high finding / samples):');
+	for (const entry of recall.byClass) {
+		const missed = entry.missed.length > 0 ? `; missed: ${entry.missed.join(', ')}` : '';
+		console.log(`    ${entry.klass.padEnd(22)} ${entry.withHigh}/${entry.samples}${missed}`);
+	}
+}
+
+export function printRealPlugins(results: readonly RealPluginResult[]): void {
+	console.log('\nFalse positives: real Picard plugins (test/fixtures/scan/real-picard)');
+	const falseTotal = results.reduce((sum, result) => sum + result.falseHighs.length, 0);
+	console.log(
+		`  high findings other than undeclared capabilities: ${falseTotal} in ${results.length} plugins; target 0: ${falseTotal === 0 ? 'met' : 'MISSED'}`,
+	);
+	console.log(
+		'  plugin                          lines  Vouch high (other / capability)  bandit HIGH',
+	);
+	for (const result of results) {
+		const bandit = result.banditHigh === undefined ? 'n/a' : String(result.banditHigh);
+		console.log(
+			`  ${result.plugin.padEnd(30)} ${String(result.lines).padStart(6)}  ${`${result.falseHighs.length} / ${result.capabilityHighs}`.padStart(31)}  ${bandit.padStart(11)}`,
+		);
+		for (const high of result.falseHighs) console.log(`      ${high}`);
+	}
+}
