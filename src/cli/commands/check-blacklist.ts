@@ -8,6 +8,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { ExitCode, VouchError } from '../../core/errors.ts';
+import { parseUuidArgument } from '../../core/uuid.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	loadRegistry,
@@ -37,6 +38,9 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 					exitCode: ExitCode.usage,
 				});
 			}
+			// A UUID in another spelling would match no entry and answer "not blacklisted".
+			const uuid =
+				options.uuid === undefined ? undefined : parseUuidArgument(options.uuid, '--uuid');
 			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
@@ -49,7 +53,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			}
 			const verdict = blacklist.check({
 				...(url === undefined ? {} : { url }),
-				...(options.uuid === undefined ? {} : { uuid: options.uuid }),
+				...(uuid === undefined ? {} : { uuid }),
 				...(options.pluginVersion === undefined ? {} : { version: options.pluginVersion }),
 			});
 			if (output.json) {
