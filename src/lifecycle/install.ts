@@ -115,7 +115,7 @@ export async function installPlugin(
 	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
-	const fetched = await fetchInstallSource(source, options, deps);
+	const fetched = await fetchInstallSource(source, options, deps, existing);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
