@@ -105,6 +105,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						status: 'failed',
 						code: error.code,
 						message: error.message,
+						...(error.details === undefined ? {} : { details: error.details }),
 					});
 					output.line(`${output.style.red('✗')} ${safe(name)}: ${safe(error.message)}`);
 				} finally {
