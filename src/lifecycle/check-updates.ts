@@ -12,6 +12,7 @@ import type { RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict } from './verdicts.ts';
+import { installedVersionFacts } from './version-facts.ts';
 
 export type UpdateCheck =
 	| { uuid: string; name: string; status: 'available'; from: string; to: string; commit: string }
@@ -59,7 +60,7 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 	const verdict = blacklistVerdict(deps.snapshot, {
 		url,
 		uuid,
-		...(plugin.version === undefined ? {} : { version: plugin.version }),
+		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
 	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
 	try {

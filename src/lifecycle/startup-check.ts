@@ -23,6 +23,7 @@ import {
 	type TreeDigest,
 } from './store/index.ts';
 import { blacklistVerdict, trustNotices } from './verdicts.ts';
+import { installedVersionFacts } from './version-facts.ts';
 
 export interface StartupDeps {
 	store: PluginStore;
@@ -118,7 +119,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 		const verdict = blacklistVerdict(snapshot, {
 			url: plugin.source.url,
 			uuid: plugin.uuid,
-			...(plugin.version === undefined ? {} : { version: plugin.version }),
+			...installedVersionFacts(plugin, snapshot.index),
 		});
 		if (verdict.blocked) {
 			changes.push({

@@ -11,6 +11,7 @@ import { VouchError } from '../../core/errors.ts';
 import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { createPluginFiles } from '../../lifecycle/store/index.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
+import { installedVersionFacts } from '../../lifecycle/version-facts.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
 import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
@@ -62,7 +63,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				const verdict = blacklist.check({
 					url: plugin.source.url,
 					uuid: plugin.uuid,
-					...(plugin.version === undefined ? {} : { version: plugin.version }),
+					...installedVersionFacts(plugin, loaded.index),
 				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
 				if (output.json) {

@@ -6,6 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { describeVersion } from '../../lifecycle/update.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { blacklistVerdict } from '../../lifecycle/verdicts.ts';
+import { installedVersionFacts } from '../../lifecycle/version-facts.ts';
 import { resolveTrust } from '../../registry/trust.ts';
 import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
@@ -39,7 +40,7 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					const verdict = blacklistVerdict(context.snapshot, {
 						url: plugin.source.url,
 						uuid: plugin.uuid,
-						...(plugin.version === undefined ? {} : { version: plugin.version }),
+						...installedVersionFacts(plugin, context.snapshot.index),
 					});
 					return {
 						plugin,
