@@ -6,6 +6,7 @@
 import { isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { resolveRedirect } from '../registry/redirect.ts';
+import { badgeSafeText } from '../registry/trust-display.ts';
 import { schemeOf } from './checkout-choice.ts';
 import type { GitPort } from './ports.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
@@ -50,7 +51,7 @@ export async function checkUpdates(
 }
 
 async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promise<UpdateCheck> {
-	const base = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+	const base = { uuid: plugin.uuid, name: badgeSafeText(plugin.name, { maxLength: 100 }) };
 	if (plugin.source.kind === 'local')
 		return { ...base, status: 'skipped', reason: 'local directory' };
 	if (plugin.state === 'quarantined') return { ...base, status: 'blocked', reason: 'quarantined' };

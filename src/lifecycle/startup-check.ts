@@ -13,6 +13,7 @@ import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
+import { badgeSafeText } from '../registry/trust-display.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import {
 	compareTrees,
@@ -105,7 +106,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 	const integrityChecks: (() => Promise<void>)[] = [];
 	for (const plugin of Object.values(state.plugins)) {
 		if (plugin.state === 'quarantined') continue;
-		const entry = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+		const entry = { uuid: plugin.uuid, name: badgeSafeText(plugin.name, { maxLength: 100 }) };
 		const path = deps.files.pathOf(plugin);
 		if (!(await deps.files.exists(path))) {
 			if (plugin.source.kind === 'local') {
@@ -193,7 +194,7 @@ async function applyChanges(
 			}
 			const plugin = state.plugins[change.plugin.uuid];
 			if (plugin === undefined) continue;
-			const name = sanitizeText(plugin.name, { maxLength: 100 });
+			const name = badgeSafeText(plugin.name, { maxLength: 100 });
 			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
 			if (change.kind === 'integrity') {
 				const listed = change.files

@@ -8,7 +8,7 @@ import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { blacklistVerdict } from '../../lifecycle/verdicts.ts';
 import { installedVersionFacts } from '../../lifecycle/version-facts.ts';
 import { resolveTrust } from '../../registry/trust.ts';
-import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
+import { pluginNameLabel, TRUST_DISPLAY } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
@@ -80,7 +80,7 @@ export function registerList(program: Command, { io }: CommandContext): void {
 				const status =
 					row.plugin.state === 'quarantined' ? 'quarantined' : row.enabled ? 'enabled' : 'disabled';
 				output.line(
-					`${display.badge} ${display.label.padEnd(12)} ${safe(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
+					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
 				);
 				output.line(output.style.dim(`    ${safe(row.plugin.source.url)}  ${row.plugin.uuid}`));
 				if (row.trust.impersonation !== undefined)
