@@ -156,3 +156,25 @@ test('info and install refuse a braced or URN UUID instead of reading it as a na
 		}
 	}
 });
+
+test('a misspelt blacklist table is an error (exit 1), never "not blacklisted"', async () => {
+	const misspelt = writeRegistry(
+		`[[blacklists]]\nuuid = "${BLOCKED_UUID}"\nreason = "Malware"\nblacklisted_at = "2026-02-01T00:00:00Z"\n`,
+	);
+	const run = await runVouch(['check-blacklist', '--uuid', BLOCKED_UUID, '--registry', misspelt]);
+	assert.equal(run.code, 1, run.stdout + run.stderr);
+	assert.doesNotMatch(run.stdout, /Not blacklisted/);
+	assert.match(run.stderr, /"blacklists"/);
+});
+
+test('other unknown registry keys are named in a loud warning, in text and --json', async () => {
+	const odd = writeRegistry(`mirror = "elsewhere"\n`);
+	const run = await runVouch(['check-blacklist', '--uuid', OFFICIAL_UUID, '--registry', odd]);
+	assert.equal(run.code, 0, run.stderr);
+	assert.match(run.stderr, /top-level key "mirror"/);
+	assert.match(run.stderr, /WARNING: .* not checked/);
+	const json = parseJson(
+		await runVouch(['check-blacklist', '--uuid', OFFICIAL_UUID, '--registry', odd, '--json']),
+	);
+	assert.ok((json.warnings as string[]).some((warning) => warning.includes('"mirror"')));
+});

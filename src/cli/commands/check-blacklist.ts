@@ -45,6 +45,16 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
+			const unknownKeys = loaded.registry.warnings.filter(
+				(warning) => warning.code === 'UNKNOWN_FIELD',
+			);
+			if (unknownKeys.length > 0) {
+				// A misspelt blacklist table already fails the load; other unknown keys are read
+				// past, and the user is told this answer did not look at them.
+				output.note(
+					`WARNING: the registry has ${unknownKeys.length} key(s) this version of Vouch does not know (named above). Entries under them were not checked; tell the registry maintainers.`,
+				);
+			}
 			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
 			for (const problem of blacklist.problems) {
 				output.note(
@@ -70,6 +80,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 						: {}),
 					registry: registryJson(loaded),
 					problems: blacklist.problems,
+					warnings: loaded.registry.warnings.map((warning) => warning.message),
 				});
 			} else if (verdict.blocked) {
 				output.line(`${output.style.red('✗ Blacklisted:')} ${safe(verdict.reason)}`);
