@@ -181,9 +181,10 @@ function versionMatches(
 	facts: PluginFacts,
 	unknownVersionMatches: boolean,
 ): boolean {
-	const version = facts.version();
-	if (version === undefined || range === null || range === undefined) return unknownVersionMatches;
-	return range.test(version);
+	const versions = facts.versions();
+	if (versions.length === 0 || range === null || range === undefined) return unknownVersionMatches;
+	// Either the manifest's or the ref's version in the range blocks: the author controls one.
+	return versions.some((version) => range.test(version));
 }
 
 /**

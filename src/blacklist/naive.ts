@@ -82,14 +82,15 @@ function naiveEntryMatches(
 		if (!onCanonical && !pattern.search(url)) return false;
 	}
 	if (entry.versions !== undefined) {
-		const rawVersion = known(plugin.version);
-		const inRange =
-			rawVersion === undefined ? undefined : satisfiesRange(rawVersion, entry.versions);
-		// Unknown version or unusable range: the caller's policy decides.
-		if (inRange === undefined) {
+		const range = entry.versions;
+		const verdicts = [known(plugin.version), known(plugin.refVersion)].map((raw) =>
+			raw === undefined ? undefined : satisfiesRange(raw, range),
+		);
+		// Either version in range blocks. Neither readable, or an unusable range: the caller's
+		// policy decides.
+		if (!verdicts.includes(true)) {
+			if (verdicts.includes(false)) return false;
 			if ((options.unknownVersion ?? 'match') === 'skip') return false;
-		} else if (!inRange) {
-			return false;
 		}
 	}
 	return true;

@@ -14,8 +14,11 @@ export interface PluginFacts {
 	location: string | undefined;
 	/** What `url_regex` runs on: the canonical URL and the raw one (D3), without repeats. */
 	patternTexts: string[];
-	/** Coerced semver, computed on first use; undefined when unknown or unparsable. */
-	version(): string | undefined;
+	/**
+	 * The plugin's known versions as coerced semver (manifest version, then the ref's), computed
+	 * on first use; empty when neither is known or parsable.
+	 */
+	versions(): readonly string[];
 }
 
 export function knownText(value: unknown): string | undefined {
@@ -30,15 +33,25 @@ export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext
 	if (canonical !== undefined) patternTexts.push(canonical);
 	// A URL that cannot be canonicalised is still tested as written: odd is not clean.
 	if (raw !== undefined && raw !== canonical) patternTexts.push(raw);
-	let version: { value: string | undefined } | undefined;
+	let versions: string[] | undefined;
 	return {
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),
 		location: canonical === undefined ? undefined : locationKey(canonical),
 		patternTexts,
-		version() {
-			const text = knownText(plugin.version);
-			version ??= { value: text === undefined ? undefined : pluginVersionToSemver(text) };
-			return version.value;
+		versions() {
+			versions ??= knownVersions(plugin);
+			return versions;
 		},
 	};
+}
+
+/** The readable versions among the manifest's and the ref's, as semver, without repeats. */
+export function knownVersions(plugin: PluginIdentity): string[] {
+	const found: string[] = [];
+	for (const value of [plugin.version, plugin.refVersion]) {
+		const text = knownText(value);
+		const parsed = text === undefined ? undefined : pluginVersionToSemver(text);
+		if (parsed !== undefined && !found.includes(parsed)) found.push(parsed);
+	}
+	return found;
 }

@@ -13,6 +13,13 @@ export interface PluginIdentity {
 	uuid?: string;
 	/** The plugin's own version (`v1.2`, `1.2.0`...), for entries with a `versions` range. */
 	version?: string;
+	/**
+	 * The version the installed ref names (tag `v1.2.3` → `1.2.3`), when it is a version tag.
+	 * The manifest's version is whatever its author wrote; the tag is what was fetched. A
+	 * `versions` range matches when either version is in it, and an unknown version (neither
+	 * readable) counts by `CheckOptions.unknownVersion`.
+	 */
+	refVersion?: string;
 }
 
 export interface CheckOptions {

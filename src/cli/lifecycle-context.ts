@@ -89,7 +89,7 @@ async function loadSnapshot(
 export function gitFor(
 	io: CliIO,
 	allowInsecureTransport: boolean,
-): GitPort & { isDirty(dir: string): Promise<boolean> } {
+): GitPort & { changedFiles(dir: string): Promise<string[]> } {
 	const make = (url: string) =>
 		createGit({
 			env: io.env,
@@ -100,7 +100,7 @@ export function gitFor(
 		lsRemote: (url) => make(url).lsRemote(url),
 		clone: (request) => make(request.url).clone(request),
 		verifyTag: (request) => createGit({ env: io.env }).verifyTag(request),
-		isDirty: (dir) => createGit({ env: io.env }).isDirty(dir),
+		changedFiles: (dir) => createGit({ env: io.env }).changedFiles(dir),
 	};
 }
 
@@ -159,7 +159,7 @@ export function pluginWorkDeps(
 		categories: context.profile.categories,
 		snapshot: context.snapshot,
 		git,
-		isDirty: git.isDirty,
+		changedFiles: git.changedFiles,
 		store: context.store,
 		files: context.files,
 		prompter: context.prompter,

@@ -3,12 +3,13 @@ import type { BlacklistVerdict } from '../blacklist/index.ts';
 import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../lifecycle/release-check.ts';
 import { localisedDescription, localisedName } from '../registry/i18n.ts';
 import type { RegistryPlugin, TrustLevel } from '../registry/model.ts';
-import { trustBadge } from '../registry/trust-display.ts';
+import { badgeSafeText, pluginNameLabel, trustBadge } from '../registry/trust-display.ts';
 import type { Style } from './style.ts';
 import { safe } from './style.ts';
 
+/** Vouch's badge and level, padded to one width so that what follows starts in one column. */
 export function trustText(level: TrustLevel, style: Style): string {
-	const label = `${trustBadge(level)} ${level}`;
+	const label = `${trustBadge(level)} ${level.padEnd(12)}`;
 	switch (level) {
 		case 'official':
 			return style.green(label);
@@ -28,8 +29,9 @@ export function pluginRow(
 	locale: string,
 	signedRegistry: boolean,
 ): string[] {
-	const name = safe(localisedName(plugin, locale), { maxLength: 80 });
-	const description = safe(localisedDescription(plugin, locale), { maxLength: 160 });
+	// Vouch's badge comes first, in a fixed column; the author's text after it cannot draw one.
+	const name = pluginNameLabel(localisedName(plugin, locale), 80);
+	const description = badgeSafeText(localisedDescription(plugin, locale), { maxLength: 160 });
 	const blocked = verdict.blocked
 		? ` ${style.red(`BLACKLISTED: ${safe(verdict.reason, { maxLength: 120 })}`)}`
 		: '';
@@ -38,7 +40,7 @@ export function pluginRow(
 			? ` ${style.yellow(`(${UNSIGNED_RELEASE_LABEL})`)}`
 			: '';
 	return [
-		`${trustText(plugin.trustLevel, style)}  ${style.bold(safe(plugin.id))}  ${name}${blocked}${release}`,
+		`${trustText(plugin.trustLevel, style)}  ${style.bold(badgeSafeText(plugin.id))}  ${name}${blocked}${release}`,
 		`    ${style.dim(description)}`,
 	];
 }

@@ -3,7 +3,8 @@
  * UUIDs are compared lowercase everywhere.
  */
 import { randomUUID } from 'node:crypto';
-import { coreError } from './errors.ts';
+import { coreError, ExitCode } from './errors.ts';
+import { sanitizeText } from './sanitize.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -24,8 +25,51 @@ export const MIN_UUID_ENTROPY_BITS = 2.8;
 
 export type UuidProblem = 'not-v4' | 'placeholder' | 'low-entropy';
 
+/**
+ * The comparison key of a UUID: lowercase, and other spellings of a UUID (`{...}`,
+ * `urn:uuid:...`, no hyphens) brought to the canonical form, so that a library caller who
+ * passes one still compares equal to the blacklist (input from people is refused instead).
+ */
 export function normaliseUuid(value: string): string {
-	return value.trim().toLowerCase();
+	const text = value.trim().toLowerCase();
+	if (!isUuidVariant(text)) return text;
+	const digits = text.replace(/^urn:uuid:/, '').replace(/[{}-]/g, '');
+	return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
+}
+
+/** 8-4-4-4-12 hex digits, any case: the one spelling of a UUID Vouch accepts from anyone. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Other spellings of a UUID (`{...}`, `urn:uuid:...`, 32 bare digits). They name the same
+ * UUID, but compare unequal as text: accepting them anywhere is how a blacklisted UUID would
+ * read as "not blacklisted". So they are refused, and recognised only to say why.
+ */
+const UUID_VARIANT =
+	/^(?:urn:uuid:|\{)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
+
+/** The canonical form, 8-4-4-4-12 hex (any case on input), surrounding whitespace aside. */
+export function isCanonicalUuid(value: string): boolean {
+	return typeof value === 'string' && CANONICAL_UUID.test(value.trim());
+}
+
+/** A UUID written some other way than the canonical form (braces, URN, no hyphens). */
+export function isUuidVariant(value: string): boolean {
+	if (typeof value !== 'string') return false;
+	const text = value.trim();
+	return !CANONICAL_UUID.test(text) && UUID_VARIANT.test(text);
+}
+
+/**
+ * A UUID typed by a user, lowercased; anything but the canonical form is a usage error (exit 2)
+ * whose hint shows the form to use.
+ */
+export function parseUuidArgument(value: string, what = 'UUID'): string {
+	if (isCanonicalUuid(value)) return normaliseUuid(value);
+	const shown = sanitizeText(value, { maxLength: 80 });
+	throw coreError('INVALID_UUID', `${what} ${shown} is not a UUID in canonical form.`, {
+		hint: 'Write it as 8-4-4-4-12 hex digits, e.g. 3f1c9a52-7be4-4d21-9c8e-51a7d2e60b94, without braces or urn:uuid:.',
+		exitCode: ExitCode.usage,
+	});
 }
 
 /** Shannon entropy, in bits per symbol, of the 32 hex digits of a UUID. */

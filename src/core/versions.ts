@@ -89,6 +89,17 @@ export function pluginVersionToSemver(version: string): string | undefined {
 	return parsed?.version;
 }
 
+/**
+ * The version a git tag names, as semver for range matching: under the registry's scheme only
+ * a version tag of that scheme counts; without a scheme any `v1.2.3`-like tag does. Undefined
+ * for a tag that names no version (`stable`, `latest`).
+ */
+export function tagVersion(tag: string, scheme?: VersionScheme): string | undefined {
+	if (typeof tag !== 'string') return undefined;
+	if (scheme !== undefined && !isVersionTag(tag, scheme)) return undefined;
+	return pluginVersionToSemver(tag);
+}
+
 /** A non-empty semver range (`<1.2.0`, `>=2.0.0 <2.3.1 || 3.x`) of bounded length. */
 export function isValidRange(range: string): boolean {
 	if (typeof range !== 'string') return false;

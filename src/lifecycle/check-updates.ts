@@ -6,12 +6,14 @@
 import { isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { resolveRedirect } from '../registry/redirect.ts';
+import { badgeSafeText } from '../registry/trust-display.ts';
 import { schemeOf } from './checkout-choice.ts';
 import type { GitPort } from './ports.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict } from './verdicts.ts';
+import { installedVersionFacts } from './version-facts.ts';
 
 export type UpdateCheck =
 	| { uuid: string; name: string; status: 'available'; from: string; to: string; commit: string }
@@ -49,7 +51,7 @@ export async function checkUpdates(
 }
 
 async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promise<UpdateCheck> {
-	const base = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+	const base = { uuid: plugin.uuid, name: badgeSafeText(plugin.name, { maxLength: 100 }) };
 	if (plugin.source.kind === 'local')
 		return { ...base, status: 'skipped', reason: 'local directory' };
 	if (plugin.state === 'quarantined') return { ...base, status: 'blocked', reason: 'quarantined' };
@@ -59,7 +61,7 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 	const verdict = blacklistVerdict(deps.snapshot, {
 		url,
 		uuid,
-		...(plugin.version === undefined ? {} : { version: plugin.version }),
+		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
 	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
 	try {

@@ -10,7 +10,7 @@ import {
 	type CapabilityDeclaration,
 } from '../manifest/capabilities.ts';
 import type { TrustLevel } from '../registry/model.ts';
-import { TRUST_DISPLAY } from '../registry/trust-display.ts';
+import { pluginNameLabel, TRUST_DISPLAY } from '../registry/trust-display.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
 
@@ -52,7 +52,8 @@ export function describeCapabilities(capabilities: CapabilityDeclaration): strin
 /** Resolves when the user agreed (or no question was due); throws DECLINED or CONFIRMATION_REQUIRED. */
 export async function obtainConsent(request: ConsentRequest, deps: ConsentDeps): Promise<void> {
 	const display = TRUST_DISPLAY[request.trust];
-	const name = sanitizeText(request.pluginName, { maxLength: 100 });
+	// Quoted and unable to draw a badge: the question names Vouch's badge beside it.
+	const name = pluginNameLabel(request.pluginName);
 	for (const notice of request.notices)
 		deps.reporter.warn(sanitizeText(notice, { maxLength: 500 }));
 	if (display.warning !== undefined) deps.reporter.warn(display.warning);

@@ -16,8 +16,8 @@ export interface PluginWorkDeps {
 	digest(dir: string): Promise<TreeDigest>;
 	/** Static analysis of fetched code (D21); never imports or runs it. */
 	scan(dir: string): Promise<ScanReport>;
-	/** Uncommitted changes in a git working copy, untracked files included. */
-	isDirty(dir: string): Promise<boolean>;
+	/** Paths with uncommitted changes in a git working copy, untracked files included. */
+	changedFiles(dir: string): Promise<string[]>;
 	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
 	prompter: Prompter;
 	reporter: LifecycleReporter;

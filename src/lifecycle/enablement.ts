@@ -12,6 +12,7 @@ import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, PluginStore } from './store/index.ts';
 import { blacklistVerdict } from './verdicts.ts';
+import { installedVersionFacts } from './version-facts.ts';
 
 export interface EnablementDeps {
 	store: PluginStore;
@@ -47,7 +48,7 @@ export async function enablePlugin(
 	const verdict = blacklistVerdict(deps.snapshot, {
 		url: plugin.source.url,
 		uuid: plugin.uuid,
-		...(plugin.version === undefined ? {} : { version: plugin.version }),
+		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
 	if (verdict.blocked) {
 		if (verdict.severity === 'hard') {

@@ -9,7 +9,9 @@ import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
 import type { InstallDeps, InstallOptions } from './install.ts';
+import type { RemoteListing } from './ports.ts';
 import type { InstallSource } from './source.ts';
+import type { InstalledPlugin } from './store/index.ts';
 
 /** What was fetched; `placed` once it has been moved into the plugins directory. */
 export type Fetched = FetchedPlugin & { placed?: boolean };
@@ -18,6 +20,8 @@ export async function fetchInstallSource(
 	source: InstallSource,
 	options: InstallOptions,
 	deps: InstallDeps,
+	/** The installed copy a `--reinstall` replaces: without `--ref`, its ref is kept. */
+	replacing?: InstalledPlugin,
 ): Promise<Fetched> {
 	if (source.kind === 'local') {
 		if (options.ref !== undefined) {
@@ -44,7 +48,11 @@ export async function fetchInstallSource(
 	// An unregistered plugin without --ref installs its default branch: the clone says which,
 	// so the extra round trip of listing refs is saved.
 	let candidates: RefCandidate[] = [{ why: 'default branch' }];
-	if (options.ref !== undefined || source.entry !== undefined) {
+	const kept = options.ref === undefined ? keptRef(replacing) : undefined;
+	if (kept !== undefined) {
+		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
+		candidates = [assertKeptRefExists(kept, await deps.git.lsRemote(source.url))];
+	} else if (options.ref !== undefined || source.entry !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
 		const listing = await deps.git.lsRemote(source.url);
 		candidates = refCandidates({
@@ -71,5 +79,36 @@ export async function fetchInstallSource(
 			readManifest: deps.readManifest,
 			reporter: deps.reporter,
 		},
+	);
+}
+
+/**
+ * A reinstall without `--ref` fetches what was installed: the same tag, branch or commit pin.
+ * Moving a plugin installed at `v1.0.0` onto the default branch would install code nobody
+ * chose, and drop a pin the user made on purpose.
+ */
+function keptRef(installed: InstalledPlugin | undefined): RefCandidate | undefined {
+	if (installed === undefined || installed.source.kind !== 'git') return undefined;
+	const { refType, ref, commit } = installed.source;
+	if (refType === 'commit' && commit !== undefined) {
+		return { ref: commit, refType: 'commit', why: 'the installed commit' };
+	}
+	if ((refType === 'tag' || refType === 'branch') && ref !== undefined) {
+		return { ref, refType, why: `the installed ${refType}` };
+	}
+	return undefined;
+}
+
+/** D15: a ref that has gone is an error naming it, never a silent move to another one. */
+function assertKeptRefExists(kept: RefCandidate, listing: RemoteListing): RefCandidate {
+	const ref = kept.ref as string;
+	const present =
+		kept.refType === 'commit' ||
+		(kept.refType === 'tag' ? listing.tags.has(ref) : listing.branches.has(ref));
+	if (present) return kept;
+	throw lifecycleError(
+		'SOURCE_NOT_FOUND',
+		`The ${kept.refType} ${sanitizeText(ref)} this plugin was installed at no longer exists.`,
+		{ hint: 'Pick the ref to reinstall with --ref.' },
 	);
 }

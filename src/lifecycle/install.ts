@@ -20,6 +20,7 @@ import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { versionFacts } from './version-facts.ts';
 import { vetRelease } from './vet-release.ts';
 
 export interface InstallOptions {
@@ -115,7 +116,7 @@ export async function installPlugin(
 	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
-	const fetched = await fetchInstallSource(source, options, deps);
+	const fetched = await fetchInstallSource(source, options, deps, existing);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
@@ -128,7 +129,7 @@ export async function installPlugin(
 			verdict: blacklistVerdict(deps.snapshot, {
 				url: source.url,
 				uuid: manifest.uuid,
-				...(manifest.version === undefined ? {} : { version: manifest.version }),
+				...versionFacts(manifest.version, fetched.candidate, source.entry),
 			}),
 			name: manifest.name,
 			force: options.forceBlacklisted,

@@ -4,6 +4,7 @@
  */
 import { tryCanonicalUrl } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { isUuidVariant, parseUuidArgument } from '../core/uuid.ts';
 import { lifecycleError } from './errors.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
 
@@ -13,6 +14,8 @@ export function findInstalled(
 	context: { cwd: string; home: string },
 ): InstalledPlugin {
 	const query = text.trim();
+	// `{uuid}` or `urn:uuid:...` would match nothing and read as "not installed": refused instead.
+	if (isUuidVariant(query)) parseUuidArgument(query);
 	const lower = query.toLowerCase();
 	const plugins = Object.values(state.plugins);
 	const canonical = tryCanonicalUrl(query, context);

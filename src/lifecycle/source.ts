@@ -13,6 +13,7 @@
  */
 import { canonicalUrl, sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { parseUuidArgument } from '../core/uuid.ts';
 import { lookupKind, type MatchedBy, type RegistryIndex } from '../registry/index.ts';
 import type { RegistryPlugin } from '../registry/model.ts';
 import { lifecycleError } from './errors.ts';
@@ -53,6 +54,8 @@ export async function resolveInstallSource(
 	const urlContext = { cwd: context.cwd, home: context.home };
 	const kind = lookupKind(text);
 	if (kind !== 'url') {
+		// A UUID in another spelling is a usage error, registry or not.
+		if (kind === 'uuid') parseUuidArgument(text);
 		const match = context.index?.lookup(text);
 		if (match === undefined) {
 			throw lifecycleError(

@@ -13,6 +13,7 @@ import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
+import { badgeSafeText } from '../registry/trust-display.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import {
 	compareTrees,
@@ -23,6 +24,7 @@ import {
 	type TreeDigest,
 } from './store/index.ts';
 import { blacklistVerdict, trustNotices } from './verdicts.ts';
+import { installedVersionFacts } from './version-facts.ts';
 
 export interface StartupDeps {
 	store: PluginStore;
@@ -104,7 +106,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 	const integrityChecks: (() => Promise<void>)[] = [];
 	for (const plugin of Object.values(state.plugins)) {
 		if (plugin.state === 'quarantined') continue;
-		const entry = { uuid: plugin.uuid, name: sanitizeText(plugin.name, { maxLength: 100 }) };
+		const entry = { uuid: plugin.uuid, name: badgeSafeText(plugin.name, { maxLength: 100 }) };
 		const path = deps.files.pathOf(plugin);
 		if (!(await deps.files.exists(path))) {
 			if (plugin.source.kind === 'local') {
@@ -118,7 +120,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 		const verdict = blacklistVerdict(snapshot, {
 			url: plugin.source.url,
 			uuid: plugin.uuid,
-			...(plugin.version === undefined ? {} : { version: plugin.version }),
+			...installedVersionFacts(plugin, snapshot.index),
 		});
 		if (verdict.blocked) {
 			changes.push({
@@ -192,7 +194,7 @@ async function applyChanges(
 			}
 			const plugin = state.plugins[change.plugin.uuid];
 			if (plugin === undefined) continue;
-			const name = sanitizeText(plugin.name, { maxLength: 100 });
+			const name = badgeSafeText(plugin.name, { maxLength: 100 });
 			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
 			if (change.kind === 'integrity') {
 				const listed = change.files

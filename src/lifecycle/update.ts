@@ -24,6 +24,7 @@ import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed } from './transport.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
 import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { versionFacts } from './version-facts.ts';
 import { vetRelease } from './vet-release.ts';
 
 export interface UpdateOptions {
@@ -161,7 +162,7 @@ export async function updatePlugin(
 			verdict: blacklistVerdict(deps.snapshot, {
 				url,
 				uuid: manifest.uuid,
-				...(manifest.version === undefined ? {} : { version: manifest.version }),
+				...versionFacts(manifest.version, fetched.candidate, entry),
 			}),
 			name: manifest.name,
 			force: false,

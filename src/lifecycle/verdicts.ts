@@ -13,6 +13,8 @@ export interface PluginIdentityFacts {
 	url?: string;
 	uuid?: string;
 	version?: string;
+	/** The version the fetched or installed tag names; see `version-facts.ts`. */
+	refVersion?: string;
 }
 
 /** `skip` for checks made before the plugin's version can be known (pre-clone). */

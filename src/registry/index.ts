@@ -5,7 +5,7 @@
  * first entry in registry order wins, so lookups stay deterministic.
  */
 import { type CanonicalUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
-import { normaliseUuid } from '../core/uuid.ts';
+import { isUuidVariant, normaliseUuid, parseUuidArgument } from '../core/uuid.ts';
 import type { Registry, RegistryPlugin } from './model.ts';
 import { UUID_SHAPE } from './schema.ts';
 
@@ -103,7 +103,8 @@ export function buildRegistryIndex(
 			const query = text.trim();
 			if (query.length === 0) return undefined;
 			const kind = lookupKind(query);
-			if (kind === 'uuid') return index.findPlugin({ uuid: query });
+			// A braced or URN spelling is refused, never looked up as an id or URL (exit 2).
+			if (kind === 'uuid') return index.findPlugin({ uuid: parseUuidArgument(query) });
 			if (kind === 'url') return index.findPlugin({ url: query });
 			// Registry ids are lowercase; accept any case from a person typing one.
 			return index.findPlugin({ id: query }) ?? index.findPlugin({ id: query.toLowerCase() });
@@ -112,10 +113,14 @@ export function buildRegistryIndex(
 	return index;
 }
 
-/** How `lookup` reads its argument: a UUID, a URL or path, or else a registry id. */
+/**
+ * How `lookup` reads its argument: a UUID, a URL or path, or else a registry id. UUIDs in other
+ * spellings (`{...}`, `urn:uuid:...`) count as UUIDs, so that they are refused rather than
+ * read as an scp-like URL or an unknown id.
+ */
 export function lookupKind(text: string): 'uuid' | 'url' | 'id' {
 	const query = text.trim();
-	if (UUID_SHAPE.test(query)) return 'uuid';
+	if (UUID_SHAPE.test(query) || isUuidVariant(query)) return 'uuid';
 	if (query.includes('/') || query.includes('://') || isScpLike(query)) return 'url';
 	return 'id';
 }

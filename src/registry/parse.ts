@@ -21,6 +21,7 @@ import { registryError } from './errors.ts';
 import { REGISTRY_LIMITS } from './limits.ts';
 import type { BlacklistEntry, Registry, RegistryPlugin } from './model.ts';
 import { blacklistEntrySchema, pluginEntrySchema, registryEnvelopeSchema } from './schema.ts';
+import { checkUnknownKeys, PLUGIN_KEYS, warnEntryKeys } from './unknown-keys.ts';
 import { WarningCollector } from './warnings.ts';
 
 export { MAX_REGISTRY_BYTES } from './limits.ts';
@@ -38,7 +39,6 @@ export interface ParseRegistryOptions {
 	maxBytes?: number;
 }
 
-const PLUGIN_KEYS: ReadonlySet<string> = new Set(Object.keys(pluginEntrySchema.shape));
 const DATE_KEYS = ['added_at', 'updated_at', 'blacklisted_at'] as const;
 
 export function parseRegistryText(text: string, options: ParseRegistryOptions): Registry {
@@ -63,6 +63,8 @@ export function parseRegistryText(text: string, options: ParseRegistryOptions): 
 		...(options.home === undefined ? {} : { home: options.home }),
 	};
 	const warnings = new WarningCollector(REGISTRY_LIMITS.warnings);
+	// Unknown keys are named; a misspelt blacklist table fails the load (fail safe, D1).
+	checkUnknownKeys(document as Record<string, unknown>, label, warnings);
 	// The blacklist first: if it is broken, nothing else matters.
 	const blacklist = parseBlacklist(rawBlacklist, context, label);
 	const plugins = parsePlugins(rawPlugins, format, context, warnings);
@@ -112,7 +114,6 @@ function parsePlugins(
 	warnings: WarningCollector,
 ): RegistryPlugin[] {
 	const plugins: RegistryPlugin[] = [];
-	const unknownKeys = new Set<string>();
 	for (let index = 0; index < raw.length; index++) {
 		// Only TOML has native date-times; JSON entries are used as they are.
 		const entry = format === 'toml' ? withStringDates(raw[index]) : raw[index];
@@ -141,15 +142,9 @@ function parsePlugins(
 				plugin: sanitizeText(plugin.id),
 			});
 		}
-		if (unknownKeys.size < REGISTRY_LIMITS.warnings) collectUnknownKeys(entry, unknownKeys);
 		plugins.push(plugin);
 	}
-	for (const key of unknownKeys) {
-		warnings.add({
-			code: 'UNKNOWN_FIELD',
-			message: `Unknown field "${sanitizeText(key, { maxLength: 60 })}" in plugin entries is ignored.`,
-		});
-	}
+	warnEntryKeys(raw, PLUGIN_KEYS, 'plugin entries', warnings);
 	return plugins;
 }
 
@@ -174,11 +169,6 @@ function withStringDates(entry: unknown): unknown {
 		}
 	}
 	return copy ?? entry;
-}
-
-function collectUnknownKeys(entry: unknown, into: Set<string>): void {
-	if (!isRecord(entry)) return;
-	for (const key in entry) if (!PLUGIN_KEYS.has(key)) into.add(key);
 }
 
 function assertCount(count: number, max: number, what: string, label: string): void {

@@ -251,7 +251,7 @@ const entry = fc
 export const blacklist = fc.array(entry, { maxLength: 8 });
 
 export const plugin: fc.Arbitrary<PluginIdentity> = fc.record(
-	{ url, uuid: uuidSpelling, version: pluginVersion },
+	{ url, uuid: uuidSpelling, version: pluginVersion, refVersion: pluginVersion },
 	{ requiredKeys: [] },
 );
 

@@ -35,6 +35,17 @@ for (const matcher of MATCHERS) {
 			assert.equal(blockedBy(check(list, { uuid: UUID_B })), undefined);
 		});
 
+		it('blocks a UUID passed in braces or as a URN (the spelling is not a bypass)', () => {
+			const list = entries({ uuid: UUID_A });
+			for (const uuid of [
+				`{${UUID_A}}`,
+				`urn:uuid:${UUID_A.toUpperCase()}`,
+				UUID_A.replaceAll('-', ''),
+			]) {
+				assert.equal(blockedBy(check(list, { uuid })), 0, uuid);
+			}
+		});
+
 		it('needs both keys of a uuid+url entry (item 16)', () => {
 			const list = entries({ uuid: UUID_A, url: 'https://github.com/fork/plugin' });
 			assert.equal(

@@ -47,6 +47,35 @@ for (const matcher of MATCHERS) {
 			assert.equal(blockedBy(matcher.check(broken, plugin, { unknownVersion: 'skip' })), undefined);
 		});
 
+		it('matches the version the ref names too: a manifest claiming 9.9.9 on tag v1.0.0 is blocked', () => {
+			const below2 = entries({ uuid: UUID_A, versions: '<2.0.0', reason: 'old releases' });
+			const liar = { uuid: UUID_A, version: '9.9.9', refVersion: 'v1.0.0' };
+			assert.equal(blockedBy(matcher.check(below2, liar)), 0);
+			assert.equal(blockedBy(matcher.check(below2, liar, { unknownVersion: 'skip' })), 0);
+			// Either version in the range blocks; both outside, nothing does.
+			assert.equal(
+				blockedBy(matcher.check(below2, { uuid: UUID_A, version: '1.0.0', refVersion: '3.0.0' })),
+				0,
+			);
+			assert.equal(
+				blockedBy(matcher.check(below2, { uuid: UUID_A, version: '9.9.9', refVersion: '2.1.0' })),
+				undefined,
+			);
+			// A ref that names no version leaves the manifest's to decide.
+			assert.equal(
+				blockedBy(matcher.check(below2, { uuid: UUID_A, version: '9.9.9', refVersion: 'stable' })),
+				undefined,
+			);
+			// Neither readable: unknown, which blocks unless told to skip.
+			const unknown = { uuid: UUID_A, version: 'nightly', refVersion: 'stable' };
+			assert.equal(blockedBy(matcher.check(below2, unknown)), 0);
+			assert.equal(
+				blockedBy(matcher.check(below2, unknown, { unknownVersion: 'skip' })),
+				undefined,
+			);
+			assert.equal(blockedBy(matcher.check(below2, { uuid: UUID_A, refVersion: '1.2' })), 0);
+		});
+
 		it('lets a later entry match when an earlier one is out of range', () => {
 			const twoRanges = entries(
 				{ uuid: UUID_A, versions: '<1.0.0', reason: 'old' },

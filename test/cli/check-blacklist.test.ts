@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseJson, runVouch } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 import { BLOCKED_UUID, OFFICIAL_UUID, writeRegistry } from './fixture-registry.ts';
 
 const registry = writeRegistry();
@@ -115,4 +116,65 @@ test('VOUCH_REGISTRY_URL supplies the registry when --registry is absent', async
 		env: { VOUCH_REGISTRY_URL: registry },
 	});
 	assert.equal(run.code, 3);
+});
+
+test('a UUID in braces or as a URN is a usage error (exit 2), never "not blacklisted"', async () => {
+	for (const spelling of [
+		`{${BLOCKED_UUID}}`,
+		`urn:uuid:${BLOCKED_UUID}`,
+		BLOCKED_UUID.replaceAll('-', ''),
+		`${BLOCKED_UUID}x`,
+		'not-a-uuid',
+	]) {
+		const run = await runVouch([
+			'check-blacklist',
+			'--uuid',
+			spelling,
+			'--registry',
+			registry,
+			'--json',
+		]);
+		assert.equal(run.code, 2, spelling);
+		const error = parseJson(run).error as { code: string; hint?: string };
+		assert.equal(error.code, 'INVALID_UUID', spelling);
+		assert.match(String(error.hint), /8-4-4-4-12/);
+		const human = await runVouch(['check-blacklist', '--uuid', spelling, '--registry', registry]);
+		assert.equal(human.code, 2, spelling);
+		assert.doesNotMatch(human.stdout, /Not blacklisted/);
+		assert.match(human.stderr, /hint:/);
+	}
+});
+
+test('info and install refuse a braced or URN UUID instead of reading it as a name or URL', async () => {
+	for (const spelling of [`{${OFFICIAL_UUID}}`, `urn:uuid:${OFFICIAL_UUID}`]) {
+		for (const command of ['info', 'install']) {
+			const run = await runVouch([command, spelling, '--registry', registry, '--json'], {
+				env: { HOME: makeTempDir('vouch-uuid-home-') },
+			});
+			assert.equal(run.code, 2, `${command} ${spelling}: ${run.stdout}${run.stderr}`);
+			assert.equal((parseJson(run).error as { code: string }).code, 'INVALID_UUID');
+		}
+	}
+});
+
+test('a misspelt blacklist table is an error (exit 1), never "not blacklisted"', async () => {
+	const misspelt = writeRegistry(
+		`[[blacklists]]\nuuid = "${BLOCKED_UUID}"\nreason = "Malware"\nblacklisted_at = "2026-02-01T00:00:00Z"\n`,
+	);
+	const run = await runVouch(['check-blacklist', '--uuid', BLOCKED_UUID, '--registry', misspelt]);
+	assert.equal(run.code, 1, run.stdout + run.stderr);
+	assert.doesNotMatch(run.stdout, /Not blacklisted/);
+	assert.match(run.stderr, /"blacklists"/);
+});
+
+test('other unknown registry keys are named in a loud warning, in text and --json', async () => {
+	const odd = writeRegistry(`mirror = "elsewhere"\n`);
+	const run = await runVouch(['check-blacklist', '--uuid', OFFICIAL_UUID, '--registry', odd]);
+	assert.equal(run.code, 0, run.stderr);
+	assert.match(run.stderr, /top-level key "mirror"/);
+	assert.match(run.stderr, /WARNING: .* not checked/);
+	const json = parseJson(
+		await runVouch(['check-blacklist', '--uuid', OFFICIAL_UUID, '--registry', odd, '--json']),
+	);
+	assert.ok((json.warnings as string[]).some((warning) => warning.includes('"mirror"')));
 });

@@ -54,3 +54,25 @@ blacklisted_at = "2026-02-01T00:00:00Z"
 	assert.equal(human.code, 1);
 	assert.match(human.stdout, /✗/);
 });
+
+test('lint refuses unknown keys and a misspelt blacklist table, naming them', async () => {
+	const entry = `uuid = "b7e3c9d1-2f4a-4b6c-8d0e-1a2b3c4d5e6f"
+reason = "Malware"
+blacklisted_at = "2026-02-01T00:00:00Z"
+`;
+	const typo = writeRegistry(`mirror = "x"\n[[blacklist]]\n${entry}severty = "soft"\n`);
+	const run = await runVouch(['registry', 'lint', typo, '--json']);
+	assert.equal(run.code, 1, run.stdout);
+	const result = parseJson(run) as { ok: boolean; errors: { code: string; message: string }[] };
+	assert.equal(result.ok, false);
+	const unknown = result.errors.filter((issue) => issue.code === 'UNKNOWN_FIELD');
+	assert.match(unknown.map((issue) => issue.message).join(' '), /"mirror".*"severty"/);
+	const human = await runVouch(['registry', 'lint', typo]);
+	assert.equal(human.code, 1);
+	assert.doesNotMatch(human.stdout, /registry is valid/);
+
+	const misspelt = writeRegistry(`[[blacklists]]\n${entry}`);
+	const refused = await runVouch(['registry', 'lint', misspelt, '--json']);
+	assert.equal(refused.code, 1, refused.stdout);
+	assert.equal((parseJson(refused).error as { code: string }).code, 'BLACKLIST_INVALID');
+});

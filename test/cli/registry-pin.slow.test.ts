@@ -48,6 +48,9 @@ name = "Alpha"
 description = "Does alpha things"
 git_url = "${url}"
 trust_level = "${trust}"
+categories = ["metadata"]
+added_at = "2026-01-01T00:00:00Z"
+updated_at = "2026-01-01T00:00:00Z"
 ${extra}
 # beta stays as it is
 [[plugins]]
@@ -57,6 +60,9 @@ name = "Beta"
 description = "Does beta things"
 git_url = "https://github.com/example/beta"
 trust_level = "community"
+categories = ["metadata"]
+added_at = "2026-01-01T00:00:00Z"
+updated_at = "2026-01-01T00:00:00Z"
 
 [[blacklist]]
 url = "https://github.com/evil/one"

@@ -20,6 +20,9 @@ name = "Tagger"
 description = "Tags things"
 git_url = "https://github.com/example/tagger"
 trust_level = "trusted"
+categories = ["metadata"]
+added_at = "2026-01-01T00:00:00Z"
+updated_at = "2026-01-01T00:00:00Z"
 
 [[blacklist]]
 url_regex = "^https://github\\\\.com/badorg/"
@@ -75,5 +78,46 @@ describe('vouch registry keys init / publish', () => {
 		);
 		assert.equal(run.code, 1);
 		assert.equal((parseJson(run).error as { code: string }).code, 'BLACKLIST_INVALID');
+	});
+
+	it('runs the registry lint first: unknown keys and a misspelt blacklist are not signed', async () => {
+		const root = makeTempDir('vouch-sign-');
+		assert.equal(
+			(await runVouch(['registry', 'keys', 'init', '--dir', 'keys'], { cwd: root })).code,
+			0,
+		);
+		const cases = [
+			{ text: `mirror = "x"\n${REGISTRY}`, code: 'TUF_REGISTRY_INVALID', key: 'mirror' },
+			{
+				text: REGISTRY.replace(
+					'trust_level = "trusted"',
+					'trust_level = "trusted"\nhomepage = "x"',
+				),
+				code: 'TUF_REGISTRY_INVALID',
+				key: 'homepage',
+			},
+			{
+				text: REGISTRY.replace('[[blacklist]]', '[[blacklists]]'),
+				code: 'BLACKLIST_INVALID',
+				key: 'blacklists',
+			},
+			{
+				text: REGISTRY.replace('reason = "Malware"', 'reason = "Malware"\nseverty = "soft"'),
+				code: 'TUF_REGISTRY_INVALID',
+				key: 'severty',
+			},
+		];
+		for (const { text, code, key } of cases) {
+			writeFileSync(join(root, 'typo.toml'), text);
+			const run = await runVouch(
+				['registry', 'publish', 'typo.toml', '--keys', 'keys', '--out', 'repo', '--json'],
+				{ cwd: root, now: () => new Date() },
+			);
+			assert.equal(run.code, 1, `${key}: ${run.stdout}`);
+			const error = parseJson(run).error as { code: string; message: string };
+			assert.equal(error.code, code, key);
+			assert.match(error.message, new RegExp(`"${key}"`), key);
+			assert.throws(() => statSync(join(root, 'repo', 'timestamp.json')), key);
+		}
 	});
 });

@@ -4,11 +4,14 @@ import fc from 'fast-check';
 import { isVouchError } from '../../src/core/errors.ts';
 import {
 	generatePluginUuid,
+	isCanonicalUuid,
 	isUuidV4,
+	isUuidVariant,
 	isValidPluginUuid,
 	MIN_UUID_ENTROPY_BITS,
 	normaliseUuid,
 	PLACEHOLDER_UUIDS,
+	parseUuidArgument,
 	uuidEntropy,
 	uuidProblem,
 } from '../../src/core/uuid.ts';
@@ -108,5 +111,43 @@ describe('generatePluginUuid', () => {
 			{ numRuns: 200 },
 		);
 		for (let n = 0; n < 200; n++) assert.ok(isValidPluginUuid(generatePluginUuid()));
+	});
+});
+
+describe('UUID spellings: only the canonical form is accepted from people', () => {
+	const variants = [
+		`{${GOOD}}`,
+		`urn:uuid:${GOOD}`,
+		`URN:UUID:${GOOD.toUpperCase()}`,
+		GOOD.replaceAll('-', ''),
+		`{${GOOD.replaceAll('-', '')}}`,
+	];
+
+	it('parses the canonical form in any case, lowercased', () => {
+		assert.equal(parseUuidArgument(GOOD.toUpperCase()), GOOD);
+		assert.ok(isCanonicalUuid(GOOD));
+		assert.equal(isUuidVariant(GOOD), false);
+	});
+
+	it('refuses every other spelling as a usage error (exit 2) with a hint', () => {
+		for (const value of [...variants, 'nope', `${GOOD}0`, '', `${GOOD}\u200b`]) {
+			assert.throws(
+				() => parseUuidArgument(value),
+				(error: unknown) =>
+					isVouchError(error) &&
+					error.code === 'INVALID_UUID' &&
+					error.exitCode === 2 &&
+					/8-4-4-4-12/.test(error.hint ?? ''),
+				value,
+			);
+		}
+	});
+
+	it('compares the other spellings equal, so a library caller cannot dodge a blacklist', () => {
+		for (const value of variants) {
+			assert.ok(isUuidVariant(value), value);
+			assert.equal(normaliseUuid(value), GOOD, value);
+		}
+		assert.equal(normaliseUuid('something-else'), 'something-else');
 	});
 });

@@ -10,6 +10,7 @@ import {
 	pluginVersionToSemver,
 	satisfiesRange,
 	sortTagsNewestFirst,
+	tagVersion,
 } from '../../src/core/versions.ts';
 
 const SEMVER = parseVersioningScheme('semver');
@@ -159,5 +160,19 @@ describe('isValidRange and satisfiesRange', () => {
 		assert.equal(satisfiesRange('latest', '<1.2.0'), undefined);
 		assert.equal(satisfiesRange('1.0.0', 'nonsense'), undefined);
 		assert.equal(satisfiesRange('1.0.0', ''), undefined);
+	});
+});
+
+describe('tagVersion', () => {
+	it('reads the version a tag names under the scheme, or any v1.2.3-like tag without one', () => {
+		assert.equal(tagVersion('v1.2.3', SEMVER), '1.2.3');
+		assert.equal(tagVersion('v1.0', SEMVER), '1.0.0');
+		assert.equal(tagVersion('2024.01.15', CALVER), '2024.1.15');
+		assert.equal(tagVersion('v2.1-rc1', REGEX), '2.1.0-rc1');
+		assert.equal(tagVersion('v2.1', REGEX), '2.1.0');
+		assert.equal(tagVersion('release-1.2.3'), '1.2.3');
+		assert.equal(tagVersion('stable'), undefined);
+		assert.equal(tagVersion('stable', SEMVER), undefined);
+		assert.equal(tagVersion('v1.2.3', CALVER), undefined, 'not a version tag of the scheme');
 	});
 });

@@ -3,7 +3,7 @@
  * 127.0.0.1 (spec items 29, 30, 50, 56, 57, 59–61; D7, D14, D20).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
@@ -135,6 +135,35 @@ describe('vouch update and check-updates', () => {
 		assert.equal(run.code, 1);
 		assert.equal(code(run), 'LOCAL_CHANGES');
 		assert.equal(readFileSync(file, 'utf8'), 'my local edit\n');
+		// The refusal names the changed files: up to five, sanitised, and counts the rest.
+		const details = (parseJson(run).error as { details?: { files: string[]; more: number } })
+			.details;
+		assert.deepEqual(details, { files: ['extra.py'], more: 0 });
+		const dir = join(world.profile.pluginsDir, `branchy_${branchy.uuid}`);
+		const added = ['a1.py', 'a2.py', 'a3.py', 'a4.py', 'a5.py', 'evil\u001b[2J.py'];
+		for (const name of added) writeFileSync(join(dir, name), 'x\n');
+		const many = await world.vouch([
+			'update',
+			'branchy',
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(code(many), 'LOCAL_CHANGES');
+		const listed = (parseJson(many).error as { details: { files: string[]; more: number } })
+			.details;
+		assert.equal(listed.files.length, 5);
+		assert.equal(listed.files[0], 'extra.py');
+		assert.equal(listed.more, 2);
+		const human = await world.vouch(['update', 'branchy', '--registry', world.registryFile]);
+		assert.equal(human.code, 1);
+		assert.match(
+			human.stderr,
+			/local changes in extra\.py, a1\.py, a2\.py, a3\.py, a4\.py, and 2 more/,
+		);
+		assert.equal(human.stderr.includes('\u001b'), false);
+		for (const name of added) rmSync(join(dir, name));
 		const yes = await world.vouch(['update', 'branchy', '--registry', world.registryFile], {
 			stdin: 'y\n',
 		});

@@ -115,6 +115,8 @@ export function registryEntry(
 		categories: ['metadata'],
 		trust_level: 'community',
 		authors: ['Test Author'],
+		added_at: '2026-01-01T00:00:00Z',
+		updated_at: '2026-01-01T00:00:00Z',
 		...overrides,
 	};
 }

@@ -69,6 +69,16 @@ describe('lintRegistry', () => {
 				'INSECURE_REDIRECT_URL',
 			]);
 		});
+
+		it('accepts plain http to loopback only, as clients do (a local test registry)', () => {
+			const report = lint([
+				pluginEntry('a', UUID_A, { git_url: 'http://127.0.0.1:8080/a.git' }),
+				pluginEntry('b', UUID_B, { git_url: 'http://localhost/b.git' }),
+				pluginEntry('c', UUID_C, { git_url: 'http://127.0.0.1.example.org/c.git' }),
+			]);
+			assert.deepEqual(errorCodes(report), ['INSECURE_GIT_URL']);
+			assert.equal(report.errors[0]?.plugin, 'c');
+		});
 	});
 
 	describe('duplicates and identity (item 63)', () => {
@@ -233,10 +243,24 @@ describe('lintRegistry', () => {
 			assert.equal(warningCodes(lint([pinned])).includes('OFFICIAL_NOT_PINNED'), false);
 		});
 
-		it('warns about unknown fields', () => {
-			assert.deepEqual(warningCodes(lint([{ ...pluginEntry('a', UUID_A), homepage: 'x' }])), [
-				'UNKNOWN_FIELD',
-			]);
+		it('refuses unknown fields, naming them, in plugin and blacklist entries and at the top level', () => {
+			const report = lint(
+				[{ ...pluginEntry('a', UUID_A), homepage: 'x' }],
+				[{ ...blacklistEntry({ uuid: UUID_B }), reson: 'typo' }],
+			);
+			assert.deepEqual(errorCodes(report), ['UNKNOWN_FIELD', 'UNKNOWN_FIELD']);
+			assert.match(report.errors[0]?.message ?? '', /"reson"/);
+			assert.match(report.errors[1]?.message ?? '', /"homepage"/);
+			const topLevel = lintRegistry(
+				parseRegistryText('api_version = "3.0"\nmirror = "x"\n[[plugins_extra]]\nid = "a"\n', {
+					label: 'typo',
+				}),
+			);
+			assert.deepEqual(errorCodes(topLevel), ['UNKNOWN_FIELD', 'UNKNOWN_FIELD']);
+			assert.match(
+				topLevel.errors.map((issue) => issue.message).join(' '),
+				/"mirror".*"plugins_extra"/,
+			);
 		});
 	});
 

@@ -25,8 +25,13 @@ export function plugin(id: string, uuid: string): Record<string, unknown> {
 		id,
 		uuid,
 		name: `Plugin ${id}`,
+		description: `The ${id} plugin`,
 		git_url: `https://github.com/example/picard-plugin-${id}`,
+		categories: ['metadata'],
 		trust_level: 'community',
+		// Publishing runs the registry lint, which requires both dates.
+		added_at: '2026-01-01T00:00:00Z',
+		updated_at: '2026-01-01T00:00:00Z',
 	};
 }
 

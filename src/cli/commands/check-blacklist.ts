@@ -8,6 +8,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { ExitCode, VouchError } from '../../core/errors.ts';
+import { parseUuidArgument } from '../../core/uuid.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	loadRegistry,
@@ -37,10 +38,23 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 					exitCode: ExitCode.usage,
 				});
 			}
+			// A UUID in another spelling would match no entry and answer "not blacklisted".
+			const uuid =
+				options.uuid === undefined ? undefined : parseUuidArgument(options.uuid, '--uuid');
 			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
+			const unknownKeys = loaded.registry.warnings.filter(
+				(warning) => warning.code === 'UNKNOWN_FIELD',
+			);
+			if (unknownKeys.length > 0) {
+				// A misspelt blacklist table already fails the load; other unknown keys are read
+				// past, and the user is told this answer did not look at them.
+				output.note(
+					`WARNING: the registry has ${unknownKeys.length} key(s) this version of Vouch does not know (named above). Entries under them were not checked; tell the registry maintainers.`,
+				);
+			}
 			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
 			for (const problem of blacklist.problems) {
 				output.note(
@@ -49,7 +63,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			}
 			const verdict = blacklist.check({
 				...(url === undefined ? {} : { url }),
-				...(options.uuid === undefined ? {} : { uuid: options.uuid }),
+				...(uuid === undefined ? {} : { uuid }),
 				...(options.pluginVersion === undefined ? {} : { version: options.pluginVersion }),
 			});
 			if (output.json) {
@@ -66,6 +80,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 						: {}),
 					registry: registryJson(loaded),
 					problems: blacklist.problems,
+					warnings: loaded.registry.warnings.map((warning) => warning.message),
 				});
 			} else if (verdict.blocked) {
 				output.line(`${output.style.red('✗ Blacklisted:')} ${safe(verdict.reason)}`);

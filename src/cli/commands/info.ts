@@ -11,10 +11,12 @@ import { VouchError } from '../../core/errors.ts';
 import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { createPluginFiles } from '../../lifecycle/store/index.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
+import { installedVersionFacts } from '../../lifecycle/version-facts.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
 import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
 import { resolveTrust } from '../../registry/trust.ts';
+import { badgeSafeText, pluginNameLabel } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	type LoadedRegistry,
@@ -62,7 +64,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				const verdict = blacklist.check({
 					url: plugin.source.url,
 					uuid: plugin.uuid,
-					...(plugin.version === undefined ? {} : { version: plugin.version }),
+					...installedVersionFacts(plugin, loaded.index),
 				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
 				if (output.json) {
@@ -84,7 +86,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					return;
 				}
 				output.line(
-					`${output.style.bold(safe(plugin.name))}  ${trustText(trust.level, output.style)}`,
+					`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
 				);
 				printInstalled(output, installed, files, trust, update);
 				output.line(
@@ -182,9 +184,9 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
 	const { style } = output;
 	output.line(
-		`${style.bold(safe(localisedName(plugin, locale)))} (${safe(plugin.id)})  ${trustText(plugin.trustLevel, style)}`,
+		`${trustText(plugin.trustLevel, style)}  ${style.bold(pluginNameLabel(localisedName(plugin, locale)))} (${badgeSafeText(plugin.id)})`,
 	);
-	output.line(`  ${safe(localisedDescription(plugin, locale))}`);
+	output.line(`  ${badgeSafeText(localisedDescription(plugin, locale))}`);
 	if (plugin.declaredTrustLevel !== undefined) {
 		output.line(
 			style.yellow(

@@ -4,7 +4,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { installPlugin } from '../../lifecycle/install.ts';
-import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
+import { pluginNameLabel, TRUST_DISPLAY } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
@@ -67,7 +67,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 						? 'in place'
 						: `${safe(plugin.source.ref ?? 'default branch')} @ ${(plugin.source.commit ?? '').slice(0, 7)}`;
 				output.line(
-					`${output.style.green('✓')} ${result.reinstalled ? 'Reinstalled' : 'Installed'} ${safe(plugin.name)} ${display.badge} ${display.label} (${where})`,
+					`${output.style.green('✓')} ${result.reinstalled ? 'Reinstalled' : 'Installed'} ${display.badge} ${display.label} plugin ${pluginNameLabel(plugin.name)} (${where})`,
 				);
 				output.line(`  ${safe(context.files.pathOf(plugin))}`);
 				const release = releaseLabel(plugin);

@@ -6,8 +6,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { describeVersion } from '../../lifecycle/update.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { blacklistVerdict } from '../../lifecycle/verdicts.ts';
+import { installedVersionFacts } from '../../lifecycle/version-facts.ts';
 import { resolveTrust } from '../../registry/trust.ts';
-import { TRUST_DISPLAY } from '../../registry/trust-display.ts';
+import { pluginNameLabel, TRUST_DISPLAY } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
@@ -39,7 +40,7 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					const verdict = blacklistVerdict(context.snapshot, {
 						url: plugin.source.url,
 						uuid: plugin.uuid,
-						...(plugin.version === undefined ? {} : { version: plugin.version }),
+						...installedVersionFacts(plugin, context.snapshot.index),
 					});
 					return {
 						plugin,
@@ -79,7 +80,7 @@ export function registerList(program: Command, { io }: CommandContext): void {
 				const status =
 					row.plugin.state === 'quarantined' ? 'quarantined' : row.enabled ? 'enabled' : 'disabled';
 				output.line(
-					`${display.badge} ${display.label.padEnd(12)} ${safe(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
+					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
 				);
 				output.line(output.style.dim(`    ${safe(row.plugin.source.url)}  ${row.plugin.uuid}`));
 				if (row.trust.impersonation !== undefined)

@@ -5,6 +5,7 @@ import { startupFiles } from '../../lifecycle/host.ts';
 import { cleanLeftovers, diagnose } from '../../lifecycle/maintenance.ts';
 import { checkInstalledPlugins } from '../../lifecycle/startup-check.ts';
 import { digestTree } from '../../lifecycle/store/index.ts';
+import { pluginNameLabel } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
@@ -93,12 +94,19 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 			}
 			for (const warning of report.warnings) output.note(`warning: ${safe(warning)}`);
 			for (const item of report.disabled)
-				output.line(`${output.style.red('disabled')} ${item.name}: ${safe(item.reason)}`);
+				output.line(
+					`${output.style.red('disabled')} ${pluginNameLabel(item.name)}: ${safe(item.reason)}`,
+				);
 			for (const item of report.quarantined)
-				output.line(`${output.style.red('quarantined')} ${item.name} -> ${safe(item.path)}`);
+				output.line(
+					`${output.style.red('quarantined')} ${pluginNameLabel(item.name)} -> ${safe(item.path)}`,
+				);
 			for (const item of report.heldBack)
-				output.line(`${output.style.yellow('held back')} ${item.name}: ${safe(item.reason)}`);
-			for (const item of report.removed) output.line(`removed ${item.name}: ${safe(item.reason)}`);
+				output.line(
+					`${output.style.yellow('held back')} ${pluginNameLabel(item.name)}: ${safe(item.reason)}`,
+				);
+			for (const item of report.removed)
+				output.line(`removed ${pluginNameLabel(item.name)}: ${safe(item.reason)}`);
 			output.line(
 				`${report.load.length} plugin(s) may load: ${report.load.map((item) => item.name).join(', ') || 'none'}`,
 			);

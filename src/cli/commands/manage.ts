@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { disablePlugin, enablePlugin } from '../../lifecycle/enablement.ts';
 import { uninstallPlugin } from '../../lifecycle/uninstall.ts';
+import { pluginNameLabel } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { type LifecycleContext, lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
@@ -44,7 +45,7 @@ export function registerManage(program: Command, { io }: CommandContext): void {
 				});
 				return;
 			}
-			output.line(`${output.style.green('✓')} Uninstalled ${safe(result.plugin.name)}`);
+			output.line(`${output.style.green('✓')} Uninstalled ${pluginNameLabel(result.plugin.name)}`);
 			if (!result.filesRemoved) {
 				output.line(
 					result.plugin.state === 'quarantined'
@@ -113,6 +114,6 @@ function report(
 		return;
 	}
 	output.line(
-		`${output.style.green('✓')} ${enabled ? 'Enabled' : 'Disabled'} ${safe(plugin.name)}`,
+		`${output.style.green('✓')} ${enabled ? 'Enabled' : 'Disabled'} ${pluginNameLabel(plugin.name)}`,
 	);
 }

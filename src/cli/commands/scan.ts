@@ -14,6 +14,7 @@ import { ExitCode, isVouchError } from '../../core/errors.ts';
 import { createGit } from '../../git/index.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
 import { assertTransportAllowed, isLoopbackUrl } from '../../lifecycle/transport.ts';
+import { pluginNameLabel } from '../../registry/trust-display.ts';
 import { scanError } from '../../scan/errors.ts';
 import { formatCapabilities, formatFindings } from '../../scan/format.ts';
 import { atLeast, parseSeverity, type Severity } from '../../scan/severity.ts';
@@ -123,7 +124,7 @@ async function resolveTarget(
 		});
 		return {
 			dir: context.files.pathOf(plugin),
-			label: `installed plugin ${plugin.name}`,
+			label: `installed plugin ${pluginNameLabel(plugin.name)}`,
 			kind: 'installed',
 		};
 	} catch (error) {

@@ -4,6 +4,7 @@ import { ExitCode, isVouchError, VouchError } from '../../core/errors.ts';
 import { checkUpdates } from '../../lifecycle/check-updates.ts';
 import { type UpdateOptions, type UpdateOutcome, updatePlugin } from '../../lifecycle/update.ts';
 import { forgetUpdates, writeUpdateCache } from '../../lifecycle/update-cache.ts';
+import { pluginNameLabel } from '../../registry/trust-display.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
 import {
@@ -75,7 +76,9 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 							status: check.status,
 							message: check.reason,
 						});
-						output.line(`${output.style.red('✗')} ${safe(check.name)}: ${safe(check.reason)}`);
+						output.line(
+							`${output.style.red('✗')} ${pluginNameLabel(check.name)}: ${safe(check.reason)}`,
+						);
 					} else {
 						outcomes.push({
 							plugin: check.uuid,
@@ -83,7 +86,9 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 							status: check.status,
 							reason: check.reason,
 						});
-						output.line(`  ${safe(check.name)}: ${check.status} (${safe(check.reason)})`);
+						output.line(
+							`  ${pluginNameLabel(check.name)}: ${check.status} (${safe(check.reason)})`,
+						);
 					}
 				}
 			}
@@ -105,8 +110,9 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						status: 'failed',
 						code: error.code,
 						message: error.message,
+						...(error.details === undefined ? {} : { details: error.details }),
 					});
-					output.line(`${output.style.red('✗')} ${safe(name)}: ${safe(error.message)}`);
+					output.line(`${output.style.red('✗')} ${pluginNameLabel(name)}: ${safe(error.message)}`);
 				} finally {
 					context.reporter.done();
 				}
@@ -191,7 +197,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						: 'reason' in check
 							? check.reason
 							: '';
-				output.line(`${check.status.padEnd(11)} ${safe(check.name)}  ${safe(detail)}`);
+				output.line(`${check.status.padEnd(11)} ${pluginNameLabel(check.name)}  ${safe(detail)}`);
 			}
 		});
 }
@@ -219,7 +225,7 @@ function outcomeJson(outcome: UpdateOutcome): Record<string, unknown> {
 }
 
 function printOutcome(output: Output, outcome: UpdateOutcome): void {
-	const name = safe(outcome.plugin.name);
+	const name = pluginNameLabel(outcome.plugin.name);
 	if (outcome.status === 'updated') {
 		output.line(`${output.style.green('✓')} Updated ${name}: ${outcome.from} -> ${outcome.to}`);
 	} else {

@@ -10,6 +10,7 @@
 import { sanitizeText } from '../../core/sanitize.ts';
 import { decodeRegistryText, type RegistryFormat } from '../../registry/decode.ts';
 import { MAX_REGISTRY_BYTES, REGISTRY_LIMITS } from '../../registry/limits.ts';
+import { lintRegistry } from '../../registry/lint.ts';
 import { parseRegistryText } from '../../registry/parse.ts';
 import { CanonicalJsonError, canonicalJson } from '../canonical-json.ts';
 import { tufError } from '../errors.ts';
@@ -42,6 +43,24 @@ export function registryTargets(text: string, options: RegistryTargetsOptions): 
 			'TUF_REGISTRY_INVALID',
 			`${rawCount - parsed.plugins.length} plugin entries in ${sanitizeText(options.label)} are malformed; clients would skip them.`,
 			{ hint: 'Fix the entries and publish again.', details: { skipped } },
+		);
+	}
+	// Nothing is signed that `vouch registry lint` refuses: unknown keys, missing reasons, bad
+	// patterns, broken redirects. Signing a typo would ship it to every client as verified.
+	const lint = lintRegistry(parsed);
+	if (lint.errors.length > 0) {
+		const shown = lint.errors
+			.slice(0, 10)
+			.map((issue) =>
+				issue.plugin === undefined ? issue.message : `${issue.plugin}: ${issue.message}`,
+			);
+		throw tufError(
+			'TUF_REGISTRY_INVALID',
+			`${sanitizeText(options.label)} does not pass \`vouch registry lint\` (${lint.errors.length} error(s)): ${sanitizeText(shown.join('; '), { maxLength: 1000 })}`,
+			{
+				hint: 'Run `vouch registry lint <file>`, fix what it reports, and publish again.',
+				details: { errors: lint.errors.slice(0, 100) },
+			},
 		);
 	}
 	// D19b: an official plugin installs only a pinned release from a signed registry, so an

@@ -1,0 +1,44 @@
+/**
+ * The versions a blacklist `versions` range is tested against (D4): the manifest's own, which
+ * its author can set to anything, and the one the installed ref names (tag `v1.2.3` → `1.2.3`
+ * under the registry's tag scheme). The blacklist matches on either, and on neither being
+ * known, so rewriting the manifest cannot walk a plugin out of a blocked range.
+ */
+import { tagVersion } from '../core/versions.ts';
+import type { RegistryIndex } from '../registry/index.ts';
+import type { RegistryPlugin } from '../registry/model.ts';
+import { schemeOf } from './checkout-choice.ts';
+import type { InstalledPlugin } from './store/index.ts';
+
+export interface VersionFacts {
+	version?: string;
+	refVersion?: string;
+}
+
+export interface RefFacts {
+	ref?: string | undefined;
+	refType?: string | undefined;
+}
+
+export function versionFacts(
+	manifestVersion: string | undefined,
+	ref: RefFacts,
+	entry: RegistryPlugin | undefined,
+): VersionFacts {
+	const refVersion =
+		ref.refType === 'tag' && ref.ref !== undefined
+			? tagVersion(ref.ref, schemeOf(entry))
+			: undefined;
+	return {
+		...(manifestVersion === undefined ? {} : { version: manifestVersion }),
+		...(refVersion === undefined ? {} : { refVersion }),
+	};
+}
+
+/** The same for an installed plugin, with the scheme of the registry entry at its URL. */
+export function installedVersionFacts(
+	plugin: InstalledPlugin,
+	index: RegistryIndex | undefined,
+): VersionFacts {
+	return versionFacts(plugin.version, plugin.source, index?.byUrl(plugin.source.url));
+}
