@@ -28,6 +28,7 @@ import {
 	type GitContext,
 	hasGitCode,
 	resolveCommit,
+	resolveRemote,
 } from './exec.ts';
 
 export type RefType = 'branch' | 'tag' | 'commit';
@@ -49,6 +50,8 @@ export interface CloneResult {
 	commit: string;
 	/** The branch checked out, when the clone followed one (the default branch included). */
 	branch?: string;
+	/** Where the code really came from, when redirects were followed (D27). */
+	fetchedFrom?: string;
 }
 
 interface Plan {
@@ -65,7 +68,10 @@ export async function cloneRepository(
 	request: CloneRequest,
 	call: CallOptions = {},
 ): Promise<CloneResult> {
-	const url = assertUrlAllowed(request.url, context.allowInsecureTransport);
+	const allowed = assertUrlAllowed(request.url, context.allowInsecureTransport);
+	// D27: redirects are followed here, each target checked, before the destination is touched.
+	const remote = await resolveRemote(context, allowed, call);
+	const url = remote.url;
 	const plan: Plan = {
 		url: resolveUrlForGit(url, context.cwd, context.home),
 		shown: sanitizeText(url, { maxLength: 200 }),
@@ -77,12 +83,19 @@ export async function cloneRepository(
 	const commitId = request.refType === 'commit' ? assertCommitId(ref) : undefined;
 	if (ref !== undefined && commitId === undefined) assertRefName(ref);
 	const created = await prepareDestination(plan.dest);
+	const fetchedFrom = remote.hops.length === 0 ? {} : { fetchedFrom: url };
 	try {
-		if (commitId !== undefined) return await cloneCommit(context, plan, commitId, call);
-		if (ref === undefined) return await cloneBranch(context, plan, undefined, call);
-		if (request.refType === 'tag') return await cloneTag(context, plan, ref, call);
-		if (request.refType === 'branch') return await cloneBranch(context, plan, ref, call);
-		return await cloneNamedRef(context, plan, ref, call);
+		if (commitId !== undefined) {
+			return { ...(await cloneCommit(context, plan, commitId, call)), ...fetchedFrom };
+		}
+		if (ref === undefined)
+			return { ...(await cloneBranch(context, plan, undefined, call)), ...fetchedFrom };
+		if (request.refType === 'tag')
+			return { ...(await cloneTag(context, plan, ref, call)), ...fetchedFrom };
+		if (request.refType === 'branch') {
+			return { ...(await cloneBranch(context, plan, ref, call)), ...fetchedFrom };
+		}
+		return { ...(await cloneNamedRef(context, plan, ref, call)), ...fetchedFrom };
 	} catch (error) {
 		await clearDestination(plan.dest, created);
 		throw error;
@@ -142,6 +155,7 @@ async function cloneBranch(
 			],
 			action,
 			network: true,
+			remote: plan.url,
 		},
 		call,
 	);
@@ -270,6 +284,7 @@ async function fetchInto(
 			],
 			action: `${what} from ${plan.shown}`,
 			network: true,
+			remote: plan.url,
 		},
 		call,
 	);

@@ -9,6 +9,7 @@ import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
 import type { InstallDeps, InstallOptions } from './install.ts';
+import type { RedirectCheck } from './ports.ts';
 import type { InstallSource } from './source.ts';
 
 /** What was fetched; `placed` once it has been moved into the plugins directory. */
@@ -18,6 +19,7 @@ export async function fetchInstallSource(
 	source: InstallSource,
 	options: InstallOptions,
 	deps: InstallDeps,
+	redirectGuard: RedirectCheck,
 ): Promise<Fetched> {
 	if (source.kind === 'local') {
 		if (options.ref !== undefined) {
@@ -46,7 +48,7 @@ export async function fetchInstallSource(
 	let candidates: RefCandidate[] = [{ why: 'default branch' }];
 	if (options.ref !== undefined || source.entry !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		const listing = await deps.git.lsRemote(source.url);
+		const listing = await deps.git.lsRemote(source.url, { redirectGuard });
 		candidates = refCandidates({
 			...(options.ref === undefined ? {} : { requestedRef: options.ref }),
 			listing,
@@ -58,6 +60,7 @@ export async function fetchInstallSource(
 	return fetchCompatible(
 		{
 			url: source.url,
+			redirectGuard,
 			candidates,
 			hostApiVersions: deps.hostApiVersions,
 			categories: deps.categories,

@@ -22,7 +22,7 @@ import {
 	type TransactionContext,
 	type TreeDigest,
 } from './store/index.ts';
-import { blacklistVerdict, trustNotices } from './verdicts.ts';
+import { blacklistVerdictAt, trustNotices } from './verdicts.ts';
 
 export interface StartupDeps {
 	store: PluginStore;
@@ -115,8 +115,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 			}
 			continue;
 		}
-		const verdict = blacklistVerdict(snapshot, {
-			url: plugin.source.url,
+		const verdict = blacklistVerdictAt(snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
 			uuid: plugin.uuid,
 			...(plugin.version === undefined ? {} : { version: plugin.version }),
 		});
