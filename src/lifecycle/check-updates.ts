@@ -116,6 +116,14 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 		}
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
+		// The address now redirects to a blacklisted repository (D27): not an update to offer.
+		if (error.code === 'BLACKLISTED') {
+			return {
+				...base,
+				status: 'blocked',
+				reason: sanitizeText(error.message, { maxLength: 300 }),
+			};
+		}
 		return {
 			...base,
 			status: 'failed',

@@ -20,7 +20,7 @@ import { scanError } from '../../scan/errors.ts';
 import { formatCapabilities, formatFindings } from '../../scan/format.ts';
 import { atLeast, parseSeverity, type Severity } from '../../scan/severity.ts';
 import type { ScanReport } from '../../scan/types.ts';
-import { jsonOption, profileOption } from '../common-options.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput, type Output, terminalSafeJson } from '../output.ts';
@@ -38,6 +38,8 @@ interface ScanTarget {
 
 interface ScanCommandOptions {
 	profile?: string;
+	/** The registry whose blacklist clears a redirect of a git URL (D27). */
+	registry?: string;
 	json?: boolean;
 	sarif?: boolean;
 	failOn?: string;
@@ -61,7 +63,7 @@ function isGitUrl(text: string): boolean {
 /** Clones into a private temporary directory, shallow; the caller deletes it after the scan. */
 async function cloneTarget(
 	text: string,
-	options: Pick<ScanCommandOptions, 'ref' | 'allowInsecureTransport' | 'profile'>,
+	options: Pick<ScanCommandOptions, 'ref' | 'allowInsecureTransport' | 'profile' | 'registry'>,
 	io: CliIO,
 	output: Output,
 ) {
@@ -204,6 +206,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 		)
 		.option('--show <severity>', 'lowest severity listed in text output (default: low)')
 		.addOption(profileOption())
+		.addOption(registryOption())
 		.addOption(jsonOption())
 		.action(async (targetText, options) => {
 			if (options.json === true && options.sarif === true) {
