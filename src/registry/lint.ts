@@ -17,6 +17,7 @@ import { type LintIssue, type LintReport, LintSink } from './lint-issues.ts';
 import { lintRedirects } from './lint-redirects.ts';
 import type { Registry, RegistryPlugin } from './model.ts';
 import { isValidRegistryId } from './registry-id.ts';
+import { isUnpinnedOfficial } from './release-policy.ts';
 import { isIsoUtcTimestamp } from './timestamps.ts';
 
 export type { LintCode, LintIssue, LintReport } from './lint-issues.ts';
@@ -134,7 +135,7 @@ function lintPlugin(
 		}
 	}
 	// A warning, not an error: Picard's unsigned plugins.toml has none, and reads fine.
-	if (plugin.trustLevel === 'official' && plugin.releases.length === 0) {
+	if (isUnpinnedOfficial(plugin)) {
 		warning(
 			'OFFICIAL_NOT_PINNED',
 			'Official plugin without reviewed releases: a signed registry cannot publish it (D19b). Pin one with `vouch registry pin`.',

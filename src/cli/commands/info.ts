@@ -8,12 +8,13 @@ import { homedir } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { VouchError } from '../../core/errors.ts';
-import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
+import { UNSIGNED_RELEASE_LABEL } from '../../lifecycle/release-check.ts';
 import { createPluginFiles } from '../../lifecycle/store/index.ts';
 import { readUpdateCache } from '../../lifecycle/update-cache.ts';
 import { localisedDescription, localisedName } from '../../registry/i18n.ts';
 import { lookupKind } from '../../registry/index.ts';
 import type { RegistryPlugin } from '../../registry/model.ts';
+import { releaseStatusOf } from '../../registry/release-policy.ts';
 import { resolveTrust } from '../../registry/trust.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {

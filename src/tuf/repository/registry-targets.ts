@@ -11,6 +11,7 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { decodeRegistryText, type RegistryFormat } from '../../registry/decode.ts';
 import { MAX_REGISTRY_BYTES, REGISTRY_LIMITS } from '../../registry/limits.ts';
 import { parseRegistryText } from '../../registry/parse.ts';
+import { isUnpinnedOfficial } from '../../registry/release-policy.ts';
 import { CanonicalJsonError, canonicalJson } from '../canonical-json.ts';
 import { tufError } from '../errors.ts';
 
@@ -47,7 +48,7 @@ export function registryTargets(text: string, options: RegistryTargetsOptions): 
 	// D19b: an official plugin installs only a pinned release from a signed registry, so an
 	// official entry without pins would be uninstallable: refused here, where it can be fixed.
 	const unpinned = parsed.plugins
-		.filter((plugin) => plugin.trustLevel === 'official' && plugin.releases.length === 0)
+		.filter((plugin) => isUnpinnedOfficial(plugin))
 		.map((plugin) => sanitizeText(plugin.id));
 	if (unpinned.length > 0) {
 		throw tufError(
