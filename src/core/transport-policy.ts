@@ -27,6 +27,15 @@ export type TransportUse =
 	/** A plugin address the user gave that no registry lists. */
 	| { kind: 'unregistered'; allowInsecureTransport: boolean };
 
+/**
+ * The git URLs of a registry as it will be published (remote): what `registry lint` and
+ * `publish` hold entries and their `redirect_from` addresses to.
+ */
+export const PUBLISHED_REGISTRY_GIT: TransportUse = {
+	kind: 'registry-git',
+	registryIsLocal: false,
+};
+
 export type TransportRefusal =
 	/** `<helper>::<address>`: git would run `git-remote-<helper>`. */
 	| 'remote-helper'

@@ -8,9 +8,9 @@
  */
 
 import { compareApiVersions, parseApiVersion } from '../core/api-version.ts';
-import { urlScheme } from '../core/canonical-url.ts';
 import { patternError } from '../core/pyregex.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkTransport, PUBLISHED_REGISTRY_GIT } from '../core/transport-policy.ts';
 import { uuidProblem } from '../core/uuid.ts';
 import { lintBlacklist } from './lint-blacklist.ts';
 import { type LintIssue, type LintReport, LintSink } from './lint-issues.ts';
@@ -116,7 +116,8 @@ function lintPlugin(
 				: `trust_level "${sanitizeText(plugin.declaredTrustLevel)}" is not official, trusted or community.`,
 		);
 	}
-	if (urlScheme(plugin.canonicalGitUrl) !== 'https') {
+	// What a published (remote) registry may list: the one transport rule (D11).
+	if (!checkTransport(plugin.canonicalGitUrl, PUBLISHED_REGISTRY_GIT).allowed) {
 		error('INSECURE_GIT_URL', `git_url ${sanitizeText(plugin.gitUrl)} is not https (D11).`);
 	}
 	if (plugin.description.trim().length === 0) error('MISSING_FIELD', 'description is missing.');

@@ -69,6 +69,20 @@ describe('lintRegistry', () => {
 				'INSECURE_REDIRECT_URL',
 			]);
 		});
+
+		it("applies the client's own rule: http only to this machine, by its parsed host", () => {
+			const report = lint([
+				pluginEntry('a', UUID_A, { git_url: 'http://127.0.0.1:8080/example/a' }),
+				pluginEntry('b', UUID_B, { git_url: 'http://127.0.0.1.nip.io/example/b' }),
+				pluginEntry('c', UUID_C, { git_url: 'http://localhost.evil.com/example/c' }),
+				pluginEntry('d', UUID_D, { git_url: 'file:///srv/plugins/d' }),
+			]);
+			assert.deepEqual(errorCodes(report), [
+				'INSECURE_GIT_URL',
+				'INSECURE_GIT_URL',
+				'INSECURE_GIT_URL',
+			]);
+		});
 	});
 
 	describe('duplicates and identity (item 63)', () => {
