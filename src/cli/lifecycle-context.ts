@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalUrl } from '../core/canonical-url.ts';
 import { isVouchError } from '../core/errors.ts';
 import type { HostProfile } from '../core/profile.ts';
 import { createGit } from '../git/index.ts';
@@ -19,7 +18,6 @@ import {
 	type PluginFiles,
 	type PluginStore,
 } from '../lifecycle/store/index.ts';
-import { isLoopbackUrl } from '../lifecycle/transport.ts';
 import { readManifest } from '../manifest/index.ts';
 import type { CommonOptions } from './common-options.ts';
 import { loadRegistry, profileFor } from './context.ts';
@@ -85,22 +83,22 @@ async function loadSnapshot(
 	}
 }
 
-/** Git for one URL: plain http is let through only where the transport policy allowed it. */
+/**
+ * Git for the lifecycle. Plain http to loopback needs no flag (`src/git` lets it through for
+ * that one process, with redirects off); elsewhere it needs --allow-insecure-transport (D11).
+ */
 export function gitFor(
 	io: CliIO,
 	allowInsecureTransport: boolean,
 ): GitPort & { changedFiles(dir: string): Promise<string[]> } {
-	const make = (url: string) =>
-		createGit({
-			env: io.env,
-			allowInsecureTransport:
-				allowInsecureTransport || isLoopbackUrl(canonicalUrl(url, { cwd: io.cwd })),
-		});
+	const git = createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport });
 	return {
-		lsRemote: (url) => make(url).lsRemote(url),
-		clone: (request) => make(request.url).clone(request),
-		verifyTag: (request) => createGit({ env: io.env }).verifyTag(request),
-		changedFiles: (dir) => createGit({ env: io.env }).changedFiles(dir),
+		lsRemote: (url, options) => git.lsRemote(url, options),
+		clone: ({ redirectGuard, ...request }) =>
+			git.clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
+		remoteUrl: (dir) => git.remoteUrl(dir),
+		verifyTag: (request) => git.verifyTag(request),
+		changedFiles: (dir) => git.changedFiles(dir),
 	};
 }
 

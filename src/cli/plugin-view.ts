@@ -1,8 +1,9 @@
 /** How registry plugins look in the terminal and in `--json` output. */
 import type { BlacklistVerdict } from '../blacklist/index.ts';
-import { releaseStatusOf, UNSIGNED_RELEASE_LABEL } from '../lifecycle/release-check.ts';
+import { UNSIGNED_RELEASE_LABEL } from '../lifecycle/release-check.ts';
 import { localisedDescription, localisedName } from '../registry/i18n.ts';
 import type { RegistryPlugin, TrustLevel } from '../registry/model.ts';
+import { releaseStatusOf } from '../registry/release-policy.ts';
 import { badgeSafeText, pluginNameLabel, trustBadge } from '../registry/trust-display.ts';
 import type { Style } from './style.ts';
 import { safe } from './style.ts';

@@ -16,6 +16,7 @@ import {
 	profileDocumentSchema,
 } from './profile-schema.ts';
 import { sanitizeText } from './sanitize.ts';
+import { checkTransport } from './transport-policy.ts';
 
 export interface HostProfile {
 	name: string;
@@ -58,7 +59,6 @@ export type BuiltinProfileName = (typeof BUILTIN_PROFILE_NAMES)[number];
 
 export const MAX_PROFILE_BYTES = 64 * 1024;
 const MAX_TOML_DEPTH = 8;
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function isBuiltinProfileName(value: string): value is BuiltinProfileName {
 	return (BUILTIN_PROFILE_NAMES as readonly string[]).includes(value);
@@ -200,26 +200,17 @@ function expandHome(path: string, home: string, base: string): string {
  * blacklist included (D11). Any other scheme is refused.
  */
 function profileRegistryUrl(url: string, context: ProfileDocumentContext): string {
-	const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
-	if (scheme === undefined) return expandHome(url, context.home, context.baseDir);
-	if (scheme === 'https' || scheme === 'file') return url;
-	if (scheme === 'http' && LOOPBACK_HOSTS.has(hostOf(url))) return url;
+	if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url))
+		return expandHome(url, context.home, context.baseDir);
+	if (checkTransport(url, { kind: 'registry-source' }).allowed) return url;
 	throw coreError(
 		'INVALID_PROFILE',
 		`${sanitizeText(context.source)}: registry URL ${sanitizeText(url)} is not allowed.`,
 		{
-			hint: 'Use https:// (plain http only for 127.0.0.1, localhost or [::1]), file:// or a local path.',
+			hint: 'Use https:// (plain http only for this machine: 127.0.0.1, localhost or [::1]), file:// or a local path.',
 			details: profileDetails(context.source),
 		},
 	);
-}
-
-function hostOf(url: string): string {
-	try {
-		return new URL(url).hostname.toLowerCase();
-	} catch {
-		return '';
-	}
 }
 
 function unreadableProfile(error: unknown, file: string): Error {

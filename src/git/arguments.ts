@@ -8,6 +8,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { MAX_URL_LENGTH } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkTransport, gitTransportOf } from '../core/transport-policy.ts';
 import { gitError } from './errors.ts';
 
 /** Longest branch or tag name accepted; git allows more, no real project comes close. */
@@ -19,17 +20,10 @@ export const MAX_PATH_LENGTH = 4096;
 /** Deepest history fetched on request; 0 means the whole history. */
 export const MAX_DEPTH = 1_000_000;
 
-/** Schemes always allowed (D11). Local paths count as `file`, scp-like addresses as `ssh`. */
-export const SECURE_PROTOCOLS: readonly string[] = ['https', 'ssh', 'file'];
-/** Unencrypted schemes, allowed only with `allowInsecureTransport` (D11). */
-export const INSECURE_PROTOCOLS: readonly string[] = ['http', 'git'];
+/** The transport git would use for `url` (the one rule, `core/transport-policy.ts`). */
+export const urlProtocol = gitTransportOf;
 
-/** git spells ssh three ways; all three are the ssh transport. */
-const SSH_ALIASES: Readonly<Record<string, string>> = { 'git+ssh': 'ssh', 'ssh+git': 'ssh' };
-
-const REMOTE_HELPER_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9+.-]*::/;
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
 const COMMIT_ID = /^[0-9a-f]{7,64}$/;
 
 function shown(value: string): string {
@@ -43,18 +37,6 @@ function hasControlCharacter(text: string): boolean {
 		if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
 	}
 	return false;
-}
-
-/** The transport git would use for `url`: its scheme, `ssh` for scp-like, `file` for paths. */
-export function urlProtocol(url: string): string {
-	const scheme = URL_SCHEME.exec(url)?.[1]?.toLowerCase();
-	if (scheme !== undefined) return SSH_ALIASES[scheme] ?? scheme;
-	if (WINDOWS_DRIVE.test(url)) return 'file';
-	// git's rule: a colon before any slash makes `host:path` an ssh address.
-	const colon = url.indexOf(':');
-	const slash = url.indexOf('/');
-	if (colon > 0 && (slash === -1 || colon < slash)) return 'ssh';
-	return 'file';
 }
 
 /** Throws GIT_TRANSPORT_REFUSED unless git may be given `url` under this policy. */
@@ -80,22 +62,24 @@ export function assertUrlAllowed(url: unknown, allowInsecureTransport: boolean):
 			`The repository address ${shown(url)} starts with "-", which git would read as an option.`,
 		);
 	}
-	if (REMOTE_HELPER_SYNTAX.test(url)) {
+	// git's own last line of defence: the transport rule for a plugin address (D11). The
+	// lifecycle has already applied the stricter registry rule where it applies.
+	const decision = checkTransport(url, { kind: 'unregistered', allowInsecureTransport });
+	if (decision.allowed) return url;
+	if (decision.refusal === 'remote-helper') {
 		throw gitError(
 			'GIT_TRANSPORT_REFUSED',
 			`${shown(url)} asks git to run a remote helper; Vouch never does.`,
 		);
 	}
-	const protocol = urlProtocol(url);
-	if (SECURE_PROTOCOLS.includes(protocol)) return url;
-	if (INSECURE_PROTOCOLS.includes(protocol)) {
-		if (allowInsecureTransport) return url;
+	if (decision.refusal === 'insecure') {
 		throw gitError(
 			'GIT_TRANSPORT_REFUSED',
 			`${shown(url)} is not encrypted: anyone on the network path could change what is fetched.`,
 		);
 	}
-	throw gitError('GIT_TRANSPORT_REFUSED', `Vouch never fetches over ${shown(protocol)}://.`);
+	const scheme = URL_SCHEME.exec(url)?.[1] ?? decision.transport;
+	throw gitError('GIT_TRANSPORT_REFUSED', `Vouch never fetches over ${shown(scheme)}://.`);
 }
 
 /**

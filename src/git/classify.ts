@@ -12,6 +12,8 @@ import { type GitErrorCode, gitError } from './errors.ts';
 
 /** Errors that git raises for the remote's or the transport's sake, in the order checked. */
 const RULES: readonly (readonly [Exclude<GitErrorCode, 'GIT_FAILED'>, readonly string[]])[] = [
+	// http.followRedirects=false: a redirect the probe did not see (D27, `redirects.ts`).
+	['GIT_REDIRECT_REFUSED', ['returned error: 30']],
 	[
 		'GIT_TRANSPORT_REFUSED',
 		[

@@ -28,6 +28,7 @@ import {
 	type GitContext,
 	hasGitCode,
 	resolveCommit,
+	resolveRemote,
 } from './exec.ts';
 
 export type RefType = 'branch' | 'tag' | 'commit';
@@ -49,6 +50,8 @@ export interface CloneResult {
 	commit: string;
 	/** The branch checked out, when the clone followed one (the default branch included). */
 	branch?: string;
+	/** Where the code really came from, when redirects were followed (D27). */
+	fetchedFrom?: string;
 }
 
 interface Plan {
@@ -65,28 +68,45 @@ export async function cloneRepository(
 	request: CloneRequest,
 	call: CallOptions = {},
 ): Promise<CloneResult> {
-	const url = assertUrlAllowed(request.url, context.allowInsecureTransport);
+	const allowed = assertUrlAllowed(request.url, context.allowInsecureTransport);
+	const dest = resolvePath(request.dest, context.cwd);
+	const depth = assertDepth(request.depth ?? 1);
+	const ref = request.ref;
+	// Validate everything before the network or the destination is touched.
+	const commitId = request.refType === 'commit' ? assertCommitId(ref) : undefined;
+	if (ref !== undefined && commitId === undefined) assertRefName(ref);
+	// D27: redirects are followed here, each target checked, before git runs.
+	const remote = await resolveRemote(context, allowed, call);
+	const url = remote.url;
 	const plan: Plan = {
 		url: resolveUrlForGit(url, context.cwd, context.home),
 		shown: sanitizeText(url, { maxLength: 200 }),
-		dest: resolvePath(request.dest, context.cwd),
-		depth: assertDepth(request.depth ?? 1),
+		dest,
+		depth,
 	};
-	const ref = request.ref;
-	// Validate everything before the destination is touched.
-	const commitId = request.refType === 'commit' ? assertCommitId(ref) : undefined;
-	if (ref !== undefined && commitId === undefined) assertRefName(ref);
 	const created = await prepareDestination(plan.dest);
 	try {
-		if (commitId !== undefined) return await cloneCommit(context, plan, commitId, call);
-		if (ref === undefined) return await cloneBranch(context, plan, undefined, call);
-		if (request.refType === 'tag') return await cloneTag(context, plan, ref, call);
-		if (request.refType === 'branch') return await cloneBranch(context, plan, ref, call);
-		return await cloneNamedRef(context, plan, ref, call);
+		const cloned = await cloneAt(context, plan, request, commitId, call);
+		return remote.hops.length === 0 ? cloned : { ...cloned, fetchedFrom: url };
 	} catch (error) {
 		await clearDestination(plan.dest, created);
 		throw error;
 	}
+}
+
+function cloneAt(
+	context: GitContext,
+	plan: Plan,
+	request: CloneRequest,
+	commitId: string | undefined,
+	call: CallOptions,
+): Promise<CloneResult> {
+	const ref = request.ref;
+	if (commitId !== undefined) return cloneCommit(context, plan, commitId, call);
+	if (ref === undefined) return cloneBranch(context, plan, undefined, call);
+	if (request.refType === 'tag') return cloneTag(context, plan, ref, call);
+	if (request.refType === 'branch') return cloneBranch(context, plan, ref, call);
+	return cloneNamedRef(context, plan, ref, call);
 }
 
 /** A name of unknown type: a branch, else a tag, else (if it looks like one) a commit id. */
@@ -142,6 +162,7 @@ async function cloneBranch(
 			],
 			action,
 			network: true,
+			remote: plan.url,
 		},
 		call,
 	);
@@ -270,6 +291,7 @@ async function fetchInto(
 			],
 			action: `${what} from ${plan.shown}`,
 			network: true,
+			remote: plan.url,
 		},
 		call,
 	);

@@ -2,7 +2,7 @@
  * The environment and configuration every git run gets. The caller's environment is kept
  * (proxies, ssh agent, credential helpers, HOME), with the changes below, each for a reason.
  */
-import { INSECURE_PROTOCOLS, SECURE_PROTOCOLS } from './arguments.ts';
+import { gitAllowProtocol } from '../core/transport-policy.ts';
 
 /**
  * Variables that point git at a particular repository or object store. Inherited from a
@@ -32,9 +32,13 @@ export interface GitEnvironmentOptions {
 	allowInsecureTransport: boolean;
 }
 
-/** `GIT_ALLOW_PROTOCOL`: what git itself may use, whatever a URL or redirect asks for. */
-export function allowedProtocols(allowInsecureTransport: boolean): string {
-	return [...SECURE_PROTOCOLS, ...(allowInsecureTransport ? INSECURE_PROTOCOLS : [])].join(':');
+/**
+ * `GIT_ALLOW_PROTOCOL`: what git itself may use, whatever a URL or redirect asks for (the
+ * list lives in `core/transport-policy.ts`). With `url`, the plain transport of a loopback
+ * address is let through for the one process that uses it.
+ */
+export function allowedProtocols(allowInsecureTransport: boolean, url?: string): string {
+	return gitAllowProtocol({ allowInsecureTransport, ...(url === undefined ? {} : { url }) });
 }
 
 export function gitEnvironment(
@@ -92,4 +96,8 @@ export const SAFETY_CONFIG: readonly string[] = [
 	// Quieter stderr, so that what is quoted to the user is the error itself.
 	'advice.detachedHead=false',
 	'init.defaultBranch=main',
+	// D27: git never follows an HTTP redirect by itself. Redirects are discovered before git
+	// runs (`redirects.ts`), checked against the transport rule and the caller's guard (the
+	// blacklist), and git is handed the address they lead to; one that appears later fails.
+	'http.followRedirects=false',
 ].flatMap((setting) => ['-c', setting]);

@@ -19,6 +19,11 @@ export type GitErrorCode =
 	| 'GIT_REF_NOT_FOUND'
 	/** A transport that is never used (ext::, fd::, ...) or an insecure one not allowed here. */
 	| 'GIT_TRANSPORT_REFUSED'
+	/**
+	 * An HTTP redirect that was not followed (D27): its target failed the transport rule or the
+	 * caller's check, or the server redirected git where the probe saw none.
+	 */
+	| 'GIT_REDIRECT_REFUSED'
 	/** git printed more than the bound for this operation and was stopped. */
 	| 'GIT_OUTPUT_TOO_LARGE'
 	/** A ref, revision, path or option refused before git runs (malformed, too long, ...). */
@@ -45,6 +50,8 @@ const HINTS: Readonly<Record<GitErrorCode, string>> = {
 	GIT_REF_NOT_FOUND: 'Check the branch, tag or commit against those the repository offers.',
 	GIT_TRANSPORT_REFUSED:
 		'Use an https or ssh URL, or a local path. Plain http:// and git:// need --allow-insecure-transport.',
+	GIT_REDIRECT_REFUSED:
+		'The repository redirects elsewhere. If it has moved and you trust the new address, use that address.',
 	GIT_OUTPUT_TOO_LARGE: 'The repository sent far more than a plugin should; it was not used.',
 	GIT_INVALID_ARGUMENT: 'Check the ref, commit or path given.',
 	GIT_TAG_NOT_ANNOTATED:

@@ -6,7 +6,14 @@ import { join, parse as parsePath } from 'node:path';
 import type { VouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { gitFailureError } from './classify.ts';
+import { allowedProtocols } from './environment.ts';
 import { type GitErrorCode, gitError } from './errors.ts';
+import {
+	followRedirects,
+	type RedirectGuard,
+	type RedirectOutcome,
+	type RedirectProbeSettings,
+} from './redirects.ts';
 import { type ProcessGroups, type RunResult, runGit } from './run.ts';
 
 export interface GitContext {
@@ -22,6 +29,8 @@ export interface GitContext {
 	maxStdoutBytes: number;
 	maxStderrBytes: number;
 	groups: ProcessGroups;
+	/** How http(s) redirects are discovered before git runs (D27). */
+	redirects: Omit<RedirectProbeSettings, 'allowInsecureTransport'>;
 }
 
 /** Per-call settings every operation accepts. */
@@ -30,6 +39,11 @@ export interface CallOptions {
 	timeoutMs?: number;
 	/** Stops git (its whole process group) when aborted. */
 	signal?: AbortSignal;
+	/**
+	 * Decides whether an HTTP redirect of the remote may be followed (D27); throws to refuse.
+	 * Without it every redirect is refused.
+	 */
+	redirectGuard?: RedirectGuard;
 }
 
 export interface ExecRequest {
@@ -38,6 +52,11 @@ export interface ExecRequest {
 	action: string;
 	/** Talks to a remote: gets the network time limit. */
 	network: boolean;
+	/**
+	 * The remote address this process talks to. A loopback http or git:// address gets its
+	 * transport added to `GIT_ALLOW_PROTOCOL` for this process only.
+	 */
+	remote?: string;
 	/** Run inside this working copy (absolute). Without it git runs outside any repository. */
 	repo?: string;
 	maxStdoutBytes?: number;
@@ -63,7 +82,13 @@ export function execGit(
 		gitBinary: context.gitBinary,
 		args,
 		cwd: request.repo ?? parsePath(context.cwd).root,
-		env: context.env,
+		env:
+			request.remote === undefined
+				? context.env
+				: {
+						...context.env,
+						GIT_ALLOW_PROTOCOL: allowedProtocols(context.allowInsecureTransport, request.remote),
+					},
 		timeoutMs:
 			call.timeoutMs ?? (request.network ? context.networkTimeoutMs : context.localTimeoutMs),
 		maxStdoutBytes: request.maxStdoutBytes ?? context.maxStdoutBytes,
@@ -72,6 +97,20 @@ export function execGit(
 		groups: context.groups,
 		...(call.signal === undefined ? {} : { signal: call.signal }),
 	});
+}
+
+/** The address git must be given for `url`, after its redirects were followed and checked. */
+export function resolveRemote(
+	context: GitContext,
+	url: string,
+	call: CallOptions = {},
+): Promise<RedirectOutcome> {
+	return followRedirects(
+		url,
+		{ ...context.redirects, allowInsecureTransport: context.allowInsecureTransport },
+		call.redirectGuard,
+		call.signal,
+	);
 }
 
 /** Runs git and throws the classified error unless it exits with 0. */

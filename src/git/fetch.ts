@@ -22,6 +22,7 @@ import {
 	outputText,
 	requireCommit,
 	resolveCommit,
+	resolveRemote,
 } from './exec.ts';
 import { readRemoteUrl } from './working-copy.ts';
 
@@ -51,13 +52,16 @@ export async function fetchRef(
 	context: GitContext,
 	request: FetchRequest,
 	call: CallOptions = {},
-): Promise<{ commit: string }> {
+): Promise<{ commit: string; fetchedFrom?: string }> {
 	const dir = resolvePath(request.dir, context.cwd);
 	const stored = request.url ?? (await readRemoteUrl(context, dir, call));
 	if (stored === undefined) {
 		throw gitError('GIT_FAILED', `${sanitizeText(dir)} has no origin to fetch from.`);
 	}
-	const url = assertUrlAllowed(stored, context.allowInsecureTransport);
+	const allowed = assertUrlAllowed(stored, context.allowInsecureTransport);
+	// D27: the origin's redirects are followed and checked before git talks to it.
+	const resolved = await resolveRemote(context, allowed, call);
+	const url = resolved.url;
 	const remote: Remote = {
 		dir,
 		url: resolveUrlForGit(url, context.cwd, context.home),
@@ -69,6 +73,18 @@ export async function fetchRef(
 				? 1
 				: 0
 			: assertDepth(request.depth);
+	const fetched = await fetchResolved(context, remote, request, depth, call);
+	return resolved.hops.length === 0 ? fetched : { ...fetched, fetchedFrom: url };
+}
+
+async function fetchResolved(
+	context: GitContext,
+	remote: Remote,
+	request: FetchRequest,
+	depth: number,
+	call: CallOptions,
+): Promise<{ commit: string }> {
+	const dir = remote.dir;
 	const { ref, refType } = request;
 	if (refType === 'commit') return fetchCommit(context, remote, assertCommitId(ref), depth, call);
 	if (ref === undefined) {
@@ -155,6 +171,7 @@ async function fetchRefspecs(
 			],
 			action: `${what} from ${remote.shown}`,
 			network: true,
+			remote: remote.url,
 		},
 		call,
 	);

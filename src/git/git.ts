@@ -8,9 +8,16 @@ import { assertUrlAllowed, resolveUrlForGit } from './arguments.ts';
 import { type CloneRequest, type CloneResult, cloneRepository } from './clone.ts';
 import { gitEnvironment } from './environment.ts';
 import { gitError } from './errors.ts';
-import { type CallOptions, execGitChecked, type GitContext, outputText } from './exec.ts';
+import {
+	type CallOptions,
+	execGitChecked,
+	type GitContext,
+	outputText,
+	resolveRemote,
+} from './exec.ts';
 import { type FetchRequest, fetchRef } from './fetch.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
+import { DEFAULT_REDIRECT_PROBE_TIMEOUT_MS, MAX_REDIRECT_HOPS } from './redirects.ts';
 import { ProcessGroups } from './run.ts';
 import { type VerifyTagRequest, type VerifyTagResult, verifyTagSignature } from './verify-tag.ts';
 import {
@@ -47,17 +54,27 @@ export interface GitOptions {
 	maxStdoutBytes?: number;
 	/** Most bytes of error output accepted from one git process. Default 64 KiB. */
 	maxStderrBytes?: number;
+	/** What the redirect probe (D27) requests with. Default: the global `fetch`. */
+	fetch?: typeof fetch;
+	/** Time limit of the redirect probe, all hops together. Default 20 s. */
+	redirectProbeTimeoutMs?: number;
 }
 
 export interface Git {
 	/** git's version, such as `2.39.5`. */
 	version(call?: CallOptions): Promise<string>;
-	/** The remote's default branch, branches and tags, without cloning. */
-	lsRemote(url: string, call?: CallOptions): Promise<RemoteRefs>;
+	/**
+	 * The remote's default branch, branches and tags, without cloning. `fetchedFrom` is set
+	 * when redirects were followed (see `CallOptions.redirectGuard`).
+	 */
+	lsRemote(url: string, call?: CallOptions): Promise<RemoteRefs & { fetchedFrom?: string }>;
 	/** Clones one branch, tag or commit into an empty or new directory. */
 	clone(request: CloneRequest, call?: CallOptions): Promise<CloneResult>;
 	/** Fetches one ref into an existing clone; returns its commit without checking it out. */
-	fetch(request: FetchRequest, call?: CallOptions): Promise<{ commit: string }>;
+	fetch(
+		request: FetchRequest,
+		call?: CallOptions,
+	): Promise<{ commit: string; fetchedFrom?: string }>;
 	/** Moves a clone to a commit (detached, or on a branch); returns the new HEAD commit. */
 	checkout(request: CheckoutRequest, call?: CallOptions): Promise<{ commit: string }>;
 	/** The commit a revision names in a clone (annotated tags peeled). */
@@ -106,6 +123,15 @@ export function createGit(options: GitOptions = {}): Git {
 		maxStdoutBytes: positive(options.maxStdoutBytes, DEFAULT_MAX_STDOUT_BYTES, 'maxStdoutBytes'),
 		maxStderrBytes: positive(options.maxStderrBytes, DEFAULT_MAX_STDERR_BYTES, 'maxStderrBytes'),
 		groups: new ProcessGroups(),
+		redirects: {
+			fetch: options.fetch ?? globalThis.fetch,
+			timeoutMs: positive(
+				options.redirectProbeTimeoutMs,
+				DEFAULT_REDIRECT_PROBE_TIMEOUT_MS,
+				'redirectProbeTimeoutMs',
+			),
+			maxHops: MAX_REDIRECT_HOPS,
+		},
 	};
 
 	return {
@@ -128,21 +154,21 @@ export function createGit(options: GitOptions = {}): Git {
 
 		async lsRemote(url, call) {
 			const allowed = assertUrlAllowed(url, allowInsecureTransport);
+			// D27: git is given the address the checked redirects lead to, never the first one.
+			const remote = await resolveRemote(context, allowed, call);
+			const gitUrl = resolveUrlForGit(remote.url, context.cwd, context.home);
 			const result = await execGitChecked(
 				context,
 				{
-					args: [
-						'ls-remote',
-						'--symref',
-						'--',
-						resolveUrlForGit(allowed, context.cwd, context.home),
-					],
-					action: `listing the refs of ${sanitizeText(allowed, { maxLength: 200 })}`,
+					args: ['ls-remote', '--symref', '--', gitUrl],
+					action: `listing the refs of ${sanitizeText(remote.url, { maxLength: 200 })}`,
 					network: true,
+					remote: gitUrl,
 				},
 				call,
 			);
-			return parseLsRemote(result.stdout.toString('utf8'));
+			const refs = parseLsRemote(result.stdout.toString('utf8'));
+			return remote.hops.length === 0 ? refs : { ...refs, fetchedFrom: remote.url };
 		},
 
 		clone: (request, call) => cloneRepository(context, request, call),

@@ -6,10 +6,8 @@ export {
 	assertCommitId,
 	assertRefName,
 	assertUrlAllowed,
-	INSECURE_PROTOCOLS,
 	isFullCommitId,
 	refNameProblem,
-	SECURE_PROTOCOLS,
 	urlProtocol,
 } from './arguments.ts';
 export {
@@ -33,6 +31,15 @@ export {
 	type GitOptions,
 } from './git.ts';
 export { MAX_LS_REMOTE_LINES, parseLsRemote, type RemoteRefs } from './ls-remote.ts';
+export {
+	followRedirects,
+	infoRefsUrl,
+	MAX_REDIRECT_HOPS,
+	type RedirectGuard,
+	type RedirectHop,
+	type RedirectOutcome,
+	repositoryFromInfoRefs,
+} from './redirects.ts';
 export {
 	classifySignatureFailure,
 	type GoodSignature,

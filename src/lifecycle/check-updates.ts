@@ -9,10 +9,12 @@ import { resolveRedirect } from '../registry/redirect.ts';
 import { badgeSafeText } from '../registry/trust-display.ts';
 import { schemeOf } from './checkout-choice.ts';
 import type { GitPort } from './ports.ts';
+import { redirectGuard } from './redirect-guard.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
+import { transportUse } from './transport.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
-import { blacklistVerdict } from './verdicts.ts';
+import { blacklistVerdictAt } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export type UpdateCheck =
@@ -24,6 +26,8 @@ export type UpdateCheck =
 export interface CheckUpdatesDeps {
 	snapshot: RegistrySnapshot;
 	git: Pick<GitPort, 'lsRemote'>;
+	/** The user's --allow-insecure-transport, for redirect targets (D11, D27). */
+	allowInsecureTransport?: boolean;
 	/** How many `ls-remote` calls run at once. */
 	concurrency: number;
 	pre: boolean;
@@ -58,15 +62,25 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 	const moved = deps.snapshot.index === undefined ? undefined : safeRedirect(deps.snapshot, plugin);
 	const url = moved?.urlChanged ? moved.plugin.gitUrl : plugin.source.url;
 	const uuid = moved?.uuidChanged ? moved.plugin.uuid : plugin.uuid;
-	const verdict = blacklistVerdict(deps.snapshot, {
-		url,
+	const verdict = blacklistVerdictAt(deps.snapshot, [url, plugin.source.fetchedUrl], {
 		uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
 	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
+	const entry = moved?.plugin ?? deps.snapshot.index?.byUrl(url);
+	const canonical = deps.snapshot.index?.canonical(url) ?? plugin.source.canonicalUrl;
+	// D27: the same redirect rule as update, so what is offered is what update would fetch.
+	const guard = redirectGuard({
+		snapshot: deps.snapshot,
+		use: transportUse({
+			registered: entry !== undefined && canonical === entry.canonicalGitUrl,
+			registryIsLocal: deps.snapshot.local === true,
+			allowInsecureTransport: deps.allowInsecureTransport === true,
+		}),
+		uuid,
+	});
 	try {
-		const listing = await deps.git.lsRemote(url);
-		const entry = moved?.plugin ?? deps.snapshot.index?.byUrl(url);
+		const listing = await deps.git.lsRemote(url, { redirectGuard: guard });
 		const plan = planUpdate({
 			installed: {
 				refType: plugin.source.refType,
@@ -104,6 +118,14 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 		}
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
+		// The address now redirects to a blacklisted repository (D27): not an update to offer.
+		if (error.code === 'BLACKLISTED') {
+			return {
+				...base,
+				status: 'blocked',
+				reason: sanitizeText(error.message, { maxLength: 300 }),
+			};
+		}
 		return {
 			...base,
 			status: 'failed',

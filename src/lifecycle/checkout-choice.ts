@@ -7,6 +7,7 @@ import { parseVersioningScheme, type VersionScheme } from '../core/tag-schemes.t
 import { sortTagsNewestFirst } from '../core/versions.ts';
 import type { RegistryPlugin, RegistryRef } from '../registry/model.ts';
 import { chooseRef, refAllowsApi } from '../registry/ref-choice.ts';
+import { releasePolicy } from '../registry/release-policy.ts';
 import { lifecycleError } from './errors.ts';
 import type { RefType, RemoteListing } from './ports.ts';
 
@@ -32,13 +33,16 @@ export function schemeOf(entry: RegistryPlugin | undefined): VersionScheme | und
 }
 
 /**
- * The refs of the releases the registry pinned, newest first (D19b), for an official or
- * trusted entry that has pins; undefined when install and update may choose freely.
+ * The refs of the releases the registry pinned, newest first, for an entry the release policy
+ * holds to its pins (D19b, `registry/release-policy.ts`); undefined when install and update may
+ * choose freely.
  */
 export function reviewedReleaseRefs(entry: RegistryPlugin | undefined): string[] | undefined {
-	if (entry === undefined || entry.releases.length === 0) return undefined;
-	if (entry.trustLevel !== 'official' && entry.trustLevel !== 'trusted') return undefined;
-	const names = [...new Set(entry.releases.map((release) => release.ref))];
+	// The entry's own level: the plugin's UUID, and so its final trust, is not known before the
+	// fetch. `trust.plugin` is this same entry whenever the release check applies (D6).
+	const policy = entry === undefined ? undefined : releasePolicy(entry.trustLevel, entry);
+	if (entry === undefined || policy?.kind !== 'pinned') return undefined;
+	const names = [...new Set(policy.pins.map((release) => release.ref))];
 	const scheme = schemeOf(entry);
 	const ordered =
 		scheme === undefined ? names : sortTagsNewestFirst(names, scheme, { includePreRelease: true });

@@ -11,7 +11,7 @@ import { findInstalled } from './installed.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, PluginStore } from './store/index.ts';
-import { blacklistVerdict } from './verdicts.ts';
+import { blacklistVerdictAt } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export interface EnablementDeps {
@@ -45,8 +45,7 @@ export async function enablePlugin(
 			reporter: deps.reporter,
 		});
 	}
-	const verdict = blacklistVerdict(deps.snapshot, {
-		url: plugin.source.url,
+	const verdict = blacklistVerdictAt(deps.snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
 		uuid: plugin.uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});

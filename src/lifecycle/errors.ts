@@ -10,6 +10,11 @@ export type LifecycleErrorCode =
 	| 'INSECURE_TRANSPORT'
 	/** A transport that is never allowed, or a registry URL that is not https (D11). */
 	| 'TRANSPORT_REFUSED'
+	/**
+	 * The repository redirects to an address the transport rule refuses, or that cannot be
+	 * checked against a blacklist (D27; exit 3). A blacklisted target is BLACKLISTED.
+	 */
+	| 'REDIRECT_REFUSED'
 	/** The install target is neither a registry plugin, a URL nor an existing directory. */
 	| 'SOURCE_NOT_FOUND'
 	/** The user said no (exit 130). */
@@ -39,6 +44,7 @@ export type LifecycleErrorCode =
 const EXIT_CODES: Partial<Record<LifecycleErrorCode, ExitCode>> = {
 	BLACKLISTED: ExitCode.blocked,
 	PIN_MISMATCH: ExitCode.blocked,
+	REDIRECT_REFUSED: ExitCode.blocked,
 	AUTHOR_SIGNATURE_INVALID: ExitCode.blocked,
 	DECLINED: ExitCode.declined,
 };

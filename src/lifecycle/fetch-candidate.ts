@@ -8,7 +8,7 @@ import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest, ManifestResult } from '../manifest/index.ts';
 import type { RefCandidate } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
-import type { GitPort } from './ports.ts';
+import type { GitPort, RedirectCheck } from './ports.ts';
 import type { LifecycleReporter } from './prompter.ts';
 
 export interface StagingPort {
@@ -19,6 +19,8 @@ export interface StagingPort {
 
 export interface FetchInput {
 	url: string;
+	/** Decides whether an HTTP redirect may be followed (D27); without it none is. */
+	redirectGuard?: RedirectCheck;
 	candidates: readonly RefCandidate[];
 	hostApiVersions: string[];
 	categories: readonly string[];
@@ -38,6 +40,8 @@ export interface FetchedPlugin {
 	manifest: Manifest;
 	/** Sanitised manifest warnings, to show the user. */
 	warnings: string[];
+	/** Where git really fetched from, when a checked redirect was followed (D27). */
+	fetchedFrom?: string;
 }
 
 export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promise<FetchedPlugin> {
@@ -48,9 +52,10 @@ export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promi
 		try {
 			const label = candidate.ref === undefined ? 'the default branch' : candidate.ref;
 			deps.reporter.progress(`Fetching ${sanitizeText(label)} from ${sanitizeText(input.url)}`);
-			const { commit, branch } = await deps.git.clone({
+			const { commit, branch, fetchedFrom } = await deps.git.clone({
 				url: input.url,
 				dest: dir,
+				...(input.redirectGuard === undefined ? {} : { redirectGuard: input.redirectGuard }),
 				...(candidate.ref === undefined ? {} : { ref: candidate.ref }),
 				...(candidate.refType === undefined ? {} : { refType: candidate.refType }),
 			});
@@ -71,6 +76,7 @@ export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promi
 						: candidate,
 				manifest: result.manifest,
 				warnings: result.warnings.map((issue) => issue.message),
+				...(fetchedFrom === undefined ? {} : { fetchedFrom }),
 			};
 		} finally {
 			if (!keep) await deps.staging.remove(dir);

@@ -9,7 +9,7 @@ import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
 import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
 import type { InstallDeps, InstallOptions } from './install.ts';
-import type { RemoteListing } from './ports.ts';
+import type { RedirectCheck, RemoteListing } from './ports.ts';
 import type { InstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
 
@@ -20,6 +20,7 @@ export async function fetchInstallSource(
 	source: InstallSource,
 	options: InstallOptions,
 	deps: InstallDeps,
+	redirectGuard: RedirectCheck,
 	/** The installed copy a `--reinstall` replaces: without `--ref`, its ref is kept. */
 	replacing?: InstalledPlugin,
 ): Promise<Fetched> {
@@ -51,10 +52,12 @@ export async function fetchInstallSource(
 	const kept = options.ref === undefined ? keptRef(replacing) : undefined;
 	if (kept !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		candidates = [assertKeptRefExists(kept, await deps.git.lsRemote(source.url))];
+		candidates = [
+			assertKeptRefExists(kept, await deps.git.lsRemote(source.url, { redirectGuard })),
+		];
 	} else if (options.ref !== undefined || source.entry !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		const listing = await deps.git.lsRemote(source.url);
+		const listing = await deps.git.lsRemote(source.url, { redirectGuard });
 		candidates = refCandidates({
 			...(options.ref === undefined ? {} : { requestedRef: options.ref }),
 			listing,
@@ -66,6 +69,7 @@ export async function fetchInstallSource(
 	return fetchCompatible(
 		{
 			url: source.url,
+			redirectGuard,
 			candidates,
 			hostApiVersions: deps.hostApiVersions,
 			categories: deps.categories,

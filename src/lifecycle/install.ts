@@ -13,13 +13,15 @@ import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
+import { localOrigin } from './local-origin.ts';
 import { buildRecord } from './record.ts';
+import { redirectGuard } from './redirect-guard.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
-import { assertTransportAllowed } from './transport.ts';
-import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { assertTransportAllowed, transportUse } from './transport.ts';
+import { blacklistVerdictAt, refuseIfBlocked, trustNotices } from './verdicts.ts';
 import { versionFacts } from './version-facts.ts';
 import { vetRelease } from './vet-release.ts';
 
@@ -64,14 +66,15 @@ export async function installPlugin(
 			`${sanitizeText(source.redirectedFrom)} has moved; installing from ${sanitizeText(source.url)}.`,
 		);
 	}
+	const policy = {
+		registered: source.entry !== undefined,
+		registryIsLocal: deps.snapshot.local === true,
+		allowInsecureTransport: options.allowInsecureTransport,
+	};
 	const transport =
 		source.kind === 'local'
 			? 'local'
-			: assertTransportAllowed({
-					canonical: source.canonical,
-					registered: source.entry !== undefined,
-					allowInsecureTransport: options.allowInsecureTransport,
-				});
+			: assertTransportAllowed({ canonical: source.canonical, ...policy });
 	// D1: a remote plugin needs a blacklist Vouch can rely on.
 	if (transport !== 'local') {
 		assertBlacklistUsable({
@@ -84,15 +87,24 @@ export async function installPlugin(
 		deps.reporter.warn('No blacklist is available: this local plugin is installed unchecked.');
 	}
 
-	// 2. The blacklist by URL (and the registry's UUID), before any network access.
+	// 2. The blacklist by URL (and the registry's UUID), before any network access. A local
+	// clone also answers for the address it was cloned from (D27).
+	const origin = source.kind === 'git' ? await localOrigin(source.url, deps.git) : undefined;
+	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };
 	refuseIfBlocked({
-		verdict: blacklistVerdict(
-			deps.snapshot,
-			{ url: source.url, ...(source.entry === undefined ? {} : { uuid: source.entry.uuid }) },
-			'skip',
-		),
-		name: source.entry?.name ?? source.url,
+		verdict: blacklistVerdictAt(deps.snapshot, [source.url, origin], expectedUuid, 'skip'),
+		name:
+			origin === undefined
+				? (source.entry?.name ?? source.url)
+				: `The local clone ${source.url} (origin ${origin})`,
 		force: options.forceBlacklisted,
+		reporter: deps.reporter,
+	});
+	// D27: a redirect is followed only to an address the transport rule and blacklist clear.
+	const guard = redirectGuard({
+		snapshot: deps.snapshot,
+		use: transportUse(policy),
+		...expectedUuid,
 		reporter: deps.reporter,
 	});
 
@@ -116,7 +128,7 @@ export async function installPlugin(
 	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
-	const fetched = await fetchInstallSource(source, options, deps, existing);
+	const fetched = await fetchInstallSource(source, options, deps, guard, existing);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
@@ -124,10 +136,9 @@ export async function installPlugin(
 		await assertSelfContained(fetched.dir);
 		const digest = await deps.digest(fetched.dir);
 
-		// 5. The blacklist again, now with the UUID and version.
+		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
-			verdict: blacklistVerdict(deps.snapshot, {
-				url: source.url,
+			verdict: blacklistVerdictAt(deps.snapshot, [source.url, fetched.fetchedFrom, origin], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, source.entry),
 			}),

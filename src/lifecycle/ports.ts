@@ -13,7 +13,21 @@ export interface RemoteListing {
 	tags: ReadonlyMap<string, string>;
 }
 
-export interface CloneRequest {
+/** An HTTP redirect git met at a repository address (D27). */
+export interface RedirectHop {
+	from: string;
+	to: string;
+}
+
+/** Called before a redirect is followed; throws to refuse it (see `redirect-guard.ts`). */
+export type RedirectCheck = (hop: RedirectHop) => void | Promise<void>;
+
+export interface RemoteOptions {
+	/** Without it, git refuses every redirect. */
+	redirectGuard?: RedirectCheck;
+}
+
+export interface CloneRequest extends RemoteOptions {
 	url: string;
 	/** Absent: the remote's default branch. */
 	ref?: string;
@@ -24,9 +38,12 @@ export interface CloneRequest {
 
 /** What the lifecycle asks of git; `verifyTag` serves author signatures (D19b). */
 export interface GitPort extends TagVerifierPort {
-	lsRemote(url: string): Promise<RemoteListing>;
+	/** `fetchedFrom`: where the refs really came from, when a redirect was followed. */
+	lsRemote(url: string, options?: RemoteOptions): Promise<RemoteListing & { fetchedFrom?: string }>;
 	/** `branch`: the branch checked out, when the clone followed one. */
-	clone(request: CloneRequest): Promise<{ commit: string; branch?: string }>;
+	clone(request: CloneRequest): Promise<{ commit: string; branch?: string; fetchedFrom?: string }>;
+	/** The `origin` address stored in a local clone, if any. */
+	remoteUrl(dir: string): Promise<string | undefined>;
 }
 
 /** A tag to check in a clone, against an ssh-keygen allowed-signers file. */

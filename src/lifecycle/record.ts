@@ -37,6 +37,7 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 			kind: source.kind,
 			url: storedUrl(source.url),
 			canonicalUrl: source.canonical,
+			...(fetched.fetchedFrom === undefined ? {} : { fetchedUrl: storedUrl(fetched.fetchedFrom) }),
 			refType: local ? 'local' : (fetched.candidate.refType ?? 'branch'),
 			...(fetched.candidate.ref === undefined ? {} : { ref: fetched.candidate.ref }),
 			...(local ? {} : { commit: fetched.commit }),

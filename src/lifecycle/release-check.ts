@@ -1,6 +1,7 @@
 /**
- * D19b: reviewed releases. A registry entry may pin releases as `{ref, commit, tree}`. From a
- * signed registry the pins are signed too, so:
+ * D19b: reviewed releases, checked against what was fetched. Which entries are held to pins is
+ * `registry/release-policy.ts`; this module compares. From a signed registry the pins are
+ * signed too, so:
  * - an official plugin installs or updates only to a commit AND tree matching one of its pins
  *   (an official entry without pins installs nothing; `registry publish` refuses such entries);
  * - a trusted plugin that has pins is held to them the same way;
@@ -12,7 +13,8 @@
  */
 import { ExitCode } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import type { RegistryPlugin, ReleasePin } from '../registry/model.ts';
+import type { ReleasePin } from '../registry/model.ts';
+import { releasePolicy } from '../registry/release-policy.ts';
 import type { TrustResult } from '../registry/trust.ts';
 import { lifecycleError } from './errors.ts';
 
@@ -39,8 +41,9 @@ export interface ReleaseCheckInput {
 
 export function checkRelease(input: ReleaseCheckInput): ReleaseCheck {
 	const entry = input.trust.plugin;
-	if (entry === undefined || !pinsApply(input.trust.level, entry)) return { state: 'not-required' };
-	if (entry.releases.length === 0) {
+	const policy = releasePolicy(input.trust.level, entry);
+	if (entry === undefined || policy.kind === 'free') return { state: 'not-required' };
+	if (policy.kind === 'unpinned-official') {
 		if (!input.signedRegistry) return { state: 'unsigned-registry' };
 		throw pinError(
 			`Official plugin ${sanitizeText(entry.id)} has no reviewed releases in the signed registry, so there is nothing it may install.`,
@@ -64,23 +67,6 @@ export function checkRelease(input: ReleaseCheckInput): ReleaseCheck {
 	return input.signedRegistry
 		? { state: 'verified', ref: pin.ref }
 		: { state: 'unsigned-registry' };
-}
-
-/**
- * What a registry entry promises about its releases, for listings: `signed-pins` when a signed
- * registry pins them, `unsigned-registry` when pins would apply but nothing can verify them.
- */
-export function releaseStatusOf(
-	entry: RegistryPlugin,
-	signedRegistry: boolean,
-): 'signed-pins' | 'unsigned-registry' | 'not-required' {
-	if (!pinsApply(entry.trustLevel, entry)) return 'not-required';
-	return signedRegistry ? 'signed-pins' : 'unsigned-registry';
-}
-
-/** Official plugins always; trusted ones when the registry pinned them. */
-export function pinsApply(level: TrustResult['level'], entry: RegistryPlugin): boolean {
-	return level === 'official' || (level === 'trusted' && entry.releases.length > 0);
 }
 
 function describePins(pins: readonly ReleasePin[]): string {

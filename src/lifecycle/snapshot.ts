@@ -23,6 +23,8 @@ export interface RegistrySnapshot {
 	signed: boolean;
 	/** Where it came from, for messages. */
 	source?: string;
+	/** Read from a local file (an offline mirror), which may list local git paths (D11). */
+	local?: boolean;
 	/** Why no registry is available, when `index` is undefined. */
 	problem?: string;
 }
@@ -69,6 +71,7 @@ export function unavailableSnapshot(problem: string): RegistrySnapshot {
 /** The snapshot of a loaded registry: its index, its compiled blacklist and how fresh it is. */
 export function snapshotOf(
 	loaded: Pick<RegistryLoadResult, 'registry' | 'freshness' | 'signed' | 'source'> & {
+		local?: boolean;
 		/** Reused when the caller already built it. */
 		index?: RegistryIndex;
 	},
@@ -80,5 +83,6 @@ export function snapshotOf(
 		freshness: loaded.freshness,
 		signed: loaded.signed,
 		source: loaded.source,
+		local: loaded.local === true,
 	};
 }

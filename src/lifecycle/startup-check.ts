@@ -23,7 +23,7 @@ import {
 	type TransactionContext,
 	type TreeDigest,
 } from './store/index.ts';
-import { blacklistVerdict, trustNotices } from './verdicts.ts';
+import { blacklistVerdictAt, trustNotices } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export interface StartupDeps {
@@ -117,8 +117,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 			}
 			continue;
 		}
-		const verdict = blacklistVerdict(snapshot, {
-			url: plugin.source.url,
+		const verdict = blacklistVerdictAt(snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
 			uuid: plugin.uuid,
 			...installedVersionFacts(plugin, snapshot.index),
 		});

@@ -1,14 +1,12 @@
 /**
- * Which git transports a source may use (D11). Decided on the canonical URL before git runs,
- * so a refused URL never reaches the network; `src/git` enforces the same list again through
- * `GIT_ALLOW_PROTOCOL`, in case git itself would follow something else.
- *
- * Plain `http://` and `git://` can be rewritten by anyone on the path, so they need
- * `--allow-insecure-transport`, except to this machine's loopback address, where there is no
- * path to attack (the same rule the registry loader applies).
+ * The transport rule (D11) as the lifecycle applies it to a plugin source, before git runs, so
+ * a refused URL never reaches the network. The rule itself lives in `core/transport-policy.ts`;
+ * this module only words its refusals under the lifecycle's codes. `src/git` applies the same
+ * rule again (and `GIT_ALLOW_PROTOCOL`), in case anything reaches git another way.
  */
-import { urlScheme } from '../core/canonical-url.ts';
+
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkTransport, gitTransportOf, type TransportUse } from '../core/transport-policy.ts';
 import { lifecycleError } from './errors.ts';
 
 export type TransportKind = 'https' | 'ssh' | 'local' | 'insecure' | 'refused';
@@ -18,50 +16,49 @@ export interface TransportPolicyInput {
 	canonical: string;
 	/** The source comes from a registry entry, whose URLs must be https (D11). */
 	registered: boolean;
+	/** The registry is itself a local file (an offline mirror): it may list local paths. */
+	registryIsLocal?: boolean;
 	allowInsecureTransport: boolean;
 }
 
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 export function transportKind(canonical: string): TransportKind {
-	const scheme = urlScheme(canonical);
-	if (scheme === 'https') return 'https';
-	if (scheme === 'ssh') return 'ssh';
-	if (scheme === 'file' || canonical.startsWith('/')) return 'local';
-	if (scheme === 'http' || scheme === 'git') return 'insecure';
+	const transport = gitTransportOf(canonical);
+	if (transport === 'https' || transport === 'ssh') return transport;
+	if (transport === 'file') return 'local';
+	if (transport === 'http' || transport === 'git') return 'insecure';
 	return 'refused';
 }
 
-export function isLoopbackUrl(canonical: string): boolean {
-	try {
-		return LOOPBACK_HOSTS.has(new URL(canonical).hostname);
-	} catch {
-		return false;
-	}
+/** Which rule applies to a source: a registry entry's, or the user's own address. */
+export function transportUse(input: Omit<TransportPolicyInput, 'canonical'>): TransportUse {
+	return input.registered
+		? { kind: 'registry-git', registryIsLocal: input.registryIsLocal === true }
+		: { kind: 'unregistered', allowInsecureTransport: input.allowInsecureTransport };
 }
 
 /** Throws when the source may not be fetched; returns its kind otherwise. */
 export function assertTransportAllowed(input: TransportPolicyInput): TransportKind {
+	const decision = checkTransport(input.canonical, transportUse(input));
 	const kind = transportKind(input.canonical);
+	if (decision.allowed) return kind;
 	const shown = sanitizeText(input.canonical, { maxLength: 200 });
-	if (kind === 'refused') {
-		throw lifecycleError('TRANSPORT_REFUSED', `Vouch never fetches plugins over ${shown}.`, {
-			hint: 'Use an https, ssh or local path source.',
-		});
+	switch (decision.refusal) {
+		case 'insecure':
+			throw lifecycleError(
+				'INSECURE_TRANSPORT',
+				`${shown} is not encrypted: anyone on the network path could swap the plugin's code.`,
+				{ hint: 'Use the https URL. Only if you accept that risk: --allow-insecure-transport.' },
+			);
+		case 'registry-needs-https':
+		case 'local-from-remote-registry':
+			throw lifecycleError(
+				kind === 'insecure' ? 'INSECURE_TRANSPORT' : 'TRANSPORT_REFUSED',
+				`The registry lists ${shown}, but registry plugins must be fetched over https.`,
+				{ hint: 'Tell the registry maintainers; `vouch registry lint` reports this entry.' },
+			);
+		default:
+			throw lifecycleError('TRANSPORT_REFUSED', `Vouch never fetches plugins over ${shown}.`, {
+				hint: 'Use an https, ssh or local path source.',
+			});
 	}
-	if (kind === 'insecure' && !isLoopbackUrl(input.canonical) && !input.allowInsecureTransport) {
-		throw lifecycleError(
-			'INSECURE_TRANSPORT',
-			`${shown} is not encrypted: anyone on the network path could swap the plugin's code.`,
-			{ hint: 'Use the https URL. Only if you accept that risk: --allow-insecure-transport.' },
-		);
-	}
-	if (input.registered && (kind === 'ssh' || kind === 'local')) {
-		throw lifecycleError(
-			'TRANSPORT_REFUSED',
-			`The registry lists ${shown}, but registry plugins must be fetched over https.`,
-			{ hint: 'Tell the registry maintainers; `vouch registry lint` reports this entry.' },
-		);
-	}
-	return kind;
 }

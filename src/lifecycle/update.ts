@@ -16,14 +16,16 @@ import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
+import { localOrigin } from './local-origin.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
+import { redirectGuard } from './redirect-guard.ts';
 import { reloadLocal } from './reload-local.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import type { InstalledPlugin } from './store/index.ts';
-import { assertTransportAllowed } from './transport.ts';
+import { assertTransportAllowed, transportUse } from './transport.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
-import { blacklistVerdict, refuseIfBlocked, trustNotices } from './verdicts.ts';
+import { blacklistVerdictAt, refuseIfBlocked, trustNotices } from './verdicts.ts';
 import { versionFacts } from './version-facts.ts';
 import { vetRelease } from './vet-release.ts';
 
@@ -82,21 +84,31 @@ export async function updatePlugin(
 		);
 	}
 	const canonical = deps.snapshot.index?.canonical(url) ?? installed.source.canonicalUrl;
-	assertTransportAllowed({
-		canonical,
+	const policy = {
 		registered: entry !== undefined && canonical === entry.canonicalGitUrl,
+		registryIsLocal: deps.snapshot.local === true,
 		allowInsecureTransport: options.allowInsecureTransport,
-	});
+	};
+	assertTransportAllowed({ canonical, ...policy });
 	const expectedUuid = moved?.uuidChanged ? moved.plugin.uuid : installed.uuid;
+	// A local clone also answers for the address it was cloned from (D27).
+	const origin = await localOrigin(url, deps.git);
 	refuseIfBlocked({
-		verdict: blacklistVerdict(deps.snapshot, { url, uuid: expectedUuid }, 'skip'),
+		verdict: blacklistVerdictAt(deps.snapshot, [url, origin], { uuid: expectedUuid }, 'skip'),
 		name: installed.name,
 		force: false,
 		reporter: deps.reporter,
 	});
+	// D27: a redirect is followed only to an address the transport rule and blacklist clear.
+	const guard = redirectGuard({
+		snapshot: deps.snapshot,
+		use: transportUse(policy),
+		uuid: expectedUuid,
+		reporter: deps.reporter,
+	});
 
 	deps.reporter.progress(`Checking ${name} for updates`);
-	const listing = await deps.git.lsRemote(url);
+	const listing = await deps.git.lsRemote(url, { redirectGuard: guard });
 	let candidates: ReturnType<typeof refCandidates>;
 	if (options.ref === undefined) {
 		const plan = planUpdate({
@@ -137,7 +149,13 @@ export async function updatePlugin(
 
 	await confirmDiscardingLocalChanges(installed, { action: 'this', yesDiscards: false }, deps);
 	const fetched = await fetchCompatible(
-		{ url, candidates, hostApiVersions: deps.hostApiVersions, categories: deps.categories },
+		{
+			url,
+			redirectGuard: guard,
+			candidates,
+			hostApiVersions: deps.hostApiVersions,
+			categories: deps.categories,
+		},
 		{
 			git: deps.git,
 			staging: {
@@ -159,8 +177,7 @@ export async function updatePlugin(
 			sourceUrl: installed.source.url,
 		});
 		refuseIfBlocked({
-			verdict: blacklistVerdict(deps.snapshot, {
-				url,
+			verdict: blacklistVerdictAt(deps.snapshot, [url, fetched.fetchedFrom, origin], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, entry),
 			}),
@@ -208,6 +225,9 @@ export async function updatePlugin(
 					kind: 'git',
 					url: storedUrl(url),
 					canonicalUrl: canonical,
+					...(fetched.fetchedFrom === undefined
+						? {}
+						: { fetchedUrl: storedUrl(fetched.fetchedFrom) }),
 					refType: fetched.candidate.refType ?? 'branch',
 					...(fetched.candidate.ref === undefined ? {} : { ref: fetched.candidate.ref }),
 					commit: fetched.commit,

@@ -27,6 +27,25 @@ export function blacklistVerdict(
 	return snapshot.blacklist.check(identity, { unknownVersion });
 }
 
+/**
+ * The verdict over every address the plugin is known by: the one named and, when a redirect
+ * was followed, the one git really fetched from (D27). The first blocking one wins.
+ */
+export function blacklistVerdictAt(
+	snapshot: RegistrySnapshot,
+	urls: readonly (string | undefined)[],
+	identity: Omit<PluginIdentityFacts, 'url'>,
+	unknownVersion: 'match' | 'skip' = 'match',
+): BlacklistVerdict {
+	let verdict: BlacklistVerdict = { blocked: false };
+	for (const url of urls) {
+		if (url === undefined) continue;
+		verdict = blacklistVerdict(snapshot, { ...identity, url }, unknownVersion);
+		if (verdict.blocked) return verdict;
+	}
+	return verdict;
+}
+
 export interface BlockInput {
 	verdict: BlacklistVerdict;
 	/** Sanitised by this module. */

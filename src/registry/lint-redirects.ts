@@ -8,8 +8,8 @@
  *   for anyone whose lookup fell through to redirects, and it forms a chain);
  * - cycles of such redirects (A from B's URL, B from A's).
  */
-import { urlScheme } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkTransport, PUBLISHED_REGISTRY_GIT } from '../core/transport-policy.ts';
 import type { LintSink } from './lint-issues.ts';
 import type { RegistryPlugin } from './model.ts';
 
@@ -25,7 +25,7 @@ export function lintRedirects(plugins: readonly RegistryPlugin[], sink: LintSink
 		const id = sanitizeText(plugin.id);
 		plugin.canonicalRedirectFrom.forEach((url, i) => {
 			const shown = sanitizeText(plugin.redirectFrom[i] ?? url);
-			if (urlScheme(url) !== 'https') {
+			if (!checkTransport(url, PUBLISHED_REGISTRY_GIT).allowed) {
 				sink.error({
 					code: 'INSECURE_REDIRECT_URL',
 					message: `redirect_from URL ${shown} is not https (D11).`,

@@ -8,15 +8,16 @@
  */
 
 import { compareApiVersions, parseApiVersion } from '../core/api-version.ts';
-import { urlScheme } from '../core/canonical-url.ts';
 import { patternError } from '../core/pyregex.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkTransport, PUBLISHED_REGISTRY_GIT } from '../core/transport-policy.ts';
 import { uuidProblem } from '../core/uuid.ts';
 import { lintBlacklist } from './lint-blacklist.ts';
 import { type LintIssue, type LintReport, LintSink } from './lint-issues.ts';
 import { lintRedirects } from './lint-redirects.ts';
 import type { Registry, RegistryPlugin } from './model.ts';
 import { isValidRegistryId } from './registry-id.ts';
+import { isUnpinnedOfficial } from './release-policy.ts';
 import { isIsoUtcTimestamp } from './timestamps.ts';
 
 export type { LintCode, LintIssue, LintReport } from './lint-issues.ts';
@@ -117,7 +118,8 @@ function lintPlugin(
 				: `trust_level "${sanitizeText(plugin.declaredTrustLevel)}" is not official, trusted or community.`,
 		);
 	}
-	if (!isAllowedGitUrl(plugin.canonicalGitUrl)) {
+	// What a published (remote) registry may list: the one transport rule (D11).
+	if (!checkTransport(plugin.canonicalGitUrl, PUBLISHED_REGISTRY_GIT).allowed) {
 		error('INSECURE_GIT_URL', `git_url ${sanitizeText(plugin.gitUrl)} is not https (D11).`);
 	}
 	if (plugin.description.trim().length === 0) error('MISSING_FIELD', 'description is missing.');
@@ -136,7 +138,7 @@ function lintPlugin(
 		}
 	}
 	// A warning, not an error: Picard's unsigned plugins.toml has none, and reads fine.
-	if (plugin.trustLevel === 'official' && plugin.releases.length === 0) {
+	if (isUnpinnedOfficial(plugin)) {
 		warning(
 			'OFFICIAL_NOT_PINNED',
 			'Official plugin without reviewed releases: a signed registry cannot publish it (D19b). Pin one with `vouch registry pin`.',
@@ -236,21 +238,4 @@ export function isSafeRefName(name: string): boolean {
 		if (cp <= 0x20 || cp === 0x7f || '~^:?*[\\'.includes(ch)) return false;
 	}
 	return true;
-}
-
-/**
- * D11: a registry's git URLs are https; plain http only to this machine's loopback address (a
- * local test registry, which clients accept too). Publishing runs this lint, so it must not be
- * stricter than the clients' transport rule.
- * TODO: call the transport rule's own module (D11, one home for each rule) once it has one.
- */
-function isAllowedGitUrl(canonical: string): boolean {
-	const scheme = urlScheme(canonical);
-	if (scheme === 'https') return true;
-	if (scheme !== 'http') return false;
-	try {
-		return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(canonical).hostname);
-	} catch {
-		return false;
-	}
 }

@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { checkRedirectTarget } from '../core/transport-policy.ts';
 import type { RegistryFormat } from './decode.ts';
 import { type RegistryErrorCode, registryError } from './errors.ts';
 import { MAX_REGISTRY_BYTES } from './limits.ts';
@@ -59,7 +60,6 @@ export interface RegistryNotModified extends RegistryValidators {
 
 export const DEFAULT_REGISTRY_TIMEOUT_MS = 30_000;
 const MAX_HTTP_REDIRECTS = 5;
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -247,15 +247,16 @@ async function readBodyBounded(
 	return Buffer.concat(chunks, total);
 }
 
+/** D11 for every hop: the first address and each redirect target stay on https (or loopback http). */
 function assertTransportAllowed(url: URL, label: string): void {
-	if (url.protocol === 'https:') return;
-	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) return;
-	if (url.protocol === 'http:') {
+	const decision = checkRedirectTarget(url.href, { kind: 'registry-source' });
+	if (decision.allowed) return;
+	if (decision.transport === 'http') {
 		throw registryError(
 			'INSECURE_REGISTRY_URL',
 			`Refusing to read the registry over plain http from ${sanitizeText(url.host)} (${label}).`,
 			{
-				hint: 'Use an https:// URL. Plain http is accepted only for 127.0.0.1, localhost and [::1].',
+				hint: 'Use an https:// URL. Plain http is accepted only for this machine (127.0.0.1, localhost, [::1]).',
 			},
 		);
 	}

@@ -36,7 +36,8 @@ describe('urlProtocol', () => {
 		['C:\\plugins\\r', 'file'],
 		['http://127.0.0.1/r', 'http'],
 		['git://example.com/r', 'git'],
-		['ftp://example.com/r', 'ftp'],
+		['ftp://example.com/r', 'other'],
+		['ext::sh -c x', 'remote-helper'],
 	];
 	for (const [url, protocol] of cases) {
 		it(`${url} → ${protocol}`, () => assert.equal(urlProtocol(url), protocol));
@@ -58,10 +59,15 @@ describe('assertUrlAllowed', () => {
 	});
 
 	it('allows http and git only with allowInsecureTransport (D11)', () => {
-		for (const url of ['http://127.0.0.1:8080/r', 'git://example.com/r']) {
+		for (const url of ['http://example.com:8080/r', 'git://example.com/r']) {
 			throwsCode(() => assertUrlAllowed(url, false), 'GIT_TRANSPORT_REFUSED');
 			assert.equal(assertUrlAllowed(url, true), url);
 		}
+	});
+
+	it('allows plain http to loopback without the flag: git then may not leave it (D27)', () => {
+		assert.equal(assertUrlAllowed('http://127.0.0.1:8080/r', false), 'http://127.0.0.1:8080/r');
+		throwsCode(() => assertUrlAllowed('http://127.0.0.1.nip.io/r', false), 'GIT_TRANSPORT_REFUSED');
 	});
 
 	it('refuses remote helpers and other transports always', () => {

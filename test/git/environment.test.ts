@@ -14,6 +14,13 @@ describe('gitEnvironment', () => {
 		assert.equal(allowedProtocols(false).includes('ext'), false);
 	});
 
+	it('adds the plain transport for one loopback address only', () => {
+		assert.equal(allowedProtocols(false, 'http://127.0.0.1:9/r'), 'https:ssh:file:http');
+		assert.equal(allowedProtocols(false, 'git://localhost/r'), 'https:ssh:file:git');
+		assert.equal(allowedProtocols(false, 'http://example.org/r'), 'https:ssh:file');
+		assert.equal(allowedProtocols(false, 'http://127.0.0.1.nip.io/r'), 'https:ssh:file');
+	});
+
 	it("overrides a caller's GIT_ALLOW_PROTOCOL", () => {
 		const env = gitEnvironment({ GIT_ALLOW_PROTOCOL: 'ext:fd:https' }, secure);
 		assert.equal(env.GIT_ALLOW_PROTOCOL, 'https:ssh:file');
@@ -102,6 +109,10 @@ describe('SAFETY_CONFIG', () => {
 		assert.equal(settings.get('submodule.recurse'), 'false');
 		assert.equal(settings.get('fetch.recurseSubmodules'), 'false');
 		assert.equal(settings.get('transfer.fsckObjects'), 'true');
+	});
+
+	it('never lets git follow an HTTP redirect by itself (D27)', () => {
+		assert.equal(settings.get('http.followRedirects'), 'false');
 	});
 
 	it('starts no background maintenance', () => {

@@ -51,14 +51,16 @@ const insecure = createGit({ env: testGitEnv(), allowInsecureTransport: true });
 describe('transport policy (D11)', () => {
 	it('refuses http:// unless insecure transport is allowed, before any request', async () => {
 		const secure = createGit({ env: testGitEnv() });
-		const before = open.requests.length;
-		await rejectsCode(secure.lsRemote(`${open.url}/repo`), 'GIT_TRANSPORT_REFUSED');
-		await rejectsCode(
-			secure.clone({ url: `${open.url}/repo`, dest: dest() }),
-			'GIT_TRANSPORT_REFUSED',
-		);
-		assert.equal(open.requests.length, before);
-		// The same address works once allowed, so the refusal above is the policy.
+		// Looks local, resolves elsewhere: plain http there needs the user's consent (D11).
+		const remote = `http://127.0.0.1.nip.io:${new URL(open.url).port}/repo`;
+		await rejectsCode(secure.lsRemote(remote), 'GIT_TRANSPORT_REFUSED');
+		await rejectsCode(secure.clone({ url: remote, dest: dest() }), 'GIT_TRANSPORT_REFUSED');
+		await rejectsCode(secure.lsRemote(`git://example.invalid/repo`), 'GIT_TRANSPORT_REFUSED');
+	});
+
+	it('lets plain http reach loopback without the flag, where nobody sits on the path', async () => {
+		const secure = createGit({ env: testGitEnv() });
+		assert.equal((await secure.lsRemote(`${open.url}/repo`)).head?.commit, up.c4);
 		assert.equal((await insecure.lsRemote(`${open.url}/repo`)).head?.commit, up.c4);
 	});
 

@@ -220,10 +220,13 @@ describe('origin address', () => {
 		await git.clone({ url: upstream.url, dest: dir });
 		await rejectsCode(git.setRemoteUrl(dir, 'ext::sh -c id'), 'GIT_TRANSPORT_REFUSED');
 		await rejectsCode(git.setRemoteUrl(dir, '--upload-pack=x'), 'GIT_TRANSPORT_REFUSED');
-		await git.setRemoteUrl(dir, 'http://127.0.0.1:9/repo');
+		await git.setRemoteUrl(dir, 'http://example.invalid/repo');
 		const secure = createGit({ env: testGitEnv() });
 		await rejectsCode(secure.fetch({ dir }), 'GIT_TRANSPORT_REFUSED');
-		await rejectsCode(secure.setRemoteUrl(dir, 'http://127.0.0.1:9/repo'), 'GIT_TRANSPORT_REFUSED');
+		await rejectsCode(
+			secure.setRemoteUrl(dir, 'http://example.invalid/repo'),
+			'GIT_TRANSPORT_REFUSED',
+		);
 	});
 });
 

@@ -10,6 +10,8 @@
  * - `hang` accepts requests and never answers, to exercise client timeouts.
  * - `latencyMs` holds every answer back that long, like a network round trip, for benchmarks
  *   whose subject is waiting on remotes.
+ * - `redirect` answers chosen requests with an HTTP redirect instead (see `redirectPrefixes`),
+ *   as a moved repository, or a hostile host, would.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,10 +30,42 @@ export interface GitHttpServerOptions {
 	latencyMs?: number;
 	/** The git executable. Default `git`. */
 	gitBinary?: string;
+	/** Answers a request with a redirect when it returns one; read on every request. */
+	redirect?: (request: IncomingMessage) => { status: number; location: string } | undefined;
+}
+
+export interface RedirectRule {
+	/** Path prefix on this server, such as `/clean.git`. */
+	from: string;
+	/** What replaces it in the Location: an absolute URL or a path. */
+	to: string;
+	/** 301, 302, 307 or 308. Default 302. */
+	status?: number;
+	/** Only redirect requests whose User-Agent contains this (to tell a probe from git). */
+	userAgent?: string;
+}
+
+/** A `redirect` option that moves every request under `from` to the same path under `to`. */
+export function redirectPrefixes(
+	rules: readonly RedirectRule[],
+): NonNullable<GitHttpServerOptions['redirect']> {
+	return (request) => {
+		const url = request.url ?? '/';
+		const agent = request.headers['user-agent'] ?? '';
+		for (const rule of rules) {
+			if (rule.userAgent !== undefined && !agent.includes(rule.userAgent)) continue;
+			if (url === rule.from || url.startsWith(`${rule.from}/`) || url.startsWith(`${rule.from}?`)) {
+				return { status: rule.status ?? 302, location: `${rule.to}${url.slice(rule.from.length)}` };
+			}
+		}
+		return undefined;
+	};
 }
 
 export interface GitHttpRequest {
 	method: string;
+	/** The `User-Agent` header, if sent. */
+	userAgent?: string;
 	/** Path and query, as received. */
 	url: string;
 	/** The `Git-Protocol` header (`version=2`), if sent. */
@@ -58,6 +92,12 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
 	const server = createServer((request, response) => {
 		requests.push(describeRequest(request));
 		if (options.hang === true) return; // never answered; close() drops the socket
+		const redirect = options.redirect?.(request);
+		if (redirect !== undefined) {
+			response.writeHead(redirect.status, { Location: redirect.location });
+			response.end();
+			return;
+		}
 		if (options.auth !== undefined && !authorised(request, options.auth)) {
 			response.writeHead(401, {
 				'WWW-Authenticate': 'Basic realm="vouch-test"',
@@ -103,6 +143,8 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
 
 function describeRequest(request: IncomingMessage): GitHttpRequest {
 	const entry: GitHttpRequest = { method: request.method ?? '?', url: request.url ?? '' };
+	const agent = request.headers['user-agent'];
+	if (agent !== undefined) entry.userAgent = agent;
 	const protocol = request.headers['git-protocol'];
 	if (typeof protocol === 'string') entry.gitProtocol = protocol;
 	const encoding = request.headers['content-encoding'];

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
-import { checkRelease, releaseStatusOf } from '../../src/lifecycle/release-check.ts';
+import { checkRelease } from '../../src/lifecycle/release-check.ts';
 import { buildRegistryIndex } from '../../src/registry/index.ts';
 import { parseRegistryText } from '../../src/registry/parse.ts';
+import { releaseStatusOf } from '../../src/registry/release-policy.ts';
 import { resolveTrust } from '../../src/registry/trust.ts';
 import { pluginEntry, registryJson, UUID_A } from '../registry/helpers.ts';
 

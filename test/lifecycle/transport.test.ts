@@ -54,6 +54,23 @@ describe('transport policy (D11)', () => {
 		assert.throws(() => policy('http://example.org/a/b', true), refusedWith('INSECURE_TRANSPORT'));
 	});
 
+	it('lets a registry that is a local file list local paths, and only such a registry', () => {
+		const local = (url: string) =>
+			assertTransportAllowed({
+				canonical: canonicalUrl(url, { cwd: '/srv', home: '/home/u' }),
+				registered: true,
+				registryIsLocal: true,
+				allowInsecureTransport: false,
+			});
+		assert.equal(local('/srv/mirror/plugin'), 'local');
+		assert.equal(local('file:///srv/mirror/plugin'), 'local');
+		assert.throws(
+			() => policy('file:///srv/mirror/plugin', true),
+			refusedWith('TRANSPORT_REFUSED'),
+		);
+		assert.throws(() => local('git@github.com:a/b.git'), refusedWith('TRANSPORT_REFUSED'));
+	});
+
 	it('never allows other transports, whatever the flags', () => {
 		for (const url of ['ftp://example.org/a', 'ext::sh -c touch% /tmp/x', 'fd::3']) {
 			let canonical: string;

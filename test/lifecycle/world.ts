@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { type HostProfile, resolveProfile } from '../../src/core/profile.ts';
 import { openStore } from '../../src/lifecycle/store/index.ts';
 import { type CliRun, type CliRunOptions, runVouch } from '../helpers/cli.ts';
-import { type GitHttpServer, startGitHttpServer } from '../helpers/git-http-server.ts';
+import {
+	type GitHttpServer,
+	type GitHttpServerOptions,
+	startGitHttpServer,
+} from '../helpers/git-http-server.ts';
 import { bareClone, createPluginRepo, manifestToml, type TestRepo } from '../helpers/git-repos.ts';
 import { makeTempDir } from '../helpers/temp.ts';
 
@@ -45,7 +49,12 @@ export interface World {
 	close(): Promise<void>;
 }
 
-export async function createWorld(): Promise<World> {
+export interface WorldOptions {
+	/** Redirects the git server answers with (D27 tests). */
+	redirect?: GitHttpServerOptions['redirect'];
+}
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
 	const root = makeTempDir('vouch-world-');
 	const env: NodeJS.ProcessEnv = {
 		HOME: join(root, 'home'),
@@ -57,7 +66,10 @@ export async function createWorld(): Promise<World> {
 		PATH: process.env.PATH ?? '/usr/bin:/bin',
 	};
 	const served = join(root, 'served');
-	const server = await startGitHttpServer({ root: served });
+	const server = await startGitHttpServer({
+		root: served,
+		...(options.redirect === undefined ? {} : { redirect: options.redirect }),
+	});
 	const registryFile = join(root, 'plugins.json');
 	const profile = resolveProfile({ env, cwd: root, home: env.HOME as string });
 	const world: World = {

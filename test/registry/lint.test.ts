@@ -70,14 +70,18 @@ describe('lintRegistry', () => {
 			]);
 		});
 
-		it('accepts plain http to loopback only, as clients do (a local test registry)', () => {
+		it("applies the client's own rule: http only to this machine, by its parsed host", () => {
 			const report = lint([
-				pluginEntry('a', UUID_A, { git_url: 'http://127.0.0.1:8080/a.git' }),
-				pluginEntry('b', UUID_B, { git_url: 'http://localhost/b.git' }),
-				pluginEntry('c', UUID_C, { git_url: 'http://127.0.0.1.example.org/c.git' }),
+				pluginEntry('a', UUID_A, { git_url: 'http://127.0.0.1:8080/example/a' }),
+				pluginEntry('b', UUID_B, { git_url: 'http://127.0.0.1.nip.io/example/b' }),
+				pluginEntry('c', UUID_C, { git_url: 'http://localhost.evil.com/example/c' }),
+				pluginEntry('d', UUID_D, { git_url: 'file:///srv/plugins/d' }),
 			]);
-			assert.deepEqual(errorCodes(report), ['INSECURE_GIT_URL']);
-			assert.equal(report.errors[0]?.plugin, 'c');
+			assert.deepEqual(errorCodes(report), [
+				'INSECURE_GIT_URL',
+				'INSECURE_GIT_URL',
+				'INSECURE_GIT_URL',
+			]);
 		});
 	});
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseRegistryText } from '../../src/registry/parse.ts';
 import { CanonicalJsonError, canonicalJson } from '../../src/tuf/canonical-json.ts';
 import { mergeRegistryTargets } from '../../src/tuf/client/registry-document.ts';
-import { repositoryUrls } from '../../src/tuf/client/url-policy.ts';
+import { assertFetchable, repositoryUrls } from '../../src/tuf/client/url-policy.ts';
 import { banned, plugin, rejectsCode, UUID_A } from './helpers.ts';
 
 const bytes = (value: unknown) =>
@@ -92,5 +92,30 @@ describe('repositoryUrls', () => {
 			'TUF_INSECURE_URL',
 		);
 		assert.doesNotMatch(error.message, /secret/);
+	});
+});
+
+describe('assertFetchable (D11, D27)', () => {
+	const code = (url: string, redirect = false) => {
+		try {
+			assertFetchable(new URL(url), { redirect });
+			return 'ok';
+		} catch (error) {
+			return (error as { code?: string }).code;
+		}
+	};
+
+	it('decides loopback on the parsed host', () => {
+		assert.equal(code('http://127.1:8080/metadata/1.root.json'), 'ok');
+		assert.equal(code('http://[::1]/m'), 'ok');
+		assert.equal(code('http://127.0.0.1.nip.io/m'), 'TUF_INSECURE_URL');
+		assert.equal(code('http://localhost.evil.com/m'), 'TUF_INSECURE_URL');
+	});
+
+	it('reads file:// mirrors, but never lets a redirect lead to one', () => {
+		assert.equal(code('file:///srv/tuf/metadata/1.root.json'), 'ok');
+		assert.equal(code('file:///etc/passwd', true), 'TUF_UNSUPPORTED_URL');
+		assert.equal(code('https://mirror.example/m', true), 'ok');
+		assert.equal(code('ftp://mirror.example/m'), 'TUF_UNSUPPORTED_URL');
 	});
 });

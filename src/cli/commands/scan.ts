@@ -11,15 +11,17 @@ import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { canonicalUrl, sourceKind } from '../../core/canonical-url.ts';
 import { ExitCode, isVouchError } from '../../core/errors.ts';
+import { gitTransportOf } from '../../core/transport-policy.ts';
 import { createGit } from '../../git/index.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
-import { assertTransportAllowed, isLoopbackUrl } from '../../lifecycle/transport.ts';
+import { redirectGuard } from '../../lifecycle/redirect-guard.ts';
+import { assertTransportAllowed, transportUse } from '../../lifecycle/transport.ts';
 import { pluginNameLabel } from '../../registry/trust-display.ts';
 import { scanError } from '../../scan/errors.ts';
 import { formatCapabilities, formatFindings } from '../../scan/format.ts';
 import { atLeast, parseSeverity, type Severity } from '../../scan/severity.ts';
 import type { ScanReport } from '../../scan/types.ts';
-import { jsonOption, profileOption } from '../common-options.ts';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput, type Output, terminalSafeJson } from '../output.ts';
@@ -37,6 +39,8 @@ interface ScanTarget {
 
 interface ScanCommandOptions {
 	profile?: string;
+	/** The registry whose blacklist clears a redirect of a git URL (D27). */
+	registry?: string;
 	json?: boolean;
 	sarif?: boolean;
 	failOn?: string;
@@ -60,7 +64,7 @@ function isGitUrl(text: string): boolean {
 /** Clones into a private temporary directory, shallow; the caller deletes it after the scan. */
 async function cloneTarget(
 	text: string,
-	options: Pick<ScanCommandOptions, 'ref' | 'allowInsecureTransport'>,
+	options: Pick<ScanCommandOptions, 'ref' | 'allowInsecureTransport' | 'profile' | 'registry'>,
 	io: CliIO,
 	output: Output,
 ) {
@@ -69,21 +73,32 @@ async function cloneTarget(
 	const home = io.env.HOME ?? homedir();
 	const canonical = canonicalUrl(text, { cwd: io.cwd, home });
 	// https, ssh or a local repository; plain http only to this machine (D11).
-	assertTransportAllowed({ canonical, registered: false, allowInsecureTransport });
-	const git = createGit({
-		env: io.env,
-		cwd: io.cwd,
-		allowInsecureTransport: allowInsecureTransport || isLoopbackUrl(canonical),
-	});
+	const policy = { registered: false, allowInsecureTransport };
+	assertTransportAllowed({ canonical, ...policy });
+	const git = createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport });
+	// D27: a redirect is followed only to an address the transport rule and the blacklist
+	// clear, so a report is never about code from somewhere the user did not name.
+	const http = ['http', 'https'].includes(gitTransportOf(text));
+	const guard = http
+		? redirectGuard({
+				snapshot: (await lifecycleContext(options, io, output)).snapshot,
+				use: transportUse(policy),
+			})
+		: undefined;
 	const tmp = await mkdtemp(join(tmpdir(), 'vouch-scan-'));
 	const cleanup = () => rm(tmp, { recursive: true, force: true });
 	const progress = createProgress(io, !output.json);
 	progress.start(`Cloning ${safe(text, { maxLength: 200 })}`);
 	try {
 		const dest = join(tmp, 'plugin');
-		await git.clone({ url: text, dest, depth: 1, ...(ref === undefined ? {} : { ref }) });
+		const cloned = await git.clone(
+			{ url: text, dest, depth: 1, ...(ref === undefined ? {} : { ref }) },
+			guard === undefined ? {} : { redirectGuard: guard },
+		);
 		progress.stop();
-		return { dir: dest, label: text, kind: 'git' as const, cleanup };
+		const label =
+			cloned.fetchedFrom === undefined ? text : `${text} (redirected to ${cloned.fetchedFrom})`;
+		return { dir: dest, label, kind: 'git' as const, cleanup };
 	} catch (error) {
 		progress.stop();
 		await cleanup();
@@ -192,6 +207,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 		)
 		.option('--show <severity>', 'lowest severity listed in text output (default: low)')
 		.addOption(profileOption())
+		.addOption(registryOption())
 		.addOption(jsonOption())
 		.action(async (targetText, options) => {
 			if (options.json === true && options.sarif === true) {

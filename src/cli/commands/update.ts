@@ -60,6 +60,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 				const checks = await checkUpdates(await context.store.read(), {
 					snapshot: context.snapshot,
 					git: gitFor(io, options.allowInsecureTransport === true),
+					allowInsecureTransport: options.allowInsecureTransport === true,
 					concurrency: CHECK_CONCURRENCY,
 					pre: options.pre === true,
 					onProgress: (done, total) => context.reporter.progress(`Checked ${done} of ${total}`),

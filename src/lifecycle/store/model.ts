@@ -26,6 +26,8 @@ export const installedPluginSchema = z.strictObject({
 		/** As given, without credentials (D2). */
 		url: text(4096),
 		canonicalUrl: text(4096),
+		/** Where git really fetched from, when an HTTP redirect was followed (D27). */
+		fetchedUrl: text(4096).optional(),
 		ref: text(1024).optional(),
 		refType: z.enum(['branch', 'tag', 'commit', 'local']),
 		commit: text(64).optional(),

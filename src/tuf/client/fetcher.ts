@@ -110,7 +110,7 @@ export class TufFetcher extends BaseFetcher {
 		const signal = AbortSignal.timeout(this.#timeoutMs);
 		let url = first;
 		for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-			assertFetchable(url);
+			assertFetchable(url, { redirect: hop > 0 });
 			let response: Response;
 			try {
 				response = await this.#fetch(url, { redirect: 'manual', signal });

@@ -7,9 +7,8 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
+import { checkRedirectTarget, checkTransport } from '../../core/transport-policy.ts';
 import { tufError } from '../errors.ts';
-
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export interface RepositoryUrls {
 	/** The base, ending in `/`, credentials kept out of messages. */
@@ -44,14 +43,17 @@ export function repositoryUrls(location: string): RepositoryUrls {
 	};
 }
 
-/** Every URL the fetcher is asked for, redirect targets included, passes here first. */
-export function assertFetchable(url: URL): void {
-	if (url.protocol === 'https:' || url.protocol === 'file:') return;
+/** Every URL the fetcher is asked for, redirect targets included, passes here first (D11). */
+export function assertFetchable(url: URL, options: { redirect?: boolean } = {}): void {
+	// A redirect may never send the client from the network to a local file (D27).
+	const decision = options.redirect
+		? checkRedirectTarget(url.href, { kind: 'registry-source' })
+		: checkTransport(url.href, { kind: 'registry-source' });
+	if (decision.allowed) return;
 	const shown = sanitizeText(redactUrlCredentials(url.href));
 	if (url.protocol === 'http:') {
-		if (LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) return;
 		throw tufError('TUF_INSECURE_URL', `Refusing to read TUF metadata over plain http: ${shown}.`, {
-			hint: 'Use https://. Plain http is accepted only for 127.0.0.1, localhost and [::1].',
+			hint: 'Use https://. Plain http is accepted only for this machine (127.0.0.1, localhost, [::1]).',
 		});
 	}
 	throw tufError(

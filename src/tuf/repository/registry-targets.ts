@@ -12,6 +12,7 @@ import { decodeRegistryText, type RegistryFormat } from '../../registry/decode.t
 import { MAX_REGISTRY_BYTES, REGISTRY_LIMITS } from '../../registry/limits.ts';
 import { lintRegistry } from '../../registry/lint.ts';
 import { parseRegistryText } from '../../registry/parse.ts';
+import { isUnpinnedOfficial } from '../../registry/release-policy.ts';
 import { CanonicalJsonError, canonicalJson } from '../canonical-json.ts';
 import { tufError } from '../errors.ts';
 
@@ -66,7 +67,7 @@ export function registryTargets(text: string, options: RegistryTargetsOptions): 
 	// D19b: an official plugin installs only a pinned release from a signed registry, so an
 	// official entry without pins would be uninstallable: refused here, where it can be fixed.
 	const unpinned = parsed.plugins
-		.filter((plugin) => plugin.trustLevel === 'official' && plugin.releases.length === 0)
+		.filter((plugin) => isUnpinnedOfficial(plugin))
 		.map((plugin) => sanitizeText(plugin.id));
 	if (unpinned.length > 0) {
 		throw tufError(

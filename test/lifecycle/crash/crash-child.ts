@@ -103,8 +103,8 @@ const store: PluginStore = {
 const deps: InstallDeps = {
 	...real,
 	git: {
-		async lsRemote(url) {
-			const listing = await real.git.lsRemote(url);
+		async lsRemote(url, options) {
+			const listing = await real.git.lsRemote(url, options);
 			await atStage('ls-remote');
 			return listing;
 		},
@@ -114,6 +114,7 @@ const deps: InstallDeps = {
 			return cloned;
 		},
 		verifyTag: (request) => real.git.verifyTag(request),
+		remoteUrl: (dir) => real.git.remoteUrl(dir),
 	},
 	async readManifest(dir, options) {
 		const result = await real.readManifest(dir, options);

@@ -1,0 +1,187 @@
+/**
+ * D27 in `src/git`: git never follows an HTTP redirect by itself. The probe finds redirects
+ * first, each target must pass the transport rule and the caller's guard before anything is
+ * asked of it, and git is handed the address they lead to. Real git, real servers on
+ * 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isVouchError } from '../../src/core/errors.ts';
+import {
+	createGit,
+	infoRefsUrl,
+	type RedirectHop,
+	repositoryFromInfoRefs,
+} from '../../src/git/index.ts';
+import {
+	type GitHttpServer,
+	type RedirectRule,
+	redirectPrefixes,
+	startGitHttpServer,
+} from '../helpers/git-http-server.ts';
+import { bareClone, createPluginRepo, testGitEnv } from '../helpers/git-repos.ts';
+import { makeTempDir } from '../helpers/temp.ts';
+
+const root = makeTempDir('vouch-git-redirects-');
+const served = join(root, 'served');
+const clean = createPluginRepo({ files: { 'clean.py': 'x = 1\n' } });
+const other = createPluginRepo({ files: { 'other.py': 'y = 2\n' } });
+bareClone(clean, served, 'clean.git');
+bareClone(other, served, 'other.git');
+
+/** Rules of the first server, changed by each test. */
+let rules: RedirectRule[] = [];
+let first: GitHttpServer;
+let second: GitHttpServer;
+before(async () => {
+	first = await startGitHttpServer({ root: served, redirect: (r) => redirectPrefixes(rules)(r) });
+	second = await startGitHttpServer({ root: served });
+});
+after(async () => {
+	await Promise.all([first.close(), second.close()]);
+});
+
+const git = createGit({ env: testGitEnv(), cwd: root });
+let counter = 0;
+const dest = () => join(root, `clone-${counter++}`);
+const allowAll = (seen: RedirectHop[]) => (hop: RedirectHop) => {
+	seen.push(hop);
+};
+
+async function rejectsCode(promise: Promise<unknown>, code: string): Promise<Error> {
+	let caught: unknown;
+	await assert.rejects(promise, (error: unknown) => {
+		caught = error;
+		assert.ok(isVouchError(error), String(error));
+		assert.equal(error.code, code, error.message);
+		return true;
+	});
+	return caught as Error;
+}
+
+describe('info/refs addresses', () => {
+	it('are built and taken apart as git does', () => {
+		assert.equal(infoRefsUrl('https://h/o/r'), 'https://h/o/r/info/refs?service=git-upload-pack');
+		assert.equal(infoRefsUrl('https://h/o/r/'), 'https://h/o/r/info/refs?service=git-upload-pack');
+		assert.equal(
+			repositoryFromInfoRefs('https://h/n/r.git/info/refs?service=git-upload-pack'),
+			'https://h/n/r.git',
+		);
+		assert.equal(repositoryFromInfoRefs('https://h/login?next=/o/r'), undefined);
+	});
+});
+
+describe('redirects (D27)', () => {
+	for (const status of [301, 302, 307, 308]) {
+		it(`follows a cleared ${status} and reports where the refs came from`, async () => {
+			rules = [{ from: '/moved.git', to: `${second.url}/other.git`, status }];
+			const seen: RedirectHop[] = [];
+			const refs = await git.lsRemote(`${first.url}/moved.git`, { redirectGuard: allowAll(seen) });
+			assert.equal(refs.head?.commit, other.commitOf());
+			assert.equal(refs.fetchedFrom, `${second.url}/other.git`);
+			assert.deepEqual(seen, [{ from: `${first.url}/moved.git`, to: `${second.url}/other.git` }]);
+		});
+	}
+
+	it('clones from the final address and says so', async () => {
+		rules = [{ from: '/moved.git', to: '/other.git', status: 301 }];
+		const seen: RedirectHop[] = [];
+		const cloned = await git.clone(
+			{ url: `${first.url}/moved.git`, dest: dest() },
+			{ redirectGuard: allowAll(seen) },
+		);
+		assert.equal(cloned.commit, other.commitOf());
+		assert.equal(cloned.fetchedFrom, `${first.url}/other.git`);
+	});
+
+	it('reports no redirect when there is none', async () => {
+		rules = [];
+		const refs = await git.lsRemote(`${first.url}/clean.git`);
+		assert.equal(refs.fetchedFrom, undefined);
+		assert.equal(refs.head?.commit, clean.commitOf());
+	});
+
+	it('refuses every redirect when no guard is given, before the target is asked', async () => {
+		rules = [{ from: '/clean.git', to: `${second.url}/other.git` }];
+		const before = second.requests.length;
+		const error = await rejectsCode(git.lsRemote(`${first.url}/clean.git`), 'GIT_REDIRECT_REFUSED');
+		assert.match(error.message, /redirects to .*other\.git/);
+		await rejectsCode(
+			git.clone({ url: `${first.url}/clean.git`, dest: dest() }),
+			'GIT_REDIRECT_REFUSED',
+		);
+		assert.equal(second.requests.length, before);
+	});
+
+	it("lets the guard's refusal through, and never contacts the target", async () => {
+		rules = [{ from: '/clean.git', to: `${second.url}/other.git` }];
+		const before = second.requests.length;
+		const guard = () => {
+			throw new Error('blacklisted');
+		};
+		await assert.rejects(
+			git.clone({ url: `${first.url}/clean.git`, dest: dest() }, { redirectGuard: guard }),
+			/blacklisted/,
+		);
+		assert.equal(second.requests.length, before);
+	});
+
+	it('refuses plain http to another machine, file:// and remote helpers, whatever the guard says', async () => {
+		for (const to of [
+			'http://127.0.0.1.nip.io/other.git',
+			'http://example.invalid/other.git',
+			`file://${join(served, 'other.git')}`,
+			'ext::sh -c touch% /tmp/pwned',
+			'ssh://example.invalid/other.git',
+		]) {
+			rules = [{ from: '/clean.git', to }];
+			const seen: RedirectHop[] = [];
+			await rejectsCode(
+				git.lsRemote(`${first.url}/clean.git`, { redirectGuard: allowAll(seen) }),
+				'GIT_REDIRECT_REFUSED',
+			);
+			assert.deepEqual(seen, [], `the guard is not even asked about ${to}`);
+		}
+	});
+
+	it('stops a redirect loop after a few hops', async () => {
+		rules = [
+			{ from: '/loop-a.git', to: '/loop-b.git' },
+			{ from: '/loop-b.git', to: '/loop-a.git' },
+		];
+		const before = first.requests.length;
+		const seen: RedirectHop[] = [];
+		const error = await rejectsCode(
+			git.lsRemote(`${first.url}/loop-a.git`, { redirectGuard: allowAll(seen) }),
+			'GIT_REDIRECT_REFUSED',
+		);
+		assert.match(error.message, /more than 5 redirects/);
+		assert.equal(seen.length, 5);
+		assert.equal(first.requests.length - before, 6);
+	});
+
+	it('makes git fail on a redirect the probe did not see, instead of following it', async () => {
+		// The server answers the probe honestly and redirects git itself: a bait and switch.
+		rules = [{ from: '/clean.git', to: `${second.url}/other.git`, userAgent: 'git/2' }];
+		const before = second.requests.length;
+		await rejectsCode(git.lsRemote(`${first.url}/clean.git`), 'GIT_REDIRECT_REFUSED');
+		await rejectsCode(
+			git.clone({ url: `${first.url}/clean.git`, dest: dest() }),
+			'GIT_REDIRECT_REFUSED',
+		);
+		assert.equal(second.requests.length, before);
+	});
+
+	it('follows the origin of a clone when fetching, through the same guard', async () => {
+		rules = [];
+		const dir = dest();
+		await git.clone({ url: `${first.url}/clean.git`, dest: dir });
+		rules = [{ from: '/clean.git', to: '/other.git' }];
+		await rejectsCode(git.fetch({ dir }), 'GIT_REDIRECT_REFUSED');
+		const seen: RedirectHop[] = [];
+		const fetched = await git.fetch({ dir }, { redirectGuard: allowAll(seen) });
+		assert.equal(fetched.commit, other.commitOf());
+		assert.equal(fetched.fetchedFrom, `${first.url}/other.git`);
+	});
+});
