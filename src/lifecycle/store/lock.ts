@@ -91,6 +91,31 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 	}
 }
 
+/**
+ * Who holds the store lock, for `doctor`: a process that may be at work (`live`; its pid when
+ * the lock names one), one that is gone (`stale`: the next command takes the lock over), or
+ * nobody. A holder on another host cannot be judged by its pid, so it counts as live.
+ */
+export type LockHolder =
+	| { kind: 'live'; pid?: number; host?: string }
+	| { kind: 'stale'; pid?: number }
+	| { kind: 'none' };
+
+export async function readLockHolder(
+	dir: string,
+	options: { now?: () => Date; isAlive?: (pid: number) => boolean } = {},
+): Promise<LockHolder> {
+	const found = await inspectLock(join(dir, 'lock'));
+	if (found.kind === 'missing') return { kind: 'none' };
+	if (found.kind === 'unreadable') {
+		const now = (options.now ?? (() => new Date()))().getTime();
+		return now - found.mtimeMs > UNREADABLE_LOCK_STALE_MS ? { kind: 'stale' } : { kind: 'live' };
+	}
+	const { pid, host } = found.holder;
+	if (host !== hostname()) return { kind: 'live', pid, host };
+	return (options.isAlive ?? processIsAlive)(pid) ? { kind: 'live', pid } : { kind: 'stale', pid };
+}
+
 async function tryCreate(path: string, content: LockContent): Promise<boolean> {
 	try {
 		const handle = await open(path, 'wx', 0o600);
@@ -190,7 +215,8 @@ async function releaseIfOurs(path: string, token: string): Promise<void> {
 	if (current?.token === token) await unlink(path).catch(() => undefined);
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether a pid runs on this host (EPERM: it runs, as another user). */
+export function processIsAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
