@@ -52,8 +52,8 @@ export async function cleanLeftovers(deps: {
 	const recovered = await deps.store.recover();
 	// Under the lock: no other process is mid-change, so what recovery left belongs to nobody.
 	const { removed, kept } = await deps.store.transaction(async () => {
-		const kept = (await deps.files.leftovers(minAgeMs)).flatMap(keptOf);
-		return { removed: await deps.files.removeLeftovers(minAgeMs), kept };
+		const removed = await deps.files.removeLeftovers(minAgeMs);
+		return { removed, kept: (await deps.files.leftovers(minAgeMs)).flatMap(keptOf) };
 	});
 	let tempFiles = 0;
 	for (const dir of [
@@ -62,7 +62,7 @@ export async function cleanLeftovers(deps: {
 		join(deps.cacheDir, 'registry'),
 	]) {
 		tempFiles += await removeStaleTempFiles(dir, {
-			minAgeMs: minAgeMs,
+			minAgeMs,
 			now: () => deps.now().getTime(),
 		});
 	}
