@@ -178,9 +178,10 @@ export async function diagnose(deps: {
 	const leftovers = await deps.files.leftovers(
 		deps.stagingMinAgeMs ?? UNATTRIBUTED_STAGING_MIN_AGE_MS,
 	);
-	findings.push(...leftoverFindings(leftovers, holder));
 	const journals = await readdir(join(deps.dataDir, 'journal')).catch(() => [] as string[]);
-	if (journals.length > 0) {
+	findings.push(...leftoverFindings(leftovers, journals.length, holder));
+	// A journal of a live holder is its change in progress, reported as such above.
+	if (journals.length > 0 && holder.kind !== 'live') {
 		findings.push({
 			kind: 'journal',
 			message: `${journals.length} interrupted change(s) to settle: run \`vouch clean\`.`,
@@ -190,16 +191,20 @@ export async function diagnose(deps: {
 }
 
 /** What `vouch clean` would do with each leftover, said so that the user can act on it. */
-function leftoverFindings(leftovers: Leftover[], holder: LockHolder): DoctorFinding[] {
-	if (leftovers.length === 0) return [];
+function leftoverFindings(
+	leftovers: Leftover[],
+	journals: number,
+	holder: LockHolder,
+): DoctorFinding[] {
 	if (holder.kind === 'live') {
+		if (leftovers.length === 0 && journals === 0) return [];
 		// Its backups and staging are work in progress, not leftovers; nothing can be judged yet.
 		const who = holder.pid === undefined ? 'Another vouch process' : `vouch process ${holder.pid}`;
 		return [
 			{
 				kind: 'store-busy',
 				...(holder.pid === undefined ? {} : { pid: holder.pid }),
-				message: `${who} is changing the plugin store (${leftovers.length} item(s) in progress): run \`vouch doctor\` again once it has finished.`,
+				message: `${who} is changing the plugin store (${leftovers.length + journals} item(s) in progress): run \`vouch doctor\` again once it has finished.`,
 			},
 		];
 	}
