@@ -49,7 +49,7 @@ export async function lifecycleContext(
 	const snapshot: RegistrySnapshot = needs.registry
 		? await loadSnapshot(options, profile, io, output)
 		: unavailableSnapshot('not loaded');
-	const store = openStore({ dataDir: profile.dataDir });
+	const store = openStore({ dataDir: profile.dataDir, now: io.now });
 	const files = createPluginFiles({
 		pluginsDir: profile.pluginsDir,
 		dataDir: profile.dataDir,

@@ -43,7 +43,7 @@ export async function runStartupCheck(options: HostStartupOptions): Promise<Star
 		now,
 	});
 	return checkInstalledPlugins({
-		store: openStore({ dataDir: options.profile.dataDir }),
+		store: openStore({ dataDir: options.profile.dataDir, now }),
 		snapshot,
 		hostApiVersions: options.profile.apiVersions,
 		files: startupFiles(files),

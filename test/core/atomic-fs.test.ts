@@ -155,10 +155,18 @@ describe('removeStaleTempFiles', () => {
 		const link = path.join(dir, `.link.ghi${TEMP_SUFFIX}`);
 		for (const file of [old, fresh, other, outside]) fs.writeFileSync(file, 'x');
 		fs.symlinkSync(outside, link);
-		const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
-		fs.utimesSync(old, hourAgo, hourAgo);
-		fs.lutimesSync(link, hourAgo, hourAgo);
-		const removed = await removeStaleTempFiles(dir, { minAgeMs: 60 * 60 * 1000 });
+		// One clock for the test: every file time it depends on is set from it, none left to
+		// the kernel's stamp (the real date).
+		const now = new Date('2030-06-01T12:00:00Z');
+		const twoHoursAgo = new Date(now.getTime() - 2 * 60 * 60 * 1000);
+		const minuteAgo = new Date(now.getTime() - 60 * 1000);
+		fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+		fs.utimesSync(fresh, minuteAgo, minuteAgo);
+		fs.lutimesSync(link, twoHoursAgo, twoHoursAgo);
+		const removed = await removeStaleTempFiles(dir, {
+			minAgeMs: 60 * 60 * 1000,
+			now: () => now.getTime(),
+		});
 		assert.equal(removed, 1);
 		assert.deepEqual(
 			fs.readdirSync(dir).sort(),

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
 import { createGit, gitEnvironment } from '../../src/git/index.ts';
 import { runGit } from '../../src/git/run.ts';
+import { UNREACHABLE_MS } from '../helpers/bounds.ts';
 import { type GitHttpServer, startGitHttpServer } from '../helpers/git-http-server.ts';
 import { testGitEnv } from '../helpers/git-repos.ts';
 import { makeTempDir } from '../helpers/temp.ts';
@@ -71,7 +72,7 @@ describe('transport policy (D11)', () => {
 			args: ['ls-remote', '--', `${open.url}/repo`],
 			cwd: scratch,
 			env: gitEnvironment(testGitEnv(), { allowInsecureTransport: false }),
-			timeoutMs: 30_000,
+			timeoutMs: UNREACHABLE_MS,
 			maxStdoutBytes: 1 << 20,
 			maxStderrBytes: 1 << 16,
 			action: 'testing',
@@ -97,7 +98,7 @@ describe('transport policy (D11)', () => {
 					...gitEnvironment(testGitEnv(), { allowInsecureTransport: true }),
 					...(allow ? { GIT_ALLOW_PROTOCOL: allow } : {}),
 				},
-				timeoutMs: 30_000,
+				timeoutMs: UNREACHABLE_MS,
 				maxStdoutBytes: 1 << 20,
 				maxStderrBytes: 1 << 16,
 				action: 'testing',

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isVouchError } from '../../src/core/errors.ts';
 import { createGit, gitEnvironment } from '../../src/git/index.ts';
 import { ProcessGroups, type RunRequest, runGit } from '../../src/git/run.ts';
+import { UNREACHABLE_MS } from '../helpers/bounds.ts';
 import { testGitEnv } from '../helpers/git-repos.ts';
 import { makeTempDir } from '../helpers/temp.ts';
 
@@ -17,7 +18,7 @@ function request(overrides: Partial<RunRequest>): RunRequest {
 		args: ['version'],
 		cwd: scratch,
 		env: gitEnvironment(testGitEnv(), { allowInsecureTransport: false }),
-		timeoutMs: 30_000,
+		timeoutMs: UNREACHABLE_MS,
 		maxStdoutBytes: 1024 * 1024,
 		maxStderrBytes: 64 * 1024,
 		action: 'testing',

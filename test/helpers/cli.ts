@@ -8,6 +8,12 @@ export interface CliRun {
 	stderr: string;
 }
 
+/**
+ * The CLI's clock in tests unless one is given: fixed, so that no test depends on the real
+ * date. File times a test compares with it are set from it with `utimes`.
+ */
+export const CLI_TEST_NOW = new Date('2026-11-28T12:00:00Z');
+
 export interface CliRunOptions {
 	env?: NodeJS.ProcessEnv;
 	cwd?: string;
@@ -35,7 +41,7 @@ export async function runVouch(argv: string[], options: CliRunOptions = {}): Pro
 			(async () => {
 				throw new Error('tests must not reach the network');
 			}),
-		now: options.now ?? (() => new Date('2026-11-28T12:00:00Z')),
+		now: options.now ?? (() => CLI_TEST_NOW),
 		...(options.stdin === undefined
 			? {}
 			: { stdin: Readable.from([options.stdin]), stdinIsTTY: true }),

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CliRun, parseJson } from '../helpers/cli.ts';
+import { CLI_TEST_NOW, type CliRun, parseJson } from '../helpers/cli.ts';
 import {
 	createWorld,
 	type PluginSpec,
@@ -173,7 +173,8 @@ describe('managing installed plugins', () => {
 	it('clean removes leftovers of interrupted work; doctor names orphans', async () => {
 		const staging = join(world.profile.pluginsDir, '.vouch-staging', 'old-attempt');
 		mkdirSync(staging, { recursive: true });
-		const past = new Date(Date.now() - 24 * 60 * 60 * 1000);
+		// Dated from the CLI's own clock: a made-by-hand folder is judged by its age alone.
+		const past = new Date(CLI_TEST_NOW.getTime() - 24 * 60 * 60 * 1000);
 		utimesSync(staging, past, past);
 		mkdirSync(join(world.profile.pluginsDir, 'stray-dir'));
 		const doctor = await vouch(['doctor']);

@@ -14,6 +14,7 @@ import { isVouchError } from '../../src/core/errors.ts';
 import { createTufVerifier, type TufVerifier } from '../../src/tuf/client/verifier.ts';
 import { initKeys } from '../../src/tuf/repository/init-keys.ts';
 import { type PublishResult, publishRepository } from '../../src/tuf/repository/publish.ts';
+import { UNREACHABLE_MS } from '../helpers/bounds.ts';
 import { makeTempDir } from '../helpers/temp.ts';
 
 export const UUID_A = '78430c8c-d2ed-4dcf-8b3f-d2bc8b7348ac';
@@ -161,7 +162,7 @@ export async function makeFixture(): Promise<TufFixture> {
 				metadataDir: join(dir, name, 'metadata'),
 				targetsDir: join(dir, name, 'targets'),
 				repositoryUrl: server.base,
-				timeoutMs: options.timeoutMs ?? 10_000,
+				timeoutMs: options.timeoutMs ?? UNREACHABLE_MS,
 				...(options.now === undefined ? {} : { now: options.now }),
 			});
 		},

@@ -26,7 +26,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				files: context.files,
 				dataDir: context.profile.dataDir,
 				cacheDir: context.profile.cacheDir,
-				stagingMinAgeMs: 10 * 60 * 1000,
+				now: io.now,
 			});
 			if (output.json) {
 				output.result({ ok: true, ...report });
@@ -36,9 +36,20 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				output.line(`  interrupted change to ${action.uuid}: ${action.outcome}`);
 			}
 			for (const path of report.removed) output.line(`  removed ${safe(path)}`);
+			for (const item of report.kept) {
+				output.line(
+					'pid' in item
+						? `  kept ${safe(item.path)}: vouch process ${item.pid} is still using it`
+						: `  kept ${safe(item.path)}: it may be a download in progress until ${item.removableAt}`,
+				);
+			}
 			const total = report.recovered.length + report.removed.length + report.tempFiles;
 			output.line(
-				total === 0 ? 'Nothing to clean.' : `${output.style.green('✓')} Cleaned ${total} item(s).`,
+				total > 0
+					? `${output.style.green('✓')} Cleaned ${total} item(s).`
+					: report.kept.length > 0
+						? 'Nothing can be cleaned yet.'
+						: 'Nothing to clean.',
 			);
 		});
 
@@ -59,6 +70,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				snapshot: context.snapshot,
 				digest: (dir) => digestTree(dir),
 				dataDir: context.profile.dataDir,
+				now: io.now,
 			});
 			if (findings.length > 0) state.exitCode = ExitCode.error;
 			if (output.json) {

@@ -9,6 +9,14 @@ export {
 export { type StoreErrorCode, storeError } from './errors.ts';
 export type { RecoveryAction } from './journal.ts';
 export {
+	BACKUP_DIR,
+	type Leftover,
+	STAGING_DIR,
+	stagingName,
+	stagingOwner,
+} from './leftovers.ts';
+export { type LockHolder, readLockHolder } from './lock.ts';
+export {
 	type CapabilityConsent,
 	emptyState,
 	type InstalledPlugin,
@@ -17,12 +25,10 @@ export {
 } from './model.ts';
 export {
 	assertStrictSubdirectory,
-	BACKUP_DIR,
 	createPluginFiles,
 	type PlaceRequest,
 	type PluginFiles,
 	removeDirectoryOrLink,
-	STAGING_DIR,
 } from './plugin-files.ts';
 export {
 	MAX_STATE_BYTES,

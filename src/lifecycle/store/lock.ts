@@ -7,6 +7,9 @@
  * re-read under it, so two processes that both saw the same dead holder cannot both win, and
  * neither can remove a lock a live process has just taken. A lock file that never got its
  * content (its writer was killed right after creating it) is stale once it is old.
+ *
+ * Ages compare the injected wall clock with file times; how long to wait is measured on the
+ * monotonic clock, which a fixed or shifted wall clock cannot stretch into forever.
  */
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -23,6 +26,8 @@ export interface LockOptions {
 	/** Whether a pid runs on this host; replaceable in tests. */
 	isAlive?: (pid: number) => boolean;
 	sleep?: (ms: number) => Promise<void>;
+	/** The wall clock that file ages are judged by. */
+	now?: () => Date;
 }
 
 export interface HeldLock {
@@ -55,15 +60,16 @@ type LockFile =
 export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 	await mkdir(options.dir, { recursive: true });
 	const path = join(options.dir, 'lock');
+	const now = options.now ?? (() => new Date());
 	const content: LockContent = {
 		pid: options.pid ?? process.pid,
 		host: hostname(),
 		token: randomBytes(12).toString('hex'),
-		startedAt: new Date().toISOString(),
+		startedAt: now().toISOString(),
 	};
 	const isAlive = options.isAlive ?? processIsAlive;
 	const sleep = options.sleep ?? ((ms: number) => new Promise((done) => setTimeout(done, ms)));
-	const deadline = Date.now() + options.timeoutMs;
+	const deadline = performance.now() + options.timeoutMs;
 	for (;;) {
 		if (await tryCreate(path, content)) {
 			return { release: () => releaseIfOurs(path, content.token) };
@@ -72,10 +78,10 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 		const stale =
 			found.kind === 'held'
 				? found.holder.host === content.host && !isAlive(found.holder.pid)
-				: found.kind === 'unreadable' && Date.now() - found.mtimeMs > UNREADABLE_LOCK_STALE_MS;
+				: found.kind === 'unreadable' && now().getTime() - found.mtimeMs > UNREADABLE_LOCK_STALE_MS;
 		// After a takeover try at once; otherwise someone else is taking over, or holds it.
-		if (stale && (await takeOverStale(options.dir, path, found, content.pid))) continue;
-		if (Date.now() >= deadline) {
+		if (stale && (await takeOverStale(options.dir, path, found, content.pid, now))) continue;
+		if (performance.now() >= deadline) {
 			const who = found.kind === 'held' ? `process ${found.holder.pid}` : 'another process';
 			throw storeError('STATE_LOCKED', `The plugin store is in use by ${who}.`, {
 				hint: 'Wait for the other vouch command to finish, then try again.',
@@ -83,6 +89,31 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 		}
 		await sleep(POLL_MS);
 	}
+}
+
+/**
+ * Who holds the store lock, for `doctor`: a process that may be at work (`live`; its pid when
+ * the lock names one), one that is gone (`stale`: the next command takes the lock over), or
+ * nobody. A holder on another host cannot be judged by its pid, so it counts as live.
+ */
+export type LockHolder =
+	| { kind: 'live'; pid?: number; host?: string }
+	| { kind: 'stale'; pid?: number }
+	| { kind: 'none' };
+
+export async function readLockHolder(
+	dir: string,
+	options: { now?: () => Date; isAlive?: (pid: number) => boolean } = {},
+): Promise<LockHolder> {
+	const found = await inspectLock(join(dir, 'lock'));
+	if (found.kind === 'missing') return { kind: 'none' };
+	if (found.kind === 'unreadable') {
+		const now = (options.now ?? (() => new Date()))().getTime();
+		return now - found.mtimeMs > UNREADABLE_LOCK_STALE_MS ? { kind: 'stale' } : { kind: 'live' };
+	}
+	const { pid, host } = found.holder;
+	if (host !== hostname()) return { kind: 'live', pid, host };
+	return (options.isAlive ?? processIsAlive)(pid) ? { kind: 'live', pid } : { kind: 'stale', pid };
 }
 
 async function tryCreate(path: string, content: LockContent): Promise<boolean> {
@@ -145,17 +176,18 @@ async function takeOverStale(
 	path: string,
 	stale: LockFile,
 	pid: number,
+	now: () => Date,
 ): Promise<boolean> {
 	const takeover = join(dir, 'lock.takeover');
 	const mine: LockContent = {
 		pid,
 		host: hostname(),
 		token: randomBytes(12).toString('hex'),
-		startedAt: new Date().toISOString(),
+		startedAt: now().toISOString(),
 	};
 	if (!(await tryCreate(takeover, mine))) {
 		const age = await stat(takeover).then(
-			(info) => Date.now() - info.mtimeMs,
+			(info) => now().getTime() - info.mtimeMs,
 			() => 0,
 		);
 		if (age > TAKEOVER_STALE_MS) await unlink(takeover).catch(() => undefined);
@@ -183,7 +215,8 @@ async function releaseIfOurs(path: string, token: string): Promise<void> {
 	if (current?.token === token) await unlink(path).catch(() => undefined);
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether a pid runs on this host (EPERM: it runs, as another user). */
+export function processIsAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;

@@ -4,17 +4,18 @@
  * and a symlinked plugin directory is unlinked, never followed (spec items 11, 12).
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
 import { newJournalId, writeJournal } from './journal.ts';
+import { BACKUP_DIR, findLeftovers, type Leftover, STAGING_DIR, stagingName } from './leftovers.ts';
+import { processIsAlive } from './lock.ts';
 import type { InstalledPlugin, StoreState } from './model.ts';
 import type { TransactionContext } from './store.ts';
 
-/** Under the plugins directory, so the final rename never crosses a file system. */
-export const STAGING_DIR = '.vouch-staging';
-export const BACKUP_DIR = '.vouch-old';
+/** An unattributed staging directory younger than this may be a clone in progress. */
+const DEFAULT_STAGING_MIN_AGE_MS = 60 * 60 * 1000;
 const SAFE_NAME = /^[a-z0-9_][a-z0-9_.-]{0,199}$/;
 
 /** The points between the steps of a journaled change, in order, per operation. */
@@ -35,6 +36,8 @@ export interface PluginFilesOptions {
 	pluginsDir: string;
 	dataDir: string;
 	now: () => Date;
+	/** Whether a pid runs on this host (who may still be filling a staging directory). */
+	isAlive?: (pid: number) => boolean;
 	/**
 	 * Called between the steps of a change; undefined in production. Tests stop the process
 	 * here to prove that recovery settles a change interrupted at any point.
@@ -79,7 +82,8 @@ export function createPluginFiles(options: PluginFilesOptions) {
 		async createStaging(): Promise<string> {
 			const root = join(pluginsDir, STAGING_DIR);
 			await mkdir(root, { recursive: true });
-			const dir = join(root, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
+			// Named after this process, so that `clean` knows it for a leftover once we are gone.
+			const dir = join(root, stagingName());
 			await mkdir(dir);
 			return dir;
 		},
@@ -176,27 +180,26 @@ export function createPluginFiles(options: PluginFilesOptions) {
 			return to;
 		},
 
+		/** Leftovers of interrupted work and whether each may go (see `leftovers.ts`). */
+		leftovers(stagingMinAgeMs = DEFAULT_STAGING_MIN_AGE_MS): Promise<Leftover[]> {
+			return findLeftovers(pluginsDir, {
+				stagingMinAgeMs,
+				now: options.now,
+				isAlive: options.isAlive ?? processIsAlive,
+			});
+		},
+
 		/**
-		 * Leftovers of interrupted work. Run it inside a store transaction, after recovery has
-		 * settled every journal: backups left then belong to nobody. Staging directories are
-		 * filled without the lock, so only old ones are taken; a young one may be a clone in
-		 * progress in another process.
+		 * Removes the leftovers that may go. Run it inside a store transaction, after recovery has
+		 * settled every journal: no other process then holds the lock, so backups belong to
+		 * nobody, and staging goes when its maker is dead (or, unattributed, when it is old).
 		 */
-		async removeLeftovers(stagingMinAgeMs = 60 * 60 * 1000): Promise<string[]> {
+		async removeLeftovers(stagingMinAgeMs = DEFAULT_STAGING_MIN_AGE_MS): Promise<string[]> {
 			const removed: string[] = [];
-			const now = options.now().getTime();
-			for (const folder of [STAGING_DIR, BACKUP_DIR]) {
-				const root = join(pluginsDir, folder);
-				const names = await readdir(root).catch(() => [] as string[]);
-				for (const name of names) {
-					const path = join(root, name);
-					if (folder === STAGING_DIR) {
-						const info = await lstat(path).catch(() => undefined);
-						if (info === undefined || now - info.mtimeMs < stagingMinAgeMs) continue;
-					}
-					await rm(path, { recursive: true, force: true });
-					removed.push(join(folder, name));
-				}
+			for (const leftover of await this.leftovers(stagingMinAgeMs)) {
+				if (leftover.verdict !== 'removable') continue;
+				await rm(join(pluginsDir, leftover.path), { recursive: true, force: true });
+				removed.push(leftover.path);
 			}
 			return removed;
 		},

@@ -24,6 +24,8 @@ export interface StoreOptions {
 	dataDir: string;
 	/** How long a transaction waits for another process's lock. Default 10 s. */
 	lockTimeoutMs?: number;
+	/** The wall clock that the age of a left-behind lock file is judged by. */
+	now?: () => Date;
 }
 
 /** What a transaction's work can do besides editing the state. */
@@ -64,6 +66,7 @@ export function openStore(options: StoreOptions): PluginStore {
 				const lock = await acquireLock({
 					dir: options.dataDir,
 					timeoutMs: options.lockTimeoutMs ?? 10_000,
+					...(options.now === undefined ? {} : { now: options.now }),
 				});
 				try {
 					const state = await readState(path);

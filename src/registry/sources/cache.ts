@@ -112,7 +112,8 @@ export async function writeRegistryCache(
 	await mkdir(dir, { recursive: true });
 	await writeFileAtomic(registryCachePath(cacheDir, entry.url), encodeCacheFile(entry));
 	// Leftovers of writes a crash interrupted; only old ones, another process may be writing.
-	await removeStaleTempFiles(dir);
+	// Their age is judged by the clock the entry was dated with, not a second, hidden one.
+	await removeStaleTempFiles(dir, { now: () => entry.fetchedAt.getTime() });
 }
 
 export function encodeCacheFile(entry: RegistryCacheEntry): Buffer {

@@ -215,9 +215,11 @@ async function removeLeftovers(options: RefreshOptions): Promise<void> {
 		if (!name.startsWith(WORK_PREFIX)) continue;
 		const path = join(options.metadataDir, name);
 		const info = await stat(path).catch(() => undefined);
-		if (info !== undefined && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) {
+		if (info !== undefined && options.now.getTime() - info.mtimeMs > LEFTOVER_AGE_MS) {
 			await rm(path, { recursive: true, force: true });
 		}
 	}
-	await removeStaleTempFiles(options.targetsDir).catch(() => 0);
+	await removeStaleTempFiles(options.targetsDir, { now: () => options.now.getTime() }).catch(
+		() => 0,
+	);
 }

@@ -21,9 +21,10 @@ import { crashChild } from './children.ts';
 import {
 	assertExactly,
 	assertNoLeftovers,
-	assertStagingAgesOut,
+	assertStagingTaken,
 	clean,
 	directoryOf,
+	stagingEntries,
 	type Version,
 } from './crash-world.ts';
 import { type CrashStage, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
@@ -101,11 +102,12 @@ describe('reinstall onto a new UUID, killed', () => {
 		it(`${STAGE_DESCRIPTIONS[stage]}: only the ${outcome} record after clean`, async () => {
 			const { world, served, old, next } = await movedWorld();
 			await crashChild(world, 'install', served.url, stage, ['--reinstall']);
-			await clean(world);
+			const staged = stagingEntries(world);
+			const report = await clean(world);
 			if (outcome === 'old') await assertOnly(world, OLD, NEW, old, directoryOf(OLD));
 			else await assertOnly(world, NEW, OLD, next, directoryOf(NEW));
 			await assertNoLeftovers(world);
-			await assertStagingAgesOut(world);
+			assertStagingTaken(world, staged, report);
 		});
 	}
 });
@@ -119,12 +121,13 @@ describe('update along a declared UUID move (D7), killed', () => {
 				registryEntry(served, NEW, { trust_level: 'trusted', redirect_from_uuid: [OLD.uuid] }),
 			]);
 			await crashChild(world, 'update', OLD.uuid, stage);
-			await clean(world);
+			const staged = stagingEntries(world);
+			const report = await clean(world);
 			// An update keeps the plugin's directory, whatever its UUID becomes.
 			if (outcome === 'old') await assertOnly(world, OLD, NEW, old, directoryOf(OLD));
 			else await assertOnly(world, NEW, OLD, next, directoryOf(OLD));
 			await assertNoLeftovers(world);
-			await assertStagingAgesOut(world);
+			assertStagingTaken(world, staged, report);
 		});
 	}
 

@@ -2,7 +2,7 @@
  * An install killed with SIGKILL at each of its stages ("Nothing lost"): what is left is the
  * old state (not installed) or the new one (installed, whole), or a journal that makes it one
  * of them; after `vouch clean`, or the next install, it is exactly that one, with no journal,
- * backup or lock left, and staging only while it is young enough to be a clone in progress.
+ * backup, lock or staging left.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -13,7 +13,7 @@ import {
 	assertNoLeftovers,
 	assertOldNewOrRecoverable,
 	assertStageEvidence,
-	assertStagingAgesOut,
+	assertStagingTaken,
 	clean,
 	cliError,
 	stagingEntries,
@@ -68,9 +68,7 @@ describe('install killed at each stage', () => {
 			);
 			await assertExactly(world, SPEC, outcome === 'old' ? 'absent' : version);
 			await assertNoLeftovers(world);
-			// A young clone may belong to a process still at work: clean keeps it until it is old.
-			assert.deepEqual(stagingEntries(world), staged);
-			await assertStagingAgesOut(world);
+			assertStagingTaken(world, staged, report);
 
 			// Settled for good: the plugin can be installed (or is installed) as usual.
 			const again = await world.vouch([
@@ -126,8 +124,9 @@ describe('the next run recovers an install killed mid-way', () => {
 		assert.equal(next.code, 0, next.stdout + next.stderr);
 		await assertExactly(world, SPEC, version);
 		await assertNoLeftovers(world);
-		// The killed child's clone stays until it is old; the new install took its own.
-		assert.equal(stagingEntries(world).length, 1);
-		await assertStagingAgesOut(world);
+		// The killed child's clone is left to clean; the new install took (and removed) its own.
+		const staged = stagingEntries(world);
+		assert.equal(staged.length, 1);
+		assertStagingTaken(world, staged, await clean(world));
 	});
 });

@@ -14,7 +14,7 @@ import {
 	assertNoLeftovers,
 	assertOldNewOrRecoverable,
 	assertStageEvidence,
-	assertStagingAgesOut,
+	assertStagingTaken,
 	clean,
 	stagingEntries,
 	type Version,
@@ -79,9 +79,7 @@ describe('update killed at each stage', () => {
 			);
 			await assertExactly(world, SPEC, outcome === 'old' ? old : next);
 			await assertNoLeftovers(world);
-			// A young clone may belong to a process still at work: clean keeps it until it is old.
-			assert.deepEqual(stagingEntries(world), staged);
-			await assertStagingAgesOut(world);
+			assertStagingTaken(world, staged, report);
 
 			// Settled for good: a plain update reaches the new version, or finds nothing to do.
 			const again = await world.vouch([
@@ -152,6 +150,8 @@ describe('the next run recovers an update killed mid-way', () => {
 		assert.equal(run.code, 0, run.stdout + run.stderr);
 		await assertExactly(world, SPEC, next);
 		await assertNoLeftovers(world);
-		await assertStagingAgesOut(world);
+		const staged = stagingEntries(world);
+		assert.equal(staged.length, 1);
+		assertStagingTaken(world, staged, await clean(world));
 	});
 });

@@ -31,7 +31,10 @@ import { makeTempDir } from '../../helpers/temp.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-/** Fixed so that quarantine paths are predictable. */
+/**
+ * The one clock of the store tests: quarantine paths are predictable, and every file age a
+ * test depends on is set from it with `utimes`, never left to the kernel's stamp.
+ */
 export const FIXED_NOW = new Date('2030-01-02T03:04:05.678Z');
 
 export interface StoreWorld {
@@ -53,7 +56,7 @@ export function storeWorld(options: { lockTimeoutMs?: number } = {}): StoreWorld
 		dataDir,
 		pluginsDir,
 		statePath: join(dataDir, 'state.json'),
-		store: openStore({ dataDir, ...options }),
+		store: openStore({ dataDir, now: () => FIXED_NOW, ...options }),
 		files: createPluginFiles({ pluginsDir, dataDir, now: () => FIXED_NOW }),
 	};
 }

@@ -9,7 +9,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../../../src/lifecycle/store/index.ts';
-import { DEAD_PID, pluginRecord, rejectsWithCode, type StoreWorld, storeWorld } from './helpers.ts';
+import {
+	DEAD_PID,
+	FIXED_NOW,
+	pluginRecord,
+	rejectsWithCode,
+	type StoreWorld,
+	storeWorld,
+} from './helpers.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
 
@@ -23,14 +30,16 @@ function forgeLock(world: StoreWorld, holder: { pid: number; host?: string }): s
 			pid: holder.pid,
 			host: holder.host ?? hostname(),
 			token: 'forged-token',
-			startedAt: new Date().toISOString(),
+			startedAt: FIXED_NOW.toISOString(),
 		}),
 	);
+	age(path, 0);
 	return path;
 }
 
+/** Dates a file `ms` before the store's clock (the kernel's stamp is the real time). */
 function age(path: string, ms: number): void {
-	const at = new Date(Date.now() - ms);
+	const at = new Date(FIXED_NOW.getTime() - ms);
 	utimesSync(path, at, at);
 }
 
@@ -115,6 +124,7 @@ describe('store lock', () => {
 				mkdirSync(world.dataDir, { recursive: true });
 				const lock = join(world.dataDir, 'lock');
 				writeFileSync(lock, content);
+				age(lock, 0);
 				// Young: its writer may be between creating and writing it.
 				await rejectsWithCode(world.store.recover(), 'STATE_LOCKED');
 				assert.equal(readFileSync(lock, 'utf8'), content);
@@ -131,6 +141,7 @@ describe('store lock', () => {
 			const lock = forgeLock(world, { pid: DEAD_PID });
 			const takeover = join(world.dataDir, 'lock.takeover');
 			writeFileSync(takeover, 'someone else is deciding');
+			age(takeover, 0);
 			await rejectsWithCode(world.store.recover(), 'STATE_LOCKED');
 			assert.ok(existsSync(lock));
 			assert.equal(readFileSync(takeover, 'utf8'), 'someone else is deciding');

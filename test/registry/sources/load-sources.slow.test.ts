@@ -18,6 +18,7 @@ import {
 	createUnsignedVerifier,
 	type RegistryVerifier,
 } from '../../../src/registry/sources/verifier.ts';
+import { UNREACHABLE_MS } from '../../helpers/bounds.ts';
 import { makeTempDir } from '../../helpers/temp.ts';
 import { blacklistEntry, pluginEntry, registryJson, UUID_A, UUID_B } from '../helpers.ts';
 import {
@@ -57,7 +58,7 @@ function options(
 		fetch: globalThis.fetch,
 		now: () => clock,
 		cwd: cacheDir,
-		timeoutMs: 5_000,
+		timeoutMs: UNREACHABLE_MS,
 		...overrides,
 	};
 }
