@@ -1,0 +1,201 @@
+/**
+ * Which files a source file loads as code, whatever their name (D21: what the runtime can
+ * execute is scanned as code). Python runs a file's text through `exec(open(p).read())`,
+ * `compile`, `runpy.run_path`, `SourceFileLoader`, `spec_from_file_location` or
+ * `imp.load_source`; Node runs `require('./x.txt')` (any extension but .json and .node) as
+ * JavaScript, and `eval`/`vm`/`new Function` of `fs.readFileSync(p)`. A path written out
+ * (literal, or joined onto the file's own directory) names a file the scanner then reads in
+ * the loading language; a path computed at run time is reported, since the code it runs is
+ * unknown.
+ *
+ * This reads the text, not the syntax tree: it needs no second parse, and what it may take
+ * wrongly for a load (a commented-out call) only makes the scanner read one more file.
+ */
+import type { SourceLanguage } from '../types.ts';
+import { callArguments, lineAt, type PathExpression, pathExpression } from './call-text.ts';
+
+export type CodeLoad =
+	/** A path written out in the code. `require`: Node's rules for a relative module path. */
+	| { kind: 'path'; path: PathExpression; line: number; how: string; require: boolean }
+	/** A load from a file whose path the code computes. */
+	| { kind: 'unknown'; line: number; how: string };
+
+/** Loads looked at per file: a file full of them gains nothing past this. */
+const MAX_LOADS = 100;
+/** Variables remembered per file, for `src = open(p).read(); exec(src)`. */
+const MAX_NAMES = 2000;
+
+const PY_ASSIGNMENT = /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n]+)$/gm;
+const PY_WITH_OPEN =
+	/\bwith\s+((?:io\.|codecs\.)?open\s*\([^\n]*?\)|[^\n]*?\.open\(\s*\))\s+as\s+([A-Za-z_]\w*)/g;
+const JS_ASSIGNMENT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*([^;\n]+)/g;
+
+const PY_EXEC = /\b(exec|eval|compile)\s*\(/g;
+/** The file path is the first argument. */
+const PY_PATH_FIRST = /\b(run_path|execfile)\s*\(/g;
+/** The file path is the second argument (after the module name). */
+const PY_PATH_SECOND =
+	/\b(SourceFileLoader|SourcelessFileLoader|spec_from_file_location|load_source)\s*\(/g;
+const JS_EXEC =
+	/\b(eval|Function|runInThisContext|runInNewContext|runInContext|compileFunction|Script|_compile)\s*\(/g;
+const JS_REQUIRE = /\brequire\s*\(/g;
+const PY_ANY =
+	/\b(?:exec|eval|compile|run_path|execfile|SourceFileLoader|SourcelessFileLoader|spec_from_file_location|load_source)\s*\(/;
+const JS_ANY =
+	/\b(?:require|eval|Function|runInThisContext|runInNewContext|runInContext|compileFunction|Script|_compile)\s*\(/;
+/** Evaluators reached as attributes of these are still the evaluators. */
+const METHOD_OK = /(?:builtins|vm|Module|module)\.\s*$/;
+
+function names(text: string, python: boolean): Map<string, string> {
+	const found = new Map<string, string>();
+	const add = (name: string, value: string) => {
+		if (found.size < MAX_NAMES && !found.has(name)) found.set(name, value.trim());
+	};
+	if (python) {
+		for (const m of text.matchAll(PY_ASSIGNMENT)) add(m[1] as string, m[2] as string);
+		for (const m of text.matchAll(PY_WITH_OPEN)) add(m[2] as string, m[1] as string);
+	} else {
+		for (const m of text.matchAll(JS_ASSIGNMENT)) add(m[1] as string, m[2] as string);
+	}
+	return found;
+}
+
+/**
+ * The path argument of a file read in `expression`: `open(p)`, `Path(p).read_text()`,
+ * `fs.readFileSync(p)`, or a variable holding one of those. undefined: not a file read.
+ * `null`: a file read whose path could not be picked out.
+ */
+function readPath(
+	expression: string,
+	known: ReadonlyMap<string, string>,
+	depth = 0,
+): string | null | undefined {
+	if (depth > 3) return undefined;
+	const open = /\b(?:open|readFileSync|readFile)\s*\(/.exec(expression);
+	if (open !== null) {
+		const args = callArguments(expression, open.index + open[0].length - 1);
+		return args?.[0] ?? null;
+	}
+	const readText = /^([\s\S]*)\.(?:read_text|read_bytes|open)\s*\(/.exec(expression);
+	if (readText !== null) return (readText[1] as string).trim() || null;
+	for (const word of expression.match(/[A-Za-z_$][\w$]*/g)?.slice(0, 50) ?? []) {
+		const bound = known.get(word);
+		if (bound === undefined) continue;
+		const path = readPath(bound, known, depth + 1);
+		if (path !== undefined) return path;
+	}
+	return undefined;
+}
+
+function toLoad(
+	pathText: string | null | undefined,
+	known: ReadonlyMap<string, string>,
+	line: number,
+	how: string,
+): CodeLoad {
+	const path = pathText ? pathExpression(pathText, known) : undefined;
+	return path === undefined
+		? { kind: 'unknown', line, how }
+		: { kind: 'path', path, line, how, require: false };
+}
+
+/** What `text` (a source file of `language`) loads as code. */
+export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[] {
+	const python = language === 'python';
+	// Most files load nothing: one cheap test before any other work.
+	if (!(python ? PY_ANY : JS_ANY).test(text)) return [];
+	const loads: CodeLoad[] = [];
+	const known = names(text, python);
+	const each = (pattern: RegExp, visit: (args: string[], name: string, line: number) => void) => {
+		for (const match of text.matchAll(pattern)) {
+			if (loads.length >= MAX_LOADS) return;
+			const index = match.index as number;
+			// A method of the same name on another object (`re.compile`, `x.eval`) is no load;
+			// loaders are found whatever they hang off (`importlib.machinery.SourceFileLoader`).
+			const before = text.slice(Math.max(0, index - 9), index);
+			const evaluator = pattern === PY_EXEC || pattern === JS_EXEC;
+			if (
+				evaluator &&
+				/\.\s*$/.test(before) &&
+				!METHOD_OK.test(before) &&
+				match[1] !== '_compile'
+			) {
+				continue;
+			}
+			if (/\b(?:def|function|class)\s+$/.test(before)) continue;
+			// In a comment on its line: `# execfile() would not do here`.
+			const lineStart = text.lastIndexOf('\n', index) + 1;
+			if (text.slice(lineStart, index).includes(python ? '#' : '//')) continue;
+			const args = callArguments(text, index + match[0].length - 1);
+			const line = lineAt(text, index);
+			if (args === undefined) {
+				if (pattern !== JS_REQUIRE && pattern !== JS_EXEC && pattern !== PY_EXEC) {
+					loads.push({ kind: 'unknown', line, how: match[1] ?? 'a loader' });
+				}
+				continue;
+			}
+			visit(args, match[1] ?? 'require', line);
+		}
+	};
+	if (python) {
+		each(PY_EXEC, (args, name, line) => {
+			const path = readPath(args[0] ?? '', known);
+			if (path !== undefined) loads.push(toLoad(path, known, line, `${name} of a file’s text`));
+		});
+		each(PY_PATH_FIRST, (args, name, line) => loads.push(toLoad(args[0], known, line, name)));
+		each(PY_PATH_SECOND, (args, name, line) => loads.push(toLoad(args[1], known, line, name)));
+	} else {
+		each(JS_EXEC, (args, name, line) => {
+			for (const arg of args.slice(0, 20)) {
+				const path = readPath(arg, known);
+				if (path !== undefined) {
+					loads.push(toLoad(path, known, line, `${name} of a file’s text`));
+					return;
+				}
+			}
+		});
+		each(JS_REQUIRE, (args, _name, line) => {
+			const load = requireLoad(args[0] ?? '', known, line);
+			if (load !== undefined) loads.push(load);
+		});
+	}
+	// `exec(compile(open(p).read(), p, 'exec'))` is one load, found by both names.
+	const seen = new Set<string>();
+	return loads.filter((load) => {
+		const key = `${load.line}:${load.kind === 'path' ? load.path.parts.join('/') : ''}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+/**
+ * `require(x)`: a relative path (`./x`, `../x`, or joined onto `__dirname`) is a file of the
+ * plugin; a bare name is a package, left to the import rules. A computed argument that is
+ * visibly a path (it uses `__dirname`, `path.` or a `./` literal) loads a file nobody saw.
+ */
+function requireLoad(
+	argument: string,
+	known: ReadonlyMap<string, string>,
+	line: number,
+): CodeLoad | undefined {
+	const path = pathExpression(argument, known);
+	if (path !== undefined) {
+		const first = path.parts[0] ?? '';
+		if (path.base === 'file') return { kind: 'path', path, line, how: 'require', require: true };
+		if (/^\.\.?\//.test(first)) {
+			return {
+				kind: 'path',
+				path: { base: 'file', parts: path.parts },
+				line,
+				how: 'require',
+				require: true,
+			};
+		}
+		if (first.startsWith('/')) return { kind: 'unknown', line, how: 'require' };
+		return undefined;
+	}
+	if (/__dirname|\bpath\.|['"`]\.\.?\//.test(argument))
+		return { kind: 'unknown', line, how: 'require' };
+	return undefined;
+}
