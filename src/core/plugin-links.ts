@@ -6,6 +6,8 @@
  * whose text stays inside can still leave through another link it passes (`a/b/up -> ..`,
  * then `x -> a/b/up/../../..`), which a lexical check reads as a path inside the plugin. The
  * kernel bounds the chain it follows (ELOOP after 40 links), so loops and long chains end.
+ * `fs/promises` `realpath` asks the operating system; `fs.realpathSync` (without `.native`)
+ * would not do: it joins a link's target onto the path as text, `..` included.
  */
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';

@@ -11,11 +11,18 @@
  * already checked by the loaded-files pass.
  */
 import type { Finding, SourceLanguage } from '../types.ts';
+import { mayBeCode } from './looks-like-code.ts';
 import { decodeSource, readBounded } from './read.ts';
 import { type FileOutcome, type FileScanContext, fileFinding, scanOneFile } from './scan-file.ts';
 import type { WalkedFile } from './walk.ts';
 
 const LANGUAGES: readonly SourceLanguage[] = ['python', 'javascript'];
+/**
+ * Time for one try at reading a text as code. Valid code parses in milliseconds; what takes
+ * longer is the parser recovering from errors in prose that `mayBeCode` let through, which
+ * would not parse cleanly anyway.
+ */
+const TRY_MS = 2000;
 const NAMES: Readonly<Record<string, string>> = { python: 'Python', javascript: 'JavaScript' };
 
 export interface PlainTextResult {
@@ -56,8 +63,9 @@ export async function scanPlainText(
 		if (!decoded.ok || decoded.text.trim() === '' || isJson(decoded.text)) continue;
 		for (const language of LANGUAGES) {
 			if (scannedAs.has(`${language}:${file.path}`)) continue;
+			if (!mayBeCode(decoded.text, language === 'python')) continue;
 			const scan = context.engine.scan(file.relative, language, decoded.text, {
-				deadline: context.clock() + context.limits.fileTimeoutMs,
+				deadline: context.clock() + Math.min(TRY_MS, context.limits.fileTimeoutMs),
 				clock: context.clock,
 				maxNestingDepth: context.limits.maxNestingDepth,
 			});
