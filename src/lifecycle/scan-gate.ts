@@ -84,8 +84,10 @@ export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): 
 /**
  * Prints the findings that matter; returns how many count as high severity. Files the bounds
  * kept from the scanner count too: an oversized or pathological file is exactly where code
- * would be hidden from it. (A symlink is not: what it points at inside the plugin is scanned,
- * and one that leaves the plugin was refused before.)
+ * would be hidden from it. A link that leaves the plugin is skipped as `symlink`, and counted
+ * once, through its own high-severity `link-outside-plugin` finding (install refuses such a
+ * plugin before the scan anyway); a link inside it is scanned under its own name. A load from
+ * a file the scanner cannot determine is a high-severity `code-load-unknown` finding.
  */
 function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): number {
 	if ('failure' in outcome) {
