@@ -3,7 +3,8 @@
  * scanned in the loading language whatever their name, and findings in them are reported under
  * their own name, with that language, like any code file's. A load whose file cannot be known
  * (a computed path, a file the plugin does not ship, a path leading outside it) is itself a
- * high finding: the code it runs was never seen.
+ * finding, which the install gate counts like a high-severity one: the code it runs was never
+ * seen.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';

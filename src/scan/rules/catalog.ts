@@ -498,7 +498,7 @@ const RULE_LIST = [
 		id: 'code-load-unknown',
 		title: 'Code is loaded from a file the scanner cannot determine',
 		category: 'coverage',
-		severity: 'high',
+		severity: 'medium',
 		confidence: 'medium',
 		scopes: BOTH,
 		why: 'Code read from a file and run (exec of a file’s text, runpy.run_path, a source loader, require of a computed path) is scanned only when the file is one the plugin ships and the path is written out. A computed path, or a file written at run time, runs code nobody saw.',
