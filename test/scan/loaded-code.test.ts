@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
+import { findCodeLoads } from '../../src/scan/files/loaded-code.ts';
 import type { ScanReport } from '../../src/scan/index.ts';
 import { makeTempDir } from '../helpers/temp.ts';
 import { scan } from './support.ts';
@@ -207,4 +208,12 @@ test('writing a file of code at run time is reported: what it will run was never
 		unknown.map((f) => `${f.file}:${f.line}:${f.severity}`),
 		['__init__.py:5:medium'],
 	);
+});
+
+test('the loads read from one file are bounded, and an unclosed call list is no load', () => {
+	const many = findCodeLoads("require('./x.txt');\n".repeat(50_000), 'javascript');
+	assert.equal(many.length, 100);
+	assert.equal(many[99]?.line, 100);
+	assert.deepEqual(findCodeLoads(`exec(open('a.dat').read(${'('.repeat(3000)}`, 'python'), []);
+	assert.deepEqual(findCodeLoads(`x = open(${'('.repeat(3000)}`, 'python'), []);
 });

@@ -33,8 +33,7 @@ export function callSpan(text: string, open: number): { args: string[]; end: num
 		}
 		if (c === '#' && depth > 0 && text[i - 1] !== '$') {
 			// A Python comment inside the argument list; harmless for JS, which has no `#` there.
-			const newline = text.indexOf('\n', i);
-			i = newline === -1 ? end : newline;
+			while (i < end && text[i] !== '\n') i++;
 			continue;
 		}
 		if (OPENERS.has(c)) depth++;
@@ -182,11 +181,4 @@ function splitTopLevel(text: string): string[] {
 	}
 	pieces.push(text.slice(start).trim());
 	return pieces;
-}
-
-/** 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-	let line = 1;
-	for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-	return line;
 }

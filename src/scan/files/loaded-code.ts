@@ -12,7 +12,7 @@
  * wrongly for a load (a commented-out call) only makes the scanner read one more file.
  */
 import type { SourceLanguage } from '../types.ts';
-import { callArguments, lineAt, type PathExpression, pathExpression } from './call-text.ts';
+import { callArguments, type PathExpression, pathExpression } from './call-text.ts';
 
 export type CodeLoad =
 	/** A path written out in the code. `require`: Node's rules for a relative module path. */
@@ -22,13 +22,19 @@ export type CodeLoad =
 
 /** Loads looked at per file: a file full of them gains nothing past this. */
 const MAX_LOADS = 100;
+/** How far back on its line a call's context is read (comment marker, receiver). */
+const LINE_HEAD = 500;
+/** Calls looked at per pattern and file (most are no load: every `open(`, say). */
+const MAX_VISITED = 2000;
 /** Variables remembered per file, for `src = open(p).read(); exec(src)`. */
 const MAX_NAMES = 2000;
 
 const PY_ASSIGNMENT = /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n]+)$/gm;
+// Bounded repeats: each match attempt looks at a few hundred characters, never the whole line.
 const PY_WITH_OPEN =
-	/\bwith\s+((?:io\.|codecs\.)?open\s*\([^\n]*?\)|[^\n]*?\.open\(\s*\))\s+as\s+([A-Za-z_]\w*)/g;
-const JS_ASSIGNMENT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*([^;\n]+)/g;
+	/\bwith\s+((?:io\.|codecs\.)?open\s*\([^\n]{0,300}?\)|[^\n]{0,300}?\.open\(\s*\))\s+as\s+([A-Za-z_]\w*)/g;
+/\bwith\s+((?:io\.|codecs\.)?open\s*\([^\n]*?\)|[^\n]*?\.open\(\s*\))\s+as\s+([A-Za-z_]\w*)/g;
+const JS_ASSIGNMENT = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*([^;\n]{1,500})/g;
 
 const PY_EXEC = /\b(exec|eval|compile)\s*\(/g;
 /** The file path is the first argument. */
@@ -116,9 +122,16 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 		pattern: RegExp,
 		visit: (args: string[], name: string, line: number, index: number) => void,
 	) => {
+		// Lines are counted forward from the previous match: matches come in order, so the
+		// whole file is walked once per pattern however many calls it holds.
+		let counted = 0;
+		let line = 1;
+		let visited = 0;
 		for (const match of text.matchAll(pattern)) {
-			if (loads.length >= MAX_LOADS) return;
+			if (loads.length >= MAX_LOADS || ++visited > MAX_VISITED) return;
 			const index = match.index as number;
+			line += countNewlines(text, counted, index);
+			counted = index;
 			// A method of the same name on another object (`re.compile`, `x.eval`) is no load;
 			// loaders are found whatever they hang off (`importlib.machinery.SourceFileLoader`).
 			const before = text.slice(Math.max(0, index - 9), index);
@@ -133,12 +146,11 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 			}
 			if (/\b(?:def|function|class)\s+$/.test(before)) continue;
 			// In a comment on its line: `# execfile() would not do here`.
-			const lineStart = text.lastIndexOf('\n', index) + 1;
-			if (text.slice(lineStart, index).includes(python ? '#' : '//')) continue;
+			if (lineHead(text, index).includes(python ? '#' : '//')) continue;
 			const args = callArguments(text, index + match[0].length - 1);
-			const line = lineAt(text, index);
 			if (args === undefined) {
-				if (pattern !== JS_REQUIRE && pattern !== JS_EXEC && pattern !== PY_EXEC) {
+				// A loader call too long to read: where it loads from is unknown.
+				if (pattern === PY_PATH_FIRST || pattern === PY_PATH_SECOND) {
 					loads.push({ kind: 'unknown', line, how: match[1] ?? 'a loader' });
 				}
 				continue;
@@ -164,7 +176,7 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 		});
 		each(PY_WRITE_METHOD, (_args, _name, line, index) => {
 			// The receiver: what precedes `.write_text(` on its line.
-			const receiver = text.slice(text.lastIndexOf('\n', index) + 1, index);
+			const receiver = lineHead(text, index);
 			if (namesCode(receiver, known, PY_CODE_NAME)) {
 				loads.push({ kind: 'unknown', line, how: 'writing a Python file' });
 			}
@@ -197,6 +209,19 @@ export function findCodeLoads(text: string, language: SourceLanguage): CodeLoad[
 		seen.add(key);
 		return true;
 	});
+}
+
+/** What precedes `index` on its line, at most `LINE_HEAD` characters of it. */
+function lineHead(text: string, index: number): string {
+	let start = index;
+	while (start > 0 && index - start < LINE_HEAD && text.charCodeAt(start - 1) !== 10) start--;
+	return text.slice(start, index);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+	let count = 0;
+	for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) count++;
+	return count;
 }
 
 /** Whether a path expression (or a variable it names) mentions a file name of code. */
