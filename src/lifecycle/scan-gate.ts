@@ -84,8 +84,10 @@ export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): 
 /**
  * Prints the findings that matter; returns how many count as high severity. Files the bounds
  * kept from the scanner count too: an oversized or pathological file is exactly where code
- * would be hidden from it. (A symlink is not: what it points at inside the plugin is scanned,
- * and one that leaves the plugin was refused before.)
+ * would be hidden from it. A link that leaves the plugin is skipped as `symlink`, and counted
+ * once, through its own high-severity `link-outside-plugin` finding (install refuses such a
+ * plugin before the scan anyway); a link inside it is scanned under its own name. A load from
+ * a file the scanner cannot determine (`code-load-unknown`) counts too: it runs unscanned code.
  */
 function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): number {
 	if ('failure' in outcome) {
@@ -122,11 +124,18 @@ function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): num
 		...report.findings
 			.filter((finding) => finding.ruleId === 'partial-parse' && finding.file !== undefined)
 			.map((finding) => ({ file: finding.file as string, why: 'parsed only in part' })),
+		// Code run from a file the scanner could not name is code nobody scanned.
+		...report.findings
+			.filter((finding) => finding.ruleId === 'code-load-unknown' && finding.file !== undefined)
+			.map((finding) => ({
+				file: `${finding.file}:${finding.line ?? '?'}`,
+				why: 'runs code from a file the scanner cannot determine',
+			})),
 	];
 	const notListed = report.skippedNotListed;
 	if (unscanned.length + notListed > 0) {
 		reporter.warn(
-			`${unscanned.length + notListed} file(s) could not be fully scanned (too large, too many, too deep, unreadable or not parsable):`,
+			`${unscanned.length + notListed} file(s) could not be fully scanned (too large, too many, too deep, unreadable, not parsable, or loaded from a path the scanner cannot determine):`,
 		);
 		for (const item of unscanned.slice(0, LISTED_FINDINGS)) {
 			reporter.warn(`  ${sanitizeText(item.file)}: ${sanitizeText(item.why, { maxLength: 160 })}`);

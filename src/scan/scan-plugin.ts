@@ -4,7 +4,7 @@
  * manifest's capability declarations and compares them with what the code does. Plugin code is
  * only read, never imported or run.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
@@ -12,8 +12,10 @@ import { readManifest } from '../manifest/read.ts';
 import { checkCapabilities, type DeclarationInput } from './capabilities.ts';
 import { defaultScanEngine, type ScanEngine } from './engine/engine.ts';
 import { scanError } from './errors.ts';
-import { fileFinding, scanOneFile } from './files/scan-file.ts';
-import { SkipList, walkPlugin } from './files/walk.ts';
+import { type LoadingFile, scanLoadedFiles } from './files/loaded-pass.ts';
+import { scanPlainText } from './files/plain-text-code.ts';
+import { type FileOutcome, fileFinding, scanOneFile } from './files/scan-file.ts';
+import { SkipList, type WalkedFile, walkPlugin } from './files/walk.ts';
 import { resolveLimits, type ScanLimits } from './limits.ts';
 import { sortFindings, summarise } from './report.ts';
 import type { Finding, ScanReport, SourceLanguage } from './types.ts';
@@ -110,16 +112,8 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
 	const scanDeadline = clock() + limits.maxScanMs;
-	for (const file of files) {
-		if (clock() >= scanDeadline) {
-			skips.add({
-				file: file.relative,
-				reason: 'timeout',
-				detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
-			});
-			continue;
-		}
-		const outcome = await scanOneFile(file, { engine, limits, clock, budget });
+	const context = { engine, limits, clock, budget };
+	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);
 		if (outcome.skipped !== undefined) skips.add(outcome.skipped);
@@ -131,10 +125,47 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 			stats.lines += outcome.lines;
 			byLanguage[outcome.language] = (byLanguage[outcome.language] ?? 0) + 1;
 		}
+	};
+	// What the runtime can execute is scanned as code, whatever its name (D21): files listed
+	// through a link are scanned under the link's name, files the code loads in the loading
+	// language, and text that parses as code as that code.
+	const loading: LoadingFile[] = [];
+	const plainText: WalkedFile[] = [];
+	const scannedAs = new Set<string>();
+	for (const file of files) {
+		if (clock() >= scanDeadline) {
+			skips.add({
+				file: file.relative,
+				reason: 'timeout',
+				detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
+			});
+			continue;
+		}
+		const outcome = await scanOneFile(file, context);
+		count(outcome);
+		if (outcome.language !== undefined) {
+			scannedAs.add(`${outcome.language === 'python' ? 'python' : 'javascript'}:${file.path}`);
+		}
+		if (outcome.loads !== undefined && outcome.loads.length > 0 && outcome.language !== undefined) {
+			loading.push({ file, language: outcome.language, loads: outcome.loads });
+		}
+		if (outcome.plainText === true) plainText.push(file);
 	}
-	// Whatever a bound kept out is a finding too: hiding code behind a bound must show.
+	const loaded = await scanLoadedFiles(loading, root, await realpath(root), context, scanDeadline);
+	for (const outcome of loaded.outcomes) count(outcome);
+	for (const finding of loaded.findings) findings.push(finding);
+	for (const key of loaded.scannedAs) scannedAs.add(key);
+	const parsed = await scanPlainText(plainText, context, scannedAs, scanDeadline);
+	for (const outcome of parsed.outcomes) count(outcome);
+	for (const finding of parsed.findings) findings.push(finding);
+	// Whatever a bound kept out is a finding too: hiding code behind a bound must show. A link
+	// leading out of the plugin is worse than unscanned: the host would load what it points at.
 	for (const skipped of skips.listed) {
-		findings.push(fileFinding('unscanned-file', skipped.file, `not scanned: ${skipped.detail}`));
+		findings.push(
+			skipped.reason === 'symlink'
+				? fileFinding('link-outside-plugin', skipped.file, skipped.detail)
+				: fileFinding('unscanned-file', skipped.file, `not scanned: ${skipped.detail}`),
+		);
 	}
 	if (skips.notListed > 0) {
 		findings.push(

@@ -100,7 +100,7 @@ test('the file-count and total-bytes bounds stop the walk and the reading', asyn
 	assert.ok(bytes.skipped.some((entry) => entry.reason === 'total-bytes'));
 });
 
-test('symlinks are not followed and FIFOs are not opened', async () => {
+test('symlinks leading out of the plugin are not followed, and FIFOs are not opened', async () => {
 	const dir = plugin({ 'a.py': 'x = 1\n' });
 	symlinkSync('/etc', join(dir, 'etc-link'));
 	symlinkSync('/etc/passwd', join(dir, 'passwd.py'));

@@ -88,7 +88,8 @@ const DATA_MAGIC: readonly number[][] = [
 	[0xff, 0xf1],
 ];
 
-function isText(head: Uint8Array): boolean {
+/** Mostly printable bytes and no NUL: text of some kind. */
+export function isText(head: Uint8Array): boolean {
 	if (head.length === 0) return true;
 	let control = 0;
 	for (const byte of head) {

@@ -2,12 +2,12 @@
  * One file of a plugin: source code is read within the size bounds and scanned; anything else
  * is judged by type (native binaries, compiled bytecode, unknown binary blobs).
  */
-import { basename } from 'node:path';
 import type { ScanEngine } from '../engine/engine.ts';
 import type { ScanLimits } from '../limits.ts';
 import { type RuleId, ruleInfo } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
-import { languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
+import { isText, languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
+import { type CodeLoad, findCodeLoads } from './loaded-code.ts';
 import { decodeSource, readBounded, readHead } from './read.ts';
 import type { WalkedFile } from './walk.ts';
 
@@ -27,6 +27,10 @@ export interface FileOutcome {
 	scanned: boolean;
 	bytes: number;
 	lines: number;
+	/** What a scanned source file loads as code (`loaded-code.ts`). */
+	loads?: CodeLoad[];
+	/** Text that is not code by its name: it may still parse as code (`loaded-pass.ts`). */
+	plainText?: boolean;
 }
 
 /** A finding about a whole file (no line): binaries, skipped files. */
@@ -53,8 +57,8 @@ function mib(bytes: number): string {
 const NOTHING = { findings: [], scanned: false, bytes: 0, lines: 0 } as const;
 
 async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcome> {
-	const kind = sniff(basename(file.path), head);
-	if (kind.kind === 'data') return { ...NOTHING, findings: [] };
+	const kind = sniff(file.name, head);
+	if (kind.kind === 'data') return { ...NOTHING, findings: [], plainText: isText(head) };
 	const rule: RuleId =
 		kind.kind === 'native'
 			? 'native-binary'
@@ -85,8 +89,8 @@ export async function scanOneFile(
 	file: WalkedFile,
 	context: FileScanContext,
 ): Promise<FileOutcome> {
-	const name = basename(file.path);
-	let language = languageOf(name);
+	const { name } = file;
+	let language = file.language ?? languageOf(name);
 	if (language === undefined) {
 		const head = await readHead(file.path, SNIFF_BYTES);
 		language = name.includes('.') ? undefined : languageOfShebang(head);
@@ -121,7 +125,7 @@ export async function scanOneFile(
 			`declares the source encoding ${decoded.encoding.slice(0, 40)}, which the scanner does not read`,
 		);
 	}
-	const text = decoded.text;
+	const text = file.pth === true ? pthImports(decoded.text) : decoded.text;
 	const result = context.engine.scan(file.relative, language, text, {
 		deadline: context.clock() + limits.fileTimeoutMs,
 		clock: context.clock,
@@ -140,6 +144,7 @@ export async function scanOneFile(
 			scanned: false,
 			bytes: read.size,
 			lines: result.lines,
+			loads: findCodeLoads(text, language),
 			skipped: {
 				file: file.relative,
 				reason: 'timeout',
@@ -153,5 +158,18 @@ export async function scanOneFile(
 		scanned: true,
 		bytes: read.size,
 		lines: result.lines,
+		loads: findCodeLoads(text, language),
 	};
+}
+
+/**
+ * The code in a `.pth` file: `site` executes a line that starts with `import` followed by a
+ * space or tab, and reads every other line as a path. Other lines are blanked, which keeps
+ * line numbers.
+ */
+export function pthImports(text: string): string {
+	return text
+		.split('\n')
+		.map((line) => (/^import[ \t]/.test(line) ? line : ''))
+		.join('\n');
 }

@@ -1,15 +1,20 @@
 /**
- * Listing a plugin's files without trusting them: symlinks are never followed (one pointing at
- * `/` would otherwise make the scan read the whole disk), special files are never opened (a
- * FIFO would block), and the walk stops at the file-count and depth bounds. Everything left out
- * is reported, so the report says exactly what was not looked at.
+ * Listing a plugin's files without trusting them: a symlink is followed only when its real
+ * target is a file inside the plugin (`core/plugin-links`), and that file is listed under the
+ * link's name, since that is the name the runtime loads it by (an `__init__.py` linked to
+ * `payload.txt` is imported as Python). A link that leaves the plugin, leads nowhere or loops
+ * is listed as skipped, and becomes a high finding. Directory links are not descended: their
+ * target is inside the plugin and walked where it is. Special files are never opened (a FIFO
+ * would block), and the walk stops at the file-count and depth bounds. Everything left out is
+ * reported, so the report says exactly what was not looked at.
  */
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { linkProblem, realRoot, resolvePluginLink } from '../../core/plugin-links.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import type { ScanLimits } from '../limits.ts';
-import type { SkippedFile } from '../types.ts';
+import type { SkippedFile, SourceLanguage } from '../types.ts';
 
 /**
  * The clone's own `.git` at the root is git's metadata, never loaded by a host. Nothing else is
@@ -28,6 +33,14 @@ export interface WalkedFile {
 	 * since every finding and skipped entry carries it to terminals, JSON and SARIF readers.
 	 */
 	relative: string;
+	/** The name the runtime loads it by: the link's own name when `path` is a link's target. */
+	name: string;
+	/** Set when listed through a symlink: the target, relative to the root (sanitised). */
+	linkTarget?: string;
+	/** Scan as this language whatever the name says: the file is loaded as code. */
+	language?: SourceLanguage;
+	/** Python runs only the `import` lines of a `.pth` file: only those are code. */
+	pth?: boolean;
 }
 
 export class SkipList {
@@ -49,6 +62,7 @@ export async function walkPlugin(
 	skips: SkipList,
 ): Promise<WalkedFile[]> {
 	const files: WalkedFile[] = [];
+	const real = await realRoot(root);
 	// Directories count towards `maxFiles` too: a tree of empty directories (a million of them
 	// in one place, say) would otherwise keep the walk going with nothing to report.
 	let directories = 0;
@@ -99,14 +113,26 @@ export async function walkPlugin(
 				directories++;
 				subdirectories.push({ path, relative, depth: dir.depth + 1 });
 			} else if (entry.isSymbolicLink()) {
-				skips.add({ file: relative, reason: 'symlink', detail: 'symbolic links are not followed' });
+				const link = await resolvePluginLink(real, path);
+				if (link.status !== 'inside') {
+					skips.add({ file: relative, reason: 'symlink', detail: `the link ${linkProblem(link)}` });
+				} else if (link.kind === 'other') {
+					skips.add({ file: relative, reason: 'special-file', detail: 'links to a special file' });
+				} else if (link.kind === 'file') {
+					if (full()) {
+						stop(relative);
+						return files;
+					}
+					const linkTarget = sanitizeText(link.relative, { maxLength: 300 }) || '?';
+					files.push({ path: link.realPath, relative, name: entry.name, linkTarget });
+				}
 			} else if (!entry.isFile()) {
 				skips.add({ file: relative, reason: 'special-file', detail: 'not a regular file' });
 			} else if (full()) {
 				stop(relative);
 				return files;
 			} else {
-				files.push({ path, relative });
+				files.push({ path, relative, name: entry.name });
 			}
 		}
 		// Breadth-first, in name order: the top-level files (the entry module) come first.
