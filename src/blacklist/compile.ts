@@ -12,7 +12,7 @@
  */
 import semver from 'semver';
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
-import { locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
 import type { BlacklistEntry } from '../registry/model.ts';
@@ -63,10 +63,7 @@ export function compileBlacklist(
 	entries: readonly BlacklistEntry[],
 	options: CompileBlacklistOptions = {},
 ): CompiledBlacklistWithStats {
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const ordered = inFileOrder(entries);
 	const indexed: IndexedEntry[] = [];
 	const pairs = new Map<string, number[]>();

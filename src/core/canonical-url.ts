@@ -42,6 +42,25 @@ export interface CanonicalUrlContext {
 	caseInsensitivePathHosts?: readonly string[];
 }
 
+/**
+ * The URL context held in a wider options object, with only the keys that are set: every
+ * caller hands its cwd, home and case-insensitive host list on through this one shape.
+ */
+export function pickUrlContext(from: CanonicalUrlContext): CanonicalUrlContext {
+	return {
+		...(from.cwd === undefined ? {} : { cwd: from.cwd }),
+		...(from.home === undefined ? {} : { home: from.home }),
+		...(from.caseInsensitivePathHosts === undefined
+			? {}
+			: { caseInsensitivePathHosts: from.caseInsensitivePathHosts }),
+	};
+}
+
+/** Whether a host name can be made canonical (for validating a profile's host list). */
+export function isCanonicalHostName(text: string): boolean {
+	return tryHost(text).length === 1 && !text.includes('/');
+}
+
 export type SourceKind = 'local' | 'remote';
 
 /** Whether a user-supplied source names a local path or a remote repository. */

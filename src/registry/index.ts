@@ -4,7 +4,11 @@
  * plugin can never hide the plugin that owns it today. On duplicates (which lint reports) the
  * first entry in registry order wins, so lookups stay deterministic.
  */
-import { type CanonicalUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
+import {
+	type CanonicalUrlContext,
+	pickUrlContext,
+	tryCanonicalUrl,
+} from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import type { Registry, RegistryPlugin } from './model.ts';
 import { UUID_SHAPE } from './schema.ts';
@@ -41,11 +45,8 @@ export interface RegistryIndex {
 	canonical(url: string): string | undefined;
 }
 
-export interface RegistryIndexOptions {
-	/** Base for relative paths in looked-up URLs; must match the one used when parsing. */
-	cwd?: string;
-	home?: string;
-}
+/** Base for relative paths and the case-insensitive hosts; must match those used in parsing. */
+export type RegistryIndexOptions = CanonicalUrlContext;
 
 export function buildRegistryIndex(
 	registry: Registry,
@@ -63,10 +64,7 @@ export function buildRegistryIndex(
 		for (const url of plugin.canonicalRedirectFrom) setFirst(redirectUrls, url, plugin);
 		for (const uuid of plugin.redirectFromUuid) setFirst(redirectUuids, uuid, plugin);
 	}
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const canonical = (url: string) => tryCanonicalUrl(url, context);
 	const byCanonical = (map: Map<string, RegistryPlugin>, url: string) => {
 		const key = canonical(url);

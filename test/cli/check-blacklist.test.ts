@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJson, runVouch } from '../helpers/cli.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 import { BLOCKED_UUID, OFFICIAL_UUID, writeRegistry } from './fixture-registry.ts';
 
 const registry = writeRegistry();
@@ -115,4 +118,48 @@ test('VOUCH_REGISTRY_URL supplies the registry when --registry is absent', async
 		env: { VOUCH_REGISTRY_URL: registry },
 	});
 	assert.equal(run.code, 3);
+});
+
+test('spellings that used to bypass the blacklist are blocked (D2)', async () => {
+	for (const url of [
+		'https://%67ithub.com/badorg/x',
+		'https://github.com/BadOrg/Plugin',
+		'https://ｇｉｔｈｕｂ.com/badorg/x',
+		'https://git\u00ADhub.com/badorg/x',
+		'https://github.com./badorg/x',
+		'https://GitLab.com/Evil/Thing.GIT',
+	]) {
+		const run = await runVouch(['check-blacklist', url, '--registry', registry, '--json']);
+		assert.equal(run.code, 3, url);
+		assert.equal(parseJson(run).blocked, true, url);
+	}
+});
+
+test('a URL whose host cannot be made canonical is a usage error, not "not blacklisted"', async () => {
+	for (const url of ['https://xn--zz/badorg/x', 'https://a@github.com@evil.example/x']) {
+		const run = await runVouch(['check-blacklist', url, '--registry', registry]);
+		assert.equal(run.code, 2, url);
+		assert.doesNotMatch(run.stdout, /Not blacklisted/);
+	}
+});
+
+test('the profile decides which hosts compare paths without case', async () => {
+	const dir = makeTempDir('vouch-cli-profile-');
+	const profile = join(dir, 'profile.toml');
+	writeFileSync(
+		profile,
+		'name = "strict"\napi_versions = ["3.0"]\nregistry_urls = ["https://plugins.example.org/"]\nallow_unsigned = true\ncase_insensitive_path_hosts = []\n',
+	);
+	const url = 'https://gitlab.com/Evil/Thing';
+	const folded = await runVouch(['check-blacklist', url, '--registry', registry]);
+	assert.equal(folded.code, 3);
+	const kept = await runVouch([
+		'check-blacklist',
+		url,
+		'--registry',
+		registry,
+		'--profile',
+		profile,
+	]);
+	assert.equal(kept.code, 0, kept.stderr);
 });

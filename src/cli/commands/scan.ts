@@ -120,6 +120,7 @@ async function resolveTarget(
 		const plugin = findInstalled(await context.store.read(), text, {
 			cwd: io.cwd,
 			home: context.home,
+			caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 		});
 		return {
 			dir: context.files.pathOf(plugin),
