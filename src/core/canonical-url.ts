@@ -227,9 +227,10 @@ function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalF
 		});
 	}
 	const rest = text.slice(sep + 3);
-	// Whitespace and backslashes are where URL parsers disagree (WHATWG reads `\` as `/` and
-	// drops tabs; curl refuses both). A URL that parsers read differently is refused.
-	if (/[\s\\]/.test(rest)) {
+	// Spaces and backslashes are where URL parsers disagree (WHATWG reads `\` as `/`; curl
+	// refuses both). A URL that parsers read differently is refused. Other Unicode spaces are
+	// left to IDNA in the host (it drops the invisible ones) and encoded in the path.
+	if (/[ \\]/.test(rest)) {
 		throw coreError('INVALID_URL', 'The URL contains spaces or backslashes.', {
 			hint: 'Percent-encode them, or check the URL for a copying mistake.',
 		});
