@@ -72,6 +72,18 @@ export function sourceKind(raw: string): SourceKind {
 	return scpParts(text) ? 'remote' : 'local';
 }
 
+/** Whether text is git's scp-like `[user@]host:path` (what git would read as ssh). */
+export function isScpLikeAddress(text: string): boolean {
+	const trimmed = text.trim();
+	return !trimmed.includes('://') && scpParts(trimmed) !== undefined;
+}
+
+/** Whether text names a git repository by URL (`file://` included) rather than by local path. */
+export function isUrlSpelling(text: string): boolean {
+	const trimmed = text.trim();
+	return trimmed.toLowerCase().startsWith('file://') || sourceKind(trimmed) === 'remote';
+}
+
 /** `[user@]host:path`, git's scp-like syntax. The host part may not contain a slash. */
 function scpParts(text: string): { host: string; path: string } | undefined {
 	const colon = text.indexOf(':');

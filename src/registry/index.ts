@@ -6,6 +6,7 @@
  */
 import {
 	type CanonicalUrlContext,
+	isScpLikeAddress,
 	pickUrlContext,
 	tryCanonicalUrl,
 } from '../core/canonical-url.ts';
@@ -114,14 +115,8 @@ export function buildRegistryIndex(
 export function lookupKind(text: string): 'uuid' | 'url' | 'id' {
 	const query = text.trim();
 	if (UUID_SHAPE.test(query)) return 'uuid';
-	if (query.includes('/') || query.includes('://') || isScpLike(query)) return 'url';
+	if (query.includes('/') || query.includes('://') || isScpLikeAddress(query)) return 'url';
 	return 'id';
-}
-
-/** `git@host:owner/repo` or `host:repo`: a colon before any slash, with text on both sides. */
-function isScpLike(text: string): boolean {
-	const colon = text.indexOf(':');
-	return colon > 0 && colon < text.length - 1 && !text.slice(0, colon).includes('/');
 }
 
 function match(plugin: RegistryPlugin | undefined, matchedBy: MatchedBy): PluginMatch | undefined {

@@ -81,9 +81,7 @@ function sshHost(host: string): fc.Arbitrary<string> {
 /** A path segment: case (the hosts here fold it), and unreserved characters escaped. */
 function segment(text: string): fc.Arbitrary<string> {
 	return fc
-		.tuple(
-			...[...text].map(() => fc.tuple(fc.constantFrom('plain', 'upper', 'escaped'), hexCase)),
-		)
+		.tuple(...[...text].map(() => fc.tuple(fc.constantFrom('plain', 'upper', 'escaped'), hexCase)))
 		.map((forms) =>
 			forms
 				.map(([form, upper], i) => {

@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { canonicalUrl, sourceKind } from '../../core/canonical-url.ts';
+import { canonicalUrl, isUrlSpelling } from '../../core/canonical-url.ts';
 import { ExitCode, isVouchError } from '../../core/errors.ts';
 import { createGit } from '../../git/index.ts';
 import { findInstalled } from '../../lifecycle/installed.ts';
@@ -52,10 +52,6 @@ function scanner() {
 	return import('../../scan/index.ts');
 }
 
-function isGitUrl(text: string): boolean {
-	return text.toLowerCase().startsWith('file://') || sourceKind(text) === 'remote';
-}
-
 /** Clones into a private temporary directory, shallow; the caller deletes it after the scan. */
 async function cloneTarget(
 	text: string,
@@ -96,7 +92,7 @@ async function resolveTarget(
 	io: CliIO,
 	output: Output,
 ): Promise<ScanTarget> {
-	if (isGitUrl(text)) return cloneTarget(text, options, io, output);
+	if (isUrlSpelling(text)) return cloneTarget(text, options, io, output);
 	if (options.ref !== undefined) {
 		throw scanError('SCAN_INVALID_OPTION', '--ref applies only to a git URL.', {
 			hint: 'To scan another ref of a local repository, check it out first.',
