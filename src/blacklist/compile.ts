@@ -15,7 +15,7 @@ import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
-import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
 import { buildPatternPrefilter, type PatternPrefilter } from './pattern-prefilter.ts';
 import { type PluginFacts, pluginFacts } from './plugin-facts.ts';

@@ -12,7 +12,7 @@ import {
 } from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { satisfiesRange } from '../core/versions.ts';
-import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
 import type {
 	BlacklistContext,

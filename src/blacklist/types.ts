@@ -4,7 +4,7 @@
  * the property test compares it with.
  */
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
-import type { BlacklistEntry, BlacklistSeverity } from '../registry/model.ts';
+import type { BlacklistEntry, BlacklistSeverity } from './entry.ts';
 
 /** What is known about a plugin at the moment of the check; any part may be unknown. */
 export interface PluginIdentity {
