@@ -6,8 +6,8 @@
 import {
 	type CanonicalUrlContext,
 	locationKey,
-	tryCanonicalUrl,
-	urlPatternTexts,
+	patternTextsOf,
+	tryCanonicalForms,
 } from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { pluginVersionToSemver } from '../core/versions.ts';
@@ -30,8 +30,9 @@ export function knownText(value: unknown): string | undefined {
 export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext): PluginFacts {
 	const uuidText = knownText(plugin.uuid);
 	const raw = knownText(plugin.url);
-	const canonical = raw === undefined ? undefined : tryCanonicalUrl(raw, context);
-	const patternTexts = raw === undefined ? [] : urlPatternTexts(raw, context);
+	const forms = raw === undefined ? undefined : tryCanonicalForms(raw, context);
+	const canonical = forms?.canonical;
+	const patternTexts = raw === undefined ? [] : patternTextsOf(raw, forms);
 	let version: { value: string | undefined } | undefined;
 	return {
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),

@@ -186,16 +186,30 @@ export function canonicalForms(raw: string, context: CanonicalUrlContext = {}): 
  * cannot be made canonical is still searched as written: odd is not clean.
  */
 export function urlPatternTexts(raw: string, context: CanonicalUrlContext = {}): string[] {
+	return patternTextsOf(raw, tryCanonicalForms(raw, context));
+}
+
+/** `urlPatternTexts` for a caller that already has the forms (undefined: not canonical). */
+export function patternTextsOf(raw: string, forms: CanonicalForms | undefined): string[] {
 	const texts: string[] = [];
-	try {
-		const forms = canonicalForms(raw, context);
+	if (forms !== undefined) {
 		texts.push(forms.canonical);
 		if (forms.caseKept !== forms.canonical) texts.push(forms.caseKept);
-	} catch {
-		// Nothing to add: the raw text below is all there is.
 	}
 	if (!texts.includes(raw)) texts.push(raw);
 	return texts;
+}
+
+/** Like `canonicalForms`, but returns undefined instead of throwing. */
+export function tryCanonicalForms(
+	raw: string,
+	context?: CanonicalUrlContext,
+): CanonicalForms | undefined {
+	try {
+		return canonicalForms(raw, context);
+	} catch {
+		return undefined;
+	}
 }
 
 /**

@@ -29,8 +29,11 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = {
 export function canonicalHost(raw: string): string {
 	if (raw.length === 0) throw coreError('INVALID_URL', 'The URL has no host.');
 	// node:url applies the WHATWG host parser: percent-decoding, UTS #46 mapping and
-	// punycode, IPv4 and IPv6 parsing. It answers '' for anything it cannot convert.
-	let host = domainToASCII(raw);
+	// punycode, IPv4 and IPv6 parsing. It answers '' for anything it cannot convert. A plain
+	// lowercase name (letters, digits, hyphens; no punycode, not a number) maps to itself, so
+	// the parser is skipped for it: most URLs are plain, and the blacklist canonicalises many.
+	const lower = raw.toLowerCase();
+	let host = isPlainName(lower) ? lower : domainToASCII(raw);
 	if (host === '') throw invalidHost();
 	if (host.startsWith('[')) return host;
 	if (host.endsWith('.')) host = host.slice(0, -1);
@@ -40,6 +43,20 @@ export function canonicalHost(raw: string): string {
 	}
 	return host;
 }
+
+const PLAIN_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.?$/;
+/** A last label WHATWG reads as a number, which makes the host an IPv4 address. */
+const NUMERIC_LABEL = /^(\d+|0x[0-9a-f]*)$/;
+
+function isPlainName(host: string): boolean {
+	if (!PLAIN_NAME.test(host)) return false;
+	const labels = host.split('.').filter((label) => label !== '');
+	const last = labels[labels.length - 1] ?? '';
+	return !NUMERIC_LABEL.test(last) && labels.every((label) => !label.startsWith('xn--'));
+}
+
+/** Exported for the test that holds the shortcut to the parser's answer. */
+export const plainNameShortcut = isPlainName;
 
 function invalidHost(): Error {
 	return coreError('INVALID_HOST', 'The URL host cannot be turned into a plain host name.', {

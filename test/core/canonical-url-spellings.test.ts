@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { domainToASCII } from 'node:url';
+import fc from 'fast-check';
 import {
 	type CanonicalUrlContext,
 	canonicalForms,
@@ -14,6 +16,7 @@ import {
 	urlPatternTexts,
 } from '../../src/core/canonical-url.ts';
 import { isVouchError } from '../../src/core/errors.ts';
+import { plainNameShortcut } from '../../src/core/url-parts.ts';
 
 function throwsCode(fn: () => unknown, code: string, label?: string): void {
 	assert.throws(fn, (error: unknown) => isVouchError(error) && error.code === code, label);
@@ -220,5 +223,21 @@ describe('path case on case-insensitive hosts (D2)', () => {
 		assert.equal(sameUrl('https://github.com/BadOrg/X', 'https://GitHub.com/badorg/x.git'), true);
 		assert.equal(sameUrl('https://github.com/badorg/x', 'https://github.com/badorg/y'), false);
 		assert.equal(sameUrl('https://xn--zz/x', 'https://xn--zz/x'), false);
+	});
+});
+
+describe('the plain-name shortcut in canonical hosts', () => {
+	it('answers what the WHATWG host parser answers', () => {
+		const name = fc.stringMatching(/^[a-zA-Z0-9-]{1,6}(\.[a-zA-Z0-9x-]{1,6}){0,3}\.?$/);
+		fc.assert(
+			fc.property(name, (host) => {
+				if (!plainNameShortcut(host.toLowerCase())) return;
+				assert.equal(host.toLowerCase(), domainToASCII(host), host);
+			}),
+			{ numRuns: 3000 },
+		);
+		for (const host of ['a.0x1f', 'a.123', 'xn--zz.com', 'a.xn--zz']) {
+			assert.equal(plainNameShortcut(host), false, host);
+		}
 	});
 });
