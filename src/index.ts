@@ -12,7 +12,13 @@ export {
 } from './blacklist/index.ts';
 // Versions and host profiles
 export { apiVersionsIntersect, parseApiVersion } from './core/api-version.ts';
-export { canonicalUrl, tryCanonicalUrl } from './core/canonical-url.ts';
+export {
+	type CanonicalUrlContext,
+	canonicalUrl,
+	DEFAULT_CASE_INSENSITIVE_PATH_HOSTS,
+	sameUrl,
+	tryCanonicalUrl,
+} from './core/canonical-url.ts';
 // Errors and exit codes
 export { ExitCode, isVouchError, VouchError } from './core/errors.ts';
 export { builtinProfile, type HostProfile, resolveProfile } from './core/profile.ts';

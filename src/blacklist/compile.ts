@@ -12,10 +12,10 @@
  */
 import semver from 'semver';
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
-import { locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
-import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
 import { buildPatternPrefilter, type PatternPrefilter } from './pattern-prefilter.ts';
 import { type PluginFacts, pluginFacts } from './plugin-facts.ts';
@@ -63,10 +63,7 @@ export function compileBlacklist(
 	entries: readonly BlacklistEntry[],
 	options: CompileBlacklistOptions = {},
 ): CompiledBlacklistWithStats {
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const ordered = inFileOrder(entries);
 	const indexed: IndexedEntry[] = [];
 	const pairs = new Map<string, number[]>();

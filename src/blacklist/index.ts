@@ -5,6 +5,7 @@ export {
 	type CompiledBlacklistWithStats,
 	compileBlacklist,
 } from './compile.ts';
+export type { BlacklistEntry, BlacklistSeverity } from './entry.ts';
 export type { BlacklistErrorCode } from './errors.ts';
 export { createPatternCache, type PatternCache } from './pattern-cache.ts';
 export {

@@ -3,10 +3,16 @@
  * every key evaluated directly. Too slow for real use; it is the oracle the compiled matcher
  * is checked against, and the baseline the benchmark compares it with.
  */
-import { type CanonicalUrlContext, locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
+import {
+	type CanonicalUrlContext,
+	locationKey,
+	pickUrlContext,
+	tryCanonicalUrl,
+	urlPatternTexts,
+} from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { satisfiesRange } from '../core/versions.ts';
-import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
 import type {
 	BlacklistContext,
@@ -57,10 +63,7 @@ function naiveEntryMatches(
 	patterns: PatternCache,
 ): boolean {
 	if (!hasIdentifier(entry)) return false;
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const url = known(plugin.url);
 	const uuid = known(plugin.uuid);
 
@@ -77,9 +80,7 @@ function naiveEntryMatches(
 		const outcome = patterns.get(entry.urlRegex);
 		if (!outcome.ok || url === undefined) return false;
 		const pattern = outcome.pattern;
-		const canonical = tryCanonicalUrl(url, context);
-		const onCanonical = canonical !== undefined && pattern.search(canonical);
-		if (!onCanonical && !pattern.search(url)) return false;
+		if (!urlPatternTexts(url, context).some((text) => pattern.search(text))) return false;
 	}
 	if (entry.versions !== undefined) {
 		const range = entry.versions;

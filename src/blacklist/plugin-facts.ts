@@ -3,7 +3,12 @@
  * URL and its transport-independent location, and the texts patterns run on. Anything odd
  * (not a string, empty, not a URL) becomes "unknown" here, so `check` never throws.
  */
-import { type CanonicalUrlContext, locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
+import {
+	type CanonicalUrlContext,
+	locationKey,
+	patternTextsOf,
+	tryCanonicalForms,
+} from '../core/canonical-url.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { pluginVersionToSemver } from '../core/versions.ts';
 import type { PluginIdentity } from './types.ts';
@@ -12,7 +17,7 @@ export interface PluginFacts {
 	uuid: string | undefined;
 	/** `locationKey(canonicalUrl(url))`, or undefined when the URL is unknown or unusable. */
 	location: string | undefined;
-	/** What `url_regex` runs on: the canonical URL and the raw one (D3), without repeats. */
+	/** What `url_regex` runs on: `urlPatternTexts` (D3), raw, case-kept and canonical. */
 	patternTexts: string[];
 	/**
 	 * The plugin's known versions as coerced semver (manifest version, then the ref's), computed
@@ -28,11 +33,9 @@ export function knownText(value: unknown): string | undefined {
 export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext): PluginFacts {
 	const uuidText = knownText(plugin.uuid);
 	const raw = knownText(plugin.url);
-	const canonical = raw === undefined ? undefined : tryCanonicalUrl(raw, context);
-	const patternTexts: string[] = [];
-	if (canonical !== undefined) patternTexts.push(canonical);
-	// A URL that cannot be canonicalised is still tested as written: odd is not clean.
-	if (raw !== undefined && raw !== canonical) patternTexts.push(raw);
+	const forms = raw === undefined ? undefined : tryCanonicalForms(raw, context);
+	const canonical = forms?.canonical;
+	const patternTexts = raw === undefined ? [] : patternTextsOf(raw, forms);
 	let versions: string[] | undefined;
 	return {
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),

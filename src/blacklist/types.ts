@@ -3,7 +3,8 @@
  * index in `compile.ts`, used everywhere, and the naive scan in `naive.ts`, kept as the oracle
  * the property test compares it with.
  */
-import type { BlacklistEntry, BlacklistSeverity } from '../registry/model.ts';
+import type { CanonicalUrlContext } from '../core/canonical-url.ts';
+import type { BlacklistEntry, BlacklistSeverity } from './entry.ts';
 
 /** What is known about a plugin at the moment of the check; any part may be unknown. */
 export interface PluginIdentity {
@@ -58,11 +59,11 @@ export interface BlacklistProblem {
 	error: string;
 }
 
-/** Where relative local paths are resolved from and what `~` means, for entries and plugins alike. */
-export interface BlacklistContext {
-	cwd?: string;
-	home?: string;
-}
+/**
+ * How entry and plugin URLs are made canonical, alike for both: where relative local paths
+ * are resolved from, what `~` means, and which hosts compare paths without case (D2).
+ */
+export type BlacklistContext = CanonicalUrlContext;
 
 export interface CompiledBlacklist {
 	/** Number of entries compiled. */

@@ -3,7 +3,7 @@
  * verdict. Matching itself is deliberately not shared, so the oracle stays independent.
  */
 import { sanitizeText } from '../core/sanitize.ts';
-import type { BlacklistEntry } from '../registry/model.ts';
+import type { BlacklistEntry } from './entry.ts';
 import type { BlacklistVerdict, MatchKey } from './types.ts';
 
 /** Registry reasons are bounded by the parser; this bounds what a verdict carries anyway. */

@@ -3,6 +3,7 @@
  * commands that need one, the loaded registry with its index.
  */
 import { homedir } from 'node:os';
+import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { type HostProfile, resolveProfile } from '../core/profile.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
 import {
@@ -21,6 +22,18 @@ import { safe } from './style.ts';
 
 export interface LoadedRegistry extends RegistryLoadResult {
 	index: RegistryIndex;
+}
+
+/** How this command makes URLs canonical (D2): cwd, home and the profile's host list. */
+export function urlContextFor(
+	profile: Pick<HostProfile, 'caseInsensitivePathHosts'>,
+	io: CliIO,
+): Required<CanonicalUrlContext> {
+	return {
+		cwd: io.cwd,
+		home: io.env.HOME ?? homedir(),
+		caseInsensitivePathHosts: profile.caseInsensitivePathHosts,
+	};
 }
 
 export function profileFor(options: CommonOptions, io: CliIO): HostProfile {
@@ -56,7 +69,7 @@ export async function loadRegistry(
 		...signedReader(profile, io),
 		fetch: io.fetch,
 		now: io.now,
-		cwd: io.cwd,
+		...urlContextFor(profile, io),
 		mode,
 		progress: createProgress(io, !output.json),
 	});
@@ -74,7 +87,7 @@ export async function loadRegistry(
 	}
 	const stale = freshnessWarning(loaded, profile);
 	if (stale !== undefined) output.note(`warning: ${stale}`);
-	return { ...loaded, index: buildRegistryIndex(loaded.registry, { cwd: io.cwd }) };
+	return { ...loaded, index: buildRegistryIndex(loaded.registry, urlContextFor(profile, io)) };
 }
 
 /** Profiles with a trusted root read their sources as TUF repositories (D19). */

@@ -20,7 +20,7 @@ import {
 } from '../lifecycle/store/index.ts';
 import { readManifest } from '../manifest/index.ts';
 import type { CommonOptions } from './common-options.ts';
-import { loadRegistry, profileFor } from './context.ts';
+import { loadRegistry, profileFor, urlContextFor } from './context.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
@@ -75,7 +75,7 @@ async function loadSnapshot(
 	output: Output,
 ): Promise<RegistrySnapshot> {
 	try {
-		return snapshotOf(await loadRegistry(options, profile, io, output), io.cwd);
+		return snapshotOf(await loadRegistry(options, profile, io, output), urlContextFor(profile, io));
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
 		output.note(`warning: ${safe(error.message)}`);
@@ -163,5 +163,6 @@ export function pluginWorkDeps(
 		prompter: context.prompter,
 		reporter: context.reporter,
 		home: context.home,
+		caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 	};
 }

@@ -1,29 +1,64 @@
 /**
- * Canonical URLs (D2). One function serves the blacklist, trust binding, redirects,
- * duplicate checks and local metadata, so that no two comparisons disagree about
- * whether two spellings name the same repository.
+ * Canonical URLs (D2): the one home of URL canonicalisation and comparison. The blacklist,
+ * trust binding, redirects, duplicate checks and local state all compare through here, so
+ * that no two comparisons disagree about whether two spellings name the same repository: a
+ * disagreement would be a blacklist bypass or a borrowed trust level.
  */
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { coreError } from './errors.ts';
+import {
+	canonicalHost,
+	canonicalPath,
+	foldedPath,
+	portSuffix,
+	splitHostPort,
+} from './url-parts.ts';
 
 /** Longer inputs are refused outright: no real repository URL comes near it. */
 export const MAX_URL_LENGTH = 4096;
 
-const DEFAULT_PORTS: Readonly<Record<string, string>> = {
-	http: '80',
-	https: '443',
-	ssh: '22',
-	git: '9418',
-	ftp: '21',
-	ftps: '990',
-};
+/**
+ * Forges whose repository paths are case-insensitive: `github.com/BadOrg/Plugin` is the same
+ * repository as `github.com/badorg/plugin`, and git clones it either way.
+ */
+export const DEFAULT_CASE_INSENSITIVE_PATH_HOSTS: readonly string[] = [
+	'github.com',
+	'gitlab.com',
+	'codeberg.org',
+	'bitbucket.org',
+];
 
 export interface CanonicalUrlContext {
 	/** Base for relative local paths. Default: the process working directory. */
 	cwd?: string;
 	/** Expansion of a leading `~`. Default: the user's home directory. */
 	home?: string;
+	/**
+	 * Hosts whose repository paths are compared without case (the host profile's
+	 * `case_insensitive_path_hosts`). Default: `DEFAULT_CASE_INSENSITIVE_PATH_HOSTS`, so a
+	 * caller that forgets it still folds on the big forges.
+	 */
+	caseInsensitivePathHosts?: readonly string[];
+}
+
+/**
+ * The URL context held in a wider options object, with only the keys that are set: every
+ * caller hands its cwd, home and case-insensitive host list on through this one shape.
+ */
+export function pickUrlContext(from: CanonicalUrlContext): CanonicalUrlContext {
+	return {
+		...(from.cwd === undefined ? {} : { cwd: from.cwd }),
+		...(from.home === undefined ? {} : { home: from.home }),
+		...(from.caseInsensitivePathHosts === undefined
+			? {}
+			: { caseInsensitivePathHosts: from.caseInsensitivePathHosts }),
+	};
+}
+
+/** Whether a host name can be made canonical (for validating a profile's host list). */
+export function isCanonicalHostName(text: string): boolean {
+	return tryHost(text).length === 1 && !text.includes('/');
 }
 
 export type SourceKind = 'local' | 'remote';
@@ -37,6 +72,18 @@ export function sourceKind(raw: string): SourceKind {
 	return scpParts(text) ? 'remote' : 'local';
 }
 
+/** Whether text is git's scp-like `[user@]host:path` (what git would read as ssh). */
+export function isScpLikeAddress(text: string): boolean {
+	const trimmed = text.trim();
+	return !trimmed.includes('://') && scpParts(trimmed) !== undefined;
+}
+
+/** Whether text names a git repository by URL (`file://` included) rather than by local path. */
+export function isUrlSpelling(text: string): boolean {
+	const trimmed = text.trim();
+	return trimmed.toLowerCase().startsWith('file://') || sourceKind(trimmed) === 'remote';
+}
+
 /** `[user@]host:path`, git's scp-like syntax. The host part may not contain a slash. */
 function scpParts(text: string): { host: string; path: string } | undefined {
 	const colon = text.indexOf(':');
@@ -44,28 +91,65 @@ function scpParts(text: string): { host: string; path: string } | undefined {
 	const before = text.slice(0, colon);
 	const path = text.slice(colon + 1);
 	if (before.includes('/') || before.includes('\\') || path.length === 0) return undefined;
+	// ssh reads `a@b@host` as user `a@b` at `host`: the last `@` ends the user.
 	const at = before.lastIndexOf('@');
 	const host = at === -1 ? before : before.slice(at + 1);
 	if (host.length === 0) return undefined;
 	return { host, path };
 }
 
-/**
- * The canonical form of a git URL or local path.
- * - remote: scheme and host lowercased, userinfo and default port dropped, dot segments and
- *   repeated slashes removed, unreserved percent-escapes decoded, trailing `/` and `.git` dropped;
- * - scp-like `git@host:o/r` becomes `ssh://host/o/r`;
- * - local paths and `file://` URLs become absolute, resolved paths with `~` expanded.
- */
 /** git's own test: a run of scheme characters followed by `::`. */
 const REMOTE_HELPER_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9+.-]*::/;
+/** C0 controls and DEL: curl refuses them, WHATWG drops some, and a terminal may act on them. */
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
 
+/** A remote URL in its two comparable forms (D2, D3). */
+export interface CanonicalForms {
+	/** Decoded, ASCII host, no credentials or default port, path case as written. */
+	caseKept: string;
+	/** `caseKept` with the path lowercased on a case-insensitive host: the comparison form. */
+	canonical: string;
+}
+
+/**
+ * The canonical form of a git URL or local path, the one every comparison uses (D2).
+ * - remote: scheme and host lowercased, host percent-decoded and in ASCII (punycode) form with
+ *   no trailing dot, userinfo and default port dropped, dot segments and repeated slashes
+ *   removed, unreserved percent-escapes decoded, trailing `/` and `.git` dropped, and the path
+ *   lowercased on hosts whose repository paths are case-insensitive;
+ * - scp-like `git@host:o/r` becomes `ssh://host/o/r`;
+ * - local paths and `file://` URLs become absolute, resolved paths with `~` expanded.
+ * Throws INVALID_URL or INVALID_HOST for what it cannot make canonical.
+ */
 export function canonicalUrl(raw: string, context: CanonicalUrlContext = {}): string {
+	return canonicalForms(raw, context).canonical;
+}
+
+/** Like `canonicalUrl`, but returns undefined instead of throwing. */
+export function tryCanonicalUrl(raw: string, context?: CanonicalUrlContext): string | undefined {
+	try {
+		return canonicalUrl(raw, context);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Both forms of a URL; for a local path they are the same. Throws like `canonicalUrl`. */
+export function canonicalForms(raw: string, context: CanonicalUrlContext = {}): CanonicalForms {
 	if (typeof raw !== 'string') throw coreError('INVALID_URL', 'A URL must be a string.');
 	const text = raw.trim();
 	if (text.length === 0) throw coreError('INVALID_URL', 'The URL is empty.');
 	if (text.length > MAX_URL_LENGTH) {
 		throw coreError('INVALID_URL', `The URL is longer than ${MAX_URL_LENGTH} characters.`);
+	}
+	if (hasControlCharacter(text)) {
+		throw coreError('INVALID_URL', 'The URL contains control characters (tab, newline...).');
 	}
 	// git reads `<name>::<address>` as "run the remote helper git-remote-<name>" (`ext::` runs
 	// any command), whatever else the text looks like. No plugin source may take that form.
@@ -78,20 +162,64 @@ export function canonicalUrl(raw: string, context: CanonicalUrlContext = {}): st
 			},
 		);
 	}
-	if (sourceKind(text) === 'local') return canonicalLocalPath(text, context);
-	if (text.includes('://')) return canonicalRemote(text);
+	if (sourceKind(text) === 'local') {
+		const path = canonicalLocalPath(text, context);
+		return { caseKept: path, canonical: path };
+	}
+	if (text.includes('://')) return canonicalRemote(text, context);
 	const scp = scpParts(text) as { host: string; path: string };
+	// `git@[::1]:o/r` and `[host:port]:o/r` are read differently by git and by this parser;
+	// the ssh:// form says the same without the doubt.
+	if (scp.host.includes('[') || scp.host.includes(']')) {
+		throw coreError('INVALID_URL', 'Bracketed hosts in scp-like addresses are not used.', {
+			hint: 'Write it as ssh://user@[host]:port/path.',
+		});
+	}
 	const path = scp.path.startsWith('/') ? scp.path : `/${scp.path}`;
-	return canonicalRemote(`ssh://${scp.host}${path}`);
+	return canonicalRemote(`ssh://${scp.host}${path}`, context);
 }
 
-/** Like `canonicalUrl`, but returns undefined instead of throwing. */
-export function tryCanonicalUrl(raw: string, context?: CanonicalUrlContext): string | undefined {
+/**
+ * The texts a `url_regex` is searched in (D3): the URL as written, and its case-kept and
+ * canonical forms, without repeats. A match on any of them blocks, so neither an encoded
+ * host nor a change of path case can step around an organisation-wide pattern. A URL that
+ * cannot be made canonical is still searched as written: odd is not clean.
+ */
+export function urlPatternTexts(raw: string, context: CanonicalUrlContext = {}): string[] {
+	return patternTextsOf(raw, tryCanonicalForms(raw, context));
+}
+
+/** `urlPatternTexts` for a caller that already has the forms (undefined: not canonical). */
+export function patternTextsOf(raw: string, forms: CanonicalForms | undefined): string[] {
+	const texts: string[] = [];
+	if (forms !== undefined) {
+		texts.push(forms.canonical);
+		if (forms.caseKept !== forms.canonical) texts.push(forms.caseKept);
+	}
+	if (!texts.includes(raw)) texts.push(raw);
+	return texts;
+}
+
+/** Like `canonicalForms`, but returns undefined instead of throwing. */
+export function tryCanonicalForms(
+	raw: string,
+	context?: CanonicalUrlContext,
+): CanonicalForms | undefined {
 	try {
-		return canonicalUrl(raw, context);
+		return canonicalForms(raw, context);
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * Whether two URLs (any spelling, or forms stored earlier) are one in canonical form. Both
+ * are canonicalised afresh, so a form recorded by an older release still compares right;
+ * a URL that cannot be made canonical equals nothing.
+ */
+export function sameUrl(a: string, b: string, context?: CanonicalUrlContext): boolean {
+	const left = tryCanonicalUrl(a, context);
+	return left !== undefined && left === tryCanonicalUrl(b, context);
 }
 
 function canonicalLocalPath(text: string, context: CanonicalUrlContext): string {
@@ -116,7 +244,7 @@ function safeDecode(text: string): string {
 	}
 }
 
-function canonicalRemote(text: string): string {
+function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalForms {
 	const sep = text.indexOf('://');
 	const scheme = text.slice(0, sep).toLowerCase();
 	if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
@@ -125,6 +253,14 @@ function canonicalRemote(text: string): string {
 		});
 	}
 	const rest = text.slice(sep + 3);
+	// Spaces and backslashes are where URL parsers disagree (WHATWG reads `\` as `/`; curl
+	// refuses both). A URL that parsers read differently is refused. Other Unicode spaces are
+	// left to IDNA in the host (it drops the invisible ones) and encoded in the path.
+	if (/[ \\]/.test(rest)) {
+		throw coreError('INVALID_URL', 'The URL contains spaces or backslashes.', {
+			hint: 'Percent-encode them, or check the URL for a copying mistake.',
+		});
+	}
 	let authorityEnd = rest.length;
 	for (const stop of ['/', '?', '#']) {
 		const at = rest.indexOf(stop);
@@ -132,93 +268,49 @@ function canonicalRemote(text: string): string {
 	}
 	const authority = rest.slice(0, authorityEnd);
 	const afterAuthority = rest.slice(authorityEnd);
-	const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
-	const { host, port } = splitHostPort(hostPort);
-	if (host.length === 0) throw coreError('INVALID_URL', 'The URL has no host.');
+	const at = authority.indexOf('@');
+	// `https://github.com@evil.example/x` fetches from evil.example; with two `@` parsers
+	// disagree about where the host starts, so that is refused.
+	if (at !== authority.lastIndexOf('@')) {
+		throw coreError('INVALID_URL', 'The URL has more than one "@" before its host.', {
+			hint: 'Percent-encode an "@" inside a user name or password as %40.',
+		});
+	}
+	const { host: rawHost, port } = splitHostPort(authority.slice(at + 1));
+	const host = canonicalHost(rawHost);
 
 	let suffixStart = afterAuthority.length;
 	for (const stop of ['?', '#']) {
-		const at = afterAuthority.indexOf(stop);
-		if (at !== -1 && at < suffixStart) suffixStart = at;
+		const found = afterAuthority.indexOf(stop);
+		if (found !== -1 && found < suffixStart) suffixStart = found;
 	}
 	const path = canonicalPath(afterAuthority.slice(0, suffixStart));
 	const suffix = afterAuthority.slice(suffixStart);
-	const keepPort = port !== '' && DEFAULT_PORTS[scheme] !== port;
-	return `${scheme}://${host}${keepPort ? `:${port}` : ''}${path}${suffix}`;
+	const origin = `${scheme}://${host}${portSuffix(scheme, port)}`;
+	const caseKept = `${origin}${path}${suffix}`;
+	const folds = caseInsensitiveHosts(context).has(host);
+	return { caseKept, canonical: folds ? `${origin}${foldedPath(path)}${suffix}` : caseKept };
 }
 
-function splitHostPort(hostPort: string): { host: string; port: string } {
-	let host = hostPort;
-	let port = '';
-	if (hostPort.startsWith('[')) {
-		const close = hostPort.indexOf(']');
-		if (close !== -1) {
-			host = hostPort.slice(0, close + 1);
-			const tail = hostPort.slice(close + 1);
-			if (tail.startsWith(':')) port = tail.slice(1);
-		}
-	} else {
-		const colon = hostPort.lastIndexOf(':');
-		if (colon !== -1) {
-			host = hostPort.slice(0, colon);
-			port = hostPort.slice(colon + 1);
-		}
+/** The profile's list in canonical host form, computed once per list. */
+const normalisedLists = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function caseInsensitiveHosts(context: CanonicalUrlContext): ReadonlySet<string> {
+	const list = context.caseInsensitivePathHosts ?? DEFAULT_CASE_INSENSITIVE_PATH_HOSTS;
+	let set = normalisedLists.get(list);
+	if (set === undefined) {
+		set = new Set(list.flatMap((entry) => tryHost(entry)));
+		normalisedLists.set(list, set);
 	}
-	if (port !== '') {
-		if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-			throw coreError('INVALID_URL', 'The URL port is not a number from 0 to 65535.');
-		}
-		port = String(Number(port));
-	}
-	host = host.toLowerCase();
-	while (host.endsWith('.')) host = host.slice(0, -1);
-	return { host, port };
+	return set;
 }
 
-const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
-
-function normalisePercentEscapes(segment: string): string {
-	let out = '';
-	for (let i = 0; i < segment.length; i++) {
-		const ch = segment.charAt(i);
-		const hex = segment.slice(i + 1, i + 3);
-		if (ch === '%' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-			const decoded = String.fromCharCode(Number.parseInt(hex, 16));
-			out += UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
-			i += 2;
-		} else {
-			out += ch;
-		}
+function tryHost(entry: string): string[] {
+	try {
+		return [canonicalHost(entry.trim())];
+	} catch {
+		return [];
 	}
-	return out;
-}
-
-/** Decodes unreserved escapes, drops empty and `.` segments, and applies `..`. */
-function normaliseSegments(rawSegments: readonly string[]): string[] {
-	const segments: string[] = [];
-	for (const segment of rawSegments) {
-		const part = normalisePercentEscapes(segment);
-		if (part === '' || part === '.') continue;
-		if (part === '..') {
-			segments.pop();
-			continue;
-		}
-		segments.push(part);
-	}
-	return segments;
-}
-
-function canonicalPath(rawPath: string): string {
-	// Trailing `/` is gone with the empty segments. Stripping `.git` may expose another
-	// one (`repo.git.git`) or a dot segment (`..git`), so repeat until the path is stable:
-	// canonicalUrl must be idempotent.
-	let segments = normaliseSegments(rawPath.split('/'));
-	for (;;) {
-		const last = segments[segments.length - 1];
-		if (last === undefined || !last.endsWith('.git')) break;
-		segments = normaliseSegments([...segments.slice(0, -1), last.slice(0, -'.git'.length)]);
-	}
-	return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }
 
 /** The scheme of a canonical URL (`file` for a local path). */

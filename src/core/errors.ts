@@ -46,6 +46,8 @@ export function isVouchError(value: unknown): value is VouchError {
 /** Codes raised by `src/core` itself. */
 export type CoreErrorCode =
 	| 'INVALID_URL'
+	/** A URL host that cannot be made canonical (D2): refused, never compared. */
+	| 'INVALID_HOST'
 	| 'INVALID_UUID'
 	| 'INVALID_VERSION'
 	/** A `versioning_scheme` that is not `semver`, `calver` or a compilable `regex:`. */

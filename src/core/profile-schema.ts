@@ -5,7 +5,11 @@
  */
 import * as z from 'zod';
 import { parseApiVersion } from './api-version.ts';
-import { MAX_URL_LENGTH } from './canonical-url.ts';
+import {
+	DEFAULT_CASE_INSENSITIVE_PATH_HOSTS,
+	isCanonicalHostName,
+	MAX_URL_LENGTH,
+} from './canonical-url.ts';
 
 /** A profile name becomes a directory name (`vouch/<name>`), so it is one plain segment. */
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -48,6 +52,12 @@ export const profileDocumentSchema = z.strictObject({
 		.default([...DEFAULT_CATEGORIES]),
 	max_staleness_days: z.int().min(1).max(3650).default(DEFAULT_MAX_STALENESS_DAYS),
 	refresh_interval_hours: z.number().positive().max(8760).default(DEFAULT_REFRESH_INTERVAL_HOURS),
+	// Forges whose repository paths ignore case (D2): URLs on them are compared with the path
+	// lowercased, so `BadOrg/Plugin` cannot step around a blacklist entry for `badorg/plugin`.
+	case_insensitive_path_hosts: z
+		.array(z.string().max(253).refine(isCanonicalHostName, 'not a host name such as github.com'))
+		.max(64)
+		.default([...DEFAULT_CASE_INSENSITIVE_PATH_HOSTS]),
 	plugins_dir: pathValue.optional(),
 	data_dir: pathValue.optional(),
 	cache_dir: pathValue.optional(),

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type * as z from 'zod';
 import { readFileBoundedSync } from './atomic-fs.ts';
+import { DEFAULT_CASE_INSENSITIVE_PATH_HOSTS } from './canonical-url.ts';
 import { coreError, isVouchError } from './errors.ts';
 import { xdgPaths } from './paths.ts';
 import {
@@ -29,6 +30,8 @@ export interface HostProfile {
 	categories: string[];
 	maxStalenessDays: number;
 	refreshIntervalHours: number;
+	/** Hosts whose repository paths are compared without case (D2). */
+	caseInsensitivePathHosts: readonly string[];
 	pluginsDir: string;
 	dataDir: string;
 	cacheDir: string;
@@ -78,6 +81,7 @@ export function builtinProfile(
 		categories: [...DEFAULT_CATEGORIES],
 		maxStalenessDays: DEFAULT_MAX_STALENESS_DAYS,
 		refreshIntervalHours: DEFAULT_REFRESH_INTERVAL_HOURS,
+		caseInsensitivePathHosts: DEFAULT_CASE_INSENSITIVE_PATH_HOSTS,
 		...dirs,
 		source: 'builtin',
 	};
@@ -160,6 +164,7 @@ export function profileFromDocument(data: unknown, context: ProfileDocumentConte
 		categories: [...doc.categories],
 		maxStalenessDays: doc.max_staleness_days,
 		refreshIntervalHours: doc.refresh_interval_hours,
+		caseInsensitivePathHosts: [...doc.case_insensitive_path_hosts],
 		dataDir,
 		pluginsDir: doc.plugins_dir === undefined ? join(dataDir, 'plugins') : at(doc.plugins_dir),
 		cacheDir: doc.cache_dir === undefined ? defaults.cacheDir : at(doc.cache_dir),
@@ -252,7 +257,7 @@ function invalidDocument(error: z.ZodError, source: string): Error {
 		'INVALID_PROFILE',
 		`${sanitizeText(source)} is not a valid profile: ${summary}`,
 		{
-			hint: 'Keys: name, api_versions, registry_urls, trusted_root, allow_unsigned, categories, max_staleness_days, refresh_interval_hours, plugins_dir, data_dir, cache_dir, config_dir.',
+			hint: 'Keys: name, api_versions, registry_urls, trusted_root, allow_unsigned, categories, max_staleness_days, refresh_interval_hours, case_insensitive_path_hosts, plugins_dir, data_dir, cache_dir, config_dir.',
 			details: { ...profileDetails(source), issues },
 		},
 	);

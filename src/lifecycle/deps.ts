@@ -24,4 +24,6 @@ export interface PluginWorkDeps {
 	now: () => Date;
 	cwd: string;
 	home: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 }

@@ -23,6 +23,8 @@ export interface EnablementDeps {
 	now: () => Date;
 	cwd: string;
 	home: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 }
 
 export async function enablePlugin(

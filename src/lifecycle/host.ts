@@ -90,8 +90,13 @@ async function loadSnapshot(
 			now,
 			cwd,
 			home: options.home ?? homedir(),
+			caseInsensitivePathHosts: options.profile.caseInsensitivePathHosts,
 		});
-		return snapshotOf(loaded, cwd);
+		return snapshotOf(loaded, {
+			cwd,
+			home: options.home ?? homedir(),
+			caseInsensitivePathHosts: options.profile.caseInsensitivePathHosts,
+		});
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
 		return unavailableSnapshot(error.message);

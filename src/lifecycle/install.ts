@@ -3,6 +3,7 @@
  * left behind. Everything is fetched into a staging directory first; the plugins directory and
  * the store change only at the end, under the store lock, in one atomic step each.
  */
+import { pickUrlContext, sameUrl } from '../core/canonical-url.ts';
 import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
@@ -55,8 +56,10 @@ export async function installPlugin(
 	deps: InstallDeps,
 ): Promise<InstallResult> {
 	// 1. What is being installed, and from where.
+	const urlContext = pickUrlContext(deps);
 	const source = await resolveInstallSource(options.target, {
 		index: deps.snapshot.index,
+		...urlContext,
 		cwd: deps.cwd,
 		home: deps.home,
 		inspectDirectory: deps.inspectDirectory,
@@ -109,8 +112,8 @@ export async function installPlugin(
 	});
 
 	const before = await deps.store.read();
-	const existing = Object.values(before.plugins).find(
-		(plugin) => plugin.source.canonicalUrl === source.canonical,
+	const existing = Object.values(before.plugins).find((plugin) =>
+		sameUrl(plugin.source.canonicalUrl, source.canonical, urlContext),
 	);
 	if (existing !== undefined && !options.reinstall) {
 		throw lifecycleError(
@@ -151,7 +154,7 @@ export async function installPlugin(
 		const trust = resolveTrust(deps.snapshot.index, { url: source.url, uuid: manifest.uuid });
 		// 7. One plugin per UUID (spec item 13), settled before anyone is asked anything.
 		const owner = before.plugins[manifest.uuid];
-		if (owner !== undefined && owner.source.canonicalUrl !== source.canonical) {
+		if (owner !== undefined && !sameUrl(owner.source.canonicalUrl, source.canonical, urlContext)) {
 			throw uuidConflict(owner, manifest);
 		}
 
@@ -192,7 +195,10 @@ export async function installPlugin(
 		// 11–12. Move into place and record, under the lock, re-checking what may have changed.
 		return await deps.store.transaction(async (state, tx) => {
 			const current = state.plugins[manifest.uuid];
-			if (current !== undefined && current.source.canonicalUrl !== source.canonical) {
+			if (
+				current !== undefined &&
+				!sameUrl(current.source.canonicalUrl, source.canonical, urlContext)
+			) {
 				throw uuidConflict(current, manifest);
 			}
 			if (current !== undefined && !options.reinstall) {

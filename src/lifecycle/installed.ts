@@ -2,7 +2,7 @@
  * Finding an installed plugin from what a user types: its UUID, registry id, name, directory
  * or source URL. An ambiguous name is an error listing the candidates, never a guess.
  */
-import { tryCanonicalUrl } from '../core/canonical-url.ts';
+import { type CanonicalUrlContext, sameUrl, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { isUuidVariant, parseUuidArgument } from '../core/uuid.ts';
 import { lifecycleError } from './errors.ts';
@@ -11,7 +11,7 @@ import type { InstalledPlugin, StoreState } from './store/index.ts';
 export function findInstalled(
 	state: StoreState,
 	text: string,
-	context: { cwd: string; home: string },
+	context: CanonicalUrlContext & { cwd: string; home: string },
 ): InstalledPlugin {
 	const query = text.trim();
 	// `{uuid}` or `urn:uuid:...` would match nothing and read as "not installed": refused instead.
@@ -24,7 +24,8 @@ export function findInstalled(
 			plugin.uuid === lower ||
 			plugin.directory === query ||
 			plugin.registryId === lower ||
-			(canonical !== undefined && plugin.source.canonicalUrl === canonical),
+			// The stored form is canonicalised again: one recorded before a change of D2 still matches.
+			(canonical !== undefined && sameUrl(plugin.source.canonicalUrl, canonical, context)),
 	);
 	const matches =
 		exact.length > 0 ? exact : plugins.filter((plugin) => plugin.name.toLowerCase() === lower);

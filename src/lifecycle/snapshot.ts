@@ -9,6 +9,7 @@ import {
 	type CompiledBlacklist,
 	compileBlacklist,
 } from '../blacklist/index.ts';
+import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
 import type { RegistryLoadResult } from '../registry/sources/index.ts';
@@ -75,11 +76,12 @@ export function snapshotOf(
 		/** Reused when the caller already built it. */
 		index?: RegistryIndex;
 	},
-	cwd: string,
+	/** How URLs are made canonical: cwd, home and the profile's case-insensitive hosts. */
+	urlContext: CanonicalUrlContext,
 ): RegistrySnapshot {
 	return {
-		index: loaded.index ?? buildRegistryIndex(loaded.registry, { cwd }),
-		blacklist: compileBlacklist(loaded.registry.blacklist, { cwd }),
+		index: loaded.index ?? buildRegistryIndex(loaded.registry, urlContext),
+		blacklist: compileBlacklist(loaded.registry.blacklist, urlContext),
 		freshness: loaded.freshness,
 		signed: loaded.signed,
 		source: loaded.source,

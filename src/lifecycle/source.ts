@@ -11,7 +11,13 @@
  * Bare words are registry ids; a directory must be written as a path (`./name`), so an id can
  * never be shadowed by a folder that happens to share its name.
  */
-import { canonicalUrl, sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
+import {
+	type CanonicalUrlContext,
+	canonicalUrl,
+	pickUrlContext,
+	sourceKind,
+	tryCanonicalUrl,
+} from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { parseUuidArgument } from '../core/uuid.ts';
 import { lookupKind, type MatchedBy, type RegistryIndex } from '../registry/index.ts';
@@ -36,6 +42,8 @@ export interface SourceContext {
 	index: RegistryIndex | undefined;
 	cwd: string;
 	home: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 	/** 'git' for a directory holding a repository, 'plain' for any other directory. */
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
 }
@@ -51,7 +59,7 @@ export async function resolveInstallSource(
 			hint: 'Give a registry id, a git URL or a directory.',
 		});
 	}
-	const urlContext = { cwd: context.cwd, home: context.home };
+	const urlContext = pickUrlContext(context);
 	const kind = lookupKind(text);
 	if (kind !== 'url') {
 		// A UUID in another spelling is a usage error, registry or not.
@@ -101,7 +109,7 @@ export async function resolveInstallSource(
 function fromEntry(
 	plugin: RegistryPlugin,
 	matchedBy: MatchedBy,
-	context: { cwd: string; home: string },
+	context: CanonicalUrlContext,
 ): InstallSource {
 	return {
 		kind: 'git',

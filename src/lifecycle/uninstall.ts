@@ -18,6 +18,8 @@ export interface UninstallDeps {
 	pluginDataDirs: readonly string[];
 	cwd: string;
 	home: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 }
 
 export interface UninstallResult {

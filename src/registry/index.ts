@@ -4,7 +4,12 @@
  * plugin can never hide the plugin that owns it today. On duplicates (which lint reports) the
  * first entry in registry order wins, so lookups stay deterministic.
  */
-import { type CanonicalUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
+import {
+	type CanonicalUrlContext,
+	isScpLikeAddress,
+	pickUrlContext,
+	tryCanonicalUrl,
+} from '../core/canonical-url.ts';
 import { isUuidVariant, normaliseUuid, parseUuidArgument } from '../core/uuid.ts';
 import type { Registry, RegistryPlugin } from './model.ts';
 import { UUID_SHAPE } from './schema.ts';
@@ -41,11 +46,8 @@ export interface RegistryIndex {
 	canonical(url: string): string | undefined;
 }
 
-export interface RegistryIndexOptions {
-	/** Base for relative paths in looked-up URLs; must match the one used when parsing. */
-	cwd?: string;
-	home?: string;
-}
+/** Base for relative paths and the case-insensitive hosts; must match those used in parsing. */
+export type RegistryIndexOptions = CanonicalUrlContext;
 
 export function buildRegistryIndex(
 	registry: Registry,
@@ -63,10 +65,7 @@ export function buildRegistryIndex(
 		for (const url of plugin.canonicalRedirectFrom) setFirst(redirectUrls, url, plugin);
 		for (const uuid of plugin.redirectFromUuid) setFirst(redirectUuids, uuid, plugin);
 	}
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const canonical = (url: string) => tryCanonicalUrl(url, context);
 	const byCanonical = (map: Map<string, RegistryPlugin>, url: string) => {
 		const key = canonical(url);
@@ -121,14 +120,8 @@ export function buildRegistryIndex(
 export function lookupKind(text: string): 'uuid' | 'url' | 'id' {
 	const query = text.trim();
 	if (UUID_SHAPE.test(query) || isUuidVariant(query)) return 'uuid';
-	if (query.includes('/') || query.includes('://') || isScpLike(query)) return 'url';
+	if (query.includes('/') || query.includes('://') || isScpLikeAddress(query)) return 'url';
 	return 'id';
-}
-
-/** `git@host:owner/repo` or `host:repo`: a colon before any slash, with text on both sides. */
-function isScpLike(text: string): boolean {
-	const colon = text.indexOf(':');
-	return colon > 0 && colon < text.length - 1 && !text.slice(0, colon).includes('/');
 }
 
 function match(plugin: RegistryPlugin | undefined, matchedBy: MatchedBy): PluginMatch | undefined {

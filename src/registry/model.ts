@@ -1,8 +1,10 @@
 /**
- * The in-memory registry model, shared by the registry reader, the index, trust
- * resolution and the blacklist matcher. Parsers in `src/registry` turn the Picard TOML
- * form and the equivalent JSON form (same snake_case keys) into these records.
+ * The in-memory registry model, shared by the registry reader, the index and trust
+ * resolution. Parsers in `src/registry` turn the Picard TOML form and the equivalent JSON
+ * form (same snake_case keys) into these records; blacklist entries use the blacklist's own
+ * type.
  */
+import type { BlacklistEntry } from '../blacklist/entry.ts';
 
 export const REGISTRY_TRUST_LEVELS = ['official', 'trusted', 'community'] as const;
 export type RegistryTrustLevel = (typeof REGISTRY_TRUST_LEVELS)[number];
@@ -67,24 +69,8 @@ export interface RegistryPlugin {
 	signers: string[];
 }
 
-export type BlacklistSeverity = 'hard' | 'soft';
-
-export interface BlacklistEntry {
-	/** Position in the registry's blacklist array: the first match in file order wins. */
-	index: number;
-	/** Lowercased. */
-	uuid?: string;
-	/** Raw, as written. */
-	url?: string;
-	/** Python `re` syntax, evaluated with RE2 search semantics (D3). */
-	urlRegex?: string;
-	/** A semver range over the plugin's version (D4). */
-	versions?: string;
-	reason?: string;
-	blacklistedAt?: string;
-	/** `hard` (the default) quarantines; `soft` disables and may be re-enabled. */
-	severity: BlacklistSeverity;
-}
+// The blacklist owns its entry type; the registry parses into it.
+export type { BlacklistEntry, BlacklistSeverity } from '../blacklist/entry.ts';
 
 export interface RegistryWarning {
 	code:

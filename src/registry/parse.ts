@@ -8,7 +8,7 @@
  *   silently unblock whatever it was meant to block.
  */
 import type { z } from 'zod';
-import type { CanonicalUrlContext } from '../core/canonical-url.ts';
+import { type CanonicalUrlContext, pickUrlContext } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { toBlacklistEntry, toRegistryPlugin } from './convert.ts';
 import {
@@ -35,6 +35,8 @@ export interface ParseRegistryOptions {
 	cwd?: string;
 	/** Expansion of `~` in local paths. */
 	home?: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 	/** Default REGISTRY_LIMITS.maxBytes. */
 	maxBytes?: number;
 }
@@ -58,10 +60,7 @@ export function parseRegistryText(text: string, options: ParseRegistryOptions): 
 	assertCount(rawPlugins.length, REGISTRY_LIMITS.maxPlugins, 'plugins', label);
 	assertCount(rawBlacklist.length, REGISTRY_LIMITS.maxBlacklistEntries, 'blacklist entries', label);
 
-	const context: CanonicalUrlContext = {
-		...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-		...(options.home === undefined ? {} : { home: options.home }),
-	};
+	const context: CanonicalUrlContext = pickUrlContext(options);
 	const warnings = new WarningCollector(REGISTRY_LIMITS.warnings);
 	// Unknown keys are named; a misspelt blacklist table fails the load (fail safe, D1).
 	checkUnknownKeys(document as Record<string, unknown>, label, warnings);

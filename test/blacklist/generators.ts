@@ -4,8 +4,8 @@
  * repository, patterns cut from those URLs.
  */
 import fc from 'fast-check';
+import type { BlacklistEntry } from '../../src/blacklist/entry.ts';
 import type { PluginIdentity } from '../../src/blacklist/types.ts';
-import type { BlacklistEntry } from '../../src/registry/model.ts';
 import { UUID_A, UUID_B, UUID_C } from './helpers.ts';
 
 const HOSTS = ['github.com', 'gitlab.com'];

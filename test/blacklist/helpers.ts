@@ -1,5 +1,6 @@
 /** Builders for blacklist tests: entries in the model form, and both matchers behind one shape. */
 import { compileBlacklist } from '../../src/blacklist/compile.ts';
+import type { BlacklistEntry } from '../../src/blacklist/entry.ts';
 import { naiveCheck } from '../../src/blacklist/naive.ts';
 import type {
 	BlacklistContext,
@@ -7,7 +8,6 @@ import type {
 	CheckOptions,
 	PluginIdentity,
 } from '../../src/blacklist/types.ts';
-import type { BlacklistEntry } from '../../src/registry/model.ts';
 
 export const UUID_A = '78430c8c-d2ed-4dcf-8b3f-d2bc8b7348ac';
 export const UUID_B = '743aab37-d639-41b5-8000-727cb4bf291c';

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJson, runVouch } from '../helpers/cli.ts';
 import { makeTempDir } from '../helpers/temp.ts';
@@ -177,4 +179,48 @@ test('other unknown registry keys are named in a loud warning, in text and --jso
 		await runVouch(['check-blacklist', '--uuid', OFFICIAL_UUID, '--registry', odd, '--json']),
 	);
 	assert.ok((json.warnings as string[]).some((warning) => warning.includes('"mirror"')));
+});
+
+test('spellings that used to bypass the blacklist are blocked (D2)', async () => {
+	for (const url of [
+		'https://%67ithub.com/badorg/x',
+		'https://github.com/BadOrg/Plugin',
+		'https://ｇｉｔｈｕｂ.com/badorg/x',
+		'https://git\u00ADhub.com/badorg/x',
+		'https://github.com./badorg/x',
+		'https://GitLab.com/Evil/Thing.GIT',
+	]) {
+		const run = await runVouch(['check-blacklist', url, '--registry', registry, '--json']);
+		assert.equal(run.code, 3, url);
+		assert.equal(parseJson(run).blocked, true, url);
+	}
+});
+
+test('a URL whose host cannot be made canonical is a usage error, not "not blacklisted"', async () => {
+	for (const url of ['https://xn--zz/badorg/x', 'https://a@github.com@evil.example/x']) {
+		const run = await runVouch(['check-blacklist', url, '--registry', registry]);
+		assert.equal(run.code, 2, url);
+		assert.doesNotMatch(run.stdout, /Not blacklisted/);
+	}
+});
+
+test('the profile decides which hosts compare paths without case', async () => {
+	const dir = makeTempDir('vouch-cli-profile-');
+	const profile = join(dir, 'profile.toml');
+	writeFileSync(
+		profile,
+		'name = "strict"\napi_versions = ["3.0"]\nregistry_urls = ["https://plugins.example.org/"]\nallow_unsigned = true\ncase_insensitive_path_hosts = []\n',
+	);
+	const url = 'https://gitlab.com/Evil/Thing';
+	const folded = await runVouch(['check-blacklist', url, '--registry', registry]);
+	assert.equal(folded.code, 3);
+	const kept = await runVouch([
+		'check-blacklist',
+		url,
+		'--registry',
+		registry,
+		'--profile',
+		profile,
+	]);
+	assert.equal(kept.code, 0, kept.stderr);
 });

@@ -188,6 +188,14 @@ cache_dir = "/var/cache/myapp"
 		['a fractional day count', `${MINIMAL}max_staleness_days = 1.5\n`],
 		['a bad category', `${MINIMAL}categories = ["Bad Category"]\n`],
 		['signed-only without a trusted root', MINIMAL.replace('allow_unsigned = true', '')],
+		[
+			'a case-insensitive host that is a URL',
+			`${MINIMAL}case_insensitive_path_hosts = ["https://git.example.org/"]\n`,
+		],
+		[
+			'a case-insensitive host IDNA refuses',
+			`${MINIMAL}case_insensitive_path_hosts = ["xn--zz"]\n`,
+		],
 	];
 	for (const [label, text] of invalid) {
 		it(`refuses ${label} with INVALID_PROFILE`, () => {
@@ -254,5 +262,27 @@ describe('profileFromDocument', () => {
 		assert.equal(profile.allowUnsigned, false);
 		assert.equal(profile.source, 'host');
 		assert.equal(profile.dataDir, '/home/someone/.local/share/vouch/embedded');
+	});
+});
+
+describe('case_insensitive_path_hosts (D2)', () => {
+	it('defaults to the big forges, in the built-in profile and in files', () => {
+		const forges = ['github.com', 'gitlab.com', 'codeberg.org', 'bitbucket.org'];
+		assert.deepEqual([...resolveProfile(base).caseInsensitivePathHosts], forges);
+		const fromFile = resolveProfile({ ...base, nameOrFile: profileFile(MINIMAL) });
+		assert.deepEqual([...fromFile.caseInsensitivePathHosts], forges);
+	});
+
+	it('takes the list a profile gives, an empty one included', () => {
+		const custom = profileFile(`${MINIMAL}case_insensitive_path_hosts = ["git.example.org"]\n`);
+		assert.deepEqual(
+			[...resolveProfile({ ...base, nameOrFile: custom }).caseInsensitivePathHosts],
+			['git.example.org'],
+		);
+		const none = profileFile(`${MINIMAL}case_insensitive_path_hosts = []\n`);
+		assert.deepEqual(
+			[...resolveProfile({ ...base, nameOrFile: none }).caseInsensitivePathHosts],
+			[],
+		);
 	});
 });

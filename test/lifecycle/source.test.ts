@@ -55,6 +55,27 @@ describe('resolveInstallSource', () => {
 		assert.equal(source.canonical, 'https://github.com/example/tagger');
 	});
 
+	it('binds an encoded or re-cased spelling to the entry it names (D2)', async () => {
+		for (const url of [
+			'https://%67ithub.com/example/tagger',
+			'https://github.com/Example/TAGGER',
+		]) {
+			const source = await resolveInstallSource(url, context());
+			assert.equal(source.entry?.id, 'tagger', url);
+			assert.equal(source.canonical, 'https://github.com/example/tagger', url);
+		}
+	});
+
+	it('refuses a URL whose host cannot be made canonical, before anything is fetched', async () => {
+		for (const url of ['https://xn--zz/o/r', 'https://github.com@evil.example@x/o/r']) {
+			await assert.rejects(
+				resolveInstallSource(url, context()),
+				failsWith('SOURCE_NOT_FOUND'),
+				url,
+			);
+		}
+	});
+
 	it('moves an old URL to the entry’s current one, never trusting the old address', async () => {
 		const source = await resolveInstallSource('https://github.com/olduser/tagger', context());
 		assert.equal(source.url, 'https://github.com/example/tagger');

@@ -111,7 +111,8 @@ describe('lintRegistry', () => {
 
 		it('rejects ids that are not lowercase alnum and hyphens', () => {
 			for (const id of ['Upper', 'under_score', '-lead', 'trail-', 'double--hyphen', 'sp ace']) {
-				assert.deepEqual(errorCodes(lint([pluginEntry(id, UUID_A)])), ['ID_INVALID'], id);
+				const entry = pluginEntry(id, UUID_A, { git_url: 'https://github.com/example/p' });
+				assert.deepEqual(errorCodes(lint([entry])), ['ID_INVALID'], id);
 			}
 			assert.deepEqual(lint([pluginEntry('view-script-variables2', UUID_A)]).errors, []);
 		});
@@ -307,11 +308,15 @@ describe('lintRegistry', () => {
 		const evil = '\u001b[31mred\u001b[0m';
 		const report = lint([
 			pluginEntry(`a${evil}`, UUID_A, {
+				git_url: 'https://github.com/example/a',
 				trust_level: evil,
 				versioning_scheme: evil,
 				categories: [evil],
 			}),
+			// A URL with control characters cannot be made canonical (D2), so its plugin is
+			// skipped; the skip message is checked below like every other.
 			pluginEntry(`a${evil}`, UUID_B, { git_url: `http://x.example/${evil}` }),
+			pluginEntry(`b${evil}`, UUID_C, { git_url: 'http://x.example/b' }),
 		]);
 		assert.ok(report.errors.length > 3);
 		for (const issue of [...report.errors, ...report.warnings]) {

@@ -238,8 +238,9 @@ describe('normalisation', () => {
 		const plugin = registry.plugins[0];
 		assert.equal(plugin?.uuid, UUID_A);
 		assert.equal(plugin?.gitUrl, 'https://GitHub.com/Example/Repo.git/');
-		assert.equal(plugin?.canonicalGitUrl, 'https://github.com/Example/Repo');
-		assert.deepEqual(plugin?.canonicalRedirectFrom, ['ssh://github.com/old/Repo']);
+		// github.com paths are case-insensitive, so the canonical form folds them (D2).
+		assert.equal(plugin?.canonicalGitUrl, 'https://github.com/example/repo');
+		assert.deepEqual(plugin?.canonicalRedirectFrom, ['ssh://github.com/old/repo']);
 		assert.deepEqual(plugin?.redirectFromUuid, [UUID_B]);
 	});
 

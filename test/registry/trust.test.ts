@@ -31,10 +31,15 @@ describe('resolveTrust (D6)', () => {
 			assert.equal(result.level, 'official', url);
 			assert.equal(result.plugin?.id, 'official-one');
 		}
-		// Paths are case-sensitive: another repository.
+		// github.com paths are case-insensitive (D2): the same repository.
 		assert.equal(
 			resolveTrust(index, { url: 'https://github.com/METABRAINZ/picard-plugin-official' }).level,
-			'unregistered',
+			'official',
+		);
+		// A percent-encoded host is the same host to git and curl.
+		assert.equal(
+			resolveTrust(index, { url: 'https://%67ithub.com/metabrainz/picard-plugin-official' }).level,
+			'official',
 		);
 		assert.equal(
 			resolveTrust(index, { url: 'https://github.com/x/community', uuid: UUID_B }).level,

@@ -9,6 +9,7 @@ import {
 	profileFor,
 	registryJson,
 	registryTrustLabel,
+	urlContextFor,
 } from '../context.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
@@ -32,7 +33,7 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
-			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
 			const plugins = listPlugins(loaded.registry, {
 				...(trust === undefined ? {} : { trust }),
 				...(options.category === undefined ? {} : { category: options.category }),

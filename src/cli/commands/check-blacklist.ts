@@ -7,7 +7,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
-import { ExitCode, VouchError } from '../../core/errors.ts';
+import { type CanonicalUrlContext, canonicalUrl } from '../../core/canonical-url.ts';
+import { ExitCode, isVouchError, VouchError } from '../../core/errors.ts';
 import { parseUuidArgument } from '../../core/uuid.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
@@ -16,6 +17,7 @@ import {
 	profileFor,
 	registryJson,
 	registryTrustLabel,
+	urlContextFor,
 } from '../context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -41,8 +43,11 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			// A UUID in another spelling would match no entry and answer "not blacklisted".
 			const uuid =
 				options.uuid === undefined ? undefined : parseUuidArgument(options.uuid, '--uuid');
-			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
+			// D2: a URL that cannot be made canonical cannot be compared, so there is no honest
+			// "not blacklisted" to give for it.
+			if (url !== undefined) assertComparableUrl(url, urlContextFor(profile, io));
+			const output = createOutput(io, options.json === true);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
 			const unknownKeys = loaded.registry.warnings.filter(
@@ -55,7 +60,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 					`WARNING: the registry has ${unknownKeys.length} key(s) this version of Vouch does not know (named above). Entries under them were not checked; tell the registry maintainers.`,
 				);
 			}
-			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
 			for (const problem of blacklist.problems) {
 				output.note(
 					`warning: blacklist entry #${problem.index} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
@@ -97,4 +102,17 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			}
 			if (verdict.blocked) state.exitCode = ExitCode.blocked;
 		});
+}
+
+function assertComparableUrl(url: string, context: CanonicalUrlContext): void {
+	try {
+		canonicalUrl(url, context);
+	} catch (error) {
+		if (!isVouchError(error)) throw error;
+		throw new VouchError('USAGE', `${safe(url)} cannot be checked: ${error.message}`, {
+			hint: error.hint ?? 'Give the URL as git would fetch it, such as https://host/owner/repo.',
+			exitCode: ExitCode.usage,
+			cause: error,
+		});
+	}
 }

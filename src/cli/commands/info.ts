@@ -4,7 +4,6 @@
  * unregistered rather than as an error: that is the answer the user needs.
  */
 
-import { homedir } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { VouchError } from '../../core/errors.ts';
@@ -26,6 +25,7 @@ import {
 	profileFor,
 	registryJson,
 	registryTrustLabel,
+	urlContextFor,
 } from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import { pluginJson, trustText } from '../plugin-view.ts';
@@ -51,9 +51,8 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
 			const found = loaded.index.lookup(query);
-			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
-			const home = io.env.HOME ?? homedir();
-			const installed = await installedMatching(profile, query, { cwd: io.cwd, home });
+			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
+			const installed = await installedMatching(profile, query, urlContextFor(profile, io));
 			if (installed !== undefined) {
 				const { plugin } = installed;
 				const files = createPluginFiles({

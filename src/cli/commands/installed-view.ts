@@ -1,4 +1,5 @@
 /** How an installed plugin is shown by `install`, `list` and `info`, in JSON and in text. */
+import type { CanonicalUrlContext } from '../../core/canonical-url.ts';
 import { isVouchError } from '../../core/errors.ts';
 import type { HostProfile } from '../../core/profile.ts';
 import { UNSIGNED_SIGNERS_LABEL } from '../../lifecycle/author-signature.ts';
@@ -65,7 +66,7 @@ export function scanLabel(plugin: InstalledPlugin): string | undefined {
 export async function installedMatching(
 	profile: HostProfile,
 	query: string,
-	context: { cwd: string; home: string },
+	context: CanonicalUrlContext & { cwd: string; home: string },
 ): Promise<{ plugin: InstalledPlugin; enabled: boolean } | undefined> {
 	try {
 		const state = await openStore({ dataDir: profile.dataDir }).read();

@@ -34,6 +34,7 @@ export function registerManage(program: Command, { io }: CommandContext): void {
 					],
 					cwd: io.cwd,
 					home: context.home,
+					caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 				},
 			);
 			if (output.json) {
@@ -100,6 +101,7 @@ function enablementDeps(context: LifecycleContext, now: () => Date, cwd: string)
 		now,
 		cwd,
 		home: context.home,
+		caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 	};
 }
 

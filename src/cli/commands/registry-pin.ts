@@ -18,7 +18,7 @@ import { formatFromPath } from '../../registry/load.ts';
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '../../registry/parse.ts';
 import { addPinToRegistry } from '../../registry/pin-edit.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { loadRegistry, profileFor } from '../context.ts';
+import { loadRegistry, profileFor, urlContextFor } from '../context.ts';
 import { gitFor } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -54,9 +54,11 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 			let gitUrl: string;
 			if (file !== undefined) {
 				text = (await readFileBounded(file, MAX_REGISTRY_BYTES)).toString('utf8');
-				const index = buildRegistryIndex(parseRegistryText(text, { label: file, cwd: io.cwd }), {
-					cwd: io.cwd,
-				});
+				const urlContext = urlContextFor(profile, io);
+				const index = buildRegistryIndex(
+					parseRegistryText(text, { label: file, ...urlContext }),
+					urlContext,
+				);
 				gitUrl = requirePlugin(index.byId(id)?.gitUrl, id, file);
 			} else {
 				const loaded = await loadRegistry(options, profile, io, output);

@@ -10,7 +10,7 @@ import { ExitCode } from '../../core/errors.ts';
 import { type LintIssue, lintRegistry } from '../../registry/lint.ts';
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '../../registry/parse.ts';
 import { jsonOption, profileOption } from '../common-options.ts';
-import { profileFor } from '../context.ts';
+import { profileFor, urlContextFor } from '../context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -32,7 +32,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 			const profile = profileFor(options, io);
 			const path = resolve(io.cwd, file);
 			const text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
-			const parsed = parseRegistryText(text, { label: path, cwd: io.cwd });
+			const parsed = parseRegistryText(text, { label: path, ...urlContextFor(profile, io) });
 			const report = lintRegistry(parsed, { categories: profile.categories });
 			const ok = report.errors.length === 0;
 			if (output.json) {

@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { canonicalUrl, sourceKind } from '../../core/canonical-url.ts';
+import { canonicalUrl, isUrlSpelling } from '../../core/canonical-url.ts';
 import { ExitCode, isVouchError } from '../../core/errors.ts';
 import { gitTransportOf } from '../../core/transport-policy.ts';
 import { createGit } from '../../git/index.ts';
@@ -55,10 +55,6 @@ interface ScanCommandOptions {
  */
 function scanner() {
 	return import('../../scan/index.ts');
-}
-
-function isGitUrl(text: string): boolean {
-	return text.toLowerCase().startsWith('file://') || sourceKind(text) === 'remote';
 }
 
 /** Clones into a private temporary directory, shallow; the caller deletes it after the scan. */
@@ -112,7 +108,7 @@ async function resolveTarget(
 	io: CliIO,
 	output: Output,
 ): Promise<ScanTarget> {
-	if (isGitUrl(text)) return cloneTarget(text, options, io, output);
+	if (isUrlSpelling(text)) return cloneTarget(text, options, io, output);
 	if (options.ref !== undefined) {
 		throw scanError('SCAN_INVALID_OPTION', '--ref applies only to a git URL.', {
 			hint: 'To scan another ref of a local repository, check it out first.',
@@ -136,6 +132,7 @@ async function resolveTarget(
 		const plugin = findInstalled(await context.store.read(), text, {
 			cwd: io.cwd,
 			home: context.home,
+			caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 		});
 		return {
 			dir: context.files.pathOf(plugin),

@@ -3,7 +3,13 @@ import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '../../blacklist/index.ts';
 import { searchPlugins } from '../../registry/query.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
-import { loadRegistry, printRegistryWarnings, profileFor, registryJson } from '../context.ts';
+import {
+	loadRegistry,
+	printRegistryWarnings,
+	profileFor,
+	registryJson,
+	urlContextFor,
+} from '../context.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -27,7 +33,7 @@ export function registerSearch(program: Command, { io }: CommandContext): void {
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
-			const blacklist = compileBlacklist(loaded.registry.blacklist, { cwd: io.cwd });
+			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
 			const plugins = searchPlugins(loaded.registry, text, {
 				...(trust === undefined ? {} : { trust }),
 				...(options.category === undefined ? {} : { category: options.category }),

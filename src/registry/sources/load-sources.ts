@@ -13,7 +13,9 @@
  * result `offline`. `refresh` mode never does: a refresh that could not reach the network
  * has failed.
  */
+
 import { assessBlacklistFreshness, type BlacklistFreshness } from '../../blacklist/staleness.ts';
+import { pickUrlContext } from '../../core/canonical-url.ts';
 import type { Registry } from '../model.ts';
 import { parseRegistryText } from '../parse.ts';
 import {
@@ -144,8 +146,7 @@ function parseVerified(
 	const format = verified.format ?? text.format;
 	const registry = parseRegistryText(verified.text, {
 		label: text.source,
-		cwd: options.cwd,
-		...(options.home === undefined ? {} : { home: options.home }),
+		...pickUrlContext(options),
 		...(format === undefined ? {} : { format }),
 		...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
 	});

@@ -35,6 +35,8 @@ export interface LoadRegistryFromSourcesOptions {
 	cwd: string;
 	/** Expansion of `~`. Default: the user's home directory. */
 	home?: string;
+	/** The profile's hosts with case-insensitive repository paths (D2). */
+	caseInsensitivePathHosts?: readonly string[];
 	/** Default `auto`. */
 	mode?: RegistryLoadMode;
 	/** Per request. Default: the loader's 30 s. */

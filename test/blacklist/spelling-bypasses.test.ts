@@ -1,0 +1,66 @@
+/**
+ * The URL spellings an adversarial review used to get past the blacklist (issue "Hold against
+ * an attacker", §1). Each was installed, or answered "not blacklisted", before canonical URLs
+ * decoded hosts, folded look-alikes and compared forge paths without case (D2, D3).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { blockedBy, CONTEXT, entries, MATCHERS } from './helpers.ts';
+
+const BLOCKED_REPO = entries({ url: 'https://github.com/badorg/plugin', reason: 'malware' });
+const BLOCKED_ORG = entries({ urlRegex: '^https://github\\.com/badorg/', reason: 'org' });
+
+const BYPASSES: readonly [string, string][] = [
+	['a percent-encoded host', 'https://%67ithub.com/badorg/plugin'],
+	['path case on GitHub', 'https://github.com/BadOrg/Plugin'],
+	['upper-case path and .GIT', 'https://github.com/BADORG/PLUGIN.GIT'],
+	['full-width letters', 'https://ｇｉｔｈｕｂ.com/badorg/plugin'],
+	['a soft hyphen', 'https://git\u00ADhub.com/badorg/plugin'],
+	['a trailing dot', 'https://github.com./badorg/plugin'],
+	['an encoded full-width letter', 'https://%EF%BD%87ithub.com/badorg/plugin'],
+	['an encoded path letter', 'https://github.com/%62adorg/plugin'],
+	['an encoded .git', 'https://github.com/badorg/plugin%2Egit'],
+	['encoded dot segments', 'https://github.com/x/%2e%2e/badorg/plugin'],
+	['everything at once', 'https://u:p@%47ｉＴhub.COM.:443//BadOrg/./Plugin.Git/'],
+];
+
+for (const matcher of MATCHERS) {
+	describe(`spellings that used to bypass the blacklist (${matcher.name})`, () => {
+		for (const [label, url] of BYPASSES) {
+			it(`blocks ${label} by a url entry and by a lowercase organisation pattern`, () => {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+			});
+		}
+
+		it('blocks an ssh or scp spelling with changed case', () => {
+			for (const url of [
+				'git@GitHub.com:BadOrg/Plugin.git',
+				'ssh://git@github.com/BADORG/plugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+			}
+		});
+
+		it('runs a pattern written with capitals on the form that keeps the path case', () => {
+			const list = entries({ urlRegex: 'github\\.com/BadOrg/', reason: 'org' });
+			assert.equal(blockedBy(matcher.check(list, { url: 'https://%67ithub.com/%42adOrg/x' })), 0);
+		});
+
+		it('folds path case only on the hosts the caller lists', () => {
+			const selfHosted = entries({ url: 'https://git.example.org/badorg/plugin', reason: 'x' });
+			const spelled = { url: 'https://git.example.org/BadOrg/Plugin' };
+			assert.equal(blockedBy(matcher.check(selfHosted, spelled)), undefined);
+			const listed = { ...CONTEXT, caseInsensitivePathHosts: ['git.example.org'] };
+			assert.equal(blockedBy(matcher.check(selfHosted, spelled, {}, listed)), 0);
+			const none = { ...CONTEXT, caseInsensitivePathHosts: [] };
+			const github = { url: 'https://github.com/BadOrg/Plugin' };
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, github, {}, none)), undefined);
+		});
+
+		it('still searches an unusable URL as written for patterns', () => {
+			const url = 'https://github.com/badorg/plugin\\x';
+			assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0);
+		});
+	});
+}
