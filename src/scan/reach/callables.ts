@@ -65,6 +65,10 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'shelve.open',
 		'yaml.unsafe_load',
 		'yaml.unsafe_load_all',
+		// Handed to yaml.load, they build any Python object the document names.
+		'yaml.UnsafeLoader',
+		'yaml.Loader',
+		'yaml.CLoader',
 		'imp.load_source',
 		'imp.load_module',
 		'imp.load_compiled',
@@ -100,7 +104,15 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 };
 
 const JS: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
-	process: ['Bun.spawn', 'Bun.spawnSync', 'Deno.run', 'Deno.Command', 'process.binding'],
+	process: [
+		'Bun.spawn',
+		'Bun.spawnSync',
+		'Deno.run',
+		'Deno.Command',
+		'process.binding',
+		// Replaces the running process with another program (Node 22.15+).
+		'process.execve',
+	],
 	'dynamic-code': [
 		'eval',
 		'Function',
@@ -108,6 +120,11 @@ const JS: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'WebAssembly.compile',
 		'WebAssembly.Module',
 		'WebAssembly.Instance',
+		// Loaders for required files by extension: whatever they compile runs as code.
+		'require.extensions',
+		'module.constructor._extensions',
+		'Module._extensions',
+		'module._extensions',
 	],
 	'fs-write': [
 		'fs.writeFile',

@@ -19,6 +19,10 @@ export interface HostScanTable {
 	readonly pluginDirs: readonly RegExp[];
 	/** Settings whose change weakens the host: enabled plugins, servers, proxies, updates. */
 	readonly protectedSettings: RegExp;
+	/** Prefix of settings keys in the host's own QSettings store (`setting/use_proxy`). */
+	readonly settingsKeyPrefix: RegExp;
+	/** Opening the host's own settings store directly (`QSettings("MusicBrainz", "Picard")`). */
+	readonly settingsStore: RegExp;
 	/** Objects holding the host's settings, as written in code (`config.setting`). */
 	readonly settingsObjects: RegExp;
 	/** A source line writing into the plugin's own data directory, or a temporary file. */
@@ -43,6 +47,8 @@ export const PICARD_SCAN_TABLE: HostScanTable = {
 	],
 	protectedSettings:
 		/^(?:enabled_plugins|plugins?\d*_.*|.*_plugins|server_host|server_port|use_server_for_submission|use_proxy|proxy_.*|browser_integration.*|check_for_(?:updates|plugin_updates)|update_check.*|ca_.*|ssl_.*|.*(?:password|passwd|token|secret|api_?key).*)$/i,
+	settingsKeyPrefix: /^(?:setting|persist)\//,
+	settingsStore: /QSettings\s*\(\s*['"]MusicBrainz['"]/,
 	settingsObjects: /(?:^|\.)(?:setting|persist|global_config(?:\.setting)?)$/,
 	dataDirWrite:
 		/\b(?:plugin_data_dir|plugin_cache_dir|get_plugin_data_dir|user_data_dir|user_cache_dir|gettempdir|mkstemp|mkdtemp|TemporaryFile|NamedTemporaryFile|TemporaryDirectory|tmpdir|os\.tmpdir)\b/,

@@ -17,7 +17,14 @@ import { reachOfName } from './callables.ts';
 import type { ReachClass } from './classes.ts';
 import { type HostScanTable, PICARD_SCAN_TABLE } from './host.ts';
 import { capabilityModule } from './modules.ts';
-import { hostPlace, PLACE_HINT, persistencePlace, SECRET_ENV_NAME } from './places.ts';
+import {
+	hostPlace,
+	networkCommand,
+	PLACE_HINT,
+	persistencePlace,
+	SECRET_ENV_NAME,
+	secretStore,
+} from './places.ts';
 
 /** Findings of one class kept per file: the judgement needs one, the report a few places. */
 const PER_FILE = 3;
@@ -171,6 +178,25 @@ const loaderCalls = [
 	}),
 ];
 
+/** Evaluators whose calls code-exec judges: a fixed string run is not dynamic code. */
+const JUDGED_BY_LITERAL = new Set([
+	'builtins.eval',
+	'builtins.exec',
+	'builtins.compile',
+	'eval',
+	'Function',
+]);
+
+/** Calls of the listed functions the category rules do not know (`process.execve`, `shelve.open`). */
+const listedCalls = callMatchers(['python', 'js'], (site, file) => {
+	if (site.name === undefined || JUDGED_BY_LITERAL.has(site.name)) return;
+	if (!resolvedRoot(file, site.callee)) return;
+	const reach = reachOfName(file.family, site.name);
+	if (reach !== undefined && reach.why === site.name.replace(/^builtins\./, '')) {
+		evidence(file, reach.reach, site.call, `calls ${reach.why}`);
+	}
+});
+
 // ---- references ----------------------------------------------------------------------------
 
 const PY_VALUE = '[(identifier) (attribute)]';
@@ -213,7 +239,7 @@ const JS_REFERENCES = `
 
 /** Tokens the referenced names end with; the query runs only around them. */
 const PY_REFERENCE_HINT =
-	/\.\s*(?:system|popen\d?|startfile|fork(?:pty)?|posix_spawnp?|exec[lv]p?e?|spawn[lv]p?e?|create_subprocess_\w+|FunctionType|CodeType|Unpickler|unsafe_load\w*|load_(?:source|module|compiled|dynamic)|spec_from_file_location|module_from_spec|\w+FileLoader|meta_path|path_hooks|rmtree|dlopen|urlopen|urlretrieve)\b|\b(?:os|posix|nt)\s*\.\s*(?:remove|unlink|renames?|replace|rmdir|removedirs|symlink|link|chmod|truncate)\b|\bshutil\s*\.\s*(?:move|copy\w*)\b|\b(?:c?[Pp]ickle|_pickle|dill|cloudpickle|marshal)\s*\.\s*loads?\b|(?<![.\w])(?:eval|exec|compile|__import__|ProcessPoolExecutor)\b/;
+	/\.\s*(?:system|popen\d?|startfile|fork(?:pty)?|posix_spawnp?|exec[lv]p?e?|spawn[lv]p?e?|create_subprocess_\w+|FunctionType|CodeType|Unpickler|unsafe_load\w*|load_(?:source|module|compiled|dynamic)|spec_from_file_location|module_from_spec|\w+FileLoader|meta_path|path_hooks|rmtree|dlopen|urlopen|urlretrieve|UnsafeLoader|C?Loader)\b|\b(?:os|posix|nt)\s*\.\s*(?:remove|unlink|renames?|replace|rmdir|removedirs|symlink|link|chmod|truncate)\b|\bshutil\s*\.\s*(?:move|copy\w*)\b|\b(?:c?[Pp]ickle|_pickle|dill|cloudpickle|marshal)\s*\.\s*loads?\b|(?<![.\w])(?:eval|exec|compile|__import__|ProcessPoolExecutor)\b/;
 const JS_REFERENCE_HINT =
 	/\b(?:eval|Function|fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|WebAssembly|Deno|Bun|spawn\w*|exec\w*|fork|dlopen|binding|Command|write\w*|append\w*|createWriteStream|copyFile\w*|rm\w*|unlink\w*|rename\w*|symlink\w*)\b/;
 
@@ -279,12 +305,13 @@ const getenvCalls = callMatchers(['python'], (site, file) => {
 function checkPlace(node: Node, file: FileContext, host: HostScanTable): void {
 	const value = file.stringValue(node) ?? node.text.replace(/^[A-Za-z]*['"`]+|['"`]+$/g, '');
 	const persistence = persistencePlace(value);
-	if (persistence !== undefined) {
-		evidence(file, 'persistence', node, `names ${persistence}`);
-		return;
-	}
+	if (persistence !== undefined) evidence(file, 'persistence', node, `names ${persistence}`);
 	const place = hostPlace(value, host);
 	if (place !== undefined) evidence(file, 'host-files', node, `names ${place}`);
+	const store = secretStore(value);
+	if (store !== undefined) evidence(file, 'secrets', node, `names ${store}`);
+	// The network reached through a program: `curl ... | sh` in a shell command.
+	if (networkCommand(value)) evidence(file, 'network', node, 'a command that uses the network');
 }
 
 /** `dirname(dirname(__file__))`, `Path(__file__).parent.parent`, `join(__dirname, '..')`. */
@@ -308,6 +335,25 @@ function checkClimb(node: Node, file: FileContext): void {
 
 // ---- the host's protected settings ---------------------------------------------------------
 
+/** `QSettings("MusicBrainz", "Picard").setValue("setting/use_proxy", True)`: the store itself. */
+const qsettingsWrites = (host: HostScanTable) =>
+	callMatchers(['python'], (site, file) => {
+		if (site.method !== 'setValue' || !/QSettings/.test(file.text)) return;
+		const first = positionalArgs(site.args)[0];
+		const literal = first === undefined ? undefined : file.stringValue(first);
+		// The host's own store: its key layout, or the store opened under the host's name.
+		if (literal === undefined) return;
+		if (!host.settingsKeyPrefix.test(literal) && !host.settingsStore.test(file.text)) return;
+		const key = literal.replace(host.settingsKeyPrefix, '');
+		if (host.protectedSettings.test(key)) {
+			file.report(
+				'host-tamper',
+				site.call,
+				`changes the host setting '${key}', which guards the user`,
+			);
+		}
+	});
+
 function checkSettingWrite(holder: Node, key: Node, file: FileContext, host: HostScanTable): void {
 	if (!host.settingsObjects.test(holder.text.replace(/\s+/g, ''))) return;
 	const literal = file.stringValue(key);
@@ -320,6 +366,8 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 	return [
 		...loaderCalls,
 		...getenvCalls,
+		...listedCalls,
+		...qsettingsWrites(host),
 		{
 			family: 'python',
 			query: '(import_statement) @import (import_from_statement) @import',
@@ -327,7 +375,8 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 		},
 		{
 			family: 'js',
-			query: '(import_statement) @import',
+			// `export { execSync as run } from 'child_process'` loads the module as an import does.
+			query: '(import_statement) @import (export_statement source: (_)) @import',
 			check: ({ import: node }, file) => node !== undefined && jsImport(node, file),
 		},
 		{
@@ -357,6 +406,23 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 				const name = hook === undefined ? undefined : file.nameOf(hook);
 				if (hook !== undefined && (name === 'sys.meta_path' || name === 'sys.path_hooks')) {
 					evidence(file, 'dynamic-code', hook, `${name} installs an import hook`);
+				}
+			},
+		},
+		{
+			// `require.extensions['.txt'] = ...`: a loader that compiles whatever it is handed.
+			family: 'js',
+			query: '(member_expression) @hook',
+			needs: /_?extensions\b/,
+			check({ hook }, file) {
+				const name = hook === undefined ? undefined : file.nameOf(hook);
+				const reach = reachOfName('js', name);
+				if (
+					hook !== undefined &&
+					reach?.reach === 'dynamic-code' &&
+					/extensions$/.test(name ?? '')
+				) {
+					evidence(file, 'dynamic-code', hook, `${name} installs a loader for required files`);
 				}
 			},
 		},

@@ -8,7 +8,7 @@ import type { HostScanTable } from './host.ts';
 
 /** Cheap test on a whole file before its strings are looked at. */
 export const PLACE_HINT =
-	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins/i;
+	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins|password-store|kdbx|keepass|1password|bitwarden|keyrings|kwallet|thunderbird|purple|discord|telegram|curl|wget|\b(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s|\/dev\/(?:tcp|udp)/i;
 
 interface Place {
 	label: string;
@@ -61,6 +61,38 @@ export function persistencePlace(value: string): string | undefined {
 	if (text === undefined) return undefined;
 	for (const place of PERSISTENCE) if (place.pattern.test(text)) return place.label;
 	return undefined;
+}
+
+/**
+ * Secret stores the shared credential-path table does not name: password managers' files,
+ * desktop keyrings and wallets, mail and chat account files.
+ */
+const SECRET_STORES: readonly Place[] = [
+	{
+		label: 'a password manager store',
+		pattern: /\.password-store(?:\/|$)|\.kdbx$|keepass|1password|bitwarden/,
+	},
+	{ label: 'the desktop keyring', pattern: /\.local\/share\/keyrings|kwalletd?|\/kwallet/ },
+	{
+		label: 'mail or chat account files',
+		pattern: /\.thunderbird\/|\.purple\/accounts\.xml|\.config\/discord|telegram desktop\/tdata/,
+	},
+];
+
+/** What secret store a string names, beyond the credential paths `secret-path` knows. */
+export function secretStore(value: string): string | undefined {
+	const text = normal(value);
+	if (text === undefined) return undefined;
+	for (const place of SECRET_STORES) if (place.pattern.test(text)) return place.label;
+	return undefined;
+}
+
+/** A shell command that moves data over the network: `curl ... | sh`, `nc host 4444`. */
+const NETWORK_COMMAND =
+	/(?:^|[\s|;&(`$'"])(?:curl|wget)\s+\S|(?:^|[\s|;&(`$'"])(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s+(?:-\S+\s+)*[\w.@:/-]+\s*(?:\d+|:)|\/dev\/(?:tcp|udp)\//;
+
+export function networkCommand(value: string): boolean {
+	return value.length <= 4096 && NETWORK_COMMAND.test(value);
 }
 
 /** Whether a string names the host's configuration or plugins directory. */
