@@ -4,7 +4,7 @@
  * Function bodies and `if __name__ == '__main__':` blocks are not module level; class bodies,
  * decorators and default argument values are, since Python runs them on import.
  */
-import { PASSED_AS_VALUE } from '../reach/matchers.ts';
+import { PASSED_AS_VALUE } from '../reach/evidence.ts';
 import type { RuleId } from '../rules/catalog.ts';
 import type { FileState } from './file-context.ts';
 import type { Scope, ScopeIndex } from './scopes.ts';

@@ -7,14 +7,12 @@
  * them over the whole plugin. At most a few per class and file are kept: one is enough to reach.
  */
 import type { Node } from 'web-tree-sitter';
-import type { FileState } from '../engine/file-context.ts';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { normaliseModule } from '../engine/names.ts';
 import { positionalArgs } from '../engine/syntax.ts';
-import type { RuleId } from '../rules/catalog.ts';
 import { callMatchers, JS_STRING, PY_STRING } from '../rules/shared.ts';
 import { reachOfName } from './callables.ts';
-import type { ReachClass } from './classes.ts';
+import { evidence } from './evidence.ts';
 import { type HostScanTable, PICARD_SCAN_TABLE } from './host.ts';
 import { capabilityModule } from './modules.ts';
 import {
@@ -25,100 +23,7 @@ import {
 	SECRET_ENV_NAME,
 	secretStore,
 } from './places.ts';
-
-/** Findings of one class kept per file: the judgement needs one, the report a few places. */
-const PER_FILE = 3;
-
-/** Marks a reference passed along as a value, which import-time analysis treats as a call. */
-export const PASSED_AS_VALUE = 'handed to a call as a value';
-
-const RULE: Readonly<Partial<Record<ReachClass, RuleId>>> = {
-	network: 'reach-network',
-	process: 'reach-process',
-	'fs-write': 'reach-fs-write',
-	native: 'reach-native',
-	'dynamic-code': 'reach-dynamic-code',
-	secrets: 'reach-secrets',
-	persistence: 'reach-persistence',
-	'host-files': 'reach-host-files',
-};
-
-const counts = new WeakMap<FileContext, Map<string, number>>();
-
-/**
- * Reports one piece of evidence, within the per-file bound. References passed along as values
- * are counted apart, so imports listed first never crowd out the one the import-time pass needs.
- */
-function evidence(
-	file: FileContext,
-	reach: ReachClass,
-	node: Node,
-	message: string,
-	passed = false,
-): void {
-	const rule = RULE[reach];
-	if (rule === undefined) return;
-	let perClass = counts.get(file);
-	if (perClass === undefined) {
-		perClass = new Map();
-		counts.set(file, perClass);
-	}
-	const key = passed ? `${reach}:passed` : reach;
-	const seen = perClass.get(key) ?? 0;
-	if (seen >= PER_FILE) return;
-	perClass.set(key, seen + 1);
-	file.report(rule, node, message);
-}
-
-/** Globals JS code reaches without an import; a file defining its own is calling that one. */
-const JS_GLOBAL_ROOTS = new Set([
-	'eval',
-	'Function',
-	'fetch',
-	'XMLHttpRequest',
-	'WebSocket',
-	'EventSource',
-	'navigator',
-	'WebAssembly',
-	'process',
-	'Bun',
-	'Deno',
-]);
-
-const required = new WeakMap<FileContext, Map<string, boolean>>();
-
-/**
- * `const fs = require('fs')` binds no alias (the name is the module's own), so the resolver
- * does not count `fs` as resolved; the file loading the module of that name says it is.
- */
-function loadsModule(file: FileContext, name: string): boolean {
-	let known = required.get(file);
-	if (known === undefined) {
-		known = new Map();
-		required.set(file, known);
-	}
-	let found = known.get(name);
-	if (found === undefined) {
-		const escaped = name.replace(/[$]/g, '\\$');
-		const loader = new RegExp(
-			`\\b${escaped}\\s*=\\s*(?:await\\s+)?(?:require|import)\\s*\\(\\s*['"\`](?:node:)?${escaped}['"\`]|import\\s+(?:\\*\\s+as\\s+)?${escaped}\\s+from\\s*['"](?:node:)?${escaped}['"]`,
-		);
-		found = loader.test(file.text);
-		known.set(name, found);
-	}
-	return found;
-}
-
-/** The expression names something imported or a builtin, not a local variable of that name. */
-function resolvedRoot(file: FileContext, node: Node): boolean {
-	const names = (file as Partial<FileState>).names;
-	if (names?.isResolvedRoot(node)) return true;
-	if (file.family !== 'js') return false;
-	const root = /^[A-Za-z_$][\w$]*/.exec(node.text)?.[0];
-	if (root === undefined) return false;
-	if (JS_GLOBAL_ROOTS.has(root)) return !file.isShadowed(root);
-	return loadsModule(file, root);
-}
+import { referenceMatchers } from './references.ts';
 
 // ---- imports -------------------------------------------------------------------------------
 
@@ -177,92 +82,6 @@ const loaderCalls = [
 		if (module !== undefined) reachModule(file, site.call, normaliseModule(module));
 	}),
 ];
-
-/** Evaluators whose calls code-exec judges: a fixed string run is not dynamic code. */
-const JUDGED_BY_LITERAL = new Set([
-	'builtins.eval',
-	'builtins.exec',
-	'builtins.compile',
-	'eval',
-	'Function',
-]);
-
-/** Calls of the listed functions the category rules do not know (`process.execve`, `shelve.open`). */
-const listedCalls = callMatchers(['python', 'js'], (site, file) => {
-	if (site.name === undefined || JUDGED_BY_LITERAL.has(site.name)) return;
-	if (!resolvedRoot(file, site.callee)) return;
-	const reach = reachOfName(file.family, site.name);
-	if (reach !== undefined && reach.why === site.name.replace(/^builtins\./, '')) {
-		evidence(file, reach.reach, site.call, `calls ${reach.why}`);
-	}
-});
-
-// ---- references ----------------------------------------------------------------------------
-
-const PY_VALUE = '[(identifier) (attribute)]';
-const PY_REFERENCES = `
-(call function: (_) @fn arguments: (argument_list ${PY_VALUE} @ref))
-(call function: (_) @fn arguments: (argument_list (keyword_argument value: ${PY_VALUE} @ref)))
-(decorator ${PY_VALUE} @ref)
-(class_definition superclasses: (argument_list ${PY_VALUE} @stored))
-(default_parameter value: ${PY_VALUE} @stored)
-(typed_default_parameter value: ${PY_VALUE} @stored)
-(list ${PY_VALUE} @stored)
-(tuple ${PY_VALUE} @stored)
-(set ${PY_VALUE} @stored)
-(pair value: ${PY_VALUE} @stored)
-(assignment left: (attribute) right: ${PY_VALUE} @stored)
-(assignment left: (subscript) right: ${PY_VALUE} @stored)
-(return_statement ${PY_VALUE} @stored)
-(lambda body: ${PY_VALUE} @stored)
-(conditional_expression ${PY_VALUE} @stored)
-(boolean_operator ${PY_VALUE} @stored)
-`;
-
-const JS_VALUE = '[(identifier) (member_expression)]';
-const JS_REFERENCES = `
-(call_expression function: (_) @fn arguments: (arguments ${JS_VALUE} @ref))
-(new_expression constructor: (_) @fn arguments: (arguments ${JS_VALUE} @ref))
-(call_expression function: (member_expression object: ${JS_VALUE} @ref property: (property_identifier) @method (#any-of? @method "call" "apply")))
-(call_expression function: (member_expression object: ${JS_VALUE} @stored property: (property_identifier) @method (#eq? @method "bind")))
-(assignment_pattern right: ${JS_VALUE} @stored)
-(array ${JS_VALUE} @stored)
-(pair value: ${JS_VALUE} @stored)
-(variable_declarator value: ${JS_VALUE} @stored)
-(assignment_expression right: ${JS_VALUE} @stored)
-(return_statement ${JS_VALUE} @stored)
-(arrow_function body: ${JS_VALUE} @stored)
-(sequence_expression ${JS_VALUE} @stored)
-(ternary_expression ${JS_VALUE} @stored)
-(binary_expression ${JS_VALUE} @stored)
-`;
-
-/** Tokens the referenced names end with; the query runs only around them. */
-const PY_REFERENCE_HINT =
-	/\.\s*(?:system|popen\d?|startfile|fork(?:pty)?|posix_spawnp?|exec[lv]p?e?|spawn[lv]p?e?|create_subprocess_\w+|FunctionType|CodeType|Unpickler|unsafe_load\w*|load_(?:source|module|compiled|dynamic)|spec_from_file_location|module_from_spec|\w+FileLoader|meta_path|path_hooks|rmtree|dlopen|urlopen|urlretrieve|UnsafeLoader|C?Loader)\b|\b(?:os|posix|nt)\s*\.\s*(?:remove|unlink|renames?|replace|rmdir|removedirs|symlink|link|chmod|truncate)\b|\bshutil\s*\.\s*(?:move|copy\w*)\b|\b(?:c?[Pp]ickle|_pickle|dill|cloudpickle|marshal)\s*\.\s*loads?\b|(?<![.\w])(?:eval|exec|compile|__import__|ProcessPoolExecutor)\b/;
-const JS_REFERENCE_HINT =
-	/\b(?:eval|Function|fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|WebAssembly|Deno|Bun|spawn\w*|exec\w*|fork|dlopen|binding|Command|write\w*|append\w*|createWriteStream|copyFile\w*|rm\w*|unlink\w*|rename\w*|symlink\w*)\b/;
-
-const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
-/** Calls that wrap a function without calling it, and names that are data, not functions. */
-const WRAPPERS =
-	/^(?:staticmethod|classmethod|property|(?:functools\.)?(?:partial|partialmethod|wraps|lru_cache|cache)|(?:typing\.)?cast)$/;
-const NOT_CALLABLE = new Set(['sys.meta_path', 'sys.path_hooks']);
-
-function checkReference(node: Node, file: FileContext, passed: boolean, fn?: Node): void {
-	if (!resolvedRoot(file, node)) return;
-	const name = file.nameOf(node);
-	const reach = reachOfName(file.family, name);
-	if (reach === undefined || name === undefined) return;
-	// `stdout=subprocess.PIPE`, `socket.AF_INET`: a constant of the module, not a function to call.
-	const called =
-		passed &&
-		!CONSTANT.test(name.slice(name.lastIndexOf('.') + 1)) &&
-		!NOT_CALLABLE.has(name) &&
-		!(fn !== undefined && WRAPPERS.test(fn.text));
-	const how = called ? PASSED_AS_VALUE : 'kept as a value';
-	evidence(file, reach.reach, node, `${how}, to be called out of sight: ${reach.why}`, called);
-}
 
 // ---- secrets in the environment ------------------------------------------------------------
 
@@ -366,7 +185,7 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 	return [
 		...loaderCalls,
 		...getenvCalls,
-		...listedCalls,
+		...referenceMatchers,
 		...qsettingsWrites(host),
 		{
 			family: 'python',
@@ -378,24 +197,6 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 			// `export { execSync as run } from 'child_process'` loads the module as an import does.
 			query: '(import_statement) @import (export_statement source: (_)) @import',
 			check: ({ import: node }, file) => node !== undefined && jsImport(node, file),
-		},
-		{
-			family: 'python',
-			query: PY_REFERENCES,
-			needs: PY_REFERENCE_HINT,
-			check({ ref, stored, fn }, file) {
-				if (ref !== undefined) checkReference(ref, file, true, fn);
-				else if (stored !== undefined) checkReference(stored, file, false);
-			},
-		},
-		{
-			family: 'js',
-			query: JS_REFERENCES,
-			needs: JS_REFERENCE_HINT,
-			check({ ref, stored, fn }, file) {
-				if (ref !== undefined) checkReference(ref, file, true, fn);
-				else if (stored !== undefined) checkReference(stored, file, false);
-			},
 		},
 		{
 			// `sys.meta_path.insert(0, finder)`: an import hook decides what later imports run.
