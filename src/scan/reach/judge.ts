@@ -64,7 +64,9 @@ export function collectReach(findings: readonly Finding[], host: HostScanTable):
 		evidence.set(reach, list);
 		// Bounded: the judgement needs one place, the message a few; a plugin of many files
 		// must not make this list as long as its findings.
-		if (list.length < 64) {
+		// One place once, whichever rules saw it there.
+		const known = list.some((ref) => ref.file === finding.file && ref.line === finding.line);
+		if (!known && list.length < 64) {
 			const ref: ReachRef = { ruleId: finding.ruleId, file: finding.file };
 			if (finding.line !== undefined) ref.line = finding.line;
 			if (finding.column !== undefined) ref.column = finding.column;
