@@ -1,8 +1,10 @@
 /**
  * Capability inference (D20 checked against the code): the capabilities the findings show,
- * compared with the manifest's `[capabilities]` table. Each undeclared capability becomes its
- * own finding, placed where the code first uses it; a capability declared `false` but used is
- * worse than one left unmentioned, since the manifest then says something untrue.
+ * compared with the manifest's `[capabilities]` table, and the plugin-level judgement of what
+ * the code can reach (`reach/judge.ts`). A sensitive capability reached but not declared is
+ * high whether or not there is a table; a non-sensitive one is its own medium finding, placed
+ * where the code first uses it; a capability declared `false` but used is high, since the
+ * manifest then says something untrue.
  */
 import {
 	CAPABILITIES,
@@ -10,6 +12,8 @@ import {
 	type CapabilityDeclaration,
 } from '../manifest/capabilities.ts';
 import { fileFinding } from './files/scan-file.ts';
+import { type HostScanTable, PICARD_SCAN_TABLE } from './reach/host.ts';
+import { collectReach, judgeReach } from './reach/judge.ts';
 import type { RuleId } from './rules/catalog.ts';
 import type { CapabilityReport, EvidenceRef, Finding } from './types.ts';
 
@@ -38,6 +42,7 @@ function describe(ref: EvidenceRef): string {
 export function checkCapabilities(
 	findings: readonly Finding[],
 	declaration: DeclarationInput,
+	host: HostScanTable = PICARD_SCAN_TABLE,
 ): { report: CapabilityReport; findings: Finding[] } {
 	const evidence: Partial<Record<Capability, EvidenceRef[]>> = {};
 	for (const finding of findings) {
@@ -55,12 +60,15 @@ export function checkCapabilities(
 	const denied = declaration.status === 'declared' ? declaration.denied : [];
 	const undeclared = inferred.filter((capability) => !declared.includes(capability));
 	const unused = declared.filter((capability) => !inferred.includes(capability));
-	const out: Finding[] = [];
+	const judgement = judgeReach(collectReach(findings, host), { granted: declared, denied });
+	const out: Finding[] = [...judgement.findings];
 
 	if (declaration.status === 'declared') {
 		for (const capability of undeclared) {
 			const first = (evidence[capability] as EvidenceRef[])[0] as EvidenceRef;
 			const isDenied = denied.includes(capability);
+			// Reported already, as high, by the plugin-level judgement.
+			if (!isDenied && judgement.covered.has(capability)) continue;
 			out.push(
 				capabilityFinding(
 					isDenied ? 'capability-denied-used' : 'capability-undeclared',

@@ -7,6 +7,8 @@ export type { DeclarationInput } from './capabilities.ts';
 export { createScanEngine, type ScanEngine } from './engine/engine.ts';
 export { type ScanErrorCode, scanError } from './errors.ts';
 export { DEFAULT_SCAN_LIMITS, type ScanLimits } from './limits.ts';
+export { type HostScanTable, PICARD_SCAN_TABLE } from './reach/host.ts';
+export { reachMatchers } from './reach/matchers.ts';
 export {
 	isRuleId,
 	RULES,

@@ -17,6 +17,7 @@ import { scanPlainText } from './files/plain-text-code.ts';
 import { type FileOutcome, fileFinding, scanOneFile } from './files/scan-file.ts';
 import { SkipList, type WalkedFile, walkPlugin } from './files/walk.ts';
 import { resolveLimits, type ScanLimits } from './limits.ts';
+import type { HostScanTable } from './reach/host.ts';
 import { sortFindings, summarise } from './report.ts';
 import type { Finding, ScanReport, SourceLanguage } from './types.ts';
 
@@ -35,6 +36,8 @@ export interface ScanOptions {
 	capabilities?: DeclarationInput;
 	/** Milliseconds, for the per-file time bound. Default `performance.now`. */
 	clock?: () => number;
+	/** The host's web service, settings and plugin places (`PICARD_SCAN_TABLE` by default). */
+	host?: HostScanTable;
 }
 
 async function assertDirectory(dir: string): Promise<void> {
@@ -177,7 +180,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		);
 	}
 
-	const capabilities = checkCapabilities(findings, declaration);
+	const capabilities = checkCapabilities(findings, declaration, options.host);
 	findings.push(...capabilities.findings);
 	sortFindings(findings);
 	return {

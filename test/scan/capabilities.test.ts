@@ -22,18 +22,31 @@ test('declarations that match the code raise no capability finding', async () =>
 	assert.equal(report.capabilities.evidence.network?.[0]?.file, '__init__.py');
 });
 
-test('each undeclared capability is its own finding, at the first place the code uses it', async () => {
+test('each undeclared sensitive capability is its own high finding, at the first place the code reaches it', async () => {
 	const report = await scan(dir('undeclared-used'));
 	assert.deepEqual(report.capabilities.undeclared, ['filesystem_write', 'subprocess']);
-	const undeclared = report.findings.filter((f) => f.ruleId === 'capability-undeclared');
-	assert.deepEqual(
-		undeclared.map((f) => [f.capability, f.file, f.line]),
-		[
-			['filesystem_write', '__init__.py', 11],
-			['subprocess', '__init__.py', 13],
-		],
+	const undeclared = report.findings.filter((f) => f.ruleId === 'undeclared-sensitive');
+	// `import subprocess` (line 1) reaches the capability before the call on line 13 does.
+	assert.deepEqual(undeclared.map((f) => [f.capability, f.file, f.line]).sort(), [
+		['filesystem_write', '__init__.py', 11],
+		['subprocess', '__init__.py', 1],
+	]);
+	assert.ok(undeclared.every((f) => f.severity === 'high'));
+	// Not said twice: the medium D20 finding is left to capabilities that are not sensitive.
+	assert.equal(report.findings.filter((f) => f.ruleId === 'capability-undeclared').length, 0);
+});
+
+test('an undeclared capability that is not sensitive stays a medium finding', async () => {
+	const report = await scan(dir('declared-match'), {
+		capabilities: { status: 'declared', granted: ['network'], denied: [], unlisted: [] },
+	});
+	const undeclared = report.findings.filter(
+		(f) => f.category === 'capabilities' && f.severity !== 'info',
 	);
-	assert.ok(undeclared.every((f) => f.severity === 'medium'));
+	assert.deepEqual(
+		undeclared.map((f) => [f.ruleId, f.capability, f.severity]),
+		[['capability-undeclared', 'config_read', 'medium']],
+	);
 });
 
 test('a capability declared false but used is a high-severity finding', async () => {

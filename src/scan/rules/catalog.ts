@@ -19,6 +19,8 @@ export type RuleCategory =
 	| 'import-time'
 	| 'exfiltration'
 	| 'capabilities'
+	| 'persistence'
+	| 'tampering'
 	| 'coverage';
 
 /** Where a rule looks: Python or JS/TS syntax trees, the files themselves, or the whole report. */
@@ -38,6 +40,23 @@ export interface RuleInfo {
 }
 
 const BOTH: readonly RuleScope[] = ['python', 'js'];
+
+/** An info rule recording what the plugin can reach; the judgement weighs it (reach/judge.ts). */
+function reachEvidence<I extends string>(id: I, title: string, capability?: Capability) {
+	return [
+		{
+			id,
+			title,
+			category: 'capabilities',
+			severity: 'info',
+			confidence: 'medium',
+			...(capability === undefined ? {} : { capability }),
+			scopes: BOTH,
+			why: 'Importing a module whose job is a capability, or handing one of its functions along as a value, reaches it as much as calling it does.',
+			fix: 'Declare what the plugin needs in [capabilities]; remove what it does not.',
+		},
+	] as const;
+}
 
 const RULE_LIST = [
 	{
@@ -105,7 +124,7 @@ const RULE_LIST = [
 		id: 'process-shell',
 		title: 'Runs a shell command built at run time',
 		category: 'process',
-		severity: 'high',
+		severity: 'medium',
 		confidence: 'medium',
 		capability: 'subprocess',
 		scopes: BOTH,
@@ -181,7 +200,7 @@ const RULE_LIST = [
 		id: 'secret-store',
 		title: 'Reads the system password store',
 		category: 'secrets',
-		severity: 'high',
+		severity: 'medium',
 		confidence: 'high',
 		scopes: BOTH,
 		why: 'The keyring holds the passwords of every application of the user, not just this host.',
@@ -191,7 +210,7 @@ const RULE_LIST = [
 		id: 'secret-path',
 		title: 'Names SSH keys, browser profiles or credential files',
 		category: 'secrets',
-		severity: 'high',
+		severity: 'medium',
 		confidence: 'medium',
 		capability: 'filesystem_read',
 		scopes: BOTH,
@@ -202,7 +221,7 @@ const RULE_LIST = [
 		id: 'host-password',
 		title: 'Reads the host’s password or token settings',
 		category: 'secrets',
-		severity: 'high',
+		severity: 'medium',
 		confidence: 'medium',
 		capability: 'config_read',
 		scopes: ['python'],
@@ -483,6 +502,66 @@ const RULE_LIST = [
 		scopes: ['report'],
 		why: 'Asking for more than the code uses makes users accept more than they need to; it may also be used through means the scanner does not model.',
 		fix: 'Set it to false if the plugin does not need it.',
+	},
+	// Reach: what the plugin can reach, over the whole plugin (src/scan/reach/). The info rules
+	// are evidence; the judgement over all of them gives the high ones.
+	...reachEvidence('reach-network', 'Can reach the network outside the host’s API', 'network'),
+	...reachEvidence('reach-process', 'Can start programs', 'subprocess'),
+	...reachEvidence('reach-fs-write', 'Can write or delete files', 'filesystem_write'),
+	...reachEvidence('reach-native', 'Can load native code', 'native_code'),
+	...reachEvidence('reach-dynamic-code', 'Can run code built or loaded at run time'),
+	...reachEvidence('reach-secrets', 'Can read secrets'),
+	...reachEvidence('reach-persistence', 'Names a start-up or persistence location'),
+	...reachEvidence('reach-host-files', 'Names the host’s configuration or plugin files'),
+	{
+		id: 'undeclared-sensitive',
+		title: 'Can reach a sensitive capability the manifest does not declare',
+		category: 'capabilities',
+		severity: 'high',
+		confidence: 'medium',
+		scopes: ['report'],
+		why: 'Network outside the host’s API, programs, file writes, native code, code built at run time, secrets and the host’s settings are what harm is made of. Code that can reach one without the manifest saying so, by whatever path, is either hiding it or misleading the user. Dynamic code and secrets have no manifest key: an honest plugin does not need them.',
+		fix: 'Declare the capability in [capabilities] (where it has a key), or remove the code that reaches it.',
+	},
+	{
+		id: 'secrets-and-network',
+		title: 'Reads secrets and can reach the network',
+		category: 'exfiltration',
+		severity: 'high',
+		confidence: 'medium',
+		scopes: ['report'],
+		why: 'A plugin that reads credentials, keys, browser data, the host’s passwords or secret environment variables, and can also reach the network, can send them out; where in the plugin each happens does not matter.',
+		fix: 'Do not read secrets. If a service needs a token, the user enters it in the plugin’s own settings.',
+	},
+	{
+		id: 'persistence-write',
+		title: 'Can write to a start-up or persistence location',
+		category: 'persistence',
+		severity: 'high',
+		confidence: 'medium',
+		scopes: ['report'],
+		why: 'Interpreter start-up hooks (.pth, sitecustomize), shell start-up files, autostart entries, systemd units, cron, launch agents and run keys run code at every start, even after the plugin is removed. No plugin needs that.',
+		fix: 'Remove the code that names or writes these places.',
+	},
+	{
+		id: 'host-tamper',
+		title: 'Can change the host’s configuration or other plugins',
+		category: 'tampering',
+		severity: 'high',
+		confidence: 'medium',
+		scopes: ['python', 'report'],
+		why: 'Writing the host’s configuration files, its protective settings (enabled plugins, servers, proxies, updates) or files in other plugins’ directories takes control of the host and of code the user trusted.',
+		fix: 'Keep to the plugin’s own settings and data directory.',
+	},
+	{
+		id: 'import-time-exec',
+		title: 'Runs code built at run time when the module is imported',
+		category: 'import-time',
+		severity: 'high',
+		confidence: 'high',
+		scopes: BOTH,
+		why: 'eval, exec, loaders and callables handed over as values at module level run as soon as the host loads the plugin, before the user has enabled it or seen anything.',
+		fix: 'Do the work inside enable() or in response to a user action, with code written out.',
 	},
 	{
 		id: 'link-outside-plugin',

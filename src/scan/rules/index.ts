@@ -1,5 +1,6 @@
 /** All rules, in the order their findings are produced. */
 import type { Matcher } from '../engine/matcher.ts';
+import { reachMatchers } from '../reach/matchers.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
 import { filesystemMatchers } from './filesystem.ts';
@@ -24,4 +25,5 @@ export const ALL_MATCHERS: readonly Matcher[] = [
 	...obfuscationMatchers,
 	...identifierMatchers,
 	...nativeMatchers,
+	...reachMatchers(),
 ];

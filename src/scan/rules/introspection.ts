@@ -49,9 +49,106 @@ const SENSITIVE_MODULES = new Set([
 
 const DUNDER = /^__\w+__$/;
 
-function checkDunderName(name: string, node: Node, file: FileContext): void {
+/** Steps that walk from an object to its class hierarchy: the middle of an escape chain. */
+const HIERARCHY_STEPS = new Set(['__class__', '__bases__', '__base__', '__mro__', 'mro']);
+/** Roots whose subclasses are every class loaded: `object.__subclasses__()`. */
+const ROOT_TYPES = new Set(['object', 'type', 'int', 'str', 'bytes', 'tuple', 'list', 'dict']);
+const LITERALS = new Set([
+	'string',
+	'concatenated_string',
+	'integer',
+	'float',
+	'list',
+	'tuple',
+	'dict',
+	'set',
+	'true',
+	'false',
+	'none',
+	'number',
+	'array',
+	'object',
+	'template_string',
+]);
+const MAX_CHAIN = 32;
+
+/**
+ * Where an escape chain starts decides what it is (the severity policy in docs/scanning.md):
+ * from a literal (`().__class__...`), a root type, through the class hierarchy, or from an
+ * imported object (`json.dumps.__globals__`, someone else's globals) it is an escape, high;
+ * a module reading its own function's or object's `__globals__` is introspection, medium.
+ */
+function isEscapeChain(start: Node | null, file: FileContext, name: string): boolean {
+	let node = start;
+	for (let depth = 0; node !== null && depth < MAX_CHAIN; depth++) {
+		if (LITERALS.has(node.type)) return true;
+		switch (node.type) {
+			case 'attribute':
+			case 'member_expression': {
+				const field = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
+				if (field !== null && HIERARCHY_STEPS.has(field.text)) return true;
+				node = node.childForFieldName('object');
+				break;
+			}
+			case 'subscript':
+				node = node.childForFieldName('value');
+				break;
+			case 'call': {
+				const callee = node.childForFieldName('function');
+				// `type(x).__subclasses__()` walks from x's class, as `x.__class__` does.
+				if (callee?.type === 'identifier' && callee.text === 'type') return true;
+				node = callee;
+				break;
+			}
+			case 'parenthesized_expression':
+				node = node.namedChild(0);
+				break;
+			case 'identifier': {
+				const root = node.text;
+				if (name === '__subclasses__' && ROOT_TYPES.has(root) && !file.isShadowed(root)) {
+					return true;
+				}
+				// An imported module's object: its globals are not the module's own.
+				return isImported(file, root);
+			}
+			default:
+				return false;
+		}
+	}
+	return false;
+}
+
+const imports = new WeakMap<FileContext, Map<string, boolean>>();
+
+/** The file imports `name` (`import json`, `from m import f`, `import x as name`). */
+function isImported(file: FileContext, name: string): boolean {
+	if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+	let known = imports.get(file);
+	if (known === undefined) {
+		known = new Map();
+		imports.set(file, known);
+	}
+	let found = known.get(name);
+	if (found === undefined) {
+		const statement = new RegExp(
+			`^[ \\t]*(?:from[ \\t]+[\\w.]+[ \\t]+)?import[ \\t][^\\n]*\\b${name}\\b`,
+			'm',
+		);
+		found = statement.test(file.text);
+		known.set(name, found);
+	}
+	return found;
+}
+
+function checkDunderName(name: string, node: Node, file: FileContext, holder: Node | null): void {
 	if (ESCAPES.has(name)) {
-		file.report('introspection-escape', node, `${name} reaches interpreter internals`);
+		if (holder === null || isEscapeChain(holder, file, name)) {
+			file.report('introspection-escape', node, `${name} reaches interpreter internals`);
+		} else {
+			file.report('introspection-escape', node, `${name} of the module's own object`, {
+				severity: 'medium',
+			});
+		}
 	} else if (WALK_STEPS.has(name)) {
 		file.report('introspection-dunder', node, `${name} walks the class hierarchy`);
 	}
@@ -64,7 +161,13 @@ const pythonGetattr = callMatchers(['python'], (site, file) => {
 	const literal = file.stringValue(nameArg);
 	if (literal !== undefined) {
 		if (GETATTR_ESCAPES.has(literal)) {
-			file.report('introspection-escape', site.call, `getattr fetches ${literal}`);
+			const escapes = literal === '__import__' || isEscapeChain(target, file, literal);
+			file.report(
+				'introspection-escape',
+				site.call,
+				`getattr fetches ${literal}`,
+				escapes ? {} : { severity: 'medium' },
+			);
 		} else if (DUNDER.test(literal)) {
 			file.report('getattr-dunder', site.call, `getattr fetches ${literal} by name`);
 		}
@@ -174,7 +277,9 @@ export const introspectionMatchers: readonly Matcher[] = [
 		query: '(attribute attribute: (identifier) @field) @attr',
 		needs: /__(?:subclasses|globals|builtins|bases)__/,
 		check({ attr, field }, file) {
-			if (attr !== undefined && field !== undefined) checkDunderName(field.text, attr, file);
+			if (attr !== undefined && field !== undefined) {
+				checkDunderName(field.text, attr, file, attr.childForFieldName('object'));
+			}
 		},
 	},
 	{
@@ -182,7 +287,12 @@ export const introspectionMatchers: readonly Matcher[] = [
 		query: '((identifier) @name (#eq? @name "__builtins__"))',
 		needs: /__builtins__/,
 		check({ name }, file) {
-			if (name !== undefined) checkDunderName('__builtins__', name, file);
+			// The module's own builtins; a lookup in them by a hidden name is judged where it happens.
+			if (name !== undefined) {
+				file.report('introspection-escape', name, "__builtins__ of the module's own", {
+					severity: 'medium',
+				});
+			}
 		},
 	},
 	{
@@ -191,7 +301,9 @@ export const introspectionMatchers: readonly Matcher[] = [
 		needs: /__(?:subclasses|globals|builtins)__/,
 		check({ sub, key }, file) {
 			const literal = key === undefined ? undefined : file.stringValue(key);
-			if (sub !== undefined && literal !== undefined) checkDunderName(literal, sub, file);
+			if (sub !== undefined && literal !== undefined) {
+				checkDunderName(literal, sub, file, sub.childForFieldName('value'));
+			}
 		},
 	},
 	{

@@ -1,0 +1,183 @@
+/**
+ * Functions of multi-purpose modules (and builtins) that reach a capability: a reference to
+ * one, called or not, reaches it. `map(os.system, cmds)`, `atexit.register(os.system, cmd)`,
+ * `def f(run=os.system)`, `cp.exec.bind(null, cmd)` and `.then(eval)` never call it where the
+ * rules look for calls, but the plugin can reach it all the same.
+ */
+import type { LanguageFamily } from '../engine/matcher.ts';
+import { NameTable } from '../rules/shared.ts';
+import type { ReachClass } from './classes.ts';
+import { capabilityModule } from './modules.ts';
+
+const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
+	process: [
+		'os.system',
+		'os.popen',
+		'os.popen2',
+		'os.popen3',
+		'os.popen4',
+		'os.startfile',
+		'os.fork',
+		'os.forkpty',
+		'os.posix_spawn',
+		'os.posix_spawnp',
+		'os.execl',
+		'os.execle',
+		'os.execlp',
+		'os.execlpe',
+		'os.execv',
+		'os.execve',
+		'os.execvp',
+		'os.execvpe',
+		'os.spawnl',
+		'os.spawnle',
+		'os.spawnlp',
+		'os.spawnlpe',
+		'os.spawnv',
+		'os.spawnve',
+		'os.spawnvp',
+		'os.spawnvpe',
+		'posix.system',
+		'nt.system',
+		'platform.popen',
+		'asyncio.create_subprocess_shell',
+		'asyncio.create_subprocess_exec',
+		'concurrent.futures.ProcessPoolExecutor',
+	],
+	'dynamic-code': [
+		'builtins.eval',
+		'builtins.exec',
+		'builtins.compile',
+		'builtins.__import__',
+		'types.FunctionType',
+		'types.CodeType',
+		'pickle.loads',
+		'pickle.load',
+		'pickle.Unpickler',
+		'_pickle.loads',
+		'_pickle.load',
+		'cPickle.loads',
+		'cPickle.load',
+		'dill.loads',
+		'dill.load',
+		'cloudpickle.loads',
+		'cloudpickle.load',
+		'shelve.open',
+		'yaml.unsafe_load',
+		'yaml.unsafe_load_all',
+		// Handed to yaml.load, they build any Python object the document names.
+		'yaml.UnsafeLoader',
+		'yaml.Loader',
+		'yaml.CLoader',
+		'imp.load_source',
+		'imp.load_module',
+		'imp.load_compiled',
+		'importlib.util.spec_from_file_location',
+		'importlib.util.module_from_spec',
+		'importlib.machinery.SourceFileLoader',
+		'importlib.machinery.SourcelessFileLoader',
+		// An import hook decides what every later import runs.
+		'sys.meta_path',
+		'sys.path_hooks',
+	],
+	'fs-write': [
+		'os.remove',
+		'os.unlink',
+		'os.rename',
+		'os.renames',
+		'os.replace',
+		'os.rmdir',
+		'os.removedirs',
+		'os.symlink',
+		'os.link',
+		'os.chmod',
+		'os.truncate',
+		'shutil.rmtree',
+		'shutil.move',
+		'shutil.copy',
+		'shutil.copy2',
+		'shutil.copyfile',
+		'shutil.copytree',
+	],
+	native: ['*.dlopen', 'imp.load_dynamic', 'importlib.machinery.ExtensionFileLoader'],
+	network: ['urllib.urlopen', 'urllib.urlretrieve'],
+};
+
+const JS: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
+	process: [
+		'Bun.spawn',
+		'Bun.spawnSync',
+		'Deno.run',
+		'Deno.Command',
+		'process.binding',
+		// Replaces the running process with another program (Node 22.15+).
+		'process.execve',
+	],
+	'dynamic-code': [
+		'eval',
+		'Function',
+		'WebAssembly.instantiate',
+		'WebAssembly.compile',
+		'WebAssembly.Module',
+		'WebAssembly.Instance',
+		// Loaders for required files by extension: whatever they compile runs as code.
+		'require.extensions',
+		'module.constructor._extensions',
+		'Module._extensions',
+		'module._extensions',
+	],
+	'fs-write': [
+		'fs.writeFile',
+		'fs.writeFileSync',
+		'fs.appendFile',
+		'fs.appendFileSync',
+		'fs.createWriteStream',
+		'fs.copyFile',
+		'fs.copyFileSync',
+		'fs.rm',
+		'fs.rmSync',
+		'fs.unlink',
+		'fs.unlinkSync',
+		'fs.rename',
+		'fs.renameSync',
+		'fs.symlink',
+		'fs.symlinkSync',
+		'fs.promises.writeFile',
+		'fs.promises.appendFile',
+		'fs.promises.rm',
+		'fs.promises.unlink',
+		'fs.promises.rename',
+	],
+	native: ['process.dlopen'],
+	network: ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'navigator.sendBeacon'],
+};
+
+function tables(
+	source: Readonly<Partial<Record<ReachClass, readonly string[]>>>,
+): [ReachClass, NameTable][] {
+	return Object.entries(source).map(([reach, names]) => [
+		reach as ReachClass,
+		new NameTable(names),
+	]);
+}
+
+const TABLES: Readonly<Record<LanguageFamily, [ReachClass, NameTable][]>> = {
+	python: tables(PY),
+	js: tables(JS),
+};
+
+/** The class a resolved name reaches: a listed function, or anything of a capability module. */
+export function reachOfName(
+	family: LanguageFamily,
+	name: string | undefined,
+): { reach: ReachClass; why: string } | undefined {
+	if (name === undefined) return undefined;
+	for (const [reach, table] of TABLES[family]) {
+		const method = name.slice(name.lastIndexOf('.') + 1);
+		if (table.hasName(name) || (name.includes('.') && table.hasMethod(method))) {
+			return { reach, why: name.replace(/^builtins\./, '') };
+		}
+	}
+	const row = capabilityModule(family, name);
+	return row === undefined ? undefined : { reach: row.reach, why: `${row.module}: ${row.reason}` };
+}
