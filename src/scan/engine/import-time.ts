@@ -31,7 +31,7 @@ export function importTimePass(
 ): void {
 	for (const finding of [...file.findings]) {
 		const rule = EFFECTS[finding.ruleId];
-		if (rule === undefined) continue;
+		if (rule === undefined || finding.deferred === true) continue;
 		if (scopes.innermost(finding.start) !== undefined) continue;
 		if (guards.some((guard) => guard.start <= finding.start && finding.start < guard.end)) continue;
 		file.reportRange(

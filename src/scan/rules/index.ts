@@ -3,8 +3,12 @@ import type { Matcher } from '../engine/matcher.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
 import { filesystemMatchers } from './filesystem.ts';
+import { functionConstructorMatchers } from './function-constructor.ts';
+import { hiddenCallableMatchers } from './hidden-callable.ts';
+import { hiddenLookupMatchers } from './hidden-lookup.ts';
 import { identifierMatchers } from './identifiers.ts';
 import { introspectionMatchers } from './introspection.ts';
+import { loaderMatchers } from './loaders.ts';
 import { nativeMatchers } from './native.ts';
 import { networkMatchers } from './network.ts';
 import { obfuscationMatchers } from './obfuscation.ts';
@@ -24,4 +28,9 @@ export const ALL_MATCHERS: readonly Matcher[] = [
 	...obfuscationMatchers,
 	...identifierMatchers,
 	...nativeMatchers,
+	// Hidden paths to a capability.
+	...hiddenLookupMatchers,
+	...hiddenCallableMatchers,
+	...functionConstructorMatchers,
+	...loaderMatchers,
 ];
