@@ -14,7 +14,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { LanguageFamily } from './matcher.ts';
-import { stringValue } from './syntax.ts';
+import { decodeEscapes, stringValue } from './syntax.ts';
 
 export type TransformKind = 'decoded' | 'folded' | 'computed';
 
@@ -268,12 +268,26 @@ export function createTransformReader(
 			(child) => child.type === 'interpolation' || child.type === 'template_substitution',
 		);
 		if (pieces.length === 0) return undefined;
-		const inner = pieces
-			.map((piece) => piece.namedChildren.find((child) => child.type !== 'comment'))
-			.filter((child): child is Node => child !== undefined && child !== null);
-		const combined = combine(inner, depth);
-		// The literal text around the fields is part of the value; fold only the simple case.
-		return { kind: combined.kind };
+		let kind: TransformKind = 'folded';
+		let value: string | undefined = '';
+		for (const child of node.namedChildren) {
+			if (child.type === 'interpolation' || child.type === 'template_substitution') {
+				const inner = child.namedChildren.find((c) => c.type !== 'comment');
+				const piece = inner === undefined ? {} : known(inner, depth);
+				if (piece.transform?.kind === 'decoded') kind = 'decoded';
+				if (piece.value === undefined) {
+					if (kind === 'folded') kind = 'computed';
+					value = undefined;
+				} else if (value !== undefined) value += piece.value;
+				// Format specs and conversions (`{x!r:>4}`) change the text: not folded.
+				if (child.namedChildren.length > 1) value = undefined;
+			} else if (child.type === 'string_content' || child.type === 'string_fragment') {
+				if (value !== undefined) value += child.text;
+			} else if (child.type === 'escape_sequence') {
+				if (value !== undefined) value += decodeEscapes(child.text);
+			}
+		}
+		return { kind, value: bounded(value) };
 	}
 
 	function read(node: Node, depth: number): Transform | undefined {

@@ -83,8 +83,7 @@ function judge(
 function checkPythonCall(site: CallSite, file: FileContext): void {
 	const args = positionalArgs(site.args);
 	switch (site.name) {
-		case 'builtins.getattr':
-		case 'builtins.hasattr': {
+		case 'builtins.getattr': {
 			const [target, key] = args;
 			if (target !== undefined && key !== undefined) judge(site.call, target, key, file, 'getattr');
 			return;
@@ -133,7 +132,19 @@ function checkPythonCall(site: CallSite, file: FileContext): void {
 		}
 		default:
 			checkGetterApplied(site, file);
+			checkTableGet(site, file);
 	}
+}
+
+/** `vars(os).get(name)`, `__builtins__.get('exec')`: the same table read as a subscript. */
+function checkTableGet(site: CallSite, file: FileContext): void {
+	if (site.callee.type !== 'attribute') return;
+	const method = site.callee.childForFieldName('attribute')?.text;
+	if (method !== 'get' && method !== '__getitem__' && method !== 'pop') return;
+	const table = site.callee.childForFieldName('object');
+	const key = positionalArgs(site.args)[0];
+	if (table === null || key === undefined) return;
+	checkTableRead(site.call, table, key, file);
 }
 
 /** `operator.attrgetter(name)(os)` and `methodcaller(name)(os)`: applied to a dangerous module. */
@@ -159,6 +170,10 @@ function checkPythonTable(sub: Node, file: FileContext): void {
 	const value = sub.childForFieldName('value');
 	const key = sub.childForFieldName('subscript');
 	if (value === null || key === null || isWritten(sub, file)) return;
+	checkTableRead(sub, value, key, file);
+}
+
+function checkTableRead(sub: Node, value: Node, key: Node, file: FileContext): void {
 	if (key.type === 'slice' || key.text === '__name__') return;
 	const literal = file.stringValue(key);
 	const transform = literal === undefined ? file.transformOf(key) : undefined;
