@@ -132,6 +132,7 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 		sources,
 		sinks,
 		nameOf: (node) => names.nameOf(node),
+		isResolved: (node) => names.isResolvedRoot(node),
 		isShadowed(name) {
 			let known = shadowed.get(name);
 			if (known === undefined) {

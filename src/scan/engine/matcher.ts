@@ -59,6 +59,11 @@ export interface FileContext {
 	 * is `os.system`, a bare Python builtin is `builtins.eval`. Undefined when unknowable.
 	 */
 	nameOf(node: Node): string | undefined;
+	/**
+	 * True when the root of a dotted expression is an import, a resolved builtin or a tracked
+	 * global, so `nameOf` names a real module rather than echoing a local variable's name.
+	 */
+	isResolved(node: Node): boolean;
 	/** True when the file also defines or assigns `name`, so a bare use may not be the builtin. */
 	isShadowed(name: string): boolean;
 	/** The value of a plain string literal (no interpolation); undefined otherwise. */

@@ -111,8 +111,10 @@ export function createTransformReader(
 			else if (all) out = out === '' ? piece.value : `${out}${join}${piece.value}`;
 		}
 		const base: Transform = all ? { kind: 'folded', value: bounded(out) } : { kind: 'computed' };
-		if (inner !== undefined && rank(inner.kind) > rank(base.kind)) {
-			return all ? { kind: inner.kind, value: bounded(out) } : { kind: inner.kind };
+		// A decoder anywhere inside disguises the whole; a folded piece beside an unknown one
+		// does not (`prefix + name` is ordinary).
+		if (inner?.kind === 'decoded') {
+			return all ? { kind: 'decoded', value: bounded(out) } : { kind: 'decoded' };
 		}
 		return base;
 	}
@@ -251,7 +253,12 @@ export function createTransformReader(
 		const value = node.childForFieldName('value');
 		const slice = node.childForFieldName('subscript');
 		if (value === null || slice?.type !== 'slice') return undefined;
+		// Slicing a variable (`filename[:-3]`) is ordinary; slicing a literal or a transform is not.
+		const literal = stringValue(value, family) !== undefined;
 		const base = known(value, depth);
+		if (!literal && (base.transform === undefined || base.transform.plain)) {
+			if (!/^\s*:\s*:\s*-\s*1\s*$/.test(slice.text)) return undefined;
+		}
 		if (base.value === undefined && base.transform === undefined) return undefined;
 		const step = /^\s*[^:]*:[^:]*:\s*-\s*1\s*$/.test(slice.text);
 		if (step) {
@@ -316,9 +323,7 @@ export function createTransformReader(
 					const both = a.value !== undefined && b.value !== undefined;
 					const kind: TransformKind = both ? 'folded' : 'computed';
 					const value = both ? bounded(`${a.value}${b.value}`) : undefined;
-					if (inner !== undefined && rank(inner.kind) > rank(kind)) {
-						return { kind: inner.kind, value };
-					}
+					if (inner?.kind === 'decoded') return { kind: 'decoded', value };
 					return { kind, value };
 				}
 				if (operator === '%' && stringValue(left, family) !== undefined) {

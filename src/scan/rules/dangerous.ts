@@ -7,27 +7,22 @@ import type { LanguageFamily } from '../engine/matcher.ts';
 import type { RuleId } from './catalog.ts';
 
 /** Modules and objects whose members, picked by a hidden name, reach a capability. */
+/**
+ * `sys` and `socket` are left out: picking `sys.stdout` or `socket.AF_INET` by name is common
+ * and harmless, and a disguised name on them is still `hidden-name`.
+ */
 const PY_NAMESPACES = new Set([
 	'os',
 	'posix',
 	'nt',
 	'subprocess',
-	'sys',
 	'builtins',
 	'importlib',
 	'ctypes',
 	'_ctypes',
-	'socket',
 	'pty',
-	'shutil',
 	'runpy',
-	'marshal',
-	'pickle',
-	'types',
-	'code',
 	'commands',
-	'platform',
-	'webbrowser',
 ]);
 
 const JS_NAMESPACES = new Set([
@@ -55,6 +50,48 @@ export function isDangerousNamespace(family: LanguageFamily, name: string | unde
 	return (family === 'python' ? PY_NAMESPACES : JS_NAMESPACES).has(name);
 }
 
+/** Modules whose name, spelled in pieces, is worth hiding. */
+const SENSITIVE_MODULES = new Set([
+	'sys',
+	'socket',
+	'shutil',
+	'marshal',
+	'pickle',
+	'base64',
+	'zlib',
+	'codecs',
+	'webbrowser',
+	'urllib',
+	'urllib.request',
+	'requests',
+	'http.client',
+	'ftplib',
+	'smtplib',
+	'telnetlib',
+	'keyring',
+	'posixpath',
+	'multiprocessing',
+	'threading',
+	'signal',
+	'net',
+	'http',
+	'https',
+	'dgram',
+	'dns',
+	'tls',
+	'os.path',
+]);
+
+/** A module name worth a finding when it is spelled in pieces. */
+export function isSensitiveModule(name: string): boolean {
+	return (
+		SENSITIVE_MODULES.has(name) ||
+		isDangerousNamespace('python', name) ||
+		isDangerousNamespace('js', name) ||
+		SENSITIVE_MODULES.has(name.replace(/^node:/, ''))
+	);
+}
+
 /** The rule whose capability a dangerous callable stands for. */
 export type CallableKind = Extract<
 	RuleId,
@@ -70,8 +107,6 @@ const PY_CALLABLES: Readonly<Record<string, CallableKind>> = {
 	'importlib.__import__': 'dynamic-import',
 	'runpy.run_path': 'dynamic-import',
 	'runpy.run_module': 'dynamic-import',
-	'types.FunctionType': 'code-exec',
-	'types.CodeType': 'code-exec',
 	'pickle.loads': 'code-exec',
 	'pickle.load': 'code-exec',
 	'marshal.loads': 'code-exec',

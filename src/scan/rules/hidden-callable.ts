@@ -55,6 +55,16 @@ const PLACES: Readonly<Record<string, string>> = {
 	bound: 'bound with .bind/.call/.apply',
 };
 
+const STORED = new Set([
+	'list',
+	'tuple',
+	'set',
+	'array',
+	'pair',
+	'class_attribute',
+	'attribute_assignment',
+]);
+
 const MESSAGES: Readonly<Record<CallableKind, string>> = {
 	'code-exec': 'runs code',
 	'process-spawn': 'starts a program',
@@ -73,7 +83,10 @@ function check(value: Node | undefined, place: string, file: FileContext): void 
 	}
 	const what = shown(name, value.text);
 	const where = PLACES[place] ?? 'used as a value';
-	file.report('hidden-callable', value, `${what} is ${where}, to be called out of sight`);
+	// Stored in a container or an attribute, the call that finally runs it is resolved through
+	// the value flow and judged there; handed to other code, it is not.
+	const severity = STORED.has(place) ? { severity: 'medium' as const } : {};
+	file.report('hidden-callable', value, `${what} is ${where}, to be called out of sight`, severity);
 	// Passed to a call at module level, it may well run on import; stored, it runs later.
 	const deferred =
 		place !== 'argument_list' && place !== 'arguments' && place !== 'keyword_argument';
@@ -98,6 +111,8 @@ const TYPE_CHECKS = new Set([
 	'inspect.isbuiltin',
 	'mock.patch.object',
 ]);
+
+const WRAPPERS = new Set(['staticmethod', 'classmethod', 'property']);
 
 const PY_VALUE = '[(identifier) (attribute)]';
 const JS_VALUE = '[(identifier) (member_expression)]';
@@ -138,9 +153,13 @@ export const hiddenCallableMatchers: readonly Matcher[] = [
 		query: `(call function: (_) @fn arguments: (argument_list ${PY_VALUE} @value))`,
 		needs: PY_NEEDS,
 		check({ fn, value }, file) {
-			// `isinstance(p, subprocess.Popen)` compares a type; it calls nothing.
+			// `isinstance(p, subprocess.Popen)` compares a type; it calls nothing. Test helpers
+			// (`assertRaises(TypeError, eval, ...)`) call it to see it fail.
 			if (fn === undefined || TYPE_CHECKS.has(fn.text)) return;
-			check(value, 'argument_list', file);
+			const last = /[\w$]+$/.exec(fn.text)?.[0] ?? '';
+			if (/^(?:assert|fail|check)[A-Z_]\w*$/.test(last) || /\.patch\.object$/.test(fn.text)) return;
+			// `staticmethod(__import__)` wraps it to store it, like a class attribute.
+			check(value, WRAPPERS.has(last) ? 'class_attribute' : 'argument_list', file);
 		},
 	},
 	python(`(keyword_argument value: ${PY_VALUE} @value)`, 'keyword_argument'),

@@ -11,7 +11,12 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
 import type { Transform } from '../engine/transforms.ts';
-import { DANGEROUS_MEMBERS, dangerousCallable, isDangerousNamespace } from './dangerous.ts';
+import {
+	DANGEROUS_MEMBERS,
+	dangerousCallable,
+	isDangerousNamespace,
+	isSensitiveModule,
+} from './dangerous.ts';
 import { type CallSite, callMatchers } from './shared.ts';
 
 const DUNDER = /^__\w+__$/;
@@ -25,8 +30,7 @@ function disguised(transform: Transform | undefined, folded: string | undefined)
 	return (
 		DANGEROUS_MEMBERS.has(last) ||
 		DUNDER.test(last) ||
-		isDangerousNamespace('python', folded) ||
-		isDangerousNamespace('js', folded) ||
+		isSensitiveModule(folded) ||
 		dangerousCallable('python', `builtins.${folded}`) !== undefined ||
 		dangerousCallable('js', folded) !== undefined
 	);
@@ -63,7 +67,7 @@ function judge(
 	what: string,
 	anyKey = false,
 ): void {
-	const namespace = file.nameOf(base);
+	const namespace = file.isResolved(base) ? file.nameOf(base) : undefined;
 	const literal = !computedKey(key, file);
 	const transform = literal ? undefined : file.transformOf(key);
 	const folded = literal ? file.stringValue(key) : file.foldString(key);
@@ -95,8 +99,9 @@ function checkPythonCall(site: CallSite, file: FileContext): void {
 			const first = args[0];
 			if (first === undefined || !computedKey(first, file)) return;
 			const transform = file.transformOf(first);
-			if (transform !== undefined && transform.kind !== 'computed') {
-				const folded = file.foldString(first);
+			const folded = file.foldString(first);
+			const hidden = disguised(transform, folded);
+			if (hidden) {
 				file.report(
 					'hidden-name',
 					site.call,
@@ -159,7 +164,8 @@ function checkGetterApplied(site: CallSite, file: FileContext): void {
 		name === 'Reflect.apply';
 	if (!getter) return;
 	const target = positionalArgs(site.args)[0];
-	const namespace = target === undefined ? undefined : file.nameOf(target);
+	const namespace =
+		target === undefined || !file.isResolved(target) ? undefined : file.nameOf(target);
 	if (isDangerousNamespace(file.family, namespace)) {
 		file.report('hidden-lookup', site.call, `${name} is applied to ${namespace}`);
 	}
@@ -184,7 +190,7 @@ function checkTableRead(sub: Node, value: Node, key: Node, file: FileContext): v
 		const fnName = fn === null ? undefined : file.nameOf(fn);
 		const args = positionalArgs(value.childForFieldName('arguments'));
 		if (fnName === 'builtins.vars' && args[0] !== undefined) {
-			const module = file.nameOf(args[0]);
+			const module = file.isResolved(args[0]) ? file.nameOf(args[0]) : undefined;
 			if (isDangerousNamespace('python', module)) table = `vars(${module})`;
 		} else if (
 			(fnName === 'builtins.globals' ||
@@ -192,12 +198,20 @@ function checkTableRead(sub: Node, value: Node, key: Node, file: FileContext): v
 				fnName === 'builtins.vars') &&
 			args.length === 0
 		) {
-			// The module's own names are ordinary data, except when the name is hidden or leads to
-			// the builtins.
-			if (literal === undefined || literal === '__builtins__') table = `${fn?.text}()`;
+			// The module's own names are ordinary data (`globals()[name]` in dispatch code); a
+			// disguised name, or one leading to the builtins, is not.
+			if (literal === '__builtins__') table = `${fn?.text}()`;
+			else if (literal === undefined && disguised(transform, folded)) {
+				file.report(
+					'hidden-name',
+					sub,
+					`${fn?.text}() is read with a name ${how(transform)}${named(folded)}`,
+				);
+				return;
+			}
 		}
 	} else {
-		const name = file.nameOf(value);
+		const name = file.isResolved(value) ? file.nameOf(value) : undefined;
 		if (name === 'builtins' || value.text === '__builtins__') table = '__builtins__';
 		else if (name?.endsWith('.__dict__')) {
 			const module = name.slice(0, -'.__dict__'.length);
@@ -228,9 +242,7 @@ function checkJsCall(site: CallSite, file: FileContext): void {
 		const transform = file.transformOf(first);
 		const folded = file.foldString(first);
 		const what = isImport ? 'import()' : 'require()';
-		// `'./locales/' + 'en'` only joins a path inside the plugin.
-		const relative = transform?.kind === 'folded' && /^\.{0,2}\//.test(folded ?? '');
-		if (transform !== undefined && transform.kind !== 'computed' && !relative) {
+		if (disguised(transform, folded)) {
 			file.report(
 				'hidden-name',
 				site.call,

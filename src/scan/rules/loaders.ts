@@ -14,33 +14,35 @@ import { keywordArg, positionalArgs } from '../engine/syntax.ts';
 import { isDangerousNamespace } from './dangerous.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
-const PY_LOADERS = new NameTable([
+/**
+ * Loading a file as code or running a module by hand: a visible use of dynamic code, which the
+ * capability judgement rates; medium here. The standard library uses them in its own tools.
+ */
+const PY_FILE_LOADERS = new NameTable([
 	'runpy.run_path',
 	'runpy.run_module',
-	'runpy._run_module_code',
-	'runpy._run_code',
 	'importlib.util.spec_from_file_location',
 	'importlib.util.spec_from_loader',
 	'importlib.machinery.SourceFileLoader',
 	'importlib.machinery.SourcelessFileLoader',
 	'importlib.machinery.ExtensionFileLoader',
-	'importlib.machinery.ModuleSpec',
-	'importlib._bootstrap.*',
-	'importlib._bootstrap_external.*',
 	'imp.load_source',
 	'imp.load_module',
 	'imp.load_compiled',
 	'imp.load_dynamic',
 	'zipimport.zipimporter',
-	'types.FunctionType',
-	'types.LambdaType',
-	'types.CodeType',
-	'types.MethodType',
+	'*.exec_module',
 	'sys.addaudithook',
 	'gc.get_referrers',
 	'gc.get_referents',
 	'gc.get_objects',
-	'*.exec_module',
+]);
+
+/** Function and code objects made at run time: code that no source line shows. */
+const PY_CODE_BUILDERS = new NameTable([
+	'types.FunctionType',
+	'types.LambdaType',
+	'types.CodeType',
 ]);
 
 /** Tracing hooks see every frame; debuggers and profilers use them, plugins should not. */
@@ -72,11 +74,18 @@ function checkPythonCall(site: CallSite, file: FileContext): void {
 		});
 		return;
 	}
-	if (PY_LOADERS.hasName(site.name) || PY_LOADERS.hasMethod(site.method)) {
+	if (PY_CODE_BUILDERS.hasName(site.name)) {
+		file.report('hidden-loader', site.call, `${what} builds a function from a code object`);
+		return;
+	}
+	if (PY_FILE_LOADERS.hasName(site.name) || PY_FILE_LOADERS.hasMethod(site.method)) {
 		file.report(
 			'hidden-loader',
 			site.call,
-			`${what} loads or builds code without an import statement`,
+			`${what} loads or reaches code without an import statement`,
+			{
+				severity: 'medium',
+			},
 		);
 		return;
 	}
@@ -106,7 +115,7 @@ function checkPythonCall(site: CallSite, file: FileContext): void {
 	}
 }
 
-const HOOK_TABLES = new Set(['sys.meta_path', 'sys.path_hooks', 'sys.path_importer_cache']);
+const HOOK_TABLES = new Set(['sys.meta_path', 'sys.path_hooks']);
 
 /** `sys.meta_path.insert(0, finder)`, `sys.path_hooks.append(...)`, `sys.meta_path = [...]`. */
 function checkImportHooks(attr: Node, file: FileContext): void {
@@ -141,9 +150,13 @@ function checkFrameWalk(attr: Node, file: FileContext): void {
 const INDIRECT_CTYPES = /^(?:multiprocessing\.sharedctypes|numpy\.ctypeslib|_ctypes)(?:\.|$)/;
 
 function checkIndirectCtypes(node: Node, file: FileContext): void {
+	if (!file.isResolved(node)) return;
 	const name = file.nameOf(node);
 	if (name === undefined) return;
-	if (INDIRECT_CTYPES.test(name) || /^(?!ctypes\.)[\w.]+\.ctypes(?:\.|$)/.test(name)) {
+	if (
+		INDIRECT_CTYPES.test(name) ||
+		/^(?:multiprocessing|numpy)\.(?:\w+\.)*ctypes(?:\.|$)/.test(name)
+	) {
 		file.report('hidden-loader', node, `${name} reaches ctypes through another module`);
 	}
 }
@@ -257,14 +270,14 @@ export const loaderMatchers: readonly Matcher[] = [
 	{
 		family: 'python',
 		query: '(attribute) @attr',
-		needs: /\b(?:meta_path|path_hooks|path_importer_cache)\b/,
+		needs: /\b(?:meta_path|path_hooks)\b/,
 		check: ({ attr }, file) => attr !== undefined && checkImportHooks(attr, file),
 	},
 	{
 		family: 'python',
 		query:
-			'(attribute attribute: (identifier) @field (#match? @field "^f_(globals|builtins|locals)$")) @attr',
-		needs: /\bf_(?:globals|builtins|locals)\b/,
+			'(attribute attribute: (identifier) @field (#match? @field "^f_(globals|builtins)$")) @attr',
+		needs: /\bf_(?:globals|builtins)\b/,
 		check: ({ attr }, file) => attr !== undefined && checkFrameWalk(attr, file),
 	},
 	{
