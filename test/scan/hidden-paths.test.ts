@@ -176,3 +176,29 @@ test('honest look-alikes stay free of hidden-path findings', async () => {
 		[],
 	);
 });
+
+test('names decoded by a helper function of the file, or spelt with escapes, are disguised', async () => {
+	const report = await scan(
+		plugin({
+			'a.py': [
+				'import codecs',
+				'def _n(s):',
+				'    return codecs.decode(s, "rot13")',
+				'def f(obj):',
+				'    getattr(obj, _n("flfgrz"))',
+				'    return __import__("\\x6f\\N{LATIN SMALL LETTER S}")',
+			].join('\n'),
+		}),
+	);
+	assert.ok(highAt(report, 'a.py', 5).includes('hidden-name'));
+	assert.ok(highAt(report, 'a.py', 6).includes('hidden-name'));
+	assert.ok(at(report, 'a.py', 6).some((f) => /'os'/.test(f.message)));
+});
+
+test('an alias of eval bound far from where it is passed on is still followed', async () => {
+	const filler = '// an honest comment line to push the use far away\n'.repeat(40);
+	const report = await scan(
+		plugin({ 'a.js': `const indirect = (0, eval);\n${filler}fetch(u).then(indirect);\n` }),
+	);
+	assert.ok(highAt(report, 'a.js', 42).includes('hidden-callable'));
+});

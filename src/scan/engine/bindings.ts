@@ -24,12 +24,13 @@ export const BINDING_QUERIES: Readonly<Record<LanguageFamily, string>> = {
   name: (identifier) @owner
   body: (block (expression_statement (assignment left: (identifier) @member right: [(identifier) (attribute)] @value))))
 (assignment left: (identifier) @container right: [(dictionary) (list) (tuple)] @items)
+(function_definition name: (identifier) @fname parameters: (parameters) @fparams body: (block . (return_statement (_) @freturn)))
 (function_definition name: (identifier) @fname parameters: (parameters) @fparams)
 (call function: (identifier) @callee arguments: (argument_list) @callargs)
 `,
 	js: `
 (import_statement) @import
-(variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression)] @value)
+(variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression) (parenthesized_expression)] @value)
 (assignment_expression left: (identifier) @alias right: [(call_expression) (member_expression) (identifier)] @value)
 (variable_declarator name: (identifier) @local value: (_) @assigned)
 (assignment_expression left: (identifier) @local right: (_) @assigned)
@@ -37,6 +38,7 @@ export const BINDING_QUERIES: Readonly<Record<LanguageFamily, string>> = {
 (formal_parameters) @defaults
 (class_body) @classbody
 (variable_declarator name: (identifier) @container value: [(object) (array)] @items)
+(function_declaration name: (identifier) @fname parameters: (formal_parameters) @fparams body: (statement_block . (return_statement (_) @freturn)))
 (function_declaration name: (identifier) @fname parameters: (formal_parameters) @fparams)
 (call_expression function: (identifier) @callee arguments: (arguments) @callargs)
 (call_expression

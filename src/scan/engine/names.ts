@@ -82,6 +82,8 @@ export class Bindings {
 	readonly functions = new Map<string, string[]>();
 	/** Resolved values passed to a function not yet defined in the text: name -> (index, value). */
 	readonly passed = new Map<string, [number, string][]>();
+	/** What the file's one-line helper functions return (`def _n(s): return codecs.decode(s, ...)`). */
+	readonly returns = new Map<string, Node>();
 	/** What each plain local name is assigned, in source order (for names built from strings). */
 	private readonly values = new Map<string, Node[]>();
 
@@ -242,6 +244,11 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 				return pythonCall(node, depth);
 			case 'call_expression':
 				return jsCall(node, depth);
+			case 'sequence_expression': {
+				// `(0, eval)` is `eval`, called without its receiver.
+				const last = node.namedChildren.filter((child) => child.type !== 'comment').pop();
+				return last === undefined ? undefined : compute(last, depth + 1);
+			}
 			case 'parenthesized_expression':
 			case 'await_expression':
 			case 'non_null_expression':
@@ -263,6 +270,8 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 				current = current.childForFieldName('object');
 			} else if (current.type === 'call' || current.type === 'call_expression') {
 				return current;
+			} else if (current.type === 'sequence_expression') {
+				current = current.namedChildren.filter((child) => child.type !== 'comment').pop() ?? null;
 			} else if (
 				current.type === 'await_expression' ||
 				current.type === 'parenthesized_expression'

@@ -34,6 +34,8 @@ interface Known {
 /** Local variables' assigned values, as recorded by the binding pass. */
 export interface ValueTable {
 	valuesOf(name: string): readonly Node[] | undefined;
+	/** The expression a one-line helper function of the file returns. */
+	readonly returns: ReadonlyMap<string, Node>;
 }
 
 const MAX_DEPTH = 12;
@@ -41,7 +43,7 @@ const MAX_DEPTH = 12;
 const MAX_FOLDED = 256;
 
 const PY_DECODERS =
-	/^(?:base64\.\w*decode\w*|binascii\.(?:unhexlify|a2b_\w+)|bytes\.fromhex|bytearray\.fromhex|codecs\.(?:decode|encode)|zlib\.decompress|builtins\.chr|builtins\.reversed)$/;
+	/^(?:base64\.\w*decode\w*|binascii\.(?:unhexlify|a2b_\w+)|(?:builtins\.)?bytes\.fromhex|(?:builtins\.)?bytearray\.fromhex|codecs\.(?:decode|encode)|zlib\.decompress|builtins\.chr|builtins\.reversed)$/;
 const JS_DECODERS =
 	/^(?:atob|String\.fromCharCode|String\.fromCodePoint|decodeURIComponent|decodeURI|unescape|Buffer\.from)$/;
 /** Methods that keep a string a string; applied to a literal they only disguise it. */
@@ -157,6 +159,13 @@ export function createTransformReader(
 				}
 			}
 			return { kind: 'decoded', value: bounded(value) };
+		}
+		if (callee.type === 'identifier') {
+			// A helper of the file that returns a decoded string (`def _n(s): return
+			// codecs.decode(s, 'rot13')`) decodes whatever it is given.
+			const returned = values.returns.get(callee.text);
+			const inner = returned === undefined ? undefined : read(returned, depth + 1);
+			if (inner?.kind === 'decoded') return { kind: 'decoded' };
 		}
 		if (callee.type !== 'attribute' && callee.type !== 'member_expression') {
 			// `str(x)` and `String(x)` only pass a value on.

@@ -164,6 +164,10 @@ export function applyValueFlow(
 		return changed;
 	}
 	if (captures.classbody !== undefined) return bindClassFields(captures.classbody, bindings, names);
+	if (fname !== undefined && captures.freturn !== undefined) {
+		bindings.returns.set(fname.text, captures.freturn);
+		return false;
+	}
 	if (fname !== undefined && fparams !== undefined) {
 		const list = parameters(fparams).map((param) => param.name);
 		bindings.functions.set(fname.text, list);

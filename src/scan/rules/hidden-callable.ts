@@ -12,10 +12,11 @@ import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { type CallableKind, dangerousCallable } from './dangerous.ts';
 import { shown } from './shared.ts';
 
-const PY_NEEDS =
-	/\b(?:eval|exec|compile|__import__|import_module|system|popen|spawn\w*|exec[lv]p?e?|Popen|call|check_call|check_output|run|getoutput|getstatusoutput|run_path|run_module|loads?|FunctionType|CodeType|CDLL|PyDLL|WinDLL|LoadLibrary|interact|startfile)\b/;
-const JS_NEEDS =
-	/\b(?:eval|Function|require|exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|runIn\w+|compileFunction|Script|dlopen)\b/;
+/*
+ * No text prerequisite (`needs`): an alias bound far from its use (`indirect = (0, eval)` at
+ * the top, `.then(indirect)` much later) would fall outside the spans a prerequisite limits the
+ * query to. The check rejects most values on their resolved name alone.
+ */
 
 /**
  * The file defines `name` itself. Stricter than the shared shadow test, which also counts a
@@ -121,7 +122,6 @@ function python(query: string, place: string): Matcher {
 	return {
 		family: 'python',
 		query,
-		needs: PY_NEEDS,
 		check: ({ value }, file) => check(value, place, file),
 	};
 }
@@ -130,7 +130,6 @@ function js(query: string, place: string): Matcher {
 	return {
 		family: 'js',
 		query,
-		needs: JS_NEEDS,
 		check: ({ value }, file) => check(value, place, file),
 	};
 }
@@ -151,7 +150,6 @@ export const hiddenCallableMatchers: readonly Matcher[] = [
 	{
 		family: 'python',
 		query: `(call function: (_) @fn arguments: (argument_list ${PY_VALUE} @value))`,
-		needs: PY_NEEDS,
 		check({ fn, value }, file) {
 			// `isinstance(p, subprocess.Popen)` compares a type; it calls nothing. Test helpers
 			// (`assertRaises(TypeError, eval, ...)`) call it to see it fail.
@@ -197,7 +195,6 @@ export const hiddenCallableMatchers: readonly Matcher[] = [
 	{
 		family: 'js',
 		query: '(formal_parameters) @params',
-		needs: JS_NEEDS,
 		check({ params }, file) {
 			for (const param of params?.namedChildren ?? []) {
 				if (param.type === 'required_parameter' || param.type === 'optional_parameter') {
@@ -209,7 +206,6 @@ export const hiddenCallableMatchers: readonly Matcher[] = [
 	{
 		family: 'js',
 		query: '(class_body) @body',
-		needs: JS_NEEDS,
 		check({ body }, file) {
 			for (const member of body?.namedChildren ?? []) {
 				if (member.type === 'field_definition' || member.type === 'public_field_definition') {

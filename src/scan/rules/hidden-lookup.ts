@@ -36,6 +36,18 @@ function disguised(transform: Transform | undefined, folded: string | undefined)
 	);
 }
 
+/**
+ * A literal name spelt with escapes (`'\x73ystem'`, `'\N{LATIN SMALL LETTER S}'`): the
+ * interpreter reads the plain name, a reader and a text search do not.
+ */
+function escapedLiteral(key: Node, file: FileContext): Transform | undefined {
+	const value = file.stringValue(key);
+	if (value === undefined || !/^[\w.$/-]+$/.test(value)) return undefined;
+	return /\\(?:x[0-9a-fA-F]{2}|u\{?[0-9a-fA-F]|U[0-9a-fA-F]{8}|N\{|[0-7])/.test(key.text)
+		? { kind: 'decoded', value }
+		: undefined;
+}
+
 function how(transform: Transform | undefined): string {
 	return transform?.kind === 'decoded'
 		? 'decoded or reversed at run time'
@@ -69,7 +81,7 @@ function judge(
 ): void {
 	const namespace = file.isResolved(base) ? file.nameOf(base) : undefined;
 	const literal = !computedKey(key, file);
-	const transform = literal ? undefined : file.transformOf(key);
+	const transform = literal ? escapedLiteral(key, file) : file.transformOf(key);
 	const folded = literal ? file.stringValue(key) : file.foldString(key);
 	if (isDangerousNamespace(file.family, namespace) && (anyKey || !literal)) {
 		file.report(
@@ -97,8 +109,10 @@ function checkPythonCall(site: CallSite, file: FileContext): void {
 		case 'importlib.__import__':
 		case 'importlib.util.find_spec': {
 			const first = args[0];
-			if (first === undefined || !computedKey(first, file)) return;
-			const transform = file.transformOf(first);
+			if (first === undefined) return;
+			const transform = computedKey(first, file)
+				? file.transformOf(first)
+				: escapedLiteral(first, file);
 			const folded = file.foldString(first);
 			const hidden = disguised(transform, folded);
 			if (hidden) {
@@ -238,10 +252,21 @@ function checkJsCall(site: CallSite, file: FileContext): void {
 	const isImport = site.callee.type === 'import';
 	if (isImport || site.name === 'require' || site.name === 'module.require') {
 		const first = args[0];
-		if (first === undefined || !computedKey(first, file)) return;
+		if (first === undefined) return;
+		const what = isImport ? 'import()' : 'require()';
+		if (!computedKey(first, file)) {
+			const escaped = escapedLiteral(first, file);
+			if (escaped !== undefined) {
+				file.report(
+					'hidden-name',
+					site.call,
+					`${what} loads a module named with escapes${named(escaped.value)}`,
+				);
+			}
+			return;
+		}
 		const transform = file.transformOf(first);
 		const folded = file.foldString(first);
-		const what = isImport ? 'import()' : 'require()';
 		if (disguised(transform, folded)) {
 			file.report(
 				'hidden-name',
