@@ -242,6 +242,14 @@ function checkJsCall(site: CallSite, file: FileContext): void {
 		}
 		return;
 	}
+	if (site.isNew && (name === 'module' || name === 'module.Module')) {
+		file.report(
+			'hidden-loader',
+			site.call,
+			'a Module is built by hand, to compile code without require',
+		);
+		return;
+	}
 	if (name !== undefined && JS_INTERNALS.test(name)) {
 		file.report(
 			'hidden-loader',
@@ -264,7 +272,39 @@ function checkJsMember(member: Node, file: FileContext): void {
 	file.report('hidden-loader', member, `${name} reaches the module loader's internals`);
 }
 
+/** Interpreter hooks whose replacement runs code on every import, breakpoint or error. */
+const PY_HOOKS = /^sys\.(?:breakpointhook|displayhook|excepthook|unraisablehook)$/;
+
+/**
+ * `builtins.__import__ = shim`, `sys.breakpointhook = os.system`, `os.system = wrapper`:
+ * replacing what every other module (the host's, other plugins') calls.
+ */
+function checkHookAssignment(target: Node, file: FileContext): void {
+	if (!file.isResolved(target)) return;
+	const name = file.nameOf(target);
+	if (name === undefined) return;
+	const owner = name.slice(0, name.lastIndexOf('.'));
+	if (
+		name.startsWith('builtins.') ||
+		PY_HOOKS.test(name) ||
+		isDangerousNamespace('python', owner)
+	) {
+		file.report(
+			'hidden-loader',
+			target,
+			`${name} is replaced, so code the host and other plugins call runs this instead`,
+		);
+	}
+}
+
 export const loaderMatchers: readonly Matcher[] = [
+	{
+		family: 'python',
+		query: '(assignment left: (attribute) @target)',
+		needs:
+			/\b(?:builtins|__builtins__|os|posix|subprocess|importlib|pty|runpy|ctypes)\s*\.\s*\w+\s*=(?!=)|\b(?:breakpointhook|displayhook|excepthook|unraisablehook)\s*=(?!=)/,
+		check: ({ target }, file) => target !== undefined && checkHookAssignment(target, file),
+	},
 	...callMatchers(['python'], checkPythonCall),
 	...callMatchers(['js'], checkJsCall),
 	{
