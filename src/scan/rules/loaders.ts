@@ -11,7 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { keywordArg, positionalArgs } from '../engine/syntax.ts';
-import { isDangerousNamespace } from './dangerous.ts';
+import { dangerousCallable, isDangerousNamespace } from './dangerous.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
 /**
@@ -272,23 +272,27 @@ function checkJsMember(member: Node, file: FileContext): void {
 	file.report('hidden-loader', member, `${name} reaches the module loader's internals`);
 }
 
-/** Interpreter hooks whose replacement runs code on every import, breakpoint or error. */
-const PY_HOOKS = /^sys\.(?:breakpointhook|displayhook|excepthook|unraisablehook)$/;
-
 /**
- * `builtins.__import__ = shim`, `sys.breakpointhook = os.system`, `os.system = wrapper`:
- * replacing what every other module (the host's, other plugins') calls.
+ * What the host and every other module call: replacing one runs the plugin's code in their
+ * place. Settings-like members (`os.name`, `sys.excepthook`, `builtins._`) are left out; tests
+ * and tools change them honestly.
  */
+const REPLACED = new Set([
+	'builtins.__import__',
+	'builtins.open',
+	'builtins.eval',
+	'builtins.exec',
+	'builtins.compile',
+	'builtins.input',
+	'sys.breakpointhook',
+]);
+
+/** `builtins.__import__ = shim`, `sys.breakpointhook = os.system`, `os.system = wrapper`. */
 function checkHookAssignment(target: Node, file: FileContext): void {
 	if (!file.isResolved(target)) return;
 	const name = file.nameOf(target);
 	if (name === undefined) return;
-	const owner = name.slice(0, name.lastIndexOf('.'));
-	if (
-		name.startsWith('builtins.') ||
-		PY_HOOKS.test(name) ||
-		isDangerousNamespace('python', owner)
-	) {
+	if (REPLACED.has(name) || dangerousCallable('python', name) !== undefined) {
 		file.report(
 			'hidden-loader',
 			target,
@@ -302,7 +306,7 @@ export const loaderMatchers: readonly Matcher[] = [
 		family: 'python',
 		query: '(assignment left: (attribute) @target)',
 		needs:
-			/\b(?:builtins|__builtins__|os|posix|subprocess|importlib|pty|runpy|ctypes)\s*\.\s*\w+\s*=(?!=)|\b(?:breakpointhook|displayhook|excepthook|unraisablehook)\s*=(?!=)/,
+			/\b(?:builtins|__builtins__|os|posix|subprocess|importlib|pty|runpy|ctypes)\s*\.\s*\w+\s*=(?!=)|\bbreakpointhook\s*=(?!=)/,
 		check: ({ target }, file) => target !== undefined && checkHookAssignment(target, file),
 	},
 	...callMatchers(['python'], checkPythonCall),
