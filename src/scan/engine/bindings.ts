@@ -7,17 +7,40 @@ import type { Node } from 'web-tree-sitter';
 import type { LanguageFamily } from './matcher.ts';
 import { type Bindings, type NameResolver, normaliseModule } from './names.ts';
 import { stringValue } from './syntax.ts';
+import { applyValueFlow } from './value-flow.ts';
+
+const SIMPLE_DOTTED = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
 export const BINDING_QUERIES: Readonly<Record<LanguageFamily, string>> = {
 	python: `
 (import_statement) @import
 (import_from_statement) @import
 (assignment left: (identifier) @alias right: [(identifier) (attribute) (call) (subscript)] @value)
+(assignment left: (identifier) @local right: (_) @assigned)
+(default_parameter name: (identifier) @alias value: [(identifier) (attribute)] @value)
+(typed_default_parameter name: (identifier) @alias value: [(identifier) (attribute)] @value)
+(assignment left: (attribute) @alias right: [(identifier) (attribute) (call) (subscript)] @value)
+(class_definition
+  name: (identifier) @owner
+  body: (block (expression_statement (assignment left: (identifier) @member right: [(identifier) (attribute)] @value))))
+(assignment left: (identifier) @container right: [(dictionary) (list) (tuple)] @items)
+(function_definition name: (identifier) @fname parameters: (parameters) @fparams body: (block . (return_statement (_) @freturn)))
+(function_definition name: (identifier) @fname parameters: (parameters) @fparams)
+(call function: (identifier) @callee arguments: (argument_list) @callargs)
 `,
 	js: `
 (import_statement) @import
-(variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression)] @value)
+(variable_declarator name: (_) @alias value: [(call_expression) (member_expression) (identifier) (await_expression) (subscript_expression) (parenthesized_expression)] @value)
 (assignment_expression left: (identifier) @alias right: [(call_expression) (member_expression) (identifier)] @value)
+(variable_declarator name: (identifier) @local value: (_) @assigned)
+(assignment_expression left: (identifier) @local right: (_) @assigned)
+(assignment_expression left: (member_expression) @alias right: [(call_expression) (member_expression) (identifier)] @value)
+(formal_parameters) @defaults
+(class_body) @classbody
+(variable_declarator name: (identifier) @container value: [(object) (array)] @items)
+(function_declaration name: (identifier) @fname parameters: (formal_parameters) @fparams body: (statement_block . (return_statement (_) @freturn)))
+(function_declaration name: (identifier) @fname parameters: (formal_parameters) @fparams)
+(call_expression function: (identifier) @callee arguments: (arguments) @callargs)
 (call_expression
   function: (member_expression
     object: (call_expression function: (import)) @value
@@ -139,18 +162,37 @@ export function applyBinding(
 		names.forget();
 		return;
 	}
+	if (captures.local !== undefined && captures.assigned !== undefined) {
+		bindings.assign(captures.local.text, captures.assigned);
+		return;
+	}
+	if (applyValueFlow(family, captures, bindings, names)) names.forget();
 	const alias = captures.alias ?? firstParameter(captures.callback);
 	const value = captures.value;
 	if (alias === undefined || value === undefined) return;
-	// Only aliases of imported modules, resolved builtins and require() results are followed;
-	// `x = y.z` on local objects tells nothing and would only grow the table.
-	if (!names.isResolvedRoot(value)) return;
+	if (bindValue(alias, value, bindings, names)) names.forget();
+}
+
+/**
+ * Binds `alias` to what `value` names. Only aliases of imported modules, resolved builtins and
+ * require() results are followed; `x = y.z` on local objects tells nothing and would only grow
+ * the table. `self.run = os.system` binds the dotted name as a whole.
+ */
+function bindValue(alias: Node, value: Node, bindings: Bindings, names: NameResolver): boolean {
+	if (!names.isResolvedRoot(value)) return false;
 	const target = names.nameOf(value);
-	if (target === undefined) return;
-	if (alias.type === 'identifier') {
-		if (alias.text !== target) bindings.bind(alias.text, target);
+	if (target === undefined) return false;
+	if (alias.type === 'identifier' || alias.type === 'shorthand_property_identifier_pattern') {
+		if (alias.text === target) return false;
+		bindings.bind(alias.text, target);
 	} else if (alias.type === 'object_pattern') {
 		bindJsPattern(alias, target, bindings);
+	} else if (alias.type === 'attribute' || alias.type === 'member_expression') {
+		const text = dottedText(alias);
+		if (!SIMPLE_DOTTED.test(text) || text === target) return false;
+		bindings.bind(text, target);
+	} else {
+		return false;
 	}
-	names.forget();
+	return true;
 }

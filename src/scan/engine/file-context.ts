@@ -16,6 +16,7 @@ import {
 } from './matcher.ts';
 import { Bindings, createNameResolver, type NameResolver, shadowPattern } from './names.ts';
 import { isConstant, stringValue } from './syntax.ts';
+import { createTransformReader } from './transforms.ts';
 
 export interface RawFinding {
 	ruleId: RuleId;
@@ -24,6 +25,7 @@ export interface RawFinding {
 	message: string;
 	severity?: Severity;
 	confidence?: Confidence;
+	deferred?: boolean;
 }
 
 export interface FlowSource {
@@ -75,6 +77,7 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 	const family = familyOf(language);
 	const bindings = new Bindings();
 	const names = createNameResolver(family, bindings);
+	const transforms = createTransformReader(family, bindings, (node) => names.nameOf(node));
 	const shadowed = new Map<string, boolean>();
 	const seen = new Set<string>();
 	const findings: RawFinding[] = [];
@@ -129,6 +132,7 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 		sources,
 		sinks,
 		nameOf: (node) => names.nameOf(node),
+		isResolved: (node) => names.isResolvedRoot(node),
 		isShadowed(name) {
 			let known = shadowed.get(name);
 			if (known === undefined) {
@@ -139,6 +143,8 @@ export function createFileState(path: string, language: SourceLanguage, text: st
 		},
 		stringValue: (node) => stringValue(node, family),
 		isConstant: (node) => isConstant(node, family),
+		transformOf: (node) => transforms.of(node),
+		foldString: (node) => transforms.fold(node),
 		report(rule: RuleId, node: Node, message: string, options: ReportOptions = {}) {
 			reportRange(rule, node.startIndex, node.endIndex, message, options);
 		},

@@ -53,7 +53,7 @@ export function importTimePass(
 ): void {
 	for (const finding of [...file.findings]) {
 		const rule = EFFECTS[finding.ruleId];
-		if (rule === undefined) continue;
+		if (rule === undefined || finding.deferred === true) continue;
 		if (ONLY_PASSED.has(finding.ruleId) && !finding.message.includes(PASSED_AS_VALUE)) continue;
 		if (finding.ruleId === 'code-exec' && finding.message.includes(KEPT_EVALUATOR)) continue;
 		if (scopes.innermost(finding.start) !== undefined) continue;

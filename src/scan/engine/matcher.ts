@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleId } from '../rules/catalog.ts';
 import type { Confidence, Severity } from '../severity.ts';
 import type { SourceLanguage } from '../types.ts';
+import type { Transform } from './transforms.ts';
 
 /** Python, or the JavaScript family (JavaScript, TypeScript and TSX share their node names). */
 export type LanguageFamily = 'python' | 'js';
@@ -39,6 +40,11 @@ export type SinkKind =
 export interface ReportOptions {
 	severity?: Severity;
 	confidence?: Confidence;
+	/**
+	 * The finding marks where a capability is handed around (a callable stored or returned),
+	 * not where it runs: module level does not make it an import-time effect.
+	 */
+	deferred?: boolean;
 }
 
 /** The per-file view rules work with. */
@@ -53,12 +59,24 @@ export interface FileContext {
 	 * is `os.system`, a bare Python builtin is `builtins.eval`. Undefined when unknowable.
 	 */
 	nameOf(node: Node): string | undefined;
+	/**
+	 * True when the root of a dotted expression is an import, a resolved builtin or a tracked
+	 * global, so `nameOf` names a real module rather than echoing a local variable's name.
+	 */
+	isResolved(node: Node): boolean;
 	/** True when the file also defines or assigns `name`, so a bare use may not be the builtin. */
 	isShadowed(name: string): boolean;
 	/** The value of a plain string literal (no interpolation); undefined otherwise. */
 	stringValue(node: Node): string | undefined;
 	/** True for literals and expressions built only from literals. */
 	isConstant(node: Node): boolean;
+	/**
+	 * How a string expression was built at run time (concatenated, formatted, decoded,
+	 * reversed), following local variables; undefined for a plain literal or an unknown value.
+	 */
+	transformOf(node: Node): Transform | undefined;
+	/** The string an expression evaluates to when every piece is a literal. */
+	foldString(node: Node): string | undefined;
 	report(rule: RuleId, node: Node, message: string, options?: ReportOptions): void;
 	/** Reports a finding on a text range (for rules that read the text, not the tree). */
 	reportRange(

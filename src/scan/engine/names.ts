@@ -70,12 +70,39 @@ const JS_TRACKED_GLOBALS = new Set([
 /** Names JS code reaches through the global object (`window.eval` is `eval`). */
 const JS_GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
 
+/** Values kept per local name, and names kept per file: bounds for hostile files. */
+const MAX_VALUES_PER_NAME = 8;
+const MAX_VALUE_NAMES = 20_000;
+const MAX_BOUND_NAMES = 50_000;
+
 export class Bindings {
 	readonly names = new Map<string, string>();
 	readonly starModules: string[] = [];
+	/** Parameter names of the file's named functions, for values passed to them. */
+	readonly functions = new Map<string, string[]>();
+	/** Resolved values passed to a function not yet defined in the text: name -> (index, value). */
+	readonly passed = new Map<string, [number, string][]>();
+	/** What the file's one-line helper functions return (`def _n(s): return codecs.decode(s, ...)`). */
+	readonly returns = new Map<string, Node>();
+	/** What each plain local name is assigned, in source order (for names built from strings). */
+	private readonly values = new Map<string, Node[]>();
 
 	bind(local: string, target: string): void {
+		if (this.names.size >= MAX_BOUND_NAMES && !this.names.has(local)) return;
 		this.names.set(local, target);
+	}
+
+	assign(local: string, value: Node): void {
+		const list = this.values.get(local);
+		if (list === undefined) {
+			if (this.values.size < MAX_VALUE_NAMES) this.values.set(local, [value]);
+		} else if (list.length < MAX_VALUES_PER_NAME) {
+			list.push(value);
+		}
+	}
+
+	valuesOf(local: string): readonly Node[] | undefined {
+		return this.values.get(local);
 	}
 }
 
@@ -120,24 +147,40 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 		return JS_GLOBAL_OBJECTS.has(name) ? 'globalThis' : name;
 	};
 
+	/**
+	 * A dotted name bound as a whole: `self.run = os.system`, a class attribute, or an entry of
+	 * a dict or list literal (`fns['r']` after `fns = {'r': os.system}`).
+	 */
+	const whole = (name: string): string => {
+		if (!name.includes('.')) return name;
+		const bound = bindings.names.get(name);
+		return bound === undefined ? name : bound;
+	};
+
 	const dotted = (text: string): string => {
 		const dot = text.indexOf('.');
 		if (dot === -1) return normalise(root(text));
-		return normalise(`${root(text.slice(0, dot))}${text.slice(dot)}`);
+		const bound = bindings.names.get(text);
+		if (bound !== undefined) return normalise(bound);
+		return whole(normalise(`${root(text.slice(0, dot))}${text.slice(dot)}`));
 	};
 
 	const member = (base: Node | null, field: Node | null, depth: number) => {
 		if (base === null || field === null) return undefined;
 		const left = compute(base, depth + 1);
-		return left === undefined ? undefined : normalise(`${left}.${field.text}`);
+		return left === undefined ? undefined : whole(normalise(`${left}.${field.text}`));
 	};
 
 	const keyed = (base: Node | null, key: Node | null, depth: number) => {
 		if (base === null || key === null) return undefined;
-		const literal = stringValue(key, family);
-		if (literal === undefined || literal === '') return undefined;
+		// `fns[0]` names the first entry of a list literal bound to `fns`.
+		const literal =
+			key.type === 'integer' || key.type === 'number'
+				? String(Number(key.text))
+				: stringValue(key, family);
+		if (literal === undefined || literal === '' || literal === 'NaN') return undefined;
 		const left = compute(base, depth + 1);
-		return left === undefined ? undefined : normalise(`${left}.${literal}`);
+		return left === undefined ? undefined : whole(normalise(`${left}.${literal}`));
 	};
 
 	function pythonCall(node: Node, depth: number): string | undefined {
@@ -155,13 +198,25 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 			return module === undefined || module === '' ? undefined : module;
 		}
 		if (name === 'builtins.getattr') return keyed(args[0] ?? null, args[1] ?? null, depth);
+		// `vars(os)` is the namespace of `os`: `vars(os)['system']` is `os.system`.
+		if (name === 'builtins.vars' && args.length === 1 && args[0] !== undefined) {
+			return compute(args[0], depth + 1);
+		}
 		return undefined;
 	}
 
 	function jsCall(node: Node, depth: number): string | undefined {
 		const callee = node.childForFieldName('function');
 		if (callee === null) return undefined;
-		const isRequire = callee.type === 'identifier' && compute(callee, depth + 1) === 'require';
+		const calleeName = compute(callee, depth + 1);
+		// `createRequire(url)` makes another `require`.
+		if (calleeName === 'module.createRequire' || calleeName === 'module.Module.createRequire') {
+			return 'require';
+		}
+		const isRequire =
+			(callee.type === 'identifier' && calleeName === 'require') ||
+			calleeName === 'process.getBuiltinModule' ||
+			calleeName === 'module.require';
 		if (!isRequire && callee.type !== 'import') return undefined;
 		const first = positionalArgs(node.childForFieldName('arguments'))[0];
 		const module = first === undefined ? undefined : stringValue(first, family);
@@ -189,6 +244,11 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 				return pythonCall(node, depth);
 			case 'call_expression':
 				return jsCall(node, depth);
+			case 'sequence_expression': {
+				// `(0, eval)` is `eval`, called without its receiver.
+				const last = node.namedChildren.filter((child) => child.type !== 'comment').pop();
+				return last === undefined ? undefined : compute(last, depth + 1);
+			}
 			case 'parenthesized_expression':
 			case 'await_expression':
 			case 'non_null_expression':
@@ -210,6 +270,8 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 				current = current.childForFieldName('object');
 			} else if (current.type === 'call' || current.type === 'call_expression') {
 				return current;
+			} else if (current.type === 'sequence_expression') {
+				current = current.namedChildren.filter((child) => child.type !== 'comment').pop() ?? null;
 			} else if (
 				current.type === 'await_expression' ||
 				current.type === 'parenthesized_expression'

@@ -54,6 +54,14 @@ export function decodeEscapes(raw: string): string {
 				decoded = String.fromCodePoint(Number.parseInt(value, 16));
 				width = 10;
 			}
+		} else if (next === 'N' && raw.charAt(i + 2) === '{') {
+			// `\N{LATIN SMALL LETTER S}`: Python's named escapes, for the letters names are made of.
+			const end = raw.indexOf('}', i + 3);
+			const named = end === -1 ? undefined : namedCharacter(raw.slice(i + 3, end));
+			if (named !== undefined) {
+				decoded = named;
+				width = end - i + 1;
+			}
 		} else if (next >= '0' && next <= '7') {
 			const digits = /^[0-7]{1,3}/.exec(raw.slice(i + 1))?.[0] ?? '0';
 			decoded = String.fromCharCode(Number.parseInt(digits, 8));
@@ -70,6 +78,25 @@ export function decodeEscapes(raw: string): string {
 		i += width - 1;
 	}
 	return out;
+}
+
+/** The characters identifiers are spelt with, by their Unicode names. */
+function namedCharacter(name: string): string | undefined {
+	const upper = name.trim().toUpperCase();
+	const letter = /^LATIN (SMALL|CAPITAL) LETTER ([A-Z])$/.exec(upper);
+	if (letter?.[2] !== undefined) {
+		return letter[1] === 'SMALL' ? letter[2].toLowerCase() : letter[2];
+	}
+	const digit = /^DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$/.exec(upper);
+	if (digit?.[1] !== undefined) {
+		return String(
+			['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE'].indexOf(
+				digit[1],
+			),
+		);
+	}
+	const other: Record<string, string> = { 'LOW LINE': '_', 'FULL STOP': '.', SOLIDUS: '/' };
+	return other[upper];
 }
 
 function pythonString(node: Node): string | undefined {

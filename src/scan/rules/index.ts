@@ -4,8 +4,12 @@ import { reachMatchers } from '../reach/matchers.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
 import { filesystemMatchers } from './filesystem.ts';
+import { functionConstructorMatchers } from './function-constructor.ts';
+import { hiddenCallableMatchers } from './hidden-callable.ts';
+import { hiddenLookupMatchers } from './hidden-lookup.ts';
 import { identifierMatchers } from './identifiers.ts';
 import { introspectionMatchers } from './introspection.ts';
+import { loaderMatchers } from './loaders.ts';
 import { nativeMatchers } from './native.ts';
 import { networkMatchers } from './network.ts';
 import { obfuscationMatchers } from './obfuscation.ts';
@@ -26,4 +30,9 @@ export const ALL_MATCHERS: readonly Matcher[] = [
 	...identifierMatchers,
 	...nativeMatchers,
 	...reachMatchers(),
+	// Hidden paths to a capability.
+	...hiddenLookupMatchers,
+	...hiddenCallableMatchers,
+	...functionConstructorMatchers,
+	...loaderMatchers,
 ];
