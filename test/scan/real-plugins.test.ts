@@ -1,8 +1,8 @@
 /**
  * Real, honest Picard plugins (issue 9 §4, false positives): third-party code kept unchanged
  * as test data. Each must carry its SOURCE note, have a valid manifest and scan without error.
- * Their high findings other than undeclared or denied capabilities are printed; once
- * ENFORCE_NO_HIGH is switched on, there must be none.
+ * High findings other than undeclared or denied capabilities are printed, and there must
+ * be none: honest code must not look like an attack.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,9 +16,6 @@ import {
 } from '../../bench/scan-corpora.ts';
 import type { Finding } from '../../src/scan/index.ts';
 import { scan } from './support.ts';
-
-/** Switched on once the capability-based severity policy has landed. */
-const ENFORCE_NO_HIGH = false;
 
 const MIN_PLUGINS = 15;
 const PLUGINS = realPluginNames();
@@ -52,6 +49,6 @@ for (const plugin of PLUGINS) {
 					.join(', ')}`,
 			);
 		}
-		if (ENFORCE_NO_HIGH) assert.deepEqual(falseHighs, []);
+		assert.deepEqual(falseHighs, []);
 	});
 }
