@@ -79,7 +79,7 @@ describe('the scan gate at install (D21)', () => {
 		assert.equal(run.code, 1, run.stdout);
 		assert.equal(errorCode(run), 'FINDINGS_NOT_ACCEPTED');
 		assert.match(run.stderr, /high-severity finding/);
-		assert.match(run.stderr, /__init__\.py:4 \[process-shell\]/);
+		assert.match(run.stderr, /__init__\.py:4 \[undeclared-sensitive\]/);
 		assert.match(run.stderr, /os\.system\("convert " \+ api\.path\)/, 'the code line is shown');
 		assert.match(run.stderr, /does not declare: .*network/);
 		assert.equal((await world.state()).plugins[COMMUNITY.uuid], undefined, 'nothing installed');

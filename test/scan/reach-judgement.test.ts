@@ -247,7 +247,9 @@ test('a process started or code run at import time is high; the same inside enab
 			'MANIFEST.toml': declared,
 		}),
 	);
-	assert.deepEqual(high(inEnable), []);
+	// Handing os.system to map stays a hidden path wherever it is (hidden-callable); what
+	// enable() changes is that nothing counts as run at import time.
+	assert.deepEqual(high(inEnable), ['hidden-callable']);
 });
 
 test('an introspection escape from a literal or an imported object is high; the module’s own is medium', async () => {
