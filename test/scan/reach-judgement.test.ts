@@ -146,6 +146,49 @@ for (const [place, target] of PERSISTENCE) {
 	});
 }
 
+const SPELLED_IN_PIECES: [string, string][] = [
+	[
+		'autostart, as a sum of literals',
+		'os.path.join(os.path.expanduser("~"), ".config", "auto" + "start", "h.desktop")',
+	],
+	['a shell start-up file, after an unknown piece', 'os.path.expanduser("~") + "/.ba" + "shrc"'],
+	['a systemd unit, in parentheses', '"~/.config/" + ("sys" + "temd") + "/user/h.service"'],
+];
+
+for (const [place, target] of SPELLED_IN_PIECES) {
+	test(`a persistence location spelled in pieces is still one: ${place}`, async () => {
+		const report = await scan(
+			plugin({
+				'__init__.py': `import os\n\n\ndef enable(api):\n    target = ${target}\n    with open(target, "a") as out:\n        out.write("x")\n`,
+				'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+			}),
+		);
+		assert.ok(high(report).includes('persistence-write'), `${place}: ${high(report).join()}`);
+	});
+}
+
+test('a persistence location spelled in pieces in JS is still one', async () => {
+	const report = await scan(
+		plugin({
+			'index.js':
+				"const fs = require('fs');\nconst os = require('os');\nexports.go = () => fs.writeFileSync(os.homedir() + '/.config/auto' + 'start/x.desktop', 'x');\n",
+			'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+		}),
+	);
+	assert.ok(high(report).includes('persistence-write'), high(report).join());
+});
+
+test('pieces are not joined across an unknown value', async () => {
+	const report = await scan(
+		plugin({
+			'__init__.py':
+				'import os\n\n\ndef save(name, data):\n    with open("covers/auto" + name + "start.jpg", "wb") as out:\n        out.write(data)\n',
+			'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+		}),
+	);
+	assert.deepEqual(high(report), []);
+});
+
 test('a Windows run key set through winreg is a persistence write', async () => {
 	const report = await scan(
 		plugin({
