@@ -184,6 +184,28 @@ const CASES: {
 		},
 	},
 	{
+		name: 'dynamic code, by exec looked up with sys.modules.get and getattr',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import sys\n\ndef enable(api, src):\n    mod = sys.modules.get("builtins")\n    getattr(mod, "exec")(src)\n',
+		},
+		negative: {
+			'__init__.py':
+				'import sys\n\ndef enable(api, src):\n    mod = sys.modules.get("json")\n    getattr(mod, "dumps")(src)\n',
+		},
+	},
+	{
+		name: 'processes, by os.system looked up with vars(os).get',
+		reach: 'starting programs',
+		positive: {
+			'__init__.py': 'import os\n\ndef enable(api, cmd):\n    os.__dict__.get("system")(cmd)\n',
+		},
+		negative: {
+			'__init__.py': 'import os\n\ndef enable(api, p, table):\n    table.get("system")(p)\n',
+		},
+	},
+	{
 		name: 'dynamic code, by a loader for required files (JS)',
 		reach: 'running code built or loaded at run time',
 		positive: {
