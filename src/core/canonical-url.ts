@@ -192,12 +192,37 @@ export function urlPatternTexts(raw: string, context: CanonicalUrlContext = {}):
 /** `urlPatternTexts` for a caller that already has the forms (undefined: not canonical). */
 export function patternTextsOf(raw: string, forms: CanonicalForms | undefined): string[] {
 	const texts: string[] = [];
+	const add = (text: string) => {
+		if (!texts.includes(text)) texts.push(text);
+	};
 	if (forms !== undefined) {
-		texts.push(forms.canonical);
-		if (forms.caseKept !== forms.canonical) texts.push(forms.caseKept);
+		add(forms.canonical);
+		add(forms.caseKept);
+		// Registry patterns are written for the https address. The same repository fetched over
+		// ssh (`git@github.com:badorg/x`), git:// or http is searched in its https spelling too,
+		// so a change of transport cannot step around an organisation-wide pattern.
+		add(httpsSpelling(forms.canonical));
+		add(httpsSpelling(forms.caseKept));
 	}
-	if (!texts.includes(raw)) texts.push(raw);
+	add(raw);
 	return texts;
+}
+
+/** Network transports that reach the same repository as its https address on a forge. */
+const NETWORK_SCHEMES: ReadonlySet<string> = new Set([
+	'http',
+	'https',
+	'ssh',
+	'git',
+	'git+ssh',
+	'ssh+git',
+	'ftp',
+	'ftps',
+]);
+
+/** A network URL in canonical form with its scheme made `https`; other forms as they are. */
+function httpsSpelling(canonical: string): string {
+	return NETWORK_SCHEMES.has(urlScheme(canonical)) ? `https:${locationKey(canonical)}` : canonical;
 }
 
 /** Like `canonicalForms`, but returns undefined instead of throwing. */

@@ -42,6 +42,31 @@ for (const matcher of MATCHERS) {
 			}
 		});
 
+		it('blocks the ssh, git:// and http spellings of a repository by an https organisation pattern', () => {
+			for (const url of [
+				'git@github.com:badorg/plugin',
+				'git@github.com:/BadOrg/plugin.git',
+				'ssh://git@github.com:22/badorg/plugin',
+				'git+ssh://git@github.com/badorg/plugin',
+				'ssh+git://github.com/badorg/plugin',
+				'git://github.com/badorg/plugin',
+				'http://github.com/badorg/plugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+				const unanchored = entries({ urlRegex: 'https://github.com/badorg/.*', reason: 'org' });
+				assert.equal(blockedBy(matcher.check(unanchored, { url })), 0, url);
+			}
+		});
+
+		it('does not read another port or a local path as the https address', () => {
+			for (const url of [
+				'ssh://git@github.com:2222/badorg/plugin',
+				'/srv/github.com/badorg/plugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), undefined, url);
+			}
+		});
+
 		it('runs a pattern written with capitals on the form that keeps the path case', () => {
 			const list = entries({ urlRegex: 'github\\.com/BadOrg/', reason: 'org' });
 			assert.equal(blockedBy(matcher.check(list, { url: 'https://%67ithub.com/%42adOrg/x' })), 0);

@@ -217,6 +217,13 @@ describe('path case on case-insensitive hosts (D2)', () => {
 			raw,
 		]);
 		assert.deepEqual(urlPatternTexts('https://xn--zz/x'), ['https://xn--zz/x']);
+		assert.deepEqual(urlPatternTexts('git@github.com:BadOrg/Plugin.git'), [
+			'ssh://github.com/badorg/plugin',
+			'ssh://github.com/BadOrg/Plugin',
+			'https://github.com/badorg/plugin',
+			'https://github.com/BadOrg/Plugin',
+			'git@github.com:BadOrg/Plugin.git',
+		]);
 	});
 
 	it('compares stored forms of older releases by canonicalising them again', () => {

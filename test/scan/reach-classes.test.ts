@@ -138,6 +138,74 @@ const CASES: {
 		},
 	},
 	{
+		name: 'dynamic code, by timeit running a string of source',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import timeit\n\ndef enable(api, src):\n    timeit.timeit(stmt=src, number=1)\n',
+		},
+		negative: {
+			'__init__.py': 'import time\n\ndef enable(api, src):\n    return time.monotonic()\n',
+		},
+	},
+	{
+		name: 'dynamic code, by a profiler or debugger running source text',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import cProfile, pdb\n\ndef enable(api, src):\n    cProfile.run(src)\n    pdb.run(src)\n',
+		},
+		negative: {
+			'__init__.py': 'import logging\n\ndef enable(api, src):\n    logging.debug(src)\n',
+		},
+	},
+	{
+		name: 'dynamic code, by doctest running a docstring’s examples',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import doctest\n\ndef _e():\n    """>>> 1"""\n\ndef enable(api):\n    doctest.run_docstring_examples(_e, {})\n',
+		},
+		negative: {
+			'__init__.py':
+				'import inspect\n\ndef _e():\n    """>>> 1"""\n\ndef enable(api):\n    inspect.getdoc(_e)\n',
+		},
+	},
+	{
+		name: 'dynamic code, by a dotted name or a file imported through pkgutil or pydoc',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import pkgutil, pydoc\n\ndef enable(api, n, p):\n    pkgutil.resolve_name(n)\n    pydoc.locate(n)\n    pydoc.importfile(p)\n',
+		},
+		negative: {
+			'__init__.py':
+				'import pkgutil\n\ndef enable(api, p):\n    return pkgutil.get_data(__name__, p)\n',
+		},
+	},
+	{
+		name: 'dynamic code, by exec looked up with sys.modules.get and getattr',
+		reach: 'running code built or loaded at run time',
+		positive: {
+			'__init__.py':
+				'import sys\n\ndef enable(api, src):\n    mod = sys.modules.get("builtins")\n    getattr(mod, "exec")(src)\n',
+		},
+		negative: {
+			'__init__.py':
+				'import sys\n\ndef enable(api, src):\n    mod = sys.modules.get("json")\n    getattr(mod, "dumps")(src)\n',
+		},
+	},
+	{
+		name: 'processes, by os.system looked up with vars(os).get',
+		reach: 'starting programs',
+		positive: {
+			'__init__.py': 'import os\n\ndef enable(api, cmd):\n    os.__dict__.get("system")(cmd)\n',
+		},
+		negative: {
+			'__init__.py': 'import os\n\ndef enable(api, p, table):\n    table.get("system")(p)\n',
+		},
+	},
+	{
 		name: 'dynamic code, by a loader for required files (JS)',
 		reach: 'running code built or loaded at run time',
 		positive: {

