@@ -323,52 +323,6 @@ test('a process started or code run at import time is high; the same inside enab
 	assert.deepEqual(high(inEnable), ['hidden-callable']);
 });
 
-test('a helper called, decorated with or started on a thread at module level runs at import', async () => {
-	const declared = MANIFEST('[capabilities]\nsubprocess = true\nnetwork = true\n');
-	const samples: Record<string, string>[] = [
-		{
-			'__init__.py':
-				'import subprocess\n\n\ndef _setup():\n    subprocess.Popen(["helper"])\n\n\n_setup()\n',
-		},
-		{
-			'__init__.py':
-				'import subprocess\n\n\ndef _inner():\n    subprocess.Popen(["helper"])\n\n\ndef _outer():\n    _inner()\n\n\n_outer()\n',
-		},
-		{
-			'__init__.py':
-				'import threading\nimport urllib.request\n\n\ndef _worker():\n    urllib.request.urlopen("https://example.com/x")\n\n\nthreading.Thread(target=_worker, daemon=True).start()\n',
-		},
-		{
-			'__init__.py':
-				'import os\n\n\ndef hook(f):\n    os.system("helper")\n    return f\n\n\n@hook\ndef process(api, track, metadata):\n    pass\n',
-		},
-		{
-			'index.js':
-				"const cp = require('child_process');\nfunction setup() {\n  cp.execFile('helper');\n}\nsetup();\n",
-		},
-		{
-			'index.js':
-				"const cp = require('child_process');\nconst later = () => {\n  cp.execFile('helper');\n};\nsetTimeout(later, 10);\n",
-		},
-	];
-	for (const files of samples) {
-		const report = await scan(plugin({ ...files, 'MANIFEST.toml': declared }));
-		assert.ok(
-			high(report).includes('import-time-side-effect'),
-			`${Object.values(files)[0]}: ${high(report).join()}`,
-		);
-	}
-	// Registered for the host to call later, or called from enable(): not at import.
-	const honest = await scan(
-		plugin({
-			'__init__.py':
-				'import subprocess\nfrom picard.metadata import register_track_metadata_processor\n\n\ndef _tag(api, track, metadata):\n    subprocess.run(["helper"])\n\n\ndef _noop():\n    return 1\n\n\ndef _setup():\n    subprocess.run(["helper"])\n\n\n_noop()\nregister_track_metadata_processor(_tag)\n\n\ndef enable(api):\n    _setup()\n',
-			'MANIFEST.toml': declared,
-		}),
-	);
-	assert.deepEqual(high(honest), []);
-});
-
 test('an introspection escape from a literal or an imported object is high; the module’s own is medium', async () => {
 	const report = await scan(
 		plugin({
