@@ -5,6 +5,7 @@
  * rules look for calls, but the plugin can reach it all the same.
  */
 import type { LanguageFamily } from '../engine/matcher.ts';
+import { LOADS_RUN_CODE } from '../rules/code-exec.ts';
 import { NameTable } from '../rules/shared.ts';
 import type { ReachClass } from './classes.ts';
 import { capabilityModule } from './modules.ts';
@@ -51,20 +52,8 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'builtins.__import__',
 		'types.FunctionType',
 		'types.CodeType',
-		'pickle.loads',
-		'pickle.load',
-		'pickle.Unpickler',
-		'_pickle.loads',
-		'_pickle.load',
-		'cPickle.loads',
-		'cPickle.load',
-		'dill.loads',
-		'dill.load',
-		'cloudpickle.loads',
-		'cloudpickle.load',
+		...LOADS_RUN_CODE,
 		'shelve.open',
-		'yaml.unsafe_load',
-		'yaml.unsafe_load_all',
 		// Handed to yaml.load, they build any Python object the document names.
 		'yaml.UnsafeLoader',
 		'yaml.Loader',

@@ -8,16 +8,12 @@ import type { FileContext, Matcher, ReportOptions } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
-const PY_EXEC = new NameTable([
-	'builtins.eval',
-	'builtins.exec',
-	'builtins.compile',
-	'types.FunctionType',
-	'types.CodeType',
-	'code.InteractiveInterpreter',
-	'code.InteractiveConsole',
-	'code.interact',
-	// Unpickling runs whatever callables the data names: code execution in data's clothing.
+/**
+ * Loaders of serialised data that run code: unpickling calls whatever callables the data names,
+ * and unsafe YAML builds any object the document names. Code execution in data's clothing; the
+ * reach rules use the same list.
+ */
+export const LOADS_RUN_CODE: readonly string[] = [
 	'pickle.loads',
 	'pickle.load',
 	'pickle.Unpickler',
@@ -31,6 +27,18 @@ const PY_EXEC = new NameTable([
 	'cloudpickle.load',
 	'yaml.unsafe_load',
 	'yaml.unsafe_load_all',
+];
+
+const PY_EXEC = new NameTable([
+	'builtins.eval',
+	'builtins.exec',
+	'builtins.compile',
+	'types.FunctionType',
+	'types.CodeType',
+	'code.InteractiveInterpreter',
+	'code.InteractiveConsole',
+	'code.interact',
+	...LOADS_RUN_CODE,
 ]);
 
 const JS_EXEC = new NameTable([
