@@ -6,6 +6,7 @@
  */
 import type { LanguageFamily } from '../engine/matcher.ts';
 import { LOADS_RUN_CODE } from '../rules/code-exec.ts';
+import { OS_PROGRAM_STARTERS } from '../rules/process.ts';
 import { NameTable } from '../rules/shared.ts';
 import type { ReachClass } from './classes.ts';
 import { capabilityModule } from './modules.ts';
@@ -20,24 +21,7 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'os.startfile',
 		'os.fork',
 		'os.forkpty',
-		'os.posix_spawn',
-		'os.posix_spawnp',
-		'os.execl',
-		'os.execle',
-		'os.execlp',
-		'os.execlpe',
-		'os.execv',
-		'os.execve',
-		'os.execvp',
-		'os.execvpe',
-		'os.spawnl',
-		'os.spawnle',
-		'os.spawnlp',
-		'os.spawnlpe',
-		'os.spawnv',
-		'os.spawnve',
-		'os.spawnvp',
-		'os.spawnvpe',
+		...OS_PROGRAM_STARTERS,
 		'posix.system',
 		'nt.system',
 		'platform.popen',

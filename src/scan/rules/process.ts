@@ -24,13 +24,8 @@ const PY_SHELL = new NameTable([
 	'platform.popen',
 ]);
 
-/** Python calls that start a program, with a shell only when asked (`shell=True`). */
-const PY_SPAWN = new NameTable([
-	'subprocess.Popen',
-	'subprocess.call',
-	'subprocess.run',
-	'subprocess.check_call',
-	'subprocess.check_output',
+/** The os functions that replace or start a program without a shell; the reach rules use them too. */
+export const OS_PROGRAM_STARTERS: readonly string[] = [
 	'os.execl',
 	'os.execle',
 	'os.execlp',
@@ -49,6 +44,16 @@ const PY_SPAWN = new NameTable([
 	'os.spawnvpe',
 	'os.posix_spawn',
 	'os.posix_spawnp',
+];
+
+/** Python calls that start a program, with a shell only when asked (`shell=True`). */
+const PY_SPAWN = new NameTable([
+	'subprocess.Popen',
+	'subprocess.call',
+	'subprocess.run',
+	'subprocess.check_call',
+	'subprocess.check_output',
+	...OS_PROGRAM_STARTERS,
 	'os.startfile',
 	'pty.spawn',
 	'asyncio.create_subprocess_exec',
