@@ -7,10 +7,10 @@
  * implementation take about 82 s for the large case).
  */
 import assert from 'node:assert/strict';
-import { compileBlacklist } from '../src/blacklist/compile.ts';
-import { naiveCheck } from '../src/blacklist/naive.ts';
-import { createPatternCache } from '../src/blacklist/pattern-cache.ts';
-import type { BlacklistVerdict } from '../src/blacklist/types.ts';
+import { compileBlacklist } from '../packages/library/src/blacklist/compile.ts';
+import { naiveCheck } from '../packages/library/src/blacklist/naive.ts';
+import { createPatternCache } from '../packages/library/src/blacklist/pattern-cache.ts';
+import type { BlacklistVerdict } from '../packages/library/src/blacklist/types.ts';
 import { type Figure, medianMs, printFigures, timed } from './measure.ts';
 import { blacklistScenario } from './synthetic.ts';
 

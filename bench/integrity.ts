@@ -15,15 +15,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import type { CliIO } from '../src/cli/io.ts';
-import { runCli } from '../src/cli/run.ts';
-import { pluginDirectoryName } from '../src/core/paths.ts';
-import { generatePluginUuid } from '../src/core/uuid.ts';
-import { startupFiles } from '../src/lifecycle/host.ts';
-import { checkInstalledPlugins } from '../src/lifecycle/startup-check.ts';
-import { digestTree, type InstalledPlugin } from '../src/lifecycle/store/index.ts';
-import { initKeys } from '../src/tuf/repository/init-keys.ts';
-import { publishRepository } from '../src/tuf/repository/publish.ts';
+import type { CliIO } from '../packages/cli/src/io.ts';
+import { runCli } from '../packages/cli/src/run.ts';
+import { pluginDirectoryName } from '../packages/library/src/core/paths.ts';
+import { generatePluginUuid } from '../packages/library/src/core/uuid.ts';
+import { startupFiles } from '../packages/library/src/lifecycle/host.ts';
+import { checkInstalledPlugins } from '../packages/library/src/lifecycle/startup-check.ts';
+import { digestTree, type InstalledPlugin } from '../packages/library/src/lifecycle/store/index.ts';
+import { initKeys } from '../packages/library/src/tuf/repository/init-keys.ts';
+import { publishRepository } from '../packages/library/src/tuf/repository/publish.ts';
 import {
 	createProfile,
 	installedRecord,

@@ -4,10 +4,10 @@
  * recorded, so every check has an update to find.
  */
 import { availableParallelism } from 'node:os';
-import { gitFor } from '../src/cli/lifecycle-context.ts';
-import { pluginDirectoryName } from '../src/core/paths.ts';
-import { checkUpdates, type UpdateCheck } from '../src/lifecycle/check-updates.ts';
-import { digestTree, type InstalledPlugin } from '../src/lifecycle/store/index.ts';
+import { gitFor } from '../packages/cli/src/lifecycle-context.ts';
+import { pluginDirectoryName } from '../packages/library/src/core/paths.ts';
+import { checkUpdates, type UpdateCheck } from '../packages/library/src/lifecycle/check-updates.ts';
+import { digestTree, type InstalledPlugin } from '../packages/library/src/lifecycle/store/index.ts';
 import {
 	createBenchWorld,
 	createProfile,

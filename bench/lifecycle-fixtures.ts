@@ -8,20 +8,27 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CliIO } from '../src/cli/io.ts';
-import { type LifecycleContext, lifecycleContext } from '../src/cli/lifecycle-context.ts';
-import { createOutput } from '../src/cli/output.ts';
-import { canonicalUrl } from '../src/core/canonical-url.ts';
-import { generatePluginUuid } from '../src/core/uuid.ts';
-import type { InstalledPlugin, PluginStore, TreeDigest } from '../src/lifecycle/store/index.ts';
-import { type GitHttpServer, startGitHttpServer } from '../test/helpers/git-http-server.ts';
+import type { CliIO } from '../packages/cli/src/io.ts';
+import { type LifecycleContext, lifecycleContext } from '../packages/cli/src/lifecycle-context.ts';
+import { createOutput } from '../packages/cli/src/output.ts';
+import { canonicalUrl } from '../packages/library/src/core/canonical-url.ts';
+import { generatePluginUuid } from '../packages/library/src/core/uuid.ts';
+import type {
+	InstalledPlugin,
+	PluginStore,
+	TreeDigest,
+} from '../packages/library/src/lifecycle/store/index.ts';
+import {
+	type GitHttpServer,
+	startGitHttpServer,
+} from '../packages/library/test/helpers/git-http-server.ts';
 import {
 	bareClone,
 	createRepo,
 	manifestToml,
 	type TestRepo,
 	testGitEnv,
-} from '../test/helpers/git-repos.ts';
+} from '../packages/library/test/helpers/git-repos.ts';
 
 export interface BenchWorld {
 	root: string;

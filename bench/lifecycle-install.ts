@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pluginWorkDeps } from '../src/cli/lifecycle-context.ts';
-import { installPlugin } from '../src/lifecycle/install.ts';
-import { type ScanReport, scanPlugin } from '../src/scan/index.ts';
+import { pluginWorkDeps } from '../packages/cli/src/lifecycle-context.ts';
+import { installPlugin } from '../packages/library/src/lifecycle/install.ts';
+import { type ScanReport, scanPlugin } from '../packages/library/src/scan/index.ts';
 import {
 	createBenchWorld,
 	createProfile,

@@ -4,11 +4,18 @@
  * what re-hashing costs (D19b).
  */
 import { join } from 'node:path';
-import { pluginDirectoryName } from '../src/core/paths.ts';
-import { generatePluginUuid } from '../src/core/uuid.ts';
-import { startupFiles } from '../src/lifecycle/host.ts';
-import { checkInstalledPlugins, type StartupDeps } from '../src/lifecycle/startup-check.ts';
-import { digestTree, type InstalledPlugin, type TreeDigest } from '../src/lifecycle/store/index.ts';
+import { pluginDirectoryName } from '../packages/library/src/core/paths.ts';
+import { generatePluginUuid } from '../packages/library/src/core/uuid.ts';
+import { startupFiles } from '../packages/library/src/lifecycle/host.ts';
+import {
+	checkInstalledPlugins,
+	type StartupDeps,
+} from '../packages/library/src/lifecycle/startup-check.ts';
+import {
+	digestTree,
+	type InstalledPlugin,
+	type TreeDigest,
+} from '../packages/library/src/lifecycle/store/index.ts';
 import {
 	createBenchWorld,
 	createProfile,

@@ -4,8 +4,8 @@
  * price of validation and indexing.
  */
 import { parse as parseToml } from 'smol-toml';
-import { buildRegistryIndex } from '../src/registry/index.ts';
-import { parseRegistryText } from '../src/registry/parse.ts';
+import { buildRegistryIndex } from '../packages/library/src/registry/index.ts';
+import { parseRegistryText } from '../packages/library/src/registry/parse.ts';
 import { type Figure, medianMs, printFigures, settledHeapBytes } from './measure.ts';
 import { syntheticRegistryToml } from './synthetic.ts';
 

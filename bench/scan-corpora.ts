@@ -9,13 +9,17 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding, ScanEngine, ScanReport } from '../src/scan/index.ts';
-import { scanPlugin } from '../src/scan/index.ts';
+import type { Finding, ScanEngine, ScanReport } from '../packages/library/src/scan/index.ts';
+import { scanPlugin } from '../packages/library/src/scan/index.ts';
 
-export const ADVERSARIAL_DIR = new URL('../test/fixtures/scan/adversarial/', import.meta.url)
-	.pathname;
-export const REAL_PICARD_DIR = new URL('../test/fixtures/scan/real-picard/', import.meta.url)
-	.pathname;
+export const ADVERSARIAL_DIR = new URL(
+	'../packages/library/test/fixtures/scan/adversarial/',
+	import.meta.url,
+).pathname;
+export const REAL_PICARD_DIR = new URL(
+	'../packages/library/test/fixtures/scan/real-picard/',
+	import.meta.url,
+).pathname;
 
 /** The recall target on the adversarial corpus. */
 export const RECALL_TARGET = 0.95;

@@ -26,7 +26,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createScanEngine, type ScanReport, scanPlugin } from '../src/scan/index.ts';
+import {
+	createScanEngine,
+	type ScanReport,
+	scanPlugin,
+} from '../packages/library/src/scan/index.ts';
 import {
 	type BanditRun,
 	banditHighCount,
@@ -44,7 +48,8 @@ import {
 	type RealPluginResult,
 } from './scan-corpora.ts';
 
-const MALICIOUS = new URL('../test/fixtures/scan/malicious/', import.meta.url).pathname;
+const MALICIOUS = new URL('../packages/library/test/fixtures/scan/malicious/', import.meta.url)
+	.pathname;
 const NOT_STDLIB = new Set(['site-packages', 'dist-packages', '__pycache__']);
 const TARGET_SPEEDUP = 4;
 const VOUCH_RUNS = 3;

@@ -2,8 +2,8 @@
  * Deterministic synthetic data for the benchmarks: blacklists, installed plugins and whole
  * registries. A seeded generator keeps every run comparable with the last.
  */
-import type { PluginIdentity } from '../src/blacklist/types.ts';
-import type { BlacklistEntry } from '../src/registry/model.ts';
+import type { PluginIdentity } from '../packages/library/src/blacklist/types.ts';
+import type { BlacklistEntry } from '../packages/library/src/registry/model.ts';
 
 /** mulberry32: tiny, fast and good enough to spread synthetic data. */
 export function seededRandom(seed: number): () => number {

@@ -9,8 +9,8 @@ import {
 	MANIFEST_SCHEMA_FILES,
 	type PublishedSchema,
 	renderSchema,
-} from '../src/manifest/json-schema.ts';
-import { registryDocumentSchema } from '../src/registry/schema.ts';
+} from '../packages/library/src/manifest/json-schema.ts';
+import { registryDocumentSchema } from '../packages/library/src/registry/schema.ts';
 
 export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
 	...MANIFEST_SCHEMA_FILES,

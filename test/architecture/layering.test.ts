@@ -1,10 +1,12 @@
 /**
- * "Dependencies point downwards" (docs/design/architecture.md): the CLI uses the library;
- * `lifecycle` uses `registry`, `blacklist`, `manifest`, `git`, `tuf` and `scan`; everything
- * uses `core`; nothing imports `cli`; `src/index.ts` is the façade. Every import under `src/`
- * (static, type-only, re-export and dynamic) is read with TypeScript's own pre-processor and
- * checked against the graph below. A rule written in the wrong layer is how one policy ends
- * up with two homes, so an edge outside this graph fails the suite.
+ * "Dependencies point downwards" (docs/design/architecture.md): the CLI package uses the
+ * library package; in the library, `lifecycle` uses `registry`, `blacklist`, `manifest`, `git`,
+ * `tuf` and `scan`; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
+ * the façade. Every import in the packages' sources (static, type-only, re-export and dynamic)
+ * is read with TypeScript's own pre-processor and checked against the graph below. A rule
+ * written in the wrong layer is how one policy ends up with two homes, so an edge outside this
+ * graph fails the suite. Packages meet only through their names (`@vouch/library...`), never a
+ * relative path across the boundary, and each package declares every package it imports.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,18 +69,43 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		tuf: 'architecture.md: lifecycle uses tuf',
 		registry: 'architecture.md: lifecycle uses registry',
 	},
-	cli: Object.fromEntries(LIBRARY.map((layer) => [layer, 'the CLI uses the library'])),
+	cli: {
+		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the CLI uses the library'])),
+		facade: 'the CLI uses the library through its public entry too',
+	},
 	facade: Object.fromEntries(LIBRARY.map((layer) => [layer, 'the façade exports the library'])),
 };
 
-/** `src/<folder>/...` is that folder's layer; `src/index.ts` is the façade. */
+const LIBRARY_SRC = 'packages/library/src/';
+const CLI_SRC = 'packages/cli/src/';
+const LIBRARY_NAME = '@vouch/library';
+
+/**
+ * `packages/library/src/<folder>/...` is that folder's layer and its `index.ts` the façade;
+ * everything in `packages/cli/src/` is the CLI.
+ */
 function layerOf(path: string): Layer | undefined {
-	const parts = path.split('/');
-	if (parts[0] !== 'src') return undefined;
-	if (parts.length === 2) return parts[1] === 'index.ts' ? 'facade' : undefined;
-	return (LAYERS as readonly string[]).includes(parts[1] as string)
-		? (parts[1] as Layer)
+	if (path.startsWith(CLI_SRC)) return 'cli';
+	if (!path.startsWith(LIBRARY_SRC)) return undefined;
+	const parts = path.slice(LIBRARY_SRC.length).split('/');
+	if (parts.length === 1) return parts[0] === 'index.ts' ? 'facade' : undefined;
+	return (LAYERS as readonly string[]).includes(parts[0] as string)
+		? (parts[0] as Layer)
 		: undefined;
+}
+
+/** The layer a package specifier names: `@vouch/library` is the façade, `.../internal/<folder>/...` a folder. */
+function layerOfSpecifier(specifier: string): Layer | undefined {
+	if (specifier === LIBRARY_NAME) return 'facade';
+	if (specifier.startsWith(`${LIBRARY_NAME}/internal/`)) {
+		return layerOf(`${LIBRARY_SRC}${specifier.slice(`${LIBRARY_NAME}/internal/`.length)}.ts`);
+	}
+	if (specifier === '@vouch/cli' || specifier.startsWith('@vouch/cli/')) return 'cli';
+	return undefined;
+}
+
+function packageOf(path: string): string | undefined {
+	return /^packages\/([^/]+)\//.exec(path)?.[1];
 }
 
 interface Violation {
@@ -97,13 +124,43 @@ function layeringViolations(files: ReadonlyMap<string, string>): Violation[] {
 			continue;
 		}
 		for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
-			// Packages (`node:fs`, `zod`...) are not layers.
-			if (!fileName.startsWith('.')) continue;
-			const target = posix.normalize(posix.join(posix.dirname(file), fileName));
-			const to = layerOf(target);
-			if (to === undefined) {
-				violations.push({ file, imports: fileName, why: 'it reaches outside the layers of src/' });
-			} else if (to !== from && to !== 'core' && ALLOWED[from][to] === undefined) {
+			let to: Layer | undefined;
+			if (fileName.startsWith('.')) {
+				const target = posix.normalize(posix.join(posix.dirname(file), fileName));
+				if (packageOf(target) !== packageOf(file)) {
+					violations.push({
+						file,
+						imports: fileName,
+						why: 'it crosses a package boundary by path',
+					});
+					continue;
+				}
+				to = layerOf(target);
+				if (to === undefined) {
+					violations.push({
+						file,
+						imports: fileName,
+						why: 'it reaches outside the layers of src/',
+					});
+					continue;
+				}
+			} else if (fileName.startsWith('@vouch/')) {
+				to = layerOfSpecifier(fileName);
+				if (to === undefined || packageOf(file) === 'library') {
+					// The library never names a package of this workspace, itself included: its own
+					// modules are relative, and everything else sits above it.
+					violations.push({
+						file,
+						imports: fileName,
+						why: 'the library imports no workspace package',
+					});
+					continue;
+				}
+			} else {
+				// Third-party packages (`node:fs`, `zod`...) are not layers.
+				continue;
+			}
+			if (to !== from && to !== 'core' && ALLOWED[from][to] === undefined) {
 				violations.push({ file, imports: fileName, why: `${from} may not import ${to}` });
 			}
 		}
@@ -126,22 +183,61 @@ function sourceFiles(dir: string, root: string): Map<string, string> {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+function sourcesOf(pkg: string): Map<string, string> {
+	return sourceFiles(join(ROOT, 'packages', pkg, 'src'), ROOT);
+}
+
 describe('layering (architecture.md: dependencies point downwards)', () => {
-	it('every import under src/ follows the layer graph', () => {
-		const files = sourceFiles(join(ROOT, 'src'), ROOT);
-		assert.ok(files.size > 100, `expected the whole source tree, read ${files.size} files`);
+	it('every import in the library and the CLI follows the layer graph', () => {
+		const files = new Map([...sourcesOf('library'), ...sourcesOf('cli')]);
+		assert.ok(files.size > 200, `expected the whole source tree, read ${files.size} files`);
 		assert.deepEqual(layeringViolations(files), []);
+	});
+
+	it('each package declares every package its sources import, and the library none above it', () => {
+		for (const pkg of ['library', 'cli']) {
+			const manifest = JSON.parse(
+				readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8'),
+			);
+			const declared = new Set(Object.keys(manifest.dependencies ?? {}));
+			for (const [file, text] of sourcesOf(pkg)) {
+				for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+					if (fileName.startsWith('.') || fileName.startsWith('node:')) continue;
+					// The scanner's own sources hold sample code in strings; only real package names count.
+					if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/|$)/.test(fileName)) continue;
+					const name = fileName.startsWith('@')
+						? fileName.split('/').slice(0, 2).join('/')
+						: (fileName.split('/')[0] as string);
+					assert.ok(
+						declared.has(name),
+						`${file} imports ${name}, which ${pkg}/package.json does not declare`,
+					);
+				}
+			}
+			if (pkg === 'library') {
+				assert.deepEqual(
+					[...declared].filter((name) => name.startsWith('@vouch/')),
+					[],
+				);
+			}
+		}
 	});
 
 	it('detects a synthetic import against the graph, of every kind', () => {
 		const bad = new Map([
-			['src/blacklist/x.ts', "import type { Registry } from '../registry/model.ts';"],
-			['src/core/x.ts', "export { runCli } from '../cli/run.ts';"],
-			['src/registry/x.ts', "const m = await import('../lifecycle/install.ts');"],
-			['src/git/x.ts', "import '../scan/index.ts';"],
-			['src/lifecycle/x.ts', "import { a } from '../../test/helpers/cli.ts';"],
-			['src/newlayer/x.ts', "import { a } from '../core/errors.ts';"],
-			['src/manifest/x.ts', "import { b } from '../index.ts';"],
+			[
+				'packages/library/src/blacklist/x.ts',
+				"import type { Registry } from '../registry/model.ts';",
+			],
+			['packages/library/src/core/x.ts', "export { runCli } from '../../../cli/src/run.ts';"],
+			['packages/library/src/registry/x.ts', "const m = await import('../lifecycle/install.ts');"],
+			['packages/library/src/git/x.ts', "import '../scan/index.ts';"],
+			['packages/library/src/lifecycle/x.ts', "import { a } from '../helpers/cli.ts';"],
+			['packages/library/src/scan/x.ts', "import { a } from '@vouch/cli/run';"],
+			['packages/library/src/tuf/x.ts', "import { a } from '@vouch/library/internal/core/errors';"],
+			['packages/cli/src/run.ts', "import { a } from '../../library/src/core/errors.ts';"],
+			['packages/library/src/newlayer/x.ts', "import { a } from '../core/errors.ts';"],
+			['packages/library/src/manifest/x.ts', "import { b } from '../index.ts';"],
 		]);
 		const found = layeringViolations(bad).map((violation) => violation.file);
 		assert.deepEqual(found, [...bad.keys()]);
@@ -149,12 +245,22 @@ describe('layering (architecture.md: dependencies point downwards)', () => {
 
 	it('lets the allowed edges and packages through', () => {
 		const good = new Map([
-			['src/lifecycle/x.ts', "import { a } from '../registry/index.ts';\nimport { z } from 'zod';"],
-			['src/cli/x.ts', "import { b } from '../lifecycle/install.ts';"],
-			['src/index.ts', "export { c } from './blacklist/index.ts';"],
-			['src/registry/x.ts', "import type { BlacklistEntry } from '../blacklist/entry.ts';"],
 			[
-				'src/scan/engine/x.ts',
+				'packages/library/src/lifecycle/x.ts',
+				"import { a } from '../registry/index.ts';\nimport { z } from 'zod';",
+			],
+			['packages/cli/src/x.ts', "import { b } from '@vouch/library/internal/lifecycle/install';"],
+			[
+				'packages/cli/src/commands/y.ts',
+				"import { b } from '@vouch/library';\nimport { c } from '../x.ts';",
+			],
+			['packages/library/src/index.ts', "export { c } from './blacklist/index.ts';"],
+			[
+				'packages/library/src/registry/x.ts',
+				"import type { BlacklistEntry } from '../blacklist/entry.ts';",
+			],
+			[
+				'packages/library/src/scan/engine/x.ts',
 				"import { d } from '../../core/errors.ts';\nimport { e } from './y.ts';",
 			],
 		]);

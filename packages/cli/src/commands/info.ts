@@ -1,0 +1,242 @@
+/**
+ * `vouch info <id|url|uuid>`: what the registry says about a plugin — trust badge, refs,
+ * redirects and blacklist state. A URL the registry does not know is reported as
+ * unregistered rather than as an error: that is the answer the user needs.
+ */
+
+import type { Command } from '@commander-js/extra-typings';
+import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
+import { VouchError } from '@vouch/library/internal/core/errors';
+import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
+import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
+import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
+import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version-facts';
+import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
+import { lookupKind } from '@vouch/library/internal/registry/index';
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
+import { releaseStatusOf } from '@vouch/library/internal/registry/release-policy';
+import { resolveTrust } from '@vouch/library/internal/registry/trust';
+import { badgeSafeText, pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import {
+	type LoadedRegistry,
+	loadRegistry,
+	printRegistryWarnings,
+	profileFor,
+	registryJson,
+	registryTrustLabel,
+	urlContextFor,
+} from '../context.ts';
+import { createOutput, type Output } from '../output.ts';
+import { pluginJson, trustText } from '../plugin-view.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+import { localeOption } from './filters.ts';
+import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
+
+export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
+
+export function registerInfo(program: Command, { io }: CommandContext): void {
+	program
+		.command('info')
+		.description('show a plugin: trust, refs, redirects, blacklist, and the installed copy if any')
+		.argument('<plugin>', 'a registry id, a git URL or a UUID')
+		.addOption(localeOption())
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (query, options) => {
+			const output = createOutput(io, options.json === true);
+			const profile = profileFor(options, io);
+			const loaded = await loadRegistry(options, profile, io, output);
+			printRegistryWarnings(loaded, output);
+			const found = loaded.index.lookup(query);
+			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
+			const installed = await installedMatching(profile, query, urlContextFor(profile, io));
+			if (installed !== undefined) {
+				const { plugin } = installed;
+				const files = createPluginFiles({
+					pluginsDir: profile.pluginsDir,
+					dataDir: profile.dataDir,
+					now: io.now,
+				});
+				const trust = resolveTrust(loaded.index, { url: plugin.source.url, uuid: plugin.uuid });
+				const verdict = blacklist.check({
+					url: plugin.source.url,
+					uuid: plugin.uuid,
+					...installedVersionFacts(plugin, loaded.index),
+				});
+				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
+				if (output.json) {
+					output.result({
+						ok: true,
+						query,
+						installed: {
+							...installedJson(plugin, files, installed.enabled),
+							trust: trust.level,
+							impersonation: trust.impersonation?.reason ?? null,
+							blacklisted: verdict.blocked
+								? { reason: verdict.reason, severity: verdict.severity }
+								: false,
+							update: update ?? null,
+						},
+						registered: trust.plugin !== undefined,
+						registry: registryJson(loaded),
+					});
+					return;
+				}
+				output.line(
+					`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
+				);
+				printInstalled(output, installed, files, trust, update);
+				output.line(
+					verdict.blocked
+						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
+						: '  Blacklist:    not blacklisted',
+				);
+				output.line(
+					output.style.dim(
+						`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`,
+					),
+				);
+				return;
+			}
+			if (!found) {
+				if (lookupKind(query) === 'url') {
+					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
+					if (output.json) {
+						output.result({
+							ok: true,
+							query,
+							registered: false,
+							trustLevel: 'unregistered',
+							blacklisted: verdict.blocked
+								? { reason: verdict.reason, severity: verdict.severity }
+								: false,
+						});
+						return;
+					}
+					output.line(`${safe(query)} is not in the registry.`);
+					output.line(
+						`  Trust: ${trustText('unregistered', output.style)} — install only from a source you trust completely.`,
+					);
+					output.line(
+						verdict.blocked
+							? `  ${output.style.red(`Blacklisted: ${safe(verdict.reason)}`)}`
+							: '  Blacklist: not blacklisted by URL (its UUID is checked at install)',
+					);
+					return;
+				}
+				throw notFound(query, loaded);
+			}
+			const { plugin, matchedBy } = found;
+			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
+			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
+			if (output.json) {
+				output.result({
+					ok: true,
+					query,
+					matchedBy,
+					registered: true,
+					plugin: {
+						...pluginJson(plugin, verdict, loaded.signed),
+						versioningScheme: plugin.versioningScheme ?? null,
+						refs: plugin.refs,
+						authors: plugin.authors,
+						maintainers: plugin.maintainers,
+						redirectFrom: plugin.redirectFrom,
+						redirectFromUuid: plugin.redirectFromUuid,
+						releases: plugin.releases,
+						addedAt: plugin.addedAt ?? null,
+						updatedAt: plugin.updatedAt ?? null,
+					},
+					registry: registryJson(loaded),
+				});
+				return;
+			}
+			printPlugin(plugin, output, options.locale);
+			const releases = releaseStatusOf(plugin, loaded.signed);
+			if (releases !== 'not-required') {
+				output.line(
+					releases === 'signed-pins'
+						? `  Releases:     only reviewed releases install (${plugin.releases.length} pinned in the signed registry)`
+						: output.style.yellow(`  Releases:     ${UNSIGNED_RELEASE_LABEL}`),
+				);
+			}
+			if (redirected) {
+				output.line(
+					output.style.yellow(
+						`  Note: "${safe(query)}" is an old ${matchedBy === 'redirect_url' ? 'address' : 'UUID'} of this plugin. Trust belongs to its current URL; install from ${safe(plugin.gitUrl)}.`,
+					),
+				);
+			}
+			output.line(
+				verdict.blocked
+					? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
+					: `  Blacklist:    not blacklisted`,
+			);
+			output.line(
+				output.style.dim(`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`),
+			);
+		});
+}
+
+function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
+	const { style } = output;
+	output.line(
+		`${trustText(plugin.trustLevel, style)}  ${style.bold(pluginNameLabel(localisedName(plugin, locale)))} (${badgeSafeText(plugin.id)})`,
+	);
+	output.line(`  ${badgeSafeText(localisedDescription(plugin, locale))}`);
+	if (plugin.declaredTrustLevel !== undefined) {
+		output.line(
+			style.yellow(
+				`  The registry gives no known trust level ("${safe(plugin.declaredTrustLevel)}"); treated as community.`,
+			),
+		);
+	}
+	output.line(`  UUID:         ${safe(plugin.uuid)}`);
+	output.line(`  Git URL:      ${safe(plugin.gitUrl)}`);
+	output.line(
+		`  Versioning:   ${plugin.versioningScheme === undefined ? 'explicit refs only' : safe(plugin.versioningScheme)}`,
+	);
+	const refs = plugin.refs.map((ref) => {
+		const bounds =
+			ref.minApiVersion || ref.maxApiVersion
+				? ` (API ${ref.minApiVersion ?? '*'}–${ref.maxApiVersion ?? '*'})`
+				: '';
+		return `${safe(ref.name)}${bounds}`;
+	});
+	output.line(`  Refs:         ${refs.join(', ')}`);
+	if (plugin.categories.length > 0)
+		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
+	if (plugin.authors.length > 0)
+		output.line(`  Authors:      ${plugin.authors.map((a) => safe(a)).join(', ')}`);
+	if (plugin.maintainers.length > 0)
+		output.line(`  Maintainers:  ${plugin.maintainers.map((m) => safe(m)).join(', ')}`);
+	if (plugin.redirectFrom.length > 0)
+		output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
+	if (plugin.redirectFromUuid.length > 0)
+		output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
+	if (plugin.addedAt !== undefined)
+		output.line(
+			`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`,
+		);
+}
+
+function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {
+	const needle = query.toLowerCase();
+	const similar = loaded.registry.plugins
+		.filter((p) => p.id.includes(needle) || p.name.toLowerCase().includes(needle))
+		.slice(0, 10)
+		.map((p) => p.id);
+	return new VouchError<InfoErrorCode>(
+		'PLUGIN_NOT_FOUND',
+		`No plugin "${query}" in the registry.`,
+		{
+			hint:
+				similar.length > 0
+					? `Did you mean: ${similar.join(', ')}?`
+					: 'Try "vouch search <text>" or "vouch browse".',
+		},
+	);
+}

@@ -1,0 +1,109 @@
+/**
+ * `vouch list`: every installed plugin with its trust now (D6, impersonation flagged), its
+ * blacklist state, where it came from, and the update the last `check-updates` found.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { describeVersion } from '@vouch/library/internal/lifecycle/update';
+import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
+import { blacklistVerdict } from '@vouch/library/internal/lifecycle/verdicts';
+import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version-facts';
+import { resolveTrust } from '@vouch/library/internal/registry/trust';
+import { pluginNameLabel, TRUST_DISPLAY } from '@vouch/library/internal/registry/trust-display';
+import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import { lifecycleContext } from '../lifecycle-context.ts';
+import { createOutput } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { safe } from '../style.ts';
+import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
+
+export function registerList(program: Command, { io }: CommandContext): void {
+	program
+		.command('list')
+		.description('list installed plugins with trust, blacklist state and known updates')
+		.addOption(profileOption())
+		.addOption(registryOption())
+		.addOption(jsonOption())
+		.action(async (options) => {
+			const output = createOutput(io, options.json === true);
+			const context = await lifecycleContext(options, io, output);
+			// A crash between moving files and writing the state is settled before it is shown.
+			if (await context.store.hasInterruptedWork()) await context.store.recover();
+			const state = await context.store.read();
+			const updates = await readUpdateCache(context.profile.cacheDir);
+			const rows = Object.values(state.plugins)
+				.sort((a, b) => a.name.localeCompare(b.name))
+				.map((plugin) => {
+					const trust = resolveTrust(context.snapshot.index, {
+						url: plugin.source.url,
+						uuid: plugin.uuid,
+					});
+					const verdict = blacklistVerdict(context.snapshot, {
+						url: plugin.source.url,
+						uuid: plugin.uuid,
+						...installedVersionFacts(plugin, context.snapshot.index),
+					});
+					return {
+						plugin,
+						trust,
+						verdict,
+						enabled: state.enabled.includes(plugin.uuid),
+						update: updates[plugin.uuid],
+					};
+				});
+			if (output.json) {
+				output.result({
+					ok: true,
+					registry: {
+						available: context.snapshot.index !== undefined,
+						signed: context.snapshot.signed,
+					},
+					plugins: rows.map((row) => ({
+						...installedJson(row.plugin, context.files, row.enabled),
+						trust: context.snapshot.index === undefined ? null : row.trust.level,
+						impersonation: row.trust.impersonation?.reason ?? null,
+						blacklisted: row.verdict.blocked
+							? { reason: row.verdict.reason, severity: row.verdict.severity }
+							: null,
+						update: row.update ?? null,
+					})),
+				});
+				return;
+			}
+			if (rows.length === 0) {
+				output.line('No plugins installed. Find some with `vouch search <text>`.');
+				return;
+			}
+			for (const row of rows) {
+				const level =
+					context.snapshot.index === undefined ? row.plugin.trustAtInstall : row.trust.level;
+				const display = TRUST_DISPLAY[level];
+				const status =
+					row.plugin.state === 'quarantined' ? 'quarantined' : row.enabled ? 'enabled' : 'disabled';
+				output.line(
+					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
+				);
+				output.line(output.style.dim(`    ${safe(row.plugin.source.url)}  ${row.plugin.uuid}`));
+				if (row.trust.impersonation !== undefined)
+					output.line(
+						`    ${output.style.red('POSSIBLE IMPERSONATION:')} ${safe(row.trust.impersonation.reason)}`,
+					);
+				if (row.verdict.blocked)
+					output.line(
+						`    ${output.style.red('blacklisted:')} ${safe(row.verdict.reason)} (${row.verdict.severity})`,
+					);
+				const release = releaseLabel(row.plugin);
+				if (release !== undefined) output.line(`    ${release}`);
+				// Only what calls for attention; `vouch info` shows the whole summary.
+				const scan = row.plugin.scan;
+				if (scan !== undefined && (scan.high > 0 || scan.failed === true || scan.skipped > 0)) {
+					output.line(`    ${output.style.yellow(scanLabel(row.plugin) ?? '')}`);
+				}
+				if (row.plugin.disabledReason !== undefined)
+					output.line(`    disabled: ${safe(row.plugin.disabledReason.reason)}`);
+				if (row.update !== undefined)
+					output.line(`    update available: ${safe(row.update.from)} -> ${safe(row.update.to)}`);
+			}
+			if (context.snapshot.index === undefined)
+				output.note('warning: no registry: trust shown is the level recorded at install.');
+		});
+}

@@ -1,0 +1,76 @@
+/** How registry plugins look in the terminal and in `--json` output. */
+import type { BlacklistVerdict } from '@vouch/library/internal/blacklist/index';
+import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
+import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
+import type { RegistryPlugin, TrustLevel } from '@vouch/library/internal/registry/model';
+import { releaseStatusOf } from '@vouch/library/internal/registry/release-policy';
+import {
+	badgeSafeText,
+	pluginNameLabel,
+	trustBadge,
+} from '@vouch/library/internal/registry/trust-display';
+import type { Style } from './style.ts';
+import { safe } from './style.ts';
+
+/** Vouch's badge and level, padded to one width so that what follows starts in one column. */
+export function trustText(level: TrustLevel, style: Style): string {
+	const label = `${trustBadge(level)} ${level.padEnd(12)}`;
+	switch (level) {
+		case 'official':
+			return style.green(label);
+		case 'trusted':
+			return style.cyan(label);
+		case 'community':
+			return style.yellow(label);
+		default:
+			return style.red(label);
+	}
+}
+
+export function pluginRow(
+	plugin: RegistryPlugin,
+	verdict: BlacklistVerdict,
+	style: Style,
+	locale: string,
+	signedRegistry: boolean,
+): string[] {
+	// Vouch's badge comes first, in a fixed column; the author's text after it cannot draw one.
+	const name = pluginNameLabel(localisedName(plugin, locale), 80);
+	const description = badgeSafeText(localisedDescription(plugin, locale), { maxLength: 160 });
+	const blocked = verdict.blocked
+		? ` ${style.red(`BLACKLISTED: ${safe(verdict.reason, { maxLength: 120 })}`)}`
+		: '';
+	const release =
+		releaseStatusOf(plugin, signedRegistry) === 'unsigned-registry'
+			? ` ${style.yellow(`(${UNSIGNED_RELEASE_LABEL})`)}`
+			: '';
+	return [
+		`${trustText(plugin.trustLevel, style)}  ${style.bold(badgeSafeText(plugin.id))}  ${name}${blocked}${release}`,
+		`    ${style.dim(description)}`,
+	];
+}
+
+/** The JSON form: the registry fields plus the verdict, all strings as data (not sanitised). */
+export function pluginJson(
+	plugin: RegistryPlugin,
+	verdict: BlacklistVerdict,
+	signedRegistry: boolean,
+): Record<string, unknown> {
+	return {
+		id: plugin.id,
+		uuid: plugin.uuid,
+		name: plugin.name,
+		description: plugin.description,
+		trustLevel: plugin.trustLevel,
+		...(plugin.declaredTrustLevel === undefined
+			? {}
+			: { declaredTrustLevel: plugin.declaredTrustLevel }),
+		gitUrl: plugin.gitUrl,
+		categories: plugin.categories,
+		/** D19b: `signed-pins`, `unsigned-registry` (release not verified) or `not-required`. */
+		releases: releaseStatusOf(plugin, signedRegistry),
+		blacklisted: verdict.blocked
+			? { reason: verdict.reason, severity: verdict.severity, entry: verdict.entry.index }
+			: false,
+	};
+}

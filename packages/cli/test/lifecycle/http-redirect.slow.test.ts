@@ -1,0 +1,216 @@
+/**
+ * D27 through the CLI: an HTTP redirect from a clean address to a blacklisted one installed the
+ * blacklisted repository under the clean name. Now a redirect is followed only when its target
+ * passes the transport rule and the blacklist, and the address really fetched from is
+ * recorded. A local clone answers for its `origin` too. Real git over HTTP on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+	type RedirectRule,
+	redirectPrefixes,
+} from '../../../library/test/helpers/git-http-server.ts';
+import { createPluginRepo, manifestToml } from '../../../library/test/helpers/git-repos.ts';
+import { type CliRun, parseJson } from '../helpers/cli.ts';
+import { createWorld, registryEntry, type ServedPlugin, type World } from './world.ts';
+
+const CLEAN = { name: 'clean', uuid: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9' };
+const BAD = { name: 'bad', uuid: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d' };
+const HOME = { name: 'newhome', uuid: '3b4c5d6e-7f8a-4b9c-8d1e-2f3a4b5c6d7e' };
+
+let world: World;
+let rules: RedirectRule[] = [];
+let clean: ServedPlugin;
+let bad: ServedPlugin;
+let home: ServedPlugin;
+
+function errorOf(run: CliRun): { code?: string; message?: string } {
+	return (parseJson(run).error as { code?: string; message?: string } | undefined) ?? {};
+}
+
+function askedFor(path: string): number {
+	return world.server.requests.filter((request) => request.url.startsWith(`/${path}`)).length;
+}
+
+/** Neither plugin behind these addresses was installed. */
+async function nothingInstalledFrom(...served: ServedPlugin[]): Promise<void> {
+	const plugins = Object.values((await world.state()).plugins);
+	for (const plugin of plugins) {
+		for (const { url } of served) {
+			assert.notEqual(plugin.source.url, url);
+			assert.notEqual(plugin.source.fetchedUrl, url);
+		}
+	}
+	assert.equal((await world.state()).plugins[BAD.uuid], undefined);
+}
+
+const blacklist = () => [{ url: bad.url, reason: 'Ships a token stealer' }];
+const vouch = (args: string[]) =>
+	world.vouch([...args, '--registry', world.registryFile, '--json']);
+
+before(async () => {
+	world = await createWorld({ redirect: (request) => redirectPrefixes(rules)(request) });
+	clean = world.serve(CLEAN);
+	bad = world.serve(BAD);
+	home = world.serve(HOME);
+});
+after(() => world.close());
+
+describe('redirects at install (D27)', () => {
+	beforeEach(() => {
+		rules = [];
+		world.writeRegistry([registryEntry(clean, CLEAN)], blacklist());
+	});
+
+	it('refuses a clean URL that redirects to a blacklisted one, naming it', async () => {
+		rules = [{ from: '/clean.git', to: '/bad.git' }];
+		const before = askedFor('bad.git');
+		const run = await vouch(['install', clean.url, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		assert.match(errorOf(run).message ?? '', /redirects to .*bad\.git/);
+		assert.equal(askedFor('bad.git'), before, 'the blacklisted repository was never asked');
+		await nothingInstalledFrom(clean, bad);
+	});
+
+	it('refuses it by registry id too, with every redirect status', async () => {
+		for (const status of [301, 302, 307, 308]) {
+			rules = [{ from: '/clean.git', to: `${world.server.url}/bad.git`, status }];
+			const run = await vouch(['install', 'clean', '--yes']);
+			assert.equal(run.code, 3, `${status}: ${run.stdout}${run.stderr}`);
+			assert.equal(errorOf(run).code, 'BLACKLISTED');
+		}
+		await nothingInstalledFrom(clean, bad);
+	});
+
+	it('follows a redirect to a clean address and records where the code came from', async () => {
+		rules = [{ from: '/old-home.git', to: '/newhome.git', status: 301 }];
+		const old = `${world.server.url}/old-home.git`;
+		const run = await vouch(['install', old, '--yes']);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		const record = (await world.state()).plugins[HOME.uuid];
+		assert.equal(record?.source.url, old);
+		assert.equal(record?.source.fetchedUrl, home.url);
+		assert.equal(record?.source.commit, home.repo.commitOf());
+	});
+
+	it('refuses a redirect to plain http elsewhere, file:// or a helper, naming it', async () => {
+		for (const to of [
+			'http://example.invalid/clean.git',
+			`file://${join(world.root, 'served', 'bad.git')}`,
+			'ext::sh -c touch% /tmp/pwned',
+		]) {
+			rules = [{ from: '/clean.git', to }];
+			const run = await vouch(['install', clean.url, '--yes']);
+			assert.equal(run.code === 0, false, to);
+			assert.equal(errorOf(run).code, 'GIT_REDIRECT_REFUSED', to);
+		}
+		await nothingInstalledFrom(clean, bad);
+	});
+
+	it('holds a registry entry to https even when the user allows insecure transport', async () => {
+		rules = [{ from: '/clean.git', to: 'http://example.invalid/clean.git' }];
+		const run = await vouch(['install', 'clean', '--yes', '--allow-insecure-transport']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'REDIRECT_REFUSED');
+		assert.match(errorOf(run).message ?? '', /example\.invalid/);
+	});
+
+	it('stops a redirect loop', async () => {
+		rules = [
+			{ from: '/clean.git', to: '/loop.git' },
+			{ from: '/loop.git', to: '/clean.git' },
+		];
+		const run = await vouch(['install', clean.url, '--yes']);
+		assert.equal(errorOf(run).code, 'GIT_REDIRECT_REFUSED');
+	});
+});
+
+describe('redirects after install (D27)', () => {
+	before(async () => {
+		rules = [];
+		world.writeRegistry([registryEntry(clean, CLEAN)], blacklist());
+		const run = await vouch(['install', 'clean', '--yes']);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		// A newer commit, so there is something to update to.
+		clean.repo.commit({ 'more.py': 'z = 3\n' });
+		world.publish(clean);
+		rules = [{ from: '/clean.git', to: '/bad.git' }];
+	});
+
+	it('update refuses to follow the clean URL to the blacklisted one', async () => {
+		const before = (await world.state()).plugins[CLEAN.uuid]?.source.commit;
+		const run = await vouch(['update', 'clean', '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		assert.equal((await world.state()).plugins[CLEAN.uuid]?.source.commit, before);
+	});
+
+	it('switch-ref refuses it too', async () => {
+		const run = await vouch(['switch-ref', 'clean', 'main', '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
+	it('check-updates reports the plugin as blocked instead of offering the update', async () => {
+		const run = await vouch(['check-updates']);
+		assert.equal(run.code, 0, run.stderr);
+		const checks = parseJson(run).plugins as { name: string; status: string; reason?: string }[];
+		const check = checks.find((entry) => entry.name === 'clean');
+		assert.equal(check?.status, 'blocked');
+		assert.match(check?.reason ?? '', /bad\.git/);
+	});
+
+	it('scan of the clean URL refuses to scan the blacklisted code in its place', async () => {
+		const before = askedFor('bad.git');
+		const run = await vouch(['scan', clean.url]);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		assert.equal(askedFor('bad.git'), before);
+	});
+
+	it('scan follows a redirect to a clean address, and says so', async () => {
+		rules = [{ from: '/old-home.git', to: '/newhome.git' }];
+		const run = await vouch(['scan', `${world.server.url}/old-home.git`]);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		const target = parseJson(run).target as { label: string };
+		assert.match(target.label, /redirected to .*newhome\.git/);
+	});
+});
+
+describe('local clones answer for their origin (D27)', () => {
+	before(() => {
+		rules = [];
+		world.writeRegistry([], blacklist());
+	});
+
+	it('refuses a local clone whose origin is blacklisted', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '4c5d6e7f-8a9b-4c0d-9e1f-3a4b5c6d7e8f', name: 'copy' }),
+		});
+		copy.git(['remote', 'add', 'origin', bad.url]);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		assert.match(errorOf(run).message ?? '', /origin/);
+	});
+
+	it('spells the origin any way git accepts and is still caught', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '5d6e7f8a-9b0c-4d1e-8f2a-4b5c6d7e8f9a', name: 'copy2' }),
+		});
+		copy.git(['remote', 'add', 'origin', `${bad.url.replace('http://', 'HTTP://')}/`]);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(errorOf(run).code, 'BLACKLISTED', run.stdout + run.stderr);
+	});
+
+	it('installs a local clone whose origin is clean', async () => {
+		const spec = { uuid: '6e7f8a9b-0c1d-4e2f-9a3b-5c6d7e8f9a0b', name: 'fine' };
+		const copy = createPluginRepo({ manifest: manifestToml(spec) });
+		copy.git(['remote', 'add', 'origin', clean.url]);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		assert.equal((await world.state()).plugins[spec.uuid]?.source.commit, copy.commitOf());
+	});
+});
