@@ -26,7 +26,7 @@ import {
 	type Version,
 } from './crash-world.ts';
 
-const VOUCH = join(REPO_ROOT, 'bin', 'vouch.mjs');
+const VOUCH = join(REPO_ROOT, 'packages', 'cli', 'bin', 'vouch.js');
 const LEFT: PluginSpec = {
 	name: 'left',
 	uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',

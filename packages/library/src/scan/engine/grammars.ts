@@ -1,9 +1,13 @@
 /**
- * Loads the tree-sitter runtime and the four grammars from their npm packages' `.wasm` files.
- * Only the WebAssembly builds are used (their install scripts are denied), so nothing native
- * is compiled or loaded, and parsing a hostile file cannot corrupt the Node process.
+ * Loads the tree-sitter runtime and the four grammars' `.wasm` builds. Only the WebAssembly
+ * builds are used, so nothing native is compiled or loaded, and parsing a hostile file cannot
+ * corrupt the Node process. The built package carries them in `dist/grammars/` (copied at
+ * build time, so installing the library runs no grammar package's install script); running
+ * from source, they come from the grammar packages themselves.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import { scanError } from '../errors.ts';
 import type { SourceLanguage } from '../types.ts';
@@ -15,6 +19,15 @@ const WASM_FILES: Readonly<Record<SourceLanguage, string>> = {
 	tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
 };
 
+/** `dist/scan/engine/` → `dist/grammars/`: where the build puts the copies. */
+const BUNDLED = new URL('../../grammars/', import.meta.url);
+
+function grammarPath(language: SourceLanguage, require: NodeJS.Require): string {
+	const file = WASM_FILES[language];
+	const bundled = fileURLToPath(new URL(file.slice(file.indexOf('/') + 1), BUNDLED));
+	return existsSync(bundled) ? bundled : require.resolve(file);
+}
+
 export type Grammars = Readonly<Record<SourceLanguage, Language>>;
 
 export async function loadGrammars(): Promise<Grammars> {
@@ -23,13 +36,13 @@ export async function loadGrammars(): Promise<Grammars> {
 		await Parser.init();
 		const entries = await Promise.all(
 			(Object.keys(WASM_FILES) as SourceLanguage[]).map(
-				async (name) => [name, await Language.load(require.resolve(WASM_FILES[name]))] as const,
+				async (name) => [name, await Language.load(grammarPath(name, require))] as const,
 			),
 		);
 		return Object.fromEntries(entries) as Record<SourceLanguage, Language>;
 	} catch (error) {
 		throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The code parser could not be loaded.', {
-			hint: 'Reinstall Vouch (npm ci): the tree-sitter grammar packages seem to be missing.',
+			hint: 'Reinstall Vouch: the tree-sitter grammars it ships seem to be missing.',
 			cause: error,
 		});
 	}

@@ -1,0 +1,184 @@
+/**
+ * The packages as a stranger gets them: each is packed with `npm pack`, the tarballs are
+ * installed into a fresh project with no TypeScript tooling, and then plain `node` imports the
+ * library and runs the `vouch` bin, and a consumer's `.ts` file type-checks against the
+ * shipped declarations. The install prefers the npm cache that `npm ci` filled (the packages'
+ * tarballs); npm may still ask the npm registry for a package's version list, as any user's
+ * install does.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGES = ['@vouch/library', '@vouch/cli'] as const;
+const PICARD_REGISTRY = join(ROOT, 'packages/library/test/fixtures/registries/picard-plugins.toml');
+const PICARD_MANIFEST = join(
+	ROOT,
+	'packages/library/test/fixtures/manifests/picard/replaygain2.toml',
+);
+
+interface PackResult {
+	name: string;
+	filename: string;
+	files: { path: string }[];
+}
+
+function run(command: string, args: string[], cwd: string): string {
+	return execFileSync(command, args, {
+		cwd,
+		encoding: 'utf8',
+		// The consumer project must not borrow this repository's tools through the environment.
+		env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
+describe('the packed packages in a fresh project', () => {
+	let work: string;
+	let project: string;
+	const packed = new Map<string, PackResult>();
+
+	before(() => {
+		work = mkdtempSync(join(tmpdir(), 'vouch-pack-'));
+		project = join(work, 'consumer');
+		// `npm test` builds first (pretest), so the scripts need not run again here: a second
+		// build would rewrite dist/ under the tests that run the bin at the same time.
+		const args = ['pack', '--json', '--ignore-scripts', '--pack-destination', work];
+		for (const name of PACKAGES) args.push('--workspace', name);
+		for (const result of JSON.parse(run('npm', args, ROOT)) as PackResult[]) {
+			packed.set(result.name, result);
+		}
+		execFileSync('mkdir', ['-p', project]);
+		writeFileSync(
+			join(project, 'package.json'),
+			JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+		);
+		const tarballs = PACKAGES.map((name) => join(work, packed.get(name)?.filename ?? ''));
+		run(
+			'npm',
+			[
+				'install',
+				'--prefer-offline',
+				'--no-audit',
+				'--no-fund',
+				...tarballs,
+				'@types/node@20.19.43',
+			],
+			project,
+		);
+	});
+
+	after(() => rmSync(work, { recursive: true, force: true }));
+
+	it('ships only what runs: compiled code, declarations, the bin and the grammars', () => {
+		for (const name of PACKAGES) {
+			const files = packed.get(name)?.files.map((file) => file.path) ?? [];
+			assert.ok(files.includes('package.json'), `${name} has no package.json`);
+			const stray = files.filter(
+				(path) => !/^(dist\/|bin\/|package\.json$|README\.md$|LICENSE$)/.test(path),
+			);
+			assert.deepEqual(stray, [], `${name} ships files outside dist/ and bin/`);
+			assert.ok(!files.some((path) => /\.test\.|(^|\/)test\//.test(path)), `${name} ships tests`);
+			assert.ok(!files.some((path) => path.endsWith('.ts') && !path.endsWith('.d.ts')));
+		}
+		const library = packed.get('@vouch/library')?.files.map((file) => file.path) ?? [];
+		assert.ok(library.includes('dist/index.js') && library.includes('dist/index.d.ts'));
+		assert.ok(library.includes('dist/grammars/tree-sitter-python.wasm'));
+	});
+
+	it('installs without tsx or the grammar packages and their native builds', () => {
+		for (const absent of ['tsx', 'typescript', 'tree-sitter-python', 'tree-sitter-typescript']) {
+			assert.ok(!existsSync(join(project, 'node_modules', absent)), `${absent} was installed`);
+		}
+		const manifest = JSON.parse(
+			readFileSync(join(project, 'node_modules/@vouch/library/package.json'), 'utf8'),
+		) as { exports: Record<string, unknown> };
+		assert.ok(manifest.exports['.'], 'the library has an exports map');
+	});
+
+	it('plain node imports the library and does real work with it', () => {
+		const script = `
+			import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+			import { tmpdir } from 'node:os';
+			import { join } from 'node:path';
+			import * as vouch from '@vouch/library';
+			const registry = vouch.parseRegistryText(readFileSync(${JSON.stringify(PICARD_REGISTRY)}, 'utf8'), { label: 'picard' });
+			const blacklist = vouch.compileBlacklist(registry.blacklist);
+			const manifest = vouch.parseManifestText(readFileSync(${JSON.stringify(PICARD_MANIFEST)}, 'utf8'), 'MANIFEST.toml');
+			const dir = mkdtempSync(join(tmpdir(), 'vouch-scan-'));
+			writeFileSync(join(dir, '__init__.py'), 'import os\\nos.system("id")\\n');
+			const report = await vouch.scanPlugin(dir);
+			console.log(JSON.stringify({
+				plugins: registry.plugins.length,
+				blocked: blacklist.check({ url: 'https://github.com/x/y' }).blocked,
+				manifestOk: manifest.errors.length === 0,
+				rules: report.findings.map((finding) => finding.ruleId),
+			}));
+		`;
+		writeFileSync(join(project, 'use.mjs'), script);
+		const out = JSON.parse(run(process.execPath, ['use.mjs'], project)) as {
+			plugins: number;
+			blocked: boolean;
+			manifestOk: boolean;
+			rules: string[];
+		};
+		assert.ok(out.plugins > 20, `read ${out.plugins} plugins from the Picard registry`);
+		assert.equal(out.blocked, false);
+		assert.equal(out.manifestOk, true);
+		assert.ok(
+			out.rules.some((rule) => rule.startsWith('process')),
+			out.rules.join(', '),
+		);
+	});
+
+	it('the vouch bin runs with plain node', () => {
+		const bin = join(project, 'node_modules', '.bin', 'vouch');
+		assert.match(run(bin, ['--version'], project), /^\d+\.\d+\.\d+/);
+		const checked = JSON.parse(
+			run(
+				bin,
+				['check-blacklist', 'https://github.com/x/y', '--registry', PICARD_REGISTRY, '--json'],
+				project,
+			),
+		) as { ok: boolean };
+		assert.equal(checked.ok, true);
+		assert.match(run(bin, ['validate', PICARD_MANIFEST], project), /valid/i);
+	});
+
+	it('a consumer .ts file type-checks against the shipped declarations', () => {
+		writeFileSync(
+			join(project, 'tsconfig.json'),
+			JSON.stringify({
+				compilerOptions: {
+					target: 'ES2023',
+					module: 'NodeNext',
+					moduleResolution: 'NodeNext',
+					strict: true,
+					noEmit: true,
+				},
+				files: ['consumer.ts'],
+			}),
+		);
+		const good = `
+			import { type Manifest, parseManifestText, type TrustLevel, VouchError } from '@vouch/library';
+			const result = parseManifestText('uuid = "x"', 'MANIFEST.toml');
+			const manifest: Manifest | undefined = result.manifest;
+			const level: TrustLevel = 'community';
+			export const seen: [Manifest | undefined, TrustLevel, boolean] = [manifest, level, result.errors.length > 0 && VouchError !== undefined];
+		`;
+		writeFileSync(join(project, 'consumer.ts'), good);
+		const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+		run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
+		// The same check must fail on a wrong use, or it proves nothing.
+		writeFileSync(join(project, 'consumer.ts'), `${good}\nconst wrong: TrustLevel = 'best';\n`);
+		assert.throws(
+			() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], project),
+			(error: { stdout?: string }) => /TS2322/.test(error.stdout ?? ''),
+		);
+	});
+});
