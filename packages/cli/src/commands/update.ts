@@ -31,6 +31,7 @@ interface UpdateFlags {
 	allowInsecureTransport?: boolean;
 	allowStaleBlacklist?: boolean;
 	acceptFindings?: boolean;
+	acceptImpersonation?: boolean;
 }
 
 export function registerUpdate(program: Command, { io, state }: CommandContext): void {
@@ -45,6 +46,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: update without a fresh blacklist')
 		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option(
+			'--accept-impersonation',
+			'go on although it may impersonate a registered plugin (--yes does not)',
+		)
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -147,6 +152,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: switch without a fresh blacklist')
 		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option(
+			'--accept-impersonation',
+			'go on although it may impersonate a registered plugin (--yes does not)',
+		)
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -215,6 +224,7 @@ function flagsOf(options: UpdateFlags): UpdateOptions {
 		allowInsecureTransport: options.allowInsecureTransport === true,
 		allowStaleBlacklist: options.allowStaleBlacklist === true,
 		acceptFindings: options.acceptFindings === true,
+		acceptImpersonation: options.acceptImpersonation === true,
 	};
 }
 
