@@ -44,7 +44,10 @@ export function createProgress(
 	let frame = 0;
 	let text = '';
 	const draw = () => {
-		const width = Math.max(10, (io.stderrColumns ?? DEFAULT_COLUMNS) - 3);
+		// A pseudo-terminal nobody sized reports 0 columns.
+		const columns =
+			io.stderrColumns !== undefined && io.stderrColumns > 0 ? io.stderrColumns : DEFAULT_COLUMNS;
+		const width = Math.max(10, columns - 3);
 		io.stderr.write(`${ERASE_LINE}${FRAMES[frame]} ${fit(text, width)}`);
 	};
 	return {

@@ -107,9 +107,10 @@ export function describeScan(
 	const notable = gated && (gateCount > 0 || undeclared.length > 0);
 	const lines: ScanLine[] = [];
 	if (!options.quietWhenClean || notable) {
-		const counts = `${summary.high} high, ${summary.medium} medium, ${summary.low} low`;
+		const any = summary.high + summary.medium + summary.low > 0;
+		const counts = `${summary.high} high, ${summary.medium} medium, ${summary.low} low findings.`;
 		lines.push({
-			text: `Scan: ${counts}.${summary.high + summary.medium + summary.low === 0 ? '' : where}`,
+			text: `Scan: ${any ? `${counts}${where}` : 'no findings.'}`,
 			warn: gated && summary.high > 0,
 		});
 	}

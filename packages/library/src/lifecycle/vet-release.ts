@@ -44,15 +44,10 @@ export async function vetRelease(
 				commit: fetched.commit,
 				tree: input.digest.treeDigest,
 			});
-	const notices =
-		release.state === 'unsigned-registry' ? [`${capitalise(UNSIGNED_RELEASE_LABEL)}.`] : [];
+	const notices = release.state === 'unsigned-registry' ? [`${UNSIGNED_RELEASE_LABEL}.`] : [];
 	const author: AuthorSignatureCheck = input.local
 		? { state: 'not-required' }
 		: await checkFetchedSignature(fetched, trust.plugin ?? input.entry, deps);
 	const scan = await scanFetched(fetched.dir, deps);
 	return { release, author, scan, notices };
-}
-
-function capitalise(text: string): string {
-	return text.charAt(0).toUpperCase() + text.slice(1);
 }
