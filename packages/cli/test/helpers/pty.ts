@@ -94,6 +94,9 @@ export function runVouchInPty(args: string[], options: PtyRunOptions): Promise<P
  * the line, `ESC[2K` erases it, `\n` starts the next one. Other escape sequences are dropped.
  * A spinner that was erased leaves nothing here; one that was not leaves its last frame.
  */
+/** A control sequence: ESC [ parameters, then a letter. */
+const CSI = new RegExp(`^${'\x1b'}\\[[0-9;?]*[A-Za-z]`);
+
 export function renderScreen(bytes: string): string[] {
 	const lines: string[] = [];
 	let line = '';
@@ -101,7 +104,7 @@ export function renderScreen(bytes: string): string[] {
 	for (let i = 0; i < bytes.length; i++) {
 		const char = bytes[i] as string;
 		if (char === '\x1b') {
-			const match = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(bytes.slice(i));
+			const match = CSI.exec(bytes.slice(i));
 			if (match !== null) {
 				if (match[0] === '\x1b[2K') {
 					line = '';
