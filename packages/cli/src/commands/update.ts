@@ -110,9 +110,12 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						flagsOf(options),
 						updateDeps(context, io, options),
 					);
+					context.reporter.done();
 					outcomes.push(outcomeJson(outcome));
 					printOutcome(output, outcome);
 				} catch (error) {
+					// The spinner's line is erased before the error is printed on it.
+					context.reporter.done();
 					if (target !== undefined || !isVouchError(error)) throw error;
 					failed++;
 					outcomes.push({
@@ -173,6 +176,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						() => undefined,
 					);
 				}
+				context.reporter.done();
 				if (output.json) output.result({ ok: true, ...outcomeJson(outcome) });
 				else printOutcome(output, outcome);
 			} finally {
