@@ -107,6 +107,16 @@ describe('the consent screen at a terminal', () => {
 		assertCleanSpinners(run.screen);
 	});
 
+	it('update prints its result on a clean line, not after a spinner frame', async () => {
+		const run = await runVouchInPty(['update', 'tagger', '--registry', world.registryFile], {
+			env: world.env,
+		});
+		assert.equal(run.code, 0, run.screen);
+		const lines = renderScreen(run.screen);
+		assert.ok(lineOf(lines, /^ {2}"tagger": up-to-date/) >= 0, lines.join('\n'));
+		assertCleanSpinners(run.screen);
+	});
+
 	it('a failure leaves a clean line with the error', async () => {
 		const run = await runVouchInPty(
 			['install', `${world.server.url}/nowhere.git`, '--registry', world.registryFile],
