@@ -2,7 +2,8 @@
  * Static analysis at install and update (D21). Every fetched plugin is scanned and the report
  * kept with it. For community and unregistered plugins, whose code nobody reviewed, the
  * high-severity findings and the capabilities the code uses without declaring them are shown
- * before the trust prompt, and a high-severity finding needs a confirmation of its own:
+ * on the consent screen (`consent.ts`), and a high-severity finding needs a confirmation of its
+ * own, asked after the trust question:
  * `--yes` answers the trust question only, never this one. Without a terminal only
  * `--accept-findings` passes it. Official and trusted plugins are not gated (findings inform;
  * they never stand in for trust), but their report is stored all the same.
