@@ -15,6 +15,8 @@ export interface CliIO {
 	/** Whether stdout is a terminal: enables colour and, on stderr, spinners. */
 	stdoutIsTTY: boolean;
 	stderrIsTTY: boolean;
+	/** The terminal's width, when stderr is one: a spinner line must not wrap. */
+	stderrColumns?: number;
 	fetch: typeof fetch;
 	now: () => Date;
 	/** Where answers to prompts come from; absent means nobody can answer. */
@@ -31,6 +33,7 @@ export function processIO(): CliIO {
 		cwd: process.cwd(),
 		stdoutIsTTY: process.stdout.isTTY === true,
 		stderrIsTTY: process.stderr.isTTY === true,
+		...(process.stderr.columns === undefined ? {} : { stderrColumns: process.stderr.columns }),
 		fetch: globalThis.fetch,
 		now: () => new Date(),
 		stdin: process.stdin,

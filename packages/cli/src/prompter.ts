@@ -3,6 +3,10 @@
  * Only `y` or `yes` agrees; Enter takes the question's default; anything else, end of input
  * or an over-long line is a no (spec item 39). With no terminal on stdin nobody is asked:
  * the lifecycle then refuses instead of guessing (D12).
+ *
+ * Why not @clack/prompts' confirm: it answers on a single key, and any `y` does. "maybe"
+ * would agree at its third letter, and a `y` typed ahead during a slow clone would agree to a
+ * question the user has not read yet. Here nothing counts until the line is ended with Enter.
  */
 import type { ConfirmQuestion, Prompter } from '@vouch/library/internal/lifecycle/prompter';
 import type { CliIO } from './io.ts';

@@ -10,7 +10,7 @@ import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
-import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
+import { installedJson, releaseLabel } from './installed-view.ts';
 
 export function registerInstall(program: Command, { io }: CommandContext): void {
 	program
@@ -27,6 +27,10 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 		.option(
 			'--accept-findings',
 			'install despite high-severity scan findings (D21; --yes does not)',
+		)
+		.option(
+			'--accept-impersonation',
+			'install although it may impersonate a registered plugin (--yes does not)',
 		)
 		.option('--no-enable', 'install without enabling')
 		.addOption(profileOption())
@@ -48,6 +52,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 						yes: options.yes === true,
 						enable: options.enable !== false,
 						acceptFindings: options.acceptFindings === true,
+						acceptImpersonation: options.acceptImpersonation === true,
 					},
 					pluginWorkDeps(context, io, options.allowInsecureTransport === true),
 				);
@@ -72,8 +77,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 				output.line(`  ${safe(context.files.pathOf(plugin))}`);
 				const release = releaseLabel(plugin);
 				if (release !== undefined) output.line(`  ${release}`);
-				const scan = scanLabel(plugin);
-				if (scan !== undefined) output.line(`  ${scan}`);
+				// The scan was on the consent screen already; `vouch info` shows it again.
 				output.line(result.enabled ? '  enabled' : '  not enabled: run `vouch enable` to use it');
 			} finally {
 				context.reporter.done();

@@ -31,6 +31,7 @@ interface UpdateFlags {
 	allowInsecureTransport?: boolean;
 	allowStaleBlacklist?: boolean;
 	acceptFindings?: boolean;
+	acceptImpersonation?: boolean;
 }
 
 export function registerUpdate(program: Command, { io, state }: CommandContext): void {
@@ -45,6 +46,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: update without a fresh blacklist')
 		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option(
+			'--accept-impersonation',
+			'go on although it may impersonate a registered plugin (--yes does not)',
+		)
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -105,9 +110,12 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						flagsOf(options),
 						updateDeps(context, io, options),
 					);
+					context.reporter.done();
 					outcomes.push(outcomeJson(outcome));
 					printOutcome(output, outcome);
 				} catch (error) {
+					// The spinner's line is erased before the error is printed on it.
+					context.reporter.done();
 					if (target !== undefined || !isVouchError(error)) throw error;
 					failed++;
 					outcomes.push({
@@ -147,6 +155,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: switch without a fresh blacklist')
 		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option(
+			'--accept-impersonation',
+			'go on although it may impersonate a registered plugin (--yes does not)',
+		)
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -164,6 +176,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						() => undefined,
 					);
 				}
+				context.reporter.done();
 				if (output.json) output.result({ ok: true, ...outcomeJson(outcome) });
 				else printOutcome(output, outcome);
 			} finally {
@@ -215,6 +228,7 @@ function flagsOf(options: UpdateFlags): UpdateOptions {
 		allowInsecureTransport: options.allowInsecureTransport === true,
 		allowStaleBlacklist: options.allowStaleBlacklist === true,
 		acceptFindings: options.acceptFindings === true,
+		acceptImpersonation: options.acceptImpersonation === true,
 	};
 }
 

@@ -139,6 +139,9 @@ describe('code by any name meets the scan gate', () => {
 		const run = await install(plugin.url);
 		assert.equal(run.code, 1, run.stdout + run.stderr);
 		assert.equal(errorCode(run), 'FINDINGS_NOT_ACCEPTED');
-		assert.match(run.stderr, /__init__\.py:4: runs code from a file the scanner cannot determine/);
+		assert.match(
+			run.stderr,
+			/__init__\.py:4 \(runs code from a file the scanner cannot determine\)/,
+		);
 	});
 });

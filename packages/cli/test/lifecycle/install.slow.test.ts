@@ -183,6 +183,7 @@ describe('vouch install', () => {
 			'--registry',
 			world.registryFile,
 			'--yes',
+			'--accept-impersonation',
 			'--json',
 		]);
 		assert.equal(run.code, 0, run.stderr + run.stdout);

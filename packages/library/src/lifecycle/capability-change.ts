@@ -27,6 +27,15 @@ export function addedCapabilities(
 	return wanted.filter((capability) => !granted.has(capability));
 }
 
+/** What the consent screen shows of the new capabilities, before any question. */
+export function newCapabilityLines(name: string, added: readonly Capability[]): string[] {
+	return [
+		`The new version of ${sanitizeText(name)} asks for more than you accepted:`,
+		...added.map((capability) => `  - ${CAPABILITY_DESCRIPTIONS[capability]}`),
+	];
+}
+
+/** The question, after the screen showed `newCapabilityLines`. */
 export async function confirmNewCapabilities(
 	name: string,
 	added: readonly Capability[],
@@ -34,8 +43,6 @@ export async function confirmNewCapabilities(
 	deps: { prompter: Prompter; reporter: LifecycleReporter },
 ): Promise<void> {
 	const shown = sanitizeText(name);
-	deps.reporter.warn(`The new version of ${shown} asks for more than you accepted:`);
-	for (const capability of added) deps.reporter.warn(`  - ${CAPABILITY_DESCRIPTIONS[capability]}`);
 	if (options.grantCapabilities) return;
 	const agreed =
 		deps.prompter.interactive &&

@@ -1,29 +1,43 @@
 /**
- * Asking before a plugin gets to run (D12, D20). The warning is printed for every level but
- * official, with `--yes` too; `--yes` only skips the question. Without a terminal and without
- * `--yes` the answer is no: an unattended script never installs something nobody agreed to.
+ * The consent screen (D12, D20, D21), shown before any question and before anything is
+ * written: (a) trust, with the level's badge and warning and how trust was decided
+ * (impersonation, moves); (b) what the static scan found; (c) what the plugin declares it will
+ * reach, in one line; then (d) the questions. Warnings are printed for every level but
+ * official, with `--yes` too; `--yes` only answers the trust question. A possible
+ * impersonation and high scan findings each need a yes of their own (their own modules
+ * decide). Without a terminal and without `--yes` the answer is no: an unattended script
+ * never installs something nobody agreed to.
  */
 import { sanitizeText } from '../core/sanitize.ts';
-import {
-	CAPABILITIES,
-	CAPABILITY_DESCRIPTIONS,
-	type CapabilityDeclaration,
-} from '../manifest/capabilities.ts';
+import type { Capability, CapabilityDeclaration } from '../manifest/capabilities.ts';
 import type { TrustLevel } from '../registry/model.ts';
+import type { TrustResult } from '../registry/trust.ts';
 import { pluginNameLabel, TRUST_DISPLAY } from '../registry/trust-display.ts';
+import { confirmNewCapabilities, newCapabilityLines } from './capability-change.ts';
 import { lifecycleError } from './errors.ts';
+import { confirmImpersonation } from './impersonation-gate.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
+import { confirmFindings, describeScan, type ScanOutcome } from './scan-gate.ts';
 
 export interface ConsentRequest {
 	/** Sanitised for display by this module. */
 	pluginName: string;
-	trust: TrustLevel;
+	/** The level, or the whole trust result when impersonation may be flagged. */
+	trust: TrustLevel | TrustResult;
 	capabilities: CapabilityDeclaration;
-	/** Extra lines to show before the question: impersonation, redirects, scan findings. */
+	/** Lines about how trust was decided: impersonation, moves, a local directory. */
 	notices: readonly string[];
 	/** A verb in lower case: `install`, `update`, `switch to`... */
 	action: string;
 	yes: boolean;
+	/** What the static scan found; absent when nothing was scanned. */
+	scan?: ScanOutcome;
+	/** How to read the whole scan report, e.g. `vouch scan <url>`. */
+	reportHint?: string;
+	/** High-severity findings accepted in advance (D21); `yes` never is. */
+	acceptFindings?: boolean;
+	/** A possible impersonation accepted in advance; `yes` never is. */
+	acceptImpersonation?: boolean;
 }
 
 export interface ConsentDeps {
@@ -31,53 +45,148 @@ export interface ConsentDeps {
 	reporter: LifecycleReporter;
 }
 
-/** Lines describing what the plugin says it will reach; undeclared means everything. */
-export function describeCapabilities(capabilities: CapabilityDeclaration): string[] {
+/** Capabilities in the few words that fit on one line of the screen. */
+const CAPABILITY_WORDS: Readonly<Record<Capability, string>> = {
+	network: 'network',
+	filesystem_read: 'read files',
+	filesystem_write: 'write files',
+	config_read: 'read settings',
+	config_write: 'change settings',
+	subprocess: 'run programs',
+	native_code: 'native code',
+};
+
+/**
+ * One honest line for the user. A plugin without a `[capabilities]` table gets no list of
+ * everything it might do, just the fact; advice to its author belongs to `vouch validate`.
+ */
+export function describeCapabilities(capabilities: CapabilityDeclaration): string {
 	if (capabilities.status === 'undeclared') {
-		return [
-			'It does not declare what it needs, so assume it can do anything you can:',
-			...CAPABILITIES.map((capability) => `  - ${CAPABILITY_DESCRIPTIONS[capability]}`),
-		];
+		return 'Capabilities: declares none, so Vouch cannot tell you what it will do; it can do anything you can.';
 	}
 	if (capabilities.granted.length === 0) {
-		return ['It declares that it needs none of the sensitive capabilities.'];
+		return 'Capabilities: declares that it needs none of the sensitive ones (the author’s word).';
 	}
-	return [
-		'It declares that it will:',
-		...capabilities.granted.map((capability) => `  - ${CAPABILITY_DESCRIPTIONS[capability]}`),
-		'Declarations are the author’s word: nothing in the host can hold a plugin to them.',
-	];
+	const words = capabilities.granted.map((capability) => CAPABILITY_WORDS[capability]);
+	return `Capabilities: ${words.join(', ')} (the author’s word; nothing enforces it).`;
 }
 
-/** Resolves when the user agreed (or no question was due); throws DECLINED or CONFIRMATION_REQUIRED. */
+/** Shows the consent screen, then asks; throws DECLINED, CONFIRMATION_REQUIRED or a gate's code. */
 export async function obtainConsent(request: ConsentRequest, deps: ConsentDeps): Promise<void> {
-	const display = TRUST_DISPLAY[request.trust];
+	const trust: TrustResult =
+		typeof request.trust === 'string' ? { level: request.trust } : request.trust;
+	const display = TRUST_DISPLAY[trust.level];
 	// Quoted and unable to draw a badge: the question names Vouch's badge beside it.
 	const name = pluginNameLabel(request.pluginName);
+	const loud = trust.level === 'unregistered' || trust.level === 'community';
+	const say = (text: string, warn: boolean) =>
+		warn ? deps.reporter.warn(text) : deps.reporter.info(text);
+
+	// (a) Trust.
+	say(`${display.badge} ${display.label} plugin ${name}`, display.warning !== undefined);
+	if (display.warning !== undefined) deps.reporter.warn(display.warning);
 	for (const notice of request.notices)
 		deps.reporter.warn(sanitizeText(notice, { maxLength: 500 }));
-	if (display.warning !== undefined) deps.reporter.warn(display.warning);
-	// The strongest warning lists everything the plugin will be able to reach (D12).
-	if (request.trust === 'unregistered' || request.trust === 'community') {
-		for (const line of describeCapabilities(request.capabilities)) deps.reporter.warn(line);
-	} else {
-		for (const line of describeCapabilities(request.capabilities)) deps.reporter.info(line);
+	// (b) What the code does, as far as the scanner can tell.
+	const scan =
+		request.scan === undefined
+			? undefined
+			: describeScan(request.scan, trust.level, {
+					...(request.reportHint === undefined ? {} : { reportHint: request.reportHint }),
+				});
+	for (const line of scan?.lines ?? []) say(line.text, line.warn);
+	// (c) What it says it will reach.
+	say(describeCapabilities(request.capabilities), loud);
+
+	// (d) The questions: trust first (`--yes` answers it), then the two that need their own yes.
+	if (display.promptDefault !== 'none' && !request.yes) {
+		if (!deps.prompter.interactive) {
+			throw lifecycleError(
+				'CONFIRMATION_REQUIRED',
+				`To ${request.action} ${display.label} plugin ${name}, Vouch needs your confirmation, and there is no terminal to ask on.`,
+				{ hint: 'Run it in a terminal, or pass --yes after reading the warning above.' },
+			);
+		}
+		const agreed = await deps.prompter.confirm({
+			message: `${capitalise(request.action)} ${display.badge} ${display.label} plugin ${name}?`,
+			defaultAnswer: display.promptDefault === 'yes',
+		});
+		if (!agreed) {
+			throw lifecycleError('DECLINED', `Did not ${request.action} ${name}: nothing was changed.`);
+		}
 	}
-	if (display.promptDefault === 'none') return;
-	if (request.yes) return;
-	if (!deps.prompter.interactive) {
-		throw lifecycleError(
-			'CONFIRMATION_REQUIRED',
-			`To ${request.action} ${display.label} plugin ${name}, Vouch needs your confirmation, and there is no terminal to ask on.`,
-			{ hint: 'Run it in a terminal, or pass --yes after reading the warning above.' },
+	await confirmImpersonation(
+		{
+			trust,
+			pluginName: request.pluginName,
+			action: request.action,
+			acceptImpersonation: request.acceptImpersonation === true,
+		},
+		deps,
+	);
+	if (scan !== undefined) {
+		await confirmFindings(
+			{
+				pluginName: request.pluginName,
+				action: request.action,
+				acceptFindings: request.acceptFindings === true,
+			},
+			scan,
+			deps,
 		);
 	}
-	const agreed = await deps.prompter.confirm({
-		message: `${capitalise(request.action)} ${display.badge} ${display.label} plugin ${name}?`,
-		defaultAnswer: display.promptDefault === 'yes',
+}
+
+export interface UpdateConsentRequest {
+	pluginName: string;
+	trust: TrustResult;
+	notices: readonly string[];
+	scan: ScanOutcome;
+	reportHint?: string;
+	/** Capabilities the new version declares beyond those accepted (D20). */
+	added: readonly Capability[];
+	/** `update`, `switch`... */
+	action: string;
+	acceptFindings: boolean;
+	acceptImpersonation: boolean;
+	grantCapabilities: boolean;
+}
+
+/**
+ * The same screen for an update, where trust was agreed to at install: only what changed or
+ * needs a yes of its own is shown (how trust was decided, notable scan results, new
+ * capabilities), then the questions in the screen's order.
+ */
+export async function obtainUpdateConsent(
+	request: UpdateConsentRequest,
+	deps: ConsentDeps,
+): Promise<void> {
+	for (const notice of request.notices)
+		deps.reporter.warn(sanitizeText(notice, { maxLength: 500 }));
+	const scan = describeScan(request.scan, request.trust.level, {
+		quietWhenClean: true,
+		...(request.reportHint === undefined ? {} : { reportHint: request.reportHint }),
 	});
-	if (!agreed) {
-		throw lifecycleError('DECLINED', `Did not ${request.action} ${name}: nothing was changed.`);
+	for (const line of scan.lines) {
+		if (line.warn) deps.reporter.warn(line.text);
+		else deps.reporter.info(line.text);
+	}
+	if (request.added.length > 0) {
+		for (const line of newCapabilityLines(request.pluginName, request.added))
+			deps.reporter.warn(line);
+	}
+	await confirmImpersonation(
+		{
+			trust: request.trust,
+			pluginName: request.pluginName,
+			action: request.action,
+			acceptImpersonation: request.acceptImpersonation,
+		},
+		deps,
+	);
+	await confirmFindings(request, scan, deps);
+	if (request.added.length > 0) {
+		await confirmNewCapabilities(request.pluginName, request.added, request, deps);
 	}
 }
 

@@ -38,6 +38,11 @@ export type LifecycleErrorCode =
 	| 'PIN_MISMATCH'
 	/** High-severity scan findings nobody accepted, with no terminal to ask on (D21). */
 	| 'FINDINGS_NOT_ACCEPTED'
+	/**
+	 * The plugin may impersonate a registered one and nobody confirmed it at a terminal or
+	 * with `--accept-impersonation` (`--yes` never does; D12).
+	 */
+	| 'IMPERSONATION_NOT_ACCEPTED'
 	/** The registry lists author keys and the release tag is not signed by one of them (D19b; exit 3). */
 	| 'AUTHOR_SIGNATURE_INVALID';
 

@@ -5,7 +5,7 @@
  */
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import type { Manifest, ManifestResult } from '../manifest/index.ts';
+import type { Manifest, ManifestIssue, ManifestResult } from '../manifest/index.ts';
 import type { RefCandidate } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
 import type { GitPort, RedirectCheck } from './ports.ts';
@@ -38,7 +38,7 @@ export interface FetchedPlugin {
 	commit: string;
 	candidate: RefCandidate;
 	manifest: Manifest;
-	/** Sanitised manifest warnings, to show the user. */
+	/** Sanitised manifest warnings, to show the user (see `userFacingWarnings`). */
 	warnings: string[];
 	/** Where git really fetched from, when a checked redirect was followed (D27). */
 	fetchedFrom?: string;
@@ -75,7 +75,7 @@ export async function fetchCompatible(input: FetchInput, deps: FetchDeps): Promi
 						? { ...candidate, ref: branch, refType: 'branch' }
 						: candidate,
 				manifest: result.manifest,
-				warnings: result.warnings.map((issue) => issue.message),
+				warnings: userFacingWarnings(result.warnings),
 				...(fetchedFrom === undefined ? {} : { fetchedFrom }),
 			};
 		} finally {
@@ -101,4 +101,15 @@ function manifestInvalid(result: ManifestResult): Error {
 			details: { errors: result.errors.slice(0, 100) },
 		},
 	);
+}
+
+/**
+ * The manifest warnings worth a user's attention at install. A missing `[capabilities]` table
+ * is advice for the author (`vouch validate` gives it); the user learns what it means from the
+ * consent screen's capabilities line.
+ */
+export function userFacingWarnings(warnings: readonly ManifestIssue[]): string[] {
+	return warnings
+		.filter((issue) => issue.code !== 'CAPABILITIES_UNDECLARED')
+		.map((issue) => issue.message);
 }

@@ -7,7 +7,7 @@
 import { sanitizeText } from '../core/sanitize.ts';
 import { type RefCandidate, refCandidates } from './checkout-choice.ts';
 import { lifecycleError } from './errors.ts';
-import { type FetchedPlugin, fetchCompatible } from './fetch-candidate.ts';
+import { type FetchedPlugin, fetchCompatible, userFacingWarnings } from './fetch-candidate.ts';
 import type { InstallDeps, InstallOptions } from './install.ts';
 import type { RedirectCheck, RemoteListing } from './ports.ts';
 import type { InstallSource } from './source.ts';
@@ -43,7 +43,7 @@ export async function fetchInstallSource(
 			commit: '',
 			candidate: { why: 'local directory' },
 			manifest: result.manifest,
-			warnings: result.warnings.map((issue) => issue.message),
+			warnings: userFacingWarnings(result.warnings),
 		};
 	}
 	// An unregistered plugin without --ref installs its default branch: the clone says which,

@@ -38,6 +38,8 @@ export interface InstallOptions {
 	enable: boolean;
 	/** Accept high-severity scan findings without a prompt (D21); `yes` never does. */
 	acceptFindings?: boolean;
+	/** Go on despite a possible impersonation without a prompt (D12); `yes` never does. */
+	acceptImpersonation?: boolean;
 }
 
 export interface InstallDeps extends PluginWorkDeps {
@@ -159,22 +161,13 @@ export async function installPlugin(
 		}
 
 		// 8. D19b pins and author signatures, then D21: what the code does.
-		const { release, author, scan } = await vetRelease(
-			{
-				fetched,
-				digest,
-				trust,
-				entry: source.entry,
-				pluginName: manifest.name,
-				action: 'install',
-				acceptFindings: options.acceptFindings === true,
-				local: source.kind === 'local',
-			},
+		const { release, author, scan, notices } = await vetRelease(
+			{ fetched, digest, trust, entry: source.entry, local: source.kind === 'local' },
 			deps,
 		);
 
-		// 9–10. Show what it can reach and how far it is trusted; ask.
-		const notices = trustNotices(trust);
+		// 9–10. The consent screen: trust, the scan, what it can reach; then the questions.
+		notices.unshift(...trustNotices(trust));
 		if (source.kind === 'local') {
 			notices.push(
 				'This is a local directory without git: it is loaded in place, and nobody but you vouches for it.',
@@ -183,11 +176,15 @@ export async function installPlugin(
 		await obtainConsent(
 			{
 				pluginName: manifest.name,
-				trust: trust.level,
+				trust,
 				capabilities: manifest.capabilities,
 				notices,
 				action: 'install',
 				yes: options.yes,
+				scan,
+				reportHint: `vouch scan ${sanitizeText(source.url, { maxLength: 200 })}`,
+				acceptFindings: options.acceptFindings === true,
+				acceptImpersonation: options.acceptImpersonation === true,
 			},
 			deps,
 		);

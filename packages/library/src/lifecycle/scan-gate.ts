@@ -2,7 +2,8 @@
  * Static analysis at install and update (D21). Every fetched plugin is scanned and the report
  * kept with it. For community and unregistered plugins, whose code nobody reviewed, the
  * high-severity findings and the capabilities the code uses without declaring them are shown
- * before the trust prompt, and a high-severity finding needs a confirmation of its own:
+ * on the consent screen (`consent.ts`), and a high-severity finding needs a confirmation of its
+ * own, asked after the trust question:
  * `--yes` answers the trust question only, never this one. Without a terminal only
  * `--accept-findings` passes it. Official and trusted plugins are not gated (findings inform;
  * they never stand in for trust), but their report is stored all the same.
@@ -33,8 +34,10 @@ export interface ScanGateDeps {
 	reporter: LifecycleReporter;
 }
 
-/** How many findings are listed before "and N more". */
-const LISTED_FINDINGS = 10;
+/** How many high-severity findings the consent screen lists before "and N more". */
+const LISTED_FINDINGS = 5;
+/** How many unscanned files it names. */
+const LISTED_UNSCANNED = 3;
 
 export function isGated(trust: TrustLevel): boolean {
 	return trust === 'community' || trust === 'unregistered';
@@ -53,70 +56,109 @@ export async function scanFetched(
 	}
 }
 
-/** Shows what matters and asks about high-severity findings; throws when not accepted. */
-export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): Promise<void> {
-	if (!isGated(request.trust)) return;
-	const name = sanitizeText(request.pluginName, { maxLength: 100 });
-	const high = describeOutcome(request.outcome, deps.reporter);
-	if (high === 0) return;
-	const what =
-		'report' in request.outcome
-			? `${high} high-severity finding${high === 1 ? '' : 's'} or unscanned file${high === 1 ? '' : 's'}`
-			: 'code that could not be scanned';
-	if (request.acceptFindings) {
-		deps.reporter.warn(`Going on despite ${what} because of --accept-findings.`);
-		return;
-	}
-	if (!deps.prompter.interactive) {
-		throw lifecycleError('FINDINGS_NOT_ACCEPTED', `${name} has ${what}; nothing was changed.`, {
-			hint: 'Read the findings above (`vouch scan` shows them all). Only if you accept the risk: --accept-findings (--yes does not pass this).',
-		});
-	}
-	const agreed = await deps.prompter.confirm({
-		message: `${name} has ${what}. ${capitalise(request.action)} it anyway?`,
-		defaultAnswer: false,
-	});
-	if (!agreed) {
-		throw lifecycleError('DECLINED', `Did not ${request.action} ${name}: nothing was changed.`);
-	}
+/** One line of the scan part of the consent screen; `warn` lines are always shown. */
+export interface ScanLine {
+	text: string;
+	warn: boolean;
+}
+
+/** What the consent screen shows of a scan, and what the gate counts. */
+export interface ScanView {
+	lines: ScanLine[];
+	/** High-severity findings and unscanned files; 0 when the level is not gated. */
+	high: number;
+	/** The high count in words, for the question and the refusal. */
+	what: string;
+}
+
+export interface ScanViewOptions {
+	/** How the user reads the whole report, e.g. `vouch scan <url>`. */
+	reportHint?: string;
+	/** Print nothing for a scan with nothing to show (update of many plugins). */
+	quietWhenClean?: boolean;
 }
 
 /**
- * Prints the findings that matter; returns how many count as high severity. Files the bounds
- * kept from the scanner count too: an oversized or pathological file is exactly where code
- * would be hidden from it. A link that leaves the plugin is skipped as `symlink`, and counted
- * once, through its own high-severity `link-outside-plugin` finding (install refuses such a
- * plugin before the scan anyway); a link inside it is scanned under its own name. A load from
- * a file the scanner cannot determine (`code-load-unknown`) counts too: it runs unscanned code.
+ * The scan in a few lines: one line of counts and where the full report is; for unreviewed
+ * plugins also the high-severity findings (a few), the capabilities the code uses without
+ * declaring them and the files that could not be scanned. Official and trusted plugins get the
+ * counts only: findings inform, they never stand in for trust.
  */
-function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): number {
+export function describeScan(
+	outcome: ScanOutcome,
+	trust: TrustLevel,
+	options: ScanViewOptions = {},
+): ScanView {
+	const gated = isGated(trust);
+	const where = options.reportHint === undefined ? '' : ` Full report: ${options.reportHint}`;
 	if ('failure' in outcome) {
-		reporter.warn(
-			`The static scan failed (${sanitizeText(outcome.failure, { maxLength: 300 })}): nothing is known about what this code does.`,
-		);
-		return 1;
+		const text = `Scan failed (${sanitizeText(outcome.failure, { maxLength: 200 })}): nothing is known about what this code does.`;
+		return {
+			lines: [{ text, warn: true }],
+			high: gated ? 1 : 0,
+			what: 'code that could not be scanned',
+		};
 	}
 	const { report } = outcome;
+	const { summary } = report;
 	const high = report.findings.filter((finding) => finding.severity === 'high');
-	if (high.length > 0) {
-		reporter.warn(`Static scan: ${high.length} high-severity finding(s):`);
+	const unscanned = unscannedFiles(report);
+	const gateCount = high.length + unscanned.length + report.skippedNotListed;
+	const { undeclared, status } = report.capabilities;
+	const notable = gated && (gateCount > 0 || undeclared.length > 0);
+	const lines: ScanLine[] = [];
+	if (!options.quietWhenClean || notable) {
+		const any = summary.high + summary.medium + summary.low > 0;
+		const counts = `${summary.high} high, ${summary.medium} medium, ${summary.low} low findings.`;
+		lines.push({
+			text: `Scan: ${any ? `${counts}${where}` : 'no findings.'}`,
+			warn: gated && summary.high > 0,
+		});
+	}
+	if (gated) {
 		for (const finding of high.slice(0, LISTED_FINDINGS))
-			reporter.warn(`  ${findingLine(finding)}`);
-		if (high.length > LISTED_FINDINGS) {
-			reporter.warn(
-				`  ... and ${high.length - LISTED_FINDINGS} more (run \`vouch scan\` for all).`,
-			);
+			lines.push({ text: `  ${findingLine(finding)}`, warn: true });
+		if (high.length > LISTED_FINDINGS)
+			lines.push({ text: `  ... and ${high.length - LISTED_FINDINGS} more.`, warn: true });
+		if (undeclared.length > 0) {
+			lines.push({
+				text:
+					status === 'declared'
+						? `  The code uses capabilities it does not declare: ${undeclared.join(', ')}.`
+						: `  The code uses: ${undeclared.join(', ')}.`,
+				warn: true,
+			});
+		}
+		const notScanned = unscanned.length + report.skippedNotListed;
+		if (notScanned > 0) {
+			const named = unscanned
+				.slice(0, LISTED_UNSCANNED)
+				.map((item) => `${sanitizeText(item.file)} (${sanitizeText(item.why, { maxLength: 80 })})`);
+			const more = notScanned > named.length ? `, and ${notScanned - named.length} more` : '';
+			lines.push({
+				text: `  ${notScanned} file(s) could not be fully scanned: ${named.join(', ')}${more}.`,
+				warn: true,
+			});
 		}
 	}
-	const { undeclared, status } = report.capabilities;
-	if (undeclared.length > 0) {
-		reporter.warn(
-			status === 'declared'
-				? `The code uses capabilities its manifest does not declare: ${undeclared.join(', ')}.`
-				: `The code uses: ${undeclared.join(', ')} (the manifest declares nothing).`,
-		);
-	}
-	const unscanned = [
+	const plural = gateCount === 1 ? '' : 's';
+	return {
+		lines,
+		high: gated ? gateCount : 0,
+		what: `${gateCount} high-severity finding${plural} or unscanned file${plural}`,
+	};
+}
+
+/**
+ * Files the bounds kept from the scanner count as high: an oversized or pathological file is
+ * exactly where code would be hidden from it. A link that leaves the plugin is skipped as
+ * `symlink`, and counted once, through its own high-severity `link-outside-plugin` finding
+ * (install refuses such a plugin before the scan anyway); a link inside it is scanned under its
+ * own name. A load from a file the scanner cannot determine (`code-load-unknown`) counts too:
+ * it runs unscanned code.
+ */
+function unscannedFiles(report: ScanReport): { file: string; why: string }[] {
+	return [
 		...report.skipped
 			.filter((file) => file.reason !== 'symlink')
 			.map((file) => ({ file: file.file, why: file.detail })),
@@ -132,16 +174,47 @@ function describeOutcome(outcome: ScanOutcome, reporter: LifecycleReporter): num
 				why: 'runs code from a file the scanner cannot determine',
 			})),
 	];
-	const notListed = report.skippedNotListed;
-	if (unscanned.length + notListed > 0) {
-		reporter.warn(
-			`${unscanned.length + notListed} file(s) could not be fully scanned (too large, too many, too deep, unreadable, not parsable, or loaded from a path the scanner cannot determine):`,
-		);
-		for (const item of unscanned.slice(0, LISTED_FINDINGS)) {
-			reporter.warn(`  ${sanitizeText(item.file)}: ${sanitizeText(item.why, { maxLength: 160 })}`);
-		}
+}
+
+/** The gate's own question, after the consent screen; throws when not accepted. */
+export async function confirmFindings(
+	request: Omit<ScanGateRequest, 'outcome' | 'trust'>,
+	view: ScanView,
+	deps: ScanGateDeps,
+): Promise<void> {
+	if (view.high === 0) return;
+	const name = sanitizeText(request.pluginName, { maxLength: 100 });
+	if (request.acceptFindings) {
+		deps.reporter.warn(`Going on despite ${view.what} because of --accept-findings.`);
+		return;
 	}
-	return high.length + unscanned.length + notListed;
+	if (!deps.prompter.interactive) {
+		throw lifecycleError(
+			'FINDINGS_NOT_ACCEPTED',
+			`${name} has ${view.what}; nothing was changed.`,
+			{
+				hint: 'Read the findings above (`vouch scan` shows them all). Only if you accept the risk: --accept-findings (--yes does not pass this).',
+			},
+		);
+	}
+	const agreed = await deps.prompter.confirm({
+		message: `${name} has ${view.what}. ${capitalise(request.action)} it anyway?`,
+		defaultAnswer: false,
+	});
+	if (!agreed) {
+		throw lifecycleError('DECLINED', `Did not ${request.action} ${name}: nothing was changed.`);
+	}
+}
+
+/** Shows the scan and asks about high-severity findings, on its own (hosts, tests). */
+export async function reviewScan(request: ScanGateRequest, deps: ScanGateDeps): Promise<void> {
+	if (!isGated(request.trust)) return;
+	const view = describeScan(request.outcome, request.trust);
+	for (const line of view.lines) {
+		if (line.warn) deps.reporter.warn(line.text);
+		else deps.reporter.info(line.text);
+	}
+	await confirmFindings(request, view, deps);
 }
 
 /** `file:line rule: message` then the code line, all sanitised by the scanner already. */

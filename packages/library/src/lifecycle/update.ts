@@ -8,8 +8,9 @@ import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { assertUuidChangeAllowed, resolveRedirect } from '../registry/redirect.ts';
 import { resolveTrust } from '../registry/trust.ts';
-import { addedCapabilities, confirmNewCapabilities } from './capability-change.ts';
+import { addedCapabilities } from './capability-change.ts';
 import { refCandidates, schemeOf } from './checkout-choice.ts';
+import { obtainUpdateConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
@@ -40,6 +41,8 @@ export interface UpdateOptions {
 	allowStaleBlacklist: boolean;
 	/** Accept high-severity scan findings without a prompt (D21). */
 	acceptFindings?: boolean;
+	/** Go on despite a possible impersonation without a prompt (D12); `yes` never does. */
+	acceptImpersonation?: boolean;
 }
 
 export type UpdateDeps = PluginWorkDeps;
@@ -192,24 +195,28 @@ export async function updatePlugin(
 			);
 		}
 		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
-		for (const notice of trustNotices(trust)) deps.reporter.warn(notice);
 		const digest = await deps.digest(fetched.dir);
 		// D19b pins and author signatures, then D21, all before anyone is asked.
-		const { release, author, scan } = await vetRelease(
+		const { release, author, scan, notices } = await vetRelease(
+			{ fetched, digest, trust, entry, local: false },
+			deps,
+		);
+		// D20, D21 and a possible impersonation (D12): shown together, then asked in that order.
+		await obtainUpdateConsent(
 			{
-				fetched,
-				digest,
-				trust,
-				entry,
 				pluginName: manifest.name,
-				action: 'update',
+				trust,
+				notices: [...trustNotices(trust), ...notices],
+				scan,
+				reportHint: `vouch scan ${sanitizeText(url, { maxLength: 200 })}`,
+				added: addedCapabilities(installed.capabilities, manifest.capabilities),
+				action: options.ref === undefined ? 'update' : 'switch',
 				acceptFindings: options.acceptFindings === true,
-				local: false,
+				acceptImpersonation: options.acceptImpersonation === true,
+				grantCapabilities: options.grantCapabilities,
 			},
 			deps,
 		);
-		const added = addedCapabilities(installed.capabilities, manifest.capabilities);
-		if (added.length > 0) await confirmNewCapabilities(manifest.name, added, options, deps);
 
 		const from = describeVersion(installed);
 		return await deps.store.transaction(async (state, tx) => {

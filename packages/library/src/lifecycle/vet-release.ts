@@ -1,7 +1,8 @@
 /**
  * What install and update both ask of fetched code before anyone is asked to trust it, in one
  * order: a reviewed release (D19b pins), signed by a listed author (D19b signers), and what the
- * static scan finds (D21), with the scan's own confirmation for unreviewed plugins.
+ * static scan finds (D21). Nothing here asks: the consent screen shows the scan and the notices,
+ * then asks the scan gate's question with the others.
  */
 import type { RegistryPlugin } from '../registry/model.ts';
 import type { TrustResult } from '../registry/trust.ts';
@@ -9,7 +10,7 @@ import { type AuthorSignatureCheck, checkFetchedSignature } from './author-signa
 import type { PluginWorkDeps } from './deps.ts';
 import type { FetchedPlugin } from './fetch-candidate.ts';
 import { checkRelease, type ReleaseCheck, UNSIGNED_RELEASE_LABEL } from './release-check.ts';
-import { reviewScan, type ScanOutcome, scanFetched } from './scan-gate.ts';
+import { type ScanOutcome, scanFetched } from './scan-gate.ts';
 import type { TreeDigest } from './store/index.ts';
 
 export interface VetReleaseInput {
@@ -18,10 +19,6 @@ export interface VetReleaseInput {
 	trust: TrustResult;
 	/** The registry entry for the source, when trust did not match one (a UUID mismatch). */
 	entry: RegistryPlugin | undefined;
-	pluginName: string;
-	/** `install`, `update`... */
-	action: string;
-	acceptFindings: boolean;
 	/** A local directory registered in place: no commit, no tag, nothing to pin. */
 	local: boolean;
 }
@@ -30,6 +27,8 @@ export interface VettedRelease {
 	release: ReleaseCheck;
 	author: AuthorSignatureCheck;
 	scan: ScanOutcome;
+	/** Lines for the trust part of the consent screen (an unverified release). */
+	notices: string[];
 }
 
 export async function vetRelease(
@@ -45,22 +44,10 @@ export async function vetRelease(
 				commit: fetched.commit,
 				tree: input.digest.treeDigest,
 			});
-	if (release.state === 'unsigned-registry') deps.reporter.warn(`${UNSIGNED_RELEASE_LABEL}.`);
+	const notices = release.state === 'unsigned-registry' ? [`${UNSIGNED_RELEASE_LABEL}.`] : [];
 	const author: AuthorSignatureCheck = input.local
 		? { state: 'not-required' }
 		: await checkFetchedSignature(fetched, trust.plugin ?? input.entry, deps);
-	// For unreviewed plugins, shown before the trust prompt, with a yes of its own for
-	// high-severity findings.
 	const scan = await scanFetched(fetched.dir, deps);
-	await reviewScan(
-		{
-			outcome: scan,
-			trust: trust.level,
-			pluginName: input.pluginName,
-			action: input.action,
-			acceptFindings: input.acceptFindings,
-		},
-		deps,
-	);
-	return { release, author, scan };
+	return { release, author, scan, notices };
 }
