@@ -1,6 +1,7 @@
 /** The command tree. Each command lives in its own file under `commands/`. */
 import { Command } from '@commander-js/extra-typings';
 import { registerAbout } from './commands/about.ts';
+import { registerBlacklist } from './commands/blacklist.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
 import { registerInfo } from './commands/info.ts';
@@ -40,6 +41,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerScan(program, context);
 	registerRegistry(program, context);
 	registerCheckBlacklist(program, context);
+	registerBlacklist(program, context);
 	registerBrowse(program, context);
 	registerSearch(program, context);
 	registerInfo(program, context);
