@@ -5,6 +5,7 @@ import { registerBlacklist } from './commands/blacklist.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
 import { registerInfo } from './commands/info.ts';
+import { registerInit } from './commands/init.ts';
 import { registerInstall } from './commands/install.ts';
 import { registerList } from './commands/list.ts';
 import { registerMaintenance } from './commands/maintenance.ts';
@@ -51,6 +52,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerList(program, context);
 	registerMaintenance(program, context);
 	registerRefresh(program, context);
+	registerInit(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);
 	return program as unknown as Command;
