@@ -4,6 +4,7 @@ import { registerAbout } from './commands/about.ts';
 import { registerBlacklist } from './commands/blacklist.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerInit } from './commands/init.ts';
 import { registerInstall } from './commands/install.ts';
@@ -53,6 +54,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerMaintenance(program, context);
 	registerRefresh(program, context);
 	registerInit(program, context);
+	registerCompletion(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);
 	return program as unknown as Command;
