@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../library/test/helpers/temp.ts';
-import { runVouch } from './helpers/cli.ts';
+import { writeRegistry } from './fixture-registry.ts';
+import { parseJson, runVouch } from './helpers/cli.ts';
 
 const dir = makeTempDir('vouch-completion-');
 
@@ -118,4 +119,60 @@ test('fish: the script parses and completes commands and options', {
 	assert.deepEqual(out('vouch ins').filter(Boolean), ['install']);
 	assert.ok(out('vouch install --re').includes('--reinstall'));
 	assert.ok(out('vouch --registry x registry keys ').includes('init'));
+});
+
+test('installed plugins are offered for a <plugin> argument, from the local state only', async () => {
+	const home = makeTempDir('vouch-completion-home-');
+	const env = {
+		HOME: home,
+		XDG_DATA_HOME: join(home, 'data'),
+		XDG_CACHE_HOME: join(home, 'cache'),
+		XDG_CONFIG_HOME: join(home, 'config'),
+	};
+	assert.equal((await runVouch(['completion', '--installed-plugins'], { env })).stdout, '');
+	const plugin = join(home, 'my-plugin');
+	const init = parseJson(await runVouch(['init', plugin, '--json']));
+	const install = await runVouch(['install', plugin, '--yes', '--registry', writeRegistry()], {
+		env,
+	});
+	assert.equal(install.code, 0, install.stdout + install.stderr);
+	// No registry is named and the network is refused: listing must not need either.
+	const listed = await runVouch(['completion', '--installed-plugins'], { env });
+	assert.equal(listed.code, 0, listed.stderr);
+	assert.equal(listed.stdout, `${init.uuid}\n`);
+	assert.doesNotMatch((await runVouch(['completion', '--help'])).stdout, /installed-plugins/);
+});
+
+test('bash: the script asks vouch for installed plugins at a <plugin> argument', {
+	skip: skipUnless('bash'),
+}, async () => {
+	const file = await script('bash');
+	// A stand-in vouch on PATH answers only the exact question the script must ask.
+	const bin = join(dir, 'bin');
+	mkdirSync(bin, { recursive: true });
+	writeFileSync(
+		join(bin, 'vouch'),
+		'#!/bin/sh\n[ "$*" = "completion --installed-plugins" ] && printf "cover-art\\ntagger\\n"\n',
+	);
+	chmodSync(join(bin, 'vouch'), 0o755);
+	const driver = `source ${JSON.stringify(file)}
+complete_words() {
+	COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+	_vouch
+	printf '%s ' "\${COMPREPLY[@]}"; printf '\\n'
+}
+complete_words vouch enable ''
+complete_words vouch update --pre t
+complete_words vouch switch-ref tagger ''
+complete_words vouch validate ''
+`;
+	const lines = execFileSync('bash', ['-c', driver], {
+		encoding: 'utf8',
+		cwd: dir,
+		env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+	}).split('\n');
+	assert.deepEqual(lines[0]?.trim().split(' '), ['cover-art', 'tagger']);
+	assert.deepEqual(lines[1]?.trim().split(' '), ['tagger']);
+	assert.equal(lines[2]?.trim(), '', 'only the first argument is a plugin');
+	assert.equal(lines[3]?.trim(), '', 'validate takes a path, not a plugin');
 });

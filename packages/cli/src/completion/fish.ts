@@ -40,6 +40,11 @@ export function fishScript(root: CompletionCommand): string {
 					`complete -c vouch ${at} -f -a ${fishQuoted(sub.name)} -d ${fishQuoted(sub.description)}`,
 			),
 			...command.values.map((value) => `complete -c vouch ${at} -f -a ${fishQuoted(value)}`),
+			...(command.takesPlugin
+				? [
+						`complete -c vouch ${at} -a '(vouch completion --installed-plugins 2>/dev/null)' -d 'installed plugin'`,
+					]
+				: []),
 			...command.options.map((option) => {
 				const short = option.short === undefined ? '' : ` -s ${option.short.slice(1)}`;
 				const value = option.takesValue ? ' -r' : '';

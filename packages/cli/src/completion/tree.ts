@@ -23,6 +23,11 @@ export interface CompletionCommand {
 	subcommands: CompletionCommand[];
 	/** The fixed values its arguments accept (`bash`, `zsh`, `fish`), offered like subcommands. */
 	values: string[];
+	/**
+	 * Whether its first argument names a plugin (`<plugin>`): the scripts then offer the
+	 * installed plugins, from `vouch completion --installed-plugins`.
+	 */
+	takesPlugin: boolean;
 	/** Space-joined names from the root (`registry keys`); `` for the root. */
 	path: string;
 }
@@ -63,6 +68,7 @@ function nodeOf(command: Command, path: string): CompletionCommand {
 		options,
 		subcommands,
 		values: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
+		takesPlugin: command.registeredArguments[0]?.name() === 'plugin',
 		path,
 	};
 }

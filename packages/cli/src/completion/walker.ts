@@ -40,6 +40,10 @@ export function lookupFunctions(root: CompletionCommand, prefix: string): string
 				option.short === undefined ? [option.long] : [option.long, option.short],
 			),
 	);
+	const pluginPaths = commands
+		.filter((command) => command.takesPlugin)
+		.map((command) => singleQuoted(command.path));
+	const takesPlugin = pluginPaths.length === 0 ? '' : `\t\t${pluginPaths.join('|')}) return 0 ;;\n`;
 	return `# The command named by word $2 under path $1, if any.
 ${prefix}_child() {
 	case "$1:$2" in
@@ -66,6 +70,13 @@ ${prefix}_value_options() {
 	case "$1" in
 ${valueOptions.join('\n')}
 	esac
+}
+
+# Whether the command at path $1 takes an installed plugin as its first argument.
+${prefix}_takes_plugin() {
+	case "$1" in
+${takesPlugin}	esac
+	return 1
 }
 
 # Whether word $2 is an option of path $1 that takes a value.

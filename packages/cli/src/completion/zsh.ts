@@ -49,14 +49,19 @@ ${options}
 
 _vouch() {
 	# Not "path": in zsh that name is the array behind $PATH.
-	local cmdpath="" word next i=2
+	local cmdpath="" word next i=2 npos=0
 	while (( i < CURRENT )); do
 		word="\${words[i]}"
 		if [[ "$word" == -* ]]; then
 			_vouch_takes_value "$cmdpath" "$word" && (( i++ ))
 		else
 			next="$(_vouch_child "$cmdpath" "$word")"
-			[[ -n "$next" ]] && cmdpath="$next"
+			if [[ -n "$next" ]]; then
+				cmdpath="$next"
+				npos=0
+			else
+				(( npos++ ))
+			fi
 		fi
 		(( i++ ))
 	done
@@ -73,6 +78,12 @@ _vouch() {
 		items=("\${(@f)$(_vouch_described_subcommands "$cmdpath")}")
 		if [[ -n "\${items[1]}" ]]; then
 			_describe -t commands command items
+		elif (( npos == 0 )) && _vouch_takes_plugin "$cmdpath"; then
+			# The installed plugins, for a command's <plugin> argument.
+			local -a plugins
+			plugins=("\${(@f)$("\${words[1]}" completion --installed-plugins 2>/dev/null)}")
+			compadd -a plugins
+			_files
 		else
 			_files
 		fi
