@@ -67,6 +67,7 @@ complete_words vouch install --re
 complete_words vouch --registry plugins.toml registry keys i
 complete_words vouch install --ref ''
 complete_words vouch completion ''
+complete_words vouch blacklist --j
 `;
 	const lines = shellOutput('bash', ['-c', driver]).split('\n');
 	assert.deepEqual(lines[0]?.trim().split(' '), ['install']);
@@ -75,6 +76,8 @@ complete_words vouch completion ''
 	assert.deepEqual(lines[2]?.trim().split(' '), ['init'], 'an option value is skipped on the way');
 	assert.equal(lines[3]?.trim(), '', "an option's value is left to file completion");
 	assert.deepEqual(lines[4]?.trim().split(' '), ['bash', 'zsh', 'fish']);
+	// `vouch blacklist --json` runs the default `blacklist list`, so its options are offered.
+	assert.deepEqual(lines[5]?.trim().split(' '), ['--json']);
 	// And through `complete -p`: the function is registered for the command name.
 	assert.match(
 		shellOutput('bash', ['-c', `source ${JSON.stringify(file)}; complete -p vouch`]),

@@ -42,6 +42,8 @@ const HELP: CompletionOption = {
 
 interface CommandInternals {
 	_hidden?: boolean;
+	/** The subcommand run when none is named (`vouch blacklist` runs `blacklist list`). */
+	_defaultCommandName?: string | null;
 }
 
 export function completionTree(program: Command): CompletionCommand {
@@ -57,10 +59,16 @@ function nodeOf(command: Command, path: string): CompletionCommand {
 			takesValue: option.required || option.optional,
 			description: firstLine(option.description),
 		}));
-	options.push(HELP);
 	const subcommands = command.commands
 		.filter((sub) => (sub as unknown as CommandInternals)._hidden !== true)
 		.map((sub) => nodeOf(sub, path === '' ? sub.name() : `${path} ${sub.name()}`));
+	// Options typed straight after a command go to its default subcommand, so offer them there.
+	const defaultName = (command as unknown as CommandInternals)._defaultCommandName;
+	const fallback = subcommands.find((sub) => sub.name === defaultName);
+	for (const option of fallback?.options ?? []) {
+		if (!options.some((own) => own.long === option.long) && option !== HELP) options.push(option);
+	}
+	options.push(HELP);
 	return {
 		name: command.name(),
 		aliases: command.aliases(),
