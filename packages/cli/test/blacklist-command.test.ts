@@ -181,3 +181,13 @@ test('without a readable registry the command fails rather than showing an empty
 	assert.equal(run.code, 1);
 	assert.equal((parseJson(run).error as { code: string }).code, 'NO_REGISTRY_AVAILABLE');
 });
+
+test('an address blocked only for some versions says which keys matched', async () => {
+	const result = await list('search', 'git@github.com:GoodOrg/tool.git');
+	assert.deepEqual(
+		result.entries.map((row) => row.index),
+		[4],
+	);
+	assert.equal(result.url?.blocked, true, 'an unknown version counts as inside the range');
+	assert.deepEqual(result.url?.matchedOn, ['url', 'versions']);
+});

@@ -65,14 +65,9 @@ export function registerBlacklist(program: Command, { io }: CommandContext): voi
 		.addOption(registryOption())
 		.addOption(jsonOption())
 		.action(async (text, options) => {
-			const { output, loaded, rows, profile } = await loadRows(options, io);
+			const { output, loaded, rows, compiled, context } = await loadRows(options, io);
 			const url = isUrlSpelling(text)
-				? answerForUrl(
-						text,
-						loaded.registry.blacklist,
-						compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io)),
-						{ ...urlContextFor(profile, io), patterns: createPatternCache() },
-					)
+				? answerForUrl(text, loaded.registry.blacklist, compiled, context)
 				: undefined;
 			const found = rows
 				.map((row) => {
@@ -103,14 +98,17 @@ async function loadRows(options: CommonOptions, io: CliIO) {
 	const profile = profileFor(options, io);
 	const loaded = await loadRegistry(options, profile, io, output);
 	printRegistryWarnings(loaded, output);
-	const problems = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io)).problems;
+	const patterns = createPatternCache();
+	const context = { ...urlContextFor(profile, io), patterns };
+	const compiled = compileBlacklist(loaded.registry.blacklist, context);
+	const problems = compiled.problems;
 	for (const problem of problems) {
 		output.note(
 			`warning: blacklist entry #${problem.index} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
 		);
 	}
 	const rows = newestFirst(loaded.registry.blacklist.map(blacklistRow));
-	return { output, loaded, rows, profile, problems };
+	return { output, loaded, rows, problems, compiled, context };
 }
 
 function heading(loaded: LoadedRegistry, count: number, what: string): string {
