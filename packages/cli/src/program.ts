@@ -1,9 +1,12 @@
 /** The command tree. Each command lives in its own file under `commands/`. */
 import { Command } from '@commander-js/extra-typings';
 import { registerAbout } from './commands/about.ts';
+import { registerBlacklist } from './commands/blacklist.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerInfo } from './commands/info.ts';
+import { registerInit } from './commands/init.ts';
 import { registerInstall } from './commands/install.ts';
 import { registerList } from './commands/list.ts';
 import { registerMaintenance } from './commands/maintenance.ts';
@@ -40,6 +43,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerScan(program, context);
 	registerRegistry(program, context);
 	registerCheckBlacklist(program, context);
+	registerBlacklist(program, context);
 	registerBrowse(program, context);
 	registerSearch(program, context);
 	registerInfo(program, context);
@@ -49,6 +53,8 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerList(program, context);
 	registerMaintenance(program, context);
 	registerRefresh(program, context);
+	registerInit(program, context);
+	registerCompletion(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);
 	return program as unknown as Command;

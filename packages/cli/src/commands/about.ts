@@ -16,7 +16,11 @@ Try it (the real Picard registry ships with the tests):
   npx vouch info     decade --registry test/fixtures/registries/picard-plugins.toml
   npx vouch validate test/fixtures/manifests/picard/replaygain2.toml
   npx vouch check-blacklist https://github.com/example/plugin --registry <file|url>
+  npx vouch blacklist [search <text|url>] --registry <file|url>
   npx vouch registry lint test/fixtures/registries/picard-plugins.toml
+
+Write a plugin:
+  npx vouch init my-plugin      (then: vouch validate my-plugin, vouch scan my-plugin)
 
 Manage plugins (install checks the blacklist before any network access):
   npx vouch install <id | git URL | ./directory> --registry <file|url>
@@ -27,7 +31,8 @@ Manage plugins (install checks the blacklist before any network access):
 Every command takes --json and --profile <name|file>; those that read the
 registry take --registry <file|url>.
 Exit codes: 0 ok, 1 error, 2 usage, 3 blocked, 130 declined.
-Run "npx vouch --help" for the full list.`;
+Run "npx vouch --help" for the full list.
+Shell completion: npx vouch completion bash|zsh|fish (see the README).`;
 
 export function registerAbout(program: Command, { io }: CommandContext): void {
 	program

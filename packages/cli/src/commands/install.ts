@@ -24,10 +24,7 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: install without a fresh blacklist')
 		.option('-y, --yes', 'answer yes to the prompt (warnings are still shown)')
-		.option(
-			'--accept-findings',
-			'install despite high-severity scan findings (D21; --yes does not)',
-		)
+		.option('--accept-findings', 'install despite high-severity scan findings (--yes does not)')
 		.option(
 			'--accept-impersonation',
 			'install although it may impersonate a registered plugin (--yes does not)',

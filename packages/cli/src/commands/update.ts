@@ -42,10 +42,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.option('--all', 'update every installed plugin')
 		.option('--pre', 'allow pre-release version tags')
 		.option('-y, --yes', 'answer yes to prompts (never to new capabilities)')
-		.option('--grant-capabilities', 'accept capabilities a new version adds (D20)')
+		.option('--grant-capabilities', 'accept capabilities a new version adds')
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: update without a fresh blacklist')
-		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option('--accept-findings', 'accept high-severity scan findings (--yes does not)')
 		.option(
 			'--accept-impersonation',
 			'go on although it may impersonate a registered plugin (--yes does not)',
@@ -151,10 +151,10 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 		.argument('<ref>', 'branch, tag or full commit id')
 		.option('--pre', 'allow pre-release version tags')
 		.option('-y, --yes', 'answer yes to prompts (never to new capabilities)')
-		.option('--grant-capabilities', 'accept capabilities the new ref adds (D20)')
+		.option('--grant-capabilities', 'accept capabilities the new ref adds')
 		.option('--allow-insecure-transport', 'allow http:// and git:// sources')
 		.option('--allow-stale-blacklist', 'DANGEROUS: switch without a fresh blacklist')
-		.option('--accept-findings', 'accept high-severity scan findings (D21; --yes does not)')
+		.option('--accept-findings', 'accept high-severity scan findings (--yes does not)')
 		.option(
 			'--accept-impersonation',
 			'go on although it may impersonate a registered plugin (--yes does not)',

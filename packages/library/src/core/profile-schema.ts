@@ -25,6 +25,9 @@ export const DEFAULT_CATEGORIES: readonly string[] = [
 	'formats',
 	'other',
 ];
+/** The languages a host's plugins can be written in. */
+export const PLUGIN_LANGUAGES = ['python', 'javascript'] as const;
+export type PluginLanguage = (typeof PLUGIN_LANGUAGES)[number];
 export const DEFAULT_MAX_STALENESS_DAYS = 14;
 export const DEFAULT_REFRESH_INTERVAL_HOURS = 6;
 
@@ -58,6 +61,8 @@ export const profileDocumentSchema = z.strictObject({
 		.array(z.string().max(253).refine(isCanonicalHostName, 'not a host name such as github.com'))
 		.max(64)
 		.default([...DEFAULT_CASE_INSENSITIVE_PATH_HOSTS]),
+	// What the host's plugins are written in: `vouch init` scaffolds an entry module in it.
+	plugin_language: z.enum(PLUGIN_LANGUAGES).default('python'),
 	plugins_dir: pathValue.optional(),
 	data_dir: pathValue.optional(),
 	cache_dir: pathValue.optional(),

@@ -13,6 +13,7 @@ import {
 	DEFAULT_CATEGORIES,
 	DEFAULT_MAX_STALENESS_DAYS,
 	DEFAULT_REFRESH_INTERVAL_HOURS,
+	type PluginLanguage,
 	type ProfileDocument,
 	profileDocumentSchema,
 } from './profile-schema.ts';
@@ -32,6 +33,8 @@ export interface HostProfile {
 	refreshIntervalHours: number;
 	/** Hosts whose repository paths are compared without case (D2). */
 	caseInsensitivePathHosts: readonly string[];
+	/** What the host's plugins are written in; absent means Python, as in Picard. */
+	pluginLanguage?: PluginLanguage;
 	pluginsDir: string;
 	dataDir: string;
 	cacheDir: string;
@@ -82,6 +85,7 @@ export function builtinProfile(
 		maxStalenessDays: DEFAULT_MAX_STALENESS_DAYS,
 		refreshIntervalHours: DEFAULT_REFRESH_INTERVAL_HOURS,
 		caseInsensitivePathHosts: DEFAULT_CASE_INSENSITIVE_PATH_HOSTS,
+		pluginLanguage: 'python',
 		...dirs,
 		source: 'builtin',
 	};
@@ -165,6 +169,7 @@ export function profileFromDocument(data: unknown, context: ProfileDocumentConte
 		maxStalenessDays: doc.max_staleness_days,
 		refreshIntervalHours: doc.refresh_interval_hours,
 		caseInsensitivePathHosts: [...doc.case_insensitive_path_hosts],
+		pluginLanguage: doc.plugin_language,
 		dataDir,
 		pluginsDir: doc.plugins_dir === undefined ? join(dataDir, 'plugins') : at(doc.plugins_dir),
 		cacheDir: doc.cache_dir === undefined ? defaults.cacheDir : at(doc.cache_dir),

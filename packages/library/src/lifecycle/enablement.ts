@@ -54,7 +54,7 @@ export async function enablePlugin(
 	if (verdict.blocked) {
 		if (verdict.severity === 'hard') {
 			throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
-				hint: 'The blacklist cannot be bypassed after install (D10).',
+				hint: 'The blacklist cannot be bypassed after install.',
 			});
 		}
 		deps.reporter.warn(`${name} is on the blacklist as not recommended: ${verdict.reason}`);

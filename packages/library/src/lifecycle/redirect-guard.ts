@@ -36,7 +36,7 @@ export function redirectGuard(input: RedirectGuardInput): (hop: RedirectHop) => 
 		const moved = `The repository at ${from} redirects to ${to}`;
 		const decision = checkRedirectTarget(hop.to, input.use);
 		if (!decision.allowed) {
-			throw lifecycleError('REDIRECT_REFUSED', `${moved}, which Vouch may not fetch from (D11).`, {
+			throw lifecycleError('REDIRECT_REFUSED', `${moved}, which Vouch may not fetch from.`, {
 				hint: `If the repository has moved and you trust the new address, install ${to} directly.`,
 				details,
 			});

@@ -28,7 +28,7 @@ export function lintRedirects(plugins: readonly RegistryPlugin[], sink: LintSink
 			if (!checkTransport(url, PUBLISHED_REGISTRY_GIT).allowed) {
 				sink.error({
 					code: 'INSECURE_REDIRECT_URL',
-					message: `redirect_from URL ${shown} is not https (D11).`,
+					message: `redirect_from URL ${shown} is not https; registry plugins are fetched over https only.`,
 					plugin: id,
 				});
 			}

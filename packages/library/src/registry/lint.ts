@@ -120,7 +120,10 @@ function lintPlugin(
 	}
 	// What a published (remote) registry may list: the one transport rule (D11).
 	if (!checkTransport(plugin.canonicalGitUrl, PUBLISHED_REGISTRY_GIT).allowed) {
-		error('INSECURE_GIT_URL', `git_url ${sanitizeText(plugin.gitUrl)} is not https (D11).`);
+		error(
+			'INSECURE_GIT_URL',
+			`git_url ${sanitizeText(plugin.gitUrl)} is not https; registry plugins are fetched over https only.`,
+		);
 	}
 	if (plugin.description.trim().length === 0) error('MISSING_FIELD', 'description is missing.');
 	lintTimestamps(plugin, error, warning);

@@ -286,3 +286,21 @@ describe('case_insensitive_path_hosts (D2)', () => {
 		);
 	});
 });
+
+describe('plugin_language', () => {
+	it('is Python unless a profile says otherwise, as in Picard', () => {
+		assert.equal(resolveProfile(base).pluginLanguage, 'python');
+		const file = profileFile(MINIMAL);
+		assert.equal(resolveProfile({ ...base, nameOrFile: file }).pluginLanguage, 'python');
+	});
+
+	it('reads javascript and refuses a language Vouch does not scaffold', () => {
+		const js = profileFile(`${MINIMAL}plugin_language = "javascript"\n`);
+		assert.equal(resolveProfile({ ...base, nameOrFile: js }).pluginLanguage, 'javascript');
+		const other = profileFile(`${MINIMAL}plugin_language = "cobol"\n`);
+		assert.equal(
+			caught(() => resolveProfile({ ...base, nameOrFile: other })).code,
+			'INVALID_PROFILE',
+		);
+	});
+});
