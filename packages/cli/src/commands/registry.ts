@@ -11,6 +11,7 @@ import { type LintIssue, lintRegistry } from '@vouch/library/internal/registry/l
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor, urlContextFor } from '../context.ts';
+import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -42,7 +43,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 					plugins: parsed.plugins.length,
 					blacklist: parsed.blacklist.length,
 					...report,
-				});
+				} satisfies RegistryLintJson);
 			} else {
 				printReport(path, parsed.plugins.length, parsed.blacklist.length, report, output);
 			}
