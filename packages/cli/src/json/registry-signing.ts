@@ -38,7 +38,12 @@ export const rootStatusDocument = z
 	.object({ ok, ...rootSigningStatus.shape })
 	.meta({ title: 'vouch registry sign / root propose --json' });
 
-const publishedTarget = z.object({ sha256: z.string(), length: z.int().min(0), file: z.string() });
+const publishedTarget = z.object({
+	name: z.string(),
+	sha256: z.string(),
+	length: z.int().min(0),
+	file: z.string(),
+});
 
 export const publishDocument = z
 	.object({
