@@ -74,7 +74,8 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			});
 			if (output.json) {
 				output.result({
-					ok: true,
+					// As in every document, `ok` is false exactly when the exit code is not 0.
+					ok: !verdict.blocked,
 					blocked: verdict.blocked,
 					...(verdict.blocked
 						? {

@@ -9,7 +9,7 @@ import * as z from 'zod';
 /** Every document has `ok`: true when the command did what was asked. */
 export const ok = z
 	.boolean()
-	.describe('True when the command succeeded; false with exit code 1 or 3.');
+	.describe('True exactly when the exit code is 0: false with exit code 1 or 3.');
 
 export const trustLevel = z
 	.enum(['official', 'trusted', 'community', 'unregistered'])

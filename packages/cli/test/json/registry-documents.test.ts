@@ -79,6 +79,7 @@ describe('registry reading commands print documents their schemas describe', () 
 		assert.equal(blocked.code, 3, blocked.stderr);
 		const document = assertJsonOutput(blocked, 'check-blacklist');
 		assert.equal(document.blocked, true);
+		assert.equal(document.ok, false, 'ok is false exactly when the exit code is not 0');
 		assert.deepEqual(document.matchedOn, ['uuid']);
 	});
 

@@ -37,6 +37,8 @@ export function assertJsonOutput(
 		validate(document),
 		`${command} output does not match ${schemaFileOf(command)}: ${ajv.errorsText(validate.errors)}\n${run.stdout}\n${run.stderr}`,
 	);
+	// The promise of docs/json-output.md: `ok` is true exactly when the exit code is 0.
+	assert.equal(document.ok, run.code === 0, `ok against exit code ${run.code}`);
 	return document;
 }
 
