@@ -66,8 +66,8 @@ export function registerRefresh(program: Command, { io }: CommandContext): void 
 							? {}
 							: { expiresAt: loaded.expiresAt.toISOString() }),
 					},
-					plugins: loaded.registry.plugins.length,
-					blacklist: loaded.registry.blacklist.length,
+					pluginCount: loaded.registry.plugins.length,
+					blacklistCount: loaded.registry.blacklist.length,
 					failures: loaded.failures,
 					warnings: loaded.warnings,
 				} satisfies RefreshJson);

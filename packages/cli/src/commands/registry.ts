@@ -40,8 +40,8 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 				output.result({
 					ok,
 					file: path,
-					plugins: parsed.plugins.length,
-					blacklist: parsed.blacklist.length,
+					pluginCount: parsed.plugins.length,
+					blacklistCount: parsed.blacklist.length,
 					...report,
 				} satisfies RegistryLintJson);
 			} else {

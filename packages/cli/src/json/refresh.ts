@@ -16,8 +16,8 @@ export const refreshDocument = z
 			local: z.boolean().describe('A local file, read but not cached.'),
 			expiresAt: isoTime.optional().describe('Signed registries: when the metadata expires.'),
 		}),
-		plugins: z.int().min(0).describe('How many plugins the registry lists.'),
-		blacklist: z.int().min(0).describe('How many blacklist entries it has.'),
+		pluginCount: z.int().min(0).describe('How many plugins the registry lists.'),
+		blacklistCount: z.int().min(0).describe('How many blacklist entries it has.'),
 		failures: z.array(sourceFailure).describe('Sources tried before the one that answered.'),
 		warnings: z.array(z.string()),
 	})

@@ -13,8 +13,8 @@ export const registryLintDocument = z
 	.object({
 		ok: ok.describe('True when there are no errors; false exits 1.'),
 		file: z.string(),
-		plugins: z.int().min(0),
-		blacklist: z.int().min(0),
+		pluginCount: z.int().min(0).describe('How many plugins the file lists.'),
+		blacklistCount: z.int().min(0).describe('How many blacklist entries it has.'),
 		errors: z.array(lintIssue),
 		warnings: z.array(lintIssue),
 	})

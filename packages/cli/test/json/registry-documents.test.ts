@@ -96,7 +96,7 @@ describe('registry reading commands print documents their schemas describe', () 
 		assert.equal(run.code, 0, run.stderr);
 		const document = assertJsonOutput(run, 'refresh');
 		assert.equal((document.registry as { local: boolean }).local, true);
-		assert.equal(document.plugins, 2);
+		assert.equal(document.pluginCount, 2);
 	});
 
 	it('refresh with no reachable source is an error document', async () => {
