@@ -58,6 +58,8 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					registry: {
 						available: context.snapshot.index !== undefined,
 						signed: context.snapshot.signed,
+						source: context.snapshot.source ?? null,
+						blacklistFreshness: context.snapshot.freshness.state,
 					},
 					plugins: rows.map((row) => ({
 						...installedJson(row.plugin, context.files, row.enabled, {

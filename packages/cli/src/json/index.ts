@@ -50,6 +50,9 @@ export const CLI_JSON_DOCUMENTS = {
 
 export type JsonCommand = keyof typeof CLI_JSON_DOCUMENTS;
 
+/** Any success document: what `Output.result` accepts, so no command prints an undescribed one. */
+export type CliJsonDocument = z.infer<(typeof CLI_JSON_DOCUMENTS)[JsonCommand]>;
+
 /** `schemas/cli/<command>.schema.json`, spaces in the command becoming dashes. */
 export function schemaFileOf(command: JsonCommand | 'error'): string {
 	return `schemas/cli/${command.replaceAll(' ', '-')}.schema.json`;

@@ -15,6 +15,7 @@ import {
 	type JsonCommand,
 	schemaFileOf,
 } from '../../src/json/index.ts';
+import { createOutput } from '../../src/output.ts';
 import { createProgram } from '../../src/program.ts';
 import { ROOT } from './schema-check.ts';
 
@@ -72,4 +73,24 @@ test('every schema, the error document included, is checked against real output'
 		.filter((name) => !checked(name) && !(name === 'error' && sources.includes('assertJsonError(')))
 		.map((name) => schemaFileOf(name));
 	assert.deepEqual(unchecked, []);
+});
+
+test('a command cannot print a document without a schema (a compile error)', () => {
+	const sink = { write: () => true };
+	const output = createOutput(
+		{
+			stdout: sink,
+			stderr: sink,
+			env: {},
+			cwd: ROOT,
+			stdoutIsTTY: false,
+			stderrIsTTY: false,
+			fetch: globalThis.fetch,
+			now: () => new Date(0),
+		},
+		false,
+	);
+	// @ts-expect-error: `Output.result` takes only the published documents.
+	output.result({ ok: true, undescribed: 1 });
+	output.result({ ok: true, findings: [] });
 });
