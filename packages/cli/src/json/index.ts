@@ -2,6 +2,11 @@
  * Every `--json` document the CLI prints, by command, with the file its JSON Schema is published
  * as. `npm run schemas` renders them into `schemas/cli/`; a test fails while they differ, and the
  * CLI tests validate real output against the committed files.
+ *
+ * Commands build documents through these types (`satisfies`), and `Output.result` accepts
+ * nothing else. A document that spreads a library result (`...report`) escapes TypeScript's
+ * excess-property check, so a field the library adds is caught by the real-output tests
+ * instead: the published objects are closed.
  */
 import type * as z from 'zod';
 import { browseDocument, searchDocument } from './browse.ts';
