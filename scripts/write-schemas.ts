@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_SCHEMA_FILES } from '../packages/cli/src/json/index.ts';
 import {
 	MANIFEST_SCHEMA_FILES,
 	type PublishedSchema,
@@ -15,6 +16,8 @@ import { registryDocumentSchema } from '../packages/library/src/registry/schema.
 export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
 	...MANIFEST_SCHEMA_FILES,
 	{ file: 'schemas/registry.schema.json', schema: registryDocumentSchema },
+	// Every `--json` document of the CLI (docs/json-output.md).
+	...CLI_SCHEMA_FILES,
 ];
 
 export function writeSchemas(root: string): string[] {

@@ -16,6 +16,7 @@ import {
 import { tufClientForProfile } from '@vouch/library/internal/tuf/client/for-profile';
 import type { CommonOptions } from './common-options.ts';
 import type { CliIO } from './io.ts';
+import type { RegistryStatusJson } from './json/common.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
 import { safe } from './style.ts';
@@ -110,7 +111,7 @@ function freshnessWarning(loaded: RegistryLoadResult, profile: HostProfile): str
 }
 
 /** The `registry` object of a command's `--json` result. */
-export function registryJson(loaded: LoadedRegistry): Record<string, unknown> {
+export function registryJson(loaded: LoadedRegistry): RegistryStatusJson {
 	return {
 		source: loaded.source,
 		signed: loaded.signed,

@@ -3,6 +3,7 @@
  * prints exactly one JSON document on stdout instead, so scripts can parse it.
  */
 import type { CliIO } from './io.ts';
+import type { CliJsonDocument } from './json/index.ts';
 import { createStyle, type Style, wantsColour } from './style.ts';
 
 export interface Output {
@@ -12,8 +13,8 @@ export interface Output {
 	line(text?: string): void;
 	/** A notice on stderr: warnings and progress that must not pollute piped stdout. */
 	note(text: string): void;
-	/** The single JSON document of a `--json` run. */
-	result(value: unknown): void;
+	/** The single JSON document of a `--json` run: one of those `json/index.ts` publishes. */
+	result(value: CliJsonDocument): void;
 }
 
 export function createOutput(io: CliIO, json: boolean): Output {

@@ -9,6 +9,8 @@ import {
 	pluginNameLabel,
 	trustBadge,
 } from '@vouch/library/internal/registry/trust-display';
+import type { BlacklistMarkJson } from './json/common.ts';
+import type { RegistryPluginSummaryJson } from './json/registry-plugin.ts';
 import type { Style } from './style.ts';
 import { safe } from './style.ts';
 
@@ -55,22 +57,27 @@ export function pluginJson(
 	plugin: RegistryPlugin,
 	verdict: BlacklistVerdict,
 	signedRegistry: boolean,
-): Record<string, unknown> {
+): RegistryPluginSummaryJson {
 	return {
 		id: plugin.id,
 		uuid: plugin.uuid,
 		name: plugin.name,
 		description: plugin.description,
-		trustLevel: plugin.trustLevel,
+		trust: plugin.trustLevel,
 		...(plugin.declaredTrustLevel === undefined
 			? {}
-			: { declaredTrustLevel: plugin.declaredTrustLevel }),
+			: { declaredTrust: plugin.declaredTrustLevel }),
 		gitUrl: plugin.gitUrl,
 		categories: plugin.categories,
 		/** D19b: `signed-pins`, `unsigned-registry` (release not verified) or `not-required`. */
-		releases: releaseStatusOf(plugin, signedRegistry),
-		blacklisted: verdict.blocked
-			? { reason: verdict.reason, severity: verdict.severity, entry: verdict.entry.index }
-			: false,
+		releaseStatus: releaseStatusOf(plugin, signedRegistry),
+		blacklisted: blacklistMarkOf(verdict),
 	};
+}
+
+/** A verdict as every plugin document gives it: `false`, or the entry that blocks it. */
+export function blacklistMarkOf(verdict: BlacklistVerdict): BlacklistMarkJson {
+	return verdict.blocked
+		? { reason: verdict.reason, severity: verdict.severity, entry: verdict.entry.index }
+		: false;
 }

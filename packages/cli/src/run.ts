@@ -8,6 +8,7 @@ import { ExitCode, isVouchError } from '@vouch/library/internal/core/errors';
 import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import { CommanderError } from 'commander';
 import type { CliIO } from './io.ts';
+import type { ErrorDocumentJson } from './json/error.ts';
 import { terminalSafeJson } from './output.ts';
 import { createProgram } from './program.ts';
 import { createStyle, wantsColour } from './style.ts';
@@ -69,8 +70,14 @@ function writeJsonError(
 	hint?: string,
 	details?: Record<string, unknown>,
 ): void {
-	const error: Record<string, unknown> = { code, message };
-	if (hint !== undefined) error.hint = hint;
-	if (details !== undefined) error.details = details;
-	io.stdout.write(`${terminalSafeJson({ ok: false, error })}\n`);
+	const document: ErrorDocumentJson = {
+		ok: false,
+		error: {
+			code,
+			message,
+			...(hint === undefined ? {} : { hint }),
+			...(details === undefined ? {} : { details }),
+		},
+	};
+	io.stdout.write(`${terminalSafeJson(document)}\n`);
 }

@@ -12,19 +12,19 @@ const picard = new URL(
 test('browse lists the real Picard registry: 26 plugins, with trust levels', async () => {
 	const run = await runVouch(['browse', '--registry', picard, '--json']);
 	assert.equal(run.code, 0, run.stderr);
-	const result = parseJson(run) as { plugins: { id: string; trustLevel: string }[] };
+	const result = parseJson(run) as { plugins: { id: string; trust: string }[] };
 	assert.equal(result.plugins.length, 26);
 	const decade = result.plugins.find((p) => p.id === 'decade');
-	assert.equal(decade?.trustLevel, 'trusted');
+	assert.equal(decade?.trust, 'trusted');
 	const collection = result.plugins.find((p) => p.id === 'add-to-collection');
-	assert.equal(collection?.trustLevel, 'community');
+	assert.equal(collection?.trust, 'community');
 });
 
 test('browse --trust filters, and an unknown level is a usage error', async () => {
 	const run = await runVouch(['browse', '--registry', picard, '--trust', 'official', '--json']);
-	const result = parseJson(run) as { plugins: { trustLevel: string }[] };
+	const result = parseJson(run) as { plugins: { trust: string }[] };
 	assert.ok(result.plugins.length > 0);
-	assert.ok(result.plugins.every((p) => p.trustLevel === 'official'));
+	assert.ok(result.plugins.every((p) => p.trust === 'official'));
 	const bad = await runVouch(['browse', '--registry', picard, '--trust', 'superb']);
 	assert.equal(bad.code, 2);
 });
@@ -39,8 +39,8 @@ test('browse human output shows badges and strips escapes from names', async () 
 
 test('a registry entry without trust_level is community, never higher', async () => {
 	const run = await runVouch(['info', 'cover-finder', '--registry', registry, '--json']);
-	const result = parseJson(run) as { plugin: { trustLevel: string } };
-	assert.equal(result.plugin.trustLevel, 'community');
+	const result = parseJson(run) as { plugin: { trust: string } };
+	assert.equal(result.plugin.trust, 'community');
 });
 
 test('search matches names case-insensitively', async () => {
@@ -101,7 +101,7 @@ test('info on an unknown URL says unregistered; an unknown id fails with a sugge
 		'--json',
 	]);
 	assert.equal(url.code, 0);
-	assert.equal((parseJson(url) as { trustLevel: string }).trustLevel, 'unregistered');
+	assert.equal((parseJson(url) as { trust: string }).trust, 'unregistered');
 	const id = await runVouch(['info', 'tagger', '--registry', registry, '--json']);
 	assert.equal(id.code, 1);
 	const error = (parseJson(id) as { error: { code: string; hint: string } }).error;
@@ -118,12 +118,12 @@ test('official plugins of an unsigned registry are marked "release not verified"
 		assert.match(line, /unsigned registry: release not verified/);
 	}
 	const json = parseJson(await runVouch(['browse', '--registry', picard, '--json'])) as {
-		plugins: { id: string; trustLevel: string; releases: string }[];
+		plugins: { id: string; trust: string; releaseStatus: string }[];
 	};
 	for (const plugin of json.plugins) {
 		assert.equal(
-			plugin.releases,
-			plugin.trustLevel === 'official' ? 'unsigned-registry' : 'not-required',
+			plugin.releaseStatus,
+			plugin.trust === 'official' ? 'unsigned-registry' : 'not-required',
 			plugin.id,
 		);
 	}

@@ -103,8 +103,8 @@ describe('vouch refresh', () => {
 				unchanged: false,
 				local: false,
 			},
-			plugins: 1,
-			blacklist: 1,
+			pluginCount: 1,
+			blacklistCount: 1,
 			failures: [],
 			warnings: [],
 		});

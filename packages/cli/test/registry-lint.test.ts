@@ -10,10 +10,10 @@ const picard = new URL(
 
 test('the real Picard registry lints clean of errors', async () => {
 	const run = await runVouch(['registry', 'lint', picard, '--json']);
-	const result = parseJson(run) as { ok: boolean; errors: unknown[]; plugins: number };
+	const result = parseJson(run) as { ok: boolean; errors: unknown[]; pluginCount: number };
 	assert.deepEqual(result.errors, []);
 	assert.equal(result.ok, true);
-	assert.equal(result.plugins, 26);
+	assert.equal(result.pluginCount, 26);
 	assert.equal(run.code, 0);
 });
 

@@ -71,7 +71,7 @@ describe('a signed registry through the CLI', () => {
 		const registry = parseJson(run).registry as Record<string, unknown>;
 		assert.equal(registry.signed, true);
 		assert.equal(typeof registry.expiresAt, 'string');
-		assert.equal(parseJson(run).plugins, 2);
+		assert.equal(parseJson(run).pluginCount, 2);
 		const human = await vouch(h, ['refresh']);
 		assert.match(human.stdout, /verified \(TUF\)/);
 		assert.match(human.stdout, /signed registry/);
@@ -87,7 +87,7 @@ describe('a signed registry through the CLI', () => {
 		try {
 			const refreshed = await vouch(h, ['refresh', '--json']);
 			assert.equal(refreshed.code, 0, refreshed.stdout + refreshed.stderr);
-			assert.equal(parseJson(refreshed).blacklist, 2);
+			assert.equal(parseJson(refreshed).blacklistCount, 2);
 			const blocked = await vouch(h, ['check-blacklist', target, '--json']);
 			assert.equal(blocked.code, 3, blocked.stdout);
 		} finally {

@@ -18,6 +18,7 @@ import {
 	urlContextFor,
 } from '../context.ts';
 import type { CliIO } from '../io.ts';
+import type { BlacklistListJson, BlacklistSearchJson } from '../json/blacklist.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -48,8 +49,8 @@ export function registerBlacklist(program: Command, { io }: CommandContext): voi
 					count: rows.length,
 					entries: rows,
 					registry: registryJson(loaded),
-					problems,
-				});
+					problems: [...problems],
+				} satisfies BlacklistListJson);
 				return;
 			}
 			output.line(heading(loaded, rows.length, 'newest first'));
@@ -71,7 +72,10 @@ export function registerBlacklist(program: Command, { io }: CommandContext): voi
 				: undefined;
 			const found = rows
 				.map((row) => {
-					const matchedOn: string[] = matchingFields(row, text);
+					const matchedOn: BlacklistSearchJson['entries'][number]['matchedOn'] = matchingFields(
+						row,
+						text,
+					);
 					if (url?.naming.includes(row.index)) matchedOn.push('address');
 					return { ...row, matchedOn };
 				})

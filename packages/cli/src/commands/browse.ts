@@ -11,6 +11,7 @@ import {
 	registryTrustLabel,
 	urlContextFor,
 } from '../context.ts';
+import type { BrowseJson } from '../json/browse.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -47,7 +48,7 @@ export function registerBrowse(program: Command, { io }: CommandContext): void {
 					ok: true,
 					registry: registryJson(loaded),
 					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict, loaded.signed)),
-				});
+				} satisfies BrowseJson);
 				return;
 			}
 			output.line(

@@ -19,6 +19,7 @@ import {
 	registryTrustLabel,
 	urlContextFor,
 } from '../context.ts';
+import type { CheckBlacklistJson } from '../json/check-blacklist.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -73,7 +74,8 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 			});
 			if (output.json) {
 				output.result({
-					ok: true,
+					// As in every document, `ok` is false exactly when the exit code is not 0.
+					ok: !verdict.blocked,
 					blocked: verdict.blocked,
 					...(verdict.blocked
 						? {
@@ -84,9 +86,9 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 							}
 						: {}),
 					registry: registryJson(loaded),
-					problems: blacklist.problems,
+					problems: [...blacklist.problems],
 					warnings: loaded.registry.warnings.map((warning) => warning.message),
-				});
+				} satisfies CheckBlacklistJson);
 			} else if (verdict.blocked) {
 				output.line(`${output.style.red('✗ Blacklisted:')} ${safe(verdict.reason)}`);
 				output.line(

@@ -27,8 +27,9 @@ import {
 	registryTrustLabel,
 	urlContextFor,
 } from '../context.ts';
+import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
 import { createOutput, type Output } from '../output.ts';
-import { pluginJson, trustText } from '../plugin-view.ts';
+import { blacklistMarkOf, pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
@@ -71,18 +72,18 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					output.result({
 						ok: true,
 						query,
+						registered: trust.plugin !== undefined,
 						installed: {
-							...installedJson(plugin, files, installed.enabled),
-							trust: trust.level,
+							...installedJson(plugin, files, installed.enabled, {
+								index: loaded.index,
+								trust: trust.level,
+							}),
 							impersonation: trust.impersonation?.reason ?? null,
-							blacklisted: verdict.blocked
-								? { reason: verdict.reason, severity: verdict.severity }
-								: false,
+							blacklisted: blacklistMarkOf(verdict),
 							update: update ?? null,
 						},
-						registered: trust.plugin !== undefined,
 						registry: registryJson(loaded),
-					});
+					} satisfies InfoInstalledJson);
 					return;
 				}
 				output.line(
@@ -109,11 +110,10 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 							ok: true,
 							query,
 							registered: false,
-							trustLevel: 'unregistered',
-							blacklisted: verdict.blocked
-								? { reason: verdict.reason, severity: verdict.severity }
-								: false,
-						});
+							trust: 'unregistered',
+							blacklisted: blacklistMarkOf(verdict),
+							registry: registryJson(loaded),
+						} satisfies InfoUnregisteredJson);
 						return;
 					}
 					output.line(`${safe(query)} is not in the registry.`);
@@ -151,7 +151,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						updatedAt: plugin.updatedAt ?? null,
 					},
 					registry: registryJson(loaded),
-				});
+				} satisfies InfoRegisteredJson);
 				return;
 			}
 			printPlugin(plugin, output, options.locale);

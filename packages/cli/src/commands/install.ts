@@ -6,6 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { installPlugin } from '@vouch/library/internal/lifecycle/install';
 import { pluginNameLabel, TRUST_DISPLAY } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import type { InstallJson } from '../json/install.ts';
 import { lifecycleContext, pluginWorkDeps } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -59,8 +60,11 @@ export function registerInstall(program: Command, { io }: CommandContext): void 
 					output.result({
 						ok: true,
 						reinstalled: result.reinstalled,
-						plugin: installedJson(plugin, context.files, result.enabled),
-					});
+						plugin: installedJson(plugin, context.files, result.enabled, {
+							index: context.snapshot.index,
+							trust: result.trust.level,
+						}),
+					} satisfies InstallJson);
 					return;
 				}
 				const display = TRUST_DISPLAY[result.trust.level];

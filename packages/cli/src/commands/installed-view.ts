@@ -12,28 +12,42 @@ import {
 } from '@vouch/library/internal/lifecycle/store/index';
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import type { KnownUpdate } from '@vouch/library/internal/lifecycle/update-cache';
+import { reportedVersion } from '@vouch/library/internal/lifecycle/version-facts';
+import type { RegistryIndex } from '@vouch/library/internal/registry/index';
+import type { TrustLevel } from '@vouch/library/internal/registry/model';
 import type { TrustResult } from '@vouch/library/internal/registry/trust';
 import { TRUST_DISPLAY } from '@vouch/library/internal/registry/trust-display';
+import type { InstalledPluginJson } from '../json/installed-plugin.ts';
 import type { Output } from '../output.ts';
 import { safe } from '../style.ts';
+
+/** What the registry says about the plugin now, when one was read. */
+export interface InstalledRegistryFacts {
+	index: RegistryIndex | undefined;
+	/** The trust level now; null when no registry was read. */
+	trust: TrustLevel | null;
+}
 
 export function installedJson(
 	plugin: InstalledPlugin,
 	files: Pick<PluginFiles, 'pathOf'>,
 	enabled: boolean,
-): Record<string, unknown> {
+	registry: InstalledRegistryFacts,
+): InstalledPluginJson {
 	return {
 		uuid: plugin.uuid,
 		name: plugin.name,
-		version: plugin.version ?? null,
+		id: plugin.registryId ?? null,
+		version: reportedVersion(plugin, registry.index) ?? null,
+		manifestVersion: plugin.version ?? null,
 		path: files.pathOf(plugin),
 		enabled,
 		state: plugin.state,
+		trust: registry.trust,
 		trustAtInstall: plugin.trustAtInstall,
 		source: plugin.source,
 		originalUrl: plugin.originalUrl ?? null,
 		originalUuid: plugin.originalUuid ?? null,
-		registryId: plugin.registryId ?? null,
 		capabilities: plugin.capabilities,
 		release: plugin.release ?? null,
 		authorSignature: plugin.authorSignature ?? null,

@@ -10,8 +10,10 @@ import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version
 import { resolveTrust } from '@vouch/library/internal/registry/trust';
 import { pluginNameLabel, TRUST_DISPLAY } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import type { ListJson } from '../json/list.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
+import { blacklistMarkOf } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
@@ -56,17 +58,19 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					registry: {
 						available: context.snapshot.index !== undefined,
 						signed: context.snapshot.signed,
+						source: context.snapshot.source ?? null,
+						blacklistFreshness: context.snapshot.freshness.state,
 					},
 					plugins: rows.map((row) => ({
-						...installedJson(row.plugin, context.files, row.enabled),
-						trust: context.snapshot.index === undefined ? null : row.trust.level,
+						...installedJson(row.plugin, context.files, row.enabled, {
+							index: context.snapshot.index,
+							trust: context.snapshot.index === undefined ? null : row.trust.level,
+						}),
 						impersonation: row.trust.impersonation?.reason ?? null,
-						blacklisted: row.verdict.blocked
-							? { reason: row.verdict.reason, severity: row.verdict.severity }
-							: null,
+						blacklisted: blacklistMarkOf(row.verdict),
 						update: row.update ?? null,
 					})),
-				});
+				} satisfies ListJson);
 				return;
 			}
 			if (rows.length === 0) {

@@ -7,6 +7,8 @@ import { checkInstalledPlugins } from '@vouch/library/internal/lifecycle/startup
 import { digestTree } from '@vouch/library/internal/lifecycle/store/index';
 import { pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import type { CleanJson, DoctorJson } from '../json/maintenance.ts';
+import type { StartupCheckJson } from '../json/startup-check.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -29,7 +31,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				now: io.now,
 			});
 			if (output.json) {
-				output.result({ ok: true, ...report });
+				output.result({ ok: true, ...report } satisfies CleanJson);
 				return;
 			}
 			for (const action of report.recovered) {
@@ -74,7 +76,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 			});
 			if (findings.length > 0) state.exitCode = ExitCode.error;
 			if (output.json) {
-				output.result({ ok: findings.length === 0, findings });
+				output.result({ ok: findings.length === 0, findings } satisfies DoctorJson);
 				return;
 			}
 			if (findings.length === 0) output.line(`${output.style.green('✓')} No problems found.`);
@@ -101,7 +103,7 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				now: io.now,
 			});
 			if (output.json) {
-				output.result({ ok: true, ...report });
+				output.result({ ok: true, ...report } satisfies StartupCheckJson);
 				return;
 			}
 			for (const warning of report.warnings) output.note(`warning: ${safe(warning)}`);

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { disablePlugin, enablePlugin } from '@vouch/library/internal/lifecycle/enablement';
 import { uninstallPlugin } from '@vouch/library/internal/lifecycle/uninstall';
+import { resolveTrust } from '@vouch/library/internal/registry/trust';
 import { pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
+import type { EnablementJson, UninstallJson } from '../json/install.ts';
 import { type LifecycleContext, lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -40,10 +42,11 @@ export function registerManage(program: Command, { io }: CommandContext): void {
 			if (output.json) {
 				output.result({
 					ok: true,
-					uninstalled: result.plugin.uuid,
+					uuid: result.plugin.uuid,
+					name: result.plugin.name,
 					filesRemoved: result.filesRemoved,
 					purged: result.purged,
-				});
+				} satisfies UninstallJson);
 				return;
 			}
 			output.line(`${output.style.green('✓')} Uninstalled ${pluginNameLabel(result.plugin.name)}`);
@@ -112,7 +115,16 @@ function report(
 	enabled: boolean,
 ): void {
 	if (output.json) {
-		output.result({ ok: true, plugin: installedJson(plugin, context.files, enabled) });
+		const { index } = context.snapshot;
+		// `disable` reads no registry (it must work offline): its trust is then unknown.
+		const trust =
+			index === undefined
+				? null
+				: resolveTrust(index, { url: plugin.source.url, uuid: plugin.uuid }).level;
+		output.result({
+			ok: true,
+			plugin: installedJson(plugin, context.files, enabled, { index, trust }),
+		} satisfies EnablementJson);
 		return;
 	}
 	output.line(

@@ -17,6 +17,7 @@ import {
 	registryJson,
 	registryTrustLabel,
 } from '../context.ts';
+import type { RefreshJson } from '../json/refresh.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -65,11 +66,11 @@ export function registerRefresh(program: Command, { io }: CommandContext): void 
 							? {}
 							: { expiresAt: loaded.expiresAt.toISOString() }),
 					},
-					plugins: loaded.registry.plugins.length,
-					blacklist: loaded.registry.blacklist.length,
+					pluginCount: loaded.registry.plugins.length,
+					blacklistCount: loaded.registry.blacklist.length,
 					failures: loaded.failures,
 					warnings: loaded.warnings,
-				});
+				} satisfies RefreshJson);
 				return;
 			}
 			printSummary(loaded, output);

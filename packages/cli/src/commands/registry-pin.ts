@@ -19,6 +19,7 @@ import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/r
 import { addPinToRegistry } from '@vouch/library/internal/registry/pin-edit';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { loadRegistry, profileFor, urlContextFor } from '../context.ts';
+import type { RegistryPinJson } from '../json/registry-pin.ts';
 import { gitFor } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -89,7 +90,14 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 				written = edit.changed;
 			}
 			if (output.json) {
-				output.result({ ok: true, id, pin: release, refType, written, file: file ?? null });
+				output.result({
+					ok: true,
+					id,
+					pin: release,
+					refType,
+					written,
+					file: file ?? null,
+				} satisfies RegistryPinJson);
 				return;
 			}
 			if (refType !== 'tag') {

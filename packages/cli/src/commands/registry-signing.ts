@@ -15,6 +15,7 @@ import {
 	type TufExpiries,
 } from '@vouch/library/internal/tuf/index';
 import { jsonOption } from '../common-options.ts';
+import type { KeysInitJson, PublishJson, RootStatusJson } from '../json/registry-signing.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -50,7 +51,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 					keysFile: result.keysFile,
 					roles: result.roles,
 					keys: result.keys,
-				});
+				} satisfies KeysInitJson);
 				return;
 			}
 			output.line(
@@ -89,7 +90,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 			});
 			for (const warning of result.warnings) output.note(`warning: ${safe(warning)}`);
 			if (output.json) {
-				output.result({ ok: true, ...result });
+				output.result({ ok: true, ...result } satisfies PublishJson);
 				return;
 			}
 			output.line(`${output.style.green('✓')} Published ${safe(result.outDir)}`);
@@ -116,7 +117,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				repoDir: resolve(io.cwd, options.repo),
 				keyFile: resolve(io.cwd, options.key),
 			});
-			if (output.json) output.result({ ok: true, ...status });
+			if (output.json) output.result({ ok: true, ...status } satisfies RootStatusJson);
 			else
 				output.line(
 					`root ${status.version}: ${status.complete ? 'fully signed; the next publish promotes it' : 'more signatures needed'}`,
@@ -142,7 +143,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				now: io.now(),
 				...(options.replace === true ? { replace: true } : {}),
 			});
-			if (output.json) output.result({ ok: true, ...status });
+			if (output.json) output.result({ ok: true, ...status } satisfies RootStatusJson);
 			else
 				output.line(
 					`root ${status.version} proposed at ${safe(status.pendingFile)}; sign it with \`vouch registry sign\``,

@@ -11,6 +11,7 @@ import { type LintIssue, lintRegistry } from '@vouch/library/internal/registry/l
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor, urlContextFor } from '../context.ts';
+import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -39,10 +40,10 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 				output.result({
 					ok,
 					file: path,
-					plugins: parsed.plugins.length,
-					blacklist: parsed.blacklist.length,
+					pluginCount: parsed.plugins.length,
+					blacklistCount: parsed.blacklist.length,
 					...report,
-				});
+				} satisfies RegistryLintJson);
 			} else {
 				printReport(path, parsed.plugins.length, parsed.blacklist.length, report, output);
 			}

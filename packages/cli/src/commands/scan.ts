@@ -23,6 +23,7 @@ import { atLeast, parseSeverity, type Severity } from '@vouch/library/internal/s
 import type { ScanReport } from '@vouch/library/internal/scan/types';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
+import type { ScanJson } from '../json/scan.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput, type Output, terminalSafeJson } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -235,7 +236,7 @@ export function registerScan(program: Command, { io, state }: CommandContext): v
 					target: { kind: target.kind, label: target.label },
 					failOn: failOn ?? null,
 					...report,
-				});
+				} satisfies ScanJson);
 			} else {
 				printReport(report, target, lowest, output);
 				if (failed)

@@ -10,6 +10,7 @@ import {
 	registryJson,
 	urlContextFor,
 } from '../context.ts';
+import type { SearchJson } from '../json/browse.ts';
 import { createOutput } from '../output.ts';
 import { pluginJson, pluginRow } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -48,7 +49,7 @@ export function registerSearch(program: Command, { io }: CommandContext): void {
 					query: text,
 					registry: registryJson(loaded),
 					plugins: rows.map((row) => pluginJson(row.plugin, row.verdict, loaded.signed)),
-				});
+				} satisfies SearchJson);
 				return;
 			}
 			if (rows.length === 0) {

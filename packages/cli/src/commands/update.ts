@@ -8,9 +8,17 @@ import {
 	updatePlugin,
 } from '@vouch/library/internal/lifecycle/update';
 import { forgetUpdates, writeUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
+import { reportedVersion } from '@vouch/library/internal/lifecycle/version-facts';
+import type { RegistryIndex } from '@vouch/library/internal/registry/index';
 import { pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CliIO } from '../io.ts';
+import type {
+	CheckUpdatesJson,
+	SwitchRefJson,
+	UpdateJson,
+	UpdateOutcomeJson,
+} from '../json/update.ts';
 import {
 	gitFor,
 	type LifecycleContext,
@@ -61,7 +69,9 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 			}
 			const output = createOutput(io, options.json === true);
 			const context = await lifecycleContext(options, io, output);
-			const outcomes: Record<string, unknown>[] = [];
+			const outcomes: UpdateOutcomeJson[] = [];
+			// The checks name each plugin; a failure reported by uuid alone is named from them.
+			const names = new Map<string, string>();
 			let failed = 0;
 			let targets: string[] = target === undefined ? [] : [target];
 			if (target === undefined) {
@@ -76,22 +86,23 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 				});
 				context.reporter.done();
 				for (const check of checks) {
+					names.set(check.uuid, check.name);
 					const local = check.status === 'skipped' && check.reason.startsWith('local');
 					if (check.status === 'available' || local) targets.push(check.uuid);
 					else if (check.status === 'failed' || check.status === 'blocked') {
 						failed++;
-						outcomes.push({
-							plugin: check.uuid,
-							name: check.name,
-							status: check.status,
-							message: check.reason,
-						});
+						const { uuid, name, reason } = check;
+						outcomes.push(
+							check.status === 'failed'
+								? { uuid, name, status: 'failed', code: check.code, reason }
+								: { uuid, name, status: 'blocked', reason },
+						);
 						output.line(
 							`${output.style.red('✗')} ${pluginNameLabel(check.name)}: ${safe(check.reason)}`,
 						);
 					} else {
 						outcomes.push({
-							plugin: check.uuid,
+							uuid: check.uuid,
 							name: check.name,
 							status: check.status,
 							reason: check.reason,
@@ -111,7 +122,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 						updateDeps(context, io, options),
 					);
 					context.reporter.done();
-					outcomes.push(outcomeJson(outcome));
+					outcomes.push(outcomeJson(outcome, context.snapshot.index));
 					printOutcome(output, outcome);
 				} catch (error) {
 					// The spinner's line is erased before the error is printed on it.
@@ -119,10 +130,11 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 					if (target !== undefined || !isVouchError(error)) throw error;
 					failed++;
 					outcomes.push({
-						plugin: name,
+						uuid: name,
+						name: names.get(name) ?? name,
 						status: 'failed',
 						code: error.code,
-						message: error.message,
+						reason: error.message,
 						...(error.details === undefined ? {} : { details: error.details }),
 					});
 					output.line(`${output.style.red('✗')} ${pluginNameLabel(name)}: ${safe(error.message)}`);
@@ -130,11 +142,9 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 					context.reporter.done();
 				}
 			}
-			const updated = outcomes
-				.filter((item) => item.status === 'updated')
-				.map((item) => String(item.plugin));
+			const updated = outcomes.filter((item) => item.status === 'updated').map((item) => item.uuid);
 			await forgetUpdates(context.profile.cacheDir, updated).catch(() => undefined);
-			if (output.json) output.result({ ok: failed === 0, results: outcomes });
+			if (output.json) output.result({ ok: failed === 0, results: outcomes } satisfies UpdateJson);
 			else if (target === undefined) {
 				const count = (status: string) => outcomes.filter((item) => item.status === status).length;
 				output.line(
@@ -177,8 +187,12 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 					);
 				}
 				context.reporter.done();
-				if (output.json) output.result({ ok: true, ...outcomeJson(outcome) });
-				else printOutcome(output, outcome);
+				if (output.json) {
+					output.result({
+						ok: true,
+						...outcomeJson(outcome, context.snapshot.index),
+					} satisfies SwitchRefJson);
+				} else printOutcome(output, outcome);
 			} finally {
 				context.reporter.done();
 			}
@@ -204,7 +218,7 @@ export function registerUpdate(program: Command, { io, state }: CommandContext):
 			context.reporter.done();
 			await writeUpdateCache(context.profile.cacheDir, checks, io.now()).catch(() => undefined);
 			if (output.json) {
-				output.result({ ok: true, plugins: checks });
+				output.result({ ok: true, plugins: checks } satisfies CheckUpdatesJson);
 				return;
 			}
 			if (checks.length === 0) output.line('No plugins installed.');
@@ -236,11 +250,23 @@ function updateDeps(context: LifecycleContext, io: CliIO, options: UpdateFlags) 
 	return pluginWorkDeps(context, io, options.allowInsecureTransport === true);
 }
 
-function outcomeJson(outcome: UpdateOutcome): Record<string, unknown> {
-	const base = { plugin: outcome.plugin.uuid, name: outcome.plugin.name, status: outcome.status };
-	return outcome.status === 'updated'
-		? { ...base, from: outcome.from, to: outcome.to, commit: outcome.plugin.source.commit ?? null }
-		: { ...base, reason: outcome.reason };
+function outcomeJson(
+	outcome: UpdateOutcome,
+	index: RegistryIndex | undefined,
+): Exclude<UpdateOutcomeJson, { status: 'failed' }> {
+	const { plugin } = outcome;
+	const base = { uuid: plugin.uuid, name: plugin.name };
+	if (outcome.status !== 'updated')
+		return { ...base, status: outcome.status, reason: outcome.reason };
+	return {
+		...base,
+		status: 'updated',
+		from: outcome.from,
+		to: outcome.to,
+		ref: plugin.source.refType === 'commit' ? null : (plugin.source.ref ?? null),
+		commit: plugin.source.commit ?? null,
+		version: reportedVersion(plugin, index) ?? null,
+	};
 }
 
 function printOutcome(output: Output, outcome: UpdateOutcome): void {

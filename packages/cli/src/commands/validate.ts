@@ -6,6 +6,7 @@ import type { ManifestIssue, ManifestResult } from '@vouch/library/internal/mani
 import { readManifest } from '@vouch/library/internal/manifest/index';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor } from '../context.ts';
+import type { ValidateJson } from '../json/validate.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -25,7 +26,7 @@ export function registerValidate(program: Command, { io, state }: CommandContext
 			});
 			const valid = result.errors.length === 0;
 			if (output.json) {
-				output.result({ ok: valid, ...result });
+				output.result({ ok: valid, ...result } satisfies ValidateJson);
 			} else {
 				printResult(result, output);
 			}

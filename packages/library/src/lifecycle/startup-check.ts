@@ -9,6 +9,7 @@
  * - a local directory that no longer exists is dropped from the store (spec §5.10).
  * Everything it changes is written in one transaction; the report says what and why.
  */
+import type { BlacklistFreshnessState } from '../blacklist/index.ts';
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
@@ -67,7 +68,7 @@ export interface StartupReport {
 	removed: StartupEntry[];
 	/** Impersonation flags and blacklist freshness, sanitised. */
 	warnings: string[];
-	blacklist: { state: string; ageDays?: number };
+	blacklist: { state: BlacklistFreshnessState; ageDays?: number };
 }
 
 /** How many plugins are re-hashed at once: enough to overlap file reads, few enough for fds. */

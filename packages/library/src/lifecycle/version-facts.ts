@@ -42,3 +42,16 @@ export function installedVersionFacts(
 ): VersionFacts {
 	return versionFacts(plugin.version, plugin.source, index?.byUrl(plugin.source.url));
 }
+
+/**
+ * The one version Vouch reports for an installed copy: the tag's version for a tagged install
+ * (what was actually fetched, whatever the manifest claims), else the manifest's version.
+ * Every command's output uses this, so no command says `version: null` for a tagged install.
+ */
+export function reportedVersion(
+	plugin: InstalledPlugin,
+	index: RegistryIndex | undefined,
+): string | undefined {
+	const facts = installedVersionFacts(plugin, index);
+	return facts.refVersion ?? facts.version;
+}

@@ -10,6 +10,8 @@ export interface PublishedSchema {
 	/** Path relative to the repository root. */
 	file: string;
 	schema: z.ZodType;
+	/** `input` (default) for files people write; `output` for documents Vouch prints. */
+	io?: 'input' | 'output';
 }
 
 export const MANIFEST_SCHEMA_FILES: readonly PublishedSchema[] = [
@@ -17,7 +19,9 @@ export const MANIFEST_SCHEMA_FILES: readonly PublishedSchema[] = [
 ];
 
 /** The exact text written to `file`: tabs, trailing newline, zod's stable key order. */
-export function renderSchema({ schema }: PublishedSchema): string {
+export function renderSchema({ schema, io = 'input' }: PublishedSchema): string {
 	// `input`: the schema describes what an author may write (optional fields stay optional).
-	return `${JSON.stringify(z.toJSONSchema(schema, { io: 'input' }), null, '\t')}\n`;
+	// `output`: what a program reading Vouch's output can rely on; objects are closed, so a
+	// field the code adds without its schema fails the tests that validate real output.
+	return `${JSON.stringify(z.toJSONSchema(schema, { io }), null, '\t')}\n`;
 }

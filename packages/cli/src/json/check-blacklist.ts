@@ -1,0 +1,24 @@
+/** `vouch check-blacklist --json`: the verdict (exit 3 when blocked). */
+import * as z from 'zod';
+import { blacklistSeverity, ok, registryStatus } from './common.ts';
+
+export const checkBlacklistDocument = z
+	.object({
+		ok,
+		blocked: z.boolean().describe('True when an entry matches; the exit code is then 3.'),
+		reason: z.string().optional().describe('Present when blocked.'),
+		severity: blacklistSeverity.optional().describe('Present when blocked.'),
+		entry: z.int().min(0).optional().describe('The index of the matching entry, when blocked.'),
+		matchedOn: z
+			.array(z.enum(['uuid', 'url', 'url_regex', 'versions']))
+			.optional()
+			.describe('The keys of the entry, all of which matched, when blocked.'),
+		registry: registryStatus,
+		problems: z
+			.array(z.object({ index: z.int().min(0), urlRegex: z.string(), error: z.string() }))
+			.describe('Entries whose url_regex cannot compile; they match nothing (D3).'),
+		warnings: z.array(z.string()),
+	})
+	.meta({ title: 'vouch check-blacklist --json' });
+
+export type CheckBlacklistJson = z.infer<typeof checkBlacklistDocument>;

@@ -1,0 +1,84 @@
+/**
+ * Every `--json` document the CLI prints, by command, with the file its JSON Schema is published
+ * as. `npm run schemas` renders them into `schemas/cli/`; a test fails while they differ, and the
+ * CLI tests validate real output against the committed files.
+ *
+ * Commands build documents through these types (`satisfies`), and `Output.result` accepts
+ * nothing else. A document that spreads a library result (`...report`) escapes TypeScript's
+ * excess-property check, so a field the library adds is caught by the real-output tests
+ * instead: the published objects are closed.
+ */
+import type * as z from 'zod';
+import { blacklistListDocument, blacklistSearchDocument } from './blacklist.ts';
+import { browseDocument, searchDocument } from './browse.ts';
+import { checkBlacklistDocument } from './check-blacklist.ts';
+import { errorDocument } from './error.ts';
+import { infoDocument } from './info.ts';
+import { initDocument } from './init.ts';
+import { enablementDocument, installDocument, uninstallDocument } from './install.ts';
+import { listDocument } from './list.ts';
+import { cleanDocument, doctorDocument } from './maintenance.ts';
+import { refreshDocument } from './refresh.ts';
+import { registryLintDocument } from './registry-lint.ts';
+import { registryPinDocument } from './registry-pin.ts';
+import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
+import { scanDocument } from './scan.ts';
+import { startupCheckDocument } from './startup-check.ts';
+import { checkUpdatesDocument, switchRefDocument, updateDocument } from './update.ts';
+import { validateDocument } from './validate.ts';
+
+/** Command (as typed after `vouch`) → the document its `--json` prints on success. */
+export const CLI_JSON_DOCUMENTS = {
+	browse: browseDocument,
+	search: searchDocument,
+	info: infoDocument,
+	'check-blacklist': checkBlacklistDocument,
+	'blacklist list': blacklistListDocument,
+	'blacklist search': blacklistSearchDocument,
+	init: initDocument,
+	refresh: refreshDocument,
+	validate: validateDocument,
+	scan: scanDocument,
+	'registry lint': registryLintDocument,
+	'registry pin': registryPinDocument,
+	'registry keys init': keysInitDocument,
+	'registry publish': publishDocument,
+	'registry sign': rootStatusDocument,
+	'registry root propose': rootStatusDocument,
+	install: installDocument,
+	uninstall: uninstallDocument,
+	enable: enablementDocument,
+	disable: enablementDocument,
+	update: updateDocument,
+	'switch-ref': switchRefDocument,
+	'check-updates': checkUpdatesDocument,
+	list: listDocument,
+	clean: cleanDocument,
+	doctor: doctorDocument,
+	'startup-check': startupCheckDocument,
+} as const satisfies Record<string, z.ZodType>;
+
+export type JsonCommand = keyof typeof CLI_JSON_DOCUMENTS;
+
+/** Any success document: what `Output.result` accepts, so no command prints an undescribed one. */
+export type CliJsonDocument = z.infer<(typeof CLI_JSON_DOCUMENTS)[JsonCommand]>;
+
+/** `schemas/cli/<command>.schema.json`, spaces in the command becoming dashes. */
+export function schemaFileOf(command: JsonCommand | 'error'): string {
+	return `schemas/cli/${command.replaceAll(' ', '-')}.schema.json`;
+}
+
+export interface CliPublishedSchema {
+	file: string;
+	schema: z.ZodType;
+	io: 'output';
+}
+
+export const CLI_SCHEMA_FILES: readonly CliPublishedSchema[] = [
+	{ file: schemaFileOf('error'), schema: errorDocument, io: 'output' },
+	...Object.entries(CLI_JSON_DOCUMENTS).map(([command, schema]) => ({
+		file: schemaFileOf(command as JsonCommand),
+		schema,
+		io: 'output' as const,
+	})),
+];

@@ -1,0 +1,62 @@
+/**
+ * `vouch startup-check --json`: the contract for hosts written in other languages
+ * (docs/json-output.md). A host runs it before loading plugins and loads exactly `load`.
+ */
+import * as z from 'zod';
+import { freshnessState, pluginName, trustLevel, uuid } from './common.ts';
+
+const entry = {
+	uuid,
+	name: pluginName.describe('The display name, made safe for a terminal (at most 100 characters).'),
+	reason: z.string().describe('Why, sanitised, for the user.'),
+};
+
+export const startupCheckDocument = z
+	.object({
+		ok: z.literal(true).describe('Always true: a failed check prints the error document instead.'),
+		load: z
+			.array(
+				z.object({
+					uuid,
+					name: entry.name,
+					path: z.string().describe('The directory to load the plugin from.'),
+					trust: trustLevel.describe('The trust level the decision was made with.'),
+				}),
+			)
+			.describe('Enabled plugins the host may load now, sorted by name. Load these and no others.'),
+		disabled: z
+			.array(
+				z.object({
+					...entry,
+					kind: z.enum(['blacklist', 'integrity']),
+					files: z
+						.array(z.string())
+						.optional()
+						.describe('integrity: the files changed, added or removed since install.'),
+				}),
+			)
+			.describe('Disabled by this check and recorded so: blacklisted, or files changed (D19b).'),
+		quarantined: z
+			.array(z.object({ ...entry, path: z.string().describe('Where the files were moved.') }))
+			.describe('Hard-blacklisted plugins moved to quarantine by this check (also in disabled).'),
+		heldBack: z
+			.array(z.object({ ...entry, kind: z.enum(['stale-blacklist', 'api']) }))
+			.describe(
+				'Enabled but not to be loaded this time; nothing changed on disk. They load again once the blacklist is fresh or the API matches.',
+			),
+		removed: z
+			.array(z.object(entry))
+			.describe('Local plugins whose directory is gone, dropped from the record.'),
+		warnings: z
+			.array(z.string())
+			.describe('Sanitised notices for the user: impersonation flags, an old blacklist.'),
+		blacklist: z
+			.object({
+				state: freshnessState,
+				ageDays: z.number().optional().describe('Days since the last successful fetch.'),
+			})
+			.describe('How current the blacklist the decisions used is.'),
+	})
+	.meta({ title: 'vouch startup-check --json' });
+
+export type StartupCheckJson = z.infer<typeof startupCheckDocument>;
