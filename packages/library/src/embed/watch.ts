@@ -7,8 +7,8 @@
  * Rounds never overlap: a slow network delays the next round instead of stacking them. The
  * timer does not keep a process alive on its own.
  */
-import { type HostStartupOptions, runStartupCheck } from './host.ts';
-import type { StartupReport } from './startup-check.ts';
+import type { StartupReport } from '../lifecycle/startup-check.ts';
+import { type HostStartupOptions, runStartupCheck } from './startup.ts';
 
 export interface WatchOptions extends HostStartupOptions {
 	/** Called after every round with what may load now and what was disabled. */
