@@ -20,9 +20,9 @@ import type { LifecycleGit } from './wiring.ts';
 
 export interface VouchOptions {
 	/** A built-in profile name, a profile file path, or a `HostProfile`. Default: `VOUCH_PROFILE`, else `picard`. */
-	profile?: ProfileChoice;
+	profile?: ProfileChoice | undefined;
 	/** Read the registry from here (a file, a URL, or several in order) instead of the profile's list. */
-	registry?: string | readonly string[];
+	registry?: string | readonly string[] | undefined;
 	/** Registry requests. Default: the global `fetch`. */
 	fetch?: typeof fetch;
 	/** The clock. Default: the system clock. */
