@@ -42,6 +42,20 @@ export {
 	type VouchErrorCode,
 } from './embed/index.ts';
 
+// The code unions `VouchErrorCode` is made of, one per module
+
+export type { BlacklistErrorCode } from './blacklist/errors.ts';
+export type { CoreErrorCode, VouchErrorOptions } from './core/errors.ts';
+export type { GitErrorCode } from './git/errors.ts';
+export type { LifecycleErrorCode } from './lifecycle/errors.ts';
+export type { StoreErrorCode } from './lifecycle/store/errors.ts';
+export type { ManifestErrorCode } from './manifest/errors.ts';
+export type { RegistryErrorCode } from './registry/errors.ts';
+export type { RefChoiceErrorCode } from './registry/ref-choice.ts';
+export type { RegistrySourcesErrorCode } from './registry/sources/errors.ts';
+export type { ScanErrorCode } from './scan/errors.ts';
+export type { TufErrorCode } from './tuf/errors.ts';
+
 // Asking and telling the user: injected, unattended and silent by default
 
 export {
@@ -128,6 +142,27 @@ export {
 	type UpdateOutcome,
 	updatePlugin,
 } from './lifecycle/update.ts';
+
+// Types the lifecycle's dependencies and results are made of
+
+export type { BlacklistSeverity } from './blacklist/entry.ts';
+export type { BlacklistFreshness } from './blacklist/staleness.ts';
+export type { BlacklistProblem, PluginIdentity } from './blacklist/types.ts';
+export type { PluginWorkParts } from './embed/wiring.ts';
+export type { RefType } from './lifecycle/ports.ts';
+export type { RecoveryAction } from './lifecycle/store/journal.ts';
+export type { TransactionContext } from './lifecycle/store/store.ts';
+export type { CapabilityDeclaration } from './manifest/capabilities.ts';
+export type { ManifestIssue, ManifestIssueCode } from './manifest/issues.ts';
+export type { RegistryTrustLevel } from './registry/model.ts';
+export type {
+	LoadProgress,
+	RegistryLoadMode,
+	RegistryLoadResult,
+	SourceFailure,
+} from './registry/sources/index.ts';
+export type { TrustQuery } from './registry/trust.ts';
+export type { CapabilityReport, ScanSummary, SkippedFile } from './scan/types.ts';
 
 // Reviewed releases (D19b) and the tree digest they pin (docs/tree-digest.md)
 

@@ -8,6 +8,7 @@ import type { HostEnvironment } from './environment.ts';
  */
 export type ProfileChoice = string | HostProfile;
 
+/** Resolves a profile choice to the profile itself. */
 export function hostProfileOf(
 	choice: ProfileChoice | undefined,
 	environment: Pick<HostEnvironment, 'env' | 'cwd' | 'home'>,

@@ -25,6 +25,7 @@ export interface LoadedRegistry extends RegistryLoadResult {
 	index: RegistryIndex;
 }
 
+/** Which registry to read, for which profile, and how. */
 export interface ProfileRegistryRequest {
 	profile: HostProfile;
 	environment: HostEnvironment;
@@ -39,6 +40,7 @@ export interface ProfileRegistryRequest {
 	signed?: SignedRegistryReader;
 }
 
+/** Reads a profile's registry; throws a typed error when no source (nor the cache) gives one. */
 export async function loadProfileRegistry(
 	request: ProfileRegistryRequest,
 ): Promise<LoadedRegistry> {
@@ -112,6 +114,7 @@ export interface SnapshotLoad {
 	problem?: string;
 }
 
+/** Reads a profile's registry for the lifecycle; an unreadable registry gives an unavailable snapshot. */
 export async function loadSnapshot(request: ProfileRegistryRequest): Promise<SnapshotLoad> {
 	try {
 		const loaded = await loadProfileRegistry(request);

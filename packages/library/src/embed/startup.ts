@@ -12,11 +12,16 @@ import { hostEnvironment } from './environment.ts';
 import { loadSnapshot } from './registry.ts';
 import { openLocalState } from './wiring.ts';
 
+/** What `runStartupCheck` needs: a profile; everything else has a default. */
 export interface HostStartupOptions {
 	profile: HostProfile;
+	/** Registry requests. Default: the global `fetch`. */
 	fetch?: typeof fetch;
+	/** The clock. Default: the system clock. */
 	now?: () => Date;
+	/** Base for relative paths. Default: `process.cwd()`. */
 	cwd?: string;
+	/** Expansion of `~`. Default: `HOME`, else the user's home directory. */
 	home?: string;
 	/** Default: accept unsigned registries only where the profile allows them. */
 	verifier?: RegistryVerifier;
@@ -26,7 +31,10 @@ export interface HostStartupOptions {
 	sources?: readonly string[];
 }
 
-/** No registry is not an error at startup: the report then holds untrusted plugins back (D1). */
+/**
+ * What may load now, for a host about to load its plugins. No registry is not an error at
+ * startup: the report then holds untrusted plugins back (D1).
+ */
 export async function runStartupCheck(options: HostStartupOptions): Promise<StartupReport> {
 	const { profile } = options;
 	const environment = hostEnvironment({

@@ -18,6 +18,7 @@ import type { ProfileChoice } from './profile.ts';
 import type { PluginWatch } from './watch.ts';
 import type { LifecycleGit } from './wiring.ts';
 
+/** How `createVouch` is set up; every field is optional. */
 export interface VouchOptions {
 	/** A built-in profile name, a profile file path, or a `HostProfile`. Default: `VOUCH_PROFILE`, else `picard`. */
 	profile?: ProfileChoice | undefined;
@@ -73,6 +74,7 @@ export interface UpdateFlags extends FetchFlags {
 	grantCapabilities?: boolean;
 }
 
+/** What the user agreed to when enabling a plugin. */
 export interface EnableFlags {
 	/** The user agreed to enable a plugin the blacklist marks as not recommended. */
 	yes?: boolean;
@@ -108,6 +110,7 @@ export interface RegistryStatus {
 	blacklistFreshness: string;
 }
 
+/** The plugin to look up; give what is known of it. */
 export interface BlacklistQuery {
 	/** The plugin's git URL or local path, in any spelling (D2). */
 	url?: string;
@@ -116,11 +119,13 @@ export interface BlacklistQuery {
 	version?: string;
 }
 
+/** The answer of the blacklist, and which registry gave it. */
 export interface BlacklistCheck {
 	verdict: BlacklistVerdict;
 	registry: RegistryStatus;
 }
 
+/** What a refresh read. */
 export interface RefreshResult {
 	registry: RegistryStatus;
 	/** The server answered 304: nothing changed, and the freshness clock restarted. */
@@ -132,8 +137,11 @@ export interface RefreshResult {
 	warnings: string[];
 }
 
+/** What the host does with each round of `watch`. */
 export interface WatchHandlers {
+	/** Called after every round with what may load now and what was disabled. */
 	onReport(report: StartupReport): void;
+	/** A round that failed as a whole; the next round still runs. */
 	onError?(error: unknown): void;
 	/** Default: the profile's `refresh_interval_hours`. */
 	intervalMs?: number;
@@ -150,11 +158,15 @@ export interface Vouch {
 	checkBlacklist(query: BlacklistQuery): Promise<BlacklistCheck>;
 	/** Installs from a registry id or UUID, a git URL, or a local directory. */
 	install(target: string, flags?: InstallFlags): Promise<InstallOutcome>;
+	/** Updates within the installed ref (a commit pin never moves), or switches to `flags.ref`. */
 	update(target: string, flags?: UpdateFlags): Promise<UpdateOutcome>;
 	/** Settings and data stay unless `purge`. */
 	uninstall(target: string, options?: { purge?: boolean }): Promise<UninstallResult>;
+	/** Enables an installed plugin; never a hard-blacklisted one. */
 	enable(target: string, flags?: EnableFlags): Promise<InstalledPlugin>;
+	/** Disables an installed plugin; its files stay. Needs no registry. */
 	disable(target: string): Promise<InstalledPlugin>;
+	/** Every installed plugin, by name, with trust and blacklist state. */
 	list(): Promise<InstalledPluginStatus[]>;
 	/** Static analysis of an installed plugin or a plugin directory; never runs its code. */
 	scan(target: string): Promise<ScanReport>;

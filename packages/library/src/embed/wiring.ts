@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostProfile } from '../core/profile.ts';
 import { createGit } from '../git/index.ts';
-import type { PluginWorkDeps } from '../lifecycle/deps.ts';
+import type { InstallDeps } from '../lifecycle/install.ts';
 import type { GitPort } from '../lifecycle/ports.ts';
 import type { LifecycleReporter, Prompter } from '../lifecycle/prompter.ts';
 import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
@@ -53,6 +53,7 @@ export interface LocalState {
 	files: PluginFiles;
 }
 
+/** Opens a profile's store and plugin directories (nothing is read until used). */
 export function openLocalState(
 	profile: Pick<HostProfile, 'dataDir' | 'pluginsDir'>,
 	now: () => Date,
@@ -69,7 +70,9 @@ export function pluginDataDirs(profile: Pick<HostProfile, 'configDir' | 'dataDir
 }
 
 /** Reading what was fetched: manifest, tree digest, static analysis, what a path is. */
-export function pluginFileIO(environment: Pick<HostEnvironment, 'now' | 'cwd'>) {
+export function pluginFileIO(
+	environment: Pick<HostEnvironment, 'now' | 'cwd'>,
+): Pick<InstallDeps, 'readManifest' | 'digest' | 'scan' | 'inspectDirectory' | 'now' | 'cwd'> {
 	return {
 		readManifest,
 		digest: (dir: string) => digestTree(dir),
@@ -87,6 +90,7 @@ export function pluginFileIO(environment: Pick<HostEnvironment, 'now' | 'cwd'>) 
 	};
 }
 
+/** What `pluginWorkDeps` wires together. */
 export interface PluginWorkParts {
 	profile: HostProfile;
 	environment: Pick<HostEnvironment, 'now' | 'cwd' | 'home'>;
@@ -98,7 +102,7 @@ export interface PluginWorkParts {
 }
 
 /** The dependencies of install, update and switch-ref, wired alike for every caller. */
-export function pluginWorkDeps(parts: PluginWorkParts) {
+export function pluginWorkDeps(parts: PluginWorkParts): InstallDeps {
 	return {
 		...pluginFileIO(parts.environment),
 		hostApiVersions: parts.profile.apiVersions,
@@ -112,5 +116,5 @@ export function pluginWorkDeps(parts: PluginWorkParts) {
 		reporter: parts.reporter,
 		home: parts.environment.home,
 		caseInsensitivePathHosts: parts.profile.caseInsensitivePathHosts,
-	} satisfies PluginWorkDeps & Record<string, unknown>;
+	};
 }
