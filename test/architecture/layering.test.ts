@@ -1,7 +1,7 @@
 /**
  * "Dependencies point downwards" (docs/design/architecture.md): the CLI package uses the
  * library package; in the library, `lifecycle` uses `registry`, `blacklist`, `manifest`, `git`,
- * `tuf` and `scan`; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
+ * `tuf` and `scan`; `embed` wires the lifecycle for a host profile; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
  * the façade. Every import in the packages' sources (static, type-only, re-export and dynamic)
  * is read with TypeScript's own pre-processor and checked against the graph below. A rule
  * written in the wrong layer is how one policy ends up with two homes, so an edge outside this
