@@ -5,8 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { compileBlacklist } from '../blacklist/index.ts';
+import { canonicalUrl } from '../core/canonical-url.ts';
 import type { HostProfile } from '../core/profile.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { parseUuidArgument } from '../core/uuid.ts';
 import { findInstalled } from '../lifecycle/installed.ts';
 import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
 import type { StoreState } from '../lifecycle/store/index.ts';
@@ -69,11 +71,15 @@ export function createQueries(
 		},
 		async checkBlacklist(query) {
 			// Loaded directly, not as a snapshot: with no registry the load's own error is the answer.
+			// D2: a URL that cannot be made canonical cannot be compared, and a UUID in another
+			// spelling would match no entry: both are refused rather than answered "not blocked".
+			if (query.url !== undefined) canonicalUrl(query.url, urlContext);
+			const uuid = query.uuid === undefined ? undefined : parseUuidArgument(query.uuid, 'uuid');
 			const loaded = await loadProfileRegistry(parts.registryRequest);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContext);
 			const verdict = blacklist.check({
 				...(query.url === undefined ? {} : { url: query.url }),
-				...(query.uuid === undefined ? {} : { uuid: query.uuid.toLowerCase() }),
+				...(uuid === undefined ? {} : { uuid }),
 				...(query.version === undefined ? {} : { version: query.version }),
 			});
 			return { verdict, registry: registryStatus(loaded) };

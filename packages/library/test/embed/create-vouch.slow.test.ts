@@ -171,6 +171,9 @@ describe('createVouch', () => {
 		assert.equal(blocked.verdict.blocked, true);
 		assert.equal(blocked.verdict.blocked && blocked.verdict.reason, 'Leaks data');
 		assert.equal((await vouch.checkBlacklist({ url: alpha.url })).verdict.blocked, false);
+		// Another spelling of the UUID would match no entry: refused, never "not blocked".
+		const braced = await rejection(vouch.checkBlacklist({ uuid: `{${BETA.uuid}}` }));
+		assert.ok(hasCode(braced, 'INVALID_UUID'), String(braced));
 	});
 
 	it('startup check disables a plugin blacklisted since it was installed', async () => {
