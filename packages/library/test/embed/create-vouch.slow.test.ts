@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
 	type ConfirmQuestion,
+	createLifecycleGit,
 	createVouch,
 	hasCode,
+	type LifecycleGit,
 	missingConsent,
 	type Prompter,
 	type Vouch,
@@ -111,11 +113,21 @@ describe('createVouch', () => {
 		assert.ok(warnings.length > 0, 'the trust warning is reported even with yes');
 	});
 
-	it('installs with a prompter that agrees, without `yes`', async () => {
+	it('installs with a prompter that agrees, without `yes`, through the git it is given', async () => {
 		const asked: ConfirmQuestion[] = [];
-		const result = await vouchFor({ prompter: answering(true, asked) }).install('beta');
+		const real = createLifecycleGit({ env: world.env, cwd: world.root }, false);
+		const cloned: string[] = [];
+		const git: LifecycleGit = {
+			...real,
+			clone: (request) => {
+				cloned.push(request.url);
+				return real.clone(request);
+			},
+		};
+		const result = await vouchFor({ prompter: answering(true, asked), git }).install('beta');
 		assert.equal(result.plugin.uuid, BETA.uuid);
 		assert.equal(asked.length, 1);
+		assert.deepEqual(cloned, [beta.url]);
 	});
 
 	it('lists what is installed with today’s trust', async () => {
