@@ -1,7 +1,7 @@
 /**
  * "Dependencies point downwards" (docs/design/architecture.md): the CLI package uses the
  * library package; in the library, `lifecycle` uses `registry`, `blacklist`, `manifest`, `git`,
- * `tuf` and `scan`; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
+ * `tuf` and `scan`; `embed` wires the lifecycle for a host profile; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
  * the façade. Every import in the packages' sources (static, type-only, re-export and dynamic)
  * is read with TypeScript's own pre-processor and checked against the graph below. A rule
  * written in the wrong layer is how one policy ends up with two homes, so an edge outside this
@@ -24,6 +24,7 @@ const LAYERS = [
 	'tuf',
 	'registry',
 	'lifecycle',
+	'embed',
 	'cli',
 	'facade',
 ] as const;
@@ -38,6 +39,7 @@ const LIBRARY: readonly Layer[] = [
 	'tuf',
 	'registry',
 	'lifecycle',
+	'embed',
 ];
 
 /**
@@ -68,6 +70,17 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		scan: 'architecture.md: lifecycle uses scan',
 		tuf: 'architecture.md: lifecycle uses tuf',
 		registry: 'architecture.md: lifecycle uses registry',
+	},
+	embed: {
+		lifecycle:
+			'createVouch drives the lifecycle operations and is the one place their real dependencies are wired for a profile',
+		registry:
+			'a profile’s registry is loaded here (sources, cache, verifier) for the lifecycle snapshot, list and check-blacklist',
+		tuf: 'a profile with a trusted root reads its registry through the TUF client (D19)',
+		git: 'the lifecycle’s git port is built on `src/git`, the only module that runs git',
+		blacklist: 'check-blacklist compiles the loaded registry’s blacklist',
+		manifest: 'installs read the fetched MANIFEST.toml with the manifest reader',
+		scan: 'installs and `scan` run the static analysis (D21), loaded on first use',
 	},
 	cli: {
 		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the CLI uses the library'])),

@@ -2,18 +2,20 @@
  * Turns the common options into what a command works on: the host profile and, for
  * commands that need one, the loaded registry with its index.
  */
-import { homedir } from 'node:os';
 import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
-import { type HostProfile, resolveProfile } from '@vouch/library/internal/core/profile';
-import { buildRegistryIndex, type RegistryIndex } from '@vouch/library/internal/registry/index';
+import type { HostProfile } from '@vouch/library/internal/core/profile';
 import {
-	createUnsignedVerifier,
-	loadRegistryFromSources,
-	type RegistryLoadMode,
-	type RegistryLoadResult,
-	type SignedRegistryReader,
+	hostEnvironment,
+	hostProfileOf,
+	type LoadedRegistry as LibraryLoadedRegistry,
+	loadProfileRegistry,
+	registryNotices,
+	urlContextOf,
+} from '@vouch/library/internal/embed/index';
+import type {
+	RegistryLoadMode,
+	RegistryLoadResult,
 } from '@vouch/library/internal/registry/sources/index';
-import { tufClientForProfile } from '@vouch/library/internal/tuf/client/for-profile';
 import type { CommonOptions } from './common-options.ts';
 import type { CliIO } from './io.ts';
 import type { RegistryStatusJson } from './json/common.ts';
@@ -21,8 +23,11 @@ import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
 import { safe } from './style.ts';
 
-export interface LoadedRegistry extends RegistryLoadResult {
-	index: RegistryIndex;
+export type LoadedRegistry = LibraryLoadedRegistry;
+
+/** The library's view of the outside world, taken from the command's IO. */
+export function environmentOf(io: CliIO) {
+	return hostEnvironment({ env: io.env, cwd: io.cwd, fetch: io.fetch, now: io.now });
 }
 
 /** How this command makes URLs canonical (D2): cwd, home and the profile's host list. */
@@ -30,20 +35,11 @@ export function urlContextFor(
 	profile: Pick<HostProfile, 'caseInsensitivePathHosts'>,
 	io: CliIO,
 ): Required<CanonicalUrlContext> {
-	return {
-		cwd: io.cwd,
-		home: io.env.HOME ?? homedir(),
-		caseInsensitivePathHosts: profile.caseInsensitivePathHosts,
-	};
+	return urlContextOf(profile, environmentOf(io));
 }
 
 export function profileFor(options: CommonOptions, io: CliIO): HostProfile {
-	return resolveProfile({
-		...(options.profile === undefined ? {} : { nameOrFile: options.profile }),
-		env: io.env,
-		cwd: io.cwd,
-		home: io.env.HOME ?? homedir(),
-	});
+	return hostProfileOf(options.profile, environmentOf(io));
 }
 
 /** Sources in order: `--registry`, else the profile's list (VOUCH_REGISTRY_URL first). */
@@ -63,51 +59,15 @@ export async function loadRegistry(
 	output: Output,
 	mode: RegistryLoadMode = 'auto',
 ): Promise<LoadedRegistry> {
-	const loaded = await loadRegistryFromSources({
-		sources: registrySources(options, profile),
+	const loaded = await loadProfileRegistry({
 		profile,
-		verifier: createUnsignedVerifier(profile),
-		...signedReader(profile, io),
-		fetch: io.fetch,
-		now: io.now,
-		...urlContextFor(profile, io),
+		environment: environmentOf(io),
+		sources: registrySources(options, profile),
 		mode,
 		progress: createProgress(io, !output.json),
 	});
-	for (const failure of loaded.failures) {
-		const message = failure.message.includes(failure.source)
-			? failure.message
-			: `${failure.source}: ${failure.message}`;
-		output.note(`warning: ${safe(message)}`);
-	}
-	for (const warning of loaded.warnings) output.note(`warning: ${safe(warning)}`);
-	if (loaded.offline) {
-		output.note(
-			`warning: offline: using the ${loaded.signed ? 'last verified' : 'cached'} registry from ${safe(loaded.source)}, last fetched ${loaded.fetchedAt.toISOString()}, because no source could be refreshed (see above).`,
-		);
-	}
-	const stale = freshnessWarning(loaded, profile);
-	if (stale !== undefined) output.note(`warning: ${stale}`);
-	return { ...loaded, index: buildRegistryIndex(loaded.registry, urlContextFor(profile, io)) };
-}
-
-/** Profiles with a trusted root read their sources as TUF repositories (D19). */
-function signedReader(profile: HostProfile, io: CliIO): { signed?: SignedRegistryReader } {
-	const client = tufClientForProfile(profile, { fetch: io.fetch, now: io.now });
-	return client === undefined ? {} : { signed: client };
-}
-
-/** D1 at read time: only a notice; commands that install or load plugins enforce it. */
-function freshnessWarning(loaded: RegistryLoadResult, profile: HostProfile): string | undefined {
-	const { state, ageDays } = loaded.freshness;
-	if (state === 'fresh') return undefined;
-	const age = ageDays === undefined ? '' : ` (last fetched ${Math.floor(ageDays)} day(s) ago)`;
-	const what = loaded.signed ? 'signed blacklist' : 'unsigned blacklist';
-	const status =
-		state === 'stale'
-			? 'has expired'
-			: `is older than the profile allows (max_staleness_days = ${profile.maxStalenessDays})`;
-	return `the ${what}${age} ${status}. Run \`vouch refresh\`.`;
+	for (const notice of registryNotices(loaded, profile)) output.note(`warning: ${safe(notice)}`);
+	return loaded;
 }
 
 /** The `registry` object of a command's `--json` result. */

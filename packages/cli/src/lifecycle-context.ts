@@ -2,29 +2,24 @@
  * Builds the lifecycle's dependencies for a CLI command: profile, registry snapshot, git,
  * store, plugin files, prompts and progress. One place, so every command wires them alike.
  */
-import { stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { isVouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
-import { createGit } from '@vouch/library/internal/git/index';
-import type { GitPort } from '@vouch/library/internal/lifecycle/ports';
+import {
+	createLifecycleGit,
+	type LifecycleGit,
+	loadSnapshot as loadProfileSnapshot,
+	openLocalState,
+	pluginFileIO,
+	registryNotices,
+	pluginWorkDeps as wirePluginWork,
+} from '@vouch/library/internal/embed/index';
 import type { LifecycleReporter, Prompter } from '@vouch/library/internal/lifecycle/prompter';
 import {
 	type RegistrySnapshot,
-	snapshotOf,
 	unavailableSnapshot,
 } from '@vouch/library/internal/lifecycle/snapshot';
-import {
-	createPluginFiles,
-	digestTree,
-	openStore,
-	type PluginFiles,
-	type PluginStore,
-} from '@vouch/library/internal/lifecycle/store/index';
-import { readManifest } from '@vouch/library/internal/manifest/index';
+import type { PluginFiles, PluginStore } from '@vouch/library/internal/lifecycle/store/index';
 import type { CommonOptions } from './common-options.ts';
-import { loadRegistry, profileFor, urlContextFor } from './context.ts';
+import { environmentOf, profileFor, registrySources } from './context.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
@@ -53,12 +48,7 @@ export async function lifecycleContext(
 	const snapshot: RegistrySnapshot = needs.registry
 		? await loadSnapshot(options, profile, io, output)
 		: unavailableSnapshot('not loaded');
-	const store = openStore({ dataDir: profile.dataDir, now: io.now });
-	const files = createPluginFiles({
-		pluginsDir: profile.pluginsDir,
-		dataDir: profile.dataDir,
-		now: io.now,
-	});
+	const { store, files } = openLocalState(profile, io.now);
 	const terminal = createTerminalPrompter(io);
 	// The spinner must be gone before a question is printed.
 	const prompter: Prompter = {
@@ -68,7 +58,7 @@ export async function lifecycleContext(
 			return terminal.confirm(question);
 		},
 	};
-	return { profile, snapshot, store, files, prompter, reporter, home: io.env.HOME ?? homedir() };
+	return { profile, snapshot, store, files, prompter, reporter, home: environmentOf(io).home };
 }
 
 /** A registry that cannot be read is not fatal here: the lifecycle's D1 gate decides. */
@@ -78,51 +68,30 @@ async function loadSnapshot(
 	io: CliIO,
 	output: Output,
 ): Promise<RegistrySnapshot> {
-	try {
-		return snapshotOf(await loadRegistry(options, profile, io, output), urlContextFor(profile, io));
-	} catch (error) {
-		if (!isVouchError(error)) throw error;
-		output.note(`warning: ${safe(error.message)}`);
-		return unavailableSnapshot(error.message);
+	const load = await loadProfileSnapshot({
+		profile,
+		environment: environmentOf(io),
+		sources: registrySources(options, profile),
+		progress: createProgress(io, !output.json),
+	});
+	if (load.loaded !== undefined) {
+		for (const notice of registryNotices(load.loaded, profile))
+			output.note(`warning: ${safe(notice)}`);
 	}
+	if (load.problem !== undefined) output.note(`warning: ${safe(load.problem)}`);
+	return load.snapshot;
 }
 
 /**
  * Git for the lifecycle. Plain http to loopback needs no flag (`src/git` lets it through for
  * that one process, with redirects off); elsewhere it needs --allow-insecure-transport (D11).
  */
-export function gitFor(
-	io: CliIO,
-	allowInsecureTransport: boolean,
-): GitPort & { changedFiles(dir: string): Promise<string[]> } {
-	const git = createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport });
-	return {
-		lsRemote: (url, options) => git.lsRemote(url, options),
-		clone: ({ redirectGuard, ...request }) =>
-			git.clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
-		remoteUrl: (dir) => git.remoteUrl(dir),
-		verifyTag: (request) => git.verifyTag(request),
-		changedFiles: (dir) => git.changedFiles(dir),
-	};
+export function gitFor(io: CliIO, allowInsecureTransport: boolean): LifecycleGit {
+	return createLifecycleGit(environmentOf(io), allowInsecureTransport);
 }
 
 export function lifecycleIO(io: CliIO) {
-	return {
-		readManifest,
-		digest: (dir: string) => digestTree(dir),
-		// Loaded on first use: commands that never scan start without tree-sitter.
-		scan: async (dir: string) =>
-			(await import('@vouch/library/internal/scan/index')).scanPlugin(dir),
-		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
-			const info = await stat(path).catch(() => undefined);
-			if (info === undefined || !info.isDirectory()) return 'missing';
-			return (await stat(join(path, '.git')).catch(() => undefined)) === undefined
-				? 'plain'
-				: 'git';
-		},
-		now: io.now,
-		cwd: io.cwd,
-	};
+	return pluginFileIO(io);
 }
 
 function createReporter(io: CliIO, output: Output): LifecycleReporter & { done(): void } {
@@ -155,19 +124,13 @@ export function pluginWorkDeps(
 	io: CliIO,
 	allowInsecureTransport: boolean,
 ) {
-	const git = gitFor(io, allowInsecureTransport);
-	return {
-		...lifecycleIO(io),
-		hostApiVersions: context.profile.apiVersions,
-		categories: context.profile.categories,
+	return wirePluginWork({
+		profile: context.profile,
+		environment: { now: io.now, cwd: io.cwd, home: context.home },
 		snapshot: context.snapshot,
-		git,
-		changedFiles: git.changedFiles,
-		store: context.store,
-		files: context.files,
+		state: { store: context.store, files: context.files },
+		git: gitFor(io, allowInsecureTransport),
 		prompter: context.prompter,
 		reporter: context.reporter,
-		home: context.home,
-		caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
-	};
+	});
 }

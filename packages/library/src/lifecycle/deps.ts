@@ -21,8 +21,11 @@ export interface PluginWorkDeps {
 	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
 	prompter: Prompter;
 	reporter: LifecycleReporter;
+	/** The clock: blacklist freshness, timestamps in the local state. */
 	now: () => Date;
+	/** Base for relative paths: a local plugin directory. */
 	cwd: string;
+	/** Expansion of `~`. */
 	home: string;
 	/** The profile's hosts with case-insensitive repository paths (D2). */
 	caseInsensitivePathHosts?: readonly string[];

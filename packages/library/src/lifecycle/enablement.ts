@@ -20,6 +20,7 @@ export interface EnablementDeps {
 	hostApiVersions: string[];
 	prompter: Prompter;
 	reporter: LifecycleReporter;
+	/** The clock: blacklist freshness. */
 	now: () => Date;
 	cwd: string;
 	home: string;

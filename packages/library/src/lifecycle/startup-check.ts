@@ -38,6 +38,7 @@ export interface StartupDeps {
 		/** Moves the plugin's files to quarantine (kept, never deleted); returns where. */
 		quarantine(state: StoreState, tx: TransactionContext, plugin: InstalledPlugin): Promise<string>;
 	};
+	/** The clock: when a change is recorded. */
 	now: () => Date;
 }
 

@@ -7,8 +7,8 @@
  * Rounds never overlap: a slow network delays the next round instead of stacking them. The
  * timer does not keep a process alive on its own.
  */
-import { type HostStartupOptions, runStartupCheck } from './host.ts';
-import type { StartupReport } from './startup-check.ts';
+import type { StartupReport } from '../lifecycle/startup-check.ts';
+import { type HostStartupOptions, runStartupCheck } from './startup.ts';
 
 export interface WatchOptions extends HostStartupOptions {
 	/** Called after every round with what may load now and what was disabled. */
@@ -19,6 +19,7 @@ export interface WatchOptions extends HostStartupOptions {
 	intervalMs?: number;
 }
 
+/** A running watch. */
 export interface PluginWatch {
 	/** Runs a round now (after any round in progress) and resolves with its report. */
 	checkNow(): Promise<StartupReport>;
@@ -29,6 +30,7 @@ export interface PluginWatch {
 /** Longest timer Node accepts; a longer interval would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** Starts the startup check at an interval; the first round runs after one interval, or on `checkNow`. */
 export function watchInstalledPlugins(options: WatchOptions): PluginWatch {
 	const intervalMs = Math.min(
 		options.intervalMs ?? options.profile.refreshIntervalHours * 60 * 60 * 1000,
