@@ -7,6 +7,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
 import { VouchError } from '@vouch/library/internal/core/errors';
+import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
@@ -32,6 +33,7 @@ import { pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
+import { printRemoteRefs, remoteRefs, remoteRefsJson } from './info-refs.ts';
 import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
 
 export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
@@ -41,6 +43,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 		.command('info')
 		.description('show a plugin: trust, refs, redirects, blacklist, and the installed copy if any')
 		.argument('<plugin>', 'a registry id, a git URL or a UUID')
+		.option('--offline', "do not list the refs of the plugin's repository")
 		.addOption(localeOption())
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -52,7 +55,10 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			printRegistryWarnings(loaded, output);
 			const found = loaded.index.lookup(query);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
-			const installed = await installedMatching(profile, query, urlContextFor(profile, io));
+			const installed = await installedMatching(profile, query, {
+				...urlContextFor(profile, io),
+				index: loaded.index,
+			});
 			if (installed !== undefined) {
 				const { plugin } = installed;
 				const files = createPluginFiles({
@@ -132,6 +138,12 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const { plugin, matchedBy } = found;
 			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
 			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
+			const refs = await remoteRefs(
+				plugin,
+				{ offline: options.offline === true, blacklisted: verdict.blocked },
+				io,
+				profile,
+			);
 			if (output.json) {
 				output.result({
 					ok: true,
@@ -150,11 +162,13 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						addedAt: plugin.addedAt ?? null,
 						updatedAt: plugin.updatedAt ?? null,
 					},
+					...remoteRefsJson(refs),
 					registry: registryJson(loaded),
 				});
 				return;
 			}
 			printPlugin(plugin, output, options.locale);
+			printRemoteRefs(output, refs);
 			const releases = releaseStatusOf(plugin, loaded.signed);
 			if (releases !== 'not-required') {
 				output.line(
@@ -206,7 +220,7 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 				: '';
 		return `${safe(ref.name)}${bounds}`;
 	});
-	output.line(`  Refs:         ${refs.join(', ')}`);
+	output.line(`  Registry refs: ${refs.length === 0 ? '(none)' : refs.join(', ')}`);
 	if (plugin.categories.length > 0)
 		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
 	if (plugin.authors.length > 0)
@@ -224,19 +238,16 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 }
 
 function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {
-	const needle = query.toLowerCase();
-	const similar = loaded.registry.plugins
-		.filter((p) => p.id.includes(needle) || p.name.toLowerCase().includes(needle))
-		.slice(0, 10)
-		.map((p) => p.id);
+	const suggestions = closestNames(
+		query,
+		loaded.registry.plugins.map((plugin) => plugin.id),
+	);
 	return new VouchError<InfoErrorCode>(
 		'PLUGIN_NOT_FOUND',
-		`No plugin "${query}" in the registry.`,
+		`No plugin "${safe(query, { maxLength: 200 })}" in the registry.`,
 		{
-			hint:
-				similar.length > 0
-					? `Did you mean: ${similar.join(', ')}?`
-					: 'Try "vouch search <text>" or "vouch browse".',
+			hint: didYouMean(suggestions) ?? 'Try "vouch search <text>" or "vouch browse".',
+			details: { query, suggestions },
 		},
 	);
 }

@@ -3,6 +3,7 @@
  * blacklist state, where it came from, and the update the last `check-updates` found.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { addressOf, registryIdOf } from '@vouch/library/internal/lifecycle/installed';
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
 import { blacklistVerdict } from '@vouch/library/internal/lifecycle/verdicts';
@@ -19,6 +20,7 @@ import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
 export function registerList(program: Command, { io }: CommandContext): void {
 	program
 		.command('list')
+		.alias('ls')
 		.description('list installed plugins with trust, blacklist state and known updates')
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -30,6 +32,12 @@ export function registerList(program: Command, { io }: CommandContext): void {
 			if (await context.store.hasInterruptedWork()) await context.store.recover();
 			const state = await context.store.read();
 			const updates = await readUpdateCache(context.profile.cacheDir);
+			const names = {
+				cwd: io.cwd,
+				home: context.home,
+				caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
+				index: context.snapshot.index,
+			};
 			const rows = Object.values(state.plugins)
 				.sort((a, b) => a.name.localeCompare(b.name))
 				.map((plugin) => {
@@ -44,6 +52,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					});
 					return {
 						plugin,
+						// The word that addresses it in every other command.
+						id: addressOf(plugin, state, names),
+						registryId: registryIdOf(plugin, context.snapshot.index),
 						trust,
 						verdict,
 						enabled: state.enabled.includes(plugin.uuid),
@@ -58,7 +69,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 						signed: context.snapshot.signed,
 					},
 					plugins: rows.map((row) => ({
+						id: row.id,
 						...installedJson(row.plugin, context.files, row.enabled),
+						registryId: row.registryId ?? null,
 						trust: context.snapshot.index === undefined ? null : row.trust.level,
 						impersonation: row.trust.impersonation?.reason ?? null,
 						blacklisted: row.verdict.blocked
@@ -79,8 +92,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 				const display = TRUST_DISPLAY[level];
 				const status =
 					row.plugin.state === 'quarantined' ? 'quarantined' : row.enabled ? 'enabled' : 'disabled';
+				// Vouch's badge first, then the author's quoted name; the id is what to type.
 				output.line(
-					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
+					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  id ${output.style.bold(safe(row.id))}  ${describeVersion(row.plugin)}  [${status}]`,
 				);
 				output.line(output.style.dim(`    ${safe(row.plugin.source.url)}  ${row.plugin.uuid}`));
 				if (row.trust.impersonation !== undefined)
