@@ -99,14 +99,14 @@ export function printRemoteRefs(output: Output, refs: RemoteRefs): void {
 	if (preview.choice === undefined) {
 		output.line(
 			output.style.yellow(
-				`  Would install: nothing: ${safe(preview.noChoice ?? 'no ref could be chosen')}`,
+				`  Installs:     nothing: ${safe(preview.noChoice ?? 'no ref could be chosen')}`,
 			),
 		);
 		return;
 	}
 	const type = preview.choice.refType ?? 'branch';
 	output.line(
-		`  Would install: ${type} ${output.style.bold(safe(chosen ?? 'the default branch'))} (${safe(preview.choice.why)}; its manifest must support this host)`,
+		`  Installs:     ${type} ${output.style.bold(safe(chosen ?? 'the default branch'))} (${safe(preview.choice.why)}; its manifest must support this host)`,
 	);
 }
 

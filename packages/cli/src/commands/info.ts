@@ -33,7 +33,7 @@ import { pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
-import { printRemoteRefs, remoteRefs, remoteRefsJson } from './info-refs.ts';
+import { printRemoteRefs, type RemoteRefs, remoteRefs, remoteRefsJson } from './info-refs.ts';
 import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
 
 export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
@@ -167,8 +167,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				});
 				return;
 			}
-			printPlugin(plugin, output, options.locale);
-			printRemoteRefs(output, refs);
+			printPlugin(plugin, output, options.locale, refs);
 			const releases = releaseStatusOf(plugin, loaded.signed);
 			if (releases !== 'not-required') {
 				output.line(
@@ -195,7 +194,12 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 		});
 }
 
-function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
+function printPlugin(
+	plugin: RegistryPlugin,
+	output: Output,
+	locale: string,
+	remote: RemoteRefs,
+): void {
 	const { style } = output;
 	output.line(
 		`${trustText(plugin.trustLevel, style)}  ${style.bold(pluginNameLabel(localisedName(plugin, locale)))} (${badgeSafeText(plugin.id)})`,
@@ -220,7 +224,9 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 				: '';
 		return `${safe(ref.name)}${bounds}`;
 	});
-	output.line(`  Registry refs: ${refs.length === 0 ? '(none)' : refs.join(', ')}`);
+	// What the registry lists is not what install chooses (D15): both are shown, and which.
+	output.line(`  Refs:         ${refs.length === 0 ? '(none)' : refs.join(', ')} (registry entry)`);
+	printRemoteRefs(output, remote);
 	if (plugin.categories.length > 0)
 		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
 	if (plugin.authors.length > 0)

@@ -188,9 +188,9 @@ describe('info lists the refs the remote has and the one install would choose', 
 
 		const human = await world.vouch(['info', 'tagged', '--registry', world.registryFile]);
 		assert.equal(human.code, 0, human.stderr);
-		assert.match(human.stdout, /Registry refs: main/);
+		assert.match(human.stdout, /Refs: +main \(registry entry\)/);
 		assert.match(human.stdout, /Tags: +v2\.2 \(would install\), v2\.1/);
-		assert.match(human.stdout, /Would install: tag v2\.2/);
+		assert.match(human.stdout, /Installs: +tag v2\.2 \(newest version tag/);
 
 		// The preview and the install agree: one choice.
 		const install = await withRegistry(['install', 'tagged', '--yes']);
