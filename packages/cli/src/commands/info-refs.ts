@@ -20,10 +20,15 @@ const SHOWN = 15;
 
 export type RemoteRefs =
 	| { listed: true; preview: RefPreview }
-	| { listed: false; reason: 'offline-option' | 'blacklisted' | 'failed'; cause: string };
+	| {
+			listed: false;
+			reason: 'offline-option' | 'blacklisted' | 'not-git' | 'failed';
+			cause: string;
+	  };
 
 export async function remoteRefs(
-	plugin: RegistryPlugin,
+	/** The repository to ask, and the registry entry describing it, if any. */
+	source: { url: string; entry: RegistryPlugin | undefined },
 	options: { offline: boolean; blacklisted: boolean },
 	io: CliIO,
 	profile: HostProfile,
@@ -40,8 +45,8 @@ export async function remoteRefs(
 	try {
 		const preview = await previewRefs(
 			{
-				url: plugin.gitUrl,
-				entry: plugin,
+				url: source.url,
+				entry: source.entry,
 				hostApiVersions: profile.apiVersions,
 				includePreRelease: false,
 			},
@@ -81,8 +86,13 @@ export function remoteRefsJson(refs: RemoteRefs): Record<string, unknown> {
 	};
 }
 
-export function printRemoteRefs(output: Output, refs: RemoteRefs): void {
+/**
+ * The refs lines of `info`. For an installed plugin `installedRef` is marked instead of a
+ * choice: what an install would pick is not what its update or reinstall fetches.
+ */
+export function printRemoteRefs(output: Output, refs: RemoteRefs, installedRef?: string): void {
 	if (!refs.listed) {
+		if (refs.reason === 'not-git') return;
 		output.line(
 			refs.reason === 'offline-option'
 				? '  Remote refs:  not listed (--offline)'
@@ -92,10 +102,13 @@ export function printRemoteRefs(output: Output, refs: RemoteRefs): void {
 	}
 	const { preview } = refs;
 	const chosen = preview.choice?.ref ?? preview.head;
+	const [marked, label] =
+		installedRef === undefined ? [chosen, 'would install'] : [installedRef, 'installed'];
 	const mark = (name: string) =>
-		name === chosen ? `${output.style.bold(safe(name))} (would install)` : safe(name);
+		name === marked ? `${output.style.bold(safe(name))} (${label})` : safe(name);
 	output.line(`  Branches:     ${listed(preview.branches, mark)}`);
 	output.line(`  Tags:         ${listed(preview.tags, mark)}`);
+	if (installedRef !== undefined) return;
 	if (preview.choice === undefined) {
 		output.line(
 			output.style.yellow(

@@ -73,6 +73,16 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					...installedVersionFacts(plugin, loaded.index),
 				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
+				// A plain local directory has no refs; a clone on disk is listed like any remote.
+				const refs: RemoteRefs =
+					plugin.source.kind === 'local'
+						? { listed: false, reason: 'not-git', cause: 'a local directory without git' }
+						: await remoteRefs(
+								{ url: plugin.source.url, entry: trust.plugin },
+								{ offline: options.offline === true, blacklisted: verdict.blocked },
+								io,
+								profile,
+							);
 				if (output.json) {
 					output.result({
 						ok: true,
@@ -86,6 +96,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 								: false,
 							update: update ?? null,
 						},
+						remote: remoteRefsJson(refs).remote,
 						registered: trust.plugin !== undefined,
 						registry: registryJson(loaded),
 					});
@@ -95,6 +106,11 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
 				);
 				printInstalled(output, installed, files, trust, update);
+				printRemoteRefs(
+					output,
+					refs,
+					plugin.source.refType === 'commit' ? plugin.source.commit : plugin.source.ref,
+				);
 				output.line(
 					verdict.blocked
 						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
@@ -139,7 +155,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
 			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
 			const refs = await remoteRefs(
-				plugin,
+				{ url: plugin.gitUrl, entry: plugin },
 				{ offline: options.offline === true, blacklisted: verdict.blocked },
 				io,
 				profile,

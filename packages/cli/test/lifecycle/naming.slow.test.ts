@@ -98,6 +98,12 @@ describe('naming plugins', () => {
 		assert.equal(info.code, 0, info.stderr + info.stdout);
 		const installed = parseJson(info).installed as { uuid: string };
 		assert.equal(installed.uuid, CLONED.uuid);
+		// The clone on disk is listed like any remote.
+		const remote = parseJson(info).remote as { listed: boolean; branches: string[] };
+		assert.equal(remote.listed, true);
+		assert.deepEqual(remote.branches, ['main']);
+		const human = await world.vouch(['info', 'lyrics-fetch', '--registry', world.registryFile]);
+		assert.match(human.stdout, /Branches: +main \(installed\)/);
 		const update = await withRegistry(['update', 'cover-art-plus', '--yes']);
 		assert.equal(update.code, 0, update.stderr + update.stdout);
 	});
