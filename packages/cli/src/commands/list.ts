@@ -3,7 +3,7 @@
  * blacklist state, where it came from, and the update the last `check-updates` found.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { addressOf, registryIdOf } from '@vouch/library/internal/lifecycle/installed';
+import { installedNames, registryIdOf } from '@vouch/library/internal/lifecycle/installed';
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
 import { blacklistVerdict } from '@vouch/library/internal/lifecycle/verdicts';
@@ -32,12 +32,12 @@ export function registerList(program: Command, { io }: CommandContext): void {
 			if (await context.store.hasInterruptedWork()) await context.store.recover();
 			const state = await context.store.read();
 			const updates = await readUpdateCache(context.profile.cacheDir);
-			const names = {
+			const names = installedNames(state, {
 				cwd: io.cwd,
 				home: context.home,
 				caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
 				index: context.snapshot.index,
-			};
+			});
 			const rows = Object.values(state.plugins)
 				.sort((a, b) => a.name.localeCompare(b.name))
 				.map((plugin) => {
@@ -53,7 +53,7 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					return {
 						plugin,
 						// The word that addresses it in every other command.
-						id: addressOf(plugin, state, names),
+						id: names.addressOf(plugin),
 						registryId: registryIdOf(plugin, context.snapshot.index),
 						trust,
 						verdict,

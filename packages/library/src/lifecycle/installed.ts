@@ -6,12 +6,7 @@
  *
  * An ambiguous word is an error listing the candidates, never a guess.
  */
-import {
-	type CanonicalUrlContext,
-	sameUrl,
-	sourceKind,
-	tryCanonicalUrl,
-} from '../core/canonical-url.ts';
+import { type CanonicalUrlContext, sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { closestNames, didYouMean } from '../core/suggest.ts';
 import { isUuidVariant, parseUuidArgument } from '../core/uuid.ts';
@@ -65,40 +60,7 @@ export function findInstalled(
 	text: string,
 	context: FindContext,
 ): InstalledPlugin {
-	const query = text.trim();
-	// `{uuid}` or `urn:uuid:...` would match nothing and read as "not installed": refused instead.
-	if (isUuidVariant(query)) parseUuidArgument(query);
-	const matches = matchesOf(state, query, context);
-	if (matches.length === 1) return matches[0] as InstalledPlugin;
-	if (matches.length === 0) throw notInstalled(state, query, context);
-	const listed = matches
-		.slice(0, 10)
-		.map((plugin) => `${sanitizeText(plugin.name)} (${plugin.uuid})`)
-		.join(', ');
-	throw lifecycleError(
-		'NOT_INSTALLED',
-		`${sanitizeText(query)} matches several plugins: ${listed}.`,
-		{
-			hint: 'Name the plugin by its UUID.',
-			details: { query, candidates: matches.map((plugin) => plugin.uuid) },
-		},
-	);
-}
-
-/** Exact keys first (UUID, registry id, directory, source URL); a name only when none match. */
-function matchesOf(state: StoreState, query: string, context: FindContext): InstalledPlugin[] {
-	const lower = query.toLowerCase();
-	const plugins = Object.values(state.plugins);
-	const canonical = tryCanonicalUrl(query, context);
-	const exact = plugins.filter(
-		(plugin) =>
-			plugin.uuid === lower ||
-			plugin.directory === query ||
-			registryIdOf(plugin, context.index) === lower ||
-			// The stored form is canonicalised again: one recorded before a change of D2 still matches.
-			(canonical !== undefined && sameUrl(plugin.source.canonicalUrl, canonical, context)),
-	);
-	return exact.length > 0 ? exact : plugins.filter((plugin) => plugin.name.toLowerCase() === lower);
+	return installedNames(state, context).find(text);
 }
 
 /** What `list` shows a plugin as: a word that addresses exactly this plugin. */
@@ -107,25 +69,91 @@ export function addressOf(
 	state: StoreState,
 	context: FindContext,
 ): string {
-	const candidates = [registryIdOf(plugin, context.index), plugin.name];
-	for (const word of candidates) {
-		if (word === undefined || !TYPABLE.test(word)) continue;
-		const matches = matchesOf(state, word, context);
-		if (matches.length === 1 && matches[0]?.uuid === plugin.uuid) return word;
-	}
-	return plugin.uuid;
+	return installedNames(state, context).addressOf(plugin);
+}
+
+export interface InstalledNames {
+	/** The one plugin `text` names; NOT_INSTALLED (with suggestions) or ambiguous otherwise. */
+	find(text: string): InstalledPlugin;
+	/** The word `list` shows: the registry id, else a name that works, else the UUID. */
+	addressOf(plugin: InstalledPlugin): string;
+}
+
+/**
+ * The keys of every installed plugin, worked out once: `list` names each plugin by checking
+ * that its word finds it and nothing else, which must not canonicalise every URL each time.
+ */
+export function installedNames(state: StoreState, context: FindContext): InstalledNames {
+	const keyed = Object.values(state.plugins).map((plugin) => ({
+		plugin,
+		registryId: registryIdOf(plugin, context.index),
+		// The stored form is canonicalised again: one recorded before a change of D2 still matches.
+		url: tryCanonicalUrl(plugin.source.canonicalUrl, context),
+		name: plugin.name.toLowerCase(),
+	}));
+
+	/** Exact keys first (UUID, registry id, directory, source URL); a name only when none match. */
+	const matchesOf = (query: string): InstalledPlugin[] => {
+		const lower = query.toLowerCase();
+		const canonical = tryCanonicalUrl(query, context);
+		const url = canonical === undefined ? undefined : tryCanonicalUrl(canonical, context);
+		const exact = keyed.filter(
+			(entry) =>
+				entry.plugin.uuid === lower ||
+				entry.plugin.directory === query ||
+				entry.registryId === lower ||
+				(url !== undefined && entry.url === url),
+		);
+		const chosen = exact.length > 0 ? exact : keyed.filter((entry) => entry.name === lower);
+		return chosen.map((entry) => entry.plugin);
+	};
+
+	const suggestionsFor = (query: string): string[] =>
+		closestNames(
+			query,
+			keyed.flatMap((entry) =>
+				entry.registryId === undefined
+					? [entry.plugin.name]
+					: [entry.registryId, entry.plugin.name],
+			),
+		);
+
+	return {
+		find(text) {
+			const query = text.trim();
+			// `{uuid}` or `urn:uuid:...` would match nothing and read as "not installed": refused.
+			if (isUuidVariant(query)) parseUuidArgument(query);
+			const matches = matchesOf(query);
+			if (matches.length === 1) return matches[0] as InstalledPlugin;
+			if (matches.length === 0) throw notInstalled(query, suggestionsFor(query));
+			const listed = matches
+				.slice(0, 10)
+				.map((plugin) => `${sanitizeText(plugin.name)} (${plugin.uuid})`)
+				.join(', ');
+			throw lifecycleError(
+				'NOT_INSTALLED',
+				`${sanitizeText(query)} matches several plugins: ${listed}.`,
+				{
+					hint: 'Name the plugin by its UUID.',
+					details: { query, candidates: matches.map((plugin) => plugin.uuid) },
+				},
+			);
+		},
+		addressOf(plugin) {
+			for (const word of [registryIdOf(plugin, context.index), plugin.name]) {
+				if (word === undefined || !TYPABLE.test(word)) continue;
+				const matches = matchesOf(word);
+				if (matches.length === 1 && matches[0]?.uuid === plugin.uuid) return word;
+			}
+			return plugin.uuid;
+		},
+	};
 }
 
 /** Words a person can type without quoting them for the shell. */
 const TYPABLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-function notInstalled(state: StoreState, query: string, context: FindContext): Error {
-	const plugins = Object.values(state.plugins);
-	const words = plugins.flatMap((plugin) => {
-		const id = registryIdOf(plugin, context.index);
-		return id === undefined ? [plugin.name] : [id, plugin.name];
-	});
-	const suggestions = closestNames(query, words);
+function notInstalled(query: string, suggestions: string[]): Error {
 	const suggestion = didYouMean(suggestions);
 	return lifecycleError('NOT_INSTALLED', `No installed plugin matches ${sanitizeText(query)}.`, {
 		hint:
