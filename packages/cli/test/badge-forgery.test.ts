@@ -63,7 +63,7 @@ test('browse and search show community badges first and no forged ones', async (
 
 test('info puts the badge before the quoted name, which cannot carry one', async () => {
 	for (const id of ['forger-0', 'forger-1', 'forger-2']) {
-		const run = await runVouch(['info', id, '--registry', registry]);
+		const run = await runVouch(['info', id, '--registry', registry, '--offline']);
 		assert.equal(run.code, 0, run.stderr);
 		assertNoForgedBadge(run.stdout, `info ${id}`);
 	}

@@ -38,7 +38,14 @@ test('browse human output shows badges and strips escapes from names', async () 
 });
 
 test('a registry entry without trust_level is community, never higher', async () => {
-	const run = await runVouch(['info', 'cover-finder', '--registry', registry, '--json']);
+	const run = await runVouch([
+		'info',
+		'cover-finder',
+		'--registry',
+		registry,
+		'--json',
+		'--offline',
+	]);
 	const result = parseJson(run) as { plugin: { trust: string } };
 	assert.equal(result.plugin.trust, 'community');
 });
@@ -59,7 +66,7 @@ test('info by id, by URL variant and by UUID finds the same plugin', async () =>
 		'https://GITHUB.com/examplehost/tagger-tools.git',
 		OFFICIAL_UUID,
 	]) {
-		const run = await runVouch(['info', query, '--registry', registry, '--json']);
+		const run = await runVouch(['info', query, '--registry', registry, '--json', '--offline']);
 		assert.equal(run.code, 0, `${query}: ${run.stderr}`);
 		const result = parseJson(run) as { plugin: { id: string }; matchedBy: string };
 		assert.equal(result.plugin.id, 'tagger-tools');
@@ -73,21 +80,30 @@ test('info by an old URL or old UUID reports the redirect', async () => {
 		'--registry',
 		registry,
 		'--json',
+		'--offline',
 	]);
 	assert.equal((parseJson(byUrl) as { matchedBy: string }).matchedBy, 'redirect_url');
-	const byUuid = await runVouch(['info', MOVED_OLD_UUID, '--registry', registry, '--json']);
+	const byUuid = await runVouch([
+		'info',
+		MOVED_OLD_UUID,
+		'--registry',
+		registry,
+		'--json',
+		'--offline',
+	]);
 	assert.equal((parseJson(byUuid) as { matchedBy: string }).matchedBy, 'redirect_uuid');
 	const human = await runVouch([
 		'info',
 		'https://github.com/someone/old-tagger-tools',
 		'--registry',
 		registry,
+		'--offline',
 	]);
 	assert.match(human.stdout, /old address/);
 });
 
 test('info shows refs with their API bounds', async () => {
-	const run = await runVouch(['info', 'tagger-tools', '--registry', registry]);
+	const run = await runVouch(['info', 'tagger-tools', '--registry', registry, '--offline']);
 	assert.match(run.stdout, /main \(API 3\.0–\*\)/);
 	assert.match(run.stdout, /legacy \(API \*–2\.9\)/);
 });
@@ -127,7 +143,7 @@ test('official plugins of an unsigned registry are marked "release not verified"
 			plugin.id,
 		);
 	}
-	const info = await runVouch(['info', 'replaygain2', '--registry', picard]);
+	const info = await runVouch(['info', 'replaygain2', '--registry', picard, '--offline']);
 	assert.match(info.stdout, /Releases: +unsigned registry: release not verified/);
 	const search = await runVouch(['search', 'replaygain', '--registry', picard]);
 	assert.match(search.stdout, /unsigned registry: release not verified/);

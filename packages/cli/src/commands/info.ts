@@ -7,6 +7,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
 import { VouchError } from '@vouch/library/internal/core/errors';
+import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
@@ -33,6 +34,7 @@ import { blacklistMarkOf, pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
+import { printRemoteRefs, type RemoteRefs, remoteRefs, remoteRefsJson } from './info-refs.ts';
 import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
 
 export type InfoErrorCode = 'PLUGIN_NOT_FOUND';
@@ -42,6 +44,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 		.command('info')
 		.description('show a plugin: trust, refs, redirects, blacklist, and the installed copy if any')
 		.argument('<plugin>', 'a registry id, a git URL or a UUID')
+		.option('--offline', "do not list the refs of the plugin's repository")
 		.addOption(localeOption())
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -53,7 +56,10 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			printRegistryWarnings(loaded, output);
 			const found = loaded.index.lookup(query);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
-			const installed = await installedMatching(profile, query, urlContextFor(profile, io));
+			const installed = await installedMatching(profile, query, {
+				...urlContextFor(profile, io),
+				index: loaded.index,
+			});
 			if (installed !== undefined) {
 				const { plugin } = installed;
 				const files = createPluginFiles({
@@ -68,6 +74,16 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					...installedVersionFacts(plugin, loaded.index),
 				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
+				// A plain local directory has no refs; a clone on disk is listed like any remote.
+				const refs: RemoteRefs =
+					plugin.source.kind === 'local'
+						? { listed: false, reason: 'not-git', cause: 'a local directory without git' }
+						: await remoteRefs(
+								{ url: plugin.source.url, entry: trust.plugin },
+								{ offline: options.offline === true, blacklisted: verdict.blocked },
+								io,
+								profile,
+							);
 				if (output.json) {
 					output.result({
 						ok: true,
@@ -82,6 +98,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 							blacklisted: blacklistMarkOf(verdict),
 							update: update ?? null,
 						},
+						remote: remoteRefsJson(refs).remote,
 						registry: registryJson(loaded),
 					} satisfies InfoInstalledJson);
 					return;
@@ -90,6 +107,11 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
 				);
 				printInstalled(output, installed, files, trust, update);
+				printRemoteRefs(
+					output,
+					refs,
+					plugin.source.refType === 'commit' ? plugin.source.commit : plugin.source.ref,
+				);
 				output.line(
 					verdict.blocked
 						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
@@ -132,6 +154,12 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const { plugin, matchedBy } = found;
 			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
 			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
+			const refs = await remoteRefs(
+				{ url: plugin.gitUrl, entry: plugin },
+				{ offline: options.offline === true, blacklisted: verdict.blocked },
+				io,
+				profile,
+			);
 			if (output.json) {
 				output.result({
 					ok: true,
@@ -150,11 +178,12 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						addedAt: plugin.addedAt ?? null,
 						updatedAt: plugin.updatedAt ?? null,
 					},
+					...remoteRefsJson(refs),
 					registry: registryJson(loaded),
 				} satisfies InfoRegisteredJson);
 				return;
 			}
-			printPlugin(plugin, output, options.locale);
+			printPlugin(plugin, output, options.locale, refs);
 			const releases = releaseStatusOf(plugin, loaded.signed);
 			if (releases !== 'not-required') {
 				output.line(
@@ -181,7 +210,12 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 		});
 }
 
-function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): void {
+function printPlugin(
+	plugin: RegistryPlugin,
+	output: Output,
+	locale: string,
+	remote: RemoteRefs,
+): void {
 	const { style } = output;
 	output.line(
 		`${trustText(plugin.trustLevel, style)}  ${style.bold(pluginNameLabel(localisedName(plugin, locale)))} (${badgeSafeText(plugin.id)})`,
@@ -206,7 +240,9 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 				: '';
 		return `${safe(ref.name)}${bounds}`;
 	});
-	output.line(`  Refs:         ${refs.join(', ')}`);
+	// What the registry lists is not what install chooses (D15): both are shown, and which.
+	output.line(`  Refs:         ${refs.length === 0 ? '(none)' : refs.join(', ')} (registry entry)`);
+	printRemoteRefs(output, remote);
 	if (plugin.categories.length > 0)
 		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
 	if (plugin.authors.length > 0)
@@ -224,19 +260,16 @@ function printPlugin(plugin: RegistryPlugin, output: Output, locale: string): vo
 }
 
 function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {
-	const needle = query.toLowerCase();
-	const similar = loaded.registry.plugins
-		.filter((p) => p.id.includes(needle) || p.name.toLowerCase().includes(needle))
-		.slice(0, 10)
-		.map((p) => p.id);
+	const suggestions = closestNames(
+		query,
+		loaded.registry.plugins.map((plugin) => plugin.id),
+	);
 	return new VouchError<InfoErrorCode>(
 		'PLUGIN_NOT_FOUND',
-		`No plugin "${query}" in the registry.`,
+		`No plugin "${safe(query, { maxLength: 200 })}" in the registry.`,
 		{
-			hint:
-				similar.length > 0
-					? `Did you mean: ${similar.join(', ')}?`
-					: 'Try "vouch search <text>" or "vouch browse".',
+			hint: didYouMean(suggestions) ?? 'Try "vouch search <text>" or "vouch browse".',
+			details: { query, suggestions },
 		},
 	);
 }

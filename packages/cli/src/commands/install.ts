@@ -16,6 +16,7 @@ import { installedJson, releaseLabel } from './installed-view.ts';
 export function registerInstall(program: Command, { io }: CommandContext): void {
 	program
 		.command('install')
+		.alias('i')
 		.description('install a plugin from the registry, a git URL or a local directory')
 		.argument('<plugin>', 'registry id or UUID, git URL, or local directory (./path)')
 		.option('--ref <ref>', 'branch, tag or full commit id to install')

@@ -1,9 +1,8 @@
 /** How an installed plugin is shown by `install`, `list` and `info`, in JSON and in text. */
-import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
 import { isVouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import { UNSIGNED_SIGNERS_LABEL } from '@vouch/library/internal/lifecycle/author-signature';
-import { findInstalled } from '@vouch/library/internal/lifecycle/installed';
+import { type FindContext, findInstalled } from '@vouch/library/internal/lifecycle/installed';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import {
 	type InstalledPlugin,
@@ -84,7 +83,7 @@ export function scanLabel(plugin: InstalledPlugin): string | undefined {
 export async function installedMatching(
 	profile: HostProfile,
 	query: string,
-	context: CanonicalUrlContext & { cwd: string; home: string },
+	context: FindContext,
 ): Promise<{ plugin: InstalledPlugin; enabled: boolean } | undefined> {
 	try {
 		const state = await openStore({ dataDir: profile.dataDir }).read();

@@ -3,6 +3,7 @@
  * blacklist state, where it came from, and the update the last `check-updates` found.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { installedNames, registryIdOf } from '@vouch/library/internal/lifecycle/installed';
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
 import { blacklistVerdict } from '@vouch/library/internal/lifecycle/verdicts';
@@ -21,6 +22,7 @@ import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
 export function registerList(program: Command, { io }: CommandContext): void {
 	program
 		.command('list')
+		.alias('ls')
 		.description('list installed plugins with trust, blacklist state and known updates')
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -32,6 +34,12 @@ export function registerList(program: Command, { io }: CommandContext): void {
 			if (await context.store.hasInterruptedWork()) await context.store.recover();
 			const state = await context.store.read();
 			const updates = await readUpdateCache(context.profile.cacheDir);
+			const names = installedNames(state, {
+				cwd: io.cwd,
+				home: context.home,
+				caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
+				index: context.snapshot.index,
+			});
 			const rows = Object.values(state.plugins)
 				.sort((a, b) => a.name.localeCompare(b.name))
 				.map((plugin) => {
@@ -46,6 +54,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					});
 					return {
 						plugin,
+						// The word that addresses it in every other command.
+						id: names.addressOf(plugin),
+						registryId: registryIdOf(plugin, context.snapshot.index),
 						trust,
 						verdict,
 						enabled: state.enabled.includes(plugin.uuid),
@@ -66,6 +77,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 							index: context.snapshot.index,
 							trust: context.snapshot.index === undefined ? null : row.trust.level,
 						}),
+						// The registry id, worked out for a local clone of a registered plugin too.
+						id: row.registryId ?? null,
+						handle: row.id,
 						impersonation: row.trust.impersonation?.reason ?? null,
 						blacklisted: blacklistMarkOf(row.verdict),
 						update: row.update ?? null,
@@ -83,8 +97,9 @@ export function registerList(program: Command, { io }: CommandContext): void {
 				const display = TRUST_DISPLAY[level];
 				const status =
 					row.plugin.state === 'quarantined' ? 'quarantined' : row.enabled ? 'enabled' : 'disabled';
+				// Vouch's badge first, then the author's quoted name; the id is what to type.
 				output.line(
-					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  ${describeVersion(row.plugin)}  [${status}]`,
+					`${display.badge} ${display.label.padEnd(12)} ${pluginNameLabel(row.plugin.name)}  id ${output.style.bold(safe(row.id))}  ${describeVersion(row.plugin)}  [${status}]`,
 				);
 				output.line(output.style.dim(`    ${safe(row.plugin.source.url)}  ${row.plugin.uuid}`));
 				if (row.trust.impersonation !== undefined)

@@ -16,6 +16,7 @@ import { installedJson } from './installed-view.ts';
 export function registerManage(program: Command, { io }: CommandContext): void {
 	program
 		.command('uninstall')
+		.alias('rm')
 		.description('remove an installed plugin (settings and data stay unless --purge)')
 		.argument('<plugin>', 'name, UUID, registry id or source URL of an installed plugin')
 		.option('--purge', "also delete the plugin's settings and data")

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { blacklistMark, ok, registryStatus, trustLevel } from './common.ts';
 import { installedPluginStatus } from './installed-plugin.ts';
 import { registryPluginDetail } from './registry-plugin.ts';
+import { remoteRefs, wouldInstall } from './remote-refs.ts';
 
 const query = z.string().describe('The id, URL or UUID as given.');
 
@@ -15,6 +16,7 @@ export const infoInstalledDocument = z.object({
 	query,
 	registered: z.boolean().describe('The registry knows the installed URL or UUID.'),
 	installed: installedPluginStatus,
+	remote: remoteRefs,
 	registry: registryStatus,
 });
 
@@ -26,6 +28,8 @@ export const infoRegisteredDocument = z.object({
 		.describe('What the query matched; redirect_* means an old address of the plugin.'),
 	registered: z.literal(true),
 	plugin: registryPluginDetail,
+	remote: remoteRefs,
+	wouldInstall,
 	registry: registryStatus,
 });
 

@@ -12,7 +12,15 @@ export const listDocument = z
 			source: z.string().nullable().describe('The source read, or null when none could be.'),
 			blacklistFreshness: freshnessState,
 		}),
-		plugins: z.array(installedPluginStatus),
+		plugins: z.array(
+			installedPluginStatus.extend({
+				handle: z
+					.string()
+					.describe(
+						'What to type for this plugin in any command: its registry id, else its name when unique and plain, else its UUID.',
+					),
+			}),
+		),
 	})
 	.meta({ title: 'vouch list --json' });
 

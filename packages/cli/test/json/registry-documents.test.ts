@@ -41,7 +41,14 @@ describe('registry reading commands print documents their schemas describe', () 
 	});
 
 	it('info: a registry entry, an unregistered URL, and an unknown id', async () => {
-		const byId = await runVouch(['info', 'tagger-tools', '--registry', registry, '--json']);
+		const byId = await runVouch([
+			'info',
+			'tagger-tools',
+			'--registry',
+			registry,
+			'--json',
+			'--offline',
+		]);
 		assert.equal(byId.code, 0, byId.stderr);
 		const entry = assertJsonOutput(byId, 'info');
 		assert.equal((entry.plugin as { uuid: string }).uuid, OFFICIAL_UUID);

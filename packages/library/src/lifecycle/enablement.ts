@@ -33,7 +33,10 @@ export async function enablePlugin(
 	options: { yes: boolean; allowStaleBlacklist: boolean },
 	deps: EnablementDeps,
 ): Promise<InstalledPlugin> {
-	const plugin = findInstalled(await deps.store.read(), target, deps);
+	const plugin = findInstalled(await deps.store.read(), target, {
+		...deps,
+		index: deps.snapshot.index,
+	});
 	const name = sanitizeText(plugin.name);
 	if (plugin.state === 'quarantined') {
 		throw lifecycleError('BLACKLISTED', `${name} is quarantined because it is blacklisted.`, {
@@ -90,7 +93,7 @@ export async function disablePlugin(
 	deps: EnablementDeps,
 ): Promise<InstalledPlugin> {
 	return deps.store.transaction(async (state) => {
-		const plugin = findInstalled(state, target, deps);
+		const plugin = findInstalled(state, target, { ...deps, index: deps.snapshot.index });
 		state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
 		plugin.disabledReason = {
 			kind: 'user',

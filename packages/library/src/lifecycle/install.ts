@@ -3,23 +3,25 @@
  * left behind. Everything is fetched into a staging directory first; the plugins directory and
  * the store change only at the end, under the store lock, in one atomic step each.
  */
-import { pickUrlContext, sameUrl } from '../core/canonical-url.ts';
+import { pickUrlContext, sameUrl, sourceKind } from '../core/canonical-url.ts';
 import { pluginDirectoryName } from '../core/paths.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { Manifest } from '../manifest/index.ts';
 import { resolveTrust, type TrustResult } from '../registry/trust.ts';
+import { alreadyInstalled } from './already-installed.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
+import { addressOf, entryOfLocalCopy } from './installed.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { localOrigin } from './local-origin.ts';
 import { buildRecord } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
-import { resolveInstallSource } from './source.ts';
+import { type InstallSource, resolveInstallSource } from './source.ts';
 import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed, transportUse } from './transport.ts';
 import { blacklistVerdictAt, refuseIfBlocked, trustNotices } from './verdicts.ts';
@@ -117,12 +119,9 @@ export async function installPlugin(
 	const existing = Object.values(before.plugins).find((plugin) =>
 		sameUrl(plugin.source.canonicalUrl, source.canonical, urlContext),
 	);
+	const names = { ...urlContext, cwd: deps.cwd, home: deps.home, index: deps.snapshot.index };
 	if (existing !== undefined && !options.reinstall) {
-		throw lifecycleError(
-			'ALREADY_INSTALLED',
-			`${sanitizeText(existing.name)} is already installed from ${sanitizeText(source.url)}.`,
-			{ hint: 'Use `vouch update` for a newer version, or --reinstall to fetch it again.' },
-		);
+		throw alreadyInstalled(existing, addressOf(existing, before, names));
 	}
 	if (existing !== undefined) {
 		await confirmDiscardingLocalChanges(
@@ -198,11 +197,9 @@ export async function installPlugin(
 			) {
 				throw uuidConflict(current, manifest);
 			}
+			// Installed meanwhile, by another process.
 			if (current !== undefined && !options.reinstall) {
-				throw lifecycleError(
-					'ALREADY_INSTALLED',
-					`${sanitizeText(manifest.name)} was installed meanwhile.`,
-				);
+				throw alreadyInstalled(current, addressOf(current, state, names));
 			}
 			const directory =
 				source.kind === 'git' ? pluginDirectoryName(manifest.name, manifest.uuid) : source.url;
@@ -218,6 +215,8 @@ export async function installPlugin(
 				author,
 				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
+				origin,
+				registryId: registryIdAtInstall(source, manifest.uuid, origin, deps),
 			});
 			tx.afterCommit(() => keepScanReport(deps, record, scan));
 			// A renamed or re-identified plugin leaves its old directory behind; it is ours to
@@ -260,4 +259,18 @@ function uuidConflict(owner: InstalledPlugin, manifest: Manifest): Error {
 		`${sanitizeText(manifest.name)} has the UUID of the installed ${sanitizeText(owner.name)} from ${sanitizeText(owner.source.url)}.`,
 		{ hint: 'Uninstall the other plugin first, if you really mean to replace it.' },
 	);
+}
+
+/** The entry installed from, or for a local copy the entry it is a copy of (`installed.ts`). */
+function registryIdAtInstall(
+	source: InstallSource,
+	uuid: string,
+	origin: string | undefined,
+	deps: Pick<InstallDeps, 'snapshot'>,
+): string | undefined {
+	if (source.entry !== undefined) return source.entry.id;
+	const index = deps.snapshot.index;
+	// A remote fork carrying a registered UUID is not a copy the registry names.
+	if (index === undefined || sourceKind(source.url) !== 'local') return undefined;
+	return entryOfLocalCopy({ uuid, origin }, index)?.id;
 }

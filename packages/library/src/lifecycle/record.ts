@@ -23,6 +23,10 @@ export interface RecordInput {
 	author: AuthorSignatureCheck;
 	scan: InstalledPlugin['scan'];
 	now: Date;
+	/** A local clone's `origin` address (D27). */
+	origin?: string | undefined;
+	/** The registry id that names the plugin (see `installed.ts`). */
+	registryId?: string | undefined;
 }
 
 export function buildRecord(input: RecordInput): InstalledPlugin {
@@ -44,7 +48,8 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 		},
 		...(previous?.originalUrl === undefined ? {} : { originalUrl: previous.originalUrl }),
 		...(previous?.originalUuid === undefined ? {} : { originalUuid: previous.originalUuid }),
-		...(source.entry === undefined ? {} : { registryId: source.entry.id }),
+		...(input.registryId === undefined ? {} : { registryId: input.registryId }),
+		...(input.origin === undefined ? {} : { originUrl: storedUrl(input.origin) }),
 		trustAtInstall: input.trust.level,
 		...(manifest.version === undefined ? {} : { version: manifest.version }),
 		apiVersions: [...manifest.api],

@@ -19,6 +19,7 @@ import {
 	tryCanonicalUrl,
 } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { closestNames, didYouMean } from '../core/suggest.ts';
 import { parseUuidArgument } from '../core/uuid.ts';
 import { lookupKind, type MatchedBy, type RegistryIndex } from '../registry/index.ts';
 import type { RegistryPlugin } from '../registry/model.ts';
@@ -66,6 +67,14 @@ export async function resolveInstallSource(
 		if (kind === 'uuid') parseUuidArgument(text);
 		const match = context.index?.lookup(text);
 		if (match === undefined) {
+			const suggestions =
+				kind === 'id' && context.index !== undefined
+					? closestNames(
+							text,
+							context.index.registry.plugins.map((plugin) => plugin.id),
+						)
+					: [];
+			const suggestion = didYouMean(suggestions);
 			throw lifecycleError(
 				'SOURCE_NOT_FOUND',
 				context.index === undefined
@@ -74,8 +83,9 @@ export async function resolveInstallSource(
 				{
 					hint:
 						kind === 'id'
-							? 'Find plugins with `vouch search <text>`. A local directory must be written as a path, e.g. ./name.'
+							? `${suggestion === undefined ? '' : `${suggestion} `}Find plugins with \`vouch search <text>\`. A local directory must be written as a path, e.g. ./name.`
 							: 'Run `vouch refresh`, or install by URL.',
+					details: { query: text, suggestions },
 				},
 			);
 		}

@@ -56,7 +56,10 @@ export async function updatePlugin(
 	options: UpdateOptions,
 	deps: UpdateDeps,
 ): Promise<UpdateOutcome> {
-	const installed = findInstalled(await deps.store.read(), target, deps);
+	const installed = findInstalled(await deps.store.read(), target, {
+		...deps,
+		index: deps.snapshot.index,
+	});
 	const name = sanitizeText(installed.name);
 	if (installed.state === 'quarantined') {
 		throw lifecycleError('BLACKLISTED', `${name} is quarantined and cannot be updated.`);

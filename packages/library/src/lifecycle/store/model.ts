@@ -34,7 +34,10 @@ export const installedPluginSchema = z.strictObject({
 	}),
 	originalUrl: text(4096).optional(),
 	originalUuid: text(36).optional(),
+	/** The registry id: of the entry installed from, or of the entry a local copy copies. */
 	registryId: text(200).optional(),
+	/** A local clone's `origin` address when it was installed, without credentials (D27). */
+	originUrl: text(4096).optional(),
 	trustAtInstall: trustLevel,
 	version: text(200).optional(),
 	apiVersions: z.array(text(40)).max(64),
