@@ -165,17 +165,37 @@ describe('the packed packages in a fresh project', () => {
 			}),
 		);
 		const good = `
-			import { type Manifest, parseManifestText, type TrustLevel, VouchError } from '@vouch/library';
+			import {
+				createVouch,
+				hasCode,
+				type Manifest,
+				parseManifestText,
+				type StartupReport,
+				type TrustLevel,
+			} from '@vouch/library';
 			const result = parseManifestText('uuid = "x"', 'MANIFEST.toml');
 			const manifest: Manifest | undefined = result.manifest;
 			const level: TrustLevel = 'community';
-			export const seen: [Manifest | undefined, TrustLevel, boolean] = [manifest, level, result.errors.length > 0 && VouchError !== undefined];
+			export async function start(): Promise<StartupReport | string> {
+				const vouch = createVouch({ profile: 'picard' });
+				try {
+					return await vouch.startupCheck();
+				} catch (error) {
+					// hasCode narrows: the code below is typed as the one asked for.
+					if (hasCode(error, 'STATE_LOCKED')) return error.code satisfies 'STATE_LOCKED';
+					throw error;
+				}
+			}
+			export const seen: [Manifest | undefined, TrustLevel] = [manifest, level];
 		`;
 		writeFileSync(join(project, 'consumer.ts'), good);
 		const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 		run(process.execPath, [tsc, '-p', 'tsconfig.json'], project);
 		// The same check must fail on a wrong use, or it proves nothing.
-		writeFileSync(join(project, 'consumer.ts'), `${good}\nconst wrong: TrustLevel = 'best';\n`);
+		writeFileSync(
+			join(project, 'consumer.ts'),
+			`${good}\nexport const wrong: TrustLevel = 'best';\n`,
+		);
 		assert.throws(
 			() => run(process.execPath, [tsc, '-p', 'tsconfig.json'], project),
 			(error: { stdout?: string }) => /TS2322/.test(error.stdout ?? ''),
