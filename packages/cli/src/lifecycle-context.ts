@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isVouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import { createGit } from '@vouch/library/internal/git/index';
+import type { FetchedScanOptions } from '@vouch/library/internal/lifecycle/deps';
 import type { GitPort } from '@vouch/library/internal/lifecycle/ports';
 import type { LifecycleReporter, Prompter } from '@vouch/library/internal/lifecycle/prompter';
 import {
@@ -21,6 +22,7 @@ import {
 	openStore,
 	type PluginFiles,
 	type PluginStore,
+	type TreeFiles,
 } from '@vouch/library/internal/lifecycle/store/index';
 import { readManifest } from '@vouch/library/internal/manifest/index';
 import type { CommonOptions } from './common-options.ts';
@@ -109,10 +111,10 @@ export function gitFor(
 export function lifecycleIO(io: CliIO) {
 	return {
 		readManifest,
-		digest: (dir: string) => digestTree(dir),
+		digest: (dir: string, files?: TreeFiles) => digestTree(dir, undefined, files),
 		// Loaded on first use: commands that never scan start without tree-sitter.
-		scan: async (dir: string) =>
-			(await import('@vouch/library/internal/scan/index')).scanPlugin(dir),
+		scan: async (dir: string, options?: FetchedScanOptions) =>
+			(await import('@vouch/library/internal/scan/index')).scanPlugin(dir, options),
 		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
 			const info = await stat(path).catch(() => undefined);
 			if (info === undefined || !info.isDirectory()) return 'missing';

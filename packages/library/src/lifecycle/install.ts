@@ -17,10 +17,11 @@ import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { localOrigin } from './local-origin.ts';
 import { buildRecord } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
+import { scanFetched } from './scan-gate.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
-import type { InstalledPlugin } from './store/index.ts';
+import { createTreeFiles, type InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed, transportUse } from './transport.ts';
 import { blacklistVerdictAt, refuseIfBlocked, trustNotices } from './verdicts.ts';
 import { versionFacts } from './version-facts.ts';
@@ -132,12 +133,22 @@ export async function installPlugin(
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
 	const fetched = await fetchInstallSource(source, options, deps, guard, existing);
+	// D21: the scan starts as soon as the files are on disk and runs beside the checks below;
+	// its outcome is still reviewed after them, before consent. It and the digest share one
+	// read of each file, so the code it judges is exactly the code digested and pinned.
+	const files = createTreeFiles(fetched.dir);
+	const stopScan = new AbortController();
+	const scanning = scanFetched(fetched.dir, deps, {
+		reader: files.scanReader(),
+		capabilities: fetched.manifest.capabilities,
+		signal: stopScan.signal,
+	});
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
 		// What it contains is checked before anyone is asked to trust it.
 		await assertSelfContained(fetched.dir);
-		const digest = await deps.digest(fetched.dir);
+		const digest = await deps.digest(fetched.dir, files);
 
 		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
@@ -169,6 +180,7 @@ export async function installPlugin(
 				action: 'install',
 				acceptFindings: options.acceptFindings === true,
 				local: source.kind === 'local',
+				scan: scanning,
 			},
 			deps,
 		);
@@ -253,6 +265,9 @@ export async function installPlugin(
 			};
 		});
 	} finally {
+		// A check that refused stops the scan; staging goes only once nothing reads it.
+		stopScan.abort();
+		await scanning;
 		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
 	}
 }

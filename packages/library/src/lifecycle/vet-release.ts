@@ -24,6 +24,11 @@ export interface VetReleaseInput {
 	acceptFindings: boolean;
 	/** A local directory registered in place: no commit, no tag, nothing to pin. */
 	local: boolean;
+	/**
+	 * The scan, when it was started as soon as the files were on disk (install); its outcome
+	 * is reviewed here all the same, at the same point. Without it the scan starts here.
+	 */
+	scan?: Promise<ScanOutcome>;
 }
 
 export interface VettedRelease {
@@ -51,7 +56,7 @@ export async function vetRelease(
 		: await checkFetchedSignature(fetched, trust.plugin ?? input.entry, deps);
 	// For unreviewed plugins, shown before the trust prompt, with a yes of its own for
 	// high-severity findings.
-	const scan = await scanFetched(fetched.dir, deps);
+	const scan = await (input.scan ?? scanFetched(fetched.dir, deps));
 	await reviewScan(
 		{
 			outcome: scan,

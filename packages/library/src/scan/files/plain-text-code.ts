@@ -12,7 +12,7 @@
  */
 import type { Finding, SourceLanguage } from '../types.ts';
 import { mayBeCode } from './looks-like-code.ts';
-import { decodeSource, readBounded } from './read.ts';
+import { decodeSource } from './read.ts';
 import { type FileOutcome, type FileScanContext, fileFinding, scanOneFile } from './scan-file.ts';
 import type { WalkedFile } from './walk.ts';
 
@@ -56,7 +56,7 @@ export async function scanPlainText(
 			result.outcomes.push(outcome);
 			continue;
 		}
-		const read = await readBounded(file.path, context.limits.maxFileBytes);
+		const read = await context.reader.bounded(file.path, context.limits.maxFileBytes);
 		if (read.status !== 'ok' || read.size > budget.remaining) continue;
 		budget.remaining -= read.size;
 		const decoded = decodeSource(read.bytes, 'javascript');
