@@ -18,21 +18,25 @@ export async function createScanEngine(
 	matchers: readonly Matcher[] = ALL_MATCHERS,
 ): Promise<ScanEngine> {
 	const grammars = await loadGrammars();
-	let queries: Record<SourceLanguage, LanguageQueries>;
-	try {
-		queries = Object.fromEntries(
-			(Object.keys(grammars) as SourceLanguage[]).map((language) => [
-				language,
-				compileLanguage(grammars[language], familyOf(language), matchers),
-			]),
-		) as Record<SourceLanguage, LanguageQueries>;
-	} catch (error) {
-		throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
-			hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
-			cause: error,
-		});
-	}
-	return createSourceScanner(new Parser(), grammars, queries);
+	// Each language's rules are compiled when a file of it is first scanned: most plugins are
+	// Python only, and compiling the queries is most of the engine's start-up.
+	const compiled = new Map<SourceLanguage, LanguageQueries>();
+	const queriesFor = (language: SourceLanguage): LanguageQueries => {
+		let queries = compiled.get(language);
+		if (queries === undefined) {
+			try {
+				queries = compileLanguage(grammars[language], familyOf(language), matchers);
+			} catch (error) {
+				throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
+					hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
+					cause: error,
+				});
+			}
+			compiled.set(language, queries);
+		}
+		return queries;
+	};
+	return createSourceScanner(new Parser(), grammars, queriesFor);
 }
 
 let shared: Promise<ScanEngine> | undefined;

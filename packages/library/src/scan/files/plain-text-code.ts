@@ -64,6 +64,8 @@ export async function scanPlainText(
 		for (const language of LANGUAGES) {
 			if (scannedAs.has(`${language}:${file.path}`)) continue;
 			if (!mayBeCode(decoded.text, language === 'python')) continue;
+			// Compiling the language's rules (once) is not part of this try's short bound.
+			context.engine.prepare?.(language);
 			const scan = context.engine.scan(file.relative, language, decoded.text, {
 				deadline: context.clock() + Math.min(TRY_MS, context.limits.fileTimeoutMs),
 				clock: context.clock,

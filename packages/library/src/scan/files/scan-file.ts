@@ -128,6 +128,8 @@ export async function scanOneFile(
 		);
 	}
 	const text = file.pth === true ? pthImports(decoded.text) : decoded.text;
+	// The language's rules are compiled (once) before this file's clock starts.
+	context.engine.prepare?.(language);
 	const result = context.engine.scan(file.relative, language, text, {
 		deadline: context.clock() + limits.fileTimeoutMs,
 		clock: context.clock,
