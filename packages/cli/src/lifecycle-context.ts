@@ -115,6 +115,12 @@ export function lifecycleIO(io: CliIO) {
 		// Loaded on first use: commands that never scan start without tree-sitter.
 		scan: async (dir: string, options?: FetchedScanOptions) =>
 			(await import('@vouch/library/internal/scan/index')).scanPlugin(dir, options),
+		// Plugins are Python first: its rules are compiled while git downloads.
+		prepareScan: () => {
+			import('@vouch/library/internal/scan/index')
+				.then((scanner) => scanner.prepareScanEngine(['python']))
+				.catch(() => undefined);
+		},
 		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
 			const info = await stat(path).catch(() => undefined);
 			if (info === undefined || !info.isDirectory()) return 'missing';

@@ -21,6 +21,11 @@ export interface PluginWorkDeps {
 	 * it the bytes the digest read, so what it judges is exactly what was digested.
 	 */
 	scan(dir: string, options?: FetchedScanOptions): Promise<ScanReport>;
+	/**
+	 * Readies the scanner while the code is still being fetched (loading the parser, compiling
+	 * rules), so that this cost overlaps the download. Never fails: the scan itself reports.
+	 */
+	prepareScan?(): void;
 	/** Paths with uncommitted changes in a git working copy, untracked files included. */
 	changedFiles(dir: string): Promise<string[]>;
 	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;

@@ -132,6 +132,7 @@ export async function installPlugin(
 	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
+	deps.prepareScan?.();
 	const fetched = await fetchInstallSource(source, options, deps, guard, existing);
 	// D21: the scan starts as soon as the files are on disk and runs beside the checks below;
 	// its outcome is still reviewed after them, before consent. It and the digest share one

@@ -53,3 +53,13 @@ export function defaultScanEngine(): Promise<ScanEngine> {
 	});
 	return shared;
 }
+
+/**
+ * Readies the shared engine, and the rules of `languages`, ahead of a scan: a caller that will
+ * scan code it is still fetching calls it first, so that loading the grammars and compiling
+ * the rules overlap the download instead of following it.
+ */
+export async function prepareScanEngine(languages: readonly SourceLanguage[] = []): Promise<void> {
+	const engine = await defaultScanEngine();
+	for (const language of languages) engine.prepare?.(language);
+}
