@@ -1,7 +1,8 @@
 /**
  * The scan engine: grammars, compiled rule queries and a parser, ready to scan source texts.
- * Building it costs tens of milliseconds (loading four grammars, compiling the queries), so a
- * process that scans many plugins builds it once and passes it to `scanPlugin`.
+ * Building it loads the four grammars; each language's queries are compiled on first use, which
+ * is most of the start-up. A process that scans many plugins builds it once and passes it to
+ * `scanPlugin` (or uses the shared one).
  */
 import { Parser } from 'web-tree-sitter';
 import { scanError } from '../errors.ts';
