@@ -11,17 +11,17 @@ import { resolveTrust, type TrustResult } from '../registry/trust.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
+import { startScan } from './early-scan.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { localOrigin } from './local-origin.ts';
 import { buildRecord } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
-import { scanFetched } from './scan-gate.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { resolveInstallSource } from './source.ts';
-import { createTreeFiles, type InstalledPlugin } from './store/index.ts';
+import type { InstalledPlugin } from './store/index.ts';
 import { assertTransportAllowed, transportUse } from './transport.ts';
 import { blacklistVerdictAt, refuseIfBlocked, trustNotices } from './verdicts.ts';
 import { versionFacts } from './version-facts.ts';
@@ -134,22 +134,14 @@ export async function installPlugin(
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
 	deps.prepareScan?.();
 	const fetched = await fetchInstallSource(source, options, deps, guard, existing);
-	// D21: the scan starts as soon as the files are on disk and runs beside the checks below;
-	// its outcome is still reviewed after them, before consent. It and the digest share one
-	// read of each file, so the code it judges is exactly the code digested and pinned.
-	const files = createTreeFiles(fetched.dir);
-	const stopScan = new AbortController();
-	const scanning = scanFetched(fetched.dir, deps, {
-		reader: files.scanReader(),
-		capabilities: fetched.manifest.capabilities,
-		signal: stopScan.signal,
-	});
+	// D21: the scan runs beside the checks below, on the digest's reads; reviewed after them.
+	const scanning = startScan(fetched, deps);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
 		// What it contains is checked before anyone is asked to trust it.
 		await assertSelfContained(fetched.dir);
-		const digest = await deps.digest(fetched.dir, files);
+		const digest = await deps.digest(fetched.dir, scanning.files);
 
 		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
@@ -181,7 +173,7 @@ export async function installPlugin(
 				action: 'install',
 				acceptFindings: options.acceptFindings === true,
 				local: source.kind === 'local',
-				scan: scanning,
+				scan: scanning.outcome,
 			},
 			deps,
 		);
@@ -267,8 +259,7 @@ export async function installPlugin(
 		});
 	} finally {
 		// A check that refused stops the scan; staging goes only once nothing reads it.
-		stopScan.abort();
-		await scanning;
+		await scanning.settle();
 		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
 	}
 }

@@ -12,6 +12,7 @@ import { addedCapabilities, confirmNewCapabilities } from './capability-change.t
 import { refCandidates, schemeOf } from './checkout-choice.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
+import { startScan } from './early-scan.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
@@ -167,6 +168,8 @@ export async function updatePlugin(
 		},
 	);
 	let placed = false;
+	// D21: the scan runs beside the checks below, on the digest's reads; reviewed after them.
+	const scanning = startScan(fetched, deps);
 	try {
 		const { manifest } = fetched;
 		await assertSelfContained(fetched.dir);
@@ -193,7 +196,7 @@ export async function updatePlugin(
 		}
 		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
 		for (const notice of trustNotices(trust)) deps.reporter.warn(notice);
-		const digest = await deps.digest(fetched.dir);
+		const digest = await deps.digest(fetched.dir, scanning.files);
 		// D19b pins and author signatures, then D21, all before anyone is asked.
 		const { release, author, scan } = await vetRelease(
 			{
@@ -205,6 +208,7 @@ export async function updatePlugin(
 				action: 'update',
 				acceptFindings: options.acceptFindings === true,
 				local: false,
+				scan: scanning.outcome,
 			},
 			deps,
 		);
@@ -269,6 +273,7 @@ export async function updatePlugin(
 			return { status: 'updated' as const, plugin: record, from, to: describeVersion(record) };
 		});
 	} finally {
+		await scanning.settle();
 		if (!placed) await deps.files.removeStaging(fetched.dir);
 	}
 }
