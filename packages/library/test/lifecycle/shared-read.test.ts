@@ -80,12 +80,18 @@ describe('digest and scan share one read of each file', () => {
 		assert.equal(digest.files['__init__.py'], `sha256:${sha256(RISKY)}`);
 		assert.ok(ruleIds(report).includes('process-shell'));
 		assert.equal(files.reads, Object.keys(TREE).length);
-		// A file listed through a link inside the plugin is the same read as its target.
+		// A file listed through a link inside the plugin is the same read as its target, and
+		// a name that merely starts with dots is inside the plugin like any other.
+		writeFileSync(join(dir, '..hidden.py'), RISKY);
 		symlinkSync('__init__.py', join(dir, 'alias.py'));
 		const again = createTreeFiles(dir);
 		await digestTree(dir, undefined, again);
-		await scanPlugin(dir, { reader: again.scanReader() });
-		assert.equal(again.reads, Object.keys(TREE).length);
+		const linked = await scanPlugin(dir, { reader: again.scanReader() });
+		assert.equal(again.reads, Object.keys(TREE).length + 1);
+		assert.deepEqual(linked.skipped, []);
+		assert.ok(
+			linked.findings.some((f) => f.ruleId === 'process-shell' && f.file === '..hidden.py'),
+		);
 	});
 
 	it('keeps the scanner bounds: a file over the per-file bound is reported, never scanned', async () => {

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { relative as relativePath, sep } from 'node:path';
+import { isAbsolute, relative as relativePath, sep } from 'node:path';
 import type { FileReader, ReadResult } from '../../scan/files/read.ts';
 
 export interface TreeFileLimits {
@@ -130,13 +130,13 @@ function joinRelative(root: string, relative: string): string {
 	return `${root}${sep}${relative.split('/').join(sep)}`;
 }
 
+/** `path` relative to `root`, `/`-separated; undefined when it is not below it. */
 function insideRoot(root: string, path: string): string | undefined {
 	const relative = relativePath(root, path);
-	if (relative === '' || relative.startsWith('..') || relative.includes(`${sep}..${sep}`)) {
-		return undefined;
-	}
-	if (relative.startsWith(sep) || /^[A-Za-z]:/.test(relative)) return undefined;
-	return relative.split(sep).join('/');
+	if (relative === '' || isAbsolute(relative)) return undefined;
+	const parts = relative.split(sep);
+	if (parts.includes('..')) return undefined;
+	return parts.join('/');
 }
 
 async function readOnce(
