@@ -1,7 +1,10 @@
 /**
  * Install of a served plugin against plain `git clone --depth 1` of the same branch from the
- * same loopback server. The install is the real pipeline, wired as `vouch install --yes` wires
- * it, into a fresh profile each run; the registry file is read before the clock starts.
+ * same loopback server: both talk smart HTTP to the one `git http-backend` this process serves,
+ * so neither gets a faster source than the other. The install is the real pipeline, wired as
+ * `vouch install --yes` wires it, into a fresh profile each run; the registry file is read
+ * before the clock starts. A second install, handed a scan report made in advance, shows what
+ * the static scan adds (it runs beside the digest and checks, on the same reads).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -28,7 +28,7 @@ export async function runLifecycleBench(): Promise<LifecycleBenchResults> {
 		install.figures,
 	);
 	console.log(
-		'  timed: installPlugin as `vouch install --yes` wires it for a git URL (clone of the default branch, manifest, content check, digest, static scan, store); the registry file is loaded before the clock starts; the second line hands the scan a report made in advance, to show its share',
+		'  timed: installPlugin as `vouch install --yes` wires it for a git URL (clone of the default branch, manifest, then the static scan beside the content check, digest and pin checks, on one shared read of each file, then the store); the registry file is loaded before the clock starts; the second line hands the scan a report made in advance, to show its share. The clone and the install fetch from the same loopback server (git http-backend), one after the other',
 	);
 	const updateChecks = await benchUpdateChecks({ plugins: 50, runs: 3 });
 	printFigures(

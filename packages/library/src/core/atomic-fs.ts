@@ -60,6 +60,49 @@ export async function writeFileAtomic(
 	await syncDirectory(dirname(target));
 }
 
+/**
+ * Several files of one directory, each written as `writeFileAtomic` writes it, for the price
+ * of one wait: the temp files are written and synced side by side (the file system commits
+ * them together), renamed over their targets in the order given, and the directory synced
+ * once. A crash leaves each target old or new, never torn; the renames happen in order, so a
+ * later file is never new while an earlier one is still old.
+ */
+export async function writeFilesAtomic(
+	files: readonly { target: string; data: string | Uint8Array }[],
+	options: WriteFileAtomicOptions = {},
+): Promise<void> {
+	const doRename = options.fs?.rename ?? rename;
+	const temps = files.map((file) => tempPathFor(file.target));
+	const written = await Promise.allSettled(
+		files.map(async (file, index) => {
+			const temp = temps[index] as string;
+			const handle = await open(temp, 'wx', options.mode ?? 0o666);
+			try {
+				await handle.writeFile(file.data);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+		}),
+	);
+	const failed = written.findIndex((result) => result.status === 'rejected');
+	if (failed !== -1) {
+		await Promise.all(temps.map((temp) => unlink(temp).catch(() => undefined)));
+		const { reason } = written[failed] as PromiseRejectedResult;
+		throw ioError(reason, (files[failed] as { target: string }).target, 'write');
+	}
+	for (const [index, file] of files.entries()) {
+		try {
+			await doRename(temps[index] as string, file.target);
+		} catch (error) {
+			await Promise.all(temps.slice(index).map((temp) => unlink(temp).catch(() => undefined)));
+			throw ioError(error, file.target, 'write');
+		}
+	}
+	const dirs = new Set(files.map((file) => dirname(file.target)));
+	for (const dir of dirs) await syncDirectory(dir);
+}
+
 async function syncDirectory(dir: string): Promise<void> {
 	let handle: FileHandle | undefined;
 	try {

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostProfile } from '../core/profile.ts';
 import { createGit } from '../git/index.ts';
+import type { FetchedScanOptions } from '../lifecycle/deps.ts';
 import type { InstallDeps } from '../lifecycle/install.ts';
 import type { GitPort } from '../lifecycle/ports.ts';
 import type { LifecycleReporter, Prompter } from '../lifecycle/prompter.ts';
@@ -18,6 +19,7 @@ import {
 	openStore,
 	type PluginFiles,
 	type PluginStore,
+	type TreeFiles,
 } from '../lifecycle/store/index.ts';
 import { readManifest } from '../manifest/index.ts';
 import type { HostEnvironment } from './environment.ts';
@@ -72,12 +74,24 @@ export function pluginDataDirs(profile: Pick<HostProfile, 'configDir' | 'dataDir
 /** Reading what was fetched: manifest, tree digest, static analysis, what a path is. */
 export function pluginFileIO(
 	environment: Pick<HostEnvironment, 'now' | 'cwd'>,
-): Pick<InstallDeps, 'readManifest' | 'digest' | 'scan' | 'inspectDirectory' | 'now' | 'cwd'> {
+): Pick<
+	InstallDeps,
+	'readManifest' | 'digest' | 'scan' | 'prepareScan' | 'inspectDirectory' | 'now' | 'cwd'
+> {
 	return {
 		readManifest,
-		digest: (dir: string) => digestTree(dir),
+		// One read of each file serves the digest and the scanner (`files`), so the code judged
+		// is the code digested and pinned.
+		digest: (dir: string, files?: TreeFiles) => digestTree(dir, undefined, files),
 		// Loaded on first use: callers that never scan start without tree-sitter.
-		scan: async (dir: string) => (await import('../scan/index.ts')).scanPlugin(dir),
+		scan: async (dir: string, options?: FetchedScanOptions) =>
+			(await import('../scan/index.ts')).scanPlugin(dir, options),
+		// Plugins are Python first: its rules are compiled while git downloads.
+		prepareScan: () => {
+			import('../scan/index.ts')
+				.then((scanner) => scanner.prepareScanEngine(['python']))
+				.catch(() => undefined);
+		},
 		inspectDirectory: async (path: string): Promise<'git' | 'plain' | 'missing'> => {
 			const info = await stat(path).catch(() => undefined);
 			if (info === undefined || !info.isDirectory()) return 'missing';

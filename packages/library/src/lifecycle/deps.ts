@@ -1,10 +1,11 @@
 /** What install, update and switch-ref all need: the world they act on, passed in (no singletons). */
 import type { ManifestResult } from '../manifest/index.ts';
+import type { ScanOptions } from '../scan/scan-plugin.ts';
 import type { ScanReport } from '../scan/types.ts';
 import type { GitPort } from './ports.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
-import type { PluginFiles, PluginStore, TreeDigest } from './store/index.ts';
+import type { PluginFiles, PluginStore, TreeDigest, TreeFiles } from './store/index.ts';
 
 export interface PluginWorkDeps {
 	hostApiVersions: string[];
@@ -13,9 +14,18 @@ export interface PluginWorkDeps {
 	git: GitPort;
 	store: PluginStore;
 	files: PluginFiles;
-	digest(dir: string): Promise<TreeDigest>;
-	/** Static analysis of fetched code (D21); never imports or runs it. */
-	scan(dir: string): Promise<ScanReport>;
+	/** `files`: reads shared with the scan (see `store/tree-files.ts`). */
+	digest(dir: string, files?: TreeFiles): Promise<TreeDigest>;
+	/**
+	 * Static analysis of fetched code (D21); never imports or runs it. `options.reader` hands
+	 * it the bytes the digest read, so what it judges is exactly what was digested.
+	 */
+	scan(dir: string, options?: FetchedScanOptions): Promise<ScanReport>;
+	/**
+	 * Readies the scanner while the code is still being fetched (loading the parser, compiling
+	 * rules), so that this cost overlaps the download. Never fails: the scan itself reports.
+	 */
+	prepareScan?(): void;
 	/** Paths with uncommitted changes in a git working copy, untracked files included. */
 	changedFiles(dir: string): Promise<string[]>;
 	readManifest(dir: string, options: { categories: readonly string[] }): Promise<ManifestResult>;
@@ -30,3 +40,6 @@ export interface PluginWorkDeps {
 	/** The profile's hosts with case-insensitive repository paths (D2). */
 	caseInsensitivePathHosts?: readonly string[];
 }
+
+/** What install passes on to the scanner: the shared reads, the manifest already read, a stop. */
+export type FetchedScanOptions = Pick<ScanOptions, 'reader' | 'capabilities' | 'signal'>;

@@ -12,6 +12,7 @@ import { alreadyInstalled } from './already-installed.ts';
 import { obtainConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
+import { startScan } from './early-scan.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { addressOf, entryOfLocalCopy } from './installed.ts';
@@ -132,13 +133,16 @@ export async function installPlugin(
 	}
 
 	// 3–4. Fetch into staging and read the manifest (a local directory is read where it is).
+	deps.prepareScan?.();
 	const fetched = await fetchInstallSource(source, options, deps, guard, existing);
+	// D21: the scan runs beside the checks below, on the digest's reads; reviewed after them.
+	const scanning = startScan(fetched, deps);
 	try {
 		const { manifest } = fetched;
 		for (const warning of fetched.warnings) deps.reporter.info(`manifest: ${warning}`);
 		// What it contains is checked before anyone is asked to trust it.
 		await assertSelfContained(fetched.dir);
-		const digest = await deps.digest(fetched.dir);
+		const digest = await deps.digest(fetched.dir, scanning.files);
 
 		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
@@ -161,7 +165,14 @@ export async function installPlugin(
 
 		// 8. D19b pins and author signatures, then D21: what the code does.
 		const { release, author, scan, notices } = await vetRelease(
-			{ fetched, digest, trust, entry: source.entry, local: source.kind === 'local' },
+			{
+				fetched,
+				digest,
+				trust,
+				entry: source.entry,
+				local: source.kind === 'local',
+				scan: scanning.outcome,
+			},
 			deps,
 		);
 
@@ -249,6 +260,8 @@ export async function installPlugin(
 			};
 		});
 	} finally {
+		// A check that refused stops the scan; staging goes only once nothing reads it.
+		await scanning.settle();
 		if (source.kind === 'git' && !fetched.placed) await deps.files.removeStaging(fetched.dir);
 	}
 }

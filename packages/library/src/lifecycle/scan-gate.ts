@@ -14,6 +14,7 @@
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import type { Finding, ScanReport } from '../scan/types.ts';
+import type { FetchedScanOptions } from './deps.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
 
@@ -43,14 +44,21 @@ export function isGated(trust: TrustLevel): boolean {
 	return trust === 'community' || trust === 'unregistered';
 }
 
-/** Scans fetched code; a scan that throws becomes a failure the gate treats as high severity. */
+/**
+ * Scans fetched code; a scan that throws becomes a failure the gate treats as high severity.
+ * Never rejects, so it can run beside other checks and be awaited when its turn comes.
+ */
 export async function scanFetched(
 	dir: string,
-	deps: { scan(dir: string): Promise<ScanReport>; reporter: LifecycleReporter },
+	deps: {
+		scan(dir: string, options?: FetchedScanOptions): Promise<ScanReport>;
+		reporter: LifecycleReporter;
+	},
+	options?: FetchedScanOptions,
 ): Promise<ScanOutcome> {
 	deps.reporter.progress('Scanning the code');
 	try {
-		return { report: await deps.scan(dir) };
+		return { report: await (options === undefined ? deps.scan(dir) : deps.scan(dir, options)) };
 	} catch (error) {
 		return { failure: error instanceof Error ? error.message : String(error) };
 	}

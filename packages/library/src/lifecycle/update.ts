@@ -13,6 +13,7 @@ import { refCandidates, schemeOf } from './checkout-choice.ts';
 import { obtainUpdateConsent } from './consent.ts';
 import { assertSelfContained } from './content-check.ts';
 import type { PluginWorkDeps } from './deps.ts';
+import { startScan } from './early-scan.ts';
 import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
@@ -173,6 +174,8 @@ export async function updatePlugin(
 		},
 	);
 	let placed = false;
+	// D21: the scan runs beside the checks below, on the digest's reads; reviewed after them.
+	const scanning = startScan(fetched, deps);
 	try {
 		const { manifest } = fetched;
 		await assertSelfContained(fetched.dir);
@@ -198,10 +201,10 @@ export async function updatePlugin(
 			);
 		}
 		const trust = resolveTrust(deps.snapshot.index, { url, uuid: manifest.uuid });
-		const digest = await deps.digest(fetched.dir);
+		const digest = await deps.digest(fetched.dir, scanning.files);
 		// D19b pins and author signatures, then D21, all before anyone is asked.
 		const { release, author, scan, notices } = await vetRelease(
-			{ fetched, digest, trust, entry, local: false },
+			{ fetched, digest, trust, entry, local: false, scan: scanning.outcome },
 			deps,
 		);
 		// D20, D21 and a possible impersonation (D12): shown together, then asked in that order.
@@ -279,6 +282,7 @@ export async function updatePlugin(
 			return { status: 'updated' as const, plugin: record, from, to: describeVersion(record) };
 		});
 	} finally {
+		await scanning.settle();
 		if (!placed) await deps.files.removeStaging(fetched.dir);
 	}
 }

@@ -21,6 +21,11 @@ export interface VetReleaseInput {
 	entry: RegistryPlugin | undefined;
 	/** A local directory registered in place: no commit, no tag, nothing to pin. */
 	local: boolean;
+	/**
+	 * The scan, when it was started as soon as the files were on disk (install); its outcome
+	 * is reviewed here all the same, at the same point. Without it the scan starts here.
+	 */
+	scan?: Promise<ScanOutcome>;
 }
 
 export interface VettedRelease {
@@ -48,6 +53,7 @@ export async function vetRelease(
 	const author: AuthorSignatureCheck = input.local
 		? { state: 'not-required' }
 		: await checkFetchedSignature(fetched, trust.plugin ?? input.entry, deps);
-	const scan = await scanFetched(fetched.dir, deps);
+	// Started as soon as the files were on disk when the caller could (install, update).
+	const scan = await (input.scan ?? scanFetched(fetched.dir, deps));
 	return { release, author, scan, notices };
 }

@@ -4,7 +4,7 @@
  * turns it into SARIF 2.1.0.
  */
 export type { DeclarationInput } from './capabilities.ts';
-export { createScanEngine, type ScanEngine } from './engine/engine.ts';
+export { createScanEngine, prepareScanEngine, type ScanEngine } from './engine/engine.ts';
 export { type ScanErrorCode, scanError } from './errors.ts';
 export { DEFAULT_SCAN_LIMITS, type ScanLimits } from './limits.ts';
 export { type HostScanTable, PICARD_SCAN_TABLE } from './reach/host.ts';

@@ -14,6 +14,7 @@ import { defaultScanEngine, type ScanEngine } from './engine/engine.ts';
 import { scanError } from './errors.ts';
 import { type LoadingFile, scanLoadedFiles } from './files/loaded-pass.ts';
 import { scanPlainText } from './files/plain-text-code.ts';
+import { DISK_READER, type FileReader } from './files/read.ts';
 import { type FileOutcome, fileFinding, scanOneFile } from './files/scan-file.ts';
 import { SkipList, type WalkedFile, walkPlugin } from './files/walk.ts';
 import { resolveLimits, type ScanLimits } from './limits.ts';
@@ -30,14 +31,31 @@ export interface ScanOptions {
 	/** A prepared engine; by default one shared engine per process. */
 	engine?: ScanEngine;
 	/**
-	 * The capability declaration, when the caller already read the manifest. Otherwise
-	 * MANIFEST.toml in `dir` is read.
+	 * The capability declaration, when the caller already read (and validated) MANIFEST.toml
+	 * in `dir`: it is then not read again. Otherwise it is read here.
 	 */
 	capabilities?: DeclarationInput;
 	/** Milliseconds, for the per-file time bound. Default `performance.now`. */
 	clock?: () => number;
 	/** The host's web service, settings and plugin places (`PICARD_SCAN_TABLE` by default). */
 	host?: HostScanTable;
+	/**
+	 * Where the files' contents come from: by default the disk. Install passes the bytes its
+	 * tree digest read, so the scan judges exactly what was digested, read once.
+	 */
+	reader?: FileReader;
+	/** Stops the scan between files (it then rejects with the signal's reason). */
+	signal?: AbortSignal;
+}
+
+/**
+ * Scanning is synchronous work; every this many milliseconds it lets the event loop run, so
+ * that what runs beside it (install's digest and git checks) is not held up until it ends.
+ */
+const YIELD_EVERY_MS = 10;
+
+function yieldToEventLoop(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function assertDirectory(dir: string): Promise<void> {
@@ -100,7 +118,10 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const { declaration, manifest } =
 		options.capabilities === undefined
 			? await readDeclaration(root)
-			: { declaration: options.capabilities, manifest: { status: 'valid' as const } };
+			: {
+					declaration: options.capabilities,
+					manifest: { status: 'valid' as const, file: 'MANIFEST.toml' },
+				};
 
 	const skips = new SkipList();
 	let files: Awaited<ReturnType<typeof walkPlugin>>;
@@ -115,7 +136,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
 	const scanDeadline = clock() + limits.maxScanMs;
-	const context = { engine, limits, clock, budget };
+	const context = { engine, limits, clock, budget, reader: options.reader ?? DISK_READER };
 	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);
@@ -135,7 +156,13 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const loading: LoadingFile[] = [];
 	const plainText: WalkedFile[] = [];
 	const scannedAs = new Set<string>();
+	let lastYield = performance.now();
 	for (const file of files) {
+		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+			await yieldToEventLoop();
+			lastYield = performance.now();
+		}
+		options.signal?.throwIfAborted();
 		if (clock() >= scanDeadline) {
 			skips.add({
 				file: file.relative,

@@ -10,6 +10,7 @@ import {
 	removeStaleTempFiles,
 	TEMP_SUFFIX,
 	writeFileAtomic,
+	writeFilesAtomic,
 } from '../../src/core/atomic-fs.ts';
 import { isVouchError } from '../../src/core/errors.ts';
 
@@ -83,6 +84,78 @@ describe('writeFileAtomic', () => {
 
 	it('reports a missing directory as IO_ERROR', async () => {
 		await rejectsCode(writeFileAtomic(path.join(root, 'no-such-dir', 'f'), 'x'), 'IO_ERROR');
+	});
+});
+
+describe('writeFilesAtomic', () => {
+	const leftovers = (dir: string) =>
+		fs.readdirSync(dir).filter((name) => name.endsWith(TEMP_SUFFIX));
+
+	it('replaces every file, in order, leaving no temp file', async () => {
+		const dir = freshDir();
+		const [a, b] = [path.join(dir, 'state.json.bak'), path.join(dir, 'state.json')];
+		fs.writeFileSync(b, 'old');
+		const renamed: string[] = [];
+		await writeFilesAtomic(
+			[
+				{ target: a, data: 'old' },
+				{ target: b, data: 'new' },
+			],
+			{
+				fs: {
+					rename: async (from, to) => {
+						renamed.push(path.basename(to));
+						fs.renameSync(from, to);
+					},
+				},
+			},
+		);
+		assert.equal(fs.readFileSync(a, 'utf8'), 'old');
+		assert.equal(fs.readFileSync(b, 'utf8'), 'new');
+		assert.deepEqual(renamed, ['state.json.bak', 'state.json']);
+		assert.deepEqual(leftovers(dir), []);
+	});
+
+	it('a rename that fails leaves the later files old and no temp file behind', async () => {
+		const dir = freshDir();
+		const [a, b] = [path.join(dir, 'a'), path.join(dir, 'b')];
+		fs.writeFileSync(a, 'a-old');
+		fs.writeFileSync(b, 'b-old');
+		await rejectsCode(
+			writeFilesAtomic(
+				[
+					{ target: a, data: 'a-new' },
+					{ target: b, data: 'b-new' },
+				],
+				{
+					fs: {
+						rename: async (from, to) => {
+							if (to === b) throw Object.assign(new Error('disk gone'), { code: 'EIO' });
+							fs.renameSync(from, to);
+						},
+					},
+				},
+			),
+			'IO_ERROR',
+		);
+		assert.equal(fs.readFileSync(a, 'utf8'), 'a-new');
+		assert.equal(fs.readFileSync(b, 'utf8'), 'b-old');
+		assert.deepEqual(leftovers(dir), []);
+	});
+
+	it('a write that fails changes nothing', async () => {
+		const dir = freshDir();
+		const a = path.join(dir, 'a');
+		fs.writeFileSync(a, 'a-old');
+		await rejectsCode(
+			writeFilesAtomic([
+				{ target: a, data: 'a-new' },
+				{ target: path.join(dir, 'missing', 'b'), data: 'b-new' },
+			]),
+			'IO_ERROR',
+		);
+		assert.equal(fs.readFileSync(a, 'utf8'), 'a-old');
+		assert.deepEqual(leftovers(dir), []);
 	});
 });
 

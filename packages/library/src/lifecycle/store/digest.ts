@@ -5,19 +5,12 @@
  * Special files are refused: a FIFO could block the reader forever, and no plugin needs one.
  */
 import { createHash } from 'node:crypto';
-import {
-	closeSync,
-	constants,
-	createReadStream,
-	type Dirent,
-	fstatSync,
-	openSync,
-	readFileSync,
-} from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
+import { createTreeFiles, type TreeFiles } from './tree-files.ts';
 
 export interface TreeDigest {
 	/**
@@ -37,14 +30,17 @@ export interface DigestLimits {
 /** Far above any real plugin; a repository past these is refused rather than hashed for minutes. */
 export const DEFAULT_DIGEST_LIMITS: DigestLimits = { maxFiles: 20_000, maxBytes: 256 * 1024 ** 2 };
 
-/** Files smaller than this are read whole; larger ones are streamed. */
-const WHOLE_READ_BYTES = 1024 * 1024;
-
+/**
+ * `files`: the reads to share. A scan given the same `TreeFiles` sees exactly the bytes
+ * digested, and no file is read twice. Without it the files are read for the digest alone,
+ * and nothing is kept in memory.
+ */
 export async function digestTree(
 	root: string,
 	limits: DigestLimits = DEFAULT_DIGEST_LIMITS,
+	files: TreeFiles = createTreeFiles(root, { keepFileBytes: 0, keepTotalBytes: 0 }),
 ): Promise<TreeDigest> {
-	const files: Record<string, string> = {};
+	const digests: Record<string, string> = {};
 	let count = 0;
 	let bytes = 0;
 	const walk = async (dir: string, prefix: string): Promise<void> => {
@@ -65,14 +61,19 @@ export async function digestTree(
 			if (kind === 'directory') {
 				await walk(path, relative);
 			} else if (kind === 'symlink') {
-				files[relative] = `${SYMLINK_PREFIX}${sha256(await readlink(path))}`;
+				digests[relative] = `${SYMLINK_PREFIX}${sha256(await readlink(path))}`;
 			} else if (kind === 'file') {
-				const hashed = await hashFile(path, relative);
+				const hashed = await files.read(relative);
+				if (hashed.kind === 'unreadable') throw hashed.error;
+				if (hashed.kind === 'not-a-file') {
+					throw storeError('SPECIAL_FILE', `${sanitizeText(relative)} changed while it was read.`);
+				}
 				bytes += hashed.size;
 				if (bytes > limits.maxBytes) {
 					throw storeError('TREE_TOO_LARGE', `The plugin is larger than ${limits.maxBytes} bytes.`);
 				}
-				files[relative] = `${hashed.executable ? EXECUTABLE_PREFIX : FILE_PREFIX}${hashed.digest}`;
+				digests[relative] =
+					`${hashed.executable ? EXECUTABLE_PREFIX : FILE_PREFIX}${hashed.digest}`;
 			} else {
 				throw storeError(
 					'SPECIAL_FILE',
@@ -83,7 +84,7 @@ export async function digestTree(
 		}
 	};
 	await walk(root, '');
-	return { files, treeDigest: treeDigestOf(files) };
+	return { files: digests, treeDigest: treeDigestOf(digests) };
 }
 
 const FILE_PREFIX = 'sha256:';
@@ -148,49 +149,6 @@ export function compareTrees(
 
 function sha256(text: string): string {
 	return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * Opened without following links and without blocking, then checked again: the entry may have
- * been swapped for a link or a FIFO since it was listed.
- */
-interface HashedFile {
-	digest: string;
-	size: number;
-	executable: boolean;
-}
-
-async function hashFile(path: string, relative: string): Promise<HashedFile> {
-	// Small files, nearly all of a plugin, are read synchronously: four thread-pool round trips
-	// per file (open, stat, read, close) cost more than the read itself.
-	const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-	let closeFd = true;
-	try {
-		const info = fstatSync(fd);
-		if (!info.isFile()) {
-			throw storeError('SPECIAL_FILE', `${sanitizeText(relative)} changed while it was read.`);
-		}
-		// The owner's execute bit, as git records it: a script turned executable is a change.
-		const executable = (info.mode & 0o100) !== 0;
-		if (info.size < WHOLE_READ_BYTES) {
-			const content = readFileSync(fd);
-			return {
-				digest: createHash('sha256').update(content).digest('hex'),
-				size: content.length,
-				executable,
-			};
-		}
-		closeFd = false;
-		const hash = createHash('sha256');
-		let size = 0;
-		for await (const chunk of createReadStream('', { fd, autoClose: true })) {
-			hash.update(chunk as Buffer);
-			size += (chunk as Buffer).length;
-		}
-		return { digest: hash.digest('hex'), size, executable };
-	} finally {
-		if (closeFd) closeSync(fd);
-	}
 }
 
 type EntryKind = 'directory' | 'symlink' | 'file' | 'special';

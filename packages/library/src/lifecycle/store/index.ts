@@ -37,3 +37,10 @@ export {
 	STATE_FILE,
 	type TransactionContext,
 } from './store.ts';
+export {
+	createTreeFiles,
+	DEFAULT_TREE_FILE_LIMITS,
+	type TreeFile,
+	type TreeFileLimits,
+	type TreeFiles,
+} from './tree-files.ts';

@@ -9,7 +9,7 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
+import { readFileBounded, writeFileAtomic, writeFilesAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { storeError } from './errors.ts';
@@ -137,8 +137,20 @@ async function writeState(path: string, state: StoreState): Promise<void> {
 		if (isVouchError(error) && error.code === 'FILE_NOT_FOUND') return undefined;
 		throw error;
 	});
-	if (previous !== undefined) await writeFileAtomic(`${path}.bak`, previous, { mode: 0o600 });
-	await writeFileAtomic(path, `${JSON.stringify(checked, null, 1)}\n`, { mode: 0o600 });
+	const next = `${JSON.stringify(checked, null, 1)}\n`;
+	if (previous === undefined) {
+		await writeFileAtomic(path, next, { mode: 0o600 });
+		return;
+	}
+	// One wait for both: the backup is renamed into place first, so it is never newer than
+	// the state it backs up.
+	await writeFilesAtomic(
+		[
+			{ target: `${path}.bak`, data: previous },
+			{ target: path, data: next },
+		],
+		{ mode: 0o600 },
+	);
 }
 
 function corrupt(path: string, why: string, cause?: unknown) {

@@ -1,7 +1,8 @@
 /**
  * The scan engine: grammars, compiled rule queries and a parser, ready to scan source texts.
- * Building it costs tens of milliseconds (loading four grammars, compiling the queries), so a
- * process that scans many plugins builds it once and passes it to `scanPlugin`.
+ * Building it loads the four grammars; each language's queries are compiled on first use, which
+ * is most of the start-up. A process that scans many plugins builds it once and passes it to
+ * `scanPlugin` (or uses the shared one).
  */
 import { Parser } from 'web-tree-sitter';
 import { scanError } from '../errors.ts';
@@ -18,21 +19,25 @@ export async function createScanEngine(
 	matchers: readonly Matcher[] = ALL_MATCHERS,
 ): Promise<ScanEngine> {
 	const grammars = await loadGrammars();
-	let queries: Record<SourceLanguage, LanguageQueries>;
-	try {
-		queries = Object.fromEntries(
-			(Object.keys(grammars) as SourceLanguage[]).map((language) => [
-				language,
-				compileLanguage(grammars[language], familyOf(language), matchers),
-			]),
-		) as Record<SourceLanguage, LanguageQueries>;
-	} catch (error) {
-		throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
-			hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
-			cause: error,
-		});
-	}
-	return createSourceScanner(new Parser(), grammars, queries);
+	// Each language's rules are compiled when a file of it is first scanned: most plugins are
+	// Python only, and compiling the queries is most of the engine's start-up.
+	const compiled = new Map<SourceLanguage, LanguageQueries>();
+	const queriesFor = (language: SourceLanguage): LanguageQueries => {
+		let queries = compiled.get(language);
+		if (queries === undefined) {
+			try {
+				queries = compileLanguage(grammars[language], familyOf(language), matchers);
+			} catch (error) {
+				throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
+					hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
+					cause: error,
+				});
+			}
+			compiled.set(language, queries);
+		}
+		return queries;
+	};
+	return createSourceScanner(new Parser(), grammars, queriesFor);
 }
 
 let shared: Promise<ScanEngine> | undefined;
@@ -48,4 +53,14 @@ export function defaultScanEngine(): Promise<ScanEngine> {
 		throw error;
 	});
 	return shared;
+}
+
+/**
+ * Readies the shared engine, and the rules of `languages`, ahead of a scan: a caller that will
+ * scan code it is still fetching calls it first, so that loading the grammars and compiling
+ * the rules overlap the download instead of following it.
+ */
+export async function prepareScanEngine(languages: readonly SourceLanguage[] = []): Promise<void> {
+	const engine = await defaultScanEngine();
+	for (const language of languages) engine.prepare?.(language);
 }

@@ -34,26 +34,31 @@ export interface LanguageQueries {
 	readonly conditional: readonly CompiledQuery[];
 }
 
-function patternCount(language: Language, source: string): number {
-	const query = new Query(language, source);
-	try {
-		return query.patternCount();
-	} finally {
-		query.delete();
-	}
-}
-
+/**
+ * One compilation per query: compiling is most of the engine's start-up, so the patterns of
+ * each part are told apart by where they start in the joined source, not by compiling every
+ * part once more on its own to count them.
+ */
 function compile(
 	language: Language,
 	parts: readonly { source: string; group: PatternGroup }[],
 	needs: readonly RegExp[] | undefined,
 ): CompiledQuery {
-	const groups: PatternGroup[] = [];
-	for (const part of parts) {
-		const count = patternCount(language, part.source);
-		for (let i = 0; i < count; i++) groups.push(part.group);
-	}
 	const query = new Query(language, parts.map((part) => part.source).join('\n'));
+	// Byte offsets (tree-sitter's) where each part's source ends in the joined source.
+	const ends: number[] = [];
+	let offset = 0;
+	for (const part of parts) {
+		offset += Buffer.byteLength(part.source, 'utf8');
+		ends.push(offset);
+		offset += 1;
+	}
+	const groups: PatternGroup[] = [];
+	for (let index = 0; index < query.patternCount(); index++) {
+		const start = query.startIndexForPattern(index);
+		const part = ends.findIndex((end) => start < end);
+		groups.push((parts[part] ?? parts[parts.length - 1])?.group as PatternGroup);
+	}
 	return { query, groups, anchors: needs?.map(global), needs: needs ?? [] };
 }
 

@@ -61,6 +61,11 @@ function capturesOf(match: QueryMatch): Captures {
 }
 
 export interface SourceScanner {
+	/**
+	 * Makes ready what scanning a language needs (its compiled rules), so that the cost is not
+	 * counted against the first file's time bound. `scan` does it too when not done.
+	 */
+	prepare?(language: SourceLanguage): void;
 	scan(
 		path: string,
 		language: SourceLanguage,
@@ -72,13 +77,18 @@ export interface SourceScanner {
 export function createSourceScanner(
 	parser: Parser,
 	grammars: Grammars,
-	queries: Readonly<Record<SourceLanguage, LanguageQueries>>,
+	/** The compiled rules of a language; may compile them on first use. */
+	queriesFor: (language: SourceLanguage) => LanguageQueries,
 ): SourceScanner {
 	return {
+		prepare(language) {
+			queriesFor(language);
+		},
 		scan(path, language, text, options) {
 			const lines = countLines(text);
 			const depth = bracketDepth(text, options.maxNestingDepth);
 			if (depth > options.maxNestingDepth) return { status: 'too-deep', depth, lines };
+			const queries = queriesFor(language);
 			const expired = () => options.clock() > options.deadline;
 			parser.setLanguage(grammars[language]);
 			const tree = parser.parse(text, null, { progressCallback: expired as () => void });
@@ -89,7 +99,7 @@ export function createSourceScanner(
 			}
 			const file = createFileState(path, language, text);
 			try {
-				runRules(tree, file, queries[language], expired);
+				runRules(tree, file, queries, expired);
 				return { status: 'scanned', findings: toFindings(path, text, file.finish()), lines };
 			} catch (error) {
 				if (!(error instanceof FileTimeout)) throw error;

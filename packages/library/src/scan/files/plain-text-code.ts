@@ -12,7 +12,7 @@
  */
 import type { Finding, SourceLanguage } from '../types.ts';
 import { mayBeCode } from './looks-like-code.ts';
-import { decodeSource, readBounded } from './read.ts';
+import { decodeSource } from './read.ts';
 import { type FileOutcome, type FileScanContext, fileFinding, scanOneFile } from './scan-file.ts';
 import type { WalkedFile } from './walk.ts';
 
@@ -56,7 +56,7 @@ export async function scanPlainText(
 			result.outcomes.push(outcome);
 			continue;
 		}
-		const read = await readBounded(file.path, context.limits.maxFileBytes);
+		const read = await context.reader.bounded(file.path, context.limits.maxFileBytes);
 		if (read.status !== 'ok' || read.size > budget.remaining) continue;
 		budget.remaining -= read.size;
 		const decoded = decodeSource(read.bytes, 'javascript');
@@ -64,6 +64,8 @@ export async function scanPlainText(
 		for (const language of LANGUAGES) {
 			if (scannedAs.has(`${language}:${file.path}`)) continue;
 			if (!mayBeCode(decoded.text, language === 'python')) continue;
+			// Compiling the language's rules (once) is not part of this try's short bound.
+			context.engine.prepare?.(language);
 			const scan = context.engine.scan(file.relative, language, decoded.text, {
 				deadline: context.clock() + Math.min(TRY_MS, context.limits.fileTimeoutMs),
 				clock: context.clock,

@@ -14,6 +14,23 @@ export type ReadResult =
 	| { status: 'not-a-file' }
 	| { status: 'unreadable'; code: string };
 
+/**
+ * Where the scan's reads of plugin files go. By default the disk; install hands the scanner
+ * the bytes its tree digest read (`lifecycle/store/tree-files`), so that what is scanned is
+ * exactly what was digested, and nothing is read twice. Paths are absolute, as walked.
+ */
+export interface FileReader {
+	/** The whole file when it is a regular file of at most `max` bytes. */
+	bounded(path: string, max: number): Promise<ReadResult>;
+	/** Its first `count` bytes (for judging its type); empty when unreadable. */
+	head(path: string, count: number): Promise<Uint8Array>;
+}
+
+export const DISK_READER: FileReader = {
+	bounded: (path, max) => readBounded(path, max),
+	head: (path, count) => readHead(path, count),
+};
+
 export async function readBounded(path: string, max: number): Promise<ReadResult> {
 	// Synchronous on purpose: plugin files are small, and four thread-pool round trips per file
 	// (open, stat, read, close) cost more than the reading itself. The size bound caps each call.

@@ -8,7 +8,7 @@ import { type RuleId, ruleInfo } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
 import { isText, languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
 import { type CodeLoad, findCodeLoads } from './loaded-code.ts';
-import { decodeSource, readBounded, readHead } from './read.ts';
+import { decodeSource, type FileReader } from './read.ts';
 import type { WalkedFile } from './walk.ts';
 
 export interface FileScanContext {
@@ -17,6 +17,8 @@ export interface FileScanContext {
 	clock: () => number;
 	/** Bytes of source still allowed by `maxTotalBytes`; shared by the files of one scan. */
 	budget: { remaining: number };
+	/** Every read of a plugin file goes through here. */
+	reader: FileReader;
 }
 
 export interface FileOutcome {
@@ -92,7 +94,7 @@ export async function scanOneFile(
 	const { name } = file;
 	let language = file.language ?? languageOf(name);
 	if (language === undefined) {
-		const head = await readHead(file.path, SNIFF_BYTES);
+		const head = await context.reader.head(file.path, SNIFF_BYTES);
 		language = name.includes('.') ? undefined : languageOfShebang(head);
 		if (language === undefined) return judgeData(file, head);
 	}
@@ -106,7 +108,7 @@ export async function scanOneFile(
 	if (budget.remaining <= 0) {
 		return skip('total-bytes', `the ${mib(limits.maxTotalBytes)} bound on source read was reached`);
 	}
-	const read = await readBounded(file.path, limits.maxFileBytes);
+	const read = await context.reader.bounded(file.path, limits.maxFileBytes);
 	if (read.status === 'too-large') {
 		return skip('too-large', `${mib(read.size)}, over the ${mib(limits.maxFileBytes)} bound`);
 	}
@@ -126,6 +128,8 @@ export async function scanOneFile(
 		);
 	}
 	const text = file.pth === true ? pthImports(decoded.text) : decoded.text;
+	// The language's rules are compiled (once) before this file's clock starts.
+	context.engine.prepare?.(language);
 	const result = context.engine.scan(file.relative, language, text, {
 		deadline: context.clock() + limits.fileTimeoutMs,
 		clock: context.clock,
