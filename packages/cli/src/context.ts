@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
-import { type HostProfile, resolveProfile } from '@vouch/library/internal/core/profile';
+import type { HostProfile } from '@vouch/library/internal/core/profile';
 import { buildRegistryIndex, type RegistryIndex } from '@vouch/library/internal/registry/index';
 import {
 	createUnsignedVerifier,
@@ -18,6 +18,7 @@ import type { CommonOptions } from './common-options.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
+import { resolveSettings } from './settings.ts';
 import { safe } from './style.ts';
 
 export interface LoadedRegistry extends RegistryLoadResult {
@@ -36,16 +37,18 @@ export function urlContextFor(
 	};
 }
 
+/**
+ * The profile a command works for: flag, VOUCH_PROFILE, stored setting, `picard`. A stored
+ * registry setting (without --registry or VOUCH_REGISTRY_URL) becomes its only source.
+ */
 export function profileFor(options: CommonOptions, io: CliIO): HostProfile {
-	return resolveProfile({
-		...(options.profile === undefined ? {} : { nameOrFile: options.profile }),
-		env: io.env,
-		cwd: io.cwd,
-		home: io.env.HOME ?? homedir(),
-	});
+	return resolveSettings(options, io).profile;
 }
 
-/** Sources in order: `--registry`, else the profile's list (VOUCH_REGISTRY_URL first). */
+/**
+ * Sources in order: `--registry`, else the profile's list (VOUCH_REGISTRY_URL first, or the
+ * stored `registry` setting alone).
+ */
 export function registrySources(options: CommonOptions, profile: HostProfile): string[] {
 	return options.registry === undefined ? [...profile.registryUrls] : [options.registry];
 }
@@ -62,8 +65,12 @@ export async function loadRegistry(
 	output: Output,
 	mode: RegistryLoadMode = 'auto',
 ): Promise<LoadedRegistry> {
+	const sources = registrySources(options, profile);
+	output.detail(
+		`registry sources (${sourceOrigin(options, io)}): ${sources.map((s) => safe(s)).join(', ')}`,
+	);
 	const loaded = await loadRegistryFromSources({
-		sources: registrySources(options, profile),
+		sources,
 		profile,
 		verifier: createUnsignedVerifier(profile),
 		...signedReader(profile, io),
@@ -73,6 +80,9 @@ export async function loadRegistry(
 		mode,
 		progress: createProgress(io, !output.json),
 	});
+	output.detail(
+		`registry: ${safe(loaded.source)} (${loaded.local ? 'local file' : loaded.fromCache ? (loaded.notModified ? 'cached copy, confirmed by the server (304)' : 'cached copy') : 'fetched'}, ${registryTrustLabel(loaded)})`,
+	);
 	for (const failure of loaded.failures) {
 		const message = failure.message.includes(failure.source)
 			? failure.message
@@ -88,6 +98,16 @@ export async function loadRegistry(
 	const stale = freshnessWarning(loaded, profile);
 	if (stale !== undefined) output.note(`warning: ${stale}`);
 	return { ...loaded, index: buildRegistryIndex(loaded.registry, urlContextFor(profile, io)) };
+}
+
+/** Where the registry sources came from, for --verbose. */
+function sourceOrigin(options: CommonOptions, io: CliIO): string {
+	if (options.registry !== undefined) return '--registry';
+	return resolveSettings(options, io).settings.registry.source === 'config'
+		? 'stored setting, `vouch config get registry`'
+		: io.env.VOUCH_REGISTRY_URL?.trim()
+			? 'VOUCH_REGISTRY_URL, then the profile'
+			: 'the profile';
 }
 
 /** Profiles with a trusted root read their sources as TUF repositories (D19). */

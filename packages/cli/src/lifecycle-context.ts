@@ -143,7 +143,7 @@ function createReporter(io: CliIO, output: Output): LifecycleReporter & { done()
 		},
 		warn(text) {
 			done();
-			output.note(safe(text, { multiline: true }));
+			output.warn(safe(text, { multiline: true }));
 		},
 		done,
 	};

@@ -12,7 +12,7 @@ export interface Progress {
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export function createProgress(io: CliIO, enabled: boolean): Progress {
-	if (!enabled || !io.stderrIsTTY) return { start() {}, stop() {} };
+	if (!enabled || !io.stderrIsTTY || io.verbosity === 'quiet') return { start() {}, stop() {} };
 	let timer: NodeJS.Timeout | undefined;
 	let frame = 0;
 	let text = '';
