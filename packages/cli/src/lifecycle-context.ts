@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isVouchError } from '@vouch/library/internal/core/errors';
+import { isVouchError, type VouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import { createGit } from '@vouch/library/internal/git/index';
 import type { GitPort } from '@vouch/library/internal/lifecycle/ports';
@@ -82,8 +82,26 @@ async function loadSnapshot(
 		return snapshotOf(await loadRegistry(options, profile, io, output), urlContextFor(profile, io));
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
-		output.note(`warning: ${safe(error.message)}`);
+		noteUnavailableRegistry(error, output);
 		return unavailableSnapshot(error.message);
+	}
+}
+
+/**
+ * Short on purpose: one line saying why, one hint. The per-source detail (which can run to
+ * several long URLs) is for --verbose, or for the error a command that needs a registry prints.
+ */
+function noteUnavailableRegistry(error: VouchError, output: Output): void {
+	const failures = Array.isArray(error.details?.failures)
+		? (error.details.failures as { source: string; message: string }[])
+		: [];
+	const last = failures.at(-1);
+	const others = failures.length > 1 ? ` (${failures.length - 1} more source(s) failed too)` : '';
+	const reason = last === undefined ? error.message : last.message;
+	output.note(`warning: no registry could be loaded: ${safe(reason, { maxLength: 200 })}${others}`);
+	if (error.hint !== undefined) output.note(`  hint: ${safe(error.hint, { maxLength: 300 })}`);
+	for (const failure of failures.slice(0, -1)) {
+		output.detail(`  also failed: ${safe(failure.message, { maxLength: 300 })}`);
 	}
 }
 
