@@ -52,6 +52,8 @@ export interface RegistrySource extends RegistryValidators {
 	format?: RegistryFormat;
 	/** For messages: the resolved path, or the URL with credentials redacted. */
 	label: string;
+	/** A local file's absolute path: its directory anchors the relative paths it lists (D11). */
+	path?: string;
 }
 
 /** A 304 answer to a conditional request: the caller's copy is current. */
@@ -146,7 +148,7 @@ async function readLocal(path: string, maxBytes: number): Promise<RegistrySource
 		if (filled > maxBytes) throw tooLarge(label, maxBytes);
 		const format = formatFromPath(path);
 		const text = decodeUtf8(buffer.subarray(0, filled), label);
-		return format === undefined ? { text, label } : { text, format, label };
+		return format === undefined ? { text, label, path } : { text, format, label, path };
 	} finally {
 		await handle.close();
 	}
