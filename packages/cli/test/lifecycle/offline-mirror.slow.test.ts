@@ -125,6 +125,11 @@ describe('offline mirrors (D11)', () => {
 			assert.notEqual(run.code, 0, `${gitUrl}: ${run.stdout}`);
 			const code = errorCode(run);
 			assert.equal(code, 'TRANSPORT_REFUSED', `${gitUrl}: ${run.stdout}`);
+			if (!gitUrl.startsWith('ext::')) {
+				// Spoken to the user: who to tell, and how a mirror of their own would work.
+				const hint = (parseJson(run).error as { hint?: string }).hint ?? '';
+				assert.match(hint, /registry maintainers.*config set registry/);
+			}
 		}
 	});
 

@@ -49,7 +49,7 @@ const HINTS: Readonly<Record<GitErrorCode, string>> = {
 	GIT_AUTH_FAILED:
 		'Vouch never asks for passwords. For a private repository use an ssh URL with a loaded key, or configure a git credential helper; for ssh, check that the host key is known.',
 	GIT_REPO_NOT_FOUND:
-		'Check the address. Private repositories may also look missing when you have no access.',
+		'Check the address. If it came from the registry, the repository may have moved or gone: tell the registry maintainers. Private repositories also look missing without access.',
 	GIT_NETWORK: 'Check the network connection and the address, then try again.',
 	GIT_SHALLOW_UNSUPPORTED:
 		'Nothing to fix on your side: whoever hosts the repository must serve it over smart HTTP (git http-backend, as every git host does), not as static files. Tell the registry maintainer (or the plugin author).',
