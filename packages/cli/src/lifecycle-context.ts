@@ -114,10 +114,20 @@ export function gitFor(
 	allowInsecureTransport: boolean,
 ): GitPort & { changedFiles(dir: string): Promise<string[]> } {
 	const git = createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport });
+	// --verbose: which address each network operation of git goes to.
+	const trace = (what: string, url: string) => {
+		if (io.verbosity === 'verbose')
+			io.stderr.write(`git ${what} ${safe(url, { maxLength: 300 })}\n`);
+	};
 	return {
-		lsRemote: (url, options) => git.lsRemote(url, options),
-		clone: ({ redirectGuard, ...request }) =>
-			git.clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
+		lsRemote: (url, options) => {
+			trace('ls-remote', url);
+			return git.lsRemote(url, options);
+		},
+		clone: ({ redirectGuard, ...request }) => {
+			trace('clone', request.url);
+			return git.clone(request, redirectGuard === undefined ? {} : { redirectGuard });
+		},
 		remoteUrl: (dir) => git.remoteUrl(dir),
 		verifyTag: (request) => git.verifyTag(request),
 		changedFiles: (dir) => git.changedFiles(dir),

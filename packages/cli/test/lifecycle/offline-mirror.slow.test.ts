@@ -84,12 +84,14 @@ describe('offline mirrors (D11)', () => {
 		const elsewhere = join(world.root, 'elsewhere');
 		mkdirSync(elsewhere, { recursive: true });
 		const run = await world.vouch(
-			['install', 'mirrored', '--registry', registry, '--yes', '--json'],
-			{
-				cwd: elsewhere,
-			},
+			['install', 'mirrored', '--registry', registry, '--yes', '--json', '--verbose'],
+			{ cwd: elsewhere },
 		);
 		assert.equal(run.code, 0, run.stdout + run.stderr);
+		assert.ok(
+			run.stderr.includes(`git clone ${join(mirror, 'repos', 'mirrored.git')}`),
+			`--verbose names git's target:\n${run.stderr}`,
+		);
 		const state = await world.state();
 		assert.equal(state.plugins[mirrored.uuid]?.source.url, join(mirror, 'repos', 'mirrored.git'));
 		assert.ok(world.pluginDirs().some((dir) => dir.startsWith('mirrored_')));

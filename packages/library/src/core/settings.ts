@@ -19,7 +19,7 @@ import { closestMatches } from './edit-distance.ts';
 import { coreError, ExitCode, isVouchError, type VouchError } from './errors.ts';
 import { xdgPaths } from './paths.ts';
 import { sanitizeText } from './sanitize.ts';
-import { checkTransport } from './transport-policy.ts';
+import { checkTransport, gitTransportOf } from './transport-policy.ts';
 
 export const SETTING_KEYS = ['profile', 'registry'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -139,6 +139,9 @@ export function normaliseSettingValue(
 	if (key === 'profile' && /^[a-z][a-z0-9_-]*$/i.test(text) && !/[./\\]/.test(text)) {
 		// A plain word is a built-in profile name; resolving it is the profile loader's job.
 		return text;
+	}
+	if (gitTransportOf(text) === 'remote-helper') {
+		throw badValue(key, value, 'names a git remote helper, which Vouch never runs', context.file);
 	}
 	if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
 		if (key === 'profile') throw badValue(key, value, 'must be a name or a file', context.file);
