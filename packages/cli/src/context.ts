@@ -6,7 +6,6 @@ import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import {
 	hostEnvironment,
-	hostProfileOf,
 	type LoadedRegistry as LibraryLoadedRegistry,
 	loadProfileRegistry,
 	registryNotices,
@@ -21,6 +20,7 @@ import type { CliIO } from './io.ts';
 import type { RegistryStatusJson } from './json/common.ts';
 import type { Output } from './output.ts';
 import { createProgress } from './progress.ts';
+import { resolveSettings } from './settings.ts';
 import { safe } from './style.ts';
 
 export type LoadedRegistry = LibraryLoadedRegistry;
@@ -38,11 +38,18 @@ export function urlContextFor(
 	return urlContextOf(profile, environmentOf(io));
 }
 
+/**
+ * The profile a command works for: flag, VOUCH_PROFILE, stored setting, `picard`. A stored
+ * registry setting (without --registry or VOUCH_REGISTRY_URL) becomes its only source.
+ */
 export function profileFor(options: CommonOptions, io: CliIO): HostProfile {
-	return hostProfileOf(options.profile, environmentOf(io));
+	return resolveSettings(options, io).profile;
 }
 
-/** Sources in order: `--registry`, else the profile's list (VOUCH_REGISTRY_URL first). */
+/**
+ * Sources in order: `--registry`, else the profile's list (VOUCH_REGISTRY_URL first, or the
+ * stored `registry` setting alone).
+ */
 export function registrySources(options: CommonOptions, profile: HostProfile): string[] {
 	return options.registry === undefined ? [...profile.registryUrls] : [options.registry];
 }
@@ -59,15 +66,32 @@ export async function loadRegistry(
 	output: Output,
 	mode: RegistryLoadMode = 'auto',
 ): Promise<LoadedRegistry> {
+	const sources = registrySources(options, profile);
+	output.detail(
+		`registry sources (${sourceOrigin(options, io)}): ${sources.map((s) => safe(s)).join(', ')}`,
+	);
 	const loaded = await loadProfileRegistry({
 		profile,
 		environment: environmentOf(io),
-		sources: registrySources(options, profile),
+		sources,
 		mode,
 		progress: createProgress(io, !output.json),
 	});
+	output.detail(
+		`registry: ${safe(loaded.source)} (${loaded.local ? 'local file' : loaded.fromCache ? (loaded.notModified ? 'cached copy, confirmed by the server (304)' : 'cached copy') : 'fetched'}, ${registryTrustLabel(loaded)})`,
+	);
 	for (const notice of registryNotices(loaded, profile)) output.note(`warning: ${safe(notice)}`);
 	return loaded;
+}
+
+/** Where the registry sources came from, for --verbose. */
+function sourceOrigin(options: CommonOptions, io: CliIO): string {
+	if (options.registry !== undefined) return '--registry';
+	return resolveSettings(options, io).settings.registry.source === 'config'
+		? 'stored setting, `vouch config get registry`'
+		: io.env.VOUCH_REGISTRY_URL?.trim()
+			? 'VOUCH_REGISTRY_URL, then the profile'
+			: 'the profile';
 }
 
 /** The `registry` object of a command's `--json` result. */

@@ -23,7 +23,11 @@ export interface CliIO {
 	stdin?: NodeJS.ReadableStream;
 	/** Prompts are shown only when a person is at a terminal (D12). */
 	stdinIsTTY?: boolean;
+	/** How much the person asked to see (`--quiet`, `--verbose`); normal when absent. */
+	verbosity?: Verbosity;
 }
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export function processIO(): CliIO {
 	return {

@@ -2,6 +2,7 @@
  * Builds the lifecycle's dependencies for a CLI command: profile, registry snapshot, git,
  * store, plugin files, prompts and progress. One place, so every command wires them alike.
  */
+import type { VouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import {
 	createLifecycleGit,
@@ -78,8 +79,27 @@ async function loadSnapshot(
 		for (const notice of registryNotices(load.loaded, profile))
 			output.note(`warning: ${safe(notice)}`);
 	}
-	if (load.problem !== undefined) output.note(`warning: ${safe(load.problem)}`);
+	if (load.error !== undefined) noteUnavailableRegistry(load.error, output);
+	else if (load.problem !== undefined) output.note(`warning: ${safe(load.problem)}`);
 	return load.snapshot;
+}
+
+/**
+ * Short on purpose: one line saying why, one hint. The per-source detail (which can run to
+ * several long URLs) is for --verbose, or for the error a command that needs a registry prints.
+ */
+function noteUnavailableRegistry(error: VouchError, output: Output): void {
+	const failures = Array.isArray(error.details?.failures)
+		? (error.details.failures as { source: string; message: string }[])
+		: [];
+	const last = failures.at(-1);
+	const others = failures.length > 1 ? ` (${failures.length - 1} more source(s) failed too)` : '';
+	const reason = last === undefined ? error.message : last.message;
+	output.note(`warning: no registry could be loaded: ${safe(reason, { maxLength: 200 })}${others}`);
+	if (error.hint !== undefined) output.note(`  hint: ${safe(error.hint, { maxLength: 300 })}`);
+	for (const failure of failures.slice(0, -1)) {
+		output.detail(`  also failed: ${safe(failure.message, { maxLength: 300 })}`);
+	}
 }
 
 /**
@@ -87,7 +107,23 @@ async function loadSnapshot(
  * that one process, with redirects off); elsewhere it needs --allow-insecure-transport (D11).
  */
 export function gitFor(io: CliIO, allowInsecureTransport: boolean): LifecycleGit {
-	return createLifecycleGit(environmentOf(io), allowInsecureTransport);
+	const git = createLifecycleGit(environmentOf(io), allowInsecureTransport);
+	// --verbose: which address each network operation of git goes to.
+	const trace = (what: string, url: string) => {
+		if (io.verbosity === 'verbose')
+			io.stderr.write(`git ${what} ${safe(url, { maxLength: 300 })}\n`);
+	};
+	return {
+		...git,
+		lsRemote: (url, options) => {
+			trace('ls-remote', url);
+			return git.lsRemote(url, options);
+		},
+		clone: (request) => {
+			trace('clone', request.url);
+			return git.clone(request);
+		},
+	};
 }
 
 export function lifecycleIO(io: CliIO) {
@@ -112,7 +148,7 @@ function createReporter(io: CliIO, output: Output): LifecycleReporter & { done()
 		},
 		warn(text) {
 			done();
-			output.note(safe(text, { multiline: true }));
+			output.warn(safe(text, { multiline: true }));
 		},
 		done,
 	};

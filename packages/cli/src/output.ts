@@ -11,8 +11,15 @@ export interface Output {
 	readonly style: Style;
 	/** A line of human output (suppressed in JSON mode). */
 	line(text?: string): void;
-	/** A notice on stderr: warnings and progress that must not pollute piped stdout. */
+	/**
+	 * A notice on stderr: warnings and progress that must not pollute piped stdout. --quiet
+	 * drops the informational ones but keeps `warning: ...` lines, which may be the blacklist.
+	 */
 	note(text: string): void;
+	/** A warning on stderr that even --quiet shows (trust and security warnings). */
+	warn(text: string): void;
+	/** Extra detail on stderr, only with --verbose: where things came from, what was reused. */
+	detail(text: string): void;
 	/** The single JSON document of a `--json` run: one of those `json/index.ts` publishes. */
 	result(value: CliJsonDocument): void;
 }
@@ -27,7 +34,14 @@ export function createOutput(io: CliIO, json: boolean): Output {
 			if (!json) io.stdout.write(`${text}\n`);
 		},
 		note(text) {
+			if (io.verbosity === 'quiet' && !/^warning\b/i.test(text)) return;
 			io.stderr.write(`${errStyle.yellow(text)}\n`);
+		},
+		warn(text) {
+			io.stderr.write(`${errStyle.yellow(text)}\n`);
+		},
+		detail(text) {
+			if (io.verbosity === 'verbose') io.stderr.write(`${errStyle.dim(text)}\n`);
 		},
 		result(value) {
 			if (json) io.stdout.write(`${terminalSafeJson(value)}\n`);

@@ -5,6 +5,7 @@ import { registerBlacklist } from './commands/blacklist.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheckBlacklist } from './commands/check-blacklist.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerInit } from './commands/init.ts';
 import { registerInstall } from './commands/install.ts';
@@ -17,6 +18,8 @@ import { registerScan } from './commands/scan.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerUpdate } from './commands/update.ts';
 import { registerValidate } from './commands/validate.ts';
+import { globalOptions } from './common-options.ts';
+import { applyGlobalOptions } from './global-options.ts';
 import type { CliIO } from './io.ts';
 import type { RunState } from './run.ts';
 
@@ -37,6 +40,9 @@ export function createProgram(io: CliIO, state: RunState): Command {
 			writeOut: (text) => io.stdout.write(text),
 			writeErr: (text) => io.stderr.write(text),
 		});
+	for (const option of globalOptions()) program.addOption(option);
+	// Options given before the command name reach the command that runs (and set io.verbosity).
+	program.hook('preAction', (_root, command) => applyGlobalOptions(command as never, io));
 	const context: CommandContext = { io, state };
 	registerAbout(program, context);
 	registerValidate(program, context);
@@ -55,6 +61,7 @@ export function createProgram(io: CliIO, state: RunState): Command {
 	registerRefresh(program, context);
 	registerInit(program, context);
 	registerCompletion(program, context);
+	registerConfig(program, context);
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);
 	return program as unknown as Command;

@@ -35,11 +35,11 @@ export const ERASE_LINE = '\r\x1b[2K';
 const DEFAULT_COLUMNS = 80;
 
 export function createProgress(
-	io: Pick<CliIO, 'stderr' | 'stderrIsTTY' | 'stderrColumns'>,
+	io: Pick<CliIO, 'stderr' | 'stderrIsTTY' | 'stderrColumns' | 'verbosity'>,
 	enabled: boolean,
 	options: ProgressOptions = {},
 ): Progress {
-	if (!enabled || !io.stderrIsTTY) return { start() {}, stop() {} };
+	if (!enabled || !io.stderrIsTTY || io.verbosity === 'quiet') return { start() {}, stop() {} };
 	let timer: NodeJS.Timeout | undefined;
 	let frame = 0;
 	let text = '';

@@ -19,12 +19,14 @@ export interface RunState {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
 	const state: RunState = { exitCode: ExitCode.ok };
-	const program = createProgram(io, state);
+	// A copy: the global options (--quiet, --no-color) adjust it for this run only.
+	const runIO: CliIO = { ...io };
+	const program = createProgram(runIO, state);
 	try {
 		await program.parseAsync([...argv], { from: 'user' });
 		return state.exitCode;
 	} catch (error) {
-		return reportError(error, io, argv.includes('--json'));
+		return reportError(error, runIO, argv.includes('--json'));
 	}
 }
 

@@ -7,6 +7,7 @@
  */
 import { type Command, Option } from '@commander-js/extra-typings';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
+import { normaliseSettingValue } from '@vouch/library/internal/core/settings';
 import { tufClientForProfile } from '@vouch/library/internal/tuf/client/for-profile';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
@@ -17,9 +18,11 @@ import {
 	registryJson,
 	registryTrustLabel,
 } from '../context.ts';
+import type { CliIO } from '../io.ts';
 import type { RefreshJson } from '../json/refresh.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
+import { homeOf, resolveSettings } from '../settings.ts';
 import { safe } from '../style.ts';
 
 export function registerRefresh(program: Command, { io }: CommandContext): void {
@@ -74,7 +77,34 @@ export function registerRefresh(program: Command, { io }: CommandContext): void 
 				return;
 			}
 			printSummary(loaded, output);
+			suggestStoring(options, io, output);
 		});
+}
+
+/**
+ * `refresh --registry X` reads X once and never rewrites the user's settings behind their back;
+ * it says how to make X the default instead.
+ */
+function suggestStoring(
+	options: { registry?: string; profile?: string },
+	io: CliIO,
+	output: Output,
+): void {
+	if (options.registry === undefined) return;
+	try {
+		const home = homeOf(io);
+		const given = normaliseSettingValue('registry', options.registry, { cwd: io.cwd, home });
+		const stored = resolveSettings(
+			options.profile === undefined ? {} : { profile: options.profile },
+			io,
+		).settings.registry;
+		if (stored.source === 'config' && stored.value === given) return;
+		output.note(
+			`To read this registry without --registry from now on: vouch config set registry ${safe(given)}`,
+		);
+	} catch {
+		// A suggestion only: a bad stored setting is reported by the command that reads it.
+	}
 }
 
 function printSummary(loaded: LoadedRegistry, output: Output): void {

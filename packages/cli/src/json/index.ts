@@ -12,6 +12,7 @@ import type * as z from 'zod';
 import { blacklistListDocument, blacklistSearchDocument } from './blacklist.ts';
 import { browseDocument, searchDocument } from './browse.ts';
 import { checkBlacklistDocument } from './check-blacklist.ts';
+import { configGetDocument, configListDocument, configSetDocument } from './config.ts';
 import { errorDocument } from './error.ts';
 import { infoDocument } from './info.ts';
 import { initDocument } from './init.ts';
@@ -36,6 +37,10 @@ export const CLI_JSON_DOCUMENTS = {
 	'blacklist list': blacklistListDocument,
 	'blacklist search': blacklistSearchDocument,
 	init: initDocument,
+	'config list': configListDocument,
+	'config get': configGetDocument,
+	'config set': configSetDocument,
+	'config unset': configSetDocument,
 	refresh: refreshDocument,
 	validate: validateDocument,
 	scan: scanDocument,

@@ -1,6 +1,6 @@
 /**
- * The `--json` documents of `vouch blacklist` and `vouch init`, run for real and checked against
- * the committed JSON Schemas.
+ * The `--json` documents of `vouch blacklist`, `vouch init` and `vouch config`, run for real and
+ * checked against the committed JSON Schemas.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -61,5 +61,22 @@ describe('blacklist and init print documents their schemas describe', () => {
 		const again = await runVouch(['init', dir, '--name', 'Example', '--json']);
 		assertJsonError(again, again.code, 'INIT_TARGET_NOT_EMPTY');
 		assert.notEqual(again.code, 0);
+	});
+
+	it('config set, get, list and unset', async () => {
+		const home = makeTempDir('vouch-config-json-');
+		const env = { XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') };
+		const set = await runVouch(['config', 'set', 'registry', registry, '--json'], { env });
+		assert.equal(set.code, 0, set.stderr);
+		assert.equal(assertJsonOutput(set, 'config set').value, registry);
+		const get = await runVouch(['config', 'get', 'registry', '--json'], { env });
+		assert.equal(assertJsonOutput(get, 'config get').source, 'config');
+		const list = await runVouch(['config', 'list', '--json'], { env });
+		assert.equal((assertJsonOutput(list, 'config list').settings as unknown[]).length, 2);
+		const unset = await runVouch(['config', 'unset', 'registry', '--json'], { env });
+		assert.equal(assertJsonOutput(unset, 'config unset').key, 'registry');
+		const wrong = await runVouch(['config', 'get', 'regstry', '--json'], { env });
+		assert.notEqual(wrong.code, 0);
+		assertJsonOutput(wrong, 'error');
 	});
 });

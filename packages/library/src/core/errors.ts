@@ -59,6 +59,10 @@ export type CoreErrorCode =
 	| 'IO_ERROR'
 	/** No usable (absolute) home directory, and no XDG variable to stand in for it. */
 	| 'NO_HOME_DIRECTORY'
+	/** `vouch config` was given a key outside its closed set. */
+	| 'UNKNOWN_SETTING'
+	/** A stored or given setting value that cannot be used, or a settings file that cannot be read. */
+	| 'INVALID_SETTING'
 	| 'USAGE';
 
 export function coreError(

@@ -4,7 +4,7 @@
  * trusted root (D19). The CLI and hosts both come through here, so a profile reads its registry
  * the same way whoever asks.
  */
-import { isVouchError } from '../core/errors.ts';
+import { isVouchError, type VouchError } from '../core/errors.ts';
 import type { HostProfile } from '../core/profile.ts';
 import { type RegistrySnapshot, snapshotOf, unavailableSnapshot } from '../lifecycle/snapshot.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
@@ -112,6 +112,8 @@ export interface SnapshotLoad {
 	loaded?: LoadedRegistry;
 	/** Why no registry could be read (unsanitised), when it could not. */
 	problem?: string;
+	/** The typed error behind `problem`: its hint and the failure of each source. */
+	error?: VouchError;
 }
 
 /** Reads a profile's registry for the lifecycle; an unreadable registry gives an unavailable snapshot. */
@@ -124,6 +126,6 @@ export async function loadSnapshot(request: ProfileRegistryRequest): Promise<Sna
 		};
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
-		return { snapshot: unavailableSnapshot(error.message), problem: error.message };
+		return { snapshot: unavailableSnapshot(error.message), problem: error.message, error };
 	}
 }

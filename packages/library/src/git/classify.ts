@@ -14,6 +14,8 @@ import { type GitErrorCode, gitError } from './errors.ts';
 const RULES: readonly (readonly [Exclude<GitErrorCode, 'GIT_FAILED'>, readonly string[]])[] = [
 	// http.followRedirects=false: a redirect the probe did not see (D27, `redirects.ts`).
 	['GIT_REDIRECT_REFUSED', ['returned error: 30']],
+	// A static file server over a bare repository (git update-server-info): no shallow fetch.
+	['GIT_SHALLOW_UNSUPPORTED', ['dumb http transport does not support shallow']],
 	[
 		'GIT_TRANSPORT_REFUSED',
 		[
@@ -135,9 +137,11 @@ export function gitFailureError(
 	const quoted = describeStderr(failure.stderr);
 	const status = failure.exitCode === null ? 'was stopped' : `exited with ${failure.exitCode}`;
 	const message =
-		quoted.length === 0
-			? `git failed while ${action} (it ${status}).`
-			: `git failed while ${action}:\n${quoted}`;
+		code === 'GIT_SHALLOW_UNSUPPORTED'
+			? `git failed while ${action}: the server speaks only git's old "dumb" HTTP protocol, which cannot send the shallow copy Vouch fetches.`
+			: quoted.length === 0
+				? `git failed while ${action} (it ${status}).`
+				: `git failed while ${action}:\n${quoted}`;
 	return gitError(code, message, {
 		details: { exitCode: failure.exitCode, stderr: quoted },
 	});

@@ -13,6 +13,11 @@ export type GitErrorCode =
 	| 'GIT_REPO_NOT_FOUND'
 	/** The server could not be reached or the connection broke. */
 	| 'GIT_NETWORK'
+	/**
+	 * The server speaks only git's old "dumb" HTTP protocol (static files), which cannot send
+	 * the shallow copy Vouch asks for.
+	 */
+	| 'GIT_SHALLOW_UNSUPPORTED'
 	/** git ran longer than its time limit and was stopped. */
 	| 'GIT_TIMEOUT'
 	/** The branch, tag or commit does not exist (or the server will not send it). */
@@ -44,8 +49,10 @@ const HINTS: Readonly<Record<GitErrorCode, string>> = {
 	GIT_AUTH_FAILED:
 		'Vouch never asks for passwords. For a private repository use an ssh URL with a loaded key, or configure a git credential helper; for ssh, check that the host key is known.',
 	GIT_REPO_NOT_FOUND:
-		'Check the address. Private repositories may also look missing when you have no access.',
+		'Check the address. If it came from the registry, the repository may have moved or gone: tell the registry maintainers. Private repositories also look missing without access.',
 	GIT_NETWORK: 'Check the network connection and the address, then try again.',
+	GIT_SHALLOW_UNSUPPORTED:
+		'Nothing to fix on your side: whoever hosts the repository must serve it over smart HTTP (git http-backend, as every git host does), not as static files. Tell the registry maintainer (or the plugin author).',
 	GIT_TIMEOUT: 'The server may be slow or unreachable; try again later.',
 	GIT_REF_NOT_FOUND: 'Check the branch, tag or commit against those the repository offers.',
 	GIT_TRANSPORT_REFUSED:
@@ -55,9 +62,9 @@ const HINTS: Readonly<Record<GitErrorCode, string>> = {
 	GIT_OUTPUT_TOO_LARGE: 'The repository sent far more than a plugin should; it was not used.',
 	GIT_INVALID_ARGUMENT: 'Check the ref, commit or path given.',
 	GIT_TAG_NOT_ANNOTATED:
-		'Release tags of this plugin must be signed: `git tag -s <name>` with an SSH key the registry lists.',
+		'Do not install it. The registry requires signed releases for this plugin; tell its author, who must publish the tag signed (`git tag -s <name>`, with an SSH key the registry lists).',
 	GIT_TAG_UNSIGNED:
-		'Release tags of this plugin must be signed: `git tag -s <name>` with an SSH key the registry lists.',
+		'Do not install it. The registry requires signed releases for this plugin; tell its author, who must publish the tag signed (`git tag -s <name>`, with an SSH key the registry lists).',
 	GIT_SIGNER_NOT_ALLOWED:
 		'The tag was signed with a key the registry does not list for this plugin. Do not install it; ask the authors.',
 	GIT_SIGNATURE_INVALID:

@@ -59,6 +59,8 @@ export interface ExecRequest {
 	remote?: string;
 	/** Run inside this working copy (absolute). Without it git runs outside any repository. */
 	repo?: string;
+	/** `repo` is a bare repository (a mirror's): it is the git directory, with no work tree. */
+	bare?: boolean;
 	maxStdoutBytes?: number;
 }
 
@@ -77,7 +79,13 @@ export function execGit(
 	const args =
 		request.repo === undefined
 			? request.args
-			: [`--git-dir=${join(request.repo, '.git')}`, `--work-tree=${request.repo}`, ...request.args];
+			: request.bare === true
+				? [`--git-dir=${request.repo}`, ...request.args]
+				: [
+						`--git-dir=${join(request.repo, '.git')}`,
+						`--work-tree=${request.repo}`,
+						...request.args,
+					];
 	return runGit({
 		gitBinary: context.gitBinary,
 		args,

@@ -3,6 +3,8 @@
  * rollback end with, and what the safety checks read (local changes, tracked files, the
  * origin address).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sanitizeText } from '../core/sanitize.ts';
 import {
 	assertCommitId,
@@ -143,9 +145,17 @@ export async function readRemoteUrl(
 ): Promise<string | undefined> {
 	const repo = resolvePath(dir, context.cwd);
 	const action = `reading the origin of ${sanitizeText(repo)}`;
+	// An air-gapped mirror holds bare repositories: no `.git` inside, the directory is one.
+	const bare = !existsSync(join(repo, '.git')) && existsSync(join(repo, 'HEAD'));
 	const result = await execGit(
 		context,
-		{ repo, args: ['config', '--local', '--get', 'remote.origin.url'], action, network: false },
+		{
+			repo,
+			bare,
+			args: ['config', '--local', '--get', 'remote.origin.url'],
+			action,
+			network: false,
+		},
 		call,
 	);
 	if (result.exitCode === 0) return outputText(result);

@@ -67,6 +67,15 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
 	if (verdict.blocked) return { ...base, status: 'blocked', reason: verdict.reason };
+	if (deps.snapshot.index === undefined && plugin.source.refType === 'tag') {
+		// Which tags are versions is the registry entry's versioning_scheme: without the
+		// registry, a newer tag cannot be told from an unrelated one.
+		return {
+			...base,
+			status: 'skipped',
+			reason: `the registry is unavailable, so the versions after tag ${sanitizeText(plugin.source.ref ?? '')} cannot be judged`,
+		};
+	}
 	const entry = moved?.plugin ?? deps.snapshot.index?.byUrl(url);
 	const canonical = deps.snapshot.index?.canonical(url) ?? plugin.source.canonicalUrl;
 	// D27: the same redirect rule as update, so what is offered is what update would fetch.

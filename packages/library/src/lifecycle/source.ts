@@ -81,10 +81,13 @@ export async function resolveInstallSource(
 					? `No registry is available to look up ${shown}.`
 					: `The registry has no plugin ${shown}.`,
 				{
+					// Without a registry, searching it cannot help: say what can.
 					hint:
-						kind === 'id'
-							? `${suggestion === undefined ? '' : `${suggestion} `}Find plugins with \`vouch search <text>\`. A local directory must be written as a path, e.g. ./name.`
-							: 'Run `vouch refresh`, or install by URL.',
+						context.index === undefined
+							? 'The registry could not be loaded (see the warning above): run `vouch refresh` once it is reachable, or install by git URL or ./path.'
+							: kind === 'id'
+								? `${suggestion === undefined ? '' : `${suggestion} `}Find plugins with \`vouch search <text>\`. A local directory must be written as a path, e.g. ./name.`
+								: 'Run `vouch refresh`, or install by URL.',
 					details: { query: text, suggestions },
 				},
 			);

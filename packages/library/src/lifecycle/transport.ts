@@ -49,8 +49,15 @@ export function assertTransportAllowed(input: TransportPolicyInput): TransportKi
 				`${shown} is not encrypted: anyone on the network path could swap the plugin's code.`,
 				{ hint: 'Use the https URL. Only if you accept that risk: --allow-insecure-transport.' },
 			);
-		case 'registry-needs-https':
 		case 'local-from-remote-registry':
+			throw lifecycleError(
+				'TRANSPORT_REFUSED',
+				`The registry lists ${shown}, a path on this machine, but it was fetched over the network: only a registry kept as a local file may point at local repositories (D11).`,
+				{
+					hint: 'Tell the registry maintainers. For a mirror of your own, keep the registry as a local file: `vouch config set registry <file>`.',
+				},
+			);
+		case 'registry-needs-https':
 			throw lifecycleError(
 				kind === 'insecure' ? 'INSECURE_TRANSPORT' : 'TRANSPORT_REFUSED',
 				`The registry lists ${shown}, but registry plugins must be fetched over https.`,

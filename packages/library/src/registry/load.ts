@@ -7,11 +7,13 @@
  * (`src/registry/sources/`); this module only knows how to make one conditional request: send
  * the validators of a cached copy and report "not modified" when the server says 304.
  */
+
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isVouchError } from '../core/errors.ts';
+import { describeNetworkFailure } from '../core/network-failure.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { checkRedirectTarget } from '../core/transport-policy.ts';
 import type { RegistryFormat } from './decode.ts';
@@ -50,6 +52,8 @@ export interface RegistrySource extends RegistryValidators {
 	format?: RegistryFormat;
 	/** For messages: the resolved path, or the URL with credentials redacted. */
 	label: string;
+	/** A local file's absolute path: its directory anchors the relative paths it lists (D11). */
+	path?: string;
 }
 
 /** A 304 answer to a conditional request: the caller's copy is current. */
@@ -122,6 +126,7 @@ async function readLocal(path: string, maxBytes: number): Promise<RegistrySource
 			`Cannot read the registry file ${sanitizeText(path)}.`,
 			{
 				cause: error,
+				hint: 'Check the path. `vouch config list` shows where the registry setting comes from.',
 			},
 		);
 	}
@@ -143,7 +148,7 @@ async function readLocal(path: string, maxBytes: number): Promise<RegistrySource
 		if (filled > maxBytes) throw tooLarge(label, maxBytes);
 		const format = formatFromPath(path);
 		const text = decodeUtf8(buffer.subarray(0, filled), label);
-		return format === undefined ? { text, label } : { text, format, label };
+		return format === undefined ? { text, label, path } : { text, format, label, path };
 	} finally {
 		await handle.close();
 	}
@@ -190,7 +195,7 @@ async function readHttp(
 		}
 		if (!response.ok) {
 			await response.body?.cancel().catch(() => undefined);
-			throw fetchFailed(label, `HTTP ${response.status}`, response.status);
+			throw httpFailed(label, url, response.status);
 		}
 		const declared = Number(response.headers.get('content-length') ?? Number.NaN);
 		if (declared > maxBytes) {
@@ -276,22 +281,51 @@ function parseUrl(text: string, label: string): URL {
 	}
 }
 
+/** "fetch failed" unwrapped into its cause, with a hint for whoever can act (core/network-failure). */
 function networkError(error: unknown, signal: AbortSignal, label: string) {
+	const failure = describeNetworkFailure(error, {
+		url: label,
+		timedOut: signal.aborted,
+		what: 'the registry',
+	});
 	if (signal.aborted) {
-		return registryError('REGISTRY_TIMEOUT', `The registry at ${label} did not answer in time.`, {
-			cause: error,
-			hint: 'Check the network, or try again later.',
-		});
+		return registryError(
+			'REGISTRY_TIMEOUT',
+			`The registry at ${label} did not answer in time (${failure.reason}).`,
+			{ cause: error, hint: failure.hint, details: { cause: failure.cause, host: failure.host } },
+		);
 	}
-	const problem = error instanceof Error ? error.message : String(error);
-	return fetchFailed(label, sanitizeText(problem, { maxLength: 200 }), undefined, error);
+	return registryError(
+		'REGISTRY_FETCH_FAILED',
+		`Cannot fetch the registry from ${label}: ${failure.reason}`,
+		{
+			cause: error,
+			hint: failure.hint,
+			details: {
+				cause: failure.cause,
+				host: failure.host,
+				...(failure.systemCode === undefined ? {} : { systemCode: failure.systemCode }),
+			},
+		},
+	);
 }
 
-function fetchFailed(label: string, problem: string, status?: number, cause?: unknown) {
+function httpFailed(label: string, url: URL, status: number) {
+	const failure = describeNetworkFailure(undefined, { url, status, what: 'the registry' });
+	return registryError(
+		'REGISTRY_FETCH_FAILED',
+		`Cannot fetch the registry from ${label}: ${failure.reason}`,
+		{
+			hint: failure.hint,
+			details: { cause: failure.cause, host: failure.host, status },
+		},
+	);
+}
+
+function fetchFailed(label: string, problem: string) {
 	const code: RegistryErrorCode = 'REGISTRY_FETCH_FAILED';
 	return registryError(code, `Cannot fetch the registry from ${label}: ${problem}`, {
-		cause,
-		details: status === undefined ? {} : { status },
+		hint: "The server answered in a way Vouch cannot follow: tell the registry's maintainer.",
 	});
 }
 

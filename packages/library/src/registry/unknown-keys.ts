@@ -8,6 +8,7 @@
  * nothing and every check would answer "not blacklisted". The load fails instead, like a
  * malformed blacklist entry (D1), so the client keeps its last good registry.
  */
+import { editDistance } from '../core/edit-distance.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { registryError } from './errors.ts';
 import { REGISTRY_LIMITS } from './limits.ts';
@@ -84,20 +85,4 @@ export function warnEntryKeys(
 			message: `Unknown field ${showKey(key)} in ${where} is ignored.`,
 		});
 	}
-}
-
-/** Levenshtein distance; both strings are short (bounded by the caller). */
-function editDistance(a: string, b: string): number {
-	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current.push(
-				Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution),
-			);
-		}
-		previous = current;
-	}
-	return previous[b.length] as number;
 }

@@ -12,6 +12,12 @@ const ACCESS_RIGHTS =
 
 /** stderr of real git 2.39 runs (LC_ALL=C), with the code each must get. */
 const FIXTURES: readonly (readonly [string, string, GitErrorCode])[] = [
+	// A static file server over a bare repository (git's dumb HTTP protocol), asked for depth 1.
+	[
+		'dumb http, shallow clone',
+		'fatal: dumb http transport does not support shallow capabilities\n',
+		'GIT_SHALLOW_UNSUPPORTED',
+	],
 	// Transports refused by GIT_ALLOW_PROTOCOL, or unknown to git.
 	['ext:: URL', "fatal: transport 'ext' not allowed\n", 'GIT_TRANSPORT_REFUSED'],
 	[

@@ -89,9 +89,14 @@ export function noRegistryAvailable(context: NoRegistryContext): VouchError {
 		(failure) =>
 			`  - ${failure.message.includes(failure.source) ? failure.message : `${failure.source}: ${failure.message}`}`,
 	);
+	// The last source's own hint names who can act (a wrong address, the network, the server).
+	const lastHint =
+		isVouchError(context.lastError) && context.lastError.hint !== undefined
+			? `${context.lastError.hint} `
+			: '';
 	const hint = context.refresh
-		? 'Check the network and run `vouch refresh` again (any cached copy is kept), or pass --registry <file|url>.'
-		: 'Run `vouch refresh` once the network is back, or pass --registry <file|url>.';
+		? `${lastHint}Then run \`vouch refresh\` again (any cached copy is kept), or use another registry: \`vouch config set registry <file|url>\`.`
+		: `${lastHint}Then run \`vouch refresh\`, or use another registry: \`vouch config set registry <file|url>\`.`;
 	return sourcesError(
 		'NO_REGISTRY_AVAILABLE',
 		failures.length > 1 ? `${headline}\nSources tried:\n${lines.join('\n')}` : headline,

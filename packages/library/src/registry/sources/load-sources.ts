@@ -14,8 +14,10 @@
  * has failed.
  */
 
+import { dirname } from 'node:path';
 import { assessBlacklistFreshness, type BlacklistFreshness } from '../../blacklist/staleness.ts';
 import { pickUrlContext } from '../../core/canonical-url.ts';
+import { anchorLocalPaths } from '../local-paths.ts';
 import type { Registry } from '../model.ts';
 import { parseRegistryText } from '../parse.ts';
 import {
@@ -144,12 +146,18 @@ function parseVerified(
 	options: LoadRegistryFromSourcesOptions,
 ): Accepted {
 	const format = verified.format ?? text.format;
-	const registry = parseRegistryText(verified.text, {
+	const parsed = parseRegistryText(verified.text, {
 		label: text.source,
 		...pickUrlContext(options),
 		...(format === undefined ? {} : { format }),
 		...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
 	});
+	// Only a registry the user keeps on disk may list local repositories (D11); its relative
+	// paths mean "next to the registry file", whatever directory the command runs in.
+	const registry =
+		text.local && text.path !== undefined
+			? anchorLocalPaths(parsed, dirname(text.path), pickUrlContext(options))
+			: parsed;
 	return {
 		registry,
 		signed: verified.signed,

@@ -32,6 +32,7 @@ export async function readLocalSource(
 		fromCache: false,
 		notModified: false,
 		local: true,
+		...(read.path === undefined ? {} : { path: read.path }),
 	};
 	return { kind: 'loaded', text, accepted: await context.accept(text) };
 }

@@ -70,6 +70,8 @@ export interface SourceText {
 	fromCache: boolean;
 	notModified: boolean;
 	local: boolean;
+	/** The absolute path of a local registry file. */
+	path?: string;
 }
 
 export interface Accepted {

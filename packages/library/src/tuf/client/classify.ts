@@ -18,6 +18,7 @@ import {
 	RuntimeError,
 } from 'tuf-js/dist/error.js';
 import { isVouchError, type VouchError } from '../../core/errors.ts';
+import { describeNetworkFailure } from '../../core/network-failure.ts';
 import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { type TufClientErrorCode, tufError } from '../errors.ts';
 import { decodeMetadata, type RoleName } from '../metadata.ts';
@@ -54,7 +55,16 @@ export function classifyRefreshError(error: unknown, context: ClassifyContext): 
 	if (cause instanceof DownloadHTTPError) {
 		return cause.statusCode === 404 || cause.statusCode === 403
 			? refusal('TUF_NOT_FOUND', facts)
-			: refusal('TUF_FETCH_FAILED', facts, { status: cause.statusCode });
+			: refusal(
+					'TUF_FETCH_FAILED',
+					facts,
+					{ status: cause.statusCode },
+					describeNetworkFailure(undefined, {
+						url: facts.url ?? '',
+						status: cause.statusCode,
+						what: 'the TUF repository',
+					}).hint,
+				);
 	}
 	if (cause instanceof DownloadLengthMismatchError || message.includes('Max length reached')) {
 		if (kind === 'target') return refusal('TUF_TARGET_HASH_MISMATCH', facts);
@@ -187,6 +197,7 @@ function refusal(
 	code: TufClientErrorCode,
 	facts: Facts,
 	extra: Record<string, unknown> = {},
+	hint?: string,
 ): VouchError {
 	const wording =
 		WORDING[code] ?? (WORDING.TUF_VERIFICATION_FAILED as { what: string; hint: string });
@@ -201,7 +212,7 @@ function refusal(
 	const inner = withoutFinalPeriod(facts.message.slice(wrapper?.[0].length ?? 0));
 	const detail = sanitizeText(inner, { maxLength: 300 });
 	return tufError(code, `${where} ${wording.what}: ${detail}.`, {
-		hint: wording.hint,
+		hint: hint ?? wording.hint,
 		details: {
 			...(facts.url === undefined ? {} : { url: sanitizeText(redactUrlCredentials(facts.url)) }),
 			...(facts.kind === undefined ? {} : { file: facts.kind }),

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { BaseFetcher } from 'tuf-js';
 import { DownloadHTTPError, DownloadLengthMismatchError } from 'tuf-js/dist/error.js';
 import { isVouchError } from '../../core/errors.ts';
+import { describeNetworkFailure } from '../../core/network-failure.ts';
 import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { tufError } from '../errors.ts';
 import { assertFetchable } from './url-policy.ts';
@@ -172,20 +173,26 @@ function shown(url: URL): string {
 	return sanitizeText(redactUrlCredentials(url.href), { maxLength: 300 });
 }
 
+/** "fetch failed" unwrapped into its cause, with a hint for whoever can act (core/network-failure). */
 function networkError(error: unknown, signal: AbortSignal, url: URL) {
+	const failure = describeNetworkFailure(error, {
+		url,
+		timedOut: signal.aborted,
+		what: 'the TUF repository',
+	});
+	const details = { cause: failure.cause, host: failure.host };
 	if (signal.aborted) {
-		return tufError('TUF_TIMEOUT', `${shown(url)} did not answer in time.`, {
+		return tufError('TUF_TIMEOUT', `${shown(url)} did not answer in time (${failure.reason}).`, {
 			cause: error,
-			hint: 'Check the network, or try again later.',
+			hint: failure.hint,
+			details,
 		});
 	}
-	const problem =
-		error instanceof Error
-			? error.cause instanceof Error
-				? error.cause.message
-				: error.message
-			: String(error);
-	return fetchFailed(url, problem, error);
+	return tufError('TUF_FETCH_FAILED', `Cannot download ${shown(url)}: ${failure.reason}.`, {
+		cause: error,
+		hint: failure.hint,
+		details,
+	});
 }
 
 function fetchFailed(url: URL, problem: string, cause?: unknown) {

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isVouchError } from '../../src/core/errors.ts';
+import {
+	normaliseSettingValue,
+	readSettingsFile,
+	settingKey,
+	writeSetting,
+} from '../../src/core/settings.ts';
+import { makeTempDir } from '../helpers/temp.ts';
+
+const codeOf = (fn: () => unknown): string | undefined => {
+	try {
+		fn();
+	} catch (error) {
+		return isVouchError(error) ? error.code : 'NOT_VOUCH';
+	}
+	return undefined;
+};
+
+describe('settings', () => {
+	it('keys are a closed set, with a suggestion for a typo', () => {
+		assert.equal(settingKey('registry'), 'registry');
+		try {
+			settingKey('regsitry');
+			assert.fail('accepted');
+		} catch (error) {
+			assert.ok(isVouchError(error));
+			assert.equal(error.code, 'UNKNOWN_SETTING');
+			assert.deepEqual(error.details?.similar, ['registry']);
+		}
+		assert.equal(
+			codeOf(() => settingKey('__proto__')),
+			'UNKNOWN_SETTING',
+		);
+	});
+
+	it('writes atomically, keeps other keys, and unsets', async () => {
+		const dir = makeTempDir('vouch-settings-');
+		const file = join(dir, 'nested', 'config.toml');
+		assert.deepEqual(readSettingsFile(file, 'profile'), {}, 'an absent file holds nothing');
+		await writeSetting(file, 'registry', '/srv/mirror/plugins.toml');
+		assert.deepEqual(readSettingsFile(file, 'profile'), { registry: '/srv/mirror/plugins.toml' });
+		await writeSetting(file, 'registry', undefined);
+		assert.deepEqual(readSettingsFile(file, 'profile'), {});
+		assert.match(readFileSync(file, 'utf8'), /vouch config/);
+	});
+
+	it('a key from the other file, an unknown key or a non-string is refused naming the file', () => {
+		const dir = makeTempDir('vouch-settings-');
+		const file = join(dir, 'config.toml');
+		for (const text of [
+			'profile = "picard"\n',
+			'colour = "x"\n',
+			'registry = 3\n',
+			'registry = [\n',
+		]) {
+			writeFileSync(file, text);
+			try {
+				readSettingsFile(file, 'profile');
+				assert.fail(text);
+			} catch (error) {
+				assert.ok(isVouchError(error), text);
+				assert.equal(error.code, 'INVALID_SETTING', text);
+				assert.equal(error.details?.file, file, text);
+			}
+		}
+	});
+
+	it('values: paths become absolute, URLs must pass the registry-source rule', () => {
+		const context = { cwd: '/work/here', home: '/home/u' };
+		assert.equal(normaliseSettingValue('registry', './r.toml', context), '/work/here/r.toml');
+		assert.equal(normaliseSettingValue('registry', '~/r.toml', context), '/home/u/r.toml');
+		assert.equal(
+			normaliseSettingValue('registry', 'https://example.org/plugins.toml', context),
+			'https://example.org/plugins.toml',
+		);
+		assert.equal(normaliseSettingValue('profile', 'picard', context), 'picard');
+		for (const bad of ['http://example.org/p.toml', 'ext::sh -c x', 'ftp://x/y', 'a\nb', '']) {
+			assert.equal(
+				codeOf(() => normaliseSettingValue('registry', bad, context)),
+				'INVALID_SETTING',
+				bad,
+			);
+		}
+		// A stored relative path is refused: its meaning would depend on the directory.
+		assert.equal(
+			codeOf(() =>
+				normaliseSettingValue('registry', 'r.toml', { ...context, file: '/c/config.toml' }),
+			),
+			'INVALID_SETTING',
+		);
+	});
+});
