@@ -11,13 +11,13 @@ and checks of every MANIFEST.toml. It reads MusicBrainz Picard's registry and
 manifest formats, and serves any application through a host profile.
 
 Try it (the real Picard registry ships with the tests):
-  npx vouch browse   --registry test/fixtures/registries/picard-plugins.toml
-  npx vouch search   artist --registry test/fixtures/registries/picard-plugins.toml
-  npx vouch info     decade --registry test/fixtures/registries/picard-plugins.toml
-  npx vouch validate test/fixtures/manifests/picard/replaygain2.toml
+  npx vouch browse   --registry packages/library/test/fixtures/registries/picard-plugins.toml
+  npx vouch search   artist --registry packages/library/test/fixtures/registries/picard-plugins.toml
+  npx vouch info     decade --registry packages/library/test/fixtures/registries/picard-plugins.toml
+  npx vouch validate packages/library/test/fixtures/manifests/picard/replaygain2.toml
   npx vouch check-blacklist https://github.com/example/plugin --registry <file|url>
   npx vouch blacklist [search <text|url>] --registry <file|url>
-  npx vouch registry lint test/fixtures/registries/picard-plugins.toml
+  npx vouch registry lint packages/library/test/fixtures/registries/picard-plugins.toml
 
 Write a plugin:
   npx vouch init my-plugin      (then: vouch validate my-plugin, vouch scan my-plugin)
@@ -29,7 +29,8 @@ Manage plugins (install checks the blacklist before any network access):
   npx vouch startup-check | doctor | clean | refresh
 
 Every command takes --json and --profile <name|file>; those that read the
-registry take --registry <file|url>.
+registry take --registry <file|url>. To stop repeating it:
+  npx vouch config set registry <file|url>
 Exit codes: 0 ok, 1 error, 2 usage, 3 blocked, 130 declined.
 Run "npx vouch --help" for the full list.
 Shell completion: npx vouch completion bash|zsh|fish (see the README).`;
