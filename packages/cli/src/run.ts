@@ -18,8 +18,8 @@ export interface RunState {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
 	const state: RunState = { exitCode: ExitCode.ok };
-	const program = createProgram(io, state);
 	try {
+		const program = await createProgram(io, state, argv);
 		await program.parseAsync([...argv], { from: 'user' });
 		return state.exitCode;
 	} catch (error) {
