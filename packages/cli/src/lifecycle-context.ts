@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isVouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
-import { createGit } from '@vouch/library/internal/git/index';
+import type { Git } from '@vouch/library/internal/git/index';
 import type { GitPort } from '@vouch/library/internal/lifecycle/ports';
 import type { LifecycleReporter, Prompter } from '@vouch/library/internal/lifecycle/prompter';
 import {
@@ -22,7 +22,7 @@ import {
 	type PluginFiles,
 	type PluginStore,
 } from '@vouch/library/internal/lifecycle/store/index';
-import { readManifest } from '@vouch/library/internal/manifest/index';
+import type { readManifest } from '@vouch/library/internal/manifest/index';
 import type { CommonOptions } from './common-options.ts';
 import { loadRegistry, profileFor, urlContextFor } from './context.ts';
 import type { CliIO } from './io.ts';
@@ -95,20 +95,29 @@ export function gitFor(
 	io: CliIO,
 	allowInsecureTransport: boolean,
 ): GitPort & { changedFiles(dir: string): Promise<string[]> } {
-	const git = createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport });
+	// Loaded on first use: `startup-check`, which a host runs at every start, never runs git.
+	let loaded: Promise<Git> | undefined;
+	const git = () => {
+		loaded ??= import('@vouch/library/internal/git/index').then(({ createGit }) =>
+			createGit({ env: io.env, cwd: io.cwd, allowInsecureTransport }),
+		);
+		return loaded;
+	};
 	return {
-		lsRemote: (url, options) => git.lsRemote(url, options),
-		clone: ({ redirectGuard, ...request }) =>
-			git.clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
-		remoteUrl: (dir) => git.remoteUrl(dir),
-		verifyTag: (request) => git.verifyTag(request),
-		changedFiles: (dir) => git.changedFiles(dir),
+		lsRemote: async (url, options) => (await git()).lsRemote(url, options),
+		clone: async ({ redirectGuard, ...request }) =>
+			(await git()).clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
+		remoteUrl: async (dir) => (await git()).remoteUrl(dir),
+		verifyTag: async (request) => (await git()).verifyTag(request),
+		changedFiles: async (dir) => (await git()).changedFiles(dir),
 	};
 }
 
 export function lifecycleIO(io: CliIO) {
 	return {
-		readManifest,
+		// Loaded on first use, like the scanner below: only installs and updates read manifests.
+		readManifest: async (...args: Parameters<typeof readManifest>) =>
+			(await import('@vouch/library/internal/manifest/index')).readManifest(...args),
 		digest: (dir: string) => digestTree(dir),
 		// Loaded on first use: commands that never scan start without tree-sitter.
 		scan: async (dir: string) =>
