@@ -9,7 +9,6 @@
  * reported as invalid, which callers treat as "no cache": never fatal, and replaced by the next
  * good fetch.
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -78,7 +77,7 @@ export function registryCacheUrl(location: string): string {
 
 /** `<cacheDir>/registry/<sha256 of the cache URL>.cache` */
 export function registryCachePath(cacheDir: string, location: string): string {
-	const key = createHash('sha256').update(registryCacheUrl(location), 'utf8').digest('hex');
+	const key = newSha256().update(registryCacheUrl(location), 'utf8').digest('hex');
 	return join(cacheDir, 'registry', `${key}.cache`);
 }
 
@@ -189,5 +188,11 @@ export function decodeCacheFile(
 }
 
 function sha256(bytes: Uint8Array): string {
-	return createHash('sha256').update(bytes).digest('hex');
+	return newSha256().update(bytes).digest('hex');
+}
+
+// node:crypto is loaded on first use (it costs a CLI start-up several milliseconds, and most
+// commands never need it here).
+function newSha256() {
+	return process.getBuiltinModule('node:crypto').createHash('sha256');
 }
