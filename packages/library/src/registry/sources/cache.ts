@@ -48,15 +48,24 @@ const MAX_HEADER_BYTES = 16 * 1024;
 /** Clock skew tolerated between the write and a later read. */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
-const headerSchema = z.strictObject({
-	url: z.string().min(1).max(MAX_URL_LENGTH),
-	format: z.enum(['toml', 'json']).optional(),
-	etag: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
-	lastModified: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
-	fetchedAt: z.iso.datetime({ offset: true }),
-	bytes: z.number().int().nonnegative(),
-	sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+/** Built on first use: a local registry file never reads the cache. */
+let headerSchemaBuilt: ReturnType<typeof buildHeaderSchema> | undefined;
+function headerSchema() {
+	headerSchemaBuilt ??= buildHeaderSchema();
+	return headerSchemaBuilt;
+}
+
+function buildHeaderSchema() {
+	return z.strictObject({
+		url: z.string().min(1).max(MAX_URL_LENGTH),
+		format: z.enum(['toml', 'json']).optional(),
+		etag: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
+		lastModified: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
+		fetchedAt: z.iso.datetime({ offset: true }),
+		bytes: z.number().int().nonnegative(),
+		sha256: z.string().regex(/^[0-9a-f]{64}$/),
+	});
+}
 
 /**
  * The URL a cache entry is kept under: parsed and re-serialised (scheme and host lowercased,
@@ -153,7 +162,7 @@ export function decodeCacheFile(
 	} catch {
 		throw new Error('the cache header is not JSON');
 	}
-	const parsed = headerSchema.safeParse(raw);
+	const parsed = headerSchema().safeParse(raw);
 	if (!parsed.success) throw new Error('the cache header has the wrong shape');
 	const header = parsed.data;
 	// A file copied over from another URL's slot must not stand in for this one.
