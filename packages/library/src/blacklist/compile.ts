@@ -10,10 +10,10 @@
  * - url_regex alone → the literal prefilter, which runs a pattern only on URLs containing its
  *   required literals.
  */
-// The semver module in use, not the package index, which loads every semver module at start.
-import Range from 'semver/classes/range.js';
+import type Range from 'semver/classes/range.js';
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { semver } from '../core/semver.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
@@ -192,7 +192,7 @@ function versionMatches(
 function compileRange(versions: string | undefined): Range | null | undefined {
 	if (versions === undefined) return undefined;
 	if (!isValidRange(versions)) return null;
-	return new Range(versions.trim(), { includePrerelease: true });
+	return new (semver().Range)(versions.trim(), { includePrerelease: true });
 }
 
 function collectProblems(

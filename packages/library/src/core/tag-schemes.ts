@@ -3,13 +3,11 @@
  * them are pre-releases, and how they are ordered. Tag names come from a remote's ref
  * list, so they are untrusted: every check is bounded and linear in the tag length.
  */
-// The semver modules in use, not the package index, which loads every semver module at start.
 import type SemVer from 'semver/classes/semver.js';
-import compareSemver from 'semver/functions/compare.js';
-import parseSemver from 'semver/functions/parse.js';
 import { coreError, isVouchError } from './errors.ts';
 import { type CompiledPattern, compilePythonPattern } from './pyregex.ts';
 import { sanitizeText } from './sanitize.ts';
+import { semver } from './semver.ts';
 
 export type VersionScheme =
 	| { kind: 'semver' }
@@ -72,7 +70,7 @@ export function semverOfTag(tag: string): SemVer | undefined {
 	if (numbers.some((n) => n === undefined || n.length > MAX_NUMBER_DIGITS)) return undefined;
 	const core = numbers.map((n) => String(Number(n))).join('.');
 	// semver.parse also rejects malformed pre-release parts (`rc..1`, `01`).
-	return parseSemver(m[4] === undefined ? core : `${core}-${m[4]}`) ?? undefined;
+	return semver().parse(m[4] === undefined ? core : `${core}-${m[4]}`) ?? undefined;
 }
 
 function isSemverRelease(tag: string): boolean {
@@ -134,7 +132,7 @@ export function tagMatchesScheme(
 export function compareTags(a: string, b: string, scheme: VersionScheme): number {
 	switch (scheme.kind) {
 		case 'semver':
-			return compareOptional(semverOfTag(a), semverOfTag(b), (x, y) => compareSemver(x, y));
+			return compareOptional(semverOfTag(a), semverOfTag(b), (x, y) => semver().compare(x, y));
 		case 'calver':
 			return compareOptional(calverOf(a), calverOf(b), compareNumberRuns);
 		case 'regex':

@@ -4,9 +4,8 @@
  * `parse.ts` turns validated entries into the model (canonical URLs, lowercase UUIDs, trust
  * defaults). No transforms live here, so the schema can be exported as JSON Schema.
  */
-// The semver module in use, not the package index, which loads every semver module at start.
-import validRange from 'semver/ranges/valid.js';
 import * as z from 'zod';
+import { semver } from '../core/semver.ts';
 import { REGISTRY_LIMITS as L } from './limits.ts';
 
 /** 8-4-4-4-12 hex in any case. The registry names other plugins' UUIDs, so only the shape is required. */
@@ -85,7 +84,7 @@ export const blacklistEntrySchema = z
 		/** A semver range over the plugin's version. */
 		versions: shortText
 			.min(1)
-			.refine((range) => validRange(range) !== null, { message: 'not a semver range' })
+			.refine((range) => semver().validRange(range) !== null, { message: 'not a semver range' })
 			.optional(),
 		reason: z.string().max(L.description).optional(),
 		blacklisted_at: shortText.optional(),
