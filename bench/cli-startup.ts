@@ -7,6 +7,8 @@
  *
  * The CLI runs from `dist/` (built first when missing or older than its sources). The plugins
  * are installed for real, once, from repositories on a loopback git server into a temp profile.
+ * The registry `check-blacklist` reads is the repository's copy of Picard's, or the file named
+ * by VOUCH_BENCH_REGISTRY.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
