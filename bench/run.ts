@@ -3,6 +3,7 @@
  * `npm run bench -- --json` prints the figures as JSON instead, for scripts.
  */
 import { runBlacklistBench } from './blacklist.ts';
+import { runCliStartupBench } from './cli-startup.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
@@ -17,11 +18,12 @@ const registryLoad = runRegistryLoadBench();
 const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
 const scan = await runScanBench();
+const cliStartup = await runCliStartupBench();
 console.log = log;
 if (json)
 	console.log(
 		JSON.stringify(
-			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan },
+			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan, cliStartup },
 			null,
 			2,
 		),

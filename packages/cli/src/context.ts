@@ -4,13 +4,14 @@
  */
 import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
+// The embed modules one by one, not its index: that would load createVouch and everything
+// behind it at the start of every command.
+import { hostEnvironment, urlContextOf } from '@vouch/library/internal/embed/environment';
 import {
-	hostEnvironment,
 	type LoadedRegistry as LibraryLoadedRegistry,
 	loadProfileRegistry,
 	registryNotices,
-	urlContextOf,
-} from '@vouch/library/internal/embed/index';
+} from '@vouch/library/internal/embed/registry';
 import type {
 	RegistryLoadMode,
 	RegistryLoadResult,

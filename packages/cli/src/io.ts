@@ -2,6 +2,7 @@
  * Everything the CLI touches in the outside world, passed in so that tests drive the
  * real commands in-process with captured streams and a controlled environment.
  */
+import { isatty } from 'node:tty';
 
 export interface TextSink {
 	write(text: string): unknown;
@@ -38,9 +39,13 @@ export function processIO(): CliIO {
 		stdoutIsTTY: process.stdout.isTTY === true,
 		stderrIsTTY: process.stderr.isTTY === true,
 		...(process.stderr.columns === undefined ? {} : { stderrColumns: process.stderr.columns }),
-		fetch: globalThis.fetch,
+		// Node builds its fetch (undici) and stdin on first access, which costs more than some
+		// whole commands; neither is touched until a command really uses it.
+		fetch: (input, init) => globalThis.fetch(input, init),
 		now: () => new Date(),
-		stdin: process.stdin,
-		stdinIsTTY: process.stdin.isTTY === true,
+		get stdin() {
+			return process.stdin;
+		},
+		stdinIsTTY: isatty(0),
 	};
 }

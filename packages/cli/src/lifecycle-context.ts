@@ -5,14 +5,16 @@
 import type { VouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
 import {
+	loadSnapshot as loadProfileSnapshot,
+	registryNotices,
+} from '@vouch/library/internal/embed/registry';
+import {
 	createLifecycleGit,
 	type LifecycleGit,
-	loadSnapshot as loadProfileSnapshot,
 	openLocalState,
 	pluginFileIO,
-	registryNotices,
 	pluginWorkDeps as wirePluginWork,
-} from '@vouch/library/internal/embed/index';
+} from '@vouch/library/internal/embed/wiring';
 import type { LifecycleReporter, Prompter } from '@vouch/library/internal/lifecycle/prompter';
 import {
 	type RegistrySnapshot,

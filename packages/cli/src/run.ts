@@ -19,10 +19,11 @@ export interface RunState {
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
 	const state: RunState = { exitCode: ExitCode.ok };
-	// A copy: the global options (--quiet, --no-color) adjust it for this run only.
-	const runIO: CliIO = { ...io };
-	const program = createProgram(runIO, state);
+	// A copy: the global options (--quiet, --no-color) adjust it for this run only. The
+	// descriptors are copied, not the values, so the lazy getters (stdin) stay lazy.
+	const runIO = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as CliIO;
 	try {
+		const program = await createProgram(runIO, state, argv);
 		await program.parseAsync([...argv], { from: 'user' });
 		return state.exitCode;
 	} catch (error) {

@@ -41,7 +41,9 @@ export function registerCompletion(program: Command, { io, state }: CommandConte
 			// A program with every command registered, whatever the running one loaded: the
 			// script must know the whole tree. Imported here, as program.ts imports this file.
 			const { createProgram } = await import('../program.ts');
-			const full = createProgram(io, state) as unknown as PlainCommand;
+			const full = (await createProgram(io, state, [], {
+				everyCommand: true,
+			})) as unknown as PlainCommand;
 			io.stdout.write(SHELLS[shell](completionTree(full)));
 		});
 }

@@ -29,9 +29,9 @@ function jsonCommands(command: Command, prefix: string[] = []): string[] {
 	return found;
 }
 
-test('every command that takes --json has a published schema', () => {
+test('every command that takes --json has a published schema', async () => {
 	const sink = { write: () => true };
-	const program = createProgram(
+	const program = (await createProgram(
 		{
 			stdout: sink,
 			stderr: sink,
@@ -43,7 +43,9 @@ test('every command that takes --json has a published schema', () => {
 			now: () => new Date(0),
 		},
 		{ exitCode: 0 },
-	) as unknown as Command;
+		[],
+		{ everyCommand: true },
+	)) as unknown as Command;
 	const commands = jsonCommands(program);
 	assert.ok(commands.length >= 20, `expected the whole command tree, found ${commands}`);
 	const missing = commands.filter((name) => !(name in CLI_JSON_DOCUMENTS));

@@ -10,9 +10,10 @@
  * - url_regex alone → the literal prefilter, which runs a pattern only on URLs containing its
  *   required literals.
  */
-import semver from 'semver';
+import type Range from 'semver/classes/range.js';
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { semver } from '../core/semver.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
@@ -36,7 +37,7 @@ interface IndexedEntry {
 	/** Location key of the entry URL; undefined when it has no `url`. */
 	location: string | undefined;
 	/** `null`: the range is unusable, which counts like an unknown plugin version. */
-	range: semver.Range | null | undefined;
+	range: Range | null | undefined;
 }
 
 export interface BlacklistIndexStats {
@@ -174,7 +175,7 @@ function entryMatches(
 }
 
 function versionMatches(
-	range: semver.Range | null | undefined,
+	range: Range | null | undefined,
 	facts: PluginFacts,
 	unknownVersionMatches: boolean,
 ): boolean {
@@ -188,10 +189,10 @@ function versionMatches(
  * Parsed once, by the same rules as `satisfiesRange` in `src/core/versions.ts`: pre-releases
  * inside the range count, so a `-beta` suffix cannot dodge an entry.
  */
-function compileRange(versions: string | undefined): semver.Range | null | undefined {
+function compileRange(versions: string | undefined): Range | null | undefined {
 	if (versions === undefined) return undefined;
 	if (!isValidRange(versions)) return null;
-	return new semver.Range(versions.trim(), { includePrerelease: true });
+	return new (semver().Range)(versions.trim(), { includePrerelease: true });
 }
 
 function collectProblems(

@@ -3,7 +3,6 @@
  * bounded reads that never pull a huge (or endless) file into memory. Registry caches,
  * local state and profiles all go through here.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -25,10 +24,9 @@ export interface WriteFileAtomicOptions {
 }
 
 function tempPathFor(target: string): string {
-	return join(
-		dirname(target),
-		`.${basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
-	);
+	// node:crypto is loaded on first use: commands that only read files start without it.
+	const random = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
+	return join(dirname(target), `.${basename(target)}.${random}${TEMP_SUFFIX}`);
 }
 
 /**

@@ -3,8 +3,20 @@
  * syntax and come from the network. They run on RE2 (D3): linear time, so no pattern can
  * hang a client, and no backreferences or lookaround.
  */
-import { RE2 } from 're2-wasm';
+import { createRequire } from 'node:module';
+import type { RE2 } from 're2-wasm';
 import { coreError } from './errors.ts';
+
+/**
+ * re2-wasm compiles its WebAssembly when it is loaded, which costs more than a whole
+ * `vouch check-blacklist` against a registry without patterns; it is loaded on the first
+ * pattern instead. It is CommonJS, so `require` keeps `compilePythonPattern` synchronous.
+ */
+let engine: typeof RE2 | undefined;
+function re2(): typeof RE2 {
+	engine ??= (createRequire(import.meta.url)('re2-wasm') as typeof import('re2-wasm')).RE2;
+	return engine;
+}
 
 /** Patterns longer than this are refused before compiling. */
 export const MAX_PATTERN_LENGTH = 1024;
@@ -49,8 +61,9 @@ export function compilePythonPattern(pattern: string): CompiledPattern {
 	let searcher: RE2;
 	let anchored: RE2;
 	try {
-		searcher = new RE2(source, 'u');
-		anchored = new RE2(source, 'uy');
+		const Engine = re2();
+		searcher = new Engine(source, 'u');
+		anchored = new Engine(source, 'uy');
 	} catch (error) {
 		throw coreError('INVALID_REGEX', `RE2 cannot compile the pattern: ${describe(error)}`, {
 			hint: 'Backreferences and lookaround are not supported; rewrite the pattern without them.',

@@ -3,10 +3,11 @@
  * them are pre-releases, and how they are ordered. Tag names come from a remote's ref
  * list, so they are untrusted: every check is bounded and linear in the tag length.
  */
-import semver from 'semver';
+import type SemVer from 'semver/classes/semver.js';
 import { coreError, isVouchError } from './errors.ts';
 import { type CompiledPattern, compilePythonPattern } from './pyregex.ts';
 import { sanitizeText } from './sanitize.ts';
+import { semver } from './semver.ts';
 
 export type VersionScheme =
 	| { kind: 'semver' }
@@ -61,7 +62,7 @@ export function parseVersioningScheme(text: string): VersionScheme {
 }
 
 /** The semver version of a `semver`-scheme tag (prefix stripped, `1.0` read as `1.0.0`). */
-export function semverOfTag(tag: string): semver.SemVer | undefined {
+export function semverOfTag(tag: string): SemVer | undefined {
 	if (tag.length > MAX_TAG_LENGTH) return undefined;
 	const m = SEMVER_PARTS.exec(tag);
 	if (!m) return undefined;
@@ -69,7 +70,7 @@ export function semverOfTag(tag: string): semver.SemVer | undefined {
 	if (numbers.some((n) => n === undefined || n.length > MAX_NUMBER_DIGITS)) return undefined;
 	const core = numbers.map((n) => String(Number(n))).join('.');
 	// semver.parse also rejects malformed pre-release parts (`rc..1`, `01`).
-	return semver.parse(m[4] === undefined ? core : `${core}-${m[4]}`) ?? undefined;
+	return semver().parse(m[4] === undefined ? core : `${core}-${m[4]}`) ?? undefined;
 }
 
 function isSemverRelease(tag: string): boolean {
@@ -131,7 +132,7 @@ export function tagMatchesScheme(
 export function compareTags(a: string, b: string, scheme: VersionScheme): number {
 	switch (scheme.kind) {
 		case 'semver':
-			return compareOptional(semverOfTag(a), semverOfTag(b), (x, y) => semver.compare(x, y));
+			return compareOptional(semverOfTag(a), semverOfTag(b), (x, y) => semver().compare(x, y));
 		case 'calver':
 			return compareOptional(calverOf(a), calverOf(b), compareNumberRuns);
 		case 'regex':

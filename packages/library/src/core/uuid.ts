@@ -2,7 +2,6 @@
  * Plugin UUIDs: the permanent identity behind blacklisting and trust binding.
  * UUIDs are compared lowercase everywhere.
  */
-import { randomUUID } from 'node:crypto';
 import { coreError, ExitCode } from './errors.ts';
 import { sanitizeText } from './sanitize.ts';
 
@@ -108,10 +107,16 @@ export function isUuidV4(value: string): boolean {
  * A fresh UUID that validation accepts. About 3 in a million random v4 UUIDs fail the
  * entropy check, so retry rather than hand one out.
  */
-export function generatePluginUuid(random: () => string = randomUUID): string {
+export function generatePluginUuid(random: () => string = randomUuid): string {
 	for (let attempt = 0; attempt < 1000; attempt++) {
 		const candidate = random().toLowerCase();
 		if (isValidPluginUuid(candidate)) return candidate;
 	}
 	throw coreError('INVALID_UUID', 'The random source keeps producing unacceptable UUIDs.');
+}
+
+// node:crypto is loaded on first use (it costs a CLI start-up several milliseconds, and most
+// commands never need it here).
+function randomUuid(): string {
+	return process.getBuiltinModule('node:crypto').randomUUID();
 }

@@ -3,7 +3,7 @@
  * newer than an installed one for an update, and matching a plugin version against a
  * blacklist `versions` range. Pure functions over lists; git listing happens elsewhere.
  */
-import semver from 'semver';
+import { semver } from './semver.ts';
 import {
 	compareTags,
 	isPreReleaseTag,
@@ -85,7 +85,7 @@ export function pluginVersionToSemver(version: string): string | undefined {
 	const numbers = [m[1] ?? '0', m[2] ?? '0', m[3] ?? '0'];
 	if (numbers.some((n) => n.length > 15)) return undefined;
 	const core = numbers.map((n) => String(Number(n))).join('.');
-	const parsed = semver.parse(m[4] === undefined ? core : `${core}-${m[4]}`);
+	const parsed = semver().parse(m[4] === undefined ? core : `${core}-${m[4]}`);
 	return parsed?.version;
 }
 
@@ -105,7 +105,7 @@ export function isValidRange(range: string): boolean {
 	if (typeof range !== 'string') return false;
 	const text = range.trim();
 	if (text.length === 0 || text.length > MAX_VERSION_LENGTH) return false;
-	return semver.validRange(text) !== null;
+	return semver().validRange(text) !== null;
 }
 
 /**
@@ -116,5 +116,5 @@ export function isValidRange(range: string): boolean {
 export function satisfiesRange(version: string, range: string): boolean | undefined {
 	const normalised = pluginVersionToSemver(version);
 	if (normalised === undefined || !isValidRange(range)) return undefined;
-	return semver.satisfies(normalised, range.trim(), { includePrerelease: true });
+	return semver().satisfies(normalised, range.trim(), { includePrerelease: true });
 }

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostProfile } from '../core/profile.ts';
-import { createGit } from '../git/index.ts';
+import type { Git } from '../git/index.ts';
 import type { FetchedScanOptions } from '../lifecycle/deps.ts';
 import type { InstallDeps } from '../lifecycle/install.ts';
 import type { GitPort } from '../lifecycle/ports.ts';
@@ -21,7 +21,7 @@ import {
 	type PluginStore,
 	type TreeFiles,
 } from '../lifecycle/store/index.ts';
-import { readManifest } from '../manifest/index.ts';
+import type { readManifest } from '../manifest/index.ts';
 import type { HostEnvironment } from './environment.ts';
 
 /** Git as the lifecycle uses it: the port, and the working-copy check before a reinstall. */
@@ -38,14 +38,21 @@ export function createLifecycleGit(
 	environment: Pick<HostEnvironment, 'env' | 'cwd'>,
 	allowInsecureTransport: boolean,
 ): LifecycleGit {
-	const git = createGit({ env: environment.env, cwd: environment.cwd, allowInsecureTransport });
+	// Loaded on first use: a startup check, which a host runs at every start, never runs git.
+	let loaded: Promise<Git> | undefined;
+	const git = () => {
+		loaded ??= import('../git/index.ts').then(({ createGit }) =>
+			createGit({ env: environment.env, cwd: environment.cwd, allowInsecureTransport }),
+		);
+		return loaded;
+	};
 	return {
-		lsRemote: (url, options) => git.lsRemote(url, options),
-		clone: ({ redirectGuard, ...request }) =>
-			git.clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
-		remoteUrl: (dir) => git.remoteUrl(dir),
-		verifyTag: (request) => git.verifyTag(request),
-		changedFiles: (dir) => git.changedFiles(dir),
+		lsRemote: async (url, options) => (await git()).lsRemote(url, options),
+		clone: async ({ redirectGuard, ...request }) =>
+			(await git()).clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
+		remoteUrl: async (dir) => (await git()).remoteUrl(dir),
+		verifyTag: async (request) => (await git()).verifyTag(request),
+		changedFiles: async (dir) => (await git()).changedFiles(dir),
 	};
 }
 
@@ -79,7 +86,9 @@ export function pluginFileIO(
 	'readManifest' | 'digest' | 'scan' | 'prepareScan' | 'inspectDirectory' | 'now' | 'cwd'
 > {
 	return {
-		readManifest,
+		// Loaded on first use, like the scanner below: only installs and updates read manifests.
+		readManifest: async (...args: Parameters<typeof readManifest>) =>
+			(await import('../manifest/index.ts')).readManifest(...args),
 		// One read of each file serves the digest and the scanner (`files`), so the code judged
 		// is the code digested and pinned.
 		digest: (dir: string, files?: TreeFiles) => digestTree(dir, undefined, files),

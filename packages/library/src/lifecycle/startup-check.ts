@@ -171,8 +171,20 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 	}
 	await runLimited(integrityChecks, HASH_CONCURRENCY);
 	if (changes.length > 0) await applyChanges(changes, deps, report);
-	report.load.sort((a, b) => a.name.localeCompare(b.name));
+	report.load.sort((a, b) => compareNames(a.name, b.name));
 	return report;
+}
+
+/**
+ * Case-insensitive, then exact, by UTF-16 code units. Not `localeCompare`: building its
+ * collator is a tenth of a host's whole start-up check, and the order a script reads should
+ * not depend on the machine's locale anyway.
+ */
+function compareNames(a: string, b: string): number {
+	const left = a.toLowerCase();
+	const right = b.toLowerCase();
+	if (left !== right) return left < right ? -1 : 1;
+	return a < b ? -1 : a > b ? 1 : 0;
 }
 
 type Change =

@@ -4,8 +4,8 @@
  * `parse.ts` turns validated entries into the model (canonical URLs, lowercase UUIDs, trust
  * defaults). No transforms live here, so the schema can be exported as JSON Schema.
  */
-import semver from 'semver';
 import * as z from 'zod';
+import { semver } from '../core/semver.ts';
 import { REGISTRY_LIMITS as L } from './limits.ts';
 
 /** 8-4-4-4-12 hex in any case. The registry names other plugins' UUIDs, so only the shape is required. */
@@ -84,7 +84,7 @@ export const blacklistEntrySchema = z
 		/** A semver range over the plugin's version. */
 		versions: shortText
 			.min(1)
-			.refine((range) => semver.validRange(range) !== null, { message: 'not a semver range' })
+			.refine((range) => semver().validRange(range) !== null, { message: 'not a semver range' })
 			.optional(),
 		reason: z.string().max(L.description).optional(),
 		blacklisted_at: shortText.optional(),

@@ -9,7 +9,6 @@
  * reported as invalid, which callers treat as "no cache": never fatal, and replaced by the next
  * good fetch.
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -49,15 +48,24 @@ const MAX_HEADER_BYTES = 16 * 1024;
 /** Clock skew tolerated between the write and a later read. */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
-const headerSchema = z.strictObject({
-	url: z.string().min(1).max(MAX_URL_LENGTH),
-	format: z.enum(['toml', 'json']).optional(),
-	etag: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
-	lastModified: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
-	fetchedAt: z.iso.datetime({ offset: true }),
-	bytes: z.number().int().nonnegative(),
-	sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+/** Built on first use: a local registry file never reads the cache. */
+let headerSchemaBuilt: ReturnType<typeof buildHeaderSchema> | undefined;
+function headerSchema() {
+	headerSchemaBuilt ??= buildHeaderSchema();
+	return headerSchemaBuilt;
+}
+
+function buildHeaderSchema() {
+	return z.strictObject({
+		url: z.string().min(1).max(MAX_URL_LENGTH),
+		format: z.enum(['toml', 'json']).optional(),
+		etag: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
+		lastModified: z.string().max(MAX_VALIDATOR_LENGTH).optional(),
+		fetchedAt: z.iso.datetime({ offset: true }),
+		bytes: z.number().int().nonnegative(),
+		sha256: z.string().regex(/^[0-9a-f]{64}$/),
+	});
+}
 
 /**
  * The URL a cache entry is kept under: parsed and re-serialised (scheme and host lowercased,
@@ -78,7 +86,7 @@ export function registryCacheUrl(location: string): string {
 
 /** `<cacheDir>/registry/<sha256 of the cache URL>.cache` */
 export function registryCachePath(cacheDir: string, location: string): string {
-	const key = createHash('sha256').update(registryCacheUrl(location), 'utf8').digest('hex');
+	const key = newSha256().update(registryCacheUrl(location), 'utf8').digest('hex');
 	return join(cacheDir, 'registry', `${key}.cache`);
 }
 
@@ -154,7 +162,7 @@ export function decodeCacheFile(
 	} catch {
 		throw new Error('the cache header is not JSON');
 	}
-	const parsed = headerSchema.safeParse(raw);
+	const parsed = headerSchema().safeParse(raw);
 	if (!parsed.success) throw new Error('the cache header has the wrong shape');
 	const header = parsed.data;
 	// A file copied over from another URL's slot must not stand in for this one.
@@ -189,5 +197,11 @@ export function decodeCacheFile(
 }
 
 function sha256(bytes: Uint8Array): string {
-	return createHash('sha256').update(bytes).digest('hex');
+	return newSha256().update(bytes).digest('hex');
+}
+
+// node:crypto is loaded on first use (it costs a CLI start-up several milliseconds, and most
+// commands never need it here).
+function newSha256() {
+	return process.getBuiltinModule('node:crypto').createHash('sha256');
 }
