@@ -93,8 +93,14 @@ async function installAtOnce(
 	return Promise.all(runs);
 }
 
-function errorOf(exit: ChildExit): { code?: string; message?: string } | undefined {
-	return (JSON.parse(exit.stdout) as { error?: { code?: string; message?: string } }).error;
+interface ErrorDocument {
+	code?: string;
+	message?: string;
+	details?: { uuid?: string };
+}
+
+function errorOf(exit: ChildExit): ErrorDocument | undefined {
+	return (JSON.parse(exit.stdout) as { error?: ErrorDocument }).error;
 }
 
 describe('two vouch processes installing into one profile at once', () => {
@@ -129,7 +135,8 @@ describe('two vouch processes installing into one profile at once', () => {
 		const error = errorOf(loser);
 		// Both passed the early check; the one that came second learns it under the lock.
 		assert.equal(error?.code, 'ALREADY_INSTALLED', loser.stdout);
-		assert.match(error?.message ?? '', /left was installed meanwhile/);
+		// It names the copy the other process installed.
+		assert.equal(error?.details?.uuid, LEFT.uuid, loser.stdout);
 		assert.doesNotMatch(loser.stderr, /Internal error|at .*\.ts:\d+/);
 
 		const state = await assertExactly(world, LEFT, versions.get(LEFT) as Version);
