@@ -5,6 +5,7 @@
  * `--help` and `--version` load no command at all; the root help lists the table below.
  */
 import { Command } from '@commander-js/extra-typings';
+import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { globalOptions } from './common-options.ts';
 import { applyGlobalOptions } from './global-options.ts';
 import type { CliIO } from './io.ts';
@@ -203,7 +204,10 @@ export async function createProgram(
 		program
 			.command(entry.name)
 			.aliases([...(entry.aliases ?? [])])
-			.description(entry.summary);
+			.description(entry.summary)
+			.allowUnknownOption()
+			.allowExcessArguments()
+			.action(() => notLoaded(entry.name));
 	}
 	// Subcommands inherit the usage-error handling, so a typo exits 2 everywhere.
 	for (const command of program.commands) applyExitOverride(command, io);
@@ -214,6 +218,9 @@ export async function createProgram(
  * The command a run names: the first word after the global options (`vouch --profile x
  * refresh`), or the word after `help` (`vouch help scan`). Any other option before it
  * (`--help`, `--version`) makes commander print the root help or version: no command is named.
+ * Read the way commander reads it: grouped short flags (`-qv`) are several flags, and after
+ * `--` the next word is the command whatever it looks like. Where the two readings still
+ * disagree, the command commander picks is a placeholder that refuses to run (createProgram).
  */
 export function invokedName(argv: readonly string[]): string | undefined {
 	const withValue = new Set<string>();
@@ -223,17 +230,35 @@ export function invokedName(argv: readonly string[]): string | undefined {
 			if (spelling !== undefined) (option.required ? withValue : flags).add(spelling);
 		}
 	}
+	const groupedFlags = (word: string): boolean =>
+		/^-[^-]{2,}$/.test(word) && [...word.slice(1)].every((letter) => flags.has(`-${letter}`));
 	let start = 0;
 	while (start < argv.length) {
 		const word = argv[start] as string;
 		const name = word.split('=')[0] as string;
+		if (word === '--') return argv[start + 1];
 		if (withValue.has(name)) start += word.includes('=') ? 1 : 2;
-		else if (flags.has(word)) start += 1;
+		else if (flags.has(word) || groupedFlags(word)) start += 1;
 		else break;
 	}
 	const [first, second] = argv.slice(start);
 	if (first === 'help') return second?.startsWith('-') ? undefined : second;
 	return first?.startsWith('-') ? undefined : first;
+}
+
+/**
+ * What a command that was not loaded does if commander runs it anyway: refuse. Without this
+ * it would run nothing and exit 0, and a script would read `check-blacklist` as a pass.
+ */
+function notLoaded(name: string): never {
+	throw new VouchError(
+		'USAGE',
+		`Could not tell from the options before "${name}" which command to run.`,
+		{
+			hint: `Put the options after the command name: vouch ${name} [options].`,
+			exitCode: ExitCode.usage,
+		},
+	);
 }
 
 function findEntry(name: string | undefined): CommandEntry | undefined {

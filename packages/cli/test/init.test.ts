@@ -116,6 +116,9 @@ test('a name the manifest would refuse is a usage error before anything is writt
 	for (const args of [
 		['--name', 'x'.repeat(101)],
 		['--description', 'two\nlines'],
+		// A line separator would end the JavaScript template's comment line: code after it runs.
+		['--name', 'x\u2028globalThis.pwned = 1'],
+		['--description', 'escape \u009b2J'],
 	]) {
 		const run = await runVouch(['init', dir, ...args, '--json']);
 		assert.equal(run.code, 2, run.stdout);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Command } from '@commander-js/extra-typings';
-import { COMMANDS, type CommandContext, invokedName } from '../src/program.ts';
+import { COMMANDS, type CommandContext, createProgram, invokedName } from '../src/program.ts';
 import { runVouch } from './helpers/cli.ts';
 
 const context = {
@@ -62,6 +62,27 @@ describe('the command table', () => {
 		assert.equal(invokedName(['--profile', 'x', '--version']), undefined);
 		assert.equal(invokedName(['-V']), undefined);
 		assert.equal(invokedName([]), undefined);
+	});
+
+	it('reads grouped short flags and `--` as commander does, so the command it runs is loaded', async () => {
+		assert.equal(invokedName(['-qq', 'check-blacklist', 'https://x/y']), 'check-blacklist');
+		assert.equal(invokedName(['-vq', 'list']), 'list');
+		assert.equal(invokedName(['--', 'check-blacklist']), 'check-blacklist');
+		assert.equal(invokedName(['-q', '--', 'list', '--json']), 'list');
+		// A group holding anything but global flags is commander's to refuse.
+		assert.equal(invokedName(['-qx', 'list']), undefined);
+		// Without the fix these ran an empty placeholder: nothing checked, exit 0.
+		const bare = await runVouch(['--', 'check-blacklist']);
+		assert.equal(bare.code, 2);
+		assert.match(bare.stderr, /check-blacklist/);
+	});
+
+	it('refuses to run a command that was not loaded, instead of doing nothing and exiting 0', async () => {
+		const program = await createProgram(context.io, context.state, []);
+		await assert.rejects(
+			program.parseAsync(['check-blacklist', 'https://x/y', '--json'], { from: 'user' }),
+			(error: unknown) => (error as { code?: string }).code === 'USAGE',
+		);
 	});
 });
 

@@ -5,6 +5,7 @@
  */
 import { isVouchError } from '@vouch/library/internal/core/errors';
 import type { HostProfile } from '@vouch/library/internal/core/profile';
+import { checkTransport } from '@vouch/library/internal/core/transport-policy';
 import { createGit } from '@vouch/library/internal/git/index';
 import { previewRefs, type RefPreview } from '@vouch/library/internal/lifecycle/ref-preview';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
@@ -28,8 +29,16 @@ export type RemoteRefs =
 	  };
 
 export async function remoteRefs(
-	/** The repository to ask, and the registry entry describing it, if any. */
-	source: { url: string; entry: RegistryPlugin | undefined },
+	/**
+	 * The repository to ask, and the registry entry describing it, if any. `listedBy` when the
+	 * URL is the one a registry lists (not an installed plugin's own source): it then meets the
+	 * registry's transport rule (D11), as it would at install.
+	 */
+	source: {
+		url: string;
+		entry: RegistryPlugin | undefined;
+		listedBy?: { registryIsLocal: boolean };
+	},
 	options: { offline: boolean; blacklisted: boolean },
 	io: CliIO,
 	profile: HostProfile,
@@ -40,6 +49,25 @@ export async function remoteRefs(
 	// No network contact with a repository the blacklist names, as at install.
 	if (options.blacklisted) {
 		return { listed: false, reason: 'blacklisted', cause: 'the plugin is blacklisted' };
+	}
+	// A registry fetched over the network may not send git to a path on this machine, nor
+	// over ssh to a host of its choosing: `info` holds its URLs to install's rule.
+	if (source.listedBy !== undefined) {
+		const decision = checkTransport(source.url, {
+			kind: 'registry-git',
+			registryIsLocal: source.listedBy.registryIsLocal,
+		});
+		if (!decision.allowed) {
+			return {
+				listed: false,
+				reason: 'failed',
+				cause: `not asked: the registry lists ${safe(source.url, { maxLength: 200 })}, which ${
+					decision.refusal === 'local-from-remote-registry'
+						? 'is a path on this machine, and only a registry kept as a local file may list one (D11)'
+						: 'is not an https address'
+				}`,
+			};
+		}
 	}
 	// Plain http is allowed only to loopback (`src/git` decides, D11); no redirect is followed.
 	const git = createGit({ env: io.env, cwd: io.cwd, networkTimeoutMs: INFO_LS_REMOTE_TIMEOUT_MS });

@@ -155,7 +155,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
 			const redirected = matchedBy === 'redirect_url' || matchedBy === 'redirect_uuid';
 			const refs = await remoteRefs(
-				{ url: plugin.gitUrl, entry: plugin },
+				{ url: plugin.gitUrl, entry: plugin, listedBy: { registryIsLocal: loaded.local } },
 				{ offline: options.offline === true, blacklisted: verdict.blocked },
 				io,
 				profile,

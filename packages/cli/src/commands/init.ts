@@ -121,7 +121,9 @@ function templateInput(
 function hasControlCharacter(text: string): boolean {
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		if (code < 0x20 || code === 0x7f) return true;
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+		// JavaScript ends a line (and so the template's `//` comment) at these two as well.
+		if (code === 0x2028 || code === 0x2029) return true;
 	}
 	return false;
 }

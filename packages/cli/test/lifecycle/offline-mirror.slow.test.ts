@@ -5,7 +5,7 @@
  * check-updates without a registry does not misjudge version tags.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -120,18 +120,60 @@ describe('offline mirrors (D11)', () => {
 				plugins: [entry(mirrored, gitUrl)],
 				blacklist: [],
 			});
+			// Each list is read from the server, not from the cache of the one before.
+			const refresh = await world.vouch(['refresh', '--registry', registryUrl], {
+				fetch: globalThis.fetch,
+			});
+			assert.equal(refresh.code, 0, `${gitUrl}: ${refresh.stdout}${refresh.stderr}`);
 			const run = await world.vouch(
 				['install', 'mirrored', '--registry', registryUrl, '--reinstall', '--yes', '--json'],
 				{ fetch: globalThis.fetch },
 			);
 			assert.notEqual(run.code, 0, `${gitUrl}: ${run.stdout}`);
 			const code = errorCode(run);
-			assert.equal(code, 'TRANSPORT_REFUSED', `${gitUrl}: ${run.stdout}`);
-			if (!gitUrl.startsWith('ext::')) {
-				// Spoken to the user: who to tell, and how a mirror of their own would work.
-				const hint = (parseJson(run).error as { hint?: string }).hint ?? '';
-				assert.match(hint, /registry maintainers.*config set registry/);
+			if (gitUrl.startsWith('ext::')) {
+				// A helper URL never makes an entry: the registry reader drops it, so there is
+				// nothing to install, and git never sees it.
+				assert.equal(code, 'SOURCE_NOT_FOUND', `${gitUrl}: ${run.stdout}`);
+				assert.equal(existsSync(join(world.root, 'pwned')), false);
+				continue;
 			}
+			assert.equal(code, 'TRANSPORT_REFUSED', `${gitUrl}: ${run.stdout}`);
+			// Spoken to the user: who to tell, and how a mirror of their own would work.
+			const hint = (parseJson(run).error as { hint?: string }).hint ?? '';
+			assert.match(hint, /registry maintainers.*config set registry/);
+		}
+	});
+
+	it('info lists the refs of a local repository only for a local registry', async () => {
+		const absolute = join(mirror, 'repos', 'tagged.git');
+		const local = writeJson(join(mirror, 'info.json'), [entry(tagged, absolute)]);
+		const mine = await world.vouch(['info', 'tagged', '--registry', local, '--json']);
+		const listed = parseJson(mine).remote as { listed: boolean; tags?: string[] };
+		assert.equal(listed.listed, true, mine.stdout);
+		assert.deepEqual(listed.tags, ['v1.0.0']);
+		for (const gitUrl of [absolute, pathToFileURL(absolute).href, 'repos/tagged.git']) {
+			remoteRegistry = JSON.stringify({
+				api_version: '3.0',
+				plugins: [entry(tagged, gitUrl)],
+				blacklist: [],
+			});
+			// The cache holds the previous answer of this server: read the new one.
+			const refresh = await world.vouch(['refresh', '--registry', registryUrl], {
+				fetch: globalThis.fetch,
+			});
+			assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+			const run = await world.vouch(['info', 'tagged', '--registry', registryUrl, '--json'], {
+				fetch: globalThis.fetch,
+			});
+			assert.equal(run.code, 0, run.stdout + run.stderr);
+			const remote = parseJson(run).remote as { listed: boolean; error?: string };
+			assert.equal(remote.listed, false, `${gitUrl}: git was pointed at a local path`);
+			assert.match(remote.error ?? '', /only a registry kept as a local file/);
+			const human = await world.vouch(['info', 'tagged', '--registry', registryUrl], {
+				fetch: globalThis.fetch,
+			});
+			assert.doesNotMatch(human.stdout, /v1\.0\.0/, gitUrl);
 		}
 	});
 

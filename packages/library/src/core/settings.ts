@@ -111,7 +111,9 @@ export async function writeSetting(
 	else current[key] = value;
 	await mkdir(dirname(file), { recursive: true });
 	const header = '# Written by `vouch config`; `vouch config list` shows what is in effect.\n';
-	await writeFileAtomic(file, `${header}${stringifyToml(current)}\n`, { mode: 0o644 });
+	// Owner only: a private registry's URL may carry a token (`https://user:token@host/...`),
+	// which Vouch redacts wherever it prints one; other users of the machine must not read it.
+	await writeFileAtomic(file, `${header}${stringifyToml(current)}\n`, { mode: 0o600 });
 }
 
 export interface SettingValueContext {

@@ -17,7 +17,12 @@ export type MissingConsent =
 	/** Enabling a plugin the blacklist marks as not recommended: `yes`. */
 	| 'soft-blacklisted'
 	/** Discarding uncommitted changes in a plugin's working copy: `yes` on a reinstall. */
-	| 'discard-local-changes';
+	| 'discard-local-changes'
+	/**
+	 * A possible impersonation of a registered plugin (D12): only a person at a prompter can
+	 * agree to it. No option gives it, so a host running unattended never installs one.
+	 */
+	| 'impersonation';
 
 const HINTS: Record<MissingConsent, string> = {
 	'trust-warning':
@@ -30,6 +35,8 @@ const HINTS: Record<MissingConsent, string> = {
 		'The plugin stays disabled. Pass `yes: true` once the user read the blacklist reason, or give createVouch a prompter.',
 	'discard-local-changes':
 		'Commit or copy the changes first; a reinstall with `yes: true` discards them.',
+	impersonation:
+		'Install the registered plugin instead. Only a person can accept a possible impersonation: give createVouch a prompter (`yes` does not cover it).',
 };
 
 /** The consent an error says was missing, when it is one of these refusals. */
@@ -68,6 +75,9 @@ function consentOf(error: VouchError, operation: string): MissingConsent | undef
 			return 'scan-findings';
 		case 'LOCAL_CHANGES':
 			return 'discard-local-changes';
+		// Its own hint names a CLI flag the host API does not have.
+		case 'IMPERSONATION_NOT_ACCEPTED':
+			return 'impersonation';
 		case 'DECLINED':
 			if (error.details?.capabilities !== undefined) return 'new-capabilities';
 			return operation === 'enable' ? 'soft-blacklisted' : undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
@@ -46,6 +46,14 @@ describe('settings', () => {
 		await writeSetting(file, 'registry', undefined);
 		assert.deepEqual(readSettingsFile(file, 'profile'), {});
 		assert.match(readFileSync(file, 'utf8'), /vouch config/);
+	});
+
+	it('keeps the file to its owner: a registry URL may carry a token', async (t) => {
+		if (process.platform === 'win32') return t.skip('no POSIX modes');
+		const file = join(makeTempDir('vouch-settings-'), 'config.toml');
+		writeFileSync(file, '', { mode: 0o644 });
+		await writeSetting(file, 'registry', 'https://reader:s3cret@plugins.example.org/plugins.toml');
+		assert.equal(statSync(file).mode & 0o077, 0, (statSync(file).mode & 0o777).toString(8));
 	});
 
 	it('a key from the other file, an unknown key or a non-string is refused naming the file', () => {

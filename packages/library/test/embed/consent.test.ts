@@ -22,6 +22,19 @@ describe('explainUnattendedRefusal', () => {
 		}
 	});
 
+	it('names a possible impersonation in the host API words, not the CLI flag', () => {
+		const original = lifecycleError('IMPERSONATION_NOT_ACCEPTED', 'may impersonate', {
+			hint: 'Only if you know this copy is genuine: --accept-impersonation.',
+			details: { impersonates: 'tagger' },
+		});
+		const explained = explainUnattendedRefusal(original, 'install');
+		assert.ok(hasCode(explained, 'IMPERSONATION_NOT_ACCEPTED'));
+		assert.equal(missingConsent(explained), 'impersonation');
+		assert.match(explained.hint ?? '', /prompter/);
+		assert.doesNotMatch(explained.hint ?? '', /--accept-impersonation/);
+		assert.equal(explained.details?.impersonates, 'tagger');
+	});
+
 	it('turns DECLINED into CONFIRMATION_REQUIRED: nobody was there to decline', () => {
 		const capabilities = lifecycleError('DECLINED', 'not updated', {
 			details: { capabilities: ['network'] },
