@@ -78,8 +78,8 @@ describe('settings', () => {
 	});
 
 	it('values: paths become absolute, URLs must pass the registry-source rule', () => {
-		const context = { cwd: '/work/here', home: '/home/u' };
-		assert.equal(normaliseSettingValue('registry', './r.toml', context), '/work/here/r.toml');
+		const context = { cwd: '/srv/app', home: '/home/u' };
+		assert.equal(normaliseSettingValue('registry', './r.toml', context), '/srv/app/r.toml');
 		assert.equal(normaliseSettingValue('registry', '~/r.toml', context), '/home/u/r.toml');
 		assert.equal(
 			normaliseSettingValue('registry', 'https://example.org/plugins.toml', context),
