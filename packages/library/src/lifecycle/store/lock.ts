@@ -1,19 +1,25 @@
 /**
  * A lock file that keeps two `vouch` processes from changing one store at once.
  *
- * `lock` is created with O_EXCL and names its holder. A holder that died (SIGKILL, power cut)
+ * `lock` names its holder and appears whole: it is written to a file of its own and then
+ * hard-linked into place, which fails if a lock exists. A holder that died (SIGKILL, power cut)
  * leaves it behind; it is stale when its pid no longer runs on this host. Taking a stale lock
- * over is itself serialised by a short-lived `lock.takeover` file, and the stale content is
- * re-read under it, so two processes that both saw the same dead holder cannot both win, and
- * neither can remove a lock a live process has just taken. A lock file that never got its
- * content (its writer was killed right after creating it) is stale once it is old.
+ * over is itself serialised by a short-lived `lock.takeover` file, made the same way, and the
+ * stale content is re-read under it, so two processes that both saw the same dead holder
+ * cannot both win, and neither can remove a lock a live process has just taken.
  *
- * Ages compare the injected wall clock with file times; how long to wait is measured on the
- * monotonic clock, which a fixed or shifted wall clock cannot stretch into forever.
+ * A live process's files are never judged by their age: file times come from the file
+ * system's clock, which may differ from this process's (a shifted clock, another machine's
+ * file server), and a young file judged old would let two processes in at once. Age decides
+ * only for what no live holder on this host can answer for: a lock or takeover file without
+ * readable content (left by a file system without hard links, or damaged), or one made on
+ * another host. Ages compare the injected wall clock with file times; how long to wait is
+ * measured on the monotonic clock, which a fixed or shifted wall clock cannot stretch into
+ * forever.
  */
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { storeError } from './errors.ts';
@@ -53,7 +59,7 @@ const UNREADABLE_LOCK_STALE_MS = 10_000;
 
 /** What is at the lock path: a holder, something unreadable (and how old), or nothing. */
 type LockFile =
-	| { kind: 'held'; holder: LockContent }
+	| { kind: 'held'; holder: LockContent; mtimeMs: number }
 	| { kind: 'unreadable'; ino: number; mtimeMs: number }
 	| { kind: 'missing' };
 
@@ -80,7 +86,9 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 				? found.holder.host === content.host && !isAlive(found.holder.pid)
 				: found.kind === 'unreadable' && now().getTime() - found.mtimeMs > UNREADABLE_LOCK_STALE_MS;
 		// After a takeover try at once; otherwise someone else is taking over, or holds it.
-		if (stale && (await takeOverStale(options.dir, path, found, content.pid, now))) continue;
+		if (stale && (await takeOverStale(options.dir, path, found, content.pid, now, isAlive))) {
+			continue;
+		}
 		if (performance.now() >= deadline) {
 			const who = found.kind === 'held' ? `process ${found.holder.pid}` : 'another process';
 			throw storeError('STATE_LOCKED', `The plugin store is in use by ${who}.`, {
@@ -116,23 +124,50 @@ export async function readLockHolder(
 	return (options.isAlive ?? processIsAlive)(pid) ? { kind: 'live', pid } : { kind: 'stale', pid };
 }
 
+/**
+ * Creates `path` with `content`, whole, unless it exists. The content goes to a file of its own
+ * first and is then linked into place, so nobody ever reads the lock half written. A file
+ * system without hard links gets an exclusive create and write instead.
+ */
 async function tryCreate(path: string, content: LockContent): Promise<boolean> {
+	const draft = `${path}.${content.token}.new`;
+	await writeWhole(draft, content, 'wx');
 	try {
-		const handle = await open(path, 'wx', 0o600);
-		try {
-			await handle.writeFile(JSON.stringify(content));
-			await handle.sync();
-		} catch (error) {
-			// An empty lock would block everyone until it grows stale.
-			await unlink(path).catch(() => undefined);
-			throw error;
-		} finally {
-			await handle.close();
+		await link(draft, path);
+		return true;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST') return false;
+		if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') {
+			return createInPlace(path, content);
 		}
+		throw error;
+	} finally {
+		await unlink(draft).catch(() => undefined);
+	}
+}
+
+async function createInPlace(path: string, content: LockContent): Promise<boolean> {
+	try {
+		await writeWhole(path, content, 'wx');
 		return true;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
 		throw error;
+	}
+}
+
+async function writeWhole(path: string, content: LockContent, flags: 'wx'): Promise<void> {
+	const handle = await open(path, flags, 0o600);
+	try {
+		await handle.writeFile(JSON.stringify(content));
+		await handle.sync();
+	} catch (error) {
+		// An empty lock would block everyone until it grows stale.
+		await unlink(path).catch(() => undefined);
+		throw error;
+	} finally {
+		await handle.close();
 	}
 }
 
@@ -159,7 +194,7 @@ async function inspectLock(path: string): Promise<LockFile> {
 	try {
 		const parsed = JSON.parse(text) as Partial<LockContent>;
 		if (typeof parsed.pid === 'number' && typeof parsed.token === 'string') {
-			return { kind: 'held', holder: parsed as LockContent };
+			return { kind: 'held', holder: parsed as LockContent, mtimeMs: info.mtimeMs };
 		}
 	} catch {
 		// Being written right now, or left half-written: judged by its age.
@@ -177,6 +212,7 @@ async function takeOverStale(
 	stale: LockFile,
 	pid: number,
 	now: () => Date,
+	isAlive: (pid: number) => boolean,
 ): Promise<boolean> {
 	const takeover = join(dir, 'lock.takeover');
 	const mine: LockContent = {
@@ -186,11 +222,15 @@ async function takeOverStale(
 		startedAt: now().toISOString(),
 	};
 	if (!(await tryCreate(takeover, mine))) {
-		const age = await stat(takeover).then(
-			(info) => now().getTime() - info.mtimeMs,
-			() => 0,
-		);
-		if (age > TAKEOVER_STALE_MS) await unlink(takeover).catch(() => undefined);
+		// A takeover whose maker runs on this host is in progress, however old its file looks.
+		const other = await inspectLock(takeover);
+		const abandoned =
+			other.kind === 'held' && other.holder.host === mine.host
+				? !isAlive(other.holder.pid)
+				: other.kind !== 'missing' && now().getTime() - ageStampOf(other) > TAKEOVER_STALE_MS;
+		if (abandoned && sameLock(other, await inspectLock(takeover))) {
+			await unlink(takeover).catch(() => undefined);
+		}
 		return false;
 	}
 	try {
@@ -199,6 +239,11 @@ async function takeOverStale(
 		await unlink(takeover).catch(() => undefined);
 	}
 	return true;
+}
+
+/** When a lock file was last written, by the file system's clock. */
+function ageStampOf(found: Exclude<LockFile, { kind: 'missing' }>): number {
+	return found.mtimeMs;
 }
 
 function sameLock(before: LockFile, now: LockFile): boolean {

@@ -147,6 +147,30 @@ describe('store lock', () => {
 			assert.equal(readFileSync(takeover, 'utf8'), 'someone else is deciding');
 		});
 
+		it('is left alone while its maker runs, however old its file looks (clocks may differ)', async () => {
+			const world = storeWorld({ lockTimeoutMs: 150 });
+			const lock = forgeLock(world, { pid: DEAD_PID });
+			const takeover = join(world.dataDir, 'lock.takeover');
+			const maker = { pid: process.pid, host: hostname(), token: 'live', startedAt: 'x' };
+			writeFileSync(takeover, JSON.stringify(maker));
+			// The file system's clock says an hour ago; the maker is still deciding.
+			age(takeover, 3_600_000);
+			await rejectsWithCode(world.store.recover(), 'STATE_LOCKED');
+			assert.ok(existsSync(lock));
+			assert.equal(JSON.parse(readFileSync(takeover, 'utf8')).token, 'live');
+		});
+
+		it('is cleared at once when its maker on this host is gone', async () => {
+			const world = storeWorld({ lockTimeoutMs: 60_000 });
+			forgeLock(world, { pid: DEAD_PID });
+			const takeover = join(world.dataDir, 'lock.takeover');
+			const maker = { pid: DEAD_PID, host: hostname(), token: 'dead', startedAt: 'x' };
+			writeFileSync(takeover, JSON.stringify(maker));
+			age(takeover, 0);
+			await addsPlugin(world);
+			assert.equal(existsSync(takeover), false);
+		});
+
 		it('is cleared once old: its process was killed mid-takeover', async () => {
 			const world = storeWorld({ lockTimeoutMs: 60_000 });
 			forgeLock(world, { pid: DEAD_PID });
