@@ -68,9 +68,12 @@ export async function loadRegistry(
 	mode: RegistryLoadMode = 'auto',
 ): Promise<LoadedRegistry> {
 	const sources = registrySources(options, profile);
-	output.detail(
-		`registry sources (${sourceOrigin(options, io)}): ${sources.map((s) => safe(s)).join(', ')}`,
-	);
+	// Only with --verbose: working out the origin reads the settings files again.
+	if (io.verbosity === 'verbose') {
+		output.detail(
+			`registry sources (${sourceOrigin(options, io)}): ${sources.map((s) => safe(s)).join(', ')}`,
+		);
+	}
 	const loaded = await loadProfileRegistry({
 		profile,
 		environment: environmentOf(io),
@@ -79,10 +82,17 @@ export async function loadRegistry(
 		progress: createProgress(io, !output.json),
 	});
 	output.detail(
-		`registry: ${safe(loaded.source)} (${loaded.local ? 'local file' : loaded.fromCache ? (loaded.notModified ? 'cached copy, confirmed by the server (304)' : 'cached copy') : 'fetched'}, ${registryTrustLabel(loaded)})`,
+		`registry: ${safe(loaded.source)} (${howRead(loaded)}, ${registryTrustLabel(loaded)})`,
 	);
 	for (const notice of registryNotices(loaded, profile)) output.note(`warning: ${safe(notice)}`);
 	return loaded;
+}
+
+/** How the registry of this run was read, for --verbose. */
+function howRead(loaded: LoadedRegistry): string {
+	if (loaded.local) return 'local file';
+	if (!loaded.fromCache) return 'fetched';
+	return loaded.notModified ? 'cached copy, confirmed by the server (304)' : 'cached copy';
 }
 
 /** Where the registry sources came from, for --verbose. */

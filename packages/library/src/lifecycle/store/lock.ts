@@ -227,7 +227,7 @@ async function takeOverStale(
 		const abandoned =
 			other.kind === 'held' && other.holder.host === mine.host
 				? !isAlive(other.holder.pid)
-				: other.kind !== 'missing' && now().getTime() - ageStampOf(other) > TAKEOVER_STALE_MS;
+				: other.kind !== 'missing' && now().getTime() - other.mtimeMs > TAKEOVER_STALE_MS;
 		if (abandoned && sameLock(other, await inspectLock(takeover))) {
 			await unlink(takeover).catch(() => undefined);
 		}
@@ -239,11 +239,6 @@ async function takeOverStale(
 		await unlink(takeover).catch(() => undefined);
 	}
 	return true;
-}
-
-/** When a lock file was last written, by the file system's clock. */
-function ageStampOf(found: Exclude<LockFile, { kind: 'missing' }>): number {
-	return found.mtimeMs;
 }
 
 function sameLock(before: LockFile, now: LockFile): boolean {
