@@ -49,6 +49,7 @@ export {
 	type TagObject,
 	type TagSignatureKind,
 } from './tag-signature.ts';
+export type { FileAtCommit, ReadFileAtRequest, SnapshotRequest } from './snapshot.ts';
 export {
 	MAX_TAG_OBJECT_BYTES,
 	type VerifyTagRequest,

@@ -1,0 +1,33 @@
+/**
+ * What `registry validate` needs from a plugin repository, as a port: the registry layer does
+ * not run git or read manifests itself (layering), so the caller wires a real implementation
+ * (`lifecycle/registry-probe.ts`) and tests may wire the same one against local repositories.
+ */
+
+export interface RemoteListing {
+	/** Branch name → commit. */
+	branches: ReadonlyMap<string, string>;
+	/** Tag name → commit (annotated tags peeled). */
+	tags: ReadonlyMap<string, string>;
+}
+
+export type ManifestAtCommit =
+	| { kind: 'valid'; uuid: string }
+	| { kind: 'missing' }
+	/** `problem`: sanitised, short. */
+	| { kind: 'invalid'; problem: string };
+
+/** One repository, listed and fetched once; every read below uses that one fetch. */
+export interface OpenedRepository {
+	listing: RemoteListing;
+	manifestAt(commit: string): Promise<ManifestAtCommit>;
+	/** The `vouch-tree-v1` digest of the files at `commit` (what pins record). */
+	treeDigestAt(commit: string): Promise<string>;
+	/** Removes whatever was fetched. */
+	close(): Promise<void>;
+}
+
+export interface RepositoryProbe {
+	/** Lists and fetches the repository; throws (a VouchError) when it cannot be reached. */
+	open(gitUrl: string, signal?: AbortSignal): Promise<OpenedRepository>;
+}
