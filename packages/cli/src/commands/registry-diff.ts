@@ -27,9 +27,7 @@ export function registerRegistryDiff(registry: Command, { io, state }: CommandCo
 		.description('what changed between two registry files, security-lowering changes first')
 		.argument('<old>', 'the registry before (plugins.toml or registry JSON)')
 		.argument('<new>', 'the registry after')
-		.addOption(
-			new Option('--fail-on-lowering', 'exit 1 when any change lowers security (for CI)'),
-		)
+		.addOption(new Option('--fail-on-lowering', 'exit 1 when any change lowers security (for CI)'))
 		.addOption(profileOption())
 		.addOption(jsonOption())
 		.action(async (oldFile, newFile, options) => {

@@ -40,6 +40,7 @@ export {
 	type RedirectOutcome,
 	repositoryFromInfoRefs,
 } from './redirects.ts';
+export type { FileAtCommit, ReadFileAtRequest, SnapshotRequest } from './snapshot.ts';
 export {
 	classifySignatureFailure,
 	type GoodSignature,
@@ -49,7 +50,6 @@ export {
 	type TagObject,
 	type TagSignatureKind,
 } from './tag-signature.ts';
-export type { FileAtCommit, ReadFileAtRequest, SnapshotRequest } from './snapshot.ts';
 export {
 	MAX_TAG_OBJECT_BYTES,
 	type VerifyTagRequest,

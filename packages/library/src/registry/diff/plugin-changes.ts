@@ -96,7 +96,9 @@ export function pluginChanges(before: RegistryPlugin, after: RegistryPlugin): Di
 			before: s(before.gitUrl),
 			after: s(after.gitUrl),
 			lowersSecurity: elevated,
-			...(elevated ? { why: `the ${levelShown} trust now applies to code at another address` } : {}),
+			...(elevated
+				? { why: `the ${levelShown} trust now applies to code at another address` }
+				: {}),
 			message: `git_url ${s(before.gitUrl)} → ${s(after.gitUrl)}.`,
 		});
 	}

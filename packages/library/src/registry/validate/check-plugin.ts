@@ -174,6 +174,7 @@ async function checkPins(plugin: RegistryPlugin, repo: OpenedRepository, error: 
 }
 
 function describe(cause: unknown): string {
-	if (isVouchError(cause)) return `${sanitizeText(cause.message, { maxLength: 300 })} [${cause.code}]`;
+	if (isVouchError(cause))
+		return `${sanitizeText(cause.message, { maxLength: 300 })} [${cause.code}]`;
 	return sanitizeText(cause instanceof Error ? cause.message : String(cause), { maxLength: 300 });
 }

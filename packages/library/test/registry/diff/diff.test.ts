@@ -102,7 +102,9 @@ describe('registry diff: plugins', () => {
 			plugin('a', UUID_A, { ...official, git_url: 'HTTPS://GitHub.com/X/Y.git/' }),
 		]);
 		assert.deepEqual(diffTexts(before, respelt).changes, []);
-		const evil = doc([plugin('a', UUID_A, { ...official, git_url: 'https://github.com/x/y-evil' })]);
+		const evil = doc([
+			plugin('a', UUID_A, { ...official, git_url: 'https://github.com/x/y-evil' }),
+		]);
 		const changes = diffTexts(before, evil).changes;
 		assert.deepEqual(summary(changes), ['▲ a git-url-changed']);
 		assert.equal(changes[0]?.after, 'https://github.com/x/y-evil');
@@ -178,7 +180,10 @@ describe('registry diff: plugins', () => {
 		const after = doc([
 			plugin('a', UUID_A, {
 				trust_level: 'official',
-				releases: [{ ...pin1, commit: COMMIT_2, tree: TREE_2 }, { ...pin1, ref: 'v3.0.0' }],
+				releases: [
+					{ ...pin1, commit: COMMIT_2, tree: TREE_2 },
+					{ ...pin1, ref: 'v3.0.0' },
+				],
 			}),
 			plugin('b', UUID_B, { trust_level: 'community', releases: [pin1] }),
 		]);
@@ -236,7 +241,11 @@ describe('registry diff: blacklist', () => {
 	it('marks a removed entry, lists an added one, and ignores a moved or respelt one', () => {
 		const before = doc(
 			[],
-			[entry({ uuid: UUID_A }), entry({ url: 'https://github.com/bad/x' }), entry({ uuid: UUID_B })],
+			[
+				entry({ uuid: UUID_A }),
+				entry({ url: 'https://github.com/bad/x' }),
+				entry({ uuid: UUID_B }),
+			],
 		);
 		const after = doc(
 			[],
@@ -252,10 +261,7 @@ describe('registry diff: blacklist', () => {
 	});
 
 	it('pairs entries by id when both sides have one: an edit is a change, a lowered severity marked', () => {
-		const before = doc(
-			[],
-			[entry({ id: 'e1', uuid: UUID_A }), entry({ id: 'e2', uuid: UUID_B })],
-		);
+		const before = doc([], [entry({ id: 'e1', uuid: UUID_A }), entry({ id: 'e2', uuid: UUID_B })]);
 		const after = doc(
 			[],
 			[
