@@ -42,9 +42,18 @@ export function createRegistryProbe(deps: RegistryProbeDeps): RepositoryProbe {
 				await deps.removeDir(parent);
 				throw error;
 			}
+			// A branch and a tag often name one commit: its manifest is read once.
+			const manifests = new Map<string, Promise<ManifestAtCommit>>();
 			const opened: OpenedRepository = {
 				listing,
-				manifestAt: (commit) => manifestAt(deps, dir, commit, call),
+				manifestAt(commit) {
+					let read = manifests.get(commit);
+					if (read === undefined) {
+						read = manifestAt(deps, dir, commit, call);
+						manifests.set(commit, read);
+					}
+					return read;
+				},
 				async treeDigestAt(commit) {
 					await deps.git.checkout({ dir, commit, force: true }, call);
 					return (await deps.digest(dir)).treeDigest;
