@@ -77,7 +77,7 @@ async function manifestAt(
 	);
 	if (file.kind === 'missing') return { kind: 'missing' };
 	if (file.kind === 'not-a-file') {
-		// A symlinked manifest could point anywhere on a user's disk: install refuses it too.
+		// A symlinked manifest could point anywhere on a reader's disk: it is never followed.
 		return { kind: 'invalid', problem: `${MANIFEST_FILE_NAME} is not a regular file.` };
 	}
 	if (file.kind === 'too-large') {
