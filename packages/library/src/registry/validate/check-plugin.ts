@@ -122,7 +122,7 @@ async function checkManifest(
 	} else if (manifest.kind === 'invalid') {
 		problemSink({
 			code: 'MANIFEST_INVALID',
-			message: `MANIFEST.toml at "${ref}" is invalid: ${manifest.problem}`,
+			message: `MANIFEST.toml at "${ref}" is invalid: ${sanitizeText(manifest.problem, { maxLength: 300 })}`,
 			ref,
 		});
 	} else if (manifest.uuid !== plugin.uuid) {
