@@ -8,6 +8,7 @@ import { sanitizeText } from '../core/sanitize.ts';
 import {
 	assertCommitId,
 	assertDepth,
+	assertRefName,
 	assertUrlAllowed,
 	resolvePath,
 	resolveUrlForGit,
@@ -23,10 +24,29 @@ export interface SnapshotRequest {
 	dest: string;
 	/** Commits of history per ref; 0 fetches everything. Default 1. */
 	depth?: number;
+	/**
+	 * Only these branches and tags (both lists given): what the caller will read, so that a
+	 * repository with thousands of refs costs no more than the few it needs. Default: all.
+	 */
+	only?: { branches: readonly string[]; tags: readonly string[] };
 }
 
 /** The branches fetch into `refs/remotes/origin/*`, tags into `refs/tags/*`. */
 const ALL_REFS = ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] as const;
+
+/** Most refs one snapshot names; a longer list would not fit a command line anyway. */
+export const MAX_SNAPSHOT_REFS = 1000;
+
+function refspecsOf(only: SnapshotRequest['only']): string[] {
+	if (only === undefined) return [...ALL_REFS];
+	if (only.branches.length + only.tags.length > MAX_SNAPSHOT_REFS) {
+		throw gitError('GIT_INVALID_ARGUMENT', `A snapshot names at most ${MAX_SNAPSHOT_REFS} refs.`);
+	}
+	return [
+		...only.branches.map((b) => `+refs/heads/${assertRefName(b)}:refs/remotes/origin/${b}`),
+		...only.tags.map((t) => `+refs/tags/${assertRefName(t)}:refs/tags/${t}`),
+	];
+}
 
 /** Fetches the tips of every branch and tag of `url` into a new repository at `dest`. */
 export async function fetchSnapshot(
@@ -37,6 +57,7 @@ export async function fetchSnapshot(
 	const allowed = assertUrlAllowed(request.url, context.allowInsecureTransport);
 	const dest = resolvePath(request.dest, context.cwd);
 	const depth = assertDepth(request.depth ?? 1);
+	const refspecs = refspecsOf(request.only);
 	// D27: redirects are followed and checked before git talks to the remote.
 	const remote = await resolveRemote(context, allowed, call);
 	const url = resolveUrlForGit(remote.url, context.cwd, context.home);
@@ -51,6 +72,7 @@ export async function fetchSnapshot(
 		},
 		call,
 	);
+	if (refspecs.length === 0) return remote.hops.length === 0 ? {} : { fetchedFrom: remote.url };
 	await execGitChecked(
 		context,
 		{
@@ -63,7 +85,7 @@ export async function fetchSnapshot(
 				...depthArgs(depth),
 				'--',
 				url,
-				...ALL_REFS,
+				...refspecs,
 			],
 			action: `fetching the branches and tags of ${shown}`,
 			network: true,

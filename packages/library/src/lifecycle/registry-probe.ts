@@ -1,6 +1,6 @@
 /**
  * The real repository port of `registry validate` (`registry/validate/repository-port.ts`):
- * one ls-remote and one shallow fetch of every branch and tag tip per plugin, then each
+ * one ls-remote and one shallow fetch of the branch and tag tips the checks read, then each
  * MANIFEST.toml read from that fetch with the manifest reader's own rules, and pinned trees
  * digested the way `registry pin` and install digest them. It lives here because it joins git,
  * the manifest reader and the tree digest, which only the lifecycle may combine.
@@ -34,31 +34,35 @@ export function createRegistryProbe(deps: RegistryProbeDeps): RepositoryProbe {
 		async open(gitUrl, signal) {
 			const call = signal === undefined ? {} : { signal };
 			const listing = await deps.git.lsRemote(gitUrl, call);
-			const parent = await deps.makeTempDir();
-			const dir = join(parent, 'snapshot');
-			try {
-				await deps.git.snapshot({ url: gitUrl, dest: dir }, call);
-			} catch (error) {
-				await deps.removeDir(parent);
-				throw error;
-			}
+			let parent: string | undefined;
+			const snapshotDir = () => {
+				if (parent === undefined) throw new Error('the repository was read before its fetch');
+				return join(parent, 'snapshot');
+			};
 			// A branch and a tag often name one commit: its manifest is read once.
 			const manifests = new Map<string, Promise<ManifestAtCommit>>();
 			const opened: OpenedRepository = {
 				listing,
+				async fetch(wanted) {
+					parent = await deps.makeTempDir();
+					await deps.git.snapshot({ url: gitUrl, dest: snapshotDir(), only: wanted }, call);
+				},
 				manifestAt(commit) {
 					let read = manifests.get(commit);
 					if (read === undefined) {
-						read = manifestAt(deps, dir, commit, call);
+						read = manifestAt(deps, snapshotDir(), commit, call);
 						manifests.set(commit, read);
 					}
 					return read;
 				},
 				async treeDigestAt(commit) {
+					const dir = snapshotDir();
 					await deps.git.checkout({ dir, commit, force: true }, call);
 					return (await deps.digest(dir)).treeDigest;
 				},
-				close: () => deps.removeDir(parent),
+				async close() {
+					if (parent !== undefined) await deps.removeDir(parent);
+				},
 			};
 			return opened;
 		},

@@ -53,6 +53,29 @@ describe('git snapshot', () => {
 		);
 	});
 
+	it('fetches only the named refs when asked, and refuses names that would widen the refspec', async () => {
+		const upstream = createPluginRepo();
+		upstream.tag('v1.0.0');
+		upstream.tag('v2.0.0');
+		upstream.branch('dev');
+		const dir = dest();
+		await git.snapshot({
+			url: upstream.url,
+			dest: dir,
+			only: { branches: ['dev'], tags: ['v2.0.0'] },
+		});
+		assert.deepEqual(inClone(dir, ['for-each-ref', '--format=%(refname)']).split('\n').sort(), [
+			'refs/remotes/origin/dev',
+			'refs/tags/v2.0.0',
+		]);
+		for (const name of ['*', 'main:refs/heads/x', '-dev', 'a..b']) {
+			await rejectsCode(
+				git.snapshot({ url: upstream.url, dest: dest(), only: { branches: [name], tags: [] } }),
+				'GIT_INVALID_ARGUMENT',
+			);
+		}
+	});
+
 	it('refuses transports git must never use', async () => {
 		await rejectsCode(
 			git.snapshot({ url: 'ext::sh -c touch% /tmp/pwned', dest: dest() }),

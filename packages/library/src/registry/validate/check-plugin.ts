@@ -10,7 +10,7 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { parseVersioningScheme, sortTagsNewestFirst } from '../../core/versions.ts';
 import type { RegistryPlugin } from '../model.ts';
 import type { PluginCheckResult, ValidateIssue } from './issues.ts';
-import type { OpenedRepository, RepositoryProbe } from './repository-port.ts';
+import type { OpenedRepository, RepositoryProbe, WantedRefs } from './repository-port.ts';
 
 /** Version tags read per plugin, newest first: bounds the work a registry entry can cause. */
 export const MAX_TAGS_CHECKED = 50;
@@ -32,13 +32,37 @@ export async function checkPluginRepository(
 	} catch (cause) {
 		error({
 			code: 'REPOSITORY_UNREACHABLE',
-			message: `${sanitizeText(plugin.gitUrl)} could not be listed and fetched: ${describe(cause)}`,
+			message: `${sanitizeText(plugin.gitUrl)} could not be listed: ${describe(cause)}`,
 		});
 		return result;
 	}
 	try {
+		const tags = schemeTags(plugin, repo);
+		// One fetch of exactly what the checks below read; a repository's other refs cost nothing.
+		const wanted: WantedRefs = { branches: [], tags: [] };
+		const want = (name: string) => {
+			const found = resolveRef(repo, name);
+			if (found !== undefined) (found.kind === 'branch' ? wanted.branches : wanted.tags).push(name);
+		};
+		for (const ref of plugin.refs) want(ref.name);
+		for (const tag of tags?.checked ?? []) want(tag);
+		for (const pin of plugin.releases) {
+			if (resolveRef(repo, pin.ref)?.commit === pin.commit.toLowerCase()) want(pin.ref);
+		}
+		try {
+			await repo.fetch({
+				branches: [...new Set(wanted.branches)],
+				tags: [...new Set(wanted.tags)],
+			});
+		} catch (cause) {
+			error({
+				code: 'REPOSITORY_UNREACHABLE',
+				message: `${sanitizeText(plugin.gitUrl)} could not be fetched: ${describe(cause)}`,
+			});
+			return result;
+		}
 		await checkRefs(plugin, repo, error);
-		await checkSchemeTags(plugin, repo, error, warning);
+		await checkSchemeTags(plugin, repo, tags, error, warning);
 		await checkPins(plugin, repo, error);
 	} catch (cause) {
 		error({ code: 'CHECK_FAILED', message: `The checks stopped: ${describe(cause)}` });
@@ -48,14 +72,42 @@ export async function checkPluginRepository(
 	return result;
 }
 
-function resolveRef(repo: OpenedRepository, name: string): string | undefined {
-	return repo.listing.branches.get(name) ?? repo.listing.tags.get(name);
+interface SchemeTags {
+	/** Newest first, at most MAX_TAGS_CHECKED. */
+	checked: string[];
+	matching: number;
+}
+
+/** The version tags of the entry's scheme; undefined without a (usable) scheme. */
+function schemeTags(plugin: RegistryPlugin, repo: OpenedRepository): SchemeTags | undefined {
+	if (plugin.versioningScheme === undefined) return undefined;
+	let scheme: ReturnType<typeof parseVersioningScheme>;
+	try {
+		scheme = parseVersioningScheme(plugin.versioningScheme);
+	} catch {
+		return undefined; // lint reports the scheme itself (VERSIONING_SCHEME_INVALID)
+	}
+	const tags = sortTagsNewestFirst([...repo.listing.tags.keys()], scheme, {
+		includePreRelease: true,
+	});
+	return { checked: tags.slice(0, MAX_TAGS_CHECKED), matching: tags.length };
+}
+
+/** A branch first, as git resolves a bare name, then a tag. */
+function resolveRef(
+	repo: OpenedRepository,
+	name: string,
+): { kind: 'branch' | 'tag'; commit: string } | undefined {
+	const branch = repo.listing.branches.get(name);
+	if (branch !== undefined) return { kind: 'branch', commit: branch };
+	const tag = repo.listing.tags.get(name);
+	return tag === undefined ? undefined : { kind: 'tag', commit: tag };
 }
 
 async function checkRefs(plugin: RegistryPlugin, repo: OpenedRepository, error: Sink) {
 	for (const ref of plugin.refs) {
 		const shown = sanitizeText(ref.name);
-		const commit = resolveRef(repo, ref.name);
+		const commit = resolveRef(repo, ref.name)?.commit;
 		if (commit === undefined) {
 			error({
 				code: 'REF_NOT_FOUND',
@@ -71,38 +123,29 @@ async function checkRefs(plugin: RegistryPlugin, repo: OpenedRepository, error: 
 async function checkSchemeTags(
 	plugin: RegistryPlugin,
 	repo: OpenedRepository,
+	tags: SchemeTags | undefined,
 	error: Sink,
 	warning: Sink,
 ) {
-	if (plugin.versioningScheme === undefined) return;
-	let scheme: ReturnType<typeof parseVersioningScheme>;
-	try {
-		scheme = parseVersioningScheme(plugin.versioningScheme);
-	} catch {
-		return; // lint reports the scheme itself (VERSIONING_SCHEME_INVALID)
-	}
-	const tags = sortTagsNewestFirst([...repo.listing.tags.keys()], scheme, {
-		includePreRelease: true,
-	});
-	if (tags.length === 0) {
+	if (tags === undefined || plugin.versioningScheme === undefined) return;
+	if (tags.matching === 0) {
 		error({
 			code: 'NO_TAG_MATCHES_SCHEME',
 			message: `versioning_scheme "${sanitizeText(plugin.versioningScheme, { maxLength: 80 })}" matches none of the repository's ${repo.listing.tags.size} tag(s); clients would only ever get the listed refs.`,
 		});
 		return;
 	}
-	const checked = tags.slice(0, MAX_TAGS_CHECKED);
-	for (const [index, tag] of checked.entries()) {
+	for (const [index, tag] of tags.checked.entries()) {
 		const commit = repo.listing.tags.get(tag) as string;
 		// The newest tag is what clients install (D15): its problems are errors. An older release
 		// cannot be changed any more, so a broken manifest there is a warning; a foreign UUID is
 		// an error wherever it is, since `--ref` can still pick that tag.
 		await checkManifest(plugin, repo, tag, commit, error, index === 0 ? error : warning);
 	}
-	if (tags.length > checked.length) {
+	if (tags.matching > tags.checked.length) {
 		warning({
 			code: 'TAGS_NOT_ALL_CHECKED',
-			message: `Only the newest ${checked.length} of ${tags.length} version tags were read.`,
+			message: `Only the newest ${tags.checked.length} of ${tags.matching} version tags were read.`,
 		});
 	}
 }
@@ -145,7 +188,7 @@ async function checkManifest(
 async function checkPins(plugin: RegistryPlugin, repo: OpenedRepository, error: Sink) {
 	for (const pin of plugin.releases) {
 		const ref = sanitizeText(pin.ref);
-		const current = resolveRef(repo, pin.ref);
+		const current = resolveRef(repo, pin.ref)?.commit;
 		if (current === undefined) {
 			error({
 				code: 'PIN_REF_NOT_FOUND',

@@ -17,9 +17,19 @@ export type ManifestAtCommit =
 	/** `problem`: sanitised, short. */
 	| { kind: 'invalid'; problem: string };
 
-/** One repository, listed and fetched once; every read below uses that one fetch. */
+/** The branches and tags a check will read: the one fetch brings only these. */
+export interface WantedRefs {
+	branches: string[];
+	tags: string[];
+}
+
+/**
+ * One repository, listed once (`listing`) and fetched once (`fetch`, before any read); every
+ * read below uses that one fetch.
+ */
 export interface OpenedRepository {
 	listing: RemoteListing;
+	fetch(wanted: WantedRefs): Promise<void>;
 	manifestAt(commit: string): Promise<ManifestAtCommit>;
 	/** The `vouch-tree-v1` digest of the files at `commit` (what pins record). */
 	treeDigestAt(commit: string): Promise<string>;
@@ -28,6 +38,6 @@ export interface OpenedRepository {
 }
 
 export interface RepositoryProbe {
-	/** Lists and fetches the repository; throws (a VouchError) when it cannot be reached. */
+	/** Lists the repository's refs; throws (a VouchError) when it cannot be reached. */
 	open(gitUrl: string, signal?: AbortSignal): Promise<OpenedRepository>;
 }

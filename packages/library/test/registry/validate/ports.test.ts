@@ -10,6 +10,7 @@ import type {
 	ManifestAtCommit,
 	OpenedRepository,
 	RepositoryProbe,
+	WantedRefs,
 } from '../../../src/registry/validate/repository-port.ts';
 import { validateRegistry } from '../../../src/registry/validate/validate.ts';
 import { codesOf, entry, LOCAL_REGISTRY, registryOf } from './helpers.ts';
@@ -30,9 +31,13 @@ function repository(
 	manifest: (commit: string) => Promise<ManifestAtCommit>,
 	onClose: () => void = () => {},
 	tags: [string, string][] = [],
+	fetched: WantedRefs[] = [],
 ): OpenedRepository {
 	return {
 		listing: { branches: new Map([['main', COMMIT]]), tags: new Map(tags) },
+		async fetch(wanted) {
+			fetched.push(wanted);
+		},
 		manifestAt: manifest,
 		treeDigestAt: async () => `sha256:${'0'.repeat(64)}`,
 		async close() {
@@ -63,6 +68,24 @@ describe('registry validate: the repository port', () => {
 		const report = await validateRegistry(registry(1), { probe, transport: LOCAL_REGISTRY });
 		assert.deepEqual(codesOf(report.errors), ['p0 CHECK_FAILED']);
 		assert.ok(!hasControl(report.errors[0]?.message ?? ''));
+		assert.equal(closed, 1);
+	});
+
+	it('reports a repository that lists but cannot be fetched, and closes it', async () => {
+		let closed = 0;
+		const probe: RepositoryProbe = {
+			open: async () => ({
+				...repository(
+					async () => ({ kind: 'missing' }),
+					() => closed++,
+				),
+				async fetch() {
+					throw new Error('connection reset');
+				},
+			}),
+		};
+		const report = await validateRegistry(registry(1), { probe, transport: LOCAL_REGISTRY });
+		assert.deepEqual(codesOf(report.errors), ['p0 REPOSITORY_UNREACHABLE']);
 		assert.equal(closed, 1);
 	});
 
@@ -122,6 +145,7 @@ describe('registry validate: the repository port', () => {
 
 	it('bounds the version tags it reads, and says so', async () => {
 		let reads = 0;
+		const fetched: WantedRefs[] = [];
 		const tags: [string, string][] = Array.from({ length: 60 }, (_, i) => [
 			`v1.${i}.0`,
 			i.toString(16).padStart(40, '0'),
@@ -134,7 +158,8 @@ describe('registry validate: the repository port', () => {
 						return { kind: 'valid', uuid: UUIDS[0] as string };
 					},
 					() => {},
-					tags,
+					[...tags, ['unrelated', 'e'.repeat(40)]],
+					fetched,
 				),
 		};
 		const report = await validateRegistry(
@@ -150,5 +175,11 @@ describe('registry validate: the repository port', () => {
 		);
 		assert.deepEqual(codesOf(report.warnings), ['p0 TAGS_NOT_ALL_CHECKED']);
 		assert.equal(reads, 1 + 50);
+		// One fetch, of exactly what is read: the default ref and the newest 50 version tags.
+		assert.equal(fetched.length, 1);
+		assert.deepEqual(fetched[0]?.branches, ['main']);
+		assert.equal(fetched[0]?.tags.length, 50);
+		assert.ok(!fetched[0]?.tags.includes('unrelated'));
+		assert.ok(!fetched[0]?.tags.includes('v1.0.0'), 'the oldest tags are not fetched');
 	});
 });
