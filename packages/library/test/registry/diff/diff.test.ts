@@ -108,6 +108,16 @@ describe('registry diff: plugins', () => {
 		const changes = diffTexts(before, evil).changes;
 		assert.deepEqual(summary(changes), ['▲ a git-url-changed']);
 		assert.equal(changes[0]?.after, 'https://github.com/x/y-evil');
+		// Percent-encoding and a trailing dot on the host spell the same address...
+		const encoded = doc([
+			plugin('a', UUID_A, { ...official, git_url: 'https://github.com./x/%79' }),
+		]);
+		assert.deepEqual(diffTexts(before, encoded).changes, []);
+		// ...a look-alike host does not: it is compared in its punycode form.
+		const lookalike = doc([
+			plugin('a', UUID_A, { ...official, git_url: 'https://gith\u0443b.com/x/y' }),
+		]);
+		assert.deepEqual(summary(diffTexts(before, lookalike).changes), ['▲ a git-url-changed']);
 		// Another host with the same path is another repository.
 		const host = doc([plugin('a', UUID_A, { ...official, git_url: 'https://gitlab.com/x/y' })]);
 		assert.deepEqual(summary(diffTexts(before, host).changes), ['▲ a git-url-changed']);
