@@ -7,6 +7,7 @@ import { runCliStartupBench } from './cli-startup.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
+import { runRegistryValidateBench } from './registry-validate.ts';
 import { runScanBench } from './scan.ts';
 
 const json = process.argv.includes('--json');
@@ -15,6 +16,7 @@ if (json) console.log = () => {};
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
 const blacklist = runBlacklistBench();
 const registryLoad = runRegistryLoadBench();
+const registryValidate = await runRegistryValidateBench();
 const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
 const scan = await runScanBench();
@@ -23,7 +25,16 @@ console.log = log;
 if (json)
 	console.log(
 		JSON.stringify(
-			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan, cliStartup },
+			{
+				node: process.version,
+				blacklist,
+				registryLoad,
+				registryValidate,
+				lifecycle,
+				integrity,
+				scan,
+				cliStartup,
+			},
 			null,
 			2,
 		),

@@ -15,13 +15,17 @@ import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistryDiff } from './registry-diff.ts';
 import { registerRegistryPin } from './registry-pin.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
+import { registerRegistryValidate } from './registry-validate.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
 	const registry = program.command('registry').description('tools for registry maintainers');
 	registerRegistrySigning(registry as unknown as Command, { io, state });
 	registerRegistryPin(registry as unknown as Command, { io, state });
+	registerRegistryValidate(registry as unknown as Command, { io, state });
+	registerRegistryDiff(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

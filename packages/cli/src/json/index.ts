@@ -20,9 +20,11 @@ import { enablementDocument, installDocument, uninstallDocument } from './instal
 import { listDocument } from './list.ts';
 import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
+import { registryDiffDocument } from './registry-diff.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
 import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
+import { registryValidateDocument } from './registry-validate.ts';
 import { scanDocument } from './scan.ts';
 import { startupCheckDocument } from './startup-check.ts';
 import { checkUpdatesDocument, switchRefDocument, updateDocument } from './update.ts';
@@ -46,6 +48,8 @@ export const CLI_JSON_DOCUMENTS = {
 	scan: scanDocument,
 	'registry lint': registryLintDocument,
 	'registry pin': registryPinDocument,
+	'registry validate': registryValidateDocument,
+	'registry diff': registryDiffDocument,
 	'registry keys init': keysInitDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,

@@ -19,6 +19,13 @@ import { type FetchRequest, fetchRef } from './fetch.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 import { DEFAULT_REDIRECT_PROBE_TIMEOUT_MS, MAX_REDIRECT_HOPS } from './redirects.ts';
 import { ProcessGroups } from './run.ts';
+import {
+	type FileAtCommit,
+	fetchSnapshot,
+	type ReadFileAtRequest,
+	readFileAtCommit,
+	type SnapshotRequest,
+} from './snapshot.ts';
 import { type VerifyTagRequest, type VerifyTagResult, verifyTagSignature } from './verify-tag.ts';
 import {
 	type CheckoutRequest,
@@ -75,6 +82,10 @@ export interface Git {
 		request: FetchRequest,
 		call?: CallOptions,
 	): Promise<{ commit: string; fetchedFrom?: string }>;
+	/** Every branch and tag tip of a remote, fetched in one go into a new repository. */
+	snapshot(request: SnapshotRequest, call?: CallOptions): Promise<{ fetchedFrom?: string }>;
+	/** One top-level file at a commit of a working copy, without checking it out. */
+	readFileAt(request: ReadFileAtRequest, call?: CallOptions): Promise<FileAtCommit>;
 	/** Moves a clone to a commit (detached, or on a branch); returns the new HEAD commit. */
 	checkout(request: CheckoutRequest, call?: CallOptions): Promise<{ commit: string }>;
 	/** The commit a revision names in a clone (annotated tags peeled). */
@@ -173,6 +184,8 @@ export function createGit(options: GitOptions = {}): Git {
 
 		clone: (request, call) => cloneRepository(context, request, call),
 		fetch: (request, call) => fetchRef(context, request, call),
+		snapshot: (request, call) => fetchSnapshot(context, request, call),
+		readFileAt: (request, call) => readFileAtCommit(context, request, call),
 		checkout: (request, call) => checkoutCommit(context, request, call),
 		revParse: (dir, rev, call) => revParse(context, dir, rev, call),
 		async isDirty(dir, call) {

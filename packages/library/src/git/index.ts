@@ -40,6 +40,7 @@ export {
 	type RedirectOutcome,
 	repositoryFromInfoRefs,
 } from './redirects.ts';
+export type { FileAtCommit, ReadFileAtRequest, SnapshotRequest } from './snapshot.ts';
 export {
 	classifySignatureFailure,
 	type GoodSignature,

@@ -1,0 +1,64 @@
+/**
+ * `vouch registry diff <old> <new>`: what a reviewer of a registry change must see. Changes that
+ * lower security come first, each saying why; the rest follow. The order depends only on the
+ * changes (plugin id, kind, entry), never on where entries sit in the files, so moving entries
+ * around changes nothing and hides nothing.
+ */
+import type { CanonicalUrlContext } from '../../core/canonical-url.ts';
+import type { Registry } from '../model.ts';
+import { blacklistChanges } from './blacklist-changes.ts';
+import { DIFF_CHANGE_KINDS, type DiffChange, type RegistryDiff } from './changes.ts';
+import { matchPlugins } from './match-plugins.ts';
+import { addedPluginChanges, pluginChanges, removedPluginChanges } from './plugin-changes.ts';
+
+export interface DiffSide {
+	registry: Registry;
+	/** The stable `id` of each blacklist entry, by position, when the source gives them. */
+	blacklistIds?: readonly (string | undefined)[];
+}
+
+export function diffRegistries(
+	before: DiffSide,
+	after: DiffSide,
+	context: CanonicalUrlContext = {},
+): RegistryDiff {
+	const matched = matchPlugins(before.registry.plugins, after.registry.plugins);
+	const changes: DiffChange[] = [
+		...matched.pairs.flatMap(({ before: old, after: now }) => pluginChanges(old, now)),
+		...matched.added.flatMap(addedPluginChanges),
+		...matched.removed.flatMap(removedPluginChanges),
+		...blacklistChanges(
+			{
+				entries: before.registry.blacklist,
+				...(before.blacklistIds === undefined ? {} : { ids: before.blacklistIds }),
+			},
+			{
+				entries: after.registry.blacklist,
+				...(after.blacklistIds === undefined ? {} : { ids: after.blacklistIds }),
+			},
+			context,
+		),
+	];
+	changes.sort(compareChanges);
+	return { changes, lowering: changes.filter((change) => change.lowersSecurity).length };
+}
+
+const KIND_ORDER = new Map(DIFF_CHANGE_KINDS.map((kind, i) => [kind, i]));
+
+function compareChanges(a: DiffChange, b: DiffChange): number {
+	if (a.lowersSecurity !== b.lowersSecurity) return a.lowersSecurity ? -1 : 1;
+	const blacklistA = a.kind.startsWith('blacklist-');
+	const blacklistB = b.kind.startsWith('blacklist-');
+	if (blacklistA !== blacklistB) return blacklistA ? 1 : -1;
+	return (
+		compareText(a.plugin ?? '', b.plugin ?? '') ||
+		(KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
+		compareText(a.entryId ?? '', b.entryId ?? '') ||
+		(a.entry ?? 0) - (b.entry ?? 0) ||
+		compareText(a.message, b.message)
+	);
+}
+
+function compareText(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
