@@ -23,7 +23,10 @@ export function assertLogError(work: () => unknown, code: LogErrorCode): void {
 	});
 }
 
-export async function assertLogRejects(work: () => Promise<unknown>, code: LogErrorCode): Promise<void> {
+export async function assertLogRejects(
+	work: () => Promise<unknown>,
+	code: LogErrorCode,
+): Promise<void> {
 	await assert.rejects(work, (error: unknown) => {
 		assert.ok(isVouchError(error), `expected a VouchError, got ${String(error)}`);
 		assert.equal(error.code, code);

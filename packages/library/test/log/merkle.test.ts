@@ -43,13 +43,25 @@ const CT_ROOTS = [
 describe('Merkle hashing (RFC 6962)', () => {
 	it('hashes leaves and nodes with distinct prefixes', () => {
 		const data = Buffer.from('x');
-		assert.equal(hex(leafHash(data)), createHash('sha256').update(Buffer.from([0, 0x78])).digest('hex'));
+		assert.equal(
+			hex(leafHash(data)),
+			createHash('sha256')
+				.update(Buffer.from([0, 0x78]))
+				.digest('hex'),
+		);
 		const a = leafHash(Buffer.from('a'));
 		const b = leafHash(Buffer.from('b'));
-		const expected = createHash('sha256').update(Buffer.from([1])).update(a).update(b).digest('hex');
+		const expected = createHash('sha256')
+			.update(Buffer.from([1]))
+			.update(a)
+			.update(b)
+			.digest('hex');
 		assert.equal(hex(nodeHash(a, b)), expected);
 		assert.notEqual(hex(leafHash(Buffer.concat([a, b]))), expected);
-		assert.equal(hex(emptyTreeHash()), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+		assert.equal(
+			hex(emptyTreeHash()),
+			'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+		);
 	});
 
 	it('gives the reference tree hashes for every prefix of the test vectors', () => {
@@ -93,7 +105,9 @@ describe('Merkle hashing (RFC 6962)', () => {
 		for (const index of [0, 2 ** 32 + 1, 2 ** 40 - 1, 2 ** 40, size - 1]) {
 			// The audit path's ranges and the leaf itself tile the whole tree exactly once.
 			const ranges = inclusionProofRanges(index, size);
-			const pieces = [...ranges, { start: index, end: index + 1 }].sort((a, b) => a.start - b.start);
+			const pieces = [...ranges, { start: index, end: index + 1 }].sort(
+				(a, b) => a.start - b.start,
+			);
 			let at = 0;
 			for (const piece of pieces) {
 				assert.equal(piece.start, at);
@@ -108,16 +122,28 @@ describe('Merkle hashing (RFC 6962)', () => {
 	});
 });
 
-const sizes = fc.integer({ min: 1, max: 200 }).chain((n) =>
-	fc.record({ n: fc.constant(n), m: fc.integer({ min: 0, max: n }), i: fc.integer({ min: 0, max: n - 1 }) }),
-);
+const sizes = fc
+	.integer({ min: 1, max: 200 })
+	.chain((n) =>
+		fc.record({
+			n: fc.constant(n),
+			m: fc.integer({ min: 0, max: n }),
+			i: fc.integer({ min: 0, max: n - 1 }),
+		}),
+	);
 const BIG = treeOf(200);
 
 describe('inclusion proofs', () => {
 	it('verify for every leaf of every tree size up to 64', () => {
 		for (let size = 1; size <= 64; size++) {
 			for (let i = 0; i < size; i++) {
-				verifyInclusion(leafHash(leafData(i)), i, size, BIG.inclusionProof(i, size), BIG.root(size));
+				verifyInclusion(
+					leafHash(leafData(i)),
+					i,
+					size,
+					BIG.inclusionProof(i, size),
+					BIG.root(size),
+				);
 			}
 		}
 	});
@@ -132,8 +158,14 @@ describe('inclusion proofs', () => {
 					assertLogError(() => verifyInclusion(leaf, i, n, flipped, root), 'LOG_BAD_PROOF');
 				}
 				for (let bit = 0; bit < 256; bit += 7) {
-					assertLogError(() => verifyInclusion(flipBit(leaf, bit), i, n, proof, root), 'LOG_BAD_PROOF');
-					assertLogError(() => verifyInclusion(leaf, i, n, proof, flipBit(root, bit)), 'LOG_BAD_PROOF');
+					assertLogError(
+						() => verifyInclusion(flipBit(leaf, bit), i, n, proof, root),
+						'LOG_BAD_PROOF',
+					);
+					assertLogError(
+						() => verifyInclusion(leaf, i, n, proof, flipBit(root, bit)),
+						'LOG_BAD_PROOF',
+					);
 				}
 			}),
 			{ numRuns: 20 },
@@ -142,24 +174,45 @@ describe('inclusion proofs', () => {
 
 	it('are refused for a wrong index, a wrong size, or a truncated or extended path', () => {
 		fc.assert(
-			fc.property(sizes, fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 200 }), ({ n, i }, j, n2) => {
-				const proof = BIG.inclusionProof(i, n);
-				const leaf = leafHash(leafData(i));
-				const root = BIG.root(n);
-				verifyInclusion(leaf, i, n, proof, root);
-				if (j !== i) assertLogError(() => verifyInclusion(leaf, j, n, proof, root), 'LOG_BAD_PROOF');
-				// The size is bound to its root by the signed checkpoint; a proof must not verify
-				// for another size with that size's root.
-				if (n2 !== n && i < n2) {
-					assertLogError(() => verifyInclusion(leaf, i, n2, proof, BIG.root(n2)), 'LOG_BAD_PROOF');
-				}
-				if (proof.length > 0) {
-					assertLogError(() => verifyInclusion(leaf, i, n, proof.slice(0, -1), root), 'LOG_BAD_PROOF');
-					assertLogError(() => verifyInclusion(leaf, i, n, proof.slice(1), root), 'LOG_BAD_PROOF');
-				}
-				assertLogError(() => verifyInclusion(leaf, i, n, [...proof, root], root), 'LOG_BAD_PROOF');
-				assertLogError(() => verifyInclusion(leaf, i, n, [root, ...proof], root), 'LOG_BAD_PROOF');
-			}),
+			fc.property(
+				sizes,
+				fc.integer({ min: 0, max: 200 }),
+				fc.integer({ min: 1, max: 200 }),
+				({ n, i }, j, n2) => {
+					const proof = BIG.inclusionProof(i, n);
+					const leaf = leafHash(leafData(i));
+					const root = BIG.root(n);
+					verifyInclusion(leaf, i, n, proof, root);
+					if (j !== i)
+						assertLogError(() => verifyInclusion(leaf, j, n, proof, root), 'LOG_BAD_PROOF');
+					// The size is bound to its root by the signed checkpoint; a proof must not verify
+					// for another size with that size's root.
+					if (n2 !== n && i < n2) {
+						assertLogError(
+							() => verifyInclusion(leaf, i, n2, proof, BIG.root(n2)),
+							'LOG_BAD_PROOF',
+						);
+					}
+					if (proof.length > 0) {
+						assertLogError(
+							() => verifyInclusion(leaf, i, n, proof.slice(0, -1), root),
+							'LOG_BAD_PROOF',
+						);
+						assertLogError(
+							() => verifyInclusion(leaf, i, n, proof.slice(1), root),
+							'LOG_BAD_PROOF',
+						);
+					}
+					assertLogError(
+						() => verifyInclusion(leaf, i, n, [...proof, root], root),
+						'LOG_BAD_PROOF',
+					);
+					assertLogError(
+						() => verifyInclusion(leaf, i, n, [root, ...proof], root),
+						'LOG_BAD_PROOF',
+					);
+				},
+			),
 			{ numRuns: 300 },
 		);
 	});
@@ -172,7 +225,10 @@ describe('inclusion proofs', () => {
 		assertLogError(() => verifyInclusion(leaf, -1, 10, proof, root), 'LOG_BAD_PROOF');
 		assertLogError(() => verifyInclusion(leaf, 0, 0, [], root), 'LOG_BAD_PROOF');
 		assertLogError(() => verifyInclusion(leaf, 1.5, 10, proof, root), 'LOG_BAD_PROOF');
-		assertLogError(() => verifyInclusion(leaf, 3, 10, [...proof.slice(0, -1), new Uint8Array(31)], root), 'LOG_BAD_PROOF');
+		assertLogError(
+			() => verifyInclusion(leaf, 3, 10, [...proof.slice(0, -1), new Uint8Array(31)], root),
+			'LOG_BAD_PROOF',
+		);
 		assertLogError(() => verifyInclusion(leaf.subarray(1), 3, 10, proof, root), 'LOG_BAD_PROOF');
 		assertLogError(() => verifyInclusion(leaf, 3, 10, Array(65).fill(root), root), 'LOG_BAD_PROOF');
 		assertLogError(() => verifyInclusion(leaf, 3, 2 ** 60, proof, root), 'LOG_INVALID_ARGUMENT');
@@ -183,7 +239,10 @@ describe('inclusion proofs', () => {
 		const node = nodeHash(leafHash(leafData(0)), leafHash(leafData(1)));
 		for (let size = 1; size <= 8; size++) {
 			for (let i = 0; i < size; i++) {
-				assertLogError(() => verifyInclusion(node, i, size, BIG.inclusionProof(i, size), BIG.root(size)), 'LOG_BAD_PROOF');
+				assertLogError(
+					() => verifyInclusion(node, i, size, BIG.inclusionProof(i, size), BIG.root(size)),
+					'LOG_BAD_PROOF',
+				);
 			}
 		}
 	});
@@ -209,8 +268,14 @@ describe('consistency proofs', () => {
 				}
 				if (m === 0) return;
 				for (let bit = 0; bit < 256; bit += 5) {
-					assertLogError(() => verifyConsistency(m, n, proof, flipBit(first, bit), second), 'LOG_BAD_PROOF');
-					assertLogError(() => verifyConsistency(m, n, proof, first, flipBit(second, bit)), 'LOG_BAD_PROOF');
+					assertLogError(
+						() => verifyConsistency(m, n, proof, flipBit(first, bit), second),
+						'LOG_BAD_PROOF',
+					);
+					assertLogError(
+						() => verifyConsistency(m, n, proof, first, flipBit(second, bit)),
+						'LOG_BAD_PROOF',
+					);
 				}
 			}),
 			{ numRuns: 20 },
@@ -219,17 +284,28 @@ describe('consistency proofs', () => {
 
 	it('made for (m, n) fail as (m, n′) or (m′, n) with the roots of those trees', () => {
 		fc.assert(
-			fc.property(sizes, fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 200 }), ({ n, m }, m2, n2) => {
-				const proof = BIG.consistencyProof(m, n);
-				verifyConsistency(m, n, proof, BIG.root(m), BIG.root(n));
-				if (proof.length === 0) return;
-				if (n2 !== n && m <= n2) {
-					assertLogError(() => verifyConsistency(m, n2, proof, BIG.root(m), BIG.root(n2)), 'LOG_BAD_PROOF');
-				}
-				if (m2 !== m && m2 <= n) {
-					assertLogError(() => verifyConsistency(m2, n, proof, BIG.root(m2), BIG.root(n)), 'LOG_BAD_PROOF');
-				}
-			}),
+			fc.property(
+				sizes,
+				fc.integer({ min: 0, max: 200 }),
+				fc.integer({ min: 1, max: 200 }),
+				({ n, m }, m2, n2) => {
+					const proof = BIG.consistencyProof(m, n);
+					verifyConsistency(m, n, proof, BIG.root(m), BIG.root(n));
+					if (proof.length === 0) return;
+					if (n2 !== n && m <= n2) {
+						assertLogError(
+							() => verifyConsistency(m, n2, proof, BIG.root(m), BIG.root(n2)),
+							'LOG_BAD_PROOF',
+						);
+					}
+					if (m2 !== m && m2 <= n) {
+						assertLogError(
+							() => verifyConsistency(m2, n, proof, BIG.root(m2), BIG.root(n)),
+							'LOG_BAD_PROOF',
+						);
+					}
+				},
+			),
 			{ numRuns: 500 },
 		);
 	});
@@ -241,16 +317,29 @@ describe('consistency proofs', () => {
 				const first = BIG.root(m);
 				const second = BIG.root(n);
 				if (proof.length > 0) {
-					assertLogError(() => verifyConsistency(m, n, proof.slice(0, -1), first, second), 'LOG_BAD_PROOF');
-					assertLogError(() => verifyConsistency(m, n, proof.slice(1), first, second), 'LOG_BAD_PROOF');
+					assertLogError(
+						() => verifyConsistency(m, n, proof.slice(0, -1), first, second),
+						'LOG_BAD_PROOF',
+					);
+					assertLogError(
+						() => verifyConsistency(m, n, proof.slice(1), first, second),
+						'LOG_BAD_PROOF',
+					);
 				}
-				assertLogError(() => verifyConsistency(m, n, [...proof, second], first, second), 'LOG_BAD_PROOF');
-				assertLogError(() => verifyConsistency(m, n, [first, ...proof], first, second), 'LOG_BAD_PROOF');
+				assertLogError(
+					() => verifyConsistency(m, n, [...proof, second], first, second),
+					'LOG_BAD_PROOF',
+				);
+				assertLogError(
+					() => verifyConsistency(m, n, [first, ...proof], first, second),
+					'LOG_BAD_PROOF',
+				);
 				if (proof.length > 1 && hex(proof[0] as Uint8Array) !== hex(proof[1] as Uint8Array)) {
 					const swapped = [proof[1], proof[0], ...proof.slice(2)] as Uint8Array[];
 					assertLogError(() => verifyConsistency(m, n, swapped, first, second), 'LOG_BAD_PROOF');
 				}
-				if (m < n) assertLogError(() => verifyConsistency(n, m, proof, second, first), 'LOG_BAD_PROOF');
+				if (m < n)
+					assertLogError(() => verifyConsistency(n, m, proof, second, first), 'LOG_BAD_PROOF');
 			}),
 			{ numRuns: 300 },
 		);
@@ -272,8 +361,14 @@ describe('consistency proofs', () => {
 		for (const m of [18, 20, 32, 33, 59]) {
 			const proof = fork.consistencyProof(m, 60);
 			verifyConsistency(m, 60, proof, fork.root(m), fork.root(60));
-			assertLogError(() => verifyConsistency(m, 60, proof, BIG.root(m), fork.root(60)), 'LOG_BAD_PROOF');
-			assertLogError(() => verifyConsistency(m, 60, BIG.consistencyProof(m, 60), BIG.root(m), fork.root(60)), 'LOG_BAD_PROOF');
+			assertLogError(
+				() => verifyConsistency(m, 60, proof, BIG.root(m), fork.root(60)),
+				'LOG_BAD_PROOF',
+			);
+			assertLogError(
+				() => verifyConsistency(m, 60, BIG.consistencyProof(m, 60), BIG.root(m), fork.root(60)),
+				'LOG_BAD_PROOF',
+			);
 		}
 	});
 });
