@@ -117,13 +117,13 @@ describe('signed notes', () => {
 		const blob = Buffer.from(note.slice(space + 1, -1), 'base64');
 		for (let bit = 32; bit < blob.length * 8; bit += 3) {
 			const copy = Buffer.from(blob);
-			copy[bit >> 3] ^= 1 << (bit & 7);
+			copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7));
 			const tampered = `${note.slice(0, space + 1)}${copy.toString('base64')}\n`;
 			assertLogError(() => openNote(tampered, [VERIFIER]), 'LOG_BAD_SIGNATURE');
 		}
 		// A different key id or name is an unknown key: nothing known signed.
 		const otherId = Buffer.from(blob);
-		otherId[0] ^= 0x80;
+		otherId[0] = (otherId[0] as number) ^ 0x80;
 		assertLogError(
 			() => openNote(`${note.slice(0, space + 1)}${otherId.toString('base64')}\n`, [VERIFIER]),
 			'LOG_BAD_SIGNATURE',
