@@ -225,7 +225,9 @@ export class TileLog {
 			if (isVouchError(error) && error.code.startsWith('LOG_')) throw error;
 			// A file reader stops at the bound: what is too large is a bad tile, not a failed read.
 			if (isVouchError(error) && error.code === 'FILE_TOO_LARGE') {
-				throw logError('LOG_BAD_TILE', `${path} is larger than ${maxBytes} bytes.`, { cause: error });
+				throw logError('LOG_BAD_TILE', `${path} is larger than ${maxBytes} bytes.`, {
+					cause: error,
+				});
 			}
 			throw logError('LOG_READ_FAILED', `Cannot read ${path} of the log.`, { cause: error });
 		}
