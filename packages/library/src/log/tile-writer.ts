@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import {
 	type AtomicWriteFs,
 	readFileBounded,
+	removeStaleTempFiles,
 	writeFileAtomic,
 	writeFilesAtomic,
 } from '../core/atomic-fs.ts';
@@ -154,6 +155,10 @@ export async function appendEntries(
 	const writeOptions = options.fs === undefined ? {} : { fs: options.fs };
 	if (files.length > 0) await writeFilesAtomic(files, writeOptions);
 	await writeFileAtomic(join(dir, CHECKPOINT_PATH), note, writeOptions);
+	// A writer killed mid-write leaves temp files beside the tiles; the next run removes them.
+	for (const directory of new Set([dir, ...files.map((file) => dirname(file.target))])) {
+		await removeStaleTempFiles(directory);
+	}
 	const checkpoint = openCheckpoint(note, parseVerifierKey(options.signer.verifierKey), origin);
 	return { firstIndex: oldSize, checkpoint };
 }

@@ -5,7 +5,8 @@
  * on the wire is refused.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -201,6 +202,22 @@ describe('the tile writer and reader', () => {
 				);
 			}
 		}
+	});
+
+	it('removes temp files a killed writer left beside the tiles, on the next append', async () => {
+		const dir = makeTempDir();
+		await writeLog(dir, [10]);
+		const leftovers = [
+			join(dir, 'tile/0/000.p/.11.abc123.vouch-tmp'),
+			join(dir, '.checkpoint.abc123.vouch-tmp'),
+		];
+		for (const path of leftovers) {
+			await writeFile(path, 'half');
+			// Older than any writer still running could be: written long before this test ran.
+			await utimes(path, new Date('2000-01-01T00:00:00Z'), new Date('2000-01-01T00:00:00Z'));
+		}
+		await writeLog(dir, [1], await writeLog(makeTempDir(), [10]));
+		for (const path of leftovers) assert.equal(existsSync(path), false, path);
 	});
 
 	it('refuses to extend a log whose tiles on disk no longer match its checkpoint', async () => {
