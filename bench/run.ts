@@ -6,6 +6,7 @@ import { runBlacklistBench } from './blacklist.ts';
 import { runCliStartupBench } from './cli-startup.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
+import { runLogProofsBench } from './log-proofs.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 import { runRegistryValidateBench } from './registry-validate.ts';
 import { runScanBench } from './scan.ts';
@@ -21,6 +22,7 @@ const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
 const scan = await runScanBench();
 const cliStartup = await runCliStartupBench();
+const logProofs = await runLogProofsBench();
 console.log = log;
 if (json)
 	console.log(
@@ -34,6 +36,7 @@ if (json)
 				integrity,
 				scan,
 				cliStartup,
+				logProofs,
 			},
 			null,
 			2,

@@ -1,7 +1,7 @@
 /**
  * "Dependencies point downwards" (docs/design/architecture.md): the CLI package uses the
  * library package; in the library, `lifecycle` uses `registry`, `blacklist`, `manifest`, `git`,
- * `tuf` and `scan`; `embed` wires the lifecycle for a host profile; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
+ * `tuf`, `log` and `scan`; `embed` wires the lifecycle for a host profile; everything uses `core`; nothing imports the CLI; the library's `index.ts` is
  * the façade. Every import in the packages' sources (static, type-only, re-export and dynamic)
  * is read with TypeScript's own pre-processor and checked against the graph below. A rule
  * written in the wrong layer is how one policy ends up with two homes, so an edge outside this
@@ -22,6 +22,7 @@ const LAYERS = [
 	'git',
 	'scan',
 	'tuf',
+	'log',
 	'registry',
 	'lifecycle',
 	'embed',
@@ -37,6 +38,7 @@ const LIBRARY: readonly Layer[] = [
 	'git',
 	'scan',
 	'tuf',
+	'log',
 	'registry',
 	'lifecycle',
 	'embed',
@@ -55,6 +57,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		manifest:
 			'the capability vocabulary (D20) is the one manifests declare, and a scan reads the MANIFEST.toml of the plugin it scans to compare declared with inferred capabilities',
 	},
+	log: {},
 	tuf: {
 		registry:
 			'the repository side signs registry documents and the client verifies them: both parse them with the registry decoder and limits, so that what is signed is exactly what clients accept, and the client implements the registry verifier interface the loader defines',
@@ -69,6 +72,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		git: 'architecture.md: lifecycle uses git',
 		scan: 'architecture.md: lifecycle uses scan',
 		tuf: 'architecture.md: lifecycle uses tuf',
+		log: 'architecture.md: lifecycle uses log',
 		registry: 'architecture.md: lifecycle uses registry',
 	},
 	embed: {
@@ -77,6 +81,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		registry:
 			'a profile’s registry is loaded here (sources, cache, verifier) for the lifecycle snapshot, list and check-blacklist',
 		tuf: 'a profile with a trusted root reads its registry through the TUF client (D19)',
+		log: 'the union of every error code the library raises includes the transparency log’s (D28)',
 		git: 'the lifecycle’s git port is built on `src/git`, the only module that runs git',
 		blacklist: 'check-blacklist compiles the loaded registry’s blacklist',
 		manifest: 'installs read the fetched MANIFEST.toml with the manifest reader',
@@ -245,6 +250,7 @@ describe('layering (architecture.md: dependencies point downwards)', () => {
 			['packages/library/src/core/x.ts', "export { runCli } from '../../../cli/src/run.ts';"],
 			['packages/library/src/registry/x.ts', "const m = await import('../lifecycle/install.ts');"],
 			['packages/library/src/git/x.ts', "import '../scan/index.ts';"],
+			['packages/library/src/log/x.ts', "import { a } from '../tuf/ed25519.ts';"],
 			['packages/library/src/lifecycle/x.ts', "import { a } from '../helpers/cli.ts';"],
 			['packages/library/src/scan/x.ts', "import { a } from '@vouch/cli/run';"],
 			['packages/library/src/tuf/x.ts', "import { a } from '@vouch/library/internal/core/errors';"],
