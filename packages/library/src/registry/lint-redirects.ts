@@ -9,11 +9,19 @@
  * - cycles of such redirects (A from B's URL, B from A's).
  */
 import { sanitizeText } from '../core/sanitize.ts';
-import { checkTransport, PUBLISHED_REGISTRY_GIT } from '../core/transport-policy.ts';
+import {
+	checkTransport,
+	PUBLISHED_REGISTRY_GIT,
+	type TransportUse,
+} from '../core/transport-policy.ts';
 import type { LintSink } from './lint-issues.ts';
 import type { RegistryPlugin } from './model.ts';
 
-export function lintRedirects(plugins: readonly RegistryPlugin[], sink: LintSink): void {
+export function lintRedirects(
+	plugins: readonly RegistryPlugin[],
+	sink: LintSink,
+	transport: TransportUse = PUBLISHED_REGISTRY_GIT,
+): void {
 	const currentUrl = firstOwners(plugins, (p) => [p.canonicalGitUrl]);
 	const currentUuid = firstOwners(plugins, (p) => [p.uuid]);
 	const redirectUrlOwners = allOwners(plugins, (p) => p.canonicalRedirectFrom);
@@ -25,7 +33,7 @@ export function lintRedirects(plugins: readonly RegistryPlugin[], sink: LintSink
 		const id = sanitizeText(plugin.id);
 		plugin.canonicalRedirectFrom.forEach((url, i) => {
 			const shown = sanitizeText(plugin.redirectFrom[i] ?? url);
-			if (!checkTransport(url, PUBLISHED_REGISTRY_GIT).allowed) {
+			if (!checkTransport(url, transport).allowed) {
 				sink.error({
 					code: 'INSECURE_REDIRECT_URL',
 					message: `redirect_from URL ${shown} is not https; registry plugins are fetched over https only.`,

@@ -10,7 +10,11 @@
 import { compareApiVersions, parseApiVersion } from '../core/api-version.ts';
 import { patternError } from '../core/pyregex.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import { checkTransport, PUBLISHED_REGISTRY_GIT } from '../core/transport-policy.ts';
+import {
+	checkTransport,
+	PUBLISHED_REGISTRY_GIT,
+	type TransportUse,
+} from '../core/transport-policy.ts';
 import { uuidProblem } from '../core/uuid.ts';
 import { lintBlacklist } from './lint-blacklist.ts';
 import { type LintIssue, type LintReport, LintSink } from './lint-issues.ts';
@@ -27,6 +31,11 @@ export interface LintOptions {
 	categories?: readonly string[];
 	/** Entries in the source's `plugins` array; default `registry.rawPluginCount`. */
 	rawPluginCount?: number;
+	/**
+	 * The registry stays a local file (an offline mirror, D11), so its entries may name local
+	 * repositories. Default false: held to what a published registry may list.
+	 */
+	registryIsLocal?: boolean;
 }
 
 export function lintRegistry(registry: Registry, options: LintOptions = {}): LintReport {
@@ -34,8 +43,12 @@ export function lintRegistry(registry: Registry, options: LintOptions = {}): Lin
 	lintLoadWarnings(registry, options, sink);
 	lintDuplicates(registry.plugins, sink);
 	const categories = options.categories === undefined ? undefined : new Set(options.categories);
-	for (const plugin of registry.plugins) lintPlugin(plugin, categories, sink);
-	lintRedirects(registry.plugins, sink);
+	const transport: TransportUse =
+		options.registryIsLocal === true
+			? { kind: 'registry-git', registryIsLocal: true }
+			: PUBLISHED_REGISTRY_GIT;
+	for (const plugin of registry.plugins) lintPlugin(plugin, categories, transport, sink);
+	lintRedirects(registry.plugins, sink, transport);
 	lintBlacklist(registry.blacklist, sink);
 	return sink.report();
 }
@@ -97,6 +110,7 @@ function lintDuplicates(plugins: readonly RegistryPlugin[], sink: LintSink): voi
 function lintPlugin(
 	plugin: RegistryPlugin,
 	categories: ReadonlySet<string> | undefined,
+	transport: TransportUse,
 	sink: LintSink,
 ): void {
 	const id = sanitizeText(plugin.id);
@@ -119,7 +133,7 @@ function lintPlugin(
 		);
 	}
 	// What a published (remote) registry may list: the one transport rule (D11).
-	if (!checkTransport(plugin.canonicalGitUrl, PUBLISHED_REGISTRY_GIT).allowed) {
+	if (!checkTransport(plugin.canonicalGitUrl, transport).allowed) {
 		error(
 			'INSECURE_GIT_URL',
 			`git_url ${sanitizeText(plugin.gitUrl)} is not https; registry plugins are fetched over https only.`,
