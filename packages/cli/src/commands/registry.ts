@@ -16,12 +16,14 @@ import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { registerRegistryPin } from './registry-pin.ts';
+import { registerRegistryReview } from './registry-review.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
 	const registry = program.command('registry').description('tools for registry maintainers');
 	registerRegistrySigning(registry as unknown as Command, { io, state });
 	registerRegistryPin(registry as unknown as Command, { io, state });
+	registerRegistryReview(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

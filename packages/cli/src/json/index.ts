@@ -22,6 +22,7 @@ import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
+import { registryReviewDocument } from './registry-review.ts';
 import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
 import { scanDocument } from './scan.ts';
 import { startupCheckDocument } from './startup-check.ts';
@@ -46,6 +47,7 @@ export const CLI_JSON_DOCUMENTS = {
 	scan: scanDocument,
 	'registry lint': registryLintDocument,
 	'registry pin': registryPinDocument,
+	'registry review': registryReviewDocument,
 	'registry keys init': keysInitDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,
