@@ -59,12 +59,18 @@ function review(subject: RegistryPlugin, trust = subject.trustLevel, registry = 
 		sink,
 	);
 	const findings = sink.list();
-	return { findings, codes: new Set(findings.map((finding) => finding.code)), level: levelOf(findings) };
+	return {
+		findings,
+		codes: new Set(findings.map((finding) => finding.code)),
+		level: levelOf(findings),
+	};
 }
 
 describe('identity review', () => {
 	it('an honest new plugin passes', () => {
-		const result = review(entry({ gitUrl: 'https://github.com/someone/picard-plugin-tempo-tools' }));
+		const result = review(
+			entry({ gitUrl: 'https://github.com/someone/picard-plugin-tempo-tools' }),
+		);
 		assert.deepEqual(result.findings, []);
 		assert.equal(result.level, 'pass');
 	});
@@ -84,7 +90,10 @@ describe('identity review', () => {
 
 	it('a homoglyph name (Cyrillic А) is confusable and mixes scripts', () => {
 		const result = review(
-			entry({ name: '\u0410dd to Collection', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			entry({
+				name: '\u0410dd to Collection',
+				gitUrl: 'https://github.com/x/picard-plugin-tempo-tools',
+			}),
 		);
 		assert.ok(result.codes.has('CONFUSABLE_NAME'));
 		assert.ok(result.codes.has('NAME_INVALID'));
@@ -116,14 +125,22 @@ describe('identity review', () => {
 		);
 		assert.ok(result.codes.has('LOOKALIKE_URL'));
 		const idn = findLookalikes(
-			{ id: 'zz', name: 'zz', canonicalGitUrl: canonicalUrl('https://g\u0456thub.com/metabrainz/picard-plugin-replaygain2') },
+			{
+				id: 'zz',
+				name: 'zz',
+				canonicalGitUrl: canonicalUrl(
+					'https://g\u0456thub.com/metabrainz/picard-plugin-replaygain2',
+				),
+			},
 			picard().plugins,
 		);
 		assert.ok(idn.some((match) => match.field === 'url' && match.strength === 'confusable'));
 	});
 
 	it('an id that is not the derived one, and a duplicate id, are reported', () => {
-		const result = review(entry({ id: 'decade', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }));
+		const result = review(
+			entry({ id: 'decade', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+		);
 		assert.ok(result.codes.has('DUPLICATE_ID'));
 		assert.ok(result.codes.has('ID_NOT_DERIVED'));
 	});
@@ -142,7 +159,10 @@ describe('identity review', () => {
 
 	it('a name with control or bidi characters is invalid', () => {
 		const result = review(
-			entry({ name: 'Tempo\u202e Tools', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			entry({
+				name: 'Tempo\u202e Tools',
+				gitUrl: 'https://github.com/x/picard-plugin-tempo-tools',
+			}),
 		);
 		assert.ok(result.codes.has('NAME_INVALID'));
 	});
