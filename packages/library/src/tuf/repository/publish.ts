@@ -18,7 +18,6 @@ import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	encodeMetadata,
-	hashedTargetName,
 	metaFileFor,
 	REGISTRY_TARGET,
 	type RoleName,
@@ -37,6 +36,7 @@ import {
 import { registryTargets } from './registry-targets.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
+import { collectScanReports, hashedTargetFile } from './scan-report-targets.ts';
 
 export interface PublishRepositoryOptions {
 	registryText: string;
@@ -46,6 +46,11 @@ export interface PublishRepositoryOptions {
 	label?: string;
 	keysDir: string;
 	outDir: string;
+	/**
+	 * The directory holding `scan-reports/` (`vouch registry review` writes them beside the
+	 * registry); its reports are published as targets. None when absent.
+	 */
+	scanReportsDir?: string;
 	expiries?: TufExpiries;
 	now: Date;
 }
@@ -67,6 +72,8 @@ export interface PublishResult {
 	/** A pending root still collecting signatures (the current root was used). */
 	pendingRoot?: RootSigningStatus;
 	targets: { registry: PublishedTarget; blacklist: PublishedTarget };
+	/** The scan reports published as targets (`scan-reports/<id>/<commit>.json`). */
+	scanReports: PublishedTarget[];
 	warnings: string[];
 }
 
@@ -77,6 +84,11 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		label,
 		...(options.format === undefined ? {} : { format: options.format }),
 	});
+	const registeredIds = new Set(files.ids);
+	const scans =
+		options.scanReportsDir === undefined
+			? { reports: [], warnings: [] }
+			: await collectScanReports(options.scanReportsDir, registeredIds);
 	const keySet = await readKeySet(options.keysDir);
 	const state = await readRepositoryState(options.outDir);
 	const paths = repositoryPaths(options.outDir);
@@ -106,6 +118,10 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		registry: describeTarget(REGISTRY_TARGET, files.registry),
 		blacklist: describeTarget(BLACKLIST_TARGET, files.blacklist),
 	};
+	const reports = scans.reports.map((report) => ({
+		target: describeTarget(report.name, report.bytes),
+		bytes: report.bytes,
+	}));
 	const targets = new Metadata(
 		new Targets({
 			version: versions.targets,
@@ -114,6 +130,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 			targets: {
 				[REGISTRY_TARGET]: targetFile(published.registry),
 				[BLACKLIST_TARGET]: targetFile(published.blacklist),
+				...Object.fromEntries(reports.map(({ target }) => [target.name, targetFile(target)])),
 			},
 		}),
 	);
@@ -146,6 +163,9 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	await ensureRepositoryDirs(paths);
 	await writeRepositoryFile(join(options.outDir, published.registry.file), files.registry);
 	await writeRepositoryFile(join(options.outDir, published.blacklist.file), files.blacklist);
+	for (const { target, bytes } of reports) {
+		await writeRepositoryFile(join(options.outDir, target.file), bytes);
+	}
 	if (resolved.promoted) {
 		const rootBytes = encodeMetadata(root);
 		await writeRepositoryFile(
@@ -172,7 +192,8 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		rootPromoted: resolved.promoted,
 		...(resolved.pending === undefined ? {} : { pendingRoot: resolved.pending }),
 		targets: published,
-		warnings: [...resolved.warnings, ...files.warnings],
+		scanReports: reports.map(({ target }) => target),
+		warnings: [...resolved.warnings, ...files.warnings, ...scans.warnings],
 	};
 }
 
@@ -182,7 +203,7 @@ function describeTarget(name: string, bytes: Buffer): PublishedTarget {
 		name,
 		sha256,
 		length: bytes.byteLength,
-		file: `targets/${hashedTargetName(name, sha256)}`,
+		file: `targets/${hashedTargetFile(name, sha256)}`,
 	};
 }
 
