@@ -8,7 +8,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Updater } from 'tuf-js';
+import { isVouchError } from '../../src/core/errors.ts';
 import { TufFetcher } from '../../src/tuf/client/fetcher.ts';
+import { registryScanLine } from '../../src/tuf/client/scan-report.ts';
+import { createTufVerifier } from '../../src/tuf/client/verifier.ts';
 import { initKeys } from '../../src/tuf/repository/init-keys.ts';
 import { type PublishResult, publishRepository } from '../../src/tuf/repository/publish.ts';
 import { makeTempDir } from '../helpers/temp.ts';
@@ -99,5 +102,46 @@ describe('scan reports as TUF targets', () => {
 			now: NOW,
 		});
 		assert.deepEqual(plain.scanReports, []);
+	});
+
+	it('the client reads the summary of a published report, verified, and only that', async () => {
+		const verifier = createTufVerifier({
+			trustedRootPath: join(outDir, 'metadata', '1.root.json'),
+			metadataDir: makeTempDir('vouch-tuf-meta-'),
+			targetsDir: makeTempDir('vouch-tuf-cache-'),
+			repositoryUrl: server.base,
+		});
+		await verifier.refresh();
+		const summary = await verifier.scanSummary('alpha', COMMIT);
+		assert.deepEqual(summary, {
+			commit: COMMIT,
+			scannerVersion: 'unknown',
+			high: 0,
+			medium: 1,
+			low: 0,
+			info: 0,
+			undeclared: [],
+		});
+		assert.deepEqual(registryScanLine(summary), {
+			text: 'Registry scan of this commit (vouch-scan unknown): 0 high, 1 medium, 0 low.',
+			warn: false,
+		});
+		// Another commit, an unlisted plugin, a name that is no name: nothing published.
+		assert.equal(await verifier.scanSummary('alpha', 'f'.repeat(40)), undefined);
+		assert.equal(await verifier.scanSummary('unlisted', COMMIT), undefined);
+		assert.equal(await verifier.scanSummary('../alpha', COMMIT), undefined);
+		// A report altered on the server is refused, not shown.
+		const file = `/${result.scanReports[0]?.file}`;
+		const forged = REPORT.replace('"medium":1', '"medium":0');
+		server.override(file, { body: forged });
+		try {
+			await assert.rejects(verifier.scanSummary('alpha', COMMIT), (error: unknown) => {
+				assert.ok(isVouchError(error));
+				assert.equal(error.code, 'TUF_TARGET_HASH_MISMATCH');
+				return true;
+			});
+		} finally {
+			server.clear(file);
+		}
 	});
 });

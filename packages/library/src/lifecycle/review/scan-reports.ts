@@ -10,24 +10,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.ts';
-import { isValidRegistryId } from '../../registry/registry-id.ts';
+import { SCAN_REPORTS_DIR, scanReportName } from '../../registry/review/report-name.ts';
 import type { ScanReport } from '../../scan/types.ts';
 
-export const SCAN_REPORTS_DIR = 'scan-reports';
-
-const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+export { scanReportName } from '../../registry/review/report-name.ts';
 
 /**
- * The report's name relative to the registry directory (`/`-separated, also its TUF target
- * name), or undefined when the id or commit could not name a file safely: an id that fails the
- * registry's id rule could hold `..` or a separator, so nothing is written for it.
+ * Writes the report atomically; returns its name relative to `registryDir` (also its TUF
+ * target name), or undefined when the id or commit cannot name a file (`report-name.ts`).
  */
-export function scanReportName(id: string, commit: string): string | undefined {
-	if (!isValidRegistryId(id) || !FULL_COMMIT.test(commit)) return undefined;
-	return `${SCAN_REPORTS_DIR}/${id}/${commit}.json`;
-}
-
-/** Writes the report atomically; returns its relative name, or undefined when not stored. */
 export async function storeScanReport(
 	registryDir: string,
 	id: string,

@@ -18,6 +18,7 @@ import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	encodeMetadata,
+	hashedTargetName,
 	metaFileFor,
 	REGISTRY_TARGET,
 	type RoleName,
@@ -36,7 +37,7 @@ import {
 import { registryTargets } from './registry-targets.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
-import { collectScanReports, hashedTargetFile } from './scan-report-targets.ts';
+import { collectScanReports } from './scan-report-targets.ts';
 
 export interface PublishRepositoryOptions {
 	registryText: string;
@@ -203,7 +204,7 @@ function describeTarget(name: string, bytes: Buffer): PublishedTarget {
 		name,
 		sha256,
 		length: bytes.byteLength,
-		file: `targets/${hashedTargetFile(name, sha256)}`,
+		file: `targets/${hashedTargetName(name, sha256)}`,
 	};
 }
 

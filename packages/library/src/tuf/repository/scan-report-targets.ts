@@ -15,16 +15,14 @@ import { join } from 'node:path';
 import { readFileBounded } from '../../core/atomic-fs.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { isValidRegistryId } from '../../registry/registry-id.ts';
+import {
+	isScanReportFileName,
+	MAX_SCAN_REPORT_BYTES,
+	SCAN_REPORTS_DIR,
+} from '../../registry/review/report-name.ts';
 import { tufError } from '../errors.ts';
-
-/** The directory under the reports directory, and the first segment of every report target. */
-export const SCAN_REPORTS_TARGET_DIR = 'scan-reports';
-/** A report larger than this is not published (clients refuse larger ones too). */
-export const MAX_SCAN_REPORT_BYTES = 4 * 1024 * 1024;
 /** Reports in one publish: each adds an entry to the targets metadata, which clients bound. */
 export const MAX_SCAN_REPORTS = 5000;
-
-const REPORT_FILE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})\.json$/;
 
 export interface ScanReportTarget {
 	/** `scan-reports/<id>/<commit>.json`. */
@@ -42,7 +40,7 @@ export async function collectScanReports(
 	reportsDir: string,
 	registeredIds: ReadonlySet<string>,
 ): Promise<CollectedScanReports> {
-	const root = join(reportsDir, SCAN_REPORTS_TARGET_DIR);
+	const root = join(reportsDir, SCAN_REPORTS_DIR);
 	const warnings: string[] = [];
 	const reports: ScanReportTarget[] = [];
 	const skip = (name: string, why: string) =>
@@ -59,10 +57,10 @@ export async function collectScanReports(
 			continue;
 		}
 		for (const file of (await readdir(dir)).sort()) {
-			const name = `${SCAN_REPORTS_TARGET_DIR}/${id}/${file}`;
+			const name = `${SCAN_REPORTS_DIR}/${id}/${file}`;
 			const path = join(dir, file);
 			const info = await lstat(path);
-			if (!REPORT_FILE.test(file) || !info.isFile()) {
+			if (!isScanReportFileName(file) || !info.isFile()) {
 				skip(name, 'not a regular file named <commit>.json');
 				continue;
 			}
@@ -110,15 +108,4 @@ function isScanReport(bytes: Buffer): boolean {
 	} catch {
 		return false;
 	}
-}
-
-/**
- * Where a target is stored in a consistent repository: tuf-js puts the hash in front of the
- * file's own name, inside its directories (`scan-reports/<id>/<sha256>.<commit>.json`).
- */
-export function hashedTargetFile(name: string, sha256: string): string {
-	const cut = name.lastIndexOf('/');
-	return cut === -1
-		? `${sha256}.${name}`
-		: `${name.slice(0, cut + 1)}${sha256}.${name.slice(cut + 1)}`;
 }
