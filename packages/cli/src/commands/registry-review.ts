@@ -109,7 +109,7 @@ export function registerRegistryReview(registry: Command, { io, state }: Command
 		.addOption(
 			new Option(
 				'--offline-mirror',
-				'the registry stays a local file: entries may name local repositories (D11)',
+				'the registry stays a local file: entries may name local repositories',
 			),
 		)
 		.addOption(new Option('--strict', 'exit 1 on needs-attention too'))
