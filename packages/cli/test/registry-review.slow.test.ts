@@ -161,6 +161,18 @@ describe('vouch registry review', () => {
 		assert.equal(unknown.code, 1);
 		const usage = await review(['replaygain2']);
 		assert.equal(usage.code, 2);
+		const remote = await review(['replaygain2', '--registry', 'https://example.org/plugins.toml']);
+		assert.equal(remote.code, 2);
+		const changedUsage = await runVouch([
+			'registry',
+			'review',
+			'--changed',
+			registryFile,
+			'--json',
+		]);
+		assert.equal(changedUsage.code, 2);
+		const badTrust = await review(['replaygain2', '--registry', registryFile, '--trust', 'root']);
+		assert.equal(badTrust.code, 2);
 	});
 
 	it('--changed reviews exactly the added and changed plugins, and the Markdown stays inert', async () => {

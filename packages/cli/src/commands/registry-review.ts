@@ -210,11 +210,10 @@ async function runReview(
 		return { verdict: combineVerdict(reviews, registryWideFindings(after, options)) };
 	}
 	if (targets.length !== 1) throw usage('Name one plugin: its id in --registry, or a git URL.');
-	if (
-		options.registry === undefined ||
-		(isUrlSpelling(options.registry) && !options.registry.startsWith('file:'))
-	) {
-		throw usage('--registry <file> is required: the registry file as the pull request leaves it.');
+	if (options.registry === undefined || isUrlSpelling(options.registry)) {
+		throw usage(
+			'--registry <file> is required, as a path: the registry file as the pull request leaves it.',
+		);
 	}
 	const registryPath = resolve(io.cwd, options.registry);
 	const registry = await readRegistryFile(registryPath, options, io);
