@@ -47,6 +47,7 @@ export const reviewedRef = z.object({
 export const pluginReview = z.object({
 	id: z.string(),
 	name: z.string(),
+	description: z.string(),
 	gitUrl: z.string(),
 	uuid: z.string(),
 	trust: trustLevel.describe('The trust level the plugin was reviewed for.'),

@@ -100,6 +100,7 @@ export async function reviewPlugin(
 	return {
 		id: sanitizeText(entry.id, { maxLength: 100 }),
 		name: sanitizeText(entry.name, { maxLength: 200 }),
+		description: sanitizeText(entry.description, { maxLength: 500 }),
 		gitUrl: sanitizeText(entry.gitUrl, { maxLength: 500 }),
 		uuid: sanitizeText(entry.uuid, { maxLength: 60 }),
 		trust,
@@ -215,6 +216,7 @@ function unreviewable(request: PluginReviewRequest, url: string, sink: FindingSi
 	return {
 		id,
 		name: '',
+		description: '',
 		gitUrl: sanitizeText(url, { maxLength: 500 }),
 		uuid: '',
 		trust: request.trust ?? 'community',

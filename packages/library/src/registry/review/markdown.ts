@@ -48,6 +48,7 @@ function pluginSection(plugin: PluginReview): string[] {
 		`### ${LEVEL_HEADINGS[plugin.level]}: ${untrusted(plugin.id, 100)}`,
 		'',
 		`- Name: ${untrusted(plugin.name, 120)}`,
+		`- Description: ${untrusted(plugin.description, 300)}`,
 		`- Repository: ${untrusted(plugin.gitUrl, 300)}`,
 		`- UUID: ${untrusted(plugin.uuid, 60)}`,
 		`- Trust level reviewed for: ${plugin.trust}`,

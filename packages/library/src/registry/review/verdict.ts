@@ -30,6 +30,7 @@ export interface PluginReview {
 	/** Sanitised. */
 	id: string;
 	name: string;
+	description: string;
 	gitUrl: string;
 	uuid: string;
 	/** The trust level the review held the plugin to. */

@@ -67,6 +67,7 @@ function hostileReview(text: string): PluginReview {
 	return {
 		id: text,
 		name: text,
+		description: text,
 		gitUrl: text,
 		uuid: text,
 		trust: 'community',
