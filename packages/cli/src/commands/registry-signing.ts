@@ -3,7 +3,7 @@
  * signed registry (D19). Private keys are written 0600 and never printed; the output names key
  * ids and files only.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { MAX_REGISTRY_BYTES } from '@vouch/library/internal/registry/parse';
@@ -70,6 +70,10 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 		.option('--expires-snapshot <days>', 'snapshot expiry', positiveInteger)
 		.option('--expires-targets <days>', 'targets expiry', positiveInteger)
 		.option('--expires-root <days>', 'root expiry', positiveInteger)
+		.option(
+			'--reports-dir <dir>',
+			'the directory holding scan-reports/ from `registry review` (default: beside the registry)',
+		)
 		.addOption(jsonOption())
 		.action(async (file, options) => {
 			const output = createOutput(io, options.json === true);
@@ -85,6 +89,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				label: path,
 				keysDir: resolve(io.cwd, options.keys),
 				outDir: resolve(io.cwd, options.out),
+				scanReportsDir: resolve(io.cwd, options.reportsDir ?? dirname(path)),
 				expiries,
 				now: io.now(),
 			});
@@ -98,6 +103,9 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 			output.line(
 				`  registry ${result.targets.registry.sha256.slice(0, 12)}, blacklist ${result.targets.blacklist.sha256.slice(0, 12)}`,
 			);
+			if (result.scanReports.length > 0) {
+				output.line(`  ${result.scanReports.length} scan report(s)`);
+			}
 		});
 
 	registry

@@ -17,6 +17,7 @@ import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { registerRegistryDiff } from './registry-diff.ts';
 import { registerRegistryPin } from './registry-pin.ts';
+import { registerRegistryReview } from './registry-review.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
 import { registerRegistryValidate } from './registry-validate.ts';
 
@@ -26,6 +27,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 	registerRegistryPin(registry as unknown as Command, { io, state });
 	registerRegistryValidate(registry as unknown as Command, { io, state });
 	registerRegistryDiff(registry as unknown as Command, { io, state });
+	registerRegistryReview(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

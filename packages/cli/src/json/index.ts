@@ -23,6 +23,7 @@ import { refreshDocument } from './refresh.ts';
 import { registryDiffDocument } from './registry-diff.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
+import { registryReviewDocument } from './registry-review.ts';
 import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
 import { registryValidateDocument } from './registry-validate.ts';
 import { scanDocument } from './scan.ts';
@@ -50,6 +51,7 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry pin': registryPinDocument,
 	'registry validate': registryValidateDocument,
 	'registry diff': registryDiffDocument,
+	'registry review': registryReviewDocument,
 	'registry keys init': keysInitDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,

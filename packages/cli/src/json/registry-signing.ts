@@ -54,6 +54,9 @@ export const publishDocument = z
 		rootPromoted: z.boolean(),
 		pendingRoot: rootSigningStatus.optional(),
 		targets: z.object({ registry: publishedTarget, blacklist: publishedTarget }),
+		scanReports: z
+			.array(publishedTarget)
+			.describe('Scan reports published as targets: scan-reports/<id>/<commit>.json.'),
 		warnings: z.array(z.string()),
 	})
 	.meta({ title: 'vouch registry publish --json' });

@@ -17,7 +17,7 @@ import {
 	type RegistryVerifier,
 	type SignedRegistryReader,
 } from '../registry/sources/index.ts';
-import { tufClientForProfile } from '../tuf/client/for-profile.ts';
+import { type ProfileTufClient, tufClientForProfile } from '../tuf/client/for-profile.ts';
 import { type HostEnvironment, urlContextOf } from './environment.ts';
 
 /** A loaded registry with its lookup index. */
@@ -120,10 +120,17 @@ export interface SnapshotLoad {
 export async function loadSnapshot(request: ProfileRegistryRequest): Promise<SnapshotLoad> {
 	try {
 		const loaded = await loadProfileRegistry(request);
-		return {
-			snapshot: snapshotOf(loaded, urlContextOf(request.profile, request.environment)),
-			loaded,
-		};
+		const snapshot = snapshotOf(loaded, urlContextOf(request.profile, request.environment));
+		// A signed registry may publish scan reports beside itself: read through the same client.
+		const reader = loaded.signed
+			? (request.signed ?? signedReaderFor(request.profile, request.environment))
+			: undefined;
+		// A host's own reader may not read reports; then the consent screen goes without.
+		if (reader !== undefined && 'scanSummary' in reader) {
+			const client = reader as ProfileTufClient;
+			snapshot.registryScan = (id, commit) => client.scanSummary(id, commit, loaded.source);
+		}
+		return { snapshot, loaded };
 	} catch (error) {
 		if (!isVouchError(error)) throw error;
 		return { snapshot: unavailableSnapshot(error.message), problem: error.message, error };

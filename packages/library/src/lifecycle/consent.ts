@@ -17,7 +17,7 @@ import { confirmNewCapabilities, newCapabilityLines } from './capability-change.
 import { lifecycleError } from './errors.ts';
 import { confirmImpersonation } from './impersonation-gate.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
-import { confirmFindings, describeScan, type ScanOutcome } from './scan-gate.ts';
+import { confirmFindings, describeScan, type ScanLine, type ScanOutcome } from './scan-gate.ts';
 
 export interface ConsentRequest {
 	/** Sanitised for display by this module. */
@@ -34,6 +34,8 @@ export interface ConsentRequest {
 	scan?: ScanOutcome;
 	/** How to read the whole scan report, e.g. `vouch scan <url>`. */
 	reportHint?: string;
+	/** The registry's own scan of this commit, when a signed registry publishes one. */
+	registryScan?: ScanLine;
 	/** High-severity findings accepted in advance (D21); `yes` never is. */
 	acceptFindings?: boolean;
 	/** A possible impersonation accepted in advance; `yes` never is. */
@@ -95,6 +97,7 @@ export async function obtainConsent(request: ConsentRequest, deps: ConsentDeps):
 					...(request.reportHint === undefined ? {} : { reportHint: request.reportHint }),
 				});
 	for (const line of scan?.lines ?? []) say(line.text, line.warn);
+	if (request.registryScan !== undefined) say(request.registryScan.text, request.registryScan.warn);
 	// (c) What it says it will reach.
 	say(describeCapabilities(request.capabilities), loud);
 

@@ -20,6 +20,7 @@ import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { localOrigin } from './local-origin.ts';
 import { buildRecord } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
+import { registryScanNotice } from './registry-scan.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
 import { type InstallSource, resolveInstallSource } from './source.ts';
@@ -176,8 +177,10 @@ export async function installPlugin(
 			deps,
 		);
 
-		// 9–10. The consent screen: trust, the scan, what it can reach; then the questions.
+		// 9–10. The consent screen: trust, the scan (ours, and the registry's of this commit),
+		// what it can reach; then the questions.
 		notices.unshift(...trustNotices(trust));
+		const registryScan = await registryScanNotice(deps.snapshot, trust, fetched.commit);
 		if (source.kind === 'local') {
 			notices.push(
 				'This is a local directory without git: it is loaded in place, and nobody but you vouches for it.',
@@ -193,6 +196,7 @@ export async function installPlugin(
 				yes: options.yes,
 				scan,
 				reportHint: `vouch scan ${sanitizeText(source.url, { maxLength: 200 })}`,
+				...(registryScan === undefined ? {} : { registryScan }),
 				acceptFindings: options.acceptFindings === true,
 				acceptImpersonation: options.acceptImpersonation === true,
 			},

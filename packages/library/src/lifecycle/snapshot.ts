@@ -13,6 +13,7 @@ import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
 import type { RegistryLoadResult } from '../registry/sources/index.ts';
+import type { RegistryScanSummary } from '../tuf/client/scan-report.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter } from './prompter.ts';
 
@@ -28,6 +29,11 @@ export interface RegistrySnapshot {
 	local?: boolean;
 	/** Why no registry is available, when `index` is undefined. */
 	problem?: string;
+	/**
+	 * The signed registry's scan report summary of one plugin's commit (D21), verified through
+	 * TUF; undefined when it publishes none. Absent for an unsigned registry.
+	 */
+	registryScan?(id: string, commit: string): Promise<RegistryScanSummary | undefined>;
 }
 
 export interface BlacklistGateInput {

@@ -105,5 +105,8 @@ export function versionedName(role: RoleName, version: number): string {
 
 /** Consistent-snapshot file name of a target: `<sha256>.<name>`. */
 export function hashedTargetName(name: string, sha256: string): string {
-	return `${sha256}.${name}`;
+	// As tuf-js fetches it: the hash goes in front of the file's own name, inside its
+	// directories (`scan-reports/<id>/<sha256>.<commit>.json`).
+	const cut = name.lastIndexOf('/');
+	return `${name.slice(0, cut + 1)}${sha256}.${name.slice(cut + 1)}`;
 }

@@ -24,7 +24,10 @@ export function tufStateDirs(profile: Pick<HostProfile, 'cacheDir'>): {
 }
 
 /** What hosts and the CLI use of the TUF client for a profile. */
-export type ProfileTufClient = Pick<TufVerifier, 'refresh' | 'loadCached' | 'resetCache'>;
+export type ProfileTufClient = Pick<
+	TufVerifier,
+	'refresh' | 'loadCached' | 'resetCache' | 'scanSummary'
+>;
 
 /**
  * Undefined for a profile without a trusted root: its registries are unsigned. The client
@@ -54,5 +57,6 @@ export function tufClientForProfile(
 		refresh: async (location) => (await load()).refresh(location),
 		loadCached: async () => (await load()).loadCached(),
 		resetCache: async () => (await load()).resetCache(),
+		scanSummary: async (id, commit, location) => (await load()).scanSummary(id, commit, location),
 	};
 }

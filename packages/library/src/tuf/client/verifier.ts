@@ -18,6 +18,7 @@ import type { RoleName } from '../metadata.ts';
 import { DEFAULT_TUF_TIMEOUT_MS } from './fetcher.ts';
 import { refreshRepository } from './refresh.ts';
 import { mergeRegistryTargets } from './registry-document.ts';
+import { fetchRegistryScanSummary, type RegistryScanSummary } from './scan-report.ts';
 import { pruneTargets } from './target-files.ts';
 import { readShippedRoot, removeTrustedState } from './trusted-state.ts';
 import { repositoryUrls } from './url-policy.ts';
@@ -58,6 +59,15 @@ export interface TufVerifier extends RegistryVerifier {
 	loadCached(): Promise<TufVerifiedRegistry>;
 	/** Forgets the cached state (after a TUF_CACHE_TAMPERED a person has looked at). */
 	resetCache(): Promise<void>;
+	/**
+	 * The summary of the registry's scan report of `id` at `commit`, verified against the
+	 * stored targets metadata; undefined when the registry publishes none for that commit.
+	 */
+	scanSummary(
+		id: string,
+		commit: string,
+		repositoryUrl?: string,
+	): Promise<RegistryScanSummary | undefined>;
 }
 
 export function createTufVerifier(options: TufVerifierOptions): TufVerifier {
@@ -91,6 +101,19 @@ export function createTufVerifier(options: TufVerifierOptions): TufVerifier {
 		async resetCache() {
 			await removeTrustedState(metadataDir);
 			await pruneTargets(targetsDir, []);
+		},
+		async scanSummary(id, commit, location) {
+			return fetchRegistryScanSummary(
+				{
+					shipped: await readShippedRoot(options.trustedRootPath),
+					metadataDir,
+					urls: repositoryUrls(location ?? options.repositoryUrl ?? ''),
+					fetch: fetchImpl,
+					timeoutMs: options.timeoutMs ?? DEFAULT_TUF_TIMEOUT_MS,
+				},
+				id,
+				commit,
+			);
 		},
 	};
 }

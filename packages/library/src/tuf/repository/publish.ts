@@ -37,6 +37,7 @@ import {
 import { registryTargets } from './registry-targets.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
+import { collectScanReports } from './scan-report-targets.ts';
 
 export interface PublishRepositoryOptions {
 	registryText: string;
@@ -46,6 +47,11 @@ export interface PublishRepositoryOptions {
 	label?: string;
 	keysDir: string;
 	outDir: string;
+	/**
+	 * The directory holding `scan-reports/` (`vouch registry review` writes them beside the
+	 * registry); its reports are published as targets. None when absent.
+	 */
+	scanReportsDir?: string;
 	expiries?: TufExpiries;
 	now: Date;
 }
@@ -67,6 +73,8 @@ export interface PublishResult {
 	/** A pending root still collecting signatures (the current root was used). */
 	pendingRoot?: RootSigningStatus;
 	targets: { registry: PublishedTarget; blacklist: PublishedTarget };
+	/** The scan reports published as targets (`scan-reports/<id>/<commit>.json`). */
+	scanReports: PublishedTarget[];
 	warnings: string[];
 }
 
@@ -77,6 +85,11 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		label,
 		...(options.format === undefined ? {} : { format: options.format }),
 	});
+	const registeredIds = new Set(files.ids);
+	const scans =
+		options.scanReportsDir === undefined
+			? { reports: [], warnings: [] }
+			: await collectScanReports(options.scanReportsDir, registeredIds);
 	const keySet = await readKeySet(options.keysDir);
 	const state = await readRepositoryState(options.outDir);
 	const paths = repositoryPaths(options.outDir);
@@ -106,6 +119,10 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		registry: describeTarget(REGISTRY_TARGET, files.registry),
 		blacklist: describeTarget(BLACKLIST_TARGET, files.blacklist),
 	};
+	const reports = scans.reports.map((report) => ({
+		target: describeTarget(report.name, report.bytes),
+		bytes: report.bytes,
+	}));
 	const targets = new Metadata(
 		new Targets({
 			version: versions.targets,
@@ -114,6 +131,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 			targets: {
 				[REGISTRY_TARGET]: targetFile(published.registry),
 				[BLACKLIST_TARGET]: targetFile(published.blacklist),
+				...Object.fromEntries(reports.map(({ target }) => [target.name, targetFile(target)])),
 			},
 		}),
 	);
@@ -146,6 +164,9 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	await ensureRepositoryDirs(paths);
 	await writeRepositoryFile(join(options.outDir, published.registry.file), files.registry);
 	await writeRepositoryFile(join(options.outDir, published.blacklist.file), files.blacklist);
+	for (const { target, bytes } of reports) {
+		await writeRepositoryFile(join(options.outDir, target.file), bytes);
+	}
 	if (resolved.promoted) {
 		const rootBytes = encodeMetadata(root);
 		await writeRepositoryFile(
@@ -172,7 +193,8 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		rootPromoted: resolved.promoted,
 		...(resolved.pending === undefined ? {} : { pendingRoot: resolved.pending }),
 		targets: published,
-		warnings: [...resolved.warnings, ...files.warnings],
+		scanReports: reports.map(({ target }) => target),
+		warnings: [...resolved.warnings, ...files.warnings, ...scans.warnings],
 	};
 }
 

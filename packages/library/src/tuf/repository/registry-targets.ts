@@ -21,6 +21,8 @@ export interface RegistryTargets {
 	blacklist: Buffer;
 	/** Parser warnings that did not stop publishing (unknown fields, unknown trust levels). */
 	warnings: string[];
+	/** The plugin ids the registry lists (their scan reports may be published beside it). */
+	ids: string[];
 }
 
 export interface RegistryTargetsOptions {
@@ -97,6 +99,7 @@ export function registryTargets(text: string, options: RegistryTargetsOptions): 
 		registry,
 		blacklist: blacklistBytes,
 		warnings: parsed.warnings.map((warning) => warning.message),
+		ids: parsed.plugins.map((plugin) => plugin.id),
 	};
 }
 

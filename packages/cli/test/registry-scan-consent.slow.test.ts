@@ -1,0 +1,148 @@
+/**
+ * The registry's scan report, end to end: `registry review` stores it beside the registry,
+ * `registry publish` signs it as a TUF target, and `install` from the signed registry shows its
+ * summary on the consent screen, verified; a report altered on the server is said to be
+ * unverifiable, never shown as the registry's.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+	type GitHttpServer,
+	startGitHttpServer,
+} from '../../library/test/helpers/git-http-server.ts';
+import { bareClone, createPluginRepo, manifestToml } from '../../library/test/helpers/git-repos.ts';
+import { makeTempDir } from '../../library/test/helpers/temp.ts';
+import { makeFixture, type TufFixture } from '../../library/test/tuf/helpers.ts';
+import { parseJson, runVouch } from './helpers/cli.ts';
+
+const UUID = '6f1c9a52-3b8e-4d27-a0f4-95e2c7b1d834';
+
+let fixture: TufFixture;
+let git: GitHttpServer;
+let registryFile: string;
+let reportFile: string;
+
+const loopbackFetch: typeof fetch = (input, init) => {
+	const url = new URL(input instanceof Request ? input.url : String(input));
+	if (url.hostname !== '127.0.0.1') throw new Error(`tests must not reach ${url.host}`);
+	return fetch(input, init);
+};
+
+before(async () => {
+	fixture = await makeFixture();
+	const served = makeTempDir('vouch-consent-git-');
+	const repo = createPluginRepo({
+		manifest: manifestToml(
+			{ uuid: UUID, name: 'Tempo Tools', description: 'Sets BPM tags' },
+			'categories = ["metadata"]\n\n[capabilities]\nnetwork = false\n',
+		),
+	});
+	bareClone(repo, served, 'picard-plugin-tempo.git');
+	git = await startGitHttpServer({ root: served });
+	const registryDir = makeTempDir('vouch-consent-registry-');
+	registryFile = join(registryDir, 'plugins.toml');
+	writeFileSync(
+		registryFile,
+		`api_version = "3.0"
+
+[[plugins]]
+id = "tempo"
+uuid = "${UUID}"
+name = "Tempo Tools"
+description = "Sets BPM tags"
+git_url = "${git.url}/picard-plugin-tempo.git"
+categories = ["metadata"]
+trust_level = "community"
+authors = ["A. Author"]
+added_at = "2026-01-01T00:00:00Z"
+updated_at = "2026-01-01T00:00:00Z"
+`,
+	);
+	const review = await runVouch([
+		'registry',
+		'review',
+		'tempo',
+		'--registry',
+		registryFile,
+		'--json',
+	]);
+	assert.equal(review.code, 0, review.stdout + review.stderr);
+	const publish = await runVouch(
+		[
+			'registry',
+			'publish',
+			registryFile,
+			'--keys',
+			fixture.keysDir,
+			'--out',
+			fixture.repoDir,
+			'--json',
+		],
+		// tuf-js judges expiry by the system clock: the metadata is signed as of now.
+		{ now: () => new Date() },
+	);
+	assert.equal(publish.code, 0, publish.stdout + publish.stderr);
+	const reports = parseJson(publish).scanReports as { name: string; file: string }[];
+	assert.equal(reports.length, 1);
+	assert.equal(reports[0]?.name, `scan-reports/tempo/${repo.commitOf()}.json`);
+	reportFile = `/${reports[0]?.file}`;
+});
+after(async () => {
+	await fixture.close();
+	await git.close();
+});
+
+function host(): string {
+	const dir = makeTempDir('vouch-consent-host-');
+	mkdirSync(dir, { recursive: true });
+	const profile = join(dir, 'profile.toml');
+	writeFileSync(
+		profile,
+		[
+			'name = "signedhost"',
+			'api_versions = ["3.0"]',
+			`registry_urls = ["${fixture.server.base}"]`,
+			`trusted_root = "${join(fixture.dir, 'shipped-root.json')}"`,
+			'allow_unsigned = false',
+			'cache_dir = "cache"',
+			'data_dir = "data"',
+			'config_dir = "config"',
+			'plugins_dir = "plugins"',
+			'',
+		].join('\n'),
+	);
+	return profile;
+}
+
+describe('the registry scan summary on the consent screen', () => {
+	it('install shows the verified summary of the commit it installs', async () => {
+		const run = await runVouch(['install', 'tempo', '--yes', '--profile', host()], {
+			fetch: loopbackFetch,
+			now: () => new Date(),
+		});
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		assert.match(
+			run.stdout + run.stderr,
+			/Registry scan of this commit \(vouch-scan [^)]+\): 0 high, 0 medium/,
+		);
+	});
+
+	it('a report altered on the server is refused and said to be unverifiable', async () => {
+		fixture.server.override(reportFile, {
+			body: JSON.stringify({ reportVersion: 1, summary: { high: 0, medium: 0, low: 0, info: 0 } }),
+		});
+		try {
+			const run = await runVouch(['install', 'tempo', '--yes', '--profile', host()], {
+				fetch: loopbackFetch,
+				now: () => new Date(),
+			});
+			assert.equal(run.code, 0, run.stdout + run.stderr);
+			assert.match(run.stderr, /scan report of this commit could not be verified/);
+			assert.doesNotMatch(run.stdout + run.stderr, /Registry scan of this commit \(/);
+		} finally {
+			fixture.server.clear(reportFile);
+		}
+	});
+});
