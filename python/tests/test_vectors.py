@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unittest
 from typing import Any, Dict
 
@@ -60,13 +61,15 @@ class SharedVectors(unittest.TestCase):
                 assert_matches(self, interpret(raw_run_of(vector)), vector["expect"])
 
     def test_vectors_from_real_runs(self) -> None:
-        """Given by the slow TypeScript test; without it there is nothing to check here."""
+        # Given by the slow TypeScript test; without it there is nothing to check here.
         directories = extra_vector_dirs()
         if not directories:
             self.skipTest("no generated vectors given")
         for directory in directories:
             vectors = load_vectors(directory)
             self.assertTrue(vectors, f"no vectors in {directory}")
+            # Stderr is where unittest reports; the caller checks that these really ran.
+            print(f"checked {len(vectors)} generated vectors", file=sys.stderr)
             for name, vector in vectors:
                 with self.subTest(vector=name):
                     assert_matches(self, interpret(raw_run_of(vector)), vector["expect"])

@@ -33,7 +33,9 @@ export function runPython(
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-		child.on('error', (error) => resolve({ code: null, spawnError: error.message, stdout, stderr }));
+		child.on('error', (error) =>
+			resolve({ code: null, spawnError: error.message, stdout, stderr }),
+		);
 		child.on('close', (code) => resolve({ code, stdout, stderr }));
 	});
 }
