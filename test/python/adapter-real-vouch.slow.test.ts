@@ -153,7 +153,7 @@ describe('vectors from real startup-check runs', () => {
 		});
 		assert.equal(run.code, 0, describeRun(run));
 		assert.match(run.stderr, /checked 4 generated vectors/, describeRun(run));
-		assert.match(run.stderr, /test_vectors_from_real_runs \(.*\) \.\.\. ok/, describeRun(run));
+		assert.doesNotMatch(run.stderr, /skipped/, describeRun(run));
 	});
 });
 
