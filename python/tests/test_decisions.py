@@ -58,6 +58,18 @@ class ApplyingDecisions(unittest.TestCase):
         self.assertIn("/quarantine/doomed", notices[0])
         self.assertIn("vouch refresh", notices[1])
 
+    def test_a_host_that_can_forget_is_told_what_left_the_plugin_folder(self) -> None:
+        class ForgettingHost(RecordingHost):
+            def forget_plugin(self, plugin: Blocked) -> None:
+                self.events.append(("forget", plugin.uuid, plugin.path))
+
+        document = copy.deepcopy(DOCUMENT)
+        document["removed"] = [{"uuid": S.replace("8", "9"), "name": "gone", "reason": "no directory"}]
+        host = ForgettingHost()
+        interpret(run_of(document)).apply(host)
+        forgotten = [event for event in host.events if event[0] == "forget"]
+        self.assertEqual(forgotten, [("forget", D, "/quarantine/doomed"), ("forget", S.replace("8", "9"), None)])
+
     def test_a_failure_loads_and_disables_nothing(self) -> None:
         host = RecordingHost()
         decisions = interpret(run_of({"ok": False, "error": {"code": "STATE_CORRUPT", "message": "bad", "hint": "run vouch doctor"}}, 1))

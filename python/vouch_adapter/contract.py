@@ -15,7 +15,6 @@ the contract's compatibility promise asks for it:
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from typing import Any, Dict, List, Optional, Tuple
@@ -29,6 +28,7 @@ from .decisions import (
 )
 from .process import RawRun
 from .sanitize import sanitize_text
+from .strict_json import ContractError, parse_json
 
 # The contract versions this adapter was written for (the document's ``schemaVersion``).
 KNOWN_SCHEMA_VERSIONS = (1,)
@@ -37,12 +37,6 @@ _NAME_MAX = 100
 _TEXT_MAX = 1000
 _PATH_MAX = 4096
 _MAX_FILES_SHOWN = 100
-# Far deeper than the document ever nests; deeper input is refused before it can exhaust the stack.
-_MAX_DEPTH = 32
-
-
-class ContractError(Exception):
-    """The document breaks the contract; ``message`` says where, for a log."""
 
 
 def interpret(run: RawRun) -> StartupDecisions:
@@ -51,88 +45,47 @@ def interpret(run: RawRun) -> StartupDecisions:
         return StartupDecisions.failed(
             Failure(
                 "not-found",
-                "the vouch command could not be started: " + sanitize_text(run.start_error, max_length=_TEXT_MAX),
+                "the vouch command could not be started: "
+                + sanitize_text(run.start_error, max_length=_TEXT_MAX),
                 "Install Vouch, or give the adapter the full path of the vouch command.",
             )
         )
     if run.timed_out:
         return StartupDecisions.failed(
-            Failure("timeout", "the startup check did not finish in time and was stopped", "Try again; if it keeps happening run `vouch doctor`.")
+            Failure(
+                "timeout",
+                "the startup check did not finish in time and was stopped",
+                "Try again; if it keeps happening run `vouch doctor`.",
+            )
         )
     if run.stdout_too_large:
         return StartupDecisions.failed(
-            Failure("output-too-large", "the startup check printed more than the adapter reads", None, exit_code=run.exit_code)
+            Failure(
+                "output-too-large",
+                "the startup check printed more than the adapter reads",
+                exit_code=run.exit_code,
+            )
         )
     try:
         document = parse_json(run.stdout)
     except ContractError as error:
         if run.exit_code != 0:
             return _exit_failure(run)
-        return StartupDecisions.failed(Failure("invalid-json", str(error), None, exit_code=run.exit_code))
+        return StartupDecisions.failed(Failure("invalid-json", str(error), exit_code=run.exit_code))
     if run.exit_code != 0:
         return _error_document_failure(document, run)
     try:
         return read_document(document)
     except _UnknownSchemaVersion as error:
         return StartupDecisions.failed(
-            Failure("unknown-schema-version", str(error), "Use a version of the adapter made for this version of Vouch.")
+            Failure(
+                "unknown-schema-version",
+                str(error),
+                "Use a version of the adapter made for this version of Vouch.",
+            )
         )
     except ContractError as error:
-        return StartupDecisions.failed(Failure("invalid-document", str(error), None, exit_code=0))
-
-
-def parse_json(data: bytes) -> Any:
-    """Exactly one JSON document in strict UTF-8: no duplicate keys, NaN or excessive nesting."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ContractError("the output is not UTF-8") from None
-    if text.startswith("\ufeff"):
-        raise ContractError("the output starts with a byte order mark")
-    _check_depth(text)
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except ContractError:
-        raise
-    except (ValueError, RecursionError) as error:
-        raise ContractError("the output is not one JSON document: " + sanitize_text(str(error), max_length=200)) from None
-
-
-def _check_depth(text: str) -> None:
-    """Refuses nesting deeper than the contract could ever need (counted outside strings)."""
-    depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > _MAX_DEPTH:
-                raise ContractError("the output nests too deeply")
-        elif ch in "]}":
-            depth -= 1
-
-
-def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    result: Dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            # Two readers could take different copies; refuse rather than pick one.
-            raise ContractError("duplicate key " + repr(sanitize_text(key, max_length=50)))
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise ContractError(f"{name} is not JSON")
+        return StartupDecisions.failed(Failure("invalid-document", str(error), exit_code=0))
 
 
 class _UnknownSchemaVersion(ContractError):
@@ -190,7 +143,8 @@ def read_document(document: Any) -> StartupDecisions:
             raise ContractError(f"{where}.path is not an absolute path")
         if trust not in KNOWN_TRUST_LEVELS:
             # A trust level added after this adapter: do not guess what it allows.
-            blocked.append(Blocked("refused", uuid, name, "its trust level is unknown to this version of the adapter", kind="unknown-trust"))
+            reason = "its trust level is unknown to this version of the adapter"
+            blocked.append(Blocked("refused", uuid, name, reason, kind="unknown-trust"))
             continue
         load.append(Loadable(uuid, name, path, trust))
 
@@ -202,8 +156,10 @@ def read_document(document: Any) -> StartupDecisions:
             listed = entry["files"]
             if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
                 raise ContractError(f"{where}.files is not a list of strings")
-            files = tuple(sanitize_text(item, max_length=_TEXT_MAX) for item in listed[:_MAX_FILES_SHOWN])
-        blocked.append(_blocked(entry, where, "disabled", kind=_string(entry, "kind", where), files=files))
+            shown = listed[:_MAX_FILES_SHOWN]
+            files = tuple(sanitize_text(item, max_length=_TEXT_MAX) for item in shown)
+        kind = _string(entry, "kind", where)
+        blocked.append(_blocked(entry, where, "disabled", kind=kind, files=files))
     for index, raw in enumerate(_array(root, "quarantined")):
         where = f"quarantined[{index}]"
         entry = _object(raw, where)
@@ -228,7 +184,8 @@ def read_document(document: Any) -> StartupDecisions:
     age: Optional[float] = None
     if "ageDays" in blacklist:
         raw_age = blacklist["ageDays"]
-        if isinstance(raw_age, bool) or not isinstance(raw_age, (int, float)) or not math.isfinite(raw_age):
+        is_number = isinstance(raw_age, (int, float)) and not isinstance(raw_age, bool)
+        if not is_number or not math.isfinite(raw_age):
             raise ContractError("blacklist.ageDays is not a number")
         age = float(raw_age)
 
@@ -254,7 +211,14 @@ def _check_consistent(load: List[Loadable], blocked: List[Blocked]) -> None:
             raise ContractError(f"plugin {item.uuid} is both allowed and {item.group}")
 
 
-def _blocked(entry: Dict[str, Any], where: str, group: str, kind: Optional[str] = None, path: Optional[str] = None, files: Tuple[str, ...] = ()) -> Blocked:
+def _blocked(
+    entry: Dict[str, Any],
+    where: str,
+    group: str,
+    kind: Optional[str] = None,
+    path: Optional[str] = None,
+    files: Tuple[str, ...] = (),
+) -> Blocked:
     return Blocked(
         group=group,
         uuid=_uuid(entry, where),
@@ -297,6 +261,7 @@ def _text(entry: Dict[str, Any], key: str, where: str, max_length: int) -> str:
 def _uuid(entry: Dict[str, Any], where: str) -> str:
     value = _string(entry, "uuid", where)
     # The contract promises lowercased UUIDs; anything else is not a document Vouch wrote.
-    if value == "" or value != value.lower() or len(value) > 64 or sanitize_text(value) != value or " " in value:
+    plain = value == sanitize_text(value) and " " not in value
+    if value == "" or value != value.lower() or len(value) > 64 or not plain:
         raise ContractError(f"{where}.uuid is not a lowercased plugin UUID")
     return value

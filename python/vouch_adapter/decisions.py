@@ -70,7 +70,12 @@ class Failure:
 
 
 class PluginHost(Protocol):
-    """The hooks ``StartupDecisions.apply`` calls; a host implements the ones it needs."""
+    """The hooks ``StartupDecisions.apply`` calls.
+
+    A host may also define ``forget_plugin(plugin: Blocked)``: it is then called for each
+    quarantined or removed plugin, whose directory is no longer where the host found it, so the
+    host can drop it from its list for the rest of the session.
+    """
 
     def load_plugin(self, plugin: Loadable) -> None: ...
 
@@ -154,6 +159,10 @@ class StartupDecisions:
         if self.failure is None:
             for item in self.to_disable:
                 host.disable_plugin(item)
+            forget = getattr(host, "forget_plugin", None)
+            if callable(forget):
+                for item in self.blocked_in("quarantined") + self.blocked_in("removed"):
+                    forget(item)
         loaded: List[Loadable] = []
         for plugin in self.load:
             host.load_plugin(plugin)
@@ -172,9 +181,15 @@ def _describe(item: Blocked) -> str:
     if item.group == "disabled":
         return f"{item.name} was disabled: {item.reason}"
     if item.group == "held-back" and item.kind == "stale-blacklist":
-        return f"{item.name} is not loaded until the blacklist is refreshed (vouch refresh): {item.reason}"
+        return (
+            f"{item.name} is not loaded until the blacklist is refreshed (vouch refresh): "
+            + item.reason
+        )
     if item.group == "held-back" and item.kind == "api":
-        return f"{item.name} is not loaded: it needs an API version this application does not offer: {item.reason}"
+        return (
+            f"{item.name} is not loaded: it needs an API version this application does not offer: "
+            + item.reason
+        )
     if item.group == "held-back":
         return f"{item.name} is not loaded this time: {item.reason}"
     if item.group == "removed":
