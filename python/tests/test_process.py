@@ -34,7 +34,7 @@ class RunningTheCheck(unittest.TestCase):
 
     def test_a_good_answer_is_read(self) -> None:
         vouch = fake_vouch(f"sys.stdout.write({json.dumps(json.dumps(GOOD))})", str(self.dir))
-        decisions = check([vouch])
+        decisions = check([vouch], timeout=600)
         self.assertTrue(decisions.answered, decisions.failure)
         self.assertTrue(decisions.may_load(TAGGY))
         self.assertFalse(decisions.may_load("5e7f9a1b-2c3d-4e4f-8a5b-6c7d8e9f0a12"))
@@ -46,7 +46,7 @@ class RunningTheCheck(unittest.TestCase):
             str(self.dir),
         )
         profile = str(self.dir / "my profile; rm -rf ~.toml")
-        decisions = check([vouch], profile=profile, registry="$(touch pwned)")
+        decisions = check([vouch], profile=profile, registry="$(touch pwned)", timeout=600)
         self.assertTrue(decisions.answered, decisions.failure)
         self.assertEqual(
             json.loads(record.read_text()),
@@ -62,7 +62,12 @@ class RunningTheCheck(unittest.TestCase):
             f"sys.stdout.write({json.dumps(json.dumps(GOOD))})",
             str(self.dir),
         )
-        decisions = check([vouch], env={"VOUCH_PROFILE": "picard", "PATH": os.environ.get("PATH", "")}, cwd=str(self.dir))
+        decisions = check(
+            [vouch],
+            env={"VOUCH_PROFILE": "picard", "PATH": os.environ.get("PATH", "")},
+            cwd=str(self.dir),
+            timeout=600,
+        )
         self.assertTrue(decisions.answered, decisions.failure)
 
     def test_a_missing_executable_loads_nothing(self) -> None:
@@ -127,7 +132,7 @@ class RunningTheCheck(unittest.TestCase):
 
     def test_a_crash_with_a_message_loads_nothing_and_says_why(self) -> None:
         vouch = fake_vouch("sys.stderr.write('\\x1b[31mboom\\x1b[0m\\n')\nsys.exit(70)", str(self.dir))
-        decisions = check([vouch])
+        decisions = check([vouch], timeout=600)
         assert decisions.failure is not None
         self.assertEqual((decisions.failure.code, decisions.failure.exit_code), ("exit-code", 70))
         self.assertIn("boom", decisions.failure.message)

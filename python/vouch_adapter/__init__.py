@@ -17,7 +17,7 @@ When Vouch cannot answer (missing, too slow, an error, output that breaks the co
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from .contract import KNOWN_SCHEMA_VERSIONS, interpret
 from .decisions import Blocked, Failure, Loadable, PluginHost, StartupDecisions
@@ -43,7 +43,7 @@ def startup_check_argv(
     vouch: Sequence[str],
     profile: Optional[str] = None,
     registry: Optional[str] = None,
-) -> list:
+) -> List[str]:
     """The command line: ``vouch`` is the command as a list (``["vouch"]``, or
     ``["node", "/path/to/vouch.js"]``); the options follow ``startup-check``."""
     if isinstance(vouch, str):

@@ -9,16 +9,10 @@ read, so a host may show it as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
-
-try:  # typing.Protocol is in the standard library from 3.8 on.
-    from typing import Protocol
-except ImportError:  # pragma: no cover
-    Protocol = object  # type: ignore[assignment,misc]
+from typing import List, Optional, Protocol, Tuple
 
 # The trust levels this adapter knows; a plugin listed with another is not loaded.
 KNOWN_TRUST_LEVELS = ("official", "trusted", "community", "unregistered")
-KNOWN_BLACKLIST_STATES = ("fresh", "stale", "expired", "missing")
 
 
 @dataclass(frozen=True)
