@@ -82,6 +82,18 @@ class _BoundedReader(threading.Thread):
         return b"".join(self.chunks)
 
 
+def _join(thread: threading.Thread, seconds: float) -> None:
+    """Waits up to ``seconds`` for ``thread`` by polling with short relative sleeps.
+
+    Not ``Thread.join(timeout)``: its timed wait never returned under libfaketime (which the
+    tests use to check that nothing depends on the date), and a host may run under such tools
+    too. Short relative sleeps behave the same everywhere.
+    """
+    deadline = time.monotonic() + max(seconds, 0.0)
+    while thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def _kill_tree(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
     """Ends the process and, on POSIX, everything in its process group."""
     if os.name == "posix":
@@ -153,13 +165,13 @@ def run_bounded(
     else:
         # The process is gone, but a child it left behind may still hold the pipes open: give the
         # readers until the deadline, then end the group so the host is never stuck here.
-        out_reader.join(max(deadline - time.monotonic(), 0))
-        err_reader.join(max(deadline - time.monotonic(), 0))
+        _join(out_reader, deadline - time.monotonic())
+        _join(err_reader, deadline - time.monotonic())
         if out_reader.is_alive() or err_reader.is_alive():
             timed_out = True
             _kill_tree(process)
-    out_reader.join(_REAP_SECONDS)
-    err_reader.join(_REAP_SECONDS)
+    _join(out_reader, _REAP_SECONDS)
+    _join(err_reader, _REAP_SECONDS)
     too_large = out_reader.overflowed
     return RawRun(
         exit_code=None if timed_out else exit_code,
