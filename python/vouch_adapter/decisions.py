@@ -68,7 +68,7 @@ class PluginHost(Protocol):
 
     A host may also define ``forget_plugin(plugin: Blocked)``: it is then called for each
     quarantined or removed plugin, whose directory is no longer where the host found it, so the
-    host can drop it from its list for the rest of the session.
+    host can drop it from its list until the next start.
     """
 
     def load_plugin(self, plugin: Loadable) -> None: ...
