@@ -8,7 +8,7 @@ import { digestTree } from '@vouch/library/internal/lifecycle/store/index';
 import { pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import type { CleanJson, DoctorJson } from '../json/maintenance.ts';
-import type { StartupCheckJson } from '../json/startup-check.ts';
+import { STARTUP_CHECK_SCHEMA_VERSION, type StartupCheckJson } from '../json/startup-check.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -103,7 +103,11 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				now: io.now,
 			});
 			if (output.json) {
-				output.result({ ok: true, ...report } satisfies StartupCheckJson);
+				output.result({
+					ok: true,
+					schemaVersion: STARTUP_CHECK_SCHEMA_VERSION,
+					...report,
+				} satisfies StartupCheckJson);
 				return;
 			}
 			for (const warning of report.warnings) output.note(`warning: ${safe(warning)}`);

@@ -11,9 +11,21 @@ const entry = {
 	reason: z.string().describe('Why, sanitised, for the user.'),
 };
 
+/**
+ * The version of this document's contract. It changes only with a breaking change (a field
+ * renamed, removed or given a new meaning), so a host in another language can refuse a document
+ * it was not written for instead of misreading it (fail safe). Adding fields does not change it.
+ */
+export const STARTUP_CHECK_SCHEMA_VERSION = 1;
+
 export const startupCheckDocument = z
 	.object({
 		ok: z.literal(true).describe('Always true: a failed check prints the error document instead.'),
+		schemaVersion: z
+			.literal(STARTUP_CHECK_SCHEMA_VERSION)
+			.describe(
+				'The version of this contract; it changes only with a breaking change. A host refuses a value it does not know.',
+			),
 		load: z
 			.array(
 				z.object({
