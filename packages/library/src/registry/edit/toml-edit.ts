@@ -177,16 +177,21 @@ function isTableArray(value: TomlValue): value is readonly TomlTable[] {
 	return Array.isArray(value) && value.length > 0 && value.every((item) => isTableValue(item));
 }
 
-/** A new `[[name]]` block: plain keys first, then tables as sub-tables. */
+/**
+ * A new `[[name]]` block: plain keys first, then tables as sub-tables. A list of tables that
+ * later edits append to (`changes`) is written as `[[name.key]]` tables, which can be extended;
+ * `refs` stays an inline list, as it is replaced whole.
+ */
 function entryLines(name: string, entry: TomlTable): string[] {
 	const lines = [`[[${name}]]`];
-	const tables: [string, TomlTable][] = [];
+	const tables: string[][] = [];
 	for (const [key, value] of Object.entries(entry)) {
-		if (isTableValue(value)) tables.push([key, value as TomlTable]);
-		else lines.push(...keyValueLines(key, value));
+		if (isTableValue(value)) tables.push(['', ...tableLines([name, key], value, false)]);
+		else if (key !== 'refs' && isTableArray(value)) {
+			for (const table of value) tables.push(['', ...tableLines([name, key], table, true)]);
+		} else lines.push(...keyValueLines(key, value));
 	}
-	for (const [key, table] of tables) lines.push('', ...tableLines([name, key], table, false));
-	return lines;
+	return [...lines, ...tables.flat()];
 }
 
 /** Inserts a block before block `index` of its kind, or after the last one. */
