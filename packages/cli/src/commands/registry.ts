@@ -15,13 +15,21 @@ import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistryBlacklist } from './registry-blacklist.ts';
 import { registerRegistryPin } from './registry-pin.ts';
+import { registerRegistryPlugin } from './registry-plugin.ts';
+import { registerRegistryRef } from './registry-ref.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
+import { registerRegistryStats } from './registry-stats.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
 	const registry = program.command('registry').description('tools for registry maintainers');
 	registerRegistrySigning(registry as unknown as Command, { io, state });
 	registerRegistryPin(registry as unknown as Command, { io, state });
+	registerRegistryPlugin(registry as unknown as Command, { io, state });
+	registerRegistryRef(registry as unknown as Command, { io, state });
+	registerRegistryBlacklist(registry as unknown as Command, { io, state });
+	registerRegistryStats(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

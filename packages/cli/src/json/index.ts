@@ -20,6 +20,15 @@ import { enablementDocument, installDocument, uninstallDocument } from './instal
 import { listDocument } from './list.ts';
 import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
+import {
+	registryBlacklistListDocument,
+	registryEditDocument,
+	registryPluginListDocument,
+	registryPluginShowDocument,
+	registryRedirectDocument,
+	registryRefListDocument,
+	registryStatsDocument,
+} from './registry-edit.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
 import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
@@ -46,6 +55,22 @@ export const CLI_JSON_DOCUMENTS = {
 	scan: scanDocument,
 	'registry lint': registryLintDocument,
 	'registry pin': registryPinDocument,
+	'registry plugin add': registryEditDocument,
+	'registry plugin update': registryEditDocument,
+	'registry plugin edit': registryEditDocument,
+	'registry plugin remove': registryEditDocument,
+	'registry plugin redirect': registryRedirectDocument,
+	'registry plugin list': registryPluginListDocument,
+	'registry plugin show': registryPluginShowDocument,
+	'registry ref add': registryEditDocument,
+	'registry ref edit': registryEditDocument,
+	'registry ref remove': registryEditDocument,
+	'registry ref list': registryRefListDocument,
+	'registry blacklist add': registryEditDocument,
+	'registry blacklist remove': registryEditDocument,
+	'registry blacklist list': registryBlacklistListDocument,
+	'registry blacklist show': registryBlacklistListDocument,
+	'registry stats': registryStatsDocument,
 	'registry keys init': keysInitDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,

@@ -33,9 +33,7 @@ export type RegistryErrorCode =
 	/** The ref, redirect or blacklist entry an edit names is not there. */
 	| 'ENTRY_NOT_FOUND'
 	/** A trust or URL change without a reason, or a value an edit cannot take (refs spec, scheme, pattern). */
-	| 'INVALID_EDIT'
-	/** An edit that needs a person's yes was not confirmed (no terminal and no --yes, or declined). */
-	| 'CONFIRMATION_REQUIRED';
+	| 'INVALID_EDIT';
 
 export function registryError(
 	code: RegistryErrorCode,

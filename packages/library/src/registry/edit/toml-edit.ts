@@ -142,7 +142,7 @@ function setKey(lines: string[], block: Block, key: string, value: TomlValue | u
 		if (first !== undefined && isTableValue(value)) {
 			replacement = tableLines(['plugins', key], value, false);
 			at = first.start;
-		} else if (first !== undefined && first.array && isTableArray(value)) {
+		} else if (first?.array && isTableArray(value)) {
 			replacement = value.flatMap((table, i) => [
 				...(i === 0 ? [] : ['']),
 				...tableLines(['plugins', key], table, true),
@@ -225,4 +225,22 @@ function removeBlock(lines: string[], block: Block): void {
 	if (isBlank(lines[block.lead]) && (block.lead === 0 || isBlank(lines[block.lead - 1]))) {
 		lines.splice(block.lead, 1);
 	}
+}
+
+/** A whole document as TOML in the registry's layout: `output --format toml` of a JSON registry. */
+export function documentToToml(document: Record<string, unknown>): string {
+	const lines: string[] = [];
+	for (const [key, value] of Object.entries(document)) {
+		if (key !== 'plugins' && key !== 'blacklist')
+			lines.push(...keyValueLines(key, value as TomlValue));
+	}
+	for (const name of ['plugins', 'blacklist']) {
+		const entries = document[name];
+		if (!Array.isArray(entries)) continue;
+		for (const entry of entries as TomlTable[]) {
+			if (lines.length > 0) lines.push('');
+			lines.push(...entryLines(name, entry));
+		}
+	}
+	return `${lines.join('\n')}\n`;
 }
