@@ -52,10 +52,9 @@ export function registerRegistryStats(registry: Command, { io }: CommandContext)
 		)
 		.addOption(registryFileOption())
 		.addOption(profileOption())
-		.addOption(jsonOption().hideHelp())
 		.action(async (options) => {
 			const session = await openRegistryFile(options, io);
-			const format = options.json === true ? 'json' : options.format;
+			const { format } = options;
 			if (format === 'toml') {
 				io.stdout.write(
 					session.file.format === 'toml'

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { generateEd25519Key } from '@vouch/library/internal/tuf/ed25519';
-import { makeTempDir } from '../../library/test/helpers/temp.ts';
-import { CLI_TEST_NOW, parseJson, runVouch } from './helpers/cli.ts';
-import { assertJsonError, assertJsonOutput } from './json/schema-check.ts';
+import { makeTempDir } from '../../../library/test/helpers/temp.ts';
+import { parseJson, runVouch } from '../helpers/cli.ts';
+import { assertJsonError, assertJsonOutput } from './schema-check.ts';
 
 const FIXTURE = new URL(
-	'../../library/test/fixtures/registries/picard-plugins.toml',
+	'../../../library/test/fixtures/registries/picard-plugins.toml',
 	import.meta.url,
 );
 const ORIGINAL = readFileSync(FIXTURE, 'utf8');
@@ -373,6 +373,5 @@ describe('vouch registry stats and output', () => {
 			).categories,
 			['ui', 'metadata'],
 		);
-		void CLI_TEST_NOW;
 	});
 });

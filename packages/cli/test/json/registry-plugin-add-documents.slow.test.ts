@@ -13,13 +13,13 @@ import {
 	createPluginRepo,
 	manifestToml,
 	TEST_PLUGIN_UUID,
-} from '../../library/test/helpers/git-repos.ts';
-import { makeTempDir } from '../../library/test/helpers/temp.ts';
-import { runVouch } from './helpers/cli.ts';
-import { assertJsonError, assertJsonOutput } from './json/schema-check.ts';
+} from '../../../library/test/helpers/git-repos.ts';
+import { makeTempDir } from '../../../library/test/helpers/temp.ts';
+import { runVouch } from '../helpers/cli.ts';
+import { assertJsonError, assertJsonOutput } from './schema-check.ts';
 
 const FIXTURE = new URL(
-	'../../library/test/fixtures/registries/picard-plugins.toml',
+	'../../../library/test/fixtures/registries/picard-plugins.toml',
 	import.meta.url,
 );
 const ORIGINAL = readFileSync(FIXTURE, 'utf8');
