@@ -9,7 +9,7 @@
  */
 import { registryError } from '../errors.ts';
 import type { RegistryEditOp, TomlTable } from './operations.ts';
-import { type Statement, scanToml } from './toml-scan.ts';
+import { type Statement, scanToml, trailingComment } from './toml-scan.ts';
 import { isTableValue, keyValueLines, type TomlValue, tableLines } from './toml-write.ts';
 
 interface Block {
@@ -153,7 +153,12 @@ function setKey(lines: string[], block: Block, key: string, value: TomlValue | u
 			at = block.contentEnd;
 		} else {
 			replacement = keyValueLines(key, value);
-			at = ownKeys[0]?.start ?? block.keysEnd;
+			const own = ownKeys[0];
+			at = own?.start ?? block.keysEnd;
+			// `trust_level = "trusted" # since 2025` keeps its note when the value fits one line.
+			if (own !== undefined && own.end - own.start === 1 && replacement.length === 1) {
+				replacement[0] += trailingComment(lines[own.start] as string);
+			}
 		}
 	}
 	const removed = new Set<number>();

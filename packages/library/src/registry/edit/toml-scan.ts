@@ -138,3 +138,20 @@ function valueEnd(lines: readonly string[], start: number, first: string): numbe
 	}
 	return lines.length;
 }
+
+/** The comment at the end of a one-line statement (` # note`), with the space before it; or ''. */
+export function trailingComment(line: string): string {
+	for (let i = 0; i < line.length; i++) {
+		const ch = line.charAt(i);
+		if (ch === '"') i = closingQuote(line, i + 1, '"');
+		else if (ch === "'") {
+			const close = line.indexOf("'", i + 1);
+			i = close === -1 ? line.length : close;
+		} else if (ch === '#') {
+			let start = i;
+			while (start > 0 && /[ \t]/.test(line.charAt(start - 1))) start--;
+			return line.slice(start);
+		}
+	}
+	return '';
+}

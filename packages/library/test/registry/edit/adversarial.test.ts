@@ -102,10 +102,14 @@ describe('layouts the editor does not handle are refused, the file untouched', (
 	});
 
 	it('comments, CRLF line ends and trailing comments elsewhere are kept', () => {
-		const text = `# Registry\r\napi_version = "3.0" # the format\r\n\r\n# First plugin\r\n[[plugins]]\r\nid = "a"\r\nuuid = "${manifestFacts().uuid}"\r\nname = "A" # shown\r\ngit_url = "https://x.org/a"\r\ntrust_level = "trusted"\r\n\r\n# end\r\n`;
+		const text = `# Registry\r\napi_version = "3.0" # the format\r\n\r\n# First plugin\r\n[[plugins]]\r\nid = "a"\r\nuuid = "${manifestFacts().uuid}"\r\nname = "A" # shown\r\ngit_url = "https://x.org/a"\r\ntrust_level = "trusted" # since 2025\r\n\r\n# end\r\n`;
 		const file = fileOf(text);
-		const edit = commitPlan(file, planPluginEdit(contextOf(file), 'a', { categories: ['ui'] }));
+		const edit = commitPlan(
+			file,
+			planPluginEdit(contextOf(file), 'a', { categories: ['ui'], trust: 'community', reason: 'x' }),
+		);
 		assert.ok(edit.text.includes('name = "A" # shown\r\n'));
+		assert.ok(edit.text.includes('trust_level = "community" # since 2025\r\n'));
 		assert.ok(
 			edit.text.startsWith(
 				'# Registry\r\napi_version = "3.0" # the format\r\n\r\n# First plugin\r\n',
