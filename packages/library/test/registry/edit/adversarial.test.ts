@@ -180,11 +180,12 @@ describe('JSON registries and change records', () => {
 		assert.throws(() => add('http://example.org/x/new'), { code: 'INVALID_EDIT' });
 		assert.throws(() => add('/srv/plugins/new'), { code: 'INVALID_EDIT' });
 		assert.throws(() => add('ext::sh -c evil'), { code: 'INVALID_EDIT' });
+		assert.equal(add('https://example.org/x/new').change.subject, 'new');
+		// A level above community is a trust decision: it needs a reason too.
 		assert.throws(
 			() =>
-				add('https://example.org/x/new') &&
 				planPluginAdd(contextOf(file), {
-					gitUrl: 'https://e.org/n',
+					gitUrl: 'https://example.org/x/new',
 					manifests: [manifestFacts()],
 					trust: 'official',
 					refs: [],

@@ -112,7 +112,7 @@ describe('blacklist edits', () => {
 			code: 'DUPLICATE_ENTRY',
 		});
 		assert.throws(
-			() => planBlacklistAdd(contextOf(file), { uuid: '{' + FORK_UUID + '}', reason: 'x' }),
+			() => planBlacklistAdd(contextOf(file), { uuid: `{${FORK_UUID}}`, reason: 'x' }),
 			{
 				code: 'INVALID_EDIT',
 			},
