@@ -200,7 +200,7 @@ function printListings(
 	for (const [position, row] of entries.entries()) {
 		const what = row.urlRegex ?? row.url ?? row.uuid ?? '';
 		const kinds = describeKeys(listings[position]?.entry ?? {});
-		output.line(`${output.style.bold(row.id)}  ${kinds}  ${safe(what)}  ${row.severity}`);
+		output.line(`${output.style.bold(safe(row.id))}  ${kinds}  ${safe(what)}  ${row.severity}`);
 		if (row.uuid !== undefined && row.urlRegex !== undefined)
 			output.line(`  uuid ${safe(row.uuid)}`);
 		if (row.versions !== undefined) output.line(`  versions ${safe(row.versions)}`);

@@ -1,7 +1,9 @@
 /**
  * `vouch registry ...`: tools for registry maintainers. `lint` here: every D9 (redirect
  * integrity) and D11 (transport) rule, duplicates, and patterns RE2 cannot run. Signing lives in
- * `registry-signing.ts`, pinning reviewed releases in `registry-pin.ts`.
+ * `registry-signing.ts`, pinning reviewed releases in `registry-pin.ts`, and the editing
+ * commands of Picard's registry tool in `registry-plugin.ts`, `registry-ref.ts`,
+ * `registry-blacklist.ts` and `registry-stats.ts`.
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
