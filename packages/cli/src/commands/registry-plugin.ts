@@ -26,6 +26,7 @@ import {
 	planRedirectRemove,
 } from '@vouch/library/internal/registry/edit/redirect-plans';
 import { refsOf } from '@vouch/library/internal/registry/edit/ref-plans';
+import { checkRegistryUrl } from '@vouch/library/internal/registry/edit/url-rules';
 import type { RegistryTrustLevel } from '@vouch/library/internal/registry/model';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor } from '../context.ts';
@@ -112,6 +113,8 @@ export function registerRegistryPlugin(registry: Command, { io }: CommandContext
 			const output = createOutput(io, options.json === true);
 			const session = await openRegistryFile(options, io);
 			const refs = options.refs === undefined ? [] : parseRefsSpec(options.refs);
+			// D11 before any network traffic: a URL the registry may not list is not even cloned.
+			checkRegistryUrl(session.context, url);
 			const profile = profileFor(options, io);
 			const read = await manifestsFor(
 				url,

@@ -68,7 +68,18 @@ export function applyRegistryEdits(
 	} catch (error) {
 		throw refused(file.label, 'Vouch could no longer read the edited registry', error);
 	}
+	// A plugin entry the reader would skip (a value outside its bounds) is as good as lost.
+	const skippedBefore = skipped(
+		parseRegistryText(file.text, { ...parseOptions, label: file.label, format: file.format }),
+	);
+	if (skipped(registry) > skippedBefore) {
+		throw refused(file.label, "Vouch's reader would skip an edited plugin entry");
+	}
 	return { text, registry, sha256Before: sha256Hex(file.text), sha256After: sha256Hex(text) };
+}
+
+function skipped(registry: Registry): number {
+	return registry.warnings.filter((warning) => warning.code === 'PLUGIN_SKIPPED').length;
 }
 
 function refused(label: string, why: string, cause?: unknown) {

@@ -70,6 +70,23 @@ describe('hostile manifest text cannot add tables or keys', () => {
 		);
 	});
 
+	it('an entry the reader would skip (a locale key outside its pattern) is refused', () => {
+		assert.throws(
+			() =>
+				addHostile('Fine', 'Fine') &&
+				commitPlan(
+					fileOf(PICARD_TOML),
+					planPluginAdd(contextOf(fileOf(PICARD_TOML)), {
+						gitUrl: 'https://example.org/a/picard-plugin-odd',
+						manifests: [manifestFacts({ nameI18n: { 'de"]\n[x': 'y' } })],
+						trust: 'community',
+						refs: [],
+					}),
+				),
+			{ code: 'REGISTRY_EDIT_REFUSED' },
+		);
+	});
+
 	it('a lone surrogate is refused, not written', () => {
 		assert.throws(() => tomlString('a\ud800b'), { code: 'REGISTRY_EDIT_REFUSED' });
 	});
