@@ -61,7 +61,10 @@ describe('hostile manifest text cannot add tables or keys', () => {
 		fc.assert(
 			fc.property(
 				fc.string({ unit: 'grapheme' }),
-				fc.string({ unit: 'grapheme', minLength: 1 }),
+				fc
+					.string({ unit: 'grapheme', minLength: 1 })
+					// The decoder drops these keys on purpose (no prototype pollution); an edit writing one is refused by the re-parse check.
+					.filter((key) => !['__proto__', 'constructor', 'prototype'].includes(key)),
 				(value, key) => {
 					const doc = decodeRaw(fileOf(`${tomlKey(key)} = ${tomlString(value)}\n`));
 					assert.deepEqual(Object.entries(doc), [[key, value]]);
