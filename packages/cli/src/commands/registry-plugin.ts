@@ -31,11 +31,7 @@ import type { RegistryTrustLevel } from '@vouch/library/internal/registry/model'
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import type {
-	RegistryPluginListJson,
-	RegistryPluginShowJson,
-	RegistryRedirectJson,
-} from '../json/registry-edit.ts';
+import type { RegistryRedirectJson } from '../json/registry-edit.ts';
 import { gitFor } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -51,6 +47,7 @@ import {
 	runEdit,
 	yesOption,
 } from './registry-edit-session.ts';
+import { registerRegistryPluginViews } from './registry-plugin-view.ts';
 
 const trustOption = () =>
 	new Option('--trust <level>', 'official, trusted or community').argParser(checkTrustLevel);
@@ -256,76 +253,5 @@ export function registerRegistryPlugin(registry: Command, { io }: CommandContext
 			);
 		});
 
-	plugin
-		.command('list')
-		.description("list the registry file's plugins")
-		.addOption(registryFileOption())
-		.addOption(new Option('--trust <level>', 'only this trust level').argParser(checkTrustLevel))
-		.option('--category <category>', 'only plugins in this category')
-		.option('--verbose', 'also print URL, UUID and categories')
-		.addOption(profileOption())
-		.addOption(jsonOption())
-		.action(async (options) => {
-			const output = createOutput(io, options.json === true);
-			const session = await openRegistryFile(options, io);
-			const plugins = session.registry.plugins.filter(
-				(p) =>
-					(options.trust === undefined || p.trustLevel === options.trust) &&
-					(options.category === undefined || p.categories.includes(options.category)),
-			);
-			if (output.json) {
-				output.result({
-					ok: true,
-					file: session.path,
-					count: plugins.length,
-					plugins: plugins.map((p) => ({
-						id: p.id,
-						uuid: p.uuid,
-						name: p.name,
-						trust: p.trustLevel,
-						gitUrl: p.gitUrl,
-						categories: p.categories,
-					})),
-				} satisfies RegistryPluginListJson);
-				return;
-			}
-			for (const p of plugins) {
-				output.line(`${output.style.bold(safe(p.id))}  ${p.trustLevel}  ${safe(p.name)}`);
-				if (options.verbose === true) {
-					output.line(`  ${safe(p.gitUrl)}`);
-					output.line(`  uuid ${safe(p.uuid)}  categories ${safe(p.categories.join(', ') || '—')}`);
-				}
-			}
-			output.line(output.style.dim(`${plugins.length} plugin(s)`));
-		});
-
-	plugin
-		.command('show')
-		.description('show one plugin entry as the file has it')
-		.argument('<id>', 'the plugin id')
-		.addOption(registryFileOption())
-		.addOption(profileOption())
-		.addOption(jsonOption())
-		.action(async (id, options) => {
-			const output = createOutput(io, options.json === true);
-			const session = await openRegistryFile(options, io);
-			const { entry } = findPlugin(session.context, id);
-			const parsed = session.registry.plugins.find((p) => p.id === id);
-			const trust = parsed?.trustLevel ?? 'community';
-			if (output.json) {
-				output.result({
-					ok: true,
-					file: session.path,
-					id,
-					trust,
-					entry,
-				} satisfies RegistryPluginShowJson);
-				return;
-			}
-			output.line(`${output.style.bold(safe(id))} (${trust})`);
-			for (const [key, value] of Object.entries(entry)) {
-				const text = typeof value === 'string' ? value : JSON.stringify(value);
-				output.line(`  ${safe(key)}: ${safe(text, { maxLength: 500 })}`);
-			}
-		});
+	registerRegistryPluginViews(plugin, io);
 }
