@@ -90,6 +90,38 @@ describe('vouch registry plugin', () => {
 		assert.match(ws.text(), new RegExp(`actor = "key:${key.keyId}"`));
 	});
 
+	it('--actor and --key together are a usage error', async () => {
+		const ws = workspace();
+		const run = await runVouch(
+			[
+				'registry',
+				'plugin',
+				'edit',
+				'decade',
+				'--categories',
+				'ui',
+				'--actor',
+				'a',
+				'--key',
+				'k.pem',
+			],
+			{ cwd: ws.dir },
+		);
+		assert.equal(run.code, 2);
+		assert.equal(ws.text(), ORIGINAL);
+	});
+
+	it('a hostile entry id in the file is shown sanitised', async () => {
+		const ws = workspace();
+		writeFileSync(
+			ws.file,
+			`${ORIGINAL}\n[[blacklist]]\nid = "bl-\\u001b[2J\\u001b]0;pwned\\u0007"\nurl = "https://github.com/evil/x"\nreason = "r\\u001b[31m"\n`,
+		);
+		const run = await runVouch(['registry', 'blacklist', 'list'], { cwd: ws.dir });
+		assert.equal(run.code, 0, run.stderr);
+		assert.doesNotMatch(run.stdout, /\u001b|\u0007/);
+	});
+
 	it('list, show and an unknown id', async () => {
 		const ws = workspace();
 		const list = await runVouch(['registry', 'plugin', 'list', '--trust', 'official', '--json'], {
