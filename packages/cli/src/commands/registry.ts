@@ -1,7 +1,9 @@
 /**
  * `vouch registry ...`: tools for registry maintainers. `lint` here: every D9 (redirect
  * integrity) and D11 (transport) rule, duplicates, and patterns RE2 cannot run. Signing lives in
- * `registry-signing.ts`, pinning reviewed releases in `registry-pin.ts`.
+ * `registry-signing.ts`, pinning reviewed releases in `registry-pin.ts`, and the editing
+ * commands of Picard's registry tool in `registry-plugin.ts`, `registry-ref.ts`,
+ * `registry-blacklist.ts` and `registry-stats.ts`.
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
@@ -15,10 +17,14 @@ import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistryBlacklist } from './registry-blacklist.ts';
 import { registerRegistryDiff } from './registry-diff.ts';
 import { registerRegistryPin } from './registry-pin.ts';
+import { registerRegistryPlugin } from './registry-plugin.ts';
+import { registerRegistryRef } from './registry-ref.ts';
 import { registerRegistryReview } from './registry-review.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
+import { registerRegistryStats } from './registry-stats.ts';
 import { registerRegistryValidate } from './registry-validate.ts';
 
 export function registerRegistry(program: Command, { io, state }: CommandContext): void {
@@ -28,6 +34,10 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 	registerRegistryValidate(registry as unknown as Command, { io, state });
 	registerRegistryDiff(registry as unknown as Command, { io, state });
 	registerRegistryReview(registry as unknown as Command, { io, state });
+	registerRegistryPlugin(registry as unknown as Command, { io, state });
+	registerRegistryRef(registry as unknown as Command, { io, state });
+	registerRegistryBlacklist(registry as unknown as Command, { io, state });
+	registerRegistryStats(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

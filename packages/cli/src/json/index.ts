@@ -21,6 +21,15 @@ import { listDocument } from './list.ts';
 import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
 import { registryDiffDocument } from './registry-diff.ts';
+import {
+	registryBlacklistListDocument,
+	registryEditDocument,
+	registryPluginListDocument,
+	registryPluginShowDocument,
+	registryRedirectDocument,
+	registryRefListDocument,
+	registryStatsDocument,
+} from './registry-edit.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
 import { registryReviewDocument } from './registry-review.ts';
@@ -52,6 +61,22 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry validate': registryValidateDocument,
 	'registry diff': registryDiffDocument,
 	'registry review': registryReviewDocument,
+	'registry plugin add': registryEditDocument,
+	'registry plugin update': registryEditDocument,
+	'registry plugin edit': registryEditDocument,
+	'registry plugin remove': registryEditDocument,
+	'registry plugin redirect': registryRedirectDocument,
+	'registry plugin list': registryPluginListDocument,
+	'registry plugin show': registryPluginShowDocument,
+	'registry ref add': registryEditDocument,
+	'registry ref edit': registryEditDocument,
+	'registry ref remove': registryEditDocument,
+	'registry ref list': registryRefListDocument,
+	'registry blacklist add': registryEditDocument,
+	'registry blacklist remove': registryEditDocument,
+	'registry blacklist list': registryBlacklistListDocument,
+	'registry blacklist show': registryBlacklistListDocument,
+	'registry stats': registryStatsDocument,
 	'registry keys init': keysInitDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,

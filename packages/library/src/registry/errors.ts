@@ -27,7 +27,13 @@ export type RegistryErrorCode =
 	/** The registry has no plugin with the id given to a maintainer's command. */
 	| 'PLUGIN_NOT_IN_REGISTRY'
 	/** A registry file cannot be edited safely (a layout the editor does not handle, a clashing pin). */
-	| 'REGISTRY_EDIT_REFUSED';
+	| 'REGISTRY_EDIT_REFUSED'
+	/** An edit would add an id, UUID, URL, ref, redirect or blacklist entry the registry has already. */
+	| 'DUPLICATE_ENTRY'
+	/** The ref, redirect or blacklist entry an edit names is not there. */
+	| 'ENTRY_NOT_FOUND'
+	/** A trust or URL change without a reason, or a value an edit cannot take (refs spec, scheme, pattern). */
+	| 'INVALID_EDIT';
 
 export function registryError(
 	code: RegistryErrorCode,

@@ -36,6 +36,8 @@ export const REGISTRY_LIMITS = {
 	redirects: 1_000,
 	releases: 10_000,
 	signers: 100,
+	/** Recorded trust and URL changes of one plugin. */
+	changes: 10_000,
 	locales: 500,
 	/** Warnings kept per load; the rest are counted in one summary warning. */
 	warnings: 200,

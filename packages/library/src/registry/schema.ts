@@ -46,6 +46,22 @@ export const releasePinSchema = z.object({
 	tree: shortText.min(1),
 });
 
+/**
+ * A recorded trust or URL change of a plugin (`[[plugins.changes]]`): Picard's reader ignores
+ * the key, so the history travels in the file without breaking it.
+ */
+export const pluginChangeSchema = z.object({
+	at: shortText,
+	/** `trust_level` or `git_url`. */
+	field: shortText.min(1),
+	from: z.string().max(L.url).optional(),
+	to: z.string().max(L.url).optional(),
+	reason: z.string().max(L.description),
+	/** `key:<TUF key id>` of the signer, or a maintainer's name. */
+	actor: shortText.optional(),
+	report: urlText.optional(),
+});
+
 export const pluginEntrySchema = z.object({
 	id: z.string().min(1).max(L.id),
 	uuid: uuidText,
@@ -67,6 +83,7 @@ export const pluginEntrySchema = z.object({
 	redirect_from_uuid: z.array(uuidText).max(L.redirects).optional(),
 	releases: z.array(releasePinSchema).max(L.releases).optional(),
 	signers: z.array(z.string().min(1).max(L.signer)).max(L.signers).optional(),
+	changes: z.array(pluginChangeSchema).max(L.changes).optional(),
 });
 export type PluginEntryInput = z.infer<typeof pluginEntrySchema>;
 
@@ -78,6 +95,8 @@ export const BLACKLIST_SEVERITIES = ['hard', 'soft'] as const;
  */
 export const blacklistEntrySchema = z
 	.object({
+		/** A stable id (`bl-` and 12 hex digits) that `blacklist remove <id>` names. */
+		id: shortText.min(1).optional(),
 		uuid: uuidText.optional(),
 		url: urlText.optional(),
 		url_regex: z.string().min(1).max(L.urlRegex).optional(),
@@ -89,6 +108,10 @@ export const blacklistEntrySchema = z
 		reason: z.string().max(L.description).optional(),
 		blacklisted_at: shortText.optional(),
 		severity: z.enum(BLACKLIST_SEVERITIES).optional(),
+		/** A link to the report the entry came from. */
+		report: urlText.optional(),
+		/** Who added it: `key:<TUF key id>` of the signer, or a maintainer's name. */
+		actor: shortText.optional(),
 	})
 	.refine(
 		(entry) => entry.uuid !== undefined || entry.url !== undefined || entry.url_regex !== undefined,
