@@ -27,7 +27,9 @@ export type RegistryErrorCode =
 	/** The registry has no plugin with the id given to a maintainer's command. */
 	| 'PLUGIN_NOT_IN_REGISTRY'
 	/** A registry file cannot be edited safely (a layout the editor does not handle, a clashing pin). */
-	| 'REGISTRY_EDIT_REFUSED';
+	| 'REGISTRY_EDIT_REFUSED'
+	/** The change journal beside a registry file is unreadable or holds a malformed record. */
+	| 'REGISTRY_JOURNAL_INVALID';
 
 export function registryError(
 	code: RegistryErrorCode,

@@ -14,6 +14,7 @@ import { coreError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { generateEd25519Key } from '../ed25519.ts';
 import { tufError } from '../errors.ts';
+import { createLogKey, defaultLogOrigin } from './log-keys.ts';
 import { type RoleName, TOP_LEVEL_ROLES } from '../metadata.ts';
 import {
 	encodeKeySet,
@@ -30,6 +31,8 @@ export interface InitKeysOptions {
 	rootThreshold?: number;
 	/** Root keys made. Default 3. */
 	rootKeys?: number;
+	/** The transparency log's origin (its signing key's name). Default: a new unique name. */
+	logOrigin?: string;
 }
 
 export interface InitKeysResult {
@@ -39,6 +42,8 @@ export interface InitKeysResult {
 	roles: Record<RoleName, KeySetRole>;
 	/** Public facts only: key id, role, public key, file name. */
 	keys: KeySetKey[];
+	/** The transparency log key (D28): its origin and public verifier key. */
+	log: { origin: string; verifierKey: string; file: string };
 }
 
 export async function initKeys(options: InitKeysOptions): Promise<InitKeysResult> {
@@ -82,11 +87,18 @@ export async function initKeys(options: InitKeysOptions): Promise<InitKeysResult
 			},
 		]),
 	) as Record<RoleName, KeySetRole>;
+	const logKey = await createLogKey(dir, options.logOrigin ?? defaultLogOrigin());
 	const keySet: KeySet = { roles, keys };
 	// Written last: a crash part-way leaves no keys.json, so the directory is not mistaken for
 	// a complete key set, and the `wx` key files block a retry from silently replacing them.
 	await writeFileAtomic(keysFile, encodeKeySet(keySet), { mode: 0o644 });
-	return { dir, keysFile, roles, keys };
+	return {
+		dir,
+		keysFile,
+		roles,
+		keys,
+		log: { origin: logKey.origin, verifierKey: logKey.verifierKey, file: logKey.signerFile },
+	};
 }
 
 async function writePrivateKey(path: string, pem: string): Promise<void> {

@@ -7,18 +7,22 @@
  *
  * Files are written so that a client reading the directory during a publish always sees a
  * consistent repository: targets first, then root, targets and snapshot metadata under new
- * versioned names, and `timestamp.json`, the only file clients read first, last.
+ * versioned names, then the transparency log (`log/`: tiles, then its checkpoint, D28), and
+ * `timestamp.json`, the only file clients read first, last. The log key is a target
+ * (`log-key.txt`), so clients learn it, and any rotation of it, through TUF.
  */
 import { join } from 'node:path';
 import { Metadata, type Root, Snapshot, TargetFile, Targets, Timestamp } from '@tufjs/models';
 import { sanitizeText } from '../../core/sanitize.ts';
 import type { RegistryFormat } from '../../registry/decode.ts';
+import { clearJournal, readJournal } from '../../registry/edit/journal.ts';
 import type { TufSigner } from '../ed25519.ts';
 import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	encodeMetadata,
 	hashedTargetName,
+	LOG_KEY_TARGET,
 	metaFileFor,
 	REGISTRY_TARGET,
 	type RoleName,
@@ -35,6 +39,8 @@ import {
 	writeRepositoryFile,
 } from './layout.ts';
 import { registryTargets } from './registry-targets.ts';
+import { LOG_SIGNER_FILE, readLogSigner } from './log-keys.ts';
+import { type AppendedLog, appendPublish, planLogEntries } from './registry-log.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
 
@@ -48,6 +54,17 @@ export interface PublishRepositoryOptions {
 	outDir: string;
 	expiries?: TufExpiries;
 	now: Date;
+	/**
+	 * The change journal of the registry file (`<file>.changes.jsonl`): its records become log
+	 * entries, and it is emptied once they are in the log. Absent: no recorded changes.
+	 */
+	journalPath?: string;
+	/** Why the registry changed, for a change no journal record explains (D28). */
+	reason?: string;
+	/** A link to the report behind that change. */
+	report?: string;
+	/** The actor's key id in the log; the targets signing key's id by default. */
+	actor?: string;
 }
 
 export interface PublishedTarget {
@@ -66,7 +83,9 @@ export interface PublishResult {
 	rootPromoted: boolean;
 	/** A pending root still collecting signatures (the current root was used). */
 	pendingRoot?: RootSigningStatus;
-	targets: { registry: PublishedTarget; blacklist: PublishedTarget };
+	targets: { registry: PublishedTarget; blacklist: PublishedTarget; logKey: PublishedTarget };
+	/** The transparency log after this publish (D28). */
+	log: AppendedLog & { entriesAdded: number };
 	warnings: string[];
 }
 
@@ -102,9 +121,35 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		timestamp: state.versions.timestamp + 1,
 	};
 
+	const logSigner = await readLogSigner(options.keysDir);
+	if (logSigner === undefined) {
+		throw tufError(
+			'TUF_KEY_MISSING',
+			`${sanitizeText(options.keysDir)} holds no transparency log key (${LOG_SIGNER_FILE}).`,
+			{ hint: 'Create one with `vouch registry keys log-key --dir <keys>`, then publish again.' },
+		);
+	}
+	const targetsSigners = await roleSigners('targets', root, keySet, options.keysDir);
+	const journal =
+		options.journalPath === undefined ? [] : await readJournal(options.journalPath);
+	// Everything the log needs is checked before any file is written: a publish refused for a
+	// missing reason leaves the repository as it was.
+	const logPlan = await planLogEntries({
+		repoDir: options.outDir,
+		keysDir: options.keysDir,
+		signer: logSigner,
+		journal,
+		registrySha256: sha256Hex(Buffer.from(options.registryText, 'utf8')),
+		...(options.reason === undefined ? {} : { reason: options.reason }),
+		...(options.report === undefined ? {} : { report: options.report }),
+		actor: options.actor ?? (targetsSigners[0] as TufSigner).keyId,
+		now: options.now,
+	});
+	const logKeyBytes = Buffer.from(`${logSigner.verifierKey}\n`, 'utf8');
 	const published = {
 		registry: describeTarget(REGISTRY_TARGET, files.registry),
 		blacklist: describeTarget(BLACKLIST_TARGET, files.blacklist),
+		logKey: describeTarget(LOG_KEY_TARGET, logKeyBytes),
 	};
 	const targets = new Metadata(
 		new Targets({
@@ -114,10 +159,11 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 			targets: {
 				[REGISTRY_TARGET]: targetFile(published.registry),
 				[BLACKLIST_TARGET]: targetFile(published.blacklist),
+				[LOG_KEY_TARGET]: targetFile(published.logKey),
 			},
 		}),
 	);
-	signAll(targets, await roleSigners('targets', root, keySet, options.keysDir));
+	signAll(targets, targetsSigners);
 	const targetsBytes = encodeMetadata(targets);
 
 	const snapshot = new Metadata(
@@ -146,6 +192,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	await ensureRepositoryDirs(paths);
 	await writeRepositoryFile(join(options.outDir, published.registry.file), files.registry);
 	await writeRepositoryFile(join(options.outDir, published.blacklist.file), files.blacklist);
+	await writeRepositoryFile(join(options.outDir, published.logKey.file), logKeyBytes);
 	if (resolved.promoted) {
 		const rootBytes = encodeMetadata(root);
 		await writeRepositoryFile(
@@ -162,8 +209,11 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		join(paths.metadata, versionedName('snapshot', versions.snapshot)),
 		snapshotBytes,
 	);
+	// The log before timestamp.json: a client that sees the new targets finds them logged.
+	const log = await appendPublish(logPlan, versions.targets, sha256Hex(targetsBytes));
 	await writeRepositoryFile(join(paths.metadata, 'timestamp.json'), encodeMetadata(timestamp));
 	if (resolved.promoted) await resolved.finish();
+	if (options.journalPath !== undefined && journal.length > 0) await clearJournal(options.journalPath);
 
 	return {
 		outDir: options.outDir,
@@ -172,6 +222,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		rootPromoted: resolved.promoted,
 		...(resolved.pending === undefined ? {} : { pendingRoot: resolved.pending }),
 		targets: published,
+		log: { ...log, entriesAdded: log.size - logPlan.sizeBefore },
 		warnings: [...resolved.warnings, ...files.warnings],
 	};
 }
