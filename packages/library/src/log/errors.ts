@@ -10,6 +10,8 @@ export type LogErrorCode =
 	| 'LOG_INCONSISTENT'
 	/** An inclusion or consistency proof that is malformed or does not verify. */
 	| 'LOG_BAD_PROOF'
+	/** The leaf the client expects (e.g. the targets metadata it accepted) is not in the log. */
+	| 'LOG_NOT_INCLUDED'
 	/** A checkpoint body that does not follow C2SP tlog-checkpoint, or one for another log. */
 	| 'LOG_BAD_CHECKPOINT'
 	/** A signed note that is malformed (text rules, signature lines, bounds). */

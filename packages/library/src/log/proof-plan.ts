@@ -5,7 +5,12 @@
  * every tile a proof needs before hashing.
  */
 import { logError } from './errors.ts';
-import { assertTreeSize, completeSubtrees, largestPowerOfTwoBelow, type SubtreeId } from './merkle.ts';
+import {
+	assertTreeSize,
+	completeSubtrees,
+	largestPowerOfTwoBelow,
+	type SubtreeId,
+} from './merkle.ts';
 
 /** Leaves [start, end): one element of a proof is the tree hash of one such range. */
 export interface LeafRange {

@@ -6,8 +6,8 @@
  * for the wrong tree size, a known bug class in log clients.
  */
 import { logError } from './errors.ts';
-import { assertTreeSize, equalBytes, isHash, isPowerOfTwo, leafHash, nodeHash } from './merkle.ts';
 import { MAX_PROOF_HASHES } from './limits.ts';
+import { assertTreeSize, equalBytes, isHash, isPowerOfTwo, leafHash, nodeHash } from './merkle.ts';
 
 function badProof(message: string): Error {
 	return logError('LOG_BAD_PROOF', message);
