@@ -22,7 +22,12 @@ import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import { registryPinDocument } from './registry-pin.ts';
-import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
+import {
+	keysInitDocument,
+	logKeyDocument,
+	publishDocument,
+	rootStatusDocument,
+} from './registry-signing.ts';
 import { scanDocument } from './scan.ts';
 import { startupCheckDocument } from './startup-check.ts';
 import { checkUpdatesDocument, switchRefDocument, updateDocument } from './update.ts';
@@ -47,6 +52,7 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry lint': registryLintDocument,
 	'registry pin': registryPinDocument,
 	'registry keys init': keysInitDocument,
+	'registry keys log-key': logKeyDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,
 	'registry root propose': rootStatusDocument,

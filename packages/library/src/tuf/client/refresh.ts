@@ -111,8 +111,10 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 			source: logSource(options),
 			verifierKey: logKey.toString('utf8'),
 			stored: stored.log,
-			targetsVersion: top.targets.metadata.signed.version,
-			targetsSha256: sha256Hex(top.targets.bytes),
+			targets: {
+				version: top.targets.metadata.signed.version,
+				sha256: sha256Hex(top.targets.bytes),
+			},
 		});
 		state = { ...state, log: log.state };
 		await commit(options, state);

@@ -33,15 +33,19 @@ export interface RegistryLogCheckInput {
 	/** From the verified `log-key.txt` target. */
 	verifierKey: string;
 	stored?: StoredLogState | undefined;
-	targetsVersion: number;
-	targetsSha256: string;
+	/** The targets accepted, whose `publish` entry must be in the log; absent for a watcher. */
+	targets?: { version: number; sha256: string };
 }
 
 export interface RegistryLogCheck {
 	state: StoredLogState;
 	checkpoint: SignedCheckpoint;
+	/** The verified tree, to read entries from. */
+	log: TileLog;
+	/** The checkpoint stored before, as verified (absent on a first check). */
+	previous?: SignedCheckpoint;
 	/** Index of the `publish` entry of the accepted targets. */
-	publishIndex: number;
+	publishIndex?: number;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<Re
 	const verifierKey = input.verifierKey.trim();
 	const note = await input.source.readCheckpoint();
 	const sameKey = input.stored === undefined || input.stored.verifierKey === verifierKey;
+	let previous: SignedCheckpoint | undefined;
 	const update = await verifyLogUpdate({
 		verifierKey,
 		checkpoint: note,
@@ -64,7 +69,7 @@ export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<Re
 	if (!sameKey && input.stored !== undefined) {
 		// The log key was rotated (a new verified target): the stored checkpoint was verified
 		// under the previous key, and the new tree must still extend it.
-		const previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(input.stored.verifierKey));
+		previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(input.stored.verifierKey));
 		if (previous.origin !== update.checkpoint.origin) {
 			throw logError('LOG_INCONSISTENT', 'The new log key belongs to another log (its origin differs).', {
 				hint: 'The last verified registry is kept. Tell the registry maintainers.',
@@ -72,11 +77,19 @@ export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<Re
 		}
 		await checkExtends(previous, update.checkpoint, update.log);
 	}
-	const publishIndex = await findPublishEntry(update.log, input.targetsVersion, input.targetsSha256);
+	if (sameKey && input.stored !== undefined) {
+		previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(verifierKey));
+	}
+	const publishIndex =
+		input.targets === undefined
+			? undefined
+			: await findPublishEntry(update.log, input.targets.version, input.targets.sha256);
 	return {
 		state: { checkpoint: update.checkpoint.note, verifierKey },
 		checkpoint: update.checkpoint,
-		publishIndex,
+		log: update.log,
+		...(previous === undefined ? {} : { previous }),
+		...(publishIndex === undefined ? {} : { publishIndex }),
 	};
 }
 
