@@ -15,6 +15,7 @@ import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
+import { registerRegistryLog } from './registry-log.ts';
 import { registerRegistryPin } from './registry-pin.ts';
 import { registerRegistrySigning } from './registry-signing.ts';
 
@@ -22,6 +23,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 	const registry = program.command('registry').description('tools for registry maintainers');
 	registerRegistrySigning(registry as unknown as Command, { io, state });
 	registerRegistryPin(registry as unknown as Command, { io, state });
+	registerRegistryLog(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

@@ -21,6 +21,12 @@ import { listDocument } from './list.ts';
 import { cleanDocument, doctorDocument } from './maintenance.ts';
 import { refreshDocument } from './refresh.ts';
 import { registryLintDocument } from './registry-lint.ts';
+import {
+	logMonitorDocument,
+	logProveDocument,
+	logShowDocument,
+	logVerifyDocument,
+} from './registry-log.ts';
 import { registryPinDocument } from './registry-pin.ts';
 import {
 	keysInitDocument,
@@ -56,6 +62,10 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,
 	'registry root propose': rootStatusDocument,
+	'registry log verify': logVerifyDocument,
+	'registry log show': logShowDocument,
+	'registry log prove': logProveDocument,
+	'registry log monitor': logMonitorDocument,
 	install: installDocument,
 	uninstall: uninstallDocument,
 	enable: enablementDocument,

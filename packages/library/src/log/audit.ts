@@ -41,7 +41,8 @@ export async function auditLog(log: TileLog, options: AuditOptions = {}): Promis
 			if (entry.sequence !== index) {
 				throw badAudit(`Entry ${index} carries sequence number ${entry.sequence}.`);
 			}
-			const expectedBefore = previous?.registry_after ?? (index === 0 ? EMPTY_REGISTRY_SHA256 : undefined);
+			const expectedBefore =
+				previous?.registry_after ?? (index === 0 ? EMPTY_REGISTRY_SHA256 : undefined);
 			if (expectedBefore !== undefined && entry.registry_before !== expectedBefore) {
 				throw badAudit(
 					`Entry ${index} starts from registry ${entry.registry_before.slice(0, 12)}, but entry ${index - 1} left it at ${expectedBefore.slice(0, 12)}: a change is missing from the log.`,

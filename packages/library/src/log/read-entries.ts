@@ -20,11 +20,20 @@ export interface ReadEntry {
 
 /** Entries [from, to) of the log, in order. */
 export async function readLogEntries(log: TileLog, from: number, to: number): Promise<ReadEntry[]> {
-	if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to > log.size || from > to) {
+	if (
+		!Number.isSafeInteger(from) ||
+		!Number.isSafeInteger(to) ||
+		from < 0 ||
+		to > log.size ||
+		from > to
+	) {
 		throw logError('LOG_INVALID_ARGUMENT', `No entries ${from} to ${to} in a log of ${log.size}.`);
 	}
 	if (to - from > MAX_ENTRIES_PER_READ) {
-		throw logError('LOG_INVALID_ARGUMENT', `At most ${MAX_ENTRIES_PER_READ} entries are read at once.`);
+		throw logError(
+			'LOG_INVALID_ARGUMENT',
+			`At most ${MAX_ENTRIES_PER_READ} entries are read at once.`,
+		);
 	}
 	const read: ReadEntry[] = [];
 	for (let bundle = Math.floor(from / TILE_WIDTH); bundle * TILE_WIDTH < to; bundle++) {

@@ -49,7 +49,8 @@ export function encodeRegistryLogEntry(entry: RegistryLogEntry): Uint8Array {
 		});
 	}
 	const bytes = new TextEncoder().encode(canonical(parsed.data));
-	if (bytes.length > MAX_LOG_ENTRY_BYTES) throw logError('LOG_BAD_ENTRY', 'The log entry is too large.');
+	if (bytes.length > MAX_LOG_ENTRY_BYTES)
+		throw logError('LOG_BAD_ENTRY', 'The log entry is too large.');
 	return bytes;
 }
 
@@ -67,7 +68,9 @@ export function decodeRegistryLogEntry(bytes: Uint8Array): RegistryLogEntry {
 	}
 	const parsed = registryLogEntrySchema.safeParse(value);
 	if (!parsed.success) {
-		throw logError('LOG_BAD_ENTRY', 'The log entry does not fit the schema.', { cause: parsed.error });
+		throw logError('LOG_BAD_ENTRY', 'The log entry does not fit the schema.', {
+			cause: parsed.error,
+		});
 	}
 	if (canonical(parsed.data) !== text) {
 		throw logError('LOG_BAD_ENTRY', 'The log entry is not in canonical form.');

@@ -14,7 +14,13 @@ import { encodeRegistryLogEntry } from '../../src/log/registry-entry.ts';
 import { appendEntries } from '../../src/log/tile-writer.ts';
 import { TRUSTED_STATE_FILE } from '../../src/tuf/client/trusted-state.ts';
 import { rotateLogKey } from '../../src/tuf/repository/log-keys.ts';
-import { blacklistUrls, makeFixture, registryToml, rejectsCode, type TufFixture } from './helpers.ts';
+import {
+	blacklistUrls,
+	makeFixture,
+	registryToml,
+	rejectsCode,
+	type TufFixture,
+} from './helpers.ts';
 
 let fixture: TufFixture;
 beforeEach(async () => {
@@ -35,7 +41,9 @@ function edgeTile(level: 'entries' | '0'): string {
 }
 
 function storedLog(name = 'client'): { checkpoint: string; verifierKey: string } {
-	const state = JSON.parse(readFileSync(join(fixture.dir, name, 'metadata', TRUSTED_STATE_FILE), 'utf8'));
+	const state = JSON.parse(
+		readFileSync(join(fixture.dir, name, 'metadata', TRUSTED_STATE_FILE), 'utf8'),
+	);
 	return state.log;
 }
 
@@ -113,7 +121,10 @@ describe('a refused log', () => {
 	it('refuses a forked log: the same size, another root, validly signed', async () => {
 		// A second history of the same length, signed with the real log key.
 		const forkDir = join(fixture.dir, 'fork');
-		const size = openCheckpoint(storedLog().checkpoint, parseVerifierKey(storedLog().verifierKey)).size;
+		const size = openCheckpoint(
+			storedLog().checkpoint,
+			parseVerifierKey(storedLog().verifierKey),
+		).size;
 		const entries = Array.from({ length: size }, (_, i) =>
 			encodeRegistryLogEntry({
 				sequence: i,
@@ -197,7 +208,10 @@ describe('a refused log', () => {
 		// A log that extends the stored one, but whose version 3 publish entry names other targets.
 		const forkDir = join(fixture.dir, 'split');
 		cpSync(join(fixture.repoDir, 'log'), forkDir, { recursive: true });
-		const size = openCheckpoint(storedLog().checkpoint, parseVerifierKey(storedLog().verifierKey)).size;
+		const size = openCheckpoint(
+			storedLog().checkpoint,
+			parseVerifierKey(storedLog().verifierKey),
+		).size;
 		await appendEntries(
 			forkDir,
 			[
@@ -244,6 +258,9 @@ describe('log key rotation', () => {
 		assert.notEqual(stored.verifierKey, oldKey);
 		assert.equal(stored.verifierKey, logSigner().verifierKey);
 		// The old key is kept aside, not deleted.
-		assert.equal(readdirSync(fixture.keysDir).filter((name) => name.endsWith('.retired')).length, 1);
+		assert.equal(
+			readdirSync(fixture.keysDir).filter((name) => name.endsWith('.retired')).length,
+			1,
+		);
 	});
 });

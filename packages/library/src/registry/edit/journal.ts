@@ -36,7 +36,11 @@ export const changeRecordSchema = z.strictObject({
 	/** Who made it: the maintainer's TUF key id (SHA-256, hex); the publisher's when absent. */
 	actor: sha256.optional(),
 	/** A link to the community report it answers (D22), when there is one. */
-	report: z.string().max(2048).regex(/^https:\/\/\S+$/).optional(),
+	report: z
+		.string()
+		.max(2048)
+		.regex(/^https:\/\/\S+$/)
+		.optional(),
 	registrySha256Before: sha256,
 	registrySha256After: sha256,
 	/** ISO 8601, when the edit was made. */

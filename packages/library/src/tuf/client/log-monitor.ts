@@ -7,16 +7,17 @@
  * A log that fails the check is refused: the stored checkpoint stays, and the feed gains an
  * alert entry saying so, since the people reading the feed are the ones who must hear of it.
  */
+
+import * as z from 'zod';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
-import * as z from 'zod';
 import { FEED_ACTIONS, type FeedItem, feedItemFor, renderAtomFeed } from '../../log/atom-feed.ts';
 import { auditLog } from '../../log/audit.ts';
 import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { readLogEntries } from '../../log/read-entries.ts';
-import { logTime } from '../repository/registry-log.ts';
 import { tufError } from '../errors.ts';
+import { logTime } from '../repository/registry-log.ts';
 import { DEFAULT_TUF_TIMEOUT_MS } from './fetcher.ts';
 import { logSource } from './log-source.ts';
 import { keyOfLocalRepository } from './open-log.ts';
@@ -81,10 +82,14 @@ export async function monitorLog(options: MonitorOptions): Promise<MonitorResult
 		check = await checkRegistryLog({
 			source,
 			verifierKey,
-			stored: stored === undefined ? undefined : { checkpoint: stored.checkpoint, verifierKey: stored.verifierKey },
+			stored:
+				stored === undefined
+					? undefined
+					: { checkpoint: stored.checkpoint, verifierKey: stored.verifierKey },
 		});
 		const from = check.previous?.size ?? 0;
-		const previous = from === 0 ? undefined : (await readLogEntries(check.log, from - 1, from))[0]?.entry;
+		const previous =
+			from === 0 ? undefined : (await readLogEntries(check.log, from - 1, from))[0]?.entry;
 		const origin = check.checkpoint.origin;
 		await auditLog(check.log, {
 			from,
@@ -128,7 +133,11 @@ export async function monitorLog(options: MonitorOptions): Promise<MonitorResult
 	};
 }
 
-async function writeFeed(options: MonitorOptions, origin: string, items: FeedItem[]): Promise<void> {
+async function writeFeed(
+	options: MonitorOptions,
+	origin: string,
+	items: FeedItem[],
+): Promise<void> {
 	const feed = renderAtomFeed(
 		{
 			origin,
@@ -152,10 +161,14 @@ async function readState(path: string): Promise<MonitorState | undefined> {
 	try {
 		return stateSchema.parse(JSON.parse(bytes.toString('utf8')));
 	} catch (error) {
-		throw tufError('TUF_CACHE_TAMPERED', `The monitor state ${sanitizeText(path)} is not readable.`, {
-			hint: 'Restore it, or remove it to start following the log afresh (its history is then trusted as first seen).',
-			cause: error,
-		});
+		throw tufError(
+			'TUF_CACHE_TAMPERED',
+			`The monitor state ${sanitizeText(path)} is not readable.`,
+			{
+				hint: 'Restore it, or remove it to start following the log afresh (its history is then trusted as first seen).',
+				cause: error,
+			},
+		);
 	}
 }
 

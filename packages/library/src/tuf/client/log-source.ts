@@ -4,10 +4,10 @@
  * same timeout, and every file bounded by the size it must have.
  */
 import { DownloadHTTPError, DownloadLengthMismatchError } from 'tuf-js/dist/error.js';
+import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import type { ReadTile } from '../../log/tile-reader.ts';
 import { CHECKPOINT_PATH } from '../../log/tile-writer.ts';
-import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { tufError } from '../errors.ts';
 import { TufFetcher } from './fetcher.ts';
 import type { RepositoryUrls } from './url-policy.ts';
@@ -37,7 +37,10 @@ export function logSource(options: LogSourceOptions): LogSource {
 			try {
 				return await fetcher.downloadBytes(`${base}${CHECKPOINT_PATH}`, MAX_NOTE_BYTES);
 			} catch (error) {
-				if (error instanceof DownloadHTTPError && (error.statusCode === 404 || error.statusCode === 403)) {
+				if (
+					error instanceof DownloadHTTPError &&
+					(error.statusCode === 404 || error.statusCode === 403)
+				) {
 					throw tufError(
 						'TUF_LOG_MISSING',
 						`The repository publishes a log key but no log checkpoint at ${sanitizeText(redactUrlCredentials(base))}.`,
@@ -47,7 +50,10 @@ export function logSource(options: LogSourceOptions): LogSource {
 					);
 				}
 				if (error instanceof DownloadLengthMismatchError) {
-					throw tufError('TUF_TOO_LARGE', `The log checkpoint is larger than ${MAX_NOTE_BYTES} bytes.`);
+					throw tufError(
+						'TUF_TOO_LARGE',
+						`The log checkpoint is larger than ${MAX_NOTE_BYTES} bytes.`,
+					);
 				}
 				throw error;
 			}

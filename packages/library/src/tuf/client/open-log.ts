@@ -36,7 +36,9 @@ export interface OpenedLog {
 
 export async function openRegistryLog(options: OpenLogOptions): Promise<OpenedLog> {
 	const urls = repositoryUrls(options.location);
-	const verifierKey = (options.verifierKey ?? (await keyOfLocalRepository(options.location, urls.base))).trim();
+	const verifierKey = (
+		options.verifierKey ?? (await keyOfLocalRepository(options.location, urls.base))
+	).trim();
 	const source = logSource({
 		urls,
 		fetch: options.fetch ?? fetch,
@@ -74,6 +76,9 @@ export async function keyOfLocalRepository(location: string, base: string): Prom
 			hint: 'Publish it with a current `vouch registry publish`, or pass --key.',
 		});
 	}
-	const bytes = await readFileBounded(join(dir, 'targets', hashedTargetName(LOG_KEY_TARGET, sha256)), 1024);
+	const bytes = await readFileBounded(
+		join(dir, 'targets', hashedTargetName(LOG_KEY_TARGET, sha256)),
+		1024,
+	);
 	return bytes.toString('utf8');
 }

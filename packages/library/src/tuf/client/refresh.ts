@@ -22,10 +22,10 @@ import {
 	REGISTRY_TARGET,
 	sha256Hex,
 } from '../metadata.ts';
-import { logSource } from './log-source.ts';
-import { checkRegistryLog } from './registry-log-check.ts';
 import { classifyRefreshError } from './classify.ts';
 import { TufFetcher } from './fetcher.ts';
+import { logSource } from './log-source.ts';
+import { checkRegistryLog } from './registry-log-check.ts';
 import {
 	pruneTargets,
 	readTarget,

@@ -10,7 +10,8 @@
  * Only then is the new checkpoint returned, to be stored with the TUF state in one write.
  * Any failure is thrown and the caller keeps its last good state (D1).
  */
-import { isVouchError } from '../../core/errors.ts';
+import { isVouchError, VouchError } from '../../core/errors.ts';
+import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { openCheckpoint, type SignedCheckpoint } from '../../log/checkpoint.ts';
 import { verifyLogUpdate } from '../../log/client-verify.ts';
 import { logError } from '../../log/errors.ts';
@@ -56,6 +57,34 @@ export interface RegistryLogCheck {
 export const MAX_PUBLISH_SEARCH = 4096;
 
 export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<RegistryLogCheck> {
+	try {
+		return await checkLog(input);
+	} catch (error) {
+		throw explainRefusal(error, input.source.url);
+	}
+}
+
+/**
+ * Every refusal says what it means for the user (D1): the registry in use stays the last
+ * verified one. The log module's code is kept, so callers and tests still branch on it.
+ */
+function explainRefusal(error: unknown, url: string): unknown {
+	if (!isVouchError(error) || !error.code.startsWith('LOG_')) return error;
+	return new VouchError(
+		error.code,
+		`The registry's transparency log at ${sanitizeText(redactUrlCredentials(url))} was refused: ${sanitizeText(error.message, { maxLength: 300 })}`,
+		{
+			hint:
+				error.hint !== undefined && /kept/.test(error.hint)
+					? error.hint
+					: 'The last verified registry and blacklist are kept. If this persists, tell the registry maintainers: the log may have been tampered with.',
+			cause: error,
+			...(error.details === undefined ? {} : { details: error.details }),
+		},
+	);
+}
+
+async function checkLog(input: RegistryLogCheckInput): Promise<RegistryLogCheck> {
 	const verifierKey = input.verifierKey.trim();
 	const note = await input.source.readCheckpoint();
 	const sameKey = input.stored === undefined || input.stored.verifierKey === verifierKey;
@@ -71,9 +100,13 @@ export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<Re
 		// under the previous key, and the new tree must still extend it.
 		previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(input.stored.verifierKey));
 		if (previous.origin !== update.checkpoint.origin) {
-			throw logError('LOG_INCONSISTENT', 'The new log key belongs to another log (its origin differs).', {
-				hint: 'The last verified registry is kept. Tell the registry maintainers.',
-			});
+			throw logError(
+				'LOG_INCONSISTENT',
+				'The new log key belongs to another log (its origin differs).',
+				{
+					hint: 'The last verified registry is kept. Tell the registry maintainers.',
+				},
+			);
 		}
 		await checkExtends(previous, update.checkpoint, update.log);
 	}
@@ -93,25 +126,48 @@ export async function checkRegistryLog(input: RegistryLogCheckInput): Promise<Re
 	};
 }
 
-async function checkExtends(previous: SignedCheckpoint, next: SignedCheckpoint, log: TileLog): Promise<void> {
-	const hint = 'The log history was rewritten; the last verified state is kept. Report this to the registry maintainers.';
+async function checkExtends(
+	previous: SignedCheckpoint,
+	next: SignedCheckpoint,
+	log: TileLog,
+): Promise<void> {
+	const hint =
+		'The log history was rewritten; the last verified state is kept. Report this to the registry maintainers.';
 	if (next.size < previous.size) {
-		throw logError('LOG_INCONSISTENT', `The log shrank from ${previous.size} to ${next.size} entries.`, { hint });
+		throw logError(
+			'LOG_INCONSISTENT',
+			`The log shrank from ${previous.size} to ${next.size} entries.`,
+			{ hint },
+		);
 	}
 	if (next.size === previous.size) {
 		if (!equalBytes(next.root, previous.root)) {
-			throw logError('LOG_INCONSISTENT', `Two different logs of ${next.size} entries were signed (a fork).`, { hint });
+			throw logError(
+				'LOG_INCONSISTENT',
+				`Two different logs of ${next.size} entries were signed (a fork).`,
+				{ hint },
+			);
 		}
 		return;
 	}
 	try {
-		verifyConsistency(previous.size, next.size, await log.consistencyProof(previous.size), previous.root, next.root);
+		verifyConsistency(
+			previous.size,
+			next.size,
+			await log.consistencyProof(previous.size),
+			previous.root,
+			next.root,
+		);
 	} catch (error) {
 		if (isVouchError(error) && error.code === 'LOG_BAD_PROOF') {
-			throw logError('LOG_INCONSISTENT', `The log of ${next.size} entries does not extend the stored one.`, {
-				hint,
-				cause: error,
-			});
+			throw logError(
+				'LOG_INCONSISTENT',
+				`The log of ${next.size} entries does not extend the stored one.`,
+				{
+					hint,
+					cause: error,
+				},
+			);
 		}
 		throw error;
 	}
@@ -133,7 +189,13 @@ async function findPublishEntry(log: TileLog, version: number, sha256: string): 
 			if (entry.action !== PUBLISH_ACTION) continue;
 			if (entry.targets_version === version && entry.subject === subject) {
 				// The bundle was checked against the tree; the proof makes the inclusion explicit.
-				verifyInclusion(leafHash(bytes), index, log.size, await log.inclusionProof(index), log.root);
+				verifyInclusion(
+					leafHash(bytes),
+					index,
+					log.size,
+					await log.inclusionProof(index),
+					log.root,
+				);
 				return index;
 			}
 			if (entry.targets_version <= version) {

@@ -35,13 +35,20 @@ export function requireTarget(targets: Metadata<Targets>, name: string): TargetF
 export function requireLogKeyTarget(targets: Metadata<Targets>): TargetFile {
 	const info = targets.signed.targets[LOG_KEY_TARGET];
 	if (info === undefined) {
-		throw tufError('TUF_LOG_MISSING', 'The signed targets list no transparency log key (log-key.txt).', {
-			hint: 'The registry history cannot be checked, so the last verified registry is kept. Tell the registry maintainers: publish with a current `vouch registry publish`.',
-		});
+		throw tufError(
+			'TUF_LOG_MISSING',
+			'The signed targets list no transparency log key (log-key.txt).',
+			{
+				hint: 'The registry history cannot be checked, so the last verified registry is kept. Tell the registry maintainers: publish with a current `vouch registry publish`.',
+			},
+		);
 	}
 	checkTarget(info);
 	if (info.length > MAX_LOG_KEY_BYTES) {
-		throw tufError('TUF_TARGET_INVALID', `The signed ${LOG_KEY_TARGET} is larger than ${MAX_LOG_KEY_BYTES} bytes.`);
+		throw tufError(
+			'TUF_TARGET_INVALID',
+			`The signed ${LOG_KEY_TARGET} is larger than ${MAX_LOG_KEY_BYTES} bytes.`,
+		);
 	}
 	return info;
 }

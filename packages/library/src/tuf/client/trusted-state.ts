@@ -17,10 +17,10 @@ import * as z from 'zod';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
-import { tufError } from '../errors.ts';
 import { openCheckpoint } from '../../log/checkpoint.ts';
 import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { parseVerifierKey } from '../../log/note-keys.ts';
+import { tufError } from '../errors.ts';
 import { decodeMetadata, METADATA_MAX_BYTES, sha256Hex } from '../metadata.ts';
 import type { StoredLogState } from './registry-log-check.ts';
 

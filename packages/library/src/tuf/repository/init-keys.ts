@@ -14,7 +14,6 @@ import { coreError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { generateEd25519Key } from '../ed25519.ts';
 import { tufError } from '../errors.ts';
-import { createLogKey, defaultLogOrigin } from './log-keys.ts';
 import { type RoleName, TOP_LEVEL_ROLES } from '../metadata.ts';
 import {
 	encodeKeySet,
@@ -24,6 +23,7 @@ import {
 	type KeySetRole,
 	MAX_KEYS_PER_ROLE,
 } from './keyset.ts';
+import { createLogKey, defaultLogOrigin } from './log-keys.ts';
 
 export interface InitKeysOptions {
 	dir: string;

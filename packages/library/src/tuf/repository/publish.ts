@@ -38,9 +38,9 @@ import {
 	repositoryPaths,
 	writeRepositoryFile,
 } from './layout.ts';
-import { registryTargets } from './registry-targets.ts';
 import { LOG_SIGNER_FILE, readLogSigner } from './log-keys.ts';
 import { type AppendedLog, appendPublish, planLogEntries } from './registry-log.ts';
+import { registryTargets } from './registry-targets.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
 
@@ -130,8 +130,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		);
 	}
 	const targetsSigners = await roleSigners('targets', root, keySet, options.keysDir);
-	const journal =
-		options.journalPath === undefined ? [] : await readJournal(options.journalPath);
+	const journal = options.journalPath === undefined ? [] : await readJournal(options.journalPath);
 	// Everything the log needs is checked before any file is written: a publish refused for a
 	// missing reason leaves the repository as it was.
 	const logPlan = await planLogEntries({
@@ -213,7 +212,8 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	const log = await appendPublish(logPlan, versions.targets, sha256Hex(targetsBytes));
 	await writeRepositoryFile(join(paths.metadata, 'timestamp.json'), encodeMetadata(timestamp));
 	if (resolved.promoted) await resolved.finish();
-	if (options.journalPath !== undefined && journal.length > 0) await clearJournal(options.journalPath);
+	if (options.journalPath !== undefined && journal.length > 0)
+		await clearJournal(options.journalPath);
 
 	return {
 		outDir: options.outDir,

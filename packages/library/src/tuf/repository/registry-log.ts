@@ -13,10 +13,13 @@
  * `timestamp.json` after that, so a client never sees targets the log does not yet hold.
  */
 import { join } from 'node:path';
+import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { openCheckpoint, type SignedCheckpoint, signCheckpoint } from '../../log/checkpoint.ts';
+import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { type NoteSigner, parseVerifierKey } from '../../log/note-keys.ts';
+import { readLogEntries } from '../../log/read-entries.ts';
 import {
 	EDIT_ACTION,
 	EMPTY_REGISTRY_SHA256,
@@ -28,11 +31,8 @@ import {
 import { TileLog } from '../../log/tile-reader.ts';
 import { appendEntries, CHECKPOINT_PATH, directoryTileReader } from '../../log/tile-writer.ts';
 import type { ChangeRecord } from '../../registry/edit/journal.ts';
-import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
-import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { tufError } from '../errors.ts';
 import { readRetiredLogSigners } from './log-keys.ts';
-import { readLogEntries } from '../../log/read-entries.ts';
 
 export const LOG_DIR = 'log';
 
