@@ -50,6 +50,10 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 			'--log-origin <name>',
 			'the transparency log name its checkpoints carry (default: a new unique name)',
 		)
+		.option(
+			'--log-key-from <dir>',
+			'take the log key of an existing keys directory over (a new key set for the same log)',
+		)
 		.addOption(jsonOption())
 		.action(async (options) => {
 			const output = createOutput(io, options.json === true);
@@ -58,6 +62,9 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				rootKeys: options.rootKeys,
 				rootThreshold: options.rootThreshold,
 				...(options.logOrigin === undefined ? {} : { logOrigin: options.logOrigin }),
+				...(options.logKeyFrom === undefined
+					? {}
+					: { logKeyFrom: resolve(io.cwd, options.logKeyFrom) }),
 			});
 			if (output.json) {
 				output.result({

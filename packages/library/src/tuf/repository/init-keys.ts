@@ -23,7 +23,7 @@ import {
 	type KeySetRole,
 	MAX_KEYS_PER_ROLE,
 } from './keyset.ts';
-import { createLogKey, defaultLogOrigin } from './log-keys.ts';
+import { copyLogKey, createLogKey, defaultLogOrigin } from './log-keys.ts';
 
 export interface InitKeysOptions {
 	dir: string;
@@ -33,6 +33,8 @@ export interface InitKeysOptions {
 	rootKeys?: number;
 	/** The transparency log's origin (its signing key's name). Default: a new unique name. */
 	logOrigin?: string;
+	/** Take the log key of this keys directory over instead (a new key set for the same log). */
+	logKeyFrom?: string;
 }
 
 export interface InitKeysResult {
@@ -87,7 +89,10 @@ export async function initKeys(options: InitKeysOptions): Promise<InitKeysResult
 			},
 		]),
 	) as Record<RoleName, KeySetRole>;
-	const logKey = await createLogKey(dir, options.logOrigin ?? defaultLogOrigin());
+	const logKey =
+		options.logKeyFrom === undefined
+			? await createLogKey(dir, options.logOrigin ?? defaultLogOrigin())
+			: await copyLogKey(resolve(options.logKeyFrom), dir);
 	const keySet: KeySet = { roles, keys };
 	// Written last: a crash part-way leaves no keys.json, so the directory is not mistaken for
 	// a complete key set, and the `wx` key files block a retry from silently replacing them.

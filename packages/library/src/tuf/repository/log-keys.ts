@@ -49,6 +49,25 @@ export async function createLogKey(dir: string, origin: string): Promise<LogKeyF
 }
 
 /**
+ * Takes the log key of another keys directory over: a new TUF key set (a root rotation) goes
+ * on signing the same log, whose key rotates on its own schedule (`rotateLogKey`).
+ */
+export async function copyLogKey(fromDir: string, dir: string): Promise<LogKeyFiles> {
+	const signer = await readLogSigner(fromDir);
+	if (signer === undefined) {
+		throw tufError('TUF_KEY_MISSING', `${sanitizeText(fromDir)} holds no log key to take over.`);
+	}
+	const text = (await readFileBounded(join(fromDir, LOG_SIGNER_FILE), MAX_KEY_FILE_BYTES)).toString(
+		'utf8',
+	);
+	const signerFile = join(dir, LOG_SIGNER_FILE);
+	const verifierFile = join(dir, LOG_VERIFIER_FILE);
+	await writeNewSecret(signerFile, `${text.trim()}\n`);
+	await writeFileAtomic(verifierFile, `${signer.verifierKey}\n`, { mode: 0o644 });
+	return { origin: signer.name, verifierKey: signer.verifierKey, signerFile, verifierFile };
+}
+
+/**
  * Replaces the log key by a new one with the same origin (the same log). The old signer is
  * kept beside it under its key id, not deleted: a rotation after a suspected leak is decided
  * by people, and the old key may still be needed to check what it signed.

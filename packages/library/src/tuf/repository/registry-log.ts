@@ -257,7 +257,7 @@ async function currentCheckpoint(
 		'TUF_KEY_MISSING',
 		`The log in ${sanitizeText(logDir)} is signed by a key the keys directory does not hold.`,
 		{
-			hint: 'Publish with the keys directory of this repository (a rotated log key stays in it as log.key.<id>.retired).',
+			hint: 'Publish with the keys directory of this repository (a rotated log key stays in it as log.key.<id>.retired). A new key set takes the log key over with `vouch registry keys init --log-key-from <old keys>`.',
 		},
 	);
 }
