@@ -6,6 +6,7 @@ import { runBlacklistBench } from './blacklist.ts';
 import { runCliStartupBench } from './cli-startup.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
+import { runLogProofsBench } from './log-proofs.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 import { runScanBench } from './scan.ts';
 
@@ -19,11 +20,21 @@ const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
 const scan = await runScanBench();
 const cliStartup = await runCliStartupBench();
+const logProofs = await runLogProofsBench();
 console.log = log;
 if (json)
 	console.log(
 		JSON.stringify(
-			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan, cliStartup },
+			{
+				node: process.version,
+				blacklist,
+				registryLoad,
+				lifecycle,
+				integrity,
+				scan,
+				cliStartup,
+				logProofs,
+			},
 			null,
 			2,
 		),

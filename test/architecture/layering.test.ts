@@ -82,6 +82,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		registry:
 			'a profile’s registry is loaded here (sources, cache, verifier) for the lifecycle snapshot, list and check-blacklist',
 		tuf: 'a profile with a trusted root reads its registry through the TUF client (D19)',
+		log: 'the union of every error code the library raises includes the transparency log’s (D28)',
 		git: 'the lifecycle’s git port is built on `src/git`, the only module that runs git',
 		blacklist: 'check-blacklist compiles the loaded registry’s blacklist',
 		manifest: 'installs read the fetched MANIFEST.toml with the manifest reader',

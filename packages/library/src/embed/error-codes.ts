@@ -8,6 +8,7 @@ import { type CoreErrorCode, isVouchError, type VouchError } from '../core/error
 import type { GitErrorCode } from '../git/errors.ts';
 import type { LifecycleErrorCode } from '../lifecycle/errors.ts';
 import type { StoreErrorCode } from '../lifecycle/store/errors.ts';
+import type { LogErrorCode } from '../log/errors.ts';
 import type { ManifestErrorCode } from '../manifest/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
 import type { RefChoiceErrorCode } from '../registry/ref-choice.ts';
@@ -23,6 +24,7 @@ export type VouchErrorCode =
 	| GitErrorCode
 	| ScanErrorCode
 	| TufErrorCode
+	| LogErrorCode
 	| RegistryErrorCode
 	| RefChoiceErrorCode
 	| RegistrySourcesErrorCode

@@ -4,6 +4,7 @@
  * hashes the same way; tests and benchmarks use this one directly.
  */
 import { logError } from './errors.ts';
+import { HASH_BYTES } from './limits.ts';
 import {
 	assertTreeSize,
 	completeSubtrees,
@@ -24,12 +25,33 @@ export function resolveRanges(
 	);
 }
 
+/** One level's hashes, back to back in one growing buffer: a million leaves are 64 MB, not 2M objects. */
+class HashColumn {
+	private bytes = new Uint8Array(HASH_BYTES * 1024);
+	length = 0;
+
+	push(hash: Uint8Array): void {
+		if ((this.length + 1) * HASH_BYTES > this.bytes.length) {
+			const grown = new Uint8Array(this.bytes.length * 2);
+			grown.set(this.bytes);
+			this.bytes = grown;
+		}
+		this.bytes.set(hash, this.length * HASH_BYTES);
+		this.length++;
+	}
+
+	at(index: number): Uint8Array | undefined {
+		if (!Number.isSafeInteger(index) || index < 0 || index >= this.length) return undefined;
+		return this.bytes.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES);
+	}
+}
+
 export class MemoryTree {
 	/** levels[l][i]: the hash of leaves [i * 2^l, (i + 1) * 2^l). */
-	private readonly levels: Uint8Array[][] = [[]];
+	private readonly levels: HashColumn[] = [new HashColumn()];
 
 	get size(): number {
-		return (this.levels[0] as Uint8Array[]).length;
+		return (this.levels[0] as HashColumn).length;
 	}
 
 	append(data: Uint8Array): number {
@@ -42,20 +64,20 @@ export class MemoryTree {
 		let level = 0;
 		let at = index;
 		let current = hash;
-		(this.levels[0] as Uint8Array[]).push(current);
+		(this.levels[0] as HashColumn).push(current);
 		while (at % 2 === 1) {
-			const left = (this.levels[level] as Uint8Array[])[at - 1] as Uint8Array;
+			const left = (this.levels[level] as HashColumn).at(at - 1) as Uint8Array;
 			current = nodeHash(left, current);
 			level++;
 			at = (at - 1) / 2;
-			if (this.levels[level] === undefined) this.levels[level] = [];
-			(this.levels[level] as Uint8Array[]).push(current);
+			if (this.levels[level] === undefined) this.levels[level] = new HashColumn();
+			(this.levels[level] as HashColumn).push(current);
 		}
 		return index;
 	}
 
 	hashAt = (id: SubtreeId): Uint8Array => {
-		const hash = this.levels[id.level]?.[id.index];
+		const hash = this.levels[id.level]?.at(id.index);
 		if (hash === undefined) {
 			throw logError('LOG_INVALID_ARGUMENT', `No subtree ${id.level}/${id.index} in this tree.`);
 		}

@@ -223,6 +223,12 @@ export class TileLog {
 			bytes = await this.readTile(path, maxBytes);
 		} catch (error) {
 			if (isVouchError(error) && error.code.startsWith('LOG_')) throw error;
+			// A file reader stops at the bound: what is too large is a bad tile, not a failed read.
+			if (isVouchError(error) && error.code === 'FILE_TOO_LARGE') {
+				throw logError('LOG_BAD_TILE', `${path} is larger than ${maxBytes} bytes.`, {
+					cause: error,
+				});
+			}
 			throw logError('LOG_READ_FAILED', `Cannot read ${path} of the log.`, { cause: error });
 		}
 		if (!(bytes instanceof Uint8Array) || bytes.length > maxBytes) {

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import {
 	type AtomicWriteFs,
 	readFileBounded,
+	removeStaleTempFiles,
 	writeFileAtomic,
 	writeFilesAtomic,
 } from '../core/atomic-fs.ts';
@@ -94,20 +95,26 @@ export async function appendEntries(
 	});
 
 	// The hashes the new leaves combine with: the complete subtrees that make up the old tree.
-	const known = new Map<string, Uint8Array>();
-	for (const id of completeSubtrees(0, oldSize)) {
-		known.set(`${id.level}/${id.index}`, await oldLog.hashAt(id));
-	}
+	const known: Map<number, Uint8Array>[] = [];
+	const remember = (level: number, index: number, hash: Uint8Array) => {
+		let column = known[level];
+		if (column === undefined) {
+			column = new Map();
+			known[level] = column;
+		}
+		column.set(index, hash);
+	};
+	for (const id of completeSubtrees(0, oldSize))
+		remember(id.level, id.index, await oldLog.hashAt(id));
 	const newLeaves = entries.map((entry) => leafHash(entry));
 	const nodeAt = (level: number, index: number): Uint8Array => {
-		const key = `${level}/${index}`;
-		const cached = known.get(key);
+		const cached = known[level]?.get(index);
 		if (cached !== undefined) return cached;
 		const hash =
 			level === 0
 				? (newLeaves[index - oldSize] as Uint8Array)
 				: nodeHash(nodeAt(level - 1, 2 * index), nodeAt(level - 1, 2 * index + 1));
-		known.set(key, hash);
+		if (level > 0) remember(level, index, hash);
 		return hash;
 	};
 
@@ -148,6 +155,10 @@ export async function appendEntries(
 	const writeOptions = options.fs === undefined ? {} : { fs: options.fs };
 	if (files.length > 0) await writeFilesAtomic(files, writeOptions);
 	await writeFileAtomic(join(dir, CHECKPOINT_PATH), note, writeOptions);
+	// A writer killed mid-write leaves temp files beside the tiles; the next run removes them.
+	for (const directory of new Set([dir, ...files.map((file) => dirname(file.target))])) {
+		await removeStaleTempFiles(directory);
+	}
 	const checkpoint = openCheckpoint(note, parseVerifierKey(options.signer.verifierKey), origin);
 	return { firstIndex: oldSize, checkpoint };
 }

@@ -29,6 +29,7 @@ describe('hasCode', () => {
 			'BLACKLISTED',
 			'STATE_CORRUPT',
 			'FINDINGS_NOT_ACCEPTED',
+			'LOG_INCONSISTENT',
 		];
 		for (const code of codes) assert.equal(hasCode(new VouchError(code, 'x'), code), true);
 		const foreign: unknown = new VouchError('NO_SUCH_CODE', 'x');

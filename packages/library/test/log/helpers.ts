@@ -39,7 +39,8 @@ export function* bitFlips(proof: readonly Uint8Array[]): Generator<Uint8Array[]>
 	for (let h = 0; h < proof.length; h++) {
 		for (let bit = 0; bit < 256; bit++) {
 			const copy = proof.map((hash) => Uint8Array.from(hash));
-			(copy[h] as Uint8Array)[bit >> 3] ^= 1 << (bit & 7);
+			const hash = copy[h] as Uint8Array;
+			hash[bit >> 3] = (hash[bit >> 3] as number) ^ (1 << (bit & 7));
 			yield copy;
 		}
 	}
@@ -47,7 +48,7 @@ export function* bitFlips(proof: readonly Uint8Array[]): Generator<Uint8Array[]>
 
 export function flipBit(hash: Uint8Array, bit: number): Uint8Array {
 	const copy = Uint8Array.from(hash);
-	copy[bit >> 3] ^= 1 << (bit & 7);
+	copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7));
 	return copy;
 }
 

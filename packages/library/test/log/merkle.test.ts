@@ -122,15 +122,13 @@ describe('Merkle hashing (RFC 6962)', () => {
 	});
 });
 
-const sizes = fc
-	.integer({ min: 1, max: 200 })
-	.chain((n) =>
-		fc.record({
-			n: fc.constant(n),
-			m: fc.integer({ min: 0, max: n }),
-			i: fc.integer({ min: 0, max: n - 1 }),
-		}),
-	);
+const sizes = fc.integer({ min: 1, max: 200 }).chain((n) =>
+	fc.record({
+		n: fc.constant(n),
+		m: fc.integer({ min: 0, max: n }),
+		i: fc.integer({ min: 0, max: n - 1 }),
+	}),
+);
 const BIG = treeOf(200);
 
 describe('inclusion proofs', () => {

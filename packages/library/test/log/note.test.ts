@@ -20,15 +20,21 @@ const KEY = generateNoteKey('example.org/log');
 const SIGNER = parseSignerKey(KEY.signerKey);
 const VERIFIER = parseVerifierKey(KEY.verifierKey);
 const OTHER = generateNoteKey('witness.example/w1');
+/** name, id and key of a verifier key text; the base64 key may itself contain `+`. */
+function keyParts(text: string): [string, string, string] {
+	const [name, id, ...key] = text.split('+');
+	return [name as string, id as string, key.join('+')];
+}
+
 const TEXT = 'example.org/log\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n';
 
 describe('note keys', () => {
 	it('derive the key id from SHA-256(name, newline, 0x01, key) and round-trip the texts', () => {
-		const raw = Buffer.from(KEY.verifierKey.split('+')[2] as string, 'base64');
+		const raw = Buffer.from(keyParts(KEY.verifierKey)[2], 'base64');
 		assert.equal(raw[0], 1);
 		const digest = createHash('sha256').update('example.org/log\n').update(raw).digest();
 		assert.equal(keyHash('example.org/log', raw.subarray(1)), digest.readUInt32BE(0));
-		assert.equal(KEY.verifierKey.split('+')[1], digest.subarray(0, 4).toString('hex'));
+		assert.equal(keyParts(KEY.verifierKey)[1], digest.subarray(0, 4).toString('hex'));
 		assert.equal(SIGNER.verifierKey, KEY.verifierKey);
 		assert.equal(verifierKeyText('example.org/log', raw.subarray(1)), KEY.verifierKey);
 		assert.ok(KEY.signerKey.startsWith('PRIVATE+KEY+example.org/log+'));
@@ -36,7 +42,7 @@ describe('note keys', () => {
 	});
 
 	it('refuse malformed key texts', () => {
-		const [name, id, key] = KEY.verifierKey.split('+') as [string, string, string];
+		const [name, id, key] = keyParts(KEY.verifierKey);
 		const wrongId = (Number.parseInt(id, 16) ^ 1).toString(16).padStart(8, '0');
 		const twoAlg = Buffer.from(key, 'base64');
 		twoAlg[0] = 2;
@@ -117,13 +123,13 @@ describe('signed notes', () => {
 		const blob = Buffer.from(note.slice(space + 1, -1), 'base64');
 		for (let bit = 32; bit < blob.length * 8; bit += 3) {
 			const copy = Buffer.from(blob);
-			copy[bit >> 3] ^= 1 << (bit & 7);
+			copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7));
 			const tampered = `${note.slice(0, space + 1)}${copy.toString('base64')}\n`;
 			assertLogError(() => openNote(tampered, [VERIFIER]), 'LOG_BAD_SIGNATURE');
 		}
 		// A different key id or name is an unknown key: nothing known signed.
 		const otherId = Buffer.from(blob);
-		otherId[0] ^= 0x80;
+		otherId[0] = (otherId[0] as number) ^ 0x80;
 		assertLogError(
 			() => openNote(`${note.slice(0, space + 1)}${otherId.toString('base64')}\n`, [VERIFIER]),
 			'LOG_BAD_SIGNATURE',
