@@ -47,7 +47,63 @@ export const changeRecordSchema = z.strictObject({
 	time: z.iso.datetime({ offset: true }).optional(),
 });
 
-export type ChangeRecord = z.infer<typeof changeRecordSchema>;
+/**
+ * A record the registry editing commands print and append as they are (`change.ts`,
+ * `vouch-registry-change-v1`). Read here by shape, so the journal does not depend on the
+ * editor's module; it is mapped to the log's vocabulary by `fromEditorRecord`.
+ */
+const editorRecordSchema = z.object({
+	schema: z.literal('vouch-registry-change-v1'),
+	action: z.string().regex(/^[a-z][a-z.]{0,63}$/),
+	subject: text(MAX_FIELD_CHARS),
+	at: z.string().max(64),
+	fields: z.array(z.object({ field: z.string().max(200) }).passthrough()).max(1000),
+	reason: z.string().max(MAX_REASON_CHARS).nullable(),
+	actor: z.string().max(MAX_FIELD_CHARS).nullable(),
+	report: z.string().max(2048).nullable(),
+	registrySha256Before: sha256,
+	registrySha256After: sha256,
+});
+
+/** The editor's dotted actions in the log's words (`log-entry.ts`). */
+const EDITOR_ACTIONS: Readonly<Record<string, string>> = {
+	'plugin.add': 'plugin_add',
+	'plugin.update': 'plugin_update',
+	'plugin.edit': 'plugin_update',
+	'plugin.remove': 'plugin_remove',
+	'plugin.redirect.add': 'redirect_add',
+	'plugin.redirect.remove': 'redirect_remove',
+	'ref.add': 'plugin_update',
+	'ref.edit': 'plugin_update',
+	'ref.remove': 'plugin_update',
+	'blacklist.add': 'blacklist_add',
+	'blacklist.remove': 'blacklist_remove',
+};
+
+export type ChangeRecord = Omit<z.infer<typeof changeRecordSchema>, 'reason'> & {
+	/** Absent only for an editor record made without `--reason`: the publish must give one. */
+	reason?: string;
+};
+
+function fromEditorRecord(record: z.infer<typeof editorRecordSchema>): ChangeRecord {
+	const trust =
+		record.action === 'plugin.edit' && record.fields.some((f) => f.field === 'trust_level');
+	const action = trust ? 'trust_change' : EDITOR_ACTIONS[record.action];
+	if (action === undefined) throw new Error(`unknown action ${record.action}`);
+	const time = new Date(record.at);
+	const actor = /^key:([0-9a-f]{64})$/.exec(record.actor ?? '')?.[1];
+	return {
+		action,
+		subject: record.subject,
+		...(record.reason === null || record.reason.trim() === '' ? {} : { reason: record.reason }),
+		// A name rather than a key id cannot be a log actor; the publisher's key stands in.
+		...(actor === undefined ? {} : { actor }),
+		...(record.report === null ? {} : { report: record.report }),
+		registrySha256Before: record.registrySha256Before,
+		registrySha256After: record.registrySha256After,
+		...(Number.isNaN(time.getTime()) ? {} : { time: time.toISOString() }),
+	};
+}
 
 export function journalPathFor(registryPath: string): string {
 	return `${registryPath}${JOURNAL_SUFFIX}`;
@@ -76,7 +132,9 @@ export function parseJournal(content: string, label = 'journal'): ChangeRecord[]
 	}
 	return lines.map((line, i) => {
 		try {
-			return changeRecordSchema.parse(JSON.parse(line));
+			const value: unknown = JSON.parse(line);
+			const editor = editorRecordSchema.safeParse(value);
+			return editor.success ? fromEditorRecord(editor.data) : changeRecordSchema.parse(value);
 		} catch (error) {
 			throw invalid(label, `record ${i + 1} is not a change record`, error);
 		}
@@ -87,8 +145,13 @@ export function parseJournal(content: string, label = 'journal'): ChangeRecord[]
  * Appends one record. One `write` of one line on a file opened for appending, synced before
  * the edit is reported done, so a crash loses at most a record whose line is incomplete.
  */
-export async function appendJournal(path: string, record: ChangeRecord): Promise<void> {
-	const line = `${JSON.stringify(changeRecordSchema.parse(record))}\n`;
+export async function appendJournal(
+	path: string,
+	record: z.infer<typeof changeRecordSchema> | z.infer<typeof editorRecordSchema>,
+): Promise<void> {
+	const checked =
+		'schema' in record ? editorRecordSchema.parse(record) : changeRecordSchema.parse(record);
+	const line = `${JSON.stringify(checked)}\n`;
 	const handle = await open(path, 'a', 0o644);
 	try {
 		await handle.write(line);

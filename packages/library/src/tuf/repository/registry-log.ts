@@ -119,12 +119,20 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 			continue;
 		}
 		if (record.registrySha256Before !== current) unexplained(record.registrySha256Before);
+		const reason = record.reason ?? input.reason?.trim();
+		if (reason === undefined || reason === '') {
+			throw tufError(
+				'TUF_LOG_REASON_REQUIRED',
+				`The recorded change ${sanitizeText(record.action)} of ${sanitizeText(record.subject, { maxLength: 100 })} has no reason.`,
+				{ hint: 'Publish with --reason "<why>" to log it with that reason.' },
+			);
+		}
 		changes.push({
 			time: record.time === undefined ? time : logTime(new Date(record.time)),
 			actor: record.actor ?? input.actor,
 			action: record.action,
 			subject: record.subject,
-			reason: record.reason,
+			reason,
 			...(record.report === undefined ? {} : { report: record.report }),
 			registry_before: record.registrySha256Before,
 			registry_after: record.registrySha256After,
@@ -213,7 +221,7 @@ function sameChange(entry: RegistryLogEntry, record: ChangeRecord): boolean {
 	return (
 		entry.action === record.action &&
 		entry.subject === record.subject &&
-		entry.reason === record.reason &&
+		(record.reason === undefined || entry.reason === record.reason) &&
 		entry.registry_before === record.registrySha256Before &&
 		entry.registry_after === record.registrySha256After
 	);
