@@ -128,7 +128,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 		.option('--expires-root <days>', 'root expiry', positiveInteger)
 		.option(
 			'--reason <text>',
-			'why the registry changed, for a change no editing command recorded (logged, D28)',
+			'why the registry changed, for a change no editing command recorded (it goes into the log)',
 		)
 		.option('--report <url>', 'the https link of the report behind that change')
 		.option('--actor <keyid>', "the actor's key id in the log (default: the targets key)")

@@ -7,7 +7,7 @@
  * checkpoint of another log even when it is signed by a key it knows.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, open, readdir, rename, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
@@ -41,6 +41,7 @@ export function defaultLogOrigin(): string {
 /** Creates the log key; an existing one is never overwritten. */
 export async function createLogKey(dir: string, origin: string): Promise<LogKeyFiles> {
 	const { signerKey, verifierKey } = generateNoteKey(origin);
+	await mkdir(dir, { recursive: true, mode: 0o700 });
 	const signerFile = join(dir, LOG_SIGNER_FILE);
 	const verifierFile = join(dir, LOG_VERIFIER_FILE);
 	await writeNewSecret(signerFile, `${signerKey}\n`);
