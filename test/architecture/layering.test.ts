@@ -59,6 +59,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 	},
 	log: {},
 	tuf: {
+		log: 'the repository side appends every publish to the transparency log and the client checks the log before it stores a refresh (D28); the log key is a TUF target',
 		registry:
 			'the repository side signs registry documents and the client verifies them: both parse them with the registry decoder and limits, so that what is signed is exactly what clients accept, and the client implements the registry verifier interface the loader defines',
 	},

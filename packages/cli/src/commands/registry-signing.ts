@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
+import { journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import { MAX_REGISTRY_BYTES } from '@vouch/library/internal/registry/parse';
 import {
 	initKeys,
@@ -14,8 +15,18 @@ import {
 	signRoot,
 	type TufExpiries,
 } from '@vouch/library/internal/tuf/index';
+import {
+	createLogKey,
+	defaultLogOrigin,
+	rotateLogKey,
+} from '@vouch/library/internal/tuf/repository/log-keys';
 import { jsonOption } from '../common-options.ts';
-import type { KeysInitJson, PublishJson, RootStatusJson } from '../json/registry-signing.ts';
+import type {
+	KeysInitJson,
+	LogKeyJson,
+	PublishJson,
+	RootStatusJson,
+} from '../json/registry-signing.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -28,14 +39,21 @@ function positiveInteger(value: string): number {
 }
 
 export function registerRegistrySigning(registry: Command, { io }: CommandContext): void {
-	registry
-		.command('keys')
-		.description('signing keys for a TUF registry repository')
+	const keys = registry.command('keys').description('signing keys for a TUF registry repository');
+	keys
 		.command('init')
 		.description('create Ed25519 keys for root (threshold), targets, snapshot and timestamp')
 		.requiredOption('--dir <dir>', 'where the keys are written (mode 0700, keys 0600)')
 		.option('--root-keys <n>', 'how many root keys', positiveInteger, 3)
 		.option('--root-threshold <n>', 'root signatures needed', positiveInteger, 2)
+		.option(
+			'--log-origin <name>',
+			'the transparency log name its checkpoints carry (default: a new unique name)',
+		)
+		.option(
+			'--log-key-from <dir>',
+			'take the log key of an existing keys directory over (a new key set for the same log)',
+		)
 		.addOption(jsonOption())
 		.action(async (options) => {
 			const output = createOutput(io, options.json === true);
@@ -43,6 +61,10 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				dir: resolve(io.cwd, options.dir),
 				rootKeys: options.rootKeys,
 				rootThreshold: options.rootThreshold,
+				...(options.logOrigin === undefined ? {} : { logOrigin: options.logOrigin }),
+				...(options.logKeyFrom === undefined
+					? {}
+					: { logKeyFrom: resolve(io.cwd, options.logKeyFrom) }),
 			});
 			if (output.json) {
 				output.result({
@@ -51,6 +73,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 					keysFile: result.keysFile,
 					roles: result.roles,
 					keys: result.keys,
+					log: result.log,
 				} satisfies KeysInitJson);
 				return;
 			}
@@ -58,6 +81,39 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				`${output.style.green('✓')} Keys written to ${safe(result.dir)} (private keys mode 0600, never printed)`,
 			);
 			output.line(`  public key list: ${safe(result.keysFile)}`);
+			output.line(`  transparency log: ${safe(result.log.origin)}`);
+		});
+
+	keys
+		.command('log-key')
+		.description(
+			'create the transparency log key in a keys directory, or --rotate it (published as a TUF target)',
+		)
+		.requiredOption('--dir <dir>', 'the keys directory')
+		.option('--origin <name>', 'the log name, for a new key (default: a new unique name)')
+		.option('--rotate', 'replace the current log key; the old one is kept as log.key.<id>.retired')
+		.addOption(jsonOption())
+		.action(async (options) => {
+			const output = createOutput(io, options.json === true);
+			const dir = resolve(io.cwd, options.dir);
+			const rotated = options.rotate === true;
+			const files = rotated
+				? await rotateLogKey(dir)
+				: await createLogKey(dir, options.origin ?? defaultLogOrigin());
+			const result = {
+				origin: files.origin,
+				verifierKey: files.verifierKey,
+				file: files.signerFile,
+			};
+			if (output.json) {
+				output.result({ ok: true, ...result, rotated } satisfies LogKeyJson);
+				return;
+			}
+			output.line(
+				`${output.style.green('✓')} ${rotated ? 'Rotated' : 'Created'} the log key of ${safe(result.origin)} (mode 0600, never printed)`,
+			);
+			output.line(`  verifier key: ${safe(result.verifierKey)}`);
+			output.line('  the next `vouch registry publish` ships it to clients as a TUF target');
 		});
 
 	registry
@@ -74,6 +130,12 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 			'--reports-dir <dir>',
 			'the directory holding scan-reports/ from `registry review` (default: beside the registry)',
 		)
+		.option(
+			'--reason <text>',
+			'why the registry changed, for a change no editing command recorded (it goes into the log)',
+		)
+		.option('--report <url>', 'the https link of the report behind that change')
+		.option('--actor <keyid>', "the actor's key id in the log (default: the targets key)")
 		.addOption(jsonOption())
 		.action(async (file, options) => {
 			const output = createOutput(io, options.json === true);
@@ -92,6 +154,10 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				scanReportsDir: resolve(io.cwd, options.reportsDir ?? dirname(path)),
 				expiries,
 				now: io.now(),
+				journalPath: journalPathFor(path),
+				...(options.reason === undefined ? {} : { reason: options.reason }),
+				...(options.report === undefined ? {} : { report: options.report }),
+				...(options.actor === undefined ? {} : { actor: options.actor }),
 			});
 			for (const warning of result.warnings) output.note(`warning: ${safe(warning)}`);
 			if (output.json) {
@@ -106,6 +172,9 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 			if (result.scanReports.length > 0) {
 				output.line(`  ${result.scanReports.length} scan report(s)`);
 			}
+			output.line(
+				`  log ${safe(result.log.origin)}: ${result.log.entriesAdded} entries added, ${result.log.size} in all`,
+			);
 		});
 
 	registry

@@ -31,9 +31,20 @@ import {
 	registryStatsDocument,
 } from './registry-edit.ts';
 import { registryLintDocument } from './registry-lint.ts';
+import {
+	logMonitorDocument,
+	logProveDocument,
+	logShowDocument,
+	logVerifyDocument,
+} from './registry-log.ts';
 import { registryPinDocument } from './registry-pin.ts';
 import { registryReviewDocument } from './registry-review.ts';
-import { keysInitDocument, publishDocument, rootStatusDocument } from './registry-signing.ts';
+import {
+	keysInitDocument,
+	logKeyDocument,
+	publishDocument,
+	rootStatusDocument,
+} from './registry-signing.ts';
 import { registryValidateDocument } from './registry-validate.ts';
 import { scanDocument } from './scan.ts';
 import { startupCheckDocument } from './startup-check.ts';
@@ -78,9 +89,14 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry blacklist show': registryBlacklistListDocument,
 	'registry stats': registryStatsDocument,
 	'registry keys init': keysInitDocument,
+	'registry keys log-key': logKeyDocument,
 	'registry publish': publishDocument,
 	'registry sign': rootStatusDocument,
 	'registry root propose': rootStatusDocument,
+	'registry log verify': logVerifyDocument,
+	'registry log show': logShowDocument,
+	'registry log prove': logProveDocument,
+	'registry log monitor': logMonitorDocument,
 	install: installDocument,
 	uninstall: uninstallDocument,
 	enable: enablementDocument,

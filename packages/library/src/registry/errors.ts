@@ -33,7 +33,9 @@ export type RegistryErrorCode =
 	/** The ref, redirect or blacklist entry an edit names is not there. */
 	| 'ENTRY_NOT_FOUND'
 	/** A trust or URL change without a reason, or a value an edit cannot take (refs spec, scheme, pattern). */
-	| 'INVALID_EDIT';
+	| 'INVALID_EDIT'
+	/** The change journal beside a registry file is unreadable or holds a malformed record. */
+	| 'REGISTRY_JOURNAL_INVALID';
 
 export function registryError(
 	code: RegistryErrorCode,

@@ -26,7 +26,12 @@ export type TufRepositoryErrorCode =
 	/** The registry to publish has entries the parser skips: a broken entry is not shipped. */
 	| 'TUF_REGISTRY_INVALID'
 	/** An option out of range: a threshold, a key count, an expiry. */
-	| 'TUF_INVALID_OPTION';
+	| 'TUF_INVALID_OPTION'
+	/**
+	 * The registry changed without a recorded change (no journal record, no `--reason`): a
+	 * change without a reason is never logged or published (D28).
+	 */
+	| 'TUF_LOG_REASON_REQUIRED';
 
 /** Raised by the client while verifying a repository or its local cache. */
 export type TufClientErrorCode =
@@ -64,6 +69,11 @@ export type TufClientErrorCode =
 	| 'TUF_TARGET_INVALID'
 	/** No verified metadata is cached yet, so nothing can be read offline. */
 	| 'TUF_NO_CACHE'
+	/**
+	 * The repository publishes no transparency log (no `log-key.txt` target, or no checkpoint
+	 * beside it): refused, since its history could not be checked (D28, D1).
+	 */
+	| 'TUF_LOG_MISSING'
 	/** tuf-js refused the repository for a reason not listed above. */
 	| 'TUF_VERIFICATION_FAILED';
 

@@ -50,6 +50,8 @@ const KINDS: Readonly<Record<RoleName, MetadataKind>> = {
 /** The two targets of a registry repository. */
 export const REGISTRY_TARGET = 'registry.json';
 export const BLACKLIST_TARGET = 'blacklist.json';
+/** The transparency log's verifier key, a target so that it rotates under TUF (D28). */
+export const LOG_KEY_TARGET = 'log-key.txt';
 
 /** The TUF spec version written into new metadata. */
 export const SPEC_VERSION = '1.0.31';

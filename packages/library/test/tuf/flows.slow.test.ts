@@ -97,7 +97,8 @@ describe('root rotation', () => {
 		const client = fixture.client();
 		await client.refresh();
 		const newKeys = join(fixture.dir, 'new-keys');
-		await initKeys({ dir: newKeys });
+		// The log goes on under its own key: the new key set takes the log key over.
+		await initKeys({ dir: newKeys, logKeyFrom: fixture.keysDir });
 		await proposeRoot({ repoDir: fixture.repoDir, keysDir: newKeys, now: new Date() });
 		for (const keyFile of [
 			join(fixture.keysDir, 'root-1.pem'),
@@ -121,6 +122,7 @@ describe('root rotation', () => {
 			keysDir: newKeys,
 			outDir: fixture.repoDir,
 			now: new Date(),
+			reason: 'Blacklisted evil/three.',
 		});
 		assert.equal(published.rootPromoted, true);
 		assert.equal(published.versions.root, 2);
@@ -138,7 +140,8 @@ describe('root rotation', () => {
 
 	it('keeps publishing under the current root while a rotation is short of signatures', async () => {
 		const newKeys = join(fixture.dir, 'new-keys');
-		await initKeys({ dir: newKeys });
+		// The log goes on under its own key: the new key set takes the log key over.
+		await initKeys({ dir: newKeys, logKeyFrom: fixture.keysDir });
 		await proposeRoot({ repoDir: fixture.repoDir, keysDir: newKeys, now: new Date() });
 		await signRoot({ repoDir: fixture.repoDir, keyFile: join(fixture.keysDir, 'root-2.pem') });
 		const published = await fixture.publish();

@@ -154,7 +154,14 @@ export async function makeFixture(): Promise<TufFixture> {
 		repoDir,
 		server,
 		publish: (text = registryToml(), now = new Date()) =>
-			publishRepository({ registryText: text, keysDir, outDir: repoDir, now }),
+			publishRepository({
+				registryText: text,
+				keysDir,
+				outDir: repoDir,
+				now,
+				// The tests change the registry by hand; the log needs the reason (D28).
+				reason: 'Changed by the test.',
+			}),
 		client: (options = {}) => {
 			const name = options.name ?? 'client';
 			return createTufVerifier({

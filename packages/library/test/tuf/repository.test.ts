@@ -25,7 +25,7 @@ async function repository(registryText = registryToml()) {
 	const outDir = join(dir, 'repo');
 	await initKeys({ dir: keysDir });
 	const publish = (text = registryText, now = NOW) =>
-		publishRepository({ registryText: text, keysDir, outDir, now });
+		publishRepository({ registryText: text, keysDir, outDir, now, reason: 'Changed by the test.' });
 	return { dir, keysDir, outDir, publish, first: await publish() };
 }
 
@@ -39,6 +39,8 @@ describe('initKeys', () => {
 		const result = await initKeys({ dir, rootKeys: 3, rootThreshold: 2 });
 		assert.deepEqual(readdirSync(dir).sort(), [
 			'keys.json',
+			'log-key.txt',
+			'log.key',
 			'root-1.pem',
 			'root-2.pem',
 			'root-3.pem',
@@ -46,7 +48,9 @@ describe('initKeys', () => {
 			'targets.pem',
 			'timestamp.pem',
 		]);
-		for (const name of readdirSync(dir).filter((file) => file.endsWith('.pem'))) {
+		for (const name of readdirSync(dir).filter(
+			(file) => file.endsWith('.pem') || file === 'log.key',
+		)) {
 			assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
 		}
 		assert.equal(statSync(dir).mode & 0o777, 0o700);

@@ -79,7 +79,12 @@ const LOCAL_PROBLEMS: ReadonlySet<string> = new Set([
 ]);
 
 function isRepositoryRefusal(error: unknown): boolean {
-	return isVouchError(error) && error.code.startsWith('TUF_') && !LOCAL_PROBLEMS.has(error.code);
+	// LOG_*: the repository's transparency log was refused (D28), a refusal like TUF's.
+	return (
+		isVouchError(error) &&
+		(error.code.startsWith('TUF_') || error.code.startsWith('LOG_')) &&
+		!LOCAL_PROBLEMS.has(error.code)
+	);
 }
 
 function fromVerifiedCache(

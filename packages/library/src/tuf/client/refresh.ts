@@ -20,10 +20,19 @@ import {
 	decodeMetadata,
 	METADATA_MAX_BYTES,
 	REGISTRY_TARGET,
+	sha256Hex,
 } from '../metadata.ts';
 import { classifyRefreshError } from './classify.ts';
 import { TufFetcher } from './fetcher.ts';
-import { pruneTargets, readTarget, requireTarget, targetPath } from './target-files.ts';
+import { logSource } from './log-source.ts';
+import { checkRegistryLog } from './registry-log-check.ts';
+import {
+	pruneTargets,
+	readTarget,
+	requireLogKeyTarget,
+	requireTarget,
+	targetPath,
+} from './target-files.ts';
 import {
 	loadTrustedState,
 	type ShippedRoot,
@@ -63,6 +72,7 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 		let state: TrustedState;
 		let registry: Buffer;
 		let blacklist: Buffer;
+		let logKey: Buffer;
 		try {
 			const updater = new Updater({
 				metadataDir: workDir,
@@ -86,6 +96,7 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 			const targets = top.targets.metadata;
 			registry = await fetchTarget(updater, requireTarget(targets, REGISTRY_TARGET), options);
 			blacklist = await fetchTarget(updater, requireTarget(targets, BLACKLIST_TARGET), options);
+			logKey = await fetchTarget(updater, requireLogKeyTarget(targets), options);
 		} catch (error) {
 			throw classifyRefreshError(error, {
 				fetcher,
@@ -93,6 +104,19 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 				trustedRoot: await readWorkRoot(workDir),
 			});
 		}
+		// D28: the targets just verified must be in a log that extends the one seen last time;
+		// only then is anything stored, the new checkpoint in the same write as the metadata.
+		const top = state.top as NonNullable<TrustedState['top']>;
+		const log = await checkRegistryLog({
+			source: logSource(options),
+			verifierKey: logKey.toString('utf8'),
+			stored: stored.log,
+			targets: {
+				version: top.targets.metadata.signed.version,
+				sha256: sha256Hex(top.targets.bytes),
+			},
+		});
+		state = { ...state, log: log.state };
 		await commit(options, state);
 		return verifiedTargetsOf(state, registry, blacklist, false);
 	} finally {

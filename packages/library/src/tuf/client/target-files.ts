@@ -11,9 +11,10 @@ import { readFileBounded } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { MAX_REGISTRY_BYTES } from '../../registry/limits.ts';
 import { tufError } from '../errors.ts';
-import { hashedTargetName, sha256Hex } from '../metadata.ts';
+import { hashedTargetName, LOG_KEY_TARGET, sha256Hex } from '../metadata.ts';
 
-const TARGET_FILE = /^[0-9a-f]{64}\.(registry|blacklist)\.json$/;
+const TARGET_FILE = /^[0-9a-f]{64}\.((registry|blacklist)\.json|log-key\.txt)$/;
+const MAX_LOG_KEY_BYTES = 1024;
 
 /** The verified record of one target, checked to be usable before anything is downloaded. */
 export function requireTarget(targets: Metadata<Targets>, name: string): TargetFile {
@@ -24,6 +25,31 @@ export function requireTarget(targets: Metadata<Targets>, name: string): TargetF
 		});
 	}
 	checkTarget(info);
+	return info;
+}
+
+/**
+ * The log key target. A repository without one publishes no log, and is refused: its history
+ * could not be checked, and D28 makes the check part of every refresh (D1: refuse when unsure).
+ */
+export function requireLogKeyTarget(targets: Metadata<Targets>): TargetFile {
+	const info = targets.signed.targets[LOG_KEY_TARGET];
+	if (info === undefined) {
+		throw tufError(
+			'TUF_LOG_MISSING',
+			'The signed targets list no transparency log key (log-key.txt).',
+			{
+				hint: 'The registry history cannot be checked, so the last verified registry is kept. Tell the registry maintainers: publish with a current `vouch registry publish`.',
+			},
+		);
+	}
+	checkTarget(info);
+	if (info.length > MAX_LOG_KEY_BYTES) {
+		throw tufError(
+			'TUF_TARGET_INVALID',
+			`The signed ${LOG_KEY_TARGET} is larger than ${MAX_LOG_KEY_BYTES} bytes.`,
+		);
+	}
 	return info;
 }
 

@@ -17,8 +17,12 @@ import * as z from 'zod';
 import { readFileBounded, writeFileAtomic } from '../../core/atomic-fs.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
+import { openCheckpoint } from '../../log/checkpoint.ts';
+import { MAX_NOTE_BYTES } from '../../log/limits.ts';
+import { parseVerifierKey } from '../../log/note-keys.ts';
 import { tufError } from '../errors.ts';
 import { decodeMetadata, METADATA_MAX_BYTES, sha256Hex } from '../metadata.ts';
+import type { StoredLogState } from './registry-log-check.ts';
 
 export const TRUSTED_STATE_FILE = 'trusted-metadata.json';
 const FORMAT = 'vouch-tuf-cache/1';
@@ -49,11 +53,14 @@ export interface TrustedState {
 		snapshot: Verified<Snapshot>;
 		targets: Verified<Targets>;
 	};
+	/** The transparency log checkpoint verified with these targets (D28). */
+	log?: StoredLogState;
 }
 
 export interface RawTrustedState {
 	roots: Buffer[];
 	top?: { timestamp: Buffer; snapshot: Buffer; targets: Buffer };
+	log?: StoredLogState;
 }
 
 const stateSchema = z.strictObject({
@@ -63,6 +70,12 @@ const stateSchema = z.strictObject({
 	timestamp: z.string().optional(),
 	snapshot: z.string().optional(),
 	targets: z.string().optional(),
+	log: z
+		.strictObject({
+			checkpoint: z.string().max(MAX_NOTE_BYTES),
+			verifierKey: z.string().max(1024),
+		})
+		.optional(),
 });
 
 /** The root the host ships: the client's one unconditional trust anchor. */
@@ -120,6 +133,7 @@ export async function loadTrustedState(
 	} else if (timestamp !== undefined || snapshot !== undefined || targets !== undefined) {
 		throw tampered(path, 'it holds only part of timestamp, snapshot and targets');
 	}
+	if (document.log !== undefined) raw.log = document.log;
 	try {
 		return verifyTrustedState(shipped, raw);
 	} catch (error) {
@@ -141,7 +155,15 @@ export function verifyTrustedState(shipped: ShippedRoot, raw: RawTrustedState): 
 		next.verifyDelegate('root', next);
 		root = { metadata: next, bytes };
 	}
-	if (raw.top === undefined) return { roots: raw.roots, root };
+	if (raw.top === undefined) {
+		if (raw.log !== undefined) throw new Error('a log checkpoint is stored without targets');
+		return { roots: raw.roots, root };
+	}
+	if (raw.log !== undefined) {
+		// Checked again on every load, like the metadata: a hand-edited checkpoint or key
+		// fails here instead of weakening the next consistency check.
+		openCheckpoint(raw.log.checkpoint, parseVerifierKey(raw.log.verifierKey));
+	}
 	const timestamp = decodeMetadata('timestamp', raw.top.timestamp);
 	root.metadata.verifyDelegate('timestamp', timestamp);
 	const snapshot = decodeMetadata('snapshot', raw.top.snapshot);
@@ -165,6 +187,7 @@ export function verifyTrustedState(shipped: ShippedRoot, raw: RawTrustedState): 
 			snapshot: { metadata: snapshot, bytes: raw.top.snapshot },
 			targets: { metadata: targets, bytes: raw.top.targets },
 		},
+		...(raw.log === undefined ? {} : { log: raw.log }),
 	};
 }
 
@@ -184,6 +207,7 @@ export async function saveTrustedState(
 					snapshot: state.top.snapshot.bytes.toString('utf8'),
 					targets: state.top.targets.bytes.toString('utf8'),
 				}),
+		...(state.log === undefined ? {} : { log: state.log }),
 	};
 	await writeFileAtomic(join(metadataDir, TRUSTED_STATE_FILE), `${JSON.stringify(document)}\n`);
 }

@@ -23,6 +23,7 @@ import {
 	type KeySetRole,
 	MAX_KEYS_PER_ROLE,
 } from './keyset.ts';
+import { copyLogKey, createLogKey, defaultLogOrigin } from './log-keys.ts';
 
 export interface InitKeysOptions {
 	dir: string;
@@ -30,6 +31,10 @@ export interface InitKeysOptions {
 	rootThreshold?: number;
 	/** Root keys made. Default 3. */
 	rootKeys?: number;
+	/** The transparency log's origin (its signing key's name). Default: a new unique name. */
+	logOrigin?: string;
+	/** Take the log key of this keys directory over instead (a new key set for the same log). */
+	logKeyFrom?: string;
 }
 
 export interface InitKeysResult {
@@ -39,6 +44,8 @@ export interface InitKeysResult {
 	roles: Record<RoleName, KeySetRole>;
 	/** Public facts only: key id, role, public key, file name. */
 	keys: KeySetKey[];
+	/** The transparency log key (D28): its origin and public verifier key. */
+	log: { origin: string; verifierKey: string; file: string };
 }
 
 export async function initKeys(options: InitKeysOptions): Promise<InitKeysResult> {
@@ -82,11 +89,21 @@ export async function initKeys(options: InitKeysOptions): Promise<InitKeysResult
 			},
 		]),
 	) as Record<RoleName, KeySetRole>;
+	const logKey =
+		options.logKeyFrom === undefined
+			? await createLogKey(dir, options.logOrigin ?? defaultLogOrigin())
+			: await copyLogKey(resolve(options.logKeyFrom), dir);
 	const keySet: KeySet = { roles, keys };
 	// Written last: a crash part-way leaves no keys.json, so the directory is not mistaken for
 	// a complete key set, and the `wx` key files block a retry from silently replacing them.
 	await writeFileAtomic(keysFile, encodeKeySet(keySet), { mode: 0o644 });
-	return { dir, keysFile, roles, keys };
+	return {
+		dir,
+		keysFile,
+		roles,
+		keys,
+		log: { origin: logKey.origin, verifierKey: logKey.verifierKey, file: logKey.signerFile },
+	};
 }
 
 async function writePrivateKey(path: string, pem: string): Promise<void> {

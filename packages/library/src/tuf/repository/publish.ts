@@ -7,18 +7,22 @@
  *
  * Files are written so that a client reading the directory during a publish always sees a
  * consistent repository: targets first, then root, targets and snapshot metadata under new
- * versioned names, and `timestamp.json`, the only file clients read first, last.
+ * versioned names, then the transparency log (`log/`: tiles, then its checkpoint, D28), and
+ * `timestamp.json`, the only file clients read first, last. The log key is a target
+ * (`log-key.txt`), so clients learn it, and any rotation of it, through TUF.
  */
 import { join } from 'node:path';
 import { Metadata, type Root, Snapshot, TargetFile, Targets, Timestamp } from '@tufjs/models';
 import { sanitizeText } from '../../core/sanitize.ts';
 import type { RegistryFormat } from '../../registry/decode.ts';
+import { clearJournal, readJournal } from '../../registry/edit/journal.ts';
 import type { TufSigner } from '../ed25519.ts';
 import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	encodeMetadata,
 	hashedTargetName,
+	LOG_KEY_TARGET,
 	metaFileFor,
 	REGISTRY_TARGET,
 	type RoleName,
@@ -34,6 +38,8 @@ import {
 	repositoryPaths,
 	writeRepositoryFile,
 } from './layout.ts';
+import { LOG_SIGNER_FILE, readLogSigner } from './log-keys.ts';
+import { type AppendedLog, appendPublish, planLogEntries } from './registry-log.ts';
 import { registryTargets } from './registry-targets.ts';
 import { resolveRoot } from './root-promotion.ts';
 import type { RootSigningStatus } from './root-signing.ts';
@@ -54,6 +60,17 @@ export interface PublishRepositoryOptions {
 	scanReportsDir?: string;
 	expiries?: TufExpiries;
 	now: Date;
+	/**
+	 * The change journal of the registry file (`<file>.changes.jsonl`): its records become log
+	 * entries, and it is emptied once they are in the log. Absent: no recorded changes.
+	 */
+	journalPath?: string;
+	/** Why the registry changed, for a change no journal record explains (D28). */
+	reason?: string;
+	/** A link to the report behind that change. */
+	report?: string;
+	/** The actor's key id in the log; the targets signing key's id by default. */
+	actor?: string;
 }
 
 export interface PublishedTarget {
@@ -72,9 +89,11 @@ export interface PublishResult {
 	rootPromoted: boolean;
 	/** A pending root still collecting signatures (the current root was used). */
 	pendingRoot?: RootSigningStatus;
-	targets: { registry: PublishedTarget; blacklist: PublishedTarget };
+	targets: { registry: PublishedTarget; blacklist: PublishedTarget; logKey: PublishedTarget };
 	/** The scan reports published as targets (`scan-reports/<id>/<commit>.json`). */
 	scanReports: PublishedTarget[];
+	/** The transparency log after this publish (D28). */
+	log: AppendedLog & { entriesAdded: number };
 	warnings: string[];
 }
 
@@ -115,9 +134,34 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		timestamp: state.versions.timestamp + 1,
 	};
 
+	const logSigner = await readLogSigner(options.keysDir);
+	if (logSigner === undefined) {
+		throw tufError(
+			'TUF_KEY_MISSING',
+			`${sanitizeText(options.keysDir)} holds no transparency log key (${LOG_SIGNER_FILE}).`,
+			{ hint: 'Create one with `vouch registry keys log-key --dir <keys>`, then publish again.' },
+		);
+	}
+	const targetsSigners = await roleSigners('targets', root, keySet, options.keysDir);
+	const journal = options.journalPath === undefined ? [] : await readJournal(options.journalPath);
+	// Everything the log needs is checked before any file is written: a publish refused for a
+	// missing reason leaves the repository as it was.
+	const logPlan = await planLogEntries({
+		repoDir: options.outDir,
+		keysDir: options.keysDir,
+		signer: logSigner,
+		journal,
+		registrySha256: sha256Hex(Buffer.from(options.registryText, 'utf8')),
+		...(options.reason === undefined ? {} : { reason: options.reason }),
+		...(options.report === undefined ? {} : { report: options.report }),
+		actor: options.actor ?? (targetsSigners[0] as TufSigner).keyId,
+		now: options.now,
+	});
+	const logKeyBytes = Buffer.from(`${logSigner.verifierKey}\n`, 'utf8');
 	const published = {
 		registry: describeTarget(REGISTRY_TARGET, files.registry),
 		blacklist: describeTarget(BLACKLIST_TARGET, files.blacklist),
+		logKey: describeTarget(LOG_KEY_TARGET, logKeyBytes),
 	};
 	const reports = scans.reports.map((report) => ({
 		target: describeTarget(report.name, report.bytes),
@@ -132,10 +176,11 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 				[REGISTRY_TARGET]: targetFile(published.registry),
 				[BLACKLIST_TARGET]: targetFile(published.blacklist),
 				...Object.fromEntries(reports.map(({ target }) => [target.name, targetFile(target)])),
+				[LOG_KEY_TARGET]: targetFile(published.logKey),
 			},
 		}),
 	);
-	signAll(targets, await roleSigners('targets', root, keySet, options.keysDir));
+	signAll(targets, targetsSigners);
 	const targetsBytes = encodeMetadata(targets);
 
 	const snapshot = new Metadata(
@@ -167,6 +212,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	for (const { target, bytes } of reports) {
 		await writeRepositoryFile(join(options.outDir, target.file), bytes);
 	}
+	await writeRepositoryFile(join(options.outDir, published.logKey.file), logKeyBytes);
 	if (resolved.promoted) {
 		const rootBytes = encodeMetadata(root);
 		await writeRepositoryFile(
@@ -183,8 +229,12 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		join(paths.metadata, versionedName('snapshot', versions.snapshot)),
 		snapshotBytes,
 	);
+	// The log before timestamp.json: a client that sees the new targets finds them logged.
+	const log = await appendPublish(logPlan, versions.targets, sha256Hex(targetsBytes));
 	await writeRepositoryFile(join(paths.metadata, 'timestamp.json'), encodeMetadata(timestamp));
 	if (resolved.promoted) await resolved.finish();
+	if (options.journalPath !== undefined && journal.length > 0)
+		await clearJournal(options.journalPath);
 
 	return {
 		outDir: options.outDir,
@@ -194,6 +244,7 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		...(resolved.pending === undefined ? {} : { pendingRoot: resolved.pending }),
 		targets: published,
 		scanReports: reports.map(({ target }) => target),
+		log: { ...log, entriesAdded: log.size - logPlan.sizeBefore },
 		warnings: [...resolved.warnings, ...files.warnings, ...scans.warnings],
 	};
 }
