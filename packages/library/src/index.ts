@@ -11,6 +11,7 @@
 
 // Vouch for a host in one call, with its options and results
 
+export type { DisableReason } from './lifecycle/enablement.ts';
 export type {
 	BlacklistCheck,
 	BlacklistQuery,
