@@ -205,6 +205,7 @@ export {
 
 export {
 	CAPABILITIES,
+	type Capability,
 	type Manifest,
 	type ManifestResult,
 	parseManifestText,
