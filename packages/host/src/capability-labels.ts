@@ -99,6 +99,8 @@ export function describeEnforcement(mode: HostMode): string[] {
 			: 'mode: isolated (one process per plugin under Node’s permission model)';
 	return [
 		head,
-		...capabilityLabels(mode).map(({ capability, label, why }) => `  ${capability}: ${label} (${why})`),
+		...capabilityLabels(mode).map(
+			({ capability, label, why }) => `  ${capability}: ${label} (${why})`,
+		),
 	];
 }

@@ -29,7 +29,10 @@ export interface BrokeredResponse {
 
 /** Reads the plugin's request; anything of the wrong shape is refused. */
 export function brokeredRequestOf(params: unknown): BrokeredRequest {
-	const value = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+	const value = (typeof params === 'object' && params !== null ? params : {}) as Record<
+		string,
+		unknown
+	>;
 	const method = typeof value.method === 'string' ? value.method.toUpperCase() : 'GET';
 	const headers: Record<string, string> = {};
 	if (typeof value.headers === 'object' && value.headers !== null) {
@@ -46,7 +49,10 @@ export function brokeredRequestOf(params: unknown): BrokeredRequest {
 }
 
 /** Throws `FETCH_NOT_ALLOWED` unless the plugin may reach this URL. */
-export function assertFetchAllowed(plan: Pick<PluginPlan, 'name' | 'declared' | 'networkAllow'>, url: string): URL {
+export function assertFetchAllowed(
+	plan: Pick<PluginPlan, 'name' | 'declared' | 'networkAllow'>,
+	url: string,
+): URL {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -56,7 +62,11 @@ export function assertFetchAllowed(plan: Pick<PluginPlan, 'name' | 'declared' | 
 	if (!plan.declared.includes('network')) {
 		throw hostError('FETCH_NOT_ALLOWED', `${plan.name} does not declare the network capability.`);
 	}
-	if (parsed.username !== '' || parsed.password !== '' || !plan.networkAllow.includes(parsed.origin)) {
+	if (
+		parsed.username !== '' ||
+		parsed.password !== '' ||
+		!plan.networkAllow.includes(parsed.origin)
+	) {
 		throw hostError(
 			'FETCH_NOT_ALLOWED',
 			`${plan.name} may not reach ${sanitizeText(parsed.origin, { maxLength: 200 })}: it is not in its network_allow list.`,
@@ -84,7 +94,10 @@ export async function brokerFetch(
 		for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
 			size += chunk.byteLength;
 			if (size > MAX_BODY_BYTES) {
-				throw hostError('FETCH_NOT_ALLOWED', `${plan.name}: the answer is larger than ${MAX_BODY_BYTES} bytes.`);
+				throw hostError(
+					'FETCH_NOT_ALLOWED',
+					`${plan.name}: the answer is larger than ${MAX_BODY_BYTES} bytes.`,
+				);
 			}
 			chunks.push(chunk);
 		}

@@ -16,7 +16,12 @@ interface PluginModule {
 	disable?(): unknown;
 }
 
-function withTimeout<T>(work: Promise<T>, timers: HostTimers, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+	work: Promise<T>,
+	timers: HostTimers,
+	ms: number,
+	what: string,
+): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const timer = timers.setTimeout(
 			() => reject(hostError('CALL_TIMEOUT', `${what} did not finish within ${ms} ms.`)),
@@ -29,7 +34,11 @@ function withTimeout<T>(work: Promise<T>, timers: HostTimers, ms: number, what: 
 			},
 			(error: unknown) => {
 				timers.clearTimeout(timer);
-				reject(hostError('PLUGIN_FAILED', error instanceof Error ? error.message : String(error), { cause: error }));
+				reject(
+					hostError('PLUGIN_FAILED', error instanceof Error ? error.message : String(error), {
+						cause: error,
+					}),
+				);
 			},
 		);
 	});
@@ -55,7 +64,8 @@ export function startInProcessPlugin(options: {
 				const loaded = (await import(pathToFileURL(plan.entry).href)) as Partial<PluginModule> & {
 					default?: PluginModule;
 				};
-				const exported = typeof loaded.enable === 'function' ? (loaded as PluginModule) : loaded.default;
+				const exported =
+					typeof loaded.enable === 'function' ? (loaded as PluginModule) : loaded.default;
 				if (exported === undefined || typeof exported.enable !== 'function')
 					throw new Error('The entry module exports no enable(api) function.');
 				module = exported;
@@ -65,7 +75,12 @@ export function startInProcessPlugin(options: {
 		},
 		async disable(timeoutMs) {
 			if (typeof module?.disable === 'function')
-				await withTimeout(Promise.resolve(module.disable()), timers, timeoutMs, `${plan.name}: disable`);
+				await withTimeout(
+					Promise.resolve(module.disable()),
+					timers,
+					timeoutMs,
+					`${plan.name}: disable`,
+				);
 		},
 		async ping() {},
 		kill() {},

@@ -11,7 +11,7 @@ import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
 import type { PluginPlan } from './plugin-plan.ts';
-import { parseRpcMessage, type RpcRequest, RpcCaller } from './rpc.ts';
+import { parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
 import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
 import type { HostTimers } from './timers.ts';
 
@@ -85,7 +85,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		stream?.on('data', (text: string) => {
 			if (stream === child.stderr) stderrTail = (stderrTail + text).slice(-2000);
 			for (const line of text.split('\n')) {
-				if (line.trim() !== '') options.onOutput(sanitizeText(line, { maxLength: OUTPUT_LINE_CHARS }));
+				if (line.trim() !== '')
+					options.onOutput(sanitizeText(line, { maxLength: OUTPUT_LINE_CHARS }));
 			}
 		});
 	}
@@ -103,7 +104,11 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			(error: unknown) => {
 				const message = error instanceof Error ? error.message : 'the call failed';
 				if (child.connected)
-					child.send({ jsonrpc: '2.0', id: request.id, error: { code: 1, message: message.slice(0, 2000) } });
+					child.send({
+						jsonrpc: '2.0',
+						id: request.id,
+						error: { code: 1, message: message.slice(0, 2000) },
+					});
 			},
 		);
 	};
@@ -150,7 +155,10 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 
 /** A call into the host's API: only its own function properties, with JSON arguments. */
 export async function callHostApi(api: HostApi, params: unknown): Promise<unknown> {
-	const value = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+	const value = (typeof params === 'object' && params !== null ? params : {}) as Record<
+		string,
+		unknown
+	>;
 	const name = value.name;
 	const args = value.args;
 	if (typeof name !== 'string' || !Object.hasOwn(api, name) || typeof api[name] !== 'function')

@@ -29,9 +29,13 @@ export interface PermissionInput {
  */
 function grantable(path: string): string {
 	if (!isAbsolute(path) || path.includes(',') || path.includes('\0') || path.includes('\n')) {
-		throw hostError('INVALID_HOST_OPTIONS', 'A path granted to a plugin must be absolute, without commas.', {
-			hint: 'Move the plugin or the granted path to a directory whose path has no comma.',
-		});
+		throw hostError(
+			'INVALID_HOST_OPTIONS',
+			'A path granted to a plugin must be absolute, without commas.',
+			{
+				hint: 'Move the plugin or the granted path to a directory whose path has no comma.',
+			},
+		);
 	}
 	return path;
 }

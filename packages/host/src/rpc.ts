@@ -82,7 +82,9 @@ export class RpcCaller {
 		return new Promise((resolve, reject) => {
 			const timer = this.timers.setTimeout(() => {
 				this.#pending.delete(id);
-				reject(hostError('CALL_TIMEOUT', `The plugin did not answer ${method} within ${timeoutMs} ms.`));
+				reject(
+					hostError('CALL_TIMEOUT', `The plugin did not answer ${method} within ${timeoutMs} ms.`),
+				);
 			}, timeoutMs);
 			this.#pending.set(id, { resolve, reject, timer });
 			try {
@@ -90,7 +92,9 @@ export class RpcCaller {
 			} catch (error) {
 				this.timers.clearTimeout(timer);
 				this.#pending.delete(id);
-				reject(hostError('PLUGIN_EXITED', `The plugin process cannot take ${method}.`, { cause: error }));
+				reject(
+					hostError('PLUGIN_EXITED', `The plugin process cannot take ${method}.`, { cause: error }),
+				);
 			}
 		});
 	}

@@ -27,28 +27,30 @@ export async function assertNoSymlinkEscape(root: string, label: string): Promis
 	const pending: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
 	while (pending.length > 0) {
 		const { dir, depth } = pending.pop() as { dir: string; depth: number };
-		if (depth > MAX_DEPTH) throw escape(label, relative(root, dir), 'the tree is nested too deeply to check');
+		if (depth > MAX_DEPTH)
+			throw symlinkEscape(label, relative(root, dir), 'the tree is nested too deeply to check');
 		for (const entry of await readdir(dir, { withFileTypes: true })) {
-			if (++seen > MAX_ENTRIES) throw escape(label, '', 'the tree is too large to check');
+			if (++seen > MAX_ENTRIES) throw symlinkEscape(label, '', 'the tree is too large to check');
 			const path = join(dir, entry.name);
 			if (entry.isSymbolicLink()) {
 				let target: string;
 				try {
 					target = await realpath(path);
 				} catch {
-					throw escape(label, relative(root, path), 'the link points nowhere');
+					throw symlinkEscape(label, relative(root, path), 'the link points nowhere');
 				}
-				if (!isInside(root, target)) throw escape(label, relative(root, path), 'the link leads outside');
+				if (!isInside(root, target))
+					throw symlinkEscape(label, relative(root, path), 'the link leads outside');
 			} else if (entry.isDirectory()) {
 				pending.push({ dir: path, depth: depth + 1 });
 			}
 		}
 	}
 	// The root itself was given as a real path; check it is still a directory, not a link.
-	if (!(await lstat(root)).isDirectory()) throw escape(label, '', 'it is not a directory');
+	if (!(await lstat(root)).isDirectory()) throw symlinkEscape(label, '', 'it is not a directory');
 }
 
-function escape(label: string, where: string, why: string) {
+function symlinkEscape(label: string, where: string, why: string) {
 	return hostError(
 		'SYMLINK_ESCAPE',
 		`${label}${where === '' ? '' : `: ${sanitizeText(where, { maxLength: 200 })}`}: ${why}.`,

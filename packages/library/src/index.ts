@@ -11,7 +11,6 @@
 
 // Vouch for a host in one call, with its options and results
 
-export type { DisableReason } from './lifecycle/enablement.ts';
 export type {
 	BlacklistCheck,
 	BlacklistQuery,
@@ -32,6 +31,7 @@ export {
 	type Vouch,
 	type VouchOptions,
 } from './embed/index.ts';
+export type { DisableReason } from './lifecycle/enablement.ts';
 
 // Errors: one class, one union of codes to narrow on, and the consent a host did not give
 

@@ -21,8 +21,8 @@ import {
 import { describeValue, IssueCollector, type ManifestIssue, quote } from './issues.ts';
 import { FIELD_LIMITS as L } from './limits.ts';
 import { checkMarkdown } from './markdown-checks.ts';
-import { checkEntry, checkNetworkAllow } from './node-entry.ts';
 import type { Manifest, ManifestOptions } from './model.ts';
+import { checkEntry, checkNetworkAllow } from './node-entry.ts';
 import { manifestSchema } from './schema.ts';
 import { checkUnknownKeys, type KnownField } from './unknown-keys.ts';
 import { isFalsy, isTable } from './values.ts';
