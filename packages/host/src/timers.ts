@@ -8,10 +8,13 @@ export interface HostTimers {
 	clearTimeout(handle: unknown): void;
 }
 
+/** Longest delay Node's timers take; a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const SYSTEM_TIMERS: HostTimers = {
 	now: () => Date.now(),
 	setTimeout(run, ms) {
-		const handle = setTimeout(run, ms);
+		const handle = setTimeout(run, Math.min(Math.max(0, ms), MAX_TIMER_MS));
 		// A pending limit never keeps a host alive on its own.
 		handle.unref();
 		return handle;

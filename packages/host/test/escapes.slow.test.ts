@@ -21,7 +21,10 @@ let plan: PluginPlan;
 let isolated: Results;
 let inProcess: Results;
 
-async function probe(start: (api: Record<string, (...args: never[]) => unknown>) => RunningPlugin, run: string) {
+async function probe(
+	start: (api: Record<string, (...args: never[]) => unknown>) => RunningPlugin,
+	run: string,
+) {
 	let results: Results | undefined;
 	const outside = join(root, `outside-${run}`);
 	mkdirSync(outside, { recursive: true });
@@ -56,9 +59,16 @@ describe('isolated mode: escapes fail (D29), and succeed in the in-process contr
 		const { dir, uuid } = writePlugin(join(root, 'plugins'), {
 			name: 'prober',
 			fixture: 'prober',
-			capabilities: { filesystem_write: true, network: false, subprocess: false, native_code: false },
+			capabilities: {
+				filesystem_write: true,
+				network: false,
+				subprocess: false,
+				native_code: false,
+			},
 		});
-		plan = await planPlugin({ uuid, name: 'prober', path: dir }, join(root, 'data'), { checkSymlinks: true });
+		plan = await planPlugin({ uuid, name: 'prober', path: dir }, join(root, 'data'), {
+			checkSymlinks: true,
+		});
 		process.env.VOUCH_HOST_TEST_SECRET = SECRET;
 		isolated = await probe(
 			(api) =>
@@ -75,7 +85,10 @@ describe('isolated mode: escapes fail (D29), and succeed in the in-process contr
 				}),
 			'isolated',
 		);
-		inProcess = await probe((api) => startInProcessPlugin({ plan, api, fetch, timers: SYSTEM_TIMERS }), 'control');
+		inProcess = await probe(
+			(api) => startInProcessPlugin({ plan, api, fetch, timers: SYSTEM_TIMERS }),
+			'control',
+		);
 	});
 	after(() => {
 		delete process.env.VOUCH_HOST_TEST_SECRET;
@@ -132,16 +145,24 @@ describe('isolated mode: symlinks out of the plugin tree are refused before star
 	it('a link in the plugin directory to ~/.ssh, and one in the data directory', async () => {
 		const base = tempDir();
 		mkdirSync(join(base, 'secret'));
-		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'linker', code: 'export function enable() {}' });
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'linker',
+			code: 'export function enable() {}',
+		});
 		symlinkSync(join(base, 'secret'), join(dir, 'keys'));
 		await assert.rejects(
 			planPlugin({ uuid, name: 'linker', path: dir }, join(base, 'data'), { checkSymlinks: true }),
 			{ code: 'SYMLINK_ESCAPE' },
 		);
 		// Control: without the check (in-process mode) the same tree plans fine.
-		await planPlugin({ uuid, name: 'linker', path: dir }, join(base, 'data'), { checkSymlinks: false });
+		await planPlugin({ uuid, name: 'linker', path: dir }, join(base, 'data'), {
+			checkSymlinks: false,
+		});
 
-		const other = writePlugin(join(base, 'plugins'), { name: 'data-linker', code: 'export function enable() {}' });
+		const other = writePlugin(join(base, 'plugins'), {
+			name: 'data-linker',
+			code: 'export function enable() {}',
+		});
 		const dataDir = join(base, 'data', 'plugin-data', other.uuid);
 		mkdirSync(dataDir, { recursive: true });
 		symlinkSync(join(base, 'secret'), join(dataDir, 'out'));
@@ -155,9 +176,14 @@ describe('isolated mode: symlinks out of the plugin tree are refused before star
 
 	it('a link that stays inside the plugin is fine; a dangling one is refused', async () => {
 		const base = tempDir();
-		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'inner', code: 'export function enable() {}' });
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'inner',
+			code: 'export function enable() {}',
+		});
 		symlinkSync(join(dir, 'index.mjs'), join(dir, 'alias.mjs'));
-		await planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), { checkSymlinks: true });
+		await planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), {
+			checkSymlinks: true,
+		});
 		symlinkSync(join(base, 'nowhere'), join(dir, 'dangling'));
 		await assert.rejects(
 			planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), { checkSymlinks: true }),

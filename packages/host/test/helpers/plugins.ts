@@ -27,7 +27,8 @@ export function writePlugin(root: string, source: PluginSource): { dir: string; 
 	const uuid = source.uuid ?? randomUUID();
 	const dir = join(root, source.name);
 	mkdirSync(dir, { recursive: true });
-	if (source.fixture !== undefined) cpSync(join(FIXTURES, source.fixture), dir, { recursive: true });
+	if (source.fixture !== undefined)
+		cpSync(join(FIXTURES, source.fixture), dir, { recursive: true });
 	if (source.code !== undefined) writeFileSync(join(dir, 'index.mjs'), source.code);
 	const lines = [
 		`uuid = "${uuid}"`,
@@ -36,9 +37,11 @@ export function writePlugin(root: string, source: PluginSource): { dir: string; 
 		'api = ["3.0"]',
 		'entry = "index.mjs"',
 	];
-	if (source.networkAllow !== undefined) lines.push(`network_allow = ${JSON.stringify(source.networkAllow)}`);
+	if (source.networkAllow !== undefined)
+		lines.push(`network_allow = ${JSON.stringify(source.networkAllow)}`);
 	lines.push('[capabilities]');
-	for (const [key, value] of Object.entries(source.capabilities ?? {})) lines.push(`${key} = ${value}`);
+	for (const [key, value] of Object.entries(source.capabilities ?? {}))
+		lines.push(`${key} = ${value}`);
 	writeFileSync(join(dir, 'MANIFEST.toml'), `${lines.join('\n')}\n`);
 	return { dir, uuid };
 }
