@@ -48,6 +48,8 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 	const notify = (notice: HostNotice) => options.onNotice?.(notice);
 	let watch: PluginWatch | undefined;
 	let healthyTimer: unknown;
+	/** Whether this start-up raised the marker (and so may clear it on a clean stop). */
+	let markerRaised = false;
 	let stopping = false;
 
 	const who = (slot: Slot) => ({ uuid: slot.status.uuid, name: slot.status.name });
@@ -236,6 +238,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			await state.update((s) => {
 				s.unhealthyStarts += 1;
 			});
+			markerRaised = true;
 			healthyTimer = timers.setTimeout(() => {
 				void state.update((s) => {
 					s.unhealthyStarts = 0;
@@ -286,9 +289,12 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			await Promise.all([...slots.values()].map((slot) => shutDown(slot)));
 			for (const slot of slots.values())
 				if (slot.status.state === 'running') slot.status.state = 'stopped';
-			await state.update((s) => {
-				s.unhealthyStarts = 0;
-			});
+			// A start-up that ends cleanly did not crash; one in safe mode changes nothing.
+			if (markerRaised) {
+				await state.update((s) => {
+					s.unhealthyStarts = 0;
+				});
+			}
 		},
 	};
 }
