@@ -16,23 +16,35 @@ import { createHostTestWorld, ManualTimers } from './helpers/world.ts';
 const HOST = fileURLToPath(new URL('./fixtures/safe-mode-host.ts', import.meta.url));
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 
-function runHost(world: ReturnType<typeof createHostTestWorld>, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+function runHost(
+	world: ReturnType<typeof createHostTestWorld>,
+	args: string[] = [],
+	env: NodeJS.ProcessEnv = {},
+) {
 	const run = spawnSync(
 		process.execPath,
 		['--conditions=vouch-source', '--import', 'tsx', HOST, world.profileFile, world.root, ...args],
 		{ cwd: REPOSITORY, env: { ...world.env, ...env }, encoding: 'utf8' },
 	);
 	const line = run.stdout.trim().split('\n').at(-1) ?? '';
-	return { status: run.status, out: line === '' ? undefined : (JSON.parse(line) as { safeMode: string | null; plugins: number }) };
+	return {
+		status: run.status,
+		out:
+			line === '' ? undefined : (JSON.parse(line) as { safeMode: string | null; plugins: number }),
+	};
 }
 
 const unhealthyStarts = (world: ReturnType<typeof createHostTestWorld>) =>
-	(JSON.parse(readFileSync(hostStatePath(world.dataDir), 'utf8')) as { unhealthyStarts: number }).unhealthyStarts;
+	(JSON.parse(readFileSync(hostStatePath(world.dataDir), 'utf8')) as { unhealthyStarts: number })
+		.unhealthyStarts;
 
 describe('safe mode', () => {
 	it('three start-ups that crashed in a row: the fourth loads no plugins', async () => {
 		const world = createHostTestWorld();
-		await world.install({ name: 'host-killer', code: 'export function enable() { process.exit(70); }\n' });
+		await world.install({
+			name: 'host-killer',
+			code: 'export function enable() { process.exit(70); }\n',
+		});
 		for (let start = 1; start <= 3; start++) {
 			const run = runHost(world);
 			assert.equal(run.status, 70, `start ${start} crashed`);
@@ -44,7 +56,10 @@ describe('safe mode', () => {
 		assert.deepEqual(safe.out, { safeMode: 'crashed-starts', plugins: 0 });
 		// It stays in safe mode until the host leaves it.
 		assert.deepEqual(runHost(world).out, { safeMode: 'crashed-starts', plugins: 0 });
-		assert.deepEqual(runHost(world, ['--leave-safe-mode']).out, { safeMode: 'crashed-starts', plugins: 0 });
+		assert.deepEqual(runHost(world, ['--leave-safe-mode']).out, {
+			safeMode: 'crashed-starts',
+			plugins: 0,
+		});
 		assert.equal(unhealthyStarts(world), 0);
 		assert.equal(runHost(world).status, 70, 'after leaving, the plugin loads (and crashes) again');
 	});
@@ -53,8 +68,14 @@ describe('safe mode', () => {
 		const world = createHostTestWorld();
 		await world.install({ name: 'quiet', code: 'export function enable() {}\n' });
 		assert.deepEqual(runHost(world, ['--safe-mode']).out, { safeMode: 'flag', plugins: 0 });
-		assert.deepEqual(runHost(world, [], { VOUCH_SAFE_MODE: '1' }).out, { safeMode: 'environment', plugins: 0 });
-		assert.deepEqual(runHost(world, [], { VOUCH_SAFE_MODE: '0' }).out, { safeMode: null, plugins: 1 });
+		assert.deepEqual(runHost(world, [], { VOUCH_SAFE_MODE: '1' }).out, {
+			safeMode: 'environment',
+			plugins: 0,
+		});
+		assert.deepEqual(runHost(world, [], { VOUCH_SAFE_MODE: '0' }).out, {
+			safeMode: null,
+			plugins: 1,
+		});
 		assert.equal(unhealthyStarts(world), 0);
 	});
 
@@ -62,7 +83,13 @@ describe('safe mode', () => {
 		const world = createHostTestWorld();
 		await world.install({ name: 'quiet', code: 'export function enable() {}\n' });
 		const timers = new ManualTimers();
-		const host = createPluginHost({ vouch: world.vouch, mode: 'in-process', api: {}, env: {}, timers });
+		const host = createPluginHost({
+			vouch: world.vouch,
+			mode: 'in-process',
+			api: {},
+			env: {},
+			timers,
+		});
 		try {
 			await host.start();
 			assert.equal(unhealthyStarts(world), 1);
