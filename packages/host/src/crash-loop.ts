@@ -20,10 +20,10 @@ export interface CrashVerdict {
 }
 
 const WORDS: Record<FailureKind, string> = {
-	crash: 'crashes',
-	'enable-failed': 'failed enables',
-	'missed-heartbeat': 'missed heartbeats',
-	'slow-enable': 'slow enables',
+	crash: 'a crash',
+	'enable-failed': 'a failed enable',
+	'missed-heartbeat': 'a missed heartbeat',
+	'slow-enable': 'a slow enable',
 };
 
 /** Applies the rule to one plugin's failure times (ms), the new one last. */
@@ -43,6 +43,6 @@ export function judgeFailures(
 	return {
 		crashLoop: recent >= CRASH_LIMIT,
 		recent,
-		reason: `crash_loop: ${recent} failures within ${CRASH_WINDOW_MS / 60_000} minutes (last: one of the ${WORDS[kind]})`,
+		reason: `crash_loop: ${recent} failures within ${CRASH_WINDOW_MS / 60_000} minutes (the last: ${WORDS[kind]})`,
 	};
 }
