@@ -4,6 +4,7 @@
  */
 import { runBlacklistBench } from './blacklist.ts';
 import { runCliStartupBench } from './cli-startup.ts';
+import { runHostBench } from './host.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
@@ -19,11 +20,21 @@ const lifecycle = await runLifecycleBench();
 const integrity = await runIntegrityBench();
 const scan = await runScanBench();
 const cliStartup = await runCliStartupBench();
+const host = await runHostBench();
 console.log = log;
 if (json)
 	console.log(
 		JSON.stringify(
-			{ node: process.version, blacklist, registryLoad, lifecycle, integrity, scan, cliStartup },
+			{
+				node: process.version,
+				blacklist,
+				registryLoad,
+				lifecycle,
+				integrity,
+				scan,
+				cliStartup,
+				host,
+			},
 			null,
 			2,
 		),

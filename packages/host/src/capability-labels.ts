@@ -7,7 +7,7 @@
  * - `declared only`: nothing stops the plugin; the declaration is information for the user.
  * In-process mode enforces nothing: every capability is `not enforced`.
  */
-import { CAPABILITIES, type Capability } from '@vouch/library';
+import { CAPABILITIES, type Capability, RAW_SOCKETS_NOTE } from '@vouch/library';
 
 export type HostMode = 'in-process' | 'isolated';
 export type EnforcementLabel = 'enforced' | 'brokered' | 'declared only' | 'not enforced';
@@ -19,8 +19,8 @@ export interface CapabilityLabel {
 	why: string;
 }
 
-/** The label raw sockets carry everywhere they are shown, the CLI's `info` included. */
-export const RAW_SOCKETS_NOTE = 'not enforceable on Node 20';
+/** The label raw sockets carry everywhere they are shown; the CLI's `info` uses the same one. */
+export { RAW_SOCKETS_NOTE };
 
 const ISOLATED: Readonly<Record<Capability, Omit<CapabilityLabel, 'capability'>>> = {
 	network: {

@@ -209,6 +209,7 @@ export {
 	type Manifest,
 	type ManifestResult,
 	parseManifestText,
+	RAW_SOCKETS_NOTE,
 	readManifest,
 	validateManifest,
 } from './manifest/index.ts';

@@ -31,6 +31,13 @@ export const CAPABILITY_DESCRIPTIONS: Readonly<Record<Capability, string>> = {
 	native_code: 'Load compiled code that runs outside the language runtime and cannot be reviewed.',
 };
 
+/**
+ * What a Node host can say about raw sockets: Node 20's permission model does not cover the
+ * network, so a plugin's own sockets cannot be stopped (only `api.fetch` is checked). Every
+ * output that shows a plugin's capabilities for a Node host carries this label.
+ */
+export const RAW_SOCKETS_NOTE = 'not enforceable on Node 20';
+
 export type CapabilityDeclaration =
 	| { status: 'undeclared' }
 	| {
