@@ -16,6 +16,7 @@ export const CAPABILITIES = [
 	'subprocess',
 	'native_code',
 ] as const;
+/** One capability a manifest can declare in its `[capabilities]` table (D20). */
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** What a plugin holding each capability can reach, in words a user can weigh before install. */
