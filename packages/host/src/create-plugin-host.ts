@@ -5,6 +5,7 @@
  * that became blocked without a restart, disables crash-looping plugins, and falls back to
  * safe mode after start-ups that crashed.
  */
+import { realpath } from 'node:fs/promises';
 import {
 	createVouch,
 	isVouchError,
@@ -124,8 +125,11 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 		try {
 			const plan = await planPlugin(slot.source, vouch.profile.dataDir, {
 				checkSymlinks: mode === 'isolated',
+				javascriptOnly: mode === 'isolated',
 			});
 			const grants = options.grants?.(who(slot)) ?? {};
+			// The permission model grants by path: a granted symlink must become its target.
+			const readGrants = await Promise.all((grants.read ?? []).map((path) => realpath(path)));
 			const fetchImpl = options.fetch ?? globalThis.fetch;
 			running =
 				mode === 'isolated'
@@ -134,7 +138,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 							api: options.api,
 							fetch: fetchImpl,
 							timers,
-							readGrants: grants.read ?? [],
+							readGrants,
 							consented: grants.consent ?? [],
 							heapMb: options.heapMb ?? 64,
 							fork: options.fork ?? FORK_PLUGIN,

@@ -40,7 +40,7 @@ export function pluginDataDir(profileDataDir: string, uuid: string): string {
 export async function planPlugin(
 	plugin: PlanInput,
 	profileDataDir: string,
-	options: { checkSymlinks: boolean },
+	options: { checkSymlinks: boolean; javascriptOnly?: boolean },
 ): Promise<PluginPlan> {
 	const name = sanitizeText(plugin.name, { maxLength: 100 });
 	const dir = await realpath(plugin.path);
@@ -64,6 +64,12 @@ export async function planPlugin(
 	}
 	if (!isInside(dir, entry) || !(await stat(entry)).isFile()) {
 		throw hostError('ENTRY_INVALID', `${name}: its entry module is not a file inside the plugin.`);
+	}
+	// An isolated process may read nothing but the plugin: no TypeScript loader can run there.
+	if (options.javascriptOnly === true && /\.[mc]?ts$/.test(entry)) {
+		throw hostError('ENTRY_INVALID', `${name}: an isolated plugin's entry must be JavaScript.`, {
+			hint: 'Ship the plugin compiled to JavaScript, or run it in-process.',
+		});
 	}
 	const wantedData = pluginDataDir(profileDataDir, plugin.uuid);
 	await mkdir(wantedData, { recursive: true, mode: 0o700 });

@@ -3,7 +3,7 @@
  * must fail; the same code in-process (the control) must succeed, so each assertion can fail.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInProcessPlugin } from '../src/in-process-plugin.ts';
@@ -188,6 +188,42 @@ describe('isolated mode: symlinks out of the plugin tree are refused before star
 		await assert.rejects(
 			planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), { checkSymlinks: true }),
 			{ code: 'SYMLINK_ESCAPE' },
+		);
+	});
+
+	it('an isolated plugin with a TypeScript entry is refused before start; in-process it plans', async () => {
+		const base = tempDir();
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'typed', code: '' });
+		writeFileSync(join(dir, 'index.ts'), 'export function enable(): void {}\n');
+		writeFileSync(
+			join(dir, 'MANIFEST.toml'),
+			readFileSync(join(dir, 'MANIFEST.toml'), 'utf8').replace('index.mjs', 'index.ts'),
+		);
+		const plugin = { uuid, name: 'typed', path: dir };
+		await assert.rejects(
+			planPlugin(plugin, join(base, 'data'), { checkSymlinks: true, javascriptOnly: true }),
+			{
+				code: 'ENTRY_INVALID',
+			},
+		);
+		assert.match(
+			(await planPlugin(plugin, join(base, 'data'), { checkSymlinks: false })).entry,
+			/index\.ts$/,
+		);
+	});
+
+	it('an entry that is a symlink out of the plugin is refused', async () => {
+		const base = tempDir();
+		writeFileSync(join(base, 'elsewhere.mjs'), 'export function enable() {}\n');
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'pointer' });
+		symlinkSync(join(base, 'elsewhere.mjs'), join(dir, 'index.mjs'));
+		await assert.rejects(
+			planPlugin({ uuid, name: 'pointer', path: dir }, join(base, 'data'), {
+				checkSymlinks: false,
+			}),
+			{
+				code: 'ENTRY_INVALID',
+			},
 		);
 	});
 });

@@ -6,15 +6,20 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { createVouch } from '@vouch/library';
 import { createHostWorld, type HostServedPlugin } from '../../library/test/helpers/host-world.ts';
 import { createPluginHost } from '../src/create-plugin-host.ts';
-import type { PluginHostOptions } from '../src/types.ts';
+import type { PluginHost, PluginHostOptions } from '../src/types.ts';
 import { NoticeLog } from './helpers/notices.ts';
 import { createHostTestWorld, ManualTimers } from './helpers/world.ts';
 
 const NEVER = 1e12;
+/** Every host a test started; stopped after each test even when an assertion failed. */
+const started: PluginHost[] = [];
+afterEach(async () => {
+	for (const host of started.splice(0)) await host.stop();
+});
 
 function hostIn(
 	world: ReturnType<typeof createHostTestWorld>,
@@ -29,6 +34,7 @@ function hostIn(
 		onNotice: notices.push,
 		...extra,
 	});
+	started.push(host);
 	return { host, notices };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A host's world for tests: a temp directory with a real profile file, a real registry file
- * (with the blacklist the test gives), XDG directories, and plugins installed from local
+ * (with an empty blacklist), XDG directories, and plugins installed from local
  * directories through the real library. Nothing touches the real home or the network.
  */
 import { writeFileSync } from 'node:fs';
@@ -17,7 +17,6 @@ export interface HostTestWorld {
 	vouch: Vouch;
 	/** Writes the plugin and installs it, enabled. */
 	install(source: PluginSource): Promise<{ dir: string; uuid: string }>;
-	blacklist(entries: { uuid: string; reason: string; severity: 'hard' | 'soft' }[]): void;
 }
 
 export function createHostTestWorld(now: () => Date = () => new Date()): HostTestWorld {
@@ -61,9 +60,6 @@ export function createHostTestWorld(now: () => Date = () => new Date()): HostTes
 			const plugin = writePlugin(join(root, 'sources'), source);
 			await vouch.install(plugin.dir, { yes: true, acceptFindings: true });
 			return plugin;
-		},
-		blacklist(entries) {
-			writeRegistry(entries.map((entry) => ({ ...entry, blacklisted_at: '2026-01-01T00:00:00Z' })));
 		},
 	};
 }
