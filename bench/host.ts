@@ -7,8 +7,8 @@
  *   150 µs);
  * - 20 isolated plugins at once: total resident memory and the time until all are enabled.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORK_PLUGIN, startIsolatedPlugin } from '../packages/host/src/isolated-plugin.ts';
 import { planPlugin } from '../packages/host/src/plugin-plan.ts';
@@ -20,7 +20,7 @@ import { type Figure, formatMs, printFigures } from './measure.ts';
 export interface HostBenchResult {
 	coldStart: { medianMs: number; baselineMs: number; ratio: number; targetRatio: number };
 	rssPerPluginMb: number;
-	roundTrip: { medianUs: number; inProcessUs: number; targetUs: number };
+	roundTrip: { medianUs: number; inProcessUs: number; bareIpcUs: number; targetUs: number };
 	twenty: { totalRssMb: number; allEnabledMs: number };
 	figures: Figure[];
 }
@@ -89,6 +89,21 @@ export async function runHostBench(): Promise<HostBenchResult> {
 		}
 		plugin.kill();
 	}
+	// The floor: a bare child that echoes each message back, over the same IPC channel.
+	const echoFile = join(root, 'echo.mjs');
+	writeFileSync(echoFile, 'process.on("message", (m) => process.send(m));\n');
+	const echo = fork(echoFile, [], { serialization: 'json' });
+	const echoOnce = () =>
+		new Promise((resolve) => {
+			echo.once('message', resolve);
+			echo.send({ jsonrpc: '2.0', id: 1, method: 'ping', params: null });
+		});
+	for (let i = 0; i < 200; i++) await echoOnce();
+	const echoBegan = process.hrtime.bigint();
+	for (let i = 0; i < ROUND_TRIPS; i++) await echoOnce();
+	const bareIpcUs = Number(process.hrtime.bigint() - echoBegan) / 1e3 / ROUND_TRIPS;
+	echo.kill();
+
 	const local = async () => null;
 	let began = process.hrtime.bigint();
 	for (let i = 0; i < ROUND_TRIPS; i++) await local();
@@ -119,6 +134,12 @@ export async function runHostBench(): Promise<HostBenchResult> {
 			targetMs: 0.15,
 		},
 		{
+			name: 'IPC round trip (ping)',
+			ms: roundTripUs / 1000,
+			baselineName: 'bare IPC echo',
+			baselineMs: bareIpcUs / 1000,
+		},
+		{
 			name: '20 isolated plugins, all enabled',
 			ms: allEnabledMs,
 			baselineName: 'one cold start',
@@ -138,7 +159,7 @@ export async function runHostBench(): Promise<HostBenchResult> {
 	return {
 		coldStart: { medianMs: coldMs, baselineMs, ratio: coldMs / baselineMs, targetRatio: 1.5 },
 		rssPerPluginMb: rss,
-		roundTrip: { medianUs: roundTripUs, inProcessUs, targetUs: 150 },
+		roundTrip: { medianUs: roundTripUs, inProcessUs, bareIpcUs, targetUs: 150 },
 		twenty: { totalRssMb, allEnabledMs },
 		figures,
 	};
