@@ -12,6 +12,7 @@ import {
 	type LoadablePlugin,
 	type PluginWatch,
 	type StartupReport,
+	sanitizeText,
 } from '@vouch/library';
 import { capabilityLabels, describeEnforcement } from './capability-labels.ts';
 import { ENABLE_LIMIT_MS, type FailureKind, judgeFailures } from './crash-loop.ts';
@@ -80,7 +81,12 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			s.failures[slot.status.uuid] = [...(s.failures[slot.status.uuid] ?? []), now];
 		});
 		const verdict = judgeFailures(after.failures[slot.status.uuid] ?? [], now, kind);
-		notify({ kind: 'failure', plugin: who(slot), message: `${slot.status.name}: ${detail}` });
+		// The detail can be the plugin's own words (an error it threw): sanitised (D24).
+		notify({
+			kind: 'failure',
+			plugin: who(slot),
+			message: `${slot.status.name}: ${sanitizeText(detail, { maxLength: 500 })}`,
+		});
 		if (!verdict.crashLoop) {
 			await launch(slot);
 			return;

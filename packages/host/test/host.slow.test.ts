@@ -208,7 +208,7 @@ describe('createPluginHost', () => {
 			const world = createHostTestWorld();
 			const plugin = await world.install({
 				name: 'thrower',
-				code: 'export function enable() { throw new Error("boom in enable"); }\n',
+				code: 'export function enable() { throw new Error("boom\\u001b[2J in enable"); }\n',
 			});
 			const timers = new ManualTimers();
 			const { host, notices } = hostIn(world, { mode: 'isolated', api: {}, timers });
@@ -216,7 +216,11 @@ describe('createPluginHost', () => {
 			const loop = await notices.waitFor('crash_loop');
 			assert.match(loop.message, /crash_loop: 3 failures within 5 minutes/);
 			assert.equal(notices.of('failure').length, 3);
-			assert.match(notices.of('failure')[0]?.message ?? '', /boom in enable/);
+			assert.match(notices.of('failure')[0]?.message ?? '', /boom.*in enable/);
+			assert.ok(
+				!notices.all.some((n) => n.message.includes('\u001b')),
+				'escape sequences are stripped',
+			);
 			const listed = (await world.vouch.list()).find((p) => p.plugin.uuid === plugin.uuid);
 			assert.equal(listed?.enabled, false);
 			assert.equal(listed?.plugin.disabledReason?.kind, 'crash_loop');
