@@ -4,6 +4,7 @@
  */
 import { runBlacklistBench } from './blacklist.ts';
 import { runCliStartupBench } from './cli-startup.ts';
+import { runHostBench } from './host.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runLogProofsBench } from './log-proofs.ts';
@@ -23,6 +24,7 @@ const integrity = await runIntegrityBench();
 const scan = await runScanBench();
 const cliStartup = await runCliStartupBench();
 const logProofs = await runLogProofsBench();
+const host = await runHostBench();
 console.log = log;
 if (json)
 	console.log(
@@ -37,6 +39,7 @@ if (json)
 				scan,
 				cliStartup,
 				logProofs,
+				host,
 			},
 			null,
 			2,

@@ -27,6 +27,7 @@ const LAYERS = [
 	'lifecycle',
 	'embed',
 	'cli',
+	'host',
 	'facade',
 ] as const;
 type Layer = (typeof LAYERS)[number];
@@ -92,11 +93,16 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the CLI uses the library'])),
 		facade: 'the CLI uses the library through its public entry too',
 	},
+	host: {
+		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the Node host uses the library'])),
+		facade: 'the Node host uses the library through its public entry (createVouch)',
+	},
 	facade: Object.fromEntries(LIBRARY.map((layer) => [layer, 'the façade exports the library'])),
 };
 
 const LIBRARY_SRC = 'packages/library/src/';
 const CLI_SRC = 'packages/cli/src/';
+const HOST_SRC = 'packages/host/src/';
 const LIBRARY_NAME = '@vouch/library';
 
 /**
@@ -105,6 +111,7 @@ const LIBRARY_NAME = '@vouch/library';
  */
 function layerOf(path: string): Layer | undefined {
 	if (path.startsWith(CLI_SRC)) return 'cli';
+	if (path.startsWith(HOST_SRC)) return 'host';
 	if (!path.startsWith(LIBRARY_SRC)) return undefined;
 	const parts = path.slice(LIBRARY_SRC.length).split('/');
 	if (parts.length === 1) return parts[0] === 'index.ts' ? 'facade' : undefined;
@@ -120,6 +127,7 @@ function layerOfSpecifier(specifier: string): Layer | undefined {
 		return layerOf(`${LIBRARY_SRC}${specifier.slice(`${LIBRARY_NAME}/internal/`.length)}.ts`);
 	}
 	if (specifier === '@vouch/cli' || specifier.startsWith('@vouch/cli/')) return 'cli';
+	if (specifier === '@vouch/host' || specifier.startsWith('@vouch/host/')) return 'host';
 	return undefined;
 }
 
@@ -208,13 +216,13 @@ function sourcesOf(pkg: string): Map<string, string> {
 
 describe('layering (architecture.md: dependencies point downwards)', () => {
 	it('every import in the library and the CLI follows the layer graph', () => {
-		const files = new Map([...sourcesOf('library'), ...sourcesOf('cli')]);
+		const files = new Map([...sourcesOf('library'), ...sourcesOf('cli'), ...sourcesOf('host')]);
 		assert.ok(files.size > 200, `expected the whole source tree, read ${files.size} files`);
 		assert.deepEqual(layeringViolations(files), []);
 	});
 
 	it('each package declares every package its sources import, and the library none above it', () => {
-		for (const pkg of ['library', 'cli']) {
+		for (const pkg of ['library', 'cli', 'host']) {
 			const manifest = JSON.parse(
 				readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8'),
 			);
@@ -258,6 +266,9 @@ describe('layering (architecture.md: dependencies point downwards)', () => {
 			['packages/cli/src/run.ts', "import { a } from '../../library/src/core/errors.ts';"],
 			['packages/library/src/newlayer/x.ts', "import { a } from '../core/errors.ts';"],
 			['packages/library/src/manifest/x.ts', "import { b } from '../index.ts';"],
+			['packages/host/src/x.ts', "import { run } from '@vouch/cli/run';"],
+			['packages/host/src/y.ts', "import { a } from '../../library/src/core/errors.ts';"],
+			['packages/cli/src/x.ts', "import { createPluginHost } from '@vouch/host';"],
 		]);
 		const found = layeringViolations(bad).map((violation) => violation.file);
 		assert.deepEqual(found, [...bad.keys()]);

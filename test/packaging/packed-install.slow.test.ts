@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGES = ['@vouch/library', '@vouch/cli'] as const;
+const PACKAGES = ['@vouch/library', '@vouch/cli', '@vouch/host'] as const;
 const PICARD_REGISTRY = join(ROOT, 'packages/library/test/fixtures/registries/picard-plugins.toml');
 const PICARD_MANIFEST = join(
 	ROOT,
@@ -80,7 +80,7 @@ describe('the packed packages in a fresh project', () => {
 			const files = packed.get(name)?.files.map((file) => file.path) ?? [];
 			assert.ok(files.includes('package.json'), `${name} has no package.json`);
 			const stray = files.filter(
-				(path) => !/^(dist\/|bin\/|package\.json$|README\.md$|LICENSE$)/.test(path),
+				(path) => !/^(dist\/|bin\/|runner\/|package\.json$|README\.md$|LICENSE$)/.test(path),
 			);
 			assert.deepEqual(stray, [], `${name} ships files outside dist/ and bin/`);
 			assert.ok(!files.some((path) => /\.test\.|(^|\/)test\//.test(path)), `${name} ships tests`);
@@ -89,6 +89,21 @@ describe('the packed packages in a fresh project', () => {
 		const library = packed.get('@vouch/library')?.files.map((file) => file.path) ?? [];
 		assert.ok(library.includes('dist/index.js') && library.includes('dist/index.d.ts'));
 		assert.ok(library.includes('dist/grammars/tree-sitter-python.wasm'));
+		const host = packed.get('@vouch/host')?.files.map((file) => file.path) ?? [];
+		assert.ok(host.includes('dist/index.js') && host.includes('runner/child.mjs'));
+	});
+
+	it('plain node imports the host package, and its runner sits where it looks for it', () => {
+		const out = run(
+			process.execPath,
+			[
+				'--input-type=module',
+				'-e',
+				"import { createPluginHost, RUNNER_PATH } from '@vouch/host'; import { existsSync } from 'node:fs'; console.log(typeof createPluginHost, existsSync(RUNNER_PATH));",
+			],
+			project,
+		);
+		assert.equal(out.trim(), 'function true');
 	});
 
 	it('installs without tsx or the grammar packages and their native builds', () => {

@@ -31,6 +31,7 @@ export {
 	type Vouch,
 	type VouchOptions,
 } from './embed/index.ts';
+export type { DisableReason } from './lifecycle/enablement.ts';
 
 // Errors: one class, one union of codes to narrow on, and the consent a host did not give
 
@@ -204,9 +205,11 @@ export {
 
 export {
 	CAPABILITIES,
+	type Capability,
 	type Manifest,
 	type ManifestResult,
 	parseManifestText,
+	RAW_SOCKETS_NOTE,
 	readManifest,
 	validateManifest,
 } from './manifest/index.ts';

@@ -12,6 +12,7 @@ import {
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import type { KnownUpdate } from '@vouch/library/internal/lifecycle/update-cache';
 import { reportedVersion } from '@vouch/library/internal/lifecycle/version-facts';
+import { RAW_SOCKETS_NOTE } from '@vouch/library/internal/manifest/capabilities';
 import type { RegistryIndex } from '@vouch/library/internal/registry/index';
 import type { TrustLevel } from '@vouch/library/internal/registry/model';
 import type { TrustResult } from '@vouch/library/internal/registry/trust';
@@ -125,6 +126,7 @@ export function printInstalled(
 	}
 	const scan = scanLabel(plugin);
 	if (scan !== undefined) output.line(`  Scan:         ${scan}`);
+	output.line(`  Capabilities: ${capabilitiesLabel(plugin)}`);
 	if (trust.impersonation !== undefined)
 		output.line(output.style.red(`  POSSIBLE IMPERSONATION: ${safe(trust.impersonation.reason)}`));
 	if (plugin.disabledReason !== undefined)
@@ -133,4 +135,18 @@ export function printInstalled(
 		output.line(
 			`  Update:       ${safe(update.from)} -> ${safe(update.to)} (checked ${safe(update.checkedAt)})`,
 		);
+}
+
+/**
+ * The declared capabilities, and what a Node host can enforce of the network: raw sockets
+ * are outside Node 20's permission model, whatever the plugin declares.
+ */
+function capabilitiesLabel(plugin: InstalledPlugin): string {
+	const declared =
+		plugin.capabilities.status === 'undeclared'
+			? 'undeclared'
+			: plugin.capabilities.granted.length === 0
+				? 'none declared'
+				: plugin.capabilities.granted.map((name) => safe(name)).join(', ');
+	return `${declared} (raw sockets: ${RAW_SOCKETS_NOTE})`;
 }

@@ -66,7 +66,7 @@ export const installedPlugin = z.object({
 	scan: scanSummary.nullable(),
 	disabledReason: z
 		.object({
-			kind: z.enum(['blacklist', 'integrity', 'api', 'user']),
+			kind: z.enum(['blacklist', 'integrity', 'api', 'user', 'crash_loop']),
 			reason: z.string(),
 			at: isoTime,
 		})

@@ -71,6 +71,7 @@ describe('managing installed plugins', () => {
 		assert.equal((installed.source as { url: string }).url, (served.trusty as ServedPlugin).url);
 		const human = await world.vouch(['info', 'trusty', '--registry', world.registryFile]);
 		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
+		assert.match(human.stdout, /Capabilities: .*\(raw sockets: not enforceable on Node 20\)/);
 	});
 
 	it('disables and enables, and enable refuses a hard-blacklisted plugin (D10)', async () => {

@@ -182,8 +182,8 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 				),
 			);
 		},
-		async disable(target) {
-			return disablePlugin(target, await enablementDeps(false));
+		async disable(target, why) {
+			return disablePlugin(target, await enablementDeps(false), why);
 		},
 		...createQueries({ profile, environment, state, registryRequest, snapshot }),
 	};

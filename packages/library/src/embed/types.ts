@@ -5,6 +5,7 @@
  */
 import type { BlacklistVerdict } from '../blacklist/types.ts';
 import type { HostProfile } from '../core/profile.ts';
+import type { DisableReason } from '../lifecycle/enablement.ts';
 import type { InstallResult } from '../lifecycle/install.ts';
 import type { LifecycleReporter, Prompter } from '../lifecycle/prompter.ts';
 import type { StartupReport } from '../lifecycle/startup-check.ts';
@@ -164,8 +165,11 @@ export interface Vouch {
 	uninstall(target: string, options?: { purge?: boolean }): Promise<UninstallResult>;
 	/** Enables an installed plugin; never a hard-blacklisted one. */
 	enable(target: string, flags?: EnableFlags): Promise<InstalledPlugin>;
-	/** Disables an installed plugin; its files stay. Needs no registry. */
-	disable(target: string): Promise<InstalledPlugin>;
+	/**
+	 * Disables an installed plugin; its files stay. Needs no registry. `why` defaults to the
+	 * user; a host that stops a crashing plugin passes `{ kind: 'crash_loop', reason }`.
+	 */
+	disable(target: string, why?: DisableReason): Promise<InstalledPlugin>;
 	/** Every installed plugin, by name, with trust and blacklist state. */
 	list(): Promise<InstalledPluginStatus[]>;
 	/** Static analysis of an installed plugin or a plugin directory; never runs its code. */

@@ -88,16 +88,27 @@ export async function enablePlugin(
 	});
 }
 
+/**
+ * Why a plugin was turned off by someone other than the blacklist or the integrity check: the
+ * user, or a host that stopped a plugin which kept crashing (`crash_loop`). `list` shows it.
+ */
+export interface DisableReason {
+	kind: 'user' | 'crash_loop';
+	/** Shown to the user; sanitised before it is stored. */
+	reason: string;
+}
+
 export async function disablePlugin(
 	target: string,
 	deps: EnablementDeps,
+	why: DisableReason = { kind: 'user', reason: 'disabled by the user' },
 ): Promise<InstalledPlugin> {
 	return deps.store.transaction(async (state) => {
 		const plugin = findInstalled(state, target, { ...deps, index: deps.snapshot.index });
 		state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
 		plugin.disabledReason = {
-			kind: 'user',
-			reason: 'disabled by the user',
+			kind: why.kind,
+			reason: sanitizeText(why.reason, { maxLength: 2000 }),
 			at: deps.now().toISOString(),
 		};
 		return plugin;

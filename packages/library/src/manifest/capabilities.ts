@@ -16,6 +16,7 @@ export const CAPABILITIES = [
 	'subprocess',
 	'native_code',
 ] as const;
+/** One capability a manifest can declare in its `[capabilities]` table (D20). */
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** What a plugin holding each capability can reach, in words a user can weigh before install. */
@@ -30,6 +31,13 @@ export const CAPABILITY_DESCRIPTIONS: Readonly<Record<Capability, string>> = {
 	subprocess: 'Start other programs on your computer, with your permissions.',
 	native_code: 'Load compiled code that runs outside the language runtime and cannot be reviewed.',
 };
+
+/**
+ * What a Node host can say about raw sockets: Node 20's permission model does not cover the
+ * network, so a plugin's own sockets cannot be stopped (only `api.fetch` is checked). Every
+ * output that shows a plugin's capabilities for a Node host carries this label.
+ */
+export const RAW_SOCKETS_NOTE = 'not enforceable on Node 20';
 
 export type CapabilityDeclaration =
 	| { status: 'undeclared' }

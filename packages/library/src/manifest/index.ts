@@ -5,6 +5,7 @@ export {
 	type Capability,
 	type CapabilityDeclaration,
 	isCapability,
+	RAW_SOCKETS_NOTE,
 } from './capabilities.ts';
 export { type ManifestErrorCode, manifestError } from './errors.ts';
 export type {

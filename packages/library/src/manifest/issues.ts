@@ -28,6 +28,10 @@ export type ManifestErrorIssueCode =
 	/** A `*_i18n` table that is present but has no entries. */
 	| 'EMPTY_SECTION'
 	| 'INVALID_CAPABILITY'
+	/** `entry` is not a relative path inside the plugin to a JavaScript or TypeScript module. */
+	| 'INVALID_ENTRY'
+	/** A `network_allow` item that is not a bare http(s) origin. */
+	| 'INVALID_NETWORK_ALLOW'
 	/** The typed schema refused a value the explicit checks let through (a bug guard). */
 	| 'SCHEMA_VIOLATION'
 	/** More problems than are worth listing; the message counts the rest. */

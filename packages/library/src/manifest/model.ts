@@ -27,6 +27,10 @@ export interface Manifest {
 	longDescriptionI18n: Readonly<Record<string, string>>;
 	version?: string;
 	capabilities: CapabilityDeclaration;
+	/** The module a Node host loads (JavaScript and TypeScript plugins); relative, inside the plugin. */
+	entry?: string;
+	/** Origins (`https://host[:port]`) a Node host's `api.fetch` may reach for this plugin. */
+	networkAllow?: string[];
 }
 
 export interface ManifestResult {

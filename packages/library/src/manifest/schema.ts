@@ -171,6 +171,16 @@ export const manifestSchema = z
 			'Translated long descriptions by locale.',
 		).optional(),
 		capabilities: capabilitiesSchema.optional(),
+		entry: text({
+			max: 200,
+			description:
+				'For Node hosts: the module to load, a relative path inside the plugin (.js, .mjs, .cjs, .ts, .mts, .cts).',
+		}).optional(),
+		network_allow: stringList(
+			32,
+			300,
+			'For Node hosts: the origins (https://host[:port]) that api.fetch may reach.',
+		).optional(),
 	})
 	.meta({
 		title: 'MANIFEST.toml',

@@ -26,6 +26,8 @@ export const KNOWN_FIELDS = [
 	'long_description_i18n',
 	'version',
 	'capabilities',
+	'entry',
+	'network_allow',
 ] as const;
 export type KnownField = (typeof KNOWN_FIELDS)[number];
 

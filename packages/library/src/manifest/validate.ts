@@ -22,6 +22,7 @@ import { describeValue, IssueCollector, type ManifestIssue, quote } from './issu
 import { FIELD_LIMITS as L } from './limits.ts';
 import { checkMarkdown } from './markdown-checks.ts';
 import type { Manifest, ManifestOptions } from './model.ts';
+import { checkEntry, checkNetworkAllow } from './node-entry.ts';
 import { manifestSchema } from './schema.ts';
 import { checkUnknownKeys, type KnownField } from './unknown-keys.ts';
 import { isFalsy, isTable } from './values.ts';
@@ -168,11 +169,13 @@ function buildManifest(c: Collected): Manifest {
 		'reportBugsTo',
 		'minPythonVersion',
 		'version',
+		'entry',
 	] as const;
 	for (const key of optional) {
 		const value = c[key];
 		if (value !== undefined) manifest[key] = value;
 	}
+	if (c.networkAllow !== undefined) manifest.networkAllow = c.networkAllow;
 	return manifest;
 }
 
@@ -209,6 +212,9 @@ export function validateManifest(data: unknown, options: ManifestOptions = {}): 
 	}
 	checkOptionalFields(data, collected, issues);
 	checkLists(data, collected, options, issues);
+	if (present('entry')) collected.entry = checkEntry(data.entry, issues);
+	if (present('network_allow'))
+		collected.networkAllow = checkNetworkAllow(data.network_allow, issues);
 	collected.capabilities = readCapabilities(
 		present('capabilities') ? data.capabilities : undefined,
 		issues,

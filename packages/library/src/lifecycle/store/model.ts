@@ -80,7 +80,7 @@ export const installedPluginSchema = z.strictObject({
 	quarantinePath: text(4096).optional(),
 	disabledReason: z
 		.strictObject({
-			kind: z.enum(['blacklist', 'integrity', 'api', 'user']),
+			kind: z.enum(['blacklist', 'integrity', 'api', 'user', 'crash_loop']),
 			reason: text(2000),
 			at: timestamp,
 		})

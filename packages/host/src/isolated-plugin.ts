@@ -1,0 +1,170 @@
+/**
+ * One plugin in its own process (D29): started with the permission flags of `permissions.ts`,
+ * an empty environment and its own directory as the working directory, and spoken to only
+ * through validated JSON-RPC (`rpc.ts`). Whatever the process sends that is not a valid
+ * message ends it: a plugin that breaks the protocol is treated as crashed.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sanitizeText } from '@vouch/library';
+import { hostError } from './errors.ts';
+import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
+import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
+import type { PluginPlan } from './plugin-plan.ts';
+import { parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
+import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
+import type { HostTimers } from './timers.ts';
+
+/** The runner every isolated plugin process starts with; plain JavaScript, beside `src/` and `dist/`. */
+export const RUNNER_PATH = fileURLToPath(new URL('../runner/child.mjs', import.meta.url));
+
+/** How a plugin process is started; replaceable so tests and benchmarks can watch it. */
+export type ForkPlugin = (
+	runner: string,
+	args: string[],
+	options: { execArgv: string[]; cwd: string; env: NodeJS.ProcessEnv },
+) => ChildProcess;
+
+export const FORK_PLUGIN: ForkPlugin = (runner, args, options) =>
+	fork(runner, args, {
+		...options,
+		serialization: 'json',
+		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+	});
+
+export interface IsolatedOptions {
+	plan: PluginPlan;
+	api: HostApi;
+	fetch: typeof fetch;
+	timers: HostTimers;
+	readGrants: readonly string[];
+	consented: readonly ConsentedCapability[];
+	heapMb: number;
+	fork: ForkPlugin;
+	/** A line the plugin wrote to stdout or stderr, sanitised. */
+	onOutput(line: string): void;
+}
+
+const OUTPUT_LINE_CHARS = 500;
+
+export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
+	const { plan } = options;
+	const child = options.fork(RUNNER_PATH, [plan.entry], {
+		execArgv: isolatedNodeFlags({
+			plan,
+			runner: RUNNER_PATH,
+			readGrants: options.readGrants,
+			consented: options.consented,
+			heapMb: options.heapMb,
+		}),
+		cwd: plan.dir,
+		// D29: nothing of the host's environment (tokens, paths, proxies) reaches the plugin.
+		env: {},
+	});
+	const caller = new RpcCaller((message) => {
+		if (!child.connected) throw new Error('disconnected');
+		child.send(message);
+	}, options.timers);
+	let exitListener: ((why: string) => void) | undefined;
+	let ended = false;
+	let stderrTail = '';
+
+	const end = (why: string) => {
+		if (ended) return;
+		ended = true;
+		caller.failAll(hostError('PLUGIN_EXITED', `${plan.name} stopped: ${why}`));
+		exitListener?.(why);
+	};
+	const violate = (what: string) => {
+		child.kill('SIGKILL');
+		end(`it broke the host protocol (${what})`);
+	};
+
+	for (const stream of [child.stdout, child.stderr]) {
+		stream?.setEncoding('utf8');
+		stream?.on('data', (text: string) => {
+			if (stream === child.stderr) stderrTail = (stderrTail + text).slice(-2000);
+			for (const line of text.split('\n')) {
+				if (line.trim() !== '')
+					options.onOutput(sanitizeText(line, { maxLength: OUTPUT_LINE_CHARS }));
+			}
+		});
+	}
+	child.on('exit', (code, signal) => {
+		const last = sanitizeText(stderrTail.trim().split('\n').at(-1) ?? '', { maxLength: 300 });
+		end(`its process exited (${signal ?? `code ${code}`})${last === '' ? '' : `: ${last}`}`);
+	});
+	child.on('error', (error) => end(`its process failed: ${sanitizeText(error.message)}`));
+
+	const answer = (request: RpcRequest, work: () => Promise<unknown>) => {
+		work().then(
+			(result) => {
+				if (child.connected) child.send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+			},
+			(error: unknown) => {
+				const message = error instanceof Error ? error.message : 'the call failed';
+				if (child.connected)
+					child.send({
+						jsonrpc: '2.0',
+						id: request.id,
+						error: { code: 1, message: message.slice(0, 2000) },
+					});
+			},
+		);
+	};
+
+	child.on('message', (raw: unknown) => {
+		const message = parseRpcMessage(raw);
+		if (message === undefined) return violate('a malformed message');
+		if (!('method' in message)) {
+			caller.settle(message);
+			return;
+		}
+		if (message.method === 'fetch') {
+			answer(message, () => brokerFetch(plan, brokeredRequestOf(message.params), options.fetch));
+			return;
+		}
+		if (message.method === 'api') {
+			answer(message, async () => callHostApi(options.api, message.params));
+			return;
+		}
+		violate('an unknown method');
+	});
+
+	return {
+		pid: child.pid,
+		async enable(timeoutMs) {
+			await caller.call('enable', { api: Object.keys(options.api) }, timeoutMs);
+		},
+		async disable(timeoutMs) {
+			await caller.call('disable', null, timeoutMs);
+		},
+		async ping(timeoutMs) {
+			await caller.call('ping', null, timeoutMs);
+		},
+		kill() {
+			ended = true;
+			caller.failAll(hostError('PLUGIN_EXITED', `${plan.name} was stopped.`));
+			child.kill('SIGKILL');
+		},
+		onExit(listener) {
+			exitListener = listener;
+		},
+	};
+}
+
+/** A call into the host's API: only its own function properties, with JSON arguments. */
+export async function callHostApi(api: HostApi, params: unknown): Promise<unknown> {
+	const value = (typeof params === 'object' && params !== null ? params : {}) as Record<
+		string,
+		unknown
+	>;
+	const name = value.name;
+	const args = value.args;
+	if (typeof name !== 'string' || !Object.hasOwn(api, name) || typeof api[name] !== 'function')
+		throw hostError('PROTOCOL_VIOLATION', 'No such host API method.');
+	if (!Array.isArray(args) || args.length > MAX_API_ARGS)
+		throw hostError('PROTOCOL_VIOLATION', 'Host API arguments must be a short array.');
+	const method = api[name] as (...args: unknown[]) => unknown;
+	return await method.apply(api, args);
+}

@@ -1,0 +1,229 @@
+/**
+ * D29: every escape the issue lists, tried by real plugin code in a real isolated process,
+ * must fail; the same code in-process (the control) must succeed, so each assertion can fail.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startInProcessPlugin } from '../src/in-process-plugin.ts';
+import { FORK_PLUGIN, startIsolatedPlugin } from '../src/isolated-plugin.ts';
+import { type PluginPlan, planPlugin } from '../src/plugin-plan.ts';
+import type { RunningPlugin } from '../src/running-plugin.ts';
+import { SYSTEM_TIMERS } from '../src/timers.ts';
+import { tempDir, writePlugin } from './helpers/plugins.ts';
+
+type Results = Record<string, { ok: boolean; code?: string; value?: string; message?: string }>;
+
+const SECRET = 'host-secret-value';
+let root: string;
+let plan: PluginPlan;
+let isolated: Results;
+let inProcess: Results;
+
+async function probe(
+	start: (api: Record<string, (...args: never[]) => unknown>) => RunningPlugin,
+	run: string,
+) {
+	let results: Results | undefined;
+	const outside = join(root, `outside-${run}`);
+	mkdirSync(outside, { recursive: true });
+	const api = {
+		targets: () => ({
+			home: join(root, 'home'),
+			dataDir: plan.dataDir,
+			outside,
+			run,
+			sharedLibrary: '/lib/x86_64-linux-gnu/libm.so.6',
+			hostPid: process.pid,
+		}),
+		report: (value: Results) => {
+			results = value;
+		},
+	};
+	const plugin = start(api);
+	try {
+		await plugin.enable(60_000);
+	} finally {
+		plugin.kill();
+	}
+	assert.ok(results, 'the prober reported');
+	return results;
+}
+
+describe('isolated mode: escapes fail (D29), and succeed in the in-process control', () => {
+	before(async () => {
+		root = tempDir();
+		mkdirSync(join(root, 'home', '.ssh'), { recursive: true });
+		writeFileSync(join(root, 'home', '.ssh', 'id_ed25519'), 'PRIVATE KEY');
+		const { dir, uuid } = writePlugin(join(root, 'plugins'), {
+			name: 'prober',
+			fixture: 'prober',
+			capabilities: {
+				filesystem_write: true,
+				network: false,
+				subprocess: false,
+				native_code: false,
+			},
+		});
+		plan = await planPlugin({ uuid, name: 'prober', path: dir }, join(root, 'data'), {
+			checkSymlinks: true,
+		});
+		process.env.VOUCH_HOST_TEST_SECRET = SECRET;
+		isolated = await probe(
+			(api) =>
+				startIsolatedPlugin({
+					plan,
+					api,
+					fetch,
+					timers: SYSTEM_TIMERS,
+					readGrants: [],
+					consented: [],
+					heapMb: 64,
+					fork: FORK_PLUGIN,
+					onOutput: () => {},
+				}),
+			'isolated',
+		);
+		inProcess = await probe(
+			(api) => startInProcessPlugin({ plan, api, fetch, timers: SYSTEM_TIMERS }),
+			'control',
+		);
+	});
+	after(() => {
+		delete process.env.VOUCH_HOST_TEST_SECRET;
+	});
+
+	const denied = (name: string, codes: string[]) => {
+		it(`${name}: refused in isolation, done in-process`, () => {
+			const got = isolated[name];
+			assert.equal(got?.ok, false, `isolated ${name} succeeded: ${JSON.stringify(got)}`);
+			assert.ok(codes.includes(String(got?.code)), `isolated ${name}: ${JSON.stringify(got)}`);
+			const control = inProcess[name];
+			if (name === 'addon') {
+				// No Node addon ships here: loading a plain shared library proves dlopen ran.
+				assert.ok(!codes.includes(String(control?.code)), JSON.stringify(control));
+			} else {
+				assert.equal(control?.ok, true, `control ${name}: ${JSON.stringify(control)}`);
+			}
+		});
+	};
+
+	denied('readSsh', ['ERR_ACCESS_DENIED']);
+	denied('listSsh', ['ERR_ACCESS_DENIED']);
+	denied('writeDotDot', ['ERR_ACCESS_DENIED']);
+	denied('makeSymlink', ['ERR_ACCESS_DENIED']);
+	denied('spawn', ['ERR_ACCESS_DENIED']);
+	denied('env', ['NO_SECRET']);
+	denied('addon', ['ERR_DLOPEN_DISABLED', 'ERR_ACCESS_DENIED']);
+	denied('eval', ['EvalError']);
+	denied('newFunction', ['EvalError']);
+	denied('inspector', ['ERR_ACCESS_DENIED', 'ERR_INSPECTOR_NOT_AVAILABLE']);
+	denied('binding', ['ERR_ACCESS_DENIED']);
+	denied('worker', ['ERR_ACCESS_DENIED']);
+	denied('wasi', ['ERR_ACCESS_DENIED']);
+	denied('signalHost', ['Error']);
+
+	it('writing through a symlink made at run time fails, and nothing lands outside', () => {
+		assert.equal(isolated.writeViaSymlink?.ok, false);
+		assert.equal(inProcess.writeViaSymlink?.ok, true);
+		assert.equal(existsSync(join(root, 'outside-isolated', 'escaped-link.txt')), false);
+		assert.equal(existsSync(join(root, 'outside-control', 'escaped-link.txt')), true);
+	});
+
+	it('writing inside the data directory works when filesystem_write is declared', () => {
+		assert.equal(isolated.writeData?.ok, true, JSON.stringify(isolated.writeData));
+	});
+
+	it('the secret and the key never reached the isolated plugin', () => {
+		assert.doesNotMatch(JSON.stringify(isolated), new RegExp(`${SECRET}|PRIVATE KEY`));
+		assert.match(JSON.stringify(inProcess), /PRIVATE KEY/);
+	});
+});
+
+describe('isolated mode: symlinks out of the plugin tree are refused before start', () => {
+	it('a link in the plugin directory to ~/.ssh, and one in the data directory', async () => {
+		const base = tempDir();
+		mkdirSync(join(base, 'secret'));
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'linker',
+			code: 'export function enable() {}',
+		});
+		symlinkSync(join(base, 'secret'), join(dir, 'keys'));
+		await assert.rejects(
+			planPlugin({ uuid, name: 'linker', path: dir }, join(base, 'data'), { checkSymlinks: true }),
+			{ code: 'SYMLINK_ESCAPE' },
+		);
+		// Control: without the check (in-process mode) the same tree plans fine.
+		await planPlugin({ uuid, name: 'linker', path: dir }, join(base, 'data'), {
+			checkSymlinks: false,
+		});
+
+		const other = writePlugin(join(base, 'plugins'), {
+			name: 'data-linker',
+			code: 'export function enable() {}',
+		});
+		const dataDir = join(base, 'data', 'plugin-data', other.uuid);
+		mkdirSync(dataDir, { recursive: true });
+		symlinkSync(join(base, 'secret'), join(dataDir, 'out'));
+		await assert.rejects(
+			planPlugin({ uuid: other.uuid, name: 'data-linker', path: other.dir }, join(base, 'data'), {
+				checkSymlinks: true,
+			}),
+			{ code: 'SYMLINK_ESCAPE' },
+		);
+	});
+
+	it('a link that stays inside the plugin is fine; a dangling one is refused', async () => {
+		const base = tempDir();
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'inner',
+			code: 'export function enable() {}',
+		});
+		symlinkSync(join(dir, 'index.mjs'), join(dir, 'alias.mjs'));
+		await planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), {
+			checkSymlinks: true,
+		});
+		symlinkSync(join(base, 'nowhere'), join(dir, 'dangling'));
+		await assert.rejects(
+			planPlugin({ uuid, name: 'inner', path: dir }, join(base, 'data'), { checkSymlinks: true }),
+			{ code: 'SYMLINK_ESCAPE' },
+		);
+	});
+
+	it('an isolated plugin with a TypeScript entry is refused before start; in-process it plans', async () => {
+		const base = tempDir();
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'typed', code: '' });
+		writeFileSync(join(dir, 'index.ts'), 'export function enable(): void {}\n');
+		writeFileSync(
+			join(dir, 'MANIFEST.toml'),
+			readFileSync(join(dir, 'MANIFEST.toml'), 'utf8').replace('index.mjs', 'index.ts'),
+		);
+		const plugin = { uuid, name: 'typed', path: dir };
+		await assert.rejects(
+			planPlugin(plugin, join(base, 'data'), { checkSymlinks: true, javascriptOnly: true }),
+			{
+				code: 'ENTRY_INVALID',
+			},
+		);
+		assert.match(
+			(await planPlugin(plugin, join(base, 'data'), { checkSymlinks: false })).entry,
+			/index\.ts$/,
+		);
+	});
+
+	it('an entry that is a symlink out of the plugin is refused', async () => {
+		const base = tempDir();
+		writeFileSync(join(base, 'elsewhere.mjs'), 'export function enable() {}\n');
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), { name: 'pointer' });
+		symlinkSync(join(base, 'elsewhere.mjs'), join(dir, 'index.mjs'));
+		await assert.rejects(
+			planPlugin({ uuid, name: 'pointer', path: dir }, join(base, 'data'), {
+				checkSymlinks: false,
+			}),
+			{
+				code: 'ENTRY_INVALID',
+			},
+		);
+	});
+});
