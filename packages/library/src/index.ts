@@ -49,12 +49,14 @@ export type { BlacklistErrorCode } from './blacklist/errors.ts';
 export type { CoreErrorCode, VouchErrorOptions } from './core/errors.ts';
 export type { GitErrorCode } from './git/errors.ts';
 export type { LifecycleErrorCode } from './lifecycle/errors.ts';
+export type { LogErrorCode } from './log/errors.ts';
 export type { StoreErrorCode } from './lifecycle/store/errors.ts';
 export type { ManifestErrorCode } from './manifest/errors.ts';
 export type { RegistryErrorCode } from './registry/errors.ts';
 export type { RefChoiceErrorCode } from './registry/ref-choice.ts';
 export type { RegistrySourcesErrorCode } from './registry/sources/errors.ts';
 export type { ScanErrorCode } from './scan/errors.ts';
+export type { RegistryScanSummary } from './tuf/client/scan-report.ts';
 export type { TufErrorCode } from './tuf/errors.ts';
 
 // Asking and telling the user: injected, unattended and silent by default

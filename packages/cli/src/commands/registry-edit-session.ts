@@ -21,6 +21,7 @@ import {
 	type EditPlan,
 	editContext,
 } from '@vouch/library/internal/registry/edit/plan';
+import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
 import type { Registry } from '@vouch/library/internal/registry/model';
@@ -166,6 +167,10 @@ export async function writePlan(
 		);
 	}
 	await writeFileAtomic(session.path, edit.text);
+	// The journal carries the change's reason and actor to the next publish, which logs it
+	// (D28). Written after the file: a crash in between leaves a change with no record, and the
+	// publish then refuses it until a reason is given, never logging it without one.
+	await appendJournal(journalPathFor(session.path), edit.change);
 	return edit;
 }
 

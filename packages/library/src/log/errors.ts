@@ -1,6 +1,7 @@
 /** Error codes raised by `src/log`. Callers and tests branch on these, never on wording. */
 import { VouchError, type VouchErrorOptions } from '../core/errors.ts';
 
+/** Why the transparency log module refused a proof, note, checkpoint, tile or entry. */
 export type LogErrorCode =
 	/**
 	 * The log's history was rewritten: a checkpoint smaller than the one stored (truncated), a

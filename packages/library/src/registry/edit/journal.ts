@@ -147,7 +147,8 @@ export function parseJournal(content: string, label = 'journal'): ChangeRecord[]
  */
 export async function appendJournal(
 	path: string,
-	record: z.infer<typeof changeRecordSchema> | z.infer<typeof editorRecordSchema>,
+	/** A change record, or the editor's record (`change.ts`) as it is: both are checked here. */
+	record: z.infer<typeof changeRecordSchema> | ({ schema: string } & object),
 ): Promise<void> {
 	const checked =
 		'schema' in record ? editorRecordSchema.parse(record) : changeRecordSchema.parse(record);

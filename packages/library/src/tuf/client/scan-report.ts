@@ -17,13 +17,22 @@ import { TufFetcher } from './fetcher.ts';
 import { loadTrustedState, type ShippedRoot } from './trusted-state.ts';
 import type { RepositoryUrls } from './url-policy.ts';
 
+/**
+ * The registry's own scan of one commit, as a signed registry publishes it (a TUF target beside
+ * the registry): counts by severity and the capabilities used undeclared. Shown before install.
+ */
 export interface RegistryScanSummary {
+	/** The commit the report was made of. */
 	commit: string;
 	/** The scanner that produced the report, e.g. `0.2.0`; sanitised. */
 	scannerVersion: string;
+	/** Findings of high severity. */
 	high: number;
+	/** Findings of medium severity. */
 	medium: number;
+	/** Findings of low severity. */
 	low: number;
+	/** Informational findings. */
 	info: number;
 	/** Capabilities the code uses without declaring them. */
 	undeclared: string[];
