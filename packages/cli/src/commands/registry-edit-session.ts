@@ -13,6 +13,7 @@ import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { lifecycleError } from '@vouch/library/internal/lifecycle/errors';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
 import { type RegistryFileText, sha256Hex } from '@vouch/library/internal/registry/edit/apply';
+import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import {
 	type CommittedEdit,
 	commitPlan,
@@ -21,7 +22,6 @@ import {
 	type EditPlan,
 	editContext,
 } from '@vouch/library/internal/registry/edit/plan';
-import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
 import type { Registry } from '@vouch/library/internal/registry/model';
