@@ -78,6 +78,9 @@ updated_at = "2026-01-01T00:00:00Z"
 			fixture.keysDir,
 			'--out',
 			fixture.repoDir,
+			// The registry was written by hand here, so the log needs the reason (D28).
+			'--reason',
+			'Added tempo after review.',
 			'--json',
 		],
 		// tuf-js judges expiry by the system clock: the metadata is signed as of now.

@@ -21,6 +21,11 @@ export interface LogUpdateInput {
 	origin?: string;
 	/** The signed checkpoint stored after the last successful check, if any. */
 	stored?: string | undefined;
+	/**
+	 * The key `stored` was verified under, when the log key has since been rotated (through a
+	 * new TUF target). The new tree must still extend the stored one, of the same origin.
+	 */
+	storedVerifierKey?: string | undefined;
 	/** The signed checkpoint just fetched. */
 	checkpoint: string | Uint8Array;
 	readTile: ReadTile;
@@ -46,7 +51,12 @@ export async function verifyLogUpdate(input: LogUpdateInput): Promise<LogUpdate>
 		...(input.maxEntryBytes === undefined ? {} : { maxEntryBytes: input.maxEntryBytes }),
 	});
 	if (input.stored !== undefined) {
-		const previous = openCheckpoint(input.stored, verifier, input.origin);
+		const storedVerifier =
+			input.storedVerifierKey === undefined ? verifier : parseVerifierKey(input.storedVerifierKey);
+		const previous = openCheckpoint(input.stored, storedVerifier, input.origin);
+		if (previous.origin !== next.origin) {
+			throw inconsistent('The new log key belongs to another log (its origin differs).');
+		}
 		await checkExtends(previous, next, log);
 	}
 	if (input.leaf !== undefined) await checkIncluded(input.leaf, log);

@@ -24,6 +24,11 @@ export const LOG_ACTIONS = [
 	'version_block',
 	'author_block',
 	'key_change',
+	// A registry change made without an editing command, logged with the publisher's reason.
+	'edit',
+	// The TUF targets metadata a publish signed: a client proves the targets it accepted are in
+	// the log by finding this entry (D28).
+	'publish',
 ] as const;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.

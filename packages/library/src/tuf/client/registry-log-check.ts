@@ -15,9 +15,9 @@ import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { openCheckpoint, type SignedCheckpoint } from '../../log/checkpoint.ts';
 import { verifyLogUpdate } from '../../log/client-verify.ts';
 import { logError } from '../../log/errors.ts';
-import { equalBytes, leafHash } from '../../log/merkle.ts';
+import { leafHash } from '../../log/merkle.ts';
 import { parseVerifierKey } from '../../log/note-keys.ts';
-import { verifyConsistency, verifyInclusion } from '../../log/proof-verify.ts';
+import { verifyInclusion } from '../../log/proof-verify.ts';
 import { readLogEntries } from '../../log/read-entries.ts';
 import { PUBLISH_ACTION, publishSubject } from '../../log/registry-entry.ts';
 import type { TileLog } from '../../log/tile-reader.ts';
@@ -87,32 +87,20 @@ function explainRefusal(error: unknown, url: string): unknown {
 async function checkLog(input: RegistryLogCheckInput): Promise<RegistryLogCheck> {
 	const verifierKey = input.verifierKey.trim();
 	const note = await input.source.readCheckpoint();
-	const sameKey = input.stored === undefined || input.stored.verifierKey === verifierKey;
-	let previous: SignedCheckpoint | undefined;
 	const update = await verifyLogUpdate({
 		verifierKey,
 		checkpoint: note,
 		readTile: input.source.readTile,
-		...(sameKey && input.stored !== undefined ? { stored: input.stored.checkpoint } : {}),
+		// A rotated log key (a new verified target): the stored checkpoint is checked under the
+		// key it was verified with, and the new tree must still extend it.
+		...(input.stored === undefined
+			? {}
+			: { stored: input.stored.checkpoint, storedVerifierKey: input.stored.verifierKey }),
 	});
-	if (!sameKey && input.stored !== undefined) {
-		// The log key was rotated (a new verified target): the stored checkpoint was verified
-		// under the previous key, and the new tree must still extend it.
-		previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(input.stored.verifierKey));
-		if (previous.origin !== update.checkpoint.origin) {
-			throw logError(
-				'LOG_INCONSISTENT',
-				'The new log key belongs to another log (its origin differs).',
-				{
-					hint: 'The last verified registry is kept. Tell the registry maintainers.',
-				},
-			);
-		}
-		await checkExtends(previous, update.checkpoint, update.log);
-	}
-	if (sameKey && input.stored !== undefined) {
-		previous = openCheckpoint(input.stored.checkpoint, parseVerifierKey(verifierKey));
-	}
+	const previous =
+		input.stored === undefined
+			? undefined
+			: openCheckpoint(input.stored.checkpoint, parseVerifierKey(input.stored.verifierKey));
 	const publishIndex =
 		input.targets === undefined
 			? undefined
@@ -124,53 +112,6 @@ async function checkLog(input: RegistryLogCheckInput): Promise<RegistryLogCheck>
 		...(previous === undefined ? {} : { previous }),
 		...(publishIndex === undefined ? {} : { publishIndex }),
 	};
-}
-
-async function checkExtends(
-	previous: SignedCheckpoint,
-	next: SignedCheckpoint,
-	log: TileLog,
-): Promise<void> {
-	const hint =
-		'The log history was rewritten; the last verified state is kept. Report this to the registry maintainers.';
-	if (next.size < previous.size) {
-		throw logError(
-			'LOG_INCONSISTENT',
-			`The log shrank from ${previous.size} to ${next.size} entries.`,
-			{ hint },
-		);
-	}
-	if (next.size === previous.size) {
-		if (!equalBytes(next.root, previous.root)) {
-			throw logError(
-				'LOG_INCONSISTENT',
-				`Two different logs of ${next.size} entries were signed (a fork).`,
-				{ hint },
-			);
-		}
-		return;
-	}
-	try {
-		verifyConsistency(
-			previous.size,
-			next.size,
-			await log.consistencyProof(previous.size),
-			previous.root,
-			next.root,
-		);
-	} catch (error) {
-		if (isVouchError(error) && error.code === 'LOG_BAD_PROOF') {
-			throw logError(
-				'LOG_INCONSISTENT',
-				`The log of ${next.size} entries does not extend the stored one.`,
-				{
-					hint,
-					cause: error,
-				},
-			);
-		}
-		throw error;
-	}
 }
 
 /**

@@ -130,7 +130,9 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 		changes.push({
 			time: record.time === undefined ? time : logTime(new Date(record.time)),
 			actor: record.actor ?? input.actor,
-			action: record.action,
+			// The entry schema checks it when the entry is encoded: an action the log does not
+			// know refuses the publish (LOG_BAD_ENTRY) rather than logging it under another name.
+			action: record.action as RegistryLogEntry['action'],
 			subject: record.subject,
 			reason,
 			...(record.report === undefined ? {} : { report: record.report }),
