@@ -17,7 +17,14 @@ Try it (the real Picard registry ships with the tests):
   npx vouch validate packages/library/test/fixtures/manifests/picard/replaygain2.toml
   npx vouch check-blacklist https://github.com/example/plugin --registry <file|url>
   npx vouch blacklist [search <text|url>] --registry <file|url>
-  npx vouch registry lint packages/library/test/fixtures/registries/picard-plugins.toml
+
+Maintain a registry (Picard's registry tool's commands, and more):
+  npx vouch registry validate packages/library/test/fixtures/registries/picard-plugins.toml --offline
+  npx vouch registry plugin list --trust official --registry packages/library/test/fixtures/registries/picard-plugins.toml
+  npx vouch registry stats --registry packages/library/test/fixtures/registries/picard-plugins.toml
+  npx vouch registry plugin add <git URL> --trust community --registry <plugins.toml>
+  npx vouch registry review <id | git URL> --registry <plugins.toml> --markdown
+  npx vouch registry diff <old.toml> <new.toml>
 
 Write a plugin:
   npx vouch init my-plugin      (then: vouch validate my-plugin, vouch scan my-plugin)
