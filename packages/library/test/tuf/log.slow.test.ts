@@ -14,7 +14,10 @@ import { generateNoteKey, parseSignerKey, parseVerifierKey } from '../../src/log
 import { encodeRegistryLogEntry } from '../../src/log/registry-entry.ts';
 import { appendEntries } from '../../src/log/tile-writer.ts';
 import { TRUSTED_STATE_FILE } from '../../src/tuf/client/trusted-state.ts';
+import { initKeys } from '../../src/tuf/repository/init-keys.ts';
 import { rotateLogKey } from '../../src/tuf/repository/log-keys.ts';
+import { publishRepository } from '../../src/tuf/repository/publish.ts';
+import { proposeRoot, signRoot } from '../../src/tuf/repository/root-signing.ts';
 import {
 	blacklistUrls,
 	makeFixture,
@@ -333,5 +336,45 @@ describe('a hand-edited log cache (D25)', () => {
 	it('still loads the untouched cache', async () => {
 		const cached = await client.loadCached();
 		assert.deepEqual(blacklistUrls(cached.text), TWO);
+	});
+});
+
+describe('a refresh that TUF accepts and the log refuses', () => {
+	it('stores nothing new: not the new root, targets, blacklist or checkpoint', async () => {
+		const client = fixture.client();
+		await client.refresh();
+		const stateFile = join(fixture.dir, 'client', 'metadata', TRUSTED_STATE_FILE);
+		const before = readFileSync(stateFile);
+		const logBefore = join(fixture.dir, 'log-before');
+		cpSync(join(fixture.repoDir, 'log'), logBefore, { recursive: true });
+		// A root rotation and a new blacklist, all validly signed...
+		const newKeys = join(fixture.dir, 'new-keys');
+		await initKeys({ dir: newKeys, logKeyFrom: fixture.keysDir });
+		await proposeRoot({ repoDir: fixture.repoDir, keysDir: newKeys, now: new Date() });
+		for (const keyFile of [
+			join(fixture.keysDir, 'root-1.pem'),
+			join(fixture.keysDir, 'root-3.pem'),
+			join(newKeys, 'root-2.pem'),
+			join(newKeys, 'root-3.pem'),
+		]) {
+			await signRoot({ repoDir: fixture.repoDir, keyFile });
+		}
+		const published = await publishRepository({
+			registryText: registryToml(THREE),
+			keysDir: newKeys,
+			outDir: fixture.repoDir,
+			now: new Date(),
+			reason: 'Changed by the test.',
+		});
+		assert.equal(published.versions.root, 2);
+		// ...served beside the log as it was, which does not hold them.
+		rmSync(join(fixture.repoDir, 'log'), { recursive: true });
+		cpSync(logBefore, join(fixture.repoDir, 'log'), { recursive: true });
+		await rejectsCode(client.refresh(), 'LOG_NOT_INCLUDED');
+		assert.deepEqual(readFileSync(stateFile), before);
+		const cached = await client.loadCached();
+		assert.equal(cached.versions.root, 1);
+		assert.equal(cached.versions.targets, 1);
+		assert.deepEqual(blacklistUrls(cached.text), ['https://github.com/evil/one']);
 	});
 });
