@@ -48,7 +48,8 @@ describe('the Atom feed', () => {
 			link: 'https://example.org/r" onclick="x',
 		};
 		const feed = renderAtomFeed(INFO, [item]);
-		assert.doesNotMatch(feed, /<script|<\/title><|\u0000|\u001b|\uFFFE|\uD800|onclick/);
+		assert.doesNotMatch(feed, /<script|<\/title><|onclick/);
+		for (const bad of ['\u0000', '\u001b', '\uFFFE', '\uD800']) assert.ok(!feed.includes(bad));
 		assert.match(feed, /&lt;\/title&gt;&lt;script&gt;/);
 		assert.equal(xmlText('a&b<c>"\''), 'a&amp;b&lt;c&gt;&quot;&apos;');
 	});
