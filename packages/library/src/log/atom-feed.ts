@@ -2,7 +2,8 @@
  * An Atom 1.0 feed (RFC 4287) of the log's blacklist and trust changes, for people who watch a
  * registry. Every text in it comes from the log, written by whoever could publish: it is
  * stripped of controls and of what XML 1.0 cannot carry, then escaped, so no entry can add
- * markup, break the feed, or smuggle escapes to a terminal that prints it.
+ * markup, break the feed, or smuggle escapes to a terminal that prints it. The feed is
+ * published, so the link to the log never carries the watcher's credentials or query.
  */
 import { sanitizeText } from '../core/sanitize.ts';
 import type { RegistryLogEntry } from './registry-entry.ts';
@@ -73,7 +74,8 @@ export function renderAtomFeed(info: FeedInfo, items: readonly FeedItem[]): stri
 		`  <author><name>${xmlText(info.origin)}</name></author>`,
 		`  <generator>vouch registry log monitor</generator>`,
 	];
-	if (/^https:\/\//.test(info.source)) lines.push(`  <link href="${xmlText(info.source)}"/>`);
+	const source = publicLink(info.source);
+	if (source !== undefined) lines.push(`  <link href="${xmlText(source)}"/>`);
 	for (const item of [...items].reverse()) {
 		lines.push(
 			'  <entry>',
@@ -89,6 +91,25 @@ export function renderAtomFeed(info: FeedInfo, items: readonly FeedItem[]): stri
 	}
 	lines.push('</feed>', '');
 	return lines.join('\n');
+}
+
+/**
+ * The feed is published, but the URL the watcher reads the log from may carry its own
+ * credentials, or a token in the query: only an https URL is linked, and without either.
+ */
+function publicLink(location: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(location.trim());
+	} catch {
+		return undefined;
+	}
+	if (url.protocol !== 'https:') return undefined;
+	url.username = '';
+	url.password = '';
+	url.search = '';
+	url.hash = '';
+	return url.href;
 }
 
 /** Atom ids are IRIs: the origin (any printable name) is made one by percent-encoding. */

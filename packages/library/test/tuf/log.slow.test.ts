@@ -5,6 +5,7 @@
  * the client still uses the state it verified before.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -13,7 +14,10 @@ import { generateNoteKey, parseSignerKey, parseVerifierKey } from '../../src/log
 import { encodeRegistryLogEntry } from '../../src/log/registry-entry.ts';
 import { appendEntries } from '../../src/log/tile-writer.ts';
 import { TRUSTED_STATE_FILE } from '../../src/tuf/client/trusted-state.ts';
+import { initKeys } from '../../src/tuf/repository/init-keys.ts';
 import { rotateLogKey } from '../../src/tuf/repository/log-keys.ts';
+import { publishRepository } from '../../src/tuf/repository/publish.ts';
+import { proposeRoot, signRoot } from '../../src/tuf/repository/root-signing.ts';
 import {
 	blacklistUrls,
 	makeFixture,
@@ -262,5 +266,115 @@ describe('log key rotation', () => {
 			readdirSync(fixture.keysDir).filter((name) => name.endsWith('.retired')).length,
 			1,
 		);
+	});
+});
+
+describe('a hand-edited log cache (D25)', () => {
+	const stateFile = () => join(fixture.dir, 'client', 'metadata', TRUSTED_STATE_FILE);
+
+	function editState(edit: (state: Record<string, unknown>) => void): void {
+		const state = JSON.parse(readFileSync(stateFile(), 'utf8')) as Record<string, unknown>;
+		edit(state);
+		writeFileSync(stateFile(), JSON.stringify(state));
+	}
+
+	/** A second history, signed with the real log key, that the stored checkpoint rules out. */
+	async function serveRewrittenLog(): Promise<void> {
+		const forkDir = join(fixture.dir, 'fork');
+		const entries = Array.from({ length: 9 }, (_, i) =>
+			encodeRegistryLogEntry({
+				sequence: i,
+				time: '2026-01-01T00:00:00Z',
+				actor: 'a'.repeat(64),
+				action: 'blacklist_add',
+				subject: `https://github.com/evil/${i}`,
+				reason: 'Rewritten.',
+				registry_before: 'c'.repeat(64),
+				registry_after: 'c'.repeat(64),
+				targets_version: 2,
+			}),
+		);
+		await appendEntries(forkDir, entries, { signer: logSigner() });
+		rmSync(join(fixture.repoDir, 'log'), { recursive: true });
+		cpSync(forkDir, join(fixture.repoDir, 'log'), { recursive: true });
+	}
+
+	let client: ReturnType<TufFixture['client']>;
+	beforeEach(async () => {
+		client = fixture.client();
+		await client.refresh();
+		await fixture.publish(registryToml(TWO));
+		await client.refresh();
+	});
+
+	it('refuses targets stored without their checkpoint, so the history check cannot be dropped', async () => {
+		editState((state) => {
+			delete state.log;
+		});
+		await rejectsCode(client.loadCached(), 'TUF_CACHE_TAMPERED');
+		await serveRewrittenLog();
+		await rejectsCode(client.refresh(), 'TUF_CACHE_TAMPERED');
+	});
+
+	it('refuses a stored checkpoint under a key the stored targets do not name', async () => {
+		// The attacker's own key, with the log's origin, and an empty tree it signed.
+		const stored = storedLog();
+		const origin = openCheckpoint(stored.checkpoint, parseVerifierKey(stored.verifierKey)).origin;
+		const own = generateNoteKey(origin);
+		const empty = signCheckpoint(
+			{ origin, size: 0, root: new Uint8Array(createHash('sha256').digest()), extensions: [] },
+			[parseSignerKey(own.signerKey)],
+		);
+		editState((state) => {
+			state.log = { checkpoint: empty, verifierKey: own.verifierKey };
+		});
+		await rejectsCode(client.loadCached(), 'TUF_CACHE_TAMPERED');
+		await serveRewrittenLog();
+		await rejectsCode(client.refresh(), 'TUF_CACHE_TAMPERED');
+	});
+
+	it('still loads the untouched cache', async () => {
+		const cached = await client.loadCached();
+		assert.deepEqual(blacklistUrls(cached.text), TWO);
+	});
+});
+
+describe('a refresh that TUF accepts and the log refuses', () => {
+	it('stores nothing new: not the new root, targets, blacklist or checkpoint', async () => {
+		const client = fixture.client();
+		await client.refresh();
+		const stateFile = join(fixture.dir, 'client', 'metadata', TRUSTED_STATE_FILE);
+		const before = readFileSync(stateFile);
+		const logBefore = join(fixture.dir, 'log-before');
+		cpSync(join(fixture.repoDir, 'log'), logBefore, { recursive: true });
+		// A root rotation and a new blacklist, all validly signed...
+		const newKeys = join(fixture.dir, 'new-keys');
+		await initKeys({ dir: newKeys, logKeyFrom: fixture.keysDir });
+		await proposeRoot({ repoDir: fixture.repoDir, keysDir: newKeys, now: new Date() });
+		for (const keyFile of [
+			join(fixture.keysDir, 'root-1.pem'),
+			join(fixture.keysDir, 'root-3.pem'),
+			join(newKeys, 'root-2.pem'),
+			join(newKeys, 'root-3.pem'),
+		]) {
+			await signRoot({ repoDir: fixture.repoDir, keyFile });
+		}
+		const published = await publishRepository({
+			registryText: registryToml(THREE),
+			keysDir: newKeys,
+			outDir: fixture.repoDir,
+			now: new Date(),
+			reason: 'Changed by the test.',
+		});
+		assert.equal(published.versions.root, 2);
+		// ...served beside the log as it was, which does not hold them.
+		rmSync(join(fixture.repoDir, 'log'), { recursive: true });
+		cpSync(logBefore, join(fixture.repoDir, 'log'), { recursive: true });
+		await rejectsCode(client.refresh(), 'LOG_NOT_INCLUDED');
+		assert.deepEqual(readFileSync(stateFile), before);
+		const cached = await client.loadCached();
+		assert.equal(cached.versions.root, 1);
+		assert.equal(cached.versions.targets, 1);
+		assert.deepEqual(blacklistUrls(cached.text), ['https://github.com/evil/one']);
 	});
 });

@@ -172,8 +172,9 @@ async function readState(path: string): Promise<MonitorState | undefined> {
 	}
 }
 
+/** Private to the watcher, unlike the feed: the location may carry its credentials. */
 async function writeState(path: string, state: MonitorState): Promise<void> {
-	await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
+	await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 function originOf(state: MonitorState): string {

@@ -21,6 +21,7 @@ import { verifyInclusion } from '../../log/proof-verify.ts';
 import { readLogEntries } from '../../log/read-entries.ts';
 import { PUBLISH_ACTION, publishSubject } from '../../log/registry-entry.ts';
 import type { TileLog } from '../../log/tile-reader.ts';
+import { sha256Hex } from '../metadata.ts';
 import type { LogSource } from './log-source.ts';
 
 /** What the client stores: the last checkpoint it verified, and the key that verified it. */
@@ -84,8 +85,28 @@ function explainRefusal(error: unknown, url: string): unknown {
 	);
 }
 
+/**
+ * The stored log key is tied to the stored targets by the `log-key.txt` hash they sign, so a
+ * hand-edited cache cannot put another key (and a checkpoint it signed) in place of the log's.
+ * The target is the key text and at most one final newline: one spelling, one hash to match.
+ */
+export function isLogKeyTarget(verifierKey: string, targetSha256: string | undefined): boolean {
+	return (
+		targetSha256 !== undefined &&
+		(sha256Hex(Buffer.from(verifierKey, 'utf8')) === targetSha256 ||
+			sha256Hex(Buffer.from(`${verifierKey}\n`, 'utf8')) === targetSha256)
+	);
+}
+
 async function checkLog(input: RegistryLogCheckInput): Promise<RegistryLogCheck> {
 	const verifierKey = input.verifierKey.trim();
+	if (input.verifierKey !== verifierKey && input.verifierKey !== `${verifierKey}\n`) {
+		throw logError(
+			'LOG_BAD_KEY',
+			'The log key target is not the key text alone (with at most one final newline).',
+			{ hint: 'The last verified registry is kept. Tell the registry maintainers.' },
+		);
+	}
 	const note = await input.source.readCheckpoint();
 	const update = await verifyLogUpdate({
 		verifierKey,

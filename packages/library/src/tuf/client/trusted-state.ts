@@ -21,8 +21,8 @@ import { openCheckpoint } from '../../log/checkpoint.ts';
 import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { parseVerifierKey } from '../../log/note-keys.ts';
 import { tufError } from '../errors.ts';
-import { decodeMetadata, METADATA_MAX_BYTES, sha256Hex } from '../metadata.ts';
-import type { StoredLogState } from './registry-log-check.ts';
+import { decodeMetadata, LOG_KEY_TARGET, METADATA_MAX_BYTES, sha256Hex } from '../metadata.ts';
+import { isLogKeyTarget, type StoredLogState } from './registry-log-check.ts';
 
 export const TRUSTED_STATE_FILE = 'trusted-metadata.json';
 const FORMAT = 'vouch-tuf-cache/1';
@@ -135,7 +135,9 @@ export async function loadTrustedState(
 	}
 	if (document.log !== undefined) raw.log = document.log;
 	try {
-		return verifyTrustedState(shipped, raw);
+		const state = verifyTrustedState(shipped, raw);
+		if (state.top !== undefined) assertLogOfTargets(state.log, state.top.targets.metadata);
+		return state;
 	} catch (error) {
 		throw tampered(path, describe(error), error);
 	}
@@ -189,6 +191,18 @@ export function verifyTrustedState(shipped: ShippedRoot, raw: RawTrustedState): 
 		},
 		...(raw.log === undefined ? {} : { log: raw.log }),
 	};
+}
+
+/**
+ * Every stored targets metadata was accepted with a log checkpoint (D28), under the log key
+ * those targets sign. Dropping the checkpoint, or swapping in another key and a checkpoint of
+ * its own, would let the next refresh skip the history check; both are refused (D25).
+ */
+function assertLogOfTargets(log: StoredLogState | undefined, targets: Metadata<Targets>): void {
+	if (log === undefined) throw new Error('the stored targets have no log checkpoint beside them');
+	if (!isLogKeyTarget(log.verifierKey, targets.signed.targets[LOG_KEY_TARGET]?.hashes.sha256)) {
+		throw new Error('the stored log key is not the log key the stored targets sign');
+	}
 }
 
 export async function saveTrustedState(
