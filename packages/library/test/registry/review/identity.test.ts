@@ -100,6 +100,42 @@ describe('identity review', () => {
 		assert.equal(result.level, 'reject');
 	});
 
+	it('a homoglyph name in a script other than Cyrillic or Greek is refused too', () => {
+		for (const name of [
+			'Add to C\u0585llection',
+			'\ua4eedd to Collection',
+			'\u13aadd to Collection',
+		]) {
+			const result = review(
+				entry({ name, gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			);
+			assert.ok(result.codes.has('CONFUSABLE_NAME'), name);
+			assert.ok(result.codes.has('NAME_INVALID'), name);
+			assert.equal(result.level, 'reject');
+		}
+	});
+
+	it('a name hiding a blank-drawn letter (Hangul filler) is confusable and invalid', () => {
+		const result = review(
+			entry({
+				name: 'Add to Col\u3164lection',
+				gitUrl: 'https://github.com/x/picard-plugin-tempo-tools',
+			}),
+		);
+		assert.ok(result.codes.has('CONFUSABLE_NAME'));
+		assert.ok(result.codes.has('NAME_INVALID'));
+		assert.equal(result.level, 'reject');
+	});
+
+	it('names in other languages, or with a Japanese word beside Latin, stay valid', () => {
+		for (const name of ['Tagger для Picard', 'Picardプラグイン', 'Café Tempo']) {
+			const result = review(
+				entry({ name, gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			);
+			assert.equal(result.codes.has('NAME_INVALID'), false, name);
+		}
+	});
+
 	it('a name taken exactly (any case) from another URL is refused', () => {
 		const result = review(
 			entry({ name: 'replaygain 2.0', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
