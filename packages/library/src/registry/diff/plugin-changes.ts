@@ -42,13 +42,28 @@ export function addedPluginChanges(plugin: RegistryPlugin): DiffChange[] {
 	];
 }
 
-export function removedPluginChanges(plugin: RegistryPlugin): DiffChange[] {
+/**
+ * A removal is no risk by itself; but when the new file holds entries Vouch's reader skips, the
+ * "removed" plugin may be one of them, changed. Other readers (Picard's ignores what Vouch's
+ * refuses) may still list it, so whatever changed in it (a new git_url for an official plugin)
+ * would pass unseen as a removal. `unreadable` names the skipped entries of the new file.
+ */
+export function removedPluginChanges(
+	plugin: RegistryPlugin,
+	unreadable: readonly string[] = [],
+): DiffChange[] {
+	const hidden = unreadable.length > 0;
 	return [
 		{
 			kind: 'plugin-removed',
 			plugin: s(plugin.id),
 			before: plugin.trustLevel,
-			lowersSecurity: false,
+			lowersSecurity: hidden,
+			...(hidden
+				? {
+						why: `the new file has entries Vouch cannot read (${unreadable.map(s).join(', ')}); this plugin may be among them, changed, for clients that still read it`,
+					}
+				: {}),
 			message: `Plugin "${s(plugin.id)}" removed (was ${plugin.trustLevel}, ${s(plugin.gitUrl)}).`,
 		},
 	];

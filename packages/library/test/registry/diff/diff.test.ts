@@ -51,6 +51,26 @@ function summary(changes: readonly DiffChange[]): string[] {
 }
 
 describe('registry diff: plugins', () => {
+	it('an elevated entry changed so that Vouch skips it is not passed off as a plain removal', () => {
+		// Picard's reader ignores what Vouch's refuses (here a locale key outside its pattern), so
+		// for Picard's clients the official plugin is still there, at the attacker's address.
+		const before = plugin('b', UUID_B, { trust_level: 'official' });
+		const after = plugin('b', UUID_B, {
+			trust_level: 'official',
+			git_url: 'https://github.com/attacker/b',
+			name_i18n: { 'not a locale!': 'x' },
+		});
+		const registry = parseRegistryText(doc([after]), { label: 'r' });
+		assert.equal(registry.plugins.length, 0, 'the entry must be one Vouch skips');
+		const diff = diffTexts(doc([plugin('a', UUID_A), before]), doc([plugin('a', UUID_A), after]));
+		assert.deepEqual(summary(diff.changes), ['▲ b plugin-removed']);
+		assert.match(diff.changes[0]?.why ?? '', /cannot read/);
+		assert.equal(diff.lowering, 1);
+		// A plain removal, with every entry readable, stays a plain removal.
+		const plain = diffTexts(doc([plugin('a', UUID_A), before]), doc([plugin('a', UUID_A)]));
+		assert.deepEqual(summary(plain.changes), ['b plugin-removed']);
+	});
+
 	it('finds nothing between a registry and itself, or a reordered copy', () => {
 		const a = plugin('a', UUID_A);
 		const b = plugin('b', UUID_B, { trust_level: 'official' });
