@@ -173,6 +173,38 @@ describe('identity review', () => {
 		assert.ok(idn.some((match) => match.field === 'url' && match.strength === 'confusable'));
 	});
 
+	it('an address differing only in letter case on a case-sensitive host is confusable', () => {
+		// git.example.org serves paths case-sensitively: two repositories that read the same.
+		const registered = entry({
+			id: 'team-plugin',
+			uuid: '0b7d2c4e-5f61-4a8b-9c0d-1e2f3a4b5c6d',
+			name: 'Team Plugin',
+			gitUrl: 'https://git.example.org/Team/Plugin',
+		});
+		const found = findLookalikes(
+			{
+				id: 'zz',
+				name: 'zz',
+				canonicalGitUrl: canonicalUrl('https://git.example.org/team/plugin'),
+			},
+			[registered],
+		);
+		assert.ok(
+			found.some((match) => match.field === 'url' && match.strength === 'confusable'),
+			JSON.stringify(found.map((m) => [m.field, m.strength])),
+		);
+		// The same address is a duplicate (lint), not a look-alike; GitHub folds case itself.
+		for (const url of ['https://git.example.org/Team/Plugin', 'https://github.com/Team/Plugin']) {
+			const same = findLookalikes({ id: 'zz', name: 'zz', canonicalGitUrl: canonicalUrl(url) }, [
+				{ ...registered, gitUrl: url, canonicalGitUrl: canonicalUrl(url.toLowerCase()) },
+			]);
+			assert.equal(
+				same.filter((match) => match.field === 'url').length,
+				url.includes('github') ? 0 : 1,
+			);
+		}
+	});
+
 	it('an id that is not the derived one, and a duplicate id, are reported', () => {
 		const result = review(
 			entry({ id: 'decade', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
