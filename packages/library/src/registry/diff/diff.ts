@@ -10,6 +10,7 @@ import { blacklistChanges } from './blacklist-changes.ts';
 import { DIFF_CHANGE_KINDS, type DiffChange, type RegistryDiff } from './changes.ts';
 import { matchPlugins } from './match-plugins.ts';
 import { addedPluginChanges, pluginChanges, removedPluginChanges } from './plugin-changes.ts';
+import { previousOwners } from './redirect-takeover.ts';
 
 export interface DiffSide {
 	registry: Registry;
@@ -23,9 +24,10 @@ export function diffRegistries(
 	context: CanonicalUrlContext = {},
 ): RegistryDiff {
 	const matched = matchPlugins(before.registry.plugins, after.registry.plugins);
+	const owners = previousOwners(before.registry.plugins);
 	const changes: DiffChange[] = [
-		...matched.pairs.flatMap(({ before: old, after: now }) => pluginChanges(old, now)),
-		...matched.added.flatMap(addedPluginChanges),
+		...matched.pairs.flatMap(({ before: old, after: now }) => pluginChanges(old, now, owners)),
+		...matched.added.flatMap((plugin) => addedPluginChanges(plugin, owners)),
 		...matched.removed.flatMap((plugin) => removedPluginChanges(plugin, unreadableEntries(after))),
 		...blacklistChanges(
 			{
