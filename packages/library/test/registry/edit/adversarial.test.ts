@@ -9,7 +9,11 @@ import { applyRegistryEdits, decodeRaw, sha256Hex } from '../../../src/registry/
 import { encodeRegistryChange } from '../../../src/registry/edit/change.ts';
 import { commitPlan } from '../../../src/registry/edit/plan.ts';
 import { parseRefsSpec } from '../../../src/registry/edit/plugin-entry.ts';
-import { planPluginAdd, planPluginEdit } from '../../../src/registry/edit/plugin-plans.ts';
+import {
+	planPluginAdd,
+	planPluginEdit,
+	planPluginUpdate,
+} from '../../../src/registry/edit/plugin-plans.ts';
 import { planRedirectAdd } from '../../../src/registry/edit/redirect-plans.ts';
 import { tomlKey, tomlString } from '../../../src/registry/edit/toml-write.ts';
 import { contextOf, fileOf, manifestFacts, PICARD_TOML } from './edit-helpers.ts';
@@ -247,5 +251,44 @@ describe('JSON registries and change records', () => {
 				}),
 			{ code: 'INVALID_EDIT' },
 		);
+	});
+
+	it("a manifest name that is another plugin's, or reads the same, is not copied", () => {
+		const file = fileOf(PICARD_TOML);
+		const context = contextOf(file);
+		const decadeUuid = context.registry.plugins.find((p) => p.id === 'decade')?.uuid as string;
+		const imitations = [
+			'Add to Collection',
+			'add to collection ',
+			'\u0410dd to Collection', // Cyrillic А
+			'Add to Col\u3164lection', // Hangul filler
+			'Add to C\u0585llection', // Armenian օ
+		];
+		for (const name of imitations) {
+			assert.throws(
+				() =>
+					planPluginAdd(context, {
+						gitUrl: 'https://example.org/a/picard-plugin-imitation',
+						manifests: [manifestFacts({ name })],
+						trust: 'community',
+						refs: [],
+					}),
+				{ code: 'INVALID_EDIT', message: /add-to-collection/ },
+				name,
+			);
+			// An upstream rename copied by `plugin update` is held to the same rule.
+			assert.throws(
+				() => planPluginUpdate(context, 'decade', manifestFacts({ uuid: decadeUuid, name })),
+				{ code: 'INVALID_EDIT' },
+				name,
+			);
+		}
+		// A close but honest name passes (the review asks a person about those).
+		const close = planPluginUpdate(
+			context,
+			'decade',
+			manifestFacts({ uuid: decadeUuid, name: 'Add to Collections' }),
+		);
+		assert.ok(close.ops.length > 0);
 	});
 });
