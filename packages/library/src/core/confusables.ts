@@ -6,8 +6,10 @@
  * comparison is one-way (a skeleton is never shown or stored).
  *
  * The table is deliberately small: the letters of the scripts most often used to fake Latin
- * ones (Cyrillic, Greek), and the digit and letter pairs that pass for each other. Forward
- * scans only: the input is attacker-controlled.
+ * ones (Cyrillic, Greek, and the Armenian, Cherokee, Lisu and Tifinagh letters drawn like
+ * Latin ones), Latin small capitals, and the digit and letter pairs that pass for each other.
+ * Characters that draw nothing (zero-width, Hangul fillers, a Braille blank) are dropped
+ * whatever their category. Forward scans only: the input is attacker-controlled.
  */
 
 /** Single characters that pass for a Latin letter, uppercase forms included. */
@@ -90,6 +92,111 @@ const LOOKALIKE_LETTERS: Readonly<Record<string, string>> = {
 	χ: 'x',
 	Χ: 'x',
 	ω: 'w',
+	// NFKD turns a lunate sigma (ϲ) into a final sigma, and both read as c.
+	ϲ: 'c',
+	Ϲ: 'c',
+	ς: 'c',
+	ϳ: 'j',
+	// Armenian
+	օ: 'o',
+	Օ: 'o',
+	ո: 'n',
+	ռ: 'n',
+	ս: 'u',
+	Ս: 'u',
+	հ: 'h',
+	ց: 'g',
+	զ: 'q',
+	ք: 'p',
+	Լ: 'l',
+	// Cherokee (capitals; lowercase() gives the small letters, so both are listed)
+	Ꭺ: 'a',
+	ꭺ: 'a',
+	Ᏼ: 'b',
+	ᏼ: 'b',
+	Ꮯ: 'c',
+	ꮯ: 'c',
+	Ꭰ: 'd',
+	ꭰ: 'd',
+	Ꭼ: 'e',
+	ꭼ: 'e',
+	Ꮐ: 'g',
+	ꮐ: 'g',
+	Ꮋ: 'h',
+	ꮋ: 'h',
+	Ꭻ: 'j',
+	ꭻ: 'j',
+	Ꮶ: 'k',
+	ꮶ: 'k',
+	Ꮮ: 'l',
+	ꮮ: 'l',
+	Ꮇ: 'm',
+	ꮇ: 'm',
+	Ꮲ: 'p',
+	ꮲ: 'p',
+	Ꮪ: 's',
+	ꮪ: 's',
+	Ꮤ: 't',
+	ꮤ: 't',
+	Ꮩ: 'v',
+	ꮩ: 'v',
+	Ꮃ: 'w',
+	ꮃ: 'w',
+	Ꮓ: 'z',
+	ꮓ: 'z',
+	// Lisu
+	ꓮ: 'a',
+	ꓐ: 'b',
+	ꓚ: 'c',
+	ꓓ: 'd',
+	ꓰ: 'e',
+	ꓝ: 'f',
+	ꓖ: 'g',
+	ꓧ: 'h',
+	ꓲ: 'i',
+	ꓙ: 'j',
+	ꓗ: 'k',
+	ꓡ: 'l',
+	ꓟ: 'm',
+	ꓠ: 'n',
+	ꓳ: 'o',
+	ꓑ: 'p',
+	ꓣ: 'r',
+	ꓢ: 's',
+	ꓔ: 't',
+	ꓴ: 'u',
+	ꓦ: 'v',
+	ꓪ: 'w',
+	ꓫ: 'x',
+	ꓬ: 'y',
+	ꓜ: 'z',
+	// Tifinagh
+	ⵏ: 'l',
+	ⵔ: 'o',
+	ⵀ: 'o',
+	// Latin small capitals, which NFKD leaves alone
+	ᴀ: 'a',
+	ʙ: 'b',
+	ᴄ: 'c',
+	ᴅ: 'd',
+	ᴇ: 'e',
+	ɢ: 'g',
+	ʜ: 'h',
+	ɪ: 'i',
+	ᴊ: 'j',
+	ᴋ: 'k',
+	ᴍ: 'm',
+	ɴ: 'n',
+	ᴏ: 'o',
+	ᴘ: 'p',
+	ʀ: 'r',
+	ꜱ: 's',
+	ᴛ: 't',
+	ᴜ: 'u',
+	ᴠ: 'v',
+	ᴡ: 'w',
+	ʏ: 'y',
+	ᴢ: 'z',
 	// Latin letters from other blocks, and symbols read as letters
 	ı: 'i',
 	ɑ: 'a',
@@ -97,6 +204,7 @@ const LOOKALIKE_LETTERS: Readonly<Record<string, string>> = {
 	ɩ: 'i',
 	ʟ: 'l',
 	ꞁ: 'l',
+	ǀ: 'l',
 	ſ: 's',
 	ℓ: 'l',
 	'|': 'l',
@@ -120,9 +228,13 @@ function isSeparator(ch: string): boolean {
 	return ch === ' ' || ch === '-' || ch === '_' || ch === '.' || ch === '/' || /\s/u.test(ch);
 }
 
-/** Invisible: format characters (zero-width spaces and joiners, bidi marks) and combining marks. */
-function isInvisible(ch: string): boolean {
-	return /[\p{Cf}\p{Mn}\p{Me}]/u.test(ch);
+/**
+ * Invisible: format characters (zero-width spaces and joiners, bidi marks), combining marks,
+ * and what Unicode says a renderer may draw as nothing (Hangul fillers are letters by
+ * category, yet show as blank), plus the Braille blank, which is a symbol drawn as a space.
+ */
+export function isInvisible(ch: string): boolean {
+	return /[\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}\u2800]/u.test(ch);
 }
 
 /** Longer names are cut here before comparing: a skeleton is for names, not documents. */

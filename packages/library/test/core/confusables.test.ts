@@ -19,6 +19,34 @@ describe('confusable skeletons', () => {
 		assert.ok(looksConfusable('Ade\u0301', 'Ade'));
 	});
 
+	it('letters of other scripts drawn like Latin ones, and Latin small capitals', () => {
+		const base = 'Add to Collection';
+		for (const fake of [
+			'Add to C\u0585llection', // Armenian օ
+			'Add to Collectio\u057c', // Armenian ռ
+			'\u13aadd to Collection', // Cherokee Ꭺ
+			'\ua4eedd to Collection', // Lisu ꓮ
+			'Add to Co\u2d4f\u2d4fection', // Tifinagh ⵏ
+			'Add to Co\u01c0\u01c0ection', // dental click ǀ
+			'\u1d00dd to Collection', // small capital ᴀ
+			'Add to Collectio\u0274', // small capital ɴ
+			'Add to Colle\u03f2tion', // lunate sigma ϲ
+		]) {
+			assert.ok(looksConfusable(fake, base), fake);
+		}
+	});
+
+	it('characters that draw nothing are skipped whatever their category', () => {
+		const base = 'Add to Collection';
+		// Hangul fillers are letters by category; the Braille blank is a symbol.
+		for (const hidden of ['\u115f', '\u1160', '\u3164', '\uffa0', '\u2800', '\u180e', '\u034f']) {
+			assert.ok(
+				looksConfusable(`Add to Col${hidden}lection`, base),
+				hidden.codePointAt(0)?.toString(16),
+			);
+		}
+	});
+
 	it('digits and letter pairs that pass for letters', () => {
 		assert.ok(looksConfusable('m0d', 'mod'));
 		assert.ok(looksConfusable('paypa1', 'paypal'));

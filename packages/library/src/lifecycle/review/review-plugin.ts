@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type CanonicalUrlContext, canonicalUrl } from '../../core/canonical-url.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
+import { parseVersioningScheme, sortTagsNewestFirst } from '../../core/versions.ts';
 import type { Manifest } from '../../manifest/model.ts';
 import type { Registry, RegistryPlugin, TrustLevel } from '../../registry/model.ts';
 import { deriveRegistryId } from '../../registry/registry-id.ts';
@@ -86,7 +87,7 @@ export async function reviewPlugin(
 		},
 		sink,
 	);
-	const refs = request.refs ?? entry.refs.map((ref) => ref.name);
+	const refs = request.refs ?? defaultRefs(entry, listing);
 	const reviewedRefs = await reviewRefs(
 		entry,
 		refs,
@@ -109,6 +110,28 @@ export async function reviewPlugin(
 		findings,
 		level: levelOf(findings),
 	};
+}
+
+/**
+ * What clients install: the entry's refs and, with a versioning scheme, its newest version tag
+ * (D15) and newest pre-release. A tag need not be on any listed branch, so reviewing only the
+ * refs would pass clean code on `main` while clients install whatever the newest tag holds.
+ */
+function defaultRefs(entry: RegistryPlugin, listing: RemoteListing): string[] {
+	const refs = entry.refs.map((ref) => ref.name);
+	if (entry.versioningScheme === undefined) return refs;
+	let scheme: ReturnType<typeof parseVersioningScheme>;
+	try {
+		scheme = parseVersioningScheme(entry.versioningScheme);
+	} catch {
+		return refs; // lint reports the scheme (VERSIONING_SCHEME_INVALID)
+	}
+	const tags = [...listing.tags.keys()];
+	for (const includePreRelease of [false, true]) {
+		const newest = sortTagsNewestFirst(tags, scheme, { includePreRelease })[0];
+		if (newest !== undefined && !refs.includes(newest)) refs.push(newest);
+	}
+	return refs;
 }
 
 /** The default branch's name, from the listing's HEAD. */

@@ -10,6 +10,7 @@ import { blacklistChanges } from './blacklist-changes.ts';
 import { DIFF_CHANGE_KINDS, type DiffChange, type RegistryDiff } from './changes.ts';
 import { matchPlugins } from './match-plugins.ts';
 import { addedPluginChanges, pluginChanges, removedPluginChanges } from './plugin-changes.ts';
+import { previousOwners } from './redirect-takeover.ts';
 
 export interface DiffSide {
 	registry: Registry;
@@ -23,10 +24,11 @@ export function diffRegistries(
 	context: CanonicalUrlContext = {},
 ): RegistryDiff {
 	const matched = matchPlugins(before.registry.plugins, after.registry.plugins);
+	const owners = previousOwners(before.registry.plugins);
 	const changes: DiffChange[] = [
-		...matched.pairs.flatMap(({ before: old, after: now }) => pluginChanges(old, now)),
-		...matched.added.flatMap(addedPluginChanges),
-		...matched.removed.flatMap(removedPluginChanges),
+		...matched.pairs.flatMap(({ before: old, after: now }) => pluginChanges(old, now, owners)),
+		...matched.added.flatMap((plugin) => addedPluginChanges(plugin, owners)),
+		...matched.removed.flatMap((plugin) => removedPluginChanges(plugin, unreadableEntries(after))),
 		...blacklistChanges(
 			{
 				entries: before.registry.blacklist,
@@ -41,6 +43,18 @@ export function diffRegistries(
 	];
 	changes.sort(compareChanges);
 	return { changes, lowering: changes.filter((change) => change.lowersSecurity).length };
+}
+
+/** The entries of a side its reader skipped, by id or position; at least one per skipped entry. */
+function unreadableEntries(side: DiffSide): string[] {
+	const { registry } = side;
+	const named = registry.warnings
+		.filter((warning) => warning.code === 'PLUGIN_SKIPPED')
+		.map((warning) => warning.plugin ?? '?');
+	// The warning list is bounded; the count of entries read is not.
+	const skipped = (registry.rawPluginCount ?? registry.plugins.length) - registry.plugins.length;
+	if (skipped > named.length) named.push(`${skipped - named.length} more`);
+	return named;
 }
 
 const KIND_ORDER = new Map(DIFF_CHANGE_KINDS.map((kind, i) => [kind, i]));

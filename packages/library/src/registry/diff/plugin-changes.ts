@@ -15,6 +15,7 @@ import type { RegistryPlugin, TrustLevel } from '../model.ts';
 import { TRUST_ORDER } from '../model.ts';
 import type { DiffChange } from './changes.ts';
 import { type Draft, pinChanges } from './pin-changes.ts';
+import { heldBy, NO_OWNERS, type PreviousOwners } from './redirect-takeover.ts';
 
 const s = (text: string) => sanitizeText(text, { maxLength: 300 });
 
@@ -26,9 +27,18 @@ function isElevated(level: TrustLevel): boolean {
 	return level === 'official' || level === 'trusted';
 }
 
-export function addedPluginChanges(plugin: RegistryPlugin): DiffChange[] {
+export function addedPluginChanges(
+	plugin: RegistryPlugin,
+	owners: PreviousOwners = NO_OWNERS,
+): DiffChange[] {
 	const elevated = isElevated(plugin.trustLevel);
+	// A new entry's redirects are part of it; only those that take another plugin's users over
+	// are listed on their own.
+	const takeovers = redirectChanges(undefined, plugin, elevated, plugin.trustLevel, owners)
+		.filter((draft) => draft.takesOver === true)
+		.map(({ takesOver: _, ...draft }) => ({ ...draft, plugin: s(plugin.id) }));
 	return [
+		...takeovers,
 		{
 			kind: 'plugin-added',
 			plugin: s(plugin.id),
@@ -42,19 +52,38 @@ export function addedPluginChanges(plugin: RegistryPlugin): DiffChange[] {
 	];
 }
 
-export function removedPluginChanges(plugin: RegistryPlugin): DiffChange[] {
+/**
+ * A removal is no risk by itself; but when the new file holds entries Vouch's reader skips, the
+ * "removed" plugin may be one of them, changed. Other readers (Picard's ignores what Vouch's
+ * refuses) may still list it, so whatever changed in it (a new git_url for an official plugin)
+ * would pass unseen as a removal. `unreadable` names the skipped entries of the new file.
+ */
+export function removedPluginChanges(
+	plugin: RegistryPlugin,
+	unreadable: readonly string[] = [],
+): DiffChange[] {
+	const hidden = unreadable.length > 0;
 	return [
 		{
 			kind: 'plugin-removed',
 			plugin: s(plugin.id),
 			before: plugin.trustLevel,
-			lowersSecurity: false,
+			lowersSecurity: hidden,
+			...(hidden
+				? {
+						why: `the new file has entries Vouch cannot read (${unreadable.map(s).join(', ')}); this plugin may be among them, changed, for clients that still read it`,
+					}
+				: {}),
 			message: `Plugin "${s(plugin.id)}" removed (was ${plugin.trustLevel}, ${s(plugin.gitUrl)}).`,
 		},
 	];
 }
 
-export function pluginChanges(before: RegistryPlugin, after: RegistryPlugin): DiffChange[] {
+export function pluginChanges(
+	before: RegistryPlugin,
+	after: RegistryPlugin,
+	owners: PreviousOwners = NO_OWNERS,
+): DiffChange[] {
 	const drafts: Draft[] = [];
 	const elevated = isElevated(before.trustLevel) || isElevated(after.trustLevel);
 	const levelShown = isElevated(after.trustLevel) ? after.trustLevel : before.trustLevel;
@@ -100,7 +129,11 @@ export function pluginChanges(before: RegistryPlugin, after: RegistryPlugin): Di
 			message: `git_url ${s(before.gitUrl)} → ${s(after.gitUrl)}.`,
 		});
 	}
-	drafts.push(...redirectChanges(before, after, elevated, levelShown));
+	drafts.push(
+		...redirectChanges(before, after, elevated, levelShown, owners).map(
+			({ takesOver: _, ...draft }) => draft,
+		),
+	);
 	drafts.push(...pinChanges(before, after));
 	drafts.push(...listChanges(before, after));
 	return drafts.map((draft) => ({
@@ -110,26 +143,45 @@ export function pluginChanges(before: RegistryPlugin, after: RegistryPlugin): Di
 	}));
 }
 
+type RedirectDraft = Draft & { takesOver?: boolean };
+
+/** `before` is undefined for a new entry. */
 function redirectChanges(
-	before: RegistryPlugin,
+	before: RegistryPlugin | undefined,
 	after: RegistryPlugin,
 	elevated: boolean,
 	level: TrustLevel,
-): Draft[] {
-	const drafts: Draft[] = [];
-	const oldUrls = new Set(before.canonicalRedirectFrom);
+	owners: PreviousOwners,
+): RedirectDraft[] {
+	const drafts: RedirectDraft[] = [];
+	const oldUrls = new Set(before?.canonicalRedirectFrom ?? []);
 	const newUrls = new Set(after.canonicalRedirectFrom);
 	after.canonicalRedirectFrom.forEach((url, i) => {
 		if (oldUrls.has(url)) return;
 		const shown = s(after.redirectFrom[i] ?? url);
+		const owner = heldBy(owners.urls, url, before);
+		const why =
+			owner !== undefined
+				? `the address was ${s(owner.id)}'s: its users would move to this entry`
+				: elevated
+					? `installs from ${shown} would move to the ${level} entry`
+					: undefined;
 		drafts.push({
 			kind: 'redirect-added',
 			after: shown,
-			lowersSecurity: elevated,
-			...(elevated ? { why: `installs from ${shown} would move to the ${level} entry` } : {}),
+			lowersSecurity: why !== undefined,
+			...(why === undefined ? {} : { why }),
+			...(owner === undefined ? {} : { takesOver: true }),
 			message: `redirect_from adds ${shown}.`,
 		});
 	});
+	if (before === undefined) {
+		for (const uuid of after.redirectFromUuid) {
+			const owner = heldBy(owners.uuids, uuid, undefined);
+			if (owner !== undefined) drafts.push(uuidTakeover(uuid, owner));
+		}
+		return drafts;
+	}
 	before.canonicalRedirectFrom.forEach((url, i) => {
 		if (newUrls.has(url)) return;
 		const shown = s(before.redirectFrom[i] ?? url);
@@ -142,6 +194,11 @@ function redirectChanges(
 	});
 	for (const uuid of after.redirectFromUuid) {
 		if (before.redirectFromUuid.includes(uuid)) continue;
+		const owner = heldBy(owners.uuids, uuid, before);
+		if (owner !== undefined) {
+			drafts.push(uuidTakeover(uuid, owner));
+			continue;
+		}
 		drafts.push({
 			kind: 'uuid-redirect-added',
 			after: uuid,
@@ -160,6 +217,17 @@ function redirectChanges(
 		});
 	}
 	return drafts;
+}
+
+function uuidTakeover(uuid: string, owner: RegistryPlugin): RedirectDraft {
+	return {
+		kind: 'uuid-redirect-added',
+		after: uuid,
+		lowersSecurity: true,
+		why: `the UUID was ${s(owner.id)}'s: its users would move to this entry`,
+		takesOver: true,
+		message: `redirect_from_uuid adds ${uuid}.`,
+	};
 }
 
 function listChanges(before: RegistryPlugin, after: RegistryPlugin): Draft[] {

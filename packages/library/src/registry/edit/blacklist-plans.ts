@@ -2,7 +2,8 @@
  * `blacklist add | remove | list` as edit plans, with the gaps of Picard's tool closed:
  * - every entry has a stable id, and `remove <id>` removes exactly that entry;
  * - `remove --uuid X` removes only the entries whose identifiers are exactly that UUID, so a
- *   UUID+URL "malicious fork" entry stays unless its own id is given;
+ *   UUID+URL "malicious fork" entry stays unless its own id is given; identifiers naming two
+ *   different entries (a version-scoped one and a total ban) remove neither;
  * - a `url_regex` entry can be removed (by id, or by `--url-regex` with the same pattern);
  * - a new entry is tried against the registry's own plugins first, and the plugins it would
  *   block are named and asked about.
@@ -148,6 +149,16 @@ export function planBlacklistRemove(context: EditContext, input: BlacklistRemove
 			throw invalid('name the entry: its id, or --uuid, --url or --url-regex');
 		}
 		chosen = listings.filter((listing) => sameIdentifiers(context, listing.entry, input));
+		// Identifiers are not versions or reasons: they can name a version-scoped entry and a
+		// total ban alike, and removing both when one was meant would lift the ban unnoticed.
+		const distinct = [...new Set(chosen.map((listing) => listing.id))];
+		if (distinct.length > 1) {
+			throw registryError(
+				'REGISTRY_EDIT_REFUSED',
+				`These identifiers name ${distinct.length} entries that differ: ${distinct.join(', ')}. Nothing was removed.`,
+				{ hint: 'Remove the one you mean by its id (`vouch registry blacklist list` shows them).' },
+			);
+		}
 	}
 	if (chosen.length === 0) {
 		throw registryError('ENTRY_NOT_FOUND', 'No blacklist entry matches.', {

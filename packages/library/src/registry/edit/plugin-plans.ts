@@ -9,6 +9,7 @@ import { normaliseUuid } from '../../core/uuid.ts';
 import { registryError } from '../errors.ts';
 import type { RegistryTrustLevel } from '../model.ts';
 import type { FieldChange } from './change.ts';
+import { assertNameFree } from './name-rules.ts';
 import { sortedPluginPosition, type TomlTable } from './operations.ts';
 import {
 	type EditContext,
@@ -70,6 +71,7 @@ export function planPluginAdd(context: EditContext, input: PluginAddInput): Edit
 		}
 	}
 	assertUrlUnused(context, canonical);
+	assertNameFree(context, id, first.name);
 	const verdict = compileBlacklist(context.registry.blacklist, context.urlContext).check({
 		url: input.gitUrl,
 		uuid,
@@ -132,6 +134,8 @@ export function planPluginUpdate(
 		);
 	}
 	const wanted = manifestFields(manifest);
+	// Checked when it changes: a registry that already lists two such names is lint's to report.
+	if (wanted.name !== entry.name) assertNameFree(context, id, manifest.name);
 	const plan = emptyPlan(context, 'plugin.update', id);
 	for (const key of MANIFEST_KEYS) setIfChanged(plan, index, entry, key, wanted[key]);
 	bumpUpdatedAt(plan, index, context);

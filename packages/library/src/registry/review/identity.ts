@@ -9,7 +9,7 @@
  */
 import { compileBlacklist } from '../../blacklist/index.ts';
 import type { CanonicalUrlContext } from '../../core/canonical-url.ts';
-import { confusableSkeleton, hasNonAsciiLetter } from '../../core/confusables.ts';
+import { confusableSkeleton, hasNonAsciiLetter, isInvisible } from '../../core/confusables.ts';
 import { isVouchError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { buildRegistryIndex } from '../index.ts';
@@ -133,7 +133,12 @@ function reviewIdRules(subject: RegistryPlugin, sink: FindingSink): void {
 
 function reviewName(subject: RegistryPlugin, others: RegistryPlugin[], sink: FindingSink): void {
 	const name = subject.name;
-	if (name.trim() === '' || name !== name.trim() || sanitizeText(name) !== name) {
+	if (
+		name.trim() === '' ||
+		name !== name.trim() ||
+		sanitizeText(name) !== name ||
+		hasInvisible(name)
+	) {
 		sink.add(
 			'NAME_INVALID',
 			'error',
@@ -159,8 +164,20 @@ function reviewName(subject: RegistryPlugin, others: RegistryPlugin[], sink: Fin
 }
 
 /**
- * Latin letters beside letters another script writes the same way (`Аdd` with a Cyrillic А):
- * a name in one script (Cyrillic, Greek, CJK) is fine, a Latin one with accents is fine.
+ * A character that draws nothing (zero-width space, Hangul filler...) hides a difference
+ * between two names. Combining marks are drawn (accents), so they do not count here.
+ */
+function hasInvisible(name: string): boolean {
+	for (const ch of name) {
+		if (isInvisible(ch) && !/[\p{Mn}\p{Me}]/u.test(ch)) return true;
+	}
+	return false;
+}
+
+/**
+ * Latin letters beside letters another script writes the same way (`Аdd` with a Cyrillic А,
+ * `Cօllection` with an Armenian օ): a name in one script (Cyrillic, Greek, CJK) is fine, a
+ * Latin one with accents is fine.
  */
 function mixesScripts(name: string): boolean {
 	if (!hasNonAsciiLetter(name)) return false;
@@ -168,7 +185,7 @@ function mixesScripts(name: string): boolean {
 	return name.split(/\s+/u).some((word) => {
 		if (!/[A-Za-z]/.test(word)) return false;
 		for (const ch of word) {
-			if (!/[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(ch)) continue;
+			if (!/\p{L}/u.test(ch) || /\p{Script=Latin}/u.test(ch)) continue;
 			// A foreign letter that a skeleton reads as a Latin one.
 			if (/^[a-z0-9]$/.test(confusableSkeleton(ch))) return true;
 		}

@@ -56,7 +56,7 @@ export function findLookalikes(
 		for (const [field, mine, theirsOf] of fields) {
 			const theirs = theirsOf(plugin);
 			const resembles = field === 'id' ? plugin.id : field === 'name' ? plugin.name : plugin.gitUrl;
-			const match = compare(mine, theirs);
+			const match = compare(mine, theirs, field);
 			if (match !== undefined) found.push({ field, plugin, resembles, ...match });
 		}
 	}
@@ -66,17 +66,23 @@ export function findLookalikes(
 function compare(
 	mine: string,
 	theirs: string,
+	field: LookalikeField,
 ): Pick<Lookalike, 'strength' | 'distance'> | undefined {
-	// The same text is a duplicate (lint) or a taken name, not a look-alike.
-	if (mine.normalize('NFC').toLowerCase() === theirs.normalize('NFC').toLowerCase()) {
-		return undefined;
+	const a = mine.normalize('NFC');
+	const b = theirs.normalize('NFC');
+	// The same text is a duplicate (lint) or a taken name (any case), not a look-alike.
+	if (a === b) return undefined;
+	if (a.toLowerCase() === b.toLowerCase()) {
+		// Canonical addresses differ in case only where the host serves paths case-sensitively
+		// (D2 folds the others): two repositories a reader cannot tell apart, and no lint sees.
+		return field === 'url' ? { strength: 'confusable', distance: 0 } : undefined;
 	}
 	if (looksConfusable(mine, theirs)) return { strength: 'confusable', distance: 0 };
-	const a = confusableSkeleton(mine);
-	const b = confusableSkeleton(theirs);
-	const limit = closeDistanceFor(Math.min(a.length, b.length));
+	const skeletonA = confusableSkeleton(mine);
+	const skeletonB = confusableSkeleton(theirs);
+	const limit = closeDistanceFor(Math.min(skeletonA.length, skeletonB.length));
 	if (limit === 0) return undefined;
-	const distance = editDistance(a, b, limit);
+	const distance = editDistance(skeletonA, skeletonB, limit);
 	return distance <= limit ? { strength: 'close', distance } : undefined;
 }
 

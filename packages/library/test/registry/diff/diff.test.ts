@@ -51,6 +51,69 @@ function summary(changes: readonly DiffChange[]): string[] {
 }
 
 describe('registry diff: plugins', () => {
+	it("a redirect that takes over a removed plugin's users lowers security, whatever the trust", () => {
+		const official = plugin('off', UUID_B, { trust_level: 'official' });
+		const offUrl = 'https://github.com/example/off';
+		// An existing community entry claims the removed plugin's address.
+		const claimed = diffTexts(
+			doc([plugin('a', UUID_A), official]),
+			doc([plugin('a', UUID_A, { redirect_from: [`${offUrl}.git`] })]),
+		);
+		assert.deepEqual(summary(claimed.changes), ['▲ a redirect-added', 'off plugin-removed']);
+		assert.match(claimed.changes[0]?.why ?? '', /was off's/);
+		// ...or its UUID.
+		const claimedUuid = diffTexts(
+			doc([plugin('a', UUID_A), official]),
+			doc([plugin('a', UUID_A, { redirect_from_uuid: [UUID_B] })]),
+		);
+		assert.deepEqual(summary(claimedUuid.changes), [
+			'▲ a uuid-redirect-added',
+			'off plugin-removed',
+		]);
+		// A new community entry claims its address.
+		const added = diffTexts(
+			doc([official]),
+			doc([plugin('evil', UUID_C, { redirect_from: [offUrl] })]),
+		);
+		assert.deepEqual(summary(added.changes), [
+			'▲ evil redirect-added',
+			'evil plugin-added',
+			'off plugin-removed',
+		]);
+		// A rename keeps its own old address and UUID: no takeover.
+		const renamed = diffTexts(
+			doc([plugin('a', UUID_A)]),
+			doc([
+				plugin('a2', UUID_C, {
+					git_url: 'https://github.com/example/a2',
+					redirect_from: ['https://github.com/example/a'],
+					redirect_from_uuid: [UUID_A],
+				}),
+			]),
+		);
+		assert.equal(renamed.lowering, 0, JSON.stringify(summary(renamed.changes)));
+	});
+
+	it('an elevated entry changed so that Vouch skips it is not passed off as a plain removal', () => {
+		// Picard's reader ignores what Vouch's refuses (here a locale key outside its pattern), so
+		// for Picard's clients the official plugin is still there, at the attacker's address.
+		const before = plugin('b', UUID_B, { trust_level: 'official' });
+		const after = plugin('b', UUID_B, {
+			trust_level: 'official',
+			git_url: 'https://github.com/attacker/b',
+			name_i18n: { 'not a locale!': 'x' },
+		});
+		const registry = parseRegistryText(doc([after]), { label: 'r' });
+		assert.equal(registry.plugins.length, 0, 'the entry must be one Vouch skips');
+		const diff = diffTexts(doc([plugin('a', UUID_A), before]), doc([plugin('a', UUID_A), after]));
+		assert.deepEqual(summary(diff.changes), ['▲ b plugin-removed']);
+		assert.match(diff.changes[0]?.why ?? '', /cannot read/);
+		assert.equal(diff.lowering, 1);
+		// A plain removal, with every entry readable, stays a plain removal.
+		const plain = diffTexts(doc([plugin('a', UUID_A), before]), doc([plugin('a', UUID_A)]));
+		assert.deepEqual(summary(plain.changes), ['b plugin-removed']);
+	});
+
 	it('finds nothing between a registry and itself, or a reordered copy', () => {
 		const a = plugin('a', UUID_A);
 		const b = plugin('b', UUID_B, { trust_level: 'official' });

@@ -9,7 +9,12 @@ import { applyRegistryEdits, decodeRaw, sha256Hex } from '../../../src/registry/
 import { encodeRegistryChange } from '../../../src/registry/edit/change.ts';
 import { commitPlan } from '../../../src/registry/edit/plan.ts';
 import { parseRefsSpec } from '../../../src/registry/edit/plugin-entry.ts';
-import { planPluginAdd, planPluginEdit } from '../../../src/registry/edit/plugin-plans.ts';
+import {
+	planPluginAdd,
+	planPluginEdit,
+	planPluginUpdate,
+} from '../../../src/registry/edit/plugin-plans.ts';
+import { planRedirectAdd } from '../../../src/registry/edit/redirect-plans.ts';
 import { tomlKey, tomlString } from '../../../src/registry/edit/toml-write.ts';
 import { contextOf, fileOf, manifestFacts, PICARD_TOML } from './edit-helpers.ts';
 
@@ -201,6 +206,40 @@ describe('JSON registries and change records', () => {
 		assert.throws(() => add('/srv/plugins/new'), { code: 'INVALID_EDIT' });
 		assert.throws(() => add('ext::sh -c evil'), { code: 'INVALID_EDIT' });
 		assert.equal(add('https://example.org/x/new').change.subject, 'new');
+	});
+
+	it('a URL carrying credentials, spaces, control characters or a leading "-" is never written', () => {
+		const file = fileOf(PICARD_TOML);
+		for (const registryIsLocal of [false, true]) {
+			const context = contextOf(file, { registryIsLocal });
+			const add = (gitUrl: string) =>
+				planPluginAdd(context, {
+					gitUrl,
+					manifests: [manifestFacts({ uuid: '9f0e3b7a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' })],
+					trust: 'community',
+					refs: [],
+				});
+			for (const url of [
+				// D2: a maintainer's token pasted with the URL would be published to everyone.
+				'https://maintainer:ghp_secret@github.com/x/new',
+				'https://ghp_secret@github.com/x/new',
+				// Reads as github.com, fetches from evil.example.
+				'https://github.com@evil.example/x/new',
+				' https://example.org/x/new',
+				'https://example.org/x/new\n',
+				'https://example.org/x/new\u0000',
+				'https://example.org/x/\u202enew',
+			]) {
+				assert.throws(() => add(url), { code: 'INVALID_EDIT' }, JSON.stringify(url));
+			}
+			if (registryIsLocal) {
+				// A local path spelt as an option would reach a tool that passes it to git unguarded.
+				assert.throws(() => add('--upload-pack=touch pwned'), { code: 'INVALID_EDIT' });
+				assert.throws(() => add('-uhack'), { code: 'INVALID_EDIT' });
+			}
+			const old = (url: string) => planRedirectAdd(context, 'decade', url, { reason: 'moved' });
+			assert.throws(() => old('https://u:p@github.com/x/old'), { code: 'INVALID_EDIT' });
+		}
 		// A level above community is a trust decision: it needs a reason too.
 		assert.throws(
 			() =>
@@ -212,5 +251,44 @@ describe('JSON registries and change records', () => {
 				}),
 			{ code: 'INVALID_EDIT' },
 		);
+	});
+
+	it("a manifest name that is another plugin's, or reads the same, is not copied", () => {
+		const file = fileOf(PICARD_TOML);
+		const context = contextOf(file);
+		const decadeUuid = context.registry.plugins.find((p) => p.id === 'decade')?.uuid as string;
+		const imitations = [
+			'Add to Collection',
+			'add to collection ',
+			'\u0410dd to Collection', // Cyrillic А
+			'Add to Col\u3164lection', // Hangul filler
+			'Add to C\u0585llection', // Armenian օ
+		];
+		for (const name of imitations) {
+			assert.throws(
+				() =>
+					planPluginAdd(context, {
+						gitUrl: 'https://example.org/a/picard-plugin-imitation',
+						manifests: [manifestFacts({ name })],
+						trust: 'community',
+						refs: [],
+					}),
+				{ code: 'INVALID_EDIT', message: /add-to-collection/ },
+				name,
+			);
+			// An upstream rename copied by `plugin update` is held to the same rule.
+			assert.throws(
+				() => planPluginUpdate(context, 'decade', manifestFacts({ uuid: decadeUuid, name })),
+				{ code: 'INVALID_EDIT' },
+				name,
+			);
+		}
+		// A close but honest name passes (the review asks a person about those).
+		const close = planPluginUpdate(
+			context,
+			'decade',
+			manifestFacts({ uuid: decadeUuid, name: 'Add to Collections' }),
+		);
+		assert.ok(close.ops.length > 0);
 	});
 });

@@ -77,6 +77,42 @@ describe('blacklist edits', () => {
 		assert.match(edit.text, /# Entries written by Picard's tool: no ids\./);
 	});
 
+	it('identifiers naming two different entries (one version-scoped) remove neither', () => {
+		// The maintainer means the old-versions entry; the total ban must not go with it.
+		const scoped = fileOf(`${REGISTRY}
+[[blacklist]]
+uuid = "${FORK_UUID}"
+versions = "<1.2.0"
+reason = "A vulnerable old release"
+blacklisted_at = "2026-01-04T00:00:00Z"
+`);
+		for (const input of [{ uuid: FORK_UUID }, { uuid: FORK_UUID.toUpperCase() }]) {
+			assert.throws(() => planBlacklistRemove(contextOf(scoped), input), {
+				code: 'REGISTRY_EDIT_REFUSED',
+				message: /2 entries.*bl-[0-9a-f]{12}, bl-[0-9a-f]{12}/,
+			});
+		}
+		// By its id, exactly the scoped one goes.
+		const scopedId = listBlacklist(contextOf(scoped))[3]?.id as string;
+		const edit = commitPlan(scoped, planBlacklistRemove(contextOf(scoped), { id: scopedId }));
+		assert.equal(edit.registry.blacklist.length, 3);
+		assert.ok(edit.registry.blacklist.every((entry) => entry.versions === undefined));
+	});
+
+	it('exact repeats of one entry are removed together by their identifiers', () => {
+		const repeated = fileOf(`${REGISTRY}
+[[blacklist]]
+uuid = "${FORK_UUID}"
+reason = "Malware copied the UUID"
+blacklisted_at = "2026-01-01T00:00:00Z"
+`);
+		const edit = commitPlan(
+			repeated,
+			planBlacklistRemove(contextOf(repeated), { uuid: FORK_UUID }),
+		);
+		assert.equal(edit.registry.blacklist.length, 2);
+	});
+
 	it('an unknown id or identifier is ENTRY_NOT_FOUND, and nothing is removed', () => {
 		assert.throws(() => planBlacklistRemove(contextOf(file), { id: 'bl-000000000000' }), {
 			code: 'ENTRY_NOT_FOUND',

@@ -100,6 +100,42 @@ describe('identity review', () => {
 		assert.equal(result.level, 'reject');
 	});
 
+	it('a homoglyph name in a script other than Cyrillic or Greek is refused too', () => {
+		for (const name of [
+			'Add to C\u0585llection',
+			'\ua4eedd to Collection',
+			'\u13aadd to Collection',
+		]) {
+			const result = review(
+				entry({ name, gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			);
+			assert.ok(result.codes.has('CONFUSABLE_NAME'), name);
+			assert.ok(result.codes.has('NAME_INVALID'), name);
+			assert.equal(result.level, 'reject');
+		}
+	});
+
+	it('a name hiding a blank-drawn letter (Hangul filler) is confusable and invalid', () => {
+		const result = review(
+			entry({
+				name: 'Add to Col\u3164lection',
+				gitUrl: 'https://github.com/x/picard-plugin-tempo-tools',
+			}),
+		);
+		assert.ok(result.codes.has('CONFUSABLE_NAME'));
+		assert.ok(result.codes.has('NAME_INVALID'));
+		assert.equal(result.level, 'reject');
+	});
+
+	it('names in other languages, or with a Japanese word beside Latin, stay valid', () => {
+		for (const name of ['Tagger для Picard', 'Picardプラグイン', 'Café Tempo']) {
+			const result = review(
+				entry({ name, gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
+			);
+			assert.equal(result.codes.has('NAME_INVALID'), false, name);
+		}
+	});
+
 	it('a name taken exactly (any case) from another URL is refused', () => {
 		const result = review(
 			entry({ name: 'replaygain 2.0', gitUrl: 'https://github.com/x/picard-plugin-tempo-tools' }),
@@ -135,6 +171,38 @@ describe('identity review', () => {
 			picard().plugins,
 		);
 		assert.ok(idn.some((match) => match.field === 'url' && match.strength === 'confusable'));
+	});
+
+	it('an address differing only in letter case on a case-sensitive host is confusable', () => {
+		// git.example.org serves paths case-sensitively: two repositories that read the same.
+		const registered = entry({
+			id: 'team-plugin',
+			uuid: '0b7d2c4e-5f61-4a8b-9c0d-1e2f3a4b5c6d',
+			name: 'Team Plugin',
+			gitUrl: 'https://git.example.org/Team/Plugin',
+		});
+		const found = findLookalikes(
+			{
+				id: 'zz',
+				name: 'zz',
+				canonicalGitUrl: canonicalUrl('https://git.example.org/team/plugin'),
+			},
+			[registered],
+		);
+		assert.ok(
+			found.some((match) => match.field === 'url' && match.strength === 'confusable'),
+			JSON.stringify(found.map((m) => [m.field, m.strength])),
+		);
+		// The same address is a duplicate (lint), not a look-alike; GitHub folds case itself.
+		for (const url of ['https://git.example.org/Team/Plugin', 'https://github.com/Team/Plugin']) {
+			const same = findLookalikes({ id: 'zz', name: 'zz', canonicalGitUrl: canonicalUrl(url) }, [
+				{ ...registered, gitUrl: url, canonicalGitUrl: canonicalUrl(url.toLowerCase()) },
+			]);
+			assert.equal(
+				same.filter((match) => match.field === 'url').length,
+				url.includes('github') ? 0 : 1,
+			);
+		}
 	});
 
 	it('an id that is not the derived one, and a duplicate id, are reported', () => {
