@@ -227,3 +227,58 @@ describe('isolated mode: symlinks out of the plugin tree are refused before star
 		);
 	});
 });
+
+describe('isolated mode: raw bytes on the channel descriptor cannot hurt the host', () => {
+	// Descriptor I/O is outside Node 20's permission model: a plugin can write anything to the
+	// pipe it talks to the host on. Through Node's IPC channel a line that is not JSON threw
+	// in the host (the whole application died) and a line without end grew the host's memory.
+	const attacks: Record<string, string> = {
+		'a line that is not JSON': "fs.writeSync(3, 'not json\\n');",
+		'a line without end': [
+			'const chunk = Buffer.alloc(1 << 20, 0x78);',
+			'for (let sent = 0; sent < 8 * (1 << 20); ) {',
+			'  try { sent += fs.writeSync(3, chunk); }',
+			"  catch (error) { if (error.code !== 'EAGAIN') throw error; await new Promise((r) => setTimeout(r, 1)); }",
+			'}',
+		].join('\n'),
+		'a JSON value that is not a message': "fs.writeSync(3, '[1,2,3]\\n');",
+	};
+	for (const [name, attack] of Object.entries(attacks)) {
+		it(`${name}: the plugin is stopped for breaking the protocol, the host lives on`, async () => {
+			const base = tempDir();
+			const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+				name: 'raw-writer',
+				code: `import fs from 'node:fs';\nexport async function enable() {\n${attack}\nawait new Promise(() => {});\n}\n`,
+			});
+			const rawPlan = await planPlugin(
+				{ uuid, name: 'raw-writer', path: dir },
+				join(base, 'data'),
+				{
+					checkSymlinks: true,
+				},
+			);
+			const exits: string[] = [];
+			const plugin = startIsolatedPlugin({
+				plan: rawPlan,
+				api: {},
+				fetch,
+				timers: SYSTEM_TIMERS,
+				readGrants: [],
+				consented: [],
+				heapMb: 64,
+				fork: FORK_PLUGIN,
+				onOutput: () => {},
+			});
+			plugin.onExit((why) => exits.push(why));
+			try {
+				await assert.rejects(plugin.enable(60_000), {
+					code: 'PLUGIN_EXITED',
+					message: /broke the host protocol/,
+				});
+			} finally {
+				plugin.kill();
+			}
+			assert.equal(exits.length, 1);
+		});
+	}
+});
