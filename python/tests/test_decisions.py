@@ -134,6 +134,32 @@ class StrictReading(unittest.TestCase):
             with self.subTest(uuid=uuid):
                 self.refused(document)
 
+    def test_uuids_must_be_canonical_ascii_uuids(self) -> None:
+        # Text that reads like a blocked plugin's UUID but is not the same string would pass
+        # the "one plugin, one decision" check: a load entry beside the block of its twin.
+        twins = (
+            D[:-1] + "\uff13",  # a fullwidth digit
+            D.replace("a", "\u0430"),  # a Cyrillic a
+            D[:-1] + "\u0663",  # an Arabic-Indic digit
+            D + "\n",
+            D.replace("-", "\u2010"),  # a Unicode hyphen
+            D.replace("-", ""),
+            "{" + D + "}",
+            "urn:uuid:" + D,
+            "not-a-uuid",
+            "../../etc",
+        )
+        for uuid in twins:
+            document = copy.deepcopy(DOCUMENT)
+            document["load"][0]["uuid"] = uuid  # type: ignore[index]
+            with self.subTest(uuid=uuid):
+                self.refused(document)
+        for group in ("disabled", "quarantined", "heldBack"):
+            document = copy.deepcopy(DOCUMENT)
+            document[group][0]["uuid"] = T[:-1] + "\uff11"  # type: ignore[index]
+            with self.subTest(group=group):
+                self.refused(document)
+
     def test_ages_must_be_finite_numbers(self) -> None:
         for age in (True, "1", None, [1]):
             document = copy.deepcopy(DOCUMENT)
