@@ -52,6 +52,8 @@ export interface IsolatedOptions {
 }
 
 const OUTPUT_LINE_CHARS = 500;
+/** Calls from one plugin the host works on at once; more are refused, not queued. */
+export const MAX_CALLS_IN_FLIGHT = 32;
 
 export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 	const { plan } = options;
@@ -107,20 +109,38 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 	});
 	child.on('error', (error) => end(`its process failed: ${sanitizeText(error.message)}`));
 
+	let inFlight = 0;
 	const answer = (request: RpcRequest, work: () => Promise<unknown>) => {
-		work().then(
-			(result) => {
-				send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
-			},
-			(error: unknown) => {
-				const message = error instanceof Error ? error.message : 'the call failed';
-				send({
-					jsonrpc: '2.0',
-					id: request.id,
-					error: { code: 1, message: message.slice(0, 2000) },
-				});
-			},
-		);
+		// A plugin could start calls without end: each holds host memory (a fetch up to 1 MB).
+		if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+			send({
+				jsonrpc: '2.0',
+				id: request.id,
+				error: { code: 2, message: `too many calls in flight (at most ${MAX_CALLS_IN_FLIGHT})` },
+			});
+			return;
+		}
+		inFlight += 1;
+		// `work` runs inside the promise: a refusal it throws at once (a fetch of the wrong
+		// shape) must become the plugin's error, never an exception in the host's event loop.
+		Promise.resolve()
+			.then(work)
+			.finally(() => {
+				inFlight -= 1;
+			})
+			.then(
+				(result) => {
+					send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+				},
+				(error: unknown) => {
+					const message = error instanceof Error ? error.message : 'the call failed';
+					send({
+						jsonrpc: '2.0',
+						id: request.id,
+						error: { code: 1, message: message.slice(0, 2000) },
+					});
+				},
+			);
 	};
 
 	const onMessage = (raw: unknown) => {

@@ -282,3 +282,97 @@ describe('isolated mode: raw bytes on the channel descriptor cannot hurt the hos
 		});
 	}
 });
+
+describe('isolated mode: calls from a plugin cannot hurt the host', () => {
+	const startWith = async (code: string, api: Record<string, (...args: never[]) => unknown>) => {
+		const base = tempDir();
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'caller',
+			code,
+			capabilities: { network: true },
+			networkAllow: ['https://api.example.org'],
+		});
+		const callerPlan = await planPlugin({ uuid, name: 'caller', path: dir }, join(base, 'data'), {
+			checkSymlinks: true,
+		});
+		return startIsolatedPlugin({
+			plan: callerPlan,
+			api,
+			fetch: async () => new Response('never reached'),
+			timers: SYSTEM_TIMERS,
+			readGrants: [],
+			consented: [],
+			heapMb: 64,
+			fork: FORK_PLUGIN,
+			onOutput: () => {},
+		});
+	};
+
+	it('a fetch the broker refuses on its shape is an error for the plugin, not a throw in the host', async () => {
+		// Before: the refusal was thrown while the host read the message, out of its event loop.
+		let reported: unknown;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const outcomes = [];',
+				"  for (const init of [{ method: 'TRACE' }, { method: 'CONNECT' }, { body: 'x'.repeat(300000), method: 'POST' }]) {",
+				"    try { await api.fetch('https://api.example.org/', init); outcomes.push('fetched'); }",
+				'    catch (error) { outcomes.push(error.message); }',
+				'  }',
+				'  await api.report(outcomes);',
+				'}',
+			].join('\n'),
+			{ report: (value: unknown) => (reported = value) },
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.ok(Array.isArray(reported), JSON.stringify(reported));
+		assert.equal(reported.length, 3);
+		for (const outcome of reported) assert.match(String(outcome), /standard method|too large/);
+	});
+
+	it('calls in flight are bounded: the rest are refused, the host API never sees them', async () => {
+		let active = 0;
+		let most = 0;
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let reported: { ok: number; refused: number; messages: string[] } | undefined;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const calls = Array.from({ length: 300 }, () => api.wait().then(() => "ok", (error) => error.message));',
+				'  const outcomes = await Promise.all(calls);',
+				"  const refused = outcomes.filter((item) => item !== 'ok');",
+				'  await api.report({ ok: outcomes.length - refused.length, refused: refused.length, messages: [...new Set(refused)] });',
+				'}',
+			].join('\n'),
+			{
+				wait: async () => {
+					active += 1;
+					most = Math.max(most, active);
+					// The calls that got through hold until the bound is full, so none can
+					// finish early and make room for one that should have been refused.
+					if (active >= 32) release();
+					await gate;
+					active -= 1;
+				},
+				report: (value: typeof reported) => (reported = value),
+			},
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.ok(reported, 'the plugin reported');
+		assert.ok(most <= 32, `the host API ran ${most} calls at once`);
+		assert.ok(reported.refused > 0, JSON.stringify(reported));
+		assert.equal(reported.ok + reported.refused, 300);
+		assert.match(reported.messages.join(' '), /too many calls/);
+	});
+});
