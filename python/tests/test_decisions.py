@@ -160,6 +160,25 @@ class StrictReading(unittest.TestCase):
             with self.subTest(group=group):
                 self.refused(document)
 
+    def test_huge_integers_are_a_failure_never_an_exception(self) -> None:
+        # An integer literal no JSON writer of Vouch's makes (more than 21 digits): before,
+        # ageDays of 400 digits raised OverflowError out of interpret(), which promises not to
+        # raise, and older Pythons spend quadratic time converting a long literal.
+        places = (("blacklist", "ageDays"), (None, "schemaVersion"), (None, "addedLater"))
+        for digits in (22, 400, 5000):
+            for parent, key in places:
+                document = copy.deepcopy(DOCUMENT)
+                target = document if parent is None else document[parent]
+                target[key] = "HUGE"  # type: ignore[index]
+                text = json.dumps(document).replace('"HUGE"', "1" + "0" * (digits - 1))
+                with self.subTest(digits=digits, key=key):
+                    decisions = interpret(RawRun(exit_code=0, stdout=text.encode(), stderr=b""))
+                    self.assertFalse(decisions.answered)
+                    self.assertFalse(decisions.may_load(T))
+        document = copy.deepcopy(DOCUMENT)
+        document["blacklist"]["ageDays"] = 10**20  # type: ignore[index]
+        self.assertTrue(interpret(run_of(document)).answered)
+
     def test_ages_must_be_finite_numbers(self) -> None:
         for age in (True, "1", None, [1]):
             document = copy.deepcopy(DOCUMENT)
