@@ -118,6 +118,8 @@ describe('isolated mode: escapes fail (D29), and succeed in the in-process contr
 	denied('addon', ['ERR_DLOPEN_DISABLED', 'ERR_ACCESS_DENIED']);
 	denied('eval', ['EvalError']);
 	denied('newFunction', ['EvalError']);
+	denied('dataImportRead', ['ERR_ACCESS_DENIED']);
+	denied('vmRead', ['ERR_ACCESS_DENIED']);
 	denied('inspector', ['ERR_ACCESS_DENIED', 'ERR_INSPECTOR_NOT_AVAILABLE']);
 	denied('binding', ['ERR_ACCESS_DENIED']);
 	denied('worker', ['ERR_ACCESS_DENIED']);
