@@ -130,7 +130,17 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			})
 			.then(
 				(result) => {
-					send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+					try {
+						send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+					} catch {
+						// A cycle or a BigInt in the host's own answer: thrown here, it would be an
+						// unhandled rejection, which ends the host.
+						send({
+							jsonrpc: '2.0',
+							id: request.id,
+							error: { code: 1, message: "the host's answer is not JSON" },
+						});
+					}
 				},
 				(error: unknown) => {
 					const message = error instanceof Error ? error.message : 'the call failed';

@@ -336,6 +336,36 @@ describe('isolated mode: calls from a plugin cannot hurt the host', () => {
 		for (const outcome of reported) assert.match(String(outcome), /standard method|too large/);
 	});
 
+	it('an answer of the host API that is not JSON is an error for the plugin, not a crash of the host', async () => {
+		let reported: unknown;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const outcomes = [];',
+				'  for (const call of [api.circular, api.big]) {',
+				'    try { await call(); outcomes.push("answered"); } catch (error) { outcomes.push(error.message); }',
+				'  }',
+				'  await api.report(outcomes);',
+				'}',
+			].join('\n'),
+			{
+				circular: () => {
+					const value: Record<string, unknown> = {};
+					value.self = value;
+					return value;
+				},
+				big: () => 10n,
+				report: (value: unknown) => (reported = value),
+			},
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.deepEqual(reported, ["the host's answer is not JSON", "the host's answer is not JSON"]);
+	});
+
 	it('calls in flight are bounded: the rest are refused, the host API never sees them', async () => {
 		let active = 0;
 		let most = 0;
