@@ -134,6 +134,51 @@ class StrictReading(unittest.TestCase):
             with self.subTest(uuid=uuid):
                 self.refused(document)
 
+    def test_uuids_must_be_canonical_ascii_uuids(self) -> None:
+        # Text that reads like a blocked plugin's UUID but is not the same string would pass
+        # the "one plugin, one decision" check: a load entry beside the block of its twin.
+        twins = (
+            D[:-1] + "\uff13",  # a fullwidth digit
+            D.replace("a", "\u0430"),  # a Cyrillic a
+            D[:-1] + "\u0663",  # an Arabic-Indic digit
+            D + "\n",
+            D.replace("-", "\u2010"),  # a Unicode hyphen
+            D.replace("-", ""),
+            "{" + D + "}",
+            "urn:uuid:" + D,
+            "not-a-uuid",
+            "../../etc",
+        )
+        for uuid in twins:
+            document = copy.deepcopy(DOCUMENT)
+            document["load"][0]["uuid"] = uuid  # type: ignore[index]
+            with self.subTest(uuid=uuid):
+                self.refused(document)
+        for group in ("disabled", "quarantined", "heldBack"):
+            document = copy.deepcopy(DOCUMENT)
+            document[group][0]["uuid"] = T[:-1] + "\uff11"  # type: ignore[index]
+            with self.subTest(group=group):
+                self.refused(document)
+
+    def test_huge_integers_are_a_failure_never_an_exception(self) -> None:
+        # An integer literal no JSON writer of Vouch's makes (more than 21 digits): before,
+        # ageDays of 400 digits raised OverflowError out of interpret(), which promises not to
+        # raise, and older Pythons spend quadratic time converting a long literal.
+        places = (("blacklist", "ageDays"), (None, "schemaVersion"), (None, "addedLater"))
+        for digits in (22, 400, 5000):
+            for parent, key in places:
+                document = copy.deepcopy(DOCUMENT)
+                target = document if parent is None else document[parent]
+                target[key] = "HUGE"  # type: ignore[index]
+                text = json.dumps(document).replace('"HUGE"', "1" + "0" * (digits - 1))
+                with self.subTest(digits=digits, key=key):
+                    decisions = interpret(RawRun(exit_code=0, stdout=text.encode(), stderr=b""))
+                    self.assertFalse(decisions.answered)
+                    self.assertFalse(decisions.may_load(T))
+        document = copy.deepcopy(DOCUMENT)
+        document["blacklist"]["ageDays"] = 10**20  # type: ignore[index]
+        self.assertTrue(interpret(run_of(document)).answered)
+
     def test_ages_must_be_finite_numbers(self) -> None:
         for age in (True, "1", None, [1]):
             document = copy.deepcopy(DOCUMENT)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from .decisions import (
@@ -37,6 +38,9 @@ _NAME_MAX = 100
 _TEXT_MAX = 1000
 _PATH_MAX = 4096
 _MAX_FILES_SHOWN = 100
+# The one spelling Vouch writes: 8-4-4-4-12 lowercase ASCII hex. Spelled out, not ``\d`` or
+# ``$``, which would also take other scripts' digits and a trailing newline.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def interpret(run: RawRun) -> StartupDecisions:
@@ -260,8 +264,9 @@ def _text(entry: Dict[str, Any], key: str, where: str, max_length: int) -> str:
 
 def _uuid(entry: Dict[str, Any], where: str) -> str:
     value = _string(entry, "uuid", where)
-    # The contract promises lowercased UUIDs; anything else is not a document Vouch wrote.
-    plain = value == sanitize_text(value) and " " not in value
-    if value == "" or value != value.lower() or len(value) > 64 or not plain:
+    # The contract promises lowercased canonical UUIDs; anything else is not a document Vouch
+    # wrote. Exactly one spelling matters: the "one plugin, one decision" check compares text,
+    # and a look-alike (a fullwidth digit, a Cyrillic letter, braces) would escape it.
+    if _CANONICAL_UUID.fullmatch(value) is None:
         raise ContractError(f"{where}.uuid is not a lowercased plugin UUID")
     return value

@@ -1,8 +1,9 @@
 """Parses the bytes of the startup-check output as exactly one strict JSON document.
 
 Stricter than ``json.loads``: the text must be UTF-8 without a byte order mark, keys may not
-repeat (two readers could each take a different copy), NaN and Infinity are refused, and the
-nesting is bounded before parsing so hostile input cannot exhaust the stack.
+repeat (two readers could each take a different copy), NaN and Infinity are refused, integer
+literals are bounded in length, and the nesting is bounded before parsing so hostile input
+cannot exhaust the stack.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from .sanitize import sanitize_text
 
 # Far deeper than the document ever nests.
 MAX_DEPTH = 32
+# JSON.stringify writes 1e21 and up with an exponent: a longer integer literal is not from
+# Vouch. Bounding it keeps a number from raising OverflowError where a float is needed, and
+# older Pythons from spending quadratic time converting it.
+MAX_INT_DIGITS = 21
 
 
 class ContractError(Exception):
@@ -30,7 +35,12 @@ def parse_json(data: bytes) -> Any:
         raise ContractError("the output starts with a byte order mark")
     _check_depth(text)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constants,
+            parse_int=_bounded_int,
+        )
     except ContractError:
         raise
     except (ValueError, RecursionError) as error:
@@ -69,6 +79,12 @@ def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
             raise ContractError("duplicate key " + repr(sanitize_text(key, max_length=50)))
         result[key] = value
     return result
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_INT_DIGITS:
+        raise ContractError(f"an integer longer than {MAX_INT_DIGITS} digits")
+    return int(literal)
 
 
 def _no_constants(name: str) -> Any:

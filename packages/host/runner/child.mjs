@@ -1,7 +1,10 @@
 // The first code an isolated plugin process runs. It is plain JavaScript so that it starts
 // without a TypeScript loader, and it is the only file outside the plugin the process may read.
-// It speaks JSON-RPC 2.0 with the host over the IPC channel: the host calls `enable`,
+// It speaks JSON-RPC 2.0 with the host, one JSON message per line on fd 3 (the host's
+// plugin-channel.ts; not Node's IPC channel, whose reader cannot be bounded): the host calls `enable`,
 // `disable` and `ping`; the plugin's `api` methods and `api.fetch` are calls back to the host.
+import { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { pathToFileURL } from 'node:url';
 
 const MAX_MESSAGE_CHARS = 1_000_000;
@@ -26,8 +29,10 @@ let plugin;
 let nextId = 1;
 const pending = new Map();
 
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+
 function send(message) {
-	if (process.connected) process.send(message);
+	if (!channel.destroyed && channel.writable) channel.write(`${JSON.stringify(message)}\n`);
 }
 
 function callHost(method, params) {
@@ -82,9 +87,8 @@ const handlers = {
 	},
 };
 
-process.on('message', async (message) => {
+async function onMessage(message) {
 	if (typeof message !== 'object' || message === null || message.jsonrpc !== '2.0') return;
-	if (JSON.stringify(message).length > MAX_MESSAGE_CHARS) return;
 	if (typeof message.method === 'string') {
 		const handler = Object.hasOwn(handlers, message.method) ? handlers[message.method] : undefined;
 		if (handler === undefined) {
@@ -105,7 +109,26 @@ process.on('message', async (message) => {
 	clearTimeout(waiting.timer);
 	if (message.error !== undefined) waiting.reject(new Error(String(message.error.message)));
 	else waiting.resolve(message.result);
+}
+
+const decoder = new StringDecoder('utf8');
+let buffered = '';
+channel.on('data', (chunk) => {
+	buffered += decoder.write(chunk);
+	let newline = buffered.indexOf('\n');
+	while (newline !== -1) {
+		const line = buffered.slice(0, newline);
+		buffered = buffered.slice(newline + 1);
+		let message;
+		try {
+			message = line.length <= MAX_MESSAGE_CHARS ? JSON.parse(line) : undefined;
+		} catch {}
+		if (message !== undefined) void onMessage(message);
+		newline = buffered.indexOf('\n');
+	}
+	if (buffered.length > MAX_MESSAGE_CHARS) buffered = '';
 });
 
 // The host ends the process by closing the channel.
-process.on('disconnect', () => process.exit(0));
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));

@@ -62,7 +62,10 @@ export function assertFetchAllowed(
 	if (!plan.declared.includes('network')) {
 		throw hostError('FETCH_NOT_ALLOWED', `${plan.name} does not declare the network capability.`);
 	}
+	// `blob:https://allowed/…` has the allowed origin, but a fetch of it reads no network: only
+	// http and https may pass, whatever the origin says.
 	if (
+		(parsed.protocol !== 'https:' && parsed.protocol !== 'http:') ||
 		parsed.username !== '' ||
 		parsed.password !== '' ||
 		!plan.networkAllow.includes(parsed.origin)

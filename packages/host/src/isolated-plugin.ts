@@ -4,21 +4,26 @@
  * through validated JSON-RPC (`rpc.ts`). Whatever the process sends that is not a valid
  * message ends it: a plugin that breaks the protocol is treated as crashed.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sanitizeText } from '@vouch/library';
 import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
+import { CHANNEL_FD, readJsonLines, writeJsonLine } from './plugin-channel.ts';
 import type { PluginPlan } from './plugin-plan.ts';
-import { parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
+import { MAX_MESSAGE_CHARS, parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
 import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
 import type { HostTimers } from './timers.ts';
 
 /** The runner every isolated plugin process starts with; plain JavaScript, beside `src/` and `dist/`. */
 export const RUNNER_PATH = fileURLToPath(new URL('../runner/child.mjs', import.meta.url));
 
-/** How a plugin process is started; replaceable so tests and benchmarks can watch it. */
+/**
+ * How a plugin process is started; replaceable so tests and benchmarks can watch it. The
+ * process must have a pipe at stdio index 3 (`CHANNEL_FD`): the host speaks to it there.
+ */
 export type ForkPlugin = (
 	runner: string,
 	args: string[],
@@ -26,10 +31,11 @@ export type ForkPlugin = (
 ) => ChildProcess;
 
 export const FORK_PLUGIN: ForkPlugin = (runner, args, options) =>
-	fork(runner, args, {
-		...options,
-		serialization: 'json',
-		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+	spawn(process.execPath, [...options.execArgv, runner, ...args], {
+		cwd: options.cwd,
+		env: options.env,
+		// No Node IPC channel: its reader cannot be bounded (see plugin-channel.ts).
+		stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
 	});
 
 export interface IsolatedOptions {
@@ -46,6 +52,8 @@ export interface IsolatedOptions {
 }
 
 const OUTPUT_LINE_CHARS = 500;
+/** Calls from one plugin the host works on at once; more are refused, not queued. */
+export const MAX_CALLS_IN_FLIGHT = 32;
 
 export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 	const { plan } = options;
@@ -61,9 +69,14 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		// D29: nothing of the host's environment (tokens, paths, proxies) reaches the plugin.
 		env: {},
 	});
+	const channel = child.stdio[CHANNEL_FD] as Duplex | null | undefined;
+	if (channel === null || channel === undefined) {
+		child.kill('SIGKILL');
+		throw hostError('INVALID_HOST_OPTIONS', 'The plugin process was started without its channel.');
+	}
+	const send = (message: unknown) => writeJsonLine(channel, message);
 	const caller = new RpcCaller((message) => {
-		if (!child.connected) throw new Error('disconnected');
-		child.send(message);
+		if (!send(message)) throw new Error('disconnected');
 	}, options.timers);
 	let exitListener: ((why: string) => void) | undefined;
 	let ended = false;
@@ -96,24 +109,52 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 	});
 	child.on('error', (error) => end(`its process failed: ${sanitizeText(error.message)}`));
 
+	let inFlight = 0;
 	const answer = (request: RpcRequest, work: () => Promise<unknown>) => {
-		work().then(
-			(result) => {
-				if (child.connected) child.send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
-			},
-			(error: unknown) => {
-				const message = error instanceof Error ? error.message : 'the call failed';
-				if (child.connected)
-					child.send({
+		// A plugin could start calls without end: each holds host memory (a fetch up to 1 MB).
+		if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+			send({
+				jsonrpc: '2.0',
+				id: request.id,
+				error: { code: 2, message: `too many calls in flight (at most ${MAX_CALLS_IN_FLIGHT})` },
+			});
+			return;
+		}
+		inFlight += 1;
+		// `work` runs inside the promise: a refusal it throws at once (a fetch of the wrong
+		// shape) must become the plugin's error, never an exception in the host's event loop.
+		Promise.resolve()
+			.then(work)
+			.finally(() => {
+				inFlight -= 1;
+			})
+			.then(
+				(result) => {
+					try {
+						send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+					} catch {
+						// A cycle or a BigInt in the host's own answer: thrown here, it would be an
+						// unhandled rejection, which ends the host.
+						send({
+							jsonrpc: '2.0',
+							id: request.id,
+							error: { code: 1, message: "the host's answer is not JSON" },
+						});
+					}
+				},
+				(error: unknown) => {
+					const message = error instanceof Error ? error.message : 'the call failed';
+					send({
 						jsonrpc: '2.0',
 						id: request.id,
 						error: { code: 1, message: message.slice(0, 2000) },
 					});
-			},
-		);
+				},
+			);
 	};
 
-	child.on('message', (raw: unknown) => {
+	const onMessage = (raw: unknown) => {
+		if (ended) return;
 		const message = parseRpcMessage(raw);
 		if (message === undefined) return violate('a malformed message');
 		if (!('method' in message)) {
@@ -129,7 +170,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			return;
 		}
 		violate('an unknown method');
-	});
+	};
+	readJsonLines(channel, MAX_MESSAGE_CHARS, { onMessage, onViolation: violate });
 
 	return {
 		pid: child.pid,
@@ -145,6 +187,7 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		kill() {
 			ended = true;
 			caller.failAll(hostError('PLUGIN_EXITED', `${plan.name} was stopped.`));
+			channel.destroy();
 			child.kill('SIGKILL');
 		},
 		onExit(listener) {

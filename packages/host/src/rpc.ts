@@ -1,5 +1,5 @@
 /**
- * JSON-RPC 2.0 between the host and one plugin process, over Node's IPC channel. The plugin
+ * JSON-RPC 2.0 between the host and one plugin process, over its channel (`plugin-channel.ts`). The plugin
  * side is untrusted: every message it sends is checked against a closed shape and a size
  * bound before the host acts on it, and every call the host makes has a timeout, so a plugin
  * can neither confuse the host nor make it wait for ever.

@@ -118,6 +118,8 @@ describe('isolated mode: escapes fail (D29), and succeed in the in-process contr
 	denied('addon', ['ERR_DLOPEN_DISABLED', 'ERR_ACCESS_DENIED']);
 	denied('eval', ['EvalError']);
 	denied('newFunction', ['EvalError']);
+	denied('dataImportRead', ['ERR_ACCESS_DENIED']);
+	denied('vmRead', ['ERR_ACCESS_DENIED']);
 	denied('inspector', ['ERR_ACCESS_DENIED', 'ERR_INSPECTOR_NOT_AVAILABLE']);
 	denied('binding', ['ERR_ACCESS_DENIED']);
 	denied('worker', ['ERR_ACCESS_DENIED']);
@@ -225,5 +227,184 @@ describe('isolated mode: symlinks out of the plugin tree are refused before star
 				code: 'ENTRY_INVALID',
 			},
 		);
+	});
+});
+
+describe('isolated mode: raw bytes on the channel descriptor cannot hurt the host', () => {
+	// Descriptor I/O is outside Node 20's permission model: a plugin can write anything to the
+	// pipe it talks to the host on. Through Node's IPC channel a line that is not JSON threw
+	// in the host (the whole application died) and a line without end grew the host's memory.
+	const attacks: Record<string, string> = {
+		'a line that is not JSON': "fs.writeSync(3, 'not json\\n');",
+		'a line without end': [
+			'const chunk = Buffer.alloc(1 << 20, 0x78);',
+			'for (let sent = 0; sent < 8 * (1 << 20); ) {',
+			'  try { sent += fs.writeSync(3, chunk); }',
+			"  catch (error) { if (error.code !== 'EAGAIN') throw error; await new Promise((r) => setTimeout(r, 1)); }",
+			'}',
+		].join('\n'),
+		'a JSON value that is not a message': "fs.writeSync(3, '[1,2,3]\\n');",
+	};
+	for (const [name, attack] of Object.entries(attacks)) {
+		it(`${name}: the plugin is stopped for breaking the protocol, the host lives on`, async () => {
+			const base = tempDir();
+			const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+				name: 'raw-writer',
+				code: `import fs from 'node:fs';\nexport async function enable() {\n${attack}\nawait new Promise(() => {});\n}\n`,
+			});
+			const rawPlan = await planPlugin(
+				{ uuid, name: 'raw-writer', path: dir },
+				join(base, 'data'),
+				{
+					checkSymlinks: true,
+				},
+			);
+			const exits: string[] = [];
+			const plugin = startIsolatedPlugin({
+				plan: rawPlan,
+				api: {},
+				fetch,
+				timers: SYSTEM_TIMERS,
+				readGrants: [],
+				consented: [],
+				heapMb: 64,
+				fork: FORK_PLUGIN,
+				onOutput: () => {},
+			});
+			plugin.onExit((why) => exits.push(why));
+			try {
+				await assert.rejects(plugin.enable(60_000), {
+					code: 'PLUGIN_EXITED',
+					message: /broke the host protocol/,
+				});
+			} finally {
+				plugin.kill();
+			}
+			assert.equal(exits.length, 1);
+		});
+	}
+});
+
+describe('isolated mode: calls from a plugin cannot hurt the host', () => {
+	const startWith = async (code: string, api: Record<string, (...args: never[]) => unknown>) => {
+		const base = tempDir();
+		const { dir, uuid } = writePlugin(join(base, 'plugins'), {
+			name: 'caller',
+			code,
+			capabilities: { network: true },
+			networkAllow: ['https://api.example.org'],
+		});
+		const callerPlan = await planPlugin({ uuid, name: 'caller', path: dir }, join(base, 'data'), {
+			checkSymlinks: true,
+		});
+		return startIsolatedPlugin({
+			plan: callerPlan,
+			api,
+			fetch: async () => new Response('never reached'),
+			timers: SYSTEM_TIMERS,
+			readGrants: [],
+			consented: [],
+			heapMb: 64,
+			fork: FORK_PLUGIN,
+			onOutput: () => {},
+		});
+	};
+
+	it('a fetch the broker refuses on its shape is an error for the plugin, not a throw in the host', async () => {
+		// Before: the refusal was thrown while the host read the message, out of its event loop.
+		let reported: unknown;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const outcomes = [];',
+				"  for (const init of [{ method: 'TRACE' }, { method: 'CONNECT' }, { body: 'x'.repeat(300000), method: 'POST' }]) {",
+				"    try { await api.fetch('https://api.example.org/', init); outcomes.push('fetched'); }",
+				'    catch (error) { outcomes.push(error.message); }',
+				'  }',
+				'  await api.report(outcomes);',
+				'}',
+			].join('\n'),
+			{ report: (value: unknown) => (reported = value) },
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.ok(Array.isArray(reported), JSON.stringify(reported));
+		assert.equal(reported.length, 3);
+		for (const outcome of reported) assert.match(String(outcome), /standard method|too large/);
+	});
+
+	it('an answer of the host API that is not JSON is an error for the plugin, not a crash of the host', async () => {
+		let reported: unknown;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const outcomes = [];',
+				'  for (const call of [api.circular, api.big]) {',
+				'    try { await call(); outcomes.push("answered"); } catch (error) { outcomes.push(error.message); }',
+				'  }',
+				'  await api.report(outcomes);',
+				'}',
+			].join('\n'),
+			{
+				circular: () => {
+					const value: Record<string, unknown> = {};
+					value.self = value;
+					return value;
+				},
+				big: () => 10n,
+				report: (value: unknown) => (reported = value),
+			},
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.deepEqual(reported, ["the host's answer is not JSON", "the host's answer is not JSON"]);
+	});
+
+	it('calls in flight are bounded: the rest are refused, the host API never sees them', async () => {
+		let active = 0;
+		let most = 0;
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let reported: { ok: number; refused: number; messages: string[] } | undefined;
+		const plugin = await startWith(
+			[
+				'export async function enable(api) {',
+				'  const calls = Array.from({ length: 300 }, () => api.wait().then(() => "ok", (error) => error.message));',
+				'  const outcomes = await Promise.all(calls);',
+				"  const refused = outcomes.filter((item) => item !== 'ok');",
+				'  await api.report({ ok: outcomes.length - refused.length, refused: refused.length, messages: [...new Set(refused)] });',
+				'}',
+			].join('\n'),
+			{
+				wait: async () => {
+					active += 1;
+					most = Math.max(most, active);
+					// The calls that got through hold until the bound is full, so none can
+					// finish early and make room for one that should have been refused.
+					if (active >= 32) release();
+					await gate;
+					active -= 1;
+				},
+				report: (value: typeof reported) => (reported = value),
+			},
+		);
+		try {
+			await plugin.enable(60_000);
+		} finally {
+			plugin.kill();
+		}
+		assert.ok(reported, 'the plugin reported');
+		assert.ok(most <= 32, `the host API ran ${most} calls at once`);
+		assert.ok(reported.refused > 0, JSON.stringify(reported));
+		assert.equal(reported.ok + reported.refused, 300);
+		assert.match(reported.messages.join(' '), /too many calls/);
 	});
 });

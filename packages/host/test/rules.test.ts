@@ -147,8 +147,45 @@ describe('api.fetch allow-list', () => {
 			'https://user:pw@api.example.org/',
 			'file:///etc/passwd',
 			'not a url',
+			// Look-alikes: userinfo, a trailing dot, other schemes, smuggled hosts, IP forms.
+			'https://api.example.org@evil.net/',
+			'https://api.example.org:@evil.net/',
+			'https://evil.net#@api.example.org',
+			'https://evil.net/?https://api.example.org',
+			'https://evil.net\\api.example.org/',
+			'https://api.example.org./',
+			'https://api.example.org%2eevil.net/',
+			'https://api.example.org%00.evil.net/',
+			'https://xn--pi-7ka.example.org/',
+			'https://api.еxample.org/',
+			'data:text/plain,https://api.example.org',
+			'blob:https://api.example.org/1',
+			'ws://api.example.org/',
+			'wss://api.example.org/',
+			'ftp://api.example.org/',
+			'javascript:fetch("https://api.example.org")',
+			'https://127.0.0.1/',
+			'https://2130706433/',
+			'https://0x7f.1/',
+			'https://[::1]/',
+			'https://[::ffff:127.0.0.1]/',
+			'http://api.example.org:443/',
+			'https://api.example.org:0/',
 		]) {
 			assert.throws(() => assertFetchAllowed(plan, url), { code: 'FETCH_NOT_ALLOWED' }, url);
+		}
+	});
+
+	it('spellings of the same origin are the same origin', () => {
+		for (const url of [
+			'https://API.Example.ORG/x',
+			'https://api.example.org:443/',
+			'HTTPS://api.example.org',
+			'https://api.example.org/../../x',
+			// A backslash ends the host in a special URL: this one goes to the allowed host.
+			'https://api.example.org\\@evil.net/',
+		]) {
+			assert.equal(assertFetchAllowed(plan, url).origin, 'https://api.example.org', url);
 		}
 	});
 
