@@ -65,6 +65,17 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 	};
 	const gitFor = (allowInsecureTransport: boolean) =>
 		options.git ?? createLifecycleGit(environment, allowInsecureTransport);
+	/** Install and update work against a fresh registry snapshot, wired the same way. */
+	const workDeps = async (allowInsecureTransport: boolean) =>
+		pluginWorkDeps({
+			profile,
+			environment,
+			snapshot: await snapshot(),
+			state,
+			git: gitFor(allowInsecureTransport),
+			prompter,
+			reporter,
+		});
 	/** With nobody to ask, a refusal names the consent that was missing. */
 	const attended = async <T>(
 		operation: 'install' | 'update' | 'enable',
@@ -106,15 +117,7 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 		watch: (handlers) => watchInstalledPlugins({ ...startupOptions, ...handlers }),
 		async install(target, flags = {}) {
 			const allowInsecureTransport = flags.allowInsecureTransport === true;
-			const deps = pluginWorkDeps({
-				profile,
-				environment,
-				snapshot: await snapshot(),
-				state,
-				git: gitFor(allowInsecureTransport),
-				prompter,
-				reporter,
-			});
+			const deps = await workDeps(allowInsecureTransport);
 			const result = await attended('install', () =>
 				installPlugin(
 					{
@@ -136,15 +139,7 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 		},
 		async update(target, flags = {}) {
 			const allowInsecureTransport = flags.allowInsecureTransport === true;
-			const deps = pluginWorkDeps({
-				profile,
-				environment,
-				snapshot: await snapshot(),
-				state,
-				git: gitFor(allowInsecureTransport),
-				prompter,
-				reporter,
-			});
+			const deps = await workDeps(allowInsecureTransport);
 			return attended('update', () =>
 				updatePlugin(
 					target,
