@@ -2,6 +2,9 @@
 # Runs the whole suite with node:test through tsx, against the packages' TypeScript sources (the
 # `vouch-source` export condition). Node 20's --test takes no globs, so the files are listed
 # here. Pass file paths to run only those.
+#
+# Where PostgreSQL's server programs are installed, a throwaway cluster is started for the
+# service's tests (they run on SQLite and on PostgreSQL) and stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$#" -gt 0 ]; then
@@ -9,4 +12,16 @@ if [ "$#" -gt 0 ]; then
 else
   mapfile -t files < <(find packages test examples -name '*.test.ts' -not -path '*/fixtures/*' -not -path '*/node_modules/*' -not -path '*/dist/*' 2>/dev/null | sort)
 fi
-exec node --conditions=vouch-source --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+if [ -z "${VOUCH_TEST_DATABASE_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  cluster="$(mktemp -d "${TMPDIR:-/tmp}/vouch-pg-XXXXXX")"
+  chmod 755 "$cluster"
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  if url="$(bash scripts/pg-cluster.sh start "$cluster" "$port")"; then
+    export VOUCH_TEST_DATABASE_URL="$url"
+    trap 'bash scripts/pg-cluster.sh stop "$cluster"; rm -rf "$cluster"' EXIT
+  else
+    echo "warning: could not start PostgreSQL; its tests will be skipped" >&2
+    cat "$cluster"/*.log >&2 || true
+  fi
+fi
+node --conditions=vouch-source --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"

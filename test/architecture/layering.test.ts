@@ -28,6 +28,7 @@ const LAYERS = [
 	'embed',
 	'cli',
 	'host',
+	'server',
 	'facade',
 ] as const;
 type Layer = (typeof LAYERS)[number];
@@ -97,12 +98,17 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the Node host uses the library'])),
 		facade: 'the Node host uses the library through its public entry (createVouch)',
 	},
+	server: {
+		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the registry service uses the library'])),
+		facade: 'the registry service uses the library through its public entry too',
+	},
 	facade: Object.fromEntries(LIBRARY.map((layer) => [layer, 'the façade exports the library'])),
 };
 
 const LIBRARY_SRC = 'packages/library/src/';
 const CLI_SRC = 'packages/cli/src/';
 const HOST_SRC = 'packages/host/src/';
+const SERVER_SRC = 'packages/server/src/';
 const LIBRARY_NAME = '@vouch/library';
 
 /**
@@ -112,6 +118,7 @@ const LIBRARY_NAME = '@vouch/library';
 function layerOf(path: string): Layer | undefined {
 	if (path.startsWith(CLI_SRC)) return 'cli';
 	if (path.startsWith(HOST_SRC)) return 'host';
+	if (path.startsWith(SERVER_SRC)) return 'server';
 	if (!path.startsWith(LIBRARY_SRC)) return undefined;
 	const parts = path.slice(LIBRARY_SRC.length).split('/');
 	if (parts.length === 1) return parts[0] === 'index.ts' ? 'facade' : undefined;
@@ -128,6 +135,7 @@ function layerOfSpecifier(specifier: string): Layer | undefined {
 	}
 	if (specifier === '@vouch/cli' || specifier.startsWith('@vouch/cli/')) return 'cli';
 	if (specifier === '@vouch/host' || specifier.startsWith('@vouch/host/')) return 'host';
+	if (specifier === '@vouch/server' || specifier.startsWith('@vouch/server/')) return 'server';
 	return undefined;
 }
 
@@ -216,13 +224,18 @@ function sourcesOf(pkg: string): Map<string, string> {
 
 describe('layering (architecture.md: dependencies point downwards)', () => {
 	it('every import in the library and the CLI follows the layer graph', () => {
-		const files = new Map([...sourcesOf('library'), ...sourcesOf('cli'), ...sourcesOf('host')]);
+		const files = new Map([
+			...sourcesOf('library'),
+			...sourcesOf('cli'),
+			...sourcesOf('host'),
+			...sourcesOf('server'),
+		]);
 		assert.ok(files.size > 200, `expected the whole source tree, read ${files.size} files`);
 		assert.deepEqual(layeringViolations(files), []);
 	});
 
 	it('each package declares every package its sources import, and the library none above it', () => {
-		for (const pkg of ['library', 'cli', 'host']) {
+		for (const pkg of ['library', 'cli', 'host', 'server']) {
 			const manifest = JSON.parse(
 				readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8'),
 			);

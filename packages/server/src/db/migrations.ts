@@ -1,0 +1,154 @@
+/**
+ * The one ordered list of migrations, for both engines. Each is written with Kysely's schema
+ * builder, so the SQL is portable; the only engine-specific spellings are the two column types
+ * of `engine-kind.ts`. Migrations are never edited once released: a change is a new entry.
+ */
+import type { Kysely, Migration } from 'kysely';
+import { binaryType, type EngineKind, serialType } from './engine-kind.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
+type AnyDb = Kysely<any>;
+
+function serialKey(engine: EngineKind) {
+	return (column: import('kysely').ColumnDefinitionBuilder) =>
+		engine === 'sqlite' ? column.primaryKey().autoIncrement() : column.primaryKey();
+}
+
+function initial(engine: EngineKind): Migration {
+	return {
+		async up(db: AnyDb) {
+			await db.schema
+				.createTable('registry_document')
+				.addColumn('id', 'integer', (c) => c.primaryKey())
+				.addColumn('text', 'text', (c) => c.notNull())
+				.addColumn('sha256', 'text', (c) => c.notNull())
+				.addColumn('revision', 'integer', (c) => c.notNull())
+				.addColumn('updated_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('plugins')
+				.addColumn('id', 'text', (c) => c.primaryKey())
+				.addColumn('position', 'integer', (c) => c.notNull())
+				.addColumn('uuid', 'text', (c) => c.notNull())
+				.addColumn('name', 'text', (c) => c.notNull())
+				.addColumn('trust', 'text', (c) => c.notNull())
+				.addColumn('trust_rank', 'integer', (c) => c.notNull())
+				.addColumn('categories', 'text', (c) => c.notNull())
+				.addColumn('description', 'text', (c) => c.notNull())
+				.addColumn('git_url', 'text', (c) => c.notNull())
+				.addColumn('authors', 'text', (c) => c.notNull())
+				.addColumn('search_text', 'text', (c) => c.notNull())
+				.addColumn('entry_json', 'text', (c) => c.notNull())
+				.addColumn('updated_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema.createIndex('plugins_position').on('plugins').column('position').execute();
+			await db.schema
+				.createIndex('plugins_trust')
+				.on('plugins')
+				.columns(['trust_rank', 'name'])
+				.execute();
+			await db.schema.createIndex('plugins_name').on('plugins').column('name').execute();
+			await db.schema
+				.createTable('blacklist')
+				.addColumn('id', 'text', (c) => c.primaryKey())
+				.addColumn('position', 'integer', (c) => c.notNull())
+				.addColumn('kind', 'text', (c) => c.notNull())
+				.addColumn('value', 'text', (c) => c.notNull())
+				.addColumn('reason', 'text', (c) => c.notNull())
+				.addColumn('severity', 'text', (c) => c.notNull())
+				.addColumn('entry_json', 'text', (c) => c.notNull())
+				.addColumn('added_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('changes')
+				.addColumn('seq', serialType(engine), serialKey(engine))
+				.addColumn('action', 'text', (c) => c.notNull())
+				.addColumn('subject', 'text', (c) => c.notNull())
+				.addColumn('reason', 'text', (c) => c.notNull())
+				.addColumn('actor_name', 'text', (c) => c.notNull())
+				.addColumn('actor_key', 'text')
+				.addColumn('report', 'text')
+				.addColumn('sha256_before', 'text', (c) => c.notNull())
+				.addColumn('sha256_after', 'text', (c) => c.notNull())
+				.addColumn('revision', 'integer', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addColumn('publish_id', 'integer')
+				.execute();
+			await db.schema
+				.createIndex('changes_unpublished')
+				.on('changes')
+				.columns(['publish_id', 'seq'])
+				.execute();
+			await db.schema
+				.createTable('publishes')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('lease_epoch', 'integer', (c) => c.notNull())
+				.addColumn('holder', 'text', (c) => c.notNull())
+				.addColumn('revision', 'integer', (c) => c.notNull())
+				.addColumn('targets_version', 'integer', (c) => c.notNull().unique())
+				.addColumn('timestamp_version', 'integer', (c) => c.notNull().unique())
+				.addColumn('log_size', 'integer', (c) => c.notNull())
+				.addColumn('started_at', 'text', (c) => c.notNull())
+				.addColumn('completed_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('repo_files')
+				.addColumn('path', 'text', (c) => c.primaryKey())
+				.addColumn('bytes', binaryType(engine), (c) => c.notNull())
+				.addColumn('sha256', 'text', (c) => c.notNull())
+				.addColumn('immutable', 'integer', (c) => c.notNull())
+				.addColumn('publish_id', 'integer', (c) => c.notNull())
+				.addColumn('updated_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('leases')
+				.addColumn('name', 'text', (c) => c.primaryKey())
+				.addColumn('holder', 'text', (c) => c.notNull())
+				.addColumn('epoch', 'integer', (c) => c.notNull())
+				.addColumn('expires_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('accounts')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('name', 'text', (c) => c.notNull().unique())
+				.addColumn('role', 'text', (c) => c.notNull())
+				.addColumn('password_hash', 'text')
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addColumn('disabled', 'integer', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('api_tokens')
+				.addColumn('token_hash', 'text', (c) => c.primaryKey())
+				.addColumn('account_id', 'integer', (c) => c.notNull())
+				.addColumn('label', 'text', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addColumn('expires_at', 'text')
+				.addColumn('revoked', 'integer', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('sessions')
+				.addColumn('session_hash', 'text', (c) => c.primaryKey())
+				.addColumn('account_id', 'integer', (c) => c.notNull())
+				.addColumn('csrf_token', 'text', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addColumn('expires_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createTable('scan_reports')
+				.addColumn('plugin_id', 'text', (c) => c.notNull())
+				.addColumn('commit_sha', 'text', (c) => c.notNull())
+				.addColumn('ref_name', 'text', (c) => c.notNull())
+				.addColumn('summary_json', 'text', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addPrimaryKeyConstraint('scan_reports_pk', ['plugin_id', 'commit_sha'])
+				.execute();
+		},
+	};
+}
+
+/** Names sort in order; Kysely's migrator applies them in that order and records each. */
+export function migrationsFor(engine: EngineKind): Record<string, Migration> {
+	return {
+		'0001_initial': initial(engine),
+	};
+}

@@ -1,0 +1,162 @@
+/**
+ * The service's tables, as Kysely sees them. The registry itself is stored as its document
+ * (`registry_document`: the `plugins.toml` text, so import and export are lossless to the
+ * byte), with `plugins` and `blacklist` as projections of it that search and pages read. Every
+ * edit writes the document and its projections in one transaction, guarded by the document's
+ * revision. Times are ISO 8601 text and booleans are 0/1 integers, so the same queries run on
+ * SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+
+export interface RegistryDocumentTable {
+	/** Always 1: there is one registry. */
+	id: number;
+	/** The registry file as maintainers edit it (TOML). */
+	text: string;
+	sha256: string;
+	/** Incremented by every edit; the optimistic lock of concurrent writers. */
+	revision: number;
+	updated_at: string;
+}
+
+export interface PluginRowTable {
+	id: string;
+	/** Position in the document's `plugins` array, for stable export order. */
+	position: number;
+	uuid: string;
+	name: string;
+	trust: string;
+	/** 0 unregistered … 3 official, for sorting and `trust >=` filters. */
+	trust_rank: number;
+	/** `,cat1,cat2,`: a LIKE '%,cat,%' finds one category on both engines. */
+	categories: string;
+	description: string;
+	git_url: string;
+	authors: string;
+	/** Lower-cased id, name, description and authors: what search matches. */
+	search_text: string;
+	/** The plugin's table from the document, as JSON. */
+	entry_json: string;
+	updated_at: string;
+}
+
+export interface BlacklistRowTable {
+	/** The stable `bl-…` id of the maintainers' tooling. */
+	id: string;
+	position: number;
+	/** `uuid`, `url`, `url_regex`, or a combination joined by `+`. */
+	kind: string;
+	/** The entry's main value: its URL, UUID or pattern. */
+	value: string;
+	reason: string;
+	severity: string;
+	entry_json: string;
+	added_at: string;
+}
+
+/** One row per registry change: the journal record the log entry is made from (D28). */
+export interface ChangeTable {
+	seq: Generated<number>;
+	action: string;
+	subject: string;
+	reason: string;
+	/** The maintainer's display name or token name, kept beside the log's key-id actor. */
+	actor_name: string;
+	/** The actor's key id in the log (SHA-256 hex), when it has one. */
+	actor_key: string | null;
+	report: string | null;
+	sha256_before: string;
+	sha256_after: string;
+	revision: number;
+	created_at: string;
+	/** The publish that carried it to clients; null until then. */
+	publish_id: number | null;
+}
+
+export interface PublishTable {
+	id: Generated<number>;
+	/** The lease epoch of the publisher that committed it (fencing). */
+	lease_epoch: number;
+	holder: string;
+	/** The registry revision published. */
+	revision: number;
+	targets_version: number;
+	timestamp_version: number;
+	log_size: number;
+	started_at: string;
+	completed_at: string;
+}
+
+/** The signed repository (TUF metadata, targets, log tiles and checkpoint), served from here. */
+export interface RepoFileTable {
+	/** Relative to the repository root: `timestamp.json`, `3.snapshot.json`, `log/tile/0/000`. */
+	path: string;
+	bytes: Uint8Array;
+	sha256: string;
+	/** 1 when the file never changes once written (consistent-snapshot names, full tiles). */
+	immutable: number;
+	publish_id: number;
+	updated_at: string;
+}
+
+/** The single-publisher lease: one row per lease name. */
+export interface LeaseTable {
+	name: string;
+	holder: string;
+	/** Grows each time the lease changes hands; a publish commits only under its own epoch. */
+	epoch: number;
+	expires_at: string;
+}
+
+export interface AccountTable {
+	id: Generated<number>;
+	name: string;
+	role: string;
+	/** scrypt hash of the sign-in password, or null for token-only accounts. */
+	password_hash: string | null;
+	created_at: string;
+	disabled: number;
+}
+
+export interface ApiTokenTable {
+	/** SHA-256 of the token; the token itself is shown once and never stored. */
+	token_hash: string;
+	account_id: number;
+	label: string;
+	created_at: string;
+	expires_at: string | null;
+	revoked: number;
+}
+
+export interface SessionTable {
+	/** SHA-256 of the session cookie's value. */
+	session_hash: string;
+	account_id: number;
+	/** The form token bound to this session. */
+	csrf_token: string;
+	created_at: string;
+	expires_at: string;
+}
+
+/** Scan reports published beside the registry, for plugin pages. */
+export interface ScanReportTable {
+	plugin_id: string;
+	commit_sha: string;
+	ref_name: string;
+	summary_json: string;
+	created_at: string;
+}
+
+export interface ServiceDatabase {
+	registry_document: RegistryDocumentTable;
+	plugins: PluginRowTable;
+	blacklist: BlacklistRowTable;
+	changes: ChangeTable;
+	publishes: PublishTable;
+	repo_files: RepoFileTable;
+	leases: LeaseTable;
+	accounts: AccountTable;
+	api_tokens: ApiTokenTable;
+	sessions: SessionTable;
+	scan_reports: ScanReportTable;
+}
