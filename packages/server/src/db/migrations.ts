@@ -50,8 +50,9 @@ function initial(engine: EngineKind): Migration {
 			await db.schema.createIndex('plugins_name').on('plugins').column('name').execute();
 			await db.schema
 				.createTable('blacklist')
-				.addColumn('id', 'text', (c) => c.primaryKey())
-				.addColumn('position', 'integer', (c) => c.notNull())
+				// Two identical entries share a content-derived id, so the position is the key.
+				.addColumn('position', 'integer', (c) => c.primaryKey())
+				.addColumn('id', 'text', (c) => c.notNull())
 				.addColumn('kind', 'text', (c) => c.notNull())
 				.addColumn('value', 'text', (c) => c.notNull())
 				.addColumn('reason', 'text', (c) => c.notNull())
@@ -59,6 +60,7 @@ function initial(engine: EngineKind): Migration {
 				.addColumn('entry_json', 'text', (c) => c.notNull())
 				.addColumn('added_at', 'text', (c) => c.notNull())
 				.execute();
+			await db.schema.createIndex('blacklist_id').on('blacklist').column('id').execute();
 			await db.schema
 				.createTable('changes')
 				.addColumn('seq', serialType(engine), serialKey(engine))
@@ -138,7 +140,7 @@ function initial(engine: EngineKind): Migration {
 				.addColumn('plugin_id', 'text', (c) => c.notNull())
 				.addColumn('commit_sha', 'text', (c) => c.notNull())
 				.addColumn('ref_name', 'text', (c) => c.notNull())
-				.addColumn('summary_json', 'text', (c) => c.notNull())
+				.addColumn('report_json', 'text', (c) => c.notNull())
 				.addColumn('created_at', 'text', (c) => c.notNull())
 				.addPrimaryKeyConstraint('scan_reports_pk', ['plugin_id', 'commit_sha'])
 				.execute();

@@ -138,12 +138,12 @@ export interface SessionTable {
 	expires_at: string;
 }
 
-/** Scan reports published beside the registry, for plugin pages. */
+/** Scan reports (the scanner's document, `vouch registry review` form) published beside the registry as TUF targets, and read by plugin pages. */
 export interface ScanReportTable {
 	plugin_id: string;
 	commit_sha: string;
 	ref_name: string;
-	summary_json: string;
+	report_json: string;
 	created_at: string;
 }
 
