@@ -1,0 +1,203 @@
+/**
+ * Accounts, API tokens and sign-in sessions. Roles: a `maintainer` edits plugins and the
+ * blacklist; an `admin` also manages accounts and tokens. Every check of a credential goes
+ * through `authenticateToken` or `authenticateSession`, which refuse anything unknown, expired,
+ * revoked or belonging to a disabled account.
+ */
+import type { Kysely } from 'kysely';
+import type { ServiceDatabase } from '../db/schema.ts';
+import { serverError } from '../errors.ts';
+import { type Actor, ROLES, type Role } from '../store/actor.ts';
+import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
+
+export const TOKEN_PREFIX = 'vouch_';
+export const SESSION_HOURS = 12;
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export interface Account {
+	id: number;
+	name: string;
+	role: Role;
+}
+
+export interface AccountsOptions {
+	db: Kysely<ServiceDatabase>;
+	clock: () => Date;
+}
+
+export function isRole(value: string): value is Role {
+	return (ROLES as readonly string[]).includes(value);
+}
+
+export function actorOf(account: Account): Actor {
+	return { name: account.name, role: account.role };
+}
+
+/** May this role do what needs `needed`? An admin may do everything a maintainer may. */
+export function roleAllows(role: Role, needed: Role): boolean {
+	return role === 'admin' || needed === 'maintainer';
+}
+
+export function createAccounts({ db, clock }: AccountsOptions) {
+	async function accountById(id: number): Promise<Account | undefined> {
+		const row = await db
+			.selectFrom('accounts')
+			.selectAll()
+			.where('id', '=', id)
+			.where('disabled', '=', 0)
+			.executeTakeFirst();
+		return row !== undefined && isRole(row.role)
+			? { id: row.id, name: row.name, role: row.role }
+			: undefined;
+	}
+
+	return {
+		async create(name: string, role: Role, password?: string): Promise<Account> {
+			if (!NAME.test(name)) {
+				throw serverError(
+					'BAD_REQUEST',
+					'An account name is 1 to 63 lower-case letters, digits, dots, dashes or underscores.',
+				);
+			}
+			if (password !== undefined && password.length < 12) {
+				throw serverError('BAD_REQUEST', 'A password has at least 12 characters.');
+			}
+			const existing = await db
+				.selectFrom('accounts')
+				.select('id')
+				.where('name', '=', name)
+				.executeTakeFirst();
+			if (existing !== undefined)
+				throw serverError('BAD_REQUEST', `The account ${name} exists already.`);
+			const row = await db
+				.insertInto('accounts')
+				.values({
+					name,
+					role,
+					password_hash: password === undefined ? null : await hashPassword(password),
+					created_at: clock().toISOString(),
+					disabled: 0,
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			return { id: row.id, name, role };
+		},
+
+		async byName(name: string): Promise<Account | undefined> {
+			const row = await db
+				.selectFrom('accounts')
+				.select('id')
+				.where('name', '=', name)
+				.executeTakeFirst();
+			return row === undefined ? undefined : accountById(row.id);
+		},
+
+		/** A new API token for the account; the token is returned once and stored only hashed. */
+		async issueToken(account: Account, label: string, days?: number): Promise<string> {
+			const token = newSecret(TOKEN_PREFIX);
+			const now = clock();
+			await db
+				.insertInto('api_tokens')
+				.values({
+					token_hash: secretHash(token),
+					account_id: account.id,
+					label: label.slice(0, 200),
+					created_at: now.toISOString(),
+					expires_at:
+						days === undefined ? null : new Date(now.getTime() + days * 86_400_000).toISOString(),
+					revoked: 0,
+				})
+				.execute();
+			return token;
+		},
+
+		async revokeToken(token: string): Promise<boolean> {
+			const result = await db
+				.updateTable('api_tokens')
+				.set({ revoked: 1 })
+				.where('token_hash', '=', secretHash(token))
+				.executeTakeFirst();
+			return Number(result.numUpdatedRows) > 0;
+		},
+
+		/** The account behind a bearer token, or UNAUTHENTICATED. */
+		async authenticateToken(token: string | undefined): Promise<Account> {
+			if (token === undefined || !token.startsWith(TOKEN_PREFIX) || token.length > 200)
+				throw unauthenticated();
+			const row = await db
+				.selectFrom('api_tokens')
+				.selectAll()
+				.where('token_hash', '=', secretHash(token))
+				.executeTakeFirst();
+			if (row === undefined || row.revoked !== 0) throw unauthenticated();
+			if (row.expires_at !== null && row.expires_at <= clock().toISOString())
+				throw unauthenticated();
+			const account = await accountById(row.account_id);
+			if (account === undefined) throw unauthenticated();
+			return account;
+		},
+
+		/** Checks a password; undefined for any failure, so a caller cannot tell which part was wrong. */
+		async signIn(name: string, password: string): Promise<Account | undefined> {
+			const row = await db
+				.selectFrom('accounts')
+				.selectAll()
+				.where('name', '=', name)
+				.where('disabled', '=', 0)
+				.executeTakeFirst();
+			if (row?.password_hash === null || row === undefined || !isRole(row.role)) return undefined;
+			return (await verifyPassword(password, row.password_hash))
+				? { id: row.id, name: row.name, role: row.role }
+				: undefined;
+		},
+
+		/** A new session: the cookie value (sent once) and the form token bound to it. */
+		async startSession(
+			account: Account,
+		): Promise<{ cookie: string; csrfToken: string; expiresAt: Date }> {
+			const cookie = newSecret('s_');
+			const csrfToken = newSecret('c_');
+			const now = clock();
+			const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+			await db
+				.insertInto('sessions')
+				.values({
+					session_hash: secretHash(cookie),
+					account_id: account.id,
+					csrf_token: csrfToken,
+					created_at: now.toISOString(),
+					expires_at: expiresAt.toISOString(),
+				})
+				.execute();
+			return { cookie, csrfToken, expiresAt };
+		},
+
+		/** The account and form token of a session cookie, or UNAUTHENTICATED. */
+		async authenticateSession(
+			cookie: string | undefined,
+		): Promise<{ account: Account; csrfToken: string }> {
+			if (cookie === undefined || cookie.length > 200) throw unauthenticated();
+			const row = await db
+				.selectFrom('sessions')
+				.selectAll()
+				.where('session_hash', '=', secretHash(cookie))
+				.executeTakeFirst();
+			if (row === undefined || row.expires_at <= clock().toISOString()) throw unauthenticated();
+			const account = await accountById(row.account_id);
+			if (account === undefined) throw unauthenticated();
+			return { account, csrfToken: row.csrf_token };
+		},
+
+		async endSession(cookie: string): Promise<void> {
+			await db.deleteFrom('sessions').where('session_hash', '=', secretHash(cookie)).execute();
+		},
+	};
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+function unauthenticated() {
+	return serverError('UNAUTHENTICATED', 'Sign in, or send a valid API token.', {
+		hint: 'Create a token with `vouch-server token create <account>`.',
+	});
+}
