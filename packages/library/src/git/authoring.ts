@@ -100,7 +100,11 @@ export function createGitAuthoring(options: GitAuthoringOptions): GitAuthoring {
 		async init(dir, branch) {
 			assertRefName(branch);
 			await mkdir(absolute(dir), { recursive: true });
-			await run(dir, ['init', '-q', `--initial-branch=${branch}`, '--', dir], 'creating a repository');
+			await run(
+				dir,
+				['init', '-q', `--initial-branch=${branch}`, '--', dir],
+				'creating a repository',
+			);
 		},
 		async commitAll(dir, message, date) {
 			await run(dir, [...inRepo(absolute(dir)), 'add', '-A'], 'staging files');

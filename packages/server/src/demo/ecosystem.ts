@@ -103,7 +103,9 @@ export async function prepareDemoEcosystem(options: PrepareDemoOptions): Promise
 				name: plugin.name,
 				description: plugin.description,
 				trust: plugin.trust,
-				...(plugin.blacklistReason === undefined ? {} : { blacklistReason: plugin.blacklistReason }),
+				...(plugin.blacklistReason === undefined
+					? {}
+					: { blacklistReason: plugin.blacklistReason }),
 				repository: built.path,
 				releases: built.pins,
 				pinned: plugin.pinned,
@@ -180,7 +182,10 @@ function toEcosystem(dataDir: string, record: EcosystemRecord, reused: boolean):
 		reposDir: join(dir, 'repos'),
 		createdAt: new Date(record.createdAt),
 		log: record.log,
-		plugins: record.plugins.map((plugin) => ({ ...plugin, repository: join(dir, plugin.repository) })),
+		plugins: record.plugins.map((plugin) => ({
+			...plugin,
+			repository: join(dir, plugin.repository),
+		})),
 		reused,
 	};
 }

@@ -37,7 +37,8 @@ export function demoSteps(options: DemoInstructionsOptions): DemoStep[] {
 			commands: [
 				{
 					args: ['refresh'],
-					shows: 'fetches the signed registry and blacklist, checked against the demo TUF root and log',
+					shows:
+						'fetches the signed registry and blacklist, checked against the demo TUF root and log',
 				},
 				{
 					args: ['install', DEMO_ROLES.official],
@@ -53,7 +54,8 @@ export function demoSteps(options: DemoInstructionsOptions): DemoStep[] {
 				},
 				{
 					args: ['install', DEMO_ROLES.flagged],
-					shows: 'the scanner flags a shell run at import time: refused unless you accept the findings too',
+					shows:
+						'the scanner flags a shell run at import time: refused unless you accept the findings too',
 				},
 				{
 					args: ['install', DEMO_ROLES.blacklisted],

@@ -35,7 +35,9 @@ export function demoGitUrl(baseUrl: string, id: string): string {
 export function demoRegistryToml(ecosystem: DemoEcosystem, baseUrl: string): string {
 	const date = ecosystem.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
 	const registered = ecosystem.plugins.filter((plugin) => plugin.trust !== 'unregistered');
-	const entries = registered.map((plugin) => entryToml(plugin, demoGitUrl(baseUrl, plugin.id), date));
+	const entries = registered.map((plugin) =>
+		entryToml(plugin, demoGitUrl(baseUrl, plugin.id), date),
+	);
 	const blacklist = registered
 		.filter((plugin) => plugin.blacklistReason !== undefined)
 		.map((plugin) =>
@@ -52,7 +54,10 @@ export function demoRegistryToml(ecosystem: DemoEcosystem, baseUrl: string): str
 }
 
 /** Writes `<dataDir>/plugins.toml` for the service at `baseUrl`; returns its path. */
-export async function writeDemoRegistry(ecosystem: DemoEcosystem, baseUrl: string): Promise<string> {
+export async function writeDemoRegistry(
+	ecosystem: DemoEcosystem,
+	baseUrl: string,
+): Promise<string> {
 	const file = join(ecosystem.dataDir, DEMO_REGISTRY_FILE);
 	await writeFileAtomic(file, demoRegistryToml(ecosystem, baseUrl));
 	return file;

@@ -82,6 +82,16 @@ function errorCode(run: CliRun): string | undefined {
 	return (parseJson(run).error as { code?: string } | undefined)?.code;
 }
 
+/** The installed plugin with this registry id or name, as `vouch list --json` shows it. */
+async function installed(id: string): Promise<{ trust: string } | undefined> {
+	const plugin = ecosystem.plugins.find((candidate) => candidate.id === id);
+	const run = await vouch(['list', '--json']);
+	assert.equal(run.code, 0, show(run));
+	return (parseJson(run).plugins as { uuid: string; trust: string }[]).find(
+		(item) => item.uuid === plugin?.uuid,
+	);
+}
+
 function show(run: CliRun): string {
 	return `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
 }
@@ -136,19 +146,28 @@ describe('the demo ecosystem through the printed commands', () => {
 			trust: string;
 			release: { state: string; ref?: string };
 		};
-		assert.deepEqual(plugin.release, { state: 'verified', ref: 'v1.1.0' });
+		assert.equal(plugin.trust, 'official');
+		assert.deepEqual(plugin.release, { state: 'verified', ref: 'v1.1.0' }, 'the newest pin');
 	});
 
-	it('installs the trusted plugin once the person says yes', async () => {
-		const run = await vouch(command('install', DEMO_ROLES.trusted), { stdin: 'y\n' });
+	it('installs the trusted plugin after a question whose default is yes', async () => {
+		const args = command('install', DEMO_ROLES.trusted);
+		const noTerminal = await vouch(args, { extra: ['--json'] });
+		assert.notEqual(noTerminal.code, 0, 'without a terminal or --yes, nobody said yes');
+		const run = await vouch(args, { stdin: '\n' });
 		assert.equal(run.code, 0, show(run));
+		assert.match(run.stderr, /trusted/i);
 	});
 
-	it('asks before the community plugin, and a no leaves nothing behind', async () => {
-		const no = await vouch(command('install', DEMO_ROLES.community), { stdin: 'n\n' });
-		assert.equal(no.code, 130, show(no));
-		const yes = await vouch(command('install', DEMO_ROLES.community), { stdin: 'y\n' });
+	it('warns before the community plugin; the default is no, and a no leaves nothing', async () => {
+		const args = command('install', DEMO_ROLES.community);
+		const byDefault = await vouch(args, { stdin: '\n' });
+		assert.equal(byDefault.code, 130, show(byDefault));
+		assert.match(byDefault.stderr, /community/i);
+		assert.equal(await installed(DEMO_ROLES.community), undefined);
+		const yes = await vouch(args, { stdin: 'y\n' });
 		assert.equal(yes.code, 0, show(yes));
+		assert.equal((await installed(DEMO_ROLES.community))?.trust, 'community');
 	});
 
 	it('refuses the plugin the scanner flags unless the findings are accepted', async () => {
@@ -158,6 +177,8 @@ describe('the demo ecosystem through the printed commands', () => {
 		const human = await vouch(command('install', DEMO_ROLES.flagged), { stdin: 'y\nn\n' });
 		assert.equal(human.code, 130, show(human));
 		assert.match(human.stderr, /high/);
+		assert.match(human.stderr, /os\.system/, 'the flagged line is shown');
+		assert.equal(await installed(DEMO_ROLES.flagged), undefined);
 	});
 
 	it('refuses the blacklisted plugin with its reason and exit code 3', async () => {
@@ -165,21 +186,42 @@ describe('the demo ecosystem through the printed commands', () => {
 		assert.equal(run.code, 3, show(run));
 		assert.equal(errorCode(run), 'BLACKLISTED');
 		const human = await vouch(command('install', DEMO_ROLES.blacklisted));
+		assert.equal(human.code, 3);
 		assert.match(human.stderr, /music library to a third party/);
+		assert.equal(await installed(DEMO_ROLES.blacklisted), undefined);
 	});
 
 	it('installs the unregistered plugin by its URL after the strongest warning', async () => {
-		const run = await vouch(command('install', `${server.baseUrl}git/${DEMO_ROLES.unregistered}.git`), {
-			stdin: 'y\n',
-		});
+		const run = await vouch(
+			command('install', `${server.baseUrl}git/${DEMO_ROLES.unregistered}.git`),
+			{
+				stdin: 'y\n',
+			},
+		);
 		assert.equal(run.code, 0, show(run));
-		assert.match(run.stderr, /unregistered|not in any registry|no registry/i);
+		assert.match(run.stderr, /unregistered/i);
+		assert.equal((await installed(DEMO_ROLES.unregistered))?.trust, 'unregistered');
 	});
 
 	it('lists what is installed with trust levels', async () => {
 		const run = await vouch(command('list'), { extra: ['--json'] });
 		assert.equal(run.code, 0, show(run));
-		console.log(run.stdout);
+		const trust = Object.fromEntries(
+			(parseJson(run).plugins as { uuid: string; trust: string }[]).map((item) => [
+				item.uuid,
+				item.trust,
+			]),
+		);
+		const expected = Object.fromEntries(
+			ecosystem.plugins
+				.filter((plugin) => !['cover-fetcher', 'stream-ripper'].includes(plugin.id))
+				.map((plugin) => [plugin.uuid, plugin.trust]),
+		);
+		assert.deepEqual(trust, expected, 'the four installed, each at its trust level');
+		const human = await vouch(command('list'));
+		for (const level of ['official', 'trusted', 'community', 'unregistered']) {
+			assert.match(human.stdout, new RegExp(level), `shows ${level}`);
+		}
 	});
 
 	it('quarantines the blacklisted plugin installed anyway, at startup', async () => {
@@ -192,6 +234,40 @@ describe('the demo ecosystem through the printed commands', () => {
 		const moved = report.quarantined.find((item) => item.uuid === uuid);
 		assert.ok(moved !== undefined, show(check));
 		assert.ok(existsSync(join(moved.path, 'MANIFEST.toml')), 'its files are kept');
+	});
+});
+
+describe('a plugin blacklisted after it was installed', () => {
+	it('is quarantined at the next startup check once the blacklist reaches the host', async () => {
+		const community = ecosystem.plugins.find((plugin) => plugin.id === DEMO_ROLES.community);
+		assert.equal((await installed(DEMO_ROLES.community))?.trust, 'community');
+		// What blacklisting it on the admin pages publishes: one more entry, signed.
+		const registry = readFileSync(join(dataDir, 'plugins.toml'), 'utf8');
+		const entry = [
+			'[[blacklist]]',
+			`uuid = "${community?.uuid}"`,
+			'reason = "Found mining cryptocurrency."',
+			`blacklisted_at = "${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}"`,
+			'',
+		].join('\n');
+		await publishRepository({
+			registryText: `${registry}\n${entry}`,
+			format: 'toml',
+			keysDir: ecosystem.keysDir,
+			outDir: join(dataDir, 'tuf'),
+			now: clock(),
+			reason: 'Blacklisted after a confirmed report.',
+		});
+		assert.equal((await vouch(['refresh'])).code, 0);
+		const check = await vouch(command('startup-check'), { extra: ['--json'] });
+		assert.equal(check.code, 0, show(check));
+		const report = parseJson(check) as { quarantined: { uuid: string }[] };
+		assert.ok(
+			report.quarantined.some((item) => item.uuid === community?.uuid),
+			show(check),
+		);
+		const text = demoInstructions({ baseUrl: server.baseUrl, dataDir });
+		assert.match(text, /blacklist "genre-tidy" on the admin pages/);
 	});
 });
 
