@@ -11,6 +11,12 @@ export {
 	urlProtocol,
 } from './arguments.ts';
 export {
+	createGitAuthoring,
+	type GitAuthoring,
+	type GitAuthoringOptions,
+	type GitIdentity,
+} from './authoring.ts';
+export {
 	classifyGitFailure,
 	describeStderr,
 	type GitFailure,
@@ -55,4 +61,12 @@ export {
 	type VerifyTagRequest,
 	type VerifyTagResult,
 } from './verify-tag.ts';
+export {
+	createUploadPackHttp,
+	type GitHttpRequest,
+	type GitHttpResponse,
+	MAX_UPLOAD_PACK_REQUEST_BYTES,
+	type UploadPackHttp,
+	type UploadPackHttpOptions,
+} from './upload-pack-http.ts';
 export { type CheckoutRequest, MAX_LISTED_FILES } from './working-copy.ts';

@@ -85,22 +85,31 @@ export function demoSteps(options: DemoInstructionsOptions): DemoStep[] {
 	];
 }
 
+/** The shell variable the printed commands name the demo profile by. */
+export const DEMO_PROFILE_VARIABLE = 'demo';
+
+/** A printed command line: `npx vouch <args> --profile "$demo"`. */
+export function demoCommandLine(command: DemoCommand): string {
+	return `npx vouch ${command.args.map(shellQuote).join(' ')} --profile "$${DEMO_PROFILE_VARIABLE}"`;
+}
+
 /** The text printed by `npm start`. */
 export function demoInstructions(options: DemoInstructionsOptions): string {
 	const base = normaliseBaseUrl(options.baseUrl);
-	const profile = shellQuote(demoProfilePath(options.dataDir));
 	const lines = [
 		`Vouch demo registry: ${base}`,
-		`Data: ${resolve(options.dataDir)} (remove it to start afresh)`,
+		`Its data: ${resolve(options.dataDir)} (remove it to start afresh)`,
 		'',
-		`Try these in another terminal. They use a demo host profile, so your own plugins and`,
-		'settings are never touched:',
+		'In another terminal, from this directory, name the demo host profile once:',
+		`  ${DEMO_PROFILE_VARIABLE}=${shellQuote(demoProfilePath(options.dataDir))}`,
+		'then try these. The profile keeps them to the demo: your own plugins and settings are',
+		'never touched.',
 	];
 	for (const step of demoSteps(options)) {
 		lines.push('');
 		if (step.title !== undefined) lines.push(`${step.title}:`);
 		for (const command of step.commands) {
-			lines.push(`  npx vouch ${command.args.map(shellQuote).join(' ')} --profile ${profile}`);
+			lines.push(`  ${demoCommandLine(command)}`);
 			lines.push(`      ${command.shows}`);
 		}
 	}
