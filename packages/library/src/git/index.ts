@@ -57,11 +57,6 @@ export {
 	type TagSignatureKind,
 } from './tag-signature.ts';
 export {
-	MAX_TAG_OBJECT_BYTES,
-	type VerifyTagRequest,
-	type VerifyTagResult,
-} from './verify-tag.ts';
-export {
 	createUploadPackHttp,
 	type GitHttpRequest,
 	type GitHttpResponse,
@@ -69,4 +64,9 @@ export {
 	type UploadPackHttp,
 	type UploadPackHttpOptions,
 } from './upload-pack-http.ts';
+export {
+	MAX_TAG_OBJECT_BYTES,
+	type VerifyTagRequest,
+	type VerifyTagResult,
+} from './verify-tag.ts';
 export { type CheckoutRequest, MAX_LISTED_FILES } from './working-copy.ts';
