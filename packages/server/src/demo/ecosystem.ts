@@ -82,6 +82,22 @@ export async function prepareDemoEcosystem(options: PrepareDemoOptions): Promise
 
 	const scratch = join(dataDir, `${SCRATCH_PREFIX}${randomBytes(6).toString('hex')}`);
 	await mkdir(scratch, { mode: 0o700 });
+	try {
+		const record = await buildEcosystem(scratch, options);
+		await setAside(dir, dataDir);
+		await rename(scratch, dir);
+		return toEcosystem(dataDir, record, false);
+	} catch (error) {
+		await rm(scratch, { recursive: true, force: true });
+		throw error;
+	}
+}
+
+/** Builds a whole ecosystem in `scratch`; the record is written last. */
+async function buildEcosystem(
+	scratch: string,
+	options: PrepareDemoOptions,
+): Promise<EcosystemRecord> {
 	const createdAt = wholeSeconds(options.clock());
 	const keys = await initKeys({ dir: join(scratch, 'keys') });
 	const repositories = await buildDemoRepositories(scratch, DEMO_PLUGINS, createdAt, options.env);
@@ -117,9 +133,7 @@ export async function prepareDemoEcosystem(options: PrepareDemoOptions): Promise
 		join(scratch, DEMO_ECOSYSTEM_RECORD),
 		`${JSON.stringify(record, null, '\t')}\n`,
 	);
-	await setAside(dir, dataDir);
-	await rename(scratch, dir);
-	return toEcosystem(dataDir, record, false);
+	return record;
 }
 
 /** The record of a complete ecosystem at `dir`, or undefined when it is missing or damaged. */

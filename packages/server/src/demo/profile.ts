@@ -4,7 +4,7 @@
  * (plugins, data, cache, settings) inside `<dataDir>/host/`, so trying the demo never touches
  * the user's own plugins or configuration.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
 import { normaliseBaseUrl } from './registry-document.ts';
@@ -37,8 +37,14 @@ export async function writeDemoProfile(
 ): Promise<DemoProfile> {
 	const root = resolve(dataDir);
 	const hostDir = join(root, DEMO_HOST_DIR);
+	const shipped = join(root, DEMO_TRUSTED_ROOT);
+	if (!(await sameBytes(options.rootFile, shipped))) {
+		// Another root means another ecosystem (new keys, a new log). What the demo host
+		// verified and installed under the old one would only fail against it: start afresh.
+		await rm(hostDir, { recursive: true, force: true });
+	}
 	await mkdir(hostDir, { recursive: true, mode: 0o700 });
-	await copyFile(options.rootFile, join(root, DEMO_TRUSTED_ROOT));
+	await copyFile(options.rootFile, shipped);
 	const registryUrl = `${normaliseBaseUrl(baseUrl)}tuf/`;
 	const profileFile = join(root, DEMO_PROFILE_FILE);
 	const lines = [
@@ -59,4 +65,14 @@ export async function writeDemoProfile(
 	];
 	await writeFileAtomic(profileFile, lines.join('\n'));
 	return { profileFile, hostDir, registryUrl };
+}
+
+/** Whether `shipped` exists with the same bytes as `source`. */
+async function sameBytes(source: string, shipped: string): Promise<boolean> {
+	const wanted = await readFile(source);
+	try {
+		return wanted.equals(await readFile(shipped));
+	} catch {
+		return false;
+	}
 }

@@ -283,6 +283,18 @@ describe('preparing the ecosystem again', () => {
 		assert.deepEqual(again.createdAt, ecosystem.createdAt);
 	});
 
+	it('leaves nothing behind when building fails, and the next start builds it whole', async () => {
+		const dir = makeTempDir('vouch-demo-fail-');
+		await assert.rejects(
+			prepareDemoEcosystem({ dataDir: dir, clock, env: { PATH: join(dir, 'no-git-here') } }),
+			(error: unknown) => (error as { code?: string }).code === 'GIT_NOT_INSTALLED',
+		);
+		assert.deepEqual(readdirSync(dir), [], 'no scratch, no ecosystem');
+		const built = await prepareDemoEcosystem({ dataDir: dir, clock });
+		assert.equal(built.reused, false);
+		assert.equal((await prepareDemoEcosystem({ dataDir: dir, clock })).reused, true);
+	});
+
 	it('rebuilds one a crash left half-made, and removes the scratch left behind', async () => {
 		const dir = makeTempDir('vouch-demo-crash-');
 		const first = await prepareDemoEcosystem({ dataDir: dir, clock });

@@ -65,7 +65,10 @@ describe('demoInstructions', () => {
 		}
 		assert.ok(commands.some((c) => c.args[1] === `${BASE}/git/${DEMO_ROLES.unregistered}.git`));
 		for (const name of ['list', 'startup-check', 'refresh']) {
-			assert.ok(commands.some((c) => c.args[0] === name), name);
+			assert.ok(
+				commands.some((c) => c.args[0] === name),
+				name,
+			);
 		}
 		assert.ok(commands.every((c) => c.shows.length > 0 && !c.shows.includes('\n')));
 	});
