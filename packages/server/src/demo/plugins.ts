@@ -8,7 +8,10 @@ export type DemoTrust = 'official' | 'trusted' | 'community' | 'unregistered';
 
 export interface DemoRelease {
 	tag: string;
-	/** The files of this release (path → content); the manifest is added from the plugin. */
+	/**
+	 * The files this release writes (path → content) over the previous release's; the manifest
+	 * is added from the plugin.
+	 */
 	files: Readonly<Record<string, string>>;
 }
 

@@ -11,15 +11,26 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
+import { sanitizeText } from '@vouch/library/internal/core/sanitize';
+import { serverError } from '../errors.ts';
 import type { DemoEcosystem, DemoEcosystemPlugin } from './ecosystem.ts';
 
 export const DEMO_REGISTRY_FILE = 'plugins.toml';
 
 /** `http://127.0.0.1:8080` or `.../` → `http://127.0.0.1:8080/`. */
 export function normaliseBaseUrl(baseUrl: string): string {
-	const url = new URL(baseUrl);
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		url = new URL('invalid:');
+	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new Error(`The demo needs an http(s) address, not ${url.protocol}`);
+		throw serverError(
+			'INVALID_OPTIONS',
+			`The demo needs the service's http(s) address, not ${sanitizeText(baseUrl, { maxLength: 200 })}.`,
+			{ hint: 'Pass the address the service listens on, such as http://127.0.0.1:8787/.' },
+		);
 	}
 	url.search = '';
 	url.hash = '';

@@ -117,6 +117,12 @@ describe('demoRegistryToml', () => {
 	});
 
 	it('refuses a service address that is not http(s)', () => {
-		assert.throws(() => demoRegistryToml(ecosystem(), 'file:///tmp/x'));
+		for (const address of ['file:///tmp/x', 'ext::sh -c x', '127.0.0.1:8787', '']) {
+			assert.throws(
+				() => demoRegistryToml(ecosystem(), address),
+				(error: unknown) => (error as { code?: string }).code === 'INVALID_OPTIONS',
+				address,
+			);
+		}
 	});
 });
