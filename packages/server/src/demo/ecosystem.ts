@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
 import { initKeys } from '@vouch/library/internal/tuf/repository/init-keys';
 import { DEMO_PLUGINS, type DemoTrust } from './plugins.ts';
@@ -108,6 +108,8 @@ async function buildEcosystem(
 		files: [
 			join('keys', 'keys.json'),
 			...keys.keys.map((key) => join('keys', key.file)),
+			// The log's signing key: without it no publish can extend the log (D28).
+			join('keys', basename(keys.log.file)),
 			...repositories.map((repository) => join(repository.path, 'HEAD')),
 		],
 		plugins: DEMO_PLUGINS.map((plugin) => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { LOG_SIGNER_FILE } from '@vouch/library/internal/tuf/repository/log-keys';
 import { publishRepository } from '@vouch/library/internal/tuf/repository/publish';
 import { type CliRun, parseJson, runVouch } from '../../../cli/test/helpers/cli.ts';
 import { makeTempDir } from '../../../library/test/helpers/temp.ts';
@@ -293,6 +294,9 @@ describe('preparing the ecosystem again', () => {
 		const built = await prepareDemoEcosystem({ dataDir: dir, clock });
 		assert.equal(built.reused, false);
 		assert.equal((await prepareDemoEcosystem({ dataDir: dir, clock })).reused, true);
+		// Without the log's signing key no publish could extend the log: rebuilt too.
+		rmSync(join(built.keysDir, LOG_SIGNER_FILE));
+		assert.equal((await prepareDemoEcosystem({ dataDir: dir, clock })).reused, false);
 	});
 
 	it('rebuilds one a crash left half-made, and removes the scratch left behind', async () => {
