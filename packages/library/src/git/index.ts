@@ -11,6 +11,12 @@ export {
 	urlProtocol,
 } from './arguments.ts';
 export {
+	createGitAuthoring,
+	type GitAuthoring,
+	type GitAuthoringOptions,
+	type GitIdentity,
+} from './authoring.ts';
+export {
 	classifyGitFailure,
 	describeStderr,
 	type GitFailure,
@@ -50,6 +56,14 @@ export {
 	type TagObject,
 	type TagSignatureKind,
 } from './tag-signature.ts';
+export {
+	createUploadPackHttp,
+	type GitHttpRequest,
+	type GitHttpResponse,
+	MAX_UPLOAD_PACK_REQUEST_BYTES,
+	type UploadPackHttp,
+	type UploadPackHttpOptions,
+} from './upload-pack-http.ts';
 export {
 	MAX_TAG_OBJECT_BYTES,
 	type VerifyTagRequest,

@@ -32,6 +32,8 @@ export interface RunRequest extends RunLimits {
 	signal?: AbortSignal;
 	/** Words for messages: what this run is doing. Must already be sanitised. */
 	action: string;
+	/** Bytes written to git's standard input; without them git gets no input at all. */
+	stdin?: Uint8Array;
 	/** Notified of each started process group, so an owner can stop them all at exit. */
 	groups?: ProcessGroups;
 }
@@ -84,9 +86,13 @@ export function runGit(request: RunRequest): Promise<RunResult> {
 			cwd: request.cwd,
 			env: request.env,
 			detached: process.platform !== 'win32',
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['pipe', 'pipe', 'pipe'],
 			windowsHide: true,
 		});
+		// Without input git reads an immediate end of file, as from /dev/null. git may exit
+		// before reading all it was given (a refused request); that is not an error here.
+		child.stdin.on('error', () => {});
+		child.stdin.end(request.stdin ?? new Uint8Array());
 		const pid = child.pid;
 		if (pid !== undefined) request.groups?.add(pid);
 

@@ -93,6 +93,26 @@ describe('runGit', () => {
 		assert.match(result.stderr, /not a git repository/);
 	});
 
+	it('hands git the given input on stdin, and an immediate end of input otherwise', async () => {
+		const given = await runGit(
+			request({ args: ['hash-object', '--stdin'], stdin: Buffer.from('hello\n') }),
+		);
+		assert.equal(given.exitCode, 0, given.stderr);
+		// The blob id of "hello\n", as every git computes it.
+		assert.equal(given.stdout.toString().trim(), 'ce013625030ba8dba906f756967f9e9ca394464a');
+		const none = await runGit(request({ args: ['hash-object', '--stdin'] }));
+		assert.equal(none.exitCode, 0, none.stderr);
+		assert.equal(none.stdout.toString().trim(), 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
+	});
+
+	it('is not upset when git exits without reading all its input', async () => {
+		const result = await runGit(
+			request({ args: ['version'], stdin: Buffer.alloc(4 * 1024 * 1024, 0x61) }),
+		);
+		assert.equal(result.exitCode, 0);
+		assert.match(result.stdout.toString(), /^git version/);
+	});
+
 	it('reports a missing git as GIT_NOT_INSTALLED', async () => {
 		await rejectsCode(
 			runGit(request({ gitBinary: join(scratch, 'no-such-git') })),
