@@ -24,7 +24,7 @@ import {
 	statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
 	createScanEngine,
@@ -98,8 +98,15 @@ export function stdlibDir(): string {
 	).trim();
 }
 
-/** The stdlib's own `.py` files, copied so both tools read exactly the same set. */
-export function buildCorpus(from: string, to: string): { files: number; bytes: number } {
+/**
+ * The stdlib's own `.py` files, copied so both tools read exactly the same set. `keep` (given
+ * each file's path relative to `from`, with `/` separators) narrows the copy to a subset.
+ */
+export function buildCorpus(
+	from: string,
+	to: string,
+	keep: (relativePath: string) => boolean = () => true,
+): { files: number; bytes: number } {
 	let files = 0;
 	let bytes = 0;
 	const pending = [from];
@@ -109,6 +116,7 @@ export function buildCorpus(from: string, to: string): { files: number; bytes: n
 			const path = join(dir, entry.name);
 			if (entry.isDirectory() && !NOT_STDLIB.has(entry.name)) pending.push(path);
 			if (entry.isFile() && entry.name.endsWith('.py')) {
+				if (!keep(relative(from, path).split(sep).join('/'))) continue;
 				const target = join(to, relative(from, path));
 				mkdirSync(join(target, '..'), { recursive: true });
 				copyFileSync(path, target);

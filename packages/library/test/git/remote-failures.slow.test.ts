@@ -190,13 +190,26 @@ describe('unreachable and slow servers', () => {
 	});
 
 	it('stops a run against a server that never answers with GIT_TIMEOUT', async () => {
-		const git = createGit({ env: testGitEnv(), allowInsecureTransport: true, timeoutMs: 1000 });
+		// Before git runs, the redirect probe (D27) asks the same server and gives up when its own
+		// bound passes (then git is run as if there were no redirect); a short probe bound keeps
+		// this test from waiting out the default 20 s on each call. The GIT_TIMEOUT is git's.
+		const probe = { redirectProbeTimeoutMs: 100 };
+		const git = createGit({
+			env: testGitEnv(),
+			allowInsecureTransport: true,
+			timeoutMs: 1000,
+			...probe,
+		});
 		await rejectsCode(git.lsRemote(`${hanging.url}/repo`), 'GIT_TIMEOUT');
 		const dir = dest();
 		await rejectsCode(git.clone({ url: `${hanging.url}/repo`, dest: dir }), 'GIT_TIMEOUT');
 		assert.equal(existsSync(dir), false);
-		// A per-call limit overrides the instance's.
-		await rejectsCode(insecure.lsRemote(`${hanging.url}/repo`, { timeoutMs: 500 }), 'GIT_TIMEOUT');
+		// A per-call limit overrides the instance's (here the default of 120 s).
+		const defaults = createGit({ env: testGitEnv(), allowInsecureTransport: true, ...probe });
+		await rejectsCode(defaults.lsRemote(`${hanging.url}/repo`, { timeoutMs: 500 }), 'GIT_TIMEOUT');
+		// Each of the three runs got past the probe: git itself was waiting on the server.
+		const byGit = hanging.requests.filter((request) => /^git\/\d/.test(request.userAgent ?? ''));
+		assert.equal(byGit.length, 3, JSON.stringify(hanging.requests));
 	});
 });
 

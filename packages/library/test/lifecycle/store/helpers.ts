@@ -162,10 +162,13 @@ export type WorkerJob =
 	| {
 			kind: 'log-turns';
 			dataDir: string;
-			log: string;
 			turns: number;
-			readyFile: string;
-			goFile: string;
+			/**
+			 * One race each, in order: the worker writes `readyFile`, waits for `goFile`, then
+			 * takes its turns, logging to `log`. It is ready for a race only once its turns in the
+			 * one before are over.
+			 */
+			rounds: { log: string; readyFile: string; goFile: string }[];
 	  }
 	| {
 			kind: 'place';

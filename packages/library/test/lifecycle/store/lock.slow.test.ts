@@ -97,7 +97,28 @@ describe('the store lock between processes', () => {
 		const workers = 4;
 		const turns = 3;
 		// Each round is one race; several, because a broken takeover loses only some of them.
-		for (let round = 0; round < 5; round++) {
+		// The same workers run every round (starting a process is the slow part); each waits,
+		// idle and holding nothing, until the test has planted that round's stale lock.
+		const rounds = Array.from({ length: 5 }, (_, round) => ({
+			log: join(world.root, `log-${round}`),
+			goFile: join(world.root, `go-${round}`),
+			ready: (worker: number) => join(world.root, `ready-${round}-${worker}`),
+		}));
+		for (const round of rounds) writeFileSync(round.log, '');
+		const started = Array.from({ length: workers }, (_, i) => {
+			const worker = startWorker({
+				kind: 'log-turns',
+				dataDir: world.dataDir,
+				turns,
+				rounds: rounds.map(({ log, goFile, ready }) => ({ log, goFile, readyFile: ready(i) })),
+			});
+			t.after(() => worker.kill('SIGKILL'));
+			return worker;
+		});
+		for (const [index, round] of rounds.entries()) {
+			// Every worker is done with the round before (or has not raced yet).
+			for (const [i, worker] of started.entries()) await waitForFile(round.ready(i), worker);
+			assert.equal(existsSync(join(world.dataDir, 'lock')), false);
 			// A lock left by a dead holder, which every worker finds on its first try.
 			mkdirSync(world.dataDir, { recursive: true });
 			writeFileSync(
@@ -105,34 +126,19 @@ describe('the store lock between processes', () => {
 				JSON.stringify({
 					pid: DEAD_PID,
 					host: hostname(),
-					token: `stale-${round}`,
+					token: `stale-${index}`,
 					startedAt: new Date().toISOString(),
 				}),
 			);
-			const log = join(world.root, `log-${round}`);
-			writeFileSync(log, '');
-			const goFile = join(world.root, `go-${round}`);
-			const started = Array.from({ length: workers }, (_, i) => {
-				const readyFile = join(world.root, `ready-${round}-${i}`);
-				const worker = startWorker({
-					kind: 'log-turns',
-					dataDir: world.dataDir,
-					log,
-					turns,
-					readyFile,
-					goFile,
-				});
-				t.after(() => worker.kill('SIGKILL'));
-				return { worker, readyFile };
-			});
-			for (const { worker, readyFile } of started) await waitForFile(readyFile, worker);
 			// All start together, so they race for the stale lock.
-			writeFileSync(goFile, '');
-			for (const { worker } of started) {
-				const exit = await worker.exit;
-				assert.equal(exit.code, 0, exit.stderr);
-			}
-			const lines = readFileSync(log, 'utf8').trim().split('\n');
+			writeFileSync(round.goFile, '');
+		}
+		for (const worker of started) {
+			const exit = await worker.exit;
+			assert.equal(exit.code, 0, exit.stderr);
+		}
+		for (const round of rounds) {
+			const lines = readFileSync(round.log, 'utf8').trim().split('\n');
 			assert.equal(lines.length, 2 * workers * turns);
 			let holder: string | undefined;
 			for (const [index, line] of lines.entries()) {
@@ -147,7 +153,7 @@ describe('the store lock between processes', () => {
 			}
 			const pids = new Set(lines.map((line) => line.split(' ')[1]));
 			assert.equal(pids.size, workers);
-			assert.equal(existsSync(join(world.dataDir, 'lock')), false);
 		}
+		assert.equal(existsSync(join(world.dataDir, 'lock')), false);
 	});
 });

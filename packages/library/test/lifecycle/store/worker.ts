@@ -58,15 +58,17 @@ async function main(): Promise<void> {
 			break;
 		}
 		case 'log-turns': {
-			writeFileSync(job.readyFile, String(process.pid));
-			await waitFor(job.goFile);
-			for (let turn = 0; turn < job.turns; turn++) {
-				await store.transaction(async () => {
-					appendFileSync(job.log, `enter ${process.pid}\n`);
-					// Long enough for a second holder, if there were one, to write its own line.
-					await sleep(15);
-					appendFileSync(job.log, `leave ${process.pid}\n`);
-				});
+			for (const round of job.rounds) {
+				writeFileSync(round.readyFile, String(process.pid));
+				await waitFor(round.goFile);
+				for (let turn = 0; turn < job.turns; turn++) {
+					await store.transaction(async () => {
+						appendFileSync(round.log, `enter ${process.pid}\n`);
+						// Long enough for a second holder, if there were one, to write its own line.
+						await sleep(15);
+						appendFileSync(round.log, `leave ${process.pid}\n`);
+					});
+				}
 			}
 			break;
 		}
