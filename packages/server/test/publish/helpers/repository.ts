@@ -17,7 +17,10 @@ import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../../../src/db/schema.ts';
 
 /** Writes every stored file under `dir` and checks each against its recorded SHA-256. */
-export async function exportRepository(db: Kysely<ServiceDatabase>, dir: string): Promise<string[]> {
+export async function exportRepository(
+	db: Kysely<ServiceDatabase>,
+	dir: string,
+): Promise<string[]> {
 	const rows = await db.selectFrom('repo_files').selectAll().orderBy('path').execute();
 	for (const row of rows) {
 		const bytes = Buffer.from(row.bytes);
