@@ -54,7 +54,8 @@ export interface PublishStepInput {
 	db: Kysely<ServiceDatabase>;
 	workingCopy: WorkingCopy;
 	keysDir: string;
-	now: Date;
+	/** Read once for what is signed, and again at the commit (the lease is extended from then). */
+	clock: () => Date;
 	holder: string;
 	epoch: number;
 	leaseDurationMs: number;
@@ -69,6 +70,7 @@ export interface PublishStepInput {
 
 export async function publishStep(input: PublishStepInput): Promise<PublishOutcome> {
 	const { db, workingCopy } = input;
+	const startedAt = input.clock();
 	try {
 		const document = await readRegistryDocument(db);
 		if (document === undefined) return { status: 'no-registry' };
@@ -86,20 +88,20 @@ export async function publishStep(input: PublishStepInput): Promise<PublishOutco
 				mode: 0o600,
 			});
 		}
-		const result = await signRepository(input, document.text, initial);
+		const result = await signRepository(input, startedAt, document.text, initial);
 		await input.beforeCommit?.();
 		const files = await workingCopy.collect(stored);
-		const completedAt = new Date(input.now.getTime()).toISOString();
+		const completedAt = input.clock();
 		const publishId = await commitPublish(db, {
 			holder: input.holder,
 			epoch: input.epoch,
-			leaseExpiresAt: new Date(input.now.getTime() + input.leaseDurationMs).toISOString(),
+			leaseExpiresAt: new Date(completedAt.getTime() + input.leaseDurationMs).toISOString(),
 			previousTimestampVersion,
 			revision: document.revision,
 			versions: result.versions,
 			logSize: result.log.size,
-			startedAt: input.now.toISOString(),
-			completedAt,
+			startedAt: startedAt.toISOString(),
+			completedAt: completedAt.toISOString(),
 			changeSeqs: changes.map((change) => change.seq),
 			files,
 		});
@@ -120,13 +122,18 @@ export async function publishStep(input: PublishStepInput): Promise<PublishOutco
 	}
 }
 
-async function signRepository(input: PublishStepInput, registryText: string, initial: boolean) {
+async function signRepository(
+	input: PublishStepInput,
+	now: Date,
+	registryText: string,
+	initial: boolean,
+) {
 	return publishRepository({
 		registryText,
 		label: 'the registry document',
 		keysDir: input.keysDir,
 		outDir: input.workingCopy.repoDir,
-		now: input.now,
+		now,
 		journalPath: input.workingCopy.journalPath,
 		...(input.expiries === undefined ? {} : { expiries: input.expiries }),
 		// Only the log's first entry may go without a recorded change: after that, a document

@@ -115,9 +115,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
 	async function renewLease(): Promise<void> {
 		const held = grant;
 		if (held === undefined) return;
-		const renewed = await lease.renew(held.epoch).catch(() => held);
-		// A failed query keeps the grant: the commit's fencing decides, not a network hiccup.
-		if (renewed === undefined && grant === held) {
+		let renewed: LeaseGrant | undefined;
+		try {
+			renewed = await lease.renew(held.epoch);
+		} catch {
+			// A failed query keeps the grant until it would have expired: a moment's outage
+			// does not hand the lease over, and the commit's fencing has the last word anyway.
+			renewed = clock().toISOString() < held.expiresAt ? held : undefined;
+		}
+		if (renewed !== undefined && grant?.epoch === held.epoch) grant = renewed;
+		if (renewed === undefined && grant?.epoch === held.epoch) {
 			grant = undefined;
 			options.log?.({ type: 'lease-lost', epoch: held.epoch });
 		}
@@ -137,7 +144,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 				db,
 				workingCopy: await workingCopy,
 				keysDir: options.keysDir,
-				now: clock(),
+				clock,
 				holder,
 				epoch: held.epoch,
 				leaseDurationMs: leaseMs,
@@ -152,7 +159,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 			}
 			return outcome;
 		} catch (error) {
-			if (isVouchError(error) && error.code === 'LEASE_LOST' && grant === held) {
+			if (isVouchError(error) && error.code === 'LEASE_LOST' && grant?.epoch === held.epoch) {
 				grant = undefined;
 				options.log?.({ type: 'lease-lost', epoch: held.epoch });
 			}
