@@ -4,6 +4,7 @@
  * real TUF client accepts, and whatever cannot be published leaves the database untouched.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -313,6 +314,67 @@ test('the running publisher initialises, publishes edits, and renews the timesta
 			assert.ok(events.includes('lease-acquired'));
 		} finally {
 			await publisher.stop();
+			await service.close();
+		}
+	});
+});
+
+test('a stored file that is not what the database recorded stops the publish', async (t) => {
+	await forEachEngine(t, async ({ options, dir }) => {
+		const service = await openServiceDb(options);
+		const keysDir = await makeKeys(dir);
+		const clock = movableClock();
+		try {
+			await seedDocument(service.db, registryText(2));
+			const setup = createPublisher({ db: service.db, keysDir, clock: clock.now });
+			published(await setup.publishNow());
+			await setup.stop();
+			await editDocument(service.db, registryText(3));
+
+			// Bytes that do not hash to the recorded SHA-256: a damaged or tampered row.
+			const checkpoint = await service.db
+				.selectFrom('repo_files')
+				.select(['bytes'])
+				.where('path', '=', 'log/checkpoint')
+				.executeTakeFirstOrThrow();
+			const damaged = Buffer.from(checkpoint.bytes);
+			damaged[0] = (damaged[0] ?? 0) ^ 1;
+			await service.db
+				.updateTable('repo_files')
+				.set({ bytes: damaged })
+				.where('path', '=', 'log/checkpoint')
+				.execute();
+			const before = await storedFiles(service.db);
+			const publisher = createPublisher({ db: service.db, keysDir, clock: clock.now });
+			await assert.rejects(publisher.publishNow(), /does not match its recorded SHA-256/);
+			assert.deepEqual(await storedFiles(service.db), before);
+			await service.db
+				.updateTable('repo_files')
+				.set({ bytes: Buffer.from(checkpoint.bytes) })
+				.where('path', '=', 'log/checkpoint')
+				.execute();
+
+			// A version the next publish would sign, already there with other bytes: a publish
+			// never overwrites a file that clients may have cached for ever.
+			const junk = Buffer.from('{"not":"the targets"}\n');
+			await service.db
+				.insertInto('repo_files')
+				.values({
+					path: 'metadata/2.targets.json',
+					bytes: junk,
+					sha256: createHash('sha256').update(junk).digest('hex'),
+					immutable: 1,
+					publish_id: 1,
+					updated_at: clock.now().toISOString(),
+				})
+				.execute();
+			const withJunk = await storedFiles(service.db);
+			await assert.rejects(publisher.publishNow(), /never changes once published/);
+			assert.deepEqual(await storedFiles(service.db), withJunk);
+			assert.equal((await publishRows(service.db)).length, 1);
+			assert.equal((await changeRows(service.db))[0]?.publish_id, null);
+			await publisher.stop();
+		} finally {
 			await service.close();
 		}
 	});
