@@ -97,6 +97,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 	let tickTimer: NodeJS.Timeout | undefined;
 	let renewTimer: NodeJS.Timeout | undefined;
 	let failures = 0;
+	let renewing: Promise<void> | undefined;
 	// One publish at a time in this process: the loop and publishNow queue on this chain.
 	let queue: Promise<unknown> = Promise.resolve();
 	const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -210,13 +211,25 @@ export function createPublisher(options: PublisherOptions): Publisher {
 		start() {
 			if (running) return;
 			running = true;
-			renewTimer = setInterval(() => void renewLease(), Math.max(1, Math.floor(leaseMs / 3)));
+			renewTimer = setInterval(
+				() => {
+					renewing ??= renewLease()
+						.catch(() => undefined)
+						.finally(() => {
+							renewing = undefined;
+						});
+				},
+				Math.max(1, Math.floor(leaseMs / 3)),
+			);
 			tickTimer = setTimeout(() => void tick(), 0);
 		},
 		async stop() {
 			running = false;
 			clearTimeout(tickTimer);
 			clearInterval(renewTimer);
+			// A renewal still on its way would otherwise land after the release and hold the
+			// lease for a stopped process until it expires.
+			await renewing;
 			await serial(async () => {
 				const held = grant;
 				grant = undefined;

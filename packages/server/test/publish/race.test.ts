@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { createPublisher, type Publisher, type PublishOutcome } from '../../src/publish/index.ts';
 import { forEachEngine } from '../engines.ts';
@@ -231,6 +232,81 @@ test('a publisher that learns of its lost lease only at commit publishes again f
 		} finally {
 			await one.stop();
 			await two.stop();
+			await a.close();
+			await b.close();
+		}
+	});
+});
+
+test('a publish that runs longer than the lease keeps it: renewals go on meanwhile', async (t) => {
+	await forEachEngine(t, async (fixture) => {
+		const [a, b] = await openMany(fixture, 2);
+		if (a === undefined || b === undefined) throw new Error('two connections');
+		const keysDir = await makeKeys(fixture.dir);
+		const clock = movableClock();
+		const leaseMs = 600;
+		const refusals: PublishOutcome[] = [];
+		let long = false;
+		const other = createPublisher({
+			db: b.db,
+			keysDir,
+			clock: clock.now,
+			holder: 'other',
+			leaseMs,
+		});
+		const slow = createPublisher({
+			db: a.db,
+			keysDir,
+			clock: clock.now,
+			holder: 'slow',
+			leaseMs,
+			intervalMs: 20,
+			beforeCommit: async () => {
+				if (!long) return;
+				long = false;
+				// Two lease lengths pass on the lease clock while this publish is signed but not
+				// committed; after each half, the background renewal must have moved the expiry
+				// on, and the other process is still refused the lease.
+				for (let half = 0; half < 4; half++) {
+					clock.advance(leaseMs / 2);
+					const renewedPast = new Date(clock.now().getTime() + leaseMs / 2).toISOString();
+					// Without renewals this gives up (far beyond any renewal's delay), and the other
+					// process is then given the lease, which the assertions below refuse.
+					const giveUpAt = performance.now() + 60_000;
+					while (performance.now() < giveUpAt) {
+						const row = await a.db
+							.selectFrom('leases')
+							.select('expires_at')
+							.executeTakeFirstOrThrow();
+						if (row.expires_at > renewedPast) break;
+						await new Promise((resolve) => setTimeout(resolve, 10));
+					}
+					refusals.push(await other.publishNow());
+				}
+			},
+		});
+		try {
+			await seedDocument(a.db, registryText(2));
+			slow.start();
+			await slow.waitForRevision(1);
+			long = true;
+			const revision = await editDocument(a.db, registryText(3));
+			await slow.waitForRevision(revision);
+			assert.deepEqual(
+				refusals.map((outcome) => outcome.status),
+				['not-holder', 'not-holder', 'not-holder', 'not-holder'],
+			);
+			assert.deepEqual(
+				(await publishRows(a.db)).map((row) => [row.holder, row.lease_epoch]),
+				[
+					['slow', 1],
+					['slow', 1],
+				],
+			);
+			assert.ok(slow.holding());
+		} finally {
+			await other.stop();
+			await slow.stop();
 			await a.close();
 			await b.close();
 		}
