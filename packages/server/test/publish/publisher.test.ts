@@ -379,3 +379,45 @@ test('a stored file that is not what the database recorded stops the publish', a
 		}
 	});
 });
+
+test('a change made again after it was undone is logged again, not taken for a logged one', async (t) => {
+	await forEachEngine(t, async ({ options, dir }) => {
+		const service = await openServiceDb(options);
+		const keysDir = await makeKeys(dir);
+		const clock = movableClock();
+		const publisher = createPublisher({ db: service.db, keysDir, clock: clock.now });
+		try {
+			await seedDocument(service.db, registryText(2));
+			published(await publisher.publishNow());
+			// Block, unblock, block again: the third change is the first one's twin (same action,
+			// subject, reason, and the same registry before and after).
+			const block = {
+				action: 'blacklist_add',
+				subject: 'https://github.com/evil/two',
+				reason: 'Malware',
+			};
+			const unblock = {
+				action: 'blacklist_remove',
+				subject: 'https://github.com/evil/two',
+				reason: 'A mistake',
+			};
+			for (const [text, edit] of [
+				[registryText(3), block],
+				[registryText(2), unblock],
+				[registryText(3), block],
+			] as const) {
+				await editDocument(service.db, text, edit);
+				assert.equal(published(await publisher.publishNow()).changes, 1);
+			}
+			const repoDir = join(dir, 'served');
+			await exportRepository(service.db, repoDir);
+			const actions = (await logEntries(repoDir, keysDir))
+				.map((entry) => entry.action)
+				.filter((action) => action !== 'publish');
+			assert.deepEqual(actions, ['edit', 'blacklist_add', 'blacklist_remove', 'blacklist_add']);
+		} finally {
+			await publisher.stop();
+			await service.close();
+		}
+	});
+});
