@@ -1,5 +1,7 @@
 /** Error codes raised by the registry service. Callers, the HTTP layer and tests branch on these. */
-import { VouchError, type VouchErrorOptions } from '@vouch/library';
+// The core module, not the package's entry: the entry loads the whole library (scanning
+// grammars included), which a publisher or a request handler that only throws does not need.
+import { VouchError, type VouchErrorOptions } from '@vouch/library/internal/core/errors';
 
 export type ServerErrorCode =
 	/** The database URL or data directory cannot be used. */

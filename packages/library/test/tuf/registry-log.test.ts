@@ -168,6 +168,39 @@ describe('publishing into the log', () => {
 		assert.deepEqual(actions, ['edit', 'publish', 'blacklist_add', 'publish', 'publish']);
 	});
 
+	it('logs a change made again after it was undone, rather than taking it for a logged one', async () => {
+		const { edit, publish, entries } = await repository();
+		const block = {
+			action: 'blacklist_add',
+			subject: 'https://github.com/evil/two',
+			reason: 'Steals tokens.',
+		};
+		const unblock = {
+			action: 'blacklist_remove',
+			subject: 'https://github.com/evil/two',
+			reason: 'Blocked by mistake.',
+		};
+		const both = ['https://github.com/evil/one', 'https://github.com/evil/two'];
+		await edit(both, block);
+		await publish();
+		await edit(['https://github.com/evil/one'], unblock);
+		await publish();
+		// The same record as the first: same action, subject, reason, before and after.
+		await edit(both, block);
+		await publish();
+		const actions = (await entries()).map((entry) => entry.action);
+		assert.deepEqual(actions, [
+			'edit',
+			'publish',
+			'blacklist_add',
+			'publish',
+			'blacklist_remove',
+			'publish',
+			'blacklist_add',
+			'publish',
+		]);
+	});
+
 	it('refuses an entry the log cannot hold before writing anything', async () => {
 		const { edit, publish } = await repository();
 		await edit(['https://github.com/evil/one', 'https://github.com/evil/two'], {

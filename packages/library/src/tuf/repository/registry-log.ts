@@ -112,9 +112,10 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 		});
 		current = after;
 	};
+	const crashedBatch = lastPublishBatch(tail.map(({ entry }) => entry));
 	let alreadyLogged = 0;
 	for (const record of input.journal) {
-		if (tail.some(({ entry }) => sameChange(entry, record))) {
+		if (crashedBatch.some((entry) => sameChange(entry, record))) {
 			alreadyLogged++;
 			continue;
 		}
@@ -217,6 +218,22 @@ export async function appendPublish(
 		publishIndex: result.checkpoint.size - 1,
 		rootHash: Buffer.from(result.checkpoint.root).toString('hex'),
 	};
+}
+
+/**
+ * The change entries the last publish appended (those between the last two `publish`
+ * entries). A publish appends its changes and its `publish` entry in one append, so the only
+ * journal records that can already be in the log are these, left in the journal by a publish
+ * that crashed before emptying it. An older entry that looks the same is an earlier change
+ * made again (blocked, unblocked, blocked again), which must be logged again.
+ */
+function lastPublishBatch(entries: readonly RegistryLogEntry[]): RegistryLogEntry[] {
+	let end = entries.length - 1;
+	while (end >= 0 && entries[end]?.action !== PUBLISH_ACTION) end--;
+	if (end < 0) return [];
+	let start = end - 1;
+	while (start >= 0 && entries[start]?.action !== PUBLISH_ACTION) start--;
+	return entries.slice(start + 1, end);
 }
 
 function sameChange(entry: RegistryLogEntry, record: ChangeRecord): boolean {
