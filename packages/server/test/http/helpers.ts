@@ -38,6 +38,8 @@ export interface TestServiceOptions {
 	clock?: () => Date;
 	/** Import the real registry first. Default true. */
 	imported?: boolean;
+	web?: Hono;
+	log?: (line: string) => void;
 }
 
 export async function testService(
@@ -62,6 +64,8 @@ export async function testService(
 		clock,
 		limits: extra.limits ?? { rateLimit: false },
 		...(extra.publisher === undefined ? {} : { publisher: extra.publisher }),
+		...(extra.web === undefined ? {} : { web: extra.web }),
+		...(extra.log === undefined ? {} : { log: extra.log }),
 	});
 	async function request(path: string, init: RequestInit & { from?: string } = {}) {
 		const { from, ...rest } = init;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planBlacklistAdd } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import { decodeRaw } from '@vouch/library/internal/registry/edit/apply';
+import { planBlacklistAdd } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { listBlacklist } from '../../src/store/blacklist-queries.ts';
 import { listPlugins } from '../../src/store/plugin-queries.ts';

@@ -17,11 +17,15 @@ describe('public API', () => {
 		await forEachEngine(t, async ({ options }) => {
 			const service = await testService(options);
 			try {
-				const all = (await (await service.request('/api/v1/plugins?per_page=100')).json()) as ListBody;
+				const all = (await (
+					await service.request('/api/v1/plugins?per_page=100')
+				).json()) as ListBody;
 				assert.equal(all.total, 26);
 				assert.equal(all.plugins.length, 26);
 
-				const found = (await (await service.request('/api/v1/plugins?q=collection')).json()) as ListBody;
+				const found = (await (
+					await service.request('/api/v1/plugins?q=collection')
+				).json()) as ListBody;
 				assert.ok(found.plugins.some((plugin) => plugin.id === 'add-to-collection'));
 
 				const trusted = (await (
@@ -36,8 +40,12 @@ describe('public API', () => {
 				assert.ok(metadata.total > 0);
 				assert.ok(metadata.plugins.every((p) => p.categories.includes('metadata')));
 
-				const page1 = (await (await service.request('/api/v1/plugins?per_page=10&page=1')).json()) as ListBody;
-				const page3 = (await (await service.request('/api/v1/plugins?per_page=10&page=3')).json()) as ListBody;
+				const page1 = (await (
+					await service.request('/api/v1/plugins?per_page=10&page=1')
+				).json()) as ListBody;
+				const page3 = (await (
+					await service.request('/api/v1/plugins?per_page=10&page=3')
+				).json()) as ListBody;
 				assert.equal(page1.plugins.length, 10);
 				assert.equal(page3.plugins.length, 6);
 				assert.equal(page3.pages, 3);
@@ -60,7 +68,9 @@ describe('public API', () => {
 				] as const) {
 					const response = await service.request(`/api/v1/plugins?${query}`);
 					assert.equal(response.status, 400, query);
-					const body = (await response.json()) as { error: { code: string; details: { field: string } } };
+					const body = (await response.json()) as {
+						error: { code: string; details: { field: string } };
+					};
 					assert.equal(body.error.code, 'BAD_REQUEST');
 					assert.equal(body.error.details.field.split('.')[0], field, query);
 				}
@@ -75,12 +85,21 @@ describe('public API', () => {
 			const service = await testService(options);
 			try {
 				const before = await service.store.document();
-				for (const q of ["' OR 1=1 --", '"; DROP TABLE plugins; --', '%zq%', '_zq_', '\\zq', "'); DELETE FROM plugins; --"]) {
+				for (const q of [
+					"' OR 1=1 --",
+					'"; DROP TABLE plugins; --',
+					'%zq%',
+					'_zq_',
+					'\\zq',
+					"'); DELETE FROM plugins; --",
+				]) {
 					const response = await service.request(`/api/v1/plugins?q=${encodeURIComponent(q)}`);
 					assert.equal(response.status, 200, q);
 					assert.equal(((await response.json()) as ListBody).total, 0, q);
 				}
-				const response = await service.request(`/api/v1/plugins/${encodeURIComponent("x' OR '1'='1")}`);
+				const response = await service.request(
+					`/api/v1/plugins/${encodeURIComponent("x' OR '1'='1")}`,
+				);
 				assert.equal(response.status, 404);
 				assert.deepEqual(await service.store.document(), before);
 				const all = (await (await service.request('/api/v1/plugins')).json()) as ListBody;
@@ -148,12 +167,17 @@ describe('public API', () => {
 						}),
 					{ name: 'mia', role: 'maintainer' },
 				);
-				const blocked = (await (await service.request(`/api/v1/plugins/${id}`)).json()) as Record<string, any>;
+				const blocked = (await (await service.request(`/api/v1/plugins/${id}`)).json()) as Record<
+					string,
+					any
+				>;
 				assert.equal(blocked.blacklist.blocked, true);
 				assert.equal(blocked.blacklist.severity, 'hard');
 				assert.deepEqual(blocked.blacklist.matchedOn, ['url']);
 				assert.match(blocked.blacklist.entryId, /^bl-/);
-				const other = (await (await service.request('/api/v1/plugins/add-to-collection')).json()) as Record<string, any>;
+				const other = (await (
+					await service.request('/api/v1/plugins/add-to-collection')
+				).json()) as Record<string, any>;
 				assert.deepEqual(other.blacklist, { blocked: false });
 				assert.equal(other.capabilities, null);
 
@@ -168,7 +192,9 @@ describe('public API', () => {
 		await forEachEngine(t, async ({ options }) => {
 			const service = await testService(options);
 			try {
-				const empty = (await (await service.request('/api/v1/blacklist')).json()) as { entries: unknown[] };
+				const empty = (await (await service.request('/api/v1/blacklist')).json()) as {
+					entries: unknown[];
+				};
 				assert.deepEqual(empty.entries, []);
 				await service.store.edit(
 					(context) =>
@@ -186,7 +212,10 @@ describe('public API', () => {
 				assert.equal(entry?.reason, '<script>alert(1)</script>');
 				const one = await service.request(`/api/v1/blacklist/${entry?.id}`);
 				assert.equal(one.status, 200);
-				assert.equal(((await one.json()) as { value: string }).value, '00000000-0000-4000-8000-000000000001');
+				assert.equal(
+					((await one.json()) as { value: string }).value,
+					'00000000-0000-4000-8000-000000000001',
+				);
 				assert.equal((await service.request('/api/v1/blacklist/bl-nothing')).status, 404);
 				assert.equal((await service.request('/api/v1/blacklist/..%2F..%2Fetc')).status, 404);
 			} finally {
@@ -222,7 +251,10 @@ describe('public API', () => {
 		await forEachEngine(t, async ({ options }) => {
 			const service = await testService(options);
 			try {
-				const before = (await (await service.request('/api/v1/health')).json()) as Record<string, any>;
+				const before = (await (await service.request('/api/v1/health')).json()) as Record<
+					string,
+					any
+				>;
 				assert.equal(before.status, 'ok');
 				assert.equal(before.registry.revision, 1);
 				assert.equal(before.lastPublish, null);
@@ -253,7 +285,10 @@ describe('public API', () => {
 						updated_at: '2026-06-01T12:00:00.000Z',
 					})
 					.execute();
-				const after = (await (await service.request('/api/v1/health')).json()) as Record<string, any>;
+				const after = (await (await service.request('/api/v1/health')).json()) as Record<
+					string,
+					any
+				>;
 				assert.equal(after.lastPublish.completedAt, '2026-06-01T12:00:00.000Z');
 				assert.equal(after.timestampExpires, '2026-06-02T12:00:00Z');
 			} finally {
