@@ -36,6 +36,7 @@ import {
 	revokeBody,
 	tokenBody,
 } from './admin-schemas.ts';
+import { jsonReply } from './json-text.ts';
 import { validJson, validQuery } from './validate.ts';
 
 export interface AdminApiDeps extends EditRunnerDeps {
@@ -56,7 +57,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 
 	api.get('/whoami', (c) => {
 		const account = c.get('account');
-		return c.json({ name: account.name, role: account.role });
+		return jsonReply({ name: account.name, role: account.role });
 	});
 
 	api.post('/plugins', async (c) => {
@@ -88,7 +89,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 				}),
 			),
 		);
-		return c.json(result, result.changed ? 201 : 200);
+		return jsonReply(result, result.changed ? 201 : 200);
 	});
 
 	api.patch('/plugins/:id', async (c) => {
@@ -103,14 +104,14 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 			reason: body.reason,
 			report: body.report,
 		});
-		return c.json(await runEdit(deps, actor, (context) => planPluginEdit(context, id, input)));
+		return jsonReply(await runEdit(deps, actor, (context) => planPluginEdit(context, id, input)));
 	});
 
 	api.delete('/plugins/:id', async (c) => {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
-		return c.json(
+		return jsonReply(
 			await runEdit(
 				deps,
 				actor,
@@ -132,7 +133,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const result = await runEdit(deps, actor, (context) =>
 			planRefAdd(context, id, body.name, fields),
 		);
-		return c.json(result, result.changed ? 201 : 200);
+		return jsonReply(result, result.changed ? 201 : 200);
 	});
 
 	api.patch('/plugins/:id/refs/:name', async (c) => {
@@ -146,14 +147,16 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 			minApiVersion: body.min_api_version,
 			maxApiVersion: body.max_api_version,
 		});
-		return c.json(await runEdit(deps, actor, (context) => planRefEdit(context, id, name, fields)));
+		return jsonReply(
+			await runEdit(deps, actor, (context) => planRefEdit(context, id, name, fields)),
+		);
 	});
 
 	api.delete('/plugins/:id/refs/:name', async (c) => {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const id = c.req.param('id');
 		const name = c.req.param('name');
-		return c.json(await runEdit(deps, actor, (context) => planRefRemove(context, id, name)));
+		return jsonReply(await runEdit(deps, actor, (context) => planRefRemove(context, id, name)));
 	});
 
 	api.post('/blacklist', async (c) => {
@@ -174,14 +177,14 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 			(context) => planBlacklistAdd(context, input),
 			body.confirm,
 		);
-		return c.json(result, result.changed ? 201 : 200);
+		return jsonReply(result, result.changed ? 201 : 200);
 	});
 
 	api.delete('/blacklist/:id', async (c) => {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
-		return c.json(
+		return jsonReply(
 			await runEdit(
 				deps,
 				actor,
@@ -196,7 +199,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const actor = actorOf(requireRole(c, 'admin'));
 		const body = await validJson(c, importBody);
 		const result = await deps.store.importText(body.text, actor, body.reason);
-		return c.json(await editResponse(deps, result));
+		return jsonReply(await editResponse(deps, result));
 	});
 
 	api.get('/changes', async (c) => {
@@ -224,7 +227,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 			.orderBy('changes.seq')
 			.limit(query.limit ?? 50)
 			.execute();
-		return c.json({
+		return jsonReply({
 			changes: rows.map((row) => ({
 				seq: row.seq,
 				action: row.action,
@@ -251,14 +254,14 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 				hint: 'Start it with --keys <dir> to sign and publish.',
 			});
 		}
-		return c.json(await publishAfterEdit(deps));
+		return jsonReply(await publishAfterEdit(deps));
 	});
 
 	api.post('/accounts', async (c) => {
 		requireRole(c, 'admin');
 		const body = await validJson(c, accountBody);
 		const account = await deps.accounts.create(body.name, body.role, body.password);
-		return c.json({ name: account.name, role: account.role }, 201);
+		return jsonReply({ name: account.name, role: account.role }, 201);
 	});
 
 	api.post('/accounts/:name/tokens', async (c) => {
@@ -268,13 +271,13 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		if (account === undefined) throw serverError('NOT_FOUND', 'There is no such account.');
 		const token = await deps.accounts.issueToken(account, body.label, body.days);
 		// Shown once: only its hash is stored.
-		return c.json({ account: account.name, token }, 201);
+		return jsonReply({ account: account.name, token }, 201);
 	});
 
 	api.post('/tokens/revoke', async (c) => {
 		requireRole(c, 'admin');
 		const body = await validJson(c, revokeBody);
-		return c.json({ revoked: await deps.accounts.revokeToken(body.token) });
+		return jsonReply({ revoked: await deps.accounts.revokeToken(body.token) });
 	});
 
 	return api;

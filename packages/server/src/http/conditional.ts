@@ -3,6 +3,9 @@
  * a client polling an unchanged document gets a 304 with no body.
  */
 import { createHash } from 'node:crypto';
+import { JSON_TYPE, jsonText } from './json-text.ts';
+
+export { JSON_TYPE };
 
 export function strongEtag(hexDigest: string): string {
 	return `"${hexDigest}"`;
@@ -38,13 +41,12 @@ export function conditionalResponse(ifNoneMatch: string | undefined, cached: Cac
 	return new Response(cached.body, { status: 200, headers });
 }
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
 /** Public API reads: cached briefly, then revalidated with the ETag. */
 export const API_CACHE_CONTROL = 'public, max-age=5, must-revalidate';
 
 export function jsonResponse(ifNoneMatch: string | undefined, value: unknown): Response {
 	return conditionalResponse(ifNoneMatch, {
-		body: JSON.stringify(value),
+		body: jsonText(value),
 		contentType: JSON_TYPE,
 		cacheControl: API_CACHE_CONTROL,
 	});

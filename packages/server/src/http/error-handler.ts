@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { renderErrorPage } from './error-page.ts';
 import { type PublicError, publicError } from './error-status.ts';
+import { jsonReply } from './json-text.ts';
 
 export type ServiceLog = (line: string) => void;
 
@@ -26,7 +27,7 @@ export function errorResponse(c: Context, error: PublicError): Response {
 				...(error.details === undefined ? {} : { details: error.details }),
 			},
 		};
-		return c.json(body, error.status as 400, headers);
+		return jsonReply(body, error.status, headers);
 	}
 	return c.html(renderErrorPage(error), error.status as 400, headers);
 }

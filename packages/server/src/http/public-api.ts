@@ -18,6 +18,7 @@ import {
 	PLUGIN_SORTS,
 } from '../store/plugin-queries.ts';
 import { jsonResponse } from './conditional.ts';
+import { jsonReply } from './json-text.ts';
 import { pluginDetail } from './plugin-detail.ts';
 import type { RegistryView } from './registry-view.ts';
 import { validQuery } from './validate.ts';
@@ -107,11 +108,9 @@ export function publicApi(deps: PublicApiDeps): Hono {
 		return jsonResponse(c.req.header('if-none-match'), entry);
 	});
 
-	api.get('/health', async (c) => {
+	api.get('/health', async () => {
 		const health = await healthOf(deps);
-		const response = c.json(health, health.status === 'ok' ? 200 : 503);
-		response.headers.set('Cache-Control', 'no-store');
-		return response;
+		return jsonReply(health, health.status === 'ok' ? 200 : 503);
 	});
 
 	return api;
