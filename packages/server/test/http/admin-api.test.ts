@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachEngine } from '../engines.ts';
-import { errorCode, FIXED_NOW, testService } from './helpers.ts';
+import { errorCode, FIXED_NOW, type JsonDocument, testService } from './helpers.ts';
 
 const PLUGIN = 'additional-artists-details';
 
@@ -148,7 +148,7 @@ describe('admin API', () => {
 					/<script>/,
 					'JSON escapes nothing it need not, but never reaches HTML',
 				);
-				const body = JSON.parse(raw) as Record<string, any>;
+				const body = JSON.parse(raw) as JsonDocument;
 				assert.equal(body.change.action, 'trust_change');
 				assert.equal(body.change.reason, reason);
 				assert.equal(body.revision, 2);
@@ -157,7 +157,7 @@ describe('admin API', () => {
 
 				const detail = (await (
 					await service.request(`/api/v1/plugins/${PLUGIN}`)
-				).json()) as Record<string, any>;
+				).json()) as JsonDocument;
 				assert.equal(detail.trust, 'official');
 				assert.deepEqual(detail.categories, ['metadata', 'ui']);
 				const rows = await service.database.db
@@ -173,7 +173,7 @@ describe('admin API', () => {
 				const changes = (await (
 					await service.send('GET', '/api/v1/admin/changes?after=1', service.maintainerToken)
 				).json()) as {
-					changes: Record<string, any>[];
+					changes: JsonDocument[];
 				};
 				assert.equal(changes.changes.length, 1);
 				assert.equal(changes.changes[0]?.published, true);
@@ -343,10 +343,9 @@ describe('admin API', () => {
 				);
 				assert.equal(created.status, 201, await created.clone().text());
 				const id = ((await created.json()) as { change: { subject: string } }).change.subject;
-				const detail = (await (await service.request(`/api/v1/plugins/${id}`)).json()) as Record<
-					string,
-					any
-				>;
+				const detail = (await (
+					await service.request(`/api/v1/plugins/${id}`)
+				).json()) as JsonDocument;
 				assert.equal(detail.name, 'New <Thing>');
 				assert.equal(detail.uuid, '0f0e0d0c-0000-4000-8000-000000000abc');
 				assert.equal(detail.trust, 'community');

@@ -99,3 +99,7 @@ export async function errorCode(response: Response): Promise<string | undefined>
 	const body = (await response.json()) as { error?: { code?: string } };
 	return body.error?.code;
 }
+
+/** A JSON document read back in a test; the assertions themselves check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: a test reads fields of a document it then asserts on
+export type JsonDocument = Record<string, any>;

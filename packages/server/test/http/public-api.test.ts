@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planBlacklistAdd } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import { forEachEngine } from '../engines.ts';
-import { errorCode, testService } from './helpers.ts';
+import { errorCode, type JsonDocument, testService } from './helpers.ts';
 
 interface ListBody {
 	plugins: { id: string; trust: string; categories: string[] }[];
@@ -148,7 +148,7 @@ describe('public API', () => {
 					.execute();
 				const response = await service.request(`/api/v1/plugins/${id}`);
 				assert.equal(response.status, 200);
-				const detail = (await response.json()) as Record<string, any>;
+				const detail = (await response.json()) as JsonDocument;
 				assert.equal(detail.trust, 'trusted');
 				assert.equal(detail.nameI18n.de, 'Weitere Details zu den Künstlern');
 				assert.deepEqual(detail.refs, [{ name: 'main' }]);
@@ -167,17 +167,16 @@ describe('public API', () => {
 						}),
 					{ name: 'mia', role: 'maintainer' },
 				);
-				const blocked = (await (await service.request(`/api/v1/plugins/${id}`)).json()) as Record<
-					string,
-					any
-				>;
+				const blocked = (await (
+					await service.request(`/api/v1/plugins/${id}`)
+				).json()) as JsonDocument;
 				assert.equal(blocked.blacklist.blocked, true);
 				assert.equal(blocked.blacklist.severity, 'hard');
 				assert.deepEqual(blocked.blacklist.matchedOn, ['url']);
 				assert.match(blocked.blacklist.entryId, /^bl-/);
 				const other = (await (
 					await service.request('/api/v1/plugins/add-to-collection')
-				).json()) as Record<string, any>;
+				).json()) as JsonDocument;
 				assert.deepEqual(other.blacklist, { blocked: false });
 				assert.equal(other.capabilities, null);
 
@@ -251,10 +250,7 @@ describe('public API', () => {
 		await forEachEngine(t, async ({ options }) => {
 			const service = await testService(options);
 			try {
-				const before = (await (await service.request('/api/v1/health')).json()) as Record<
-					string,
-					any
-				>;
+				const before = (await (await service.request('/api/v1/health')).json()) as JsonDocument;
 				assert.equal(before.status, 'ok');
 				assert.equal(before.registry.revision, 1);
 				assert.equal(before.lastPublish, null);
@@ -285,10 +281,7 @@ describe('public API', () => {
 						updated_at: '2026-06-01T12:00:00.000Z',
 					})
 					.execute();
-				const after = (await (await service.request('/api/v1/health')).json()) as Record<
-					string,
-					any
-				>;
+				const after = (await (await service.request('/api/v1/health')).json()) as JsonDocument;
 				assert.equal(after.lastPublish.completedAt, '2026-06-01T12:00:00.000Z');
 				assert.equal(after.timestampExpires, '2026-06-02T12:00:00Z');
 			} finally {

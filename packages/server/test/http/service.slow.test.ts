@@ -26,9 +26,8 @@ describe('the service on a real socket', () => {
 	it('serves the API, Picard files and signed files on 127.0.0.1 and closes cleanly', async (t) => {
 		await forEachEngine(t, async ({ options, dir }) => {
 			const service = await startService({
-				...(options.url === undefined
-					? { dataDir: options.dataDir }
-					: { database: options.url, dataDir: dir }),
+				dataDir: options.dataDir ?? dir,
+				...(options.url === undefined ? {} : { database: options.url }),
 				clock: () => new Date('2026-06-01T12:00:00Z'),
 			});
 			try {
