@@ -77,6 +77,31 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 		return { bytes: new Uint8Array(row.bytes), sha256: row.sha256, immutable: row.immutable === 1 };
 	}
 
+	/** A stale path being re-read: concurrent requests share the one query. */
+	const inflight = new Map<string, Promise<RepoFile | undefined>>();
+
+	async function refresh(path: string, entry: MutableEntry | undefined, at: number) {
+		if (entry?.file !== undefined) {
+			const row = await db
+				.selectFrom('repo_files')
+				.select('sha256')
+				.where('path', '=', path)
+				.executeTakeFirst();
+			if (row?.sha256 === entry.file.sha256) {
+				remember(path, { file: entry.file, checkedAt: at });
+				return entry.file;
+			}
+		}
+		const file = await load(path);
+		if (file?.immutable) {
+			mutable.delete(path);
+			keepImmutable(path, file);
+		} else {
+			remember(path, { file, checkedAt: at });
+		}
+		return file;
+	}
+
 	return {
 		async get(path) {
 			const kept = immutable.get(path);
@@ -88,25 +113,11 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 			const at = now();
 			const entry = mutable.get(path);
 			if (entry !== undefined && at - entry.checkedAt < freshMs) return entry.file;
-			if (entry?.file !== undefined) {
-				const row = await db
-					.selectFrom('repo_files')
-					.select('sha256')
-					.where('path', '=', path)
-					.executeTakeFirst();
-				if (row?.sha256 === entry.file.sha256) {
-					remember(path, { file: entry.file, checkedAt: at });
-					return entry.file;
-				}
-			}
-			const file = await load(path);
-			if (file?.immutable) {
-				mutable.delete(path);
-				keepImmutable(path, file);
-			} else {
-				remember(path, { file, checkedAt: at });
-			}
-			return file;
+			const pending = inflight.get(path);
+			if (pending !== undefined) return pending;
+			const started = refresh(path, entry, at).finally(() => inflight.delete(path));
+			inflight.set(path, started);
+			return started;
 		},
 	};
 }

@@ -456,6 +456,7 @@ describe('admin API', () => {
 					},
 				);
 				assert.equal(big.status, 413);
+				assert.equal(big.headers.get('x-frame-options'), 'DENY');
 				assert.equal(await errorCode(big), 'PAYLOAD_TOO_LARGE');
 				// Chunked, without a Content-Length: counted as it streams.
 				const chunks = new ReadableStream({

@@ -57,6 +57,8 @@ describe('rate limit', () => {
 			});
 			assert.equal(limited.status, 429);
 			assert.equal(limited.headers.get('retry-after'), '1');
+			assert.equal(limited.headers.get('x-content-type-options'), 'nosniff');
+			assert.match(limited.headers.get('content-security-policy') ?? '', /default-src 'none'/);
 			assert.equal(await errorCode(limited), 'RATE_LIMITED');
 			const page = await service.request('/tuf/timestamp.json', { from });
 			assert.equal(page.status, 429);
