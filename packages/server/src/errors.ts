@@ -31,7 +31,11 @@ export type ServerErrorCode =
 	/** Publishing the registry through TUF and the log failed. */
 	| 'PUBLISH_FAILED'
 	/** A service option that cannot be honoured. */
-	| 'INVALID_OPTIONS';
+	| 'INVALID_OPTIONS'
+	/** An edit a person must agree to first (it blocks registered plugins, it removes one): send `confirm: true`. */
+	| 'CONFIRMATION_REQUIRED'
+	/** A part of the service that this process does not run (no publisher configured). */
+	| 'UNAVAILABLE';
 
 export function serverError(
 	code: ServerErrorCode,

@@ -1,0 +1,77 @@
+/**
+ * The service's HTTP application. Order matters: security headers wrap everything (errors and
+ * 304s included), the rate limit runs before any work, body limits before any body is read;
+ * then the JSON API, Picard's files, the signed repository, and the web pages last.
+ */
+import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
+import { Hono } from 'hono';
+import type { Accounts } from '../admin/accounts.ts';
+import type { ServiceDb } from '../db/open.ts';
+import type { RegistryStore } from '../store/registry-store.ts';
+import { adminApi } from './admin-api.ts';
+import type { Publisher } from './admin-edits.ts';
+import { type BodyLimits, limitBodies } from './body-limit.ts';
+import { handleError, notFoundResponse, type ServiceLog } from './error-handler.ts';
+import { picardFormat } from './picard-format.ts';
+import { publicApi } from './public-api.ts';
+import { createRateLimiter, type RateLimitOptions, rateLimit } from './rate-limit.ts';
+import { createRegistryViews } from './registry-view.ts';
+import { createRepoFileCache, type RepoFileCacheOptions } from './repo-file-cache.ts';
+import { securityHeaders } from './security-headers.ts';
+import { signedFiles } from './signed-files.ts';
+
+export interface AppLimits {
+	body?: BodyLimits;
+	/** `false` turns rate limiting off (a benchmark, or a proxy that limits in front). */
+	rateLimit?: RateLimitOptions | false;
+	/** The signed files' cache. */
+	repoFiles?: Omit<RepoFileCacheOptions, 'db'>;
+}
+
+export interface AppDeps {
+	database: ServiceDb;
+	store: RegistryStore;
+	accounts: Accounts;
+	clock: () => Date;
+	publisher?: Publisher;
+	/** The web pages, mounted at `/`. */
+	web?: Hono;
+	limits?: AppLimits;
+	/** How git URLs compare (the service profile's case-insensitive hosts). */
+	urlContext?: CanonicalUrlContext;
+	log?: ServiceLog;
+}
+
+export function createApp(deps: AppDeps): Hono {
+	const app = new Hono();
+	const limits = deps.limits ?? {};
+	app.use('*', securityHeaders());
+	if (limits.rateLimit !== false) {
+		const options = limits.rateLimit ?? {};
+		app.use('*', rateLimit(createRateLimiter(options), options.trustProxy === true));
+	}
+	app.use('*', limitBodies(limits.body));
+
+	const view = createRegistryViews(deps.store, deps.urlContext);
+	app.route(
+		'/api/v1/admin',
+		adminApi({
+			database: deps.database,
+			store: deps.store,
+			accounts: deps.accounts,
+			...(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
+			...(deps.log === undefined ? {} : { log: deps.log }),
+		}),
+	);
+	app.route('/api/v1', publicApi({ database: deps.database, view, clock: deps.clock }));
+	app.route('/picard', picardFormat(view));
+	app.route(
+		'/tuf',
+		signedFiles(createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) })),
+	);
+	if (deps.web !== undefined) app.route('/', deps.web);
+
+	app.notFound(notFoundResponse);
+	app.onError(handleError(deps.log));
+	return app;
+}

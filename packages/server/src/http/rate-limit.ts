@@ -1,0 +1,117 @@
+/**
+ * Token buckets per client and per class of request (reads, writes, reports). A client is the
+ * socket's remote address; `X-Forwarded-For` is believed only with `trustProxy` set, since
+ * anyone can send it. Memory is bounded: past `maxClients` the least recently seen client is
+ * forgotten (it starts again with a full bucket, which costs an attacker nothing it did not
+ * already have with a new address).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { serverError } from '../errors.ts';
+
+export type RequestClass = 'read' | 'write' | 'report';
+
+export interface BucketBudget {
+	/** Requests allowed in a burst. */
+	burst: number;
+	/** Requests regained per second. */
+	perSecond: number;
+}
+
+export interface RateLimitOptions {
+	read?: BucketBudget;
+	write?: BucketBudget;
+	report?: BucketBudget;
+	/** Clients tracked at once. Default 10 000. */
+	maxClients?: number;
+	/** Take the client address from the last `X-Forwarded-For` entry (one trusted proxy in front). */
+	trustProxy?: boolean;
+	/** Milliseconds; injected for tests. */
+	now?: () => number;
+}
+
+export const DEFAULT_BUDGETS: Readonly<Record<RequestClass, BucketBudget>> = {
+	read: { burst: 600, perSecond: 100 },
+	write: { burst: 30, perSecond: 1 },
+	report: { burst: 5, perSecond: 0.05 },
+};
+
+interface Bucket {
+	tokens: number;
+	at: number;
+}
+
+export interface RateLimiter {
+	/** Takes one token; returns 0 when allowed, else the seconds to wait. */
+	take(client: string, kind: RequestClass): number;
+	readonly size: number;
+}
+
+export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
+	const budgets: Record<RequestClass, BucketBudget> = {
+		read: options.read ?? DEFAULT_BUDGETS.read,
+		write: options.write ?? DEFAULT_BUDGETS.write,
+		report: options.report ?? DEFAULT_BUDGETS.report,
+	};
+	const maxClients = Math.max(1, options.maxClients ?? 10_000);
+	const now = options.now ?? (() => performance.now());
+	// Insertion order is recency order: a touched key is re-inserted at the end.
+	const buckets = new Map<string, Bucket>();
+
+	return {
+		take(client, kind) {
+			const key = `${kind} ${client}`;
+			const budget = budgets[kind];
+			const at = now();
+			const bucket = buckets.get(key) ?? { tokens: budget.burst, at };
+			buckets.delete(key);
+			const elapsed = Math.max(0, at - bucket.at) / 1000;
+			bucket.tokens = Math.min(budget.burst, bucket.tokens + elapsed * budget.perSecond);
+			bucket.at = at;
+			let wait = 0;
+			if (bucket.tokens >= 1) bucket.tokens -= 1;
+			else wait = Math.max(1, Math.ceil((1 - bucket.tokens) / budget.perSecond));
+			buckets.set(key, bucket);
+			while (buckets.size > maxClients) {
+				const oldest = buckets.keys().next().value;
+				if (oldest === undefined) break;
+				buckets.delete(oldest);
+			}
+			return wait;
+		},
+		get size() {
+			return buckets.size;
+		},
+	};
+}
+
+/** The socket's address, as `@hono/node-server` passes it in `env.incoming`. */
+export function clientAddress(c: Context, trustProxy: boolean): string {
+	if (trustProxy) {
+		const forwarded = c.req.header('x-forwarded-for');
+		const last = forwarded?.split(',').at(-1)?.trim();
+		if (last !== undefined && last !== '') return last.slice(0, 64);
+	}
+	const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+	return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export function requestClass(method: string, path: string): RequestClass {
+	if (path.startsWith('/api/v1/reports')) return 'report';
+	if (method === 'GET' || method === 'HEAD') {
+		return path.startsWith('/api/v1/admin') ? 'write' : 'read';
+	}
+	return 'write';
+}
+
+export function rateLimit(limiter: RateLimiter, trustProxy: boolean): MiddlewareHandler {
+	return async (c, next) => {
+		const wait = limiter.take(clientAddress(c, trustProxy), requestClass(c.req.method, c.req.path));
+		if (wait > 0) {
+			throw serverError('RATE_LIMITED', 'Too many requests from this address.', {
+				hint: `Wait ${wait} second(s) and try again.`,
+				details: { retryAfterSeconds: wait },
+			});
+		}
+		await next();
+	};
+}

@@ -1,0 +1,156 @@
+/**
+ * Runs the registry service: opens the database (SQLite in the data directory, or PostgreSQL),
+ * builds the store, accounts and HTTP app, and serves on 127.0.0.1 unless told otherwise.
+ * `close()` stops taking connections, lets the publisher finish, then closes the database.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { type Accounts, createAccounts } from './admin/accounts.ts';
+import { openServiceDb, type ServiceDb } from './db/open.ts';
+import { serverError } from './errors.ts';
+import type { Publisher } from './http/admin-edits.ts';
+import { type AppLimits, createApp } from './http/app.ts';
+import type { ServiceLog } from './http/error-handler.ts';
+import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
+
+/** What `startService` needs of a publisher: the publish helper's `createPublisher` result. */
+export interface ServicePublisher extends Publisher {
+	start(): void | Promise<void>;
+	stop(): void | Promise<void>;
+}
+
+export interface ServiceOptions {
+	/** SQLite's directory (and the service's own files). */
+	dataDir?: string;
+	/** `postgres://…`: PostgreSQL instead of SQLite. */
+	database?: string;
+	/** The signing keys; with them (and a publisher factory) the service publishes. */
+	keysDir?: string;
+	host?: string;
+	/** 0 picks a free port. */
+	port?: number;
+	clock?: () => Date;
+	/** Start the publisher when keys are given. Default true. */
+	publish?: boolean;
+	/**
+	 * Builds the publisher for `keysDir`. The seam the publish module plugs into
+	 * (`createPublisher` from `./publish/index.ts`); without it no publisher runs.
+	 */
+	publisher?: (context: {
+		database: ServiceDb;
+		keysDir: string;
+		clock: () => Date;
+	}) => ServicePublisher | Promise<ServicePublisher>;
+	/** The web pages, mounted at `/`. */
+	web?: (context: { database: ServiceDb; store: RegistryStore; accounts: Accounts }) => Hono;
+	limits?: AppLimits;
+	log?: ServiceLog;
+}
+
+export interface RunningService {
+	/** `http://host:port`, no trailing slash. */
+	url: string;
+	app: Hono;
+	store: RegistryStore;
+	accounts: Accounts;
+	database: ServiceDb;
+	publisher?: ServicePublisher;
+	close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopbackHost(host: string): boolean {
+	return LOOPBACK.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+	const clock = options.clock ?? (() => new Date());
+	const host = options.host ?? '127.0.0.1';
+	const port = options.port ?? 0;
+	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+		throw serverError('INVALID_OPTIONS', `The port ${port} is not a TCP port.`);
+	}
+	const database = await openServiceDb(
+		options.database === undefined
+			? { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }
+			: { url: options.database },
+	);
+	let publisher: ServicePublisher | undefined;
+	try {
+		const store = createRegistryStore({ database, clock });
+		const accounts = createAccounts({ db: database.db, clock });
+		if (
+			options.keysDir !== undefined &&
+			options.publish !== false &&
+			options.publisher !== undefined
+		) {
+			publisher = await options.publisher({ database, keysDir: options.keysDir, clock });
+		}
+		const app = createApp({
+			database,
+			store,
+			accounts,
+			clock,
+			...(publisher === undefined ? {} : { publisher }),
+			...(options.web === undefined ? {} : { web: options.web({ database, store, accounts }) }),
+			...(options.limits === undefined ? {} : { limits: options.limits }),
+			...(options.log === undefined ? {} : { log: options.log }),
+		});
+		const server = await listen(app, host, port);
+		await publisher?.start();
+		const address = server.address() as AddressInfo;
+		const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+		let closing: Promise<void> | undefined;
+		return {
+			url: `http://${shownHost}:${address.port}`,
+			app,
+			store,
+			accounts,
+			database,
+			...(publisher === undefined ? {} : { publisher }),
+			close() {
+				closing ??= (async () => {
+					await new Promise<void>((resolve) => {
+						server.close(() => resolve());
+						// Keep-alive connections would hold close() open; idle ones go now.
+						server.closeIdleConnections();
+					});
+					await publisher?.stop();
+					await database.close();
+				})();
+				return closing;
+			},
+		};
+	} catch (error) {
+		await publisher?.stop();
+		await database.close();
+		throw error;
+	}
+}
+
+type NodeServer = ReturnType<typeof serve> & {
+	closeIdleConnections(): void;
+	address(): AddressInfo | string | null;
+};
+
+function listen(app: Hono, host: string, port: number): Promise<NodeServer> {
+	return new Promise((resolve, reject) => {
+		const server = serve({ fetch: app.fetch, hostname: host, port }, () =>
+			resolve(server as NodeServer),
+		) as NodeServer;
+		server.once('error', (error: NodeJS.ErrnoException) => {
+			reject(
+				serverError(
+					'INVALID_OPTIONS',
+					`Cannot listen on ${host}:${port}: ${error.code ?? error.message}.`,
+					{
+						hint: 'Pick another --port, or stop what uses this one.',
+						cause: error,
+					},
+				),
+			);
+		});
+	});
+}
