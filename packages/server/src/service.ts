@@ -12,6 +12,7 @@ import { serverError } from './errors.ts';
 import type { Publisher } from './http/admin-edits.ts';
 import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
+import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
 
 /** What `startService` needs of a publisher: the publish helper's `createPublisher` result. */
@@ -34,8 +35,8 @@ export interface ServiceOptions {
 	/** Start the publisher when keys are given. Default true. */
 	publish?: boolean;
 	/**
-	 * Builds the publisher for `keysDir`. The seam the publish module plugs into
-	 * (`createPublisher` from `./publish/index.ts`); without it no publisher runs.
+	 * Builds the publisher for `keysDir`; by default the publish module's `createPublisher`,
+	 * holding the database lease so that one process of many publishes.
 	 */
 	publisher?: (context: {
 		database: ServiceDb;
@@ -81,12 +82,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 	try {
 		const store = createRegistryStore({ database, clock });
 		const accounts = createAccounts({ db: database.db, clock });
-		if (
-			options.keysDir !== undefined &&
-			options.publish !== false &&
-			options.publisher !== undefined
-		) {
-			publisher = await options.publisher({ database, keysDir: options.keysDir, clock });
+		if (options.keysDir !== undefined && options.publish !== false) {
+			const factory = options.publisher ?? defaultPublisher;
+			publisher = await factory({ database, keysDir: options.keysDir, clock });
 		}
 		const app = createApp({
 			database,
@@ -128,6 +126,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		await database.close();
 		throw error;
 	}
+}
+
+function defaultPublisher(context: {
+	database: ServiceDb;
+	keysDir: string;
+	clock: () => Date;
+}): ServicePublisher {
+	return createPublisher({
+		db: context.database.db,
+		keysDir: context.keysDir,
+		clock: context.clock,
+	});
 }
 
 type NodeServer = ReturnType<typeof serve> & {

@@ -82,11 +82,6 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 					? { limits: { ...serviceOptions.limits, rateLimit: { trustProxy: true } } }
 					: {}),
 			});
-			if (keysDir !== undefined && service.publisher === undefined) {
-				io.stderr.write(
-					'note: no publisher is built into this service; the signed repository is not published.\n',
-				);
-			}
 			if (options.json === true) json(io, { url: service.url });
 			else io.stdout.write(`Serving the registry at ${service.url}\n`);
 			await io.untilStopped();

@@ -254,7 +254,8 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 				hint: 'Start it with --keys <dir> to sign and publish.',
 			});
 		}
-		return jsonReply(await publishAfterEdit(deps));
+		const current = await deps.store.document();
+		return jsonReply(await publishAfterEdit(deps, current?.revision ?? 0));
 	});
 
 	api.post('/accounts', async (c) => {

@@ -12,7 +12,12 @@ import type { RegistryStore, StoreEditResult } from '../store/registry-store.ts'
 
 export interface Publisher {
 	publishNow(): Promise<unknown>;
+	/** Resolves once any process's publish carried `revision`; the lease may be another's. */
+	waitForRevision?(revision: number, options?: { timeoutMs?: number }): Promise<void>;
 }
+
+/** How long an edit waits for another process's publisher to carry it before answering. */
+const WAIT_FOR_OTHER_PUBLISHER_MS = 10_000;
 
 export interface EditRunnerDeps {
 	database: ServiceDb;
@@ -38,10 +43,14 @@ export function confirmed(
 	};
 }
 
-export async function publishAfterEdit(deps: EditRunnerDeps) {
+export async function publishAfterEdit(deps: EditRunnerDeps, revision: number) {
 	if (deps.publisher === undefined) return { published: false, reason: 'no publisher runs here' };
 	try {
-		await deps.publisher.publishNow();
+		const outcome = (await deps.publisher.publishNow()) as { status?: string } | undefined;
+		// Another process holds the lease: its loop publishes the edit; wait for it, briefly.
+		if (outcome?.status === 'not-holder' && deps.publisher.waitForRevision !== undefined) {
+			await deps.publisher.waitForRevision(revision, { timeoutMs: WAIT_FOR_OTHER_PUBLISHER_MS });
+		}
 	} catch (error) {
 		deps.log?.(`publish after an edit failed: ${(error as Error).stack ?? String(error)}`);
 		const code = (error as { code?: unknown }).code;
@@ -53,8 +62,10 @@ export async function publishAfterEdit(deps: EditRunnerDeps) {
 		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
+	const carried = latest !== undefined && latest.revision >= revision;
 	return {
-		published: latest !== undefined,
+		published: carried,
+		...(carried ? {} : { reason: 'the edit is committed and waits for the next publish' }),
 		publishId: latest?.id ?? null,
 		revision: latest?.revision ?? null,
 		completedAt: latest?.completed_at ?? null,
@@ -79,7 +90,7 @@ export async function editResponse(deps: EditRunnerDeps, result: StoreEditResult
 					},
 		notes: result.notes,
 		revision: result.document.revision,
-		publish: stored === undefined ? null : await publishAfterEdit(deps),
+		publish: stored === undefined ? null : await publishAfterEdit(deps, stored.revision),
 	};
 }
 
