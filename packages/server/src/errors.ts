@@ -29,7 +29,9 @@ export type ServerErrorCode =
 	/** Publishing the registry through TUF and the log failed. */
 	| 'PUBLISH_FAILED'
 	/** A service option that cannot be honoured. */
-	| 'INVALID_OPTIONS';
+	| 'INVALID_OPTIONS'
+	/** A registry repository's working copy holds what sync will not read or write through (a link, an oversized file). */
+	| 'SYNC_REFUSED';
 
 export function serverError(
 	code: ServerErrorCode,
