@@ -1,4 +1,5 @@
 /** What the sync tests share: the real registry, scan reports as `registry review` writes them, a git. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGit, type Git } from '@vouch/library/internal/git/git';
@@ -40,4 +41,13 @@ export function scanReportText(id: string, commit: string, findings = 0): string
 /** `real` with the first plugin's trust level set to `trust`: a small, valid change. */
 export function withFirstTrust(real: string, trust: string): string {
 	return real.replace('trust_level = "community"', `trust_level = "${trust}"`);
+}
+
+/** A file at a revision of a repository, byte for byte (no newline trimmed). */
+export function fileAt(repo: string, revision: string, path: string): string {
+	return execFileSync('git', ['show', `${revision}:${path}`], {
+		cwd: repo,
+		env: testGitEnv(),
+		encoding: 'utf8',
+	});
 }
