@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { removeStaleTempFiles } from '@vouch/library/internal/core/atomic-fs';
 import { redactUrlCredentials, sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { CommitIdentity } from '@vouch/library/internal/git/commit';
 import { MAX_COMMIT_MESSAGE_BYTES } from '@vouch/library/internal/git/commit';
@@ -154,11 +155,15 @@ export async function exportToRepository(options: ExportOptions): Promise<Export
 
 	await writeFileIn(dir, path, document.text, MAX_REGISTRY_BYTES);
 	const base = dirname(path) === '.' ? '' : `${dirname(path)}/`;
+	const writtenDirs = new Set([dirname(join(dir, path))]);
 	let reportsWritten = 0;
 	for (const report of await storedScanReports(options.database)) {
-		if (await writeFileIn(dir, `${base}${report.name}`, report.text, MAX_SCAN_REPORT_BYTES))
-			reportsWritten++;
+		const name = `${base}${report.name}`;
+		if (await writeFileIn(dir, name, report.text, MAX_SCAN_REPORT_BYTES)) reportsWritten++;
+		writtenDirs.add(dirname(join(dir, name)));
 	}
+	// A write cut short by a crash leaves a temp file beside its target; it must not be committed.
+	for (const written of writtenDirs) await removeStaleTempFiles(written, { minAgeMs: 0 });
 
 	const state = await readSyncState(options.database.db, stateName);
 	const changes = await changesSince(options.database, state.changeSeq);

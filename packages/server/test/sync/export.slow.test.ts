@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isVouchError } from '@vouch/library';
@@ -100,7 +100,21 @@ describe('exporting to a registry repository', () => {
 						}),
 					ALICE,
 				);
+				// A temp file left by a write that a crash cut short is never committed.
+				const leftover = join(
+					dir,
+					'work',
+					'scan-reports',
+					LISTED_ID,
+					`.${reportCommit}.json.0a1b.vouch-tmp`,
+				);
+				writeFileSync(leftover, 'half a report');
 				const third = await exportToRepository(exportOptions);
+				assert.equal(existsSync(leftover), false);
+				assert.doesNotMatch(
+					runTestGit(remote, ['ls-tree', '-r', '--name-only', 'main']),
+					/vouch-tmp/,
+				);
 				assert.ok(third.commit !== undefined && third.commit !== first.commit);
 				assert.equal(third.changes, 1);
 				const thirdMessage = runTestGit(remote, ['log', '-1', '--format=%B', 'main']);
