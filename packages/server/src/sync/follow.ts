@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sanitizeText } from '@vouch/library/internal/core/sanitize';
+import { redactUrlCredentials, sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { Git } from '@vouch/library/internal/git/git';
 import { MAX_REGISTRY_BYTES } from '@vouch/library/internal/registry/limits';
 import type { ServiceDb } from '../db/open.ts';
@@ -92,7 +92,8 @@ export function followRegistryRepository(options: FollowOptions): Follower {
 	const path = options.path ?? 'plugins.toml';
 	relativeParts(path);
 	const shownUrl = sanitizeText(options.url, { maxLength: 200 });
-	const stateName = `follow ${options.url} ${ref} ${path}`;
+	// Credentials in the address are never stored in the database.
+	const stateName = `follow ${redactUrlCredentials(options.url)} ${ref} ${path}`;
 	const dir = options.workdir;
 
 	async function fetchCommit(): Promise<string> {
