@@ -35,7 +35,9 @@ export type ServerErrorCode =
 	/** An edit a person must agree to first (it blocks registered plugins, it removes one): send `confirm: true`. */
 	| 'CONFIRMATION_REQUIRED'
 	/** A part of the service that this process does not run (no publisher configured). */
-	| 'UNAVAILABLE';
+	| 'UNAVAILABLE'
+	/** A registry repository's working copy holds what sync will not read or write through (a link, an oversized file). */
+	| 'SYNC_REFUSED';
 
 export function serverError(
 	code: ServerErrorCode,

@@ -6,6 +6,7 @@
 import { sanitizeText } from '../core/sanitize.ts';
 import { assertUrlAllowed, resolveUrlForGit } from './arguments.ts';
 import { type CloneRequest, type CloneResult, cloneRepository } from './clone.ts';
+import { type CommitRequest, commitPaths, type PushRequest, pushHead } from './commit.ts';
 import { gitEnvironment } from './environment.ts';
 import { gitError } from './errors.ts';
 import {
@@ -16,6 +17,7 @@ import {
 	resolveRemote,
 } from './exec.ts';
 import { type FetchRequest, fetchRef } from './fetch.ts';
+import { type AncestryRequest, commitSubject, isAncestor } from './history.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 import { DEFAULT_REDIRECT_PROBE_TIMEOUT_MS, MAX_REDIRECT_HOPS } from './redirects.ts';
 import { ProcessGroups } from './run.ts';
@@ -102,6 +104,14 @@ export interface Git {
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
 	/** Checks that a tag in the clone is SSH-signed by a key of an allowed-signers file. */
 	verifyTag(request: VerifyTagRequest, call?: CallOptions): Promise<VerifyTagResult>;
+	/** Whether a commit is another or one of its ancestors (false when the clone lacks it). */
+	isAncestor(request: AncestryRequest, call?: CallOptions): Promise<boolean>;
+	/** A commit's subject line, cut to a bounded width (untrusted text). */
+	commitSubject(dir: string, commit: string, call?: CallOptions): Promise<string>;
+	/** Stages paths of a working copy and commits them; no commit when nothing changed. */
+	commit(request: CommitRequest, call?: CallOptions): Promise<{ commit?: string }>;
+	/** Pushes HEAD to a branch of a remote (fast-forward only). */
+	push(request: PushRequest, call?: CallOptions): Promise<void>;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -196,5 +206,9 @@ export function createGit(options: GitOptions = {}): Git {
 		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
 		verifyTag: (request, call) => verifyTagSignature(context, request, call),
+		isAncestor: (request, call) => isAncestor(context, request, call),
+		commitSubject: (dir, commit, call) => commitSubject(context, dir, commit, call),
+		commit: (request, call) => commitPaths(context, request, call),
+		push: (request, call) => pushHead(context, request, call),
 	};
 }

@@ -23,6 +23,13 @@ export {
 	gitFailureError,
 } from './classify.ts';
 export type { CloneRequest, CloneResult, RefType } from './clone.ts';
+export {
+	type CommitIdentity,
+	type CommitRequest,
+	MAX_COMMIT_MESSAGE_BYTES,
+	MAX_COMMIT_PATHS,
+	type PushRequest,
+} from './commit.ts';
 export { allowedProtocols, gitEnvironment, SAFETY_CONFIG } from './environment.ts';
 export { type GitErrorCode, gitError, isGitError } from './errors.ts';
 export type { CallOptions } from './exec.ts';
@@ -36,6 +43,7 @@ export {
 	type Git,
 	type GitOptions,
 } from './git.ts';
+export { type AncestryRequest, MAX_SUBJECT_COLUMNS } from './history.ts';
 export { MAX_LS_REMOTE_LINES, parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 export {
 	followRedirects,

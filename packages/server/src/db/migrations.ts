@@ -148,9 +148,29 @@ function initial(engine: EngineKind): Migration {
 	};
 }
 
+/**
+ * Where the registry's git workflow got to: the commit last imported from a followed
+ * repository, or the last change record exported to one, so a restart resumes instead of
+ * importing or listing everything again.
+ */
+function syncState(): Migration {
+	return {
+		async up(db: AnyDb) {
+			await db.schema
+				.createTable('sync_state')
+				.addColumn('name', 'text', (c) => c.primaryKey())
+				.addColumn('commit_sha', 'text')
+				.addColumn('change_seq', 'integer')
+				.addColumn('updated_at', 'text', (c) => c.notNull())
+				.execute();
+		},
+	};
+}
+
 /** Names sort in order; Kysely's migrator applies them in that order and records each. */
 export function migrationsFor(engine: EngineKind): Record<string, Migration> {
 	return {
 		'0001_initial': initial(engine),
+		'0002_sync_state': syncState(),
 	};
 }

@@ -147,6 +147,17 @@ export interface ScanReportTable {
 	created_at: string;
 }
 
+/** How far the git workflow got, per followed or exported repository (`src/sync/`). */
+export interface SyncStateTable {
+	/** `follow <url> <ref> <path>` or `export <target> <branch> <path>`. */
+	name: string;
+	/** The commit last imported (follow) or written (export). */
+	commit_sha: string | null;
+	/** The last change record an export listed. */
+	change_seq: number | null;
+	updated_at: string;
+}
+
 export interface ServiceDatabase {
 	registry_document: RegistryDocumentTable;
 	plugins: PluginRowTable;
@@ -159,4 +170,5 @@ export interface ServiceDatabase {
 	api_tokens: ApiTokenTable;
 	sessions: SessionTable;
 	scan_reports: ScanReportTable;
+	sync_state: SyncStateTable;
 }
