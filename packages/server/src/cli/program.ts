@@ -11,6 +11,13 @@ import { serverError } from '../errors.ts';
 import { isLoopbackHost, type ServiceOptions, startService } from '../service.ts';
 import { type DatabaseFlags, databaseOptions, resolveDatabase } from './database-options.ts';
 import type { ServerCliIO } from './io.ts';
+import {
+	addFollowOptions,
+	addScanReportsImport,
+	type FollowFlags,
+	registerExportRepo,
+	startFollowing,
+} from './sync-commands.ts';
 import { withDatabase } from './with-database.ts';
 
 const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -49,7 +56,7 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 			writeErr: (text) => io.stderr.write(text),
 		});
 
-	withDb(program.command('serve').description('serve the registry over HTTP'))
+	addFollowOptions(withDb(program.command('serve').description('serve the registry over HTTP')))
 		.option('--keys <dir>', 'signing keys: publish the signed repository')
 		.option('--host <host>', 'address to listen on', '127.0.0.1')
 		.option('--port <port>', 'port to listen on (0: any free port)', '8080')
@@ -82,9 +89,17 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 					? { limits: { ...serviceOptions.limits, rateLimit: { trustProxy: true } } }
 					: {}),
 			});
+			const follower = startFollowing(
+				options as FollowFlags,
+				service,
+				resolve(database.dataDir, 'follow'),
+				io,
+				clock,
+			);
 			if (options.json === true) json(io, { url: service.url });
 			else io.stdout.write(`Serving the registry at ${service.url}\n`);
 			await io.untilStopped();
+			await follower?.stop();
 			await service.close();
 		});
 
@@ -95,28 +110,40 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 	)
 		.argument('<file>', 'the registry file')
 		.requiredOption('--reason <text>', 'why, for the change log')
+		.option(
+			'--scan-reports <dir>',
+			'also load the scan reports of this registry directory (its scan-reports/ folder)',
+		)
 		.option('--json', 'print the result as JSON')
-		.action(async (file: string, options: DatabaseFlags & { reason: string; json?: boolean }) => {
-			const text =
-				file === '-'
-					? await io.readStdin()
-					: (await readFileBounded(resolve(io.cwd, file), MAX_IMPORT_BYTES)).toString('utf8');
-			await withDatabase(options, io, clock, async ({ store }) => {
-				const result = await store.importText(text, SYSTEM_ACTOR, options.reason);
-				const summary = {
-					changed: result.stored !== undefined,
-					revision: result.document.revision,
-					sha256: result.document.sha256,
-				};
-				if (options.json === true) json(io, summary);
-				else
-					io.stdout.write(
-						summary.changed
-							? `Imported: revision ${summary.revision}.\n`
-							: `Unchanged: the registry is already this text (revision ${summary.revision}).\n`,
-					);
-			});
-		});
+		.action(
+			async (
+				file: string,
+				options: DatabaseFlags & { reason: string; scanReports?: string; json?: boolean },
+			) => {
+				const text =
+					file === '-'
+						? await io.readStdin()
+						: (await readFileBounded(resolve(io.cwd, file), MAX_IMPORT_BYTES)).toString('utf8');
+				await withDatabase(options, io, clock, async ({ store }) => {
+					const result = await store.importText(text, SYSTEM_ACTOR, options.reason);
+					const summary = {
+						changed: result.stored !== undefined,
+						revision: result.document.revision,
+						sha256: result.document.sha256,
+					};
+					if (options.json === true) json(io, summary);
+					else
+						io.stdout.write(
+							summary.changed
+								? `Imported: revision ${summary.revision}.\n`
+								: `Unchanged: the registry is already this text (revision ${summary.revision}).\n`,
+						);
+				});
+				const reports = await addScanReportsImport(options, io, clock);
+				if (reports !== undefined && options.json !== true)
+					io.stdout.write(`Scan reports: ${JSON.stringify(reports)}\n`);
+			},
+		);
 
 	withDb(program.command('export').description('write the registry document to a file, or stdout'))
 		.argument('[file]', 'where to write it (atomically); stdout without it')
@@ -201,6 +228,8 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 				io.stdout.write('Revoked.\n');
 			});
 		});
+
+	registerExportRepo(program, io, clock, withDb);
 
 	return program;
 }
