@@ -11,7 +11,10 @@ describe('capability enforcement labels', () => {
 		for (const mode of ['in-process', 'isolated'] as const) {
 			const labels = capabilityLabels(mode);
 			for (const capability of CAPABILITIES)
-				assert.ok(labels.some((label) => label.capability === capability), capability);
+				assert.ok(
+					labels.some((label) => label.capability === capability),
+					capability,
+				);
 			assert.ok(labels.every((label) => label.why.length > 0));
 		}
 		assert.ok(capabilityLabels('in-process').every((label) => label.label === 'not enforced'));
