@@ -39,8 +39,14 @@ function cookieOptions(c: Context) {
 	return { httpOnly: true, secure: isHttps(c), sameSite: 'Strict', path: '/' } as const;
 }
 
-export function setSessionCookie(c: Context, value: string, expiresAt: Date): void {
-	setCookie(c, SESSION_COOKIE, value, { ...cookieOptions(c), expires: expiresAt });
+/**
+ * Max-Age, not Expires: the lifetime is counted from the service's clock, so a browser whose
+ * clock disagrees neither drops the cookie early nor keeps it longer. The server checks the
+ * session's expiry on every request anyway; the cookie's age is only a courtesy.
+ */
+export function setSessionCookie(c: Context, value: string, expiresAt: Date, now: Date): void {
+	const seconds = Math.max(Math.floor((expiresAt.getTime() - now.getTime()) / 1000), 0);
+	setCookie(c, SESSION_COOKIE, value, { ...cookieOptions(c), maxAge: seconds });
 }
 
 export function clearSessionCookie(c: Context): void {

@@ -56,7 +56,7 @@ export function signInRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 		}
 		const session = await deps.accounts.startSession(account);
 		clearSignInToken(c);
-		setSessionCookie(c, session.cookie, session.expiresAt);
+		setSessionCookie(c, session.cookie, session.expiresAt, deps.clock());
 		return c.redirect('/admin', 303);
 	});
 
