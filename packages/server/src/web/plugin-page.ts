@@ -80,6 +80,16 @@ ${plugin.releases
 </section>`;
 }
 
+function translationsSection(plugin: RegistryPlugin): Html {
+	const names = Object.keys(plugin.nameI18n).length > 0;
+	const descriptions = Object.keys(plugin.descriptionI18n).length > 0;
+	if (!names && !descriptions) return html``;
+	return html`<section aria-labelledby="translations"><h2 id="translations">Translations</h2>
+${names ? html`<h3>Name</h3>${translations(plugin.nameI18n, 200)}` : ''}
+${descriptions ? html`<h3>Description</h3>${translations(plugin.descriptionI18n, 2000)}` : ''}
+</section>`;
+}
+
 export function pluginPage(data: PluginPageData): Html {
 	const { plugin } = data;
 	const [newest] = data.scans;
@@ -87,19 +97,13 @@ export function pluginPage(data: PluginPageData): Html {
 <h1>${beside(plugin.name)} ${trustBadge(plugin.trustLevel)}</h1>
 ${trustExplanation(plugin.trustLevel)}
 <p class="description">${beside(plugin.description, 2000)}</p>
-${
-	Object.keys(plugin.nameI18n).length + Object.keys(plugin.descriptionI18n).length === 0
-		? ''
-		: html`<section aria-labelledby="translations"><h2 id="translations">Translations</h2>
-${Object.keys(plugin.nameI18n).length === 0 ? '' : html`<h3>Name</h3>${translations(plugin.nameI18n, 200)}`}
-${Object.keys(plugin.descriptionI18n).length === 0 ? '' : html`<h3>Description</h3>${translations(plugin.descriptionI18n, 2000)}`}
-</section>`
-}
-${blacklistSection(data)}
+${data.verdict.blocked ? blacklistSection(data) : ''}
 <section aria-labelledby="install">
 <h2 id="install">Install</h2>
 ${data.verdict.blocked ? html`<p>Installing is refused while the plugin is blacklisted.</p>` : html`<pre class="command"><code>${plain(data.installCommand, 300)}</code></pre>`}
 </section>
+${capabilitiesSection(newest)}
+${scanSection(newest)}
 <section aria-labelledby="facts">
 <h2 id="facts">Details</h2>
 <dl class="facts">
@@ -112,8 +116,8 @@ ${plugin.addedAt === undefined ? '' : html`<dt>Added</dt><dd>${when(plugin.added
 ${plugin.updatedAt === undefined ? '' : html`<dt>Updated</dt><dd>${when(plugin.updatedAt)}</dd>`}
 </dl>
 </section>
-${capabilitiesSection(newest)}
-${scanSection(newest)}
+${data.verdict.blocked ? '' : blacklistSection(data)}
+${translationsSection(plugin)}
 ${refsSection(plugin)}
 ${data.signedIn === undefined ? '' : html`<p><a href="/admin/plugins/${pathPart(plugin.id)}">Edit this plugin</a></p>`}`;
 	return page({

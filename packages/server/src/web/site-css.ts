@@ -22,7 +22,7 @@ export const SITE_CSS = `
 	background: var(--bg);
 }
 * { box-sizing: border-box; }
-body { margin: 0; }
+body { margin: 0; display: flex; flex-direction: column; min-height: 100vh; }
 a { color: var(--link); }
 a:hover { text-decoration-thickness: 2px; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
@@ -35,7 +35,7 @@ a:hover { text-decoration-thickness: 2px; }
 .site-header nav ul { display: flex; gap: 1.25rem; list-style: none; margin: 0; padding: 0; }
 .site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 .sign-out { margin-left: auto; display: flex; align-items: center; gap: 0.75rem; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
+main { flex: 1; width: 100%; max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
 main:focus { outline: none; }
 .site-footer { border-top: 1px solid var(--line); padding: 1rem 2rem; color: var(--muted); font-size: 0.9rem; }
 h1 { font-size: 1.8rem; margin: 0.5rem 0 1rem; line-height: 1.25; }
@@ -52,6 +52,7 @@ pre.command { background: #1b1f24; color: #f4f6f8; padding: 0.75rem 1rem; border
 .filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem 1.25rem; padding: 1rem; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
 .field { display: flex; flex-direction: column; gap: 0.25rem; }
 .stacked { display: flex; flex-direction: column; gap: 1rem; max-width: 40rem; }
+.stacked button { align-self: flex-start; }
 label, legend { font-weight: 600; }
 input[type="text"], input[type="search"], input[type="password"], select, textarea { font: inherit; padding: 0.4rem 0.55rem; border: 1px solid #6b7580; border-radius: 4px; background: var(--bg); color: var(--text); min-width: 12rem; }
 textarea { width: 100%; }
@@ -77,7 +78,9 @@ tr.undeclared { background: #fff4e0; }
 .mark-no { color: var(--muted); }
 .hash { font-size: 0.8rem; }
 .counts { display: flex; gap: 1.5rem; list-style: none; padding: 0; }
-.sev { display: inline-block; min-width: 4.5rem; font-weight: 700; }
+.sev { display: inline-block; margin-right: 0.3rem; font-weight: 700; }
+.findings .sev { min-width: 4.5rem; }
+th code { white-space: nowrap; }
 .sev-high { color: var(--danger); }
 .sev-medium { color: #7a4b00; }
 .sev-low, .sev-info { color: var(--muted); }
