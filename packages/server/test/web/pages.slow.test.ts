@@ -40,6 +40,12 @@ async function assertNoInjection(page: Page, where: string): Promise<void> {
 	);
 }
 
+/** What a reader sees (rendered text, without hidden parts). */
+function shownText(page: Page, selector: string): Promise<string> {
+	// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text, which is what is asserted.
+	return page.locator(selector).innerText();
+}
+
 async function assertAccessible(page: Page, where: string): Promise<void> {
 	const violations = await seriousViolations(page);
 	assert.deepEqual(violations, [], `${where}: ${JSON.stringify(violations, null, 1)}`);
@@ -72,7 +78,7 @@ describe('web pages in chromium', { skip }, () => {
 				assert.equal(await page.locator('html').getAttribute('lang'), 'en');
 				await assertNoInjection(page, 'browse');
 				// The hostile name is on the page, as its literal text.
-				assert.ok((await page.locator('main').innerText()).includes(SCRIPT_NAME));
+				assert.ok((await shownText(page, 'main')).includes(SCRIPT_NAME));
 				await assertAccessible(page, 'browse');
 
 				// The search form works without script: fill, submit, read the result.
@@ -86,7 +92,7 @@ describe('web pages in chromium', { skip }, () => {
 
 				await visit('/plugins/evil-one');
 				await assertNoInjection(page, 'plugin page');
-				const main = await page.locator('main').innerText();
+				const main = await shownText(page, 'main');
 				assert.ok(main.includes('Blacklisted'));
 				assert.ok(main.includes('<script>window.__pwned=3</script> steals tokens'));
 				assert.ok(main.includes('<i onmouseover=window.__pwned=6>Böse</i>'));
@@ -94,16 +100,16 @@ describe('web pages in chromium', { skip }, () => {
 				await assertAccessible(page, 'plugin page (blacklisted)');
 
 				await visit('/plugins/bidi-name');
-				const bidi = await page.locator('h1').innerText();
+				const bidi = await shownText(page, 'h1');
 				assert.equal(bidi.includes('\u202e'), false, 'bidi override removed');
 				assert.ok(bidi.startsWith(BIDI_NAME.replace(/[\u202a-\u202e]/g, '')));
 				// A badge glyph in a description cannot pose as a second badge.
-				assert.equal((await page.locator('.description').innerText()).includes('🛡'), false);
+				assert.equal((await shownText(page, '.description')).includes('🛡'), false);
 
 				await visit('/plugins/cover-finder');
 				await assertNoInjection(page, 'cover-finder');
-				assert.equal(await page.locator('pre.command').innerText(), 'vouch install cover-finder');
-				assert.ok((await page.locator('main').innerText()).includes('Maintained by the host team'));
+				assert.equal(await shownText(page, 'pre.command'), 'vouch install cover-finder');
+				assert.ok((await shownText(page, 'main')).includes('Maintained by the host team'));
 				await assertAccessible(page, 'plugin page');
 
 				await visit('/blacklist');
@@ -143,9 +149,7 @@ describe('web pages in chromium', { skip }, () => {
 				await visit('/admin/log');
 				await assertNoInjection(page, 'log');
 				assert.ok(
-					(await page.locator('main').innerText()).includes(
-						'<script>window.__pwned=7</script> re-reviewed',
-					),
+					(await shownText(page, 'main')).includes('<script>window.__pwned=7</script> re-reviewed'),
 				);
 				await assertAccessible(page, 'log');
 
