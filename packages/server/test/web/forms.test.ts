@@ -285,16 +285,22 @@ describe('web forms', () => {
 			});
 			assert.equal(fixture.publishes, 1);
 
+			const entryFields = {
+				kind: 'url',
+				value: 'https://github.com/example/tag-tools',
+				reason: '<b>bad</b> "quoted"',
+				severity: 'soft',
+				csrf: alice.csrf,
+			};
+			// It blocks a plugin this registry lists: refused until the maintainer confirms.
+			const unconfirmed = await post(app, '/admin/blacklist', form(entryFields), headers);
+			assert.equal(unconfirmed.status, 400);
+			assert.match(await unconfirmed.text(), /blocks 1 plugin\(s\) of this registry: tag-tools/);
+			assert.equal((await storedState(database)).changes, before.changes + 1);
 			const added = await post(
 				app,
 				'/admin/blacklist',
-				form({
-					kind: 'url',
-					value: 'https://github.com/example/tag-tools',
-					reason: '<b>bad</b> "quoted"',
-					severity: 'soft',
-					csrf: alice.csrf,
-				}),
+				form({ ...entryFields, confirm: 'yes' }),
 				headers,
 			);
 			assert.equal(added.status, 303);

@@ -37,9 +37,18 @@ interface AddForm {
 	reason: string;
 	severity: string;
 	versions: string;
+	/** The maintainer agreed to block plugins this registry lists. */
+	confirm: boolean;
 }
 
-const EMPTY: AddForm = { kind: 'url', value: '', reason: '', severity: 'hard', versions: '' };
+const EMPTY: AddForm = {
+	kind: 'url',
+	value: '',
+	reason: '',
+	severity: 'hard',
+	versions: '',
+	confirm: false,
+};
 
 function selectOption(value: string, label: string, current: string): Html {
 	return value === current
@@ -85,6 +94,10 @@ ${selectOption('soft', 'soft: refuse and disable; users may re-enable', values.s
 <div class="field">
 <label for="reason">Reason (required; users see it)</label>
 <textarea id="reason" name="reason" required maxlength="${MAX_REASON}" rows="3">${values.reason}</textarea>
+</div>
+<div class="check">
+<input type="checkbox" id="confirm" name="confirm" value="yes"${values.confirm ? html` checked` : ''}>
+<label for="confirm">Add it even if it blocks plugins listed in this registry</label>
 </div>
 <button type="submit">Add to the blacklist</button>
 </form>
@@ -161,6 +174,7 @@ export function blacklistAdminRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 			reason: field(form, 'reason', MAX_REASON) ?? '',
 			severity: form.get('severity') ?? 'hard',
 			versions: field(form, 'versions', 100) ?? '',
+			confirm: form.get('confirm') === 'yes',
 		};
 		const refuse = async (text: string) =>
 			c.html(listPage(session, await listBlacklist(db), values, { kind: 'problem', text }), 400);
@@ -172,18 +186,24 @@ export function blacklistAdminRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 			return refuse('Give a reason: users see it when a plugin is refused.');
 		const kind = values.kind as Kind;
 		try {
-			await deps.store.edit(
-				(context) =>
-					planBlacklistAdd(context, {
-						...(kind === 'url' ? { url: values.value } : {}),
-						...(kind === 'uuid' ? { uuid: values.value } : {}),
-						...(kind === 'url_regex' ? { urlRegex: values.value } : {}),
-						...(values.versions === '' ? {} : { versions: values.versions }),
-						severity: values.severity as 'hard' | 'soft',
-						reason: values.reason,
-					}),
-				actorOf(session.account),
-			);
+			await deps.store.edit((context) => {
+				const plan = planBlacklistAdd(context, {
+					...(kind === 'url' ? { url: values.value } : {}),
+					...(kind === 'uuid' ? { uuid: values.value } : {}),
+					...(kind === 'url_regex' ? { urlRegex: values.value } : {}),
+					...(values.versions === '' ? {} : { versions: values.versions }),
+					severity: values.severity as 'hard' | 'soft',
+					reason: values.reason,
+				});
+				// The planner asks before blocking the registry's own plugins; so does the form.
+				if (plan.confirm !== undefined && !values.confirm) {
+					throw serverError(
+						'BAD_REQUEST',
+						`${plan.notes.join(' ')}. Tick the box to add the entry anyway.`,
+					);
+				}
+				return plan;
+			}, actorOf(session.account));
 		} catch (error) {
 			const problem = formProblem(error);
 			if (problem === undefined) throw error;
