@@ -1,106 +1,13 @@
 /**
- * What the host can promise about each capability (D29), in one place: every output that
- * shows a plugin's capabilities takes its labels from here, so the promise and the mechanism
- * cannot drift apart.
- * - `enforced`: Node's permission model refuses the operation in the plugin's process.
- * - `brokered`: the plugin has no direct way in; it asks the host, which checks the request.
- * - `declared only`: nothing stops the plugin; the declaration is information for the user.
- * In-process mode enforces nothing: every capability is `not enforced`.
+ * What the host can promise about each capability (D29). The table lives in the library
+ * (`manifest/enforcement.ts`) so the registry's web pages show the same labels; the host
+ * re-exports it under its own names.
  */
-import { CAPABILITIES, type Capability, RAW_SOCKETS_NOTE } from '@vouch/library';
-
-export type HostMode = 'in-process' | 'isolated';
-export type EnforcementLabel = 'enforced' | 'brokered' | 'declared only' | 'not enforced';
-
-export interface CapabilityLabel {
-	capability: Capability | 'environment' | 'raw_sockets' | 'signals';
-	label: EnforcementLabel;
-	/** Why, in one line a user can read. */
-	why: string;
-}
-
-/** The label raw sockets carry everywhere they are shown; the CLI's `info` uses the same one. */
-export { RAW_SOCKETS_NOTE };
-
-const ISOLATED: Readonly<Record<Capability, Omit<CapabilityLabel, 'capability'>>> = {
-	network: {
-		label: 'brokered',
-		why: 'api.fetch reaches only the origins the manifest lists in network_allow',
-	},
-	filesystem_read: {
-		label: 'enforced',
-		why: "reads are limited to the plugin's own directory and the paths the host grants",
-	},
-	filesystem_write: {
-		label: 'enforced',
-		why: 'writes go only to the plugin data directory, and only when declared',
-	},
-	config_read: {
-		label: 'declared only',
-		why: "settings reach the plugin only through the host's API, which decides what to share",
-	},
-	config_write: {
-		label: 'declared only',
-		why: "settings change only through the host's API, which decides what to accept",
-	},
-	subprocess: {
-		label: 'enforced',
-		why: 'child processes and workers only when declared and consented',
-	},
-	native_code: {
-		label: 'enforced',
-		why: 'native addons and WASI only when declared and consented',
-	},
-};
-
-/** The labels for one mode, in the manifest's order, then what is not a declared capability. */
-export function capabilityLabels(mode: HostMode): CapabilityLabel[] {
-	if (mode === 'in-process') {
-		return [
-			...CAPABILITIES.map((capability) => ({
-				capability,
-				label: 'not enforced' as const,
-				why: "in-process plugins run with the host's own rights",
-			})),
-			{
-				capability: 'environment',
-				label: 'not enforced',
-				why: "in-process plugins see the host's environment",
-			},
-			{ capability: 'raw_sockets', label: 'not enforced', why: RAW_SOCKETS_NOTE },
-			{ capability: 'signals', label: 'not enforced', why: RAW_SOCKETS_NOTE },
-		];
-	}
-	return [
-		...CAPABILITIES.map((capability) => ({ capability, ...ISOLATED[capability] })),
-		{
-			capability: 'environment',
-			label: 'enforced',
-			why: 'the plugin process starts with an empty environment',
-		},
-		{
-			capability: 'raw_sockets',
-			label: 'declared only',
-			why: `${RAW_SOCKETS_NOTE}: Node 20's permission model does not cover the network`,
-		},
-		{
-			capability: 'signals',
-			label: 'declared only',
-			why: `${RAW_SOCKETS_NOTE}: process.kill is removed before the plugin loads, but the permission model does not cover signals`,
-		},
-	];
-}
-
-/** One line per capability for a terminal, with the mode's own warning first. */
-export function describeEnforcement(mode: HostMode): string[] {
-	const head =
-		mode === 'in-process'
-			? 'mode: in-process (NOT ENFORCED: plugins run with the host’s own rights)'
-			: 'mode: isolated (one process per plugin under Node’s permission model)';
-	return [
-		head,
-		...capabilityLabels(mode).map(
-			({ capability, label, why }) => `  ${capability}: ${label} (${why})`,
-		),
-	];
-}
+export {
+	type CapabilityLabel,
+	capabilityLabels,
+	describeEnforcement,
+	type EnforcementLabel,
+	type HostMode,
+	RAW_SOCKETS_NOTE,
+} from '@vouch/library';

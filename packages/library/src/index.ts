@@ -208,6 +208,11 @@ export {
 export {
 	CAPABILITIES,
 	type Capability,
+	type CapabilityLabel,
+	capabilityLabels,
+	describeEnforcement,
+	type EnforcementLabel,
+	type HostMode,
 	type Manifest,
 	type ManifestResult,
 	parseManifestText,

@@ -7,6 +7,13 @@ export {
 	isCapability,
 	RAW_SOCKETS_NOTE,
 } from './capabilities.ts';
+export {
+	type CapabilityLabel,
+	capabilityLabels,
+	describeEnforcement,
+	type EnforcementLabel,
+	type HostMode,
+} from './enforcement.ts';
 export { type ManifestErrorCode, manifestError } from './errors.ts';
 export type {
 	ManifestErrorIssueCode,

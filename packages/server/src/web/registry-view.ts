@@ -1,0 +1,30 @@
+/**
+ * The parsed registry and its compiled blacklist, as pages read them. The blacklist is matched
+ * with the library's own matcher (D3, D4), so a page says "blacklisted" exactly when a client
+ * would refuse the plugin; the compiled form is kept while the document is unchanged.
+ */
+import { type CompiledBlacklist, compileBlacklist, type Registry } from '@vouch/library';
+import type { RegistryStore } from '../store/registry-store.ts';
+
+export interface RegistryView {
+	registry: Registry;
+	blacklist: CompiledBlacklist;
+}
+
+export function createRegistryView(store: RegistryStore): () => Promise<RegistryView | undefined> {
+	let cached: { sha256: string; view: RegistryView } | undefined;
+	return async () => {
+		const current = await store.registry();
+		if (current === undefined) return undefined;
+		if (cached?.sha256 !== current.document.sha256) {
+			cached = {
+				sha256: current.document.sha256,
+				view: {
+					registry: current.registry,
+					blacklist: compileBlacklist(current.registry.blacklist),
+				},
+			};
+		}
+		return cached.view;
+	};
+}

@@ -1,0 +1,108 @@
+/**
+ * A registry service with only the web pages, for tests and screenshots: a database (SQLite or
+ * PostgreSQL), the store with a registry imported, accounts, and `webRoutes` behind the CSP the
+ * real app sends. `listen()` serves it on a real socket on 127.0.0.1.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createAccounts } from '../../src/admin/accounts.ts';
+import { type DatabaseOptions, openServiceDb, type ServiceDb } from '../../src/db/open.ts';
+import type { Actor } from '../../src/store/actor.ts';
+import { createRegistryStore, type RegistryStore } from '../../src/store/registry-store.ts';
+import { webRoutes } from '../../src/web/index.ts';
+
+export const CSP =
+	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
+export const PASSWORD = 'correct horse battery staple';
+export const IMPORTER: Actor = { name: 'importer', role: 'admin' };
+
+export interface WebFixture {
+	database: ServiceDb;
+	store: RegistryStore;
+	accounts: ReturnType<typeof createAccounts>;
+	app: Hono;
+	/** The test's clock: move it with `clock.now = …`. */
+	clock: { now: Date };
+	publishes: number;
+	close(): Promise<void>;
+}
+
+export async function webFixture(
+	options: DatabaseOptions,
+	registryText: string,
+	start = new Date('2026-06-01T12:00:00Z'),
+): Promise<WebFixture> {
+	const clockState = { now: start };
+	const clock = () => clockState.now;
+	const database = await openServiceDb(options);
+	const store = createRegistryStore({ database, clock });
+	await store.importText(registryText, IMPORTER, 'first import');
+	const accounts = createAccounts({ db: database.db, clock });
+	await accounts.create('alice', 'maintainer', PASSWORD);
+	await accounts.create('root', 'admin', PASSWORD);
+	const fixture: WebFixture = {
+		database,
+		store,
+		accounts,
+		clock: clockState,
+		publishes: 0,
+		app: new Hono(),
+		close: () => database.close(),
+	};
+	fixture.app.use(async (c, next) => {
+		await next();
+		c.header('Content-Security-Policy', CSP);
+		c.header('X-Content-Type-Options', 'nosniff');
+	});
+	fixture.app.route(
+		'/',
+		webRoutes({
+			database,
+			store,
+			accounts,
+			clock,
+			publisher: {
+				publishNow: async () => {
+					fixture.publishes++;
+				},
+			},
+		}),
+	);
+	return fixture;
+}
+
+/** Serves the app on 127.0.0.1 on a free port. */
+export async function listen(app: Hono): Promise<{ origin: string; close(): Promise<void> }> {
+	const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+		(resolve) => {
+			const server = serve(
+				{ fetch: app.fetch, hostname: '127.0.0.1', port: 0 },
+				(info: AddressInfo) => resolve({ server, port: info.port }),
+			);
+		},
+	);
+	return {
+		origin: `http://127.0.0.1:${port}`,
+		close: () =>
+			new Promise<void>((resolve) => {
+				if ('closeAllConnections' in server) server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+/** What must not change when a request is refused: the document's revision and the change count. */
+export async function storedState(
+	database: ServiceDb,
+): Promise<{ revision: number; changes: number }> {
+	const document = await database.db
+		.selectFrom('registry_document')
+		.select('revision')
+		.executeTakeFirstOrThrow();
+	const changes = await database.db
+		.selectFrom('changes')
+		.select((eb) => eb.fn.countAll<string | number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return { revision: document.revision, changes: Number(changes.n) };
+}
