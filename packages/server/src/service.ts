@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
 import type { Hono } from 'hono';
 import { type Accounts, createAccounts } from './admin/accounts.ts';
 import { openServiceDb, type ServiceDb } from './db/open.ts';
@@ -14,11 +15,13 @@ import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
+import { webRoutes } from './web/index.ts';
 
 /** What `startService` needs of a publisher: the publish helper's `createPublisher` result. */
 export interface ServicePublisher extends Publisher {
 	start(): void | Promise<void>;
 	stop(): void | Promise<void>;
+	waitForRevision(revision: number, options?: { timeoutMs?: number }): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -43,10 +46,30 @@ export interface ServiceOptions {
 		keysDir: string;
 		clock: () => Date;
 	}) => ServicePublisher | Promise<ServicePublisher>;
-	/** The web pages, mounted at `/`. */
-	web?: (context: { database: ServiceDb; store: RegistryStore; accounts: Accounts }) => Hono;
+	/**
+	 * The web pages, mounted at `/`: the registry's own pages (`web/`) by default; `false` serves
+	 * none (an API-only deployment).
+	 */
+	web?: ((context: WebContext) => Hono) | false;
+	/** Plugin repositories served over git's smart HTTP at `/git/` (the demo's). */
+	git?: UploadPackHttp;
+	/** The install command plugin pages show. */
+	installCommand?: (id: string) => string;
 	limits?: AppLimits;
 	log?: ServiceLog;
+}
+
+interface WebContext {
+	database: ServiceDb;
+	store: RegistryStore;
+	accounts: Accounts;
+	clock: () => Date;
+	publisher?: ServicePublisher;
+	installCommand?: (id: string) => string;
+}
+
+function defaultWeb(context: WebContext): Hono {
+	return webRoutes(context) as unknown as Hono;
 }
 
 export interface RunningService {
@@ -92,7 +115,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			accounts,
 			clock,
 			...(publisher === undefined ? {} : { publisher }),
-			...(options.web === undefined ? {} : { web: options.web({ database, store, accounts }) }),
+			...(options.web === false
+				? {}
+				: {
+						web: (options.web ?? defaultWeb)({
+							database,
+							store,
+							accounts,
+							clock,
+							...(publisher === undefined ? {} : { publisher }),
+							...(options.installCommand === undefined
+								? {}
+								: { installCommand: options.installCommand }),
+						}),
+					}),
+			...(options.git === undefined ? {} : { git: options.git }),
 			...(options.limits === undefined ? {} : { limits: options.limits }),
 			...(options.log === undefined ? {} : { log: options.log }),
 		});

@@ -83,6 +83,18 @@ export function createAccounts({ db, clock }: AccountsOptions) {
 			return { id: row.id, name, role };
 		},
 
+		/** Replaces the account's sign-in password, and ends its sessions. */
+		async setPassword(account: Account, password: string): Promise<void> {
+			if (password.length < 12)
+				throw serverError('BAD_REQUEST', 'A password has at least 12 characters.');
+			await db
+				.updateTable('accounts')
+				.set({ password_hash: await hashPassword(password) })
+				.where('id', '=', account.id)
+				.execute();
+			await db.deleteFrom('sessions').where('account_id', '=', account.id).execute();
+		},
+
 		async byName(name: string): Promise<Account | undefined> {
 			const row = await db
 				.selectFrom('accounts')

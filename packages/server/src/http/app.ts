@@ -4,6 +4,7 @@
  * then the JSON API, Picard's files, the signed repository, and the web pages last.
  */
 import type { CanonicalUrlContext } from '@vouch/library/internal/core/canonical-url';
+import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
 import { Hono } from 'hono';
 import type { Accounts } from '../admin/accounts.ts';
 import type { ServiceDb } from '../db/open.ts';
@@ -12,6 +13,7 @@ import { adminApi } from './admin-api.ts';
 import type { Publisher } from './admin-edits.ts';
 import { type BodyLimits, limitBodies } from './body-limit.ts';
 import { handleError, notFoundResponse, type ServiceLog } from './error-handler.ts';
+import { GIT_MOUNT, gitRepositories } from './git-repositories.ts';
 import { picardFormat } from './picard-format.ts';
 import { publicApi } from './public-api.ts';
 import { createRateLimiter, type RateLimitOptions, rateLimit } from './rate-limit.ts';
@@ -36,6 +38,8 @@ export interface AppDeps {
 	publisher?: Publisher;
 	/** The web pages, mounted at `/`. */
 	web?: Hono;
+	/** Plugin repositories over git's smart HTTP, mounted at `/git/` (the demo's). */
+	git?: UploadPackHttp;
 	limits?: AppLimits;
 	/** How git URLs compare (the service profile's case-insensitive hosts). */
 	urlContext?: CanonicalUrlContext;
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Hono {
 		'/tuf',
 		signedFiles(createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) })),
 	);
+	if (deps.git !== undefined) app.route(GIT_MOUNT, gitRepositories(deps.git));
 	if (deps.web !== undefined) app.route('/', deps.web);
 
 	app.notFound(notFoundResponse);

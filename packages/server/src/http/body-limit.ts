@@ -13,6 +13,10 @@ export const IMPORT_BODY_BYTES = 2 * 1024 * 1024;
 /** The one route that takes a whole registry document. */
 export const IMPORT_PATH = '/api/v1/admin/registry';
 
+/** Where plugin repositories are served (a fetch's request body is larger than a form). */
+export const GIT_PREFIX = '/git/';
+export const GIT_BODY_BYTES = 1024 * 1024;
+
 export interface BodyLimits {
 	defaultBytes?: number;
 	importBytes?: number;
@@ -32,12 +36,14 @@ function limiter(maxBytes: number): MiddlewareHandler {
 export function limitBodies(limits: BodyLimits = {}): MiddlewareHandler {
 	const small = limiter(limits.defaultBytes ?? DEFAULT_BODY_BYTES);
 	const large = limiter(limits.importBytes ?? IMPORT_BODY_BYTES);
+	const git = limiter(GIT_BODY_BYTES);
 	return async (c, next) => {
 		const method = c.req.method;
 		if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
 			await next();
 			return;
 		}
-		await (c.req.path === IMPORT_PATH ? large : small)(c, next);
+		const path = c.req.path;
+		await (path === IMPORT_PATH ? large : path.startsWith(GIT_PREFIX) ? git : small)(c, next);
 	};
 }
