@@ -13,7 +13,6 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { MAX_SCAN_REPORT_BYTES, scanReportName } from '../../registry/review/report-name.ts';
 import { tufError } from '../errors.ts';
 import { hashedTargetName, sha256Hex } from '../metadata.ts';
-import { TufFetcher } from './fetcher.ts';
 import { loadTrustedState, type ShippedRoot } from './trusted-state.ts';
 import type { RepositoryUrls } from './url-policy.ts';
 
@@ -58,6 +57,8 @@ export async function fetchRegistryScanSummary(
 	const info = state.top?.targets.metadata.signed.targets[name];
 	if (info === undefined) return undefined;
 	const sha256 = checkReportTarget(info);
+	// The fetcher extends tuf-js's: loaded only when a report is actually downloaded.
+	const { TufFetcher } = await import('./fetcher.ts');
 	const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs });
 	const bytes = await fetcher.downloadBytes(
 		new URL(hashedTargetName(name, sha256), options.urls.targets).href,
