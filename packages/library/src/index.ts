@@ -237,13 +237,10 @@ export { trustBadge, trustWarning } from './registry/trust-display.ts';
 
 // Static analysis (D21) and capability checks (D20)
 
-export {
-	type Finding,
-	type ScanOptions,
-	type ScanReport,
-	scanPlugin,
-	toSarif,
-} from './scan/index.ts';
+export { scanPlugin } from './scan/on-first-call.ts';
+export { toSarif } from './scan/sarif.ts';
+export type { ScanOptions } from './scan/scan-plugin.ts';
+export type { Finding, ScanReport } from './scan/types.ts';
 
 // Signed registries (TUF)
 
