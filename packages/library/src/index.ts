@@ -56,7 +56,7 @@ export type { RegistryErrorCode } from './registry/errors.ts';
 export type { RefChoiceErrorCode } from './registry/ref-choice.ts';
 export type { RegistrySourcesErrorCode } from './registry/sources/errors.ts';
 export type { ScanErrorCode } from './scan/errors.ts';
-export type { RegistryScanSummary } from './tuf/client/scan-report.ts';
+export type { RegistryScanSummary } from './tuf/client/scan-summary.ts';
 export type { TufErrorCode } from './tuf/errors.ts';
 
 // Asking and telling the user: injected, unattended and silent by default

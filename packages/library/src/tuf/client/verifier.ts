@@ -17,7 +17,8 @@ import type {
 import type { RoleName } from '../metadata.ts';
 import { DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
 import { mergeRegistryTargets } from './registry-document.ts';
-import { fetchRegistryScanSummary, type RegistryScanSummary } from './scan-report.ts';
+import { fetchRegistryScanSummary } from './scan-report.ts';
+import type { RegistryScanSummary } from './scan-summary.ts';
 import { pruneTargets } from './target-files.ts';
 import { readShippedRoot, removeTrustedState } from './trusted-state.ts';
 import { repositoryUrls } from './url-policy.ts';
