@@ -42,7 +42,9 @@ export async function wrk(
 			text += chunk;
 		});
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`))));
+		child.on('close', (code) =>
+			code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`)),
+		);
 	});
 	const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)?.[1];
 	const errors = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1];

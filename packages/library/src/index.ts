@@ -56,7 +56,7 @@ export type { RegistryErrorCode } from './registry/errors.ts';
 export type { RefChoiceErrorCode } from './registry/ref-choice.ts';
 export type { RegistrySourcesErrorCode } from './registry/sources/errors.ts';
 export type { ScanErrorCode } from './scan/errors.ts';
-export type { RegistryScanSummary } from './tuf/client/scan-report.ts';
+export type { RegistryScanSummary } from './tuf/client/scan-summary.ts';
 export type { TufErrorCode } from './tuf/errors.ts';
 
 // Asking and telling the user: injected, unattended and silent by default
@@ -242,13 +242,10 @@ export { trustBadge, trustWarning } from './registry/trust-display.ts';
 
 // Static analysis (D21) and capability checks (D20)
 
-export {
-	type Finding,
-	type ScanOptions,
-	type ScanReport,
-	scanPlugin,
-	toSarif,
-} from './scan/index.ts';
+export { scanPlugin } from './scan/on-first-call.ts';
+export { toSarif } from './scan/sarif.ts';
+export type { ScanOptions } from './scan/scan-plugin.ts';
+export type { Finding, ScanReport } from './scan/types.ts';
 
 // Signed registries (TUF)
 

@@ -7,7 +7,7 @@
 import { isVouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustResult } from '../registry/trust.ts';
-import { registryScanLine } from '../tuf/client/scan-report.ts';
+import { registryScanLine } from '../tuf/client/scan-summary.ts';
 import type { ScanLine } from './scan-gate.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 

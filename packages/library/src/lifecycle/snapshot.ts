@@ -13,7 +13,7 @@ import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { buildRegistryIndex, type RegistryIndex } from '../registry/index.ts';
 import type { RegistryLoadResult } from '../registry/sources/index.ts';
-import type { RegistryScanSummary } from '../tuf/client/scan-report.ts';
+import type { RegistryScanSummary } from '../tuf/client/scan-summary.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter } from './prompter.ts';
 

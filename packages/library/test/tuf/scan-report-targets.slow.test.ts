@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Updater } from 'tuf-js';
 import { isVouchError } from '../../src/core/errors.ts';
 import { TufFetcher } from '../../src/tuf/client/fetcher.ts';
-import { registryScanLine } from '../../src/tuf/client/scan-report.ts';
+import { registryScanLine } from '../../src/tuf/client/scan-summary.ts';
 import { createTufVerifier } from '../../src/tuf/client/verifier.ts';
 import { initKeys } from '../../src/tuf/repository/init-keys.ts';
 import { type PublishResult, publishRepository } from '../../src/tuf/repository/publish.ts';

@@ -21,7 +21,6 @@ import { redactUrlCredentials, sanitizeText } from '../../core/sanitize.ts';
 import { tufError } from '../errors.ts';
 import { assertFetchable } from './url-policy.ts';
 
-export const DEFAULT_TUF_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 

@@ -18,7 +18,7 @@ import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { readLogEntries } from '../../log/read-entries.ts';
 import { tufError } from '../errors.ts';
 import { logTime } from '../repository/registry-log.ts';
-import { DEFAULT_TUF_TIMEOUT_MS } from './fetcher.ts';
+import { DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
 import { logSource } from './log-source.ts';
 import { keyOfLocalRepository } from './open-log.ts';
 import { checkRegistryLog } from './registry-log-check.ts';

@@ -14,7 +14,7 @@ import { TileLog } from '../../log/tile-reader.ts';
 import { tufError } from '../errors.ts';
 import { hashedTargetName, LOG_KEY_TARGET, versionedName } from '../metadata.ts';
 import { readOptionalMetadata, readRepositoryState } from '../repository/layout.ts';
-import { DEFAULT_TUF_TIMEOUT_MS } from './fetcher.ts';
+import { DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
 import { type LogSource, logSource } from './log-source.ts';
 import { repositoryUrls } from './url-policy.ts';
 

@@ -13,30 +13,9 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { MAX_SCAN_REPORT_BYTES, scanReportName } from '../../registry/review/report-name.ts';
 import { tufError } from '../errors.ts';
 import { hashedTargetName, sha256Hex } from '../metadata.ts';
-import { TufFetcher } from './fetcher.ts';
+import type { RegistryScanSummary } from './scan-summary.ts';
 import { loadTrustedState, type ShippedRoot } from './trusted-state.ts';
 import type { RepositoryUrls } from './url-policy.ts';
-
-/**
- * The registry's own scan of one commit, as a signed registry publishes it (a TUF target beside
- * the registry): counts by severity and the capabilities used undeclared. Shown before install.
- */
-export interface RegistryScanSummary {
-	/** The commit the report was made of. */
-	commit: string;
-	/** The scanner that produced the report, e.g. `0.2.0`; sanitised. */
-	scannerVersion: string;
-	/** Findings of high severity. */
-	high: number;
-	/** Findings of medium severity. */
-	medium: number;
-	/** Findings of low severity. */
-	low: number;
-	/** Informational findings. */
-	info: number;
-	/** Capabilities the code uses without declaring them. */
-	undeclared: string[];
-}
 
 export interface ScanReportFetchOptions {
 	shipped: ShippedRoot;
@@ -58,6 +37,8 @@ export async function fetchRegistryScanSummary(
 	const info = state.top?.targets.metadata.signed.targets[name];
 	if (info === undefined) return undefined;
 	const sha256 = checkReportTarget(info);
+	// The fetcher extends tuf-js's: loaded only when a report is actually downloaded.
+	const { TufFetcher } = await import('./fetcher.ts');
 	const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs });
 	const bytes = await fetcher.downloadBytes(
 		new URL(hashedTargetName(name, sha256), options.urls.targets).href,
@@ -126,17 +107,5 @@ function summaryOf(bytes: Buffer, commit: string, name: string): RegistryScanSum
 		low: count(summary.low),
 		info: count(summary.info),
 		undeclared,
-	};
-}
-
-/** The consent screen's line about the registry's own scan of the commit being installed. */
-export function registryScanLine(summary: RegistryScanSummary): { text: string; warn: boolean } {
-	const undeclared =
-		summary.undeclared.length === 0
-			? ''
-			: `; uses without declaring: ${summary.undeclared.join(', ')}`;
-	return {
-		text: `Registry scan of this commit (vouch-scan ${summary.scannerVersion}): ${summary.high} high, ${summary.medium} medium, ${summary.low} low${undeclared}.`,
-		warn: summary.high > 0 || summary.undeclared.length > 0,
 	};
 }

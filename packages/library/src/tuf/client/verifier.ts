@@ -15,10 +15,10 @@ import type {
 	VerifiedRegistryText,
 } from '../../registry/sources/verifier.ts';
 import type { RoleName } from '../metadata.ts';
-import { DEFAULT_TUF_TIMEOUT_MS } from './fetcher.ts';
-import { refreshRepository } from './refresh.ts';
+import { DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
 import { mergeRegistryTargets } from './registry-document.ts';
-import { fetchRegistryScanSummary, type RegistryScanSummary } from './scan-report.ts';
+import { fetchRegistryScanSummary } from './scan-report.ts';
+import type { RegistryScanSummary } from './scan-summary.ts';
 import { pruneTargets } from './target-files.ts';
 import { readShippedRoot, removeTrustedState } from './trusted-state.ts';
 import { repositoryUrls } from './url-policy.ts';
@@ -79,6 +79,9 @@ export function createTufVerifier(options: TufVerifierOptions): TufVerifier {
 	async function refresh(location?: string): Promise<TufVerifiedRegistry> {
 		const shipped = await readShippedRoot(options.trustedRootPath);
 		const urls = repositoryUrls(location ?? options.repositoryUrl ?? '');
+		// Loaded here, not at the top: tuf-js and its download stack cost a noticeable part of a
+		// process's start-up, and most runs read the cached state or never touch TUF at all.
+		const { refreshRepository } = await import('./refresh.ts');
 		const targets = await refreshRepository({
 			shipped,
 			metadataDir,
