@@ -82,11 +82,11 @@ describe('npm start', { skip: browserSkipReason() }, () => {
 				assert.equal(response?.status(), 200);
 				assert.match(await page.title(), /Vouch/);
 				// The demo registry's plugins, each with its trust badge.
-				const text = await page.locator('main').innerText();
+				const text = (await page.locator('main').textContent()) ?? '';
 				for (const name of ['Title Case', 'Disc Numbers', 'Genre Tidy'])
 					assert.ok(text.includes(name), `${name} missing`);
 				await page.goto(`${first.url}plugins/title-case`);
-				assert.match(await page.locator('main').innerText(), /official/i);
+				assert.match((await page.locator('main').textContent()) ?? '', /official/i);
 				root = await readFile(join(dataDir, 'host', 'trusted-root.json'), 'utf8');
 				assert.match(first.output(), /npx vouch install title-case --profile/);
 			} finally {
@@ -99,7 +99,7 @@ describe('npm start', { skip: browserSkipReason() }, () => {
 				const response = await page.goto(`${second.url}blacklist`);
 				assert.equal(response?.status(), 200);
 				assert.match(
-					await page.locator('main').innerText(),
+					(await page.locator('main').textContent()) ?? '',
 					/Stream Ripper|stream-ripper|Sent the paths/,
 				);
 				// Reused: the same keys, so the same root the demo host trusts.
