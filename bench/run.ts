@@ -11,6 +11,7 @@ import { runLogProofsBench } from './log-proofs.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 import { runRegistryValidateBench } from './registry-validate.ts';
 import { runScanBench } from './scan.ts';
+import { runServiceBench } from './service/run-service-bench.ts';
 
 const json = process.argv.includes('--json');
 const log = console.log;
@@ -25,6 +26,7 @@ const scan = await runScanBench();
 const cliStartup = await runCliStartupBench();
 const logProofs = await runLogProofsBench();
 const host = await runHostBench();
+const service = await runServiceBench();
 console.log = log;
 if (json)
 	console.log(
@@ -40,6 +42,7 @@ if (json)
 				cliStartup,
 				logProofs,
 				host,
+				service,
 			},
 			null,
 			2,

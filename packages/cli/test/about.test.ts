@@ -1,5 +1,5 @@
 /**
- * `npm start` prints `vouch about`, whose "try it" lines are the first commands a new user
+ * `vouch about` (the welcome text) suggests "try it" lines, the first commands a new user
  * copies. Each line with no placeholder is run as written, from the repository root, and must
  * succeed, so a moved fixture or a renamed command cannot leave the welcome text broken.
  */

@@ -1,4 +1,4 @@
-/** `vouch about` (what `npm start` runs for now): what Vouch is and how to use it. */
+/** `vouch about`: what Vouch is and how to use it. */
 import type { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../program.ts';
 

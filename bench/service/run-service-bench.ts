@@ -1,0 +1,195 @@
+/**
+ * The registry service's benchmarks (issue 12), each beside a baseline from the same run:
+ * - conditional GETs of `timestamp.json` (304s), the service against nginx serving the same
+ *   file, both driven by the same `wrk`;
+ * - the plugin page and the API search over 10,000 plugins, p50 and p95, beside the service's
+ *   health check (the framework and one database read: the floor of any request);
+ * - an admin edit to signed metadata a host can fetch, beside a file-based publish of the
+ *   same registry (`publishRepository`, what `vouch registry publish` runs).
+ */
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initKeys } from '../../packages/library/src/tuf/repository/init-keys.ts';
+import { publishRepository } from '../../packages/library/src/tuf/repository/publish.ts';
+import { type RunningService, startService } from '../../packages/server/src/service.ts';
+import { syntheticRegistryToml } from '../synthetic.ts';
+import { timeRequests } from './latency.ts';
+import { haveCommand, startNginx, wrk } from './load.ts';
+
+const ACTOR = { name: 'bench', role: 'admin' } as const;
+const PLUGINS = 10_000;
+
+export interface ServiceBenchResult {
+	conditionalGet?: { serviceRps: number; nginxRps: number; ratio: number; target: 0.5 };
+	pages: Record<string, { p50: number; p95: number }>;
+	healthBaseline: { p50: number; p95: number };
+	adminEditToSignedMs: number[];
+	fileBasedPublishMs: number;
+}
+
+async function freePort(): Promise<number> {
+	const { createServer } = await import('node:net');
+	return new Promise((resolve) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() =>
+				resolve(typeof address === 'object' && address !== null ? address.port : 0),
+			);
+		});
+	});
+}
+
+async function waitForPublish(service: RunningService): Promise<void> {
+	const current = await service.store.document();
+	await service.publisher?.publishNow();
+	await service.publisher?.waitForRevision(current?.revision ?? 1, { timeoutMs: 300_000 });
+}
+
+export async function runServiceBench(): Promise<ServiceBenchResult> {
+	const dir = await mkdtemp(join(tmpdir(), 'vouch-bench-service-'));
+	try {
+		const keysDir = join(dir, 'keys');
+		await initKeys({ dir: keysDir });
+		const registry = syntheticRegistryToml(PLUGINS);
+		const service = await startService({
+			dataDir: join(dir, 'data'),
+			keysDir,
+			port: 0,
+			// One client from one address would hit the per-client budget at once; a deployment
+			// puts the signed files behind a CDN, and limits there.
+			limits: { rateLimit: false },
+		});
+		try {
+			await service.store.importText(registry, ACTOR, 'benchmark registry');
+			await waitForPublish(service);
+			console.log(`\nRegistry service (${PLUGINS} plugins, SQLite)`);
+
+			const result: ServiceBenchResult = {
+				pages: {},
+				healthBaseline: { p50: 0, p95: 0 },
+				adminEditToSignedMs: [],
+				fileBasedPublishMs: 0,
+			};
+
+			// 1. Conditional GETs of timestamp.json against nginx.
+			const timestampUrl = `${service.url}/tuf/metadata/timestamp.json`;
+			const first = await fetch(timestampUrl);
+			const bytes = new Uint8Array(await first.arrayBuffer());
+			const etag = first.headers.get('etag') ?? '';
+			if (haveCommand('wrk') && haveCommand('nginx')) {
+				const root = join(dir, 'nginx-root');
+				await mkdir(root, { recursive: true });
+				await writeFile(join(root, 'timestamp.json'), bytes);
+				// nginx's workers run as nobody: the files must be readable by anyone.
+				await chmod(dir, 0o755);
+				await chmod(root, 0o755);
+				const nginx = await startNginx(root, await freePort());
+				try {
+					const nginxEtag =
+						(await fetch(`${nginx.url}/tuf/timestamp.json`)).headers.get('etag') ?? '';
+					const load = { seconds: 5, connections: 32 };
+					const serviceRun = await wrk(timestampUrl, { 'If-None-Match': etag }, load);
+					const nginxRun = await wrk(
+						`${nginx.url}/tuf/timestamp.json`,
+						{ 'If-None-Match': nginxEtag },
+						load,
+					);
+					const ratio = serviceRun.requestsPerSecond / nginxRun.requestsPerSecond;
+					result.conditionalGet = {
+						serviceRps: serviceRun.requestsPerSecond,
+						nginxRps: nginxRun.requestsPerSecond,
+						ratio,
+						target: 0.5,
+					};
+					console.log(
+						`  conditional GET timestamp.json (304)   ${serviceRun.requestsPerSecond.toFixed(0).padStart(8)} req/s   nginx: ${nginxRun.requestsPerSecond.toFixed(0)} req/s  (${ratio.toFixed(2)}x nginx)  target >= 0.5x: ${ratio >= 0.5 ? 'met' : 'MISSED'}`,
+					);
+				} finally {
+					await nginx.stop();
+				}
+			} else {
+				console.log('  conditional GETs: skipped (needs Debian wrk and nginx)');
+			}
+
+			// 2. Pages and search over 10,000 plugins, sequential requests.
+			result.healthBaseline = await timeRequests([`${service.url}/api/v1/health`], 300);
+			const ids = [17, 4242, 9001, 123, 7777].map((n) => `synthetic-plugin-${n}`);
+			const cases: Record<string, string[]> = {
+				'plugin page': ids.map((id) => `${service.url}/plugins/${id}`),
+				'API search (q)': ['plugin 42', 'author 99', 'synthetisches', 'entry number 7'].map(
+					(q) => `${service.url}/api/v1/plugins?q=${encodeURIComponent(q)}`,
+				),
+				'API search (q + trust + category)': [
+					`${service.url}/api/v1/plugins?q=plugin&trust=trusted&category=metadata&page=3`,
+				],
+				'browse page (search)': [`${service.url}/?q=plugin+42`],
+			};
+			const floor = result.healthBaseline;
+			for (const [name, urls] of Object.entries(cases)) {
+				const figures = await timeRequests(urls, 300);
+				result.pages[name] = { p50: figures.p50, p95: figures.p95 };
+				console.log(
+					`  ${name.padEnd(38)} p50 ${figures.p50.toFixed(2).padStart(7)} ms  p95 ${figures.p95.toFixed(2).padStart(7)} ms   health check: p50 ${floor.p50.toFixed(2)} ms p95 ${floor.p95.toFixed(2)} ms  (p95 ${(figures.p95 / floor.p95).toFixed(1)}x)  target p95 <= 20 ms: ${figures.p95 <= 20 ? 'met' : 'MISSED'}`,
+				);
+			}
+
+			// 3. Admin edit → signed metadata a host can fetch.
+			const account = await service.accounts.create('bench', 'admin');
+			const token = await service.accounts.issueToken(account, 'bench');
+			for (const [i, trust] of ['trusted', 'community', 'official'].entries()) {
+				const before = (await fetch(timestampUrl)).headers.get('etag');
+				const start = process.hrtime.bigint();
+				const response = await fetch(
+					`${service.url}/api/v1/admin/plugins/synthetic-plugin-${100 + i}`,
+					{
+						method: 'PATCH',
+						headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+						body: JSON.stringify({ trust, reason: `benchmark edit ${i}` }),
+					},
+				);
+				if (!response.ok)
+					throw new Error(`edit answered ${response.status}: ${await response.text()}`);
+				await response.arrayBuffer();
+				// Until a host fetching timestamp.json sees the new version.
+				for (;;) {
+					const probe = await fetch(timestampUrl);
+					await probe.arrayBuffer();
+					if (probe.headers.get('etag') !== before) break;
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+				result.adminEditToSignedMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+			}
+			const fileKeys = join(dir, 'file-keys');
+			await initKeys({ dir: fileKeys });
+			const fileRepo = join(dir, 'file-repo');
+			await publishRepository({
+				registryText: registry,
+				keysDir: fileKeys,
+				outDir: fileRepo,
+				now: new Date(),
+				reason: 'first',
+			});
+			const edited = registry.replace('trust_level = "community"', 'trust_level = "trusted"');
+			const fileStart = process.hrtime.bigint();
+			await publishRepository({
+				registryText: edited,
+				keysDir: fileKeys,
+				outDir: fileRepo,
+				now: new Date(),
+				reason: 'edit',
+			});
+			result.fileBasedPublishMs = Number(process.hrtime.bigint() - fileStart) / 1e6;
+			const sorted = [...result.adminEditToSignedMs].sort((a, b) => a - b);
+			const median = sorted[Math.floor(sorted.length / 2)] as number;
+			console.log(
+				`  admin edit → signed timestamp served    ${median.toFixed(0).padStart(7)} ms (median of ${sorted.length})   file-based publish of the same registry: ${result.fileBasedPublishMs.toFixed(0)} ms  (${(median / result.fileBasedPublishMs).toFixed(2)}x)`,
+			);
+			return result;
+		} finally {
+			await service.close();
+		}
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
