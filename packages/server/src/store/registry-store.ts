@@ -30,6 +30,7 @@ import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from './actor.ts';
+import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
 import { replaceProjection } from './write-projection.ts';
 
@@ -160,6 +161,11 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		const plan = planner(context);
 		if (plan.ops.length === 0) return { notes: plan.notes, document: current };
 		const edit: CommittedEdit = commitPlan(file, plan, parseOptions);
+		assertLoggableText({
+			subject: edit.change.subject,
+			reason: edit.change.reason ?? `${edit.change.action} ${edit.change.subject}`,
+			report: edit.change.report ?? null,
+		});
 		const record = parseJournal(`${JSON.stringify(edit.change)}\n`, LABEL)[0];
 		const projection = projectRegistry(
 			decodeRaw({ ...file, text: edit.text }),
@@ -278,6 +284,8 @@ async function insertChange(
 	trx: Transaction<ServiceDatabase>,
 	input: ChangeInsert,
 ): Promise<StoredChange> {
+	// Before the row exists: a row the log refuses would stop every later publish.
+	assertLoggable(input);
 	const row = await trx
 		.insertInto('changes')
 		.values({
