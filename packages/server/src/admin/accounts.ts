@@ -39,6 +39,12 @@ export function roleAllows(role: Role, needed: Role): boolean {
 }
 
 export function createAccounts({ db, clock }: AccountsOptions) {
+	let standInHash: Promise<string> | undefined;
+	/** A hash of a random password, made once, checked against when there is no account. */
+	const standInPasswordHash = (): Promise<string> => {
+		standInHash ??= hashPassword(newSecret('p_'));
+		return standInHash;
+	};
 	async function accountById(id: number): Promise<Account | undefined> {
 		const row = await db
 			.selectFrom('accounts')
@@ -157,7 +163,12 @@ export function createAccounts({ db, clock }: AccountsOptions) {
 				.where('name', '=', name)
 				.where('disabled', '=', 0)
 				.executeTakeFirst();
-			if (row?.password_hash === null || row === undefined || !isRole(row.role)) return undefined;
+			if (row?.password_hash === null || row === undefined || !isRole(row.role)) {
+				// The same scrypt work as for a real account, so the answer's time does not tell
+				// which account names exist.
+				await verifyPassword(password, await standInPasswordHash());
+				return undefined;
+			}
 			return (await verifyPassword(password, row.password_hash))
 				? { id: row.id, name: row.name, role: row.role }
 				: undefined;
