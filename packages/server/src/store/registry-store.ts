@@ -32,6 +32,7 @@ import { serverError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
+import { assertStillPublishable } from './publishable.ts';
 import { replaceProjection } from './write-projection.ts';
 
 export interface RegistryDocument {
@@ -166,6 +167,7 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 			reason: edit.change.reason ?? `${edit.change.action} ${edit.change.subject}`,
 			report: edit.change.report ?? null,
 		});
+		assertStillPublishable(current.text, edit.text, LABEL);
 		const record = parseJournal(`${JSON.stringify(edit.change)}\n`, LABEL)[0];
 		const projection = projectRegistry(
 			decodeRaw({ ...file, text: edit.text }),
