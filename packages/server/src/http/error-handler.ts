@@ -3,6 +3,7 @@
  * the escaped HTML page elsewhere. Unknown errors are logged whole for the operators and shown
  * as a bare 500.
  */
+import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { Context } from 'hono';
 import { renderErrorPage } from './error-page.ts';
 import { type PublicError, publicError } from './error-status.ts';
@@ -36,7 +37,10 @@ export function handleError(log: ServiceLog | undefined) {
 	return (error: Error, c: Context): Response => {
 		const shown = publicError(error);
 		if (shown.status === 500) {
-			log?.(`error: ${c.req.method} ${c.req.path}: ${error.stack ?? String(error)}`);
+			// The path is decoded and the client's: on one line, without controls, it cannot forge
+			// entries of its own in the operators' log.
+			const path = sanitizeText(c.req.path, { maxLength: 500 });
+			log?.(`error: ${c.req.method} ${path}: ${error.stack ?? String(error)}`);
 		}
 		return errorResponse(c, shown);
 	};

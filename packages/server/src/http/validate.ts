@@ -2,6 +2,7 @@
  * zod at the edge: queries, JSON bodies. A failure is a 400 naming the field (and never echoing
  * the value), so a client can fix its request.
  */
+import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { serverError } from '../errors.ts';
@@ -14,12 +15,21 @@ export function parseWith<S extends z.ZodType>(
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];
-	const field = issue === undefined || issue.path.length === 0 ? where : issue.path.join('.');
+	// Key names come from the request: shown bounded and without controls.
+	const field =
+		issue === undefined || issue.path.length === 0
+			? where
+			: sanitizeText(issue.path.map(String).join('.'), { maxLength: 100 });
 	const unknownKeys =
-		issue?.code === 'unrecognized_keys' ? ` (unknown: ${issue.keys.slice(0, 5).join(', ')})` : '';
+		issue?.code === 'unrecognized_keys'
+			? ` (unknown: ${issue.keys
+					.slice(0, 5)
+					.map((key) => sanitizeText(key, { maxLength: 40 }))
+					.join(', ')})`
+			: '';
 	throw serverError(
 		'BAD_REQUEST',
-		`Invalid ${where}: ${field}: ${issue?.message ?? 'invalid'}${unknownKeys}.`,
+		`Invalid ${where}: ${field}: ${sanitizeText(issue?.message ?? 'invalid', { maxLength: 200 })}${unknownKeys}.`,
 		{
 			hint: 'See the API reference in the service README.',
 			details: { field },

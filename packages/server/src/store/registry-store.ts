@@ -30,7 +30,9 @@ import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from './actor.ts';
+import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
+import { assertStillPublishable } from './publishable.ts';
 import { replaceProjection } from './write-projection.ts';
 
 export interface RegistryDocument {
@@ -160,6 +162,12 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		const plan = planner(context);
 		if (plan.ops.length === 0) return { notes: plan.notes, document: current };
 		const edit: CommittedEdit = commitPlan(file, plan, parseOptions);
+		assertLoggableText({
+			subject: edit.change.subject,
+			reason: edit.change.reason ?? `${edit.change.action} ${edit.change.subject}`,
+			report: edit.change.report ?? null,
+		});
+		assertStillPublishable(current.text, edit.text, LABEL);
 		const record = parseJournal(`${JSON.stringify(edit.change)}\n`, LABEL)[0];
 		const projection = projectRegistry(
 			decodeRaw({ ...file, text: edit.text }),
@@ -278,6 +286,8 @@ async function insertChange(
 	trx: Transaction<ServiceDatabase>,
 	input: ChangeInsert,
 ): Promise<StoredChange> {
+	// Before the row exists: a row the log refuses would stop every later publish.
+	assertLoggable(input);
 	const row = await trx
 		.insertInto('changes')
 		.values({
