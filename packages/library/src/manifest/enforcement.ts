@@ -10,9 +10,12 @@
  */
 import { CAPABILITIES, type Capability, RAW_SOCKETS_NOTE } from './capabilities.ts';
 
+/** How a Node host runs a plugin: in its own process (`isolated`) or in the host's. */
 export type HostMode = 'in-process' | 'isolated';
+/** What the host can promise about one capability (see the list above). */
 export type EnforcementLabel = 'enforced' | 'brokered' | 'declared only' | 'not enforced';
 
+/** One capability's promise in one mode, with the reason a user can read. */
 export interface CapabilityLabel {
 	capability: Capability | 'environment' | 'raw_sockets' | 'signals';
 	label: EnforcementLabel;

@@ -14,6 +14,7 @@ import {
 import type { Kysely, Selectable } from 'kysely';
 import type { ChangeTable, RegistryDocumentTable, ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
+import { MAX_UNPUBLISHED_CHANGES } from '../store/backlog.ts';
 
 export type ChangeRow = Selectable<ChangeTable>;
 export type RegistryDocument = Pick<
@@ -21,8 +22,13 @@ export type RegistryDocument = Pick<
 	'text' | 'sha256' | 'revision'
 >;
 
-/** Far more than accumulate between two publishes; a backlog beyond it goes out in parts. */
-export const MAX_CHANGES_PER_PUBLISH = 5_000;
+/**
+ * The most changes one publish carries. Every edit is published at once, so the backlog is
+ * normally one; the store refuses edits past this bound (`store/backlog.ts`), so that a
+ * backlog always fits in one publish's journal (the library bounds it at 4 MiB: 256 records
+ * of the longest reason, subject and report fit).
+ */
+export const MAX_CHANGES_PER_PUBLISH = MAX_UNPUBLISHED_CHANGES;
 
 const KEY_ID = /^[0-9a-f]{64}$/;
 
@@ -62,6 +68,21 @@ export async function readUnpublishedChanges(
 		);
 	}
 	return rows.map((row) => ({ ...row, seq: Number(row.seq), revision: Number(row.revision) }));
+}
+
+/** The seqs of every unpublished change up to `revision` (those the first publish carries). */
+export async function unpublishedSeqsThrough(
+	db: Kysely<ServiceDatabase>,
+	revision: number,
+): Promise<number[]> {
+	const rows = await db
+		.selectFrom('changes')
+		.select('seq')
+		.where('publish_id', 'is', null)
+		.where('revision', '<=', revision)
+		.orderBy('seq')
+		.execute();
+	return rows.map((row) => Number(row.seq));
 }
 
 /** One journal record for a change row, checked by the journal's own schema. */

@@ -20,6 +20,7 @@ import { serverError } from '../errors.ts';
 import {
 	readRegistryDocument,
 	readUnpublishedChanges,
+	unpublishedSeqsThrough,
 	writeChangeJournal,
 } from './change-journal.ts';
 import { commitPublish } from './commit.ts';
@@ -74,9 +75,14 @@ export async function publishStep(input: PublishStepInput): Promise<PublishOutco
 	try {
 		const document = await readRegistryDocument(db);
 		if (document === undefined) return { status: 'no-registry' };
-		const changes = await readUnpublishedChanges(db, document.revision);
 		const stored = await workingCopy.sync(db);
 		const initial = stored.size === 0;
+		// The repository's log starts with its first publish: changes made before it (a service
+		// that ran without keys, following a repository) were never shown to any client, so they
+		// are carried by the first entry, the registry as it then stood, not one entry each. The
+		// rows keep them.
+		const changes = initial ? [] : await readUnpublishedChanges(db, document.revision);
+		const absorbed = initial ? await unpublishedSeqsThrough(db, document.revision) : [];
 		if (!initial && changes.length === 0 && !input.renew) {
 			return { status: 'up-to-date', revision: document.revision };
 		}
@@ -102,7 +108,7 @@ export async function publishStep(input: PublishStepInput): Promise<PublishOutco
 			logSize: result.log.size,
 			startedAt: startedAt.toISOString(),
 			completedAt: completedAt.toISOString(),
-			changeSeqs: changes.map((change) => change.seq),
+			changeSeqs: [...changes.map((change) => change.seq), ...absorbed],
 			files,
 		});
 		await workingCopy.accept(files);
@@ -110,7 +116,7 @@ export async function publishStep(input: PublishStepInput): Promise<PublishOutco
 			status: 'published',
 			publishId,
 			revision: document.revision,
-			changes: changes.length,
+			changes: changes.length + absorbed.length,
 			initial,
 			versions: result.versions,
 			logSize: result.log.size,

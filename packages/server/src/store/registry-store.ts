@@ -30,6 +30,7 @@ import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from './actor.ts';
+import { checkBacklog } from './backlog.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
 import { assertStillPublishable } from './publishable.ts';
@@ -288,6 +289,7 @@ async function insertChange(
 ): Promise<StoredChange> {
 	// Before the row exists: a row the log refuses would stop every later publish.
 	assertLoggable(input);
+	await checkBacklog(trx);
 	const row = await trx
 		.insertInto('changes')
 		.values({

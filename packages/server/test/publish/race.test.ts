@@ -49,13 +49,16 @@ async function assertPublishedOnce(db: Db, dir: string, keysDir: string, now: ()
 		now,
 	);
 	const entries = await logEntries(repoDir, keysDir);
-	// The registry as it stood, one entry per change, one per publish: nothing twice.
-	assert.equal(entries.length, 1 + changes.length + publishes.length);
+	// Changes the first publish carried are in its first entry, the registry as it then stood;
+	// every later change has an entry of its own, and every publish one: nothing twice.
+	const firstPublish = Math.min(...publishes.map((row) => row.id));
+	const logged = changes.filter((change) => change.publish_id !== firstPublish);
+	assert.equal(entries.length, 1 + logged.length + publishes.length);
 	assert.equal(publishes.at(-1)?.log_size, entries.length);
 	const reasons = entries.filter((e) => e.action === 'plugin_update').map((e) => e.reason);
 	assert.deepEqual(
 		reasons,
-		changes.map((change) => change.reason),
+		logged.map((change) => change.reason),
 		'each change once, in order',
 	);
 }
