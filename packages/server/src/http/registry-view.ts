@@ -28,9 +28,9 @@ export function createRegistryViews(
 ): () => Promise<RegistryView | undefined> {
 	let cached: RegistryView | undefined;
 	return async () => {
-		const document = await store.document();
-		if (document === undefined) return undefined;
-		if (cached?.document.sha256 === document.sha256) return cached;
+		const version = await store.version();
+		if (version === undefined) return undefined;
+		if (cached?.document.sha256 === version.sha256) return cached;
 		const parsed = await store.registry();
 		if (parsed === undefined) return undefined;
 		const { registry } = parsed;

@@ -72,6 +72,11 @@ export interface RegistryStoreOptions {
 export interface RegistryStore {
 	/** The current document; undefined before the first import. */
 	document(): Promise<RegistryDocument | undefined>;
+	/**
+	 * The current document's hash and revision, without its text: what a cache of the parsed
+	 * registry checks on every request (the text of a large registry is megabytes).
+	 */
+	version(): Promise<{ sha256: string; revision: number } | undefined>;
 	/** The current document parsed by the library's reader. */
 	registry(): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
 	/**
@@ -220,6 +225,14 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 
 	return {
 		document,
+		async version() {
+			const row = await db
+				.selectFrom('registry_document')
+				.select(['sha256', 'revision'])
+				.where('id', '=', 1)
+				.executeTakeFirst();
+			return row === undefined ? undefined : { sha256: row.sha256, revision: Number(row.revision) };
+		},
 		async registry() {
 			const current = await document();
 			return current === undefined

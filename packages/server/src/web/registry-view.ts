@@ -14,17 +14,19 @@ export interface RegistryView {
 export function createRegistryView(store: RegistryStore): () => Promise<RegistryView | undefined> {
 	let cached: { sha256: string; view: RegistryView } | undefined;
 	return async () => {
+		// The parse of a large registry costs far more than a page: only a new document is parsed.
+		const version = await store.version();
+		if (version === undefined) return undefined;
+		if (cached?.sha256 === version.sha256) return cached.view;
 		const current = await store.registry();
 		if (current === undefined) return undefined;
-		if (cached?.sha256 !== current.document.sha256) {
-			cached = {
-				sha256: current.document.sha256,
-				view: {
-					registry: current.registry,
-					blacklist: compileBlacklist(current.registry.blacklist),
-				},
-			};
-		}
+		cached = {
+			sha256: current.document.sha256,
+			view: {
+				registry: current.registry,
+				blacklist: compileBlacklist(current.registry.blacklist),
+			},
+		};
 		return cached.view;
 	};
 }
