@@ -18,7 +18,7 @@ import { timeRequests } from './latency.ts';
 import { haveCommand, startNginx, wrk } from './load.ts';
 
 const ACTOR = { name: 'bench', role: 'admin' } as const;
-const PLUGINS = 10_000;
+const PLUGINS = Number(process.env.VOUCH_BENCH_PLUGINS ?? 10_000);
 
 export interface ServiceBenchResult {
 	conditionalGet?: { serviceRps: number; nginxRps: number; ratio: number; target: 0.5 };
@@ -119,7 +119,7 @@ export async function runServiceBench(): Promise<ServiceBenchResult> {
 
 			// 2. Pages and search over 10,000 plugins, sequential requests.
 			result.healthBaseline = await timeRequests([`${service.url}/api/v1/health`], 300);
-			const ids = [17, 4242, 9001, 123, 7777].map((n) => `synthetic-plugin-${n}`);
+			const ids = [17, 4242, 9001, 123, 7777].map((n) => `synthetic-plugin-${n % PLUGINS}`);
 			const cases: Record<string, string[]> = {
 				'plugin page': ids.map((id) => `${service.url}/plugins/${id}`),
 				'API search (q)': ['plugin 42', 'author 99', 'synthetisches', 'entry number 7'].map(
@@ -142,7 +142,13 @@ export async function runServiceBench(): Promise<ServiceBenchResult> {
 			// 3. Admin edit → signed metadata a host can fetch.
 			const account = await service.accounts.create('bench', 'admin');
 			const token = await service.accounts.issueToken(account, 'bench');
-			for (const [i, trust] of ['community', 'trusted', 'community'].entries()) {
+			for (const i of [0, 1, 2]) {
+				// A real change each time: the other of trusted and community.
+				const current = (await (
+					await fetch(`${service.url}/api/v1/plugins/synthetic-plugin-${100 + i}`)
+				).json()) as { trust?: string; plugin?: { trust?: string } };
+				const trust =
+					(current.plugin?.trust ?? current.trust) === 'trusted' ? 'community' : 'trusted';
 				const before = (await fetch(timestampUrl)).headers.get('etag');
 				const start = process.hrtime.bigint();
 				const response = await fetch(
