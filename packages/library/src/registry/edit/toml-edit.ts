@@ -175,7 +175,10 @@ function setKey(lines: string[], block: Block, key: string, value: TomlValue | u
 		if (!removed.has(index)) out.push(line);
 	});
 	if (at >= lines.length) out.push(...replacement);
-	lines.splice(0, lines.length, ...out);
+	// Not `splice(0, n, ...out)`: spreading a registry of 100,000 lines as arguments overflows
+	// the call stack.
+	lines.length = 0;
+	for (const line of out) lines.push(line);
 }
 
 function isTableArray(value: TomlValue): value is readonly TomlTable[] {
