@@ -21,6 +21,7 @@ import {
 import { Hono } from 'hono';
 import { type Accounts, actorOf } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
+import { listChanges } from '../store/change-queries.ts';
 import { type AdminEnv, bearerAuth, requireRole } from './admin-auth.ts';
 import { type EditRunnerDeps, editResponse, publishAfterEdit, runEdit } from './admin-edits.ts';
 import {
@@ -205,28 +206,10 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 	api.get('/changes', async (c) => {
 		requireRole(c, 'maintainer');
 		const query = validQuery(c, changesQuery);
-		const rows = await deps.database.db
-			.selectFrom('changes')
-			.leftJoin('publishes', 'publishes.id', 'changes.publish_id')
-			.select([
-				'changes.seq',
-				'changes.action',
-				'changes.subject',
-				'changes.reason',
-				'changes.actor_name',
-				'changes.actor_key',
-				'changes.report',
-				'changes.sha256_before',
-				'changes.sha256_after',
-				'changes.revision',
-				'changes.created_at',
-				'changes.publish_id',
-				'publishes.completed_at',
-			])
-			.where('changes.seq', '>', query.after ?? 0)
-			.orderBy('changes.seq')
-			.limit(query.limit ?? 50)
-			.execute();
+		const rows = await listChanges(deps.database.db, {
+			after: query.after ?? 0,
+			limit: query.limit ?? 50,
+		});
 		return jsonReply({
 			changes: rows.map((row) => ({
 				seq: row.seq,

@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../../db/schema.ts';
+import { type ChangeListing, listChanges } from '../../store/change-queries.ts';
 import type { WebDeps } from '../deps.ts';
 import { type Html, plain, when } from '../text.ts';
 import { adminPage } from './admin-page.ts';
@@ -11,41 +12,14 @@ import { requireSession, type WebEnv } from './session.ts';
 const DASHBOARD_CHANGES = 15;
 const LOG_PAGE = 100;
 
-interface ChangeRow {
-	seq: number;
-	action: string;
-	subject: string;
-	reason: string;
-	actor_name: string;
-	revision: number;
-	created_at: string;
-	publish_id: number | null;
-	log_size: number | null;
-	completed_at: string | null;
-}
+type ChangeRow = ChangeListing;
 
-async function changes(
+function changes(
 	db: Kysely<ServiceDatabase>,
 	limit: number,
 	before?: number,
 ): Promise<ChangeRow[]> {
-	let query = db
-		.selectFrom('changes')
-		.leftJoin('publishes', 'publishes.id', 'changes.publish_id')
-		.select([
-			'changes.seq',
-			'changes.action',
-			'changes.subject',
-			'changes.reason',
-			'changes.actor_name',
-			'changes.revision',
-			'changes.created_at',
-			'changes.publish_id',
-			'publishes.log_size',
-			'publishes.completed_at',
-		]);
-	if (before !== undefined) query = query.where('changes.seq', '<', before);
-	return query.orderBy('changes.seq', 'desc').limit(limit).execute();
+	return listChanges(db, before === undefined ? { limit } : { before, limit });
 }
 
 function state(row: ChangeRow): Html {
