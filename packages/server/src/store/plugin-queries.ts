@@ -4,7 +4,7 @@
  * here, so no caller can ask the database for an unbounded result.
  */
 import { type Kysely, sql } from 'kysely';
-import type { ServiceDatabase } from '../db/schema.ts';
+import type { PluginRowTable, ServiceDatabase } from '../db/schema.ts';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -110,17 +110,7 @@ export async function listPlugins(
 		.offset((page - 1) * perPage)
 		.execute();
 	return {
-		items: items.map((row) => ({
-			id: row.id,
-			uuid: row.uuid,
-			name: row.name,
-			trust: row.trust,
-			categories: splitCategories(row.categories),
-			description: row.description,
-			gitUrl: row.git_url,
-			authors: row.authors,
-			updatedAt: row.updated_at,
-		})),
+		items: items.map(summaryOf),
 		total: Number(counted?.n ?? 0),
 		page,
 		perPage,
@@ -134,15 +124,7 @@ export async function getPlugin(
 	const row = await db.selectFrom('plugins').selectAll().where('id', '=', id).executeTakeFirst();
 	if (row === undefined) return undefined;
 	return {
-		id: row.id,
-		uuid: row.uuid,
-		name: row.name,
-		trust: row.trust,
-		categories: splitCategories(row.categories),
-		description: row.description,
-		gitUrl: row.git_url,
-		authors: row.authors,
-		updatedAt: row.updated_at,
+		...summaryOf(row),
 		entry: JSON.parse(row.entry_json) as Record<string, unknown>,
 	};
 }
@@ -191,6 +173,33 @@ export async function facets(
 		categories: [...counts]
 			.map(([category, count]) => ({ category, count }))
 			.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category)),
+	};
+}
+
+type SummaryColumns = Pick<
+	PluginRowTable,
+	| 'id'
+	| 'uuid'
+	| 'name'
+	| 'trust'
+	| 'categories'
+	| 'description'
+	| 'git_url'
+	| 'authors'
+	| 'updated_at'
+>;
+
+function summaryOf(row: SummaryColumns): PluginSummary {
+	return {
+		id: row.id,
+		uuid: row.uuid,
+		name: row.name,
+		trust: row.trust,
+		categories: splitCategories(row.categories),
+		description: row.description,
+		gitUrl: row.git_url,
+		authors: row.authors,
+		updatedAt: row.updated_at,
 	};
 }
 
