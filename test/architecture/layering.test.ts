@@ -23,6 +23,7 @@ const LAYERS = [
 	'scan',
 	'tuf',
 	'log',
+	'report',
 	'registry',
 	'lifecycle',
 	'embed',
@@ -41,6 +42,7 @@ const LIBRARY: readonly Layer[] = [
 	'scan',
 	'tuf',
 	'log',
+	'report',
 	'registry',
 	'lifecycle',
 	'embed',
@@ -60,6 +62,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 			'the capability vocabulary (D20) is the one manifests declare, and a scan reads the MANIFEST.toml of the plugin it scans to compare declared with inferred capabilities',
 	},
 	log: {},
+	report: {},
 	tuf: {
 		log: 'the repository side appends every publish to the transparency log and the client checks the log before it stores a refresh (D28); the log key is a TUF target',
 		registry:
@@ -89,6 +92,7 @@ const ALLOWED: Readonly<Record<Layer, Readonly<Partial<Record<Layer, string>>>>>
 		blacklist: 'check-blacklist compiles the loaded registry’s blacklist',
 		manifest: 'installs read the fetched MANIFEST.toml with the manifest reader',
 		scan: 'installs and `scan` run the static analysis (D21), loaded on first use',
+		report: 'a host files community reports (D22) with the wire contract the service reads',
 	},
 	cli: {
 		...Object.fromEntries(LIBRARY.map((layer) => [layer, 'the CLI uses the library'])),

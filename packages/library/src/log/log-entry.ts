@@ -24,6 +24,9 @@ export const LOG_ACTIONS = [
 	'version_block',
 	'author_block',
 	'key_change',
+	// A step of an incident that changes no registry entry (D22): a report received, a state
+	// moved, an approval given. Its registry hashes before and after are equal.
+	'incident',
 	// A registry change made without an editing command, logged with the publisher's reason.
 	'edit',
 	// The TUF targets metadata a publish signed: a client proves the targets it accepted are in

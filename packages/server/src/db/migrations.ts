@@ -167,10 +167,145 @@ function syncState(): Migration {
 	};
 }
 
+/**
+ * Community reporting and incident response (D22): reports group into incidents; every step of
+ * an incident is an event (who, when, why, and the change row that carried it to the log);
+ * actions are the reversible registry edits an incident makes, with their approvals; appeals
+ * are an author's answer to an action.
+ */
+function incidents(engine: EngineKind): Migration {
+	return {
+		async up(db: AnyDb) {
+			await db.schema
+				.createTable('incidents')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('grouping', 'text', (c) => c.notNull())
+				.addColumn('group_key', 'text', (c) => c.notNull())
+				.addColumn('plugin_id', 'text')
+				.addColumn('title', 'text', (c) => c.notNull())
+				.addColumn('state', 'text', (c) => c.notNull())
+				.addColumn('severity', 'text')
+				.addColumn('advice', 'text')
+				.addColumn('opened_at', 'text', (c) => c.notNull())
+				.addColumn('updated_at', 'text', (c) => c.notNull())
+				.addColumn('triaged_at', 'text')
+				.addColumn('decided_at', 'text')
+				.addColumn('published_at', 'text')
+				.addColumn('resolved_at', 'text')
+				.execute();
+			await db.schema
+				.createIndex('incidents_group')
+				.on('incidents')
+				.columns(['group_key', 'state'])
+				.execute();
+			await db.schema
+				.createIndex('incidents_plugin')
+				.on('incidents')
+				.columns(['plugin_id', 'id'])
+				.execute();
+			await db.schema
+				.createTable('reports')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('token_hash', 'text', (c) => c.notNull().unique())
+				.addColumn('incident_id', 'integer', (c) => c.notNull())
+				.addColumn('plugin_id', 'text')
+				.addColumn('plugin_uuid', 'text')
+				.addColumn('plugin_url', 'text')
+				.addColumn('ref_name', 'text')
+				.addColumn('commit_sha', 'text')
+				.addColumn('tree_digest', 'text')
+				.addColumn('trust', 'text')
+				.addColumn('host_profile', 'text')
+				.addColumn('host_version', 'text')
+				.addColumn('kind', 'text', (c) => c.notNull())
+				.addColumn('details', 'text', (c) => c.notNull())
+				.addColumn('evidence_json', 'text', (c) => c.notNull())
+				.addColumn('reporter_account_id', 'integer')
+				.addColumn('reporter_name', 'text')
+				.addColumn('weight', 'integer', (c) => c.notNull())
+				.addColumn('client_key', 'text', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createIndex('reports_incident')
+				.on('reports')
+				.columns(['incident_id', 'id'])
+				.execute();
+			await db.schema
+				.createIndex('reports_client')
+				.on('reports')
+				.columns(['client_key', 'created_at'])
+				.execute();
+			await db.schema
+				.createTable('incident_events')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('incident_id', 'integer', (c) => c.notNull())
+				.addColumn('at', 'text', (c) => c.notNull())
+				.addColumn('actor_name', 'text', (c) => c.notNull())
+				.addColumn('kind', 'text', (c) => c.notNull())
+				.addColumn('from_state', 'text')
+				.addColumn('to_state', 'text')
+				.addColumn('reason', 'text', (c) => c.notNull())
+				.addColumn('change_seq', 'integer')
+				.addColumn('details_json', 'text', (c) => c.notNull())
+				.execute();
+			await db.schema
+				.createIndex('incident_events_incident')
+				.on('incident_events')
+				.columns(['incident_id', 'id'])
+				.execute();
+			await db.schema
+				.createTable('incident_actions')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('incident_id', 'integer', (c) => c.notNull())
+				.addColumn('kind', 'text', (c) => c.notNull())
+				.addColumn('params_json', 'text', (c) => c.notNull())
+				.addColumn('reason', 'text', (c) => c.notNull())
+				.addColumn('state', 'text', (c) => c.notNull())
+				.addColumn('automatic', 'integer', (c) => c.notNull())
+				.addColumn('mass', 'integer', (c) => c.notNull())
+				.addColumn('requested_by', 'text', (c) => c.notNull())
+				.addColumn('approved_by', 'text')
+				.addColumn('requested_at', 'text', (c) => c.notNull())
+				.addColumn('applied_at', 'text')
+				.addColumn('reverted_at', 'text')
+				.addColumn('blacklist_entry_id', 'text')
+				.addColumn('change_seq', 'integer')
+				.addColumn('expires_at', 'text')
+				.addColumn('undo_until', 'text')
+				.execute();
+			await db.schema
+				.createIndex('incident_actions_incident')
+				.on('incident_actions')
+				.columns(['incident_id', 'id'])
+				.execute();
+			await db.schema
+				.createIndex('incident_actions_state')
+				.on('incident_actions')
+				.columns(['state', 'expires_at'])
+				.execute();
+			await db.schema
+				.createTable('appeals')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('incident_id', 'integer', (c) => c.notNull())
+				.addColumn('token_hash', 'text', (c) => c.notNull().unique())
+				.addColumn('statement', 'text', (c) => c.notNull())
+				.addColumn('contact', 'text')
+				.addColumn('state', 'text', (c) => c.notNull())
+				.addColumn('created_at', 'text', (c) => c.notNull())
+				.addColumn('decided_at', 'text')
+				.addColumn('decided_by', 'text')
+				.addColumn('decision_reason', 'text')
+				.execute();
+		},
+	};
+}
+
 /** Names sort in order; Kysely's migrator applies them in that order and records each. */
 export function migrationsFor(engine: EngineKind): Record<string, Migration> {
 	return {
 		'0001_initial': initial(engine),
 		'0002_sync_state': syncState(),
+		'0003_incidents': incidents(engine),
 	};
 }

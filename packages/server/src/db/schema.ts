@@ -158,6 +158,125 @@ export interface SyncStateTable {
 	updated_at: string;
 }
 
+/** Where an incident stands (D22). */
+export type IncidentState =
+	| 'received'
+	| 'investigating'
+	| 'confirmed'
+	| 'dismissed'
+	| 'appealed'
+	| 'resolved';
+
+/** Reports about one plugin, one version of it, or one repository owner, handled together. */
+export interface IncidentTable {
+	id: Generated<number>;
+	/** `plugin`, `version` or `author`. */
+	grouping: string;
+	/** Registry id for `plugin`; `<id>@<version or commit>` for `version`; the owner's canonical URL prefix for `author`. */
+	group_key: string;
+	plugin_id: string | null;
+	title: string;
+	state: IncidentState;
+	/** The decided block's severity, `hard` or `soft`, once there is one. */
+	severity: string | null;
+	/** What users should do, shown beside the block (`rotate the tokens …`). */
+	advice: string | null;
+	opened_at: string;
+	updated_at: string;
+	/** First move out of `received`. */
+	triaged_at: string | null;
+	/** Confirmed or dismissed. */
+	decided_at: string | null;
+	/** The publish that first carried the decision's registry edit. */
+	published_at: string | null;
+	resolved_at: string | null;
+}
+
+export interface ReportTable {
+	id: Generated<number>;
+	/** SHA-256 of the reporter token; the token itself is shown once. */
+	token_hash: string;
+	incident_id: number;
+	plugin_id: string | null;
+	plugin_uuid: string | null;
+	plugin_url: string | null;
+	ref_name: string | null;
+	commit_sha: string | null;
+	tree_digest: string | null;
+	trust: string | null;
+	host_profile: string | null;
+	host_version: string | null;
+	/** One of the library's `REPORT_KINDS`. */
+	kind: string;
+	details: string;
+	/** JSON array of the library's evidence items. */
+	evidence_json: string;
+	/** Set when the report came with a token of a `reporter`, `maintainer` or `admin` account. */
+	reporter_account_id: number | null;
+	reporter_name: string | null;
+	/** 1 for anonymous reports, 3 for trusted reporters: what the automatic quarantine counts. */
+	weight: number;
+	/** A keyed hash of the client's address group, for spam limits; never the address itself. */
+	client_key: string;
+	created_at: string;
+}
+
+export interface IncidentEventTable {
+	id: Generated<number>;
+	incident_id: number;
+	at: string;
+	actor_name: string;
+	/** `report`, `state`, `action`, `approval`, `revert`, `undo`, `expiry`, `appeal`, `note`. */
+	kind: string;
+	from_state: string | null;
+	to_state: string | null;
+	reason: string;
+	/** The `changes` row that put this step in the transparency log. */
+	change_seq: number | null;
+	details_json: string;
+}
+
+export interface IncidentActionTable {
+	id: Generated<number>;
+	incident_id: number;
+	/** `soft_quarantine`, `hard_blacklist`, `version_block` or `author_block`. */
+	kind: string;
+	params_json: string;
+	reason: string;
+	/** `awaiting_approval`, `applied`, `reverted`, `undone`, `expired` or `refused`. */
+	state: string;
+	/** 1 when the service took it on its own (the automatic soft quarantine). */
+	automatic: number;
+	/** 1 for a mass action (an author block, a pattern): dual control and an undo window. */
+	mass: number;
+	requested_by: string;
+	approved_by: string | null;
+	requested_at: string;
+	applied_at: string | null;
+	reverted_at: string | null;
+	/** The `bl-…` id of the blacklist entry it added. */
+	blacklist_entry_id: string | null;
+	change_seq: number | null;
+	/** The automatic quarantine lapses then unless a maintainer confirms it. */
+	expires_at: string | null;
+	/** A mass action may be undone until then. */
+	undo_until: string | null;
+}
+
+export interface AppealTable {
+	id: Generated<number>;
+	incident_id: number;
+	token_hash: string;
+	statement: string;
+	contact: string | null;
+	/** `open`, `granted` or `denied`. */
+	state: string;
+	created_at: string;
+	decided_at: string | null;
+	decided_by: string | null;
+	decision_reason: string | null;
+}
+
 export interface ServiceDatabase {
 	registry_document: RegistryDocumentTable;
 	plugins: PluginRowTable;
@@ -171,4 +290,9 @@ export interface ServiceDatabase {
 	sessions: SessionTable;
 	scan_reports: ScanReportTable;
 	sync_state: SyncStateTable;
+	incidents: IncidentTable;
+	reports: ReportTable;
+	incident_events: IncidentEventTable;
+	incident_actions: IncidentActionTable;
+	appeals: AppealTable;
 }

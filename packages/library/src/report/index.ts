@@ -1,0 +1,18 @@
+export {
+	MAX_EVIDENCE_ITEMS,
+	MAX_REPORT_BYTES,
+	MAX_REPORT_DETAILS_CHARS,
+	type ParsedReportRequest,
+	REPORT_KINDS,
+	type ReportEvidence,
+	type ReportedPlugin,
+	type ReportKind,
+	type ReportReceipt,
+	type ReportRequest,
+	type ReportStatus,
+	reportEvidenceSchema,
+	reportedPluginSchema,
+	reportReceiptSchema,
+	reportRequestSchema,
+	reportStatusSchema,
+} from './report-schema.ts';
