@@ -65,7 +65,10 @@ export function registerManage(program: Command, { io }: CommandContext): void {
 		.command('enable')
 		.description('enable an installed plugin (never a blacklisted one)')
 		.argument('<plugin>', 'name, UUID, registry id or source URL of an installed plugin')
-		.option('-y, --yes', 'enable a soft-blacklisted plugin after showing the reason')
+		.option(
+			'-y, --yes',
+			'enable a soft-blacklisted plugin after showing the reason, or bring one back from quarantine once its block is lifted',
+		)
 		.option('--allow-stale-blacklist', 'DANGEROUS: enable without a fresh blacklist')
 		.addOption(profileOption())
 		.addOption(registryOption())
@@ -106,6 +109,7 @@ function enablementDeps(context: LifecycleContext, now: () => Date, cwd: string)
 		cwd,
 		home: context.home,
 		caseInsensitivePathHosts: context.profile.caseInsensitivePathHosts,
+		files: context.files,
 	};
 }
 

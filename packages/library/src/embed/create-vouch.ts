@@ -108,6 +108,7 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 		prompter,
 		reporter,
 		now: environment.now,
+		files: state.files,
 		...urlContext,
 	});
 

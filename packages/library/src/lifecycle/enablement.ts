@@ -9,8 +9,9 @@ import { sanitizeText } from '../core/sanitize.ts';
 import { lifecycleError } from './errors.ts';
 import { findInstalled } from './installed.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
+import { releaseFromQuarantine } from './quarantine-release.ts';
 import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
-import type { InstalledPlugin, PluginStore } from './store/index.ts';
+import type { InstalledPlugin, PluginFiles, PluginStore } from './store/index.ts';
 import { blacklistVerdictAt } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
@@ -26,6 +27,8 @@ export interface EnablementDeps {
 	home: string;
 	/** The profile's hosts with case-insensitive repository paths (D2). */
 	caseInsensitivePathHosts?: readonly string[];
+	/** Lets `enable` move a plugin back from quarantine once its block is lifted. */
+	files?: Pick<PluginFiles, 'release'>;
 }
 
 export async function enablePlugin(
@@ -33,14 +36,16 @@ export async function enablePlugin(
 	options: { yes: boolean; allowStaleBlacklist: boolean },
 	deps: EnablementDeps,
 ): Promise<InstalledPlugin> {
-	const plugin = findInstalled(await deps.store.read(), target, {
+	let plugin = findInstalled(await deps.store.read(), target, {
 		...deps,
 		index: deps.snapshot.index,
 	});
 	const name = sanitizeText(plugin.name);
 	if (plugin.state === 'quarantined') {
-		throw lifecycleError('BLACKLISTED', `${name} is quarantined because it is blacklisted.`, {
-			hint: 'Quarantined plugins cannot be enabled. Uninstall it.',
+		await releaseFromQuarantine(plugin, { yes: options.yes }, deps);
+		plugin = findInstalled(await deps.store.read(), plugin.uuid, {
+			...deps,
+			index: deps.snapshot.index,
 		});
 	}
 	if (plugin.source.kind === 'git') {

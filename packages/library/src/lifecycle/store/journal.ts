@@ -45,6 +45,14 @@ const journalEntrySchema = z.discriminatedUnion('kind', [
 		from: absolutePath,
 		to: absolutePath,
 	}),
+	/** Files moving back from quarantine once the blacklist no longer names the plugin. */
+	z.strictObject({
+		kind: z.literal('release'),
+		id: z.string().max(64),
+		uuid,
+		from: absolutePath,
+		to: absolutePath,
+	}),
 ]);
 
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
@@ -196,6 +204,23 @@ async function recoverOne(
 			if (plugin !== undefined) {
 				plugin.state = 'quarantined';
 				plugin.quarantinePath = entry.to;
+			}
+			state.enabled = state.enabled.filter((uuid) => uuid !== entry.uuid);
+			return 'completed';
+		}
+		case 'release': {
+			// Until the files are back in place the plugin stays quarantined; once they are, it is
+			// an ordinary disabled plugin, and enabling it is a separate, later step.
+			const plugin = state.plugins[entry.uuid];
+			if (await exists(entry.from)) {
+				// A copy across file systems that stopped half way: the quarantined original is
+				// whole, the partial copy (in a place the release found empty) goes.
+				await rm(entry.to, { recursive: true, force: true });
+				return 'rolled back';
+			}
+			if (plugin !== undefined && (await exists(entry.to))) {
+				plugin.state = 'active';
+				delete plugin.quarantinePath;
 			}
 			state.enabled = state.enabled.filter((uuid) => uuid !== entry.uuid);
 			return 'completed';

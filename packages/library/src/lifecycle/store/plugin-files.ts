@@ -30,7 +30,10 @@ export type FileStep =
 	| 'remove:removed'
 	| 'quarantine:journal-written'
 	| 'quarantine:moved'
-	| 'quarantine:committed';
+	| 'quarantine:committed'
+	| 'release:journal-written'
+	| 'release:moved'
+	| 'release:committed';
 
 export interface PluginFilesOptions {
 	pluginsDir: string;
@@ -178,6 +181,46 @@ export function createPluginFiles(options: PluginFilesOptions) {
 				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
 			});
 			return to;
+		},
+
+		/**
+		 * Moves a quarantined plugin's files back to its directory, disabled. The caller decides
+		 * that it may (the blacklist no longer names it, its files are as installed); this only
+		 * makes the move and the state change one journaled step.
+		 */
+		async release(
+			state: StoreState,
+			tx: TransactionContext,
+			plugin: InstalledPlugin,
+		): Promise<void> {
+			const from = plugin.quarantinePath;
+			if (plugin.state !== 'quarantined' || from === undefined) {
+				throw storeError('UNSAFE_PATH', `${sanitizeText(plugin.name)} is not in quarantine.`);
+			}
+			assertInside(join(dataDir, 'quarantine'), from);
+			const to = pathIn(plugin.directory);
+			if (await present(to)) {
+				throw storeError(
+					'UNSAFE_PATH',
+					`${sanitizeText(to)} is already taken; the quarantined files stay where they are.`,
+				);
+			}
+			const id = newJournalId();
+			await writeJournal(dataDir, { kind: 'release', id, uuid: plugin.uuid, from, to });
+			await checkpoint('release:journal-written');
+			await mkdir(dirname(to), { recursive: true });
+			await moveAcrossFileSystems(from, to);
+			await checkpoint('release:moved');
+			const record = state.plugins[plugin.uuid];
+			if (record !== undefined) {
+				record.state = 'active';
+				delete record.quarantinePath;
+			}
+			state.enabled = state.enabled.filter((uuid) => uuid !== plugin.uuid);
+			tx.afterCommit(async () => {
+				await checkpoint('release:committed');
+				await unlink(join(dataDir, 'journal', `${id}.json`)).catch(() => undefined);
+			});
 		},
 
 		/** Leftovers of interrupted work and whether each may go (see `leftovers.ts`). */

@@ -182,7 +182,8 @@ export type WorkerJob =
 			replaces?: InstalledPlugin;
 	  }
 	| { kind: 'remove'; dataDir: string; pluginsDir: string; crashAt: string; uuid: string }
-	| { kind: 'quarantine'; dataDir: string; pluginsDir: string; crashAt: string; uuid: string };
+	| { kind: 'quarantine'; dataDir: string; pluginsDir: string; crashAt: string; uuid: string }
+	| { kind: 'release'; dataDir: string; pluginsDir: string; crashAt: string; uuid: string };
 
 export interface WorkerExit {
 	code: number | null;

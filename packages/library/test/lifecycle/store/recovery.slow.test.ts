@@ -298,6 +298,49 @@ describe('recovery of a quarantine', () => {
 	}
 });
 
+describe('recovery of a release from quarantine', () => {
+	const cases: [FileStep, 'active' | 'quarantined'][] = [
+		['release:journal-written', 'quarantined'],
+		['release:moved', 'active'],
+		['release:committed', 'active'],
+	];
+	for (const [step, result] of cases) {
+		it(`after ${step}: the plugin is ${result}, whole, and disabled`, async () => {
+			const world = storeWorld();
+			const old = await installed(world);
+			const files = world.files;
+			await world.store.transaction((state, tx) =>
+				files.quarantine(state, tx, state.plugins[A] as InstalledPlugin),
+			);
+			const moved = (await world.store.read()).plugins[A]?.quarantinePath as string;
+			await crashAt({
+				kind: 'release',
+				dataDir: world.dataDir,
+				pluginsDir: world.pluginsDir,
+				crashAt: step,
+				uuid: A,
+			});
+			const state = await recoverOnce(world, result === 'active' ? 'completed' : 'rolled back');
+			const dir = join(world.pluginsDir, old.directory);
+			const record = state.plugins[A] as InstalledPlugin;
+			if (result === 'active') {
+				assert.deepEqual(readTree(dir), OLD_FILES);
+				assert.equal(existsSync(moved), false);
+				assert.equal(record.state, 'active');
+				assert.equal(record.quarantinePath, undefined);
+				await assertConsistent(world, record);
+			} else {
+				assert.equal(existsSync(dir), false);
+				assert.deepEqual(readTree(moved), OLD_FILES);
+				assert.equal(record.state, 'quarantined');
+				assert.equal(record.quarantinePath, moved);
+			}
+			// Back or not, it is never enabled by a recovery: enabling is the person's step.
+			assert.deepEqual(state.enabled, [B]);
+		});
+	}
+});
+
 describe('a recovery that cannot write the state', () => {
 	for (const [step, outcome] of [
 		['place:new-moved-in', 'completed'],

@@ -74,7 +74,8 @@ async function main(): Promise<void> {
 		}
 		case 'place':
 		case 'remove':
-		case 'quarantine': {
+		case 'quarantine':
+		case 'release': {
 			const files = createPluginFiles({
 				pluginsDir: job.pluginsDir,
 				dataDir: job.dataDir,
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
 					await files.remove(tx, plugin(state, job.uuid));
 					delete state.plugins[job.uuid];
 					state.enabled = state.enabled.filter((uuid) => uuid !== job.uuid);
+				} else if (job.kind === 'release') {
+					await files.release(state, tx, plugin(state, job.uuid));
 				} else {
 					const target = plugin(state, job.uuid);
 					target.disabledReason = {
