@@ -1,5 +1,12 @@
 /** Vouch for a host in one call: `createVouch`, its options and results, and the error codes. */
 export { explainUnattendedRefusal, type MissingConsent, missingConsent } from './consent.ts';
+export {
+	buildReport,
+	pluginFacts,
+	type ReportHost,
+	type ReportInput,
+	type ReportSubject,
+} from './build-report.ts';
 export { createVouch } from './create-vouch.ts';
 export { type HostEnvironment, hostEnvironment, urlContextOf } from './environment.ts';
 export { hasCode, type VouchErrorCode } from './error-codes.ts';
@@ -13,6 +20,7 @@ export {
 	type SnapshotLoad,
 	signedReaderFor,
 } from './registry.ts';
+export { findReportSubject } from './report.ts';
 export { type HostStartupOptions, runStartupCheck } from './startup.ts';
 export type * from './types.ts';
 export { type PluginWatch, type WatchOptions, watchInstalledPlugins } from './watch.ts';
