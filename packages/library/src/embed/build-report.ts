@@ -12,8 +12,8 @@ import type { RegistryIndex } from '../registry/index.ts';
 import type { RegistryPlugin } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import {
-	type ReportedPlugin,
 	type ReportEvidence,
+	type ReportedPlugin,
 	type ReportKind,
 	type ReportRequest,
 	reportedPluginSchema,
@@ -63,7 +63,10 @@ export function pluginFacts(subject: ReportSubject): ReportedPlugin {
 	const { installed, index } = subject;
 	const facts: Record<string, unknown> = {};
 	if (installed !== undefined) {
-		const trust = index === undefined ? undefined : resolveTrust(index, { url: installed.source.url, uuid: installed.uuid });
+		const trust =
+			index === undefined
+				? undefined
+				: resolveTrust(index, { url: installed.source.url, uuid: installed.uuid });
 		const entry = trust?.plugin ?? subject.entry;
 		Object.assign(facts, {
 			id: entry?.id ?? installed.registryId,

@@ -1,5 +1,5 @@
 /** Vouch for a host in one call: `createVouch`, its options and results, and the error codes. */
-export { explainUnattendedRefusal, type MissingConsent, missingConsent } from './consent.ts';
+
 export {
 	buildReport,
 	pluginFacts,
@@ -7,6 +7,7 @@ export {
 	type ReportInput,
 	type ReportSubject,
 } from './build-report.ts';
+export { explainUnattendedRefusal, type MissingConsent, missingConsent } from './consent.ts';
 export { createVouch } from './create-vouch.ts';
 export { type HostEnvironment, hostEnvironment, urlContextOf } from './environment.ts';
 export { hasCode, type VouchErrorCode } from './error-codes.ts';

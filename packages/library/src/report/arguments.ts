@@ -4,8 +4,8 @@
  * and hosts read the same syntax, and every mistake is a usage error that says what to type.
  */
 import { ExitCode } from '../core/errors.ts';
-import { closestNames } from '../core/suggest.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { closestNames } from '../core/suggest.ts';
 import { reportError } from './errors.ts';
 import {
 	MAX_EVIDENCE_ITEMS,
@@ -49,7 +49,9 @@ export function parseEvidenceArgument(text: string): ReportEvidence {
 			'REPORT_INVALID',
 			`The evidence "${sanitizeText(value, { maxLength: 120 })}" ${problem}.`,
 			{
-				hint: hint ?? 'Write evidence as <commit>:<path>[:<line>], e.g. 0123…cdef:plugin/__init__.py:42.',
+				hint:
+					hint ??
+					'Write evidence as <commit>:<path>[:<line>], e.g. 0123…cdef:plugin/__init__.py:42.',
 				exitCode: ExitCode.usage,
 			},
 		);
@@ -99,10 +101,7 @@ export function checkEvidenceCount(items: readonly ReportEvidence[]): void {
 	);
 }
 
-function checkedEvidence(
-	item: ReportEvidence,
-	usage: (problem: string) => Error,
-): ReportEvidence {
+function checkedEvidence(item: ReportEvidence, usage: (problem: string) => Error): ReportEvidence {
 	const parsed = reportEvidenceSchema.safeParse(item);
 	if (parsed.success) return parsed.data;
 	const problem = parsed.error.issues[0]?.message ?? 'is not valid';

@@ -115,7 +115,11 @@ function answerAs<T>(
 ): T {
 	const parsed = schema.safeParse(body);
 	if (parsed.success) return parsed.data;
-	throw reportError('REPORT_BAD_ANSWER', `The service answered with something that is not a ${what}.`, {
-		hint: 'Check that the address is the registry service itself; if it is, tell its operators.',
-	});
+	throw reportError(
+		'REPORT_BAD_ANSWER',
+		`The service answered with something that is not a ${what}.`,
+		{
+			hint: 'Check that the address is the registry service itself; if it is, tell its operators.',
+		},
+	);
 }

@@ -26,4 +26,9 @@ export {
 	reportRequestSchema,
 	reportStatusSchema,
 } from './report-schema.ts';
-export { REPORT_STATUS_PATH, REPORTS_PATH, reportEndpoints, serviceBaseUrl } from './service-url.ts';
+export {
+	REPORT_STATUS_PATH,
+	REPORTS_PATH,
+	reportEndpoints,
+	serviceBaseUrl,
+} from './service-url.ts';
