@@ -59,7 +59,7 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 		.command('report')
 		.description('report a plugin to the registry service (shows everything before sending)')
 		.argument('<plugin>', 'an installed plugin (id, name, UUID or URL), or a registry id')
-		.requiredOption('--reason <kind>', `what is wrong: ${REPORT_KIND_WORDS.join(', ')}`)
+		.option('--reason <kind>', `required: what is wrong (${REPORT_KIND_WORDS.join(', ')})`)
 		.addOption(new Option('--details <text>', 'what you saw, in your own words'))
 		.addOption(
 			new Option('--details-file <file>', 'read the details from a file').conflicts('details'),
@@ -80,6 +80,14 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 			if (output.json && options.yes !== true) {
 				throw new VouchError('USAGE', '--json cannot ask whether to send the report.', {
 					hint: 'Read the report first (run without --json), then add --yes to send it with --json.',
+					exitCode: ExitCode.usage,
+				});
+			}
+			// Checked here rather than as a required option: commander would demand it of
+			// `report status` too, which is a subcommand of this command.
+			if (options.reason === undefined) {
+				throw new VouchError('USAGE', 'Say what is wrong with --reason <kind>.', {
+					hint: `Kinds: ${REPORT_KIND_WORDS.join(', ')}.`,
 					exitCode: ExitCode.usage,
 				});
 			}
