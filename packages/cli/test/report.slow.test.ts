@@ -176,7 +176,7 @@ describe('vouch report', () => {
 
 	it('refuses bad input before contacting anyone (exit 2)', async () => {
 		const commit = tagger.repo.commitOf();
-		const cases: Array<[string[], string | RegExp]> = [
+		const cases: Array<[string[], RegExp]> = [
 			[['--reason', 'malwre'], /Did you mean "malware"/],
 			[['--reason', 'spam'], /Kinds: malware, data-theft/],
 			[['--reason', 'malware', '--evidence', 'abc123:x.py'], /full commit hash/],

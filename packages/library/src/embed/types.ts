@@ -47,13 +47,13 @@ export interface VouchOptions {
 	 * The registry service's base URL, where community reports go (D22): https, or http to this
 	 * machine. No default: without it `report` and `reportStatus` refuse (`REPORT_NO_SERVICE`).
 	 */
-	service?: string;
+	service?: string | undefined;
 	/** The host application's own version, attached to reports beside the profile name. */
-	hostVersion?: string;
+	hostVersion?: string | undefined;
 	/** An account token of the service: reports then count as trusted. Default: anonymous. */
-	serviceToken?: string;
+	serviceToken?: string | undefined;
 	/** Time bound of one request to the service, body included. Default 20 s. */
-	serviceTimeoutMs?: number;
+	serviceTimeoutMs?: number | undefined;
 }
 
 /** Flags shared by everything that fetches a plugin. All default to false. */

@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { hasCode, isVouchError, reportStatus, sendReport } from '../../src/index.ts';
+import {
+	hasCode,
+	isVouchError,
+	reportStatus,
+	sendReport,
+	type VouchError,
+} from '../../src/index.ts';
 import { MAX_ANSWER_BYTES } from '../../src/report/exchange.ts';
 import type { ReportRequest } from '../../src/report/report-schema.ts';
 import { json, type ReportService, startReportService } from '../helpers/report-service.ts';
@@ -24,9 +30,7 @@ const REPORT: ReportRequest = {
 let service: ReportService;
 const deps = { fetch: globalThis.fetch };
 
-async function failure(
-	promise: Promise<unknown>,
-): Promise<Error & { code?: string; hint?: string }> {
+async function failure(promise: Promise<unknown>): Promise<VouchError> {
 	try {
 		await promise;
 	} catch (error) {
