@@ -136,6 +136,19 @@ describe('vouch report', () => {
 		});
 		assert.equal(status.code, 0, status.stderr);
 		assert.match(status.stdout, /Incident \d+: investigating/);
+		// `-` reads the token from standard input, out of the process list.
+		const piped = await world.vouch(['report', 'status', '-', '--service', service.url], {
+			fetch: globalThis.fetch,
+			stdin: `${token}\n`,
+		});
+		assert.equal(piped.code, 0, piped.stderr);
+		assert.equal(service.requests.at(-1)?.authorization, `Bearer ${token}`);
+		const unknown = await world.vouch(
+			['report', 'status', 'c'.repeat(43), '--service', service.url, '--json'],
+			{ fetch: globalThis.fetch },
+		);
+		assert.equal(unknown.code, 1);
+		assert.equal(errorCode(unknown), 'REPORT_TOKEN_UNKNOWN');
 	});
 
 	it('reports a registered plugin that is not installed, with the registry’s facts only', async () => {

@@ -133,7 +133,10 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 	report
 		.command('status')
 		.description('what became of a report, through the reporter token it gave')
-		.argument('<token>', 'the reporter token printed when the report was sent')
+		.argument(
+			'<token>',
+			'the reporter token printed when the report was sent; `-` reads it from standard input',
+		)
 		.addOption(serviceOption())
 		.addOption(profileOption())
 		.addOption(jsonOption())
@@ -141,7 +144,9 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 			const output = createOutput(io, options.json === true);
 			const { settings } = resolveSettings(options, io);
 			const service = serviceBaseUrl(serviceValue(settings.service.value)).href;
-			const status = await reportStatus(service, token, { fetch: io.fetch });
+			// `-` keeps the token out of the process list and the shell's history.
+			const secret = token === '-' ? await readTokenLine(io) : token;
+			const status = await reportStatus(service, secret, { fetch: io.fetch });
 			if (output.json) {
 				output.result({ ok: true, service, status } satisfies ReportStatusJson);
 				return;
@@ -155,6 +160,20 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 			}
 			output.line(`  Page:     ${safe(status.incident.url, { maxLength: 300 })}`);
 		});
+}
+
+/** A token is 43 characters: more than a line of this is not a token, and is not read. */
+const MAX_TOKEN_INPUT = 1024;
+
+async function readTokenLine(io: CliIO): Promise<string> {
+	const input = io.stdin;
+	if (input === undefined) return '';
+	let text = '';
+	for await (const chunk of input) {
+		text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+		if (text.includes('\n') || text.length > MAX_TOKEN_INPUT) break;
+	}
+	return (text.split('\n')[0] ?? '').slice(0, MAX_TOKEN_INPUT).trim();
 }
 
 function serviceValue(value: string | string[]): string | undefined {
