@@ -82,6 +82,7 @@ export {
 } from './report/client.ts';
 export type { ReportClientDeps } from './report/exchange.ts';
 export {
+	type ParsedReportRequest,
 	REPORT_KINDS,
 	type ReportEvidence,
 	type ReportedPlugin,
@@ -89,6 +90,11 @@ export {
 	type ReportReceipt,
 	type ReportRequest,
 	type ReportStatus,
+	reportEvidenceSchema,
+	reportedPluginSchema,
+	reportReceiptSchema,
+	reportRequestSchema,
+	reportStatusSchema,
 } from './report/report-schema.ts';
 
 // Asking and telling the user: injected, unattended and silent by default

@@ -20,6 +20,7 @@ export const REPORT_KIND_WORDS: readonly string[] = REPORT_KINDS.map((kind) =>
 	kind.replaceAll('_', '-'),
 );
 
+/** `data-theft`, `data_theft` or `Data-Theft` → `data_theft`; anything else is `REPORT_INVALID`. */
 export function parseReportKind(text: string): ReportKind {
 	const wanted = text.trim().toLowerCase().replaceAll('-', '_');
 	const kind = REPORT_KINDS.find((candidate) => candidate === wanted);

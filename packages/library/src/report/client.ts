@@ -20,6 +20,7 @@ import {
 } from './report-schema.ts';
 import { reportEndpoints } from './service-url.ts';
 
+/** How `sendReport` reaches the service, and as whom. */
 export interface SendReportDeps extends ReportClientDeps {
 	/**
 	 * An account token of the service (reporter, maintainer or admin): the report then counts as

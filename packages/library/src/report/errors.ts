@@ -5,6 +5,7 @@
  */
 import { VouchError, type VouchErrorOptions } from '../core/errors.ts';
 
+/** Codes raised by `src/report`: sending a report and following it. */
 export type ReportErrorCode =
 	/** No registry service is configured: reports go nowhere by default. */
 	| 'REPORT_NO_SERVICE'

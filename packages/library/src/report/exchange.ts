@@ -14,6 +14,7 @@ export const DEFAULT_REPORT_TIMEOUT_MS = 20_000;
 const MAX_SERVICE_MESSAGE = 300;
 const MAX_RETRY_AFTER_SECONDS = 7 * 24 * 3600;
 
+/** The network of the report client: injected like every other fetcher of the library. */
 export interface ReportClientDeps {
 	/** Default: the global `fetch`. Hosts and tests pass their own, like every network call. */
 	fetch?: typeof fetch;
