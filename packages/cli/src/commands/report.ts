@@ -75,6 +75,19 @@ export function registerReport(program: Command, { io }: CommandContext): void {
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
+		.addHelpText(
+			'after',
+			`
+Everything that will be sent is shown first: what Vouch attaches (uuid, source, ref, commit,
+tree digest, trust, version, host profile), then your reason, details and evidence. The
+question "Send this report?" defaults to no. The answer's reporter token is shown once.
+
+Examples:
+  vouch config set service https://plugins.example.org/
+  vouch report some-plugin --reason malware --details "Uploads ~/.ssh at start"
+  vouch report some-plugin --reason data-theft --evidence <full commit>:plugin/__init__.py:42
+  vouch report status <token>`,
+		)
 		.action(async (query, options) => {
 			const output = createOutput(io, options.json === true);
 			if (output.json && options.yes !== true) {
