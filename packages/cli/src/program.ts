@@ -150,8 +150,13 @@ export const COMMANDS: readonly CommandEntry[] = [
 		load: async () => (await import('./commands/refresh.ts')).registerRefresh,
 	},
 	{
+		name: 'report',
+		summary: 'report a plugin to the registry service (shows everything before sending)',
+		load: async () => (await import('./commands/report.ts')).registerReport,
+	},
+	{
 		name: 'config',
-		summary: 'show or store settings (profile, registry) so flags need not be repeated',
+		summary: 'show or store settings (profile, registry, service) so flags need not be repeated',
 		load: async () => (await import('./commands/config.ts')).registerConfig,
 	},
 	{

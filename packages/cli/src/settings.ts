@@ -1,7 +1,8 @@
 /**
- * Which profile and registry a command uses, and why. Precedence, highest first: the flag,
- * the environment (`VOUCH_PROFILE`, `VOUCH_REGISTRY_URL`), the stored setting
- * (`vouch config set`), the profile's default. `vouch config list` shows the same answer
+ * Which profile, registry and registry service a command uses, and why. Precedence, highest
+ * first: the flag, the environment (`VOUCH_PROFILE`, `VOUCH_REGISTRY_URL`), the stored setting
+ * (`vouch config set`), the profile's default. The service has no environment variable and no
+ * default: reports go only where a flag or a stored setting says. `vouch config list` shows the same answer
  * with its source, so what it prints is what commands do.
  */
 import { homedir } from 'node:os';
@@ -22,7 +23,10 @@ export type SettingSource = 'flag' | 'env' | 'config' | 'default';
 
 export interface EffectiveSetting {
 	key: SettingKey;
-	/** The registry's default is the profile's list of sources, tried in order. */
+	/**
+	 * The registry's default is the profile's list of sources, tried in order; the service's
+	 * default is the empty list: none.
+	 */
 	value: string | string[];
 	source: SettingSource;
 	/** The settings file the key is stored in (whether or not it is set there). */
@@ -44,10 +48,36 @@ function nonEmpty(value: string | undefined): string | undefined {
 	return text === undefined || text.length === 0 ? undefined : text;
 }
 
-export function resolveSettings(options: CommonOptions, io: CliIO): ResolvedSettings {
+export function resolveSettings(
+	options: CommonOptions & { service?: string },
+	io: CliIO,
+): ResolvedSettings {
 	const choice = resolveProfileChoice(options, io);
 	const { profile, registry } = chooseRegistry(options, io, choice.profile);
-	return { profile, settings: { profile: choice.setting, registry } };
+	const service = chooseService(options, io, choice.profile);
+	return { profile, settings: { profile: choice.setting, registry, service } };
+}
+
+/** `--service`, else the stored setting, else none: no default sends a report anywhere. */
+function chooseService(
+	options: { service?: string },
+	io: CliIO,
+	profile: HostProfile,
+): EffectiveSetting {
+	const file = profileSettingsFile(profile);
+	const at = (value: string | string[], source: SettingSource): EffectiveSetting => ({
+		key: 'service',
+		value,
+		source,
+		file,
+	});
+	const flag = nonEmpty(options.service);
+	// Checked by the command that uses it, under the report's own error codes.
+	if (flag !== undefined) return at(flag, 'flag');
+	const stored = readSettingsFile(file, 'profile').service;
+	if (stored === undefined) return at([], 'default');
+	const value = normaliseSettingValue('service', stored, { cwd: io.cwd, home: homeOf(io), file });
+	return at(value, 'config');
 }
 
 /** The profile alone, without reading its stored registry (so a bad one can still be fixed). */

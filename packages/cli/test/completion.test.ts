@@ -39,7 +39,14 @@ test('an unknown shell is a usage error', async () => {
 test('the scripts come from the command tree: new commands and nested ones are in them', async () => {
 	for (const shell of ['bash', 'zsh', 'fish']) {
 		const run = await runVouch(['completion', shell]);
-		for (const word of ['blacklist', 'init', 'completion', 'registry keys', 'reinstall']) {
+		for (const word of [
+			'blacklist',
+			'init',
+			'completion',
+			'registry keys',
+			'reinstall',
+			'report',
+		]) {
 			assert.ok(run.stdout.includes(word), `${shell} script lacks ${word}`);
 		}
 	}
@@ -68,6 +75,8 @@ complete_words vouch --registry plugins.toml registry keys i
 complete_words vouch install --ref ''
 complete_words vouch completion ''
 complete_words vouch blacklist --j
+complete_words vouch report --ev
+complete_words vouch report st
 `;
 	const lines = shellOutput('bash', ['-c', driver]).split('\n');
 	assert.deepEqual(lines[0]?.trim().split(' '), ['install']);
@@ -78,6 +87,8 @@ complete_words vouch blacklist --j
 	assert.deepEqual(lines[4]?.trim().split(' '), ['bash', 'zsh', 'fish']);
 	// `vouch blacklist --json` runs the default `blacklist list`, so its options are offered.
 	assert.deepEqual(lines[5]?.trim().split(' '), ['--json']);
+	assert.deepEqual(lines[6]?.trim().split(' '), ['--evidence', '--evidence-url']);
+	assert.deepEqual(lines[7]?.trim().split(' '), ['status']);
 	// And through `complete -p`: the function is registered for the command name.
 	assert.match(
 		shellOutput('bash', ['-c', `source ${JSON.stringify(file)}; complete -p vouch`]),

@@ -55,9 +55,47 @@ export type { ManifestErrorCode } from './manifest/errors.ts';
 export type { RegistryErrorCode } from './registry/errors.ts';
 export type { RefChoiceErrorCode } from './registry/ref-choice.ts';
 export type { RegistrySourcesErrorCode } from './registry/sources/errors.ts';
+export type { ReportErrorCode } from './report/errors.ts';
 export type { ScanErrorCode } from './scan/errors.ts';
 export type { RegistryScanSummary } from './tuf/client/scan-summary.ts';
 export type { TufErrorCode } from './tuf/errors.ts';
+
+// Community reports (D22): build what the host knows, show it, send it, follow it
+
+export {
+	buildReport,
+	type ReportHost,
+	type ReportInput,
+	type ReportSubject,
+} from './embed/index.ts';
+export {
+	parseEvidenceArgument,
+	parseEvidenceUrl,
+	parseReportKind,
+	REPORT_KIND_WORDS,
+} from './report/arguments.ts';
+export {
+	checkReportRequest,
+	reportStatus,
+	type SendReportDeps,
+	sendReport,
+} from './report/client.ts';
+export type { ReportClientDeps } from './report/exchange.ts';
+export {
+	type ParsedReportRequest,
+	REPORT_KINDS,
+	type ReportEvidence,
+	type ReportedPlugin,
+	type ReportKind,
+	type ReportReceipt,
+	type ReportRequest,
+	type ReportStatus,
+	reportEvidenceSchema,
+	reportedPluginSchema,
+	reportReceiptSchema,
+	reportRequestSchema,
+	reportStatusSchema,
+} from './report/report-schema.ts';
 
 // Asking and telling the user: injected, unattended and silent by default
 

@@ -34,6 +34,7 @@ Manage plugins (install checks the blacklist before any network access):
   npx vouch list | check-updates | update --all | switch-ref <plugin> <ref>
   npx vouch enable | disable | uninstall <plugin>
   npx vouch startup-check | doctor | clean | refresh
+  npx vouch report <plugin> --reason <kind> --service <url>   (shown before it is sent)
 
 Every command takes --json and --profile <name|file>; those that read the
 registry take --registry <file|url>. To stop repeating it:

@@ -1,8 +1,9 @@
 /**
- * `vouch config get|set|unset|list`: settings that stick, so `--registry` and `--profile`
- * need not be repeated. `profile` is kept in the user's config directory, `registry` in the
- * chosen profile's (see core/settings.ts). `list` shows what is in effect and where each
- * value came from: flag, environment, stored setting or the profile's default.
+ * `vouch config get|set|unset|list`: settings that stick, so `--registry`, `--profile` and
+ * `--service` need not be repeated. `profile` is kept in the user's config directory,
+ * `registry` and `service` in the chosen profile's (see core/settings.ts). `list` shows what
+ * is in effect and where each value came from: flag, environment, stored setting or the
+ * profile's default.
  */
 import { existsSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
@@ -83,9 +84,9 @@ export function registerConfig(program: Command, { io }: CommandContext): void {
 		});
 	config
 		.command('set')
-		.description('store a setting (registry: for the chosen profile)')
+		.description('store a setting (registry, service: for the chosen profile)')
 		.argument('<key>', SETTING_KEYS.join(' | '))
-		.argument('<value>', 'a profile name or file; a registry file or URL')
+		.argument('<value>', 'a profile name or file; a registry file or URL; a service URL')
 		.addOption(profileOption())
 		.addOption(jsonOption())
 		.action(async (name, raw, options) => {
@@ -152,8 +153,9 @@ function shadowNotice(
 	io: CliIO,
 	output: Output,
 ): void {
-	const variable = key === 'profile' ? 'VOUCH_PROFILE' : 'VOUCH_REGISTRY_URL';
-	if (io.env[variable]?.trim()) {
+	const variable =
+		key === 'profile' ? 'VOUCH_PROFILE' : key === 'registry' ? 'VOUCH_REGISTRY_URL' : undefined;
+	if (variable !== undefined && io.env[variable]?.trim()) {
 		output.note(`note: ${variable} is set, and it comes before this setting.`);
 	}
 	if (key === 'profile' && options.profile !== undefined) {
@@ -171,12 +173,13 @@ function settingJson(setting: EffectiveSetting): EffectiveSettingJson {
 }
 
 function describeSource(setting: EffectiveSetting): string {
+	if ([setting.value].flat().length === 0) return '(not set)';
 	const where = setting.source === 'config' ? ` in ${safe(setting.file)}` : '';
 	return `(${SOURCE_WORDS[setting.source]}${where})`;
 }
 
 function printSetting(setting: EffectiveSetting, output: Output): void {
 	const values = [setting.value].flat().map((value) => safe(value));
-	output.line(`${setting.key} = ${values.join(', ')}`);
+	output.line(`${setting.key} = ${values.length === 0 ? '(not set)' : values.join(', ')}`);
 	output.line(output.style.dim(`  ${describeSource(setting)}; stored in ${safe(setting.file)}`));
 }

@@ -2,13 +2,15 @@
 import * as z from 'zod';
 import { ok } from './common.ts';
 
-const settingKey = z.enum(['profile', 'registry']);
+const settingKey = z.enum(['profile', 'registry', 'service']);
 
 const effectiveSetting = z.object({
 	key: settingKey,
 	value: z
 		.union([z.string(), z.array(z.string())])
-		.describe("The value in effect; the registry's default is the profile's list of sources."),
+		.describe(
+			"The value in effect; the registry's default is the profile's list of sources, the service's is the empty list (none).",
+		),
 	source: z
 		.enum(['flag', 'env', 'config', 'default'])
 		.describe(

@@ -46,6 +46,7 @@ import {
 	rootStatusDocument,
 } from './registry-signing.ts';
 import { registryValidateDocument } from './registry-validate.ts';
+import { reportDocument, reportStatusDocument } from './report.ts';
 import { scanDocument } from './scan.ts';
 import { startupCheckDocument } from './startup-check.ts';
 import { checkUpdatesDocument, switchRefDocument, updateDocument } from './update.ts';
@@ -108,6 +109,8 @@ export const CLI_JSON_DOCUMENTS = {
 	clean: cleanDocument,
 	doctor: doctorDocument,
 	'startup-check': startupCheckDocument,
+	report: reportDocument,
+	'report status': reportStatusDocument,
 } as const satisfies Record<string, z.ZodType>;
 
 export type JsonCommand = keyof typeof CLI_JSON_DOCUMENTS;

@@ -7,6 +7,8 @@
  *   `<XDG_CONFIG_HOME>/vouch/config.toml`.
  * - `registry` belongs to a host (Picard's registry means nothing to another application):
  *   it is in the profile's own config directory, `<config_dir>/config.toml`.
+ * - `service`, the registry service community reports go to (D22), belongs to the host too,
+ *   beside `registry`. It has no default: nothing is sent anywhere until it is set.
  *
  * Values are checked when they are set and again when they are read, since the file can be
  * edited by hand; a bad stored value names the file it came from.
@@ -21,7 +23,7 @@ import { xdgPaths } from './paths.ts';
 import { sanitizeText } from './sanitize.ts';
 import { checkTransport, gitTransportOf } from './transport-policy.ts';
 
-export const SETTING_KEYS = ['profile', 'registry'] as const;
+export const SETTING_KEYS = ['profile', 'registry', 'service'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 export type StoredSettings = Partial<Record<SettingKey, string>>;
 
@@ -29,6 +31,7 @@ export type StoredSettings = Partial<Record<SettingKey, string>>;
 export const SETTING_SCOPE: Readonly<Record<SettingKey, 'global' | 'profile'>> = {
 	profile: 'global',
 	registry: 'profile',
+	service: 'profile',
 };
 
 const MAX_SETTINGS_BYTES = 16 * 1024;
@@ -141,6 +144,18 @@ export function normaliseSettingValue(
 	if (key === 'profile' && /^[a-z][a-z0-9_-]*$/i.test(text) && !/[./\\]/.test(text)) {
 		// A plain word is a built-in profile name; resolving it is the profile loader's job.
 		return text;
+	}
+	if (key === 'service') {
+		// The service's own rule (https, or http to loopback) lives in the transport policy.
+		if (checkTransport(text, { kind: 'service' }).allowed && !/^[a-z]+:\/\/[^/]*@/i.test(text)) {
+			return text;
+		}
+		throw badValue(
+			key,
+			value,
+			'is not an address reports may go to (https://, or http:// to this machine, without credentials)',
+			context.file,
+		);
 	}
 	if (gitTransportOf(text) === 'remote-helper') {
 		throw badValue(key, value, 'names a git remote helper, which Vouch never runs', context.file);

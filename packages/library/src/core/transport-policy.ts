@@ -10,6 +10,8 @@
  * - Registry sources and TUF mirrors: https, http to loopback, `file://` or a local path.
  * - Unregistered installs: https, ssh or a local path; `http://` and `git://` only with
  *   `--allow-insecure-transport` (or to loopback).
+ * - The registry service a report goes to: https; plain http only to loopback. A report names
+ *   the plugins a user runs and returns a secret token, so it never crosses a network unencrypted.
  * - Always refused: remote helpers (`ext::` runs a command, `fd::`...) and every other scheme.
  * - An HTTP redirect lands on the rule of the address it left, and must stay on http(s).
  *
@@ -25,7 +27,9 @@ export type TransportUse =
 	/** Where a registry document or a TUF repository is read from. */
 	| { kind: 'registry-source' }
 	/** A plugin address the user gave that no registry lists. */
-	| { kind: 'unregistered'; allowInsecureTransport: boolean };
+	| { kind: 'unregistered'; allowInsecureTransport: boolean }
+	/** The registry service's API (community reports, D22): no local files, no plain http. */
+	| { kind: 'service' };
 
 /**
  * The git URLs of a registry as it will be published (remote): what `registry lint` and
@@ -162,6 +166,9 @@ export function checkTransport(url: string, use: TransportUse): TransportDecisio
 		case 'unregistered':
 			if (transport === 'https' || transport === 'ssh' || transport === 'file') return allow();
 			return loopback || use.allowInsecureTransport ? allow() : refuse('insecure');
+		case 'service':
+			if (transport === 'https' || (transport === 'http' && loopback)) return allow();
+			return refuse(transport === 'http' ? 'insecure' : 'unsupported');
 	}
 }
 

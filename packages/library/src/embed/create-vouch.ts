@@ -16,6 +16,7 @@ import { hostEnvironment } from './environment.ts';
 import { hostProfileOf } from './profile.ts';
 import { createQueries } from './queries.ts';
 import { loadSnapshot, type ProfileRegistryRequest, registryNotices } from './registry.ts';
+import { createReportOperations } from './report.ts';
 import { runStartupCheck } from './startup.ts';
 import type { Vouch, VouchOptions } from './types.ts';
 import { watchInstalledPlugins } from './watch.ts';
@@ -182,5 +183,15 @@ export function createVouch(options: VouchOptions = {}): Vouch {
 			return disablePlugin(target, await enablementDeps(false), why);
 		},
 		...createQueries({ profile, environment, state, registryRequest, snapshot }),
+		...createReportOperations({
+			profile,
+			environment,
+			state,
+			snapshot,
+			service: options.service,
+			hostVersion: options.hostVersion,
+			accountToken: options.serviceToken,
+			timeoutMs: options.serviceTimeoutMs,
+		}),
 	};
 }

@@ -13,6 +13,7 @@ import type { ManifestErrorCode } from '../manifest/errors.ts';
 import type { RegistryErrorCode } from '../registry/errors.ts';
 import type { RefChoiceErrorCode } from '../registry/ref-choice.ts';
 import type { RegistrySourcesErrorCode } from '../registry/sources/errors.ts';
+import type { ReportErrorCode } from '../report/errors.ts';
 import type { ScanErrorCode } from '../scan/errors.ts';
 import type { TufErrorCode } from '../tuf/errors.ts';
 
@@ -29,7 +30,8 @@ export type VouchErrorCode =
 	| RefChoiceErrorCode
 	| RegistrySourcesErrorCode
 	| StoreErrorCode
-	| LifecycleErrorCode;
+	| LifecycleErrorCode
+	| ReportErrorCode;
 
 /**
  * Whether `error` is a `VouchError` with this code. The type narrows to `VouchError<C>`, and a

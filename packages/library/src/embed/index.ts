@@ -1,4 +1,12 @@
 /** Vouch for a host in one call: `createVouch`, its options and results, and the error codes. */
+
+export {
+	buildReport,
+	pluginFacts,
+	type ReportHost,
+	type ReportInput,
+	type ReportSubject,
+} from './build-report.ts';
 export { explainUnattendedRefusal, type MissingConsent, missingConsent } from './consent.ts';
 export { createVouch } from './create-vouch.ts';
 export { type HostEnvironment, hostEnvironment, urlContextOf } from './environment.ts';
@@ -13,6 +21,7 @@ export {
 	type SnapshotLoad,
 	signedReaderFor,
 } from './registry.ts';
+export { findReportSubject } from './report.ts';
 export { type HostStartupOptions, runStartupCheck } from './startup.ts';
 export type * from './types.ts';
 export { type PluginWatch, type WatchOptions, watchInstalledPlugins } from './watch.ts';

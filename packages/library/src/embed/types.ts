@@ -14,7 +14,9 @@ import type { UninstallResult } from '../lifecycle/uninstall.ts';
 import type { UpdateOutcome } from '../lifecycle/update.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import type { SourceFailure } from '../registry/sources/index.ts';
+import type { ReportReceipt, ReportRequest, ReportStatus } from '../report/report-schema.ts';
 import type { ScanReport } from '../scan/types.ts';
+import type { ReportInput } from './build-report.ts';
 import type { ProfileChoice } from './profile.ts';
 import type { PluginWatch } from './watch.ts';
 import type { LifecycleGit } from './wiring.ts';
@@ -41,6 +43,17 @@ export interface VouchOptions {
 	cwd?: string;
 	/** Expansion of `~`. Default: `HOME`, else the user's home directory. */
 	home?: string;
+	/**
+	 * The registry service's base URL, where community reports go (D22): https, or http to this
+	 * machine. No default: without it `report` and `reportStatus` refuse (`REPORT_NO_SERVICE`).
+	 */
+	service?: string | undefined;
+	/** The host application's own version, attached to reports beside the profile name. */
+	hostVersion?: string | undefined;
+	/** An account token of the service: reports then count as trusted. Default: anonymous. */
+	serviceToken?: string | undefined;
+	/** Time bound of one request to the service, body included. Default 20 s. */
+	serviceTimeoutMs?: number | undefined;
 }
 
 /** Flags shared by everything that fetches a plugin. All default to false. */
@@ -176,4 +189,13 @@ export interface Vouch {
 	scan(target: string): Promise<ScanReport>;
 	/** Contacts the registry now, whatever the cache holds; fails when no source answers. */
 	refresh(): Promise<RefreshResult>;
+	/**
+	 * The community report about a plugin (installed, else registered) as it would be sent:
+	 * what the host knows is attached. Show it to the user before passing it to `report`.
+	 */
+	prepareReport(target: string, input: ReportInput): Promise<ReportRequest>;
+	/** Sends a report to `service`; the receipt's token is shown to the user once. */
+	report(request: ReportRequest): Promise<ReportReceipt>;
+	/** What became of a report, through the reporter token the receipt gave. */
+	reportStatus(token: string): Promise<ReportStatus>;
 }

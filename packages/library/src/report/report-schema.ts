@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 
+/** The kinds of report, in their wire spelling (`data_theft`; people may type `data-theft`). */
 export const REPORT_KINDS = [
 	'malware',
 	'data_theft',
@@ -14,6 +15,7 @@ export const REPORT_KINDS = [
 	'policy',
 	'other',
 ] as const;
+/** One of {@link REPORT_KINDS}. */
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** The largest report body the service reads; the fields below fit well inside it. */
@@ -64,6 +66,7 @@ export const reportEvidenceSchema = z
 	.refine((item) => item.line === undefined || item.path !== undefined, {
 		message: 'a line needs a path',
 	});
+/** One item of evidence: a file (and line) of one commit, or an https link. */
 export type ReportEvidence = z.infer<typeof reportEvidenceSchema>;
 
 /** What the reporting host knows about the plugin; attached automatically and shown first. */
@@ -86,8 +89,10 @@ export const reportedPluginSchema = z.strictObject({
 	trust: z.enum(['official', 'trusted', 'community', 'unregistered']).optional(),
 	version: line(100).optional(),
 });
+/** The facts about the plugin that the reporting host attaches. */
 export type ReportedPlugin = z.infer<typeof reportedPluginSchema>;
 
+/** A whole report, as `POST /api/v1/reports` reads it; the client checks it before sending. */
 export const reportRequestSchema = z.strictObject({
 	plugin: reportedPluginSchema.refine(
 		(plugin) => plugin.id !== undefined || plugin.uuid !== undefined || plugin.url !== undefined,
@@ -104,7 +109,9 @@ export const reportRequestSchema = z.strictObject({
 	details: prose(MAX_REPORT_DETAILS_CHARS),
 	evidence: z.array(reportEvidenceSchema).max(MAX_EVIDENCE_ITEMS).default([]),
 });
+/** A report as a caller writes it (`evidence` may be left out). */
 export type ReportRequest = z.input<typeof reportRequestSchema>;
+/** A report as parsed: every field checked, `evidence` present. */
 export type ParsedReportRequest = z.output<typeof reportRequestSchema>;
 
 /** The service's answer: the reporter token is shown once and is how the outcome is followed. */
@@ -116,6 +123,7 @@ export const reportReceiptSchema = z.strictObject({
 	/** `GET` it with the token to learn the outcome. */
 	statusUrl: z.string().max(2048),
 });
+/** The receipt of a sent report: its id, its incident and the reporter token (shown once). */
 export type ReportReceipt = z.infer<typeof reportReceiptSchema>;
 
 /** What a reporter learns through the token (`GET /api/v1/reports/status` with the token). */
@@ -132,4 +140,5 @@ export const reportStatusSchema = z.strictObject({
 		outcome: z.string().max(2000).optional(),
 	}),
 });
+/** What the reporter token tells about a report: its incident's state and latest outcome. */
 export type ReportStatus = z.infer<typeof reportStatusSchema>;

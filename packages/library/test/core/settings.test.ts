@@ -101,4 +101,25 @@ describe('settings', () => {
 			'INVALID_SETTING',
 		);
 	});
+
+	it('service: https or loopback http only, without credentials, and never a path', () => {
+		const context = { cwd: '/srv/app', home: '/home/u' };
+		for (const good of ['https://plugins.example.org/', 'http://127.0.0.1:8080/']) {
+			assert.equal(normaliseSettingValue('service', good, context), good);
+		}
+		for (const bad of [
+			'http://plugins.example.org/',
+			'https://user:token@plugins.example.org/',
+			'/srv/service',
+			'file:///srv/service',
+			'ssh://h/s',
+			'',
+		]) {
+			assert.equal(
+				codeOf(() => normaliseSettingValue('service', bad, context)),
+				'INVALID_SETTING',
+				bad,
+			);
+		}
+	});
 });

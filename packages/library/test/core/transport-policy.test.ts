@@ -132,6 +132,18 @@ describe('checkTransport (D11)', () => {
 		assert.equal(refusal('http://localhost.evil.com/r', unregistered), 'insecure');
 	});
 
+	it('the registry service (reports): https, and http only to loopback; never files or ssh', () => {
+		const service = { kind: 'service' } as const;
+		assert.equal(refusal('https://plugins.example.org/', service), undefined);
+		assert.equal(refusal('http://127.0.0.1:8080/', service), undefined);
+		assert.equal(refusal('http://[::1]/', service), undefined);
+		assert.equal(refusal('http://plugins.example.org/', service), 'insecure');
+		assert.equal(refusal('http://127.0.0.1.nip.io/', service), 'insecure');
+		for (const url of ['file:///srv/s', '/srv/s', 'ssh://h/s', 'git://127.0.0.1/s', 'ext::sh']) {
+			assert.notEqual(refusal(url, service), undefined, url);
+		}
+	});
+
 	it('refuses remote helpers and unknown schemes whatever the flags', () => {
 		for (const use of [remoteRegistry, localRegistry, source, unregistered, insecureOk]) {
 			assert.equal(refusal('ext::sh -c touch% /tmp/x', use), 'remote-helper');

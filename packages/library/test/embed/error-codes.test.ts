@@ -30,6 +30,7 @@ describe('hasCode', () => {
 			'STATE_CORRUPT',
 			'FINDINGS_NOT_ACCEPTED',
 			'LOG_INCONSISTENT',
+			'REPORT_TIMEOUT',
 		];
 		for (const code of codes) assert.equal(hasCode(new VouchError(code, 'x'), code), true);
 		const foreign: unknown = new VouchError('NO_SUCH_CODE', 'x');
