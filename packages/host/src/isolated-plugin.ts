@@ -121,41 +121,43 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			return;
 		}
 		inFlight += 1;
-		// `work` runs inside the promise: a refusal it throws at once (a fetch of the wrong
-		// shape) must become the plugin's error, never an exception in the host's event loop.
-		Promise.resolve()
-			.then(work)
-			.finally(() => {
-				inFlight -= 1;
-			})
-			.then(
-				(result) => {
-					try {
-						send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
-					} catch {
-						// A cycle or a BigInt in the host's own answer: thrown here, it would be an
-						// unhandled rejection, which ends the host.
-						send({
-							jsonrpc: '2.0',
-							id: request.id,
-							error: { code: 1, message: "the host's answer is not JSON" },
-						});
-					}
-				},
-				(error: unknown) => {
-					const message = error instanceof Error ? error.message : 'the call failed';
-					send({
-						jsonrpc: '2.0',
-						id: request.id,
-						error: { code: 1, message: message.slice(0, 2000) },
-					});
-				},
-			);
+		const reply = (message: unknown) => {
+			inFlight -= 1;
+			send(message);
+		};
+		// One async step, not a chain of them: `work` runs inside it, so a refusal it throws at
+		// once (a fetch of the wrong shape) becomes the plugin's error, never an exception in
+		// the host's event loop.
+		void (async () => {
+			let result: unknown;
+			try {
+				result = await work();
+			} catch (error) {
+				const message = error instanceof Error ? error.message : 'the call failed';
+				reply({
+					jsonrpc: '2.0',
+					id: request.id,
+					error: { code: 1, message: message.slice(0, 2000) },
+				});
+				return;
+			}
+			try {
+				reply({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+			} catch {
+				// A cycle or a BigInt in the host's own answer: thrown here, it would be an
+				// unhandled rejection, which ends the host.
+				send({
+					jsonrpc: '2.0',
+					id: request.id,
+					error: { code: 1, message: "the host's answer is not JSON" },
+				});
+			}
+		})();
 	};
 
-	const onMessage = (raw: unknown) => {
+	const onMessage = (raw: unknown, chars: number) => {
 		if (ended) return;
-		const message = parseRpcMessage(raw);
+		const message = parseRpcMessage(raw, chars);
 		if (message === undefined) return violate('a malformed message');
 		if (!('method' in message)) {
 			caller.settle(message);
@@ -181,8 +183,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		async disable(timeoutMs) {
 			await caller.call('disable', null, timeoutMs);
 		},
-		async ping(timeoutMs) {
-			await caller.call('ping', null, timeoutMs);
+		ping(timeoutMs) {
+			return caller.call('ping', null, timeoutMs).then(ignoreResult);
 		},
 		kill() {
 			ended = true;
@@ -195,6 +197,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		},
 	};
 }
+
+function ignoreResult(): void {}
 
 /** A call into the host's API: only its own function properties, with JSON arguments. */
 export async function callHostApi(api: HostApi, params: unknown): Promise<unknown> {
