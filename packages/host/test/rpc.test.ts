@@ -17,12 +17,12 @@ const oracle = z.union([
 		jsonrpc: z.literal('2.0'),
 		id,
 		method: z.string().min(1).max(100),
-		params: z.unknown(),
+		params: z.unknown().optional(),
 	}),
 	z.strictObject({
 		jsonrpc: z.literal('2.0'),
 		id,
-		result: z.unknown(),
+		result: z.unknown().optional(),
 		error: z.object({ code: z.number(), message: z.string() }).optional(),
 	}),
 ]);
