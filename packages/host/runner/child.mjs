@@ -33,7 +33,11 @@ const pending = new Map();
 const channel = new Socket({ fd: 3, readable: true, writable: true });
 
 function send(message) {
-	if (!channel.destroyed && channel.writable) channel.write(`${JSON.stringify(message)}\n`);
+	writeText(JSON.stringify(message));
+}
+
+function writeText(json) {
+	if (!channel.destroyed && channel.writable) channel.write(`${json}\n`);
 }
 
 // Calls to the host time out together: every call has the same limit, so the oldest waiting
@@ -111,8 +115,12 @@ const handlers = {
 	},
 };
 
+// The answers to the host's calls are `null` or 'pong': written from a template when the id is
+// a plain integer, as JSON.stringify would write them, without the serialiser.
 function answer(id, result) {
-	send({ jsonrpc: '2.0', id, result: result ?? null });
+	if (Number.isSafeInteger(id) && id >= 0 && (result === 'pong' || result == null))
+		writeText(`{"jsonrpc":"2.0","id":${id},"result":${result === 'pong' ? '"pong"' : 'null'}}`);
+	else send({ jsonrpc: '2.0', id, result: result ?? null });
 }
 
 function refuse(id, error) {
@@ -156,7 +164,15 @@ function onMessage(message) {
 let partial = [];
 let partialBytes = 0;
 let skipping = false;
+// The heartbeat's request, read without the JSON parser (the value JSON.parse would give).
+const PLAIN_REQUEST =
+	/^\{"jsonrpc":"2\.0","id":(0|[1-9][0-9]{0,14}),"method":"([a-z]{1,100})","params":null\}$/;
 function deliver(line) {
+	const plain = PLAIN_REQUEST.exec(line);
+	if (plain !== null) {
+		onMessage({ jsonrpc: '2.0', id: Number(plain[1]), method: plain[2], params: null });
+		return;
+	}
 	let message;
 	try {
 		message = line.length <= MAX_MESSAGE_CHARS ? JSON.parse(line) : undefined;

@@ -11,9 +11,16 @@ import { sanitizeText } from '@vouch/library';
 import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
-import { CHANNEL_FD, readJsonLines, writeJsonLine } from './plugin-channel.ts';
+import { CHANNEL_FD, readJsonLines, writeJsonLine, writeLine } from './plugin-channel.ts';
 import type { PluginPlan } from './plugin-plan.ts';
-import { MAX_MESSAGE_CHARS, parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
+import {
+	MAX_MESSAGE_CHARS,
+	parseRpcMessage,
+	RpcCaller,
+	type RpcRequest,
+	readPlainAnswer,
+	requestText,
+} from './rpc.ts';
 import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
 import type { HostTimers } from './timers.ts';
 
@@ -75,8 +82,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		throw hostError('INVALID_HOST_OPTIONS', 'The plugin process was started without its channel.');
 	}
 	const send = (message: unknown) => writeJsonLine(channel, message);
-	const caller = new RpcCaller((message) => {
-		if (!send(message)) throw new Error('disconnected');
+	const caller = new RpcCaller((request) => {
+		if (!writeLine(channel, requestText(request))) throw new Error('disconnected');
 	}, options.timers);
 	let exitListener: ((why: string) => void) | undefined;
 	let ended = false;
@@ -173,7 +180,11 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		}
 		violate('an unknown method');
 	};
-	readJsonLines(channel, MAX_MESSAGE_CHARS, { onMessage, onViolation: violate });
+	readJsonLines(channel, MAX_MESSAGE_CHARS, {
+		onMessage,
+		onViolation: violate,
+		readCommon: readPlainAnswer,
+	});
 
 	return {
 		pid: child.pid,

@@ -86,6 +86,39 @@ function withinSize(value: unknown, knownChars: number | undefined): boolean {
 	}
 }
 
+/**
+ * The JSON text of a request, as `JSON.stringify` writes it. A request without parameters and
+ * with a plain method name (the heartbeat's `ping`, sent every few seconds to every plugin) is
+ * written from a template: nothing in it needs escaping, and it skips the serialiser.
+ */
+const PLAIN_METHOD = /^[a-z]{1,100}$/;
+
+export function requestText(request: RpcRequest): string {
+	if (
+		request.params === null &&
+		PLAIN_METHOD.test(request.method) &&
+		Number.isSafeInteger(request.id)
+	)
+		return `{"jsonrpc":"2.0","id":${request.id},"method":"${request.method}","params":null}`;
+	return JSON.stringify(request);
+}
+
+const PLAIN_ANSWER =
+	/^\{"jsonrpc":"2\.0","id":(0|[1-9][0-9]{0,14}),"result":(null|"[a-z]{0,20}")\}$/;
+
+/**
+ * The value of a line that is exactly a plain answer with a short string or `null` result (the
+ * plugin's `pong`), read without the JSON parser; undefined for any other line, which then
+ * goes through `JSON.parse`. It gives the value JSON.parse would, and the value still goes
+ * through `parseRpcMessage`: this only reads, it decides nothing. Anchored, and with no
+ * repetition that can backtrack, it costs one pass over a short prefix of any line.
+ */
+export function readPlainAnswer(line: string): RpcResponse | undefined {
+	const match = PLAIN_ANSWER.exec(line);
+	if (match === null) return undefined;
+	const result = match[2] === 'null' ? null : (match[2] as string).slice(1, -1);
+	return { jsonrpc: '2.0', id: Number(match[1]), result };
+}
 interface Pending {
 	method: string;
 	timeoutMs: number;

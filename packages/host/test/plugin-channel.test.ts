@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readJsonLines } from '../src/plugin-channel.ts';
+import { readPlainAnswer } from '../src/rpc.ts';
 
 interface Heard {
 	messages: unknown[];
@@ -16,7 +17,7 @@ interface Heard {
 	feed(...chunks: (Buffer | string)[]): void;
 }
 
-function listen(maxChars: number): Heard {
+function listen(maxChars: number, readCommon?: (line: string) => unknown): Heard {
 	const stream = new PassThrough();
 	const heard: Heard = {
 		messages: [],
@@ -33,6 +34,7 @@ function listen(maxChars: number): Heard {
 			heard.chars.push(chars);
 		},
 		onViolation: (what) => heard.violations.push(what),
+		...(readCommon === undefined ? {} : { readCommon }),
 	});
 	return heard;
 }
@@ -72,6 +74,22 @@ describe('readJsonLines', () => {
 			),
 			{ numRuns: 1000 },
 		);
+	});
+
+	it('with the quick reader of plain answers, gives the same values, and still refuses what is not JSON', () => {
+		const lines = [
+			'{"jsonrpc":"2.0","id":7,"result":"pong"}',
+			'{"jsonrpc":"2.0","id":8,"result":null}',
+			'{"jsonrpc":"2.0","id":9,"result":{"a":1}}',
+		];
+		const heard = listen(1000, readPlainAnswer);
+		heard.feed(lines.map((line) => `${line}\n`).join(''));
+		assert.deepEqual(
+			heard.messages,
+			lines.map((line) => JSON.parse(line)),
+		);
+		heard.feed('{"jsonrpc":"2.0","id":10,"result":"pong"\n');
+		assert.deepEqual(heard.violations, ['a message that is not JSON']);
 	});
 
 	it('joins a character split between chunks, and takes chunks that are already text', () => {

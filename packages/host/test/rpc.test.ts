@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS, parseRpcMessage, RpcCaller, type RpcRequest } from '../src/rpc.ts';
+import {
+	MAX_MESSAGE_CHARS,
+	parseRpcMessage,
+	RpcCaller,
+	type RpcRequest,
+	readPlainAnswer,
+	requestText,
+} from '../src/rpc.ts';
 import { ManualTimers } from './helpers/world.ts';
 
 /** The rules of `parseRpcMessage`, written as a schema: the oracle the hand-written code must match. */
@@ -149,6 +156,77 @@ describe('parseRpcMessage against the schema oracle', () => {
 		assert.equal(parseRpcMessage(overLimit, MAX_MESSAGE_CHARS + 1), undefined);
 		// The line's length is what counts when given: a small value from an over-long line is refused.
 		assert.equal(parseRpcMessage(fits, MAX_MESSAGE_CHARS + 1), undefined);
+	});
+});
+
+describe('the quick paths for the commonest lines give what JSON gives', () => {
+	it('requestText writes exactly what JSON.stringify writes', () => {
+		const request = fc.record({
+			jsonrpc: fc.constant('2.0' as const),
+			id: fc.oneof(fc.nat(), fc.constantFrom(2 ** 53 - 1, 2 ** 53, 1e21)),
+			method: fc.oneof(
+				fc.constantFrom('ping', 'enable', 'disable', 'a'.repeat(101)),
+				fc.string({ maxLength: 12 }),
+				fc.string({ unit: fc.constantFrom('a', 'z', '"', '\\', '\n', 'é', 'A'), maxLength: 5 }),
+			),
+			params: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
+		});
+		fc.assert(
+			fc.property(request, (r) => assert.equal(requestText(r), JSON.stringify(r))),
+			{ numRuns: 3000 },
+		);
+	});
+
+	it('readPlainAnswer reads a plain answer as JSON.parse does, and leaves every other line alone', () => {
+		const answer = fc.record(
+			{
+				jsonrpc: fc.constantFrom('2.0', '2'),
+				id: fc.oneof(fc.nat(), fc.constantFrom(0, 999_999_999_999_999, 1e15, 2 ** 53, -1, 1.5)),
+				result: fc.oneof(
+					fc.constantFrom('pong', '', null, 'a'.repeat(20), 'a'.repeat(21), 'Pong', 'po"ng'),
+					fc.jsonValue({ maxDepth: 1 }),
+				),
+				error: fc.constant({ code: 1, message: 'x' }),
+			},
+			{ requiredKeys: ['jsonrpc', 'id'] },
+		);
+		const line = fc.oneof(
+			answer.map((value) => JSON.stringify(value)),
+			// Plain answers with bytes changed, added or cut: near misses a reader could get wrong.
+			fc
+				.tuple(fc.nat(), fc.nat({ max: 60 }), fc.string({ maxLength: 3 }))
+				.map(
+					([id, at, insert]) =>
+						`{"jsonrpc":"2.0","id":${id},"result":"pong"}`.slice(0, at) +
+						insert +
+						`{"jsonrpc":"2.0","id":${id},"result":"pong"}`.slice(at + (insert.length % 2)),
+				),
+			fc.constantFrom(
+				'{"jsonrpc":"2.0","id":01,"result":"pong"}',
+				'{"jsonrpc":"2.0","id":1,"result":"pong"} ',
+				' {"jsonrpc":"2.0","id":1,"result":"pong"}',
+				'{"jsonrpc":"2.0","id":1,"result":"pong"}\n',
+				'{"jsonrpc":"2.0","id":1,"result":"pong","result":1}',
+				'{"jsonrpc":"2.0","id":-0,"result":null}',
+				'{"jsonrpc":"2.0","id":1,"result":"pong"}x',
+				'{"jsonrpc":"2.0","id":1,"result":"pong"}}',
+			),
+		);
+		fc.assert(
+			fc.property(line, (text) => {
+				const quick = readPlainAnswer(text);
+				if (quick === undefined) return;
+				assert.deepEqual(quick, JSON.parse(text));
+			}),
+			{ numRuns: 5000 },
+		);
+		// And it does read the heartbeat's answer, or it would only slow the reader down.
+		assert.deepEqual(readPlainAnswer('{"jsonrpc":"2.0","id":42,"result":"pong"}'), {
+			jsonrpc: '2.0',
+			id: 42,
+			result: 'pong',
+		});
+		assert.deepEqual(readPlainAnswer('{"jsonrpc":"2.0","id":0,"result":null}')?.result, null);
 	});
 });
 
