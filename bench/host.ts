@@ -3,30 +3,41 @@
  * - cold start of an isolated plugin (fork to `enable` answered) against `node -e 0`
  *   (target: at most 1.5x);
  * - resident memory of one isolated plugin process (target: at most 45 MB);
- * - one round trip over the IPC channel against an in-process async call (target: at most
- *   150 µs);
+ * - one round trip (ping) over an isolated plugin's channel (target: at most 150 µs), beside
+ *   its floors: a bare Node IPC echo, a raw pipe echo and a JSON line echo on fd 3, and an
+ *   in-process async call (`host-round-trip.ts`);
  * - 20 isolated plugins at once: total resident memory and the time until all are enabled.
  */
-import { fork, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { FORK_PLUGIN, startIsolatedPlugin } from '../packages/host/src/isolated-plugin.ts';
 import { planPlugin } from '../packages/host/src/plugin-plan.ts';
 import type { RunningPlugin } from '../packages/host/src/running-plugin.ts';
 import { SYSTEM_TIMERS } from '../packages/host/src/timers.ts';
 import { tempDir, writePlugin } from '../packages/host/test/helpers/plugins.ts';
+import { measureRoundTrips, type RoundTripFigures } from './host-round-trip.ts';
 import { type Figure, formatMs, printFigures } from './measure.ts';
 
 export interface HostBenchResult {
 	coldStart: { medianMs: number; baselineMs: number; ratio: number; targetRatio: number };
 	rssPerPluginMb: number;
-	roundTrip: { medianUs: number; inProcessUs: number; bareIpcUs: number; targetUs: number };
+	roundTrip: {
+		medianUs: number;
+		inProcessUs: number;
+		bareIpcUs: number;
+		rawPipeUs: number;
+		jsonLineUs: number;
+		targetUs: number;
+		/** Every kind's median and quickest round, and how busy the machine was. */
+		detail: RoundTripFigures;
+	};
 	twenty: { totalRssMb: number; allEnabledMs: number };
 	figures: Figure[];
 }
 
 const RUNS = 9;
-const ROUND_TRIPS = 2000;
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -71,7 +82,7 @@ export async function runHostBench(): Promise<HostBenchResult> {
 	const cold: number[] = [];
 	const baseline: number[] = [];
 	let rss = 0;
-	let roundTripUs = 0;
+	let roundTrips: RoundTripFigures | undefined;
 	for (let run = 0; run < RUNS; run++) {
 		let t = process.hrtime.bigint();
 		spawnSync(process.execPath, ['-e', '0']);
@@ -82,34 +93,15 @@ export async function runHostBench(): Promise<HostBenchResult> {
 		cold.push(Number(process.hrtime.bigint() - t) / 1e6);
 		if (run === RUNS - 1) {
 			rss = rssMb(plugin.pid as number);
-			for (let i = 0; i < 200; i++) await plugin.ping(30_000);
-			const began = process.hrtime.bigint();
-			for (let i = 0; i < ROUND_TRIPS; i++) await plugin.ping(30_000);
-			roundTripUs = Number(process.hrtime.bigint() - began) / 1e3 / ROUND_TRIPS;
+			roundTrips = await measureRoundTrips(() => plugin.ping(30_000), root);
 		}
 		plugin.kill();
 	}
-	// The floor: a bare child that echoes each message back, over the same IPC channel.
-	const echoFile = join(root, 'echo.mjs');
-	writeFileSync(echoFile, 'process.on("message", (m) => process.send(m));\n');
-	const echo = fork(echoFile, [], { serialization: 'json' });
-	const echoOnce = () =>
-		new Promise((resolve) => {
-			echo.once('message', resolve);
-			echo.send({ jsonrpc: '2.0', id: 1, method: 'ping', params: null });
-		});
-	for (let i = 0; i < 200; i++) await echoOnce();
-	const echoBegan = process.hrtime.bigint();
-	for (let i = 0; i < ROUND_TRIPS; i++) await echoOnce();
-	const bareIpcUs = Number(process.hrtime.bigint() - echoBegan) / 1e3 / ROUND_TRIPS;
-	echo.kill();
+	if (roundTrips === undefined) throw new Error('no round trips were measured');
+	const { medianUs, bestUs } = roundTrips;
+	const roundTripUs = medianUs.ping;
 
-	const local = async () => null;
-	let began = process.hrtime.bigint();
-	for (let i = 0; i < ROUND_TRIPS; i++) await local();
-	const inProcessUs = Number(process.hrtime.bigint() - began) / 1e3 / ROUND_TRIPS;
-
-	began = process.hrtime.bigint();
+	const began = process.hrtime.bigint();
 	const all = plugins.map((_, i) => start(i));
 	await Promise.all(all.map((plugin) => plugin.enable(60_000)));
 	const allEnabledMs = Number(process.hrtime.bigint() - began) / 1e6;
@@ -127,17 +119,29 @@ export async function runHostBench(): Promise<HostBenchResult> {
 			targetMs: baselineMs * 1.5,
 		},
 		{
-			name: 'IPC round trip (ping)',
+			name: 'channel round trip (ping)',
 			ms: roundTripUs / 1000,
 			baselineName: 'in-process async call',
-			baselineMs: inProcessUs / 1000,
+			baselineMs: medianUs.inProcess / 1000,
 			targetMs: 0.15,
 		},
 		{
-			name: 'IPC round trip (ping)',
+			name: 'channel round trip (ping)',
 			ms: roundTripUs / 1000,
-			baselineName: 'bare IPC echo',
-			baselineMs: bareIpcUs / 1000,
+			baselineName: 'bare Node IPC echo',
+			baselineMs: medianUs.bareIpc / 1000,
+		},
+		{
+			name: 'channel round trip (ping)',
+			ms: roundTripUs / 1000,
+			baselineName: 'raw fd-3 pipe echo',
+			baselineMs: medianUs.rawPipe / 1000,
+		},
+		{
+			name: 'channel round trip (ping)',
+			ms: roundTripUs / 1000,
+			baselineName: 'JSON line echo on fd 3',
+			baselineMs: medianUs.jsonLine / 1000,
 		},
 		{
 			name: '20 isolated plugins, all enabled',
@@ -153,13 +157,30 @@ export async function runHostBench(): Promise<HostBenchResult> {
 	console.log(
 		`  resident memory of 20 isolated plugins:   ${totalRssMb.toFixed(1)} MB (${(totalRssMb / 20).toFixed(1)} MB each)`,
 	);
+	const us = (value: number) => `${value.toFixed(0)} µs`;
+	console.log(
+		`  round trips, median of ${roundTrips.rounds} interleaved rounds of ${roundTrips.perRound} (quickest round): ` +
+			`ping ${us(medianUs.ping)} (${us(bestUs.ping)}), bare IPC ${us(medianUs.bareIpc)} (${us(bestUs.bareIpc)}), ` +
+			`raw pipe ${us(medianUs.rawPipe)} (${us(bestUs.rawPipe)}), JSON lines ${us(medianUs.jsonLine)} (${us(bestUs.jsonLine)})`,
+	);
+	console.log(
+		`  load average ${roundTrips.load.before.toFixed(1)} before, ${roundTrips.load.after.toFixed(1)} after, on ${cpus().length} cores`,
+	);
 	console.log(
 		`  cold start ${formatMs(coldMs)} is ${(coldMs / baselineMs).toFixed(2)}x node -e 0 (target 1.5x)`,
 	);
 	return {
 		coldStart: { medianMs: coldMs, baselineMs, ratio: coldMs / baselineMs, targetRatio: 1.5 },
 		rssPerPluginMb: rss,
-		roundTrip: { medianUs: roundTripUs, inProcessUs, bareIpcUs, targetUs: 150 },
+		roundTrip: {
+			medianUs: roundTripUs,
+			inProcessUs: medianUs.inProcess,
+			bareIpcUs: medianUs.bareIpc,
+			rawPipeUs: medianUs.rawPipe,
+			jsonLineUs: medianUs.jsonLine,
+			targetUs: 150,
+			detail: roundTrips,
+		},
 		twenty: { totalRssMb, allEnabledMs },
 		figures,
 	};

@@ -11,9 +11,16 @@ import { sanitizeText } from '@vouch/library';
 import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
-import { CHANNEL_FD, readJsonLines, writeJsonLine } from './plugin-channel.ts';
+import { CHANNEL_FD, readJsonLines, writeJsonLine, writeLine } from './plugin-channel.ts';
 import type { PluginPlan } from './plugin-plan.ts';
-import { MAX_MESSAGE_CHARS, parseRpcMessage, RpcCaller, type RpcRequest } from './rpc.ts';
+import {
+	MAX_MESSAGE_CHARS,
+	parseRpcMessage,
+	RpcCaller,
+	type RpcRequest,
+	readPlainAnswer,
+	requestText,
+} from './rpc.ts';
 import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
 import type { HostTimers } from './timers.ts';
 
@@ -75,8 +82,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		throw hostError('INVALID_HOST_OPTIONS', 'The plugin process was started without its channel.');
 	}
 	const send = (message: unknown) => writeJsonLine(channel, message);
-	const caller = new RpcCaller((message) => {
-		if (!send(message)) throw new Error('disconnected');
+	const caller = new RpcCaller((request) => {
+		if (!writeLine(channel, requestText(request))) throw new Error('disconnected');
 	}, options.timers);
 	let exitListener: ((why: string) => void) | undefined;
 	let ended = false;
@@ -121,41 +128,43 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			return;
 		}
 		inFlight += 1;
-		// `work` runs inside the promise: a refusal it throws at once (a fetch of the wrong
-		// shape) must become the plugin's error, never an exception in the host's event loop.
-		Promise.resolve()
-			.then(work)
-			.finally(() => {
-				inFlight -= 1;
-			})
-			.then(
-				(result) => {
-					try {
-						send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
-					} catch {
-						// A cycle or a BigInt in the host's own answer: thrown here, it would be an
-						// unhandled rejection, which ends the host.
-						send({
-							jsonrpc: '2.0',
-							id: request.id,
-							error: { code: 1, message: "the host's answer is not JSON" },
-						});
-					}
-				},
-				(error: unknown) => {
-					const message = error instanceof Error ? error.message : 'the call failed';
-					send({
-						jsonrpc: '2.0',
-						id: request.id,
-						error: { code: 1, message: message.slice(0, 2000) },
-					});
-				},
-			);
+		const reply = (message: unknown) => {
+			inFlight -= 1;
+			send(message);
+		};
+		// One async step, not a chain of them: `work` runs inside it, so a refusal it throws at
+		// once (a fetch of the wrong shape) becomes the plugin's error, never an exception in
+		// the host's event loop.
+		void (async () => {
+			let result: unknown;
+			try {
+				result = await work();
+			} catch (error) {
+				const message = error instanceof Error ? error.message : 'the call failed';
+				reply({
+					jsonrpc: '2.0',
+					id: request.id,
+					error: { code: 1, message: message.slice(0, 2000) },
+				});
+				return;
+			}
+			try {
+				reply({ jsonrpc: '2.0', id: request.id, result: result ?? null });
+			} catch {
+				// A cycle or a BigInt in the host's own answer: thrown here, it would be an
+				// unhandled rejection, which ends the host.
+				send({
+					jsonrpc: '2.0',
+					id: request.id,
+					error: { code: 1, message: "the host's answer is not JSON" },
+				});
+			}
+		})();
 	};
 
-	const onMessage = (raw: unknown) => {
+	const onMessage = (raw: unknown, chars: number) => {
 		if (ended) return;
-		const message = parseRpcMessage(raw);
+		const message = parseRpcMessage(raw, chars);
 		if (message === undefined) return violate('a malformed message');
 		if (!('method' in message)) {
 			caller.settle(message);
@@ -171,7 +180,11 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		}
 		violate('an unknown method');
 	};
-	readJsonLines(channel, MAX_MESSAGE_CHARS, { onMessage, onViolation: violate });
+	readJsonLines(channel, MAX_MESSAGE_CHARS, {
+		onMessage,
+		onViolation: violate,
+		readCommon: readPlainAnswer,
+	});
 
 	return {
 		pid: child.pid,
@@ -181,8 +194,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		async disable(timeoutMs) {
 			await caller.call('disable', null, timeoutMs);
 		},
-		async ping(timeoutMs) {
-			await caller.call('ping', null, timeoutMs);
+		ping(timeoutMs) {
+			return caller.call('ping', null, timeoutMs).then(ignoreResult);
 		},
 		kill() {
 			ended = true;
@@ -195,6 +208,8 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		},
 	};
 }
+
+function ignoreResult(): void {}
 
 /** A call into the host's API: only its own function properties, with JSON arguments. */
 export async function callHostApi(api: HostApi, params: unknown): Promise<unknown> {

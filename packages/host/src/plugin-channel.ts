@@ -8,56 +8,112 @@
  */
 
 import type { Duplex } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 
 /** The descriptor the plugin process finds its end of the channel on. */
 export const CHANNEL_FD = 3;
 
+/**
+ * UTF-8 takes at most 3 bytes for one UTF-16 code unit (and an invalid byte decodes to one
+ * unit), so a line of more than 3 bytes per allowed character is over the limit for sure,
+ * before it is complete or decoded.
+ */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
+const NEWLINE = 0x0a;
+
 export interface ChannelReader {
-	/** Called with each parsed line, in order. */
-	onMessage(value: unknown): void;
+	/** Called with each parsed line, in order, and the line's length in characters. */
+	onMessage(value: unknown, chars: number): void;
 	/** Called once, with why, when the other side breaks the framing; nothing is read after. */
 	onViolation(what: string): void;
+	/**
+	 * Reads the commonest lines without the JSON parser: the value `JSON.parse` would give, or
+	 * undefined to leave the line to it.
+	 */
+	readCommon?(line: string): unknown;
 }
 
-/** Reads newline-delimited JSON from `stream`, each line at most `maxChars` characters. */
+/**
+ * Reads newline-delimited JSON from `stream`, each line at most `maxChars` characters.
+ *
+ * The reader works on bytes: it finds each newline in the chunk as it came (a newline byte
+ * never occurs inside a UTF-8 sequence) and decodes only complete lines, so a message that
+ * fits in one chunk, the usual case, is decoded once, without copying or joining strings.
+ * Only a line split over chunks is kept, as bytes, and that keeping is bounded.
+ */
 export function readJsonLines(stream: Duplex, maxChars: number, reader: ChannelReader): void {
-	const decoder = new StringDecoder('utf8');
-	let buffered = '';
+	const maxBytes = maxChars * MAX_UTF8_BYTES_PER_CHAR;
+	let partial: Buffer[] = [];
+	let partialBytes = 0;
 	let broken = false;
 	const fail = (what: string) => {
 		if (broken) return;
 		broken = true;
-		buffered = '';
+		partial = [];
+		partialBytes = 0;
 		reader.onViolation(what);
 	};
-	stream.on('data', (chunk: Buffer | string) => {
-		if (broken) return;
-		buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-		let newline = buffered.indexOf('\n');
-		while (newline !== -1) {
-			const line = buffered.slice(0, newline);
-			buffered = buffered.slice(newline + 1);
-			if (line.length > maxChars) return fail('a message over the size limit');
-			let value: unknown;
+	/** Parses one complete line; false when the channel broke. */
+	const deliver = (line: string): boolean => {
+		if (line.length > maxChars) {
+			fail('a message over the size limit');
+			return false;
+		}
+		let value = reader.readCommon?.(line);
+		if (value === undefined) {
 			try {
 				value = JSON.parse(line);
 			} catch {
-				return fail('a message that is not JSON');
+				fail('a message that is not JSON');
+				return false;
 			}
-			reader.onMessage(value);
-			if (broken) return;
-			newline = buffered.indexOf('\n');
 		}
-		if (buffered.length > maxChars) fail('a message over the size limit');
+		reader.onMessage(value, line.length);
+		return !broken;
+	};
+	stream.on('data', (chunk: Buffer | string) => {
+		if (broken) return;
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+		let start = 0;
+		let newline = bytes.indexOf(NEWLINE);
+		while (newline !== -1) {
+			let line: string;
+			if (partialBytes === 0) {
+				if (newline - start > maxBytes) return fail('a message over the size limit');
+				line = bytes.toString('utf8', start, newline);
+			} else {
+				// The line began in an earlier chunk: join its bytes once, now that it is whole.
+				if (partialBytes + newline > maxBytes) return fail('a message over the size limit');
+				partial.push(bytes.subarray(0, newline));
+				line = Buffer.concat(partial, partialBytes + newline).toString('utf8');
+				partial = [];
+				partialBytes = 0;
+			}
+			if (!deliver(line)) return;
+			start = newline + 1;
+			newline = bytes.indexOf(NEWLINE, start);
+		}
+		if (start < bytes.length) {
+			// Copied: a view would keep the whole chunk's memory alive for a few bytes.
+			partial.push(Buffer.from(bytes.subarray(start)));
+			partialBytes += bytes.length - start;
+			if (partialBytes > maxBytes) fail('a message over the size limit');
+		}
 	});
 	// A pipe error (the process died mid-write) is an exit, reported by the process itself.
 	stream.on('error', () => undefined);
 }
 
-/** Writes one message; false when the channel is already closed. */
+/**
+ * Writes one message as one write (one system call when the pipe has room); false when the
+ * channel is already closed.
+ */
 export function writeJsonLine(stream: Duplex, message: unknown): boolean {
+	return writeLine(stream, JSON.stringify(message));
+}
+
+/** Writes one line of JSON text already made; false when the channel is already closed. */
+export function writeLine(stream: Duplex, json: string): boolean {
 	if (stream.destroyed || !stream.writable) return false;
-	stream.write(`${JSON.stringify(message)}\n`);
+	stream.write(`${json}\n`);
 	return true;
 }

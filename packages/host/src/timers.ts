@@ -4,6 +4,12 @@
  */
 export interface HostTimers {
 	now(): number;
+	/**
+	 * Milliseconds on a clock that never jumps, for how long a call has waited; `now` when
+	 * absent. The wall clock can be set back or forward (NTP, a person), and a call must not
+	 * time out early, or late, because of that.
+	 */
+	monotonicNow?(): number;
 	setTimeout(run: () => void, ms: number): unknown;
 	clearTimeout(handle: unknown): void;
 }
@@ -13,6 +19,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export const SYSTEM_TIMERS: HostTimers = {
 	now: () => Date.now(),
+	monotonicNow: () => performance.now(),
 	setTimeout(run, ms) {
 		const handle = setTimeout(run, Math.min(Math.max(0, ms), MAX_TIMER_MS));
 		// A pending limit never keeps a host alive on its own.
