@@ -82,6 +82,7 @@ export function createPluginFiles(options: PluginFilesOptions) {
 				: pathIn(plugin.directory);
 		},
 
+		/** A fresh staging directory beside the plugins, where a fetch lands before it is placed. */
 		async createStaging(): Promise<string> {
 			const root = join(pluginsDir, STAGING_DIR);
 			await mkdir(root, { recursive: true });
@@ -91,6 +92,7 @@ export function createPluginFiles(options: PluginFilesOptions) {
 			return dir;
 		},
 
+		/** Removes a staging directory that will not be placed (a refused or failed install). */
 		async removeStaging(path: string): Promise<void> {
 			assertInside(join(pluginsDir, STAGING_DIR), path);
 			await rm(path, { recursive: true, force: true });
