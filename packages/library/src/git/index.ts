@@ -73,6 +73,7 @@ export {
 	type TagObject,
 	type TagSignatureKind,
 } from './tag-signature.ts';
+export type { ExportTreeRequest, ListTreeRequest, TreeEntry } from './tree.ts';
 export {
 	createUploadPackHttp,
 	type GitHttpRequest,
@@ -81,7 +82,6 @@ export {
 	type UploadPackHttp,
 	type UploadPackHttpOptions,
 } from './upload-pack-http.ts';
-export type { ExportTreeRequest, ListTreeRequest, TreeEntry } from './tree.ts';
 export {
 	MAX_TAG_OBJECT_BYTES,
 	type VerifyTagRequest,

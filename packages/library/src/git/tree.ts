@@ -75,7 +75,10 @@ export async function listTree(
 			path: path as string,
 		});
 		if (entries.length > request.maxEntries) {
-			throw gitError('GIT_OUTPUT_TOO_LARGE', `${commit} has more than ${request.maxEntries} files.`);
+			throw gitError(
+				'GIT_OUTPUT_TOO_LARGE',
+				`${commit} has more than ${request.maxEntries} files.`,
+			);
 		}
 	}
 	return entries;
