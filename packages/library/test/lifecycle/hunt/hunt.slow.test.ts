@@ -26,7 +26,7 @@ import {
 import { makeTempDir } from '../../helpers/temp.ts';
 
 const MARKER = 'steal-tokens.example';
-const UUIDS = [
+const UUIDS: readonly [string, string, string] = [
 	'1f0c6a52-3b8e-4d7a-9c21-5e4f8a7b6c01',
 	'2a7d9e13-6c4b-4f8a-b1d2-7e3c9f5a8b02',
 	'3b8e0f24-7d5c-4a9b-82e3-8f4d0a6b9c03',
@@ -99,7 +99,7 @@ function buildWorld(): World {
 		'',
 		pluginToml(
 			'alpha',
-			UUIDS[0] as string,
+			UUIDS[0],
 			alpha.url,
 			[
 				'',
@@ -109,8 +109,8 @@ function buildWorld(): World {
 				`tree = "sha256:${'0'.repeat(64)}"`,
 			].join('\n'),
 		),
-		pluginToml('beta', UUIDS[1] as string, beta.url),
-		pluginToml('gamma', UUIDS[2] as string, gamma.url),
+		pluginToml('beta', UUIDS[1], beta.url),
+		pluginToml('gamma', UUIDS[2], gamma.url),
 		pluginToml('broken', '4c9f1a35-8e6d-4b0c-93f4-9a5e1b7c0d04', `file://${missing}`),
 	].join('\n');
 	return { registryText, alpha, beta, gamma, orphan };
