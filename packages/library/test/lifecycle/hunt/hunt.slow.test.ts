@@ -276,6 +276,32 @@ describe('registry hunt', () => {
 		assert.ok(await gone(d.made), 'the exported trees were removed');
 	});
 
+	it('still searches the tags when the server will not send a pinned commit', async () => {
+		const repo = createPluginRepo({
+			manifest: manifestToml({ uuid: '5d0a2b46-9f7e-4c1d-a4f5-0b6e2c8d1e05' }),
+			files: { 'x.py': `# ${MARKER}\n` },
+		});
+		repo.tag('v1.0.0');
+		const text = [
+			'api_version = "3.0"',
+			pluginToml(
+				'delta',
+				'5d0a2b46-9f7e-4c1d-a4f5-0b6e2c8d1e05',
+				repo.url,
+				`\n[[plugins.releases]]\nref = "v0.9.0"\ncommit = "${'f'.repeat(40)}"\ntree = "sha256:${'0'.repeat(64)}"`,
+			),
+		].join('\n');
+		const report = await huntRegistry(
+			{ registry: parseRegistryText(text, { label: 'x' }), indicator: parseIndicator(MARKER) },
+			deps(),
+		);
+		const delta = pluginOf(report.plugins, 'delta');
+		assert.equal(delta.status, 'searched');
+		assert.deepEqual(hitsByVersion(delta), { 'main,v1.0.0': ['x.py:1'] });
+		const pin = delta.versions.find((v) => v.names.includes('pin v0.9.0'));
+		assert.equal(pin?.error?.code, 'GIT_REF_NOT_FOUND');
+	});
+
 	it('bounds what one repository may take on disk', async () => {
 		const report = await huntRegistry(
 			{
