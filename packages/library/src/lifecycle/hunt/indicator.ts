@@ -31,7 +31,9 @@ export function parseIndicator(text: string): Indicator {
 			throw huntError(
 				'HUNT_INDICATOR_INVALID',
 				`The scanner has no rule ${sanitizeText(ruleId, { maxLength: 80 })}.`,
-				{ hint: 'The rule ids are listed by `vouch scan --help` and in docs/scanning.md.' },
+				{
+					hint: 'The rule ids are listed in docs/scanning.md and in `vouch scan --json` findings.',
+				},
 			);
 		}
 		return { kind: 'rule', ruleId };
