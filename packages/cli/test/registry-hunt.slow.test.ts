@@ -203,6 +203,15 @@ describe('vouch registry hunt', () => {
 			2,
 			'USAGE',
 		);
+		// A mistyped id would otherwise read as "nothing found".
+		assertJsonError(
+			await runVouch(
+				['registry', 'hunt', MARKER, '--registry', file, '--plugin', 'alhpa', '--json'],
+				{ env: env() },
+			),
+			2,
+			'USAGE',
+		);
 	});
 
 	describe('--open-incident', () => {
@@ -320,6 +329,28 @@ describe('vouch registry hunt', () => {
 					{ env: env(), stdin: `${TOKEN}\n`, fetch: globalThis.fetch },
 				);
 				assertJsonError(run, 1, 'INCIDENT_NOT_OPENED');
+				// Without --json the results are printed before the failure is reported.
+				const text = await runVouch(
+					[
+						'registry',
+						'hunt',
+						MARKER,
+						'--registry',
+						file,
+						'--plugin',
+						'beta',
+						'--open-incident',
+						'--service',
+						refusing.url,
+						'--token-stdin',
+						'--reason',
+						'r',
+					],
+					{ env: env(), stdin: `${TOKEN}\n`, fetch: globalThis.fetch },
+				);
+				assert.equal(text.code, 1);
+				assert.match(text.stdout, /net\.py:1/);
+				assert.doesNotMatch(text.stdout, /Incident \d+ opened/);
 			} finally {
 				refusing.server.close();
 			}

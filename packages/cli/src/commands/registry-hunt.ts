@@ -103,6 +103,13 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 				dirname(path),
 				urlContext,
 			);
+			// A mistyped id would read as "nothing found": it is refused before the search.
+			const unknown = options.plugin.filter((id) => !parsed.plugins.some((p) => p.id === id));
+			if (unknown.length > 0) {
+				throw usage(
+					`Not in the registry: ${unknown.map((id) => safe(id, { maxLength: 100 })).join(', ')}.`,
+				);
+			}
 			const progress = createProgress(io, !output.json);
 			let report: HuntReport;
 			try {
@@ -136,6 +143,8 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 			} finally {
 				progress.stop();
 			}
+			// The table comes first: a service that refuses the incident must not hide the results.
+			if (!output.json) printReport(report, output);
 			let opened: { id: number; url: string } | undefined;
 			if (incident !== undefined) {
 				const body = incidentBodyOf(report, parsed.plugins, incident.reason);
@@ -144,22 +153,16 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 				} else {
 					const id = await postIncident(incident.endpoint, incident.token, body, io.fetch);
 					opened = { id, url: new URL(`../../../incidents/${id}`, incident.endpoint).href };
+					output.line(`Incident ${id} opened: ${safe(opened.url)}`);
 				}
 			}
 			const ok = report.totals.failed === 0;
-			if (output.json) {
-				output.result({
-					ok,
-					file: path,
-					...report,
-					...(opened === undefined ? {} : { incident: opened }),
-				} satisfies RegistryHuntJson);
-			} else {
-				printReport(report, output);
-				if (opened !== undefined) {
-					output.line(`Incident ${opened.id} opened: ${safe(opened.url)}`);
-				}
-			}
+			output.result({
+				ok,
+				file: path,
+				...report,
+				...(opened === undefined ? {} : { incident: opened }),
+			} satisfies RegistryHuntJson);
 			if (!ok) state.exitCode = ExitCode.error;
 		});
 }
