@@ -20,7 +20,9 @@ export const INCIDENT_TIMEOUT_MS = 30_000;
 /** The answer is `{id}`: anything much larger is not the service. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 const MAX_TITLE_CHARS = 200;
-const MAX_REASON_CHARS = 4000;
+/** The service's bounds on an incident (its admin API refuses more). */
+const MAX_REASON_CHARS = 2000;
+const MAX_PLUGIN_IDS = 100;
 const MAX_TOKEN_BYTES = 4096;
 
 export interface OpenIncidentBody {
@@ -45,7 +47,7 @@ export function incidentBodyOf(
 ): OpenIncidentBody | undefined {
 	const found = report.plugins.filter((p) => p.versions.some((v) => v.hits.length > 0));
 	if (found.length === 0) return undefined;
-	const pluginIds = found.map((p) => p.id);
+	const pluginIds = found.slice(0, MAX_PLUGIN_IDS).map((p) => p.id);
 	const owners = new Set(plugins.filter((p) => pluginIds.includes(p.id)).map((p) => ownerOf(p)));
 	// One plugin: that plugin. Several of one owner: the author. Otherwise: the plugins listed.
 	const byAuthor = found.length > 1 && owners.size === 1;
@@ -77,14 +79,19 @@ export function incidentBodyOf(
 		const versions = plugin.versions.filter((v) => v.hits.length > 0);
 		return `${plugin.id} (${versions.map((v) => v.names[0] ?? v.commit.slice(0, 12)).join(', ')})`;
 	});
+	// The counts come before the list of plugins, so a cut at the service's bound loses only names.
 	const lines = [
-		reason.trim(),
+		sanitizeText(reason.trim(), { maxLength: MAX_REASON_CHARS / 2, multiline: true }),
 		'',
-		`Found by vouch registry hunt for ${indicator}: ${report.totals.hits} hit(s) in ${report.totals.versionsWithHits} version(s) of ${found.length} plugin(s): ${summary.join('; ')}.`,
+		`Found by vouch registry hunt for ${indicator}: ${report.totals.hits} hit(s) in ${report.totals.versionsWithHits} version(s) of ${found.length} plugin(s).`,
 		...(unlisted > 0 ? [`${unlisted} more hit(s) are not listed as evidence.`] : []),
+		...(found.length > MAX_PLUGIN_IDS
+			? [`${found.length - MAX_PLUGIN_IDS} more plugin(s) are not listed in pluginIds.`]
+			: []),
 		...(report.totals.failed > 0
 			? [`${report.totals.failed} plugin(s) could not be searched.`]
 			: []),
+		`Versions: ${summary.join('; ')}.`,
 	];
 	const title = `Hunt: ${indicator} in ${found.length === 1 ? pluginIds[0] : `${found.length} plugins`}`;
 	return {
