@@ -75,6 +75,11 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 				.default(DEFAULT_HUNT_LIMITS.gitTimeoutMs / 1000),
 		)
 		.addOption(
+			new Option('--plugin-timeout <minutes>', 'time limit of one plugin’s whole search')
+				.argParser(wholeNumber(1, 24 * 60))
+				.default(DEFAULT_HUNT_LIMITS.pluginTimeoutMs / 60_000),
+		)
+		.addOption(
 			new Option('--max-repository-mib <n>', 'disk one plugin’s fetch may take')
 				.argParser(wholeNumber(1, 65_536))
 				.default(DEFAULT_HUNT_LIMITS.maxRepositoryBytes / 1024 / 1024),
@@ -121,6 +126,7 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 						jobs: options.jobs,
 						limits: {
 							gitTimeoutMs: options.timeout * 1000,
+							pluginTimeoutMs: options.pluginTimeout * 60_000,
 							maxRepositoryBytes: options.maxRepositoryMib * 1024 * 1024,
 						},
 					},

@@ -58,11 +58,21 @@ export async function huntRegistry(request: HuntRequest, deps: HuntDeps): Promis
 			const id = sanitizeText(plugin.id, { maxLength: 200 });
 			deps.onEvent?.({ kind: 'plugin-started', id, index, total: plugins.length });
 			const cacheDir = join(root, `plugin-${index}.git`);
+			// One slow repository must not hold a whole hunt: each plugin has its own deadline.
+			const deadline = AbortSignal.timeout(limits.pluginTimeoutMs);
+			const signal =
+				deps.signal === undefined ? deadline : AbortSignal.any([deps.signal, deadline]);
 			try {
 				const result = await huntPlugin(
 					{ plugin, indicator: request.indicator, cacheDir, limits },
-					deps,
+					{ ...deps, signal },
 				);
+				if (deadline.aborted && result.status === 'failed') {
+					result.error = {
+						code: 'HUNT_PLUGIN_TIMEOUT',
+						message: `The search of this plugin ran past ${Math.round(limits.pluginTimeoutMs / 1000)} s and was stopped.`,
+					};
+				}
 				done++;
 				deps.onEvent?.({
 					kind: 'plugin-finished',

@@ -50,6 +50,8 @@ export interface HuntLimits {
 	maxRepositoryBytes: number;
 	/** Time limit of each git operation, ms. */
 	gitTimeoutMs: number;
+	/** Time limit of one plugin's whole search (fetch, listing, search, scans), ms. */
+	pluginTimeoutMs: number;
 	/** Larger files are not searched. */
 	maxFileBytes: number;
 	/** Files listed per version. */
@@ -63,6 +65,7 @@ export interface HuntLimits {
 export const DEFAULT_HUNT_LIMITS: HuntLimits = {
 	maxRepositoryBytes: 256 * 1024 * 1024,
 	gitTimeoutMs: 300_000,
+	pluginTimeoutMs: 30 * 60_000,
 	maxFileBytes: 16 * 1024 * 1024,
 	maxFilesPerVersion: 20_000,
 	maxHitsPerVersion: 50,

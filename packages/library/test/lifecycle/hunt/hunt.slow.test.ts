@@ -302,6 +302,22 @@ describe('registry hunt', () => {
 		assert.equal(pin?.error?.code, 'GIT_REF_NOT_FOUND');
 	});
 
+	it('stops a plugin past its own deadline and says so', async () => {
+		const report = await huntRegistry(
+			{
+				registry: registry(),
+				indicator: parseIndicator(MARKER),
+				pluginIds: ['gamma'],
+				// Shorter than starting one git process: the deadline is always reached.
+				limits: { pluginTimeoutMs: 1 },
+			},
+			deps(),
+		);
+		const gamma = pluginOf(report.plugins, 'gamma');
+		assert.equal(gamma.status, 'failed');
+		assert.equal(gamma.error?.code, 'HUNT_PLUGIN_TIMEOUT');
+	});
+
 	it('bounds what one repository may take on disk', async () => {
 		const report = await huntRegistry(
 			{
