@@ -19,6 +19,7 @@ import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { registerRegistryBlacklist } from './registry-blacklist.ts';
 import { registerRegistryDiff } from './registry-diff.ts';
+import { registerRegistryHunt } from './registry-hunt.ts';
 import { registerRegistryLog } from './registry-log.ts';
 import { registerRegistryPin } from './registry-pin.ts';
 import { registerRegistryPlugin } from './registry-plugin.ts';
@@ -40,6 +41,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 	registerRegistryBlacklist(registry as unknown as Command, { io, state });
 	registerRegistryStats(registry as unknown as Command, { io, state });
 	registerRegistryLog(registry as unknown as Command, { io, state });
+	registerRegistryHunt(registry as unknown as Command, { io, state });
 	registry
 		.command('lint')
 		.description('check a registry file: redirects, transports, duplicates, patterns, blacklist')

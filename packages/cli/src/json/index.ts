@@ -30,6 +30,7 @@ import {
 	registryRefListDocument,
 	registryStatsDocument,
 } from './registry-edit.ts';
+import { registryHuntDocument } from './registry-hunt.ts';
 import { registryLintDocument } from './registry-lint.ts';
 import {
 	logMonitorDocument,
@@ -71,6 +72,7 @@ export const CLI_JSON_DOCUMENTS = {
 	'registry lint': registryLintDocument,
 	'registry pin': registryPinDocument,
 	'registry validate': registryValidateDocument,
+	'registry hunt': registryHuntDocument,
 	'registry diff': registryDiffDocument,
 	'registry review': registryReviewDocument,
 	'registry plugin add': registryEditDocument,

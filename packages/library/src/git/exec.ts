@@ -61,6 +61,8 @@ export interface ExecRequest {
 	repo?: string;
 	/** `repo` is a bare repository (a mirror's): it is the git directory, with no work tree. */
 	bare?: boolean;
+	/** With `bare`: the directory files are written to (an export), never a clone's own tree. */
+	workTree?: string;
 	maxStdoutBytes?: number;
 }
 
@@ -80,7 +82,11 @@ export function execGit(
 		request.repo === undefined
 			? request.args
 			: request.bare === true
-				? [`--git-dir=${request.repo}`, ...request.args]
+				? [
+						`--git-dir=${request.repo}`,
+						...(request.workTree === undefined ? [] : [`--work-tree=${request.workTree}`]),
+						...request.args,
+					]
 				: [
 						`--git-dir=${join(request.repo, '.git')}`,
 						`--work-tree=${request.repo}`,

@@ -17,6 +17,7 @@ import {
 	resolveRemote,
 } from './exec.ts';
 import { type FetchRequest, fetchRef } from './fetch.ts';
+import { type GrepHit, type GrepRequest, grepObjects } from './grep.ts';
 import { type AncestryRequest, commitSubject, isAncestor } from './history.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 import { DEFAULT_REDIRECT_PROBE_TIMEOUT_MS, MAX_REDIRECT_HOPS } from './redirects.ts';
@@ -28,6 +29,13 @@ import {
 	readFileAtCommit,
 	type SnapshotRequest,
 } from './snapshot.ts';
+import {
+	type ExportTreeRequest,
+	exportTree,
+	type ListTreeRequest,
+	listTree,
+	type TreeEntry,
+} from './tree.ts';
 import { type VerifyTagRequest, type VerifyTagResult, verifyTagSignature } from './verify-tag.ts';
 import {
 	type CheckoutRequest,
@@ -88,6 +96,12 @@ export interface Git {
 	snapshot(request: SnapshotRequest, call?: CallOptions): Promise<{ fetchedFrom?: string }>;
 	/** One top-level file at a commit of a working copy, without checking it out. */
 	readFileAt(request: ReadFileAtRequest, call?: CallOptions): Promise<FileAtCommit>;
+	/** Every file (blob) of a commit's tree, with its id and size, without a checkout. */
+	listTree(request: ListTreeRequest, call?: CallOptions): Promise<TreeEntry[]>;
+	/** Searches blobs for a string or pattern (`-I`, bounded lines per blob), without a checkout. */
+	grep(request: GrepRequest, call?: CallOptions): Promise<GrepHit[]>;
+	/** Writes a commit's files from a bare repository into a new directory (symlinks as files). */
+	exportTree(request: ExportTreeRequest, call?: CallOptions): Promise<void>;
 	/** Moves a clone to a commit (detached, or on a branch); returns the new HEAD commit. */
 	checkout(request: CheckoutRequest, call?: CallOptions): Promise<{ commit: string }>;
 	/** The commit a revision names in a clone (annotated tags peeled). */
@@ -196,6 +210,9 @@ export function createGit(options: GitOptions = {}): Git {
 		fetch: (request, call) => fetchRef(context, request, call),
 		snapshot: (request, call) => fetchSnapshot(context, request, call),
 		readFileAt: (request, call) => readFileAtCommit(context, request, call),
+		listTree: (request, call) => listTree(context, request, call),
+		grep: (request, call) => grepObjects(context, request, call),
+		exportTree: (request, call) => exportTree(context, request, call),
 		checkout: (request, call) => checkoutCommit(context, request, call),
 		revParse: (dir, rev, call) => revParse(context, dir, rev, call),
 		async isDirty(dir, call) {

@@ -43,6 +43,15 @@ export {
 	type Git,
 	type GitOptions,
 } from './git.ts';
+export {
+	assertGrepPattern,
+	type GrepHit,
+	type GrepMode,
+	type GrepRequest,
+	MAX_GREP_LINE_BYTES,
+	MAX_GREP_PATTERN_LENGTH,
+	parseGrepOutput,
+} from './grep.ts';
 export { type AncestryRequest, MAX_SUBJECT_COLUMNS } from './history.ts';
 export { MAX_LS_REMOTE_LINES, parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 export {
@@ -64,6 +73,7 @@ export {
 	type TagObject,
 	type TagSignatureKind,
 } from './tag-signature.ts';
+export type { ExportTreeRequest, ListTreeRequest, TreeEntry } from './tree.ts';
 export {
 	createUploadPackHttp,
 	type GitHttpRequest,

@@ -10,6 +10,7 @@ import {
 	assertDepth,
 	assertRefName,
 	assertUrlAllowed,
+	isFullCommitId,
 	resolvePath,
 	resolveUrlForGit,
 } from './arguments.ts';
@@ -28,7 +29,12 @@ export interface SnapshotRequest {
 	 * Only these branches and tags (both lists given): what the caller will read, so that a
 	 * repository with thousands of refs costs no more than the few it needs. Default: all.
 	 */
-	only?: { branches: readonly string[]; tags: readonly string[] };
+	only?: { branches: readonly string[]; tags: readonly string[]; commits?: readonly string[] };
+	/**
+	 * A bare repository (no working tree, nothing ever checked out): for a cache that is only
+	 * read through git, such as `registry hunt`'s. Read it with `bare: true` requests.
+	 */
+	bare?: boolean;
 }
 
 /** The branches fetch into `refs/remotes/origin/*`, tags into `refs/tags/*`. */
@@ -39,12 +45,21 @@ export const MAX_SNAPSHOT_REFS = 1000;
 
 function refspecsOf(only: SnapshotRequest['only']): string[] {
 	if (only === undefined) return [...ALL_REFS];
-	if (only.branches.length + only.tags.length > MAX_SNAPSHOT_REFS) {
+	const commits = only.commits ?? [];
+	if (only.branches.length + only.tags.length + commits.length > MAX_SNAPSHOT_REFS) {
 		throw gitError('GIT_INVALID_ARGUMENT', `A snapshot names at most ${MAX_SNAPSHOT_REFS} refs.`);
 	}
 	return [
 		...only.branches.map((b) => `+refs/heads/${assertRefName(b)}:refs/remotes/origin/${b}`),
 		...only.tags.map((t) => `+refs/tags/${assertRefName(t)}:refs/tags/${t}`),
+		// A pinned commit no ref points at any more: asked for by id (a server may refuse).
+		...commits.map((c) => {
+			if (!isFullCommitId(c.toLowerCase())) {
+				throw gitError('GIT_INVALID_ARGUMENT', 'A snapshot fetches commits by full id only.');
+			}
+			const id = assertCommitId(c);
+			return `+${id}:refs/vouch/commits/${id}`;
+		}),
 	];
 }
 
@@ -66,7 +81,7 @@ export async function fetchSnapshot(
 	await execGitChecked(
 		context,
 		{
-			args: ['init', '--quiet', '--', dest],
+			args: ['init', '--quiet', ...(request.bare === true ? ['--bare'] : []), '--', dest],
 			action: `preparing a copy of ${shown}`,
 			network: false,
 		},
@@ -77,6 +92,7 @@ export async function fetchSnapshot(
 		context,
 		{
 			repo: dest,
+			bare: request.bare === true,
 			args: [
 				'fetch',
 				'--quiet',
