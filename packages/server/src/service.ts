@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
 import type { Hono } from 'hono';
 import { type Accounts, createAccounts } from './admin/accounts.ts';
@@ -17,6 +17,7 @@ import type { ServiceLog } from './http/error-handler.ts';
 import { withHotFiles } from './http/hot-files.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import { createRepoFileCache } from './http/repo-file-cache.ts';
+import { applySecurityHeaders } from './http/security-headers.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
 import { webRoutes } from './web/index.ts';
@@ -160,7 +161,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 					? {}
 					: { rateLimit: { limiter: rateLimiter, trustProxy: rateLimit?.trustProxy === true } }),
 			},
-			getRequestListener(app.fetch),
+			getRequestListener(app.fetch, {
+				// A request the adapter cannot even turn into a Request (a GET with a body, a bad
+				// Host) never reaches the app; its bare error still carries the security headers.
+				errorHandler: (error) => {
+					const response = new Response(null, {
+						status: error instanceof RequestError ? 400 : 500,
+					});
+					applySecurityHeaders(response.headers);
+					return response;
+				},
+			}),
 		);
 		const server = await listen(listener, host, port);
 		// The publishing process sees its own publish at once; the others when told, or within

@@ -27,11 +27,7 @@ export function versionOf(path: string, bytes: Uint8Array): number | undefined {
 }
 
 /** True when `next` is a readable version below the readable version of `held`. */
-export function isBackwards(
-	path: string,
-	held: Uint8Array,
-	next: Uint8Array | undefined,
-): boolean {
+export function isBackwards(path: string, held: Uint8Array, next: Uint8Array | undefined): boolean {
 	if (next === undefined) return false;
 	const before = versionOf(path, held);
 	const after = versionOf(path, next);

@@ -8,8 +8,8 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ServiceDb } from '../db/open.ts';
-import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { serverError } from '../errors.ts';
+import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { getBlacklistEntry, listBlacklist } from '../store/blacklist-queries.ts';
 import {
 	facets,

@@ -110,9 +110,10 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 			}
 		}
 		const loaded = await load(path);
-		const file = entry?.file !== undefined && isBackwards(path, entry.file.bytes, loaded?.bytes)
-			? entry.file
-			: loaded;
+		const file =
+			entry?.file !== undefined && isBackwards(path, entry.file.bytes, loaded?.bytes)
+				? entry.file
+				: loaded;
 		if (file?.immutable) {
 			mutable.delete(path);
 			keepImmutable(path, file);
