@@ -102,3 +102,57 @@ http {
 		},
 	};
 }
+
+export interface WorkerService {
+	url: string;
+	stop(): Promise<void>;
+}
+
+/**
+ * `vouch-server serve --workers <workers>` on an existing data directory, as its own process
+ * tree (a primary and its workers), rate limits off like the in-process service's.
+ */
+export async function startServiceWorkers(
+	dataDir: string,
+	workers: number,
+): Promise<WorkerService> {
+	const bin = join(import.meta.dirname, '../../packages/server/src/bin.ts');
+	const child = spawn(
+		process.execPath,
+		[
+			'--conditions=vouch-source',
+			'--import',
+			'tsx',
+			bin,
+			'serve',
+			'--data-dir',
+			dataDir,
+			'--port',
+			'0',
+			'--workers',
+			String(workers),
+			'--no-rate-limit',
+			'--json',
+		],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const line = await new Promise<string>((resolve, reject) => {
+		let text = '';
+		child.stdout.on('data', (chunk) => {
+			text += chunk;
+			const end = text.indexOf('\n');
+			if (end !== -1) resolve(text.slice(0, end));
+		});
+		child.once('exit', (code) => reject(new Error(`serve --workers ended (${code}): ${text}`)));
+	});
+	const started = JSON.parse(line) as { url?: string; error?: { message: string } };
+	if (started.url === undefined) throw new Error(`serve --workers failed: ${line}`);
+	return {
+		url: started.url,
+		stop: async () => {
+			const closed = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await closed;
+		},
+	};
+}

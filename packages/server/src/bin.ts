@@ -7,5 +7,6 @@ import { runServerCli } from './cli/run.ts';
 const code = await runServerCli(process.argv.slice(2), {
 	io: processIO(),
 	clock: () => new Date(),
+	forkWorkers: true,
 });
 process.exitCode = code;

@@ -32,6 +32,8 @@ export type ServerErrorCode =
 	| 'PUBLISH_FAILED'
 	/** A service option that cannot be honoured. */
 	| 'INVALID_OPTIONS'
+	/** The worker processes of `serve --workers` failed to start, or kept dying. */
+	| 'WORKERS_FAILED'
 	/** An edit a person must agree to first (it blocks registered plugins, it removes one): send `confirm: true`. */
 	| 'CONFIRMATION_REQUIRED'
 	/** A part of the service that this process does not run (no publisher configured). */

@@ -3,8 +3,9 @@
  * builds the store, accounts and HTTP app, and serves on 127.0.0.1 unless told otherwise.
  * `close()` stops taking connections, lets the publisher finish, then closes the database.
  */
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
 import type { Hono } from 'hono';
 import { type Accounts, createAccounts } from './admin/accounts.ts';
@@ -13,6 +14,10 @@ import { serverError } from './errors.ts';
 import type { Publisher } from './http/admin-edits.ts';
 import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
+import { withHotFiles } from './http/hot-files.ts';
+import { createRateLimiter } from './http/rate-limit.ts';
+import { createRepoFileCache } from './http/repo-file-cache.ts';
+import { applySecurityHeaders } from './http/security-headers.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
 import { webRoutes } from './web/index.ts';
@@ -22,6 +27,8 @@ export interface ServicePublisher extends Publisher {
 	start(): void | Promise<void>;
 	stop(): void | Promise<void>;
 	waitForRevision(revision: number, options?: { timeoutMs?: number }): Promise<void>;
+	/** Called after each publish this process commits; returns the unsubscribe function. */
+	onPublished?(listener: () => void): () => void;
 }
 
 export interface ServiceOptions {
@@ -57,6 +64,10 @@ export interface ServiceOptions {
 	installCommand?: (id: string) => string;
 	limits?: AppLimits;
 	log?: ServiceLog;
+	/** How many processes serve this port, for the health check (the workers). Default 1. */
+	processes?: () => number;
+	/** Called after each publish this process's publisher commits (to tell the other workers). */
+	onPublished?: () => void;
 }
 
 interface WebContext {
@@ -80,6 +91,8 @@ export interface RunningService {
 	accounts: Accounts;
 	database: ServiceDb;
 	publisher?: ServicePublisher;
+	/** Re-check the hot signed files at their next read: another process published. */
+	expireSignedFiles(): void;
 	close(): Promise<void>;
 }
 
@@ -109,8 +122,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			const factory = options.publisher ?? defaultPublisher;
 			publisher = await factory({ database, keysDir: options.keysDir, clock });
 		}
+		const limits = options.limits ?? {};
+		// One cache and one limiter for the hot path and the app, so both answer alike.
+		const repoFiles = createRepoFileCache({ db: database.db, ...(limits.repoFiles ?? {}) });
+		const rateLimit = limits.rateLimit === false ? undefined : (limits.rateLimit ?? {});
+		const rateLimiter = rateLimit === undefined ? undefined : createRateLimiter(rateLimit);
 		const app = createApp({
 			database,
+			repoFiles,
+			...(rateLimiter === undefined ? {} : { rateLimiter }),
+			...(options.processes === undefined ? {} : { processes: options.processes }),
 			store,
 			accounts,
 			clock,
@@ -133,7 +154,32 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			...(options.limits === undefined ? {} : { limits: options.limits }),
 			...(options.log === undefined ? {} : { log: options.log }),
 		});
-		const server = await listen(app, host, port);
+		const listener = withHotFiles(
+			{
+				files: repoFiles,
+				...(rateLimiter === undefined
+					? {}
+					: { rateLimit: { limiter: rateLimiter, trustProxy: rateLimit?.trustProxy === true } }),
+			},
+			getRequestListener(app.fetch, {
+				// A request the adapter cannot even turn into a Request (a GET with a body, a bad
+				// Host) never reaches the app; its bare error still carries the security headers.
+				errorHandler: (error) => {
+					const response = new Response(null, {
+						status: error instanceof RequestError ? 400 : 500,
+					});
+					applySecurityHeaders(response.headers);
+					return response;
+				},
+			}),
+		);
+		const server = await listen(listener, host, port);
+		// The publishing process sees its own publish at once; the others when told, or within
+		// the cache's freshness (limits.repoFiles.freshMs).
+		publisher?.onPublished?.(() => {
+			repoFiles.expire();
+			options.onPublished?.();
+		});
 		await publisher?.start();
 		const address = server.address() as AddressInfo;
 		const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -145,6 +191,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			accounts,
 			database,
 			...(publisher === undefined ? {} : { publisher }),
+			expireSignedFiles: () => repoFiles.expire(),
 			close() {
 				closing ??= (async () => {
 					await new Promise<void>((resolve) => {
@@ -177,16 +224,9 @@ function defaultPublisher(context: {
 	});
 }
 
-type NodeServer = ReturnType<typeof serve> & {
-	closeIdleConnections(): void;
-	address(): AddressInfo | string | null;
-};
-
-function listen(app: Hono, host: string, port: number): Promise<NodeServer> {
+function listen(listener: RequestListener, host: string, port: number): Promise<Server> {
 	return new Promise((resolve, reject) => {
-		const server = serve({ fetch: app.fetch, hostname: host, port }, () =>
-			resolve(server as NodeServer),
-		) as NodeServer;
+		const server = createServer(listener);
 		server.once('error', (error: NodeJS.ErrnoException) => {
 			reject(
 				serverError(
@@ -199,5 +239,6 @@ function listen(app: Hono, host: string, port: number): Promise<NodeServer> {
 				),
 			);
 		});
+		server.listen(port, host, () => resolve(server));
 	});
 }

@@ -8,16 +8,11 @@ import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import { Command, Option } from 'commander';
 import { isRole } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
-import { isLoopbackHost, type ServiceOptions, startService } from '../service.ts';
-import { type DatabaseFlags, databaseOptions, resolveDatabase } from './database-options.ts';
+import type { ServiceOptions } from '../service.ts';
+import { type DatabaseFlags, databaseOptions } from './database-options.ts';
 import type { ServerCliIO } from './io.ts';
-import {
-	addFollowOptions,
-	addScanReportsImport,
-	type FollowFlags,
-	registerExportRepo,
-	startFollowing,
-} from './sync-commands.ts';
+import { addServeOptions, serve } from './serve-command.ts';
+import { addFollowOptions, addScanReportsImport, registerExportRepo } from './sync-commands.ts';
 import { withDatabase } from './with-database.ts';
 
 const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -28,6 +23,11 @@ export interface ProgramContext {
 	clock: () => Date;
 	/** Extra `startService` options (the publisher factory, the web pages) the entry point supplies. */
 	serviceOptions?: Partial<ServiceOptions>;
+	/**
+	 * Whether `serve --workers` may fork this process's own entry point: only the executable
+	 * itself (a test or an embedding program running the CLI in-process would fork itself).
+	 */
+	forkWorkers?: boolean;
 }
 
 function json(io: ServerCliIO, value: unknown): void {
@@ -39,15 +39,12 @@ function withDb(command: Command): Command {
 	return command;
 }
 
-function parsePort(value: string): number {
-	const port = Number(value);
-	if (!/^\d{1,5}$/.test(value) || port > 65_535) {
-		throw serverError('INVALID_OPTIONS', `--port ${sanitizeText(value)} is not a TCP port.`);
-	}
-	return port;
-}
-
-export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext): Command {
+export function createProgram({
+	io,
+	clock,
+	serviceOptions = {},
+	forkWorkers = false,
+}: ProgramContext): Command {
 	const program = new Command('vouch-server')
 		.description('The Vouch registry service: API, Picard files, signed TUF repository, web pages.')
 		.exitOverride()
@@ -56,52 +53,11 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 			writeErr: (text) => io.stderr.write(text),
 		});
 
-	addFollowOptions(withDb(program.command('serve').description('serve the registry over HTTP')))
-		.option('--keys <dir>', 'signing keys: publish the signed repository')
-		.option('--host <host>', 'address to listen on', '127.0.0.1')
-		.option('--port <port>', 'port to listen on (0: any free port)', '8080')
-		.option('--public', 'allow listening on a non-loopback address')
-		.option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind one proxy)')
-		.option('--json', 'print the address as JSON')
-		.action(async (options: DatabaseFlags & Record<string, string | boolean | undefined>) => {
-			const host = String(options.host);
-			if (!isLoopbackHost(host) && options.public !== true) {
-				throw serverError(
-					'INVALID_OPTIONS',
-					`Refusing to listen on ${sanitizeText(host)} without --public.`,
-					{
-						hint: 'A public service belongs behind a TLS proxy; pass --public once it is.',
-					},
-				);
-			}
-			const database = resolveDatabase(options, io);
-			const keysDir = typeof options.keys === 'string' ? resolve(io.cwd, options.keys) : undefined;
-			const service = await startService({
-				...serviceOptions,
-				dataDir: database.dataDir,
-				...(database.url === undefined ? {} : { database: database.url }),
-				...(keysDir === undefined ? {} : { keysDir }),
-				host,
-				port: parsePort(String(options.port)),
-				clock,
-				log: (line) => io.stderr.write(`${line}\n`),
-				...(options.trustProxy === true
-					? { limits: { ...serviceOptions.limits, rateLimit: { trustProxy: true } } }
-					: {}),
-			});
-			const follower = startFollowing(
-				options as FollowFlags,
-				service,
-				resolve(database.dataDir, 'follow'),
-				io,
-				clock,
-			);
-			if (options.json === true) json(io, { url: service.url });
-			else io.stdout.write(`Serving the registry at ${service.url}\n`);
-			await io.untilStopped();
-			await follower?.stop();
-			await service.close();
-		});
+	addServeOptions(
+		addFollowOptions(withDb(program.command('serve').description('serve the registry over HTTP'))),
+	).action((options: DatabaseFlags & Record<string, string | boolean | undefined>) =>
+		serve(options, { io, clock, serviceOptions, ...(forkWorkers ? { forkWorkers } : {}) }),
+	);
 
 	withDb(
 		program

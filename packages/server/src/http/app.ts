@@ -16,9 +16,18 @@ import { handleError, notFoundResponse, type ServiceLog } from './error-handler.
 import { GIT_MOUNT, gitRepositories } from './git-repositories.ts';
 import { picardFormat } from './picard-format.ts';
 import { publicApi } from './public-api.ts';
-import { createRateLimiter, type RateLimitOptions, rateLimit } from './rate-limit.ts';
+import {
+	createRateLimiter,
+	type RateLimiter,
+	type RateLimitOptions,
+	rateLimit,
+} from './rate-limit.ts';
 import { createRegistryViews } from './registry-view.ts';
-import { createRepoFileCache, type RepoFileCacheOptions } from './repo-file-cache.ts';
+import {
+	createRepoFileCache,
+	type RepoFileCache,
+	type RepoFileCacheOptions,
+} from './repo-file-cache.ts';
 import { securityHeaders } from './security-headers.ts';
 import { signedFiles } from './signed-files.ts';
 
@@ -44,6 +53,12 @@ export interface AppDeps {
 	/** How git URLs compare (the service profile's case-insensitive hosts). */
 	urlContext?: CanonicalUrlContext;
 	log?: ServiceLog;
+	/** The signed files' cache, when something in front of the app shares it (the hot path). */
+	repoFiles?: RepoFileCache;
+	/** The rate limiter, when something in front of the app shares it (the hot path). */
+	rateLimiter?: RateLimiter;
+	/** How many processes serve this port, for the health check. Default 1. */
+	processes?: () => number;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -52,7 +67,10 @@ export function createApp(deps: AppDeps): Hono {
 	app.use('*', securityHeaders());
 	if (limits.rateLimit !== false) {
 		const options = limits.rateLimit ?? {};
-		app.use('*', rateLimit(createRateLimiter(options), options.trustProxy === true));
+		app.use(
+			'*',
+			rateLimit(deps.rateLimiter ?? createRateLimiter(options), options.trustProxy === true),
+		);
 	}
 	app.use('*', limitBodies(limits.body));
 
@@ -67,11 +85,21 @@ export function createApp(deps: AppDeps): Hono {
 			...(deps.log === undefined ? {} : { log: deps.log }),
 		}),
 	);
-	app.route('/api/v1', publicApi({ database: deps.database, view, clock: deps.clock }));
+	app.route(
+		'/api/v1',
+		publicApi({
+			database: deps.database,
+			view,
+			clock: deps.clock,
+			...(deps.processes === undefined ? {} : { processes: deps.processes }),
+		}),
+	);
 	app.route('/picard', picardFormat(view));
 	app.route(
 		'/tuf',
-		signedFiles(createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) })),
+		signedFiles(
+			deps.repoFiles ?? createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) }),
+		),
 	);
 	if (deps.git !== undefined) app.route(GIT_MOUNT, gitRepositories(deps.git));
 	if (deps.web !== undefined) app.route('/', deps.web);

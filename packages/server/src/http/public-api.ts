@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ServiceDb } from '../db/open.ts';
 import { serverError } from '../errors.ts';
+import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { getBlacklistEntry, listBlacklist } from '../store/blacklist-queries.ts';
 import {
 	facets,
@@ -55,6 +56,8 @@ export interface PublicApiDeps {
 	database: ServiceDb;
 	view: () => Promise<RegistryView | undefined>;
 	clock: () => Date;
+	/** How many processes serve this port (the workers); 1 when absent. */
+	processes?: () => number;
 }
 
 function notFound(what: string) {
@@ -137,12 +140,13 @@ async function healthOf(deps: PublicApiDeps) {
 	const timestamp = await db
 		.selectFrom('repo_files')
 		.select('bytes')
-		.where('path', '=', 'timestamp.json')
+		.where('path', '=', TIMESTAMP_PATH)
 		.executeTakeFirst();
 	return {
 		status: 'ok',
 		database: 'ok',
 		now: deps.clock().toISOString(),
+		processes: deps.processes?.() ?? 1,
 		registry:
 			document === undefined
 				? null

@@ -99,13 +99,21 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
 
 /** The socket's address, as `@hono/node-server` passes it in `env.incoming`. */
 export function clientAddress(c: Context, trustProxy: boolean): string {
-	if (trustProxy) {
-		const forwarded = c.req.header('x-forwarded-for');
-		const last = forwarded?.split(',').at(-1)?.trim();
-		if (last !== undefined && last !== '') return clientKey(last.slice(0, 64));
-	}
 	const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-	return clientKey(env?.incoming?.socket?.remoteAddress ?? 'unknown');
+	return clientOf(
+		trustProxy ? c.req.header('x-forwarded-for') : undefined,
+		env?.incoming?.socket?.remoteAddress,
+	);
+}
+
+/**
+ * The bucket key of a request: the last `X-Forwarded-For` entry when one is given (pass it only
+ * with `trustProxy`), else the socket's address.
+ */
+export function clientOf(forwardedFor: string | undefined, remoteAddress: string | undefined) {
+	const last = forwardedFor?.split(',').at(-1)?.trim();
+	if (last !== undefined && last !== '') return clientKey(last.slice(0, 64));
+	return clientKey(remoteAddress ?? 'unknown');
 }
 
 /**

@@ -4,9 +4,14 @@
  * so a mutable file's row is re-checked (its sha256 only) at most every `freshMs`; its bytes
  * are read again only when the digest moved. Immutable files (consistent-snapshot metadata,
  * targets, full tiles) never change once written and are kept in an LRU bounded by bytes.
+ *
+ * A mutable file never goes backwards in one process: a row whose version (the timestamp's
+ * `signed.version`, the checkpoint's tree size) is below the one already held is not taken, so
+ * a host never gets from this process a timestamp older than one this process already served.
  */
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
+import { isBackwards } from './file-version.ts';
 
 export interface RepoFile {
 	bytes: Uint8Array;
@@ -33,6 +38,13 @@ interface MutableEntry {
 
 export interface RepoFileCache {
 	get(path: string): Promise<RepoFile | undefined>;
+	/**
+	 * The answer `get` would give without asking the database, when it is fresh; undefined when
+	 * only `get` can tell. The hot path's way to answer without a promise.
+	 */
+	peek(path: string): { file: RepoFile | undefined } | undefined;
+	/** Makes every mutable file be re-checked at its next read (a publish was announced). */
+	expire(): void;
 }
 
 export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCache {
@@ -80,7 +92,12 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 	/** A stale path being re-read: concurrent requests share the one query. */
 	const inflight = new Map<string, Promise<RepoFile | undefined>>();
 
+	/** Bumped by `expire()`: a re-check that began before it does not count as fresh. */
+	let generation = 0;
+
 	async function refresh(path: string, entry: MutableEntry | undefined, at: number) {
+		const began = generation;
+		const checkedAt = () => (began === generation ? at : Number.NEGATIVE_INFINITY);
 		if (entry?.file !== undefined) {
 			const row = await db
 				.selectFrom('repo_files')
@@ -88,16 +105,20 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 				.where('path', '=', path)
 				.executeTakeFirst();
 			if (row?.sha256 === entry.file.sha256) {
-				remember(path, { file: entry.file, checkedAt: at });
+				remember(path, { file: entry.file, checkedAt: checkedAt() });
 				return entry.file;
 			}
 		}
-		const file = await load(path);
+		const loaded = await load(path);
+		const file =
+			entry?.file !== undefined && isBackwards(path, entry.file.bytes, loaded?.bytes)
+				? entry.file
+				: loaded;
 		if (file?.immutable) {
 			mutable.delete(path);
 			keepImmutable(path, file);
 		} else {
-			remember(path, { file, checkedAt: at });
+			remember(path, { file, checkedAt: checkedAt() });
 		}
 		return file;
 	}
@@ -118,6 +139,17 @@ export function createRepoFileCache(options: RepoFileCacheOptions): RepoFileCach
 			const started = refresh(path, entry, at).finally(() => inflight.delete(path));
 			inflight.set(path, started);
 			return started;
+		},
+		peek(path) {
+			const kept = immutable.get(path);
+			if (kept !== undefined) return { file: kept };
+			const entry = mutable.get(path);
+			if (entry !== undefined && now() - entry.checkedAt < freshMs) return entry;
+			return undefined;
+		},
+		expire() {
+			generation++;
+			for (const entry of mutable.values()) entry.checkedAt = Number.NEGATIVE_INFINITY;
 		},
 	};
 }

@@ -255,6 +255,8 @@ describe('public API', () => {
 				assert.equal(before.registry.revision, 1);
 				assert.equal(before.lastPublish, null);
 				assert.equal(before.timestampExpires, null);
+				// One process unless the service runs workers (test/cluster/).
+				assert.equal(before.processes, 1);
 				const { db } = service.database;
 				const publish = await db
 					.insertInto('publishes')
@@ -273,7 +275,8 @@ describe('public API', () => {
 				await db
 					.insertInto('repo_files')
 					.values({
-						path: 'timestamp.json',
+						// Where the publisher stores it (publish/timestamp-expiry.ts).
+						path: 'metadata/timestamp.json',
 						bytes: Buffer.from(JSON.stringify({ signed: { expires: '2026-06-02T12:00:00Z' } })),
 						sha256: 'f'.repeat(64),
 						immutable: 0,

@@ -192,4 +192,53 @@ describe('signed files', () => {
 			}
 		});
 	});
+
+	it('answers from memory while fresh, re-checks when told, and never goes back a version', async (t) => {
+		await forEachEngine(t, async ({ options }) => {
+			const service = await testService(options);
+			try {
+				let now = 0;
+				const cache = createRepoFileCache({
+					db: service.database.db,
+					freshMs: 300,
+					now: () => now,
+				});
+				const path = 'metadata/timestamp.json';
+				const text = (version: number) => JSON.stringify({ signed: { version } });
+				const read = async () => Buffer.from((await cache.get(path))?.bytes ?? []).toString();
+				assert.equal(cache.peek(path), undefined, 'never read: only get() can tell');
+				await putFile(service.database, path, text(2), false);
+				assert.equal(await read(), text(2));
+				assert.equal(Buffer.from(cache.peek(path)?.file?.bytes ?? []).toString(), text(2));
+
+				await putFile(service.database, path, text(3), false);
+				assert.equal(await read(), text(2), 'fresh: not asked');
+				cache.expire();
+				assert.equal(cache.peek(path), undefined, 'told: stale at once');
+				assert.equal(await read(), text(3));
+
+				// A re-check already on its way when a publish is announced does not count as fresh.
+				await putFile(service.database, path, text(4), false);
+				now = 1000;
+				const inFlight = cache.get(path);
+				cache.expire();
+				await inFlight;
+				assert.equal(cache.peek(path), undefined);
+				assert.equal(await read(), text(4));
+
+				// Older rows are not taken, however often the process looks.
+				await putFile(service.database, path, text(1), false);
+				cache.expire();
+				assert.equal(await read(), text(4));
+				now = 100_000;
+				assert.equal(await read(), text(4));
+				// An unreadable version cannot be compared: it is taken (the publisher wrote it).
+				await putFile(service.database, path, 'not json', false);
+				cache.expire();
+				assert.equal(await read(), 'not json');
+			} finally {
+				await service.close();
+			}
+		});
+	});
 });
