@@ -10,7 +10,7 @@ export const checkBlacklistDocument = z
 		severity: blacklistSeverity.optional().describe('Present when blocked.'),
 		entry: z.int().min(0).optional().describe('The index of the matching entry, when blocked.'),
 		matchedOn: z
-			.array(z.enum(['uuid', 'url', 'url_regex', 'versions']))
+			.array(z.enum(['uuid', 'url', 'url_regex', 'versions', 'commit']))
 			.optional()
 			.describe('The keys of the entry, all of which matched, when blocked.'),
 		registry: registryStatus,
