@@ -13,6 +13,14 @@ export const checkBlacklistDocument = z
 			.array(z.enum(['uuid', 'url', 'url_regex', 'versions', 'commit']))
 			.optional()
 			.describe('The keys of the entry, all of which matched, when blocked.'),
+		incident: z
+			.string()
+			.optional()
+			.describe('The public incident page, sanitised, when blocked and the registry gives one.'),
+		advice: z
+			.string()
+			.optional()
+			.describe('What the user should do, sanitised, when blocked and the registry gives it.'),
 		registry: registryStatus,
 		problems: z
 			.array(z.object({ index: z.int().min(0), urlRegex: z.string(), error: z.string() }))
