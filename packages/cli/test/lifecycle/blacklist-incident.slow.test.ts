@@ -1,5 +1,5 @@
 /**
- * Per-commit blocks and what users are told (issue 13 §3): a `commit` entry blocks exactly the
+ * Per-commit blocks and what users are told: a `commit` entry blocks exactly the
  * fetched commit (install and update, checked after the fetch since no commit is known before
  * it), and `list`, `info`, `startup-check` and `check-blacklist` carry the reason, severity,
  * incident link and advice, sanitised. A soft block disables; `enable` shows the reason and
@@ -78,6 +78,29 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.equal(clean.code, 0, clean.stdout + clean.stderr);
 	});
 
+	it('refuses an update onto a blocked commit, and allows the one after it', async () => {
+		const spec: PluginSpec = { name: 'moving', uuid: '6f7a8b9c-0d1e-4f2a-9b3c-5d6e7f809102' };
+		const served = world.serve(spec);
+		world.publish(served);
+		const entry = registryEntry(served, spec);
+		world.writeRegistry([entry], []);
+		assert.equal((await vouch('install', 'moving')).code, 0);
+		const bad = served.repo.commit({ 'stolen.py': 'token = 1\n' });
+		world.publish(served);
+		world.writeRegistry([entry], [{ uuid: spec.uuid, commit: bad, reason: 'Hijacked push' }]);
+		const refused = await vouch('update', 'moving');
+		assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+		assert.equal(code(refused), 'BLACKLISTED');
+		assert.notEqual((await world.state()).plugins[spec.uuid]?.source.commit, bad);
+		const fixed = served.repo.commit({ 'stolen.py': null });
+		world.publish(served);
+		const update = await vouch('update', 'moving');
+		assert.equal(update.code, 0, update.stdout + update.stderr);
+		assert.equal((await world.state()).plugins[spec.uuid]?.source.commit, fixed);
+		const removed = await world.vouch(['uninstall', 'moving', '--json']);
+		assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+	});
+
 	it('a soft block: startup-check disables with the reason, link and advice; list and info show them', async () => {
 		const state = await world.state();
 		const installed = state.plugins[TAKEN.uuid];
@@ -117,7 +140,9 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.deepEqual((assertJsonOutput(again, 'startup-check') as typeof report).disabled, []);
 
 		const list = await world.vouch(['list', '--registry', world.registryFile, '--json']);
-		const [row] = assertJsonOutput(list, 'list').plugins as { blacklisted: unknown }[];
+		const row = (
+			assertJsonOutput(list, 'list').plugins as { uuid: string; blacklisted: unknown }[]
+		).find((plugin) => plugin.uuid === TAKEN.uuid);
 		assert.deepEqual(row?.blacklisted, {
 			reason: 'Under review after reports',
 			severity: 'soft',
