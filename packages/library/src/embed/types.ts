@@ -97,7 +97,8 @@ export interface InstalledPluginStatus {
 	trust?: TrustLevel;
 	/** Sanitised. */
 	impersonation?: string;
-	blacklisted?: { reason: string; severity: string };
+	/** The blocking entry: reason and severity, with its incident link and advice when given (sanitised). */
+	blacklisted?: { reason: string; severity: string; incident?: string; advice?: string };
 }
 
 /** Where the registry came from, and how much it can be relied on. */

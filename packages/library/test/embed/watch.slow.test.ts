@@ -205,6 +205,11 @@ describe('watchInstalledPlugins polls a signed registry', () => {
 			const beta = rows.find((row) => row.plugin.uuid === BETA.uuid);
 			assert.equal(beta?.plugin.state, 'active');
 			assert.equal(beta?.enabled, false);
+			assert.deepEqual(beta?.blacklisted, {
+				reason: 'Under review',
+				severity: 'soft',
+				incident: INCIDENT,
+			});
 			assert.deepEqual(errors, []);
 			// Applied once: the next poll is a 304 again.
 			assert.equal(await watch.pollNow(), undefined);
