@@ -226,5 +226,51 @@ class StrictReading(unittest.TestCase):
                 self.assertEqual(decisions.failure.code if decisions.failure else None, "exit-code")
 
 
+class BlockDetails(unittest.TestCase):
+    def test_notices_carry_advice_link_and_the_soft_choice(self) -> None:
+        document = copy.deepcopy(DOCUMENT)
+        document["disabled"][0].update(
+            severity="hard", incident="https://registry.example/incidents/7", advice="Rotate tokens."
+        )
+        document["quarantined"][0].update(
+            severity="hard", incident="https://registry.example/incidents/7", advice="Rotate tokens."
+        )
+        document["disabled"].append(
+            {"uuid": S.replace("8b", "9b", 1), "name": "meh", "reason": "Under review",
+             "kind": "blacklist", "severity": "soft"}
+        )
+        notices = read_document(document).notices()
+        self.assertIn(
+            "doomed was quarantined (files moved to /quarantine/doomed): Malware"
+            " Advice: Rotate tokens. Incident: https://registry.example/incidents/7",
+            notices,
+        )
+        self.assertIn(
+            "meh was disabled: Under review You may enable it again after reading this.", notices
+        )
+
+    def test_wrongly_typed_fields_break_the_document(self) -> None:
+        for key, value in (("severity", 1), ("incident", ["x"]), ("advice", None)):
+            document = copy.deepcopy(DOCUMENT)
+            document["disabled"][0][key] = value
+            decisions = interpret(run_of(document))
+            self.assertFalse(decisions.answered, key)
+            self.assertEqual(decisions.failure.code if decisions.failure else None, "invalid-document")
+
+    def test_only_web_links_are_kept(self) -> None:
+        for link, kept in (
+            ("https://registry.example/i/1", True),
+            ("http://127.0.0.1:8080/incidents/1", True),
+            ("http://localhost.evil.example/i/1", False),
+            ("http://registry.example/i/1", False),
+            ("javascript:alert(1)", False),
+            ("file:///etc/passwd", False),
+        ):
+            document = copy.deepcopy(DOCUMENT)
+            document["disabled"][0]["incident"] = link
+            item = read_document(document).blocked_in("disabled")[0]
+            self.assertEqual(item.incident, link if kept else None, link)
+
+
 if __name__ == "__main__":
     unittest.main()

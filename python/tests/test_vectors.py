@@ -48,6 +48,14 @@ def assert_matches(case: unittest.TestCase, decisions: StartupDecisions, expect:
         reasons.setdefault(item.uuid, item.reason)  # the first list that names the plugin
     for uuid, reason in expect.get("reasons", {}).items():
         case.assertEqual(reasons[uuid], reason)
+    for uuid, details in expect.get("blockDetails", {}).items():
+        # The first list that names the plugin, as for reasons.
+        item = next(item for item in decisions.blocked if item.uuid == uuid)
+        case.assertEqual(
+            {"severity": item.severity, "incident": item.incident, "advice": item.advice},
+            details,
+            uuid,
+        )
     if "warnings" in expect:
         case.assertEqual(list(decisions.warnings), expect["warnings"])
 

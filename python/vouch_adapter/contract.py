@@ -40,6 +40,8 @@ _PATH_MAX = 4096
 _MAX_FILES_SHOWN = 100
 # The one spelling Vouch writes: 8-4-4-4-12 lowercase ASCII hex. Spelled out, not ``\d`` or
 # ``$``, which would also take other scripts' digits and a trailing newline.
+# Incident links Vouch writes: https, or http to this machine (a local registry service).
+_WEB_LINK = re.compile(r"(?:https://|http://(?:127\.0\.0\.1|localhost|\[::1\])[:/])[^\s]*\Z")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -231,7 +233,30 @@ def _blocked(
         kind=sanitize_text(kind, max_length=64) if kind is not None else None,
         path=path,
         files=files,
+        **_block_fields(entry, where),
     )
+
+
+def _block_fields(entry: Dict[str, Any], where: str) -> Dict[str, Optional[str]]:
+    """The optional severity, incident link and advice of a blacklist block.
+
+    Wrongly typed, they break the document like any field; an unknown severity is kept as text
+    (shown, never acted on); an incident link that is not http(s) is dropped, so a host that
+    makes it clickable never opens another scheme.
+    """
+    fields: Dict[str, Optional[str]] = {}
+    for key in ("severity", "incident", "advice"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ContractError(f"{where}.{key} is not a string")
+    if "severity" in entry:
+        fields["severity"] = sanitize_text(entry["severity"], max_length=16)
+    if "incident" in entry:
+        link = sanitize_text(entry["incident"], max_length=_PATH_MAX)
+        if _WEB_LINK.match(link):
+            fields["incident"] = link
+    if "advice" in entry:
+        fields["advice"] = sanitize_text(entry["advice"], max_length=_TEXT_MAX) or None
+    return fields
 
 
 def _is_int(value: Any) -> bool:

@@ -44,6 +44,11 @@ class Blocked:
     kind: Optional[str] = None
     path: Optional[str] = None
     files: Tuple[str, ...] = ()
+    # For a blacklist block: ``hard`` or ``soft`` (a soft one the user may enable again after
+    # reading the reason), the public incident page, and what the user should do. Sanitised.
+    severity: Optional[str] = None
+    incident: Optional[str] = None
+    advice: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -167,13 +172,28 @@ class StartupDecisions:
         return loaded
 
 
+def _block_details(item: Blocked) -> str:
+    """The advice and incident link after a blacklist reason, as sentences."""
+    text = ""
+    if item.advice:
+        text += f" Advice: {item.advice}"
+    if item.incident:
+        text += f" Incident: {item.incident}"
+    if item.group == "disabled" and item.severity == "soft":
+        text += " You may enable it again after reading this."
+    return text
+
+
 def _describe(item: Blocked) -> str:
     if item.group == "quarantined":
-        return f"{item.name} was quarantined (files moved to {item.path}): {item.reason}"
+        return (
+            f"{item.name} was quarantined (files moved to {item.path}): {item.reason}"
+            + _block_details(item)
+        )
     if item.group == "disabled" and item.kind == "integrity":
         return f"{item.name} was disabled because its files changed since install: {item.reason}"
     if item.group == "disabled":
-        return f"{item.name} was disabled: {item.reason}"
+        return f"{item.name} was disabled: {item.reason}" + _block_details(item)
     if item.group == "held-back" and item.kind == "stale-blacklist":
         return (
             f"{item.name} is not loaded until the blacklist is refreshed (vouch refresh): "

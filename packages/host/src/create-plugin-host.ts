@@ -202,17 +202,23 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			await shutDown(slot);
 			slot.status.state = 'disabled';
 			slot.status.reason = entry.reason;
+			const block = blockOf(entry);
+			const more = blockLines(entry);
 			notify(
 				hard.has(entry.uuid)
 					? {
 							kind: 'quarantined',
 							plugin: who(slot),
-							message: `${slot.status.name} was blocked and quarantined: ${entry.reason}`,
+							message: `${slot.status.name} was blocked and quarantined: ${entry.reason}${more}`,
+							...block,
 						}
 					: {
 							kind: 'disabled',
 							plugin: who(slot),
-							message: `${slot.status.name} was disabled (${entry.kind}): ${entry.reason}`,
+							message: `${slot.status.name} was disabled (${entry.kind}): ${entry.reason}${more}${
+								entry.severity === 'soft' ? ' You may enable it again after reading this.' : ''
+							}`,
+							...block,
 						},
 			);
 		}
@@ -260,7 +266,8 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 				notify({
 					kind: 'disabled',
 					plugin: entry,
-					message: `${entry.name} was disabled (${entry.kind}): ${entry.reason}`,
+					message: `${entry.name} was disabled (${entry.kind}): ${entry.reason}${blockLines(entry)}`,
+					...blockOf(entry),
 				});
 			for (const entry of report.heldBack)
 				notify({
@@ -282,6 +289,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 				...(options.recheckIntervalMs === undefined
 					? {}
 					: { intervalMs: options.recheckIntervalMs }),
+				...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
 			});
 			return { mode, plugins: this.plugins(), capabilities: capabilityLabels(mode) };
 		},
@@ -307,4 +315,26 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			}
 		},
 	};
+}
+
+type DisabledEntry = StartupReport['disabled'][number];
+
+/** The blacklist entry's fields a notice carries; already sanitised by the library (D24). */
+function blockOf(entry: DisabledEntry): Pick<HostNotice, 'block'> {
+	if (entry.kind !== 'blacklist') return {};
+	return {
+		block: {
+			...(entry.severity === undefined ? {} : { severity: entry.severity }),
+			...(entry.incident === undefined ? {} : { incident: entry.incident }),
+			...(entry.advice === undefined ? {} : { advice: entry.advice }),
+		},
+	};
+}
+
+/** The advice and incident link as sentences after the reason, for hosts that show only `message`. */
+function blockLines(entry: DisabledEntry): string {
+	const parts: string[] = [];
+	if (entry.advice !== undefined) parts.push(` Advice: ${sanitizeText(entry.advice)}`);
+	if (entry.incident !== undefined) parts.push(` Incident: ${sanitizeText(entry.incident)}`);
+	return parts.join('');
 }

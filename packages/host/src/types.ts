@@ -35,6 +35,12 @@ export interface PluginHostOptions {
 	heartbeatMs?: number;
 	/** The blacklist re-check interval. Default: the profile's `refresh_interval_hours` (D23). */
 	recheckIntervalMs?: number;
+	/**
+	 * How often the registry is asked whether it changed (TUF `timestamp.json` or the registry
+	 * file, with ETags); a change is applied at once (D23). Default 5 minutes, never longer than
+	 * `recheckIntervalMs`.
+	 */
+	pollIntervalMs?: number;
 	/** Everything the host has to tell the user. Sanitised. */
 	onNotice?(notice: HostNotice): void;
 	/** A line a plugin printed, sanitised. */
@@ -61,6 +67,8 @@ export interface HostNotice {
 	kind: HostNoticeKind;
 	plugin?: { uuid: string; name: string };
 	message: string;
+	/** For a plugin the blacklist stopped: the entry's severity, incident page and advice, sanitised. */
+	block?: { severity?: 'hard' | 'soft'; incident?: string; advice?: string };
 }
 
 export type PluginRunState = 'starting' | 'running' | 'stopped' | 'disabled' | 'refused';

@@ -337,12 +337,15 @@ describe('createPluginHost', () => {
 						reason: 'Sends tags away',
 						severity: 'soft',
 						blacklisted_at: '2026-01-01T00:00:00Z',
+						incident: 'http://127.0.0.1:9/incidents/5',
 					},
 					{
 						uuid: hard.spec.uuid,
 						reason: 'Malware',
 						severity: 'hard',
 						blacklisted_at: '2026-01-01T00:00:00Z',
+						incident: 'https://registry.example/incidents/6',
+						advice: 'Rotate your tokens\u202e now.',
 					},
 				]);
 				await vouch.refresh();
@@ -362,8 +365,19 @@ describe('createPluginHost', () => {
 				);
 				assert.match(
 					notices.of('quarantined')[0]?.message ?? '',
-					/hard-one was blocked and quarantined: Malware/,
+					/hard-one was blocked and quarantined: Malware Advice: Rotate your tokens now\. Incident: https:\/\/registry\.example\/incidents\/6$/,
 				);
+				assert.deepEqual(notices.of('quarantined')[0]?.block, {
+					severity: 'hard',
+					incident: 'https://registry.example/incidents/6',
+					advice: 'Rotate your tokens now.',
+				});
+				const softNotice = notices.of('disabled').find((n) => n.plugin?.name === 'soft-one');
+				assert.deepEqual(softNotice?.block, {
+					severity: 'soft',
+					incident: 'http://127.0.0.1:9/incidents/5',
+				});
+				assert.match(softNotice?.message ?? '', /You may enable it again after reading this\./);
 				await processGone(pids['soft-one'] as number);
 				await processGone(pids['hard-one'] as number);
 				process.kill(pids.kept as number, 0);

@@ -32,6 +32,11 @@ export interface StartupCheckVector {
 		load: string[];
 		blocked: Record<string, string[]>;
 		needsRefresh: boolean;
+		/** Per UUID: the severity, incident link and advice a host shows, sanitised. */
+		blockDetails?: Record<
+			string,
+			{ severity: string | null; incident: string | null; advice: string | null }
+		>;
 	};
 }
 

@@ -9,6 +9,7 @@ import { canonicalUrl } from '../core/canonical-url.ts';
 import type { HostProfile } from '../core/profile.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { parseUuidArgument } from '../core/uuid.ts';
+import { blockDetails } from '../lifecycle/blocked-notice.ts';
 import { findInstalled } from '../lifecycle/installed.ts';
 import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
 import type { StoreState } from '../lifecycle/store/index.ts';
@@ -63,9 +64,7 @@ export function createQueries(
 						...(trust.impersonation === undefined
 							? {}
 							: { impersonation: sanitizeText(trust.impersonation.reason) }),
-						...(verdict.blocked
-							? { blacklisted: { reason: verdict.reason, severity: verdict.severity } }
-							: {}),
+						...(verdict.blocked ? { blacklisted: blockDetails(verdict) } : {}),
 					};
 				});
 		},

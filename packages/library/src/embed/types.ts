@@ -110,7 +110,8 @@ export interface InstalledPluginStatus {
 	trust?: TrustLevel;
 	/** Sanitised. */
 	impersonation?: string;
-	blacklisted?: { reason: string; severity: string };
+	/** The blocking entry: reason and severity, with its incident link and advice when given (sanitised). */
+	blacklisted?: { reason: string; severity: string; incident?: string; advice?: string };
 }
 
 /** Where the registry came from, and how much it can be relied on. */
@@ -157,8 +158,13 @@ export interface WatchHandlers {
 	onReport(report: StartupReport): void;
 	/** A round that failed as a whole; the next round still runs. */
 	onError?(error: unknown): void;
-	/** Default: the profile's `refresh_interval_hours`. */
+	/** A full round at least this often. Default: the profile's `refresh_interval_hours`. */
 	intervalMs?: number;
+	/**
+	 * How often the registry is asked whether it changed (TUF `timestamp.json` or the registry
+	 * file, with ETags; D23). Default 5 minutes, never longer than `intervalMs`.
+	 */
+	pollIntervalMs?: number;
 }
 
 /** The operations of a Vouch bound to one profile. */
