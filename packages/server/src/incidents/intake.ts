@@ -14,7 +14,7 @@ import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import { parseWith } from '../http/validate.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
+import { HOUR_MS, type IncidentContext, publicBase, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf, type ReportTarget, resolveReportedPlugin } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
 import { clientKeyOf, newToken, tokenHash } from './tokens.ts';
@@ -113,7 +113,7 @@ export async function acceptReport(
 			reportId: stored.reportId,
 			incidentId: stored.incidentId,
 			token,
-			statusUrl: `${context.publicBaseUrl.replace(/\/+$/, '')}/api/v1/reports/status`,
+			statusUrl: `${publicBase(context)}/api/v1/reports/status`,
 		},
 		target,
 		request,
