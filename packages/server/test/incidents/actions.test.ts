@@ -258,7 +258,41 @@ describe('incident actions', () => {
 				assert.equal(block.state, 'applied');
 				const [entry] = await blacklistEntries(world.store);
 				assert.equal(entry?.versions, '>=2.1.0 <2.1.3');
+				assert.equal(entry?.incident, `https://registry.example.org/incidents/${incidentId}`);
 				assert.equal((await blacklistEntries(world.store)).length, 1);
+
+				// A block by commit, with advice for users: both reach the entry.
+				await rejectsWith(
+					world.service.requestAction(
+						incidentId,
+						'version_block',
+						{ commit: 'abc123' },
+						ALICE,
+						'short',
+					),
+					'BAD_REQUEST',
+				);
+				const commit = 'c'.repeat(40);
+				await world.service.requestAction(
+					incidentId,
+					'version_block',
+					{ commit, advice: 'Rotate the tokens this plugin could read.' },
+					ALICE,
+					'The release at this commit carries the payload',
+				);
+				const byCommit = (await blacklistEntries(world.store)).find((e) => e.commit !== undefined);
+				assert.equal(byCommit?.commit, commit);
+				assert.equal(byCommit?.advice, 'Rotate the tokens this plugin could read.');
+				await rejectsWith(
+					world.service.requestAction(
+						incidentId,
+						'soft_quarantine',
+						{ advice: 'line\nbreak' },
+						ALICE,
+						'x',
+					),
+					'BAD_REQUEST',
+				);
 			} finally {
 				await world.close();
 			}
