@@ -4,6 +4,8 @@ import { it } from 'node:test';
 import { startSweeping } from '../../src/incidents/sweep-timer.ts';
 
 it('runs the sweep on its timer, logs a failure and keeps going, and stops', async () => {
+	// The sweep timer is unref'd (it never holds a process open): the test holds it open.
+	const keepAlive = setInterval(() => {}, 500);
 	const lines: string[] = [];
 	let calls = 0;
 	let reachedTwo: () => void = () => {};
@@ -27,4 +29,5 @@ it('runs the sweep on its timer, logs a failure and keeps going, and stops', asy
 	assert.ok(lines.some((line) => line.includes('database away')));
 	await new Promise((resolve) => setTimeout(resolve, 1100));
 	assert.equal(calls, after, 'no round after stop');
+	clearInterval(keepAlive);
 });
