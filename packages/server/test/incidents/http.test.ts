@@ -221,6 +221,28 @@ describe('incident API', () => {
 				assert.equal((await send('GET', '/api/v1/incidents/1e3')).status, 400);
 				assert.equal((await send('GET', '/api/v1/incidents/99999')).status, 404);
 
+				const osv = (await (await send('GET', '/api/v1/osv')).json()) as {
+					id: string;
+					withdrawn?: string;
+					affected: { package: { name: string } }[];
+					references: { url: string }[];
+				}[];
+				assert.equal(osv.length, 1);
+				assert.equal(osv[0]?.id, `VOUCH-${id}`);
+				assert.equal(osv[0]?.affected[0]?.package.name, PLUGINS.community.id);
+				assert.equal(osv[0]?.withdrawn, undefined);
+				assert.ok(osv[0]?.references[0]?.url.endsWith(`/incidents/${id}`));
+				assert.equal((await send('GET', `/api/v1/osv/VOUCH-${id}`)).status, 200);
+				assert.equal((await send('GET', '/api/v1/osv/VOUCH-999')).status, 404);
+				assert.equal((await send('GET', "/api/v1/osv/VOUCH-1'--")).status, 404);
+				const metrics = (await (await send('GET', '/api/v1/metrics')).json()) as {
+					incidents: number;
+					reportToDecision: { count: number; medianSeconds: number };
+				};
+				assert.equal(metrics.incidents, 1);
+				assert.equal(metrics.reportToDecision.count, 1);
+				assert.equal(metrics.reportToDecision.medianSeconds, 0, 'the test clock stands still');
+
 				const appealRow = await world.database.db
 					.selectFrom('appeals')
 					.select('id')
@@ -235,6 +257,10 @@ describe('incident API', () => {
 					200,
 				);
 				assert.equal((await world.store.registry())?.registry.blacklist.length, 0);
+				const withdrawn = (await (await send('GET', `/api/v1/osv/VOUCH-${id}`)).json()) as {
+					withdrawn?: string;
+				};
+				assert.ok(withdrawn.withdrawn !== undefined, 'a reverted removal is withdrawn');
 			} finally {
 				await world.close();
 			}
