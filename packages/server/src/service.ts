@@ -4,6 +4,7 @@
  * `close()` stops taking connections, lets the publisher finish, then closes the database.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
@@ -18,6 +19,9 @@ import { withHotFiles } from './http/hot-files.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import { createRepoFileCache } from './http/repo-file-cache.ts';
 import { applySecurityHeaders } from './http/security-headers.ts';
+import { createIncidentService } from './incidents/service.ts';
+import { startSweeping } from './incidents/sweep-timer.ts';
+import type { IncidentService } from './incidents/types.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
 import { webRoutes } from './web/index.ts';
@@ -68,6 +72,20 @@ export interface ServiceOptions {
 	processes?: () => number;
 	/** Called after each publish this process's publisher commits (to tell the other workers). */
 	onPublished?: () => void;
+	/** Community reports and incidents (D22); `false` serves none. */
+	incidents?: IncidentOptions | false;
+}
+
+export interface IncidentOptions {
+	/** Where users reach the pages (incident links); the listening URL by default. */
+	publicBaseUrl?: string;
+	/**
+	 * Keys the hash of reporters' addresses. Every process of one service must share it for
+	 * the spam bounds to hold across them; a random one per process otherwise.
+	 */
+	clientKeySecret?: string;
+	/** How often the automatic quarantines are swept (ms). Default one minute. */
+	sweepIntervalMs?: number;
 }
 
 interface WebContext {
@@ -93,6 +111,7 @@ export interface RunningService {
 	publisher?: ServicePublisher;
 	/** Re-check the hot signed files at their next read: another process published. */
 	expireSignedFiles(): void;
+	incidents?: IncidentService;
 	close(): Promise<void>;
 }
 
@@ -118,6 +137,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 	try {
 		const store = createRegistryStore({ database, clock });
 		const accounts = createAccounts({ db: database.db, clock });
+		let listeningUrl = '';
+		const incidentOptions = options.incidents === false ? undefined : (options.incidents ?? {});
+		const incidents =
+			incidentOptions === undefined
+				? undefined
+				: createIncidentService({
+						db: database,
+						clock,
+						store,
+						publicBaseUrl: () => incidentOptions.publicBaseUrl ?? listeningUrl,
+						clientKeySecret: incidentOptions.clientKeySecret ?? randomBytes(32).toString('hex'),
+					});
 		if (options.keysDir !== undefined && options.publish !== false) {
 			const factory = options.publisher ?? defaultPublisher;
 			publisher = await factory({ database, keysDir: options.keysDir, clock });
@@ -136,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			accounts,
 			clock,
 			...(publisher === undefined ? {} : { publisher }),
+			...(incidents === undefined ? {} : { incidents }),
 			...(options.web === false
 				? {}
 				: {
@@ -183,17 +215,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		await publisher?.start();
 		const address = server.address() as AddressInfo;
 		const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+		listeningUrl = `http://${shownHost}:${address.port}`;
+		const sweeping =
+			incidents === undefined
+				? undefined
+				: startSweeping(incidents, {
+						intervalMs: incidentOptions?.sweepIntervalMs ?? 60_000,
+						...(options.log === undefined ? {} : { log: options.log }),
+					});
 		let closing: Promise<void> | undefined;
 		return {
-			url: `http://${shownHost}:${address.port}`,
+			url: listeningUrl,
 			app,
 			store,
 			accounts,
 			database,
 			...(publisher === undefined ? {} : { publisher }),
 			expireSignedFiles: () => repoFiles.expire(),
+			...(incidents === undefined ? {} : { incidents }),
 			close() {
 				closing ??= (async () => {
+					await sweeping?.stop();
 					await new Promise<void>((resolve) => {
 						server.close(() => resolve());
 						// Keep-alive connections would hold close() open; idle ones go now.

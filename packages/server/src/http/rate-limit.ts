@@ -146,6 +146,8 @@ function ipv6Groups(address: string): string[] {
 
 export function requestClass(method: string, path: string): RequestClass {
 	if (path.startsWith('/api/v1/reports')) return 'report';
+	// An appeal is an anonymous write like a report: the same small budget.
+	if (method === 'POST' && /^\/api\/v1\/incidents\/[^/]+\/appeals$/.test(path)) return 'report';
 	if (method === 'POST' && path === SIGN_IN_PATH) return 'sign-in';
 	if (method === 'GET' || method === 'HEAD') {
 		return path.startsWith('/api/v1/admin') ? 'write' : 'read';

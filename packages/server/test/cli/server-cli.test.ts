@@ -79,6 +79,11 @@ describe('vouch-server commands', () => {
 			assert.equal(noReason.code, 2);
 			const role = await runServer(['account', 'add', 'bob', '--role', 'root'], { cwd });
 			assert.equal(role.code, 2);
+			const reporter = await runServer(['account', 'add', 'rita', '--role', 'reporter', '--json'], {
+				cwd,
+			});
+			assert.equal(reporter.code, 0, reporter.stderr);
+			assert.deepEqual(JSON.parse(reporter.stdout), { name: 'rita', role: 'reporter' });
 			await writeFile(join(dir, 'bad.toml'), '[[plugins]\n');
 			const bad = await runServer(['import', 'bad.toml', '--reason', 'x', '--json'], { cwd });
 			assert.equal(bad.code, 1);
