@@ -15,6 +15,7 @@ import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
+import { createUptakeCounter, type UptakeCounter } from './incidents/uptake.ts';
 import { webRoutes } from './web/index.ts';
 
 /** What `startService` needs of a publisher: the publish helper's `createPublisher` result. */
@@ -66,6 +67,7 @@ interface WebContext {
 	clock: () => Date;
 	publisher?: ServicePublisher;
 	installCommand?: (id: string) => string;
+	uptake?: UptakeCounter;
 }
 
 function defaultWeb(context: WebContext): Hono {
@@ -105,6 +107,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 	try {
 		const store = createRegistryStore({ database, clock });
 		const accounts = createAccounts({ db: database.db, clock });
+		// Host uptake is counted in memory by this process (see `incidents/uptake.ts`).
+		const uptake = createUptakeCounter();
 		if (options.keysDir !== undefined && options.publish !== false) {
 			const factory = options.publisher ?? defaultPublisher;
 			publisher = await factory({ database, keysDir: options.keysDir, clock });
@@ -114,6 +118,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			store,
 			accounts,
 			clock,
+			uptake,
 			...(publisher === undefined ? {} : { publisher }),
 			...(options.web === false
 				? {}
@@ -123,6 +128,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 							store,
 							accounts,
 							clock,
+							uptake,
 							...(publisher === undefined ? {} : { publisher }),
 							...(options.installCommand === undefined
 								? {}

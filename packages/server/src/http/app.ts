@@ -8,15 +8,22 @@ import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-htt
 import { Hono } from 'hono';
 import type { Accounts } from '../admin/accounts.ts';
 import type { ServiceDb } from '../db/open.ts';
+import type { UptakeCounter } from '../incidents/uptake.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import { adminApi } from './admin-api.ts';
 import type { Publisher } from './admin-edits.ts';
 import { type BodyLimits, limitBodies } from './body-limit.ts';
 import { handleError, notFoundResponse, type ServiceLog } from './error-handler.ts';
 import { GIT_MOUNT, gitRepositories } from './git-repositories.ts';
+import { incidentExports } from './incident-exports.ts';
 import { picardFormat } from './picard-format.ts';
 import { publicApi } from './public-api.ts';
-import { createRateLimiter, type RateLimitOptions, rateLimit } from './rate-limit.ts';
+import {
+	clientAddress,
+	createRateLimiter,
+	type RateLimitOptions,
+	rateLimit,
+} from './rate-limit.ts';
 import { createRegistryViews } from './registry-view.ts';
 import { createRepoFileCache, type RepoFileCacheOptions } from './repo-file-cache.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -44,6 +51,10 @@ export interface AppDeps {
 	/** How git URLs compare (the service profile's case-insensitive hosts). */
 	urlContext?: CanonicalUrlContext;
 	log?: ServiceLog;
+	/** Host uptake, counted from timestamp fetches (per process); shown by the metrics. */
+	uptake?: UptakeCounter;
+	/** The public origin for links in exports (`https://registry.example`). */
+	publicBaseUrl?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -67,11 +78,29 @@ export function createApp(deps: AppDeps): Hono {
 			...(deps.log === undefined ? {} : { log: deps.log }),
 		}),
 	);
+	app.route(
+		'/api/v1',
+		incidentExports({
+			database: deps.database,
+			clock: deps.clock,
+			...(deps.uptake === undefined ? {} : { uptake: deps.uptake }),
+			...(deps.publicBaseUrl === undefined ? {} : { publicBaseUrl: deps.publicBaseUrl }),
+		}),
+	);
 	app.route('/api/v1', publicApi({ database: deps.database, view, clock: deps.clock }));
 	app.route('/picard', picardFormat(view));
 	app.route(
 		'/tuf',
-		signedFiles(createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) })),
+		signedFiles(
+			createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) }),
+			deps.uptake === undefined
+				? undefined
+				: {
+						counter: deps.uptake,
+						clientAddress: (c) =>
+							clientAddress(c, limits.rateLimit !== false && limits.rateLimit?.trustProxy === true),
+					},
+		),
 	);
 	if (deps.git !== undefined) app.route(GIT_MOUNT, gitRepositories(deps.git));
 	if (deps.web !== undefined) app.route('/', deps.web);

@@ -44,6 +44,8 @@ export const DEFAULT_BUDGETS: Readonly<Record<RequestClass, BucketBudget>> = {
 	'sign-in': { burst: 10, perSecond: 1 / 60 },
 };
 
+const PUBLIC_FILING = /^\/(?:plugins\/[^/]+\/report|incidents\/[^/]+\/appeal)\/?$/;
+
 /** The one form that checks a password. */
 export const SIGN_IN_PATH = '/admin/sign-in';
 
@@ -138,6 +140,8 @@ function ipv6Groups(address: string): string[] {
 
 export function requestClass(method: string, path: string): RequestClass {
 	if (path.startsWith('/api/v1/reports')) return 'report';
+	// The pages' public forms that file something (a report, an appeal) share the report budget.
+	if (method === 'POST' && PUBLIC_FILING.test(path)) return 'report';
 	if (method === 'POST' && path === SIGN_IN_PATH) return 'sign-in';
 	if (method === 'GET' || method === 'HEAD') {
 		return path.startsWith('/api/v1/admin') ? 'write' : 'read';

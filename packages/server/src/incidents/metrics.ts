@@ -49,7 +49,9 @@ export function durationStats(seconds: readonly number[]): DurationStats {
 	if (n === 0) return { count: 0, medianSeconds: null, p90Seconds: null };
 	const middle = Math.floor(n / 2);
 	const median =
-		n % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+		n % 2 === 1
+			? (sorted[middle] as number)
+			: ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 	const p90 = sorted[Math.max(Math.ceil(0.9 * n) - 1, 0)] as number;
 	return { count: n, medianSeconds: median, p90Seconds: p90 };
 }

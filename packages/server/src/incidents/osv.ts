@@ -75,7 +75,9 @@ export function actionIdOfOsvId(id: string): number | undefined {
 
 const SEMVER = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/;
 
-function affectedVersions(removal: Removal): Pick<OsvRecord['affected'][number], 'versions' | 'ranges' | 'database_specific'> {
+function affectedVersions(
+	removal: Removal,
+): Pick<OsvRecord['affected'][number], 'versions' | 'ranges' | 'database_specific'> {
 	if (removal.commit !== null) {
 		return {
 			ranges: [
@@ -90,12 +92,17 @@ function affectedVersions(removal: Removal): Pick<OsvRecord['affected'][number],
 	const range = removal.versions?.trim();
 	if (range !== undefined && range !== '') {
 		const exact = /^=?\s*(\S+)$/.exec(range);
-		if (exact?.[1] !== undefined && SEMVER.test(exact[1])) return { versions: [exact[1].replace(/^v/, '')] };
+		if (exact?.[1] !== undefined && SEMVER.test(exact[1]))
+			return { versions: [exact[1].replace(/^v/, '')] };
 		const bounded = /^>=\s*(\S+)(?:\s+<\s*(\S+))?$/.exec(range);
 		const below = /^<\s*(\S+)$/.exec(range);
 		const from = bounded?.[1];
 		const to = bounded?.[2] ?? below?.[1];
-		if ((from === undefined || SEMVER.test(from)) && (to === undefined || SEMVER.test(to)) && (bounded !== null || below !== null)) {
+		if (
+			(from === undefined || SEMVER.test(from)) &&
+			(to === undefined || SEMVER.test(to)) &&
+			(bounded !== null || below !== null)
+		) {
 			return {
 				ranges: [
 					{
@@ -111,7 +118,9 @@ function affectedVersions(removal: Removal): Pick<OsvRecord['affected'][number],
 	}
 	return {
 		ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }],
-		...(range === undefined || range === '' ? {} : { database_specific: { versions_range: sanitizeText(range, { maxLength: 200 }) } }),
+		...(range === undefined || range === ''
+			? {}
+			: { database_specific: { versions_range: sanitizeText(range, { maxLength: 200 }) } }),
 	};
 }
 
@@ -145,8 +154,12 @@ export function osvRecord(removal: Removal, incidentUrl: string): OsvRecord {
 		...(removal.withdrawnAt === null ? {} : { withdrawn: iso(removal.withdrawnAt) }),
 		summary: `${clean(name, 200)} ${KIND_SUMMARY[removal.kind] ?? 'removed'} in the Vouch registry`,
 		details,
-		affected: [{ package: { ecosystem: 'Vouch', name: clean(name, 2048) }, ...affectedVersions(removal) }],
-		...(/^https:\/\/\S+$/.test(incidentUrl) ? { references: [{ type: 'REPORT' as const, url: incidentUrl }] } : {}),
+		affected: [
+			{ package: { ecosystem: 'Vouch', name: clean(name, 2048) }, ...affectedVersions(removal) },
+		],
+		...(/^https:\/\/\S+$/.test(incidentUrl)
+			? { references: [{ type: 'REPORT' as const, url: incidentUrl }] }
+			: {}),
 		database_specific: {
 			incident: incidentUrl,
 			action: removal.kind,

@@ -64,7 +64,10 @@ export async function listIncidents(
 	db: Kysely<ServiceDatabase>,
 	filter: IncidentFilter = {},
 ): Promise<{ items: IncidentListing[]; total: number; page: number; perPage: number }> {
-	const perPage = Math.min(Math.max(filter.perPage ?? INCIDENTS_PER_PAGE, 1), MAX_INCIDENTS_PER_PAGE);
+	const perPage = Math.min(
+		Math.max(filter.perPage ?? INCIDENTS_PER_PAGE, 1),
+		MAX_INCIDENTS_PER_PAGE,
+	);
 	const page = Math.max(filter.page ?? 1, 1);
 	let query = db.selectFrom('incidents');
 	if (filter.state !== undefined) query = query.where('state', '=', filter.state);
@@ -123,7 +126,12 @@ export interface IncidentDetail extends IncidentListing {
 	resolvedAt: string | null;
 	events: IncidentEventView[];
 	actions: IncidentActionView[];
-	reports: { total: number; trusted: number; kinds: Record<string, number>; firstAt: string | null };
+	reports: {
+		total: number;
+		trusted: number;
+		kinds: Record<string, number>;
+		firstAt: string | null;
+	};
 	appeals: { total: number; open: number };
 	/** What the reports point at: files and lines of commits, and links; invalid items dropped. */
 	evidence: ReportEvidence[];

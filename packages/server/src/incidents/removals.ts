@@ -58,7 +58,8 @@ export async function listRemovals(
 		])
 		.where('incident_actions.applied_at', 'is not', null)
 		.where('incident_actions.state', 'in', ['applied', 'reverted']);
-	if (options.actionId !== undefined) query = query.where('incident_actions.id', '=', options.actionId);
+	if (options.actionId !== undefined)
+		query = query.where('incident_actions.id', '=', options.actionId);
 	const rows = await query
 		.orderBy('incident_actions.applied_at', 'desc')
 		.orderBy('incident_actions.id', 'desc')
@@ -96,7 +97,11 @@ export async function listRemovals(
 	const plugins =
 		pluginIds.length === 0
 			? []
-			: await db.selectFrom('plugins').select(['id', 'git_url']).where('id', 'in', pluginIds).execute();
+			: await db
+					.selectFrom('plugins')
+					.select(['id', 'git_url'])
+					.where('id', 'in', pluginIds)
+					.execute();
 	const urls = new Map(plugins.map((plugin) => [plugin.id, plugin.git_url]));
 	return rows.map((row, index) => {
 		const p = params[index] ?? {};
