@@ -1,6 +1,7 @@
 /**
- * Accounts, API tokens and sign-in sessions. Roles: a `maintainer` edits plugins and the
- * blacklist; an `admin` also manages accounts and tokens. Every check of a credential goes
+ * Accounts, API tokens and sign-in sessions. Roles: a `reporter` files trusted community
+ * reports and nothing else (so it has no admin pages: its sessions are refused); a `maintainer`
+ * edits plugins, the blacklist and incidents; an `admin` also manages accounts and tokens. Every check of a credential goes
  * through `authenticateToken` or `authenticateSession`, which refuse anything unknown, expired,
  * revoked or belonging to a disabled account.
  */
@@ -35,9 +36,14 @@ export function actorOf(account: Account): Actor {
 	return { name: account.name, role: account.role };
 }
 
-/** May this role do what needs `needed`? An admin may do everything a maintainer may. */
+const ROLE_RANK: Readonly<Record<Role, number>> = { reporter: 0, maintainer: 1, admin: 2 };
+
+/**
+ * May this role do what needs `needed`? Each role may do everything the ones below it may: an
+ * admin what a maintainer may, a maintainer what a reporter may, and a reporter nothing more.
+ */
 export function roleAllows(role: Role, needed: Role): boolean {
-	return role === 'admin' || needed === 'maintainer';
+	return ROLE_RANK[role] >= ROLE_RANK[needed];
 }
 
 export function createAccounts({ db, clock, ...options }: AccountsOptions) {
@@ -210,7 +216,8 @@ export function createAccounts({ db, clock, ...options }: AccountsOptions) {
 				.executeTakeFirst();
 			if (row === undefined || row.expires_at <= clock().toISOString()) throw unauthenticated();
 			const account = await accountById(row.account_id);
-			if (account === undefined) throw unauthenticated();
+			// The admin pages are a maintainer's: a reporter's token files reports, nothing more.
+			if (account === undefined || !roleAllows(account.role, 'maintainer')) throw unauthenticated();
 			return { account, csrfToken: row.csrf_token };
 		},
 

@@ -164,8 +164,8 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 	withDb(account.command('add').description('add an account'))
 		.argument('<name>', 'lower-case letters, digits, . _ -')
 		.addOption(
-			new Option('--role <role>', 'maintainer or admin')
-				.choices(['maintainer', 'admin'])
+			new Option('--role <role>', 'reporter (trusted reports only), maintainer or admin')
+				.choices(['reporter', 'maintainer', 'admin'])
 				.makeOptionMandatory(),
 		)
 		.option('--password-stdin', 'read a sign-in password (12+ characters) from stdin')
@@ -176,7 +176,7 @@ export function createProgram({ io, clock, serviceOptions = {} }: ProgramContext
 				options: DatabaseFlags & { role: string; passwordStdin?: boolean; json?: boolean },
 			) => {
 				if (!isRole(options.role))
-					throw serverError('BAD_REQUEST', 'The role is maintainer or admin.');
+					throw serverError('BAD_REQUEST', 'The role is reporter, maintainer or admin.');
 				const role = options.role;
 				const password =
 					options.passwordStdin === true ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;

@@ -100,7 +100,7 @@ export const importBody = z.object({ text: z.string().min(1), reason: reason.min
 export const accountBody = z
 	.object({
 		name: text(63),
-		role: z.enum(ROLES as ['maintainer', 'admin']),
+		role: z.enum(ROLES as ['reporter', 'maintainer', 'admin']),
 		password: text(1000).optional(),
 	})
 	.strict();

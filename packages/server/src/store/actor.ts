@@ -1,7 +1,11 @@
-/** Who makes a change through the service: an account, by its name and role. */
-export type Role = 'maintainer' | 'admin';
+/**
+ * Who makes a change through the service: an account, by its name and role. A `reporter` may
+ * only file trusted community reports (D22); a `maintainer` edits plugins, the blacklist and
+ * incidents; an `admin` also manages accounts and tokens.
+ */
+export type Role = 'reporter' | 'maintainer' | 'admin';
 
-export const ROLES: readonly Role[] = ['maintainer', 'admin'];
+export const ROLES: readonly Role[] = ['reporter', 'maintainer', 'admin'];
 
 export interface Actor {
 	/** The account name (or the system's own name for imports it makes). */

@@ -1,0 +1,404 @@
+/**
+ * Actions: the reversible registry edits an incident makes, each with a required reason, each
+ * one blacklist entry added through the library's planner (`planBlacklistAdd`) and removed the
+ * same way (`planBlacklistRemove`). An action is applied at once, or waits for a second
+ * maintainer (`dual-control.ts`). A hard blacklist supersedes a soft quarantine of the same
+ * plugin: the quarantine is reverted first, since the blacklist refuses two entries with the
+ * same identifiers.
+ */
+import {
+	planBlacklistAdd,
+	planBlacklistRemove,
+} from '@vouch/library/internal/registry/edit/blacklist-plans';
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
+import { roleAllows } from '../admin/accounts.ts';
+import { serverError } from '../errors.ts';
+import type { Actor } from '../store/actor.ts';
+import { retryOnConflict } from '../store/log-only-change.ts';
+import { blacklistInputFor, type EntryTarget } from './blacklist-entry.ts';
+import { type IncidentContext, incidentUrl } from './deps.ts';
+import {
+	assertAutomaticAllowed,
+	assertSecondMaintainer,
+	isMassAction,
+	needsSecondMaintainer,
+} from './dual-control.ts';
+import { normaliseOwnerUrl, ownerPrefixOf } from './grouping.ts';
+import { logStep } from './incident-log.ts';
+import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
+import { lineText, proseText, requireReasonText } from './text-rules.ts';
+import type { ActionKind, ActionParams, ActionState } from './types.ts';
+import { ACTION_KINDS } from './types.ts';
+
+/** A mass action may be undone this long after it was applied. */
+export const UNDO_WINDOW_MS = 10 * 60 * 1000;
+
+/** States in which a maintainer may act on an incident. */
+const ACTIONABLE = ['received', 'investigating', 'confirmed'];
+
+export function requireMaintainer(actor: Actor): void {
+	if (!roleAllows(actor.role, 'maintainer')) {
+		throw serverError('FORBIDDEN', 'This needs the maintainer role.');
+	}
+}
+
+export interface RequestOptions {
+	automatic?: boolean;
+	expiresAt?: string;
+}
+
+export async function requestAction(
+	context: IncidentContext,
+	incidentId: number,
+	kind: ActionKind,
+	rawParams: ActionParams,
+	actor: Actor,
+	rawReason: string,
+	options: RequestOptions = {},
+): Promise<{ actionId: number; state: ActionState }> {
+	requireMaintainer(actor);
+	if (!ACTION_KINDS.includes(kind)) throw serverError('BAD_REQUEST', 'Unknown action kind.');
+	const reason = requireReasonText(rawReason);
+	const incident = await incidentRow(context.db.db, incidentId);
+	if (!ACTIONABLE.includes(incident.state)) {
+		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
+			hint: 'Actions are taken on received, investigating or confirmed incidents.',
+		});
+	}
+	if (options.automatic === true) assertAutomaticAllowed(kind);
+	const params = await settleParams(context, incident, kind, rawParams);
+	const target = await targetOf(context, kind, params);
+	// Plan it once now, so a request the planner refuses is refused before anything is stored.
+	blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
+	const dual = options.automatic !== true && needsSecondMaintainer(kind, target.plugin);
+	const now = context.clock().toISOString();
+	const inserted = await context.db.db
+		.insertInto('incident_actions')
+		.values({
+			incident_id: incidentId,
+			kind,
+			params_json: JSON.stringify(params),
+			reason,
+			state: 'awaiting_approval',
+			automatic: options.automatic === true ? 1 : 0,
+			mass: isMassAction(kind) ? 1 : 0,
+			requested_by: actor.name,
+			approved_by: null,
+			requested_at: now,
+			applied_at: null,
+			reverted_at: null,
+			blacklist_entry_id: null,
+			change_seq: null,
+			expires_at: options.expiresAt ?? null,
+			undo_until: null,
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const actionId = Number(inserted.id);
+	if (dual) {
+		await retryOnConflict(context.db, (trx) =>
+			logStep(context, trx, {
+				incidentId,
+				actor,
+				kind: 'action',
+				reason,
+				details: { actionId, action: kind, state: 'awaiting_approval' },
+				summary: `${kind} requested, awaiting a second maintainer (action ${actionId})`,
+			}),
+		);
+		return { actionId, state: 'awaiting_approval' };
+	}
+	try {
+		await applyAction(context, await actionRow(context.db.db, actionId), actor, undefined);
+	} catch (error) {
+		// Nothing was changed: the request is kept as refused, so the timeline shows the attempt.
+		await context.db.db
+			.updateTable('incident_actions')
+			.set({ state: 'refused' })
+			.where('id', '=', actionId)
+			.where('state', '=', 'awaiting_approval')
+			.execute();
+		throw error;
+	}
+	return { actionId, state: 'applied' };
+}
+
+export async function approveAction(
+	context: IncidentContext,
+	actionId: number,
+	actor: Actor,
+	rawReason: string,
+): Promise<void> {
+	requireMaintainer(actor);
+	const reason = requireReasonText(rawReason);
+	const action = await actionRow(context.db.db, actionId);
+	if (action.state !== 'awaiting_approval') {
+		throw serverError(
+			'BAD_REQUEST',
+			`Action ${actionId} is ${action.state}, not awaiting approval.`,
+		);
+	}
+	assertSecondMaintainer(action.requested_by, actor);
+	const incident = await incidentRow(context.db.db, action.incident_id);
+	if (!ACTIONABLE.includes(incident.state)) {
+		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`);
+	}
+	await applyAction(context, action, actor, reason);
+}
+
+async function applyAction(
+	context: IncidentContext,
+	action: ActionRow,
+	actor: Actor,
+	approvalReason: string | undefined,
+): Promise<void> {
+	const kind = action.kind as ActionKind;
+	const params = paramsOf(action);
+	const target = await targetOf(context, kind, params);
+	if (kind === 'hard_blacklist' || kind === 'version_block') {
+		await supersedeSoftQuarantines(context, action, target.plugin, actor);
+	}
+	const input = blacklistInputFor(
+		kind,
+		params,
+		target,
+		action.reason,
+		incidentUrl(context, action.incident_id),
+	);
+	const edit = await context.store.edit((plan) => planBlacklistAdd(plan, input), actor);
+	const entryId = edit.stored?.subject ?? null;
+	const now = context.clock();
+	await retryOnConflict(context.db, async (trx) => {
+		const updated = await trx
+			.updateTable('incident_actions')
+			.set({
+				state: 'applied',
+				approved_by: approvalReason === undefined ? null : actor.name,
+				applied_at: now.toISOString(),
+				blacklist_entry_id: entryId,
+				change_seq: edit.stored?.seq ?? null,
+				undo_until:
+					action.mass === 1 ? new Date(now.getTime() + UNDO_WINDOW_MS).toISOString() : null,
+			})
+			.where('id', '=', action.id)
+			.where('state', '=', 'awaiting_approval')
+			.executeTakeFirst();
+		if (Number(updated.numUpdatedRows) !== 1) return;
+		await trx
+			.updateTable('incidents')
+			.set({
+				severity: kind === 'soft_quarantine' ? 'soft' : 'hard',
+				...(params.advice === undefined ? {} : { advice: params.advice }),
+				updated_at: now.toISOString(),
+			})
+			.where('id', '=', action.incident_id)
+			.execute();
+		await logStep(context, trx, {
+			incidentId: action.incident_id,
+			actor,
+			kind: approvalReason === undefined ? 'action' : 'approval',
+			reason: approvalReason ?? action.reason,
+			details: { actionId: action.id, action: kind, state: 'applied', entry: entryId },
+			summary: `${kind} applied (action ${action.id})`,
+		});
+	});
+}
+
+/** A soft quarantine of the plugin gives way to its hard block. */
+async function supersedeSoftQuarantines(
+	context: IncidentContext,
+	action: ActionRow,
+	plugin: RegistryPlugin | undefined,
+	actor: Actor,
+): Promise<void> {
+	if (plugin === undefined) return;
+	const soft = await context.db.db
+		.selectFrom('incident_actions')
+		.select(['id', 'params_json'])
+		.where('kind', '=', 'soft_quarantine')
+		.where('state', '=', 'applied')
+		.execute();
+	const same = soft.filter(
+		(row) => (JSON.parse(row.params_json) as ActionParams).pluginId === plugin.id,
+	);
+	for (const row of same) {
+		await reverseAction(
+			context,
+			await actionRow(context.db.db, Number(row.id)),
+			actor,
+			`Superseded by action ${action.id} (${action.kind}).`,
+			'reverted',
+		);
+	}
+}
+
+export type Reversal = 'reverted' | 'undone' | 'expired';
+
+/**
+ * Removes an applied action's entry and records why. Idempotent across processes: the entry
+ * already gone is not an error, and only the writer that moves the action out of `applied`
+ * records the step.
+ */
+export async function reverseAction(
+	context: IncidentContext,
+	action: ActionRow,
+	actor: Actor,
+	reason: string,
+	outcome: Reversal,
+): Promise<boolean> {
+	if (action.blacklist_entry_id !== null) {
+		try {
+			await context.store.edit(
+				(plan) => planBlacklistRemove(plan, { id: action.blacklist_entry_id as string, reason }),
+				actor,
+			);
+		} catch (error) {
+			if ((error as { code?: string }).code !== 'ENTRY_NOT_FOUND') throw error;
+		}
+	}
+	const now = context.clock().toISOString();
+	return retryOnConflict(context.db, async (trx) => {
+		const updated = await trx
+			.updateTable('incident_actions')
+			.set({ state: outcome, reverted_at: now, expires_at: null })
+			.where('id', '=', action.id)
+			.where('state', '=', 'applied')
+			.executeTakeFirst();
+		if (Number(updated.numUpdatedRows) !== 1) return false;
+		await logStep(context, trx, {
+			incidentId: action.incident_id,
+			actor,
+			kind: outcome === 'reverted' ? 'revert' : outcome === 'undone' ? 'undo' : 'expiry',
+			reason,
+			details: { actionId: action.id, action: action.kind, state: outcome },
+			summary: `${action.kind} ${outcome} (action ${action.id})`,
+		});
+		return true;
+	});
+}
+
+export async function revertAction(
+	context: IncidentContext,
+	actionId: number,
+	actor: Actor,
+	rawReason: string,
+): Promise<void> {
+	requireMaintainer(actor);
+	const reason = requireReasonText(rawReason);
+	const action = await actionRow(context.db.db, actionId);
+	if (action.state === 'awaiting_approval') {
+		// Reverting a request that was never applied refuses it: nothing to remove.
+		await retryOnConflict(context.db, async (trx) => {
+			const updated = await trx
+				.updateTable('incident_actions')
+				.set({ state: 'refused', reverted_at: context.clock().toISOString() })
+				.where('id', '=', actionId)
+				.where('state', '=', 'awaiting_approval')
+				.executeTakeFirst();
+			if (Number(updated.numUpdatedRows) !== 1) throw notApplied(actionId, 'changed');
+			await logStep(context, trx, {
+				incidentId: action.incident_id,
+				actor,
+				kind: 'revert',
+				reason,
+				details: { actionId, action: action.kind, state: 'refused' },
+				summary: `${action.kind} refused (action ${actionId})`,
+			});
+		});
+		return;
+	}
+	if (action.state !== 'applied') throw notApplied(actionId, action.state);
+	if (!(await reverseAction(context, action, actor, reason, 'reverted'))) {
+		throw notApplied(actionId, 'changed');
+	}
+}
+
+export async function undoAction(
+	context: IncidentContext,
+	actionId: number,
+	actor: Actor,
+	rawReason: string,
+): Promise<void> {
+	requireMaintainer(actor);
+	const reason = requireReasonText(rawReason);
+	const action = await actionRow(context.db.db, actionId);
+	if (action.mass !== 1) {
+		throw serverError('BAD_REQUEST', 'Only a mass action has an undo window.', {
+			hint: `Revert it instead: POST /api/v1/admin/actions/${actionId}/revert.`,
+		});
+	}
+	if (action.state !== 'applied') throw notApplied(actionId, action.state);
+	if (action.undo_until === null || context.clock().toISOString() > action.undo_until) {
+		throw serverError('BAD_REQUEST', 'The 10-minute undo window of this action has passed.', {
+			hint: `Revert it instead, with a reason: POST /api/v1/admin/actions/${actionId}/revert.`,
+		});
+	}
+	if (!(await reverseAction(context, action, actor, reason, 'undone'))) {
+		throw notApplied(actionId, 'changed');
+	}
+}
+
+function notApplied(actionId: number, state: string) {
+	return serverError('BAD_REQUEST', `Action ${actionId} is not applied (${state}).`);
+}
+
+/** The action's parameters, completed from the incident and checked. */
+async function settleParams(
+	context: IncidentContext,
+	incident: IncidentRow,
+	kind: ActionKind,
+	raw: ActionParams,
+): Promise<ActionParams> {
+	const params: ActionParams = {};
+	if (raw.advice !== undefined) params.advice = proseText(raw.advice, 1000, 'The advice');
+	if (kind === 'author_block') {
+		const owner =
+			raw.ownerUrl ??
+			(incident.grouping === 'author' ? incident.group_key : undefined) ??
+			(await ownerOfPlugin(context, raw.pluginId ?? incident.plugin_id));
+		if (owner === undefined) throw serverError('BAD_REQUEST', 'An author block needs ownerUrl.');
+		params.ownerUrl = normaliseOwnerUrl(lineText(owner, 2048, 'The owner URL'), context.urlContext);
+		return params;
+	}
+	const pluginId = raw.pluginId ?? incident.plugin_id ?? undefined;
+	if (pluginId === undefined) {
+		throw serverError('BAD_REQUEST', 'This incident names no registered plugin: give pluginId.');
+	}
+	params.pluginId = lineText(pluginId, 200, 'The plugin id');
+	if (kind === 'version_block') {
+		if (raw.versions !== undefined) params.versions = lineText(raw.versions, 200, 'The range');
+		if (raw.commit !== undefined) {
+			if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(raw.commit)) {
+				throw serverError('BAD_REQUEST', 'The commit is not a full commit hash.');
+			}
+			params.commit = raw.commit;
+		}
+	}
+	return params;
+}
+
+async function ownerOfPlugin(
+	context: IncidentContext,
+	pluginId: string | null | undefined,
+): Promise<string | undefined> {
+	if (pluginId === null || pluginId === undefined) return undefined;
+	const plugin = (await context.store.registry())?.registry.plugins.find((p) => p.id === pluginId);
+	return plugin === undefined ? undefined : ownerPrefixOf(plugin.canonicalGitUrl);
+}
+
+async function targetOf(
+	context: IncidentContext,
+	kind: ActionKind,
+	params: ActionParams,
+): Promise<EntryTarget> {
+	if (kind === 'author_block') return { ...(params.ownerUrl ? { ownerUrl: params.ownerUrl } : {}) };
+	const plugin = (await context.store.registry())?.registry.plugins.find(
+		(p) => p.id === params.pluginId,
+	);
+	if (plugin === undefined) {
+		throw serverError('NOT_FOUND', 'The registry lists no such plugin.', {
+			hint: 'Actions block registered plugins; block other URLs with an author block.',
+		});
+	}
+	return { plugin };
+}

@@ -1,0 +1,185 @@
+/**
+ * An author's answer to a block (D22). An appeal is filed against an incident with an applied
+ * action, with a bounded statement and an optional contact (never shown publicly), and moves
+ * the incident to `appealed`; its token is shown once. A maintainer decides it: granting
+ * reverts every applied action of the incident and resolves it, recording why; denying
+ * resolves it and keeps the block.
+ */
+import { serverError } from '../errors.ts';
+import type { Actor } from '../store/actor.ts';
+import { retryOnConflict } from '../store/log-only-change.ts';
+import { requireMaintainer, reverseAction } from './actions.ts';
+import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
+import { logStep } from './incident-log.ts';
+import { appliedActionsOf, incidentRow } from './rows.ts';
+import { lineText, proseText, requireReasonText } from './text-rules.ts';
+import { clientKeyOf, newToken, tokenHash } from './tokens.ts';
+
+export const MAX_STATEMENT_CHARS = 4000;
+export const MAX_CONTACT_CHARS = 200;
+
+/** Appeals are rate-limited by a keyed hash of the client; kept in memory per process. */
+export function createAppealLimiter(perDay: number) {
+	const seen = new Map<string, number[]>();
+	return (key: string, now: number): void => {
+		const recent = (seen.get(key) ?? []).filter((at) => now - at < 24 * HOUR_MS);
+		if (recent.length >= perDay) {
+			throw serverError(
+				'RATE_LIMITED',
+				`Too many appeals: at most ${perDay} a day from one client.`,
+				{
+					hint: 'An appeal already filed is being looked at.',
+				},
+			);
+		}
+		recent.push(now);
+		seen.delete(key);
+		seen.set(key, recent);
+		while (seen.size > 10_000) {
+			const oldest = seen.keys().next().value;
+			if (oldest === undefined) break;
+			seen.delete(oldest);
+		}
+	};
+}
+
+export async function fileAppeal(
+	context: IncidentContext,
+	limitAppeals: (key: string, now: number) => void,
+	incidentId: number,
+	rawStatement: string,
+	rawContact: string | undefined,
+	clientAddress: string,
+): Promise<{ appealId: number; token: string }> {
+	const statement = proseText(rawStatement, MAX_STATEMENT_CHARS, 'The statement').trim();
+	if (statement === '') throw serverError('BAD_REQUEST', 'The statement is required.');
+	const contact =
+		rawContact === undefined || rawContact.trim() === ''
+			? null
+			: lineText(rawContact.trim(), MAX_CONTACT_CHARS, 'The contact');
+	const incident = await incidentRow(context.db.db, incidentId);
+	if (
+		incident.state !== 'confirmed' &&
+		incident.state !== 'received' &&
+		incident.state !== 'investigating'
+	) {
+		throw serverError('BAD_REQUEST', `A ${incident.state} incident cannot be appealed.`, {
+			hint: 'An appeal answers a block that is in force.',
+		});
+	}
+	if ((await appliedActionsOf(context.db.db, incidentId)).length === 0) {
+		throw serverError(
+			'BAD_REQUEST',
+			'This incident has blocked nothing, so there is nothing to appeal.',
+		);
+	}
+	limitAppeals(clientKeyOf(context.clientKeySecret, clientAddress), context.clock().getTime());
+	const token = newToken();
+	const now = context.clock().toISOString();
+	const appealId = await retryOnConflict(context.db, async (trx) => {
+		const updated = await trx
+			.updateTable('incidents')
+			.set({ state: 'appealed', updated_at: now })
+			.where('id', '=', incidentId)
+			.where('state', '=', incident.state)
+			.executeTakeFirst();
+		if (Number(updated.numUpdatedRows) !== 1) {
+			throw serverError('REGISTRY_CONFLICT', 'The incident changed meanwhile; try again.');
+		}
+		const row = await trx
+			.insertInto('appeals')
+			.values({
+				incident_id: incidentId,
+				token_hash: tokenHash(token),
+				statement,
+				contact,
+				state: 'open',
+				created_at: now,
+				decided_at: null,
+				decided_by: null,
+				decision_reason: null,
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const id = Number(row.id);
+		// The statement is the author's own text: the timeline and the log say only that there is one.
+		await logStep(context, trx, {
+			incidentId,
+			actor: SERVICE_ACTOR,
+			kind: 'appeal',
+			from: incident.state,
+			to: 'appealed',
+			reason: 'The author appealed.',
+			details: { appealId: id },
+			summary: 'appealed',
+		});
+		return id;
+	});
+	return { appealId, token };
+}
+
+export async function decideAppeal(
+	context: IncidentContext,
+	appealId: number,
+	grant: boolean,
+	actor: Actor,
+	rawReason: string,
+): Promise<void> {
+	requireMaintainer(actor);
+	const reason = requireReasonText(rawReason);
+	const appeal = Number.isSafeInteger(appealId)
+		? await context.db.db
+				.selectFrom('appeals')
+				.selectAll()
+				.where('id', '=', appealId)
+				.executeTakeFirst()
+		: undefined;
+	if (appeal === undefined) throw serverError('NOT_FOUND', `There is no appeal ${appealId}.`);
+	if (appeal.state !== 'open')
+		throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
+	const incidentId = Number(appeal.incident_id);
+	if (grant) {
+		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
+			await reverseAction(
+				context,
+				action,
+				actor,
+				`Appeal ${appealId} granted: ${reason}`.slice(0, 2000),
+				'reverted',
+			);
+		}
+	}
+	const incident = await incidentRow(context.db.db, incidentId);
+	const now = context.clock().toISOString();
+	await retryOnConflict(context.db, async (trx) => {
+		const decided = await trx
+			.updateTable('appeals')
+			.set({
+				state: grant ? 'granted' : 'denied',
+				decided_at: now,
+				decided_by: actor.name,
+				decision_reason: reason,
+			})
+			.where('id', '=', appealId)
+			.where('state', '=', 'open')
+			.executeTakeFirst();
+		if (Number(decided.numUpdatedRows) !== 1) {
+			throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
+		}
+		await trx
+			.updateTable('incidents')
+			.set({ state: 'resolved', updated_at: now, resolved_at: incident.resolved_at ?? now })
+			.where('id', '=', incidentId)
+			.execute();
+		await logStep(context, trx, {
+			incidentId,
+			actor,
+			kind: 'appeal',
+			from: incident.state,
+			to: 'resolved',
+			reason: `Appeal ${grant ? 'granted' : 'denied'}: ${reason}`.slice(0, 2000),
+			details: { appealId, granted: grant },
+			summary: grant ? 'appeal granted, resolved' : 'appeal denied, resolved',
+		});
+	});
+}

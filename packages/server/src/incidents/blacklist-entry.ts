@@ -1,0 +1,105 @@
+/**
+ * The registry blacklist entry each action adds (D4, D22):
+ * - soft_quarantine: the plugin's uuid and URL, severity soft (disabled with a notice the user
+ *   may override after reading the reason);
+ * - hard_blacklist: the same identifiers, severity hard;
+ * - version_block: the same identifiers and a `versions` range (or a commit), severity hard;
+ * - author_block: a `url_regex` anchored on the owner's URL prefix, escaped, severity hard.
+ * Every entry carries the action's reason and, when the incident page is an https link, that
+ * link as its `report` (the log keeps https links only).
+ */
+
+import type { BlacklistAddInput } from '@vouch/library/internal/registry/edit/blacklist-plans';
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
+import { serverError } from '../errors.ts';
+import { loggableLink } from './deps.ts';
+import type { ActionKind, ActionParams } from './types.ts';
+
+export interface EntryTarget {
+	plugin?: RegistryPlugin;
+	/** Canonical, ending in `/` (author block). */
+	ownerUrl?: string;
+}
+
+/** What the registry schema of this version can carry beside the identifiers. */
+export interface IncidentFields {
+	/** The incident page. */
+	incident: string;
+	advice?: string;
+	commit?: string;
+}
+
+/**
+ * The entry fields that tell users about the incident: its page, advice, and a block by commit.
+ * The registry schema this service writes has no such fields yet, and a planner refuses what
+ * the schema does not know, so they are held back here, in one place: once the schema has
+ * them, this function spreads `fields` into the input. Until then a block by commit alone is
+ * refused, since the entry without its commit would block every version.
+ */
+export function withIncidentFields(
+	input: BlacklistAddInput,
+	fields: IncidentFields,
+): BlacklistAddInput {
+	if (fields.commit !== undefined) {
+		throw serverError(
+			'BAD_REQUEST',
+			'This registry cannot block one commit yet: its blacklist entries have no commit field.',
+			{ hint: 'Block the version range instead ("versions": "<range>").' },
+		);
+	}
+	return input;
+}
+
+/** Escapes a literal for a Python-syntax (RE2) pattern. */
+export function escapePattern(literal: string): string {
+	return literal.replace(/[\\.^$*+?()[\]{}|]/g, (ch) => `\\${ch}`);
+}
+
+export function blacklistInputFor(
+	kind: ActionKind,
+	params: ActionParams,
+	target: EntryTarget,
+	reason: string,
+	incidentLink: string,
+): BlacklistAddInput {
+	const report = loggableLink(incidentLink);
+	const common = { reason, ...(report === null ? {} : { report }) };
+	const extra: IncidentFields = {
+		incident: incidentLink,
+		...(params.advice === undefined ? {} : { advice: params.advice }),
+		...(kind === 'version_block' && params.commit !== undefined ? { commit: params.commit } : {}),
+	};
+	if (kind === 'author_block') {
+		if (target.ownerUrl === undefined)
+			throw serverError('BAD_REQUEST', 'An author block needs ownerUrl.');
+		return withIncidentFields(
+			{ urlRegex: `^${escapePattern(target.ownerUrl)}`, severity: 'hard', ...common },
+			extra,
+		);
+	}
+	const plugin = target.plugin;
+	if (plugin === undefined)
+		throw serverError('BAD_REQUEST', 'The action needs a registered plugin.');
+	const identifiers = { uuid: plugin.uuid, url: plugin.gitUrl };
+	if (kind === 'soft_quarantine') {
+		return withIncidentFields({ ...identifiers, severity: 'soft', ...common }, extra);
+	}
+	if (kind === 'hard_blacklist') {
+		return withIncidentFields({ ...identifiers, severity: 'hard', ...common }, extra);
+	}
+	if (params.versions === undefined && params.commit === undefined) {
+		throw serverError(
+			'BAD_REQUEST',
+			'A version block needs "versions" (a semver range) or "commit".',
+		);
+	}
+	return withIncidentFields(
+		{
+			...identifiers,
+			...(params.versions === undefined ? {} : { versions: params.versions }),
+			severity: 'hard',
+			...common,
+		},
+		extra,
+	);
+}

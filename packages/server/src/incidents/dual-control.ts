@@ -1,0 +1,43 @@
+/**
+ * Dual control (D22): some actions take effect only when a second, different maintainer or
+ * admin approves them. They are a hard block (or a version block) of an official or trusted
+ * plugin, an author block (an org-wide pattern), and any mass action (one that can reach more
+ * than one plugin: an author block is one). The service's own automatic actions never
+ * hard-block official or trusted plugins; only a soft quarantine is automatic at all.
+ */
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
+import { serverError } from '../errors.ts';
+import type { Actor } from '../store/actor.ts';
+import type { ActionKind } from './types.ts';
+
+export function isMassAction(kind: ActionKind): boolean {
+	return kind === 'author_block';
+}
+
+export function isProtectedPlugin(plugin: RegistryPlugin | undefined): boolean {
+	return plugin?.trustLevel === 'official' || plugin?.trustLevel === 'trusted';
+}
+
+export function needsSecondMaintainer(
+	kind: ActionKind,
+	plugin: RegistryPlugin | undefined,
+): boolean {
+	if (isMassAction(kind)) return true;
+	return (kind === 'hard_blacklist' || kind === 'version_block') && isProtectedPlugin(plugin);
+}
+
+/** The requester cannot be the approver. */
+export function assertSecondMaintainer(requestedBy: string, approver: Actor): void {
+	if (requestedBy === approver.name) {
+		throw serverError('FORBIDDEN', 'The maintainer who asked for this action cannot approve it.', {
+			hint: 'A second maintainer or admin must approve it (dual control).',
+		});
+	}
+}
+
+/** An automatic action is a soft quarantine, whatever the plugin's trust. */
+export function assertAutomaticAllowed(kind: ActionKind): void {
+	if (kind !== 'soft_quarantine') {
+		throw serverError('FORBIDDEN', 'The service only quarantines softly on its own.');
+	}
+}
