@@ -13,9 +13,9 @@ import { serverError } from './errors.ts';
 import type { Publisher } from './http/admin-edits.ts';
 import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
+import { createUptakeCounter, type UptakeCounter } from './incidents/uptake.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
-import { createUptakeCounter, type UptakeCounter } from './incidents/uptake.ts';
 import { webRoutes } from './web/index.ts';
 
 /** What `startService` needs of a publisher: the publish helper's `createPublisher` result. */
