@@ -28,7 +28,6 @@ import { type Html, pathPart, plain, when } from './text.ts';
 
 export const MAX_STATEMENT_CHARS = 4000;
 export const MAX_CONTACT_CHARS = 200;
-const PLUGIN_ID = /^[A-Za-z0-9._-]{1,200}$/;
 
 function option(value: string, text: string, current: string | undefined): Html {
 	return value === current
@@ -78,8 +77,9 @@ export function incidentRoutes(app: Hono<WebEnv>, deps: WebDeps, forms: PublicFo
 			? (stateQuery as IncidentState)
 			: undefined;
 		const pluginQuery = c.req.query('plugin')?.trim();
+		// Any text filters (bounded, and a parameter of the query): text that is no id matches nothing.
 		const plugin =
-			pluginQuery !== undefined && PLUGIN_ID.test(pluginQuery) ? pluginQuery : undefined;
+			pluginQuery === undefined || pluginQuery === '' ? undefined : pluginQuery.slice(0, 200);
 		const pageNumber = Number.parseInt(c.req.query('page') ?? '1', 10);
 		const result = await listIncidents(db, {
 			...(state === undefined ? {} : { state }),
