@@ -85,10 +85,9 @@ function logNote(position: LogPosition | undefined, seq: number | null, link: Lo
 
 function eventLine(event: IncidentEventView, link: LogLink, anonymous: boolean): Html {
 	const who = anonymous ? publicActor(event) : event.actorName;
-	const move =
-		event.fromState !== null || event.toState !== null
-			? html` from ${label(STATE_LABELS, event.fromState ?? '')} to ${label(STATE_LABELS, event.toState ?? '')}`
-			: '';
+	const from = event.fromState === null ? '' : html` from ${label(STATE_LABELS, event.fromState)}`;
+	const to = event.toState === null ? '' : html` to ${label(STATE_LABELS, event.toState)}`;
+	const move = html`${from}${to}`;
 	return html`<li><time datetime="${plain(event.at, 40)}">${when(event.at)}</time>: <strong>${label(EVENT_LABELS, event.kind)}</strong>${move}, by ${plain(who, 80)}.
 ${event.reason === '' ? '' : html`<span class="why-text">Why: ${plain(event.reason, 2000)}</span>`}${logNote(event.log, event.changeSeq, link)}</li>`;
 }

@@ -6,6 +6,7 @@
  */
 import { html } from 'hono/html';
 import type { appealsOf, IncidentActionView, IncidentDetail } from '../../incidents/queries.ts';
+import { canMove } from '../../incidents/state-machine.ts';
 import { ACTION_KINDS, INCIDENT_STATES } from '../../incidents/types.ts';
 import { ACTION_LABELS, label, STATE_LABELS } from '../incident-view.ts';
 import { type Html, plain, when } from '../text.ts';
@@ -19,7 +20,9 @@ function reasonField(id: string, text = 'Reason (recorded and published)'): Html
 }
 
 export function transitionForm(incident: IncidentDetail, csrf: string): Html {
-	const targets = INCIDENT_STATES.filter((state) => state !== incident.state);
+	const targets = INCIDENT_STATES.filter((state) => canMove(incident.state, state));
+	if (targets.length === 0)
+		return html`<p>Nothing moves a ${label(STATE_LABELS, incident.state).toLowerCase()} incident by hand${incident.state === 'appealed' ? ': decide the appeal below' : ''}.</p>`;
 	return html`<form class="stacked" method="post" action="/admin/incidents/${incident.id}/transition">
 <input type="hidden" name="csrf" value="${csrf}">
 <div class="field"><label for="to">New state</label>
