@@ -1,5 +1,6 @@
 /** How registry plugins look in the terminal and in `--json` output. */
 import type { BlacklistVerdict } from '@vouch/library/internal/blacklist/index';
+import { blockNoticeLines } from '@vouch/library/internal/lifecycle/blocked-notice';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
 import type { RegistryPlugin, TrustLevel } from '@vouch/library/internal/registry/model';
@@ -78,6 +79,18 @@ export function pluginJson(
 /** A verdict as every plugin document gives it: `false`, or the entry that blocks it. */
 export function blacklistMarkOf(verdict: BlacklistVerdict): BlacklistMarkJson {
 	return verdict.blocked
-		? { reason: verdict.reason, severity: verdict.severity, entry: verdict.entry.index }
+		? {
+				reason: verdict.reason,
+				severity: verdict.severity,
+				entry: verdict.entry.index,
+				...(verdict.incident === undefined ? {} : { incident: verdict.incident }),
+				...(verdict.advice === undefined ? {} : { advice: verdict.advice }),
+			}
 		: false;
+}
+
+/** The advice and incident lines under a "blacklisted" line, indented; sanitised again. */
+export function blockDetailLines(verdict: BlacklistVerdict, indent: string): string[] {
+	if (!verdict.blocked) return [];
+	return blockNoticeLines(verdict).map((line) => `${indent}${safe(line)}`);
 }

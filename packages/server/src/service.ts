@@ -3,6 +3,7 @@
  * builds the store, accounts and HTTP app, and serves on 127.0.0.1 unless told otherwise.
  * `close()` stops taking connections, lets the publisher finish, then closes the database.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
@@ -13,6 +14,9 @@ import { serverError } from './errors.ts';
 import type { Publisher } from './http/admin-edits.ts';
 import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
+import { createIncidentService } from './incidents/service.ts';
+import { startSweeping } from './incidents/sweep-timer.ts';
+import type { IncidentService } from './incidents/types.ts';
 import { createUptakeCounter, type UptakeCounter } from './incidents/uptake.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
@@ -58,6 +62,20 @@ export interface ServiceOptions {
 	installCommand?: (id: string) => string;
 	limits?: AppLimits;
 	log?: ServiceLog;
+	/** Community reports and incidents (D22); `false` serves none. */
+	incidents?: IncidentOptions | false;
+}
+
+export interface IncidentOptions {
+	/** Where users reach the pages (incident links); the listening URL by default. */
+	publicBaseUrl?: string;
+	/**
+	 * Keys the hash of reporters' addresses. Every process of one service must share it for
+	 * the spam bounds to hold across them; a random one per process otherwise.
+	 */
+	clientKeySecret?: string;
+	/** How often the automatic quarantines are swept (ms). Default one minute. */
+	sweepIntervalMs?: number;
 }
 
 interface WebContext {
@@ -68,6 +86,9 @@ interface WebContext {
 	publisher?: ServicePublisher;
 	installCommand?: (id: string) => string;
 	uptake?: UptakeCounter;
+	incidents?: IncidentService;
+	publicBaseUrl?: string;
+	trustProxy?: boolean;
 }
 
 function defaultWeb(context: WebContext): Hono {
@@ -82,6 +103,7 @@ export interface RunningService {
 	accounts: Accounts;
 	database: ServiceDb;
 	publisher?: ServicePublisher;
+	incidents?: IncidentService;
 	close(): Promise<void>;
 }
 
@@ -109,6 +131,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		const accounts = createAccounts({ db: database.db, clock });
 		// Host uptake is counted in memory by this process (see `incidents/uptake.ts`).
 		const uptake = createUptakeCounter();
+		let listeningUrl = '';
+		const incidentOptions = options.incidents === false ? undefined : (options.incidents ?? {});
+		const incidents =
+			incidentOptions === undefined
+				? undefined
+				: createIncidentService({
+						db: database,
+						clock,
+						store,
+						publicBaseUrl: () => incidentOptions.publicBaseUrl ?? listeningUrl,
+						clientKeySecret: incidentOptions.clientKeySecret ?? randomBytes(32).toString('hex'),
+					});
 		if (options.keysDir !== undefined && options.publish !== false) {
 			const factory = options.publisher ?? defaultPublisher;
 			publisher = await factory({ database, keysDir: options.keysDir, clock });
@@ -119,7 +153,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			accounts,
 			clock,
 			uptake,
+			...(incidentOptions?.publicBaseUrl === undefined
+				? {}
+				: { publicBaseUrl: incidentOptions.publicBaseUrl }),
 			...(publisher === undefined ? {} : { publisher }),
+			...(incidents === undefined ? {} : { incidents }),
 			...(options.web === false
 				? {}
 				: {
@@ -130,6 +168,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 							clock,
 							uptake,
 							...(publisher === undefined ? {} : { publisher }),
+							...(incidents === undefined ? {} : { incidents }),
+							...(incidentOptions?.publicBaseUrl === undefined
+								? {}
+								: { publicBaseUrl: incidentOptions.publicBaseUrl }),
+							trustProxy:
+								options.limits?.rateLimit !== false &&
+								options.limits?.rateLimit?.trustProxy === true,
 							...(options.installCommand === undefined
 								? {}
 								: { installCommand: options.installCommand }),
@@ -143,16 +188,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 		await publisher?.start();
 		const address = server.address() as AddressInfo;
 		const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+		listeningUrl = `http://${shownHost}:${address.port}`;
+		const sweeping =
+			incidents === undefined
+				? undefined
+				: startSweeping(incidents, {
+						intervalMs: incidentOptions?.sweepIntervalMs ?? 60_000,
+						...(options.log === undefined ? {} : { log: options.log }),
+					});
 		let closing: Promise<void> | undefined;
 		return {
-			url: `http://${shownHost}:${address.port}`,
+			url: listeningUrl,
 			app,
 			store,
 			accounts,
 			database,
 			...(publisher === undefined ? {} : { publisher }),
+			...(incidents === undefined ? {} : { incidents }),
 			close() {
 				closing ??= (async () => {
+					await sweeping?.stop();
 					await new Promise<void>((resolve) => {
 						server.close(() => resolve());
 						// Keep-alive connections would hold close() open; idle ones go now.

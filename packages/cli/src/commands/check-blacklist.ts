@@ -21,6 +21,7 @@ import {
 } from '../context.ts';
 import type { CheckBlacklistJson } from '../json/check-blacklist.ts';
 import { createOutput } from '../output.ts';
+import { blockDetailLines } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 
@@ -31,6 +32,9 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 		.argument('[url]', 'the plugin git URL or local path')
 		.option('--uuid <uuid>', 'the plugin UUID (from its MANIFEST.toml)')
 		.addOption(new Option('--plugin-version <version>', 'the plugin version, for ranged entries'))
+		.addOption(
+			new Option('--commit <hash>', 'the commit the plugin is at, for commit-scoped entries'),
+		)
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
@@ -71,6 +75,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 				...(url === undefined ? {} : { url }),
 				...(uuid === undefined ? {} : { uuid }),
 				...(options.pluginVersion === undefined ? {} : { version: options.pluginVersion }),
+				...(options.commit === undefined ? {} : { commit: options.commit }),
 			});
 			if (output.json) {
 				output.result({
@@ -83,6 +88,8 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 								severity: verdict.severity,
 								entry: verdict.entry.index,
 								matchedOn: verdict.matchedOn,
+								...(verdict.incident === undefined ? {} : { incident: verdict.incident }),
+								...(verdict.advice === undefined ? {} : { advice: verdict.advice }),
 							}
 						: {}),
 					registry: registryJson(loaded),
@@ -94,6 +101,7 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 				output.line(
 					`  entry #${verdict.entry.index} (${verdict.severity}), matched on ${verdict.matchedOn.join(' + ')}`,
 				);
+				for (const line of blockDetailLines(verdict, '  ')) output.line(line);
 			} else {
 				output.line(`${output.style.green('✓')} Not blacklisted`);
 				output.line(

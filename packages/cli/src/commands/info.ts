@@ -30,7 +30,7 @@ import {
 } from '../context.ts';
 import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
 import { createOutput, type Output } from '../output.ts';
-import { blacklistMarkOf, pluginJson, trustText } from '../plugin-view.ts';
+import { blacklistMarkOf, blockDetailLines, pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
@@ -117,6 +117,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
 						: '  Blacklist:    not blacklisted',
 				);
+				for (const line of blockDetailLines(verdict, '    ')) output.line(line);
 				output.line(
 					output.style.dim(
 						`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`,
@@ -147,6 +148,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 							? `  ${output.style.red(`Blacklisted: ${safe(verdict.reason)}`)}`
 							: '  Blacklist: not blacklisted by URL (its UUID is checked at install)',
 					);
+					for (const line of blockDetailLines(verdict, '    ')) output.line(line);
 					return;
 				}
 				throw notFound(query, loaded);
@@ -204,6 +206,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
 					: `  Blacklist:    not blacklisted`,
 			);
+			for (const line of blockDetailLines(verdict, '    ')) output.line(line);
 			output.line(
 				output.style.dim(`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`),
 			);

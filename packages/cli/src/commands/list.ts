@@ -14,7 +14,7 @@ import { jsonOption, profileOption, registryOption } from '../common-options.ts'
 import type { ListJson } from '../json/list.ts';
 import { lifecycleContext } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
-import { blacklistMarkOf } from '../plugin-view.ts';
+import { blacklistMarkOf, blockDetailLines } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { installedJson, releaseLabel, scanLabel } from './installed-view.ts';
@@ -106,10 +106,12 @@ export function registerList(program: Command, { io }: CommandContext): void {
 					output.line(
 						`    ${output.style.red('POSSIBLE IMPERSONATION:')} ${safe(row.trust.impersonation.reason)}`,
 					);
-				if (row.verdict.blocked)
+				if (row.verdict.blocked) {
 					output.line(
 						`    ${output.style.red('blacklisted:')} ${safe(row.verdict.reason)} (${row.verdict.severity})`,
 					);
+					for (const line of blockDetailLines(row.verdict, '      ')) output.line(line);
+				}
 				const release = releaseLabel(row.plugin);
 				if (release !== undefined) output.line(`    ${release}`);
 				// Only what calls for attention; `vouch info` shows the whole summary.

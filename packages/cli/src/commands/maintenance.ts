@@ -1,6 +1,8 @@
 /** `vouch clean`, `vouch doctor` and `vouch startup-check`. */
+
 import type { Command } from '@commander-js/extra-typings';
 import { ExitCode } from '@vouch/library/internal/core/errors';
+import { blockNoticeLines } from '@vouch/library/internal/lifecycle/blocked-notice';
 import { startupFiles } from '@vouch/library/internal/lifecycle/host';
 import { cleanLeftovers, diagnose } from '@vouch/library/internal/lifecycle/maintenance';
 import { checkInstalledPlugins } from '@vouch/library/internal/lifecycle/startup-check';
@@ -111,10 +113,18 @@ export function registerMaintenance(program: Command, { io, state }: CommandCont
 				return;
 			}
 			for (const warning of report.warnings) output.note(`warning: ${safe(warning)}`);
-			for (const item of report.disabled)
+			for (const item of report.disabled) {
+				const severity = item.severity === undefined ? '' : ` (${item.severity} block)`;
 				output.line(
-					`${output.style.red('disabled')} ${pluginNameLabel(item.name)}: ${safe(item.reason)}`,
+					`${output.style.red('disabled')} ${pluginNameLabel(item.name)}${severity}: ${safe(item.reason)}`,
 				);
+				for (const line of blockNoticeLines(item)) output.line(`  ${safe(line)}`);
+				if (item.severity === 'soft') {
+					output.line(
+						`  You may enable it again after reading this: vouch enable ${safe(item.uuid)}`,
+					);
+				}
+			}
 			for (const item of report.quarantined)
 				output.line(
 					`${output.style.red('quarantined')} ${pluginNameLabel(item.name)} -> ${safe(item.path)}`,

@@ -1,7 +1,7 @@
 /**
  * `vouch registry blacklist add | remove | list | show`: Picard's registry tool's blacklist
  * commands, plus what it lacked: a stable id per entry (`remove <id>` removes exactly that
- * entry), `--severity`, `--versions` and `--report`, and a dry run of every new entry against the
+ * entry), `--severity`, `--versions`, `--commit`, `--report`, `--incident` and `--advice`, and a dry run of every new entry against the
  * registry's own plugins, which are named and asked about.
  */
 import { type Command, Option } from '@commander-js/extra-typings';
@@ -60,6 +60,9 @@ export function registerRegistryBlacklist(registry: Command, { io }: CommandCont
 			] as const),
 		)
 		.option('--versions <range>', 'only these versions (a semver range)')
+		.option('--commit <hash>', 'only this commit (a full 40- or 64-hex id)')
+		.option('--incident <url>', 'the public incident page (https)')
+		.option('--advice <text>', 'what users should do, shown with the reason (≤ 1000 characters)')
 		.addOption(reportOption())
 		.action(async (options) => {
 			const output = createOutput(io, options.json === true);
@@ -69,6 +72,9 @@ export function registerRegistryBlacklist(registry: Command, { io }: CommandCont
 				...(options.uuid === undefined ? {} : { uuid: options.uuid }),
 				...(options.urlRegex === undefined ? {} : { urlRegex: options.urlRegex }),
 				...(options.versions === undefined ? {} : { versions: options.versions }),
+				...(options.commit === undefined ? {} : { commit: options.commit }),
+				...(options.incident === undefined ? {} : { incident: options.incident }),
+				...(options.advice === undefined ? {} : { advice: options.advice }),
 				...(options.severity === undefined ? {} : { severity: options.severity }),
 				...(options.reason === undefined ? {} : { reason: options.reason }),
 				...(options.report === undefined ? {} : { report: options.report }),
@@ -186,6 +192,9 @@ function printListings(
 		if (typeof entry.url === 'string') row.url = entry.url;
 		if (typeof entry.url_regex === 'string') row.urlRegex = entry.url_regex;
 		if (typeof entry.versions === 'string') row.versions = entry.versions;
+		if (typeof entry.commit === 'string') row.commit = entry.commit;
+		if (typeof entry.incident === 'string') row.incident = entry.incident;
+		if (typeof entry.advice === 'string') row.advice = entry.advice;
 		return row;
 	});
 	if (output.json) {
@@ -204,10 +213,13 @@ function printListings(
 		if (row.uuid !== undefined && row.urlRegex !== undefined)
 			output.line(`  uuid ${safe(row.uuid)}`);
 		if (row.versions !== undefined) output.line(`  versions ${safe(row.versions)}`);
+		if (row.commit !== undefined) output.line(`  commit ${safe(row.commit)}`);
 		output.line(
 			`  ${safe(row.reason ?? '(no reason)')}${row.blacklistedAt === null ? '' : `  ${safe(row.blacklistedAt)}`}`,
 		);
 		if (row.report !== null) output.line(`  report ${safe(row.report)}`);
+		if (row.incident !== undefined) output.line(`  incident ${safe(row.incident)}`);
+		if (row.advice !== undefined) output.line(`  advice ${safe(row.advice)}`);
 	}
 	output.line(output.style.dim(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`));
 }

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { blacklistSeverity, ok, registryStatus, uuid } from './common.ts';
 
-const matchKey = z.enum(['uuid', 'url', 'url_regex', 'versions']);
+const matchKey = z.enum(['uuid', 'url', 'url_regex', 'versions', 'commit']);
 
 const blacklistRow = z.object({
 	index: z.int().min(0).describe("The entry's position in the registry's blacklist."),

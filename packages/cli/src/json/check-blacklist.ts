@@ -10,9 +10,17 @@ export const checkBlacklistDocument = z
 		severity: blacklistSeverity.optional().describe('Present when blocked.'),
 		entry: z.int().min(0).optional().describe('The index of the matching entry, when blocked.'),
 		matchedOn: z
-			.array(z.enum(['uuid', 'url', 'url_regex', 'versions']))
+			.array(z.enum(['uuid', 'url', 'url_regex', 'versions', 'commit']))
 			.optional()
 			.describe('The keys of the entry, all of which matched, when blocked.'),
+		incident: z
+			.string()
+			.optional()
+			.describe('The public incident page, sanitised, when blocked and the registry gives one.'),
+		advice: z
+			.string()
+			.optional()
+			.describe('What the user should do, sanitised, when blocked and the registry gives it.'),
 		registry: registryStatus,
 		problems: z
 			.array(z.object({ index: z.int().min(0), urlRegex: z.string(), error: z.string() }))

@@ -31,9 +31,16 @@ export const blacklistMark = z
 			severity: blacklistSeverity,
 			/** The entry's position in the registry's blacklist. */
 			entry: z.int().min(0),
+			incident: z
+				.string()
+				.optional()
+				.describe('The public incident page (https, or http to loopback), sanitised.'),
+			advice: z.string().optional().describe('What the user should do, sanitised.'),
 		}),
 	])
-	.describe('false, or the matching blacklist entry: its reason, severity and index.');
+	.describe(
+		'false, or the matching blacklist entry: its reason, severity, index, and the incident link and advice when the registry gives them.',
+	);
 
 export type BlacklistMarkJson = z.infer<typeof blacklistMark>;
 

@@ -11,6 +11,24 @@ const entry = {
 	reason: z.string().describe('Why, sanitised, for the user.'),
 };
 
+/** What a blacklist entry tells the user, beside its reason (issue 13: reason, severity, link, advice). */
+const blockFields = {
+	severity: z
+		.enum(['hard', 'soft'])
+		.optional()
+		.describe(
+			'blacklist: hard (disabled and quarantined) or soft (disabled; the user may enable it again after reading the reason).',
+		),
+	incident: z
+		.string()
+		.optional()
+		.describe('blacklist: the public incident page (https, or http to loopback), sanitised.'),
+	advice: z
+		.string()
+		.optional()
+		.describe('blacklist: what the user should do, sanitised (at most 1000 characters).'),
+};
+
 /**
  * The version of this document's contract. It changes only with a breaking change (a field
  * renamed, removed or given a new meaning), so a host in another language can refuse a document
@@ -41,6 +59,7 @@ export const startupCheckDocument = z
 				z.object({
 					...entry,
 					kind: z.enum(['blacklist', 'integrity']),
+					...blockFields,
 					files: z
 						.array(z.string())
 						.optional()
@@ -49,7 +68,13 @@ export const startupCheckDocument = z
 			)
 			.describe('Disabled by this check and recorded so: blacklisted, or files changed (D19b).'),
 		quarantined: z
-			.array(z.object({ ...entry, path: z.string().describe('Where the files were moved.') }))
+			.array(
+				z.object({
+					...entry,
+					...blockFields,
+					path: z.string().describe('Where the files were moved.'),
+				}),
+			)
 			.describe('Hard-blacklisted plugins moved to quarantine by this check (also in disabled).'),
 		heldBack: z
 			.array(z.object({ ...entry, kind: z.enum(['stale-blacklist', 'api']) }))

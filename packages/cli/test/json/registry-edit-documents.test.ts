@@ -324,6 +324,66 @@ describe('vouch registry blacklist', () => {
 		assert.equal(ws.text(), ORIGINAL);
 	});
 
+	it('add --commit --incident --advice writes them; list shows them; bad values are refused', async () => {
+		const ws = workspace();
+		const commit = 'AB'.repeat(20);
+		const add = await runVouch(
+			[
+				'registry',
+				'blacklist',
+				'add',
+				'--uuid',
+				'9e0c8d6a-1b2f-4c3d-8e4f-5a6b7c8d9e0f',
+				'--commit',
+				commit,
+				'--reason',
+				'Account takeover',
+				'--incident',
+				'https://registry.example/incidents/9',
+				'--advice',
+				'Rotate the tokens this plugin could read.',
+				'--json',
+			],
+			{ cwd: ws.dir },
+		);
+		assertJsonOutput(add, 'registry blacklist add');
+		assert.match(ws.text(), new RegExp(`\ncommit = "${commit.toLowerCase()}"\n`));
+		const list = await runVouch(['registry', 'blacklist', 'list', '--json'], { cwd: ws.dir });
+		const [entry] = assertJsonOutput(list, 'registry blacklist list').entries as Record<
+			string,
+			unknown
+		>[];
+		assert.equal(entry?.commit, commit.toLowerCase());
+		assert.equal(entry?.incident, 'https://registry.example/incidents/9');
+		assert.equal(entry?.advice, 'Rotate the tokens this plugin could read.');
+		const human = await runVouch(['registry', 'blacklist', 'list'], { cwd: ws.dir });
+		assert.match(human.stdout, /incident https:\/\/registry\.example\/incidents\/9/);
+		assert.match(human.stdout, /advice Rotate the tokens/);
+		const before = ws.text();
+		for (const bad of [
+			['--commit', 'abc123'],
+			['--incident', 'http://registry.example/incidents/9'],
+			['--advice', 'a\u001b[2Jb'],
+		]) {
+			const refused = await runVouch(
+				[
+					'registry',
+					'blacklist',
+					'add',
+					'--url',
+					'https://github.com/evil/x',
+					'--reason',
+					'r',
+					...bad,
+					'--json',
+				],
+				{ cwd: ws.dir },
+			);
+			assertJsonError(refused, 1, 'INVALID_EDIT');
+		}
+		assert.equal(ws.text(), before);
+	});
+
 	it('a pattern that blocks registry plugins names them and needs a yes', async () => {
 		const ws = workspace();
 		const run = await runVouch(

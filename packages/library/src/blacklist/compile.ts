@@ -13,6 +13,7 @@
 import type Range from 'semver/classes/range.js';
 import type { CanonicalUrlContext } from '../core/canonical-url.ts';
 import { locationKey, pickUrlContext, tryCanonicalUrl } from '../core/canonical-url.ts';
+import { normaliseCommit } from '../core/commit-hash.ts';
 import { semver } from '../core/semver.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
@@ -38,6 +39,8 @@ interface IndexedEntry {
 	location: string | undefined;
 	/** `null`: the range is unusable, which counts like an unknown plugin version. */
 	range: Range | null | undefined;
+	/** Lowercase full commit id; `null`: not a full id, which counts like an unknown commit. */
+	commit: string | null | undefined;
 }
 
 export interface BlacklistIndexStats {
@@ -84,7 +87,13 @@ export function compileBlacklist(
 		}
 		const location = canonical === undefined ? undefined : locationKey(canonical);
 		const rank = indexed.length;
-		indexed.push({ entry, uuid, location, range: compileRange(entry.versions) });
+		indexed.push({
+			entry,
+			uuid,
+			location,
+			range: compileRange(entry.versions),
+			commit: entry.commit === undefined ? undefined : (normaliseCommit(entry.commit) ?? null),
+		});
 		if (uuid !== undefined && location !== undefined) {
 			addTo(pairs, uuid + PAIR_SEPARATOR + location, rank);
 		} else if (uuid !== undefined) {
@@ -139,9 +148,11 @@ export function compileBlacklist(
 			// Buckets are disjoint, so there are no repeats; file order decides which entry wins.
 			if (ranks.length > 1) ranks.sort((a, b) => a - b);
 			const unknownVersionMatches = (checkOptions.unknownVersion ?? 'match') === 'match';
+			const unknownCommitMatches =
+				(checkOptions.unknownCommit ?? checkOptions.unknownVersion ?? 'match') === 'match';
 			for (const rank of ranks) {
 				const candidate = indexed[rank] as IndexedEntry;
-				if (entryMatches(candidate, facts, patterns, unknownVersionMatches)) {
+				if (entryMatches(candidate, facts, patterns, unknownVersionMatches, unknownCommitMatches)) {
 					return blockedVerdict(candidate.entry);
 				}
 			}
@@ -155,10 +166,19 @@ function entryMatches(
 	facts: PluginFacts,
 	patterns: PatternCache,
 	unknownVersionMatches: boolean,
+	unknownCommitMatches: boolean,
 ): boolean {
 	const { entry } = candidate;
 	if (candidate.uuid !== undefined && candidate.uuid !== facts.uuid) return false;
 	if (candidate.location !== undefined && candidate.location !== facts.location) return false;
+	if (candidate.commit !== undefined) {
+		// The plugin's commit unknown: the caller's policy. Known: it must be the entry's.
+		if (facts.commit === undefined || candidate.commit === null) {
+			if (!unknownCommitMatches) return false;
+		} else if (candidate.commit !== facts.commit) {
+			return false;
+		}
+	}
 	if (
 		entry.versions !== undefined &&
 		!versionMatches(candidate.range, facts, unknownVersionMatches)

@@ -17,8 +17,14 @@ export interface BlacklistEntry {
 	urlRegex?: string;
 	/** A semver range over the plugin's version (D4). */
 	versions?: string;
+	/** A full commit id, lowercased: the entry blocks only that fetched commit. */
+	commit?: string;
 	reason?: string;
 	blacklistedAt?: string;
 	/** `hard` (the default) quarantines; `soft` disables and may be re-enabled. */
 	severity: BlacklistSeverity;
+	/** The public incident page (https, or http to loopback); raw, sanitise before display. */
+	incident?: string;
+	/** What users should do; raw, sanitise before display. */
+	advice?: string;
 }

@@ -10,6 +10,7 @@ import {
 	tryCanonicalUrl,
 	urlPatternTexts,
 } from '../core/canonical-url.ts';
+import { normaliseCommit } from '../core/commit-hash.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { satisfiesRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
@@ -92,6 +93,17 @@ function naiveEntryMatches(
 		if (!verdicts.includes(true)) {
 			if (verdicts.includes(false)) return false;
 			if ((options.unknownVersion ?? 'match') === 'skip') return false;
+		}
+	}
+	if (entry.commit !== undefined) {
+		const commit = normaliseCommit(plugin.commit);
+		const wanted = normaliseCommit(entry.commit);
+		// Either side not a full id: the caller's policy, as for an unknown version.
+		if (commit === undefined || wanted === undefined) {
+			const policy = options.unknownCommit ?? options.unknownVersion ?? 'match';
+			if (policy === 'skip') return false;
+		} else if (commit !== wanted) {
+			return false;
 		}
 	}
 	return true;

@@ -9,6 +9,7 @@ import {
 	patternTextsOf,
 	tryCanonicalForms,
 } from '../core/canonical-url.ts';
+import { normaliseCommit } from '../core/commit-hash.ts';
 import { normaliseUuid } from '../core/uuid.ts';
 import { pluginVersionToSemver } from '../core/versions.ts';
 import type { PluginIdentity } from './types.ts';
@@ -19,6 +20,8 @@ export interface PluginFacts {
 	location: string | undefined;
 	/** What `url_regex` runs on: `urlPatternTexts` (D3), raw, case-kept and canonical. */
 	patternTexts: string[];
+	/** Lowercase full commit id, or undefined when unknown or not a full id. */
+	commit: string | undefined;
 	/**
 	 * The plugin's known versions as coerced semver (manifest version, then the ref's), computed
 	 * on first use; empty when neither is known or parsable.
@@ -41,6 +44,7 @@ export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),
 		location: canonical === undefined ? undefined : locationKey(canonical),
 		patternTexts,
+		commit: normaliseCommit(plugin.commit),
 		versions() {
 			versions ??= knownVersions(plugin);
 			return versions;

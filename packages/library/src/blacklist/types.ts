@@ -21,6 +21,12 @@ export interface PluginIdentity {
 	 * readable) counts by `CheckOptions.unknownVersion`.
 	 */
 	refVersion?: string;
+	/**
+	 * The commit the plugin was fetched at, for entries with a `commit` key: a full id in any
+	 * case. Unknown before the clone and for a local copy without git; an unknown commit counts
+	 * by `CheckOptions.unknownCommit`.
+	 */
+	commit?: string;
 }
 
 export interface CheckOptions {
@@ -31,10 +37,16 @@ export interface CheckOptions {
 	 * check then runs with the version.
 	 */
 	unknownVersion?: 'match' | 'skip';
+	/**
+	 * How a `commit` key counts when the plugin's commit is unknown (or not a full id). It
+	 * follows `unknownVersion` when not given: the pre-clone check skips both, the post-clone
+	 * check then knows both. `match` fails safe.
+	 */
+	unknownCommit?: 'match' | 'skip';
 }
 
 /** The keys of an entry, in the order `matchedOn` lists them. */
-export type MatchKey = 'uuid' | 'url' | 'url_regex' | 'versions';
+export type MatchKey = 'uuid' | 'url' | 'url_regex' | 'versions' | 'commit';
 
 export type BlacklistVerdict =
 	| { blocked: false }
@@ -45,6 +57,10 @@ export type BlacklistVerdict =
 			/** The entry's reason, or a default for its kind; sanitised for display. */
 			reason: string;
 			severity: BlacklistSeverity;
+			/** The entry's incident page, sanitised; only https (or http to loopback) gets here. */
+			incident?: string;
+			/** The entry's advice to users, sanitised. */
+			advice?: string;
 			/** Every key of the entry, all of which matched (D4: keys are ANDed). */
 			matchedOn: MatchKey[];
 	  };

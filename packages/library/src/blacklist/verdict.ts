@@ -39,12 +39,23 @@ export function matchKeys(entry: BlacklistEntry): MatchKey[] {
 	if (entry.url !== undefined) keys.push('url');
 	if (entry.urlRegex !== undefined) keys.push('url_regex');
 	if (entry.versions !== undefined) keys.push('versions');
+	if (entry.commit !== undefined) keys.push('commit');
 	return keys;
 }
+
+/** Longest advice a verdict carries; the registry schema allows 1000 characters. */
+export const MAX_ADVICE_LENGTH = 1000;
 
 export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
 	const reason =
 		entry.reason !== undefined && entry.reason.trim() !== '' ? entry.reason : undefined;
+	// Registry text bound for terminals and notices: sanitised here, once, for every reader (D24).
+	const incident =
+		entry.incident === undefined ? undefined : sanitizeText(entry.incident, { maxLength: 2048 });
+	const advice =
+		entry.advice === undefined || entry.advice.trim() === ''
+			? undefined
+			: sanitizeText(entry.advice, { maxLength: MAX_ADVICE_LENGTH });
 	return {
 		blocked: true,
 		entry,
@@ -52,6 +63,8 @@ export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
 		reason: sanitizeText(reason ?? defaultReason(entry), { maxLength: MAX_REASON_LENGTH }),
 		// Anything but an explicit `soft` is `hard`: the stricter outcome is the default (D4).
 		severity: entry.severity === 'soft' ? 'soft' : 'hard',
+		...(incident === undefined || incident === '' ? {} : { incident }),
+		...(advice === undefined ? {} : { advice }),
 		matchedOn: matchKeys(entry),
 	};
 }

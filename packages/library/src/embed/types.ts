@@ -144,8 +144,13 @@ export interface WatchHandlers {
 	onReport(report: StartupReport): void;
 	/** A round that failed as a whole; the next round still runs. */
 	onError?(error: unknown): void;
-	/** Default: the profile's `refresh_interval_hours`. */
+	/** A full round at least this often. Default: the profile's `refresh_interval_hours`. */
 	intervalMs?: number;
+	/**
+	 * How often the registry is asked whether it changed (TUF `timestamp.json` or the registry
+	 * file, with ETags; D23). Default 5 minutes, never longer than `intervalMs`.
+	 */
+	pollIntervalMs?: number;
 }
 
 /** The operations of a Vouch bound to one profile. */

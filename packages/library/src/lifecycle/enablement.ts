@@ -6,6 +6,7 @@
  */
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { blockNoticeLines, softBlockKey } from './blocked-notice.ts';
 import { lifecycleError } from './errors.ts';
 import { findInstalled } from './installed.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
@@ -55,13 +56,18 @@ export async function enablePlugin(
 		uuid: plugin.uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});
+	let accepted: string | undefined;
 	if (verdict.blocked) {
+		const more = blockNoticeLines(verdict);
 		if (verdict.severity === 'hard') {
+			// --yes never passes a hard entry: it is not a question (D10).
 			throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
-				hint: 'The blacklist cannot be bypassed after install.',
+				hint: ['The blacklist cannot be bypassed after install.', ...more].join(' '),
 			});
 		}
-		deps.reporter.warn(`${name} is on the blacklist as not recommended: ${verdict.reason}`);
+		deps.reporter.warn(
+			[`${name} is on the blacklist as not recommended: ${verdict.reason}`, ...more].join('\n'),
+		);
 		const agreed =
 			options.yes ||
 			(deps.prompter.interactive &&
@@ -70,6 +76,7 @@ export async function enablePlugin(
 					defaultAnswer: false,
 				})));
 		if (!agreed) throw lifecycleError('DECLINED', `${name} stays disabled.`);
+		accepted = softBlockKey(verdict.entry);
 	}
 	if (!apiVersionsIntersect(plugin.apiVersions, deps.hostApiVersions)) {
 		throw lifecycleError(
@@ -83,6 +90,9 @@ export async function enablePlugin(
 		if (record === undefined)
 			throw lifecycleError('NOT_INSTALLED', `${name} was uninstalled meanwhile.`);
 		delete record.disabledReason;
+		// Remembered, so the startup check does not turn it off again for the same entry.
+		if (accepted === undefined) delete record.acceptedSoftBlock;
+		else record.acceptedSoftBlock = { key: accepted, at: deps.now().toISOString() };
 		if (!state.enabled.includes(plugin.uuid)) state.enabled.push(plugin.uuid);
 		return record;
 	});

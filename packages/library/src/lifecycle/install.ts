@@ -150,6 +150,8 @@ export async function installPlugin(
 			verdict: blacklistVerdictAt(deps.snapshot, [source.url, fetched.fetchedFrom, origin], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, source.entry),
+				// Empty for a local directory without git: unknown, so a commit key fails safe.
+				...(fetched.commit === '' ? {} : { commit: fetched.commit }),
 			}),
 			name: manifest.name,
 			force: options.forceBlacklisted,

@@ -15,6 +15,7 @@ import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import { badgeSafeText } from '../registry/trust-display.ts';
+import { type BlockDetails, blockDetails, softBlockKey } from './blocked-notice.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import {
 	compareTrees,
@@ -56,13 +57,16 @@ export interface StartupEntry {
 	reason: string;
 }
 
+/** A blacklist entry's other fields, for `kind: 'blacklist'` and quarantined plugins. */
+export type BlockFields = Partial<Omit<BlockDetails, 'reason'>>;
+
 export interface StartupReport {
 	/** Enabled plugins the host may load now. */
 	load: LoadablePlugin[];
 	/** Newly disabled by this check: blacklist (`kind`), or changed files. */
-	disabled: (StartupEntry & { kind: 'blacklist' | 'integrity'; files?: string[] })[];
+	disabled: (StartupEntry & BlockFields & { kind: 'blacklist' | 'integrity'; files?: string[] })[];
 	/** Moved to quarantine by this check (hard blacklist entries). */
-	quarantined: (StartupEntry & { path: string })[];
+	quarantined: (StartupEntry & BlockFields & { path: string })[];
 	/** Enabled but not loaded this time; nothing is changed on disk. */
 	heldBack: (StartupEntry & { kind: 'stale-blacklist' | 'api' })[];
 	/** Dropped from the store: a local directory that is gone. */
@@ -124,13 +128,24 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 			...installedVersionFacts(plugin, snapshot.index),
 		});
 		if (verdict.blocked) {
-			changes.push({
-				kind: 'blacklist',
-				plugin,
-				reason: verdict.reason,
-				hard: verdict.severity === 'hard',
-			});
-			continue;
+			const accepted =
+				verdict.severity === 'soft' &&
+				plugin.acceptedSoftBlock?.key === softBlockKey(verdict.entry);
+			// A soft block this check already applied is not news: a watching host would
+			// otherwise repeat the notice every round.
+			const alreadyOff =
+				verdict.severity === 'soft' &&
+				!enabled.has(plugin.uuid) &&
+				plugin.disabledReason?.kind === 'blacklist';
+			if (alreadyOff) continue;
+			if (!accepted) {
+				changes.push({ kind: 'blacklist', plugin, details: blockDetails(verdict) });
+				continue;
+			}
+			// The user enabled it after reading this very entry (D4: soft); they are reminded.
+			report.warnings.push(
+				`${entry.name}: the registry advises against it (${verdict.reason}); you chose to keep it enabled.`,
+			);
 		}
 		const trust = resolveTrust(snapshot.index, { url: plugin.source.url, uuid: plugin.uuid });
 		for (const notice of trustNotices(trust)) report.warnings.push(`${entry.name}: ${notice}`);
@@ -189,7 +204,7 @@ function compareNames(a: string, b: string): number {
 
 type Change =
 	| { kind: 'remove'; uuid: string }
-	| { kind: 'blacklist'; plugin: InstalledPlugin; reason: string; hard: boolean }
+	| { kind: 'blacklist'; plugin: InstalledPlugin; details: BlockDetails }
 	| { kind: 'integrity'; plugin: InstalledPlugin; files: string[] };
 
 async function applyChanges(
@@ -228,12 +243,14 @@ async function applyChanges(
 				});
 				continue;
 			}
-			plugin.disabledReason = { kind: 'blacklist', reason: change.reason, at };
-			if (change.hard && plugin.source.kind === 'git') {
+			const { details } = change;
+			plugin.disabledReason = { kind: 'blacklist', reason: details.reason, at };
+			delete plugin.acceptedSoftBlock;
+			if (details.severity === 'hard' && plugin.source.kind === 'git') {
 				const path = await deps.files.quarantine(state, tx, plugin);
-				report.quarantined.push({ uuid: plugin.uuid, name, reason: change.reason, path });
+				report.quarantined.push({ uuid: plugin.uuid, name, ...details, path });
 			}
-			report.disabled.push({ uuid: plugin.uuid, name, kind: 'blacklist', reason: change.reason });
+			report.disabled.push({ uuid: plugin.uuid, name, kind: 'blacklist', ...details });
 		}
 	});
 }

@@ -189,6 +189,7 @@ export async function updatePlugin(
 			verdict: blacklistVerdictAt(deps.snapshot, [url, fetched.fetchedFrom, origin], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, entry),
+				...(fetched.commit === '' ? {} : { commit: fetched.commit }),
 			}),
 			name: manifest.name,
 			force: false,

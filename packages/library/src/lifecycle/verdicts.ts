@@ -15,9 +15,14 @@ export interface PluginIdentityFacts {
 	version?: string;
 	/** The version the fetched or installed tag names; see `version-facts.ts`. */
 	refVersion?: string;
+	/** The fetched or installed commit; unknown before the clone. */
+	commit?: string;
 }
 
-/** `skip` for checks made before the plugin's version can be known (pre-clone). */
+/**
+ * `skip` for checks made before the plugin's version and commit can be known (pre-clone): an
+ * entry with a `versions` or `commit` key is left to the check after the fetch.
+ */
 export function blacklistVerdict(
 	snapshot: RegistrySnapshot,
 	identity: PluginIdentityFacts,

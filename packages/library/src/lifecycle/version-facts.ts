@@ -13,6 +13,8 @@ import type { InstalledPlugin } from './store/index.ts';
 export interface VersionFacts {
 	version?: string;
 	refVersion?: string;
+	/** The commit the copy was fetched at, for entries with a `commit` key. */
+	commit?: string;
 }
 
 export interface RefFacts {
@@ -35,12 +37,17 @@ export function versionFacts(
 	};
 }
 
-/** The same for an installed plugin, with the scheme of the registry entry at its URL. */
+/**
+ * The same for an installed plugin, with the scheme of the registry entry at its URL, and the
+ * commit it was installed at (a local copy without git has none: unknown, which fails safe).
+ */
 export function installedVersionFacts(
 	plugin: InstalledPlugin,
 	index: RegistryIndex | undefined,
 ): VersionFacts {
-	return versionFacts(plugin.version, plugin.source, index?.byUrl(plugin.source.url));
+	const facts = versionFacts(plugin.version, plugin.source, index?.byUrl(plugin.source.url));
+	const { commit } = plugin.source;
+	return commit === undefined || commit === '' ? facts : { ...facts, commit };
 }
 
 /**

@@ -99,5 +99,8 @@ export function toBlacklistEntry(
 	if (entry.versions !== undefined) out.versions = entry.versions;
 	if (entry.reason !== undefined) out.reason = entry.reason;
 	if (entry.blacklisted_at !== undefined) out.blacklistedAt = entry.blacklisted_at;
+	if (entry.commit !== undefined) out.commit = entry.commit.toLowerCase();
+	if (entry.incident !== undefined) out.incident = entry.incident;
+	if (entry.advice !== undefined) out.advice = entry.advice;
 	return { ok: true, value: out };
 }

@@ -22,6 +22,8 @@ export const REGISTRY_LIMITS = {
 	id: 100,
 	name: 1_000,
 	description: 10_000,
+	/** A blacklist entry's `advice`: a few sentences a user reads in a notice. */
+	advice: 1_000,
 	url: MAX_URL_LENGTH,
 	/** `regex:` plus a pattern of the largest length RE2 is asked to compile. */
 	versioningScheme: MAX_PATTERN_LENGTH + 64,

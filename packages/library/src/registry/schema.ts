@@ -5,7 +5,9 @@
  * defaults). No transforms live here, so the schema can be exported as JSON Schema.
  */
 import * as z from 'zod';
+import { COMMIT_HASH_SHAPE } from '../core/commit-hash.ts';
 import { semver } from '../core/semver.ts';
+import { ADVICE_SHAPE, isIncidentUrl } from './incident-fields.ts';
 import { REGISTRY_LIMITS as L } from './limits.ts';
 
 /** 8-4-4-4-12 hex in any case. The registry names other plugins' UUIDs, so only the shape is required. */
@@ -112,6 +114,19 @@ export const blacklistEntrySchema = z
 		report: urlText.optional(),
 		/** Who added it: `key:<TUF key id>` of the signer, or a maintainer's name. */
 		actor: shortText.optional(),
+		/**
+		 * A full commit hash (40 hex digits for SHA-1, 64 for SHA-256): a matching key, ANDed
+		 * with the others, that blocks exactly one fetched commit (for example after an account
+		 * takeover). Picard ignores the key, so to Picard the entry blocks every commit.
+		 */
+		commit: z.string().regex(COMMIT_HASH_SHAPE).optional(),
+		/** The incident page: https, or http to this machine's loopback only. */
+		incident: urlText
+			.refine(isIncidentUrl, { message: 'an https URL (http only to a loopback host)' })
+			.meta({ pattern: '^(?:https://|http://)' })
+			.optional(),
+		/** What users should do (for example "rotate the tokens this plugin could read"). */
+		advice: z.string().min(1).max(L.advice).regex(ADVICE_SHAPE).optional(),
 	})
 	.refine(
 		(entry) => entry.uuid !== undefined || entry.url !== undefined || entry.url_regex !== undefined,

@@ -16,13 +16,15 @@ describe('compiled blacklist against the naive oracle', () => {
 	it('gives the same verdict, entry, reason and problems', () => {
 		// One cache for the whole run: re2-wasm never frees compiled patterns (see pattern-cache.ts).
 		const patterns = createPatternCache();
-		const blockedOn = { uuid: 0, url: 0, url_regex: 0, versions: 0 };
+		const blockedOn = { uuid: 0, url: 0, url_regex: 0, versions: 0, commit: 0 };
 		let checks = 0;
 		fc.assert(
 			fc.property(
 				scenario,
 				fc.constantFrom('match' as const, 'skip' as const),
-				([entries, plugins], unknownVersion) => {
+				fc.constantFrom(undefined, 'match' as const, 'skip' as const),
+				([entries, plugins], unknownVersion, unknownCommit) => {
+					const policy = unknownCommit === undefined ? {} : { unknownCommit };
 					// The compiled side gets its own cache, so its lazy compilation is exercised too.
 					const compiled = compileBlacklist(entries, {
 						...CONTEXT,
@@ -32,9 +34,10 @@ describe('compiled blacklist against the naive oracle', () => {
 						const expected = naiveCheck(entries, candidate, {
 							...CONTEXT,
 							unknownVersion,
+							...policy,
 							patterns,
 						});
-						const actual = compiled.check(candidate, { unknownVersion });
+						const actual = compiled.check(candidate, { unknownVersion, ...policy });
 						assert.deepEqual(actual, expected);
 						checks++;
 						if (expected.blocked) for (const key of expected.matchedOn) blockedOn[key]++;

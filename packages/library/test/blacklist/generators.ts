@@ -224,10 +224,32 @@ const KEY_SETS = [
 	[],
 ] as const;
 
+/** Commit ids in the spellings a registry or a store may hold, and ones that are not full ids. */
+const COMMIT_A = 'a'.repeat(40);
+const COMMIT_B = `${'0123456789abcdef'.repeat(2)}01234567`;
+const COMMIT_SHA256 = 'c'.repeat(64);
+const entryCommit = fc.constantFrom(COMMIT_A, COMMIT_B, COMMIT_SHA256, COMMIT_B.toUpperCase());
+const pluginCommit = fc.constantFrom(
+	COMMIT_A,
+	COMMIT_A.toUpperCase(),
+	COMMIT_B,
+	COMMIT_SHA256,
+	COMMIT_A.slice(0, 12),
+	'',
+	'not-a-commit',
+);
+
 const entry = fc
 	.record({
 		keys: fc.constantFrom(...KEY_SETS),
 		withVersions: fc.boolean(),
+		withCommit: fc.boolean(),
+		commit: entryCommit,
+		incident: fc.option(
+			fc.constantFrom('https://registry.example/incidents/7', 'http://127.0.0.1:8080/incidents/1'),
+			{ nil: undefined },
+		),
+		advice: fc.option(fc.constantFrom('Rotate your tokens.', 'x\u001b[31mred'), { nil: undefined }),
 		uuid,
 		url,
 		urlRegex: pattern,
@@ -244,6 +266,9 @@ const entry = fc
 		if (keys.includes('url')) built.url = drawn.url;
 		if (keys.includes('urlRegex')) built.urlRegex = drawn.urlRegex;
 		if (drawn.withVersions) built.versions = drawn.versions;
+		if (drawn.withCommit) built.commit = drawn.commit;
+		if (drawn.incident !== undefined) built.incident = drawn.incident;
+		if (drawn.advice !== undefined) built.advice = drawn.advice;
 		if (drawn.reason !== undefined) built.reason = drawn.reason;
 		return built;
 	});
@@ -251,7 +276,13 @@ const entry = fc
 export const blacklist = fc.array(entry, { maxLength: 8 });
 
 export const plugin: fc.Arbitrary<PluginIdentity> = fc.record(
-	{ url, uuid: uuidSpelling, version: pluginVersion, refVersion: pluginVersion },
+	{
+		url,
+		uuid: uuidSpelling,
+		version: pluginVersion,
+		refVersion: pluginVersion,
+		commit: pluginCommit,
+	},
 	{ requiredKeys: [] },
 );
 
@@ -263,6 +294,7 @@ function pluginLike(entries: readonly BlacklistEntry[]): fc.Arbitrary<PluginIden
 			...base,
 			...(target.url === undefined ? {} : { url: target.url }),
 			...(target.uuid === undefined ? {} : { uuid: target.uuid.toUpperCase() }),
+			...(target.commit === undefined || pick % 3 === 0 ? {} : { commit: target.commit }),
 		};
 	});
 }

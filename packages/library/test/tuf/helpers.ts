@@ -4,7 +4,9 @@
  * path can be overridden with other bytes or a status, which is how the attack tests play the
  * part of a hostile mirror or network.
  */
+
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -69,6 +71,8 @@ export interface RepositoryServer {
 	base: string;
 	/** Request paths, in order. */
 	requests: string[];
+	/** The status of each answer, in the order of `requests` (304 for a matching If-None-Match). */
+	statuses: number[];
 	override(path: string, behaviour: Override): void;
 	clear(path: string): void;
 	close(): Promise<void>;
@@ -78,9 +82,14 @@ export interface RepositoryServer {
 export async function serveDirectory(dir: string): Promise<RepositoryServer> {
 	const overrides = new Map<string, Override>();
 	const requests: string[] = [];
+	const statuses: number[] = [];
 	const server: Server = createServer((req, res) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		requests.push(path);
+		const slot = statuses.push(0) - 1;
+		res.on('finish', () => {
+			statuses[slot] = res.statusCode;
+		});
 		const override = overrides.get(path);
 		if (override !== undefined) {
 			if ('hang' in override) return;
@@ -101,7 +110,16 @@ export async function serveDirectory(dir: string): Promise<RepositoryServer> {
 			return;
 		}
 		readFile(file).then(
-			(bytes) => res.writeHead(200, { 'content-type': 'application/json' }).end(bytes),
+			(bytes) => {
+				// A strong validator, as static file servers and CDNs send: a conditional GET of an
+				// unchanged file is answered 304 with no body.
+				const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"`;
+				if (req.headers['if-none-match'] === etag) {
+					res.writeHead(304, { etag }).end();
+					return;
+				}
+				res.writeHead(200, { 'content-type': 'application/json', etag }).end(bytes);
+			},
 			() => res.writeHead(404).end(),
 		);
 	});
@@ -110,6 +128,7 @@ export async function serveDirectory(dir: string): Promise<RepositoryServer> {
 	return {
 		base,
 		requests,
+		statuses,
 		override: (path, behaviour) => overrides.set(path, behaviour),
 		clear: (path) => overrides.delete(path),
 		close: async () => {

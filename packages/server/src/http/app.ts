@@ -8,6 +8,7 @@ import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-htt
 import { Hono } from 'hono';
 import type { Accounts } from '../admin/accounts.ts';
 import type { ServiceDb } from '../db/open.ts';
+import type { IncidentService } from '../incidents/types.ts';
 import type { UptakeCounter } from '../incidents/uptake.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import { adminApi } from './admin-api.ts';
@@ -16,6 +17,8 @@ import { type BodyLimits, limitBodies } from './body-limit.ts';
 import { handleError, notFoundResponse, type ServiceLog } from './error-handler.ts';
 import { GIT_MOUNT, gitRepositories } from './git-repositories.ts';
 import { incidentExports } from './incident-exports.ts';
+import { incidentsAdminApi } from './incidents-admin-api.ts';
+import { incidentsApi } from './incidents-api.ts';
 import { picardFormat } from './picard-format.ts';
 import { publicApi } from './public-api.ts';
 import {
@@ -43,6 +46,8 @@ export interface AppDeps {
 	accounts: Accounts;
 	clock: () => Date;
 	publisher?: Publisher;
+	/** Community reports and incidents (D22): their JSON API is served when this is given. */
+	incidents?: IncidentService;
 	/** The web pages, mounted at `/`. */
 	web?: Hono;
 	/** Plugin repositories over git's smart HTTP, mounted at `/git/` (the demo's). */
@@ -87,6 +92,28 @@ export function createApp(deps: AppDeps): Hono {
 			...(deps.publicBaseUrl === undefined ? {} : { publicBaseUrl: deps.publicBaseUrl }),
 		}),
 	);
+	if (deps.incidents !== undefined) {
+		app.route(
+			'/api/v1/admin',
+			incidentsAdminApi({
+				database: deps.database,
+				store: deps.store,
+				accounts: deps.accounts,
+				incidents: deps.incidents,
+				...(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
+				...(deps.log === undefined ? {} : { log: deps.log }),
+			}),
+		);
+		app.route(
+			'/api/v1',
+			incidentsApi({
+				database: deps.database,
+				accounts: deps.accounts,
+				incidents: deps.incidents,
+				trustProxy: limits.rateLimit !== false && limits.rateLimit?.trustProxy === true,
+			}),
+		);
+	}
 	app.route('/api/v1', publicApi({ database: deps.database, view, clock: deps.clock }));
 	app.route('/picard', picardFormat(view));
 	app.route(

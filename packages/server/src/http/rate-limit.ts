@@ -142,6 +142,8 @@ export function requestClass(method: string, path: string): RequestClass {
 	if (path.startsWith('/api/v1/reports')) return 'report';
 	// The pages' public forms that file something (a report, an appeal) share the report budget.
 	if (method === 'POST' && PUBLIC_FILING.test(path)) return 'report';
+	// An appeal is an anonymous write like a report: the same small budget.
+	if (method === 'POST' && /^\/api\/v1\/incidents\/[^/]+\/appeals$/.test(path)) return 'report';
 	if (method === 'POST' && path === SIGN_IN_PATH) return 'sign-in';
 	if (method === 'GET' || method === 'HEAD') {
 		return path.startsWith('/api/v1/admin') ? 'write' : 'read';

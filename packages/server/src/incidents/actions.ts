@@ -26,7 +26,7 @@ import {
 import { normaliseOwnerUrl, ownerPrefixOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
-import { lineText, proseText, requireReasonText } from './text-rules.ts';
+import { lineText, requireReasonText } from './text-rules.ts';
 import type { ActionKind, ActionParams, ActionState } from './types.ts';
 import { ACTION_KINDS } from './types.ts';
 
@@ -350,7 +350,7 @@ async function settleParams(
 	raw: ActionParams,
 ): Promise<ActionParams> {
 	const params: ActionParams = {};
-	if (raw.advice !== undefined) params.advice = proseText(raw.advice, 1000, 'The advice');
+	if (raw.advice !== undefined) params.advice = lineText(raw.advice.trim(), 1000, 'The advice');
 	if (kind === 'author_block') {
 		const owner =
 			raw.ownerUrl ??

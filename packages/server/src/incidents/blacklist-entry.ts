@@ -10,6 +10,7 @@
  */
 
 import type { BlacklistAddInput } from '@vouch/library/internal/registry/edit/blacklist-plans';
+import { isIncidentUrl } from '@vouch/library/internal/registry/incident-fields';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { serverError } from '../errors.ts';
 import { loggableLink } from './deps.ts';
@@ -26,28 +27,21 @@ export interface IncidentFields {
 	/** The incident page. */
 	incident: string;
 	advice?: string;
-	commit?: string;
 }
 
 /**
- * The entry fields that tell users about the incident: its page, advice, and a block by commit.
- * The registry schema this service writes has no such fields yet, and a planner refuses what
- * the schema does not know, so they are held back here, in one place: once the schema has
- * them, this function spreads `fields` into the input. Until then a block by commit alone is
- * refused, since the entry without its commit would block every version.
+ * The entry fields that tell users about the incident: its page (when the registry accepts it
+ * as a link: https, or http to this machine) and the advice.
  */
 export function withIncidentFields(
 	input: BlacklistAddInput,
 	fields: IncidentFields,
 ): BlacklistAddInput {
-	if (fields.commit !== undefined) {
-		throw serverError(
-			'BAD_REQUEST',
-			'This registry cannot block one commit yet: its blacklist entries have no commit field.',
-			{ hint: 'Block the version range instead ("versions": "<range>").' },
-		);
-	}
-	return input;
+	return {
+		...input,
+		...(isIncidentUrl(fields.incident) ? { incident: fields.incident } : {}),
+		...(fields.advice === undefined ? {} : { advice: fields.advice }),
+	};
 }
 
 /** Escapes a literal for a Python-syntax (RE2) pattern. */
@@ -67,7 +61,6 @@ export function blacklistInputFor(
 	const extra: IncidentFields = {
 		incident: incidentLink,
 		...(params.advice === undefined ? {} : { advice: params.advice }),
-		...(kind === 'version_block' && params.commit !== undefined ? { commit: params.commit } : {}),
 	};
 	if (kind === 'author_block') {
 		if (target.ownerUrl === undefined)
@@ -97,6 +90,7 @@ export function blacklistInputFor(
 		{
 			...identifiers,
 			...(params.versions === undefined ? {} : { versions: params.versions }),
+			...(params.commit === undefined ? {} : { commit: params.commit }),
 			severity: 'hard',
 			...common,
 		},

@@ -29,8 +29,11 @@ export interface IncidentServiceDeps {
 	db: ServiceDb;
 	clock: () => Date;
 	store: RegistryStore;
-	/** Where the public pages are served, e.g. `https://plugins.example.org` (no trailing slash). */
-	publicBaseUrl: string;
+	/**
+	 * Where the public pages are served, e.g. `https://plugins.example.org`; a function when it
+	 * is known only once the server listens (a port picked at start).
+	 */
+	publicBaseUrl: string | (() => string);
 	/** Keys the HMAC of client addresses; the addresses themselves are never stored. */
 	clientKeySecret: string;
 	limits?: Partial<IncidentLimits>;
@@ -45,8 +48,14 @@ export interface IncidentContext extends Omit<IncidentServiceDeps, 'limits'> {
 /** The actor of what the service does on its own (the automatic quarantine, its expiry). */
 export const SERVICE_ACTOR: Actor = { name: 'vouch-service', role: 'admin' };
 
+export function publicBase(context: Pick<IncidentContext, 'publicBaseUrl'>): string {
+	const base =
+		typeof context.publicBaseUrl === 'function' ? context.publicBaseUrl() : context.publicBaseUrl;
+	return base.replace(/\/+$/, '');
+}
+
 export function incidentUrl(context: Pick<IncidentContext, 'publicBaseUrl'>, id: number): string {
-	return `${context.publicBaseUrl.replace(/\/+$/, '')}/incidents/${id}`;
+	return `${publicBase(context)}/incidents/${id}`;
 }
 
 /** The incident link where the log takes one: the log keeps https links only. */

@@ -14,7 +14,7 @@ import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import { parseWith } from '../http/validate.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
+import { HOUR_MS, type IncidentContext, publicBase, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf, type ReportTarget, resolveReportedPlugin } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
 import { clientKeyOf, newToken, tokenHash } from './tokens.ts';
@@ -46,7 +46,7 @@ export async function acceptReport(
 	const now = context.clock();
 	const token = newToken();
 	const stored = await retryOnConflict(context.db, async (trx) => {
-		await refuseSpam(context, trx, clientKey, target.groupKey, trusted, now);
+		await refuseSpam(context, trx, clientKey, target.groupKey, reporter.account?.id, now);
 		let incident = await openIncidentOf(trx, target.groupKey);
 		const reporterLabel = trusted ? 'trusted reporter' : 'anonymous reporter';
 		if (incident === undefined) {
@@ -113,7 +113,7 @@ export async function acceptReport(
 			reportId: stored.reportId,
 			incidentId: stored.incidentId,
 			token,
-			statusUrl: `${context.publicBaseUrl.replace(/\/+$/, '')}/api/v1/reports/status`,
+			statusUrl: `${publicBase(context)}/api/v1/reports/status`,
 		},
 		target,
 		request,
@@ -154,15 +154,20 @@ async function insertIncident(
 	return Number(row.id);
 }
 
-/** The spam bounds of D22: per client per hour, per client and plugin per day, and new incidents. */
+/**
+ * The spam bounds of D22: per reporter per hour, per reporter and plugin per day, and the new
+ * incidents an anonymous client opens. A reporter is its account when it has one (several
+ * trusted reporters may share an office's address), else its client key.
+ */
 async function refuseSpam(
 	context: IncidentContext,
 	db: Kysely<ServiceDatabase> | Transaction<ServiceDatabase>,
 	clientKey: string,
 	groupKey: string,
-	trusted: boolean,
+	accountId: number | undefined,
 	now: Date,
 ): Promise<void> {
+	const trusted = accountId !== undefined;
 	const { limits } = context;
 	const hourAgo = new Date(now.getTime() - HOUR_MS).toISOString();
 	const dayAgo = new Date(now.getTime() - 24 * HOUR_MS).toISOString();
@@ -172,7 +177,9 @@ async function refuseSpam(
 		db
 			.selectFrom('reports')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('client_key', '=', clientKey)
+			.where((eb) =>
+				trusted ? eb('reporter_account_id', '=', accountId) : eb('client_key', '=', clientKey),
+			)
 			.where('created_at', '>', hourAgo)
 			.executeTakeFirst(),
 	);
@@ -184,7 +191,11 @@ async function refuseSpam(
 			.selectFrom('reports')
 			.innerJoin('incidents', 'incidents.id', 'reports.incident_id')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('reports.client_key', '=', clientKey)
+			.where((eb) =>
+				trusted
+					? eb('reports.reporter_account_id', '=', accountId)
+					: eb('reports.client_key', '=', clientKey),
+			)
 			.where('incidents.group_key', '=', groupKey)
 			.where('reports.created_at', '>', dayAgo)
 			.executeTakeFirst(),

@@ -85,6 +85,12 @@ export const installedPluginSchema = z.strictObject({
 			at: timestamp,
 		})
 		.optional(),
+	/**
+	 * A soft blacklist entry the user chose to run the plugin despite, after seeing its reason
+	 * (D4): `key` names the entry (`softBlockKey`), so the startup check lets this entry pass
+	 * and still disables the plugin for any other entry, or when the entry changes.
+	 */
+	acceptedSoftBlock: z.strictObject({ key: text(80), at: timestamp }).optional(),
 	installedAt: timestamp,
 	updatedAt: timestamp,
 });

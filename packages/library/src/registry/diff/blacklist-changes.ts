@@ -124,6 +124,7 @@ function matcherKey(entry: BlacklistEntry, context: CanonicalUrlContext): string
 		url,
 		entry.urlRegex ?? null,
 		entry.versions ?? null,
+		entry.commit ?? null,
 		entry.severity,
 	]);
 }
@@ -138,6 +139,7 @@ export function describeEntry(entry: BlacklistEntry): string {
 	if (entry.url !== undefined) parts.push(`url ${entry.url}`);
 	if (entry.urlRegex !== undefined) parts.push(`url_regex ${entry.urlRegex}`);
 	if (entry.versions !== undefined) parts.push(`versions ${entry.versions}`);
+	if (entry.commit !== undefined) parts.push(`commit ${entry.commit}`);
 	parts.push(entry.severity);
 	if (entry.reason !== undefined) parts.push(`"${entry.reason}"`);
 	return sanitizeText(parts.join(', '), { maxLength: 400 });

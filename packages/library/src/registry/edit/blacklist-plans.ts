@@ -12,11 +12,14 @@
 import { compileBlacklist } from '../../blacklist/compile.ts';
 import type { BlacklistEntry } from '../../blacklist/entry.ts';
 import { tryCanonicalUrl } from '../../core/canonical-url.ts';
+import { normaliseCommit } from '../../core/commit-hash.ts';
 import { compilePythonPattern } from '../../core/pyregex.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { semver } from '../../core/semver.ts';
 import { isCanonicalUuid, normaliseUuid } from '../../core/uuid.ts';
 import { registryError } from '../errors.ts';
+import { ADVICE_SHAPE, isIncidentUrl } from '../incident-fields.ts';
+import { REGISTRY_LIMITS } from '../limits.ts';
 import type { BlacklistSeverity } from '../model.ts';
 import { blacklistEntryId, contentId } from './blacklist-id.ts';
 import { blacklistOf, type RawTable, type TomlTable } from './operations.ts';
@@ -48,9 +51,15 @@ export interface BlacklistIdentifiers {
 
 export interface BlacklistAddInput extends BlacklistIdentifiers {
 	versions?: string;
+	/** A full commit id: the entry then blocks only that commit (ANDed with the identifiers). */
+	commit?: string;
 	severity?: BlacklistSeverity;
 	reason?: string;
 	report?: string;
+	/** The public incident page: https, or http to loopback. */
+	incident?: string;
+	/** What users should do, shown with the reason. */
+	advice?: string;
 }
 
 export function planBlacklistAdd(context: EditContext, input: BlacklistAddInput): EditPlan {
@@ -84,17 +93,26 @@ export function planBlacklistAdd(context: EditContext, input: BlacklistAddInput)
 		}
 		entry.versions = input.versions;
 	}
+	if (input.commit !== undefined) entry.commit = checkedCommit(input.commit);
 	if (input.severity !== undefined) entry.severity = input.severity;
 	entry.reason = reason;
 	entry.blacklisted_at = context.at;
 	if (input.report !== undefined) entry.report = input.report;
 	if (context.actor !== undefined) entry.actor = context.actor;
+	if (input.incident !== undefined) entry.incident = checkedIncident(input.incident);
+	if (input.advice !== undefined) entry.advice = checkedAdvice(input.advice);
 	const id = contentId(entry);
 	const existing = listBlacklist(context);
 	if (existing.some((listing) => listing.id === id))
 		throw duplicate(`the entry ${id} exists already`);
 	const same = existing.find((listing) => sameIdentifiers(context, listing.entry, input));
-	if (same !== undefined && input.versions === undefined && same.entry.versions === undefined) {
+	if (
+		same !== undefined &&
+		input.versions === undefined &&
+		same.entry.versions === undefined &&
+		input.commit === undefined &&
+		same.entry.commit === undefined
+	) {
 		throw duplicate(`entry ${same.id} already blocks exactly these identifiers`);
 	}
 	const withId: TomlTable = { id, ...entry };
@@ -113,6 +131,36 @@ export function planBlacklistAdd(context: EditContext, input: BlacklistAddInput)
 	return plan;
 }
 
+/** A full commit id, lowercased; an abbreviation could name two commits, so it is refused. */
+function checkedCommit(commit: string): string {
+	const normalised = normaliseCommit(commit);
+	if (normalised === undefined) {
+		throw invalid(
+			`${sanitizeText(commit, { maxLength: 80 })} is not a full commit id (40 or 64 hex digits)`,
+		);
+	}
+	return normalised;
+}
+
+function checkedIncident(incident: string): string {
+	if (incident.length > REGISTRY_LIMITS.url || !isIncidentUrl(incident)) {
+		throw invalid(
+			`${sanitizeText(incident, { maxLength: 200 })} is not an incident link: https, or http only to this machine`,
+		);
+	}
+	return incident;
+}
+
+function checkedAdvice(advice: string): string {
+	const text = advice.trim();
+	if (text === '') throw invalid('the advice is empty');
+	if (text.length > REGISTRY_LIMITS.advice) {
+		throw invalid(`the advice is longer than ${REGISTRY_LIMITS.advice} characters`);
+	}
+	if (!ADVICE_SHAPE.test(text)) throw invalid('the advice contains control characters');
+	return text;
+}
+
 /** Ids of the registry's plugins a new entry would block (unknown versions count as blocked). */
 export function pluginsBlockedBy(context: EditContext, input: BlacklistAddInput): string[] {
 	const entry: BlacklistEntry = { index: 0, severity: input.severity ?? 'hard' };
@@ -120,6 +168,7 @@ export function pluginsBlockedBy(context: EditContext, input: BlacklistAddInput)
 	if (input.url !== undefined) entry.url = input.url;
 	if (input.urlRegex !== undefined) entry.urlRegex = input.urlRegex;
 	if (input.versions !== undefined) entry.versions = input.versions;
+	if (input.commit !== undefined) entry.commit = normaliseCommit(input.commit) ?? input.commit;
 	const compiled = compileBlacklist([entry], context.urlContext);
 	return context.registry.plugins
 		.filter((plugin) => compiled.check({ url: plugin.gitUrl, uuid: plugin.uuid }).blocked)
@@ -227,7 +276,7 @@ function sharesIdentifier(
 }
 
 export function describeKeys(entry: RawTable): string {
-	return ['uuid', 'url', 'url_regex', 'versions']
+	return ['uuid', 'url', 'url_regex', 'versions', 'commit']
 		.filter((key) => entry[key] !== undefined)
 		.join('+');
 }

@@ -5,7 +5,12 @@ export type RegistrySourcesErrorCode =
 	/** The registry is unsigned and the host profile does not allow unsigned registries (D19). */
 	| 'UNSIGNED_REGISTRY_REFUSED'
 	/** Every source failed and no cached copy could stand in: `details.failures` lists them all. */
-	| 'NO_REGISTRY_AVAILABLE';
+	| 'NO_REGISTRY_AVAILABLE'
+	/**
+	 * Asking the registry whether it changed failed (network, timeout, an HTTP error). The last
+	 * verified registry stays in force; `details.cause` says what happened.
+	 */
+	| 'REGISTRY_POLL_FAILED';
 
 export function sourcesError(
 	code: RegistrySourcesErrorCode,

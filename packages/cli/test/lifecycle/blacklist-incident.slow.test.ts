@@ -1,0 +1,211 @@
+/**
+ * Per-commit blocks and what users are told (issue 13 §3): a `commit` entry blocks exactly the
+ * fetched commit (install and update, checked after the fetch since no commit is known before
+ * it), and `list`, `info`, `startup-check` and `check-blacklist` carry the reason, severity,
+ * incident link and advice, sanitised. A soft block disables; `enable` shows the reason and
+ * advice and, once accepted, the next startup check keeps it enabled; a hard one never passes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type CliRun, parseJson } from '../helpers/cli.ts';
+import { assertJsonOutput } from '../json/schema-check.ts';
+import { createWorld, type PluginSpec, registryEntry, type World } from './world.ts';
+
+let world: World;
+const code = (run: CliRun) => (parseJson(run).error as { code?: string } | undefined)?.code;
+
+function vouch(...args: string[]): Promise<CliRun> {
+	return world.vouch([...args, '--registry', world.registryFile, '--yes', '--json']);
+}
+
+const TAKEN: PluginSpec = { name: 'taken', uuid: '5e6f7a8b-9c0d-4e1f-8a2b-4c5d6e7f8091' };
+const INCIDENT = 'https://registry.example/incidents/41';
+const ADVICE = 'Rotate the tokens this plugin could read.';
+
+describe('commit-scoped entries and the incident fields users see', () => {
+	before(async () => {
+		world = await createWorld();
+	});
+	after(() => world.close());
+
+	it('blocks install of exactly the named commit (checked after the fetch), and not its neighbours', async () => {
+		const served = world.serve(TAKEN);
+		const good = served.repo.commitOf();
+		const bad = served.repo.commit({ 'stolen.py': 'token = 1\n' });
+		world.publish(served);
+		const entry = registryEntry(served, TAKEN);
+		const block = {
+			uuid: TAKEN.uuid,
+			commit: bad.toUpperCase(),
+			reason: 'Account takeover: this commit sends tokens away',
+			incident: INCIDENT,
+			advice: ADVICE,
+		};
+		world.writeRegistry([entry], [block]);
+		const refused = await vouch('install', 'taken');
+		assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+		assert.equal(code(refused), 'BLACKLISTED');
+		assert.equal((await world.state()).plugins[TAKEN.uuid], undefined);
+
+		// The good commit installs: the entry is scoped to the bad one.
+		const pinned = await vouch('install', 'taken', '--ref', good);
+		assert.equal(pinned.code, 0, pinned.stdout + pinned.stderr);
+		assert.equal((await world.state()).plugins[TAKEN.uuid]?.source.commit, good);
+		const check = await world.vouch([
+			'check-blacklist',
+			'--uuid',
+			TAKEN.uuid,
+			'--commit',
+			bad,
+			'--registry',
+			world.registryFile,
+			'--json',
+		]);
+		const verdict = assertJsonOutput(check, 'check-blacklist');
+		assert.equal(check.code, 3);
+		assert.deepEqual(verdict.matchedOn, ['uuid', 'commit']);
+		assert.equal(verdict.incident, INCIDENT);
+		assert.equal(verdict.advice, ADVICE);
+		const clean = await world.vouch([
+			'check-blacklist',
+			'--uuid',
+			TAKEN.uuid,
+			'--commit',
+			good,
+			'--registry',
+			world.registryFile,
+		]);
+		assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+	});
+
+	it('a soft block: startup-check disables with the reason, link and advice; list and info show them', async () => {
+		const state = await world.state();
+		const installed = state.plugins[TAKEN.uuid];
+		assert.ok(installed);
+		const registry = [
+			registryEntry({ url: installed.source.url } as Parameters<typeof registryEntry>[0], TAKEN),
+		];
+		const soft = {
+			uuid: TAKEN.uuid,
+			commit: installed.source.commit,
+			severity: 'soft',
+			reason: 'Under review\u001b[31m after reports',
+			incident: INCIDENT,
+			advice: ADVICE,
+		};
+		world.writeRegistry(registry, [soft]);
+		const startup = await world.vouch([
+			'startup-check',
+			'--registry',
+			world.registryFile,
+			'--json',
+		]);
+		const report = assertJsonOutput(startup, 'startup-check') as {
+			disabled: Record<string, unknown>[];
+			quarantined: unknown[];
+		};
+		const [disabled] = report.disabled;
+		assert.equal(disabled?.uuid, TAKEN.uuid);
+		assert.equal(disabled?.kind, 'blacklist');
+		assert.equal(disabled?.severity, 'soft');
+		assert.equal(disabled?.reason, 'Under review after reports');
+		assert.equal(disabled?.incident, INCIDENT);
+		assert.equal(disabled?.advice, ADVICE);
+		assert.deepEqual(report.quarantined, []);
+		// The next check has nothing new to say about it.
+		const again = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		assert.deepEqual((assertJsonOutput(again, 'startup-check') as typeof report).disabled, []);
+
+		const list = await world.vouch(['list', '--registry', world.registryFile, '--json']);
+		const [row] = assertJsonOutput(list, 'list').plugins as { blacklisted: unknown }[];
+		assert.deepEqual(row?.blacklisted, {
+			reason: 'Under review after reports',
+			severity: 'soft',
+			entry: 0,
+			incident: INCIDENT,
+			advice: ADVICE,
+		});
+		const human = await world.vouch(['list', '--registry', world.registryFile]);
+		assert.match(human.stdout, /Advice: Rotate the tokens this plugin could read\./);
+		assert.match(human.stdout, /Incident: https:\/\/registry\.example\/incidents\/41/);
+		assert.ok(!human.stdout.includes('\u001b[31m'), 'the escape is stripped');
+		const info = await world.vouch(['info', 'taken', '--registry', world.registryFile, '--json']);
+		const shown = assertJsonOutput(info, 'info') as {
+			installed: { blacklisted: { incident?: string; advice?: string } };
+		};
+		assert.equal(shown.installed.blacklisted.incident, INCIDENT);
+		assert.equal(shown.installed.blacklisted.advice, ADVICE);
+		const infoText = await world.vouch(['info', 'taken', '--registry', world.registryFile]);
+		assert.match(infoText.stdout, /Advice: Rotate the tokens/);
+	});
+
+	it('enable shows the reason and advice; accepted, the startup check keeps it; a new entry disables it again', async () => {
+		const enable = await world.vouch([
+			'enable',
+			'taken',
+			'--registry',
+			world.registryFile,
+			'--yes',
+		]);
+		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
+		assert.match(enable.stderr, /not recommended: Under review after reports/);
+		assert.match(enable.stderr, /Advice: Rotate the tokens/);
+		assert.match(enable.stderr, /Incident: https:\/\/registry\.example\/incidents\/41/);
+		const kept = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		const keptReport = assertJsonOutput(kept, 'startup-check') as {
+			load: { uuid: string }[];
+			disabled: unknown[];
+			warnings: string[];
+		};
+		assert.deepEqual(keptReport.disabled, []);
+		assert.ok(keptReport.load.some((item) => item.uuid === TAKEN.uuid));
+		assert.ok(keptReport.warnings.some((warning) => /chose to keep it enabled/.test(warning)));
+
+		// The entry's reason changes: the user's earlier choice was about another text.
+		const state = await world.state();
+		const installed = state.plugins[TAKEN.uuid];
+		assert.ok(installed);
+		const registry = [
+			registryEntry({ url: installed.source.url } as Parameters<typeof registryEntry>[0], TAKEN),
+		];
+		world.writeRegistry(registry, [
+			{ uuid: TAKEN.uuid, severity: 'soft', reason: 'Confirmed: do not use', advice: ADVICE },
+		]);
+		const changed = await world.vouch([
+			'startup-check',
+			'--registry',
+			world.registryFile,
+			'--json',
+		]);
+		const changedReport = assertJsonOutput(changed, 'startup-check') as { disabled: unknown[] };
+		assert.equal(changedReport.disabled.length, 1);
+	});
+
+	it('a hard block quarantines; enable --yes refuses it with the advice in the hint', async () => {
+		const state = await world.state();
+		const installed = state.plugins[TAKEN.uuid];
+		assert.ok(installed);
+		const registry = [
+			registryEntry({ url: installed.source.url } as Parameters<typeof registryEntry>[0], TAKEN),
+		];
+		world.writeRegistry(registry, [
+			{ uuid: TAKEN.uuid, reason: 'Malware', incident: INCIDENT, advice: ADVICE },
+		]);
+		const enable = await world.vouch([
+			'enable',
+			'taken',
+			'--registry',
+			world.registryFile,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(enable.code, 3, enable.stdout + enable.stderr);
+		assert.equal(code(enable), 'BLACKLISTED');
+		const startup = await world.vouch(['startup-check', '--registry', world.registryFile]);
+		assert.equal(startup.code, 0, startup.stderr);
+		assert.match(startup.stdout, /disabled .*\(hard block\): Malware/);
+		assert.match(startup.stdout, /Incident: https:\/\/registry\.example\/incidents\/41/);
+		assert.match(startup.stdout, /quarantined/);
+		assert.equal((await world.state()).plugins[TAKEN.uuid]?.state, 'quarantined');
+	});
+});

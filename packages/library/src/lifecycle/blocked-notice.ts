@@ -1,0 +1,50 @@
+/**
+ * What a blocked plugin's notice says, worded once for every step that shows one: the reason,
+ * the severity, the incident page and the advice, all sanitised by the verdict already (D24).
+ * And the key that names a soft entry a user accepted, so the acceptance holds for that entry
+ * only: a changed reason, a new entry or a hard one disables the plugin again.
+ */
+import { createHash } from 'node:crypto';
+import type { BlacklistEntry, BlacklistVerdict } from '../blacklist/index.ts';
+
+/** The blocked verdict's fields a report or notice carries. */
+export interface BlockDetails {
+	reason: string;
+	severity: 'hard' | 'soft';
+	incident?: string;
+	advice?: string;
+}
+
+export function blockDetails(verdict: Extract<BlacklistVerdict, { blocked: true }>): BlockDetails {
+	return {
+		reason: verdict.reason,
+		severity: verdict.severity,
+		...(verdict.incident === undefined ? {} : { incident: verdict.incident }),
+		...(verdict.advice === undefined ? {} : { advice: verdict.advice }),
+	};
+}
+
+/** Lines after the one naming the plugin: the advice, then the incident link. */
+export function blockNoticeLines(details: Omit<BlockDetails, 'reason' | 'severity'>): string[] {
+	const lines: string[] = [];
+	if (details.advice !== undefined) lines.push(`Advice: ${details.advice}`);
+	if (details.incident !== undefined) lines.push(`Incident: ${details.incident}`);
+	return lines;
+}
+
+/**
+ * A digest of what the entry matches and says. Its position in the file is left out: entries
+ * added before it must not undo a user's decision, but a changed reason or range must.
+ */
+export function softBlockKey(entry: BlacklistEntry): string {
+	const fields = [
+		entry.uuid ?? null,
+		entry.url ?? null,
+		entry.urlRegex ?? null,
+		entry.versions ?? null,
+		entry.commit ?? null,
+		entry.reason ?? null,
+		entry.severity,
+	];
+	return `sha256:${createHash('sha256').update(JSON.stringify(fields)).digest('hex')}`;
+}
