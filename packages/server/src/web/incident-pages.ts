@@ -7,6 +7,7 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { clientAddress } from '../http/rate-limit.ts';
+import { MAX_CONTACT_CHARS, MAX_STATEMENT_CHARS } from '../incidents/appeals.ts';
 import { getIncident, listIncidents } from '../incidents/queries.ts';
 import { INCIDENT_STATES, type IncidentState } from '../incidents/types.ts';
 import type { WebEnv } from './admin/session.ts';
@@ -25,9 +26,6 @@ import {
 import { page } from './layout.ts';
 import type { PublicForms } from './public-forms.ts';
 import { type Html, pathPart, plain, when } from './text.ts';
-
-export const MAX_STATEMENT_CHARS = 4000;
-export const MAX_CONTACT_CHARS = 200;
 
 function option(value: string, text: string, current: string | undefined): Html {
 	return value === current
