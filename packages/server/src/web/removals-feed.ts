@@ -53,7 +53,12 @@ export function removalsFeedRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 				origin: base,
 				title: 'Removed plugins',
 				source: `${base}/incidents`,
-				updated: items.at(-1)?.updated ?? atomTime(deps.clock().toISOString()),
+				// The newest change: a revert can be later than the newest removal.
+				updated:
+					items
+						.map((item) => item.updated)
+						.sort()
+						.at(-1) ?? atomTime(deps.clock().toISOString()),
 			},
 			items,
 		);
