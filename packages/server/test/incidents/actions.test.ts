@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapePattern } from '../../src/incidents/blacklist-entry.ts';
+import { hiddenPluginIds } from '../../src/incidents/hidden-plugins.ts';
 import { forEachEngine } from '../engines.ts';
 import {
 	ALICE,
@@ -71,6 +72,7 @@ describe('incident actions', () => {
 					.selectAll()
 					.executeTakeFirstOrThrow();
 				assert.equal(incident.severity, 'soft');
+				assert.deepEqual(await hiddenPluginIds(world.database.db), [PLUGINS.community.id]);
 
 				// A hard blacklist supersedes it: one entry, hard.
 				const hard = await world.service.requestAction(
@@ -90,6 +92,7 @@ describe('incident actions', () => {
 				await world.service.revertAction(hard.actionId, BOB, 'False alarm after all');
 				assert.equal(await actionState(world, hard.actionId), 'reverted');
 				assert.equal((await blacklistEntries(world.store)).length, 0);
+				assert.deepEqual(await hiddenPluginIds(world.database.db), [], 'back in browse');
 				await rejectsWith(world.service.revertAction(hard.actionId, BOB, 'again'), 'BAD_REQUEST');
 				// An undo is for mass actions only.
 				await rejectsWith(world.service.undoAction(action.actionId, BOB, 'x'), 'BAD_REQUEST');

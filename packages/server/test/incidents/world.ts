@@ -16,20 +16,23 @@ import type { EngineFixture } from '../engines.ts';
 export const PLUGINS = {
 	community: {
 		id: 'lyrics-fetcher',
-		uuid: '11111111-1111-4111-8111-111111111111',
+		uuid: '6f1c2b9e-4a7d-4e3b-9c52-8d0e7a61f3b4',
 		url: 'https://github.com/someone/lyrics-fetcher',
 	},
 	trusted: {
 		id: 'cover-art',
-		uuid: '22222222-2222-4222-8222-222222222222',
+		uuid: 'b3e8d4a1-27c6-4f95-a0d3-5c9f1e62b7a8',
 		url: 'https://github.com/someone/cover-art',
 	},
 	official: {
 		id: 'bpm',
-		uuid: '33333333-3333-4333-8333-333333333333',
+		uuid: '0d9a7f25-e1b3-4c68-b4f7-2a6e93c5d180',
 		url: 'https://github.com/picard/bpm',
 	},
 } as const;
+
+/** The official plugin's reviewed release. */
+export const OFFICIAL_COMMIT = 'a'.repeat(40);
 
 const TRUST = { community: 'community', trusted: 'trusted', official: 'official' } as const;
 
@@ -46,6 +49,16 @@ export function registryText(): string {
 			`trust_level = "${TRUST[level as keyof typeof TRUST]}"`,
 			'added_at = "2026-01-01T00:00:00Z"',
 			'updated_at = "2026-01-01T00:00:00Z"',
+			// An official plugin is published with its reviewed release.
+			...(level === 'official'
+				? [
+						'',
+						'[[plugins.releases]]',
+						'ref = "main"',
+						`commit = "${OFFICIAL_COMMIT}"`,
+						`tree = "sha256:${'b'.repeat(64)}"`,
+					]
+				: []),
 			'',
 		].join('\n'),
 	);
