@@ -3,7 +3,7 @@ import { REGISTRY_TRUST_LEVELS } from '@vouch/library/internal/registry/model';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { ServiceDb } from '../db/open.ts';
-import { hiddenPluginIds } from '../incidents/hidden.ts';
+import { hiddenPluginIds } from '../incidents/hidden-plugins.ts';
 import {
 	facets,
 	listPlugins,

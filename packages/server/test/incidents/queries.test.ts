@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openServiceDb, type ServiceDb } from '../../src/db/open.ts';
-import { hiddenPluginIds } from '../../src/incidents/hidden.ts';
+import { hiddenPluginIds } from '../../src/incidents/hidden-plugins.ts';
 import { durationStats, incidentMetrics } from '../../src/incidents/metrics.ts';
 import { actionIdOfOsvId, osvIdOf, osvRecord, osvRecordSchema } from '../../src/incidents/osv.ts';
 import { getIncident, listIncidents } from '../../src/incidents/queries.ts';
@@ -161,7 +161,7 @@ describe('incident read queries', () => {
 				assert.equal(pageTwo.total, 4);
 				const none = await listIncidents(database.db, { plugin: "' OR 1=1 --" });
 				assert.equal(none.total, 0);
-				assert.deepEqual(await hiddenPluginIds(database.db), ['third']);
+				assert.deepEqual(await hiddenPluginIds(database.db), ['evil', 'third']);
 			} finally {
 				await database.close();
 			}
