@@ -68,6 +68,51 @@ const SCAN_REPORT = {
 	],
 };
 
+/** An incident with two reports, triage steps and an action, so its pages have content. */
+async function addIncident(fixture: Awaited<ReturnType<typeof webFixture>>): Promise<number> {
+	const alice = { name: 'alice', role: 'maintainer' } as const;
+	const receipt = await fixture.incidents.submitReport(
+		{
+			plugin: { id: SCANNED },
+			kind: 'data_theft',
+			details: 'Version 2.1.1 uploads the MusicBrainz session cookie.',
+			evidence: [
+				{ commit: '3f1c2a9d0b7e4c5a8f6d2e1b0a9c8d7e6f5a4b3c', path: 'lookup.py', line: 97 },
+				{ url: 'https://example.org/analysis/lyrics-cookie' },
+			],
+		},
+		{ clientAddress: '198.51.100.20' },
+	);
+	await fixture.incidents.submitReport(
+		{ plugin: { id: SCANNED }, kind: 'malware', details: 'Same here.', evidence: [] },
+		{ clientAddress: '203.0.113.5' },
+	);
+	const id = receipt.incidentId;
+	await fixture.incidents.transition(
+		id,
+		'investigating',
+		alice,
+		'Reading lookup.py at the reported commit.',
+	);
+	await fixture.incidents.transition(
+		id,
+		'confirmed',
+		alice,
+		'lookup.py:97 sends the session cookie to a third party.',
+	);
+	await fixture.incidents.requestAction(
+		id,
+		'hard_blacklist',
+		{
+			pluginId: SCANNED,
+			advice: 'Sign out of MusicBrainz in Picard and sign in again to renew the session.',
+		},
+		alice,
+		'Sends the MusicBrainz session cookie to a third-party server.',
+	);
+	return id;
+}
+
 async function main(): Promise<void> {
 	const skip = browserSkipReason();
 	if (skip !== undefined) throw new Error(skip);
@@ -94,6 +139,7 @@ async function main(): Promise<void> {
 			created_at: fixture.clock.now.toISOString(),
 		})
 		.execute();
+	const incidentId = await addIncident(fixture);
 	const server = await listen(fixture.app);
 	const browser = await launchBrowser();
 	await mkdir(OUT, { recursive: true });
@@ -118,6 +164,15 @@ async function main(): Promise<void> {
 		await shot('/admin', 'admin-dashboard');
 		await shot(`/admin/plugins/${SCANNED}`, 'admin-edit');
 		await shot('/admin/blacklist', 'admin-blacklist');
+		await shot('/admin/incidents', 'admin-incidents');
+		await shot(`/admin/incidents/${incidentId}`, 'admin-incident');
+		await page.screenshot({ path: join(OUT, 'admin-incident-full.png'), fullPage: true });
+		console.log('admin-incident-full.png  (the whole admin incident page)');
+		await shot('/admin/metrics', 'admin-metrics');
+		await shot(`/incidents/${incidentId}`, 'incident');
+		await page.screenshot({ path: join(OUT, 'incident-full.png'), fullPage: true });
+		console.log('incident-full.png  (the whole incident page)');
+		await shot('/incidents', 'incidents');
 	} finally {
 		await browser.close();
 		await server.close();

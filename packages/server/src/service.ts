@@ -22,6 +22,7 @@ import { applySecurityHeaders } from './http/security-headers.ts';
 import { createIncidentService } from './incidents/service.ts';
 import { startSweeping } from './incidents/sweep-timer.ts';
 import type { IncidentService } from './incidents/types.ts';
+import { createUptakeCounter, type UptakeCounter } from './incidents/uptake.ts';
 import { createPublisher } from './publish/index.ts';
 import { createRegistryStore, type RegistryStore } from './store/registry-store.ts';
 import { webRoutes } from './web/index.ts';
@@ -95,6 +96,10 @@ interface WebContext {
 	clock: () => Date;
 	publisher?: ServicePublisher;
 	installCommand?: (id: string) => string;
+	uptake?: UptakeCounter;
+	incidents?: IncidentService;
+	publicBaseUrl?: string;
+	trustProxy?: boolean;
 }
 
 function defaultWeb(context: WebContext): Hono {
@@ -137,6 +142,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 	try {
 		const store = createRegistryStore({ database, clock });
 		const accounts = createAccounts({ db: database.db, clock });
+		// Host uptake is counted in memory by this process (see `incidents/uptake.ts`).
+		const uptake = createUptakeCounter();
 		let listeningUrl = '';
 		const incidentOptions = options.incidents === false ? undefined : (options.incidents ?? {});
 		const incidents =
@@ -166,6 +173,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			store,
 			accounts,
 			clock,
+			uptake,
+			...(incidentOptions?.publicBaseUrl === undefined
+				? {}
+				: { publicBaseUrl: incidentOptions.publicBaseUrl }),
 			...(publisher === undefined ? {} : { publisher }),
 			...(incidents === undefined ? {} : { incidents }),
 			...(options.web === false
@@ -176,7 +187,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 							store,
 							accounts,
 							clock,
+							uptake,
 							...(publisher === undefined ? {} : { publisher }),
+							...(incidents === undefined ? {} : { incidents }),
+							...(incidentOptions?.publicBaseUrl === undefined
+								? {}
+								: { publicBaseUrl: incidentOptions.publicBaseUrl }),
+							trustProxy:
+								options.limits?.rateLimit !== false &&
+								options.limits?.rateLimit?.trustProxy === true,
 							...(options.installCommand === undefined
 								? {}
 								: { installCommand: options.installCommand }),
@@ -192,6 +211,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 				...(rateLimiter === undefined
 					? {}
 					: { rateLimit: { limiter: rateLimiter, trustProxy: rateLimit?.trustProxy === true } }),
+				uptake: { counter: uptake, trustProxy: rateLimit?.trustProxy === true },
 			},
 			getRequestListener(app.fetch, {
 				// A request the adapter cannot even turn into a Request (a GET with a body, a bad

@@ -9,17 +9,20 @@ import { Hono } from 'hono';
 import type { Accounts } from '../admin/accounts.ts';
 import type { ServiceDb } from '../db/open.ts';
 import type { IncidentService } from '../incidents/types.ts';
+import type { UptakeCounter } from '../incidents/uptake.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import { adminApi } from './admin-api.ts';
 import type { Publisher } from './admin-edits.ts';
 import { type BodyLimits, limitBodies } from './body-limit.ts';
 import { handleError, notFoundResponse, type ServiceLog } from './error-handler.ts';
 import { GIT_MOUNT, gitRepositories } from './git-repositories.ts';
+import { incidentExports } from './incident-exports.ts';
 import { incidentsAdminApi } from './incidents-admin-api.ts';
 import { incidentsApi } from './incidents-api.ts';
 import { picardFormat } from './picard-format.ts';
 import { publicApi } from './public-api.ts';
 import {
+	clientAddress,
 	createRateLimiter,
 	type RateLimiter,
 	type RateLimitOptions,
@@ -64,6 +67,10 @@ export interface AppDeps {
 	rateLimiter?: RateLimiter;
 	/** How many processes serve this port, for the health check. Default 1. */
 	processes?: () => number;
+	/** Host uptake, counted from timestamp fetches (per process); shown by the metrics. */
+	uptake?: UptakeCounter;
+	/** The public origin for links in exports (`https://registry.example`). */
+	publicBaseUrl?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -88,6 +95,15 @@ export function createApp(deps: AppDeps): Hono {
 			accounts: deps.accounts,
 			...(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
 			...(deps.log === undefined ? {} : { log: deps.log }),
+		}),
+	);
+	app.route(
+		'/api/v1',
+		incidentExports({
+			database: deps.database,
+			clock: deps.clock,
+			...(deps.uptake === undefined ? {} : { uptake: deps.uptake }),
+			...(deps.publicBaseUrl === undefined ? {} : { publicBaseUrl: deps.publicBaseUrl }),
 		}),
 	);
 	if (deps.incidents !== undefined) {
@@ -126,6 +142,13 @@ export function createApp(deps: AppDeps): Hono {
 		'/tuf',
 		signedFiles(
 			deps.repoFiles ?? createRepoFileCache({ db: deps.database.db, ...(limits.repoFiles ?? {}) }),
+			deps.uptake === undefined
+				? undefined
+				: {
+						counter: deps.uptake,
+						clientAddress: (c) =>
+							clientAddress(c, limits.rateLimit !== false && limits.rateLimit?.trustProxy === true),
+					},
 		),
 	);
 	if (deps.git !== undefined) app.route(GIT_MOUNT, gitRepositories(deps.git));

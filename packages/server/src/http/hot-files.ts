@@ -14,6 +14,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { notModified, strongEtag } from './conditional.ts';
+import { timestampVersionOf, type UptakeCounter } from '../incidents/uptake.ts';
 import { CHECKPOINT_PATH } from './file-version.ts';
 import { clientOf, type RateLimiter } from './rate-limit.ts';
 import type { RepoFile, RepoFileCache } from './repo-file-cache.ts';
@@ -35,9 +36,13 @@ export interface HotFilesOptions {
 	files: RepoFileCache;
 	/** The app's own limiter, when rate limiting is on. */
 	rateLimit?: { limiter: RateLimiter; trustProxy: boolean };
+	/** Host uptake: every `timestamp.json` answered here counts, as it does in the app. */
+	uptake?: { counter: UptakeCounter; trustProxy: boolean };
 }
 
 interface Prepared {
+	/** The timestamp's version, for uptake; undefined for other files. */
+	timestampVersion: number | undefined;
 	etag: string;
 	body: Uint8Array;
 	notModified: string[];
@@ -56,6 +61,7 @@ function prepare(path: string, file: RepoFile): Prepared {
 		...SECURITY_HEADER_LIST,
 	];
 	return {
+		timestampVersion: path === TIMESTAMP_PATH ? timestampVersionOf(file.bytes) : undefined,
 		etag,
 		body: file.bytes,
 		notModified: common,
@@ -71,7 +77,14 @@ function prepare(path: string, file: RepoFile): Prepared {
 
 /** `next` with the hot files answered in front of it. */
 export function withHotFiles(options: HotFilesOptions, next: RequestListener): RequestListener {
-	const { files, rateLimit } = options;
+	const { files, rateLimit, uptake } = options;
+	const clientAddress = (req: IncomingMessage, trustProxy: boolean) => {
+		const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+		return clientOf(
+			Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+			req.socket.remoteAddress,
+		);
+	};
 	const prepared = new WeakMap<RepoFile, Prepared>();
 
 	function answer(req: IncomingMessage, res: ServerResponse, path: string, file: RepoFile) {
@@ -79,6 +92,9 @@ export function withHotFiles(options: HotFilesOptions, next: RequestListener): R
 		if (ready === undefined) {
 			ready = prepare(path, file);
 			prepared.set(file, ready);
+		}
+		if (uptake !== undefined && ready.timestampVersion !== undefined) {
+			uptake.counter.record(ready.timestampVersion, clientAddress(req, uptake.trustProxy));
 		}
 		if (notModified(req.headers['if-none-match'], ready.etag)) {
 			res.writeHead(304, ready.notModified);
@@ -102,11 +118,7 @@ export function withHotFiles(options: HotFilesOptions, next: RequestListener): R
 			return;
 		}
 		if (rateLimit !== undefined) {
-			const forwarded = rateLimit.trustProxy ? req.headers['x-forwarded-for'] : undefined;
-			const client = clientOf(
-				Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
-				req.socket.remoteAddress,
-			);
+			const client = clientAddress(req, rateLimit.trustProxy);
 			// Over budget: the app takes from the same empty bucket and answers its usual 429.
 			if (rateLimit.limiter.take(client, 'read') > 0) {
 				next(req, res);

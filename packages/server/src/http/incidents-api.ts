@@ -11,8 +11,6 @@ import { z } from 'zod';
 import type { Account, Accounts } from '../admin/accounts.ts';
 import type { ServiceDb } from '../db/open.ts';
 import { serverError } from '../errors.ts';
-import { incidentMetrics } from '../incidents/metrics.ts';
-import { osvRecord, osvRecords } from '../incidents/osv.ts';
 import type { IncidentService, IncidentState } from '../incidents/types.ts';
 import { incidentView, listIncidents } from '../incidents/views.ts';
 import { appealBody, incidentListQuery, numericId } from './incident-schemas.ts';
@@ -108,15 +106,6 @@ export function incidentsApi(deps: IncidentsApiDeps): Hono {
 		);
 		return jsonReply(appeal, 201);
 	});
-
-	api.get('/metrics', async () => jsonReply(await incidentMetrics(deps.database.db)));
-
-	// The incident links in OSV records point at the pages of the origin that was asked.
-	const osvContext = (url: string) => ({ db: deps.database, publicBaseUrl: new URL(url).origin });
-	api.get('/osv', async (c) => jsonReply(await osvRecords(osvContext(c.req.url))));
-	api.get('/osv/:osvId', async (c) =>
-		jsonReply(await osvRecord(osvContext(c.req.url), c.req.param('osvId').slice(0, 40))),
-	);
 
 	return api;
 }

@@ -44,6 +44,8 @@ export const DEFAULT_BUDGETS: Readonly<Record<RequestClass, BucketBudget>> = {
 	'sign-in': { burst: 10, perSecond: 1 / 60 },
 };
 
+const PUBLIC_FILING = /^\/(?:plugins\/[^/]+\/report|incidents\/[^/]+\/appeal)\/?$/;
+
 /** The one form that checks a password. */
 export const SIGN_IN_PATH = '/admin/sign-in';
 
@@ -146,6 +148,8 @@ function ipv6Groups(address: string): string[] {
 
 export function requestClass(method: string, path: string): RequestClass {
 	if (path.startsWith('/api/v1/reports')) return 'report';
+	// The pages' public forms that file something (a report, an appeal) share the report budget.
+	if (method === 'POST' && PUBLIC_FILING.test(path)) return 'report';
 	// An appeal is an anonymous write like a report: the same small budget.
 	if (method === 'POST' && /^\/api\/v1\/incidents\/[^/]+\/appeals$/.test(path)) return 'report';
 	if (method === 'POST' && path === SIGN_IN_PATH) return 'sign-in';

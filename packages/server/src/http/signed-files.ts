@@ -5,7 +5,9 @@
  * is a 404 without a database query. Immutable files are cached by clients for a year; the
  * others (timestamp, checkpoint) for seconds, then revalidated by their strong ETag.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { timestampVersionOf, type UptakeCounter } from '../incidents/uptake.ts';
+import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { conditionalResponse, strongEtag } from './conditional.ts';
 import { notFoundResponse } from './error-handler.ts';
 import type { RepoFileCache } from './repo-file-cache.ts';
@@ -39,8 +41,30 @@ export function contentTypeOf(path: string): string {
 	return 'application/octet-stream';
 }
 
-export function signedFiles(files: RepoFileCache): Hono {
+export interface UptakeRecording {
+	counter: UptakeCounter;
+	/** The client's address as the rate limiter sees it (the socket's, or the proxy's header). */
+	clientAddress: (c: Context) => string;
+}
+
+/**
+ * Counts host uptake: each fetch of `timestamp.json` (a 200 or a 304: both mean the client
+ * holds this version) records the version for the client, in the per-process counter.
+ */
+function uptakeRecorder(recording: UptakeRecording | undefined) {
+	let parsed: { sha256: string; version: number | undefined } | undefined;
+	return (c: Context, file: { sha256: string; bytes: Uint8Array }) => {
+		if (recording === undefined) return;
+		if (parsed?.sha256 !== file.sha256)
+			parsed = { sha256: file.sha256, version: timestampVersionOf(file.bytes) };
+		if (parsed.version !== undefined)
+			recording.counter.record(parsed.version, recording.clientAddress(c));
+	};
+}
+
+export function signedFiles(files: RepoFileCache, uptake?: UptakeRecording): Hono {
 	const routes = new Hono();
+	const recordUptake = uptakeRecorder(uptake);
 	routes.get('/*', async (c) => {
 		// The raw pathname: before any decoding hono does for routing.
 		const url = c.req.url;
@@ -49,6 +73,7 @@ export function signedFiles(files: RepoFileCache): Hono {
 		const path = repoPath(end === -1 ? url.slice(start) : url.slice(start, end));
 		const file = path === undefined ? undefined : await files.get(path);
 		if (path === undefined || file === undefined) return notFoundResponse(c);
+		if (path === TIMESTAMP_PATH) recordUptake(c, file);
 		return conditionalResponse(c.req.header('if-none-match'), {
 			body: file.bytes,
 			contentType: contentTypeOf(path),

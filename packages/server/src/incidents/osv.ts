@@ -1,94 +1,177 @@
 /**
- * Removals in the OSV format, as `ossf/malicious-packages` publishes malicious packages: one
- * record per incident that blocked something, with the plugin (or the owner's URL prefix) as the
- * affected package, the blocked versions, and the decision's reasons. A record whose blocks were
- * all reverted is marked `withdrawn`. Reporters and appeal texts are never part of it.
+ * Removals as OSV 1.6 records, in the shape `ossf/malicious-packages` publishes: one record
+ * per removal, id `VOUCH-MAL-<year applied>-<action id>` (stable: an action id never changes),
+ * the plugin as the package (ecosystem `Vouch`, name = registry id), and what is affected:
+ * a commit block as a GIT range introduced at that commit (the commit and what follows it),
+ * a `versions` range as a SEMVER range when it is one of the simple forms (`>=a <b`, `>=a`,
+ * `<b`) or an exact version, and otherwise every version (SEMVER introduced `0`, the
+ * original range kept in `database_specific`). A removal reverted by a granted appeal is
+ * `withdrawn`. The schema below is the subset emitted, checked in tests.
  */
-import type { Kysely } from 'kysely';
-import type { ServiceDatabase } from '../db/schema.ts';
-import { serverError } from '../errors.ts';
-import { type IncidentContext, incidentUrl } from './deps.ts';
-import type { ActionParams } from './types.ts';
+import { sanitizeText } from '@vouch/library';
+import * as z from 'zod';
+import type { Removal } from './removals.ts';
 
-export const OSV_ECOSYSTEM = 'Vouch';
-const OSV_ID = /^VOUCH-([1-9][0-9]{0,14})$/;
+export const OSV_SCHEMA_VERSION = '1.6.0';
+export const OSV_ID = /^VOUCH-MAL-(\d{4})-(\d{1,12})$/;
 
-export function osvIdOf(incidentId: number): string {
-	return `VOUCH-${incidentId}`;
-}
+const event = z.union([
+	z.strictObject({ introduced: z.string().min(1) }),
+	z.strictObject({ fixed: z.string().min(1) }),
+]);
 
-type Context = Pick<IncidentContext, 'publicBaseUrl'> & { db: { db: Kysely<ServiceDatabase> } };
-
-export async function osvRecords(context: Context, only?: number) {
-	let query = context.db.db
-		.selectFrom('incident_actions')
-		.innerJoin('incidents', 'incidents.id', 'incident_actions.incident_id')
-		.select([
-			'incidents.id as incidentId',
-			'incidents.title as title',
-			'incidents.opened_at as openedAt',
-			'incidents.updated_at as updatedAt',
-			'incident_actions.kind as kind',
-			'incident_actions.state as state',
-			'incident_actions.params_json as params',
-			'incident_actions.reason as reason',
-			'incident_actions.applied_at as appliedAt',
-			'incident_actions.reverted_at as revertedAt',
-		])
-		.where('incident_actions.applied_at', 'is not', null)
-		.orderBy('incidents.id')
-		.orderBy('incident_actions.id')
-		.limit(20_000);
-	if (only !== undefined) query = query.where('incidents.id', '=', only);
-	const rows = await query.execute();
-	const byIncident = new Map<number, typeof rows>();
-	for (const row of rows) {
-		const id = Number(row.incidentId);
-		byIncident.set(id, [...(byIncident.get(id) ?? []), row]);
-	}
-	return [...byIncident.entries()].map(([id, actions]) => {
-		const first = actions[0] as (typeof actions)[number];
-		const live = actions.filter((action) => action.state === 'applied');
-		const withdrawn =
-			live.length === 0
-				? actions
-						.map((a) => a.revertedAt ?? '')
-						.sort()
-						.at(-1)
-				: undefined;
-		return {
-			schema_version: '1.6.0',
-			id: osvIdOf(id),
-			modified: first.updatedAt,
-			published: actions.map((a) => a.appliedAt ?? '').sort()[0] ?? first.openedAt,
-			...(withdrawn === undefined || withdrawn === '' ? {} : { withdrawn }),
-			summary: first.title,
-			details: [...new Set(actions.map((action) => action.reason))].join('\n'),
-			affected: actions.map((action) => {
-				const params = JSON.parse(action.params) as ActionParams;
-				return {
-					package: {
-						ecosystem: OSV_ECOSYSTEM,
-						name: params.pluginId ?? params.ownerUrl ?? 'unknown',
-					},
-					...(params.versions === undefined
-						? {}
-						: { database_specific: { versions: params.versions } }),
-					...(params.commit === undefined
-						? {}
-						: { ranges: [{ type: 'GIT', events: [{ introduced: params.commit }] }] }),
-					ecosystem_specific: { action: action.kind, state: action.state },
-				};
+export const osvRecordSchema = z.strictObject({
+	schema_version: z.literal(OSV_SCHEMA_VERSION),
+	id: z.string().regex(OSV_ID),
+	modified: z.iso.datetime(),
+	published: z.iso.datetime(),
+	withdrawn: z.iso.datetime().optional(),
+	summary: z.string().min(1).max(300),
+	details: z.string().max(6000),
+	affected: z
+		.array(
+			z.strictObject({
+				package: z.strictObject({
+					ecosystem: z.literal('Vouch'),
+					name: z.string().min(1).max(2048),
+				}),
+				versions: z.array(z.string().min(1)).optional(),
+				ranges: z
+					.array(
+						z.strictObject({
+							type: z.enum(['GIT', 'SEMVER']),
+							repo: z.string().optional(),
+							events: z.array(event).min(1),
+						}),
+					)
+					.optional(),
+				database_specific: z.record(z.string(), z.unknown()).optional(),
 			}),
-			references: [{ type: 'REPORT', url: incidentUrl(context, id) }],
-			database_specific: { incident: id },
-		};
-	});
+		)
+		.min(1),
+	references: z
+		.array(z.strictObject({ type: z.enum(['REPORT', 'WEB']), url: z.string().url() }))
+		.optional(),
+	database_specific: z.strictObject({
+		incident: z.string(),
+		action: z.string(),
+		severity: z.string().nullable(),
+		report_kinds: z.array(z.string()),
+		advice: z.string().optional(),
+	}),
+});
+export type OsvRecord = z.infer<typeof osvRecordSchema>;
+
+export function osvIdOf(removal: Removal): string {
+	return `VOUCH-MAL-${removal.appliedAt.slice(0, 4)}-${removal.actionId}`;
 }
 
-export async function osvRecord(context: Context, osvId: string) {
-	const match = OSV_ID.exec(osvId);
-	const records = match?.[1] === undefined ? [] : await osvRecords(context, Number(match[1]));
-	if (records[0] === undefined) throw serverError('NOT_FOUND', 'No removal has this id.');
-	return records[0];
+/** `VOUCH-MAL-2026-12` → action 12; undefined for anything else. */
+export function actionIdOfOsvId(id: string): number | undefined {
+	const match = OSV_ID.exec(id);
+	const actionId = Number(match?.[2]);
+	return match === null || !Number.isSafeInteger(actionId) ? undefined : actionId;
+}
+
+const SEMVER = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/;
+
+function affectedVersions(
+	removal: Removal,
+): Pick<OsvRecord['affected'][number], 'versions' | 'ranges' | 'database_specific'> {
+	if (removal.commit !== null) {
+		return {
+			ranges: [
+				{
+					type: 'GIT',
+					...(removal.gitUrl === null ? {} : { repo: removal.gitUrl }),
+					events: [{ introduced: removal.commit }],
+				},
+			],
+		};
+	}
+	const range = removal.versions?.trim();
+	if (range !== undefined && range !== '') {
+		const exact = /^=?\s*(\S+)$/.exec(range);
+		if (exact?.[1] !== undefined && SEMVER.test(exact[1]))
+			return { versions: [exact[1].replace(/^v/, '')] };
+		const bounded = /^>=\s*(\S+)(?:\s+<\s*(\S+))?$/.exec(range);
+		const below = /^<\s*(\S+)$/.exec(range);
+		const from = bounded?.[1];
+		const to = bounded?.[2] ?? below?.[1];
+		if (
+			(from === undefined || SEMVER.test(from)) &&
+			(to === undefined || SEMVER.test(to)) &&
+			(bounded !== null || below !== null)
+		) {
+			return {
+				ranges: [
+					{
+						type: 'SEMVER',
+						events: [
+							{ introduced: from?.replace(/^v/, '') ?? '0' },
+							...(to === undefined ? [] : [{ fixed: to.replace(/^v/, '') }]),
+						],
+					},
+				],
+			};
+		}
+	}
+	return {
+		ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }],
+		...(range === undefined || range === ''
+			? {}
+			: { database_specific: { versions_range: sanitizeText(range, { maxLength: 200 }) } }),
+	};
+}
+
+const KIND_SUMMARY: Readonly<Record<string, string>> = {
+	soft_quarantine: 'quarantined',
+	hard_blacklist: 'blacklisted',
+	version_block: 'versions blocked',
+	author_block: 'author blocked',
+};
+
+export function osvRecord(removal: Removal, incidentUrl: string): OsvRecord {
+	const name = removal.pluginId ?? removal.ownerUrl ?? `incident-${removal.incidentId}`;
+	const clean = (text: string, max: number) => sanitizeText(text, { maxLength: max });
+	const modified = [removal.appliedAt, removal.revertedAt, removal.withdrawnAt]
+		.filter((at): at is string => at !== null)
+		.sort()
+		.at(-1) as string;
+	const advice = removal.advice === null ? undefined : clean(removal.advice, 1000);
+	const details = [
+		clean(removal.incidentTitle, 300),
+		`Reason: ${clean(removal.reason, 2000)}`,
+		...(advice === undefined ? [] : [`Advice: ${advice}`]),
+		...(removal.ownerUrl === null ? [] : [`Every plugin under ${clean(removal.ownerUrl, 500)}.`]),
+		`Incident: ${incidentUrl}`,
+	].join('\n\n');
+	return {
+		schema_version: OSV_SCHEMA_VERSION,
+		id: osvIdOf(removal),
+		modified: iso(modified),
+		published: iso(removal.appliedAt),
+		...(removal.withdrawnAt === null ? {} : { withdrawn: iso(removal.withdrawnAt) }),
+		summary: `${clean(name, 200)} ${KIND_SUMMARY[removal.kind] ?? 'removed'} in the Vouch registry`,
+		details,
+		affected: [
+			{ package: { ecosystem: 'Vouch', name: clean(name, 2048) }, ...affectedVersions(removal) },
+		],
+		...(/^https:\/\/\S+$/.test(incidentUrl)
+			? { references: [{ type: 'REPORT' as const, url: incidentUrl }] }
+			: {}),
+		database_specific: {
+			incident: incidentUrl,
+			action: removal.kind,
+			severity: removal.severity,
+			report_kinds: removal.reportKinds,
+			...(advice === undefined ? {} : { advice }),
+		},
+	};
+}
+
+/** RFC 3339 in UTC with a `Z`, as OSV wants. */
+function iso(at: string): string {
+	const parsed = Date.parse(at);
+	return Number.isNaN(parsed) ? new Date(0).toISOString() : new Date(parsed).toISOString();
 }

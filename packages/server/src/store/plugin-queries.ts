@@ -22,6 +22,8 @@ export interface PluginQuery {
 	page?: number;
 	perPage?: number;
 	sort?: PluginSort;
+	/** Ids left out (plugins under soft quarantine are hidden from browsing). */
+	exclude?: readonly string[];
 }
 
 export interface PluginSummary {
@@ -87,6 +89,8 @@ export async function listPlugins(
 			sql<boolean>`categories like ${likePattern(`,${query.category.toLowerCase()},`)} escape '\\'`,
 		);
 	}
+	if (query.exclude !== undefined && query.exclude.length > 0)
+		base = base.where('id', 'not in', [...query.exclude]);
 	const counted = await base
 		.select((eb) => eb.fn.countAll<string | number>().as('n'))
 		.executeTakeFirst();

@@ -3,6 +3,7 @@ import { REGISTRY_TRUST_LEVELS } from '@vouch/library/internal/registry/model';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { ServiceDb } from '../db/open.ts';
+import { hiddenPluginIds } from '../incidents/hidden-plugins.ts';
 import {
 	facets,
 	listPlugins,
@@ -67,6 +68,7 @@ function pluginItem(plugin: PluginSummary): Html {
 
 export async function browsePage(c: Context, db: ServiceDb): Promise<Html> {
 	const query = readQuery(c);
+	const hidden = await hiddenPluginIds(db.db);
 	const [result, counts] = await Promise.all([
 		listPlugins(db.db, {
 			q: query.q,
@@ -75,6 +77,7 @@ export async function browsePage(c: Context, db: ServiceDb): Promise<Html> {
 			sort: query.sort,
 			page: query.page,
 			perPage: PER_PAGE,
+			exclude: hidden,
 		}),
 		facets(db.db),
 	]);

@@ -7,20 +7,27 @@ import { compileBlacklist, isVouchError } from '@vouch/library';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { listIncidents } from '../incidents/queries.ts';
 import { getBlacklistEntry, listBlacklist } from '../store/blacklist-queries.ts';
 import { scanReportsOf } from '../store/plugin-queries.ts';
 import { accountsRoutes } from './admin/accounts-page.ts';
 import { blacklistAdminRoutes } from './admin/blacklist-admin.ts';
 import { changeRoutes } from './admin/changes.ts';
+import { incidentAdminRoutes } from './admin/incidents-admin.ts';
+import { metricsRoutes } from './admin/metrics-page.ts';
 import { pluginEditRoutes } from './admin/plugin-edit.ts';
 import type { WebEnv } from './admin/session.ts';
 import { signInRoutes } from './admin/sign-in.ts';
 import { blacklistEntryPage, blacklistListPage, notFoundPage } from './blacklist-pages.ts';
 import { browsePage } from './browse-page.ts';
 import type { WebDeps } from './deps.ts';
+import { incidentRoutes } from './incident-pages.ts';
 import { page } from './layout.ts';
 import { pluginPage } from './plugin-page.ts';
+import { createPublicForms } from './public-forms.ts';
 import { createRegistryView } from './registry-view.ts';
+import { removalsFeedRoutes } from './removals-feed.ts';
+import { reportForm, reportRoutes } from './report-form.ts';
 import { SITE_CSS } from './site-css.ts';
 
 export type { WebDeps } from './deps.ts';
@@ -51,6 +58,7 @@ export function webRoutes(deps: WebDeps): Hono<WebEnv> {
 	const app = new Hono<WebEnv>();
 	const registryView = createRegistryView(deps.store);
 	const installCommand = deps.installCommand ?? ((id: string) => `vouch install ${id}`);
+	const publicForms = createPublicForms();
 
 	app.onError((error, c) => {
 		const status = (isVouchError(error) ? STATUS[error.code] : undefined) ?? 500;
@@ -91,6 +99,11 @@ export function webRoutes(deps: WebDeps): Hono<WebEnv> {
 				entry,
 				scans: await scanReportsOf(deps.database.db, plugin.id),
 				installCommand: installCommand(plugin.id),
+				incidents: (await listIncidents(deps.database.db, { plugin: plugin.id, perPage: 10 }))
+					.items,
+				...(deps.incidents === undefined
+					? {}
+					: { reportForm: reportForm(plugin.id, publicForms.token(c)) }),
 			}),
 		);
 	});
@@ -118,5 +131,10 @@ export function webRoutes(deps: WebDeps): Hono<WebEnv> {
 	pluginEditRoutes(app, deps);
 	blacklistAdminRoutes(app, deps);
 	accountsRoutes(app, deps);
+	reportRoutes(app, deps, publicForms, registryView);
+	incidentRoutes(app, deps, publicForms);
+	removalsFeedRoutes(app, deps);
+	incidentAdminRoutes(app, deps);
+	metricsRoutes(app, deps);
 	return app;
 }

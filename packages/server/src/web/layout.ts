@@ -9,7 +9,7 @@ import type { Html } from './text.ts';
 export interface PageOptions {
 	title: string;
 	/** Which top-level section to mark as current in the navigation. */
-	section?: 'browse' | 'blacklist' | 'admin';
+	section?: 'browse' | 'blacklist' | 'incidents' | 'admin';
 	/** The signed-in maintainer's name, to show the admin links and the sign-out button. */
 	signedIn?: { name: string; csrf: string };
 	body: Html;
@@ -41,6 +41,7 @@ export function page(options: PageOptions): Html {
 <ul>
 ${navLink('/', 'Plugins', section === 'browse')}
 ${navLink('/blacklist', 'Blacklist', section === 'blacklist')}
+${navLink('/incidents', 'Incidents', section === 'incidents')}
 ${navLink('/admin', 'Maintainers', section === 'admin')}
 </ul>
 </nav>

@@ -16,6 +16,10 @@ export interface PluginPageData {
 	scans: StoredScanReport[];
 	installCommand: string;
 	signedIn?: { name: string; csrf: string };
+	/** The "Report this plugin" form, when the service takes reports. */
+	reportForm?: Html;
+	/** Incidents about this plugin, newest first. */
+	incidents?: { id: number; title: string; state: string }[];
 }
 
 function translations(texts: Readonly<Record<string, string>>, max: number): Html {
@@ -90,6 +94,14 @@ ${descriptions ? html`<h3>Description</h3>${translations(plugin.descriptionI18n,
 </section>`;
 }
 
+function incidentsSection(data: PluginPageData): Html {
+	const incidents = data.incidents ?? [];
+	if (incidents.length === 0) return html``;
+	return html`<section aria-labelledby="incidents"><h2 id="incidents">Incidents</h2>
+<ul class="plain-list">${incidents.map((incident) => html`<li><a href="/incidents/${incident.id}">#${incident.id} ${plain(incident.title, 200)}</a> (${plain(incident.state, 20)})</li>`)}</ul>
+</section>`;
+}
+
 export function pluginPage(data: PluginPageData): Html {
 	const { plugin } = data;
 	const [newest] = data.scans;
@@ -119,6 +131,8 @@ ${plugin.updatedAt === undefined ? '' : html`<dt>Updated</dt><dd>${when(plugin.u
 ${data.verdict.blocked ? '' : blacklistSection(data)}
 ${translationsSection(plugin)}
 ${refsSection(plugin)}
+${incidentsSection(data)}
+${data.reportForm ?? ''}
 ${data.signedIn === undefined ? '' : html`<p><a href="/admin/plugins/${pathPart(plugin.id)}">Edit this plugin</a></p>`}`;
 	return page({
 		title: beside(plugin.name),

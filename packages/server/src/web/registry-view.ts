@@ -30,3 +30,5 @@ export function createRegistryView(store: RegistryStore): () => Promise<Registry
 		return cached.view;
 	};
 }
+
+export type RegistryViewLoader = ReturnType<typeof createRegistryView>;

@@ -98,4 +98,19 @@ th code { white-space: nowrap; }
 .tasks { line-height: 2; }
 .breadcrumb { margin: 0; font-size: 0.95rem; }
 .translations { list-style: none; padding: 0; }
+.incident-state { display: inline-block; padding: 0.05rem 0.55rem; border-radius: 999px; font-size: 0.85rem; font-weight: 700; border: 1px solid currentColor; }
+.state-received, .state-investigating { color: #7a4b00; }
+.state-confirmed { color: var(--danger); }
+.state-dismissed, .state-resolved, .state-unknown { color: var(--muted); }
+.state-appealed { color: var(--link); }
+.timeline li { margin-bottom: 0.4rem; }
+.timeline time { font-variant-numeric: tabular-nums; }
+.log-entry { white-space: nowrap; font-size: 0.9rem; }
+.evidence li { margin-bottom: 0.3rem; }
+.advice { border-left: 4px solid var(--danger); background: #fdecec; padding: 0 0.75rem 0.25rem; }
+.advice h2 { margin-top: 0.5rem; }
+article.action, article.appeal { border: 1px solid var(--line); border-radius: 6px; padding: 0.25rem 1rem 0.75rem; margin-bottom: 1rem; }
+article.action h3, article.appeal h3 { margin-top: 0.5rem; }
+.inline-action { margin-top: 0.75rem; }
+blockquote { margin: 0.5rem 0; padding: 0.25rem 0.75rem; border-left: 4px solid var(--line); white-space: pre-wrap; }
 `;

@@ -8,6 +8,11 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createAccounts } from '../../src/admin/accounts.ts';
 import { type DatabaseOptions, openServiceDb, type ServiceDb } from '../../src/db/open.ts';
+import { handleError } from '../../src/http/error-handler.ts';
+import { incidentExports } from '../../src/http/incident-exports.ts';
+import { createIncidentService } from '../../src/incidents/service.ts';
+import type { IncidentService } from '../../src/incidents/types.ts';
+import { createUptakeCounter, type UptakeCounter } from '../../src/incidents/uptake.ts';
 import type { Actor } from '../../src/store/actor.ts';
 import { createRegistryStore, type RegistryStore } from '../../src/store/registry-store.ts';
 import { webRoutes } from '../../src/web/index.ts';
@@ -21,6 +26,9 @@ export interface WebFixture {
 	database: ServiceDb;
 	store: RegistryStore;
 	accounts: ReturnType<typeof createAccounts>;
+	/** The real incident service over the same database and clock. */
+	incidents: IncidentService;
+	uptake: UptakeCounter;
 	app: Hono;
 	/** The test's clock: move it with `clock.now = …`. */
 	clock: { now: Date };
@@ -41,10 +49,21 @@ export async function webFixture(
 	const accounts = createAccounts({ db: database.db, clock });
 	await accounts.create('alice', 'maintainer', PASSWORD);
 	await accounts.create('root', 'admin', PASSWORD);
+	await accounts.create('bob', 'maintainer', PASSWORD);
+	const incidents = createIncidentService({
+		db: database,
+		clock,
+		store,
+		publicBaseUrl: 'http://127.0.0.1',
+		clientKeySecret: 'a test secret',
+	});
+	const uptake = createUptakeCounter();
 	const fixture: WebFixture = {
 		database,
 		store,
 		accounts,
+		incidents,
+		uptake,
 		clock: clockState,
 		publishes: 0,
 		app: new Hono(),
@@ -55,6 +74,8 @@ export async function webFixture(
 		c.header('Content-Security-Policy', CSP);
 		c.header('X-Content-Type-Options', 'nosniff');
 	});
+	fixture.app.route('/api/v1', incidentExports({ database, clock, uptake }));
+	fixture.app.onError(handleError(undefined));
 	fixture.app.route(
 		'/',
 		webRoutes({
@@ -62,6 +83,8 @@ export async function webFixture(
 			store,
 			accounts,
 			clock,
+			incidents,
+			uptake,
 			publisher: {
 				publishNow: async () => {
 					fixture.publishes++;

@@ -121,6 +121,28 @@ function assertSecurityHeaders(answer: Answer, what: string): void {
 }
 
 describe('the hot signed files', () => {
+	it('count host uptake like the app does, once per client', async (t) => {
+		await withService(t, {}, async (service) => {
+			const etag = await putFile(service.database, 'metadata/timestamp.json', timestampText(9));
+			const hot = await send(service.url, TIMESTAMP);
+			assert.ok(hot.rawNames.includes('ETag'), 'answered by the hot path');
+			assert.equal(
+				(await send(service.url, TIMESTAMP, { headers: { 'if-none-match': etag } })).status,
+				304,
+			);
+			const clientsSeen = async () =>
+				(
+					JSON.parse((await send(service.url, '/api/v1/metrics')).body) as {
+						uptake: { clientsSeen: number } | null;
+					}
+				).uptake?.clientsSeen;
+			assert.equal(await clientsSeen(), 1, 'the hot path counted the client');
+			// Through the app as well: the same client, still counted once.
+			assert.equal((await send(service.url, `${TIMESTAMP}?via=app`)).status, 200);
+			assert.equal(await clientsSeen(), 1);
+		});
+	});
+
 	it('answer 304s and 200s with the same headers and bytes as the app', async (t) => {
 		await withService(t, {}, async (service) => {
 			const etag = await putFile(service.database, 'metadata/timestamp.json', timestampText(7));

@@ -225,21 +225,22 @@ describe('incident API', () => {
 					id: string;
 					withdrawn?: string;
 					affected: { package: { name: string } }[];
-					references: { url: string }[];
+					database_specific: { incident: string };
 				}[];
 				assert.equal(osv.length, 1);
-				assert.equal(osv[0]?.id, `VOUCH-${id}`);
+				const osvId = osv[0]?.id ?? '';
+				assert.match(osvId, /^VOUCH-MAL-\d{4}-\d+$/);
 				assert.equal(osv[0]?.affected[0]?.package.name, PLUGINS.community.id);
 				assert.equal(osv[0]?.withdrawn, undefined);
-				assert.ok(osv[0]?.references[0]?.url.endsWith(`/incidents/${id}`));
-				assert.equal((await send('GET', `/api/v1/osv/VOUCH-${id}`)).status, 200);
-				assert.equal((await send('GET', '/api/v1/osv/VOUCH-999')).status, 404);
+				assert.ok(osv[0]?.database_specific.incident.endsWith(`/incidents/${id}`));
+				assert.equal((await send('GET', `/api/v1/osv/${osvId}`)).status, 200);
+				assert.equal((await send('GET', '/api/v1/osv/VOUCH-MAL-2026-999')).status, 404);
 				assert.equal((await send('GET', "/api/v1/osv/VOUCH-1'--")).status, 404);
 				const metrics = (await (await send('GET', '/api/v1/metrics')).json()) as {
-					incidents: number;
+					incidents: { total: number };
 					reportToDecision: { count: number; medianSeconds: number };
 				};
-				assert.equal(metrics.incidents, 1);
+				assert.equal(metrics.incidents.total, 1);
 				assert.equal(metrics.reportToDecision.count, 1);
 				assert.equal(metrics.reportToDecision.medianSeconds, 0, 'the test clock stands still');
 
@@ -257,7 +258,7 @@ describe('incident API', () => {
 					200,
 				);
 				assert.equal((await world.store.registry())?.registry.blacklist.length, 0);
-				const withdrawn = (await (await send('GET', `/api/v1/osv/VOUCH-${id}`)).json()) as {
+				const withdrawn = (await (await send('GET', `/api/v1/osv/${osvId}`)).json()) as {
 					withdrawn?: string;
 				};
 				assert.ok(withdrawn.withdrawn !== undefined, 'a reverted removal is withdrawn');

@@ -9,46 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { getPlugin } from '../../src/store/plugin-queries.ts';
 import { forEachEngine } from '../engines.ts';
-import {
-	browserSkipReason,
-	launchBrowser,
-	newPage,
-	seriousViolations,
-} from '../helpers/browser.ts';
+import { browserSkipReason, launchBrowser, newPage } from '../helpers/browser.ts';
 import { BIDI_NAME, HOSTILE_REGISTRY, SCRIPT_NAME } from '../helpers/hostile-registry.ts';
+import { assertAccessible, assertNoInjection } from '../helpers/page-checks.ts';
 import { listen, PASSWORD, storedState, webFixture } from '../helpers/web-app.ts';
 
 const skip = browserSkipReason();
-
-async function assertNoInjection(page: Page, where: string): Promise<void> {
-	// Runs in the page; a string because the project's types have no DOM.
-	const found = await page.evaluate(`({
-		pwned: window.__pwned,
-		scripts: document.querySelectorAll('script').length,
-		injected: document.querySelectorAll('img, svg, iframe, object, embed, b, i').length,
-		handlers: [...document.querySelectorAll('*')].filter((element) =>
-			[...element.attributes].some((attribute) => attribute.name.startsWith('on')),
-		).length,
-		scriptLinks: [...document.querySelectorAll('a[href]')].filter((a) =>
-			/^\\s*(javascript|data|vbscript):/i.test(a.getAttribute('href') ?? ''),
-		).length,
-	})`);
-	assert.deepEqual(
-		found,
-		{ pwned: undefined, scripts: 0, injected: 0, handlers: 0, scriptLinks: 0 },
-		where,
-	);
-}
 
 /** What a reader sees (rendered text, without hidden parts). */
 function shownText(page: Page, selector: string): Promise<string> {
 	// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text, which is what is asserted.
 	return page.locator(selector).innerText();
-}
-
-async function assertAccessible(page: Page, where: string): Promise<void> {
-	const violations = await seriousViolations(page);
-	assert.deepEqual(violations, [], `${where}: ${JSON.stringify(violations, null, 1)}`);
 }
 
 describe('web pages in chromium', { skip }, () => {

@@ -62,6 +62,8 @@ ${Number.isSafeInteger(saved) ? html`<p class="notice" role="status">Saved as ch
 <ul class="tasks">
 <li><a href="/admin/plugins">Edit a plugin's trust level or categories</a></li>
 <li><a href="/admin/blacklist">Add or remove blacklist entries</a></li>
+<li><a href="/admin/incidents">Incident queue: reports, actions and appeals</a></li>
+<li><a href="/admin/metrics">Response times and host uptake</a></li>
 <li><a href="/admin/log">All changes and their log state</a></li>
 ${session.account.role === 'admin' ? html`<li><a href="/admin/accounts">Accounts</a></li>` : ''}
 </ul>
