@@ -8,6 +8,7 @@ import { runHostBench } from './host.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runLogProofsBench } from './log-proofs.ts';
+import { runPropagationBench } from './propagation/run-propagation-bench.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 import { runRegistryValidateBench } from './registry-validate.ts';
 import { runScanBench } from './scan.ts';
@@ -27,6 +28,7 @@ const cliStartup = await runCliStartupBench();
 const logProofs = await runLogProofsBench();
 const host = await runHostBench();
 const service = await runServiceBench();
+const propagation = await runPropagationBench();
 console.log = log;
 if (json)
 	console.log(
@@ -43,6 +45,7 @@ if (json)
 				logProofs,
 				host,
 				service,
+				propagation,
 			},
 			null,
 			2,

@@ -42,7 +42,10 @@ export function countingFetch(agent: Agent, record: (entry: WireRecord) => void)
 					headers,
 					...(init?.signal ? { signal: init.signal } : {}),
 				},
-				(res) => resolve(toResponse(url, res, () => (socket?.bytesRead ?? startBytes) - startBytes, record)),
+				(res) =>
+					resolve(
+						toResponse(url, res, () => (socket?.bytesRead ?? startBytes) - startBytes, record),
+					),
 			);
 			req.on('socket', (assigned) => {
 				// Kept here: the response gives the socket back to the agent before its 'end'.

@@ -3,7 +3,7 @@
  * tells it when to start polling and when to stop; it reports each host that enforces the new
  * blacklist entry at once, and every host's traffic at the end.
  */
-import { mkdir, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PluginIdentity } from '../../packages/library/src/blacklist/types.ts';

@@ -56,7 +56,10 @@ export async function runPropagationBench(
 ): Promise<PropagationResult> {
 	const hosts = Math.floor(options.hosts ?? envNumber('VOUCH_BENCH_HOSTS', 1000));
 	const pollMs = options.pollMs ?? envNumber('VOUCH_BENCH_POLL_MS', 2000);
-	const workers = Math.min(hosts, Math.floor(options.workers ?? envNumber('VOUCH_BENCH_WORKERS', 2)));
+	const workers = Math.min(
+		hosts,
+		Math.floor(options.workers ?? envNumber('VOUCH_BENCH_WORKERS', 2)),
+	);
 	const plugins = options.plugins ?? 50;
 	const dir = await mkdtemp(join(tmpdir(), 'vouch-bench-propagation-'));
 	try {
@@ -170,7 +173,14 @@ async function simulate(service: RunningService, plan: SimulationPlan): Promise<
 		await response.arrayBuffer();
 		const publishMs = (await newTimestampServed(timestampUrl, before)) - decisionAt;
 
-		await Promise.race([pool.enforced(plan.hosts), sleep(plan.giveUpMs)]);
+		let giveUp: NodeJS.Timeout | undefined;
+		await Promise.race([
+			pool.enforced(plan.hosts),
+			new Promise((resolve) => {
+				giveUp = setTimeout(resolve, plan.giveUpMs);
+			}),
+		]);
+		clearTimeout(giveUp);
 		// One more interval of polls after the last host, so 304s after the change are counted too.
 		await sleep(plan.pollMs);
 		const traffic = await pool.stop();
