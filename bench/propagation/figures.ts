@@ -44,6 +44,12 @@ export interface PropagationResult {
 	};
 	polls: { notModified: number; changed: number; errors: number };
 	requestsPerSecond: { mean: number; peak: number };
+	/**
+	 * The hosts' refresh work for one change (hosts × one refresh alone), in intervals of the
+	 * workers' time. Near or above 1, the hosts cannot all refresh within an interval on this
+	 * machine and the enforcement figures measure the simulator's CPU, not the service.
+	 */
+	simulatorLoad: number;
 	baseline: {
 		/** One conditional GET of timestamp.json, alone (p50 of sequential requests). */
 		conditionalGetMs: number;
@@ -116,7 +122,13 @@ export function summariseTraffic(traffic: readonly HostTraffic[], seconds: numbe
 		requestsPerSecond: {
 			mean: divide(requests, seconds),
 			// Whole seconds only: the first and last are partial.
-			peak: Math.max(0, ...[...perSecond.entries()].slice(1, -1).map(([, count]) => count)),
+			peak: Math.max(
+				0,
+				...[...perSecond.entries()]
+					.sort(([a], [b]) => a - b)
+					.slice(1, -1)
+					.map(([, count]) => count),
+			),
 		},
 	};
 }
@@ -170,6 +182,12 @@ export function printPropagation(result: PropagationResult): void {
 	console.log(
 		`  bytes per poll: 304 ${bytes(b.notModified)}, 200 ${bytes(b.changed)} + refresh ` +
 			`${bytes(b.refresh)} in ${b.refreshRequests.toFixed(1)} requests; all polls ${bytes(b.average)} on average`,
+	);
+	console.log(
+		`  hosts' refresh work per change: ${r.simulatorLoad.toFixed(2)} intervals of ${r.workers} workers' time` +
+			(r.simulatorLoad >= 0.5
+				? '  (saturated: enforcement measures this machine, detection the service)'
+				: ''),
 	);
 	console.log(
 		`  polls: ${r.polls.notModified} answered 304, ${r.polls.changed} answered 200, ${r.polls.errors} failed`,

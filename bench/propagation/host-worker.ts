@@ -24,6 +24,7 @@ export interface HostWorkerData {
 	startConcurrency: number;
 }
 
+const START_ATTEMPTS = 3;
 const data = workerData as HostWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('host-worker.ts runs as a worker thread');
@@ -48,7 +49,15 @@ async function startHosts(): Promise<void> {
 			onEnforced: (enforcement) => send({ type: 'enforced', host: index, ...enforcement }),
 		});
 		hosts.set(index, host);
-		if (await host.start()) throw new Error(`host ${index} is blocked before the decision`);
+		// A first refresh can time out on a saturated machine; a real host would try again too.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				if (await host.start()) throw new Error(`host ${index} is blocked before the decision`);
+				return;
+			} catch (error) {
+				if (attempt >= START_ATTEMPTS) throw error;
+			}
+		}
 	};
 	const lanes = Array.from({ length: Math.max(1, data.startConcurrency) }, async () => {
 		for (let index = queue.shift(); index !== undefined; index = queue.shift()) {

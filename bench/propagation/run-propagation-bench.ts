@@ -205,6 +205,7 @@ async function simulate(service: RunningService, plan: SimulationPlan): Promise<
 			detection: { p50: quantile(spread.detection, 0.5), p99: quantile(spread.detection, 0.99) },
 			refresh: { p50: quantile(spread.refresh, 0.5), p99: quantile(spread.refresh, 0.99) },
 			...summariseTraffic(traffic, seconds),
+			simulatorLoad: (plan.hosts * refreshAloneMs) / (plan.workers * plan.pollMs),
 			baseline: { conditionalGetMs: conditional, refreshAloneMs },
 		};
 		if (plan.print) printPropagation(result);

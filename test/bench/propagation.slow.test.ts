@@ -60,6 +60,10 @@ test('every simulated host enforces the new blacklist entry, and the figures are
 	assert.ok(result.requestsPerSecond.peak >= 0);
 	assert.ok(result.detection.p50 <= result.detection.p99);
 	assert.ok(result.refresh.p50 > 0 && result.refresh.p50 <= result.refresh.p99);
+	assert.ok(
+		Math.abs(result.simulatorLoad - (HOSTS * result.baseline.refreshAloneMs) / (2 * POLL_MS)) <
+			1e-9,
+	);
 	assert.ok(result.baseline.conditionalGetMs > 0);
 	assert.ok(result.baseline.refreshAloneMs > 0);
 	// Survives JSON, as `npm run bench -- --json` prints it.
