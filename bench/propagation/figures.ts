@@ -42,7 +42,13 @@ export interface PropagationResult {
 		/** Everything a host fetched while polling, divided by its polls. */
 		average: number;
 	};
-	polls: { notModified: number; changed: number; errors: number };
+	polls: {
+		notModified: number;
+		changed: number;
+		/** Failed rounds (retried at the host's next tick), and how they failed. */
+		errors: number;
+		errorKinds: Record<string, number>;
+	};
 	requestsPerSecond: { mean: number; peak: number };
 	/**
 	 * The hosts' refresh work for one change (hosts × one refresh alone), in intervals of the
@@ -94,7 +100,11 @@ export function summariseTraffic(traffic: readonly HostTraffic[], seconds: numbe
 	let refreshBytes = 0;
 	let errors = 0;
 	const perSecond = new Map<number, number>();
+	const errorKinds: Record<string, number> = {};
 	for (const host of traffic) {
+		for (const [kind, count] of Object.entries(host.errorKinds)) {
+			errorKinds[kind] = (errorKinds[kind] ?? 0) + count;
+		}
 		polls304 += host.polls304;
 		bytes304 += host.bytes304;
 		polls200 += host.polls200;
@@ -118,7 +128,7 @@ export function summariseTraffic(traffic: readonly HostTraffic[], seconds: numbe
 			refreshRequests: divide(refreshRequests, refreshes),
 			average: divide(bytes304 + bytes200 + refreshBytes, polls),
 		},
-		polls: { notModified: polls304, changed: polls200, errors },
+		polls: { notModified: polls304, changed: polls200, errors, errorKinds },
 		requestsPerSecond: {
 			mean: divide(requests, seconds),
 			// Whole seconds only: the first and last are partial.
@@ -190,7 +200,12 @@ export function printPropagation(result: PropagationResult): void {
 				: ''),
 	);
 	console.log(
-		`  polls: ${r.polls.notModified} answered 304, ${r.polls.changed} answered 200, ${r.polls.errors} failed`,
+		`  polls: ${r.polls.notModified} answered 304, ${r.polls.changed} answered 200, ${r.polls.errors} rounds failed` +
+			(r.polls.errors > 0
+				? ` (${Object.entries(r.polls.errorKinds)
+						.map(([kind, count]) => `${kind}: ${count}`)
+						.join(', ')}; retried at the next poll)`
+				: ''),
 	);
 	console.log(
 		`  requests/s the service saw: mean ${r.requestsPerSecond.mean.toFixed(0)}, peak ${r.requestsPerSecond.peak} (whole seconds)   ` +

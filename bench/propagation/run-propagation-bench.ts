@@ -156,7 +156,7 @@ async function simulate(service: RunningService, plan: SimulationPlan): Promise<
 		const pollingSince = Date.now();
 		pool.poll();
 		// Every host has polled at least once, at its own phase, before the decision.
-		await sleep(plan.pollMs * 1.5);
+		await sleep(plan.pollMs * 1.2);
 
 		const before = (await fetch(timestampUrl)).headers.get('etag');
 		const decisionAt = Date.now();
@@ -181,8 +181,8 @@ async function simulate(service: RunningService, plan: SimulationPlan): Promise<
 			}),
 		]);
 		clearTimeout(giveUp);
-		// One more interval of polls after the last host, so 304s after the change are counted too.
-		await sleep(plan.pollMs);
+		// A little more polling after the last host, so 304s after the change are counted too.
+		await sleep(Math.min(plan.pollMs, 10_000));
 		const traffic = await pool.stop();
 		stopped = true;
 		const seconds = (Date.now() - pollingSince) / 1000;

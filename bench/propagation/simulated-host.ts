@@ -29,7 +29,8 @@ export interface HostTraffic {
 	refreshBytes: number;
 	/** Polls or refreshes that failed (the round is retried at the next tick). */
 	errors: number;
-	lastError?: string;
+	/** Failed rounds by error code (a Vouch error's code, else the message's start). */
+	errorKinds: Record<string, number>;
 	/** Requests made while polling, by wall-clock second: [second, count]. */
 	perSecond: [number, number][];
 }
@@ -73,6 +74,7 @@ export function createSimulatedHost(options: SimulatedHostOptions): SimulatedHos
 		refreshRequests: 0,
 		refreshBytes: 0,
 		errors: 0,
+		errorKinds: {},
 		perSecond: [],
 	};
 	let activity: Activity = 'startup';
@@ -143,7 +145,12 @@ export function createSimulatedHost(options: SimulatedHostOptions): SimulatedHos
 		round = pollOnce()
 			.catch((error: unknown) => {
 				traffic.errors++;
-				traffic.lastError = error instanceof Error ? error.message : String(error);
+				const code = (error as { code?: unknown }).code;
+				const kind =
+					typeof code === 'string'
+						? code
+						: (error instanceof Error ? error.message : String(error)).slice(0, 60);
+				traffic.errorKinds[kind] = (traffic.errorKinds[kind] ?? 0) + 1;
 			})
 			.finally(() => {
 				round = undefined;

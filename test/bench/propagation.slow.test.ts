@@ -47,6 +47,7 @@ test('every simulated host enforces the new blacklist entry, and the figures are
 	// Each host saw exactly one new timestamp after starting to poll: the decision's.
 	assert.equal(result.polls.changed, HOSTS);
 	assert.equal(result.polls.errors, 0);
+	assert.deepEqual(result.polls.errorKinds, {});
 	assert.ok(result.polls.notModified > 0, 'hosts polled with their ETag and got 304s');
 	const bytes = result.bytesPerPoll;
 	// A 304 carries headers only; a 200 also carries the signed timestamp; a refresh fetches
