@@ -9,6 +9,7 @@ import { runHostBench } from './host.ts';
 import { runIntegrityBench } from './integrity.ts';
 import { runLifecycleBench } from './lifecycle.ts';
 import { runLogProofsBench } from './log-proofs.ts';
+import { runPropagationBench } from './propagation/run-propagation-bench.ts';
 import { runRegistryLoadBench } from './registry-load.ts';
 import { runRegistryValidateBench } from './registry-validate.ts';
 import { runScanBench } from './scan.ts';
@@ -30,6 +31,7 @@ const cliStartup = wanted('cliStartup') ? await runCliStartupBench() : undefined
 const logProofs = wanted('logProofs') ? await runLogProofsBench() : undefined;
 const host = wanted('host') ? await runHostBench() : undefined;
 const service = wanted('service') ? await runServiceBench() : undefined;
+const propagation = wanted('propagation') ? await runPropagationBench() : undefined;
 console.log = log;
 if (json)
 	console.log(
@@ -46,6 +48,7 @@ if (json)
 				logProofs,
 				host,
 				service,
+				propagation,
 			},
 			null,
 			2,

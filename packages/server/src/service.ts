@@ -3,8 +3,9 @@
  * builds the store, accounts and HTTP app, and serves on 127.0.0.1 unless told otherwise.
  * `close()` stops taking connections, lets the publisher finish, then closes the database.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+
 import { randomBytes } from 'node:crypto';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';

@@ -12,9 +12,9 @@
  * read budget, taken from the same limiter.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { timestampVersionOf, type UptakeCounter } from '../incidents/uptake.ts';
 import { TIMESTAMP_PATH } from '../publish/timestamp-expiry.ts';
 import { notModified, strongEtag } from './conditional.ts';
-import { timestampVersionOf, type UptakeCounter } from '../incidents/uptake.ts';
 import { CHECKPOINT_PATH } from './file-version.ts';
 import { clientOf, type RateLimiter } from './rate-limit.ts';
 import type { RepoFile, RepoFileCache } from './repo-file-cache.ts';
