@@ -112,10 +112,9 @@ function groupKeyOf(
 	const [first] = pluginIds;
 	if (first === undefined) throw serverError('BAD_REQUEST', 'Name the plugin (pluginIds).');
 	if (input.grouping === 'plugin') {
-		if (pluginIds.length !== 1) {
-			throw serverError('BAD_REQUEST', 'A plugin incident is about one plugin.');
-		}
-		return first;
+		// Several plugins are one incident when one finding covers them (`registry hunt`): the
+		// group is that set, so the same finding reported again joins it.
+		return pluginIds.length === 1 ? first : `plugins:${[...pluginIds].sort().join(',')}`;
 	}
 	// `version`: the plugin and what the title names (a version or a commit), so that two
 	// compromised releases of one plugin are two incidents.

@@ -275,4 +275,43 @@ describe('incident states', () => {
 			}
 		});
 	});
+	it('one finding over several plugins is one incident, and the same finding joins it', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const input = {
+					grouping: 'plugin' as const,
+					pluginIds: [PLUGINS.trusted.id, PLUGINS.community.id],
+					title: 'One indicator in two plugins',
+					reason: 'registry hunt found it',
+				};
+				const { id } = await world.service.openIncident(input, ALICE);
+				const row = await world.database.db
+					.selectFrom('incidents')
+					.select(['plugin_id', 'group_key'])
+					.where('id', '=', id)
+					.executeTakeFirstOrThrow();
+				assert.equal(row.plugin_id, null, 'about no single plugin');
+				assert.equal(
+					row.group_key,
+					`plugins:${PLUGINS.trusted.id},${PLUGINS.community.id}`,
+					'sorted',
+				);
+				// The same set in another order is the same group: refused as already open.
+				await rejectsWith(
+					world.service.openIncident(
+						{ ...input, pluginIds: [PLUGINS.community.id, PLUGINS.trusted.id] },
+						ALICE,
+					),
+					'REGISTRY_CONFLICT',
+				);
+				await rejectsWith(
+					world.service.openIncident({ ...input, pluginIds: ['no-such-plugin'] }, ALICE),
+					'NOT_FOUND',
+				);
+			} finally {
+				await world.close();
+			}
+		});
+	});
 });
