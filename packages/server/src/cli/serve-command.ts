@@ -4,9 +4,11 @@
  * migrates the database once before any worker opens it, so workers never race a migration.
  */
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { Command } from 'commander';
+import { CLIENT_KEY_SECRET_ENV } from '../cluster/messages.ts';
 import { runPrimary } from '../cluster/primary.ts';
 import { joinPrimary } from '../cluster/worker.ts';
 import { parseWorkers } from '../cluster/workers-option.ts';
@@ -62,6 +64,7 @@ export async function serve(options: ServeFlags, context: ProgramContext): Promi
 			: options.trustProxy === true
 				? { trustProxy: true }
 				: undefined;
+	const clientKeySecret = io.env[CLIENT_KEY_SECRET_ENV] || undefined;
 	const service: ServiceOptions = {
 		...serviceOptions,
 		dataDir: database.dataDir,
@@ -72,6 +75,9 @@ export async function serve(options: ServeFlags, context: ProgramContext): Promi
 		clock,
 		log: (line) => io.stderr.write(`${line}\n`),
 		...(rateLimit === undefined ? {} : { limits: { ...serviceOptions.limits, rateLimit } }),
+		...(clientKeySecret === undefined || serviceOptions.incidents === false
+			? {}
+			: { incidents: { ...serviceOptions.incidents, clientKeySecret } }),
 	};
 	const follow = (running: Awaited<ReturnType<typeof startService>>) =>
 		startFollowing(options as FollowFlags, running, resolve(database.dataDir, 'follow'), io, clock);
@@ -108,6 +114,10 @@ export async function serve(options: ServeFlags, context: ProgramContext): Promi
 		await opened.close();
 		await runPrimary({
 			count: workers,
+			// One key for every worker, so a client's reports count alike whichever one answers.
+			workerEnv: {
+				[CLIENT_KEY_SECRET_ENV]: clientKeySecret ?? randomBytes(32).toString('hex'),
+			},
 			untilStopped: io.untilStopped,
 			log: (line) => io.stderr.write(`${line}\n`),
 			onListening: ({ port: shared, pids }) => {

@@ -31,3 +31,10 @@ export function asClusterMessage(value: unknown): ClusterMessage | undefined {
  * registry repository): two followers would share one working directory.
  */
 export const LEAD_WORKER_ENV = 'VOUCH_SERVER_LEAD_WORKER';
+
+/**
+ * The key of the reporters' address hashes (spam bounds, D22). Every process of one service
+ * must hash with the same key for the bounds to hold across them: the primary makes one for its
+ * workers, and separate machines are given one by the operator.
+ */
+export const CLIENT_KEY_SECRET_ENV = 'VOUCH_SERVER_CLIENT_KEY_SECRET';

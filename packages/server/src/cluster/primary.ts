@@ -25,6 +25,8 @@ export interface PrimaryOptions {
 	/** Workers replaced, and why; lines for the operator. */
 	log: (line: string) => void;
 	restartBudget?: RestartBudget;
+	/** Added to every worker's environment: what all of them must share (the client-key secret). */
+	workerEnv?: Readonly<Record<string, string>>;
 }
 
 export async function runPrimary(options: PrimaryOptions): Promise<void> {
@@ -54,7 +56,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 		}
 	};
 	const fork = (lead: boolean): Worker => {
-		const worker = cluster.fork(lead ? { [LEAD_WORKER_ENV]: '1' } : {});
+		const worker = cluster.fork({
+			...options.workerEnv,
+			...(lead ? { [LEAD_WORKER_ENV]: '1' } : {}),
+		});
 		live.set(worker.id, worker);
 		if (lead) leadId = worker.id;
 		worker.on('message', (raw: unknown) => {

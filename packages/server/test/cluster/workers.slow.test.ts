@@ -204,6 +204,31 @@ describe('serve --workers', () => {
 					assert.equal(again.status, 304);
 				}
 
+				// The spam bounds hold across workers: every worker hashes a client's address with the
+				// one key the primary gave them, so the fourth report of one client about one plugin
+				// is refused although the connections alternate between the workers.
+				const report = () =>
+					fresh(primary.url, '/api/v1/reports', {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({
+							plugin: { url: 'https://github.com/someone/spammed' },
+							kind: 'broken',
+							details: 'It does not start.',
+							evidence: [],
+						}),
+					});
+				for (let i = 0; i < 3; i++) {
+					const filed = await report();
+					assert.equal(filed.status, 201, filed.body);
+				}
+				const fourth = await report();
+				assert.equal(fourth.status, 429, fourth.body);
+				assert.equal(
+					(JSON.parse(fourth.body) as { error: { code: string } }).error.code,
+					'RATE_LIMITED',
+				);
+
 				// A killed worker is replaced, and the count is back to two once it listens.
 				const [victim, survivor] = primary.pids as [number, number];
 				process.kill(victim, 'SIGKILL');
