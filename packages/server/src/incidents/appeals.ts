@@ -138,6 +138,18 @@ export async function decideAppeal(
 	if (appeal.state !== 'open')
 		throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
 	const incidentId = Number(appeal.incident_id);
+	// An appeal answers the maintainers who blocked: none of them judges it (D22).
+	const involved = await context.db.db
+		.selectFrom('incident_actions')
+		.select(['requested_by', 'approved_by'])
+		.where('incident_id', '=', incidentId)
+		.where('automatic', '=', 0)
+		.execute();
+	if (involved.some((row) => row.requested_by === actor.name || row.approved_by === actor.name)) {
+		throw serverError('FORBIDDEN', 'You took part in the actions this appeal answers.', {
+			hint: 'A maintainer who neither requested nor approved them decides the appeal.',
+		});
+	}
 	if (grant) {
 		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
 			await reverseAction(

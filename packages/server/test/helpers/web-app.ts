@@ -50,6 +50,8 @@ export async function webFixture(
 	await accounts.create('alice', 'maintainer', PASSWORD);
 	await accounts.create('root', 'admin', PASSWORD);
 	await accounts.create('bob', 'maintainer', PASSWORD);
+	// A third maintainer, for an appeal: neither of those who blocked may decide it.
+	await accounts.create('carol', 'maintainer', PASSWORD);
 	const incidents = createIncidentService({
 		db: database,
 		clock,

@@ -377,12 +377,17 @@ describe('incident actions', () => {
 					world.service.decideAppeal(appeal.appealId, true, REPORTER_ACTOR, 'x'),
 					'FORBIDDEN',
 				);
+				// The maintainer who blocked does not judge the appeal against the block.
+				await rejectsWith(
+					world.service.decideAppeal(appeal.appealId, false, ALICE, 'I stand by it'),
+					'FORBIDDEN',
+				);
 
 				assert.equal((await blacklistEntries(world.store)).length, 3);
 				await world.service.decideAppeal(
 					appeal.appealId,
 					true,
-					BOB,
+					ROOT,
 					'The author showed the call is benign',
 				);
 				assert.equal((await blacklistEntries(world.store)).length, 0);

@@ -334,11 +334,19 @@ describe('incident pages', () => {
 			).text();
 			assert.match(adminText, /Not malware &lt;script&gt;/);
 			assert.match(adminText, /author@example.org/);
+			const refused = await post(
+				app,
+				`/admin/appeals/${appealId}/decide`,
+				form({ csrf: bob.csrf, decision: 'deny', reason: 'I approved the block' }),
+				{ cookie: bob.cookie, origin: ORIGIN },
+			);
+			assert.notEqual(refused.status, 303, 'who approved the block does not judge the appeal');
+			const carol = await signIn(app, 'carol');
 			const decided = await post(
 				app,
 				`/admin/appeals/${appealId}/decide`,
-				form({ csrf: bob.csrf, decision: 'grant', reason: 'The code is fine after all' }),
-				{ cookie: bob.cookie, origin: ORIGIN },
+				form({ csrf: carol.csrf, decision: 'grant', reason: 'The code is fine after all' }),
+				{ cookie: carol.cookie, origin: ORIGIN },
 			);
 			assert.equal(decided.status, 303);
 			const [withdrawn] = (await (await app.request(`${ORIGIN}/api/v1/osv`)).json()) as unknown[];
