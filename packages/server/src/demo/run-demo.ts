@@ -8,7 +8,7 @@
  * one start still matches its registry entry at the next.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
 import { createUploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
@@ -97,6 +97,8 @@ export async function runDemo(options: RunDemoOptions): Promise<RunningDemo> {
 		if (root === undefined)
 			throw serverError('PUBLISH_FAILED', 'The first publish stored no root metadata.');
 		const rootFile = join(serviceDir, '1.root.json');
+		// With a database URL the service wrote nothing here yet.
+		await mkdir(serviceDir, { recursive: true });
 		await writeFileAtomic(rootFile, Buffer.from(root.bytes));
 		const profile = await writeDemoProfile(options.dataDir, baseUrl, { rootFile });
 		const adminPassword = await demoAdmin(service, options.dataDir);

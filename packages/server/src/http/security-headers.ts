@@ -10,7 +10,10 @@ export const CONTENT_SECURITY_POLICY =
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 	'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 	'X-Content-Type-Options': 'nosniff',
-	'Referrer-Policy': 'no-referrer',
+	// Not `no-referrer`: under it a browser sends `Origin: null` with every form post, even
+	// from our own pages, and the forms' same-origin check would refuse them all. `same-origin`
+	// still sends nothing to other sites, and a post from elsewhere still says so.
+	'Referrer-Policy': 'same-origin',
 	'X-Frame-Options': 'DENY',
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Permissions-Policy':

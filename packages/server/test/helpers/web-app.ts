@@ -1,6 +1,6 @@
 /**
  * A registry service with only the web pages, for tests and screenshots: a database (SQLite or
- * PostgreSQL), the store with a registry imported, accounts, and `webRoutes` behind the CSP the
+ * PostgreSQL), the store with a registry imported, accounts, and `webRoutes` behind the security headers the
  * real app sends. `listen()` serves it on a real socket on 127.0.0.1.
  */
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { createAccounts } from '../../src/admin/accounts.ts';
 import { type DatabaseOptions, openServiceDb, type ServiceDb } from '../../src/db/open.ts';
 import { handleError } from '../../src/http/error-handler.ts';
 import { incidentExports } from '../../src/http/incident-exports.ts';
+import { securityHeaders } from '../../src/http/security-headers.ts';
 import { createIncidentService } from '../../src/incidents/service.ts';
 import type { IncidentService } from '../../src/incidents/types.ts';
 import { createUptakeCounter, type UptakeCounter } from '../../src/incidents/uptake.ts';
@@ -17,8 +18,6 @@ import type { Actor } from '../../src/store/actor.ts';
 import { createRegistryStore, type RegistryStore } from '../../src/store/registry-store.ts';
 import { webRoutes } from '../../src/web/index.ts';
 
-export const CSP =
-	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
 export const PASSWORD = 'correct horse battery staple';
 export const IMPORTER: Actor = { name: 'importer', role: 'admin' };
 
@@ -71,11 +70,9 @@ export async function webFixture(
 		app: new Hono(),
 		close: () => database.close(),
 	};
-	fixture.app.use(async (c, next) => {
-		await next();
-		c.header('Content-Security-Policy', CSP);
-		c.header('X-Content-Type-Options', 'nosniff');
-	});
+	// Every header the service sends: what a browser does with a page depends on them (the
+	// referrer policy decides the `Origin` a form post carries).
+	fixture.app.use('*', securityHeaders());
 	fixture.app.route('/api/v1', incidentExports({ database, clock, uptake }));
 	fixture.app.onError(handleError(undefined));
 	fixture.app.route(

@@ -15,7 +15,7 @@ function assertSecurityHeaders(response: Response, what: string): void {
 	assert.doesNotMatch(csp, /script-src|unsafe-inline|unsafe-eval/, what);
 	assert.match(csp, /frame-ancestors 'none'/);
 	assert.equal(response.headers.get('x-content-type-options'), 'nosniff', what);
-	assert.equal(response.headers.get('referrer-policy'), 'no-referrer', what);
+	assert.equal(response.headers.get('referrer-policy'), 'same-origin', what);
 	assert.equal(response.headers.get('x-frame-options'), 'DENY', what);
 	assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin', what);
 	assert.match(response.headers.get('permissions-policy') ?? '', /camera=\(\)/, what);
