@@ -116,6 +116,7 @@ export {
 	type WatchOptions,
 	watchInstalledPlugins,
 } from './embed/index.ts';
+export type { BlockDetails } from './lifecycle/blocked-notice.ts';
 export {
 	checkInstalledPlugins,
 	type LoadablePlugin,

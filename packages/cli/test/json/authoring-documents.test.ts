@@ -72,7 +72,7 @@ describe('blacklist and init print documents their schemas describe', () => {
 		const get = await runVouch(['config', 'get', 'registry', '--json'], { env });
 		assert.equal(assertJsonOutput(get, 'config get').source, 'config');
 		const list = await runVouch(['config', 'list', '--json'], { env });
-		assert.equal((assertJsonOutput(list, 'config list').settings as unknown[]).length, 2);
+		assert.equal((assertJsonOutput(list, 'config list').settings as unknown[]).length, 3);
 		const unset = await runVouch(['config', 'unset', 'registry', '--json'], { env });
 		assert.equal(assertJsonOutput(unset, 'config unset').key, 'registry');
 		const wrong = await runVouch(['config', 'get', 'regstry', '--json'], { env });
