@@ -165,43 +165,52 @@ async function applyAction(
 		action.reason,
 		incidentUrl(context, action.incident_id),
 	);
-	const edit = await context.store.edit((plan) => planBlacklistAdd(plan, input), actor);
-	const entryId = edit.stored?.subject ?? null;
 	const now = context.clock();
-	await retryOnConflict(context.db, async (trx) => {
-		const updated = await trx
-			.updateTable('incident_actions')
-			.set({
-				state: 'applied',
-				approved_by: approvalReason === undefined ? null : actor.name,
-				applied_at: now.toISOString(),
-				blacklist_entry_id: entryId,
-				change_seq: edit.stored?.seq ?? null,
-				undo_until:
-					action.mass === 1 ? new Date(now.getTime() + UNDO_WINDOW_MS).toISOString() : null,
-			})
-			.where('id', '=', action.id)
-			.where('state', '=', 'awaiting_approval')
-			.executeTakeFirst();
-		if (Number(updated.numUpdatedRows) !== 1) return;
-		await trx
-			.updateTable('incidents')
-			.set({
-				severity: kind === 'soft_quarantine' ? 'soft' : 'hard',
-				...(params.advice === undefined ? {} : { advice: params.advice }),
-				updated_at: now.toISOString(),
-			})
-			.where('id', '=', action.incident_id)
-			.execute();
-		await logStep(context, trx, {
-			incidentId: action.incident_id,
-			actor,
-			kind: approvalReason === undefined ? 'action' : 'approval',
-			reason: approvalReason ?? action.reason,
-			details: { actionId: action.id, action: kind, state: 'applied', entry: entryId },
-			summary: `${kind} applied (action ${action.id})`,
-		});
-	});
+	// The entry and the action's record commit together: a crash between the two would leave an
+	// entry no action accounts for, and a second approval would add it again.
+	await context.store.edit(
+		(plan) => planBlacklistAdd(plan, input),
+		actor,
+		async (trx, stored) => {
+			const entryId = stored?.subject ?? null;
+			const updated = await trx
+				.updateTable('incident_actions')
+				.set({
+					state: 'applied',
+					approved_by: approvalReason === undefined ? null : actor.name,
+					applied_at: now.toISOString(),
+					blacklist_entry_id: entryId,
+					change_seq: stored?.seq ?? null,
+					undo_until:
+						action.mass === 1 ? new Date(now.getTime() + UNDO_WINDOW_MS).toISOString() : null,
+				})
+				.where('id', '=', action.id)
+				.where('state', '=', 'awaiting_approval')
+				.executeTakeFirst();
+			if (Number(updated.numUpdatedRows) !== 1) {
+				throw serverError('BAD_REQUEST', `Action ${action.id} was decided meanwhile.`, {
+					hint: 'Reload the incident.',
+				});
+			}
+			await trx
+				.updateTable('incidents')
+				.set({
+					severity: kind === 'soft_quarantine' ? 'soft' : 'hard',
+					...(params.advice === undefined ? {} : { advice: params.advice }),
+					updated_at: now.toISOString(),
+				})
+				.where('id', '=', action.incident_id)
+				.execute();
+			await logStep(context, trx, {
+				incidentId: action.incident_id,
+				actor,
+				kind: approvalReason === undefined ? 'action' : 'approval',
+				reason: approvalReason ?? action.reason,
+				details: { actionId: action.id, action: kind, state: 'applied', entry: entryId },
+				summary: `${kind} applied (action ${action.id})`,
+			});
+		},
+	);
 }
 
 /** A soft quarantine of the plugin gives way to its hard block. */

@@ -84,9 +84,23 @@ export interface RegistryStore {
 	 * text is read by the library's reader first; one that it refuses is never stored.
 	 */
 	importText(text: string, actor: Actor, reason: string): Promise<StoreEditResult>;
-	/** Plans an edit against the current document and commits it, or throws the planner's error. */
-	edit(planner: (context: EditContext) => EditPlan, actor: Actor): Promise<StoreEditResult>;
+	/**
+	 * Plans an edit against the current document and commits it, or throws the planner's error.
+	 * `alongside` runs in the edit's own transaction (with its stored change, or none when the
+	 * plan changed nothing): what records the edit elsewhere commits with it or not at all.
+	 */
+	edit(
+		planner: (context: EditContext) => EditPlan,
+		actor: Actor,
+		alongside?: EditAlongside,
+	): Promise<StoreEditResult>;
 }
+
+/** Work that must commit in one transaction with an edit (see `RegistryStore.edit`). */
+export type EditAlongside = (
+	trx: Transaction<ServiceDatabase>,
+	stored: StoredChange | undefined,
+) => Promise<void>;
 
 const LABEL = 'registry';
 
@@ -148,6 +162,7 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	async function editOnce(
 		planner: (context: EditContext) => EditPlan,
 		actor: Actor,
+		alongside: EditAlongside | undefined,
 	): Promise<StoreEditResult> {
 		const current = await document();
 		if (current === undefined) {
@@ -166,7 +181,12 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 			actor: actor.keyId === undefined ? actor.name : `key:${actor.keyId}`,
 		});
 		const plan = planner(context);
-		if (plan.ops.length === 0) return { notes: plan.notes, document: current };
+		if (plan.ops.length === 0) {
+			if (alongside !== undefined) {
+				await db.transaction().execute((trx) => alongside(trx, undefined));
+			}
+			return { notes: plan.notes, document: current };
+		}
 		const edit: CommittedEdit = commitPlan(file, plan, parseOptions);
 		assertLoggableText({
 			subject: edit.change.subject,
@@ -183,7 +203,7 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		const stored = await db.transaction().execute(async (trx) => {
 			const revision = await writeDocument(trx, current, edit.text, edit.sha256After, now);
 			await replaceProjection(trx, projection);
-			return insertChange(trx, {
+			const change = await insertChange(trx, {
 				action: record?.action ?? 'edit',
 				subject: edit.change.subject,
 				// The library's planners require a reason where its rules do; the log needs one always.
@@ -196,6 +216,8 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				now,
 				change: edit.change,
 			});
+			await alongside?.(trx, change);
+			return change;
 		});
 		return {
 			stored,
@@ -212,10 +234,11 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	async function edit(
 		planner: (context: EditContext) => EditPlan,
 		actor: Actor,
+		alongside?: EditAlongside,
 	): Promise<StoreEditResult> {
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await editOnce(planner, actor);
+				return await editOnce(planner, actor, alongside);
 			} catch (error) {
 				if ((error as { code?: string }).code !== 'REGISTRY_CONFLICT' || attempt >= attempts)
 					throw error;

@@ -123,6 +123,48 @@ describe('registry store', () => {
 		});
 	});
 
+	it('commits what runs alongside an edit with it, or neither', async (t) => {
+		await forEachEngine(t, async ({ options }) => {
+			const database = await openServiceDb(options);
+			try {
+				const store = createRegistryStore({ database, clock });
+				await store.importText(REAL_REGISTRY, ALICE, 'first import');
+				const url = 'https://github.com/someone/alongside';
+				await assert.rejects(
+					store.edit(
+						(context) => planBlacklistAdd(context, { url, reason: 'bad' }),
+						ALICE,
+						async (trx, stored) => {
+							assert.ok(stored !== undefined, 'the stored change is handed over');
+							await trx
+								.updateTable('sync_state')
+								.set({ updated_at: 'x' })
+								.where('name', '=', 'none')
+								.execute();
+							throw new Error('the record beside the edit failed');
+						},
+					),
+					/the record beside the edit failed/,
+				);
+				assert.equal((await store.document())?.revision, 1, 'the edit rolled back too');
+				const changes = await database.db.selectFrom('changes').select('seq').execute();
+				assert.equal(changes.length, 1, 'only the import is recorded');
+				let seen: number | undefined;
+				await store.edit(
+					(context) => planBlacklistAdd(context, { url, reason: 'bad' }),
+					ALICE,
+					async (_trx, stored) => {
+						seen = stored?.seq;
+					},
+				);
+				assert.equal((await store.document())?.revision, 2);
+				assert.ok(seen !== undefined && seen > 1);
+			} finally {
+				await database.close();
+			}
+		});
+	});
+
 	it('never loses an edit when two writers race on one database', async (t) => {
 		await forEachEngine(t, async ({ engine, options }) => {
 			// SQLite serves one process, through one connection that runs one transaction at a time
