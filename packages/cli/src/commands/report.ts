@@ -141,7 +141,10 @@ Examples:
 			output.line(
 				output.style.bold('  The token is shown only this once. Keep it to follow the outcome:'),
 			);
-			output.line(`    vouch report status ${safe(receipt.token)}`);
+			// A token from another service might start with `-`: after `--` it is still an argument.
+			output.line(
+				`    vouch report status ${receipt.token.startsWith('-') ? '-- ' : ''}${safe(receipt.token)}`,
+			);
 		});
 	report
 		.command('status')

@@ -81,7 +81,9 @@ export async function startReportService(): Promise<ReportService> {
 				return;
 			}
 			reports.push(recorded.report);
-			const token = randomBytes(32).toString('base64url');
+			// As the service does: a token never starts with `-` (it would read as an option).
+			let token = randomBytes(32).toString('base64url');
+			while (token.startsWith('-')) token = randomBytes(32).toString('base64url');
 			service.tokens.set(token, reports.length);
 			json(response, 201, {
 				reportId: reports.length,

@@ -9,8 +9,15 @@ import { clientKey } from '../http/rate-limit.ts';
 /** 43 url-safe base64 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * Never starting with `-`: a person pastes the token into `vouch report status <token>`, where a
+ * leading dash would read as an option.
+ */
 export function newToken(): string {
-	return randomBytes(32).toString('base64url');
+	for (;;) {
+		const token = randomBytes(32).toString('base64url');
+		if (!token.startsWith('-')) return token;
+	}
 }
 
 export function tokenHash(token: string): string {

@@ -204,7 +204,20 @@ describe('serve --workers', () => {
 					assert.equal(again.status, 304);
 				}
 
-				// The spam bounds hold across workers: every worker hashes a client's address with the
+				// A killed worker is replaced, and the count is back to two once it listens.
+				const [victim, survivor] = primary.pids as [number, number];
+				process.kill(victim, 'SIGKILL');
+				const replaced = await primary.waitForStderr(
+					new RegExp(`worker ${victim} ended \\(signal SIGKILL\\); started worker (\\d+)`),
+				);
+				const replacement = Number(replaced[1]);
+				assert.ok(alive(replacement));
+				while ((await processesServing(primary.url)) !== 2) await pause();
+				for (let i = 0; i < 4; i++) {
+					assert.equal((await fresh(primary.url, TIMESTAMP)).etag, latest.etag);
+				}
+
+				// The spam bounds hold across workers (last: the reports' log steps publish anew): every worker hashes a client's address with the
 				// one key the primary gave them, so the fourth report of one client about one plugin
 				// is refused although the connections alternate between the workers.
 				const report = () =>
@@ -228,19 +241,6 @@ describe('serve --workers', () => {
 					(JSON.parse(fourth.body) as { error: { code: string } }).error.code,
 					'RATE_LIMITED',
 				);
-
-				// A killed worker is replaced, and the count is back to two once it listens.
-				const [victim, survivor] = primary.pids as [number, number];
-				process.kill(victim, 'SIGKILL');
-				const replaced = await primary.waitForStderr(
-					new RegExp(`worker ${victim} ended \\(signal SIGKILL\\); started worker (\\d+)`),
-				);
-				const replacement = Number(replaced[1]);
-				assert.ok(alive(replacement));
-				while ((await processesServing(primary.url)) !== 2) await pause();
-				for (let i = 0; i < 4; i++) {
-					assert.equal((await fresh(primary.url, TIMESTAMP)).etag, latest.etag);
-				}
 
 				primary.process.kill('SIGTERM');
 				const ended = await primary.exited;
