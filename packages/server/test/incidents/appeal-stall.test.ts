@@ -60,3 +60,32 @@ describe('appeal against an automatic quarantine', () => {
 		});
 	});
 });
+
+describe('automatic quarantine on an incident a maintainer already confirmed', () => {
+	it('does not lapse: the confirmation it waits for was given', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const plugin = PLUGINS.community;
+				const { incidentId } = await world.service.submitReport(malwareReport(plugin.id), {
+					clientAddress: '198.51.100.7',
+				});
+				await world.service.transition(incidentId, 'investigating', ALICE, 'Looking');
+				await world.service.transition(incidentId, 'confirmed', ALICE, 'It is malware');
+				await world.service.submitReport(malwareReport(plugin.id), trustedReporter(1, 'rita'));
+				await world.service.submitReport(malwareReport(plugin.id), trustedReporter(2, 'sam'));
+				const action = await world.database.db
+					.selectFrom('incident_actions')
+					.selectAll()
+					.executeTakeFirstOrThrow();
+				assert.equal(action.automatic, 1);
+				assert.equal(action.expires_at, null);
+				world.clock.advance(100 * HOURS);
+				assert.deepEqual(await world.service.sweep(), { expired: 0 });
+				assert.equal((await blacklistEntries(world.store)).length, 1);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+});
