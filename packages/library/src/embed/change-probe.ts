@@ -95,7 +95,11 @@ function httpProbe(url: URL, options: ChangeProbeOptions): ChangeProbe {
 			}
 			if (response.status === 304) {
 				await response.body?.cancel().catch(() => undefined);
-				return { changed: false, accept() {} };
+				// "Not modified" only means something against the ETag that was sent. A 304 to a
+				// request without one (a cache, a proxy or a server answering 304 to everything)
+				// says nothing: refresh, or such an answer would hide every change until the next
+				// full round.
+				return { changed: known.etag === undefined, accept() {} };
 			}
 			if (response.status >= 300 && response.status < 400) {
 				await response.body?.cancel().catch(() => undefined);

@@ -15,6 +15,7 @@ import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
+import { assertOwnerInScope, assertPluginInScope } from './action-scope.ts';
 import { blacklistInputFor, type EntryTarget } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
 import {
@@ -68,6 +69,11 @@ export async function requestAction(
 	if (options.automatic === true) assertAutomaticAllowed(kind);
 	const params = await settleParams(context, incident, kind, rawParams);
 	const target = await targetOf(context, kind, params);
+	if (target.plugin !== undefined) assertPluginInScope(incident, target.plugin);
+	if (target.ownerUrl !== undefined) {
+		const plugins = (await context.store.registry())?.registry.plugins ?? [];
+		assertOwnerInScope(incident, target.ownerUrl, plugins);
+	}
 	// Plan it once now, so a request the planner refuses is refused before anything is stored.
 	blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
 	const dual = options.automatic !== true && needsSecondMaintainer(kind, target.plugin);

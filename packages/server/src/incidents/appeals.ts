@@ -3,7 +3,7 @@
  * action, with a bounded statement and an optional contact (never shown publicly), and moves
  * the incident to `appealed`; its token is shown once. A maintainer decides it: granting
  * reverts every applied action of the incident and resolves it, recording why; denying
- * resolves it and keeps the block.
+ * resolves it and keeps the block, an automatic quarantine included (it no longer lapses).
  */
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
@@ -180,9 +180,26 @@ export async function decideAppeal(
 		}
 		await trx
 			.updateTable('incidents')
-			.set({ state: 'resolved', updated_at: now, resolved_at: incident.resolved_at ?? now })
+			.set({
+				state: 'resolved',
+				updated_at: now,
+				// A denial is the maintainers' decision on the block; a grant publishes nothing more.
+				decided_at: grant ? incident.decided_at : (incident.decided_at ?? now),
+				resolved_at: incident.resolved_at ?? now,
+			})
 			.where('id', '=', incidentId)
 			.execute();
+		if (!grant) {
+			// A denial judges the block and keeps it, as a confirmation does: an automatic
+			// quarantine no longer lapses. Else an appeal, which anyone may file and which stops
+			// the incident from being confirmed, would be a way to outlast the quarantine.
+			await trx
+				.updateTable('incident_actions')
+				.set({ expires_at: null })
+				.where('incident_id', '=', incidentId)
+				.where('state', '=', 'applied')
+				.execute();
+		}
 		await logStep(context, trx, {
 			incidentId,
 			actor,

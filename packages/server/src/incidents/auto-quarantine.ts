@@ -8,7 +8,8 @@
  *   only malicious code matches (`MALWARE_RULES`).
  * It never goes beyond a soft quarantine, whatever the plugin's trust, and it acts once per
  * incident (or per scanned commit): once lapsed or reverted, the decision is a maintainer's.
- * `sweep` lapses quarantines no maintainer confirmed; confirming the incident clears the expiry.
+ * `sweep` lapses quarantines no maintainer confirmed; confirming the incident clears the expiry,
+ * and on an incident confirmed already (or whose appeal was denied) none is set or it is cleared.
  */
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { retryOnConflict } from '../store/log-only-change.ts';
@@ -16,7 +17,7 @@ import { requestAction, reverseAction } from './actions.ts';
 import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
-import { actionRow } from './rows.ts';
+import { actionRow, incidentRow } from './rows.ts';
 
 export const AUTOMATIC_QUARANTINE_MS = 72 * HOUR_MS;
 export const TRUSTED_MALWARE_REPORTERS = 2;
@@ -83,7 +84,14 @@ async function quarantine(
 	) {
 		return false;
 	}
-	const expiresAt = new Date(context.clock().getTime() + AUTOMATIC_QUARANTINE_MS).toISOString();
+	// The 72 hours wait for a maintainer's confirmation. On an incident already confirmed it was
+	// given, and nothing else would clear the expiry (confirmed only moves on to resolved): the
+	// quarantine is permanent from the start.
+	const state = (await incidentRow(context.db.db, incidentId)).state;
+	const expiresAt =
+		state === 'confirmed'
+			? undefined
+			: new Date(context.clock().getTime() + AUTOMATIC_QUARANTINE_MS).toISOString();
 	try {
 		await requestAction(
 			context,
@@ -92,10 +100,7 @@ async function quarantine(
 			{ pluginId: plugin.id },
 			SERVICE_ACTOR,
 			reason,
-			{
-				automatic: true,
-				expiresAt,
-			},
+			{ automatic: true, ...(expiresAt === undefined ? {} : { expiresAt }) },
 		);
 		return true;
 	} catch (error) {

@@ -160,15 +160,11 @@ describe('incident actions', () => {
 					);
 				}
 				// A version block of a trusted plugin also waits; a soft quarantine does not.
-				const { incidentId } = await world.database.db
-					.selectFrom('incidents')
-					.select('id as incidentId')
-					.where('plugin_id', '=', PLUGINS.trusted.id)
-					.executeTakeFirstOrThrow();
+				const { incidentId } = await investigating(world, PLUGINS.community.id);
 				const soft = await world.service.requestAction(
-					Number(incidentId),
+					incidentId,
 					'soft_quarantine',
-					{ pluginId: PLUGINS.community.id },
+					{},
 					ALICE,
 					'Soft first',
 				);
@@ -312,16 +308,15 @@ describe('incident actions', () => {
 					'BAD_REQUEST',
 				);
 				await world.service.requestAction(incidentId, 'soft_quarantine', {}, ALICE, 'Suspicious');
-				// A trusted plugin's version block waits for a second maintainer (dual control).
+				// A version block of the same plugin supersedes its soft quarantine (reverted).
 				const versions = await world.service.requestAction(
 					incidentId,
 					'version_block',
-					{ pluginId: PLUGINS.trusted.id, versions: '1.0.0' },
+					{ versions: '1.0.0' },
 					ALICE,
 					'Bad release',
 				);
-				assert.equal(versions.state, 'awaiting_approval');
-				await world.service.approveAction(versions.actionId, BOB, 'ok');
+				assert.equal(versions.state, 'applied');
 				const pending = await world.service.requestAction(
 					incidentId,
 					'author_block',
@@ -383,7 +378,7 @@ describe('incident actions', () => {
 					'FORBIDDEN',
 				);
 
-				assert.equal((await blacklistEntries(world.store)).length, 3);
+				assert.equal((await blacklistEntries(world.store)).length, 2);
 				await world.service.decideAppeal(
 					appeal.appealId,
 					true,

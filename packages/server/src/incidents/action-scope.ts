@@ -1,0 +1,66 @@
+/**
+ * An action blocks only what its incident is about (D22). The incident is what users reach
+ * through the entry's link, what its author appeals, and what the public reads: a block of
+ * another plugin (or of another owner) filed under it would send that plugin's users and author
+ * to an unrelated page, and its appeal would be decided on the wrong evidence. So:
+ * - a plugin or version incident about one plugin acts on that plugin only;
+ * - an incident about several plugins (one finding, `registry hunt`) acts on those plugins;
+ * - an author incident acts on plugins under its owner's URL, or blocks that owner;
+ * - an incident about an unregistered URL or uuid acts on a plugin the registry now lists
+ *   under that URL or uuid;
+ * - an author block names the owner of the incident's plugins, or the author incident's owner.
+ * Something else is another incident: open one.
+ */
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
+import { serverError } from '../errors.ts';
+import { ownerPrefixOf } from './grouping.ts';
+import type { IncidentRow } from './rows.ts';
+
+/** The plugin ids the incident names, or undefined when it is about an owner or a URL. */
+function namedPluginIds(incident: IncidentRow): string[] | undefined {
+	if (incident.grouping === 'author') return undefined;
+	if (incident.plugin_id !== null) return [incident.plugin_id];
+	if (incident.group_key.startsWith('plugins:')) {
+		return incident.group_key.slice('plugins:'.length).split(',');
+	}
+	return undefined;
+}
+
+/** Refuses a plugin action on a plugin the incident is not about. */
+export function assertPluginInScope(incident: IncidentRow, plugin: RegistryPlugin): void {
+	const named = namedPluginIds(incident);
+	const inScope =
+		named !== undefined
+			? named.includes(plugin.id)
+			: incident.grouping === 'author'
+				? plugin.canonicalGitUrl.startsWith(incident.group_key)
+				: incident.group_key === `url:${plugin.canonicalGitUrl}` ||
+					incident.group_key === `uuid:${plugin.uuid}`;
+	if (!inScope) throw outOfScope(`plugin ${plugin.id}`);
+}
+
+/** Refuses an author block of an owner the incident is not about. */
+export function assertOwnerInScope(
+	incident: IncidentRow,
+	ownerUrl: string,
+	plugins: readonly RegistryPlugin[],
+): void {
+	if (incident.grouping === 'author') {
+		if (incident.group_key !== ownerUrl) throw outOfScope(`owner ${ownerUrl}`);
+		return;
+	}
+	const named = namedPluginIds(incident);
+	const urls =
+		named !== undefined
+			? plugins.filter((plugin) => named.includes(plugin.id)).map((p) => p.canonicalGitUrl)
+			: incident.group_key.startsWith('url:')
+				? [incident.group_key.slice('url:'.length)]
+				: [];
+	if (!urls.some((url) => ownerPrefixOf(url) === ownerUrl)) throw outOfScope(`owner ${ownerUrl}`);
+}
+
+function outOfScope(what: string) {
+	return serverError('BAD_REQUEST', `This incident is not about ${what}.`, {
+		hint: 'An action blocks what its incident is about: open an incident for the other one.',
+	});
+}
