@@ -161,7 +161,10 @@ async function applyAction(
 	const kind = action.kind as ActionKind;
 	const params = paramsOf(action);
 	const target = await targetOf(context, kind, params);
-	if (kind === 'hard_blacklist' || kind === 'version_block') {
+	// The hard block takes the soft quarantine's place (the registry refuses two entries on the
+	// same identifiers). A version block covers less than a quarantine of every version, so it
+	// leaves the quarantine where it is.
+	if (kind === 'hard_blacklist') {
 		await supersedeSoftQuarantines(context, action, target.plugin, actor);
 	}
 	const input = blacklistInputFor(

@@ -308,7 +308,7 @@ describe('incident actions', () => {
 					'BAD_REQUEST',
 				);
 				await world.service.requestAction(incidentId, 'soft_quarantine', {}, ALICE, 'Suspicious');
-				// A version block of the same plugin supersedes its soft quarantine (reverted).
+				// A version block covers less than the quarantine of every version: both stay.
 				const versions = await world.service.requestAction(
 					incidentId,
 					'version_block',
@@ -378,7 +378,7 @@ describe('incident actions', () => {
 					'FORBIDDEN',
 				);
 
-				assert.equal((await blacklistEntries(world.store)).length, 2);
+				assert.equal((await blacklistEntries(world.store)).length, 3);
 				await world.service.decideAppeal(
 					appeal.appealId,
 					true,
