@@ -170,6 +170,16 @@ export async function transition(
 				.where('state', '=', 'applied')
 				.execute();
 		}
+		if (to === 'dismissed') {
+			// A request still waiting for its second maintainer dies with the incident: reopened
+			// later, the incident starts again rather than holding a half-approved block.
+			await trx
+				.updateTable('incident_actions')
+				.set({ state: 'refused', reverted_at: now })
+				.where('incident_id', '=', incidentId)
+				.where('state', '=', 'awaiting_approval')
+				.execute();
+		}
 		await logStep(context, trx, {
 			incidentId,
 			actor,

@@ -175,6 +175,33 @@ describe('incident actions', () => {
 		});
 	});
 
+	it('a dismissal refuses requests still waiting for approval, so a reopen does not revive them', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const { incidentId } = await investigating(world, PLUGINS.community.id);
+				const requested = await world.service.requestAction(
+					incidentId,
+					'author_block',
+					{},
+					ALICE,
+					'The owner account was taken over',
+				);
+				assert.equal(requested.state, 'awaiting_approval');
+				await world.service.transition(incidentId, 'dismissed', ALICE, 'A false alarm');
+				assert.equal(await actionState(world, requested.actionId), 'refused');
+				await world.service.transition(incidentId, 'investigating', ALICE, 'Reopened');
+				await rejectsWith(
+					world.service.approveAction(requested.actionId, BOB, 'Approving the old request'),
+					'BAD_REQUEST',
+				);
+				assert.equal((await blacklistEntries(world.store)).length, 0);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
 	it('an author block is a mass action: dual control, then an undo window of 10 minutes', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const world = await openWorld(fixture);
