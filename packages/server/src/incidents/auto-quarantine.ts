@@ -17,7 +17,7 @@ import { requestAction, reverseAction } from './actions.ts';
 import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
-import { actionRow, incidentRow } from './rows.ts';
+import { actionRow, incidentRow, insertReceivedIncident } from './rows.ts';
 
 export const AUTOMATIC_QUARANTINE_MS = 72 * HOUR_MS;
 export const TRUSTED_MALWARE_REPORTERS = 2;
@@ -221,26 +221,16 @@ async function incidentForScan(
 	return retryOnConflict(context.db, async (trx) => {
 		let id = (await openIncidentOf(trx, plugin.id))?.id;
 		if (id === undefined) {
-			const row = await trx
-				.insertInto('incidents')
-				.values({
+			id = await insertReceivedIncident(
+				trx,
+				{
 					grouping: 'plugin',
-					group_key: plugin.id,
-					plugin_id: plugin.id,
-					title: `malware found by the scanner: ${plugin.id}`.slice(0, 300),
-					state: 'received',
-					severity: null,
-					advice: null,
-					opened_at: now,
-					updated_at: now,
-					triaged_at: null,
-					decided_at: null,
-					published_at: null,
-					resolved_at: null,
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			id = Number(row.id);
+					groupKey: plugin.id,
+					pluginId: plugin.id,
+					title: `malware found by the scanner: ${plugin.id}`,
+				},
+				now,
+			);
 			await logStep(context, trx, {
 				incidentId: id,
 				actor: SERVICE_ACTOR,

@@ -17,6 +17,7 @@ import { retryOnConflict } from '../store/log-only-change.ts';
 import { HOUR_MS, type IncidentContext, publicBase, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf, type ReportTarget, resolveReportedPlugin } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
+import { insertReceivedIncident } from './rows.ts';
 import { clientKeyOf, newToken, tokenHash } from './tokens.ts';
 import type { Reporter } from './types.ts';
 
@@ -132,26 +133,16 @@ async function insertIncident(
 	now: Date,
 ): Promise<number> {
 	const about = target.plugin?.id ?? target.groupKey.replace(/^(url|uuid):/, '');
-	const row = await trx
-		.insertInto('incidents')
-		.values({
+	return insertReceivedIncident(
+		trx,
+		{
 			grouping: 'plugin',
-			group_key: target.groupKey,
-			plugin_id: target.plugin?.id ?? null,
-			title: `${kindLabel(request.kind)} reported: ${about}`.slice(0, 300),
-			state: 'received',
-			severity: null,
-			advice: null,
-			opened_at: now.toISOString(),
-			updated_at: now.toISOString(),
-			triaged_at: null,
-			decided_at: null,
-			published_at: null,
-			resolved_at: null,
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return Number(row.id);
+			groupKey: target.groupKey,
+			pluginId: target.plugin?.id ?? null,
+			title: `${kindLabel(request.kind)} reported: ${about}`,
+		},
+		now.toISOString(),
+	);
 }
 
 /**

@@ -1,4 +1,7 @@
-/** The incident service's rows, read by id, with NOT_FOUND for one that does not exist. */
+/**
+ * The incident service's rows: read by id, with NOT_FOUND for one that does not exist, and the
+ * one way a new incident row is written.
+ */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { IncidentActionTable, IncidentTable, ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
@@ -37,4 +40,32 @@ export async function appliedActionsOf(db: Db, incidentId: number): Promise<Acti
 		.orderBy('id')
 		.execute();
 	return rows.map((row) => ({ ...row, id: Number(row.id), incident_id: Number(row.incident_id) }));
+}
+
+/** A new incident, in `received`, with nothing decided yet; its id. */
+export async function insertReceivedIncident(
+	trx: Transaction<ServiceDatabase>,
+	incident: { grouping: string; groupKey: string; pluginId: string | null; title: string },
+	now: string,
+): Promise<number> {
+	const row = await trx
+		.insertInto('incidents')
+		.values({
+			grouping: incident.grouping,
+			group_key: incident.groupKey,
+			plugin_id: incident.pluginId,
+			title: incident.title.slice(0, 300),
+			state: 'received',
+			severity: null,
+			advice: null,
+			opened_at: now,
+			updated_at: now,
+			triaged_at: null,
+			decided_at: null,
+			published_at: null,
+			resolved_at: null,
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return Number(row.id);
 }

@@ -11,7 +11,7 @@ import { requireMaintainer, reverseAction } from './actions.ts';
 import type { IncidentContext } from './deps.ts';
 import { normaliseOwnerUrl, openIncidentOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
-import { appliedActionsOf, incidentRow } from './rows.ts';
+import { appliedActionsOf, incidentRow, insertReceivedIncident } from './rows.ts';
 import { assertMove, isIncidentState, timestampsFor } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
 import type { IncidentGrouping, IncidentState } from './types.ts';
@@ -64,26 +64,16 @@ export async function openIncident(
 				},
 			);
 		}
-		const row = await trx
-			.insertInto('incidents')
-			.values({
+		const id = await insertReceivedIncident(
+			trx,
+			{
 				grouping: input.grouping,
-				group_key: groupKey,
-				plugin_id: pluginIds.length === 1 ? (pluginIds[0] as string) : null,
+				groupKey,
+				pluginId: pluginIds.length === 1 ? (pluginIds[0] as string) : null,
 				title,
-				state: 'received',
-				severity: null,
-				advice: null,
-				opened_at: now,
-				updated_at: now,
-				triaged_at: null,
-				decided_at: null,
-				published_at: null,
-				resolved_at: null,
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		const id = Number(row.id);
+			},
+			now,
+		);
 		await logStep(context, trx, {
 			incidentId: id,
 			actor,
