@@ -119,6 +119,19 @@ async function fetchVersions(
 	return unfetched;
 }
 
+/** One version's files in the bare cache, bounded by the hunt's file limit. */
+function filesOf(deps: HuntDeps, input: PluginHuntInput, version: HuntVersion, call: CallOptions) {
+	return deps.git.listTree(
+		{
+			dir: input.cacheDir,
+			bare: true,
+			commit: version.commit,
+			maxEntries: input.limits.maxFilesPerVersion,
+		},
+		call,
+	);
+}
+
 interface Owner {
 	version: HuntVersion;
 	path: string;
@@ -138,15 +151,7 @@ async function grepVersions(
 	const skipped = new Set<string>();
 	for (const version of versions) {
 		try {
-			const entries = await deps.git.listTree(
-				{
-					dir: input.cacheDir,
-					bare: true,
-					commit: version.commit,
-					maxEntries: limits.maxFilesPerVersion,
-				},
-				call,
-			);
+			const entries = await filesOf(deps, input, version, call);
 			for (const entry of entries) {
 				if (entry.size > limits.maxFileBytes) {
 					skipped.add(entry.object);
@@ -196,15 +201,7 @@ async function scanVersions(
 	const blobs = new Set<string>();
 	for (const version of versions) {
 		try {
-			const entries = await deps.git.listTree(
-				{
-					dir: input.cacheDir,
-					bare: true,
-					commit: version.commit,
-					maxEntries: limits.maxFilesPerVersion,
-				},
-				call,
-			);
+			const entries = await filesOf(deps, input, version, call);
 			const bytes = entries.reduce((sum, entry) => sum + entry.size, 0);
 			if (bytes > limits.maxExtractBytes) {
 				throw huntError('HUNT_TREE_TOO_LARGE', `This version's files take ${bytes} bytes.`);
