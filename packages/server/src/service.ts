@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { UploadPackHttp } from '@vouch/library/internal/git/upload-pack-http';
@@ -16,7 +16,8 @@ import { serverError } from './errors.ts';
 import type { Publisher } from './http/admin-edits.ts';
 import { type AppLimits, createApp } from './http/app.ts';
 import type { ServiceLog } from './http/error-handler.ts';
-import { withHotFiles } from './http/hot-files.ts';
+import { acceptHotConnections } from './http/hot-connections.ts';
+import { createHotFiles, HOT_FILES, withHotFiles } from './http/hot-files.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import { createRepoFileCache } from './http/repo-file-cache.ts';
 import { applySecurityHeaders } from './http/security-headers.ts';
@@ -206,14 +207,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 			...(options.limits === undefined ? {} : { limits: options.limits }),
 			...(options.log === undefined ? {} : { log: options.log }),
 		});
+		const trustProxy = rateLimit?.trustProxy === true;
+		const hotFiles = createHotFiles({
+			files: repoFiles,
+			...(rateLimiter === undefined ? {} : { rateLimiter }),
+			uptake,
+			trustProxy,
+		});
 		const listener = withHotFiles(
-			{
-				files: repoFiles,
-				...(rateLimiter === undefined
-					? {}
-					: { rateLimit: { limiter: rateLimiter, trustProxy: rateLimit?.trustProxy === true } }),
-				uptake: { counter: uptake, trustProxy: rateLimit?.trustProxy === true },
-			},
+			hotFiles,
+			trustProxy,
 			getRequestListener(app.fetch, {
 				// A request the adapter cannot even turn into a Request (a GET with a body, a bad
 				// Host) never reaches the app; its bare error still carries the security headers.
@@ -226,7 +229,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 				},
 			}),
 		);
-		const server = await listen(listener, host, port);
+		const server = createServer(listener);
+		const hotConnections = acceptHotConnections(server, hotFiles, HOT_FILES, trustProxy);
+		await listen(server, host, port);
 		// The publishing process sees its own publish at once; the others when told, or within
 		// the cache's freshness (limits.repoFiles.freshMs).
 		publisher?.onPublished?.(() => {
@@ -261,6 +266,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 						server.close(() => resolve());
 						// Keep-alive connections would hold close() open; idle ones go now.
 						server.closeIdleConnections();
+						hotConnections.closeIdle();
 					});
 					await publisher?.stop();
 					await database.close();
@@ -287,9 +293,8 @@ function defaultPublisher(context: {
 	});
 }
 
-function listen(listener: RequestListener, host: string, port: number): Promise<Server> {
+function listen(server: Server, host: string, port: number): Promise<Server> {
 	return new Promise((resolve, reject) => {
-		const server = createServer(listener);
 		server.once('error', (error: NodeJS.ErrnoException) => {
 			reject(
 				serverError(
