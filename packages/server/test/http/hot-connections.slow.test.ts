@@ -139,7 +139,9 @@ const MUTATIONS: Record<string, Mutation> = {
 	'Connection: close': (r) => r.headers.push(['Connection', 'close']),
 	'Connection: Keep-Alive': (r) => r.headers.push(['Connection', 'Keep-Alive']),
 	'Connection: upgrade': (r) => r.headers.push(['Connection', 'upgrade'], ['Upgrade', 'websocket']),
-	'Expect: 100-continue': (r) => r.headers.push(['Expect', '100-continue']),
+	// Not `Expect: 100-continue`: behind a pipelined request still being answered, `node:http`
+	// alone writes its `100 Continue` into the middle of that answer, so there is nothing
+	// sound to compare with. The layer hands such a request on; see the test of it below.
 	'Expect: other': (r) => r.headers.push(['Expect', 'something']),
 	'a 9 KiB header': (r) => r.headers.push(['X-Pad', 'p'.repeat(9 * 1024)]),
 	'a head near 8 KiB': (r) => r.headers.push(['X-Pad', 'p'.repeat(8 * 1024 - 90)]),
@@ -159,11 +161,9 @@ const MUTATIONS: Record<string, Mutation> = {
 
 const requestArbitrary = fc
 	.record({
-		method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'get', 'OPTIONS', 'GET '),
+		method: fc.constantFrom(...['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'], ...['POST', 'get', 'OPTIONS', 'GET ']),
 		target: fc.constantFrom(
-			TIMESTAMP,
-			TIMESTAMP,
-			CHECKPOINT,
+			...[TIMESTAMP, TIMESTAMP, TIMESTAMP, TIMESTAMP, CHECKPOINT, CHECKPOINT],
 			`${TIMESTAMP}?x=1`,
 			`http://registry.test${TIMESTAMP}`,
 			'/tuf/metadata/%74imestamp.json',
@@ -172,7 +172,7 @@ const requestArbitrary = fc
 			'/other',
 			`${TIMESTAMP}#f`,
 		),
-		version: fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/1.2', 'http/1.1'),
+		version: fc.constantFrom(...Array(6).fill('HTTP/1.1'), 'HTTP/1.0', 'HTTP/1.2', 'http/1.1'),
 		ifNoneMatch: fc.option(fc.constantFrom(TIMESTAMP_ETAG, `W/${TIMESTAMP_ETAG}`, '"other"', '*')),
 		mutations: fc.array(fc.constantFrom(...Object.keys(MUTATIONS)), { maxLength: 2 }),
 	})

@@ -26,8 +26,8 @@ export function headerOf(response: RawResponse, name: string): string | undefine
 }
 
 /**
- * Cuts a byte stream into responses. A response with `Content-Length` whose body does not
- * follow (the next bytes are another status line, or nothing) answered a HEAD.
+ * Cuts a byte stream into responses. A response whose body does not follow (the next bytes
+ * are another status line, or nothing) answered a HEAD.
  */
 export function splitResponses(bytes: Buffer): { responses: RawResponse[]; rest: Buffer } {
 	const responses: RawResponse[] = [];
@@ -47,8 +47,13 @@ export function splitResponses(bytes: Buffer): { responses: RawResponse[]; rest:
 		const length = headerOf(response, 'content-length');
 		const nextIsResponse =
 			next >= bytes.length || bytes.toString('latin1', next, next + 9) === 'HTTP/1.1 ';
-		if (response.status < 200 || response.status === 204 || response.status === 304) {
-			// No body, whatever the headers say.
+		if (
+			response.status < 200 ||
+			response.status === 204 ||
+			response.status === 304 ||
+			(nextIsResponse && length !== '0')
+		) {
+			// No body, whatever the headers say (or an answer to a HEAD).
 		} else if (headerOf(response, 'transfer-encoding') === 'chunked') {
 			const parts: Buffer[] = [];
 			for (;;) {
@@ -65,11 +70,9 @@ export function splitResponses(bytes: Buffer): { responses: RawResponse[]; rest:
 			}
 			response.body = Buffer.concat(parts);
 		} else if (length !== undefined) {
-			if (!nextIsResponse) {
-				if (next + Number(length) > bytes.length) break;
-				response.body = bytes.subarray(next, next + Number(length));
-				next += Number(length);
-			}
+			if (next + Number(length) > bytes.length) break;
+			response.body = bytes.subarray(next, next + Number(length));
+			next += Number(length);
 		} else {
 			response.body = bytes.subarray(next);
 			next = bytes.length;
