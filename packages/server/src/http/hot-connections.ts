@@ -70,6 +70,8 @@ class HotConnection {
 	waiting = false;
 	private handedOn = false;
 	private ended = false;
+	/** The unanswered bytes are back in the socket's buffer while the connection waits. */
+	private parked = false;
 	/** The last head answered and what it said: a poller sends the same bytes each time. */
 	private lastHead: Buffer | undefined;
 	private lastRead: HotRequestHead | undefined;
@@ -99,7 +101,7 @@ class HotConnection {
 	timedOut(): void {
 		// A head begun and not finished goes on to `node:http` and its header timeout; an idle
 		// keep-alive connection is closed, as `node:http` closes one.
-		if (this.pending !== undefined) this.handOn();
+		if (this.pending !== undefined || this.parked) this.handOn();
 		else this.socket.destroy();
 	}
 
@@ -128,7 +130,8 @@ class HotConnection {
 				this.lastActive = Date.now();
 				if (this.pending === undefined) {
 					this.pending = chunk;
-					this.pendingSince = this.lastActive;
+					if (!this.parked) this.pendingSince = this.lastActive;
+					this.parked = false;
 				} else {
 					this.pending = Buffer.concat([this.pending, chunk]);
 				}
@@ -152,7 +155,10 @@ class HotConnection {
 		const { socket, layer } = this;
 		while (this.pending !== undefined && !this.waiting && !this.handedOn) {
 			// A client that does not read its answers gets no more until it does.
-			if (socket.writableNeedDrain) return;
+			if (socket.writableNeedDrain) {
+				this.park();
+				return;
+			}
 			const pending = this.pending;
 			const end = pending.indexOf(HEAD_END);
 			if (end === -1) {
@@ -192,16 +198,42 @@ class HotConnection {
 		return head;
 	}
 
+	/**
+	 * Puts the bytes not yet answered back in the socket's buffer while the connection waits (for
+	 * a file, or for the client to read). Held here instead, they would let the stream see the
+	 * client's end and say so ('end'); a connection handed on after the wait could then never
+	 * give them to `node:http` (a stream takes nothing back after its end), and every request the
+	 * client sent before half-closing would go unanswered. In the buffer, they hold the end back
+	 * until they are read again.
+	 */
+	private park(): void {
+		if (this.pending === undefined) return;
+		this.socket.unshift(this.pending);
+		this.pending = undefined;
+		this.parked = true;
+	}
+
+	/** Takes the parked bytes (and any that came after them) back. */
+	private unpark(): void {
+		if (!this.parked) return;
+		const chunk = this.socket.read() as Buffer | null;
+		this.parked = false;
+		if (chunk !== null) this.pending = chunk;
+	}
+
 	/** The file has to be read first: nothing else on this connection moves meanwhile. */
 	private waitFor(answer: Promise<HotAnswer | undefined>, head: HotRequestHead, end: number): void {
 		this.waiting = true;
+		this.park();
 		const resume = (ready: HotAnswer | undefined) => {
 			this.waiting = false;
 			if (this.socket.destroyed || this.handedOn) return;
 			if (ready === undefined) {
+				// The parked bytes, this request first, are where `node:http` reads them.
 				this.handOn();
 				return;
 			}
+			this.unpark();
 			this.consume(end);
 			this.write(head, ready);
 			if (this.layer.closing && this.pending === undefined) this.socket.destroy();
