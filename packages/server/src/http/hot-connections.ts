@@ -12,12 +12,13 @@
  * then parses, limits and times out that connection exactly as it does any other, so what the
  * app sees does not change.
  *
- * Bounds while a connection is here: a request head of at most `MAX_HOT_HEAD_BYTES`, which must
+ * Bounds while a connection is here: a request head of at most `MAX_HOT_HEAD_BYTES` (less when
+ * the server's own `maxHeaderSize` is smaller), which must
  * arrive within the server's keep-alive timeout of its first byte (or the connection is handed
  * on, to `node:http`'s header timeout); an idle connection closed after the same timeout, as
  * `node:http` closes one; and nothing more read while a client is not reading its answers.
  */
-import type { Server } from 'node:http';
+import { maxHeaderSize, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { type HotAnswer, type HotFiles, isNotModified } from './hot-files.ts';
 import { type HotRequestHead, MAX_HOT_HEAD_BYTES, readHotRequestHead } from './hot-request-head.ts';
@@ -52,6 +53,13 @@ interface Layer {
 	hotTargets: ReadonlyMap<string, string>;
 	trustProxy: boolean;
 	timeoutMs: number;
+	/** The longest head answered here: no longer than `node:http` itself would take. */
+	maxHeadBytes: number;
+	/**
+	 * Unanswered bytes without a head's end past which no head answered here can be coming: the
+	 * longest head and its CRLF CRLF. (With one byte fewer, the end may be on its way.)
+	 */
+	maxPendingBytes: number;
 	dateLine: () => string;
 	/** `node:http`'s own connection listeners, for a connection handed on. */
 	handOn(socket: Socket): void;
@@ -124,7 +132,7 @@ class HotConnection {
 	pump(): void {
 		const { socket } = this;
 		while (!this.handedOn && !this.waiting && !socket.writableNeedDrain) {
-			while (this.pending === undefined || this.pending.length <= MAX_HOT_HEAD_BYTES) {
+			while (this.pending === undefined || this.pending.length < this.layer.maxPendingBytes) {
 				const chunk = socket.read() as Buffer | null;
 				if (chunk === null) break;
 				this.lastActive = Date.now();
@@ -162,7 +170,7 @@ class HotConnection {
 			const pending = this.pending;
 			const end = pending.indexOf(HEAD_END);
 			if (end === -1) {
-				if (pending.length > MAX_HOT_HEAD_BYTES || Date.now() - this.pendingSince > layer.timeoutMs)
+				if (pending.length >= layer.maxPendingBytes || Date.now() - this.pendingSince > layer.timeoutMs)
 					this.handOn();
 				return;
 			}
@@ -190,7 +198,11 @@ class HotConnection {
 		const last = this.lastHead;
 		if (last !== undefined && last.length === end && pending.compare(last, 0, end, 0, end) === 0)
 			return this.lastRead;
-		const head = readHotRequestHead(pending.toString('latin1', 0, end), this.layer.hotTargets);
+		const head = readHotRequestHead(
+			pending.toString('latin1', 0, end),
+			this.layer.hotTargets,
+			this.layer.maxHeadBytes,
+		);
 		if (head !== undefined) {
 			this.lastHead = Buffer.from(pending.subarray(0, end));
 			this.lastRead = head;
@@ -285,12 +297,19 @@ export function acceptHotConnections(
 	const httpListeners = server.listeners('connection') as ((socket: Socket) => void)[];
 	server.removeAllListeners('connection');
 	const timeoutMs = server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5000;
+	// A server made with a smaller `maxHeaderSize` answers a longer head 431; the layer must not
+	// answer it 200. `node:http` counts only part of a head's bytes against the limit (the
+	// target, names and values), so a head shorter than the limit in all is always within it.
+	const httpLimit = (server as Server & { maxHeaderSize?: number }).maxHeaderSize ?? maxHeaderSize;
+	const maxHeadBytes = Math.min(MAX_HOT_HEAD_BYTES, httpLimit - 1);
 	const layer: Layer = {
 		server,
 		hot,
 		hotTargets,
 		trustProxy,
 		timeoutMs,
+		maxHeadBytes,
+		maxPendingBytes: maxHeadBytes + HEAD_END.length,
 		dateLine: createDateLine(),
 		handOn(socket) {
 			for (const listener of httpListeners) listener.call(server, socket);

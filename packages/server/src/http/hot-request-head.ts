@@ -34,13 +34,15 @@ const REFUSED_HEADERS = new Set(['content-length', 'transfer-encoding', 'expect'
 
 /**
  * `head` is the request's bytes up to, not including, the blank line's CRLF CRLF, decoded as
- * latin1 (one character per byte). Undefined: leave the request to `node:http`.
+ * latin1 (one character per byte). Undefined: leave the request to `node:http`. `maxBytes`: a
+ * longer head is left to it too (at most `MAX_HOT_HEAD_BYTES`).
  */
 export function readHotRequestHead(
 	head: string,
 	hotTargets: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+	maxBytes = MAX_HOT_HEAD_BYTES,
 ): HotRequestHead | undefined {
-	if (head.length > MAX_HOT_HEAD_BYTES) return undefined;
+	if (head.length > Math.min(maxBytes, MAX_HOT_HEAD_BYTES)) return undefined;
 	const lines = head.split('\r\n');
 	if (lines.length - 1 > MAX_HOT_HEADER_LINES) return undefined;
 	const requestLine = lines[0] ?? '';

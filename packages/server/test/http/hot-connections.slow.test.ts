@@ -384,6 +384,32 @@ describe('the hot connection layer under attack', () => {
 		}
 	});
 
+	it('answers no head longer than the server itself takes (its maxHeaderSize)', async () => {
+		const layered = await startStack({ maxHeaderSize: 1024, settledClientErrors: true });
+		const reference = await startStack({
+			layered: false,
+			maxHeaderSize: 1024,
+			settledClientErrors: true,
+		});
+		try {
+			const base = hotRequest({ headers: [HOST, ['X-Pad', '']] }).length;
+			for (const size of [900, 1000, 1019, 1020, 1024, 1100, 2000]) {
+				const head = hotRequest({ headers: [HOST, ['X-Pad', 'p'.repeat(size - base)]] });
+				const bytes = [Buffer.from(head)];
+				const [withLayer, alone] = await Promise.all([
+					exchange(layered.port, bytes),
+					exchange(reference.port, bytes),
+				]);
+				assertSameAnswers(withLayer, alone, `a head of ${size} bytes`);
+				assert.equal(withLayer.responses.length, alone.responses.length, `${size}: as many`);
+				if (size > 1100) assert.deepEqual(alone.responses.map((r) => r.status), [431]);
+			}
+		} finally {
+			await layered.close();
+			await reference.close();
+		}
+	});
+
 	it('hands a slow head to node:http, whose header timeout closes it', async () => {
 		const stack = await startStack({
 			connectionsCheckingInterval: 20,
@@ -456,12 +482,14 @@ describe('the hot connection layer under attack', () => {
 			const result = await exchange(stack.port, [], {
 				onSocket(socket) {
 					socket.pause();
-					socket.end(requests.join(''));
+					// The last is not the layer's: handed on after the client's end was read.
+					socket.end(requests.join('') + hotRequest({ target: '/other' }));
 					// Reading starts once the server has had time to fill its side.
 					setTimeout(() => socket.resume(), 100);
 				},
 			});
-			assert.equal(result.responses.length, count);
+			assert.equal(result.responses.length, count + 1);
+			assert.equal(answeredBy(result.responses.pop()), 'app');
 			result.responses.forEach((response, i) => {
 				assert.equal(response.status, i % 3 === 0 ? 304 : 200, `answer ${i}`);
 				if (i % 3 === 2) assert.equal(response.body.toString(), 'vouch\n12\nroot\n');

@@ -115,6 +115,8 @@ export interface StackOptions {
 	app?: RequestListener;
 	/** Set timeouts here: the layer reads `keepAliveTimeout` when it is put in front. */
 	configure?: (server: Server) => void;
+	/** `node:http`'s limit on a request head. */
+	maxHeaderSize?: number;
 	/** `node:http`'s own check of header and request timeouts, in ms. */
 	connectionsCheckingInterval?: number;
 	/**
@@ -144,7 +146,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	});
 	const listener = withHotFiles(hot, trustProxy, options.app ?? appListener);
 	const server = createServer(
-		{ connectionsCheckingInterval: options.connectionsCheckingInterval ?? 30_000 },
+		{
+			connectionsCheckingInterval: options.connectionsCheckingInterval ?? 30_000,
+			...(options.maxHeaderSize === undefined ? {} : { maxHeaderSize: options.maxHeaderSize }),
+		},
 		options.settledClientErrors === true ? settlingErrors(listener) : listener,
 	);
 	if (options.settledClientErrors === true) server.on('clientError', settleClientError);
