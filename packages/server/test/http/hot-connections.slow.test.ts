@@ -160,6 +160,13 @@ const MUTATIONS: Record<string, Mutation> = {
 	},
 	'trailing space in value': (r) => r.headers.push(['If-None-Match', `${TIMESTAMP_ETAG}  `]),
 	'X-Forwarded-For': (r) => r.headers.push(['X-Forwarded-For', '192.0.2.1']),
+	'a run of spaces before a DEL': (r) => r.rawLines.push(`X-Spaces:${' '.repeat(7800)}\x7f`),
+	'a run of tabs and spaces, kept': (r) => r.headers.push(['X-Spaces', `${' \t'.repeat(3000)}v`]),
+	'0xA0 around a value': (r) => r.rawLines.push('X-Nbsp: \xa0v\xa0'),
+	'Transfer_Encoding': (r) => {
+		r.headers.push(['Transfer_Encoding', 'chunked']);
+		r.body = '0\r\n\r\n';
+	},
 };
 
 const requestArbitrary = fc
@@ -320,6 +327,28 @@ describe('the hot connection layer under attack', () => {
 				smuggled.responses.map((r) => r.body.toString()),
 				[`GET ${TIMESTAMP} read=${inner.length}`, 'GET /last read=0'],
 			);
+		} finally {
+			await layered.close();
+			await reference.close();
+		}
+	});
+
+	it('refuses at once a header line of spaces that ends in a bad byte', async () => {
+		// Before the header check was linear, this one request held the event loop for minutes
+		// (the test would not finish); node:http refuses it as fast as any other.
+		const layered = await startStack({ settledClientErrors: true });
+		const reference = await startStack({ layered: false, settledClientErrors: true });
+		try {
+			for (const bad of ['\x7f', '\x00', '\r']) {
+				const head = hotRequest({ headers: [HOST, ['X-Spaces', `${' '.repeat(8000)}${bad}x`]] });
+				const bytes = [Buffer.from(head + hotRequest(), 'latin1')];
+				const [withLayer, alone] = await Promise.all([
+					exchange(layered.port, bytes),
+					exchange(reference.port, bytes),
+				]);
+				assertSameAnswers(withLayer, alone, JSON.stringify(bad));
+				assert.ok(withLayer.responses.every((r) => r.status === 400));
+			}
 		} finally {
 			await layered.close();
 			await reference.close();
