@@ -170,7 +170,10 @@ class HotConnection {
 			const pending = this.pending;
 			const end = pending.indexOf(HEAD_END);
 			if (end === -1) {
-				if (pending.length >= layer.maxPendingBytes || Date.now() - this.pendingSince > layer.timeoutMs)
+				if (
+					pending.length >= layer.maxPendingBytes ||
+					Date.now() - this.pendingSince > layer.timeoutMs
+				)
 					this.handOn();
 				return;
 			}

@@ -163,7 +163,7 @@ const MUTATIONS: Record<string, Mutation> = {
 	'a run of spaces before a DEL': (r) => r.rawLines.push(`X-Spaces:${' '.repeat(7800)}\x7f`),
 	'a run of tabs and spaces, kept': (r) => r.headers.push(['X-Spaces', `${' \t'.repeat(3000)}v`]),
 	'0xA0 around a value': (r) => r.rawLines.push('X-Nbsp: \xa0v\xa0'),
-	'Transfer_Encoding': (r) => {
+	Transfer_Encoding: (r) => {
 		r.headers.push(['Transfer_Encoding', 'chunked']);
 		r.body = '0\r\n\r\n';
 	},
@@ -171,7 +171,10 @@ const MUTATIONS: Record<string, Mutation> = {
 
 const requestArbitrary = fc
 	.record({
-		method: fc.constantFrom(...['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'], ...['POST', 'get', 'OPTIONS', 'GET ']),
+		method: fc.constantFrom(
+			...['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
+			...['POST', 'get', 'OPTIONS', 'GET '],
+		),
 		target: fc.constantFrom(
 			...[TIMESTAMP, TIMESTAMP, TIMESTAMP, TIMESTAMP, CHECKPOINT, CHECKPOINT],
 			`${TIMESTAMP}?x=1`,
@@ -318,11 +321,9 @@ describe('the hot connection layer under attack', () => {
 				);
 			}
 			// The plain case, spelled out: the app read the inner request as the body.
-			const smuggled = await exchange(
-				layered.port,
-				[Buffer.from(attempts[0] + CLOSE_LAST)],
-				{ halfClose: false },
-			);
+			const smuggled = await exchange(layered.port, [Buffer.from(attempts[0] + CLOSE_LAST)], {
+				halfClose: false,
+			});
 			assert.deepEqual(
 				smuggled.responses.map((r) => r.body.toString()),
 				[`GET ${TIMESTAMP} read=${inner.length}`, 'GET /last read=0'],
@@ -402,8 +403,13 @@ describe('the hot connection layer under attack', () => {
 			assert.deepEqual(handed.responses.map(answeredBy), ['hot path']);
 
 			// A head that never ends: handed on, and node:http's own limit answers.
-			const endless = Buffer.from(`GET ${TIMESTAMP} HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}`);
-			const refused = await exchange(stack.port, [endless.subarray(0, 9000), endless.subarray(9000)]);
+			const endless = Buffer.from(
+				`GET ${TIMESTAMP} HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}`,
+			);
+			const refused = await exchange(stack.port, [
+				endless.subarray(0, 9000),
+				endless.subarray(9000),
+			]);
 			assert.deepEqual(
 				refused.responses.map((r) => r.status),
 				[431],
@@ -431,7 +437,11 @@ describe('the hot connection layer under attack', () => {
 				]);
 				assertSameAnswers(withLayer, alone, `a head of ${size} bytes`);
 				assert.equal(withLayer.responses.length, alone.responses.length, `${size}: as many`);
-				if (size > 1100) assert.deepEqual(alone.responses.map((r) => r.status), [431]);
+				if (size > 1100)
+					assert.deepEqual(
+						alone.responses.map((r) => r.status),
+						[431],
+					);
 			}
 		} finally {
 			await layered.close();
@@ -633,7 +643,9 @@ describe('the hot connection layer at the edges', () => {
 		const reference = await startStack({ layered: false, app: countingApp });
 		try {
 			const bytes = [
-				Buffer.from(hotRequest({ headers: [HOST, ['Expect', '100-continue'], ['Content-Length', '2']] })),
+				Buffer.from(
+					hotRequest({ headers: [HOST, ['Expect', '100-continue'], ['Content-Length', '2']] }),
+				),
 				Buffer.from('ok'),
 			];
 			const [withLayer, alone] = await Promise.all([
@@ -655,7 +667,8 @@ describe('the hot connection layer at the edges', () => {
 		const limiter = createRateLimiter({ read: { burst: 2, perSecond: 1e-9 }, now: () => 0 });
 		const stack = await startStack({ rateLimiter: limiter, trustProxy: true });
 		try {
-			const from = (address: string) => hotRequest({ headers: [HOST, ['X-Forwarded-For', address]] });
+			const from = (address: string) =>
+				hotRequest({ headers: [HOST, ['X-Forwarded-For', address]] });
 			const first = await exchange(stack.port, [Buffer.from(from('10.0.0.1').repeat(3))]);
 			// Two from the budget; the third is over it, and the app answers (its 429, in the service).
 			assert.deepEqual(first.responses.map(answeredBy), ['layer', 'layer', 'app']);

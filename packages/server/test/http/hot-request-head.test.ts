@@ -47,7 +47,8 @@ describe('the hot request head', () => {
 			['Host: a', 'X\x80: a'],
 			['Host: a', `X: ${'p'.repeat(MAX_HOT_HEAD_BYTES)}`],
 		];
-		for (const headers of refused) assert.equal(read(...headers), undefined, JSON.stringify(headers));
+		for (const headers of refused)
+			assert.equal(read(...headers), undefined, JSON.stringify(headers));
 		for (const line of [
 			'GET /tuf/metadata/timestamp.json HTTP/1.0',
 			'GET  /tuf/metadata/timestamp.json HTTP/1.1',

@@ -9,7 +9,12 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { acceptHotConnections, type HotConnections } from '../../src/http/hot-connections.ts';
-import { createHotFiles, HOT_FILES, type HotFiles, withHotFiles } from '../../src/http/hot-files.ts';
+import {
+	createHotFiles,
+	HOT_FILES,
+	type HotFiles,
+	withHotFiles,
+} from '../../src/http/hot-files.ts';
 import type { RateLimiter } from '../../src/http/rate-limit.ts';
 import type { RepoFile, RepoFileCache } from '../../src/http/repo-file-cache.ts';
 
@@ -207,7 +212,9 @@ function settleClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 			return;
 		}
 		const status =
-			error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+			error.code === 'HPE_HEADER_OVERFLOW'
+				? '431 Request Header Fields Too Large'
+				: '400 Bad Request';
 		socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
 	};
 	if (state.answers === 0) state.error();
