@@ -108,8 +108,11 @@ class HotConnection {
 	/** Called by the layer's sweep: the connection has been quiet for the timeout. */
 	timedOut(): void {
 		// A head begun and not finished goes on to `node:http` and its header timeout; an idle
-		// keep-alive connection is closed, as `node:http` closes one.
-		if (this.pending !== undefined || this.parked) this.handOn();
+		// keep-alive connection is closed, as `node:http` closes one. Not while the server
+		// closes: `node:http` has already closed its idle connections then, and one handed to
+		// it now (a client that stopped reading, its requests waiting) would hold the close
+		// open for as long as the client likes.
+		if (!this.layer.closing && (this.pending !== undefined || this.parked)) this.handOn();
 		else this.socket.destroy();
 	}
 

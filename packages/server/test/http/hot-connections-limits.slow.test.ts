@@ -7,6 +7,7 @@
  * No database: the layer asks only the file cache, and an in-memory one stands in for it.
  */
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { createRateLimiter } from '../../src/http/rate-limit.ts';
 import { answeredBy, CLOSE_LAST, HOST } from './hot-answers.ts';
@@ -193,6 +194,41 @@ describe('the hot connection layer, timing out and closing', () => {
 		await closed;
 		assert.deepEqual((await idle).responses.map(answeredBy), ['layer']);
 		assert.deepEqual((await partial).responses, []);
+		await until(() => stack.connections?.open === 0);
+	});
+
+	it('lets a connection finish its answer on closeIdle(), and closes one that does not read', async () => {
+		const files = memoryFiles('deferred');
+		const stack = await startStack({
+			files,
+			configure(server) {
+				server.keepAliveTimeout = 100;
+			},
+		});
+		// One connection waits for its file; another's client never reads its many answers.
+		const waiting = exchange(stack.port, [Buffer.from(hotRequest())], { halfClose: false });
+		let unread: Socket | undefined;
+		const flooding = exchange(stack.port, [], {
+			halfClose: false,
+			onSocket(socket) {
+				unread = socket;
+				socket.pause();
+				socket.write(hotRequest({ target: CHECKPOINT }).repeat(20_000));
+			},
+		});
+		await until(() => files.held > 0 && stack.connections?.open === 2);
+		const closed = new Promise<void>((resolve) => stack.server.close(() => resolve()));
+		stack.connections?.closeIdle();
+		files.release();
+		// The file's answer goes out whole before its connection closes; the server closes
+		// although the other client never reads (every one of its requests waits for a file
+		// read too, so it was busy at closeIdle(); the sweep ends it, instead of handing it to
+		// node:http, which has closed its idle connections already and would wait on it).
+		await closed;
+		assert.deepEqual((await waiting).responses.map(answeredBy), ['layer']);
+		// A paused socket never learns that it was closed: read, to see the end.
+		unread?.resume();
+		await flooding;
 		await until(() => stack.connections?.open === 0);
 	});
 });
