@@ -13,10 +13,10 @@
  * app sees does not change.
  *
  * Bounds while a connection is here: a request head of at most `MAX_HOT_HEAD_BYTES` (less when
- * the server's own `maxHeaderSize` is smaller), which must
- * arrive within the server's keep-alive timeout of its first byte (or the connection is handed
- * on, to `node:http`'s header timeout); an idle connection closed after the same timeout, as
- * `node:http` closes one; and nothing more read while a client is not reading its answers.
+ * the server's own `maxHeaderSize` is smaller), which must arrive within the server's
+ * keep-alive timeout of its first byte (or the connection is handed on, to `node:http`'s header
+ * timeout); an idle connection closed after the same timeout, as `node:http` closes one; and
+ * nothing more read while a client is not reading its answers.
  */
 import { maxHeaderSize, type Server } from 'node:http';
 import type { Socket } from 'node:net';
