@@ -12,12 +12,13 @@
  * then parses, limits and times out that connection exactly as it does any other, so what the
  * app sees does not change.
  *
- * Bounds while a connection is here: a request head of at most `MAX_HOT_HEAD_BYTES`, which must
- * arrive within the server's keep-alive timeout of its first byte (or the connection is handed
- * on, to `node:http`'s header timeout); an idle connection closed after the same timeout, as
- * `node:http` closes one; and nothing more read while a client is not reading its answers.
+ * Bounds while a connection is here: a request head of at most `MAX_HOT_HEAD_BYTES` (less when
+ * the server's own `maxHeaderSize` is smaller), which must arrive within the server's
+ * keep-alive timeout of its first byte (or the connection is handed on, to `node:http`'s header
+ * timeout); an idle connection closed after the same timeout, as `node:http` closes one; and
+ * nothing more read while a client is not reading its answers.
  */
-import type { Server } from 'node:http';
+import { maxHeaderSize, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { type HotAnswer, type HotFiles, isNotModified } from './hot-files.ts';
 import { type HotRequestHead, MAX_HOT_HEAD_BYTES, readHotRequestHead } from './hot-request-head.ts';
@@ -52,6 +53,13 @@ interface Layer {
 	hotTargets: ReadonlyMap<string, string>;
 	trustProxy: boolean;
 	timeoutMs: number;
+	/** The longest head answered here: no longer than `node:http` itself would take. */
+	maxHeadBytes: number;
+	/**
+	 * Unanswered bytes without a head's end past which no head answered here can be coming: the
+	 * longest head and its CRLF CRLF. (With one byte fewer, the end may be on its way.)
+	 */
+	maxPendingBytes: number;
 	dateLine: () => string;
 	/** `node:http`'s own connection listeners, for a connection handed on. */
 	handOn(socket: Socket): void;
@@ -70,6 +78,8 @@ class HotConnection {
 	waiting = false;
 	private handedOn = false;
 	private ended = false;
+	/** The unanswered bytes are back in the socket's buffer while the connection waits. */
+	private parked = false;
 	/** The last head answered and what it said: a poller sends the same bytes each time. */
 	private lastHead: Buffer | undefined;
 	private lastRead: HotRequestHead | undefined;
@@ -98,8 +108,11 @@ class HotConnection {
 	/** Called by the layer's sweep: the connection has been quiet for the timeout. */
 	timedOut(): void {
 		// A head begun and not finished goes on to `node:http` and its header timeout; an idle
-		// keep-alive connection is closed, as `node:http` closes one.
-		if (this.pending !== undefined) this.handOn();
+		// keep-alive connection is closed, as `node:http` closes one. Not while the server
+		// closes: `node:http` has already closed its idle connections then, and one handed to
+		// it now (a client that stopped reading, its requests waiting) would hold the close
+		// open for as long as the client likes.
+		if (!this.layer.closing && (this.pending !== undefined || this.parked)) this.handOn();
 		else this.socket.destroy();
 	}
 
@@ -122,13 +135,14 @@ class HotConnection {
 	pump(): void {
 		const { socket } = this;
 		while (!this.handedOn && !this.waiting && !socket.writableNeedDrain) {
-			while (this.pending === undefined || this.pending.length <= MAX_HOT_HEAD_BYTES) {
+			while (this.pending === undefined || this.pending.length < this.layer.maxPendingBytes) {
 				const chunk = socket.read() as Buffer | null;
 				if (chunk === null) break;
 				this.lastActive = Date.now();
 				if (this.pending === undefined) {
 					this.pending = chunk;
-					this.pendingSince = this.lastActive;
+					if (!this.parked) this.pendingSince = this.lastActive;
+					this.parked = false;
 				} else {
 					this.pending = Buffer.concat([this.pending, chunk]);
 				}
@@ -152,11 +166,17 @@ class HotConnection {
 		const { socket, layer } = this;
 		while (this.pending !== undefined && !this.waiting && !this.handedOn) {
 			// A client that does not read its answers gets no more until it does.
-			if (socket.writableNeedDrain) return;
+			if (socket.writableNeedDrain) {
+				this.park();
+				return;
+			}
 			const pending = this.pending;
 			const end = pending.indexOf(HEAD_END);
 			if (end === -1) {
-				if (pending.length > MAX_HOT_HEAD_BYTES || Date.now() - this.pendingSince > layer.timeoutMs)
+				if (
+					pending.length >= layer.maxPendingBytes ||
+					Date.now() - this.pendingSince > layer.timeoutMs
+				)
 					this.handOn();
 				return;
 			}
@@ -184,7 +204,11 @@ class HotConnection {
 		const last = this.lastHead;
 		if (last !== undefined && last.length === end && pending.compare(last, 0, end, 0, end) === 0)
 			return this.lastRead;
-		const head = readHotRequestHead(pending.toString('latin1', 0, end), this.layer.hotTargets);
+		const head = readHotRequestHead(
+			pending.toString('latin1', 0, end),
+			this.layer.hotTargets,
+			this.layer.maxHeadBytes,
+		);
 		if (head !== undefined) {
 			this.lastHead = Buffer.from(pending.subarray(0, end));
 			this.lastRead = head;
@@ -192,16 +216,42 @@ class HotConnection {
 		return head;
 	}
 
+	/**
+	 * Puts the bytes not yet answered back in the socket's buffer while the connection waits (for
+	 * a file, or for the client to read). Held here instead, they would let the stream see the
+	 * client's end and say so ('end'); a connection handed on after the wait could then never
+	 * give them to `node:http` (a stream takes nothing back after its end), and every request the
+	 * client sent before half-closing would go unanswered. In the buffer, they hold the end back
+	 * until they are read again.
+	 */
+	private park(): void {
+		if (this.pending === undefined) return;
+		this.socket.unshift(this.pending);
+		this.pending = undefined;
+		this.parked = true;
+	}
+
+	/** Takes the parked bytes (and any that came after them) back. */
+	private unpark(): void {
+		if (!this.parked) return;
+		const chunk = this.socket.read() as Buffer | null;
+		this.parked = false;
+		if (chunk !== null) this.pending = chunk;
+	}
+
 	/** The file has to be read first: nothing else on this connection moves meanwhile. */
 	private waitFor(answer: Promise<HotAnswer | undefined>, head: HotRequestHead, end: number): void {
 		this.waiting = true;
+		this.park();
 		const resume = (ready: HotAnswer | undefined) => {
 			this.waiting = false;
 			if (this.socket.destroyed || this.handedOn) return;
 			if (ready === undefined) {
+				// The parked bytes, this request first, are where `node:http` reads them.
 				this.handOn();
 				return;
 			}
+			this.unpark();
 			this.consume(end);
 			this.write(head, ready);
 			if (this.layer.closing && this.pending === undefined) this.socket.destroy();
@@ -253,12 +303,19 @@ export function acceptHotConnections(
 	const httpListeners = server.listeners('connection') as ((socket: Socket) => void)[];
 	server.removeAllListeners('connection');
 	const timeoutMs = server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5000;
+	// A server made with a smaller `maxHeaderSize` answers a longer head 431; the layer must not
+	// answer it 200. `node:http` counts only part of a head's bytes against the limit (the
+	// target, names and values), so a head shorter than the limit in all is always within it.
+	const httpLimit = (server as Server & { maxHeaderSize?: number }).maxHeaderSize ?? maxHeaderSize;
+	const maxHeadBytes = Math.min(MAX_HOT_HEAD_BYTES, httpLimit - 1);
 	const layer: Layer = {
 		server,
 		hot,
 		hotTargets,
 		trustProxy,
 		timeoutMs,
+		maxHeadBytes,
+		maxPendingBytes: maxHeadBytes + HEAD_END.length,
 		dateLine: createDateLine(),
 		handOn(socket) {
 			for (const listener of httpListeners) listener.call(server, socket);
