@@ -1,11 +1,13 @@
 /**
  * Lifting a dual-controlled block from the maintainers' pages (D22): a revert through the form
  * says "lift requested; needs a second maintainer" and leaves the entry; the same maintainer
- * cannot approve the lift through the API instead of the page; a second maintainer's approval
- * on the page removes it; a refusal on the page keeps it.
+ * cannot approve the lift through the API instead of the page, nor remove the entry by hand
+ * through the blacklist page or API; a second maintainer's approval on the page removes it; a
+ * refusal on the page keeps it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { adminApi } from '../../src/http/admin-api.ts';
 import { incidentsAdminApi } from '../../src/http/incidents-admin-api.ts';
 import type { Actor } from '../../src/store/actor.ts';
 import type { WebFixture } from '../helpers/web-app.ts';
@@ -53,6 +55,10 @@ describe('lift forms', () => {
 			const { app } = fixture;
 			app.route(
 				'/api/v1/admin',
+				adminApi({ database: fixture.database, store: fixture.store, accounts: fixture.accounts }),
+			);
+			app.route(
+				'/api/v1/admin',
 				incidentsAdminApi({
 					database: fixture.database,
 					store: fixture.store,
@@ -73,6 +79,29 @@ describe('lift forms', () => {
 				})
 			).text();
 			assert.match(page, /Two maintainers applied this block/);
+
+			// Removing the entry by hand is no way around the incident, on the page or the API.
+			const { blacklist_entry_id: entryId } = await fixture.database.db
+				.selectFrom('incident_actions')
+				.select('blacklist_entry_id')
+				.where('id', '=', actionId)
+				.executeTakeFirstOrThrow();
+			assert.ok(entryId);
+			const byHand = await post(
+				app,
+				`/admin/blacklist/${entryId}/remove`,
+				form({ csrf: carol.csrf, reason: 'Clean after all' }),
+				{ cookie: carol.cookie, origin: ORIGIN },
+			);
+			assert.equal(byHand.status, 403);
+			assert.match(await byHand.text(), new RegExp(`block of action ${actionId}`));
+			const deleted = await app.request(`${ORIGIN}/api/v1/admin/blacklist/${entryId}`, {
+				method: 'DELETE',
+				headers: { authorization: `Bearer ${carolToken}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ reason: 'Clean after all', confirm: true }),
+			});
+			assert.equal(deleted.status, 403);
+			assert.equal(await blocked(fixture), true);
 			const asked = await post(
 				app,
 				`/admin/actions/${actionId}/revert`,
