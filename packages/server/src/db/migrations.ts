@@ -301,11 +301,46 @@ function incidents(engine: EngineKind): Migration {
 	};
 }
 
+/**
+ * Requests to lift a block that two maintainers applied (D22): a revert, an undo or a granted
+ * appeal waits here until a second maintainer approves it. `pending_key` (`action:<id>` or
+ * `appeal:<id>`) is set only while the request is pending, so the unique index allows one
+ * pending request per action or appeal on both engines (NULLs never collide).
+ */
+function liftRequests(engine: EngineKind): Migration {
+	return {
+		async up(db: AnyDb) {
+			await db.schema
+				.createTable('lift_requests')
+				.addColumn('id', serialType(engine), serialKey(engine))
+				.addColumn('incident_id', 'integer', (c) => c.notNull())
+				.addColumn('action_id', 'integer')
+				.addColumn('appeal_id', 'integer')
+				.addColumn('kind', 'text', (c) => c.notNull())
+				.addColumn('state', 'text', (c) => c.notNull())
+				.addColumn('pending_key', 'text', (c) => c.unique())
+				.addColumn('reason', 'text', (c) => c.notNull())
+				.addColumn('requested_by', 'text', (c) => c.notNull())
+				.addColumn('requested_at', 'text', (c) => c.notNull())
+				.addColumn('decided_by', 'text')
+				.addColumn('decided_at', 'text')
+				.addColumn('decision_reason', 'text')
+				.execute();
+			await db.schema
+				.createIndex('lift_requests_incident')
+				.on('lift_requests')
+				.columns(['incident_id', 'id'])
+				.execute();
+		},
+	};
+}
+
 /** Names sort in order; Kysely's migrator applies them in that order and records each. */
 export function migrationsFor(engine: EngineKind): Record<string, Migration> {
 	return {
 		'0001_initial': initial(engine),
 		'0002_sync_state': syncState(),
 		'0003_incidents': incidents(engine),
+		'0004_lift_requests': liftRequests(engine),
 	};
 }

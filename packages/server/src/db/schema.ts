@@ -226,7 +226,7 @@ export interface IncidentEventTable {
 	incident_id: number;
 	at: string;
 	actor_name: string;
-	/** `report`, `state`, `action`, `approval`, `revert`, `undo`, `expiry`, `appeal`, `note`. */
+	/** `report`, `state`, `action`, `approval`, `revert`, `undo`, `expiry`, `appeal`, `lift`, `note`. */
 	kind: string;
 	from_state: string | null;
 	to_state: string | null;
@@ -277,6 +277,28 @@ export interface AppealTable {
 	decision_reason: string | null;
 }
 
+/** A request to lift a block applied under dual control (D22), until a second maintainer decides. */
+export interface LiftRequestTable {
+	id: Generated<number>;
+	incident_id: number;
+	/** The action a `revert` or `undo` lifts; null for an `appeal`. */
+	action_id: number | null;
+	/** The appeal whose grant waits; null for a `revert` or `undo`. */
+	appeal_id: number | null;
+	/** `revert`, `undo` or `appeal`. */
+	kind: string;
+	/** `pending`, `approved`, `refused`, or `closed` (what it would lift was lifted otherwise). */
+	state: string;
+	/** `action:<id>` or `appeal:<id>` while pending, else null: one pending request each. */
+	pending_key: string | null;
+	reason: string;
+	requested_by: string;
+	requested_at: string;
+	decided_by: string | null;
+	decided_at: string | null;
+	decision_reason: string | null;
+}
+
 export interface ServiceDatabase {
 	registry_document: RegistryDocumentTable;
 	plugins: PluginRowTable;
@@ -295,4 +317,5 @@ export interface ServiceDatabase {
 	incident_events: IncidentEventTable;
 	incident_actions: IncidentActionTable;
 	appeals: AppealTable;
+	lift_requests: LiftRequestTable;
 }

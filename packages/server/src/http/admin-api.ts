@@ -21,6 +21,7 @@ import {
 import { Hono } from 'hono';
 import { type Accounts, actorOf } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
+import { assertNotHeldByAction } from '../incidents/held-entries.ts';
 import { listChanges } from '../store/change-queries.ts';
 import { type AdminEnv, bearerAuth, requireRole } from './admin-auth.ts';
 import { type EditRunnerDeps, editResponse, publishAfterEdit, runEdit } from './admin-edits.ts';
@@ -112,6 +113,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
+		await assertNotHeldByAction(deps.database.db, id);
 		return jsonReply(
 			await runEdit(
 				deps,
@@ -185,6 +187,7 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
+		await assertNotHeldByAction(deps.database.db, id);
 		return jsonReply(
 			await runEdit(
 				deps,

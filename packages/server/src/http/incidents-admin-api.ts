@@ -1,7 +1,8 @@
 /**
  * The maintainers' incident API under `/api/v1/admin` (bearer token of a maintainer or admin;
  * a reporter's token is refused): open an incident, move it, take and reverse actions, approve
- * (dual control), undo (mass actions, 10 minutes), and decide appeals. A step that changed the
+ * (dual control), undo (mass actions, 10 minutes), decide appeals, and approve or refuse the
+ * lift requests that a revert, an undo or a grant of a dual-controlled block leaves (202). A step that changed the
  * registry or the log is published at once, so the decision is signed within seconds.
  */
 import { Hono } from 'hono';
@@ -20,6 +21,16 @@ import {
 import { jsonReply } from './json-text.ts';
 import { parseWith, validJson } from './validate.ts';
 
+/** The answer when a block applied under dual control waits for a second maintainer to lift it. */
+function liftRequested(liftId: number) {
+	return {
+		state: 'lift_requested',
+		liftId,
+		message: 'Lift requested; needs a second maintainer. The block stays until then.',
+		next: `Another maintainer or admin approves it: POST /api/v1/admin/lifts/${liftId}/approve {reason} (or refuses it: .../refuse).`,
+	};
+}
+
 export interface IncidentsAdminApiDeps extends EditRunnerDeps {
 	accounts: Accounts;
 	incidents: IncidentService;
@@ -31,6 +42,7 @@ export function incidentsAdminApi(deps: IncidentsAdminApiDeps): Hono<AdminEnv> {
 	api.use('/incidents', bearerAuth(deps.accounts));
 	api.use('/actions/*', bearerAuth(deps.accounts));
 	api.use('/appeals/*', bearerAuth(deps.accounts));
+	api.use('/lifts/*', bearerAuth(deps.accounts));
 
 	/** Publishes what the step wrote (a blacklist edit, a log entry) and says how it went. */
 	async function published() {
@@ -80,24 +92,71 @@ export function incidentsAdminApi(deps: IncidentsAdminApiDeps): Hono<AdminEnv> {
 		return jsonReply({ ...taken, publish: await published() }, 201);
 	});
 
-	for (const verb of ['approve', 'revert', 'undo'] as const) {
+	api.post('/actions/:id/approve', async (c) => {
+		const actor = actorOf(requireRole(c, 'maintainer'));
+		const id = parseWith(numericId, c.req.param('id'), 'action id');
+		const body = await validJson(c, reasonBody);
+		await deps.incidents.approveAction(id, actor, body.reason);
+		return jsonReply({ actionId: id, done: 'approve', publish: await published() });
+	});
+
+	for (const verb of ['revert', 'undo'] as const) {
 		api.post(`/actions/:id/${verb}`, async (c) => {
 			const actor = actorOf(requireRole(c, 'maintainer'));
 			const id = parseWith(numericId, c.req.param('id'), 'action id');
 			const body = await validJson(c, reasonBody);
-			if (verb === 'approve') await deps.incidents.approveAction(id, actor, body.reason);
-			else if (verb === 'revert') await deps.incidents.revertAction(id, actor, body.reason);
-			else await deps.incidents.undoAction(id, actor, body.reason);
-			return jsonReply({ actionId: id, done: verb, publish: await published() });
+			const outcome =
+				verb === 'revert'
+					? await deps.incidents.revertAction(id, actor, body.reason)
+					: await deps.incidents.undoAction(id, actor, body.reason);
+			const publish = await published();
+			if (outcome.state === 'lift_requested') {
+				// Nothing was lifted: 202, and the answer says who must act next.
+				return jsonReply({ actionId: id, ...liftRequested(outcome.liftId), publish }, 202);
+			}
+			return jsonReply({ actionId: id, done: verb, state: outcome.state, publish });
 		});
 	}
+
+	api.post('/lifts/:id/approve', async (c) => {
+		const actor = actorOf(requireRole(c, 'maintainer'));
+		const id = parseWith(numericId, c.req.param('id'), 'lift request id');
+		const body = await validJson(c, reasonBody);
+		const approval = await deps.incidents.approveLift(id, actor, body.reason);
+		return jsonReply({ ...approval, publish: await published() });
+	});
+
+	api.post('/lifts/:id/refuse', async (c) => {
+		const actor = actorOf(requireRole(c, 'maintainer'));
+		const id = parseWith(numericId, c.req.param('id'), 'lift request id');
+		const body = await validJson(c, reasonBody);
+		const refusal = await deps.incidents.refuseLift(id, actor, body.reason);
+		return jsonReply({
+			...refusal,
+			message: 'Lift refused; the block stays.',
+			publish: await published(),
+		});
+	});
 
 	api.post('/appeals/:id/decide', async (c) => {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const id = parseWith(numericId, c.req.param('id'), 'appeal id');
 		const body = await validJson(c, decideBody);
-		await deps.incidents.decideAppeal(id, body.grant, actor, body.reason);
-		return jsonReply({ appealId: id, granted: body.grant, publish: await published() });
+		const outcome = await deps.incidents.decideAppeal(id, body.grant, actor, body.reason);
+		const publish = await published();
+		if (outcome.state === 'grant_pending') {
+			return jsonReply(
+				{
+					appealId: id,
+					granted: false,
+					...liftRequested(outcome.liftId),
+					state: 'grant_pending',
+					publish,
+				},
+				202,
+			);
+		}
+		return jsonReply({ appealId: id, granted: body.grant, state: outcome.state, publish });
 	});
 
 	return api;

@@ -26,6 +26,7 @@ import {
 } from './dual-control.ts';
 import { normaliseOwnerUrl, ownerPrefixOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
+import { closeActionLifts } from './lifts.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
 import type { ActionKind, ActionParams, ActionState } from './types.ts';
@@ -33,7 +34,6 @@ import { ACTION_KINDS } from './types.ts';
 
 /** A mass action may be undone this long after it was applied. */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
-
 /** States in which a maintainer may act on an incident. */
 const ACTIONABLE = ['received', 'investigating', 'confirmed'];
 
@@ -252,10 +252,17 @@ async function supersedeSoftQuarantines(
 
 export type Reversal = 'reverted' | 'undone' | 'expired';
 
+/** What the log step of a reversal says beside the usual (the lift request it carries out). */
+export interface ReversalStep {
+	details?: Record<string, unknown>;
+	summary?: string;
+}
+
 /**
  * Removes an applied action's entry and records why. Idempotent across processes: the entry
  * already gone is not an error, and only the writer that moves the action out of `applied`
- * records the step.
+ * records the step. The rules on who may lift (dual control) are the callers'
+ * (`reversals.ts`, `lift-decisions.ts`); a lift request still waiting on the action is closed.
  */
 export async function reverseAction(
 	context: IncidentContext,
@@ -263,6 +270,7 @@ export async function reverseAction(
 	actor: Actor,
 	reason: string,
 	outcome: Reversal,
+	step: ReversalStep = {},
 ): Promise<boolean> {
 	if (action.blacklist_entry_id !== null) {
 		try {
@@ -283,81 +291,17 @@ export async function reverseAction(
 			.where('state', '=', 'applied')
 			.executeTakeFirst();
 		if (Number(updated.numUpdatedRows) !== 1) return false;
+		await closeActionLifts(trx, action.id, now);
 		await logStep(context, trx, {
 			incidentId: action.incident_id,
 			actor,
 			kind: outcome === 'reverted' ? 'revert' : outcome === 'undone' ? 'undo' : 'expiry',
 			reason,
-			details: { actionId: action.id, action: action.kind, state: outcome },
-			summary: `${action.kind} ${outcome} (action ${action.id})`,
+			details: { actionId: action.id, action: action.kind, state: outcome, ...step.details },
+			summary: step.summary ?? `${action.kind} ${outcome} (action ${action.id})`,
 		});
 		return true;
 	});
-}
-
-export async function revertAction(
-	context: IncidentContext,
-	actionId: number,
-	actor: Actor,
-	rawReason: string,
-): Promise<void> {
-	requireMaintainer(actor);
-	const reason = requireReasonText(rawReason);
-	const action = await actionRow(context.db.db, actionId);
-	if (action.state === 'awaiting_approval') {
-		// Reverting a request that was never applied refuses it: nothing to remove.
-		await retryOnConflict(context.db, async (trx) => {
-			const updated = await trx
-				.updateTable('incident_actions')
-				.set({ state: 'refused', reverted_at: context.clock().toISOString() })
-				.where('id', '=', actionId)
-				.where('state', '=', 'awaiting_approval')
-				.executeTakeFirst();
-			if (Number(updated.numUpdatedRows) !== 1) throw notApplied(actionId, 'changed');
-			await logStep(context, trx, {
-				incidentId: action.incident_id,
-				actor,
-				kind: 'revert',
-				reason,
-				details: { actionId, action: action.kind, state: 'refused' },
-				summary: `${action.kind} refused (action ${actionId})`,
-			});
-		});
-		return;
-	}
-	if (action.state !== 'applied') throw notApplied(actionId, action.state);
-	if (!(await reverseAction(context, action, actor, reason, 'reverted'))) {
-		throw notApplied(actionId, 'changed');
-	}
-}
-
-export async function undoAction(
-	context: IncidentContext,
-	actionId: number,
-	actor: Actor,
-	rawReason: string,
-): Promise<void> {
-	requireMaintainer(actor);
-	const reason = requireReasonText(rawReason);
-	const action = await actionRow(context.db.db, actionId);
-	if (action.mass !== 1) {
-		throw serverError('BAD_REQUEST', 'Only a mass action has an undo window.', {
-			hint: `Revert it instead: POST /api/v1/admin/actions/${actionId}/revert.`,
-		});
-	}
-	if (action.state !== 'applied') throw notApplied(actionId, action.state);
-	if (action.undo_until === null || context.clock().toISOString() > action.undo_until) {
-		throw serverError('BAD_REQUEST', 'The 10-minute undo window of this action has passed.', {
-			hint: `Revert it instead, with a reason: POST /api/v1/admin/actions/${actionId}/revert.`,
-		});
-	}
-	if (!(await reverseAction(context, action, actor, reason, 'undone'))) {
-		throw notApplied(actionId, 'changed');
-	}
-}
-
-function notApplied(actionId: number, state: string) {
-	return serverError('BAD_REQUEST', `Action ${actionId} is not applied (${state}).`);
 }
 
 /** The action's parameters, completed from the incident and checked. */

@@ -1,18 +1,15 @@
 /**
  * An author's answer to a block (D22). An appeal is filed against an incident with an applied
  * action, with a bounded statement and an optional contact (never shown publicly), and moves
- * the incident to `appealed`; its token is shown once. A maintainer decides it: granting
- * reverts every applied action of the incident and resolves it, recording why; denying
- * resolves it and keeps the block, an automatic quarantine included (it no longer lapses).
+ * the incident to `appealed`; its token is shown once. A maintainer decides it
+ * (`appeal-decisions.ts`).
  */
 import { serverError } from '../errors.ts';
-import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { requireMaintainer, reverseAction } from './actions.ts';
 import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
 import { logStep } from './incident-log.ts';
 import { appliedActionsOf, incidentRow } from './rows.ts';
-import { lineText, proseText, requireReasonText } from './text-rules.ts';
+import { lineText, proseText } from './text-rules.ts';
 import { clientKeyOf, newToken, tokenHash } from './tokens.ts';
 
 export const MAX_STATEMENT_CHARS = 4000;
@@ -116,99 +113,4 @@ export async function fileAppeal(
 		return id;
 	});
 	return { appealId, token };
-}
-
-export async function decideAppeal(
-	context: IncidentContext,
-	appealId: number,
-	grant: boolean,
-	actor: Actor,
-	rawReason: string,
-): Promise<void> {
-	requireMaintainer(actor);
-	const reason = requireReasonText(rawReason);
-	const appeal = Number.isSafeInteger(appealId)
-		? await context.db.db
-				.selectFrom('appeals')
-				.selectAll()
-				.where('id', '=', appealId)
-				.executeTakeFirst()
-		: undefined;
-	if (appeal === undefined) throw serverError('NOT_FOUND', `There is no appeal ${appealId}.`);
-	if (appeal.state !== 'open')
-		throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
-	const incidentId = Number(appeal.incident_id);
-	// An appeal answers the maintainers who blocked: none of them judges it (D22).
-	const involved = await context.db.db
-		.selectFrom('incident_actions')
-		.select(['requested_by', 'approved_by'])
-		.where('incident_id', '=', incidentId)
-		.where('automatic', '=', 0)
-		.execute();
-	if (involved.some((row) => row.requested_by === actor.name || row.approved_by === actor.name)) {
-		throw serverError('FORBIDDEN', 'You took part in the actions this appeal answers.', {
-			hint: 'A maintainer who neither requested nor approved them decides the appeal.',
-		});
-	}
-	if (grant) {
-		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
-			await reverseAction(
-				context,
-				action,
-				actor,
-				`Appeal ${appealId} granted: ${reason}`.slice(0, 2000),
-				'reverted',
-			);
-		}
-	}
-	const incident = await incidentRow(context.db.db, incidentId);
-	const now = context.clock().toISOString();
-	await retryOnConflict(context.db, async (trx) => {
-		const decided = await trx
-			.updateTable('appeals')
-			.set({
-				state: grant ? 'granted' : 'denied',
-				decided_at: now,
-				decided_by: actor.name,
-				decision_reason: reason,
-			})
-			.where('id', '=', appealId)
-			.where('state', '=', 'open')
-			.executeTakeFirst();
-		if (Number(decided.numUpdatedRows) !== 1) {
-			throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
-		}
-		await trx
-			.updateTable('incidents')
-			.set({
-				state: 'resolved',
-				updated_at: now,
-				// A denial is the maintainers' decision on the block; a grant publishes nothing more.
-				decided_at: grant ? incident.decided_at : (incident.decided_at ?? now),
-				resolved_at: incident.resolved_at ?? now,
-			})
-			.where('id', '=', incidentId)
-			.execute();
-		if (!grant) {
-			// A denial judges the block and keeps it, as a confirmation does: an automatic
-			// quarantine no longer lapses. Else an appeal, which anyone may file and which stops
-			// the incident from being confirmed, would be a way to outlast the quarantine.
-			await trx
-				.updateTable('incident_actions')
-				.set({ expires_at: null })
-				.where('incident_id', '=', incidentId)
-				.where('state', '=', 'applied')
-				.execute();
-		}
-		await logStep(context, trx, {
-			incidentId,
-			actor,
-			kind: 'appeal',
-			from: incident.state,
-			to: 'resolved',
-			reason: `Appeal ${grant ? 'granted' : 'denied'}: ${reason}`.slice(0, 2000),
-			details: { appealId, granted: grant },
-			summary: grant ? 'appeal granted, resolved' : 'appeal denied, resolved',
-		});
-	});
 }

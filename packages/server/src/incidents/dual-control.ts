@@ -4,6 +4,9 @@
  * plugin, an author block (an org-wide pattern), and any mass action (one that can reach more
  * than one plugin: an author block is one). The service's own automatic actions never
  * hard-block official or trusted plugins; only a soft quarantine is automatic at all.
+ *
+ * Lifting is held to the same rule: a block that took two maintainers to apply takes two to
+ * lift (`lifts.ts`), else one stolen or rogue account could undo what two agreed on.
  */
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { serverError } from '../errors.ts';
@@ -24,6 +27,20 @@ export function needsSecondMaintainer(
 ): boolean {
 	if (isMassAction(kind)) return true;
 	return (kind === 'hard_blacklist' || kind === 'version_block') && isProtectedPlugin(plugin);
+}
+
+/**
+ * Whether lifting the action needs a second maintainer: it was applied under dual control
+ * (approved by a second maintainer, or a mass action), or it would need one if requested now
+ * (the plugin became trusted since). An automatic quarantine never does, so its expiry is free.
+ */
+export function liftNeedsSecondMaintainer(
+	action: { kind: string; automatic: number; mass: number; approved_by: string | null },
+	plugin: RegistryPlugin | undefined,
+): boolean {
+	if (action.automatic === 1) return false;
+	if (action.approved_by !== null || action.mass === 1) return true;
+	return needsSecondMaintainer(action.kind as ActionKind, plugin);
 }
 
 /** The requester cannot be the approver. */

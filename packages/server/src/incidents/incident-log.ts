@@ -20,6 +20,7 @@ export type EventKind =
 	| 'undo'
 	| 'expiry'
 	| 'appeal'
+	| 'lift'
 	| 'note';
 
 export interface Step {

@@ -2,15 +2,19 @@
  * The incident service (D22): `createIncidentService` wires each rule's module behind the
  * `IncidentService` contract. Intake (`intake.ts`), grouping (`grouping.ts`), the state machine
  * (`state-machine.ts`, `triage.ts`), actions (`actions.ts`, `blacklist-entry.ts`), dual
- * control (`dual-control.ts`), the automatic quarantine (`auto-quarantine.ts`), appeals
- * (`appeals.ts`), the incident log (`incident-log.ts`) and tokens (`tokens.ts`).
+ * control (`dual-control.ts`) and lifting under it (`lifts.ts`, `reversals.ts`,
+ * `lift-decisions.ts`), the automatic quarantine (`auto-quarantine.ts`), appeals
+ * (`appeals.ts`, `appeal-decisions.ts`), the incident log (`incident-log.ts`) and tokens (`tokens.ts`).
  */
 
-import { approveAction, requestAction, revertAction, undoAction } from './actions.ts';
-import { createAppealLimiter, decideAppeal, fileAppeal } from './appeals.ts';
+import { approveAction, requestAction } from './actions.ts';
+import { decideAppeal } from './appeal-decisions.ts';
+import { createAppealLimiter, fileAppeal } from './appeals.ts';
 import { quarantineOnReports } from './auto-quarantine.ts';
 import { DEFAULT_INCIDENT_LIMITS, type IncidentContext, type IncidentServiceDeps } from './deps.ts';
 import { acceptReport } from './intake.ts';
+import { approveLift, refuseLift } from './lift-decisions.ts';
+import { revertAction, undoAction } from './reversals.ts';
 import { sweep } from './sweep.ts';
 import { openIncident, transition } from './triage.ts';
 import type { IncidentService } from './types.ts';
@@ -42,6 +46,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 		approveAction: (actionId, actor, reason) => approveAction(context, actionId, actor, reason),
 		revertAction: (actionId, actor, reason) => revertAction(context, actionId, actor, reason),
 		undoAction: (actionId, actor, reason) => undoAction(context, actionId, actor, reason),
+		approveLift: (liftId, actor, reason) => approveLift(context, liftId, actor, reason),
+		refuseLift: (liftId, actor, reason) => refuseLift(context, liftId, actor, reason),
 		fileAppeal: (incidentId, statement, contact, clientAddress) =>
 			fileAppeal(context, limitAppeals, incidentId, statement, contact, clientAddress),
 		decideAppeal: (appealId, grant, actor, reason) =>

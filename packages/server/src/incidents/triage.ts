@@ -2,7 +2,8 @@
  * A maintainer's own moves on incidents: opening one without a report (a finding of their own,
  * or `registry hunt`), and moving one through its states (`state-machine.ts`). Confirming an
  * incident makes its automatic quarantine permanent (it no longer lapses); dismissing one
- * reverts every action still applied, with the dismissal's reason.
+ * reverts every action still applied, with the dismissal's reason, once no block applied under
+ * dual control remains (those are lifted by two maintainers first).
  */
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
@@ -11,6 +12,7 @@ import { requireMaintainer, reverseAction } from './actions.ts';
 import type { IncidentContext } from './deps.ts';
 import { normaliseOwnerUrl, openIncidentOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
+import { actionLiftIsDual } from './lifts.ts';
 import { appliedActionsOf, incidentRow, insertReceivedIncident } from './rows.ts';
 import { assertMove, isIncidentState, timestampsFor } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
@@ -113,6 +115,25 @@ function groupKeyOf(
 	return `${first}@${input.title.slice(0, 200)}`;
 }
 
+/**
+ * A dismissal lifts every block of the incident with one maintainer's word, so it waits until
+ * the blocks two maintainers applied were lifted by two (D22): else dismissing would be the way
+ * around dual control.
+ */
+async function assertNoDualBlock(context: IncidentContext, incidentId: number): Promise<void> {
+	for (const action of await appliedActionsOf(context.db.db, incidentId)) {
+		if (await actionLiftIsDual(context, action)) {
+			throw serverError(
+				'FORBIDDEN',
+				`Action ${action.id} (${action.kind}) was applied under dual control: dismissing would lift it alone.`,
+				{
+					hint: `Revert it first (POST /api/v1/admin/actions/${action.id}/revert) and have a second maintainer approve the lift, then dismiss.`,
+				},
+			);
+		}
+	}
+}
+
 export async function transition(
 	context: IncidentContext,
 	incidentId: number,
@@ -128,6 +149,7 @@ export async function transition(
 	const incident = await incidentRow(context.db.db, incidentId);
 	assertMove(incident.state, to);
 	if (to === 'dismissed') {
+		await assertNoDualBlock(context, incidentId);
 		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
 			await reverseAction(
 				context,

@@ -38,6 +38,34 @@ export type ActionState =
 	| 'expired'
 	| 'refused';
 
+/** What a lift request would do: revert or undo one action, or grant an appeal. */
+export type LiftKind = 'revert' | 'undo' | 'appeal';
+export type LiftState = 'pending' | 'approved' | 'refused' | 'closed';
+
+/**
+ * What a revert or an undo did: the entry is gone (`reverted`, `undone`), a request that was
+ * never applied is `refused`, or the block was applied under dual control and stays until a
+ * second maintainer approves the lift (`lift_requested`, with the request's id).
+ */
+export type ReversalOutcome =
+	| { state: 'reverted' | 'undone' | 'refused' }
+	| { state: 'lift_requested'; liftId: number };
+
+/** What deciding an appeal did; a grant that would lift a dual-controlled block waits. */
+export type AppealOutcome =
+	| { state: 'granted' | 'denied' }
+	| { state: 'grant_pending'; liftId: number };
+
+/** What approving a lift request did. */
+export interface LiftApproval {
+	liftId: number;
+	state: 'approved';
+	/** `reverted` or `undone` (an action), `granted` (an appeal). */
+	outcome: 'reverted' | 'undone' | 'granted';
+	actionId?: number;
+	appealId?: number;
+}
+
 /** What an action blocks; which fields apply depends on the kind. */
 export interface ActionParams {
 	/** Registry id of the plugin (soft quarantine, hard blacklist, version block). */
@@ -91,10 +119,24 @@ export interface IncidentService {
 	): Promise<{ actionId: number; state: ActionState }>;
 	/** A second, different maintainer approves; the requester cannot (FORBIDDEN). */
 	approveAction(actionId: number, actor: Actor, reason: string): Promise<void>;
-	/** Reverses an applied action: its blacklist entry is removed, with a reason. */
-	revertAction(actionId: number, actor: Actor, reason: string): Promise<void>;
-	/** Within the undo window of a mass action only (10 minutes). */
-	undoAction(actionId: number, actor: Actor, reason: string): Promise<void>;
+	/**
+	 * Reverses an applied action: its blacklist entry is removed, with a reason. An action
+	 * applied under dual control is not removed: a lift request waits for a second maintainer.
+	 */
+	revertAction(actionId: number, actor: Actor, reason: string): Promise<ReversalOutcome>;
+	/**
+	 * Within the undo window of a mass action only (10 minutes, counted to the request). Every
+	 * mass action is dual-controlled, so an undo is a lift request.
+	 */
+	undoAction(actionId: number, actor: Actor, reason: string): Promise<ReversalOutcome>;
+	/** A second maintainer (not the one who asked) approves a lift request; only then it lifts. */
+	approveLift(liftId: number, actor: Actor, reason: string): Promise<LiftApproval>;
+	/** Refuses a lift request: the block stays (an appeal whose grant waited stays open). */
+	refuseLift(
+		liftId: number,
+		actor: Actor,
+		reason: string,
+	): Promise<{ liftId: number; state: 'refused' }>;
 	/** An author answers an action; returns the appeal token, shown once. */
 	fileAppeal(
 		incidentId: number,
@@ -102,8 +144,16 @@ export interface IncidentService {
 		contact: string | undefined,
 		clientAddress: string,
 	): Promise<{ appealId: number; token: string }>;
-	/** Granting reverts every applied action of the incident in one step and resolves it. */
-	decideAppeal(appealId: number, grant: boolean, actor: Actor, reason: string): Promise<void>;
+	/**
+	 * Granting reverts every applied action of the incident in one step and resolves it; when
+	 * one of them was applied under dual control, the grant waits for a second maintainer.
+	 */
+	decideAppeal(
+		appealId: number,
+		grant: boolean,
+		actor: Actor,
+		reason: string,
+	): Promise<AppealOutcome>;
 	/** Lapses automatic quarantines past their 72 hours that no maintainer confirmed. */
 	sweep(): Promise<{ expired: number }>;
 }

@@ -59,6 +59,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
 	undo: 'Action undone',
 	expiry: 'Quarantine expired',
 	appeal: 'Appeal',
+	lift: 'Lift request',
 	note: 'Note',
 };
 

@@ -4,8 +4,9 @@
  * maintainer confirms the incident and blocks the plugin; a second maintainer approves (the
  * plugin is trusted); the block is signed and published, and `vouch refresh` then
  * `startup-check` on the host disable and quarantine the plugin, showing the reason, the advice
- * and the incident link. Then the appeal: a third maintainer grants it, the block is reverted
- * in one signed step, and the host brings the plugin back out of quarantine.
+ * and the incident link. Then the appeal: a third maintainer grants it, a fourth confirms the
+ * grant (two maintainers applied the block, so two lift it), the block is reverted in one
+ * signed step, and the host brings the plugin back out of quarantine.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -93,7 +94,7 @@ describe('from a report to a disabled plugin on the host, and back by appeal', {
 						fetch: loopbackFetch,
 						now: () => new Date(),
 					});
-				for (const name of ['bob', 'carol']) {
+				for (const name of ['bob', 'carol', 'dave']) {
 					await demo.service.accounts.create(name, 'maintainer', PASSWORD);
 				}
 
@@ -204,7 +205,7 @@ describe('from a report to a disabled plugin on the host, and back by appeal', {
 				);
 
 				// The appeal: the author answers on the incident page; a maintainer who took no
-				// part grants it; the block is reverted in one signed step.
+				// part grants it, another confirms; the block is reverted in one signed step.
 				await user.goto(incidentUrl);
 				await user.fill('#statement', 'The upload is the documented backup feature.');
 				await submit(user, 'form[action$="/appeal"]', /\/appeal$/);
@@ -213,7 +214,15 @@ describe('from a report to a disabled plugin on the host, and back by appeal', {
 				await carol.goto(`${origin}/admin/incidents/1`);
 				await carol.check('input[id^="grant-"]');
 				await carol.fill('textarea[id^="appeal-"]', 'The upload goes where the docs say.');
-				await submit(carol, 'form[action$="/decide"]', /done=/);
+				await submit(carol, 'form[action$="/decide"]', /done=grant_pending/);
+				const pending = await demo.service.store.registry();
+				assert.equal(pending?.registry.blacklist.length, 2, 'two applied the block: it stays');
+				// A fourth maintainer, who took no part either, confirms; only then is it lifted.
+				const dave = await page();
+				await signIn(dave, origin, 'dave', PASSWORD);
+				await dave.goto(`${origin}/admin/incidents/1`);
+				await dave.fill('textarea[id^="lift-"][id$="-approve-reason"]', 'Read the docs too.');
+				await submit(dave, 'form[action*="/lifts/"][action$="/approve"]', /done=lift_approved/);
 				await published(demo);
 				const lifted = await demo.service.store.registry();
 				assert.equal(lifted?.registry.blacklist.length, 1, 'back to the demo’s own entry');

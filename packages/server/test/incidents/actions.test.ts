@@ -13,6 +13,7 @@ import {
 	ANONYMOUS,
 	BOB,
 	blacklistEntries,
+	CAROL,
 	malwareReport,
 	openWorld,
 	PLUGINS,
@@ -221,7 +222,13 @@ describe('incident actions', () => {
 				assert.equal(entry?.urlRegex, '^https://github\\.com/someone/');
 
 				world.clock.advance(9 * 60 * 1000);
-				await world.service.undoAction(requested.actionId, BOB, 'Blocked too much');
+				// Two maintainers applied it, so an undo is a lift request until a second one agrees.
+				const undo = await world.service.undoAction(requested.actionId, BOB, 'Blocked too much');
+				assert.equal(undo.state, 'lift_requested');
+				assert.equal(await actionState(world, requested.actionId), 'applied');
+				assert.equal((await blacklistEntries(world.store)).length, 1);
+				if (undo.state !== 'lift_requested') throw new Error('unreachable');
+				await world.service.approveLift(undo.liftId, ALICE, 'Agreed, too wide');
 				assert.equal(await actionState(world, requested.actionId), 'undone');
 				assert.equal((await blacklistEntries(world.store)).length, 0);
 
@@ -235,7 +242,14 @@ describe('incident actions', () => {
 				await world.service.approveAction(again.actionId, ROOT, 'Yes');
 				world.clock.advance(10 * 60 * 1000 + 1);
 				await rejectsWith(world.service.undoAction(again.actionId, BOB, 'too late'), 'BAD_REQUEST');
-				await world.service.revertAction(again.actionId, BOB, 'Reverted after the window');
+				const revert = await world.service.revertAction(
+					again.actionId,
+					BOB,
+					'Reverted after the window',
+				);
+				assert.equal(revert.state, 'lift_requested');
+				if (revert.state !== 'lift_requested') throw new Error('unreachable');
+				await world.service.approveLift(revert.liftId, ROOT, 'Agreed');
 				assert.equal(await actionState(world, again.actionId), 'reverted');
 
 				// A pattern that is not an owner URL is refused before anything is stored.
@@ -406,12 +420,17 @@ describe('incident actions', () => {
 				);
 
 				assert.equal((await blacklistEntries(world.store)).length, 3);
-				await world.service.decideAppeal(
+				// The author block took two maintainers: the grant waits for a second, uninvolved one.
+				const grant = await world.service.decideAppeal(
 					appeal.appealId,
 					true,
 					ROOT,
 					'The author showed the call is benign',
 				);
+				assert.equal(grant.state, 'grant_pending');
+				assert.equal((await blacklistEntries(world.store)).length, 3);
+				if (grant.state !== 'grant_pending') throw new Error('unreachable');
+				await world.service.approveLift(grant.liftId, CAROL, 'Read the code too');
 				assert.equal((await blacklistEntries(world.store)).length, 0);
 				const actions = await world.database.db
 					.selectFrom('incident_actions')

@@ -48,7 +48,10 @@ describe('approval race', () => {
 					assert.equal(row.state, 'applied');
 					const entries = await blacklistEntries(world.store);
 					assert.equal(entries.length, 1, `${kind}: one entry`);
-					await world.service.revertAction(requested.actionId, BOB, 'Taken back');
+					const lift = await world.service.revertAction(requested.actionId, BOB, 'Taken back');
+					assert.equal(lift.state, 'lift_requested');
+					if (lift.state !== 'lift_requested') throw new Error('unreachable');
+					await world.service.approveLift(lift.liftId, ROOT, 'Agreed');
 					assert.deepEqual(await blacklistEntries(world.store), []);
 				}
 			} finally {

@@ -442,6 +442,8 @@ describe('incident API', () => {
 					['POST', '/api/v1/admin/actions/1/revert'],
 					['POST', '/api/v1/admin/actions/1/undo'],
 					['POST', '/api/v1/admin/appeals/1/decide'],
+					['POST', '/api/v1/admin/lifts/1/approve'],
+					['POST', '/api/v1/admin/lifts/1/refuse'],
 				];
 				for (const [method, path] of routes) {
 					const response = await send(method, path, {
@@ -490,15 +492,36 @@ describe('incident API', () => {
 					).status,
 					200,
 				);
-				assert.equal(
-					(
-						await send('POST', `/api/v1/admin/actions/${block.actionId}/undo`, {
-							token: token('bob'),
-							body: { reason: 'too wide' },
-						})
-					).status,
-					200,
-				);
+				// Two maintainers applied it: one asks to undo it, and nothing is lifted yet.
+				const undo = await send('POST', `/api/v1/admin/actions/${block.actionId}/undo`, {
+					token: token('bob'),
+					body: { reason: 'too wide' },
+				});
+				assert.equal(undo.status, 202);
+				const asked = (await undo.json()) as {
+					state: string;
+					liftId: number;
+					message: string;
+					next: string;
+				};
+				assert.equal(asked.state, 'lift_requested');
+				assert.match(asked.message, /Lift requested; needs a second maintainer/);
+				assert.match(asked.next, new RegExp(`/api/v1/admin/lifts/${asked.liftId}/approve`));
+				assert.equal((await world.store.registry())?.registry.blacklist.length, 1);
+				const own = await send('POST', `/api/v1/admin/lifts/${asked.liftId}/approve`, {
+					token: token('bob'),
+					body: { reason: 'me again' },
+				});
+				assert.equal(own.status, 403);
+				assert.equal(((await own.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
+				assert.equal((await world.store.registry())?.registry.blacklist.length, 1);
+				const approved = await send('POST', `/api/v1/admin/lifts/${asked.liftId}/approve`, {
+					token: token('alice'),
+					body: { reason: 'agreed' },
+				});
+				assert.equal(approved.status, 200);
+				const done = (await approved.json()) as { state: string; outcome: string };
+				assert.deepEqual([done.state, done.outcome], ['approved', 'undone']);
 				assert.equal((await world.store.registry())?.registry.blacklist.length, 0);
 			} finally {
 				await world.close();

@@ -67,6 +67,7 @@ export function registryText(): string {
 
 export const ALICE: Actor = { name: 'alice', role: 'maintainer' };
 export const BOB: Actor = { name: 'bob', role: 'maintainer' };
+export const CAROL: Actor = { name: 'carol', role: 'maintainer' };
 export const ROOT: Actor = { name: 'root', role: 'admin' };
 export const REPORTER_ACTOR: Actor = { name: 'rita', role: 'reporter' };
 

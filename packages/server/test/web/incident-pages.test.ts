@@ -349,6 +349,43 @@ describe('incident pages', () => {
 				{ cookie: carol.cookie, origin: ORIGIN },
 			);
 			assert.equal(decided.status, 303);
+			// Bob approved a hard block of a trusted plugin: the grant waits for a second maintainer.
+			assert.match(decided.headers.get('location') ?? '', /done=grant_pending$/);
+			const [still] = (await (await app.request(`${ORIGIN}/api/v1/osv`)).json()) as unknown[];
+			assert.equal(osvRecordSchema.parse(still).withdrawn, undefined);
+			const lift = await fixture.database.db
+				.selectFrom('lift_requests')
+				.selectAll()
+				.executeTakeFirstOrThrow();
+			assert.equal(lift.state, 'pending');
+			assert.equal(lift.requested_by, 'carol');
+			const carolPage = await (
+				await app.request(`${ORIGIN}/admin/incidents/${id}?done=grant_pending`, {
+					headers: { cookie: carol.cookie },
+				})
+			).text();
+			assert.match(carolPage, /needs a second maintainer to confirm it/);
+			assert.match(carolPage, /You asked for it, so you cannot approve it/);
+			assert.equal(carolPage.includes(`/admin/lifts/${lift.id}/approve`), false);
+			const ownConfirm = await post(
+				app,
+				`/admin/lifts/${lift.id}/approve`,
+				form({ csrf: carol.csrf, reason: 'Confirming my own grant' }),
+				{ cookie: carol.cookie, origin: ORIGIN },
+			);
+			assert.notEqual(ownConfirm.status, 303, 'the decider does not confirm their own grant');
+			const root = await signIn(app, 'root');
+			const rootPage = await (
+				await app.request(`${ORIGIN}/admin/incidents/${id}`, { headers: { cookie: root.cookie } })
+			).text();
+			assert.match(rootPage, new RegExp(`/admin/lifts/${lift.id}/approve`));
+			const confirmed = await post(
+				app,
+				`/admin/lifts/${lift.id}/approve`,
+				form({ csrf: root.csrf, reason: 'Read the code as well' }),
+				{ cookie: root.cookie, origin: ORIGIN },
+			);
+			assert.equal(confirmed.status, 303);
 			const [withdrawn] = (await (await app.request(`${ORIGIN}/api/v1/osv`)).json()) as unknown[];
 			assert.ok(osvRecordSchema.parse(withdrawn).withdrawn);
 

@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { actorOf } from '../../admin/accounts.ts';
 import { serverError } from '../../errors.ts';
+import { assertNotHeldByAction } from '../../incidents/held-entries.ts';
 import {
 	type BlacklistListing,
 	getBlacklistEntry,
@@ -226,6 +227,7 @@ export function blacklistAdminRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 		if (reason === '')
 			return c.html(removePage(session, entry, 'Give a reason for removing it.'), 400);
 		try {
+			await assertNotHeldByAction(db, entry.id);
 			await deps.store.edit(
 				(context) => planBlacklistRemove(context, { id: entry.id, reason }),
 				actorOf(session.account),

@@ -1,10 +1,12 @@
 /**
  * The maintainers' forms on an incident: move it to another state, take an action (kind,
- * what it blocks, reason, advice), approve, revert or undo each action, and decide appeals.
+ * what it blocks, reason, advice), approve, revert or undo each action, decide appeals, and
+ * approve or refuse a lift request (a dual-controlled block lifts only with a second maintainer).
  * Each form carries the session's form token and requires a reason: every step is recorded
  * with who and why, and goes into the transparency log.
  */
 import { html } from 'hono/html';
+import type { LiftRow } from '../../incidents/lifts.ts';
 import type { appealsOf, IncidentActionView, IncidentDetail } from '../../incidents/queries.ts';
 import { canMove } from '../../incidents/state-machine.ts';
 import { ACTION_KINDS, INCIDENT_STATES } from '../../incidents/types.ts';
@@ -68,14 +70,42 @@ ${reasonField(id, `Reason to ${verb} action #${action.id}`)}
 </form>`;
 }
 
+function liftButton(lift: LiftRow, verb: 'approve' | 'refuse', csrf: string, text: string): Html {
+	const id = `lift-${lift.id}-${verb}-reason`;
+	return html`<form class="stacked inline-action" method="post" action="/admin/lifts/${lift.id}/${verb}">
+<input type="hidden" name="csrf" value="${csrf}">
+${reasonField(id, `Reason to ${verb} lift request #${lift.id}`)}
+<button type="submit"${verb === 'approve' ? html` class="danger"` : ''}>${text}</button>
+</form>`;
+}
+
+/** A lift request waiting: who asked and why, and the second maintainer's two buttons. */
+function liftControls(
+	lift: LiftRow,
+	csrf: string,
+	me: string,
+	what: string,
+	approve: string,
+): Html {
+	const mine = lift.requested_by === me;
+	return html`<p class="notice">Lift requested; needs a second maintainer: ${plain(lift.requested_by, 80)} asked on ${when(lift.requested_at)} to ${what} (${plain(lift.reason, 2000)}). The block stays until another maintainer approves.${mine ? ' You asked for it, so you cannot approve it; you may refuse it to withdraw it.' : ''}</p>
+${mine ? '' : liftButton(lift, 'approve', csrf, approve)}${liftButton(lift, 'refuse', csrf, 'Refuse the lift')}`;
+}
+
 /** The buttons an action offers now, with the second-maintainer rule said where it applies. */
 export function actionControls(
 	action: IncidentActionView,
 	csrf: string,
 	me: string,
 	now: Date,
+	lifts: readonly LiftRow[] = [],
 ): Html {
 	const parts: Html[] = [];
+	const lift = lifts.find((row) => row.action_id === action.id);
+	if (action.state === 'applied' && lift !== undefined) {
+		const verb = lift.kind === 'undo' ? 'undo' : 'revert';
+		return liftControls(lift, csrf, me, `${verb} this action`, `Approve the ${verb}`);
+	}
 	if (action.state === 'awaiting_approval') {
 		parts.push(
 			html`<p class="notice">This action waits for a second maintainer: requested by ${plain(action.requestedBy, 80)}, it takes effect only when another maintainer approves it.${action.requestedBy === me ? ' You requested it, so you cannot approve it.' : ''}</p>`,
@@ -91,30 +121,43 @@ export function actionControls(
 				actionButton(action, 'undo', csrf, 'Undo', true),
 			);
 		parts.push(actionButton(action, 'revert', csrf, 'Revert', true));
+		if (action.approvedBy !== null || action.mass)
+			parts.push(
+				html`<p class="meta">Two maintainers applied this block: a revert or an undo asks for a second maintainer to approve the lift.</p>`,
+			);
 	}
 	return html`${parts}`;
 }
 
-export function appealForms(appeals: Awaited<ReturnType<typeof appealsOf>>, csrf: string): Html {
+export function appealForms(
+	appeals: Awaited<ReturnType<typeof appealsOf>>,
+	csrf: string,
+	me = '',
+	lifts: readonly LiftRow[] = [],
+): Html {
 	if (appeals.length === 0) return html`<p>No appeals.</p>`;
-	return html`${appeals.map(
-		(appeal) => html`<article class="appeal" aria-labelledby="appeal-${appeal.id}">
+	return html`${appeals.map((appeal) => {
+		const lift = lifts.find((row) => row.appeal_id === appeal.id);
+		return html`<article class="appeal" aria-labelledby="appeal-${appeal.id}">
 <h3 id="appeal-${appeal.id}">Appeal #${appeal.id}: ${plain(appeal.state, 20)}</h3>
 <p class="meta">Filed ${when(appeal.createdAt)}${appeal.contact === null ? '' : html`; contact: ${plain(appeal.contact, 200)}`}</p>
 <blockquote>${plain(appeal.statement, 4000)}</blockquote>
 ${
-	appeal.state === 'open'
-		? html`<form class="stacked" method="post" action="/admin/appeals/${appeal.id}/decide">
+	lift !== undefined
+		? liftControls(lift, csrf, me, 'grant this appeal', 'Confirm the grant')
+		: appeal.state === 'open'
+			? html`<form class="stacked" method="post" action="/admin/appeals/${appeal.id}/decide">
 <input type="hidden" name="csrf" value="${csrf}">
 <fieldset><legend>Decision</legend>
 <div class="check"><input type="radio" id="grant-${appeal.id}" name="decision" value="grant" required><label for="grant-${appeal.id}">Grant: revert every applied action of this incident</label></div>
 <div class="check"><input type="radio" id="deny-${appeal.id}" name="decision" value="deny"><label for="deny-${appeal.id}">Deny</label></div>
 </fieldset>
 ${reasonField(`appeal-${appeal.id}-reason`)}
+<p class="meta">A grant that would lift a block two maintainers applied waits for a second maintainer to confirm it.</p>
 <button type="submit">Decide</button>
 </form>`
-		: html`<p>Decided by ${plain(appeal.decidedBy ?? '', 80)}: ${plain(appeal.decisionReason ?? '', 2000)}</p>`
+			: html`<p>Decided by ${plain(appeal.decidedBy ?? '', 80)}: ${plain(appeal.decisionReason ?? '', 2000)}</p>`
 }
-</article>`,
-	)}`;
+</article>`;
+	})}`;
 }

@@ -1,7 +1,8 @@
 /**
  * `/admin/incidents` (the queue, by state) and `/admin/incidents/:id` (the incident with every
  * maintainer's form), and the POSTs behind the forms. Every change goes through the incident
- * service, which holds the rules (the state machine, dual control, the undo window); the pages
+ * service, which holds the rules (the state machine, dual control, lifting under it, the undo
+ * window); the pages
  * only check the session, its form token and the role, and redirect to a path built from
  * stored ids (never from the request).
  */
@@ -9,6 +10,7 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { actorOf } from '../../admin/accounts.ts';
 import { serverError } from '../../errors.ts';
+import { pendingLiftsOf } from '../../incidents/lifts.ts';
 import { appealsOf, getIncident, listIncidents } from '../../incidents/queries.ts';
 import {
 	ACTION_KINDS,
@@ -57,7 +59,13 @@ const DONE: Readonly<Record<string, string>> = {
 	revert: 'The action was reverted.',
 	undo: 'The action was undone.',
 	appeal: 'The appeal was decided.',
+	lift: 'Lift requested; needs a second maintainer. The block stays until another maintainer approves the lift.',
+	grant_pending:
+		'Grant recorded; needs a second maintainer to confirm it. The blocks stay until then.',
+	lift_approved: 'The lift was approved and carried out.',
+	lift_refused: 'The lift was refused: the block stays.',
 };
+type Done = keyof typeof DONE;
 
 /** Only maintainers and admins triage (a reporter account files trusted reports, nothing more). */
 function maintainer(session: SignedIn): void {
@@ -81,6 +89,7 @@ async function detailPage(
 	const incident = await getIncident(deps.database.db, id);
 	if (incident === undefined) return undefined;
 	const appeals = await appealsOf(deps.database.db, id);
+	const lifts = await pendingLiftsOf(deps.database.db, id);
 	const csrf = session.csrfToken;
 	const now = deps.clock();
 	return adminPage(
@@ -97,11 +106,11 @@ ${incident.pluginId === null ? '' : html`<dt>Plugin</dt><dd><a href="/plugins/${
 <dt>Public page</dt><dd><a href="/incidents/${incident.id}">/incidents/${incident.id}</a></dd>
 </dl>
 <section aria-labelledby="actions"><h2 id="actions">Actions</h2>
-${incident.actions.length === 0 ? html`<p>No action taken yet.</p>` : incident.actions.map((action) => html`<article class="action">${actionSummary(action, adminLogLink)}${actionControls(action, csrf, session.account.name, now)}</article>`)}
+${incident.actions.length === 0 ? html`<p>No action taken yet.</p>` : incident.actions.map((action) => html`<article class="action">${actionSummary(action, adminLogLink)}${actionControls(action, csrf, session.account.name, now, lifts)}</article>`)}
 </section>
 <section aria-labelledby="take-action"><h2 id="take-action">Take an action</h2>${actionForm(incident, csrf)}</section>
 <section aria-labelledby="move"><h2 id="move">Change the state</h2>${transitionForm(incident, csrf)}</section>
-<section aria-labelledby="appeals"><h2 id="appeals">Appeals</h2>${appealForms(appeals, csrf)}</section>
+<section aria-labelledby="appeals"><h2 id="appeals">Appeals</h2>${appealForms(appeals, csrf, session.account.name, lifts)}</section>
 <section aria-labelledby="reports"><h2 id="reports">Reports</h2>${reportCounts(incident.reports)}<h3>Evidence</h3>${evidenceList(incident.evidence)}</section>
 <section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>${timeline(incident.events, adminLogLink, false)}</section>`,
 	);
@@ -166,8 +175,9 @@ ${
 	const step = (
 		path: string,
 		target: (c: Context<WebEnv>) => Promise<number | undefined>,
-		run: (form: URLSearchParams, reason: string, c: Context<WebEnv>) => Promise<void>,
-		done: keyof typeof DONE,
+		// A step may say what it did when that differs from the usual (a lift only requested).
+		run: (form: URLSearchParams, reason: string, c: Context<WebEnv>) => Promise<Done | undefined>,
+		done: Done,
 	) =>
 		app.post(path, session, async (c) => {
 			const me = c.get('session');
@@ -182,15 +192,16 @@ ${
 				c.html((await detailPage(c, deps, incident, { kind: 'problem', text })) ?? '', 400);
 			if (reason === undefined)
 				return problemPage('Give a reason: every step is recorded with why.');
+			let said: Done | undefined;
 			try {
-				await run(form, reason, c);
+				said = await run(form, reason, c);
 			} catch (error) {
 				const problem = formProblem(error);
 				if (problem === undefined) throw error;
 				return problemPage(problem);
 			}
 			await publishAfterEdit(deps);
-			return c.redirect(`/admin/incidents/${incident}?done=${done}`, 303);
+			return c.redirect(`/admin/incidents/${incident}?done=${said ?? done}`, 303);
 		});
 
 	const ownIncident = async (c: Context<WebEnv>) => {
@@ -223,6 +234,16 @@ ${
 			.executeTakeFirst();
 		return row === undefined ? undefined : Number(row.incident_id);
 	};
+	const liftIncident = async (c: Context<WebEnv>) => {
+		const id = incidentId(c);
+		if (id === undefined) return undefined;
+		const row = await db
+			.selectFrom('lift_requests')
+			.select('incident_id')
+			.where('id', '=', id)
+			.executeTakeFirst();
+		return row === undefined ? undefined : Number(row.incident_id);
+	};
 	const actor = (c: Context<WebEnv>) => actorOf(c.get('session').account);
 	const targetId = (c: Context<WebEnv>) => incidentId(c) as number;
 
@@ -234,6 +255,7 @@ ${
 			if (!INCIDENT_STATES.includes(to as IncidentState))
 				throw serverError('BAD_REQUEST', 'Choose one of the states.');
 			await service(deps).transition(targetId(c), to as IncidentState, actor(c), reason);
+			return undefined;
 		},
 		'transition',
 	);
@@ -257,6 +279,7 @@ ${
 			if (ownerUrl !== undefined) params.ownerUrl = ownerUrl;
 			if (advice !== undefined) params.advice = advice;
 			await service(deps).requestAction(targetId(c), kind as ActionKind, params, actor(c), reason);
+			return undefined;
 		},
 		'action',
 	);
@@ -264,20 +287,47 @@ ${
 	step(
 		'/admin/actions/:id/approve',
 		actionIncident,
-		(_f, reason, c) => service(deps).approveAction(targetId(c), actor(c), reason),
+		async (_f, reason, c) => {
+			await service(deps).approveAction(targetId(c), actor(c), reason);
+			return undefined;
+		},
 		'approve',
 	);
 	step(
 		'/admin/actions/:id/revert',
 		actionIncident,
-		(_f, reason, c) => service(deps).revertAction(targetId(c), actor(c), reason),
+		async (_f, reason, c) => {
+			const outcome = await service(deps).revertAction(targetId(c), actor(c), reason);
+			return outcome.state === 'lift_requested' ? 'lift' : undefined;
+		},
 		'revert',
 	);
 	step(
 		'/admin/actions/:id/undo',
 		actionIncident,
-		(_f, reason, c) => service(deps).undoAction(targetId(c), actor(c), reason),
+		async (_f, reason, c) => {
+			const outcome = await service(deps).undoAction(targetId(c), actor(c), reason);
+			return outcome.state === 'lift_requested' ? 'lift' : undefined;
+		},
 		'undo',
+	);
+	step(
+		'/admin/lifts/:id/approve',
+		liftIncident,
+		async (_f, reason, c) => {
+			await service(deps).approveLift(targetId(c), actor(c), reason);
+			return undefined;
+		},
+		'lift_approved',
+	);
+	step(
+		'/admin/lifts/:id/refuse',
+		liftIncident,
+		async (_f, reason, c) => {
+			await service(deps).refuseLift(targetId(c), actor(c), reason);
+			return undefined;
+		},
+		'lift_refused',
 	);
 
 	step(
@@ -287,7 +337,13 @@ ${
 			const decision = form.get('decision');
 			if (decision !== 'grant' && decision !== 'deny')
 				throw serverError('BAD_REQUEST', 'Choose to grant or to deny the appeal.');
-			await service(deps).decideAppeal(targetId(c), decision === 'grant', actor(c), reason);
+			const outcome = await service(deps).decideAppeal(
+				targetId(c),
+				decision === 'grant',
+				actor(c),
+				reason,
+			);
+			return outcome.state === 'grant_pending' ? 'grant_pending' : undefined;
 		},
 		'appeal',
 	);
