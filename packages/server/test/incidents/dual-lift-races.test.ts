@@ -119,7 +119,7 @@ describe('lift races and detours', () => {
 				]);
 				assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
 				const rejected = outcomes.find((o) => o.status === 'rejected');
-				assert.equal((rejected?.reason as { code?: string }).code, 'BAD_REQUEST');
+				assert.equal((rejected?.reason as { code?: string } | undefined)?.code, 'BAD_REQUEST');
 				const pending = await world.database.db
 					.selectFrom('lift_requests')
 					.select('id')
