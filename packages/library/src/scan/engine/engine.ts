@@ -5,12 +5,11 @@
  * `scanPlugin` (or uses the shared one).
  */
 import { Parser } from 'web-tree-sitter';
-import { scanError } from '../errors.ts';
 import { ALL_MATCHERS } from '../rules/index.ts';
 import type { SourceLanguage } from '../types.ts';
 import { loadGrammars } from './grammars.ts';
 import { familyOf, type Matcher } from './matcher.ts';
-import { compileLanguage, type LanguageQueries } from './query-set.ts';
+import { compileLanguage, type LanguageQueries, rulesUnavailable } from './query-set.ts';
 import { createSourceScanner, type SourceScanner } from './scan-source.ts';
 
 export interface ScanEngine extends SourceScanner {}
@@ -28,10 +27,7 @@ export async function createScanEngine(
 			try {
 				queries = compileLanguage(grammars[language], familyOf(language), matchers);
 			} catch (error) {
-				throw scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
-					hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
-					cause: error,
-				});
+				throw rulesUnavailable(error);
 			}
 			compiled.set(language, queries);
 		}

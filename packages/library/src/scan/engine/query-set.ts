@@ -6,8 +6,13 @@
  * - a group whose rules all name a prerequisite (`needs`, a regex for a rare token such as
  *   `environ` or a long base64 run) gets its own query, run only on the spans of the file
  *   where the token occurs. Tree-sitter visits only nodes overlapping those spans.
+ *
+ * Compiling is most of a process's scan start-up (about as long as scanning a hundred small
+ * files), and most plugins never contain most rare tokens. So the main query is compiled at
+ * once, and each conditional one the first time its token occurs in a file.
  */
 import { type Language, Query } from 'web-tree-sitter';
+import { scanError } from '../errors.ts';
 import { BINDING_QUERIES } from './bindings.ts';
 import type { LanguageFamily, Matcher } from './matcher.ts';
 import { MAIN_GUARD_HINT, MAIN_GUARD_QUERIES, SCOPE_QUERIES } from './scopes.ts';
@@ -19,10 +24,17 @@ export interface PatternGroup {
 	readonly matchers: readonly Matcher[];
 }
 
-export interface CompiledQuery {
+export interface QueryProgram {
 	readonly query: Query;
 	/** Indexed by pattern index. */
 	readonly groups: readonly PatternGroup[];
+}
+
+export interface CompiledQuery {
+	/** The query and its pattern groups, compiled on the first call. */
+	readonly program: () => QueryProgram;
+	/** False until `program` has compiled it. */
+	readonly compiled: () => boolean;
 	/** Run only around matches of these (global) regexes; undefined: over the whole file. */
 	readonly anchors: readonly RegExp[] | undefined;
 	/** The rules' own `needs` regexes, parallel to `anchors`. */
@@ -39,11 +51,10 @@ export interface LanguageQueries {
  * each part are told apart by where they start in the joined source, not by compiling every
  * part once more on its own to count them.
  */
-function compile(
+function compileProgram(
 	language: Language,
 	parts: readonly { source: string; group: PatternGroup }[],
-	needs: readonly RegExp[] | undefined,
-): CompiledQuery {
+): QueryProgram {
 	const query = new Query(language, parts.map((part) => part.source).join('\n'));
 	// Byte offsets (tree-sitter's) where each part's source ends in the joined source.
 	const ends: number[] = [];
@@ -59,7 +70,43 @@ function compile(
 		const part = ends.findIndex((end) => start < end);
 		groups.push((parts[part] ?? parts[parts.length - 1])?.group as PatternGroup);
 	}
-	return { query, groups, anchors: needs?.map(global), needs: needs ?? [] };
+	return { query, groups };
+}
+
+function compile(
+	language: Language,
+	parts: readonly { source: string; group: PatternGroup }[],
+	needs: readonly RegExp[] | undefined,
+): CompiledQuery {
+	const anchors = needs?.map(global);
+	if (anchors === undefined) {
+		const program = compileProgram(language, parts);
+		return { program: () => program, compiled: () => true, anchors, needs: [] };
+	}
+	let program: QueryProgram | undefined;
+	return {
+		program: () => {
+			if (program === undefined) {
+				try {
+					program = compileProgram(language, parts);
+				} catch (error) {
+					throw rulesUnavailable(error);
+				}
+			}
+			return program;
+		},
+		compiled: () => program !== undefined,
+		anchors,
+		needs: needs ?? [],
+	};
+}
+
+/** A rule query the grammar rejects: a bug in Vouch or a mismatched grammar, never the plugin. */
+export function rulesUnavailable(cause: unknown): Error {
+	return scanError('SCAN_ENGINE_UNAVAILABLE', 'The scan rules could not be compiled.', {
+		hint: 'This is a bug in Vouch or a mismatched grammar version; reinstall with npm ci.',
+		cause,
+	});
 }
 
 function global(pattern: RegExp): RegExp {

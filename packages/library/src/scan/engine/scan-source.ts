@@ -11,7 +11,7 @@ import { runFlows } from './flow.ts';
 import type { Grammars } from './grammars.ts';
 import { importTimePass } from './import-time.ts';
 import type { Captures } from './matcher.ts';
-import type { CompiledQuery, LanguageQueries } from './query-set.ts';
+import type { CompiledQuery, LanguageQueries, QueryProgram } from './query-set.ts';
 import { isMainGuard, type Scope, ScopeIndex } from './scopes.ts';
 
 export interface SourceScanOptions {
@@ -89,7 +89,17 @@ export function createSourceScanner(
 			const depth = bracketDepth(text, options.maxNestingDepth);
 			if (depth > options.maxNestingDepth) return { status: 'too-deep', depth, lines };
 			const queries = queriesFor(language);
-			const expired = () => options.clock() > options.deadline;
+			let deadline = options.deadline;
+			const expired = () => options.clock() > deadline;
+			// A rare rule's query is compiled when a file first needs it: like the main query's
+			// compilation (`prepare`), that is not this file's time.
+			const programOf = (compiled: CompiledQuery): QueryProgram => {
+				if (compiled.compiled()) return compiled.program();
+				const start = options.clock();
+				const program = compiled.program();
+				deadline += options.clock() - start;
+				return program;
+			};
 			parser.setLanguage(grammars[language]);
 			const tree = parser.parse(text, null, { progressCallback: expired as () => void });
 			if (tree === null) {
@@ -99,7 +109,7 @@ export function createSourceScanner(
 			}
 			const file = createFileState(path, language, text);
 			try {
-				runRules(tree, file, queries, expired);
+				runRules(tree, file, queries, expired, programOf);
 				return { status: 'scanned', findings: toFindings(path, text, file.finish()), lines };
 			} catch (error) {
 				if (!(error instanceof FileTimeout)) throw error;
@@ -170,7 +180,7 @@ function anchorSpans(compiled: CompiledQuery, text: string): Anchored | undefine
 }
 
 function dispatch(
-	compiled: CompiledQuery,
+	program: QueryProgram,
 	matches: QueryMatch[],
 	file: FileState,
 	expired: () => boolean,
@@ -190,14 +200,14 @@ function dispatch(
 	};
 	// Imports first: a call above an import in the text still resolves through it.
 	for (const match of matches) {
-		if (compiled.groups[match.patternIndex]?.role === 'binding') {
+		if (program.groups[match.patternIndex]?.role === 'binding') {
 			applyBinding(file.family, capturesOf(match), file.bindings, file.names);
 		}
 	}
 	let count = 0;
 	for (const match of matches) {
 		if ((++count & 255) === 0 && expired()) throw new FileTimeout();
-		const group = compiled.groups[match.patternIndex];
+		const group = program.groups[match.patternIndex];
 		if (group === undefined || group.role === 'binding') continue;
 		const captures = capturesOf(match);
 		if (group.role === 'scope' || group.role === 'guard') {
@@ -245,16 +255,19 @@ function runRules(
 	file: FileState,
 	queries: LanguageQueries,
 	expired: () => boolean,
+	programOf: (compiled: CompiledQuery) => QueryProgram,
 ): void {
 	const root = tree.rootNode;
 	const collected: Collected = { scopes: [], guards: [] };
-	dispatch(queries.main, runQuery(queries.main.query, root, expired), file, expired, collected);
+	const main = programOf(queries.main);
+	dispatch(main, runQuery(main.query, root, expired), file, expired, collected);
 	for (const compiled of queries.conditional) {
 		const anchored = anchorSpans(compiled, file.text);
 		if (anchored === undefined) continue;
+		const program = programOf(compiled);
 		for (const span of anchored.spans) {
-			const matches = runQuery(compiled.query, root, expired, span);
-			dispatch(compiled, matches, file, expired, collected, anchored.met);
+			const matches = runQuery(program.query, root, expired, span);
+			dispatch(program, matches, file, expired, collected, anchored.met);
 		}
 	}
 	if (file.family === 'js') packedTextRule(file);
