@@ -39,6 +39,9 @@ describe('lifecycle benchmark', () => {
 		// The scan's share is measured beside it, against the same clone.
 		assert.ok(unscanned !== undefined && unscanned.ms > 0);
 		assert.equal(unscanned.baselineMs, figure.baselineMs);
+		// And the built command, run as a user runs it, installed the plugin (it throws if not).
+		const process = result.figures.find((each) => each.name.includes('whole process'));
+		assert.ok(process !== undefined && process.ms > 0);
 		assert.deepEqual(benchDirs(), before, 'the temp directories are removed');
 	});
 
