@@ -23,6 +23,8 @@ let fixture: TufFixture;
 let git: GitHttpServer;
 let registryFile: string;
 let reportFile: string;
+let repo: ReturnType<typeof createPluginRepo>;
+let bare: string;
 
 const loopbackFetch: typeof fetch = (input, init) => {
 	const url = new URL(input instanceof Request ? input.url : String(input));
@@ -33,13 +35,13 @@ const loopbackFetch: typeof fetch = (input, init) => {
 before(async () => {
 	fixture = await makeFixture();
 	const served = makeTempDir('vouch-consent-git-');
-	const repo = createPluginRepo({
+	repo = createPluginRepo({
 		manifest: manifestToml(
 			{ uuid: UUID, name: 'Tempo Tools', description: 'Sets BPM tags' },
 			'categories = ["metadata"]\n\n[capabilities]\nnetwork = false\n',
 		),
 	});
-	bareClone(repo, served, 'picard-plugin-tempo.git');
+	bare = bareClone(repo, served, 'picard-plugin-tempo.git');
 	git = await startGitHttpServer({ root: served });
 	const registryDir = makeTempDir('vouch-consent-registry-');
 	registryFile = join(registryDir, 'plugins.toml');
@@ -60,6 +62,15 @@ added_at = "2026-01-01T00:00:00Z"
 updated_at = "2026-01-01T00:00:00Z"
 `,
 	);
+	reportFile = await reviewAndPublish(repo.commitOf());
+});
+after(async () => {
+	await fixture.close();
+	await git.close();
+});
+
+/** `registry review` of the served commit, then `registry publish`: the report's served path. */
+async function reviewAndPublish(commit: string): Promise<string> {
 	const review = await runVouch([
 		'registry',
 		'review',
@@ -88,14 +99,10 @@ updated_at = "2026-01-01T00:00:00Z"
 	);
 	assert.equal(publish.code, 0, publish.stdout + publish.stderr);
 	const reports = parseJson(publish).scanReports as { name: string; file: string }[];
-	assert.equal(reports.length, 1);
-	assert.equal(reports[0]?.name, `scan-reports/tempo/${repo.commitOf()}.json`);
-	reportFile = `/${reports[0]?.file}`;
-});
-after(async () => {
-	await fixture.close();
-	await git.close();
-});
+	const report = reports.find((each) => each.name === `scan-reports/tempo/${commit}.json`);
+	assert.ok(report !== undefined, JSON.stringify(reports));
+	return `/${report.file}`;
+}
 
 function host(): string {
 	const dir = makeTempDir('vouch-consent-host-');
@@ -147,5 +154,55 @@ describe('the registry scan summary on the consent screen', () => {
 		} finally {
 			fixture.server.clear(reportFile);
 		}
+	});
+
+	it('update shows the verified summary of the commit it moves to, not the installed one', async () => {
+		const options = { fetch: loopbackFetch, now: () => new Date() };
+		const profiles = [host(), host()];
+		for (const profile of profiles) {
+			const install = await runVouch(['install', 'tempo', '--yes', '--profile', profile], options);
+			assert.equal(install.code, 0, install.stdout + install.stderr);
+		}
+		// A new commit, which runs a shell command, reviewed and published by the registry.
+		const newer = repo.commit({
+			'MANIFEST.toml': manifestToml(
+				{ uuid: UUID, name: 'Tempo Tools', description: 'Sets BPM tags' },
+				'categories = ["metadata"]\n\n[capabilities]\nnetwork = false\nsubprocess = true\n',
+			),
+			'helper.py': 'import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n',
+		});
+		repo.git(['push', '-q', bare, 'HEAD:refs/heads/main']);
+		const newReport = await reviewAndPublish(newer);
+		assert.notEqual(newReport, reportFile);
+		// Each host picks up the new signed metadata, as its next refresh would.
+		for (const profile of profiles) {
+			const refresh = await runVouch(['refresh', '--profile', profile], options);
+			assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+		}
+		const update = (profile: string) =>
+			runVouch(['update', 'tempo', '--yes', '--grant-capabilities', '--profile', profile], options);
+
+		// The new commit's report, altered on the server: said to be unverifiable, never shown.
+		fixture.server.override(newReport, {
+			body: JSON.stringify({ reportVersion: 1, summary: { high: 0, medium: 0, low: 0, info: 0 } }),
+		});
+		try {
+			const altered = await update(profiles[0] as string);
+			assert.equal(altered.code, 0, altered.stdout + altered.stderr);
+			assert.match(altered.stderr, /scan report of this commit could not be verified/);
+			assert.doesNotMatch(altered.stdout + altered.stderr, /Registry scan of this commit \(/);
+		} finally {
+			fixture.server.clear(newReport);
+		}
+
+		const verified = await update(profiles[1] as string);
+		assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+		const shown = verified.stdout + verified.stderr;
+		const line = /Registry scan of this commit \(vouch-scan [^)]+\): (\d+) high, (\d+) medium/.exec(
+			shown,
+		);
+		assert.ok(line !== null, shown);
+		// The installed commit's report says 0 and 0; the new commit's does not.
+		assert.notEqual(`${line[1]} high, ${line[2]} medium`, '0 high, 0 medium', shown);
 	});
 });

@@ -146,6 +146,8 @@ export interface UpdateConsentRequest {
 	notices: readonly string[];
 	scan: ScanOutcome;
 	reportHint?: string;
+	/** The registry's own scan of the new commit, when a signed registry publishes one. */
+	registryScan?: ScanLine;
 	/** Capabilities the new version declares beyond those accepted (D20). */
 	added: readonly Capability[];
 	/** `update`, `switch`... */
@@ -173,6 +175,11 @@ export async function obtainUpdateConsent(
 	for (const line of scan.lines) {
 		if (line.warn) deps.reporter.warn(line.text);
 		else deps.reporter.info(line.text);
+	}
+	// Shown even when clean: it is the registry's word on the very commit being moved to.
+	if (request.registryScan !== undefined) {
+		if (request.registryScan.warn) deps.reporter.warn(request.registryScan.text);
+		else deps.reporter.info(request.registryScan.text);
 	}
 	if (request.added.length > 0) {
 		for (const line of newCapabilityLines(request.pluginName, request.added))

@@ -21,6 +21,7 @@ import { confirmDiscardingLocalChanges } from './local-changes.ts';
 import { localOrigin } from './local-origin.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
+import { registryScanNotice } from './registry-scan.ts';
 import { reloadLocal } from './reload-local.ts';
 import { keepScanReport, scanSummaryOf } from './scan-record.ts';
 import { assertBlacklistUsable } from './snapshot.ts';
@@ -209,6 +210,7 @@ export async function updatePlugin(
 			deps,
 		);
 		// D20, D21 and a possible impersonation (D12): shown together, then asked in that order.
+		const registryScan = await registryScanNotice(deps.snapshot, trust, fetched.commit);
 		await obtainUpdateConsent(
 			{
 				pluginName: manifest.name,
@@ -216,6 +218,7 @@ export async function updatePlugin(
 				notices: [...trustNotices(trust), ...notices],
 				scan,
 				reportHint: `vouch scan ${sanitizeText(url, { maxLength: 200 })}`,
+				...(registryScan === undefined ? {} : { registryScan }),
 				added: addedCapabilities(installed.capabilities, manifest.capabilities),
 				action: options.ref === undefined ? 'update' : 'switch',
 				acceptFindings: options.acceptFindings === true,
