@@ -15,6 +15,8 @@ import { forEachEngine } from '../engines.ts';
 import { ALICE, BOB, CAROL, malwareReport, openWorld, PLUGINS, ROOT, type World } from './world.ts';
 
 const OTHER_UUID = 'c0ffee00-0000-4000-8000-000000000001';
+const ROUNDS = 6;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Three entries: H, the trusted plugin's hard block (two maintainers); V, a version block of
@@ -379,14 +381,25 @@ describe('replacing the registry keeps the entries incident actions hold', () =>
 					{ clientAddress: '198.51.100.20' },
 				);
 				await world.service.transition(incidentId, 'investigating', ALICE, 'Reading');
-				for (let round = 0; round < 6; round++) {
+				for (let round = 0; round < ROUNDS; round++) {
 					// The replacement was written before the quarantine: it does not hold its entry.
 					const replacement = base.replace(
 						'description = "A official plugin"',
 						`description = "Round ${round}"`,
 					);
+					const action = world.service.requestAction(
+						incidentId,
+						'soft_quarantine',
+						{},
+						ALICE,
+						'Hold on',
+					);
+					// Each round starts the replacement a little later, so that the two meet at
+					// different points; the last round starts it once the action is applied.
+					if (round === ROUNDS - 1) await action.catch(() => undefined);
+					else for (let turn = 0; turn < round * 4; turn++) await tick();
 					const [applied, replaced] = await Promise.allSettled([
-						world.service.requestAction(incidentId, 'soft_quarantine', {}, ALICE, 'Hold on'),
+						action,
 						world.store.importText(replacement, ROOT, `round ${round}`),
 					]);
 					if (replaced.status === 'rejected') {
