@@ -46,8 +46,8 @@ const MAX_DETAILED = 50;
  * meanwhile commits its entry with a document write of its own, so it either committed before
  * (and the write's revision check fails) or waits for this transaction (and then plans again
  * against the new document). The held set read here is therefore the one of `before`.
- * An entry `before` no longer holds (a lift between removing it and closing its action) is not
- * this replacement's doing and is not asked for.
+ * A held entry `before` no longer has (a lift between removing it and closing its action) is
+ * not this replacement's doing and is not asked for.
  */
 export async function assertReplacementKeepsHeldEntries(
 	db: Kysely<ServiceDatabase>,
