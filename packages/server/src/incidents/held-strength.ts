@@ -106,10 +106,12 @@ function softAhead(entries: readonly RawTable[], position: number): RawTable[] {
 	});
 }
 
-function positionsOf(entries: readonly RawTable[], id: string): number[] {
-	const positions: number[] = [];
+/** Each id's positions, computed once (a content id hashes the entry). */
+function positionsById(entries: readonly RawTable[]): Map<string, number[]> {
+	const positions = new Map<string, number[]>();
 	entries.forEach((entry, position) => {
-		if (blacklistEntryId(entry) === id) positions.push(position);
+		const id = blacklistEntryId(entry);
+		positions.set(id, [...(positions.get(id) ?? []), position]);
 	});
 	return positions;
 }
@@ -121,8 +123,11 @@ export function heldEntryProblems(
 	held: readonly HeldAction[],
 ): HeldEntryProblem[] {
 	const problems: HeldEntryProblem[] = [];
+	if (held.length === 0) return problems;
+	const beforeIds = positionsById(before);
+	const afterIds = positionsById(after);
 	for (const action of held) {
-		const was = positionsOf(before, action.entryId)[0];
+		const was = beforeIds.get(action.entryId)?.[0];
 		if (was === undefined) continue;
 		const report = (problem: HeldProblemKind, what: string) =>
 			problems.push({
@@ -132,7 +137,7 @@ export function heldEntryProblems(
 				problem,
 				what,
 			});
-		const now = positionsOf(after, action.entryId);
+		const now = afterIds.get(action.entryId) ?? [];
 		if (now.length === 0) {
 			report('missing', 'no entry has this id any more');
 			continue;
