@@ -39,7 +39,9 @@ export type ServerErrorCode =
 	/** A part of the service that this process does not run (no publisher configured). */
 	| 'UNAVAILABLE'
 	/** A registry repository's working copy holds what sync will not read or write through (a link, an oversized file). */
-	| 'SYNC_REFUSED';
+	| 'SYNC_REFUSED'
+	/** A whole-registry replacement that would drop or weaken a blacklist entry an applied incident action holds. */
+	| 'HELD_BY_INCIDENT';
 
 export function serverError(
 	code: ServerErrorCode,

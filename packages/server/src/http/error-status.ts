@@ -30,6 +30,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 	DUPLICATE_ENTRY: 409,
 	REGISTRY_EDIT_REFUSED: 409,
 	CONFIRMATION_REQUIRED: 409,
+	// The admin may replace the registry, and the text is valid: it conflicts with the state of
+	// incident actions, and is accepted once they are lifted. So a conflict, not a 403.
+	HELD_BY_INCIDENT: 409,
 	UNAVAILABLE: 503,
 };
 
@@ -42,7 +45,7 @@ export interface PublicError {
 	details?: Record<string, unknown>;
 }
 
-const SAFE_DETAIL_KEYS = ['field', 'retryAfterSeconds', 'notes', 'question', 'maxBytes'];
+const SAFE_DETAIL_KEYS = ['field', 'retryAfterSeconds', 'notes', 'question', 'maxBytes', 'held'];
 
 function codeOf(error: unknown): string | undefined {
 	const code = (error as { code?: unknown } | null)?.code;

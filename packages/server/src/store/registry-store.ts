@@ -29,6 +29,7 @@ import type { Transaction } from 'kysely';
 import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
+import { assertReplacementKeepsHeldEntries } from '../incidents/held-entries.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
@@ -81,7 +82,10 @@ export interface RegistryStore {
 	registry(): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
 	/**
 	 * Replaces the whole document (the first import, or following a registry repository). The
-	 * text is read by the library's reader first; one that it refuses is never stored.
+	 * text is read by the library's reader first; one that it refuses is never stored. A text
+	 * that drops or weakens a blacklist entry an applied incident action holds is refused
+	 * (`HELD_BY_INCIDENT`, `incidents/held-entries.ts`): such a block is lifted through its
+	 * incident, never by replacing the document.
 	 */
 	importText(text: string, actor: Actor, reason: string): Promise<StoreEditResult>;
 	/**
@@ -135,9 +139,21 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		if (current?.text === text) return { notes: [], document: current };
 		const sha256 = sha256Hex(text);
 		const file: RegistryFileText = { text, format: registry.format, label: LABEL };
-		const projection = projectRegistry(decodeRaw(file), registry, now.toISOString());
+		const raw = decodeRaw(file);
+		const before =
+			current === undefined
+				? undefined
+				: decodeRaw({
+						text: current.text,
+						format: sniffRegistryFormat(current.text),
+						label: LABEL,
+					});
+		const projection = projectRegistry(raw, registry, now.toISOString());
 		const stored = await db.transaction().execute(async (trx) => {
 			const revision = await writeDocument(trx, current, text, sha256, now);
+			// After the write, in its transaction: the write holds the document row, so no action
+			// can be applied (its entry added) between this check and the commit (see the module).
+			await assertReplacementKeepsHeldEntries(trx, before, raw);
 			await replaceProjection(trx, projection);
 			return insertChange(trx, {
 				action: 'edit',

@@ -5,8 +5,9 @@
  * the commit it came from is remembered in the database, so a restart does not import it again.
  * A branch that was force-pushed is still imported (the repository is the source of truth), but
  * the outcome and the change record say that history was rewritten, for the maintainers to look
- * at. Nothing here throws out of the polling loop: a failure leaves the current document as it
- * is and is reported in the outcome.
+ * at. A commit that would drop or weaken a block an incident holds is refused as its own
+ * outcome (`held-by-incident`) and not remembered. Nothing here throws out of the polling loop:
+ * a failure leaves the current document as it is and is reported in the outcome.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import type { Git } from '@vouch/library/internal/git/git';
 import { MAX_REGISTRY_BYTES } from '@vouch/library/internal/registry/limits';
 import type { ServiceDb } from '../db/open.ts';
 import { serverError } from '../errors.ts';
+import type { HeldEntryProblem } from '../incidents/held-entries.ts';
 import type { Actor } from '../store/actor.ts';
 import type { RegistryStore } from '../store/registry-store.ts';
 import { importScanReports } from './scan-reports.ts';
@@ -29,6 +31,12 @@ export type FollowFailure =
 	| 'unreachable'
 	/** The commit holds no usable registry file (missing, a link, too large, refused by the reader). */
 	| 'malformed'
+	/**
+	 * The registry file is well-formed but drops or weakens a blacklist entry that an applied
+	 * incident action holds (`incidents/held-entries.ts`): the block must be lifted through its
+	 * incident first. `held` names the entries.
+	 */
+	| 'held-by-incident'
 	/** Anything else (the database, say). */
 	| 'error';
 
@@ -48,7 +56,14 @@ export type SyncOutcome =
 			reports: { stored: number; skipped: string[] };
 	  }
 	| { status: 'unchanged'; commit: string }
-	| { status: 'failed'; failure: FollowFailure; message: string; commit?: string };
+	| {
+			status: 'failed';
+			failure: FollowFailure;
+			message: string;
+			commit?: string;
+			/** For `held-by-incident`: each held entry, its action and incident, and what the commit does to it. */
+			held?: HeldEntryProblem[];
+	  };
 
 export interface FollowOptions {
 	store: RegistryStore;
@@ -163,6 +178,10 @@ export function followRegistryRepository(options: FollowOptions): Follower {
 			imported = await options.store.importText(text, options.actor, reason);
 		} catch (error) {
 			if ((error as { code?: unknown }).code === 'REGISTRY_CONFLICT') throw error;
+			// Not applied and not remembered: the same commit is refused again on the next poll,
+			// and a later commit that keeps the entries imports.
+			if ((error as { code?: unknown }).code === 'HELD_BY_INCIDENT')
+				return heldByIncident(commit, error);
 			return malformed(commit, messageOf(error));
 		}
 		const reports = await importReports();
@@ -195,6 +214,17 @@ export function followRegistryRepository(options: FollowOptions): Follower {
 		} catch (error) {
 			return { stored: 0, skipped: [`Scan reports not imported: ${messageOf(error)}`] };
 		}
+	}
+
+	function heldByIncident(commit: string, error: unknown): SyncOutcome {
+		const held = (error as { details?: { held?: HeldEntryProblem[] } }).details?.held ?? [];
+		return {
+			status: 'failed',
+			failure: 'held-by-incident',
+			message: messageOf(error),
+			commit,
+			held,
+		};
 	}
 
 	function malformed(commit: string, message: string): SyncOutcome {
