@@ -42,7 +42,7 @@ import {
 	changedFiles,
 	checkoutCommit,
 	listTrackedFiles,
-	readRemoteUrl,
+	readOriginAddress,
 	revParse,
 	writeRemoteUrl,
 } from './working-copy.ts';
@@ -112,7 +112,7 @@ export interface Git {
 	changedFiles(dir: string, call?: CallOptions): Promise<string[]>;
 	/** Paths of the files git tracks in the clone, relative, `/`-separated. */
 	listTrackedFiles(dir: string, call?: CallOptions): Promise<string[]>;
-	/** The origin address stored in the clone, if any. */
+	/** The origin address git fetches from (insteadOf rewrites applied), if any. */
 	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** Stores a new origin address (checked against the transport policy first). */
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
@@ -220,7 +220,7 @@ export function createGit(options: GitOptions = {}): Git {
 		},
 		changedFiles: (dir, call) => changedFiles(context, dir, call),
 		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
-		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
+		remoteUrl: (dir, call) => readOriginAddress(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
 		verifyTag: (request, call) => verifyTagSignature(context, request, call),
 		isAncestor: (request, call) => isAncestor(context, request, call),
