@@ -236,7 +236,10 @@ describe('local clones answer for their origin (D27)', () => {
 	it('keeps checking the origin after install: startup and enable', async () => {
 		const spec = { uuid: '9b0c1d2e-3f4a-4b5c-8d6e-8f9a0b1c2d3e', name: 'later' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });
-		const laterBad = world.serve({ name: 'laterbad', uuid: '0c1d2e3f-4a5b-4c6d-9e7f-9a0b1c2d3e4f' });
+		const laterBad = world.serve({
+			name: 'laterbad',
+			uuid: '0c1d2e3f-4a5b-4c6d-9e7f-9a0b1c2d3e4f',
+		});
 		copy.git(['remote', 'add', 'origin', laterBad.url]);
 		const installed = await vouch(['install', copy.dir, '--yes']);
 		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
@@ -250,7 +253,11 @@ describe('local clones answer for their origin (D27)', () => {
 			load: { uuid: string }[];
 			disabled: { uuid: string; kind: string }[];
 		};
-		assert.equal(report.load.some((item) => item.uuid === spec.uuid), false, startup.stdout);
+		assert.equal(
+			report.load.some((item) => item.uuid === spec.uuid),
+			false,
+			startup.stdout,
+		);
 		assert.equal(report.disabled.find((item) => item.uuid === spec.uuid)?.kind, 'blacklist');
 		assert.equal((await world.state()).enabled.includes(spec.uuid), false);
 

@@ -115,11 +115,12 @@ export function compileBlacklist(
 		const ranks: number[] = [];
 		if (facts.uuid !== undefined) {
 			pushAll(ranks, uuids.get(facts.uuid));
-			if (facts.location !== undefined) {
-				pushAll(ranks, pairs.get(facts.uuid + PAIR_SEPARATOR + facts.location));
+			for (const location of facts.locations) {
+				pushAll(ranks, pairs.get(facts.uuid + PAIR_SEPARATOR + location));
 			}
 		}
-		if (facts.location !== undefined) pushAll(ranks, locations.get(facts.location));
+		// The plugin's locations are distinct keys, so an entry is still found at most once.
+		for (const location of facts.locations) pushAll(ranks, locations.get(location));
 		if (facts.patternTexts.length > 0) {
 			prefilter.candidates(facts.patternTexts, (slot) => {
 				ranks.push(regexOnlyRanks[slot] as number);
@@ -170,7 +171,9 @@ function entryMatches(
 ): boolean {
 	const { entry } = candidate;
 	if (candidate.uuid !== undefined && candidate.uuid !== facts.uuid) return false;
-	if (candidate.location !== undefined && candidate.location !== facts.location) return false;
+	if (candidate.location !== undefined && !facts.locations.includes(candidate.location)) {
+		return false;
+	}
 	if (candidate.commit !== undefined) {
 		// The plugin's commit unknown: the caller's policy. Known: it must be the entry's.
 		if (facts.commit === undefined || candidate.commit === null) {

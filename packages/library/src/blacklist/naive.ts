@@ -4,9 +4,11 @@
  * is checked against, and the baseline the benchmark compares it with.
  */
 import {
+	blacklistLocations,
 	type CanonicalUrlContext,
 	locationKey,
 	pickUrlContext,
+	tryCanonicalForms,
 	tryCanonicalUrl,
 	urlPatternTexts,
 } from '../core/canonical-url.ts';
@@ -74,8 +76,9 @@ function naiveEntryMatches(
 	if (entry.url !== undefined) {
 		const entryUrl = tryCanonicalUrl(entry.url, context);
 		if (entryUrl === undefined || url === undefined) return false;
-		const pluginUrl = tryCanonicalUrl(url, context);
-		if (pluginUrl === undefined || locationKey(pluginUrl) !== locationKey(entryUrl)) return false;
+		const pluginForms = tryCanonicalForms(url, context);
+		if (pluginForms === undefined) return false;
+		if (!blacklistLocations(pluginForms).includes(locationKey(entryUrl))) return false;
 	}
 	if (entry.urlRegex !== undefined) {
 		const outcome = patterns.get(entry.urlRegex);

@@ -58,6 +58,38 @@ for (const matcher of MATCHERS) {
 			}
 		});
 
+		it('blocks git+ssh:// and ssh+git:// with the default port written out', () => {
+			for (const url of [
+				'git+ssh://git@github.com:22/badorg/plugin',
+				'ssh+git://github.com:22/BadOrg/plugin.git',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+			}
+		});
+
+		it('blocks the forge’s ssh-over-443 host', () => {
+			const url = 'ssh://git@ssh.github.com:443/badorg/plugin.git';
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+			assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+		});
+
+		it('blocks a path whose slash is percent-encoded, which many servers decode', () => {
+			for (const url of [
+				'https://github.com/badorg%2Fplugin',
+				'https://github.com/BadOrg%2fPlugin.git',
+				'https://github.com/badorg/plugin.git%2F',
+				'https://github.com/x%2F..%2Fbadorg/plugin',
+				'git@github.com:badorg%2Fplugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+			}
+			// The repository named is still another one where paths are compared.
+			const other = { url: 'https://github.com/goodorg%2Fplugin' };
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, other)), undefined);
+		});
+
 		it('does not read another port or a local path as the https address', () => {
 			for (const url of [
 				'ssh://git@github.com:2222/badorg/plugin',
