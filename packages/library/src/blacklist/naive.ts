@@ -6,6 +6,7 @@
 import {
 	blacklistLocations,
 	type CanonicalUrlContext,
+	foldsPathCase,
 	locationKey,
 	pickUrlContext,
 	tryCanonicalForms,
@@ -17,6 +18,7 @@ import { normaliseUuid } from '../core/uuid.ts';
 import { satisfiesRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
+import { hasCapitals } from './pattern-case.ts';
 import type {
 	BlacklistContext,
 	BlacklistProblem,
@@ -83,8 +85,17 @@ function naiveEntryMatches(
 	if (entry.urlRegex !== undefined) {
 		const outcome = patterns.get(entry.urlRegex);
 		if (!outcome.ok || url === undefined) return false;
-		const pattern = outcome.pattern;
-		if (!urlPatternTexts(url, context).some((text) => pattern.search(text))) return false;
+		const texts = urlPatternTexts(url, context);
+		let matched = texts.some((text) => outcome.pattern.search(text));
+		// On a host that ignores path case, a pattern with capitals is also run without case.
+		const forms = tryCanonicalForms(url, context);
+		if (!matched && forms !== undefined && foldsPathCase(forms.canonical, context)) {
+			if (hasCapitals(entry.urlRegex)) {
+				const blind = patterns.get(entry.urlRegex, { ignoreCase: true });
+				matched = blind.ok && texts.some((text) => blind.pattern.search(text));
+			}
+		}
+		if (!matched) return false;
 	}
 	if (entry.versions !== undefined) {
 		const range = entry.versions;

@@ -6,6 +6,7 @@
 import {
 	blacklistLocations,
 	type CanonicalUrlContext,
+	foldsPathCase,
 	patternTextsOf,
 	tryCanonicalForms,
 } from '../core/canonical-url.ts';
@@ -23,6 +24,11 @@ export interface PluginFacts {
 	locations: readonly string[];
 	/** What `url_regex` runs on: `urlPatternTexts` (D3), raw, case-kept and canonical. */
 	patternTexts: string[];
+	/**
+	 * The host ignores path case (D2), so a pattern with capitals is also searched without
+	 * case (see `pattern-case.ts`).
+	 */
+	foldsCase: boolean;
 	/** Lowercase full commit id, or undefined when unknown or not a full id. */
 	commit: string | undefined;
 	/**
@@ -45,6 +51,7 @@ export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext
 	return {
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),
 		locations: forms === undefined ? [] : blacklistLocations(forms),
+		foldsCase: forms !== undefined && foldsPathCase(forms.canonical, context),
 		patternTexts,
 		commit: normaliseCommit(plugin.commit),
 		versions() {

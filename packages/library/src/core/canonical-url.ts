@@ -388,6 +388,21 @@ function tryHost(entry: string): string[] {
 	}
 }
 
+/**
+ * Whether a canonical URL's host compares repository paths without case (D2): then a
+ * `url_regex` written with capitals must not be dodged by writing the path in other letters.
+ */
+export function foldsPathCase(canonical: string, context: CanonicalUrlContext = {}): boolean {
+	const sep = canonical.indexOf('://');
+	if (sep === -1) return false;
+	const rest = canonical.slice(sep + 3);
+	const end = rest.search(/[/?#]/);
+	const hostPort = end === -1 ? rest : rest.slice(0, end);
+	// A canonical host is ASCII and has no userinfo; an IPv6 literal never folds.
+	const host = hostPort.startsWith('[') ? hostPort : (hostPort.split(':')[0] as string);
+	return caseInsensitiveHosts(context).has(host);
+}
+
 /** The scheme of a canonical URL (`file` for a local path). */
 export function urlScheme(canonical: string): string {
 	if (canonical.startsWith('/')) return 'file';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blockedBy, CONTEXT, entries, MATCHERS } from './helpers.ts';
+import { blockedBy, CONTEXT, entries, MATCHERS, UUID_A } from './helpers.ts';
 
 const BLOCKED_REPO = entries({ url: 'https://github.com/badorg/plugin', reason: 'malware' });
 const BLOCKED_ORG = entries({ urlRegex: '^https://github\\.com/badorg/', reason: 'org' });
@@ -102,6 +102,31 @@ for (const matcher of MATCHERS) {
 		it('runs a pattern written with capitals on the form that keeps the path case', () => {
 			const list = entries({ urlRegex: 'github\\.com/BadOrg/', reason: 'org' });
 			assert.equal(blockedBy(matcher.check(list, { url: 'https://%67ithub.com/%42adOrg/x' })), 0);
+		});
+
+		it('runs a pattern written with capitals without case where the host ignores path case', () => {
+			// A maintainer copies the organisation from the browser: `EvilOrg`. GitHub serves the
+			// same repositories under `evilorg`, so every spelling of it must be caught.
+			const list = entries({ urlRegex: '^https://github\\.com/EvilOrg/', reason: 'org' });
+			for (const url of [
+				'https://github.com/evilorg/plugin',
+				'https://github.com/EVILORG/plugin',
+				'git@github.com:eViLoRg/plugin.git',
+				'https://github.com/EvilOrg/plugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(list, { url })), 0, url);
+			}
+			const withUuid = entries({ uuid: UUID_A, urlRegex: 'github\\.com/EvilOrg/', reason: 'x' });
+			const url = 'https://github.com/evilorg/plugin';
+			assert.equal(blockedBy(matcher.check(withUuid, { url, uuid: UUID_A })), 0);
+			// Another organisation, and a host whose paths keep their case, stay unblocked.
+			assert.equal(
+				blockedBy(matcher.check(list, { url: 'https://github.com/goodorg/plugin' })),
+				undefined,
+			);
+			const selfHosted = entries({ urlRegex: 'git\\.example\\.org/EvilOrg/', reason: 'x' });
+			const other = { url: 'https://git.example.org/evilorg/plugin' };
+			assert.equal(blockedBy(matcher.check(selfHosted, other)), undefined);
 		});
 
 		it('folds path case only on the hosts the caller lists', () => {
