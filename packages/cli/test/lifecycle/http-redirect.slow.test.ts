@@ -233,7 +233,7 @@ describe('local clones answer for their origin (D27)', () => {
 		assert.equal(errorOf(run).code, 'BLACKLISTED');
 	});
 
-	it('keeps checking the origin after install: startup and enable', async () => {
+	it('keeps checking the origin after install: list, info, startup and enable', async () => {
 		const spec = { uuid: '9b0c1d2e-3f4a-4b5c-8d6e-8f9a0b1c2d3e', name: 'later' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });
 		const laterBad = world.serve({
@@ -247,6 +247,15 @@ describe('local clones answer for their origin (D27)', () => {
 
 		// The registry learns of the repository the copy was cloned from.
 		world.writeRegistry([], [...blacklist(), { url: laterBad.url, reason: 'Found out later' }]);
+		// What list and info say agrees with what the startup check then does.
+		const list = await vouch(['list']);
+		const listed = (parseJson(list).plugins as { uuid: string; blacklisted: unknown }[]).find(
+			(item) => item.uuid === spec.uuid,
+		);
+		assert.match(JSON.stringify(listed?.blacklisted), /Found out later/, list.stdout);
+		const info = await vouch(['info', spec.uuid, '--offline']);
+		const installedInfo = parseJson(info).installed as { blacklisted: unknown } | undefined;
+		assert.match(JSON.stringify(installedInfo?.blacklisted), /Found out later/, info.stdout);
 		const startup = await vouch(['startup-check']);
 		assert.equal(startup.code, 0, startup.stdout + startup.stderr);
 		const report = parseJson(startup) as {
