@@ -233,6 +233,19 @@ describe('local clones answer for their origin (D27)', () => {
 		assert.equal(errorOf(run).code, 'BLACKLISTED');
 	});
 
+	it('still reads the origin as written when git rewrites it to a mirror', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', name: 'copy5' }),
+		});
+		// git would fetch from the clean mirror; the blacklist names the address as written.
+		copy.git(['config', `url.${clean.url}.insteadOf`, bad.url]);
+		copy.git(['remote', 'add', 'origin', bad.url]);
+		assert.equal(copy.git(['remote', 'get-url', 'origin']).trim(), clean.url);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
 	it('keeps checking the origin after install: list, info, startup and enable', async () => {
 		const spec = { uuid: '9b0c1d2e-3f4a-4b5c-8d6e-8f9a0b1c2d3e', name: 'later' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });

@@ -43,6 +43,7 @@ import {
 	checkoutCommit,
 	listTrackedFiles,
 	readOriginAddress,
+	readRemoteUrl,
 	revParse,
 	writeRemoteUrl,
 } from './working-copy.ts';
@@ -112,8 +113,10 @@ export interface Git {
 	changedFiles(dir: string, call?: CallOptions): Promise<string[]>;
 	/** Paths of the files git tracks in the clone, relative, `/`-separated. */
 	listTrackedFiles(dir: string, call?: CallOptions): Promise<string[]>;
-	/** The origin address git fetches from (insteadOf rewrites applied), if any. */
+	/** The origin address stored in the clone, if any. */
 	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
+	/** The origin address as git fetches from it (`url.<base>.insteadOf` applied), if any. */
+	originFetchUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** Stores a new origin address (checked against the transport policy first). */
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
 	/** Checks that a tag in the clone is SSH-signed by a key of an allowed-signers file. */
@@ -220,7 +223,8 @@ export function createGit(options: GitOptions = {}): Git {
 		},
 		changedFiles: (dir, call) => changedFiles(context, dir, call),
 		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
-		remoteUrl: (dir, call) => readOriginAddress(context, dir, call),
+		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
+		originFetchUrl: (dir, call) => readOriginAddress(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
 		verifyTag: (request, call) => verifyTagSignature(context, request, call),
 		isAncestor: (request, call) => isAncestor(context, request, call),

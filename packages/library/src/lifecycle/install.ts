@@ -99,8 +99,10 @@ export async function installPlugin(
 	// 2. The blacklist by URL (and the registry's UUID), before any network access. A local
 	// clone also answers for the address it was cloned from (D27).
 	// A copy of a copy answers for every address up its chain; the furthest is recorded.
-	const origins = source.kind === 'git' ? await localOrigins(source.url, deps.git) : [];
-	const origin = origins.at(-1);
+	const chain =
+		source.kind === 'git' ? await localOrigins(source.url, deps.git) : { addresses: [] };
+	const origins = chain.addresses;
+	const origin = chain.origin;
 	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };
 	refuseIfBlocked({
 		verdict: blacklistVerdictAt(deps.snapshot, [source.url, ...origins], expectedUuid, 'skip'),
@@ -235,6 +237,7 @@ export async function installPlugin(
 				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
 				origin,
+				fetchedOrigin: chain.fetchedOrigin,
 				registryId: registryIdAtInstall(source, manifest.uuid, origin, deps),
 			});
 			tx.afterCommit(() => keepScanReport(deps, record, scan));

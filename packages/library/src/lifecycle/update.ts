@@ -100,7 +100,8 @@ export async function updatePlugin(
 	assertTransportAllowed({ canonical, ...policy });
 	const expectedUuid = moved?.uuidChanged ? moved.plugin.uuid : installed.uuid;
 	// A local clone also answers for the address it was cloned from (D27).
-	const origins = await localOrigins(url, deps.git);
+	const chain = await localOrigins(url, deps.git);
+	const origins = chain.addresses;
 	refuseIfBlocked({
 		verdict: blacklistVerdictAt(deps.snapshot, [url, ...origins], { uuid: expectedUuid }, 'skip'),
 		name: installed.name,
@@ -268,9 +269,10 @@ export async function updatePlugin(
 				record.originalUuid = current.uuid;
 			}
 			// D27: the copy's origin as it is now, so later checks see where it really came from.
-			const origin = origins.at(-1);
-			if (origin === undefined) delete record.originUrl;
-			else record.originUrl = storedUrl(origin);
+			if (chain.origin === undefined) delete record.originUrl;
+			else record.originUrl = storedUrl(chain.origin);
+			if (chain.fetchedOrigin === undefined) delete record.originFetchUrl;
+			else record.originFetchUrl = storedUrl(chain.fetchedOrigin);
 			if (manifest.version === undefined) delete record.version;
 			else record.version = manifest.version;
 			const wasEnabled = state.enabled.includes(current.uuid);

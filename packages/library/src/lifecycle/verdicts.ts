@@ -59,10 +59,10 @@ export function blacklistVerdictAt(
  * them, so an entry the registry adds after install catches a copy as surely as the original.
  */
 export function installedAddresses(
-	plugin: Pick<InstalledPlugin, 'source' | 'originUrl'>,
+	plugin: Pick<InstalledPlugin, 'source' | 'originUrl' | 'originFetchUrl'>,
 	url: string = plugin.source.url,
 ): (string | undefined)[] {
-	return [url, plugin.source.fetchedUrl, plugin.originUrl];
+	return [url, plugin.source.fetchedUrl, plugin.originUrl, plugin.originFetchUrl];
 }
 
 export interface BlockInput {
