@@ -6,7 +6,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { installedNames, registryIdOf } from '@vouch/library/internal/lifecycle/installed';
 import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
-import { blacklistVerdict } from '@vouch/library/internal/lifecycle/verdicts';
+import { blacklistVerdictAt, installedAddresses } from '@vouch/library/internal/lifecycle/verdicts';
 import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version-facts';
 import { resolveTrust } from '@vouch/library/internal/registry/trust';
 import { pluginNameLabel, TRUST_DISPLAY } from '@vouch/library/internal/registry/trust-display';
@@ -47,8 +47,8 @@ export function registerList(program: Command, { io }: CommandContext): void {
 						url: plugin.source.url,
 						uuid: plugin.uuid,
 					});
-					const verdict = blacklistVerdict(context.snapshot, {
-						url: plugin.source.url,
+					// Every address it answers for, as the startup check asks (D27).
+					const verdict = blacklistVerdictAt(context.snapshot, installedAddresses(plugin), {
 						uuid: plugin.uuid,
 						...installedVersionFacts(plugin, context.snapshot.index),
 					});

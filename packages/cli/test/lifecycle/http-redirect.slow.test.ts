@@ -205,6 +205,90 @@ describe('local clones answer for their origin (D27)', () => {
 		assert.equal(errorOf(run).code, 'BLACKLISTED', run.stdout + run.stderr);
 	});
 
+	it('follows a clone of a clone back to the blacklisted origin', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '7f8a9b0c-1d2e-4f3a-8b4c-6d7e8f9a0b1c', name: 'copy3' }),
+		});
+		copy.git(['remote', 'add', 'origin', bad.url]);
+		// A second copy cloned from the first: its origin is a path, whose origin is the address.
+		const outer = createPluginRepo({
+			manifest: manifestToml({ uuid: '7f8a9b0c-1d2e-4f3a-8b4c-6d7e8f9a0b1c', name: 'copy3' }),
+		});
+		outer.git(['remote', 'add', 'origin', copy.dir]);
+		const run = await vouch(['install', outer.dir, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
+	it('reads the origin as git rewrites it (url.<base>.insteadOf)', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '8a9b0c1d-2e3f-4a4b-9c5d-7e8f9a0b1c2d', name: 'copy4' }),
+		});
+		// `short:bad` is what the config says; git fetches it from the blacklisted address.
+		copy.git(['config', `url.${bad.url.replace(/bad\.git$/, '')}.insteadOf`, 'short:']);
+		copy.git(['remote', 'add', 'origin', 'short:bad.git']);
+		assert.equal(copy.git(['remote', 'get-url', 'origin']).trim(), bad.url);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
+	it('still reads the origin as written when git rewrites it to a mirror', async () => {
+		const copy = createPluginRepo({
+			manifest: manifestToml({ uuid: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', name: 'copy5' }),
+		});
+		// git would fetch from the clean mirror; the blacklist names the address as written.
+		copy.git(['config', `url.${clean.url}.insteadOf`, bad.url]);
+		copy.git(['remote', 'add', 'origin', bad.url]);
+		assert.equal(copy.git(['remote', 'get-url', 'origin']).trim(), clean.url);
+		const run = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
+	it('keeps checking the origin after install: list, info, startup and enable', async () => {
+		const spec = { uuid: '9b0c1d2e-3f4a-4b5c-8d6e-8f9a0b1c2d3e', name: 'later' };
+		const copy = createPluginRepo({ manifest: manifestToml(spec) });
+		const laterBad = world.serve({
+			name: 'laterbad',
+			uuid: '0c1d2e3f-4a5b-4c6d-9e7f-9a0b1c2d3e4f',
+		});
+		copy.git(['remote', 'add', 'origin', laterBad.url]);
+		const installed = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+		assert.equal((await world.state()).enabled.includes(spec.uuid), true);
+
+		// The registry learns of the repository the copy was cloned from.
+		world.writeRegistry([], [...blacklist(), { url: laterBad.url, reason: 'Found out later' }]);
+		// What list and info say agrees with what the startup check then does.
+		const list = await vouch(['list']);
+		const listed = (parseJson(list).plugins as { uuid: string; blacklisted: unknown }[]).find(
+			(item) => item.uuid === spec.uuid,
+		);
+		assert.match(JSON.stringify(listed?.blacklisted), /Found out later/, list.stdout);
+		const info = await vouch(['info', spec.uuid, '--offline']);
+		const installedInfo = parseJson(info).installed as { blacklisted: unknown } | undefined;
+		assert.match(JSON.stringify(installedInfo?.blacklisted), /Found out later/, info.stdout);
+		const startup = await vouch(['startup-check']);
+		assert.equal(startup.code, 0, startup.stdout + startup.stderr);
+		const report = parseJson(startup) as {
+			load: { uuid: string }[];
+			disabled: { uuid: string; kind: string }[];
+		};
+		assert.equal(
+			report.load.some((item) => item.uuid === spec.uuid),
+			false,
+			startup.stdout,
+		);
+		assert.equal(report.disabled.find((item) => item.uuid === spec.uuid)?.kind, 'blacklist');
+		assert.equal((await world.state()).enabled.includes(spec.uuid), false);
+
+		const enable = await vouch(['enable', spec.uuid]);
+		assert.notEqual(enable.code, 0, enable.stdout + enable.stderr);
+		assert.equal(errorOf(enable).code, 'BLACKLISTED');
+		world.writeRegistry([], blacklist());
+	});
+
 	it('installs a local clone whose origin is clean', async () => {
 		const spec = { uuid: '6e7f8a9b-0c1d-4e2f-9a3b-5c6d7e8f9a0b', name: 'fine' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });

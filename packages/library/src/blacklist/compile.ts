@@ -19,6 +19,7 @@ import { normaliseUuid } from '../core/uuid.ts';
 import { isValidRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
+import { hasCapitals } from './pattern-case.ts';
 import { buildPatternPrefilter, type PatternPrefilter } from './pattern-prefilter.ts';
 import { type PluginFacts, pluginFacts } from './plugin-facts.ts';
 import type {
@@ -75,6 +76,8 @@ export function compileBlacklist(
 	const locations = new Map<string, number[]>();
 	const regexOnlyRanks: number[] = [];
 	const regexOnlyPatterns: string[] = [];
+	/** Regex-only entries with capitals: candidates on every case-insensitive host. */
+	const capitalRanks: number[] = [];
 	let inert = 0;
 
 	for (const entry of ordered) {
@@ -103,6 +106,7 @@ export function compileBlacklist(
 		} else {
 			regexOnlyRanks.push(rank);
 			regexOnlyPatterns.push(entry.urlRegex as string);
+			if (hasCapitals(entry.urlRegex as string)) capitalRanks.push(rank);
 		}
 	}
 
@@ -115,16 +119,21 @@ export function compileBlacklist(
 		const ranks: number[] = [];
 		if (facts.uuid !== undefined) {
 			pushAll(ranks, uuids.get(facts.uuid));
-			if (facts.location !== undefined) {
-				pushAll(ranks, pairs.get(facts.uuid + PAIR_SEPARATOR + facts.location));
+			for (const location of facts.locations) {
+				pushAll(ranks, pairs.get(facts.uuid + PAIR_SEPARATOR + location));
 			}
 		}
-		if (facts.location !== undefined) pushAll(ranks, locations.get(facts.location));
+		// The plugin's locations are distinct keys, so an entry is still found at most once.
+		for (const location of facts.locations) pushAll(ranks, locations.get(location));
 		if (facts.patternTexts.length > 0) {
 			prefilter.candidates(facts.patternTexts, (slot) => {
 				ranks.push(regexOnlyRanks[slot] as number);
 			});
 		}
+		// The prefilter's literals keep their capitals, which a lowercase path lacks: on a host
+		// that ignores path case those patterns run anyway, once each.
+		if (facts.foldsCase && capitalRanks.length > 0)
+			return [...new Set([...ranks, ...capitalRanks])];
 		return ranks;
 	};
 
@@ -170,7 +179,9 @@ function entryMatches(
 ): boolean {
 	const { entry } = candidate;
 	if (candidate.uuid !== undefined && candidate.uuid !== facts.uuid) return false;
-	if (candidate.location !== undefined && candidate.location !== facts.location) return false;
+	if (candidate.location !== undefined && !facts.locations.includes(candidate.location)) {
+		return false;
+	}
 	if (candidate.commit !== undefined) {
 		// The plugin's commit unknown: the caller's policy. Known: it must be the entry's.
 		if (facts.commit === undefined || candidate.commit === null) {
@@ -185,13 +196,18 @@ function entryMatches(
 	) {
 		return false;
 	}
-	if (entry.urlRegex !== undefined) {
-		const outcome = patterns.get(entry.urlRegex);
-		// A pattern RE2 cannot compile matches nothing (D3); `problems` reports it.
-		if (!outcome.ok) return false;
-		return facts.patternTexts.some((text) => outcome.pattern.search(text));
-	}
+	if (entry.urlRegex !== undefined) return patternMatches(entry.urlRegex, facts, patterns);
 	return true;
+}
+
+function patternMatches(source: string, facts: PluginFacts, patterns: PatternCache): boolean {
+	const outcome = patterns.get(source);
+	// A pattern RE2 cannot compile matches nothing (D3); `problems` reports it.
+	if (!outcome.ok) return false;
+	if (facts.patternTexts.some((text) => outcome.pattern.search(text))) return true;
+	if (!facts.foldsCase || !hasCapitals(source)) return false;
+	const blind = patterns.get(source, { ignoreCase: true });
+	return blind.ok && facts.patternTexts.some((text) => blind.pattern.search(text));
 }
 
 function versionMatches(

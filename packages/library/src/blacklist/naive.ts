@@ -4,9 +4,12 @@
  * is checked against, and the baseline the benchmark compares it with.
  */
 import {
+	blacklistLocations,
 	type CanonicalUrlContext,
+	foldsPathCase,
 	locationKey,
 	pickUrlContext,
+	tryCanonicalForms,
 	tryCanonicalUrl,
 	urlPatternTexts,
 } from '../core/canonical-url.ts';
@@ -15,6 +18,7 @@ import { normaliseUuid } from '../core/uuid.ts';
 import { satisfiesRange } from '../core/versions.ts';
 import type { BlacklistEntry } from './entry.ts';
 import { createPatternCache, type PatternCache } from './pattern-cache.ts';
+import { hasCapitals } from './pattern-case.ts';
 import type {
 	BlacklistContext,
 	BlacklistProblem,
@@ -74,14 +78,24 @@ function naiveEntryMatches(
 	if (entry.url !== undefined) {
 		const entryUrl = tryCanonicalUrl(entry.url, context);
 		if (entryUrl === undefined || url === undefined) return false;
-		const pluginUrl = tryCanonicalUrl(url, context);
-		if (pluginUrl === undefined || locationKey(pluginUrl) !== locationKey(entryUrl)) return false;
+		const pluginForms = tryCanonicalForms(url, context);
+		if (pluginForms === undefined) return false;
+		if (!blacklistLocations(pluginForms).includes(locationKey(entryUrl))) return false;
 	}
 	if (entry.urlRegex !== undefined) {
 		const outcome = patterns.get(entry.urlRegex);
 		if (!outcome.ok || url === undefined) return false;
-		const pattern = outcome.pattern;
-		if (!urlPatternTexts(url, context).some((text) => pattern.search(text))) return false;
+		const texts = urlPatternTexts(url, context);
+		let matched = texts.some((text) => outcome.pattern.search(text));
+		// On a host that ignores path case, a pattern with capitals is also run without case.
+		const forms = tryCanonicalForms(url, context);
+		if (!matched && forms !== undefined && foldsPathCase(forms.canonical, context)) {
+			if (hasCapitals(entry.urlRegex)) {
+				const blind = patterns.get(entry.urlRegex, { ignoreCase: true });
+				matched = blind.ok && texts.some((text) => blind.pattern.search(text));
+			}
+		}
+		if (!matched) return false;
 	}
 	if (entry.versions !== undefined) {
 		const range = entry.versions;

@@ -12,7 +12,11 @@
  * A pattern RE2 rejects matches nothing (D3). A failure of the engine itself is different: then
  * nothing can be known about any pattern, and the check must refuse, not pass (D1).
  */
-import { type CompiledPattern, compilePythonPattern } from '../core/pyregex.ts';
+import {
+	type CompiledPattern,
+	compilePythonPattern,
+	type PatternOptions,
+} from '../core/pyregex.ts';
 import { blacklistError } from './errors.ts';
 import { describeError } from './verdict.ts';
 
@@ -23,23 +27,29 @@ export interface PatternCache {
 	 * The compiled pattern, or why RE2 refused it. Throws BLACKLIST_ENGINE_FAILED when the
 	 * engine cannot compile anything (out of memory), which no caller may read as "no match".
 	 */
-	get(source: string): PatternOutcome;
+	get(source: string, options?: PatternOptions): PatternOutcome;
 }
 
 export interface PatternCacheOptions {
 	/** The compiler; tests pass one that fails like a broken engine. */
-	compile?: (source: string) => CompiledPattern;
+	compile?: (source: string, options?: PatternOptions) => CompiledPattern;
 }
 
 export function createPatternCache(options: PatternCacheOptions = {}): PatternCache {
 	const compile = options.compile ?? compilePythonPattern;
 	const compiled = new Map<string, PatternOutcome>();
 	return {
-		get(source) {
-			let outcome = compiled.get(source);
+		get(source, options = {}) {
+			// The case-blind variant is compiled only for the few patterns that need it.
+			const ignoreCase = options.ignoreCase === true;
+			const key = ignoreCase ? `i\u0000${source}` : source;
+			let outcome = compiled.get(key);
 			if (outcome === undefined) {
 				try {
-					outcome = { ok: true, pattern: compile(source) };
+					outcome = {
+						ok: true,
+						pattern: ignoreCase ? compile(source, { ignoreCase }) : compile(source),
+					};
 				} catch (error) {
 					if (!isPatternRejection(error)) {
 						throw blacklistError(
@@ -50,7 +60,7 @@ export function createPatternCache(options: PatternCacheOptions = {}): PatternCa
 					}
 					outcome = { ok: false, error: describeError(error) };
 				}
-				compiled.set(source, outcome);
+				compiled.set(key, outcome);
 			}
 			return outcome;
 		},

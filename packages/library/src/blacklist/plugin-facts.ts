@@ -4,8 +4,9 @@
  * (not a string, empty, not a URL) becomes "unknown" here, so `check` never throws.
  */
 import {
+	blacklistLocations,
 	type CanonicalUrlContext,
-	locationKey,
+	foldsPathCase,
 	patternTextsOf,
 	tryCanonicalForms,
 } from '../core/canonical-url.ts';
@@ -16,10 +17,18 @@ import type { PluginIdentity } from './types.ts';
 
 export interface PluginFacts {
 	uuid: string | undefined;
-	/** `locationKey(canonicalUrl(url))`, or undefined when the URL is unknown or unusable. */
-	location: string | undefined;
+	/**
+	 * `blacklistLocations` of the URL: its location key first, then the one with encoded
+	 * slashes decoded; empty when the URL is unknown or unusable.
+	 */
+	locations: readonly string[];
 	/** What `url_regex` runs on: `urlPatternTexts` (D3), raw, case-kept and canonical. */
 	patternTexts: string[];
+	/**
+	 * The host ignores path case (D2), so a pattern with capitals is also searched without
+	 * case (see `pattern-case.ts`).
+	 */
+	foldsCase: boolean;
 	/** Lowercase full commit id, or undefined when unknown or not a full id. */
 	commit: string | undefined;
 	/**
@@ -37,12 +46,12 @@ export function pluginFacts(plugin: PluginIdentity, context: CanonicalUrlContext
 	const uuidText = knownText(plugin.uuid);
 	const raw = knownText(plugin.url);
 	const forms = raw === undefined ? undefined : tryCanonicalForms(raw, context);
-	const canonical = forms?.canonical;
 	const patternTexts = raw === undefined ? [] : patternTextsOf(raw, forms);
 	let versions: string[] | undefined;
 	return {
 		uuid: uuidText === undefined ? undefined : normaliseUuid(uuidText),
-		location: canonical === undefined ? undefined : locationKey(canonical),
+		locations: forms === undefined ? [] : blacklistLocations(forms),
+		foldsCase: forms !== undefined && foldsPathCase(forms.canonical, context),
 		patternTexts,
 		commit: normaliseCommit(plugin.commit),
 		versions() {

@@ -5,12 +5,14 @@
  * disagreement would be a blacklist bypass or a borrowed trust level.
  */
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { coreError } from './errors.ts';
 import {
 	canonicalHost,
 	canonicalPath,
+	canonicalScheme,
 	foldedPath,
+	forgeSshHost,
 	portSuffix,
 	splitHostPort,
 } from './url-parts.ts';
@@ -115,6 +117,24 @@ export interface CanonicalForms {
 	caseKept: string;
 	/** `caseKept` with the path lowercased on a case-insensitive host: the comparison form. */
 	canonical: string;
+	/**
+	 * Present when the path holds an encoded slash (`%2F`): both forms with it decoded, as a
+	 * server that decodes the path before routing it reads them (nginx in front of
+	 * git-http-backend does). The blacklist compares these too; trust never does.
+	 */
+	slashesDecoded?: { caseKept: string; canonical: string };
+}
+
+/**
+ * The transport-independent keys the blacklist compares a URL under: its location, and the
+ * location with encoded slashes decoded, so `badorg%2Fplugin` cannot step around an entry for
+ * `badorg/plugin` on a server that decodes it. Over-matching here costs nothing: no forge
+ * lets a repository name hold a slash.
+ */
+export function blacklistLocations(forms: CanonicalForms): string[] {
+	const primary = locationKey(forms.canonical);
+	const decoded = forms.slashesDecoded;
+	return decoded === undefined ? [primary] : [primary, locationKey(decoded.canonical)];
 }
 
 /**
@@ -203,6 +223,13 @@ export function patternTextsOf(raw: string, forms: CanonicalForms | undefined): 
 		// so a change of transport cannot step around an organisation-wide pattern.
 		add(httpsSpelling(forms.canonical));
 		add(httpsSpelling(forms.caseKept));
+		const decoded = forms.slashesDecoded;
+		if (decoded !== undefined) {
+			add(decoded.canonical);
+			add(decoded.caseKept);
+			add(httpsSpelling(decoded.canonical));
+			add(httpsSpelling(decoded.caseKept));
+		}
 	}
 	add(raw);
 	return texts;
@@ -251,14 +278,25 @@ function canonicalLocalPath(text: string, context: CanonicalUrlContext): string 
 	let path = text;
 	if (path.toLowerCase().startsWith('file://')) {
 		path = path.slice('file://'.length);
-		if (path.toLowerCase().startsWith('localhost/')) path = path.slice('localhost'.length);
+		// git ignores the host of a file:// URL: `file://anyhost/srv/p` opens /srv/p.
+		const slash = path.indexOf('/');
+		if (slash === -1) {
+			throw coreError('INVALID_URL', 'The file:// URL names no path.', {
+				hint: 'Write it as file:///absolute/path, or give the path itself.',
+			});
+		}
+		path = path.slice(slash);
 		path = safeDecode(path);
 	}
 	const home = context.home ?? homedir();
 	if (path === '~') path = home;
 	else if (path.startsWith('~/')) path = home + path.slice(1);
 	const absolute = isAbsolute(path) ? resolve(path) : resolve(context.cwd ?? process.cwd(), path);
-	return absolute;
+	// `/srv/p/.git` is the repository of the working copy `/srv/p`: git fetches the same from
+	// both. Stripped until stable, so that the result is idempotent.
+	let repository = absolute;
+	while (basename(repository) === '.git') repository = dirname(repository);
+	return repository;
 }
 
 function safeDecode(text: string): string {
@@ -271,7 +309,7 @@ function safeDecode(text: string): string {
 
 function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalForms {
 	const sep = text.indexOf('://');
-	const scheme = text.slice(0, sep).toLowerCase();
+	const scheme = canonicalScheme(text.slice(0, sep).toLowerCase());
 	if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) {
 		throw coreError('INVALID_URL', 'The URL scheme is not valid.', {
 			hint: 'Use a form such as https://host/owner/repo.',
@@ -301,21 +339,33 @@ function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalF
 			hint: 'Percent-encode an "@" inside a user name or password as %40.',
 		});
 	}
-	const { host: rawHost, port } = splitHostPort(authority.slice(at + 1));
-	const host = canonicalHost(rawHost);
+	const { host: rawHost, port: rawPort } = splitHostPort(authority.slice(at + 1));
+	const { host, port } = forgeSshHost(scheme, canonicalHost(rawHost), rawPort);
 
 	let suffixStart = afterAuthority.length;
 	for (const stop of ['?', '#']) {
 		const found = afterAuthority.indexOf(stop);
 		if (found !== -1 && found < suffixStart) suffixStart = found;
 	}
-	const path = canonicalPath(afterAuthority.slice(0, suffixStart));
+	const rawPath = afterAuthority.slice(0, suffixStart);
+	// git url-decodes an ssh:// or git:// address whole before using it, so there an encoded
+	// slash is a slash. curl sends an http(s) path as written: the server decides.
+	const path = canonicalPath(
+		GIT_DECODED_SCHEMES.has(scheme) ? rawPath.replace(/%2F/gi, '/') : rawPath,
+	);
 	const suffix = afterAuthority.slice(suffixStart);
 	const origin = `${scheme}://${host}${portSuffix(scheme, port)}`;
 	const caseKept = `${origin}${path}${suffix}`;
 	const folds = caseInsensitiveHosts(context).has(host);
-	return { caseKept, canonical: folds ? `${origin}${foldedPath(path)}${suffix}` : caseKept };
+	const forms = { caseKept, canonical: folds ? `${origin}${foldedPath(path)}${suffix}` : caseKept };
+	// Escapes are uppercase by now. The decoded path has no `%2F` left, so this recurses once.
+	if (!path.includes('%2F')) return forms;
+	const decoded = canonicalRemote(`${origin}${path.replaceAll('%2F', '/')}${suffix}`, context);
+	return { ...forms, slashesDecoded: { caseKept: decoded.caseKept, canonical: decoded.canonical } };
 }
+
+/** Transports whose whole address git percent-decodes itself (connect.c), path included. */
+const GIT_DECODED_SCHEMES: ReadonlySet<string> = new Set(['ssh', 'git']);
 
 /** The profile's list in canonical host form, computed once per list. */
 const normalisedLists = new WeakMap<readonly string[], ReadonlySet<string>>();
@@ -336,6 +386,21 @@ function tryHost(entry: string): string[] {
 	} catch {
 		return [];
 	}
+}
+
+/**
+ * Whether a canonical URL's host compares repository paths without case (D2): then a
+ * `url_regex` written with capitals must not be dodged by writing the path in other letters.
+ */
+export function foldsPathCase(canonical: string, context: CanonicalUrlContext = {}): boolean {
+	const sep = canonical.indexOf('://');
+	if (sep === -1) return false;
+	const rest = canonical.slice(sep + 3);
+	const end = rest.search(/[/?#]/);
+	const hostPort = end === -1 ? rest : rest.slice(0, end);
+	// A canonical host is ASCII and has no userinfo; an IPv6 literal never folds.
+	const host = hostPort.startsWith('[') ? hostPort : (hostPort.split(':')[0] as string);
+	return caseInsensitiveHosts(context).has(host);
 }
 
 /** The scheme of a canonical URL (`file` for a local path). */

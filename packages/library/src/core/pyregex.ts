@@ -47,7 +47,15 @@ function toRe2Syntax(pattern: string): string {
 }
 
 /** Compiles a Python-syntax pattern, or throws INVALID_REGEX with RE2's reason. */
-export function compilePythonPattern(pattern: string): CompiledPattern {
+export interface PatternOptions {
+	/** Letters match either case (`re.IGNORECASE`). */
+	ignoreCase?: boolean;
+}
+
+export function compilePythonPattern(
+	pattern: string,
+	options: PatternOptions = {},
+): CompiledPattern {
 	if (typeof pattern !== 'string' || pattern.length === 0) {
 		throw coreError('INVALID_REGEX', 'The pattern is empty.');
 	}
@@ -62,8 +70,9 @@ export function compilePythonPattern(pattern: string): CompiledPattern {
 	let anchored: RE2;
 	try {
 		const Engine = re2();
-		searcher = new Engine(source, 'u');
-		anchored = new Engine(source, 'uy');
+		const flags = options.ignoreCase === true ? 'iu' : 'u';
+		searcher = new Engine(source, flags);
+		anchored = new Engine(source, `${flags}y`);
 	} catch (error) {
 		throw coreError('INVALID_REGEX', `RE2 cannot compile the pattern: ${describe(error)}`, {
 			hint: 'Backreferences and lookaround are not supported; rewrite the pattern without them.',

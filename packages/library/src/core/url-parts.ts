@@ -18,6 +18,41 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = {
 	ftps: '990',
 };
 
+/** Schemes git reads as another: `git+ssh://` and `ssh+git://` are plain ssh to it. */
+const SCHEME_ALIASES: Readonly<Record<string, string>> = {
+	'git+ssh': 'ssh',
+	'ssh+git': 'ssh',
+};
+
+/** The scheme (already lowercase) as git's transport sees it. */
+export function canonicalScheme(scheme: string): string {
+	return SCHEME_ALIASES[scheme] ?? scheme;
+}
+
+/**
+ * Hosts the forges document for ssh on port 443, for networks that block port 22: the same
+ * repositories as the forge itself (`ssh://git@ssh.github.com:443/o/r` is `git@github.com:o/r`).
+ * Only over ssh, and only on 22 or 443; anything else at those names is another service.
+ */
+const FORGE_SSH_ALIASES: Readonly<Record<string, string>> = {
+	'ssh.github.com': 'github.com',
+	'altssh.gitlab.com': 'gitlab.com',
+	'altssh.bitbucket.org': 'bitbucket.org',
+};
+
+/** Host and port of an ssh address on a forge's alternative ssh host, as the forge itself. */
+export function forgeSshHost(
+	scheme: string,
+	host: string,
+	port: string,
+): { host: string; port: string } {
+	const forge = FORGE_SSH_ALIASES[host];
+	if (scheme !== 'ssh' || forge === undefined || !['', '22', '443'].includes(port)) {
+		return { host, port };
+	}
+	return { host: forge, port: '' };
+}
+
 /**
  * The host in ASCII form: percent-escapes decoded (curl decodes them, so `%67ithub.com` is
  * github.com), IDNA mapping applied (full-width letters, soft hyphens, ideographic dots fold

@@ -13,7 +13,7 @@ import { blockDetails } from '../lifecycle/blocked-notice.ts';
 import { findInstalled } from '../lifecycle/installed.ts';
 import type { RegistrySnapshot } from '../lifecycle/snapshot.ts';
 import type { StoreState } from '../lifecycle/store/index.ts';
-import { blacklistVerdict } from '../lifecycle/verdicts.ts';
+import { blacklistVerdictAt, installedAddresses } from '../lifecycle/verdicts.ts';
 import { installedVersionFacts } from '../lifecycle/version-facts.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import { type HostEnvironment, urlContextOf } from './environment.ts';
@@ -51,8 +51,7 @@ export function createQueries(
 						url: plugin.source.url,
 						uuid: plugin.uuid,
 					});
-					const verdict = blacklistVerdict(snapshot, {
-						url: plugin.source.url,
+					const verdict = blacklistVerdictAt(snapshot, installedAddresses(plugin), {
 						uuid: plugin.uuid,
 						...installedVersionFacts(plugin, snapshot.index),
 					});

@@ -51,6 +51,7 @@ export function createLifecycleGit(
 		clone: async ({ redirectGuard, ...request }) =>
 			(await git()).clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
 		remoteUrl: async (dir) => (await git()).remoteUrl(dir),
+		originFetchUrl: async (dir) => (await git()).originFetchUrl(dir),
 		verifyTag: async (request) => (await git()).verifyTag(request),
 		changedFiles: async (dir) => (await git()).changedFiles(dir),
 	};

@@ -42,6 +42,7 @@ import {
 	changedFiles,
 	checkoutCommit,
 	listTrackedFiles,
+	readOriginAddress,
 	readRemoteUrl,
 	revParse,
 	writeRemoteUrl,
@@ -114,6 +115,8 @@ export interface Git {
 	listTrackedFiles(dir: string, call?: CallOptions): Promise<string[]>;
 	/** The origin address stored in the clone, if any. */
 	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
+	/** The origin address as git fetches from it (`url.<base>.insteadOf` applied), if any. */
+	originFetchUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** Stores a new origin address (checked against the transport policy first). */
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
 	/** Checks that a tag in the clone is SSH-signed by a key of an allowed-signers file. */
@@ -221,6 +224,7 @@ export function createGit(options: GitOptions = {}): Git {
 		changedFiles: (dir, call) => changedFiles(context, dir, call),
 		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
 		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
+		originFetchUrl: (dir, call) => readOriginAddress(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
 		verifyTag: (request, call) => verifyTagSignature(context, request, call),
 		isAncestor: (request, call) => isAncestor(context, request, call),

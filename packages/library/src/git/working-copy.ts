@@ -164,6 +164,30 @@ export async function readRemoteUrl(
 	throw gitFailureError(action, result);
 }
 
+/**
+ * The origin address as git fetches from it: `url.<base>.insteadOf` rewrites applied (from the
+ * clone's own config and the user's). The blacklist must see this one, not the stored text: a
+ * shorthand such as `gh:badorg/plugin` names no host, yet git fetches it from the forge.
+ */
+export async function readOriginAddress(
+	context: GitContext,
+	dir: string,
+	call: CallOptions = {},
+): Promise<string | undefined> {
+	const repo = resolvePath(dir, context.cwd);
+	const action = `reading the origin of ${sanitizeText(repo)}`;
+	const bare = !existsSync(join(repo, '.git')) && existsSync(join(repo, 'HEAD'));
+	const result = await execGit(
+		context,
+		{ repo, bare, args: ['remote', 'get-url', 'origin'], action, network: false },
+		call,
+	);
+	if (result.exitCode === 0) return outputText(result);
+	// `remote get-url` exits 2 when there is no such remote.
+	if (result.exitCode === 2 && /no such remote/i.test(result.stderr)) return undefined;
+	throw gitFailureError(action, result);
+}
+
 /** Points the origin at `url` (after a registry redirect), creating it if missing. */
 export async function writeRemoteUrl(
 	context: GitContext,

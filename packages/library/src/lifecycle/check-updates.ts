@@ -14,7 +14,7 @@ import type { RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, StoreState } from './store/index.ts';
 import { transportUse } from './transport.ts';
 import { planUpdate, reviewed } from './update-plan.ts';
-import { blacklistVerdictAt } from './verdicts.ts';
+import { blacklistVerdictAt, installedAddresses } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export type UpdateCheck =
@@ -62,7 +62,7 @@ async function checkOne(plugin: InstalledPlugin, deps: CheckUpdatesDeps): Promis
 	const moved = deps.snapshot.index === undefined ? undefined : safeRedirect(deps.snapshot, plugin);
 	const url = moved?.urlChanged ? moved.plugin.gitUrl : plugin.source.url;
 	const uuid = moved?.uuidChanged ? moved.plugin.uuid : plugin.uuid;
-	const verdict = blacklistVerdictAt(deps.snapshot, [url, plugin.source.fetchedUrl], {
+	const verdict = blacklistVerdictAt(deps.snapshot, installedAddresses(plugin, url), {
 		uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});

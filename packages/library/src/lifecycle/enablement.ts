@@ -13,7 +13,7 @@ import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { releaseFromQuarantine } from './quarantine-release.ts';
 import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
 import type { InstalledPlugin, PluginFiles, PluginStore } from './store/index.ts';
-import { blacklistVerdictAt } from './verdicts.ts';
+import { blacklistVerdictAt, installedAddresses } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export interface EnablementDeps {
@@ -57,7 +57,7 @@ export async function enablePlugin(
 			reporter: deps.reporter,
 		});
 	}
-	const verdict = blacklistVerdictAt(deps.snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
+	const verdict = blacklistVerdictAt(deps.snapshot, installedAddresses(plugin), {
 		uuid: plugin.uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});

@@ -17,7 +17,7 @@ import { lifecycleError } from './errors.ts';
 import { fetchInstallSource } from './install-fetch.ts';
 import { addressOf, entryOfLocalCopy } from './installed.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
-import { localOrigin } from './local-origin.ts';
+import { localOrigins } from './local-origin.ts';
 import { buildRecord } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
 import { registryScanNotice } from './registry-scan.ts';
@@ -98,10 +98,14 @@ export async function installPlugin(
 
 	// 2. The blacklist by URL (and the registry's UUID), before any network access. A local
 	// clone also answers for the address it was cloned from (D27).
-	const origin = source.kind === 'git' ? await localOrigin(source.url, deps.git) : undefined;
+	// A copy of a copy answers for every address up its chain; the furthest is recorded.
+	const chain =
+		source.kind === 'git' ? await localOrigins(source.url, deps.git) : { addresses: [] };
+	const origins = chain.addresses;
+	const origin = chain.origin;
 	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };
 	refuseIfBlocked({
-		verdict: blacklistVerdictAt(deps.snapshot, [source.url, origin], expectedUuid, 'skip'),
+		verdict: blacklistVerdictAt(deps.snapshot, [source.url, ...origins], expectedUuid, 'skip'),
 		name:
 			origin === undefined
 				? (source.entry?.name ?? source.url)
@@ -147,7 +151,7 @@ export async function installPlugin(
 
 		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
-			verdict: blacklistVerdictAt(deps.snapshot, [source.url, fetched.fetchedFrom, origin], {
+			verdict: blacklistVerdictAt(deps.snapshot, [source.url, fetched.fetchedFrom, ...origins], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, source.entry),
 				// Empty for a local directory without git: unknown, so a commit key fails safe.
@@ -233,6 +237,7 @@ export async function installPlugin(
 				scan: scanSummaryOf(scan, deps.now()),
 				now: deps.now(),
 				origin,
+				fetchedOrigin: chain.fetchedOrigin,
 				registryId: registryIdAtInstall(source, manifest.uuid, origin, deps),
 			});
 			tx.afterCommit(() => keepScanReport(deps, record, scan));

@@ -2,19 +2,95 @@
  * D27 for local clones: a directory holding a git repository is checked under the address of
  * its `origin` remote as well as its path. Otherwise cloning a blacklisted repository to disk
  * and installing the copy by path would pass every URL entry of the blacklist.
+ *
+ * A copy of a copy is common (a working copy cloned from another on the same disk), and git
+ * records the path of the first copy as the second's origin. So the chain is followed, path to
+ * path, until it reaches an address that is not on this machine.
  */
-import { sourceKind } from '../core/canonical-url.ts';
+import { sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
 import type { GitPort } from './ports.ts';
 
+/** Local copies followed back towards the remote they came from; real chains are short. */
+export const MAX_LOCAL_ORIGIN_HOPS = 8;
+
+type OriginReader = Pick<GitPort, 'remoteUrl' | 'originFetchUrl'>;
+
+/** What a local repository answers for (D27). */
+export interface LocalOriginChain {
+	/** Every address up the chain, nearest first, as written and as git rewrites it. */
+	addresses: string[];
+	/** The furthest origin as written in its config: what is recorded (`originUrl`). */
+	origin?: string;
+	/** The same as git fetches from it, when a rewrite makes it differ (`originFetchUrl`). */
+	fetchedOrigin?: string;
+}
+
 /**
- * The origin address of `url` when it names a local repository, else undefined. Read through
- * `src/git` (never by parsing `.git/config` here), so it is the address git would use.
+ * The chain of origins of a local repository; empty for a remote address or a repository
+ * without an origin. Each origin counts as written in the config and as git rewrites it
+ * (`url.<base>.insteadOf`): a shorthand like `gh:badorg/x` names no host until rewritten, and
+ * a rewrite to a mirror must not hide the address the blacklist names. Only the first origin
+ * must be readable: further copies may have been moved or deleted since, and then the chain
+ * ends there.
  */
-export async function localOrigin(
-	url: string,
-	git: Pick<GitPort, 'remoteUrl'>,
-): Promise<string | undefined> {
-	if (sourceKind(url) !== 'local') return undefined;
-	const origin = await git.remoteUrl(url);
-	return origin === undefined || origin.trim() === '' ? undefined : origin;
+export async function localOrigins(url: string, git: OriginReader): Promise<LocalOriginChain> {
+	const chain: LocalOriginChain = { addresses: [] };
+	if (sourceKind(url) !== 'local') return chain;
+	const seen = new Set<string>([tryCanonicalUrl(url) ?? url]);
+	let next: string | undefined = url;
+	for (let hop = 0; hop < MAX_LOCAL_ORIGIN_HOPS && next !== undefined; hop++) {
+		const found = hop === 0 ? await readBoth(git, next) : await readLater(git, next);
+		if (found === undefined) break;
+		for (const address of [found.stored, found.fetched]) {
+			if (address !== undefined && !chain.addresses.includes(address)) {
+				chain.addresses.push(address);
+			}
+		}
+		chain.origin = found.stored;
+		if (found.fetched === undefined) delete chain.fetchedOrigin;
+		else chain.fetchedOrigin = found.fetched;
+		next = undefined;
+		// git fetches from the rewritten address. Only an absolute path (or file:// URL) is
+		// followed: git writes those for a clone, and a relative one would be read against the
+		// wrong directory here.
+		const fetched = found.fetched ?? found.stored;
+		if (sourceKind(fetched) !== 'local' || !isAbsoluteLocal(fetched)) break;
+		const key = tryCanonicalUrl(fetched);
+		if (key === undefined || seen.has(key)) break;
+		seen.add(key);
+		next = key;
+	}
+	return chain;
+}
+
+function isAbsoluteLocal(text: string): boolean {
+	const trimmed = text.trim();
+	return trimmed.startsWith('/') || trimmed.startsWith('~') || /^file:\/\//i.test(trimmed);
+}
+
+interface OriginRead {
+	stored: string;
+	/** Set only when git's rewrite changes it. */
+	fetched?: string;
+}
+
+/** The stored origin and, when it differs, the one git fetches from; undefined for none. */
+async function readBoth(git: OriginReader, dir: string): Promise<OriginRead | undefined> {
+	const stored = usable(await git.remoteUrl(dir));
+	if (stored === undefined) return undefined;
+	const fetched = usable(await git.originFetchUrl(dir));
+	return fetched === undefined || fetched === stored ? { stored } : { stored, fetched };
+}
+
+async function readLater(git: OriginReader, dir: string): Promise<OriginRead | undefined> {
+	try {
+		return await readBoth(git, dir);
+	} catch {
+		// Gone or no longer a repository: what is known so far is all there is.
+		return undefined;
+	}
+}
+
+function usable(address: string | undefined): string | undefined {
+	return address === undefined || address.trim() === '' ? undefined : address;
 }

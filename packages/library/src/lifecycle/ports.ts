@@ -44,6 +44,8 @@ export interface GitPort extends TagVerifierPort {
 	clone(request: CloneRequest): Promise<{ commit: string; branch?: string; fetchedFrom?: string }>;
 	/** The `origin` address stored in a local clone, if any. */
 	remoteUrl(dir: string): Promise<string | undefined>;
+	/** The same as git fetches from it, `url.<base>.insteadOf` rewrites applied (D27). */
+	originFetchUrl(dir: string): Promise<string | undefined>;
 }
 
 /** A tag to check in a clone, against an ssh-keygen allowed-signers file. */

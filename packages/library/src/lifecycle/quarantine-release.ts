@@ -12,7 +12,7 @@ import type { LifecycleReporter, Prompter } from './prompter.ts';
 import { assertBlacklistUsable, type RegistrySnapshot } from './snapshot.ts';
 import { digestTree } from './store/digest.ts';
 import type { InstalledPlugin, PluginFiles, PluginStore } from './store/index.ts';
-import { blacklistVerdictAt } from './verdicts.ts';
+import { blacklistVerdictAt, installedAddresses } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export interface QuarantineReleaseDeps {
@@ -48,7 +48,7 @@ export async function releaseFromQuarantine(
 		action: 'enable',
 		reporter: deps.reporter,
 	});
-	const verdict = blacklistVerdictAt(deps.snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
+	const verdict = blacklistVerdictAt(deps.snapshot, installedAddresses(plugin), {
 		uuid: plugin.uuid,
 		...installedVersionFacts(plugin, deps.snapshot.index),
 	});

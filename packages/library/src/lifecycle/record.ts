@@ -25,6 +25,8 @@ export interface RecordInput {
 	now: Date;
 	/** A local clone's `origin` address (D27). */
 	origin?: string | undefined;
+	/** The same as git fetched from it, when a `url.<base>.insteadOf` rewrite changed it. */
+	fetchedOrigin?: string | undefined;
 	/** The registry id that names the plugin (see `installed.ts`). */
 	registryId?: string | undefined;
 }
@@ -50,6 +52,9 @@ export function buildRecord(input: RecordInput): InstalledPlugin {
 		...(previous?.originalUuid === undefined ? {} : { originalUuid: previous.originalUuid }),
 		...(input.registryId === undefined ? {} : { registryId: input.registryId }),
 		...(input.origin === undefined ? {} : { originUrl: storedUrl(input.origin) }),
+		...(input.fetchedOrigin === undefined
+			? {}
+			: { originFetchUrl: storedUrl(input.fetchedOrigin) }),
 		trustAtInstall: input.trust.level,
 		...(manifest.version === undefined ? {} : { version: manifest.version }),
 		apiVersions: [...manifest.api],

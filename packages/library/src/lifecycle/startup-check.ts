@@ -25,7 +25,7 @@ import {
 	type TransactionContext,
 	type TreeDigest,
 } from './store/index.ts';
-import { blacklistVerdictAt, trustNotices } from './verdicts.ts';
+import { blacklistVerdictAt, installedAddresses, trustNotices } from './verdicts.ts';
 import { installedVersionFacts } from './version-facts.ts';
 
 export interface StartupDeps {
@@ -123,7 +123,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 			}
 			continue;
 		}
-		const verdict = blacklistVerdictAt(snapshot, [plugin.source.url, plugin.source.fetchedUrl], {
+		const verdict = blacklistVerdictAt(snapshot, installedAddresses(plugin), {
 			uuid: plugin.uuid,
 			...installedVersionFacts(plugin, snapshot.index),
 		});

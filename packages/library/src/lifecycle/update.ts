@@ -18,7 +18,7 @@ import { lifecycleError } from './errors.ts';
 import { fetchCompatible } from './fetch-candidate.ts';
 import { findInstalled } from './installed.ts';
 import { confirmDiscardingLocalChanges } from './local-changes.ts';
-import { localOrigin } from './local-origin.ts';
+import { localOrigins } from './local-origin.ts';
 import { acceptedCapabilities, authorField, releaseField, storedUrl } from './record.ts';
 import { redirectGuard } from './redirect-guard.ts';
 import { registryScanNotice } from './registry-scan.ts';
@@ -100,9 +100,10 @@ export async function updatePlugin(
 	assertTransportAllowed({ canonical, ...policy });
 	const expectedUuid = moved?.uuidChanged ? moved.plugin.uuid : installed.uuid;
 	// A local clone also answers for the address it was cloned from (D27).
-	const origin = await localOrigin(url, deps.git);
+	const chain = await localOrigins(url, deps.git);
+	const origins = chain.addresses;
 	refuseIfBlocked({
-		verdict: blacklistVerdictAt(deps.snapshot, [url, origin], { uuid: expectedUuid }, 'skip'),
+		verdict: blacklistVerdictAt(deps.snapshot, [url, ...origins], { uuid: expectedUuid }, 'skip'),
 		name: installed.name,
 		force: false,
 		reporter: deps.reporter,
@@ -187,7 +188,7 @@ export async function updatePlugin(
 			sourceUrl: installed.source.url,
 		});
 		refuseIfBlocked({
-			verdict: blacklistVerdictAt(deps.snapshot, [url, fetched.fetchedFrom, origin], {
+			verdict: blacklistVerdictAt(deps.snapshot, [url, fetched.fetchedFrom, ...origins], {
 				uuid: manifest.uuid,
 				...versionFacts(manifest.version, fetched.candidate, entry),
 				...(fetched.commit === '' ? {} : { commit: fetched.commit }),
@@ -267,6 +268,11 @@ export async function updatePlugin(
 			if (manifest.uuid !== current.uuid && current.originalUuid === undefined) {
 				record.originalUuid = current.uuid;
 			}
+			// D27: the copy's origin as it is now, so later checks see where it really came from.
+			if (chain.origin === undefined) delete record.originUrl;
+			else record.originUrl = storedUrl(chain.origin);
+			if (chain.fetchedOrigin === undefined) delete record.originFetchUrl;
+			else record.originFetchUrl = storedUrl(chain.fetchedOrigin);
 			if (manifest.version === undefined) delete record.version;
 			else record.version = manifest.version;
 			const wasEnabled = state.enabled.includes(current.uuid);

@@ -8,6 +8,7 @@ import type { TrustResult } from '../registry/trust.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter } from './prompter.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
+import type { InstalledPlugin } from './store/index.ts';
 
 export interface PluginIdentityFacts {
 	url?: string;
@@ -49,6 +50,19 @@ export function blacklistVerdictAt(
 		if (verdict.blocked) return verdict;
 	}
 	return verdict;
+}
+
+/**
+ * Every address an installed plugin answers for (D27): the one it was installed from, the one
+ * git really fetched from after an HTTP redirect, and for a local clone the origin it was
+ * cloned from. Each later check (startup, enable, release from quarantine, list) uses all of
+ * them, so an entry the registry adds after install catches a copy as surely as the original.
+ */
+export function installedAddresses(
+	plugin: Pick<InstalledPlugin, 'source' | 'originUrl' | 'originFetchUrl'>,
+	url: string = plugin.source.url,
+): (string | undefined)[] {
+	return [url, plugin.source.fetchedUrl, plugin.originUrl, plugin.originFetchUrl];
 }
 
 export interface BlockInput {

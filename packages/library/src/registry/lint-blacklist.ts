@@ -4,6 +4,7 @@
  * publish: patterns RE2 cannot run (a client treats them as matching nothing, so the entry
  * silently protects no one), and entries without a reason or a date.
  */
+import { foldsPathCase, locationKey, tryCanonicalUrl } from '../core/canonical-url.ts';
 import { patternError } from '../core/pyregex.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { LintSink } from './lint-issues.ts';
@@ -22,6 +23,13 @@ export function lintBlacklist(entries: readonly BlacklistEntry[], sink: LintSink
 					entry: entry.index,
 				});
 			}
+		}
+		if (entry.url !== undefined && namesAccountOnForge(entry.url)) {
+			sink.warning({
+				code: 'BLACKLIST_URL_NOT_REPOSITORY',
+				message: `${where}: url ${sanitizeText(entry.url, { maxLength: 200 })} names an account, not a repository, so it blocks nothing; to block everything under it, write a url_regex such as "^https://github\\.com/name/".`,
+				entry: entry.index,
+			});
 		}
 		if (entry.reason === undefined || entry.reason.trim().length === 0) {
 			sink.error({
@@ -44,4 +52,16 @@ export function lintBlacklist(entries: readonly BlacklistEntry[], sink: LintSink
 			});
 		}
 	}
+}
+
+/**
+ * A `url` entry matches one repository only. On a forge every repository lives under an
+ * account, so an address with a single path segment (`https://github.com/evil/`) is an
+ * account page: an entry written to block an organisation that way silently blocks nothing.
+ */
+function namesAccountOnForge(url: string): boolean {
+	const canonical = tryCanonicalUrl(url);
+	if (canonical === undefined || !foldsPathCase(canonical)) return false;
+	const path = locationKey(canonical).replace(/^\/\/[^/]*/, '');
+	return path.split('/').filter((segment) => segment !== '').length < 2;
 }

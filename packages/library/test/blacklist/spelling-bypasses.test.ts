@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blockedBy, CONTEXT, entries, MATCHERS } from './helpers.ts';
+import { blockedBy, CONTEXT, entries, MATCHERS, UUID_A } from './helpers.ts';
 
 const BLOCKED_REPO = entries({ url: 'https://github.com/badorg/plugin', reason: 'malware' });
 const BLOCKED_ORG = entries({ urlRegex: '^https://github\\.com/badorg/', reason: 'org' });
@@ -58,6 +58,38 @@ for (const matcher of MATCHERS) {
 			}
 		});
 
+		it('blocks git+ssh:// and ssh+git:// with the default port written out', () => {
+			for (const url of [
+				'git+ssh://git@github.com:22/badorg/plugin',
+				'ssh+git://github.com:22/BadOrg/plugin.git',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+			}
+		});
+
+		it('blocks the forge’s ssh-over-443 host', () => {
+			const url = 'ssh://git@ssh.github.com:443/badorg/plugin.git';
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+			assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+		});
+
+		it('blocks a path whose slash is percent-encoded, which many servers decode', () => {
+			for (const url of [
+				'https://github.com/badorg%2Fplugin',
+				'https://github.com/BadOrg%2fPlugin.git',
+				'https://github.com/badorg/plugin.git%2F',
+				'https://github.com/x%2F..%2Fbadorg/plugin',
+				'git@github.com:badorg%2Fplugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(BLOCKED_REPO, { url })), 0, url);
+				assert.equal(blockedBy(matcher.check(BLOCKED_ORG, { url })), 0, url);
+			}
+			// The repository named is still another one where paths are compared.
+			const other = { url: 'https://github.com/goodorg%2Fplugin' };
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, other)), undefined);
+		});
+
 		it('does not read another port or a local path as the https address', () => {
 			for (const url of [
 				'ssh://git@github.com:2222/badorg/plugin',
@@ -70,6 +102,31 @@ for (const matcher of MATCHERS) {
 		it('runs a pattern written with capitals on the form that keeps the path case', () => {
 			const list = entries({ urlRegex: 'github\\.com/BadOrg/', reason: 'org' });
 			assert.equal(blockedBy(matcher.check(list, { url: 'https://%67ithub.com/%42adOrg/x' })), 0);
+		});
+
+		it('runs a pattern written with capitals without case where the host ignores path case', () => {
+			// A maintainer copies the organisation from the browser: `EvilOrg`. GitHub serves the
+			// same repositories under `evilorg`, so every spelling of it must be caught.
+			const list = entries({ urlRegex: '^https://github\\.com/EvilOrg/', reason: 'org' });
+			for (const url of [
+				'https://github.com/evilorg/plugin',
+				'https://github.com/EVILORG/plugin',
+				'git@github.com:eViLoRg/plugin.git',
+				'https://github.com/EvilOrg/plugin',
+			]) {
+				assert.equal(blockedBy(matcher.check(list, { url })), 0, url);
+			}
+			const withUuid = entries({ uuid: UUID_A, urlRegex: 'github\\.com/EvilOrg/', reason: 'x' });
+			const url = 'https://github.com/evilorg/plugin';
+			assert.equal(blockedBy(matcher.check(withUuid, { url, uuid: UUID_A })), 0);
+			// Another organisation, and a host whose paths keep their case, stay unblocked.
+			assert.equal(
+				blockedBy(matcher.check(list, { url: 'https://github.com/goodorg/plugin' })),
+				undefined,
+			);
+			const selfHosted = entries({ urlRegex: 'git\\.example\\.org/EvilOrg/', reason: 'x' });
+			const other = { url: 'https://git.example.org/evilorg/plugin' };
+			assert.equal(blockedBy(matcher.check(selfHosted, other)), undefined);
 		});
 
 		it('folds path case only on the hosts the caller lists', () => {

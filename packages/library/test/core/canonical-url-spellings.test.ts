@@ -248,3 +248,88 @@ describe('the plain-name shortcut in canonical hosts', () => {
 		}
 	});
 });
+
+describe('spellings a second review found (D2)', () => {
+	it('reads git+ssh:// and ssh+git:// as the ssh:// they are to git, default port included', () => {
+		// git runs `ssh -p 22 git@github.com git-upload-pack '/badorg/plugin'` for each of these.
+		allEqual('ssh://github.com/badorg/plugin', [
+			'git+ssh://git@github.com:22/badorg/plugin',
+			'ssh+git://github.com:22/badorg/plugin.git',
+			'GIT+SSH://github.com/BadOrg/Plugin',
+			'ssh+git://git@github.com:0022/badorg/plugin/',
+		]);
+		assert.notEqual(
+			canonicalUrl('git+ssh://github.com:2222/badorg/plugin'),
+			'ssh://github.com/badorg/plugin',
+		);
+	});
+
+	it('reads the forges’ documented ssh-over-443 hosts as the forge itself', () => {
+		allEqual('ssh://github.com/badorg/plugin', [
+			'ssh://git@ssh.github.com:443/badorg/plugin.git',
+			'ssh://git@SSH.GitHub.com:443/BadOrg/Plugin',
+			'ssh://ssh.github.com/badorg/plugin',
+			'git@ssh.github.com:badorg/plugin.git',
+		]);
+		assert.equal(
+			canonicalUrl('ssh://git@altssh.gitlab.com:443/badorg/plugin.git'),
+			'ssh://gitlab.com/badorg/plugin',
+		);
+		assert.equal(
+			canonicalUrl('ssh://git@altssh.bitbucket.org:443/badorg/plugin.git'),
+			'ssh://bitbucket.org/badorg/plugin',
+		);
+		// Only for ssh, and only on the ports the forge serves: elsewhere it is another address.
+		assert.equal(
+			canonicalUrl('https://ssh.github.com/badorg/plugin'),
+			'https://ssh.github.com/badorg/plugin',
+		);
+		assert.equal(
+			canonicalUrl('ssh://ssh.github.com:2222/badorg/plugin'),
+			'ssh://ssh.github.com:2222/badorg/plugin',
+		);
+	});
+
+	it('decodes an encoded slash in ssh:// and git:// paths, which git itself decodes', () => {
+		// git url-decodes a scheme:// address before it splits it: ssh is asked for '/badorg/plugin'.
+		allEqual('ssh://github.com/badorg/plugin', [
+			'ssh://github.com/badorg%2Fplugin',
+			'ssh://git@github.com/badorg%2fplugin.git',
+			'git+ssh://github.com/x%2F..%2Fbadorg/plugin',
+		]);
+		assert.equal(canonicalUrl('git://example.org/a%2Fb'), 'git://example.org/a/b');
+		// curl sends an https path as written; the server decides (see blacklistLocations).
+		assert.equal(canonicalUrl('https://example.org/a%2Fb'), 'https://example.org/a%2Fb');
+		const forms = canonicalForms('https://github.com/BadOrg%2FPlugin');
+		assert.deepEqual(forms.slashesDecoded, {
+			caseKept: 'https://github.com/BadOrg/Plugin',
+			canonical: 'https://github.com/badorg/plugin',
+		});
+		assert.equal(canonicalForms('https://github.com/badorg/plugin').slashesDecoded, undefined);
+	});
+
+	it('ignores the host of a file:// URL, as git does', () => {
+		// `git ls-remote file://anything/srv/p` opens /srv/p.
+		const ctx = { cwd: '/srv/projects', home: '/home/u' };
+		for (const url of [
+			'file://anyhost/srv/p',
+			'file://127.0.0.1/srv/p',
+			'file://LOCALHOST/srv/p',
+		]) {
+			assert.equal(canonicalUrl(url, ctx), '/srv/p', url);
+		}
+		assert.equal(canonicalUrl('file:///srv/p', ctx), '/srv/p');
+		// `git ls-remote file://host` says "no path specified".
+		throwsCode(() => canonicalUrl('file://host', ctx), 'INVALID_URL');
+	});
+
+	it('reads a local repository’s .git directory as the repository', () => {
+		const ctx = { cwd: '/srv/projects', home: '/home/u' };
+		for (const url of ['/srv/p/.git', '/srv/p/.git/', 'file:///srv/p/.git', './p/../../p/.git']) {
+			assert.equal(canonicalUrl(url, ctx), '/srv/p', url);
+		}
+		// A directory merely named like one is kept.
+		assert.equal(canonicalUrl('/srv/p.git', ctx), '/srv/p.git');
+		assert.equal(canonicalUrl('/srv/.git', ctx), '/srv');
+	});
+});

@@ -282,6 +282,30 @@ describe('lintRegistry', () => {
 			assert.equal(report.errors[0]?.entry, 0);
 		});
 
+		it('warns about a url entry that names an account on a forge, which blocks nothing', () => {
+			// Written to block an organisation, a `url` entry blocks only a repository of that exact
+			// address: `https://github.com/evil/` is no repository, so nothing would be blocked.
+			const report = lint(
+				[],
+				[
+					blacklistEntry({ url: 'https://github.com/evil/' }),
+					blacklistEntry({ url: 'git@GitLab.com:evil.git' }),
+					blacklistEntry({ url: 'https://github.com/evil/plugin' }),
+					blacklistEntry({ url: 'https://git.example.org/evil' }),
+					blacklistEntry({ url_regex: '^https://github\\.com/evil/' }),
+				],
+			);
+			assert.deepEqual(errorCodes(report), []);
+			assert.deepEqual(
+				report.warnings.map((issue) => [issue.code, issue.entry]),
+				[
+					['BLACKLIST_URL_NOT_REPOSITORY', 0],
+					['BLACKLIST_URL_NOT_REPOSITORY', 1],
+				],
+			);
+			assert.match(report.warnings[0]?.message ?? '', /url_regex/);
+		});
+
 		it('requires a reason and an ISO 8601 UTC blacklisted_at', () => {
 			const report = lint(
 				[],

@@ -38,6 +38,8 @@ export const installedPluginSchema = z.strictObject({
 	registryId: text(200).optional(),
 	/** A local clone's `origin` address when it was installed, without credentials (D27). */
 	originUrl: text(4096).optional(),
+	/** That origin as git fetched from it, when a `url.<base>.insteadOf` rewrite changed it. */
+	originFetchUrl: text(4096).optional(),
 	trustAtInstall: trustLevel,
 	version: text(200).optional(),
 	apiVersions: z.array(text(40)).max(64),
