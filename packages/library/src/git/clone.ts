@@ -28,7 +28,7 @@ import {
 	type GitContext,
 	hasGitCode,
 	resolveCommit,
-	resolveRemote,
+	runFollowingRedirects,
 } from './exec.ts';
 
 export type RefType = 'branch' | 'tag' | 'commit';
@@ -75,21 +75,27 @@ export async function cloneRepository(
 	// Validate everything before the network or the destination is touched.
 	const commitId = request.refType === 'commit' ? assertCommitId(ref) : undefined;
 	if (ref !== undefined && commitId === undefined) assertRefName(ref);
-	// D27: redirects are followed here, each target checked, before git runs.
-	const remote = await resolveRemote(context, allowed, call);
-	const url = remote.url;
-	const plan: Plan = {
-		url: resolveUrlForGit(url, context.cwd, context.home),
-		shown: sanitizeText(url, { maxLength: 200 }),
-		dest,
-		depth,
-	};
-	const created = await prepareDestination(plan.dest);
+	const created = await prepareDestination(dest);
 	try {
-		const cloned = await cloneAt(context, plan, request, commitId, call);
-		return remote.hops.length === 0 ? cloned : { ...cloned, fetchedFrom: url };
+		// D27: git stops at a redirect; only then is it followed, each target checked.
+		return await runFollowingRedirects(context, allowed, call, async (remote) => {
+			const plan: Plan = {
+				url: resolveUrlForGit(remote.url, context.cwd, context.home),
+				shown: sanitizeText(remote.url, { maxLength: 200 }),
+				dest,
+				depth,
+			};
+			try {
+				const cloned = await cloneAt(context, plan, request, commitId, call);
+				return remote.hops.length === 0 ? cloned : { ...cloned, fetchedFrom: remote.url };
+			} catch (error) {
+				// Empty again, for a clone from where the redirect leads.
+				await clearDestination(dest, false);
+				throw error;
+			}
+		});
 	} catch (error) {
-		await clearDestination(plan.dest, created);
+		await clearDestination(dest, created);
 		throw error;
 	}
 }

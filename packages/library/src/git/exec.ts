@@ -127,6 +127,30 @@ export function resolveRemote(
 	);
 }
 
+/**
+ * Runs a network operation against `url` as given, and asks where it redirects only when git
+ * stops at a redirect. git never follows one itself (`http.followRedirects=false`), so nothing
+ * is fetched from a target before the probe and the caller's guard have checked it (D27); what
+ * this saves is the probe's round trip to every repository that does not redirect, which is
+ * nearly all of them. A redirect the probe cannot see (on a later request of the same fetch)
+ * leaves git's own refusal standing. `attempt` must leave nothing behind when it throws.
+ */
+export async function runFollowingRedirects<T>(
+	context: GitContext,
+	url: string,
+	call: CallOptions | undefined,
+	attempt: (remote: RedirectOutcome) => Promise<T>,
+): Promise<T> {
+	try {
+		return await attempt({ url, hops: [] });
+	} catch (error) {
+		if (!hasGitCode(error, 'GIT_REDIRECT_REFUSED')) throw error;
+		const remote = await resolveRemote(context, url, call ?? {});
+		if (remote.hops.length === 0) throw error;
+		return attempt(remote);
+	}
+}
+
 /** Runs git and throws the classified error unless it exits with 0. */
 export async function execGitChecked(
 	context: GitContext,

@@ -22,7 +22,7 @@ import {
 	outputText,
 	requireCommit,
 	resolveCommit,
-	resolveRemote,
+	runFollowingRedirects,
 } from './exec.ts';
 import { readRemoteUrl } from './working-copy.ts';
 
@@ -59,22 +59,22 @@ export async function fetchRef(
 		throw gitError('GIT_FAILED', `${sanitizeText(dir)} has no origin to fetch from.`);
 	}
 	const allowed = assertUrlAllowed(stored, context.allowInsecureTransport);
-	// D27: the origin's redirects are followed and checked before git talks to it.
-	const resolved = await resolveRemote(context, allowed, call);
-	const url = resolved.url;
-	const remote: Remote = {
-		dir,
-		url: resolveUrlForGit(url, context.cwd, context.home),
-		shown: sanitizeText(url, { maxLength: 200 }),
-	};
 	const depth =
 		request.depth === undefined
 			? (await isShallow(context, dir, call))
 				? 1
 				: 0
 			: assertDepth(request.depth);
-	const fetched = await fetchResolved(context, remote, request, depth, call);
-	return resolved.hops.length === 0 ? fetched : { ...fetched, fetchedFrom: url };
+	// D27: git stops at a redirect of the origin; only then is it followed, each target checked.
+	return runFollowingRedirects(context, allowed, call, async (resolved) => {
+		const remote: Remote = {
+			dir,
+			url: resolveUrlForGit(resolved.url, context.cwd, context.home),
+			shown: sanitizeText(resolved.url, { maxLength: 200 }),
+		};
+		const fetched = await fetchResolved(context, remote, request, depth, call);
+		return resolved.hops.length === 0 ? fetched : { ...fetched, fetchedFrom: resolved.url };
+	});
 }
 
 async function fetchResolved(

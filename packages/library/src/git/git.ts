@@ -14,7 +14,7 @@ import {
 	execGitChecked,
 	type GitContext,
 	outputText,
-	resolveRemote,
+	runFollowingRedirects,
 } from './exec.ts';
 import { type FetchRequest, fetchRef } from './fetch.ts';
 import { type GrepHit, type GrepRequest, grepObjects } from './grep.ts';
@@ -192,21 +192,22 @@ export function createGit(options: GitOptions = {}): Git {
 
 		async lsRemote(url, call) {
 			const allowed = assertUrlAllowed(url, allowInsecureTransport);
-			// D27: git is given the address the checked redirects lead to, never the first one.
-			const remote = await resolveRemote(context, allowed, call);
-			const gitUrl = resolveUrlForGit(remote.url, context.cwd, context.home);
-			const result = await execGitChecked(
-				context,
-				{
-					args: ['ls-remote', '--symref', '--', gitUrl],
-					action: `listing the refs of ${sanitizeText(remote.url, { maxLength: 200 })}`,
-					network: true,
-					remote: gitUrl,
-				},
-				call,
-			);
-			const refs = parseLsRemote(result.stdout.toString('utf8'));
-			return remote.hops.length === 0 ? refs : { ...refs, fetchedFrom: remote.url };
+			// D27: git stops at a redirect; only then is it followed, each target checked.
+			return runFollowingRedirects(context, allowed, call, async (remote) => {
+				const gitUrl = resolveUrlForGit(remote.url, context.cwd, context.home);
+				const result = await execGitChecked(
+					context,
+					{
+						args: ['ls-remote', '--symref', '--', gitUrl],
+						action: `listing the refs of ${sanitizeText(remote.url, { maxLength: 200 })}`,
+						network: true,
+						remote: gitUrl,
+					},
+					call,
+				);
+				const refs = parseLsRemote(result.stdout.toString('utf8'));
+				return remote.hops.length === 0 ? refs : { ...refs, fetchedFrom: remote.url };
+			});
 		},
 
 		clone: (request, call) => cloneRepository(context, request, call),

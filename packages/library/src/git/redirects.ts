@@ -1,8 +1,9 @@
 /**
  * Where git will really fetch from (D27). git runs with `http.followRedirects=false`, so it
  * never follows a redirect by itself: a clean address that answers "302, go to <blacklisted>"
- * would otherwise install the blacklisted repository under the clean name. Instead, before
- * git talks to an http(s) remote, this probe asks the first thing git would ask
+ * would otherwise install the blacklisted repository under the clean name. Instead, once git
+ * has stopped at a redirect (`runFollowingRedirects` in `exec.ts`; a push and a snapshot ask
+ * before git runs), this probe asks the first thing git would ask
  * (`<url>/info/refs?service=git-upload-pack`), follows redirects by hand, checks every target
  * against the transport rule and the caller's guard (the lifecycle puts the blacklist there:
  * git must not know about it), and hands git the address they lead to.

@@ -158,7 +158,49 @@ describe('redirects (D27)', () => {
 		);
 		assert.match(error.message, /more than 5 redirects/);
 		assert.equal(seen.length, 5);
-		assert.equal(first.requests.length - before, 6);
+		// git's own first request, stopped at the redirect, then the probe's six.
+		assert.equal(first.requests.length - before, 7);
+	});
+
+	it('sends no probe to a repository that does not redirect: git asks, and that is all', async () => {
+		rules = [];
+		const before = first.requests.length;
+		await git.lsRemote(`${first.url}/clean.git`);
+		const dir = dest();
+		await git.clone({ url: `${first.url}/clean.git`, dest: dir });
+		await git.fetch({ dir });
+		const asked = first.requests.slice(before);
+		assert.ok(asked.length >= 3, 'git talked to the server');
+		assert.deepEqual(
+			asked.filter((request) => request.userAgent?.includes('redirect-probe')),
+			[],
+			'no probe was sent',
+		);
+		assert.ok(asked.every((request) => request.userAgent?.startsWith('git/')));
+	});
+
+	it('clones after a redirect into a clean destination, from the checked target only', async () => {
+		rules = [{ from: '/clean.git', to: '/other.git' }];
+		const before = first.requests.length;
+		const seen: RedirectHop[] = [];
+		const dir = dest();
+		const cloned = await git.clone(
+			{ url: `${first.url}/clean.git`, dest: dir },
+			{ redirectGuard: allowAll(seen) },
+		);
+		assert.equal(cloned.commit, other.commitOf());
+		assert.equal(cloned.fetchedFrom, `${first.url}/other.git`);
+		assert.deepEqual(seen, [{ from: `${first.url}/clean.git`, to: `${first.url}/other.git` }]);
+		// Before the guard passed it, nothing was asked of the target.
+		const asked = first.requests.slice(before).map((request) => request.url);
+		const firstProbe = first.requests
+			.slice(before)
+			.findIndex((request) => request.userAgent?.includes('redirect-probe'));
+		assert.ok(firstProbe > 0, 'git asked first, then the probe');
+		assert.ok(
+			asked.slice(0, firstProbe).every((url) => url.startsWith('/clean.git')),
+			asked.join(' '),
+		);
 	});
 
 	it('makes git fail on a redirect the probe did not see, instead of following it', async () => {
