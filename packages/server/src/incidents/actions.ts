@@ -1,22 +1,20 @@
 /**
  * Actions: the reversible registry edits an incident makes, each with a required reason, each
- * one blacklist entry added through the library's planner (`planBlacklistAdd`) and removed the
- * same way (`planBlacklistRemove`). An action is applied at once, or waits for a second
+ * one blacklist entry added through the library's planner (`planBlacklistAdd`, a hard one ahead
+ * of the soft entries that would outrank it: `blacklist-entry.ts`) and removed the same way
+ * (`planBlacklistRemove`). An action is applied at once, or waits for a second
  * maintainer (`dual-control.ts`). A hard blacklist supersedes a soft quarantine of the same
  * plugin: the quarantine is reverted first, since the blacklist refuses two entries with the
  * same identifiers.
  */
-import {
-	planBlacklistAdd,
-	planBlacklistRemove,
-} from '@vouch/library/internal/registry/edit/blacklist-plans';
+import { planBlacklistRemove } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
 import { assertOwnerInScope, assertPluginInScope } from './action-scope.ts';
-import { blacklistInputFor, type EntryTarget } from './blacklist-entry.ts';
+import { blacklistInputFor, type EntryTarget, planActionEntry } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
 import {
 	assertAutomaticAllowed,
@@ -163,7 +161,7 @@ async function applyAction(
 	const target = await targetOf(context, kind, params);
 	// The hard block takes the soft quarantine's place (the registry refuses two entries on the
 	// same identifiers). A version block covers less than a quarantine of every version, so it
-	// leaves the quarantine where it is.
+	// leaves the quarantine in the registry, moved after the block so the block stays hard.
 	if (kind === 'hard_blacklist') {
 		await supersedeSoftQuarantines(context, action, target.plugin, actor);
 	}
@@ -178,7 +176,7 @@ async function applyAction(
 	// The entry and the action's record commit together: a crash between the two would leave an
 	// entry no action accounts for, and a second approval would add it again.
 	await context.store.edit(
-		(plan) => planBlacklistAdd(plan, input),
+		(plan) => planActionEntry(plan, input),
 		actor,
 		async (trx, stored) => {
 			const entryId = stored?.subject ?? null;

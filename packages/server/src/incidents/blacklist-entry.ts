@@ -7,13 +7,29 @@
  * - author_block: a `url_regex` anchored on the owner's URL prefix, escaped, severity hard.
  * Every entry carries the action's reason and, when the incident page is an https link, that
  * link as its `report` (the log keeps https links only).
+ *
+ * A hard entry goes ahead of every soft entry that may match what it blocks: the first matching
+ * entry in file order gives the severity (D4), so behind a soft one (a notice added by hand, the
+ * incident's own quarantine, a soft entry one maintainer slipped in while a dual-controlled block
+ * waited for its second) the block would be one users may override.
  */
 
-import type { BlacklistAddInput } from '@vouch/library/internal/registry/edit/blacklist-plans';
+import { blacklistEntryId } from '@vouch/library/internal/registry/edit/blacklist-id';
+import {
+	type BlacklistAddInput,
+	planBlacklistAdd,
+} from '@vouch/library/internal/registry/edit/blacklist-plans';
+import {
+	blacklistOf,
+	type RawTable,
+	type TomlTable,
+} from '@vouch/library/internal/registry/edit/operations';
+import type { EditContext, EditPlan } from '@vouch/library/internal/registry/edit/plan';
 import { isIncidentUrl } from '@vouch/library/internal/registry/incident-fields';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { serverError } from '../errors.ts';
 import { loggableLink } from './deps.ts';
+import { softEntriesOutranking } from './held-strength.ts';
 import type { ActionKind, ActionParams } from './types.ts';
 
 export interface EntryTarget {
@@ -96,4 +112,47 @@ export function blacklistInputFor(
 		},
 		extra,
 	);
+}
+
+/** The keys that decide what an entry blocks, as the document will hold them. */
+function matchingKeys(input: BlacklistAddInput): RawTable {
+	return {
+		...(input.uuid === undefined ? {} : { uuid: input.uuid }),
+		...(input.url === undefined ? {} : { url: input.url }),
+		...(input.urlRegex === undefined ? {} : { url_regex: input.urlRegex }),
+		...(input.versions === undefined ? {} : { versions: input.versions }),
+		...(input.commit === undefined ? {} : { commit: input.commit }),
+		...(input.severity === undefined ? {} : { severity: input.severity }),
+	};
+}
+
+/**
+ * The plan that adds an action's entry: the planner's own, and for a hard entry the soft entries
+ * that would outrank it moved after it, unchanged (same text, so the same id; what each blocks,
+ * and a user's earlier acceptance of it, stay as they were; only the new block now comes first).
+ */
+export function planActionEntry(context: EditContext, input: BlacklistAddInput): EditPlan {
+	const plan = planBlacklistAdd(context, input);
+	const entries = blacklistOf(context.document);
+	const moved = softEntriesOutranking(entries, matchingKeys(input));
+	if (moved.length === 0) return plan;
+	const tables = moved.map((position) => entries[position] as RawTable);
+	const ids = tables.map((table) => blacklistEntryId(table));
+	plan.ops = [
+		// Bottom up, so each index still names the entry it was read from.
+		...[...moved].reverse().map((index) => ({ op: 'remove-blacklist' as const, index })),
+		...plan.ops,
+		...tables.map((table) => ({
+			op: 'add-blacklist' as const,
+			entry: structuredClone(table) as TomlTable,
+		})),
+	];
+	plan.change.fields = [
+		...(plan.change.fields ?? []),
+		{ field: 'blacklist_order', from: ids, to: [plan.change.subject, ...ids] },
+	];
+	plan.notes.push(
+		`The soft entr${ids.length === 1 ? 'y' : 'ies'} ${ids.join(', ')} now come${ids.length === 1 ? 's' : ''} after this block, so ${ids.length === 1 ? 'it' : 'they'} cannot override it.`,
+	);
+	return plan;
 }

@@ -95,15 +95,29 @@ export function weakening(before: RawTable, after: RawTable): string | undefined
 	return undefined;
 }
 
+/** Whether `entry` is soft and may match a plugin `hard` matches (the overlap rule above). */
+function mayOutrank(entry: RawTable, hard: RawTable): boolean {
+	if (!isSoft(entry)) return false;
+	const hardUuid = uuidOf(hard);
+	const uuid = uuidOf(entry);
+	return hardUuid === undefined || uuid === undefined || uuid === hardUuid;
+}
+
 /** The soft entries ahead of `position` that may match a plugin the entry there matches. */
 function softAhead(entries: readonly RawTable[], position: number): RawTable[] {
 	const held = entries[position] as RawTable;
-	const heldUuid = uuidOf(held);
-	return entries.slice(0, position).filter((entry) => {
-		if (!isSoft(entry)) return false;
-		const uuid = uuidOf(entry);
-		return heldUuid === undefined || uuid === undefined || uuid === heldUuid;
-	});
+	return entries.slice(0, position).filter((entry) => mayOutrank(entry, held));
+}
+
+/**
+ * The positions in `entries` of the soft entries that would outrank a hard `entry` appended
+ * after them, by the same rule: none for a soft entry. An action's new block goes ahead of them
+ * (`blacklist-entry.ts`), else it would be born outranked, and a replacement would then accept
+ * the soft entries as "ahead of it already".
+ */
+export function softEntriesOutranking(entries: readonly RawTable[], entry: RawTable): number[] {
+	if (isSoft(entry)) return [];
+	return entries.flatMap((other, position) => (mayOutrank(other, entry) ? [position] : []));
 }
 
 /** Each id's positions, computed once (a content id hashes the entry). */
