@@ -86,7 +86,7 @@ async function dualBlock(
 		title: 'Stealing tokens',
 		reason: 'Reports and a look at the code',
 	});
-	const incident = Number(opened.incidentId ?? opened.id);
+	const incident = Number(opened.id);
 	await ok(held, 'POST', `/incidents/${incident}/transition`, held.tokens.alice, {
 		to: 'investigating',
 		reason: 'Reading',
