@@ -113,7 +113,8 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
-		await assertNotHeldByAction(deps.database.db, id);
+		// Removing a plugin lifts no block (its entry stays); a re-add elsewhere is the store's
+		// to refuse (`incidents/held-coverage.ts`).
 		return jsonReply(
 			await runEdit(
 				deps,
@@ -187,13 +188,15 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 		const actor = actorOf(requireRole(c, 'maintainer'));
 		const body = await validJson(c, confirmedReasonBody);
 		const id = c.req.param('id');
-		await assertNotHeldByAction(deps.database.db, id);
 		return jsonReply(
 			await runEdit(
 				deps,
 				actor,
 				(context) => planBlacklistRemove(context, { id, reason: body.reason }),
 				body.confirm,
+				// In the edit's transaction, on every attempt: an action applied between a check
+				// made beforehand and the commit would otherwise lose its entry.
+				(trx) => assertNotHeldByAction(trx, id),
 			),
 		);
 	});

@@ -8,7 +8,7 @@ import type { EditContext, EditPlan } from '@vouch/library/internal/registry/edi
 import type { ServiceDb } from '../db/open.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
-import type { RegistryStore, StoreEditResult } from '../store/registry-store.ts';
+import type { EditAlongside, RegistryStore, StoreEditResult } from '../store/registry-store.ts';
 
 export interface Publisher {
 	publishNow(): Promise<unknown>;
@@ -99,7 +99,8 @@ export async function runEdit(
 	actor: Actor,
 	planner: (context: EditContext) => EditPlan,
 	confirm?: boolean,
+	alongside?: EditAlongside,
 ) {
-	const result = await deps.store.edit(confirmed(planner, confirm), actor);
+	const result = await deps.store.edit(confirmed(planner, confirm), actor, alongside);
 	return editResponse(deps, result);
 }

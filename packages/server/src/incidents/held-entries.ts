@@ -35,6 +35,22 @@ export async function assertNotHeldByAction(
 	);
 }
 
+/** Every applied action with an entry in the registry, in id order. */
+export async function appliedHeldActions(db: Kysely<ServiceDatabase>): Promise<HeldAction[]> {
+	const rows = await db
+		.selectFrom('incident_actions')
+		.select(['id', 'incident_id', 'blacklist_entry_id'])
+		.where('state', '=', 'applied')
+		.where('blacklist_entry_id', 'is not', null)
+		.orderBy('id')
+		.execute();
+	return rows.map((row) => ({
+		actionId: Number(row.id),
+		incidentId: Number(row.incident_id),
+		entryId: String(row.blacklist_entry_id),
+	}));
+}
+
 /** Problems named in the message; the details carry up to `MAX_DETAILED` of them. */
 const MAX_NAMED = 5;
 const MAX_DETAILED = 50;
@@ -55,18 +71,7 @@ export async function assertReplacementKeepsHeldEntries(
 	after: RawDocument,
 ): Promise<void> {
 	if (before === undefined || blacklistOf(before).length === 0) return;
-	const rows = await db
-		.selectFrom('incident_actions')
-		.select(['id', 'incident_id', 'blacklist_entry_id'])
-		.where('state', '=', 'applied')
-		.where('blacklist_entry_id', 'is not', null)
-		.orderBy('id')
-		.execute();
-	const held: HeldAction[] = rows.map((row) => ({
-		actionId: Number(row.id),
-		incidentId: Number(row.incident_id),
-		entryId: String(row.blacklist_entry_id),
-	}));
+	const held = await appliedHeldActions(db);
 	const problems = heldEntryProblems(blacklistOf(before), blacklistOf(after), held);
 	if (problems.length === 0) return;
 	throw heldByIncident(problems);

@@ -6,6 +6,8 @@
  * Two writers racing on different processes therefore never lose an edit: the loser plans
  * again against the new document.
  */
+
+import { createPatternCache } from '@vouch/library/internal/blacklist/pattern-cache';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
 import {
 	decodeRaw,
@@ -29,6 +31,7 @@ import type { Transaction } from 'kysely';
 import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
+import { assertEditKeepsHeldCoverage } from '../incidents/held-coverage.ts';
 import { assertReplacementKeepsHeldEntries } from '../incidents/held-entries.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
@@ -112,6 +115,9 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	const { db } = options.database;
 	const parseOptions = options.parseOptions ?? {};
 	const attempts = options.attempts ?? 3;
+	// One cache for the store's life: held author blocks are checked on every edit, and
+	// re2-wasm never frees a compiled pattern.
+	const coverage = { urlContext: parseOptions, patterns: createPatternCache() };
 
 	async function document(): Promise<RegistryDocument | undefined> {
 		const row = await db
@@ -154,6 +160,15 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 			// After the write, in its transaction: the write holds the document row, so no action
 			// can be applied (its entry added) between this check and the commit (see the module).
 			await assertReplacementKeepsHeldEntries(trx, before, raw);
+			await assertEditKeepsHeldCoverage(
+				trx,
+				() =>
+					before === undefined || current === undefined
+						? undefined
+						: { raw: before, registry: parse(current.text) },
+				() => ({ raw, registry }),
+				coverage,
+			);
 			await replaceProjection(trx, projection);
 			return insertChange(trx, {
 				action: 'edit',
@@ -211,13 +226,19 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		});
 		assertStillPublishable(current.text, edit.text, LABEL);
 		const record = parseJournal(`${JSON.stringify(edit.change)}\n`, LABEL)[0];
-		const projection = projectRegistry(
-			decodeRaw({ ...file, text: edit.text }),
-			edit.registry,
-			now.toISOString(),
-		);
+		const rawAfter = decodeRaw({ ...file, text: edit.text });
+		const projection = projectRegistry(rawAfter, edit.registry, now.toISOString());
 		const stored = await db.transaction().execute(async (trx) => {
 			const revision = await writeDocument(trx, current, edit.text, edit.sha256After, now);
+			// Every single edit (plugin edit, add, removal and re-add, by API, form or incident) is
+			// held to the same rule as a replacement: no plugin leaves a held block (D22).
+			await assertEditKeepsHeldCoverage(
+				trx,
+				// Decoded afresh: the planner was handed the context's copy and may have changed it.
+				() => ({ raw: decodeRaw(file), registry }),
+				() => ({ raw: rawAfter, registry: edit.registry }),
+				coverage,
+			);
 			await replaceProjection(trx, projection);
 			const change = await insertChange(trx, {
 				action: record?.action ?? 'edit',

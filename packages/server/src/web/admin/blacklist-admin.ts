@@ -227,10 +227,11 @@ export function blacklistAdminRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 		if (reason === '')
 			return c.html(removePage(session, entry, 'Give a reason for removing it.'), 400);
 		try {
-			await assertNotHeldByAction(db, entry.id);
 			await deps.store.edit(
 				(context) => planBlacklistRemove(context, { id: entry.id, reason }),
 				actorOf(session.account),
+				// In the edit's transaction, on every attempt (see the admin API's removal).
+				(trx) => assertNotHeldByAction(trx, entry.id),
 			);
 		} catch (error) {
 			const problem = formProblem(error);
