@@ -13,7 +13,8 @@
  *   with that id or that uuid is still listed (a plugin removed outright is no longer offered;
  *   removing a plugin lifts nothing);
  * - a plugin the edit adds (no plugin before had its id or its uuid) with the uuid the entry
- *   names is at an address the entry matches (the second half of a removal and re-add).
+ *   names, or at the address it names, is one the entry matches (the second half of a removal
+ *   and re-add, under the old uuid or a new one).
  *
  * "Blocks" is judged on the identifier keys alone (`uuid`, `url`, `url_regex`): a versions range
  * or a commit narrows what is blocked, not which plugin is meant. The library's matcher decides,
@@ -143,14 +144,19 @@ export function heldCoverageProblems(
 				if (same && !blockedAfter(plugin)) report(plugin, 'moved');
 			}
 		}
-		if (now.uuid === undefined) continue;
-		const named = normaliseUuid(now.uuid);
+		if (now.uuid === undefined && now.url === undefined) continue;
+		const named = now.uuid === undefined ? undefined : normaliseUuid(now.uuid);
+		// The entry's address alone: a plugin listed anew there under another uuid (and another
+		// id) is the blocked repository back under a new name.
+		const atNamedAddress =
+			now.url === undefined
+				? () => false
+				: identifiesPlugin({ index: 0, severity: 'hard', url: now.url }, options);
 		for (const plugin of afterPlugins) {
 			const added =
 				!beforeIds.has(lower(plugin.id)) && !beforeUuids.has(normaliseUuid(plugin.uuid));
-			if (added && normaliseUuid(plugin.uuid) === named && !blockedAfter(plugin)) {
-				report(plugin, 'added');
-			}
+			if (!added || blockedAfter(plugin)) continue;
+			if (normaliseUuid(plugin.uuid) === named || atNamedAddress(plugin)) report(plugin, 'added');
 		}
 	}
 	return problems;

@@ -215,6 +215,23 @@ describe('a plugin cannot be moved out from under a block an incident holds', ()
 					block,
 					await revision(held),
 				);
+				// The blocked repository back under a new name and a new uuid: also a move.
+				const renamed = await send(held, 'POST', '/plugins', alice, {
+					git_url: trusted.url,
+					manifest: {
+						uuid: '3f1e0c2a-9d4b-4c7e-8a1f-5b6d7e8f9a0b',
+						name: 'Cover art reborn',
+						description: 'Covers',
+					},
+					trust: 'trusted',
+					reason: 'A new plugin',
+				});
+				await refusedAsHeld(held, renamed, block, await revision(held));
+				assert.equal(
+					(renamed.body.error as { details: { held: { problem: string }[] } }).details.held[0]
+						?.problem,
+					'added',
+				);
 
 				// Lifted through its incident by a second maintainer: the move goes through.
 				await ok(held, 'POST', `/lifts/${Number(revert.body.liftId)}/approve`, bob, {
