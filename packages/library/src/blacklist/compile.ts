@@ -30,7 +30,7 @@ import type {
 	CompiledBlacklist,
 	PluginIdentity,
 } from './types.ts';
-import { blockedVerdict, hasIdentifier, inFileOrder } from './verdict.ts';
+import { hasIdentifier, inFileOrder, strictestVerdict } from './verdict.ts';
 
 /** One entry, with its keys in the form comparisons use. */
 interface IndexedEntry {
@@ -159,13 +159,18 @@ export function compileBlacklist(
 			const unknownVersionMatches = (checkOptions.unknownVersion ?? 'match') === 'match';
 			const unknownCommitMatches =
 				(checkOptions.unknownCommit ?? checkOptions.unknownVersion ?? 'match') === 'match';
-			for (const rank of ranks) {
-				const candidate = indexed[rank] as IndexedEntry;
-				if (entryMatches(candidate, facts, patterns, unknownVersionMatches, unknownCommitMatches)) {
-					return blockedVerdict(candidate.entry);
+			// Lazily, so the scan stops at the first hard match (the usual case: one match).
+			function* matching() {
+				for (const rank of ranks) {
+					const candidate = indexed[rank] as IndexedEntry;
+					if (
+						entryMatches(candidate, facts, patterns, unknownVersionMatches, unknownCommitMatches)
+					) {
+						yield candidate.entry;
+					}
 				}
 			}
-			return { blocked: false };
+			return strictestVerdict(matching());
 		},
 	};
 }

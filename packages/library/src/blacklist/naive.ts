@@ -26,7 +26,7 @@ import type {
 	CheckOptions,
 	PluginIdentity,
 } from './types.ts';
-import { blockedVerdict, hasIdentifier, inFileOrder } from './verdict.ts';
+import { hasIdentifier, inFileOrder, strictestVerdict } from './verdict.ts';
 
 export interface NaiveOptions extends CheckOptions, BlacklistContext {
 	/** Patterns compiled earlier; by default each call compiles what it needs afresh. */
@@ -39,10 +39,9 @@ export function naiveCheck(
 	options: NaiveOptions = {},
 ): BlacklistVerdict {
 	const patterns = options.patterns ?? createPatternCache();
-	for (const entry of inFileOrder(entries)) {
-		if (naiveEntryMatches(entry, plugin, options, patterns)) return blockedVerdict(entry);
-	}
-	return { blocked: false };
+	return strictestVerdict(
+		inFileOrder(entries).filter((entry) => naiveEntryMatches(entry, plugin, options, patterns)),
+	);
 }
 
 /** Every entry whose `url_regex` RE2 cannot compile, in file order. */

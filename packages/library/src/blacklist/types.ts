@@ -52,7 +52,7 @@ export type BlacklistVerdict =
 	| { blocked: false }
 	| {
 			blocked: true;
-			/** The first matching entry in file order. */
+			/** The first matching hard entry in file order; the first soft one only when none is hard. */
 			entry: BlacklistEntry;
 			/** The entry's reason, or a default for its kind; sanitised for display. */
 			reason: string;

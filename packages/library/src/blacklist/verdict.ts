@@ -70,6 +70,22 @@ export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
 }
 
 /**
+ * The verdict of the entries that match, given in file order (D4): the first hard one, and the
+ * first soft one only when no hard one matches. File order picks the reason, but a soft entry
+ * never speaks for a plugin a later hard entry blocks: otherwise a notice added by hand ahead of
+ * a block (or a registry edited in the wrong order) would make the block one users may
+ * override. The stricter outcome wins, as the default severity does.
+ */
+export function strictestVerdict(matching: Iterable<BlacklistEntry>): BlacklistVerdict {
+	let soft: BlacklistEntry | undefined;
+	for (const entry of matching) {
+		if (entry.severity !== 'soft') return blockedVerdict(entry);
+		soft ??= entry;
+	}
+	return soft === undefined ? { blocked: false } : blockedVerdict(soft);
+}
+
+/**
  * Entries in file order: by `index`, ties (which a parser never produces) by array position,
  * so both matchers agree on "first" whatever array they are given.
  */

@@ -257,6 +257,32 @@ for (const matcher of MATCHERS) {
 			assert.equal(hard.severity, 'hard');
 		});
 
+		it('lets a hard match outrank a soft entry listed before it, whatever keys each uses', () => {
+			const url = 'https://github.com/badorg/plugin';
+			const list = entries(
+				{ uuid: UUID_A, severity: 'soft', reason: 'A notice' },
+				{ url: 'https://github.com/badorg/other', severity: 'soft', reason: 'Other notice' },
+				{ uuid: UUID_A, url, reason: 'Steals tokens' },
+				{ urlRegex: '^https://github\\.com/badorg/', reason: 'The whole account' },
+				{ uuid: UUID_A, severity: 'soft', reason: 'A later notice', versions: '>=1' },
+			);
+			const blocked = check(list, { uuid: UUID_A, url });
+			assert.ok(blocked.blocked);
+			assert.equal(blocked.severity, 'hard');
+			assert.equal(blocked.reason, 'Steals tokens', 'the first hard match gives the reason');
+			assert.equal(blocked.entry.index, 2);
+			// Elsewhere the uuid meets only soft entries: the first of them speaks.
+			const noticed = check(list, { uuid: UUID_A, url: 'https://gitlab.com/someone/plugin' });
+			assert.ok(noticed.blocked);
+			assert.equal(noticed.severity, 'soft');
+			assert.equal(noticed.reason, 'A notice');
+			// The account pattern is hard and outranks the soft entry on its own address.
+			const other = check(list, { url: 'https://github.com/badorg/other' });
+			assert.ok(other.blocked);
+			assert.equal(other.severity, 'hard');
+			assert.equal(other.reason, 'The whole account');
+		});
+
 		it('sanitises the reason (D24)', () => {
 			const list = entries({
 				uuid: UUID_A,

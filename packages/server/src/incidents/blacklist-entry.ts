@@ -8,8 +8,9 @@
  * Every entry carries the action's reason and, when the incident page is an https link, that
  * link as its `report` (the log keeps https links only).
  *
- * A hard entry goes ahead of every soft entry that may match what it blocks: the first matching
- * entry in file order gives the severity (D4), so behind a soft one (a notice added by hand, the
+ * A hard entry goes ahead of every soft entry that may match what it blocks. Vouch's clients let
+ * the hard match win anyway (D4), but a reader that takes the first matching entry's severity
+ * would not: behind a soft one (a notice added by hand, the
  * incident's own quarantine, a soft entry one maintainer slipped in while a dual-controlled block
  * waited for its second) the block would be one users may override.
  */

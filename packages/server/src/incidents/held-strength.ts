@@ -16,9 +16,9 @@
  *   from hard to soft. Reason, advice, incident link, report, dates and actor are what users
  *   read, not what blocks, and may change. Entries carry no expiry in this schema; should one
  *   be added, a later expiry or none would not weaken;
- * - **not outranked**: the first matching entry in file order gives the severity (D4), so a
- *   soft entry placed ahead of a held hard entry would turn its block into one the user may
- *   override. A soft entry ahead of it is accepted only when it was ahead of it already (same
+ * - **not outranked**: Vouch's own clients let a hard match outrank soft entries before it
+ *   (D4), but a reader that takes the first matching entry's severity would see a soft entry
+ *   placed ahead of a held hard entry turn its block into one the user may override. A soft entry ahead of it is accepted only when it was ahead of it already (same
  *   identifiers, range and commit), or when both name a uuid and the uuids differ (no plugin
  *   matches both). Every other soft entry ahead counts as overlapping: whether two URL
  *   patterns or ranges overlap is not decided here, the reorder is refused.
