@@ -5,13 +5,18 @@
  * recorded. A local clone answers for its `origin` too. Real git over HTTP on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
 	type RedirectRule,
 	redirectPrefixes,
 } from '../../../library/test/helpers/git-http-server.ts';
-import { createPluginRepo, manifestToml } from '../../../library/test/helpers/git-repos.ts';
+import {
+	createPluginRepo,
+	manifestToml,
+	runTestGit,
+} from '../../../library/test/helpers/git-repos.ts';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
 import { createWorld, registryEntry, type ServedPlugin, type World } from './world.ts';
 
@@ -231,6 +236,46 @@ describe('local clones answer for their origin (D27)', () => {
 		const run = await vouch(['install', copy.dir, '--yes']);
 		assert.equal(run.code, 3, run.stdout + run.stderr);
 		assert.equal(errorOf(run).code, 'BLACKLISTED');
+	});
+
+	it('finds an origin git reads from outside the config file itself', async () => {
+		// git fetches from all three, yet none is a `remote.origin.url` line in `.git/config`.
+		const ways: [string, (dir: string) => void][] = [
+			[
+				'an included config file',
+				(dir) => {
+					const included = join(dir, '..', 'origin.inc');
+					writeFileSync(included, `[remote "origin"]\n\turl = ${bad.url}\n`);
+					runTestGit(dir, ['config', 'include.path', included]);
+				},
+			],
+			[
+				'a .git/remotes file',
+				(dir) => {
+					mkdirSync(join(dir, '.git', 'remotes'), { recursive: true });
+					writeFileSync(join(dir, '.git', 'remotes', 'origin'), `URL: ${bad.url}\n`);
+				},
+			],
+			[
+				'a .git/branches file',
+				(dir) => {
+					mkdirSync(join(dir, '.git', 'branches'), { recursive: true });
+					writeFileSync(join(dir, '.git', 'branches', 'origin'), `${bad.url}\n`);
+				},
+			],
+		];
+		for (const [index, [way, write]] of ways.entries()) {
+			const copy = createPluginRepo({
+				manifest: manifestToml({
+					uuid: `2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6${index}`,
+					name: 'hid',
+				}),
+			});
+			write(copy.dir);
+			assert.equal(copy.git(['remote', 'get-url', 'origin']).trim(), bad.url, way);
+			const run = await vouch(['install', copy.dir, '--yes']);
+			assert.equal(errorOf(run).code, 'BLACKLISTED', `${way}: ${run.stdout}${run.stderr}`);
+		}
 	});
 
 	it('still reads the origin as written when git rewrites it to a mirror', async () => {
