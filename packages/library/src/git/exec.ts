@@ -6,7 +6,7 @@ import { join, parse as parsePath } from 'node:path';
 import type { VouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import { gitFailureError } from './classify.ts';
-import { allowedProtocols } from './environment.ts';
+import { allowedProtocols, remoteSafetyConfig } from './environment.ts';
 import { type GitErrorCode, gitError } from './errors.ts';
 import {
 	followRedirects,
@@ -78,7 +78,7 @@ export function execGit(
 	request: ExecRequest,
 	call: CallOptions = {},
 ): Promise<RunResult> {
-	const args =
+	const located =
 		request.repo === undefined
 			? request.args
 			: request.bare === true
@@ -92,6 +92,8 @@ export function execGit(
 						`--work-tree=${request.repo}`,
 						...request.args,
 					];
+	const args =
+		request.remote === undefined ? located : [...remoteSafetyConfig(request.remote), ...located];
 	return runGit({
 		gitBinary: context.gitBinary,
 		args,

@@ -5,6 +5,7 @@
  * 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
@@ -213,6 +214,32 @@ describe('redirects (D27)', () => {
 			'GIT_REDIRECT_REFUSED',
 		);
 		assert.equal(second.requests.length, before);
+	});
+
+	it("never follows a redirect because the user's config says so for that address", async () => {
+		// `http.<url>.followRedirects` is more specific than the plain key Vouch sets, and git
+		// lets the more specific one win, from any config file or from the environment.
+		rules = [{ from: '/clean.git', to: `${second.url}/other.git` }];
+		const config = join(root, 'follow.gitconfig');
+		writeFileSync(config, `[http "${first.url}/"]\n\tfollowRedirects = true\n`);
+		const environments = [
+			testGitEnv({ GIT_CONFIG_GLOBAL: config }),
+			testGitEnv({
+				GIT_CONFIG_COUNT: '1',
+				GIT_CONFIG_KEY_0: `http.${first.url}/clean.git.followRedirects`,
+				GIT_CONFIG_VALUE_0: 'true',
+			}),
+		];
+		for (const env of environments) {
+			const configured = createGit({ env, cwd: root });
+			const before = second.requests.length;
+			await rejectsCode(configured.lsRemote(`${first.url}/clean.git`), 'GIT_REDIRECT_REFUSED');
+			await rejectsCode(
+				configured.clone({ url: `${first.url}/clean.git`, dest: dest() }),
+				'GIT_REDIRECT_REFUSED',
+			);
+			assert.equal(second.requests.length, before, 'the target was never asked');
+		}
 	});
 
 	it('follows the origin of a clone when fetching, through the same guard', async () => {
