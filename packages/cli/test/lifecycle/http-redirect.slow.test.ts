@@ -343,3 +343,48 @@ describe('local clones answer for their origin (D27)', () => {
 		assert.equal((await world.state()).plugins[spec.uuid]?.source.commit, copy.commitOf());
 	});
 });
+
+describe('addresses the user has git rewrite (url.<base>.insteadOf, D27)', () => {
+	// The user's own git config turns a shorthand into the served address: git fetches from
+	// there, while the address Vouch was given names no such repository.
+	let env: Record<string, string>;
+	const shortVouch = (args: string[]) =>
+		world.vouch(
+			[...args, '--registry', world.registryFile, '--json', '--allow-insecure-transport'],
+			{
+				env,
+			},
+		);
+	before(() => {
+		rules = [];
+		world.writeRegistry([], blacklist());
+		const config = join(world.root, 'rewrite.gitconfig');
+		writeFileSync(config, `[url "${world.server.url}/"]\n\tinsteadOf = short:\n`);
+		env = { GIT_CONFIG_GLOBAL: config };
+	});
+
+	it('refuses a shorthand git rewrites to a blacklisted address', async () => {
+		const run = await shortVouch(['install', 'short:bad.git', '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		await nothingInstalledFrom(bad);
+	});
+
+	it('records the rewritten address, and the startup check keeps checking it', async () => {
+		const spec = { name: 'shorthand', uuid: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a' };
+		const served = world.serve(spec);
+		const installed = await shortVouch(['install', 'short:shorthand.git', '--yes']);
+		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+		assert.equal((await world.state()).plugins[spec.uuid]?.source.fetchedUrl, served.url);
+
+		world.writeRegistry([], [...blacklist(), { url: served.url, reason: 'Found out later' }]);
+		const startup = await world.vouch(
+			['startup-check', '--registry', world.registryFile, '--json'],
+			{ env },
+		);
+		assert.equal(startup.code, 0, startup.stdout + startup.stderr);
+		const report = parseJson(startup) as { disabled: { uuid: string; kind: string }[] };
+		assert.equal(report.disabled.find((item) => item.uuid === spec.uuid)?.kind, 'blacklist');
+		world.writeRegistry([], blacklist());
+	});
+});

@@ -242,6 +242,27 @@ describe('redirects (D27)', () => {
 		}
 	});
 
+	it("reports the address git's url.<base>.insteadOf rewrite really fetches from", async () => {
+		rules = [];
+		const config = join(root, 'rewrite.gitconfig');
+		writeFileSync(config, `[url "${first.url}/"]\n\tinsteadOf = short:\n`);
+		const rewriting = createGit({
+			env: testGitEnv({ GIT_CONFIG_GLOBAL: config }),
+			cwd: root,
+			allowInsecureTransport: true,
+		});
+		const target = `${first.url}/other.git`;
+		const refs = await rewriting.lsRemote('short:other.git');
+		assert.equal(refs.fetchedFrom, target);
+		const dir = dest();
+		const cloned = await rewriting.clone({ url: 'short:other.git', dest: dir });
+		assert.equal(cloned.commit, other.commitOf());
+		assert.equal(cloned.fetchedFrom, target);
+		assert.equal((await rewriting.fetch({ dir })).fetchedFrom, target);
+		// An address no rewrite touches is reported as before: not at all.
+		assert.equal((await rewriting.lsRemote(target)).fetchedFrom, undefined);
+	});
+
 	it('follows the origin of a clone when fetching, through the same guard', async () => {
 		rules = [];
 		const dir = dest();
