@@ -5,13 +5,18 @@
  * recorded. A local clone answers for its `origin` too. Real git over HTTP on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
 	type RedirectRule,
 	redirectPrefixes,
 } from '../../../library/test/helpers/git-http-server.ts';
-import { createPluginRepo, manifestToml } from '../../../library/test/helpers/git-repos.ts';
+import {
+	createPluginRepo,
+	manifestToml,
+	runTestGit,
+} from '../../../library/test/helpers/git-repos.ts';
 import { type CliRun, parseJson } from '../helpers/cli.ts';
 import { createWorld, registryEntry, type ServedPlugin, type World } from './world.ts';
 
@@ -233,6 +238,46 @@ describe('local clones answer for their origin (D27)', () => {
 		assert.equal(errorOf(run).code, 'BLACKLISTED');
 	});
 
+	it('finds an origin git reads from outside the config file itself', async () => {
+		// git fetches from all three, yet none is a `remote.origin.url` line in `.git/config`.
+		const ways: [string, (dir: string) => void][] = [
+			[
+				'an included config file',
+				(dir) => {
+					const included = join(dir, '..', 'origin.inc');
+					writeFileSync(included, `[remote "origin"]\n\turl = ${bad.url}\n`);
+					runTestGit(dir, ['config', 'include.path', included]);
+				},
+			],
+			[
+				'a .git/remotes file',
+				(dir) => {
+					mkdirSync(join(dir, '.git', 'remotes'), { recursive: true });
+					writeFileSync(join(dir, '.git', 'remotes', 'origin'), `URL: ${bad.url}\n`);
+				},
+			],
+			[
+				'a .git/branches file',
+				(dir) => {
+					mkdirSync(join(dir, '.git', 'branches'), { recursive: true });
+					writeFileSync(join(dir, '.git', 'branches', 'origin'), `${bad.url}\n`);
+				},
+			],
+		];
+		for (const [index, [way, write]] of ways.entries()) {
+			const copy = createPluginRepo({
+				manifest: manifestToml({
+					uuid: `2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6${index}`,
+					name: 'hid',
+				}),
+			});
+			write(copy.dir);
+			assert.equal(copy.git(['remote', 'get-url', 'origin']).trim(), bad.url, way);
+			const run = await vouch(['install', copy.dir, '--yes']);
+			assert.equal(errorOf(run).code, 'BLACKLISTED', `${way}: ${run.stdout}${run.stderr}`);
+		}
+	});
+
 	it('still reads the origin as written when git rewrites it to a mirror', async () => {
 		const copy = createPluginRepo({
 			manifest: manifestToml({ uuid: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', name: 'copy5' }),
@@ -296,5 +341,50 @@ describe('local clones answer for their origin (D27)', () => {
 		const run = await vouch(['install', copy.dir, '--yes']);
 		assert.equal(run.code, 0, run.stdout + run.stderr);
 		assert.equal((await world.state()).plugins[spec.uuid]?.source.commit, copy.commitOf());
+	});
+});
+
+describe('addresses the user has git rewrite (url.<base>.insteadOf, D27)', () => {
+	// The user's own git config turns a shorthand into the served address: git fetches from
+	// there, while the address Vouch was given names no such repository.
+	let env: Record<string, string>;
+	const shortVouch = (args: string[]) =>
+		world.vouch(
+			[...args, '--registry', world.registryFile, '--json', '--allow-insecure-transport'],
+			{
+				env,
+			},
+		);
+	before(() => {
+		rules = [];
+		world.writeRegistry([], blacklist());
+		const config = join(world.root, 'rewrite.gitconfig');
+		writeFileSync(config, `[url "${world.server.url}/"]\n\tinsteadOf = short:\n`);
+		env = { GIT_CONFIG_GLOBAL: config };
+	});
+
+	it('refuses a shorthand git rewrites to a blacklisted address', async () => {
+		const run = await shortVouch(['install', 'short:bad.git', '--yes']);
+		assert.equal(run.code, 3, run.stdout + run.stderr);
+		assert.equal(errorOf(run).code, 'BLACKLISTED');
+		await nothingInstalledFrom(bad);
+	});
+
+	it('records the rewritten address, and the startup check keeps checking it', async () => {
+		const spec = { name: 'shorthand', uuid: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a' };
+		const served = world.serve(spec);
+		const installed = await shortVouch(['install', 'short:shorthand.git', '--yes']);
+		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+		assert.equal((await world.state()).plugins[spec.uuid]?.source.fetchedUrl, served.url);
+
+		world.writeRegistry([], [...blacklist(), { url: served.url, reason: 'Found out later' }]);
+		const startup = await world.vouch(
+			['startup-check', '--registry', world.registryFile, '--json'],
+			{ env },
+		);
+		assert.equal(startup.code, 0, startup.stdout + startup.stderr);
+		const report = parseJson(startup) as { disabled: { uuid: string; kind: string }[] };
+		assert.equal(report.disabled.find((item) => item.uuid === spec.uuid)?.kind, 'blacklist');
+		world.writeRegistry([], blacklist());
 	});
 });

@@ -87,7 +87,9 @@ export async function cloneRepository(
 			};
 			try {
 				const cloned = await cloneAt(context, plan, request, commitId, call);
-				return remote.hops.length === 0 ? cloned : { ...cloned, fetchedFrom: remote.url };
+				return remote.fetchedFrom === undefined
+					? cloned
+					: { ...cloned, fetchedFrom: remote.fetchedFrom };
 			} catch (error) {
 				// Empty again, for a clone from where the redirect leads.
 				await clearDestination(dest, false);

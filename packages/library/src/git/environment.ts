@@ -101,3 +101,24 @@ export const SAFETY_CONFIG: readonly string[] = [
 	// blacklist), and git is handed the address they lead to; one that appears later fails.
 	'http.followRedirects=false',
 ].flatMap((setting) => ['-c', setting]);
+
+/**
+ * `-c` options for a run that talks to `remote` (D27). git lets an `http.<url>.*` setting that
+ * matches the address win over the plain `http.*` one, whichever config file or `GIT_CONFIG_*`
+ * variable it comes from, so a user's `http.https://host/.followRedirects=true` would have git
+ * follow redirects silently again. A key naming the whole address is as specific as any can
+ * be, and command-line settings are read last, so this one wins.
+ */
+export function remoteSafetyConfig(remote: string): string[] {
+	const scheme = /^https?:\/\//i.exec(remote);
+	if (scheme === null) return []; // http.* settings apply to http(s) addresses only
+	const setting = (url: string) => ['-c', `http.${url}.followRedirects=false`];
+	const equals = remote.indexOf('=');
+	if (equals === -1) return setting(remote);
+	// `-c` ends the key at the first "=". For an address holding one, the deepest directory
+	// above it is named instead, which still outranks any key for the host or a parent.
+	const cut = remote.lastIndexOf('/', equals);
+	const pathStart = remote.indexOf('/', scheme[0].length);
+	if (pathStart === -1 || cut < pathStart) return []; // an "=" before the path: rare, and odd
+	return setting(remote.slice(0, cut + 1));
+}

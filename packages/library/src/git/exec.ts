@@ -5,8 +5,9 @@
 import { join, parse as parsePath } from 'node:path';
 import type { VouchError } from '../core/errors.ts';
 import { sanitizeText } from '../core/sanitize.ts';
+import { resolveUrlForGit } from './arguments.ts';
 import { gitFailureError } from './classify.ts';
-import { allowedProtocols } from './environment.ts';
+import { allowedProtocols, remoteSafetyConfig } from './environment.ts';
 import { type GitErrorCode, gitError } from './errors.ts';
 import {
 	followRedirects,
@@ -78,7 +79,7 @@ export function execGit(
 	request: ExecRequest,
 	call: CallOptions = {},
 ): Promise<RunResult> {
-	const args =
+	const located =
 		request.repo === undefined
 			? request.args
 			: request.bare === true
@@ -92,6 +93,8 @@ export function execGit(
 						`--work-tree=${request.repo}`,
 						...request.args,
 					];
+	const args =
+		request.remote === undefined ? located : [...remoteSafetyConfig(request.remote), ...located];
 	return runGit({
 		gitBinary: context.gitBinary,
 		args,
@@ -127,6 +130,15 @@ export function resolveRemote(
 	);
 }
 
+/** Where a network operation talks to, as `runFollowingRedirects` hands it over. */
+export interface RemoteAddress extends RedirectOutcome {
+	/**
+	 * Where git really fetches from, when that is not the address named: the end of the
+	 * redirects followed, or the address the user's `url.<base>.insteadOf` rewrites it to.
+	 */
+	fetchedFrom?: string;
+}
+
 /**
  * Runs a network operation against `url` as given, and asks where it redirects only when git
  * stops at a redirect. git never follows one itself (`http.followRedirects=false`), so nothing
@@ -139,16 +151,42 @@ export async function runFollowingRedirects<T>(
 	context: GitContext,
 	url: string,
 	call: CallOptions | undefined,
-	attempt: (remote: RedirectOutcome) => Promise<T>,
+	attempt: (remote: RemoteAddress) => Promise<T>,
 ): Promise<T> {
 	try {
-		return await attempt({ url, hops: [] });
+		return await attempt(await rewrittenBy(context, { url, hops: [] }, call ?? {}));
 	} catch (error) {
 		if (!hasGitCode(error, 'GIT_REDIRECT_REFUSED')) throw error;
 		const remote = await resolveRemote(context, url, call ?? {});
 		if (remote.hops.length === 0) throw error;
-		return attempt(remote);
+		return attempt(await rewrittenBy(context, remote, call ?? {}));
 	}
+}
+
+/**
+ * The address with what git makes of it: a `url.<base>.insteadOf` rewrite in the user's
+ * config sends git somewhere the address does not name (`gh:badorg/x` to the forge, say), and
+ * the caller's blacklist must see where (D27). `ls-remote --get-url` applies the rewrite
+ * without talking to anyone.
+ */
+async function rewrittenBy(
+	context: GitContext,
+	remote: RedirectOutcome,
+	call: CallOptions,
+): Promise<RemoteAddress> {
+	const gitUrl = resolveUrlForGit(remote.url, context.cwd, context.home);
+	const result = await execGitChecked(
+		context,
+		{
+			args: ['ls-remote', '--get-url', '--', gitUrl],
+			action: `reading where git fetches ${sanitizeText(remote.url, { maxLength: 200 })} from`,
+			network: false,
+		},
+		call,
+	);
+	const rewritten = outputText(result);
+	if (rewritten !== '' && rewritten !== gitUrl) return { ...remote, fetchedFrom: rewritten };
+	return remote.hops.length === 0 ? remote : { ...remote, fetchedFrom: remote.url };
 }
 
 /** Runs git and throws the classified error unless it exits with 0. */

@@ -73,7 +73,9 @@ export async function fetchRef(
 			shown: sanitizeText(resolved.url, { maxLength: 200 }),
 		};
 		const fetched = await fetchResolved(context, remote, request, depth, call);
-		return resolved.hops.length === 0 ? fetched : { ...fetched, fetchedFrom: resolved.url };
+		return resolved.fetchedFrom === undefined
+			? fetched
+			: { ...fetched, fetchedFrom: resolved.fetchedFrom };
 	});
 }
 

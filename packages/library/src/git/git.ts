@@ -206,7 +206,9 @@ export function createGit(options: GitOptions = {}): Git {
 					call,
 				);
 				const refs = parseLsRemote(result.stdout.toString('utf8'));
-				return remote.hops.length === 0 ? refs : { ...refs, fetchedFrom: remote.url };
+				return remote.fetchedFrom === undefined
+					? refs
+					: { ...refs, fetchedFrom: remote.fetchedFrom };
 			});
 		},
 

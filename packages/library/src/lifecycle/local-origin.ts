@@ -74,11 +74,16 @@ interface OriginRead {
 	fetched?: string;
 }
 
-/** The stored origin and, when it differs, the one git fetches from; undefined for none. */
+/**
+ * The stored origin and, when it differs, the one git fetches from; undefined for none. git
+ * also finds an origin where `.git/config` has no `remote.origin.url` line (an included
+ * file, the old `.git/remotes/origin` and `.git/branches/origin` files): then the address
+ * git fetches from is the only one there is, and it counts as the stored one.
+ */
 async function readBoth(git: OriginReader, dir: string): Promise<OriginRead | undefined> {
 	const stored = usable(await git.remoteUrl(dir));
-	if (stored === undefined) return undefined;
 	const fetched = usable(await git.originFetchUrl(dir));
+	if (stored === undefined) return fetched === undefined ? undefined : { stored: fetched };
 	return fetched === undefined || fetched === stored ? { stored } : { stored, fetched };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { remoteSafetyConfig } from '../../src/git/environment.ts';
 import { allowedProtocols, gitEnvironment, SAFETY_CONFIG } from '../../src/git/index.ts';
 
 const secure = { allowInsecureTransport: false };
@@ -125,5 +126,25 @@ describe('SAFETY_CONFIG', () => {
 			[...settings.keys()].some((key) => key.startsWith('protocol.')),
 			false,
 		);
+	});
+});
+
+describe('remoteSafetyConfig (D27)', () => {
+	it('names the whole http(s) address, which outranks any http.<url> key of the user', () => {
+		assert.deepEqual(remoteSafetyConfig('https://h.example/o/r.git'), [
+			'-c',
+			'http.https://h.example/o/r.git.followRedirects=false',
+		]);
+		assert.deepEqual(remoteSafetyConfig('ssh://h.example/o/r'), []);
+		assert.deepEqual(remoteSafetyConfig('/srv/r'), []);
+	});
+
+	it('never writes an "=" into the key, which -c would end there', () => {
+		assert.deepEqual(remoteSafetyConfig('https://h.example/o/r?x=1'), [
+			'-c',
+			'http.https://h.example/o/.followRedirects=false',
+		]);
+		assert.deepEqual(remoteSafetyConfig('https://u=1@h.example/o/r'), []);
+		assert.deepEqual(remoteSafetyConfig('https://h.example?x=1'), []);
 	});
 });

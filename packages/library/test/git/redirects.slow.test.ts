@@ -5,6 +5,7 @@
  * 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
@@ -213,6 +214,53 @@ describe('redirects (D27)', () => {
 			'GIT_REDIRECT_REFUSED',
 		);
 		assert.equal(second.requests.length, before);
+	});
+
+	it("never follows a redirect because the user's config says so for that address", async () => {
+		// `http.<url>.followRedirects` is more specific than the plain key Vouch sets, and git
+		// lets the more specific one win, from any config file or from the environment.
+		rules = [{ from: '/clean.git', to: `${second.url}/other.git` }];
+		const config = join(root, 'follow.gitconfig');
+		writeFileSync(config, `[http "${first.url}/"]\n\tfollowRedirects = true\n`);
+		const environments = [
+			testGitEnv({ GIT_CONFIG_GLOBAL: config }),
+			testGitEnv({
+				GIT_CONFIG_COUNT: '1',
+				GIT_CONFIG_KEY_0: `http.${first.url}/clean.git.followRedirects`,
+				GIT_CONFIG_VALUE_0: 'true',
+			}),
+		];
+		for (const env of environments) {
+			const configured = createGit({ env, cwd: root });
+			const before = second.requests.length;
+			await rejectsCode(configured.lsRemote(`${first.url}/clean.git`), 'GIT_REDIRECT_REFUSED');
+			await rejectsCode(
+				configured.clone({ url: `${first.url}/clean.git`, dest: dest() }),
+				'GIT_REDIRECT_REFUSED',
+			);
+			assert.equal(second.requests.length, before, 'the target was never asked');
+		}
+	});
+
+	it("reports the address git's url.<base>.insteadOf rewrite really fetches from", async () => {
+		rules = [];
+		const config = join(root, 'rewrite.gitconfig');
+		writeFileSync(config, `[url "${first.url}/"]\n\tinsteadOf = short:\n`);
+		const rewriting = createGit({
+			env: testGitEnv({ GIT_CONFIG_GLOBAL: config }),
+			cwd: root,
+			allowInsecureTransport: true,
+		});
+		const target = `${first.url}/other.git`;
+		const refs = await rewriting.lsRemote('short:other.git');
+		assert.equal(refs.fetchedFrom, target);
+		const dir = dest();
+		const cloned = await rewriting.clone({ url: 'short:other.git', dest: dir });
+		assert.equal(cloned.commit, other.commitOf());
+		assert.equal(cloned.fetchedFrom, target);
+		assert.equal((await rewriting.fetch({ dir })).fetchedFrom, target);
+		// An address no rewrite touches is reported as before: not at all.
+		assert.equal((await rewriting.lsRemote(target)).fetchedFrom, undefined);
 	});
 
 	it('follows the origin of a clone when fetching, through the same guard', async () => {
