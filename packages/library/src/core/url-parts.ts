@@ -57,7 +57,7 @@ export function forgeSshHost(
  * The host in ASCII form: percent-escapes decoded (curl decodes them, so `%67ithub.com` is
  * github.com), IDNA mapping applied (full-width letters, soft hyphens, ideographic dots fold
  * away), punycode for what remains, IPv4 in any numeric spelling (`0x7f.1`, `2130706433`) as
- * dotted decimal, IPv6 compressed, lowercase, and one trailing dot dropped. Anything this
+ * dotted decimal (an IPv4-mapped IPv6 literal too), IPv6 compressed, lowercase, and one trailing dot dropped. Anything this
  * cannot turn into a plain host name is refused: a host that cannot be compared cannot be
  * checked against the blacklist.
  */
@@ -70,13 +70,28 @@ export function canonicalHost(raw: string): string {
 	const lower = raw.toLowerCase();
 	let host = isPlainName(lower) ? lower : domainToASCII(raw);
 	if (host === '') throw invalidHost();
-	if (host.startsWith('[')) return host;
+	if (host.startsWith('[')) return ipv4Mapped(host) ?? host;
 	if (host.endsWith('.')) host = host.slice(0, -1);
 	// An empty label (`a..b`, a leading dot, two trailing dots) names no host DNS resolves.
 	if (host.length === 0 || host.split('.').some((label) => label.length === 0)) {
 		throw invalidHost();
 	}
 	return host;
+}
+
+/** An IPv4-mapped IPv6 literal as the parser compresses it: `[::ffff:10.0.0.5]` is `[::ffff:a00:5]`. */
+const IPV4_MAPPED = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/;
+
+/**
+ * The IPv4 address an IPv4-mapped IPv6 literal names: a socket to `[::ffff:a00:5]` reaches
+ * 10.0.0.5, so git fetches from the same place and the two spellings must compare equal.
+ */
+function ipv4Mapped(host: string): string | undefined {
+	const match = IPV4_MAPPED.exec(host);
+	if (match === null) return undefined;
+	const high = Number.parseInt(match[1] as string, 16);
+	const low = Number.parseInt(match[2] as string, 16);
+	return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 const PLAIN_NAME = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.?$/;

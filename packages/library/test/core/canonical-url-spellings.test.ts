@@ -72,6 +72,19 @@ describe('canonical hosts (D2)', () => {
 		allEqual('https://[::1]/o/r', ['https://[0:0::1]/o/r', 'https://[0000::0001]:443/o/r']);
 	});
 
+	it('reads an IPv4-mapped IPv6 literal as the IPv4 address it reaches', () => {
+		allEqual('https://10.0.0.5/o/r', [
+			'https://[::ffff:10.0.0.5]/o/r',
+			'https://[::FFFF:a00:5]/o/r',
+			'https://[0:0:0:0:0:ffff:10.0.0.5]:443/o/r',
+		]);
+		allEqual('ssh://10.0.0.5/o/r', ['ssh://git@[::ffff:10.0.0.5]/o/r']);
+		// Only the mapped prefix: other IPv6 addresses that embed the same bits stay IPv6.
+		for (const other of ['https://[::a00:5]/o/r', 'https://[64:ff9b::a00:5]/o/r']) {
+			assert.notEqual(canonicalUrl(other), canonicalUrl('https://10.0.0.5/o/r'), other);
+		}
+	});
+
 	it('refuses hosts that cannot be made canonical', () => {
 		for (const url of [
 			'https://xn--zz/o/r', // punycode that decodes to nothing
