@@ -56,10 +56,10 @@ export function forgeSshHost(
 /**
  * The host in ASCII form: percent-escapes decoded (curl decodes them, so `%67ithub.com` is
  * github.com), IDNA mapping applied (full-width letters, soft hyphens, ideographic dots fold
- * away), punycode for what remains, IPv4 in any numeric spelling (`0x7f.1`, `2130706433`) as
- * dotted decimal (an IPv4-mapped IPv6 literal too), IPv6 compressed, lowercase, and one trailing dot dropped. Anything this
- * cannot turn into a plain host name is refused: a host that cannot be compared cannot be
- * checked against the blacklist.
+ * away), punycode for what remains, IPv4 in any numeric spelling (`0x7f.1`, `2130706433`,
+ * an IPv4-mapped IPv6 literal) as dotted decimal, other IPv6 compressed, lowercase, and one
+ * trailing dot dropped. Anything this cannot turn into a plain host name is refused: a host
+ * that cannot be compared cannot be checked against the blacklist.
  */
 export function canonicalHost(raw: string): string {
 	if (raw.length === 0) throw coreError('INVALID_URL', 'The URL has no host.');
@@ -79,7 +79,7 @@ export function canonicalHost(raw: string): string {
 	return host;
 }
 
-/** An IPv4-mapped IPv6 literal as the parser compresses it: `[::ffff:10.0.0.5]` is `[::ffff:a00:5]`. */
+/** An IPv4-mapped IPv6 literal as the parser writes it (`[::ffff:10.0.0.5]` as `[::ffff:a00:5]`). */
 const IPV4_MAPPED = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/;
 
 /**
