@@ -72,6 +72,30 @@ const PY: readonly ModuleRow[] = [
 	{ module: 'browsercookie', reach: 'secrets', reason: 'browser cookies' },
 	{ module: 'pycookiecheat', reach: 'secrets', reason: 'browser cookies' },
 	{ module: 'gi.repository.Secret', reach: 'secrets', reason: 'the Secret Service password store' },
+	// Spyware's tools: what the user types, sees and copies holds passwords and wallet
+	// addresses, and a tagger has no use for the whole desktop's input or screen.
+	{ module: 'pynput', reach: 'secrets', reason: 'global keyboard and mouse hooks (keylogging)' },
+	{ module: 'keyboard', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyHook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyWinhook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyxhook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'PIL.ImageGrab', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'pyscreenshot', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'mss', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'd3dshot', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'pyautogui', reach: 'secrets', reason: 'screenshots and synthetic input' },
+	{
+		module: 'pyperclip',
+		reach: 'secrets',
+		reason: 'the system clipboard, passwords and addresses',
+	},
+	{
+		module: 'clipboard',
+		reach: 'secrets',
+		reason: 'the system clipboard, passwords and addresses',
+	},
+	{ module: 'win32clipboard', reach: 'secrets', reason: 'the system clipboard' },
+	{ module: 'win32crypt', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
 
 const JS: readonly ModuleRow[] = [
@@ -119,6 +143,19 @@ const JS: readonly ModuleRow[] = [
 	{ module: 'node-gyp-build', reach: 'native', reason: 'loads compiled addons' },
 	{ module: 'keytar', reach: 'secrets', reason: 'the system password store' },
 	{ module: '@napi-rs/keyring', reach: 'secrets', reason: 'the system password store' },
+	{ module: 'iohook', reach: 'secrets', reason: 'global keyboard and mouse hooks (keylogging)' },
+	{ module: 'uiohook-napi', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{
+		module: 'node-global-key-listener',
+		reach: 'secrets',
+		reason: 'global keyboard hooks (keylogging)',
+	},
+	{ module: 'screenshot-desktop', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'node-screenshots', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'clipboardy', reach: 'secrets', reason: 'the system clipboard' },
+	{ module: 'copy-paste', reach: 'secrets', reason: 'the system clipboard' },
+	{ module: 'win-dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
+	{ module: '@primno/dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
 
 const TABLES: Readonly<Record<LanguageFamily, ReadonlyMap<string, ModuleRow>>> = {

@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { keywordArg, positionalArgs } from '../engine/syntax.ts';
+import { checkDroppedProgram } from './dropped.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
 /** Python calls that always go through a shell. */
@@ -100,6 +101,7 @@ function report(site: CallSite, file: FileContext, shell: boolean, command: Node
 	} else {
 		file.report('process-spawn', site.call, `${what} starts another program`);
 	}
+	checkDroppedProgram(file, site.call, command, what, site.name === 'os.startfile');
 	file.flowSource(site.call, 'process', what);
 	file.flowSink(site.call, site.args, 'shell-wire', what);
 }
