@@ -80,6 +80,8 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'pydoc.locate',
 		'pydoc.importfile',
 		'pydoc.safeimport',
+		// A socket listener whose configurations can build any object the sender names.
+		'logging.config.listen',
 	],
 	'fs-write': [
 		'os.remove',

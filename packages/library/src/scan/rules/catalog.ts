@@ -139,7 +139,7 @@ const RULE_LIST = [
 		confidence: 'medium',
 		capability: 'subprocess',
 		scopes: BOTH,
-		why: 'PowerShell with an encoded or hidden command, mshta, rundll32, regsvr32 scriptlets, certutil or bitsadmin downloads and `curl ... | sh` fetch or unpack code that never appears in the plugin, with tools every machine already has.',
+		why: 'PowerShell with an encoded or hidden command, mshta, rundll32, regsvr32 scriptlets, certutil or bitsadmin downloads, `curl ... | sh` and package installs at run time (`pip install`, `npm install`) fetch or unpack code that never appears in the plugin, with tools every machine already has.',
 		fix: 'Remove it. If a program must run, ship or name it in plain sight and pass it fixed arguments.',
 	},
 	{

@@ -58,6 +58,10 @@ const PY_SPAWN = new NameTable([
 	'os.startfile',
 	'pty.spawn',
 	'asyncio.create_subprocess_exec',
+	// The private halves of subprocess: the same process start without the public name.
+	'_posixsubprocess.fork_exec',
+	'_winapi.CreateProcess',
+	'_subprocess.CreateProcess',
 	'PyQt5.QtCore.QProcess.*',
 	'PyQt6.QtCore.QProcess.*',
 	'PySide2.QtCore.QProcess.*',
@@ -75,6 +79,7 @@ const JS_SHELL = new NameTable([
 	'shelljs.exec',
 	'execa.command',
 	'execa.commandSync',
+	'Bun.$',
 ]);
 
 const JS_SPAWN = new NameTable([

@@ -1,7 +1,7 @@
 /**
  * Commands that fetch, decode or run hidden code through the system's own tools: PowerShell
  * with an encoded or hidden command, mshta, rundll32, regsvr32 scriptlets, certutil and
- * bitsadmin downloads, `curl ... | sh`, `base64 -d | sh`. Droppers use them because the tool is
+ * bitsadmin downloads, `curl ... | sh`, `base64 -d | sh`, `pip install` at run time. Droppers use them because the tool is
  * already on every machine and its payload never appears in the plugin. A plugin that runs a
  * program runs it in plain sight with fixed arguments; none needs these shapes, so they are
  * `process-stager`, high, wherever the command text stands: in a string or in the argument
@@ -14,7 +14,7 @@ import { JS_CALL, JS_STRING, PY_CALL, PY_STRING } from './shared.ts';
 
 /** Cheap test before strings are read. */
 const STAGER_HINT =
-	/powershell|pwsh|mshta|rundll32|regsvr32|certutil|bitsadmin|[wc]script|curl|wget|base64|chmod|vssadmin|wmic|python\d?(?:\.\d+)?\s+-c/i;
+	/powershell|pwsh|mshta|rundll32|regsvr32|certutil|bitsadmin|[wc]script|curl|wget|base64|chmod|vssadmin|wmic|python\d?(?:\.\d+)?\s+-c|\bpip|easy_install|npm|yarn|\bgem\b/i;
 
 /** Commands longer than this are read only up to it. */
 const MAX_COMMAND = 4096;
@@ -22,6 +22,11 @@ const MAX_COMMAND = 4096;
 interface Stager {
 	what: string;
 	pattern: RegExp;
+	/**
+	 * Also said in honest help text ("install it with pip install ...", "curl ... | sh"):
+	 * reported only as a command, handed to a call, not wherever the words are written.
+	 */
+	commandOnly?: boolean;
 }
 
 /** Matched against the command lowercased, with quotes, commas and brackets turned into spaces. */
@@ -47,6 +52,7 @@ const STAGERS: readonly Stager[] = [
 	{ what: 'wmic starting a process', pattern: /\bwmic(?:\.exe)?\b.*\bprocess\s+call\s+create/ },
 	{
 		what: 'a download piped into an interpreter',
+		commandOnly: true,
 		pattern:
 			/\b(?:curl|wget)\b[^|;&]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl|ruby|node)\b/,
 	},
@@ -59,6 +65,12 @@ const STAGERS: readonly Stager[] = [
 		what: 'decoded text piped into an interpreter',
 		pattern:
 			/\bbase64\s+(?:-d|--decode|-D)\b[^|;&]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[\d.]*|perl)\b/,
+	},
+	{
+		what: 'a package installer, whose packages run code no scan saw',
+		commandOnly: true,
+		pattern:
+			/(?:^|\s)(?:pip[\d.]*(?:\.exe)?|-m\s+pip|easy_install|npm|pnpm|yarn|gem)\s+(?:-\S+\s+)*(?:install|i|add)\s+\S/,
 	},
 	{
 		what: 'Python given code that decodes or imports on the command line',
@@ -75,17 +87,30 @@ function normalise(text: string): string {
 }
 
 /** What stager a command text is, if any. */
-export function stagerOf(text: string): string | undefined {
+export function stagerOf(text: string): Stager | undefined {
 	if (!STAGER_HINT.test(text)) return undefined;
 	const command = normalise(text);
-	for (const stager of STAGERS) if (stager.pattern.test(command)) return stager.what;
-	return undefined;
+	return STAGERS.find((stager) => stager.pattern.test(command));
+}
+
+/** Calls whose text argument is a message to show or log, not a command. */
+const MESSAGE_CALL =
+	/(?:^|\.)(?:print|log|debug|info|warn|warning|error|exception|critical|information|question|tr|_|gettext|ngettext|format|setText|setToolTip|showMessage|alert|confirm)$/i;
+const CALL_BEFORE = /([\w$.]+)\s*\(\s*(?:[[(]\s*)?$/;
+
+/** The string is the first argument (or first list item) of a call that is not a message. */
+function inCommandPosition(node: Node, file: FileContext): boolean {
+	const before = file.text.slice(Math.max(0, node.startIndex - 80), node.startIndex);
+	const callee = CALL_BEFORE.exec(before)?.[1];
+	return callee !== undefined && !MESSAGE_CALL.test(callee);
 }
 
 function checkString(node: Node, file: FileContext): void {
 	const value = file.stringValue(node) ?? node.text;
-	const what = stagerOf(value);
-	if (what !== undefined) file.report('process-stager', node, `runs ${what}`);
+	const stager = stagerOf(value);
+	if (stager === undefined) return;
+	if (stager.commandOnly === true && !inCommandPosition(node, file)) return;
+	file.report('process-stager', node, `runs ${stager.what}`);
 }
 
 const LISTS = new Set(['list', 'tuple', 'array']);
@@ -113,9 +138,9 @@ function checkArgumentList(args: Node, call: Node, file: FileContext): void {
 	wordsOf(first, file, words);
 	if (second !== undefined && LISTS.has(second.type)) wordsOf(second, file, words);
 	// One word that is a whole command is reported where it stands, by the string rule.
-	if (words.some((word) => stagerOf(word) !== undefined)) return;
-	const what = stagerOf(words.join(' '));
-	if (what !== undefined) file.report('process-stager', call, `runs ${what}`);
+	if (words.some((word) => (stagerOf(word)?.commandOnly ?? true) !== true)) return;
+	const stager = stagerOf(words.join(' '));
+	if (stager !== undefined) file.report('process-stager', call, `runs ${stager.what}`);
 }
 
 export const stagerMatchers: readonly Matcher[] = [
