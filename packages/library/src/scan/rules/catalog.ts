@@ -607,6 +607,16 @@ const RULE_LIST = [
 		fix: 'Do the work inside enable() or in response to a user action, with code written out.',
 	},
 	{
+		id: 'install-script',
+		title: 'package.json runs a script when the package is installed',
+		category: 'import-time',
+		severity: 'medium',
+		confidence: 'high',
+		scopes: ['files'],
+		why: 'npm runs preinstall, install, postinstall and prepare scripts on install, before anyone has looked at the package; most malicious npm packages act there. A hook that downloads, decodes or runs inline code is high.',
+		fix: 'Ship built code instead of building on install; never fetch or run code from an install hook.',
+	},
+	{
 		id: 'link-outside-plugin',
 		title: 'A symlink leads outside the plugin, nowhere, or in a loop',
 		category: 'coverage',
