@@ -96,17 +96,6 @@ const PY: readonly ModuleRow[] = [
 	{ module: 'mss', reach: 'secrets', reason: 'screenshots of the whole desktop' },
 	{ module: 'd3dshot', reach: 'secrets', reason: 'screenshots of the whole desktop' },
 	{ module: 'pyautogui', reach: 'secrets', reason: 'screenshots and synthetic input' },
-	{
-		module: 'pyperclip',
-		reach: 'secrets',
-		reason: 'the system clipboard, passwords and addresses',
-	},
-	{
-		module: 'clipboard',
-		reach: 'secrets',
-		reason: 'the system clipboard, passwords and addresses',
-	},
-	{ module: 'win32clipboard', reach: 'secrets', reason: 'the system clipboard' },
 	{ module: 'win32crypt', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
 
@@ -164,8 +153,6 @@ const JS: readonly ModuleRow[] = [
 	},
 	{ module: 'screenshot-desktop', reach: 'secrets', reason: 'screenshots of the whole desktop' },
 	{ module: 'node-screenshots', reach: 'secrets', reason: 'screenshots of the whole desktop' },
-	{ module: 'clipboardy', reach: 'secrets', reason: 'the system clipboard' },
-	{ module: 'copy-paste', reach: 'secrets', reason: 'the system clipboard' },
 	{ module: 'win-dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 	{ module: '@primno/dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
