@@ -3,7 +3,7 @@
  * import-time and flow passes. Code is only parsed, never run or imported.
  */
 import type { Node, Parser, Query, QueryMatch, Tree } from 'web-tree-sitter';
-import { packedTextRule } from '../rules/index.ts';
+import { bidiTextRule, packedTextRule } from '../rules/index.ts';
 import type { Finding, SourceLanguage } from '../types.ts';
 import { applyBinding } from './bindings.ts';
 import { createFileState, type FileState, toFindings } from './file-context.ts';
@@ -271,6 +271,7 @@ function runRules(
 		}
 	}
 	if (file.family === 'js') packedTextRule(file);
+	bidiTextRule(file);
 	if (root.hasError) {
 		file.report(
 			'partial-parse',

@@ -8,6 +8,7 @@ import { type RuleId, ruleInfo } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
 import { isText, languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
 import { type CodeLoad, findCodeLoads } from './loaded-code.ts';
+import { MAX_PACKAGE_JSON, packageScriptFindings } from './package-scripts.ts';
 import { decodeSource, type FileReader } from './read.ts';
 import type { WalkedFile } from './walk.ts';
 
@@ -72,6 +73,28 @@ async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcom
 	return { ...NOTHING, findings: [fileFinding(rule, file.relative, `${kind.format}`)] };
 }
 
+/** A `package.json`: data, but npm runs its install hooks (`package-scripts.ts`). */
+async function judgePackage(file: WalkedFile, context: FileScanContext): Promise<FileOutcome> {
+	const read = await context.reader.bounded(file.path, MAX_PACKAGE_JSON);
+	if (read.status !== 'ok') {
+		const detail =
+			read.status === 'too-large'
+				? `${mib(read.size)}, over the ${mib(MAX_PACKAGE_JSON)} bound for package.json`
+				: 'could not be read for its install scripts';
+		return {
+			...NOTHING,
+			findings: [],
+			skipped: {
+				file: file.relative,
+				reason: read.status === 'too-large' ? 'too-large' : 'unreadable',
+				detail,
+			},
+		};
+	}
+	const text = Buffer.from(read.bytes).toString('utf8');
+	return { ...NOTHING, findings: packageScriptFindings(file.relative, text), plainText: false };
+}
+
 /**
  * A `.pyc` in `__pycache__` that Python uses only while it matches its source: the cache
  * Python writes itself when the host runs a plugin. Python never imports such a file without
@@ -96,7 +119,10 @@ export async function scanOneFile(
 	if (language === undefined) {
 		const head = await context.reader.head(file.path, SNIFF_BYTES);
 		language = name.includes('.') ? undefined : languageOfShebang(head);
-		if (language === undefined) return judgeData(file, head);
+		if (language === undefined) {
+			if (name === 'package.json') return judgePackage(file, context);
+			return judgeData(file, head);
+		}
 	}
 	const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({
 		...NOTHING,

@@ -80,6 +80,8 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'pydoc.locate',
 		'pydoc.importfile',
 		'pydoc.safeimport',
+		// A socket listener whose configurations can build any object the sender names.
+		'logging.config.listen',
 	],
 	'fs-write': [
 		'os.remove',
@@ -99,6 +101,18 @@ const PY: Readonly<Partial<Record<ReachClass, readonly string[]>>> = {
 		'shutil.copy2',
 		'shutil.copyfile',
 		'shutil.copytree',
+		// The Windows registry is where run keys and file associations live: a write there
+		// changes the machine as a file write does.
+		'winreg.SetValue',
+		'winreg.SetValueEx',
+		'winreg.CreateKey',
+		'winreg.CreateKeyEx',
+		'winreg.DeleteKey',
+		'winreg.DeleteValue',
+		'_winreg.SetValue',
+		'_winreg.SetValueEx',
+		'_winreg.CreateKey',
+		'_winreg.CreateKeyEx',
 	],
 	native: ['*.dlopen', 'imp.load_dynamic', 'importlib.machinery.ExtensionFileLoader'],
 	network: ['urllib.urlopen', 'urllib.urlretrieve'],

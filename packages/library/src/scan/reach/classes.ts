@@ -73,9 +73,12 @@ export const CLASS_INFO: Readonly<Record<ReachClass, ReachClassInfo>> = {
 export const RULE_CLASS: Readonly<Partial<Record<RuleId, ReachClass>>> = {
 	network: 'network',
 	'reach-network': 'network',
+	'exfil-endpoint': 'network',
 	'reverse-shell': 'process',
 	'process-spawn': 'process',
 	'process-shell': 'process',
+	'process-stager': 'process',
+	'process-dropped': 'process',
 	'reach-process': 'process',
 	'fs-write': 'fs-write',
 	'fs-delete': 'fs-write',

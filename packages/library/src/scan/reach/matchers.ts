@@ -304,6 +304,13 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 			needs: PLACE_HINT,
 			check: ({ string }, file) => string !== undefined && checkPlace(string, file, host),
 		},
+		{
+			// A regular expression literal for tokens or wallet addresses: what stealers grep for.
+			family: 'js',
+			query: '(regex) @string',
+			needs: /\{24|\{84\}|\{40\}|bc1|\[13\]/,
+			check: ({ string }, file) => string !== undefined && checkPlace(string, file, host),
+		},
 		// A place spelled in pieces (`".config/" + "auto" + "start"`) is the same place once
 		// folded; the outermost sum of literals is read whole.
 		{

@@ -53,6 +53,13 @@ const PY: readonly ModuleRow[] = [
 	{ module: 'commands', reach: 'process', reason: 'runs shell commands (Python 2)' },
 	{ module: 'popen2', reach: 'process', reason: 'runs shell commands (Python 2)' },
 	{ module: 'asyncio.subprocess', reach: 'process', reason: 'starts programs' },
+	{
+		module: '_posixsubprocess',
+		reach: 'process',
+		reason: 'the private process start of subprocess',
+	},
+	{ module: '_winapi', reach: 'process', reason: 'CreateProcess and other raw Windows calls' },
+	{ module: '_subprocess', reach: 'process', reason: 'CreateProcess (Python 2)' },
 	{ module: 'pexpect', reach: 'process', reason: 'starts and drives programs' },
 	{ module: 'sh', reach: 'process', reason: 'runs programs as functions' },
 	{ module: 'plumbum', reach: 'process', reason: 'runs programs as functions' },
@@ -65,6 +72,11 @@ const PY: readonly ModuleRow[] = [
 	{ module: 'codeop', reach: 'dynamic-code', reason: 'compiles source text' },
 	{ module: 'marshal', reach: 'dynamic-code', reason: 'turns bytes into code objects' },
 	{ module: 'zipimport', reach: 'dynamic-code', reason: 'imports code from archives' },
+	{
+		module: 'pip',
+		reach: 'dynamic-code',
+		reason: 'installs packages at run time and runs their build code, none of it scanned',
+	},
 	{ module: 'keyring', reach: 'secrets', reason: 'the system password store' },
 	{ module: 'secretstorage', reach: 'secrets', reason: 'the Secret Service password store' },
 	{ module: 'win32cred', reach: 'secrets', reason: 'the Windows credential manager' },
@@ -72,6 +84,19 @@ const PY: readonly ModuleRow[] = [
 	{ module: 'browsercookie', reach: 'secrets', reason: 'browser cookies' },
 	{ module: 'pycookiecheat', reach: 'secrets', reason: 'browser cookies' },
 	{ module: 'gi.repository.Secret', reach: 'secrets', reason: 'the Secret Service password store' },
+	// Spyware's tools: what the user types, sees and copies holds passwords and wallet
+	// addresses, and a tagger has no use for the whole desktop's input or screen.
+	{ module: 'pynput', reach: 'secrets', reason: 'global keyboard and mouse hooks (keylogging)' },
+	{ module: 'keyboard', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyHook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyWinhook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'pyxhook', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{ module: 'PIL.ImageGrab', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'pyscreenshot', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'mss', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'd3dshot', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'pyautogui', reach: 'secrets', reason: 'screenshots and synthetic input' },
+	{ module: 'win32crypt', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
 
 const JS: readonly ModuleRow[] = [
@@ -119,6 +144,17 @@ const JS: readonly ModuleRow[] = [
 	{ module: 'node-gyp-build', reach: 'native', reason: 'loads compiled addons' },
 	{ module: 'keytar', reach: 'secrets', reason: 'the system password store' },
 	{ module: '@napi-rs/keyring', reach: 'secrets', reason: 'the system password store' },
+	{ module: 'iohook', reach: 'secrets', reason: 'global keyboard and mouse hooks (keylogging)' },
+	{ module: 'uiohook-napi', reach: 'secrets', reason: 'global keyboard hooks (keylogging)' },
+	{
+		module: 'node-global-key-listener',
+		reach: 'secrets',
+		reason: 'global keyboard hooks (keylogging)',
+	},
+	{ module: 'screenshot-desktop', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'node-screenshots', reach: 'secrets', reason: 'screenshots of the whole desktop' },
+	{ module: 'win-dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
+	{ module: '@primno/dpapi', reach: 'secrets', reason: 'DPAPI decryption of browser keys' },
 ];
 
 const TABLES: Readonly<Record<LanguageFamily, ReadonlyMap<string, ModuleRow>>> = {

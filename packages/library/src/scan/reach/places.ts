@@ -8,7 +8,7 @@ import type { HostScanTable } from './host.ts';
 
 /** Cheap test on a whole file before its strings are looked at. */
 export const PLACE_HINT =
-	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins|password-store|kdbx|keepass|1password|bitwarden|keyrings|kwallet|thunderbird|purple|discord|telegram|curl|wget|\b(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s|\/dev\/(?:tcp|udp)/i;
+	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins|password-store|kdbx|keepass|1password|bitwarden|keyrings|kwallet|thunderbird|purple|discord|telegram|tdata|ssfn|loginusers|local storage|leveldb|\{24|\{84\}|dQw4w9WgXcQ|login data|local state|web data|os_crypt|encrypted_key|CryptUnprotectData|exodus|electrum|armory|coinomi|guarda|jaxx|keystore|monero|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa|hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|fnjhmkhhmkbjkkabndcnnogagogbneec|ejbalbakoplchlghecdalmeeeajnimhm|egjidjbpglichdcondbcbdnbeeppgdph|\{40\}|bc1|\[13\]|curl|wget|\b(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s|\/dev\/(?:tcp|udp)/i;
 
 interface Place {
 	label: string;
@@ -75,7 +75,34 @@ const SECRET_STORES: readonly Place[] = [
 	{ label: 'the desktop keyring', pattern: /\.local\/share\/keyrings|kwalletd?|\/kwallet/ },
 	{
 		label: 'mail or chat account files',
-		pattern: /\.thunderbird\/|\.purple\/accounts\.xml|\.config\/discord|telegram desktop\/tdata/,
+		pattern:
+			/\.thunderbird\/|\.purple\/accounts\.xml|\.config\/discord|telegram desktop\/tdata|^tdata$|(?:^|\/)ssfn|loginusers\.vdf/,
+	},
+	// Token stealers read Discord's and browsers' Local Storage and grep it for tokens; the
+	// path is often joined from pieces, so each piece counts on its own.
+	{
+		label: 'browser or Electron local storage, where session tokens are kept',
+		pattern: /local storage\/leveldb|^local storage$|^leveldb$/,
+	},
+	{
+		label: 'a Discord token pattern',
+		pattern: /\{24,?\d*\}.{0,16}\{6\}.{0,16}\{2[57],?\d*\}|mfa.{1,3}\[[^\]]*\]\{84\}|dqw4w9wgxcq:/,
+	},
+	// Chromium keeps its password key in Local State, DPAPI-protected: these names are what a
+	// password stealer decrypts, and nothing else refers to them.
+	{
+		label: 'a browser password database or its key',
+		pattern: /^(?:login data|local state|web data|os_crypt|encrypted_key)$|cryptunprotectdata/,
+	},
+	{
+		label: 'a cryptocurrency wallet',
+		pattern:
+			/(?:^|\/)(?:exodus|electrum|armory|coinomi|guarda|com\.liberty\.jaxx)(?:\/|$)|ethereum\/keystore|monero\/wallets|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa|hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|fnjhmkhhmkbjkkabndcnnogagogbneec|ejbalbakoplchlghecdalmeeeajnimhm|egjidjbpglichdcondbcbdnbeeppgdph/,
+	},
+	// Clipboard hijackers match a copied address to swap in their own.
+	{
+		label: 'a cryptocurrency address pattern',
+		pattern: /0x\[[a-f0-9-]+\]\{40\}|\(bc1\||\[13\]\[a-/,
 	},
 ];
 

@@ -3,6 +3,7 @@ import type { Matcher } from '../engine/matcher.ts';
 import { reachMatchers } from '../reach/matchers.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
+import { endpointMatchers } from './endpoints.ts';
 import { filesystemMatchers } from './filesystem.ts';
 import { functionConstructorMatchers } from './function-constructor.ts';
 import { hiddenCallableMatchers } from './hidden-callable.ts';
@@ -15,14 +16,18 @@ import { networkMatchers } from './network.ts';
 import { obfuscationMatchers } from './obfuscation.ts';
 import { processMatchers } from './process.ts';
 import { secretMatchers } from './secrets.ts';
+import { stagerMatchers } from './stager.ts';
 
+export { checkBidiText as bidiTextRule } from './bidi.ts';
 export { checkPackedText as packedTextRule } from './packed.ts';
 
 export const ALL_MATCHERS: readonly Matcher[] = [
 	...codeExecMatchers,
 	...dynamicImportMatchers,
 	...processMatchers,
+	...stagerMatchers,
 	...networkMatchers,
+	...endpointMatchers,
 	...filesystemMatchers,
 	...secretMatchers,
 	...introspectionMatchers,

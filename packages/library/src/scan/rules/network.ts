@@ -4,7 +4,9 @@
  * is a `network` sink (secrets reaching it are exfiltration) and a `netobj` source (what it
  * returns is a connection whose methods send data).
  */
+import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
+import { positionalArgs } from '../engine/syntax.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
 const PY_NETWORK = new NameTable([
@@ -149,10 +151,37 @@ function isPythonNetwork(name: string | undefined): boolean {
 	return PY_NETWORK.hasName(name) || QT_NETWORK.test(name) || HOST_WEB_SERVICE.test(name);
 }
 
+/**
+ * A name built at run time (`f"{data}.example.com"`, `` `${d}.t.example.com` ``) carries data
+ * to whoever serves the zone: DNS exfiltration. A plain name (`gethostbyname(host)`,
+ * `gethostbyname(socket.gethostname())`) only asks where a host is.
+ */
+const BUILT_NAME = new Set([
+	'string',
+	'template_string',
+	'binary_operator',
+	'binary_expression',
+	'call',
+	'call_expression',
+]);
+
+function isBuiltName(node: Node | undefined, file: FileContext): boolean {
+	if (node === undefined || !BUILT_NAME.has(node.type) || file.isConstant(node)) return false;
+	// `'{}.{}'.format(a, b)` and `[a, b].join('.')` build names too; other calls do not.
+	if (node.type === 'call' || node.type === 'call_expression') {
+		return /\.\s*(?:format|join)\s*$/.test(node.childForFieldName('function')?.text ?? '');
+	}
+	return true;
+}
+
 function report(site: CallSite, file: FileContext, sends = true): void {
 	const what = shown(site.name, site.callee.text);
 	file.report('network', site.call, `${what} uses the network`);
-	if (!sends) return;
+	if (!sends) {
+		const host = site.args === null ? undefined : positionalArgs(site.args)[0];
+		if (isBuiltName(host, file)) file.flowSink(site.call, site.args, 'network', what);
+		return;
+	}
 	file.flowSink(site.call, site.args, 'network', what);
 	file.flowSource(site.call, 'netobj', what);
 }

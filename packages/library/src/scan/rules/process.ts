@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { keywordArg, positionalArgs } from '../engine/syntax.ts';
+import { checkDroppedProgram } from './dropped.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
 
 /** Python calls that always go through a shell. */
@@ -57,6 +58,10 @@ const PY_SPAWN = new NameTable([
 	'os.startfile',
 	'pty.spawn',
 	'asyncio.create_subprocess_exec',
+	// The private halves of subprocess: the same process start without the public name.
+	'_posixsubprocess.fork_exec',
+	'_winapi.CreateProcess',
+	'_subprocess.CreateProcess',
 	'PyQt5.QtCore.QProcess.*',
 	'PyQt6.QtCore.QProcess.*',
 	'PySide2.QtCore.QProcess.*',
@@ -74,6 +79,7 @@ const JS_SHELL = new NameTable([
 	'shelljs.exec',
 	'execa.command',
 	'execa.commandSync',
+	'Bun.$',
 ]);
 
 const JS_SPAWN = new NameTable([
@@ -100,6 +106,7 @@ function report(site: CallSite, file: FileContext, shell: boolean, command: Node
 	} else {
 		file.report('process-spawn', site.call, `${what} starts another program`);
 	}
+	checkDroppedProgram(file, site.call, command, what, site.name === 'os.startfile');
 	file.flowSource(site.call, 'process', what);
 	file.flowSink(site.call, site.args, 'shell-wire', what);
 }
