@@ -4,7 +4,9 @@
  * `fs.createWriteStream(dest)` … `spawn(dest)`). This is the dropper's shape: what runs was
  * never part of the plugin, so no scan or review saw it. An honest plugin runs programs that
  * are installed, by name. The file is matched by the variable that names it: the same name
- * written to (or made executable) and then started as the program.
+ * written to (or made executable) and then started as the program, within the function that
+ * owns the name (anywhere in the file for a module-level name), or handed back by a function of
+ * the file that wrote it.
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileContext } from '../engine/matcher.ts';
@@ -26,19 +28,12 @@ const JS_WRITES: readonly RegExp[] = [
 /** Files bigger than this are not searched for writes (the bounds keep source far below). */
 const MAX_TEXT = 4 * 1024 * 1024;
 
-const written = new WeakMap<FileContext, ReadonlySet<string>>();
-
-/** The names a file writes a file to, found once per file on its first process start. */
-function writtenNames(file: FileContext): ReadonlySet<string> {
-	const cached = written.get(file);
-	if (cached !== undefined) return cached;
+/** The names `text` writes a file to. */
+function writtenIn(text: string, family: FileContext['family']): Set<string> {
 	const names = new Set<string>();
-	const text = file.text.length > MAX_TEXT ? '' : file.text;
-	for (const pattern of file.family === 'python' ? PY_WRITES : JS_WRITES) {
+	for (const pattern of family === 'python' ? PY_WRITES : JS_WRITES) {
 		for (const match of text.matchAll(pattern)) if (match[1] !== undefined) names.add(match[1]);
 	}
-	if (names.size > 0) addReturned(text, file.family, names);
-	written.set(file, names);
 	return names;
 }
 
@@ -48,33 +43,141 @@ const RETURN = /\breturn\s+([A-Za-z_$][\w$]*)\s*(?:$|[;\n}])/gm;
 /** Functions looked at per file; enough for a plugin, bounded for generated code. */
 const MAX_FUNCTIONS = 2000;
 
+const handing = new WeakMap<FileContext, readonly string[]>();
+
 /**
- * `def _helper(): ... urlretrieve(url, target); return target` then `p = _helper()`: a function
- * that returns the name of a file it wrote hands that file on, and so does its call.
+ * `def _helper(): ... urlretrieve(url, target); return target`: the functions of a file that
+ * return the name of a file they wrote, which hand that file on to their callers. Found once per
+ * file, on its first process start.
  */
-function addReturned(text: string, family: FileContext['family'], names: Set<string>): void {
+function handingFunctions(file: FileContext): readonly string[] {
+	const cached = handing.get(file);
+	if (cached !== undefined) return cached;
+	const text = file.text.length > MAX_TEXT ? '' : file.text;
 	const starts: { name: string; at: number }[] = [];
-	for (const match of text.matchAll(family === 'python' ? PY_DEF : JS_FUNCTION)) {
-		const name = family === 'python' ? match[2] : match[1];
+	for (const match of text.matchAll(file.family === 'python' ? PY_DEF : JS_FUNCTION)) {
+		const name = file.family === 'python' ? match[2] : match[1];
 		if (name !== undefined) starts.push({ name, at: match.index });
 		if (starts.length >= MAX_FUNCTIONS) break;
 	}
-	const handing: string[] = [];
+	const found: string[] = [];
 	starts.forEach((start, index) => {
 		const body = text.slice(start.at, starts[index + 1]?.at ?? text.length);
+		const names = writtenIn(body, file.family);
+		if (names.size === 0) return;
 		for (const match of body.matchAll(RETURN)) {
 			if (match[1] !== undefined && names.has(match[1])) {
-				handing.push(start.name);
+				found.push(start.name);
 				break;
 			}
 		}
 	});
-	for (const name of handing) {
-		names.add(`${name}()`);
-		const escaped = name.replace(/\$/g, '\\$');
-		const call = new RegExp(`([A-Za-z_$][\\w$]*)\\s*=\\s*(?:await\\s+)?${escaped}\\s*\\(`, 'g');
-		for (const match of text.matchAll(call)) if (match[1] !== undefined) names.add(match[1]);
+	handing.set(file, found);
+	return found;
+}
+
+const FUNCTION_NODES: ReadonlySet<string> = new Set([
+	'function_definition',
+	'lambda',
+	'function_declaration',
+	'function_expression',
+	'function',
+	'arrow_function',
+	'method_definition',
+	'generator_function_declaration',
+	'generator_function',
+]);
+
+/** The function around `call`, if any. */
+function enclosingFunction(call: Node): Node | undefined {
+	for (let node = call.parent; node !== null; node = node.parent) {
+		if (FUNCTION_NODES.has(node.type)) return node;
 	}
+	return undefined;
+}
+
+function escapeName(name: string): string {
+	return name.replace(/\$/g, '\\$');
+}
+
+/** Whether `name` is the function's own: a parameter, or assigned or bound in its body. */
+function localTo(fn: Node, name: string): boolean {
+	const word = escapeName(name);
+	const parameters =
+		fn.childForFieldName('parameters')?.text ?? fn.childForFieldName('parameter')?.text ?? '';
+	if (new RegExp(`(?:^|[^\\w$])${word}(?:$|[^\\w$])`).test(parameters)) return true;
+	const bound = new RegExp(
+		`(?:^|[^\\w$.])${word}\\s*(?::[^=\\n]*)?=(?!=)|\\b(?:as|for|const|let|var)\\s+${word}\\b`,
+	);
+	return bound.test(fn.text.slice(0, MAX_TEXT));
+}
+
+interface Scope {
+	/** `file`, or the function's node id: what the caches below are kept under. */
+	key: string;
+	text: string;
+}
+
+/** Per file: each scope's written names, and which names each function owns. */
+const scopeCaches = new WeakMap<
+	FileContext,
+	{
+		written: Map<string, ReadonlySet<string>>;
+		owned: Map<string, boolean>;
+		namesExecutable: Map<string, boolean>;
+	}
+>();
+
+function cachesOf(file: FileContext) {
+	let caches = scopeCaches.get(file);
+	if (caches === undefined) {
+		caches = { written: new Map(), owned: new Map(), namesExecutable: new Map() };
+		scopeCaches.set(file, caches);
+	}
+	return caches;
+}
+
+/**
+ * The code `name` means one thing in: for a name the function around the call owns (a
+ * parameter, a local), that function; for a module-level name, or a call at module level, the
+ * whole file. A local written in one function and a parameter of the same name started in
+ * another are two different things (`url` in `webbrowser.py`); a module-level path written in
+ * one function and started in another is one file. Cached: a file may start thousands of
+ * processes, and each must not read the file again.
+ */
+function scopeOf(file: FileContext, call: Node, name: string): Scope {
+	const fn = enclosingFunction(call);
+	if (fn !== undefined) {
+		const owned = cachesOf(file).owned;
+		const key = `${fn.id}:${name}`;
+		let local = owned.get(key);
+		if (local === undefined) {
+			local = localTo(fn, name.replace(/\(\)$/, ''));
+			owned.set(key, local);
+		}
+		if (local) return { key: String(fn.id), text: fn.text.slice(0, MAX_TEXT) };
+	}
+	return { key: 'file', text: file.text.length > MAX_TEXT ? '' : file.text };
+}
+
+/** The names the code of `scope` writes a file to, or has one handed back under. */
+function writtenNames(file: FileContext, scope: Scope): ReadonlySet<string> {
+	const written = cachesOf(file).written;
+	const cached = written.get(scope.key);
+	if (cached !== undefined) return cached;
+	const names = writtenIn(scope.text, file.family);
+	for (const name of handingFunctions(file)) {
+		names.add(`${name}()`);
+		const assigned = new RegExp(
+			`([A-Za-z_$][\\w$]*)\\s*=\\s*(?:await\\s+)?${escapeName(name)}\\s*\\(`,
+			'g',
+		);
+		for (const match of scope.text.matchAll(assigned)) {
+			if (match[1] !== undefined) names.add(match[1]);
+		}
+	}
+	written.set(scope.key, names);
+	return names;
 }
 
 const NAME = /^[A-Za-z_$][\w$]*$/;
@@ -101,6 +204,16 @@ function programName(command: Node): string | undefined {
 const EXECUTABLE_NAME =
 	/\.(?:exe|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|msi|dll|sh|bin|run|app)['"`]/i;
 
+function namesExecutable(file: FileContext, scope: Scope): boolean {
+	const known = cachesOf(file).namesExecutable;
+	let found = known.get(scope.key);
+	if (found === undefined) {
+		found = EXECUTABLE_NAME.test(scope.text);
+		known.set(scope.key, found);
+	}
+	return found;
+}
+
 export function checkDroppedProgram(
 	file: FileContext,
 	call: Node,
@@ -110,8 +223,10 @@ export function checkDroppedProgram(
 ): void {
 	if (command === undefined) return;
 	const name = programName(command);
-	if (name === undefined || !writtenNames(file).has(name)) return;
-	if (opensDocuments && !EXECUTABLE_NAME.test(file.text.slice(0, MAX_TEXT))) return;
+	if (name === undefined) return;
+	const scope = scopeOf(file, call, name);
+	if (!writtenNames(file, scope).has(name)) return;
+	if (opensDocuments && !namesExecutable(file, scope)) return;
 	file.report(
 		'process-dropped',
 		call,
