@@ -16,7 +16,8 @@ const PY_WRITES: readonly RegExp[] = [
 	/\burlretrieve\([^()\n]*?,\s*(?:filename\s*=\s*)?([A-Za-z_]\w*)\s*[,)]/g,
 	/\b([A-Za-z_]\w*)\s*\.\s*write_bytes\(/g,
 	/\bPath\(\s*([A-Za-z_]\w*)\s*\)\s*\.\s*write_bytes\(/g,
-	/\b(?:copy|copy2|copyfile|move|rename|replace)\([^,()\n]+,\s*(?:dst\s*=\s*)?([A-Za-z_]\w*)\s*\)/g,
+	// `os.`/`shutil.` calls or bare imported ones: `text.replace("%s", url)` writes no file.
+	/(?:\b(?:os|shutil)\s*\.\s*|(?<![\w.]))(?:copy|copy2|copyfile|move|rename|replace)\([^,()\n]+,\s*(?:dst\s*=\s*)?([A-Za-z_]\w*)\s*\)/g,
 	/\bchmod\(\s*([A-Za-z_]\w*)\s*,/g,
 ];
 
@@ -43,14 +44,22 @@ const RETURN = /\breturn\s+([A-Za-z_$][\w$]*)\s*(?:$|[;\n}])/gm;
 /** Functions looked at per file; enough for a plugin, bounded for generated code. */
 const MAX_FUNCTIONS = 2000;
 
-const handing = new WeakMap<FileContext, readonly string[]>();
+interface HandedOn {
+	/** Functions that return the name of a file they wrote. */
+	functions: readonly string[];
+	/** Names of written files a function hands on: returned, or passed alone to a call. */
+	names: ReadonlySet<string>;
+}
+
+const handing = new WeakMap<FileContext, HandedOn>();
 
 /**
- * `def _helper(): ... urlretrieve(url, target); return target`: the functions of a file that
- * return the name of a file they wrote, which hand that file on to their callers. Found once per
- * file, on its first process start.
+ * `def _helper(): ... urlretrieve(url, target); return target`, or `done(helper)` after writing
+ * `helper`: the files a function writes and hands on, to its callers or to a callback, where
+ * the name no longer shows where it was written. Found once per file, on its first process
+ * start.
  */
-function handingFunctions(file: FileContext): readonly string[] {
+function handedOn(file: FileContext): HandedOn {
 	const cached = handing.get(file);
 	if (cached !== undefined) return cached;
 	const text = file.text.length > MAX_TEXT ? '' : file.text;
@@ -60,21 +69,29 @@ function handingFunctions(file: FileContext): readonly string[] {
 		if (name !== undefined) starts.push({ name, at: match.index });
 		if (starts.length >= MAX_FUNCTIONS) break;
 	}
-	const found: string[] = [];
+	const functions: string[] = [];
+	const handed = new Set<string>();
 	starts.forEach((start, index) => {
 		const body = text.slice(start.at, starts[index + 1]?.at ?? text.length);
 		const names = writtenIn(body, file.family);
 		if (names.size === 0) return;
 		for (const match of body.matchAll(RETURN)) {
 			if (match[1] !== undefined && names.has(match[1])) {
-				found.push(start.name);
-				break;
+				if (!functions.includes(start.name)) functions.push(start.name);
+				handed.add(match[1]);
 			}
 		}
+		for (const match of body.matchAll(SOLE_ARGUMENT)) {
+			if (match[1] !== undefined && names.has(match[1])) handed.add(match[1]);
+		}
 	});
+	const found = { functions, names: handed };
 	handing.set(file, found);
 	return found;
 }
+
+/** `done(helper)`: a name passed alone to a call. */
+const SOLE_ARGUMENT = /[\w$)]\s*\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
 
 const FUNCTION_NODES: ReadonlySet<string> = new Set([
 	'function_definition',
@@ -166,7 +183,7 @@ function writtenNames(file: FileContext, scope: Scope): ReadonlySet<string> {
 	const cached = written.get(scope.key);
 	if (cached !== undefined) return cached;
 	const names = writtenIn(scope.text, file.family);
-	for (const name of handingFunctions(file)) {
+	for (const name of handedOn(file).functions) {
 		names.add(`${name}()`);
 		const assigned = new RegExp(
 			`([A-Za-z_$][\\w$]*)\\s*=\\s*(?:await\\s+)?${escapeName(name)}\\s*\\(`,
@@ -225,7 +242,9 @@ export function checkDroppedProgram(
 	const name = programName(command);
 	if (name === undefined) return;
 	const scope = scopeOf(file, call, name);
-	if (!writtenNames(file, scope).has(name)) return;
+	// A local name matches a file written in its own function; one a function handed on (to a
+	// callback, say) may arrive as a parameter of the same name.
+	if (!writtenNames(file, scope).has(name) && !handedOn(file).names.has(name)) return;
 	if (opensDocuments && !namesExecutable(file, scope)) return;
 	file.report(
 		'process-dropped',
