@@ -1,0 +1,112 @@
+/**
+ * A block that arrives while a plugin is being (re)started must win: the start in progress is
+ * abandoned, not finished, and `stop()` leaves no plugin process starting behind it. The
+ * moment is chosen by hand: the report of a real startup check is handed to the host from the
+ * `grants` callback, which the host calls in the middle of a start, before it forks.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import type { StartupReport, Vouch } from '@vouch/library';
+import { createPluginHost } from '../src/create-plugin-host.ts';
+import { FORK_PLUGIN, type ForkPlugin } from '../src/isolated-plugin.ts';
+import { NoticeLog } from './helpers/notices.ts';
+import { createHostTestWorld } from './helpers/world.ts';
+
+const NEVER = 1e12;
+const children: ChildProcess[] = [];
+afterEach(() => {
+	for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+/** The real library, except that the host's watcher is driven by the test. */
+function withWatchByHand(vouch: Vouch) {
+	const hand: { onReport?: (report: StartupReport) => void } = {};
+	const wrapped = new Proxy(vouch, {
+		get(target, property, receiver) {
+			if (property !== 'watch') return Reflect.get(target, property, receiver);
+			return (options: { onReport(report: StartupReport): void }) => {
+				hand.onReport = options.onReport;
+				return {
+					checkNow: async () => vouch.startupCheck(),
+					pollNow: async () => undefined,
+					stop() {},
+				};
+			};
+		},
+	});
+	return { vouch: wrapped, hand };
+}
+
+describe('a block that arrives while a plugin is starting', () => {
+	it('stops the start: the blocked plugin is not forked again, and stop() waits for the start', async () => {
+		const world = createHostTestWorld();
+		const plugin = await world.install({
+			name: 'crasher',
+			// The first run crashes when the test says so; a second run would call `wait` again.
+			code: 'export function enable(api) { api.wait().then(() => process.exit(7)); }\n',
+		});
+		const { vouch, hand } = withWatchByHand(world.vouch);
+		let crash: () => void = () => {};
+		const waits: number[] = [];
+		const api = {
+			wait: () => {
+				waits.push(waits.length + 1);
+				return waits.length === 1 ? new Promise<void>((resolve) => (crash = resolve)) : null;
+			},
+		};
+		let blockReport: StartupReport | undefined;
+		let grantsCalls = 0;
+		const forks: ChildProcess[] = [];
+		const fork: ForkPlugin = (runner, args, options) => {
+			const child = FORK_PLUGIN(runner, args, options);
+			forks.push(child);
+			children.push(child);
+			return child;
+		};
+		const notices = new NoticeLog();
+		const host = createPluginHost({
+			vouch,
+			mode: 'isolated',
+			api,
+			env: {},
+			fork,
+			recheckIntervalMs: NEVER,
+			heartbeatMs: NEVER,
+			onNotice: notices.push,
+			grants: () => {
+				grantsCalls += 1;
+				// The restart after the crash: the block arrives now, before the fork.
+				if (grantsCalls === 2 && blockReport !== undefined) hand.onReport?.(blockReport);
+				// A read grant makes the start wait on the file system once more after this call.
+				return { read: [world.root] };
+			},
+		});
+		await host.start();
+		assert.equal(host.plugins()[0]?.state, 'running');
+
+		writeFileSync(
+			join(world.root, 'plugins.json'),
+			JSON.stringify({
+				api_version: '3.0',
+				plugins: [],
+				blacklist: [
+					{ uuid: plugin.uuid, reason: 'Malware', blacklisted_at: '2026-01-01T00:00:00Z' },
+				],
+			}),
+		);
+		blockReport = await world.vouch.startupCheck();
+		assert.ok(blockReport.disabled.some((entry) => entry.uuid === plugin.uuid));
+
+		crash();
+		await notices.waitFor('disabled');
+		await host.stop();
+		assert.equal(grantsCalls, 2, 'the restart reached the grants');
+		assert.equal(forks.length, 1, 'the blocked plugin was forked again after its block');
+		assert.deepEqual(waits, [1]);
+		assert.equal(notices.of('started').length, 1);
+		assert.equal(host.plugins()[0]?.state, 'disabled');
+	});
+});
