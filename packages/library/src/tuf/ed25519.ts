@@ -11,8 +11,10 @@ import {
 	type KeyObject,
 	sign,
 } from 'node:crypto';
-import { Key, Signature } from '@tufjs/models';
+import { Key, type Root, Signature } from '@tufjs/models';
+import { sanitizeText } from '../core/sanitize.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { tufError } from './errors.ts';
 import { sha256Hex } from './metadata.ts';
 
 export const ED25519 = 'ed25519';
@@ -48,6 +50,38 @@ function keyDocument(publicHex: string) {
 
 export function keyIdOf(publicHex: string): string {
 	return sha256Hex(Buffer.from(canonicalJson(keyDocument(publicHex)), 'utf8'));
+}
+
+/**
+ * Every key a root lists must be an Ed25519 key listed under its own id, `keyIdOf` its public
+ * key, as the TUF specification has clients check. tuf-js counts a role's threshold by key id
+ * and checks neither: a root listing one key under two ids would let one key's signature count
+ * twice towards a threshold of two.
+ */
+export function assertRootKeyIds(root: Root): void {
+	for (const [id, key] of Object.entries(root.keys)) {
+		const publicHex = key.keyVal.public;
+		const shown = sanitizeText(id, { maxLength: 80 });
+		if (
+			key.keyType !== ED25519 ||
+			key.scheme !== ED25519 ||
+			typeof publicHex !== 'string' ||
+			!/^[0-9a-f]{64}$/.test(publicHex)
+		) {
+			throw tufError('TUF_KEY_ID_MISMATCH', `Root key id ${shown} does not name an Ed25519 key.`, {
+				hint: 'Vouch repositories sign with Ed25519 keys only; tell the registry maintainers.',
+			});
+		}
+		if (key.keyID !== id || keyIdOf(publicHex) !== id) {
+			throw tufError(
+				'TUF_KEY_ID_MISMATCH',
+				`Root key id ${shown} is not the digest of the key listed under it.`,
+				{
+					hint: 'A key listed under another id could count twice towards a threshold; tell the registry maintainers.',
+				},
+			);
+		}
+	}
 }
 
 export function tufKey(publicHex: string): Key {
