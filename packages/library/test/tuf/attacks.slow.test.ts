@@ -101,6 +101,30 @@ describe('freeze', () => {
 		assert.deepEqual(cached.expiresAt, fresh.expiresAt);
 		assert.ok(cached.expiresAt.getTime() < clock.getTime());
 	});
+
+	for (const expires of [
+		'never',
+		'2026-13-45T00:00:00Z',
+		'9999-12-31',
+		'+275760-09-13T00:00:00Z',
+	]) {
+		it(`refuses a timestamp whose expiry is not a TUF date: ${expires}`, async () => {
+			// A timestamp key holder (the most exposed key) signs an expiry that is not TUF's
+			// form: tuf-js compares the clock with an invalid date, which is never in the past.
+			const signer = signerFor(
+				parsePrivateKey(readFileSync(join(fixture.keysDir, 'timestamp.pem'))),
+			);
+			const timestamp = json(fixture.file('metadata/timestamp.json'));
+			timestamp.signed.expires = expires;
+			timestamp.signed.version = 2;
+			const forged = Metadata.fromJSON(MetadataKind.Timestamp, timestamp as unknown as JSONObject);
+			forged.sign((bytes) => signer.sign(bytes), false);
+			fixture.server.override('/metadata/timestamp.json', {
+				body: JSON.stringify(forged.toJSON()),
+			});
+			await rejectsCode(fixture.client().refresh(), 'TUF_METADATA_EXPIRED');
+		});
+	}
 });
 
 describe('mix-and-match', () => {

@@ -18,6 +18,7 @@ import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	decodeMetadata,
+	expiryTime,
 	METADATA_MAX_BYTES,
 	REGISTRY_TARGET,
 	sha256Hex,
@@ -168,13 +169,16 @@ function assertUnexpired(state: TrustedState, now: Date): void {
 		['targets', top.targets.metadata.signed],
 	] as const;
 	for (const [role, signed] of checks) {
-		if (signed.isExpired(now)) {
+		const expires = expiryTime(signed.expires);
+		if (expires === undefined || now.getTime() >= expires) {
 			throw tufError(
 				'TUF_METADATA_EXPIRED',
-				`The repository's ${role} metadata expired at ${sanitizeText(signed.expires)} (a frozen or unmaintained repository).`,
+				expires === undefined
+					? `The repository's ${role} metadata has no valid expiry (${sanitizeText(signed.expires, { maxLength: 40 })}), so it counts as expired.`
+					: `The repository's ${role} metadata expired at ${sanitizeText(signed.expires)} (a frozen or unmaintained repository).`,
 				{
 					hint: "Check the computer's clock. If it is right, the repository has not been re-signed: tell the registry maintainers.",
-					details: { file: role, expires: signed.expires },
+					details: { file: role, expires: sanitizeText(signed.expires, { maxLength: 40 }) },
 				},
 			);
 		}
