@@ -52,6 +52,8 @@ export interface RefreshOptions {
 	urls: RepositoryUrls;
 	fetch: typeof fetch;
 	timeoutMs: number;
+	/** The whole refresh, every request together. */
+	refreshTimeoutMs: number;
 	now: Date;
 }
 
@@ -69,7 +71,11 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 	const workDir = await mkdtemp(join(options.metadataDir, WORK_PREFIX));
 	try {
 		await seedWorkDir(workDir, stored);
-		const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs });
+		const overall = {
+			signal: AbortSignal.timeout(options.refreshTimeoutMs),
+			ms: options.refreshTimeoutMs,
+		};
+		const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs, overall });
 		let state: TrustedState;
 		let registry: Buffer;
 		let blacklist: Buffer;
@@ -109,7 +115,7 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 		// only then is anything stored, the new checkpoint in the same write as the metadata.
 		const top = state.top as NonNullable<TrustedState['top']>;
 		const log = await checkRegistryLog({
-			source: logSource(options),
+			source: logSource({ ...options, overall }),
 			verifierKey: logKey.toString('utf8'),
 			stored: stored.log,
 			targets: {
