@@ -224,7 +224,12 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			const slot = slots.get(entry.uuid);
 			if (slot === undefined) continue;
 			slot.retired = true;
-			await shutDown(slot);
+			// A hard block names malware: its `disable()` would be one more chance to act, with the
+			// host's API still answering. An isolated process ends at once; an in-process plugin
+			// can only be asked to stop.
+			if (mode === 'isolated' && entry.kind === 'blacklist' && entry.severity !== 'soft')
+				halt(slot)?.kill();
+			else await shutDown(slot);
 			slot.status.state = 'disabled';
 			slot.status.reason = entry.reason;
 			const block = blockOf(entry);

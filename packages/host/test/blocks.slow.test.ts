@@ -1,8 +1,11 @@
 /**
- * A block that arrives while a plugin is being (re)started must win: the start in progress is
- * abandoned, not finished, and `stop()` leaves no plugin process starting behind it. The
- * moment is chosen by hand: the report of a real startup check is handed to the host from the
- * `grants` callback, which the host calls in the middle of a start, before it forks.
+ * A block that arrives while the host runs must win at once:
+ * - a plugin being (re)started is not started: the start in progress is abandoned, and
+ *   `stop()` leaves no plugin process starting behind it. The moment is chosen by hand: the
+ *   report of a real startup check is handed to the host from the `grants` callback, which
+ *   the host calls in the middle of a start, before it forks;
+ * - a hard block ends an isolated plugin's process without running any more of its code (its
+ *   `disable()` is a last chance to act, with the host's API still answering).
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -109,4 +112,52 @@ describe('a block that arrives while a plugin is starting', () => {
 		assert.equal(notices.of('started').length, 1);
 		assert.equal(host.plugins()[0]?.state, 'disabled');
 	});
+});
+
+function blockInRegistry(world: ReturnType<typeof createHostTestWorld>, entry: object) {
+	writeFileSync(
+		join(world.root, 'plugins.json'),
+		JSON.stringify({
+			api_version: '3.0',
+			plugins: [],
+			blacklist: [{ reason: 'Malware', blacklisted_at: '2026-01-01T00:00:00Z', ...entry }],
+		}),
+	);
+}
+
+describe('a block of a running isolated plugin', () => {
+	const code = [
+		'let host;',
+		'export function enable(api) { host = api; }',
+		'export async function disable() { await host.note("disable ran"); }',
+		'',
+	].join('\n');
+
+	for (const severity of ['hard', 'soft'] as const) {
+		it(`${severity}: ${severity === 'hard' ? 'ends the process without calling disable()' : 'calls disable(), then ends the process'}`, async () => {
+			const world = createHostTestWorld();
+			const plugin = await world.install({ name: `${severity}-blocked`, code });
+			const notes: string[] = [];
+			const notices = new NoticeLog();
+			const host = createPluginHost({
+				vouch: world.vouch,
+				mode: 'isolated',
+				api: { note: (text: string) => void notes.push(text) },
+				env: {},
+				recheckIntervalMs: NEVER,
+				heartbeatMs: NEVER,
+				onNotice: notices.push,
+			});
+			try {
+				await host.start();
+				assert.equal(host.plugins()[0]?.state, 'running');
+				blockInRegistry(world, { uuid: plugin.uuid, severity });
+				await host.recheck();
+				assert.equal(host.plugins()[0]?.state, 'disabled');
+				assert.deepEqual(notes, severity === 'hard' ? [] : ['disable ran']);
+			} finally {
+				await host.stop();
+			}
+		});
+	}
 });
