@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { StartupReport, Vouch } from '@vouch/library';
@@ -160,4 +160,65 @@ describe('a block of a running isolated plugin', () => {
 			}
 		});
 	}
+});
+
+/** Whether `pid` is gone: reaped, or a zombie nobody has reaped yet. */
+function isDead(pid: number): boolean {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+	} catch {
+		return true;
+	}
+}
+
+/** The process group of `pid`, from /proc. */
+function groupOf(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+describe('processes a plugin started', () => {
+	it('end with it: a plugin granted subprocess leads its own process group, and the host ends the group', async () => {
+		const world = createHostTestWorld();
+		const plugin = await world.install({
+			name: 'spawner',
+			capabilities: { subprocess: true },
+			code: [
+				'import { spawn } from "node:child_process";',
+				'export async function enable(api) {',
+				'  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });',
+				'  await api.started(child.pid);',
+				'}',
+				'',
+			].join('\n'),
+		});
+		let grandchild = 0;
+		const host = createPluginHost({
+			vouch: world.vouch,
+			mode: 'isolated',
+			api: {
+				started: (pid: number) => {
+					grandchild = pid;
+				},
+			},
+			env: {},
+			recheckIntervalMs: NEVER,
+			heartbeatMs: NEVER,
+			grants: () => ({ consent: ['subprocess'] }),
+		});
+		try {
+			const report = await host.start();
+			const pluginPid = report.plugins[0]?.pid as number;
+			assert.ok(grandchild > 0, 'the plugin started a process');
+			assert.equal(groupOf(grandchild), pluginPid, "the plugin's process is not in its group");
+			blockInRegistry(world, { uuid: plugin.uuid });
+			await host.recheck();
+			assert.equal(host.plugins()[0]?.state, 'disabled');
+			while (!isDead(grandchild)) await new Promise((resolve) => setTimeout(resolve, 20));
+		} finally {
+			await host.stop();
+			if (grandchild > 0 && !isDead(grandchild)) process.kill(grandchild, 'SIGKILL');
+		}
+	});
 });
