@@ -11,7 +11,7 @@ import { sanitizeText } from '@vouch/library';
 import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
-import { CHANNEL_FD, readJsonLines, writeJsonLine, writeLine } from './plugin-channel.ts';
+import { CHANNEL_FD, readJsonLines, type WriteOutcome, writeLine } from './plugin-channel.ts';
 import type { PluginPlan } from './plugin-plan.ts';
 import {
 	MAX_MESSAGE_CHARS,
@@ -107,13 +107,18 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		endProcess(child);
 		throw hostError('INVALID_HOST_OPTIONS', 'The plugin process was started without its channel.');
 	}
-	const send = (message: unknown) => writeJsonLine(channel, message);
-	const caller = new RpcCaller((request) => {
-		if (!writeLine(channel, requestText(request))) throw new Error('disconnected');
-	}, options.timers);
 	let exitListener: ((why: string) => void) | undefined;
 	let ended = false;
 	let stderrTail = '';
+	/** A plugin whose answers pile up unread is stopped: they would wait in the host's memory. */
+	const checked = (outcome: WriteOutcome): boolean => {
+		if (outcome === 'backlog') violate('it does not read its channel');
+		return outcome === 'written';
+	};
+	const send = (message: unknown) => checked(writeLine(channel, JSON.stringify(message)));
+	const caller = new RpcCaller((request) => {
+		if (!checked(writeLine(channel, requestText(request)))) throw new Error('disconnected');
+	}, options.timers);
 
 	const end = (why: string) => {
 		if (ended) return;
