@@ -53,35 +53,35 @@ export function keyIdOf(publicHex: string): string {
 }
 
 /**
- * Every key a root lists must be an Ed25519 key listed under its own id, `keyIdOf` its public
- * key, as the TUF specification has clients check. tuf-js counts a role's threshold by key id
- * and checks neither: a root listing one key under two ids would let one key's signature count
- * twice towards a threshold of two.
+ * No key may be listed under two ids in a root. tuf-js counts a role's threshold by key id, so
+ * one key listed twice would let its one signature count twice towards a threshold of two.
+ * The ids themselves are left as the repository wrote them: other TUF tools compute them over
+ * other fields (or treat them as names), and an id that is not this client's digest of the key
+ * lets nothing count twice. Key material is compared as listed, hex without case.
  */
 export function assertRootKeyIds(root: Root): void {
+	const owners = new Map<string, string>();
 	for (const [id, key] of Object.entries(root.keys)) {
-		const publicHex = key.keyVal.public;
 		const shown = sanitizeText(id, { maxLength: 80 });
-		if (
-			key.keyType !== ED25519 ||
-			key.scheme !== ED25519 ||
-			typeof publicHex !== 'string' ||
-			!/^[0-9a-f]{64}$/.test(publicHex)
-		) {
-			throw tufError('TUF_KEY_ID_MISMATCH', `Root key id ${shown} does not name an Ed25519 key.`, {
-				hint: 'Vouch repositories sign with Ed25519 keys only; tell the registry maintainers.',
-			});
-		}
-		if (key.keyID !== id || keyIdOf(publicHex) !== id) {
+		const material = keyMaterial(key.keyType, key.keyVal);
+		const first = owners.get(material);
+		if (first !== undefined) {
 			throw tufError(
 				'TUF_KEY_ID_MISMATCH',
-				`Root key id ${shown} is not the digest of the key listed under it.`,
+				`Root key ids ${sanitizeText(first, { maxLength: 80 })} and ${shown} name the same key.`,
 				{
-					hint: 'A key listed under another id could count twice towards a threshold; tell the registry maintainers.',
+					hint: 'One key listed under two ids could count twice towards a threshold; tell the registry maintainers.',
 				},
 			);
 		}
+		owners.set(material, id);
 	}
+}
+
+function keyMaterial(keyType: string, keyVal: Record<string, unknown>): string {
+	const value = typeof keyVal.public === 'string' ? keyVal.public.replace(/\s+/g, '') : '';
+	const spelled = /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
+	return `${keyType}\u0000${spelled === '' ? JSON.stringify(keyVal) : spelled}`;
 }
 
 export function tufKey(publicHex: string): Key {

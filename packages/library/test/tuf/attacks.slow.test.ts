@@ -318,8 +318,27 @@ describe('key ids (TUF spec: a client computes each key id itself)', () => {
 		assert.equal(cached.versions.timestamp, 1);
 	});
 
-	it('refuses a shipped root, correctly signed, that lists a key under an id not its digest', async () => {
+	it('refuses a shipped root, correctly signed, that lists one key under two ids, whatever their case', async () => {
 		const shipped = join(fixture.dir, 'odd-shipped-root.json');
+		writeFileSync(
+			shipped,
+			editedRoot((signed) => {
+				const realId = timestampId(signed);
+				const key = signed.keys[realId] as { keyval: { public: string } };
+				const other = 'cd'.repeat(32);
+				signed.keys[other] = {
+					...key,
+					keyval: { ...key.keyval, public: key.keyval.public.toUpperCase() },
+				};
+				signed.roles.timestamp = { keyids: [realId, other], threshold: 2 };
+			}),
+		);
+		const error = await rejectsCode(readShippedRoot(shipped), 'TUF_TRUSTED_ROOT_INVALID');
+		assert.match(error.message, /same key/);
+	});
+
+	it("accepts a root whose key ids are not this client's digests, as other TUF tools write them", async () => {
+		const shipped = join(fixture.dir, 'renamed-shipped-root.json');
 		writeFileSync(
 			shipped,
 			editedRoot((signed) => {
@@ -330,7 +349,7 @@ describe('key ids (TUF spec: a client computes each key id itself)', () => {
 				signed.roles.timestamp = { keyids: [other], threshold: 1 };
 			}),
 		);
-		const error = await rejectsCode(readShippedRoot(shipped), 'TUF_TRUSTED_ROOT_INVALID');
-		assert.match(error.message, /key id/);
+		const root = await readShippedRoot(shipped);
+		assert.ok(root !== undefined);
 	});
 });
