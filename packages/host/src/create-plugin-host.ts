@@ -38,6 +38,11 @@ interface Slot {
 	source: LoadablePlugin;
 	running?: RunningPlugin | undefined;
 	heartbeat?: unknown;
+	/**
+	 * Set when the blacklist re-check took the plugin out (blocked, or no longer loadable): it
+	 * never starts again in this host, whatever start or restart was already under way.
+	 */
+	retired?: boolean;
 }
 
 export function createPluginHost(options: PluginHostOptions): PluginHost {
@@ -53,6 +58,8 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 	/** Whether this start-up raised the marker (and so may clear it on a clean stop). */
 	let markerRaised = false;
 	let stopping = false;
+	/** Starts under way: `stop()` waits for them, so no plugin process starts after it. */
+	const starting = new Set<Promise<void>>();
 
 	const who = (slot: Slot) => ({ uuid: slot.status.uuid, name: slot.status.name });
 
@@ -73,13 +80,22 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 		running.kill();
 	};
 
+	/**
+	 * Whether a start must be given up: the host is stopping, or a block arrived while the start
+	 * awaited the disk. Checked after every wait before the fork; once the process runs, the
+	 * block's own shutdown reaches it through `slot.running`.
+	 */
+	const abandoned = (slot: Slot) => stopping || slot.retired === true;
+
 	const failed = async (slot: Slot, kind: FailureKind, detail: string) => {
-		if (stopping || slot.status.state === 'disabled') return;
+		if (abandoned(slot) || slot.status.state === 'disabled') return;
 		halt(slot)?.kill();
 		const now = timers.now();
 		const after = await state.update((s) => {
 			s.failures[slot.status.uuid] = [...(s.failures[slot.status.uuid] ?? []), now];
 		});
+		// A block that came meanwhile decides; a restart or a crash-loop verdict would undo it.
+		if (abandoned(slot)) return;
 		const verdict = judgeFailures(after.failures[slot.status.uuid] ?? [], now, kind);
 		// The detail can be the plugin's own words (an error it threw): sanitised (D24).
 		notify({
@@ -124,8 +140,14 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 		}, heartbeatMs);
 	};
 
-	const launch = async (slot: Slot): Promise<void> => {
-		if (stopping) return;
+	const launch = (slot: Slot): Promise<void> => {
+		const start = startSlot(slot).finally(() => starting.delete(start));
+		starting.add(start);
+		return start;
+	};
+
+	const startSlot = async (slot: Slot): Promise<void> => {
+		if (abandoned(slot)) return;
 		slot.status.state = 'starting';
 		let running: RunningPlugin;
 		try {
@@ -136,6 +158,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			const grants = options.grants?.(who(slot)) ?? {};
 			// The permission model grants by path: a granted symlink must become its target.
 			const readGrants = await Promise.all((grants.read ?? []).map((path) => realpath(path)));
+			if (abandoned(slot)) return;
 			const fetchImpl = options.fetch ?? globalThis.fetch;
 			running =
 				mode === 'isolated'
@@ -152,6 +175,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 						})
 					: startInProcessPlugin({ plan, api: options.api, fetch: fetchImpl, timers });
 		} catch (error) {
+			if (abandoned(slot)) return;
 			slot.status.state = 'refused';
 			slot.status.reason = isVouchError(error) ? error.message : String(error);
 			notify({ kind: 'refused', plugin: who(slot), message: slot.status.reason });
@@ -199,7 +223,13 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 		for (const entry of report.disabled) {
 			const slot = slots.get(entry.uuid);
 			if (slot === undefined) continue;
-			await shutDown(slot);
+			slot.retired = true;
+			// A hard block names malware: its `disable()` would be one more chance to act, with the
+			// host's API still answering. An isolated process ends at once; an in-process plugin
+			// can only be asked to stop.
+			if (mode === 'isolated' && entry.kind === 'blacklist' && entry.severity !== 'soft')
+				halt(slot)?.kill();
+			else await shutDown(slot);
 			slot.status.state = 'disabled';
 			slot.status.reason = entry.reason;
 			const block = blockOf(entry);
@@ -223,7 +253,10 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			);
 		}
 		for (const slot of slots.values()) {
-			if (slot.running === undefined || loadable.has(slot.status.uuid)) continue;
+			if (slot.retired === true || loadable.has(slot.status.uuid)) continue;
+			// Also one between a crash and its restart: it has no process, and must not get one.
+			slot.retired = true;
+			if (slot.status.state === 'disabled' || slot.status.state === 'refused') continue;
 			await shutDown(slot);
 			slot.status.state = 'stopped';
 			slot.status.reason = 'no longer allowed to load';
@@ -305,6 +338,8 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			watch?.stop();
 			if (healthyTimer !== undefined) timers.clearTimeout(healthyTimer);
 			await Promise.all([...slots.values()].map((slot) => shutDown(slot)));
+			// A start under way gives up before its fork (`abandoned`), or its process was just shut down.
+			await Promise.all([...starting]);
 			for (const slot of slots.values())
 				if (slot.status.state === 'running') slot.status.state = 'stopped';
 			// A start-up that ends cleanly did not crash; one in safe mode changes nothing.

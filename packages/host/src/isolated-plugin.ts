@@ -11,7 +11,7 @@ import { sanitizeText } from '@vouch/library';
 import { hostError } from './errors.ts';
 import { brokeredRequestOf, brokerFetch } from './fetch-broker.ts';
 import { type ConsentedCapability, isolatedNodeFlags } from './permissions.ts';
-import { CHANNEL_FD, readJsonLines, writeJsonLine, writeLine } from './plugin-channel.ts';
+import { CHANNEL_FD, readJsonLines, type WriteOutcome, writeLine } from './plugin-channel.ts';
 import type { PluginPlan } from './plugin-plan.ts';
 import {
 	MAX_MESSAGE_CHARS,
@@ -43,7 +43,33 @@ export const FORK_PLUGIN: ForkPlugin = (runner, args, options) =>
 		env: options.env,
 		// No Node IPC channel: its reader cannot be bounded (see plugin-channel.ts).
 		stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+		// Its own process group (a new session): what a plugin granted `subprocess` starts is in
+		// that group, and ends with it (`endProcess`). The plugin still ends when the host does:
+		// it exits when its channel closes.
+		detached: process.platform !== 'win32',
 	});
+
+/**
+ * Ends a plugin's process and every process in its group. Killing the plugin alone would
+ * leave running what it started, a blocked plugin's helpers included. A process that made a
+ * session of its own escapes the group: a limit of `subprocess`, stated in docs/node-host.md.
+ */
+export function endProcess(child: ChildProcess): void {
+	// Once the process is reaped its id may be reused; its exit handler ended the group then.
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	if (!endGroup(child)) child.kill('SIGKILL');
+}
+
+/** Whether a signal went to the plugin's process group (none when it is already empty). */
+function endGroup(child: ChildProcess): boolean {
+	if (child.pid === undefined || process.platform === 'win32') return false;
+	try {
+		process.kill(-child.pid, 'SIGKILL');
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 export interface IsolatedOptions {
 	plan: PluginPlan;
@@ -78,16 +104,21 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 	});
 	const channel = child.stdio[CHANNEL_FD] as Duplex | null | undefined;
 	if (channel === null || channel === undefined) {
-		child.kill('SIGKILL');
+		endProcess(child);
 		throw hostError('INVALID_HOST_OPTIONS', 'The plugin process was started without its channel.');
 	}
-	const send = (message: unknown) => writeJsonLine(channel, message);
-	const caller = new RpcCaller((request) => {
-		if (!writeLine(channel, requestText(request))) throw new Error('disconnected');
-	}, options.timers);
 	let exitListener: ((why: string) => void) | undefined;
 	let ended = false;
 	let stderrTail = '';
+	/** A plugin whose answers pile up unread is stopped: they would wait in the host's memory. */
+	const checked = (outcome: WriteOutcome): boolean => {
+		if (outcome === 'backlog') violate('it does not read its channel');
+		return outcome === 'written';
+	};
+	const send = (message: unknown) => checked(writeLine(channel, JSON.stringify(message)));
+	const caller = new RpcCaller((request) => {
+		if (!checked(writeLine(channel, requestText(request)))) throw new Error('disconnected');
+	}, options.timers);
 
 	const end = (why: string) => {
 		if (ended) return;
@@ -96,7 +127,7 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		exitListener?.(why);
 	};
 	const violate = (what: string) => {
-		child.kill('SIGKILL');
+		endProcess(child);
 		end(`it broke the host protocol (${what})`);
 	};
 
@@ -111,6 +142,9 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 		});
 	}
 	child.on('exit', (code, signal) => {
+		// What the plugin started does not outlive it, whichever way it ended. While any member
+		// is alive, the group's id cannot be given to another process.
+		endGroup(child);
 		const last = sanitizeText(stderrTail.trim().split('\n').at(-1) ?? '', { maxLength: 300 });
 		end(`its process exited (${signal ?? `code ${code}`})${last === '' ? '' : `: ${last}`}`);
 	});
@@ -201,7 +235,7 @@ export function startIsolatedPlugin(options: IsolatedOptions): RunningPlugin {
 			ended = true;
 			caller.failAll(hostError('PLUGIN_EXITED', `${plan.name} was stopped.`));
 			channel.destroy();
-			child.kill('SIGKILL');
+			endProcess(child);
 		},
 		onExit(listener) {
 			exitListener = listener;

@@ -104,16 +104,26 @@ export function readJsonLines(stream: Duplex, maxChars: number, reader: ChannelR
 }
 
 /**
- * Writes one message as one write (one system call when the pipe has room); false when the
- * channel is already closed.
+ * Bytes queued for the other side, past which it counts as not reading its end. A plugin can
+ * write requests to its descriptor with `fs.writeSync` (descriptor I/O is outside Node 20's
+ * permission model) while its event loop, kept busy, never reads the answers: unbounded, every
+ * answer would wait in the host's memory. The bound leaves room for every call in flight to
+ * be answered with a large result.
  */
-export function writeJsonLine(stream: Duplex, message: unknown): boolean {
+export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** What became of a write: done, the channel is closed, or the other side does not read. */
+export type WriteOutcome = 'written' | 'closed' | 'backlog';
+
+/** Writes one message as one write (one system call when the pipe has room). */
+export function writeJsonLine(stream: Duplex, message: unknown): WriteOutcome {
 	return writeLine(stream, JSON.stringify(message));
 }
 
-/** Writes one line of JSON text already made; false when the channel is already closed. */
-export function writeLine(stream: Duplex, json: string): boolean {
-	if (stream.destroyed || !stream.writable) return false;
+/** Writes one line of JSON text already made. */
+export function writeLine(stream: Duplex, json: string): WriteOutcome {
+	if (stream.destroyed || !stream.writable) return 'closed';
+	if (stream.writableLength > MAX_QUEUED_BYTES) return 'backlog';
 	stream.write(`${json}\n`);
-	return true;
+	return 'written';
 }

@@ -407,4 +407,36 @@ describe('isolated mode: calls from a plugin cannot hurt the host', () => {
 		assert.equal(reported.ok + reported.refused, 300);
 		assert.match(reported.messages.join(' '), /too many calls/);
 	});
+
+	it('answers queue for a plugin that does not read them only up to a bound; then it is stopped', async () => {
+		// Descriptor writes are outside the permission model: the plugin writes requests straight
+		// to its channel while its event loop, busy, never reads the answers. Each answer is
+		// 900 kB; the calls over the in-flight bound are refused, but well over a hundred of the
+		// answers would still wait in the host.
+		const plugin = await startWith(
+			[
+				"import { writeSync } from 'node:fs';",
+				'export function enable() {',
+				'  setTimeout(() => {',
+				'    for (let id = 1; id <= 4000; id++) {',
+				'      const request = { jsonrpc: "2.0", id, method: "api", params: { name: "big", args: [] } };',
+				'      const line = Buffer.from(JSON.stringify(request) + "\\n");',
+				'      for (let at = 0; at < line.length; ) {',
+				'        try { at += writeSync(3, line, at); } catch {}',
+				'      }',
+				'    }',
+				'    process.exit(0);',
+				'  }, 1);',
+				'}',
+			].join('\n'),
+			{ big: () => 'x'.repeat(900_000) },
+		);
+		const exited = new Promise<string>((resolve) => plugin.onExit(resolve));
+		try {
+			await plugin.enable(60_000);
+			assert.match(await exited, /broke the host protocol \(it does not read its channel\)/);
+		} finally {
+			plugin.kill();
+		}
+	});
 });

@@ -11,8 +11,10 @@ import {
 	type KeyObject,
 	sign,
 } from 'node:crypto';
-import { Key, Signature } from '@tufjs/models';
+import { Key, type Root, Signature } from '@tufjs/models';
+import { sanitizeText } from '../core/sanitize.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { tufError } from './errors.ts';
 import { sha256Hex } from './metadata.ts';
 
 export const ED25519 = 'ed25519';
@@ -48,6 +50,38 @@ function keyDocument(publicHex: string) {
 
 export function keyIdOf(publicHex: string): string {
 	return sha256Hex(Buffer.from(canonicalJson(keyDocument(publicHex)), 'utf8'));
+}
+
+/**
+ * No key may be listed under two ids in a root. tuf-js counts a role's threshold by key id, so
+ * one key listed twice would let its one signature count twice towards a threshold of two.
+ * The ids themselves are left as the repository wrote them: other TUF tools compute them over
+ * other fields (or treat them as names), and an id that is not this client's digest of the key
+ * lets nothing count twice. Key material is compared as listed, hex without case.
+ */
+export function assertRootKeyIds(root: Root): void {
+	const owners = new Map<string, string>();
+	for (const [id, key] of Object.entries(root.keys)) {
+		const shown = sanitizeText(id, { maxLength: 80 });
+		const material = keyMaterial(key.keyType, key.keyVal);
+		const first = owners.get(material);
+		if (first !== undefined) {
+			throw tufError(
+				'TUF_KEY_ID_MISMATCH',
+				`Root key ids ${sanitizeText(first, { maxLength: 80 })} and ${shown} name the same key.`,
+				{
+					hint: 'One key listed under two ids could count twice towards a threshold; tell the registry maintainers.',
+				},
+			);
+		}
+		owners.set(material, id);
+	}
+}
+
+function keyMaterial(keyType: string, keyVal: Record<string, unknown>): string {
+	const value = typeof keyVal.public === 'string' ? keyVal.public.replace(/\s+/g, '') : '';
+	const spelled = /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
+	return `${keyType}\u0000${spelled === '' ? JSON.stringify(keyVal) : spelled}`;
 }
 
 export function tufKey(publicHex: string): Key {

@@ -49,6 +49,11 @@ export type TufClientErrorCode =
 	| 'TUF_BAD_SIGNATURE'
 	/** Fewer valid signatures by authorised keys than the role's threshold. */
 	| 'TUF_BELOW_THRESHOLD'
+	/**
+	 * A root lists a key under an id that is not that key's digest, or a key that is not Ed25519:
+	 * one key could then count twice towards a threshold.
+	 */
+	| 'TUF_KEY_ID_MISMATCH'
 	/** The trusted root the host ships is missing, unreadable or not a self-signed root. */
 	| 'TUF_TRUSTED_ROOT_INVALID'
 	/** A plain `http://` URL on a host other than the loopback. */

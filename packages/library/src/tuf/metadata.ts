@@ -100,6 +100,21 @@ export function expiryText(date: Date): string {
 	return `${date.toISOString().slice(0, 19)}Z`;
 }
 
+const EXPIRY_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * The moment a TUF expiry names, or undefined when the text is not the specification's form
+ * (`YYYY-MM-DDTHH:MM:SSZ`) of a real date. tuf-js compares the clock with `new Date(text)`, and
+ * an invalid date is never in the past: an expiry like `never` would make metadata that no clock
+ * can expire. A caller treats undefined as expired.
+ */
+export function expiryTime(text: string): number | undefined {
+	if (!EXPIRY_FORM.test(text)) return undefined;
+	const time = Date.parse(text);
+	// A day the calendar does not have (February 30) is refused, not moved into March.
+	return Number.isNaN(time) || expiryText(new Date(time)) !== text ? undefined : time;
+}
+
 /** Consistent-snapshot file name of versioned metadata: `<version>.<role>.json`. */
 export function versionedName(role: RoleName, version: number): string {
 	return `${version}.${role}.json`;

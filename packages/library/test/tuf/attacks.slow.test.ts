@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Metadata, MetadataKind, MetaFile, Timestamp } from '@tufjs/models';
+import { Metadata, MetadataKind, MetaFile, Signature, Timestamp } from '@tufjs/models';
 import type { JSONObject } from '@tufjs/models/dist/utils/types.js';
+import { readShippedRoot } from '../../src/tuf/client/trusted-state.ts';
 import { generateEd25519Key, parsePrivateKey, signerFor } from '../../src/tuf/ed25519.ts';
 import { expiryText, SPEC_VERSION } from '../../src/tuf/metadata.ts';
 import { initKeys } from '../../src/tuf/repository/init-keys.ts';
@@ -100,6 +101,30 @@ describe('freeze', () => {
 		assert.deepEqual(cached.expiresAt, fresh.expiresAt);
 		assert.ok(cached.expiresAt.getTime() < clock.getTime());
 	});
+
+	for (const expires of [
+		'never',
+		'2026-13-45T00:00:00Z',
+		'9999-12-31',
+		'+275760-09-13T00:00:00Z',
+	]) {
+		it(`refuses a timestamp whose expiry is not a TUF date: ${expires}`, async () => {
+			// A timestamp key holder (the most exposed key) signs an expiry that is not TUF's
+			// form: tuf-js compares the clock with an invalid date, which is never in the past.
+			const signer = signerFor(
+				parsePrivateKey(readFileSync(join(fixture.keysDir, 'timestamp.pem'))),
+			);
+			const timestamp = json(fixture.file('metadata/timestamp.json'));
+			timestamp.signed.expires = expires;
+			timestamp.signed.version = 2;
+			const forged = Metadata.fromJSON(MetadataKind.Timestamp, timestamp as unknown as JSONObject);
+			forged.sign((bytes) => signer.sign(bytes), false);
+			fixture.server.override('/metadata/timestamp.json', {
+				body: JSON.stringify(forged.toJSON()),
+			});
+			await rejectsCode(fixture.client().refresh(), 'TUF_METADATA_EXPIRED');
+		});
+	}
 });
 
 describe('mix-and-match', () => {
@@ -233,5 +258,98 @@ describe('local cache', () => {
 		await rejectsCode(client.loadCached(), 'TUF_CACHE_TAMPERED');
 		await client.refresh();
 		assert.match((await client.loadCached()).text, /evil\/one/);
+	});
+});
+
+describe('key ids (TUF spec: a client computes each key id itself)', () => {
+	type RootSigned = {
+		version: number;
+		keys: Record<string, unknown>;
+		roles: Record<string, { keyids: string[]; threshold: number }>;
+	};
+
+	/** The first root, edited, then signed by every root key as its maintainers would. */
+	function editedRoot(edit: (signed: RootSigned) => void): Buffer {
+		const root = json(fixture.file('metadata/1.root.json'));
+		edit(root.signed as RootSigned);
+		const metadata = Metadata.fromJSON(MetadataKind.Root, root as unknown as JSONObject);
+		for (const file of readdirSync(fixture.keysDir).filter((name) =>
+			/^root-\d+\.pem$/.test(name),
+		)) {
+			const signer = signerFor(parsePrivateKey(readFileSync(join(fixture.keysDir, file))));
+			metadata.sign((bytes) => signer.sign(bytes), true);
+		}
+		return Buffer.from(JSON.stringify(metadata.toJSON()));
+	}
+
+	const timestampId = (signed: RootSigned) => signed.roles.timestamp?.keyids[0] as string;
+
+	it('refuses a root that lists one key under two ids, so one signature cannot count twice', async () => {
+		const client = fixture.client();
+		await client.refresh();
+		const alias = 'ab'.repeat(32);
+		// Root 2 lists the timestamp key a second time, under an id that is not its digest, and
+		// asks for two timestamp signatures.
+		const root2 = editedRoot((signed) => {
+			const realId = timestampId(signed);
+			signed.version = 2;
+			signed.keys[alias] = signed.keys[realId];
+			signed.roles.timestamp = { keyids: [realId, alias], threshold: 2 };
+		});
+		fixture.server.override('/metadata/2.root.json', { body: root2 });
+		await fixture.publish(
+			registryToml(['https://github.com/evil/one', 'https://github.com/evil/two']),
+		);
+		// The genuine next timestamp, signed by the one timestamp key under both ids.
+		const signer = signerFor(parsePrivateKey(readFileSync(join(fixture.keysDir, 'timestamp.pem'))));
+		const timestamp = Metadata.fromJSON(
+			MetadataKind.Timestamp,
+			json(fixture.file('metadata/timestamp.json')) as unknown as JSONObject,
+		);
+		timestamp.sign((bytes) => signer.sign(bytes), false);
+		timestamp.sign((bytes) => new Signature({ keyID: alias, sig: signer.sign(bytes).sig }), true);
+		fixture.server.override('/metadata/timestamp.json', {
+			body: JSON.stringify(timestamp.toJSON()),
+		});
+		await rejectsCode(client.refresh(), 'TUF_KEY_ID_MISMATCH');
+		// Nothing of it was kept: the client still trusts root 1 and the first timestamp.
+		const cached = await client.loadCached();
+		assert.equal(cached.versions.root, 1);
+		assert.equal(cached.versions.timestamp, 1);
+	});
+
+	it('refuses a shipped root, correctly signed, that lists one key under two ids, whatever their case', async () => {
+		const shipped = join(fixture.dir, 'odd-shipped-root.json');
+		writeFileSync(
+			shipped,
+			editedRoot((signed) => {
+				const realId = timestampId(signed);
+				const key = signed.keys[realId] as { keyval: { public: string } };
+				const other = 'cd'.repeat(32);
+				signed.keys[other] = {
+					...key,
+					keyval: { ...key.keyval, public: key.keyval.public.toUpperCase() },
+				};
+				signed.roles.timestamp = { keyids: [realId, other], threshold: 2 };
+			}),
+		);
+		const error = await rejectsCode(readShippedRoot(shipped), 'TUF_TRUSTED_ROOT_INVALID');
+		assert.match(error.message, /same key/);
+	});
+
+	it("accepts a root whose key ids are not this client's digests, as other TUF tools write them", async () => {
+		const shipped = join(fixture.dir, 'renamed-shipped-root.json');
+		writeFileSync(
+			shipped,
+			editedRoot((signed) => {
+				const realId = timestampId(signed);
+				const other = 'cd'.repeat(32);
+				signed.keys[other] = signed.keys[realId];
+				delete signed.keys[realId];
+				signed.roles.timestamp = { keyids: [other], threshold: 1 };
+			}),
+		);
+		const root = await readShippedRoot(shipped);
+		assert.ok(root !== undefined);
 	});
 });

@@ -97,6 +97,38 @@ describe('failures', () => {
 		await rejectsCode(verifier({ timeoutMs: 300 }).refresh(), 'TUF_TIMEOUT');
 	});
 
+	it('gives up on a server that drips every file, each well within the per-request limit', async () => {
+		// A mirror in front of the repository that sends each answer a few bytes at a time: no
+		// single request is slow enough to time out, but together they would hold a startup
+		// check for as long as the server likes.
+		const drip = createServer((req, res) => {
+			fetch(new URL(req.url ?? '/', fixture.server.base)).then(
+				async (upstream) => {
+					const bytes = Buffer.from(await upstream.arrayBuffer());
+					res.writeHead(upstream.status, { 'content-type': 'application/json' });
+					for (let at = 0; at < bytes.length && !res.destroyed; at += 64) {
+						res.write(bytes.subarray(at, at + 64));
+						await new Promise((resolve) => setTimeout(resolve, 10));
+					}
+					res.end();
+				},
+				() => res.writeHead(502).end(),
+			);
+		});
+		await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+		const base = `http://127.0.0.1:${(drip.address() as AddressInfo).port}/`;
+		try {
+			const error = await rejectsCode(
+				verifier({ repositoryUrl: base, refreshTimeoutMs: 200 }).refresh(),
+				'TUF_TIMEOUT',
+			);
+			assert.match(error.message, /refresh/);
+		} finally {
+			drip.closeAllConnections();
+			await new Promise<void>((resolve) => drip.close(() => resolve()));
+		}
+	});
+
 	it('reports a refused connection as a fetch failure', async () => {
 		const server = createServer();
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

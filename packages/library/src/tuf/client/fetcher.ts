@@ -28,6 +28,14 @@ export interface TufFetcherOptions {
 	fetch: typeof fetch;
 	/** Per request, body included. */
 	timeoutMs: number;
+	/** The limit of the whole refresh this fetcher serves, shared by every request it makes. */
+	overall?: OverallLimit;
+}
+
+/** A time limit several requests share: its signal aborts whatever request is running. */
+export interface OverallLimit {
+	signal: AbortSignal;
+	ms: number;
 }
 
 export interface FetchRecord {
@@ -39,6 +47,7 @@ export interface FetchRecord {
 export class TufFetcher extends BaseFetcher {
 	readonly #fetch: typeof fetch;
 	readonly #timeoutMs: number;
+	readonly #overall: OverallLimit | undefined;
 	/** The size limit of the download in progress, to refuse a large declared length early. */
 	#maxLength = 0;
 	/** The last download that failed, cleared by every new download. */
@@ -52,6 +61,7 @@ export class TufFetcher extends BaseFetcher {
 		super();
 		this.#fetch = options.fetch;
 		this.#timeoutMs = options.timeoutMs;
+		this.#overall = options.overall;
 	}
 
 	override async downloadFile<T>(
@@ -107,7 +117,10 @@ export class TufFetcher extends BaseFetcher {
 	}
 
 	async #readHttp(first: URL): Promise<NodeJS.ReadableStream> {
-		const signal = AbortSignal.timeout(this.#timeoutMs);
+		const own = AbortSignal.timeout(this.#timeoutMs);
+		const overall = this.#overall;
+		const signal = overall === undefined ? own : AbortSignal.any([own, overall.signal]);
+		const failure = (error: unknown, at: URL) => networkError(error, signal, at, overall);
 		let url = first;
 		for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 			assertFetchable(url, { redirect: hop > 0 });
@@ -115,7 +128,7 @@ export class TufFetcher extends BaseFetcher {
 			try {
 				response = await this.#fetch(url, { redirect: 'manual', signal });
 			} catch (error) {
-				throw networkError(error, signal, url);
+				throw failure(error, url);
 			}
 			if (REDIRECT_STATUSES.has(response.status)) {
 				await response.body?.cancel().catch(() => undefined);
@@ -134,7 +147,7 @@ export class TufFetcher extends BaseFetcher {
 				await response.body.cancel().catch(() => undefined);
 				throw new DownloadLengthMismatchError('Max length reached');
 			}
-			return Readable.from(bodyChunks(response.body, signal, url));
+			return Readable.from(bodyChunks(response.body, url, failure));
 		}
 		throw fetchFailed(first, `more than ${MAX_REDIRECTS} redirects`);
 	}
@@ -143,8 +156,8 @@ export class TufFetcher extends BaseFetcher {
 /** The body as chunks, with network failures and the timeout turned into typed errors. */
 async function* bodyChunks(
 	body: ReadableStream<Uint8Array>,
-	signal: AbortSignal,
 	url: URL,
+	failure: (error: unknown, at: URL) => unknown,
 ): AsyncGenerator<Uint8Array> {
 	const reader = body.getReader();
 	let done = false;
@@ -154,7 +167,7 @@ async function* bodyChunks(
 			try {
 				chunk = await reader.read();
 			} catch (error) {
-				throw networkError(error, signal, url);
+				throw failure(error, url);
 			}
 			if (chunk.done) {
 				done = true;
@@ -173,13 +186,25 @@ function shown(url: URL): string {
 }
 
 /** "fetch failed" unwrapped into its cause, with a hint for whoever can act (core/network-failure). */
-function networkError(error: unknown, signal: AbortSignal, url: URL) {
+function networkError(
+	error: unknown,
+	signal: AbortSignal,
+	url: URL,
+	overall: OverallLimit | undefined,
+) {
 	const failure = describeNetworkFailure(error, {
 		url,
 		timedOut: signal.aborted,
 		what: 'the TUF repository',
 	});
 	const details = { cause: failure.cause, host: failure.host };
+	if (overall?.signal.aborted === true) {
+		return tufError(
+			'TUF_TIMEOUT',
+			`The refresh from ${shown(url)} took longer than ${Math.round(overall.ms / 1000)} s in all; the repository answers too slowly.`,
+			{ cause: error, hint: failure.hint, details: { ...details, limit: 'refresh' } },
+		);
+	}
 	if (signal.aborted) {
 		return tufError('TUF_TIMEOUT', `${shown(url)} did not answer in time (${failure.reason}).`, {
 			cause: error,

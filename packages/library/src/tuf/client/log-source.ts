@@ -9,7 +9,7 @@ import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import type { ReadTile } from '../../log/tile-reader.ts';
 import { CHECKPOINT_PATH } from '../../log/tile-writer.ts';
 import { tufError } from '../errors.ts';
-import { TufFetcher } from './fetcher.ts';
+import { type OverallLimit, TufFetcher } from './fetcher.ts';
 import type { RepositoryUrls } from './url-policy.ts';
 
 export const LOG_PATH = 'log/';
@@ -26,10 +26,16 @@ export interface LogSourceOptions {
 	urls: RepositoryUrls;
 	fetch: typeof fetch;
 	timeoutMs: number;
+	/** The limit of the refresh the log is read for. */
+	overall?: OverallLimit;
 }
 
 export function logSource(options: LogSourceOptions): LogSource {
-	const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs });
+	const fetcher = new TufFetcher({
+		fetch: options.fetch,
+		timeoutMs: options.timeoutMs,
+		...(options.overall === undefined ? {} : { overall: options.overall }),
+	});
 	const base = new URL(LOG_PATH, options.urls.base).href;
 	return {
 		url: base,

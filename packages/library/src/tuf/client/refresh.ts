@@ -18,6 +18,7 @@ import { tufError } from '../errors.ts';
 import {
 	BLACKLIST_TARGET,
 	decodeMetadata,
+	expiryTime,
 	METADATA_MAX_BYTES,
 	REGISTRY_TARGET,
 	sha256Hex,
@@ -51,6 +52,8 @@ export interface RefreshOptions {
 	urls: RepositoryUrls;
 	fetch: typeof fetch;
 	timeoutMs: number;
+	/** The whole refresh, every request together. */
+	refreshTimeoutMs: number;
 	now: Date;
 }
 
@@ -68,7 +71,11 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 	const workDir = await mkdtemp(join(options.metadataDir, WORK_PREFIX));
 	try {
 		await seedWorkDir(workDir, stored);
-		const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs });
+		const overall = {
+			signal: AbortSignal.timeout(options.refreshTimeoutMs),
+			ms: options.refreshTimeoutMs,
+		};
+		const fetcher = new TufFetcher({ fetch: options.fetch, timeoutMs: options.timeoutMs, overall });
 		let state: TrustedState;
 		let registry: Buffer;
 		let blacklist: Buffer;
@@ -108,7 +115,7 @@ export async function refreshRepository(options: RefreshOptions): Promise<Verifi
 		// only then is anything stored, the new checkpoint in the same write as the metadata.
 		const top = state.top as NonNullable<TrustedState['top']>;
 		const log = await checkRegistryLog({
-			source: logSource(options),
+			source: logSource({ ...options, overall }),
 			verifierKey: logKey.toString('utf8'),
 			stored: stored.log,
 			targets: {
@@ -168,13 +175,16 @@ function assertUnexpired(state: TrustedState, now: Date): void {
 		['targets', top.targets.metadata.signed],
 	] as const;
 	for (const [role, signed] of checks) {
-		if (signed.isExpired(now)) {
+		const expires = expiryTime(signed.expires);
+		if (expires === undefined || now.getTime() >= expires) {
 			throw tufError(
 				'TUF_METADATA_EXPIRED',
-				`The repository's ${role} metadata expired at ${sanitizeText(signed.expires)} (a frozen or unmaintained repository).`,
+				expires === undefined
+					? `The repository's ${role} metadata has no valid expiry (${sanitizeText(signed.expires, { maxLength: 40 })}), so it counts as expired.`
+					: `The repository's ${role} metadata expired at ${sanitizeText(signed.expires)} (a frozen or unmaintained repository).`,
 				{
 					hint: "Check the computer's clock. If it is right, the repository has not been re-signed: tell the registry maintainers.",
-					details: { file: role, expires: signed.expires },
+					details: { file: role, expires: sanitizeText(signed.expires, { maxLength: 40 }) },
 				},
 			);
 		}

@@ -20,6 +20,7 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import { openCheckpoint } from '../../log/checkpoint.ts';
 import { MAX_NOTE_BYTES } from '../../log/limits.ts';
 import { parseVerifierKey } from '../../log/note-keys.ts';
+import { assertRootKeyIds } from '../ed25519.ts';
 import { tufError } from '../errors.ts';
 import { decodeMetadata, LOG_KEY_TARGET, METADATA_MAX_BYTES, sha256Hex } from '../metadata.ts';
 import { isLogKeyTarget, type StoredLogState } from './registry-log-check.ts';
@@ -83,6 +84,7 @@ export async function readShippedRoot(path: string): Promise<ShippedRoot> {
 	try {
 		const bytes = await readFileBounded(path, METADATA_MAX_BYTES.root);
 		const metadata = decodeMetadata('root', bytes);
+		assertRootKeyIds(metadata.signed);
 		metadata.verifyDelegate('root', metadata);
 		return { path, metadata, bytes };
 	} catch (error) {
@@ -148,6 +150,8 @@ export function verifyTrustedState(shipped: ShippedRoot, raw: RawTrustedState): 
 	let root: Verified<Root> = { metadata: shipped.metadata, bytes: shipped.bytes };
 	for (const bytes of raw.roots) {
 		const next = decodeMetadata('root', bytes);
+		// Before any signature counts: a key listed under two ids would count twice.
+		assertRootKeyIds(next.signed);
 		const expected = root.metadata.signed.version + 1;
 		if (next.signed.version !== expected) {
 			throw new Error(`root ${next.signed.version} found where root ${expected} belongs`);

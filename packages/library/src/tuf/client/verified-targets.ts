@@ -4,7 +4,7 @@
  * Also the offline read of the same from the local cache, verified again (D25).
  */
 import { tufError } from '../errors.ts';
-import { BLACKLIST_TARGET, REGISTRY_TARGET, type RoleName } from '../metadata.ts';
+import { BLACKLIST_TARGET, expiryTime, REGISTRY_TARGET, type RoleName } from '../metadata.ts';
 import { readTarget, requireTarget } from './target-files.ts';
 import { loadTrustedState, type ShippedRoot, type TrustedState } from './trusted-state.ts';
 
@@ -34,7 +34,10 @@ export function verifiedTargetsOf(
 		top.snapshot.metadata.signed,
 		top.targets.metadata.signed,
 	];
-	const expiresAt = new Date(Math.min(...signed.map((role) => new Date(role.expires).getTime())));
+	// An expiry not in TUF's form gives an invalid date, which the D1 policy reads as missing.
+	const expiresAt = new Date(
+		Math.min(...signed.map((role) => expiryTime(role.expires) ?? Number.NaN)),
+	);
 	return {
 		registry,
 		blacklist,

@@ -15,7 +15,7 @@ import type {
 	VerifiedRegistryText,
 } from '../../registry/sources/verifier.ts';
 import type { RoleName } from '../metadata.ts';
-import { DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
+import { DEFAULT_TUF_REFRESH_TIMEOUT_MS, DEFAULT_TUF_TIMEOUT_MS } from './defaults.ts';
 import { mergeRegistryTargets } from './registry-document.ts';
 import { fetchRegistryScanSummary } from './scan-report.ts';
 import type { RegistryScanSummary } from './scan-summary.ts';
@@ -40,6 +40,8 @@ export interface TufVerifierOptions {
 	now?: () => Date;
 	/** Per request. Default 30 s. */
 	timeoutMs?: number;
+	/** One whole refresh, every request together. Default 2 minutes. */
+	refreshTimeoutMs?: number;
 }
 
 export interface TufVerifiedRegistry extends VerifiedRegistryText {
@@ -89,6 +91,7 @@ export function createTufVerifier(options: TufVerifierOptions): TufVerifier {
 			urls,
 			fetch: fetchImpl,
 			timeoutMs: options.timeoutMs ?? DEFAULT_TUF_TIMEOUT_MS,
+			refreshTimeoutMs: options.refreshTimeoutMs ?? DEFAULT_TUF_REFRESH_TIMEOUT_MS,
 			now: now(),
 		});
 		return toRegistry(targets);
