@@ -11,7 +11,7 @@ import {
 	type Capability,
 	type CapabilityDeclaration,
 } from '../manifest/capabilities.ts';
-import { fileFinding } from './files/scan-file.ts';
+import { fileFinding } from './files/file-finding.ts';
 import { type HostScanTable, PICARD_SCAN_TABLE } from './reach/host.ts';
 import { collectReach, judgeReach } from './reach/judge.ts';
 import type { RuleId } from './rules/catalog.ts';

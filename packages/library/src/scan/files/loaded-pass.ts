@@ -13,8 +13,9 @@ import { sanitizeText } from '../../core/sanitize.ts';
 import type { Finding, SourceLanguage } from '../types.ts';
 import { SELF } from './call-text.ts';
 import { languageOf } from './classify.ts';
+import { fileFinding } from './file-finding.ts';
 import type { CodeLoad } from './loaded-code.ts';
-import { type FileOutcome, type FileScanContext, fileFinding, scanOneFile } from './scan-file.ts';
+import { type FileOutcome, type FileScanContext, scanOneFile } from './scan-file.ts';
 import type { WalkedFile } from './walk.ts';
 
 /** A scanned file and what it loads. */

@@ -6,9 +6,10 @@
  * a stager (`curl ... | sh`, encoded PowerShell), inline code (`node -e`, `python -c`) or a
  * network tool is high. A script file the hook names is scanned anyway as the code it is.
  */
-import { type RuleId, ruleInfo } from '../rules/catalog.ts';
+import type { RuleId } from '../rules/catalog.ts';
 import { stagerOf } from '../rules/stager.ts';
 import type { Finding } from '../types.ts';
+import { fileFinding } from './file-finding.ts';
 
 const INSTALL_HOOKS = [
 	'preinstall',
@@ -27,19 +28,7 @@ const INLINE_OR_NETWORK =
 	/\b(?:node|nodejs|bun|deno)\b[^;&|]*\s(?:-e|--eval|-p|--print)\b|\bpython[\d.]*\s+-c\b|\b(?:curl|wget|nc|ncat|netcat|socat|nslookup|dig|host|ping)\s|\/dev\/(?:tcp|udp)\/|\bbase64\b|\beval\b|\$\(|`/i;
 
 function finding(rule: RuleId, file: string, message: string, high: boolean): Finding {
-	const info = ruleInfo(rule);
-	const result: Finding = {
-		ruleId: rule,
-		category: info.category,
-		severity: high ? 'high' : 'medium',
-		confidence: info.confidence,
-		message,
-		why: info.why,
-		fix: info.fix,
-		file,
-	};
-	if (info.capability !== undefined) result.capability = info.capability;
-	return result;
+	return fileFinding(rule, file, message, high ? 'high' : 'medium');
 }
 
 /** Shown in a message: printable ASCII only, bounded (the command is untrusted text). */

@@ -11,9 +11,10 @@
  * already checked by the loaded-files pass.
  */
 import type { Finding, SourceLanguage } from '../types.ts';
+import { fileFinding } from './file-finding.ts';
 import { mayBeCode } from './looks-like-code.ts';
 import { decodeSource } from './read.ts';
-import { type FileOutcome, type FileScanContext, fileFinding, scanOneFile } from './scan-file.ts';
+import { type FileOutcome, type FileScanContext, scanOneFile } from './scan-file.ts';
 import type { WalkedFile } from './walk.ts';
 
 const LANGUAGES: readonly SourceLanguage[] = ['python', 'javascript'];

@@ -4,9 +4,10 @@
  */
 import type { ScanEngine } from '../engine/engine.ts';
 import type { ScanLimits } from '../limits.ts';
-import { type RuleId, ruleInfo } from '../rules/catalog.ts';
+import type { RuleId } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
 import { isText, languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
+import { fileFinding } from './file-finding.ts';
 import { type CodeLoad, findCodeLoads } from './loaded-code.ts';
 import { MAX_PACKAGE_JSON, packageScriptFindings } from './package-scripts.ts';
 import { decodeSource, type FileReader } from './read.ts';
@@ -34,23 +35,6 @@ export interface FileOutcome {
 	loads?: CodeLoad[];
 	/** Text that is not code by its name: it may still parse as code (`loaded-pass.ts`). */
 	plainText?: boolean;
-}
-
-/** A finding about a whole file (no line): binaries, skipped files. */
-export function fileFinding(ruleId: RuleId, file: string, message: string): Finding {
-	const info = ruleInfo(ruleId);
-	const finding: Finding = {
-		ruleId,
-		category: info.category,
-		severity: info.severity,
-		confidence: info.confidence,
-		message,
-		why: info.why,
-		fix: info.fix,
-		file,
-	};
-	if (info.capability !== undefined) finding.capability = info.capability;
-	return finding;
 }
 
 function mib(bytes: number): string {

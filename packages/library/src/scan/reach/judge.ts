@@ -10,7 +10,7 @@
  * A class declared `false` but reached is left to `capability-denied-used` (capabilities.ts).
  */
 import type { Capability } from '../../manifest/capabilities.ts';
-import { fileFinding } from '../files/scan-file.ts';
+import { fileFinding } from '../files/file-finding.ts';
 import type { RuleId } from '../rules/catalog.ts';
 import type { EvidenceRef, Finding } from '../types.ts';
 import { CLASS_INFO, REACH_CLASSES, type ReachClass, RULE_CLASS } from './classes.ts';
