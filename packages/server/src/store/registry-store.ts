@@ -234,8 +234,9 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 			// held to the same rule as a replacement: no plugin leaves a held block (D22).
 			await assertEditKeepsHeldCoverage(
 				trx,
-				// Decoded afresh: the planner was handed the context's copy and may have changed it.
-				() => ({ raw: decodeRaw(file), registry }),
+				// Both decoded afresh: the planner was handed the context's copies and may have
+				// changed them.
+				() => ({ raw: decodeRaw(file), registry: parse(current.text) }),
 				() => ({ raw: rawAfter, registry: edit.registry }),
 				coverage,
 			);
