@@ -6,6 +6,7 @@
  * the same line, so only a line that leaves one open (or closes one never opened) is reported.
  */
 import type { FileContext } from '../engine/matcher.ts';
+import { languageOf } from '../files/classify.ts';
 
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 /** Embeddings and overrides close with PDF (U+202C), isolates with PDI (U+2069). */
@@ -27,9 +28,19 @@ function unbalanced(line: string): boolean {
 	return embeddings !== 0 || isolates !== 0;
 }
 
+/**
+ * Only files named as code (or with no extension, as scripts are): the danger is code a person
+ * reviews reading otherwise than it runs. A data file that happens to parse as code
+ * (`MANIFEST.toml`, all assignments) is read by Vouch, whose display strips the controls.
+ */
+function namedAsCode(path: string): boolean {
+	const name = path.slice(path.lastIndexOf('/') + 1);
+	return !name.includes('.') || languageOf(name) !== undefined;
+}
+
 export function checkBidiText(file: FileContext): void {
 	const text = file.text;
-	if (!BIDI.test(text)) return;
+	if (!BIDI.test(text) || !namedAsCode(file.path)) return;
 	let reported = 0;
 	let start = 0;
 	while (start <= text.length && reported < MAX_REPORTS) {
