@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
-import { JS_STRING, PY_STRING } from './shared.ts';
+import { stringMatchers } from './shared.ts';
 
 const HINT =
 	/webhooks?|api\.telegram|hooks\.slack|pipedream|requestbin|requestcatcher|interact\.sh|oast\.|burpcollaborator|canarytokens|dnslog|ngrok|trycloudflare|serveo|localtunnel|loca\.lt|pastebin|paste\.ee|hastebin|transfer\.sh|file\.io|anonfiles|gofile|temp\.sh|0x0\.st/i;
@@ -62,17 +62,4 @@ function checkString(node: Node, file: FileContext): void {
 	}
 }
 
-export const endpointMatchers: readonly Matcher[] = [
-	{
-		family: 'python',
-		query: PY_STRING,
-		needs: HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
-	{
-		family: 'js',
-		query: JS_STRING,
-		needs: HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
-];
+export const endpointMatchers: readonly Matcher[] = [...stringMatchers(HINT, checkString)];

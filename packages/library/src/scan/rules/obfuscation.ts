@@ -10,10 +10,9 @@ import {
 	type CallSite,
 	callMatchers,
 	firstArg,
-	JS_STRING,
 	NameTable,
-	PY_STRING,
 	shown,
+	stringMatchers,
 } from './shared.ts';
 import { judgeString, LONG_TOKEN_HINT } from './strings.ts';
 
@@ -153,18 +152,7 @@ function checkLiteral(node: Node, file: FileContext): void {
 export const obfuscationMatchers: readonly Matcher[] = [
 	...callMatchers(['python'], checkPython),
 	...callMatchers(['js'], checkJs),
-	{
-		family: 'python',
-		query: PY_STRING,
-		needs: LONG_TOKEN_HINT,
-		check: ({ string }, file) => string !== undefined && checkLiteral(string, file),
-	},
-	{
-		family: 'js',
-		query: JS_STRING,
-		needs: LONG_TOKEN_HINT,
-		check: ({ string }, file) => string !== undefined && checkLiteral(string, file),
-	},
+	...stringMatchers(LONG_TOKEN_HINT, checkLiteral),
 	{
 		// `chr(111) + chr(115)`: chains nest to the left, so the innermost pair is matched once.
 		family: 'python',

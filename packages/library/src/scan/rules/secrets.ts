@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
 import { SECRET_HINT, secretPlace } from './secret-paths.ts';
-import { callMatchers, JS_STRING, NameTable, PY_STRING, shown } from './shared.ts';
+import { callMatchers, NameTable, shown, stringMatchers } from './shared.ts';
 
 const PY_ENV = new Set(['os.environ', 'os.environb', 'posix.environ', 'nt.environ']);
 const PY_ENV_CALLS = new NameTable(['os.getenv', 'os.getenvb']);
@@ -135,18 +135,7 @@ export const secretMatchers: readonly Matcher[] = [
 		needs: /\benv\b/,
 		check: ({ env }, file) => env !== undefined && checkEnvName(env, file, JS_ENV),
 	},
-	{
-		family: 'python',
-		query: PY_STRING,
-		needs: SECRET_HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
-	{
-		family: 'js',
-		query: JS_STRING,
-		needs: SECRET_HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
+	...stringMatchers(SECRET_HINT, checkString),
 	{
 		family: 'python',
 		query: '(subscript value: (_) @holder subscript: (_) @key) @sub',

@@ -63,6 +63,29 @@ function siteOf(captures: Captures, file: FileContext, isNew: boolean): CallSite
 }
 
 /** Matchers running `check` on every call (and, in JS, every `new`) of a file. */
+/**
+ * Matchers for every string literal of Python and JS/TS, in files holding `needs`: rules that
+ * judge what a string says (an address, a command, a secret's name) run on both languages.
+ */
+export function stringMatchers(
+	needs: RegExp,
+	check: (literal: Node, file: FileContext) => void,
+): Matcher[] {
+	return (
+		[
+			['python', PY_STRING],
+			['js', JS_STRING],
+		] as const
+	).map(([family, query]) => ({
+		family,
+		query,
+		needs,
+		check: ({ string }, file) => {
+			if (string !== undefined) check(string, file);
+		},
+	}));
+}
+
 export function callMatchers(
 	families: readonly LanguageFamily[],
 	check: (site: CallSite, file: FileContext) => void,

@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
-import { JS_CALL, JS_STRING, PY_CALL, PY_STRING } from './shared.ts';
+import { JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
 
 /** Cheap test before strings are read. */
 const STAGER_HINT =
@@ -144,18 +144,7 @@ function checkArgumentList(args: Node, call: Node, file: FileContext): void {
 }
 
 export const stagerMatchers: readonly Matcher[] = [
-	{
-		family: 'python',
-		query: PY_STRING,
-		needs: STAGER_HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
-	{
-		family: 'js',
-		query: JS_STRING,
-		needs: STAGER_HINT,
-		check: ({ string }, file) => string !== undefined && checkString(string, file),
-	},
+	...stringMatchers(STAGER_HINT, checkString),
 	// Only the calls around a stager word are looked at: the query runs on those spans.
 	...(['python', 'js'] as const).map(
 		(family): Matcher => ({
