@@ -16,6 +16,13 @@
  *   names, or at the address it names, is one the entry matches (the second half of a removal
  *   and re-add, under the old uuid or a new one).
  *
+ * - a plugin an entry with a `versions` range blocks keeps its `versioning_scheme`, or drops it;
+ *   one the edit adds declares none. Clients read the version a range is tested against from the
+ *   installed tag under that scheme, and a tag that is no version of the scheme names none: a
+ *   scheme the tags do not follow would leave only the manifest's version, which the plugin's
+ *   author writes, so a blocked release claiming a version outside the range would install
+ *   again. Without a scheme every version-like tag is read, which blocks no less.
+ *
  * "Blocks" is judged on the identifier keys alone (`uuid`, `url`, `url_regex`): a versions range
  * or a commit narrows what is blocked, not which plugin is meant. The library's matcher decides,
  * with its canonical URL rules, so a respelling the entry still matches is no move. Only the
@@ -62,7 +69,7 @@ export interface HeldCoverageProblem {
 	plugin: string;
 	/** Its address after the edit (registry text). */
 	url: string;
-	problem: 'moved' | 'added';
+	problem: 'moved' | 'added' | 'rescheme';
 }
 
 /** Problems named in the message; the details carry up to `MAX_DETAILED` of them. */
@@ -144,6 +151,17 @@ export function heldCoverageProblems(
 				if (same && !blockedAfter(plugin)) report(plugin, 'moved');
 			}
 		}
+		if (now.versions !== undefined) {
+			for (const plugin of afterPlugins) {
+				if (plugin.versioningScheme === undefined || !blockedAfter(plugin)) continue;
+				const previous = beforePlugins.find(
+					(old) =>
+						lower(old.id) === lower(plugin.id) ||
+						normaliseUuid(old.uuid) === normaliseUuid(plugin.uuid),
+				);
+				if (previous?.versioningScheme !== plugin.versioningScheme) report(plugin, 'rescheme');
+			}
+		}
 		if (now.uuid === undefined && now.url === undefined) continue;
 		const named = now.uuid === undefined ? undefined : normaliseUuid(now.uuid);
 		// The entry's address alone: a plugin listed anew there under another uuid (and another
@@ -196,7 +214,7 @@ function movedFromBlock(problems: HeldCoverageProblem[]) {
 		.slice(0, MAX_NAMED)
 		.map(
 			(p) =>
-				`${p.plugin} at ${p.url} would escape ${p.entry} (action ${p.action}, incident ${p.incident})`,
+				`${p.plugin} at ${p.url} ${p.problem === 'rescheme' ? 'would take a versioning_scheme the versions range of' : 'would escape'} ${p.entry} (action ${p.action}, incident ${p.incident})${p.problem === 'rescheme' ? ' does not read its tags by' : ''}`,
 		);
 	const more = shown.length > MAX_NAMED ? `; and ${shown.length - MAX_NAMED} more` : '';
 	const first = shown[0] as HeldCoverageProblem;
@@ -204,7 +222,7 @@ function movedFromBlock(problems: HeldCoverageProblem[]) {
 		'HELD_BY_INCIDENT',
 		`The edit puts ${shown.length === 1 ? 'a plugin' : `${shown.length} plugins`} where the block an incident action holds no longer matches, so nothing was changed: ${named.join('; ')}${more}.`,
 		{
-			hint: `Lift the block through its incident first (POST /api/v1/admin/actions/${first.action}/revert, or its form on /admin/incidents/${first.incident}; a block two maintainers applied needs a second maintainer to approve the lift), or move it only to an address the entry blocks too (the same repository spelt otherwise, or one under the blocked owner's URL).`,
+			hint: `Lift the block through its incident first (POST /api/v1/admin/actions/${first.action}/revert, or its form on /admin/incidents/${first.incident}; a block two maintainers applied needs a second maintainer to approve the lift), or move it only to an address the entry blocks too (the same repository spelt otherwise, or one under the blocked owner's URL). A plugin a held version block holds keeps its versioning_scheme, or drops it.`,
 			details: { held: shown.slice(0, MAX_DETAILED) },
 		},
 	);
