@@ -10,11 +10,16 @@
  *   under that URL or uuid;
  * - an author block names the owner of the incident's plugins, or the author incident's owner.
  * Something else is another incident: open one.
+ *
+ * And it blocks the plugin as it was requested (`assertRequestedTarget`).
  */
+import { sanitizeText } from '@vouch/library/internal/core/sanitize';
+import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { serverError } from '../errors.ts';
 import { ownerPrefixOf } from './grouping.ts';
 import type { IncidentRow } from './rows.ts';
+import type { ActionParams } from './types.ts';
 
 /** The plugin ids the incident names, or undefined when it is about an owner or a URL. */
 function namedPluginIds(incident: IncidentRow): string[] | undefined {
@@ -57,6 +62,40 @@ export function assertOwnerInScope(
 				? [incident.group_key.slice('url:'.length)]
 				: [];
 	if (!urls.some((url) => ownerPrefixOf(url) === ownerUrl)) throw outOfScope(`owner ${ownerUrl}`);
+}
+
+/**
+ * The plugin an action names is where it was when the action was requested. The entry names the
+ * plugin's uuid AND URL as they are when it is written; a plugin one maintainer moved while its
+ * block waited for a second would otherwise be blocked at the new address only, and the copies
+ * installed from the address the two judged never would. A respelling of that address is no
+ * move (canonical URLs, D2). Actions stored before the service kept the target are not asked.
+ */
+export function assertRequestedTarget(
+	plugins: readonly RegistryPlugin[],
+	actionId: number,
+	params: ActionParams,
+): void {
+	const wanted = params.target;
+	if (wanted === undefined || params.pluginId === undefined) return;
+	const plugin = plugins.find((p) => p.id === params.pluginId);
+	if (
+		plugin !== undefined &&
+		normaliseUuid(plugin.uuid) === wanted.uuid &&
+		plugin.canonicalGitUrl === wanted.url
+	)
+		return;
+	const now =
+		plugin === undefined
+			? 'is no longer listed'
+			: `is now ${sanitizeText(plugin.gitUrl, { maxLength: 300 })} (uuid ${sanitizeText(plugin.uuid, { maxLength: 40 })})`;
+	throw serverError(
+		'BAD_REQUEST',
+		`Action ${actionId} was requested for ${sanitizeText(params.pluginId, { maxLength: 200 })} at ${sanitizeText(wanted.url, { maxLength: 300 })} (uuid ${wanted.uuid}); the plugin ${now}, so the block was not applied.`,
+		{
+			hint: `Read the registry's changes to see who moved it. Refuse this request (POST /api/v1/admin/actions/${actionId}/revert) and ask again for what should be blocked now, or move the plugin back first.`,
+		},
+	);
 }
 
 function outOfScope(what: string) {

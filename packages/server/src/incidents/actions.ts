@@ -7,13 +7,15 @@
  * plugin: the quarantine is reverted first, since the blacklist refuses two entries with the
  * same identifiers.
  */
+
+import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import { planBlacklistRemove } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { assertOwnerInScope, assertPluginInScope } from './action-scope.ts';
+import { assertOwnerInScope, assertPluginInScope, assertRequestedTarget } from './action-scope.ts';
 import { blacklistInputFor, type EntryTarget, planActionEntry } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
 import {
@@ -67,7 +69,13 @@ export async function requestAction(
 	if (options.automatic === true) assertAutomaticAllowed(kind);
 	const params = await settleParams(context, incident, kind, rawParams);
 	const target = await targetOf(context, kind, params);
-	if (target.plugin !== undefined) assertPluginInScope(incident, target.plugin);
+	if (target.plugin !== undefined) {
+		assertPluginInScope(incident, target.plugin);
+		params.target = {
+			uuid: normaliseUuid(target.plugin.uuid),
+			url: target.plugin.canonicalGitUrl,
+		};
+	}
 	if (target.ownerUrl !== undefined) {
 		const plugins = (await context.store.registry())?.registry.plugins ?? [];
 		assertOwnerInScope(incident, target.ownerUrl, plugins);
@@ -159,6 +167,8 @@ async function applyAction(
 	const kind = action.kind as ActionKind;
 	const params = paramsOf(action);
 	const target = await targetOf(context, kind, params);
+	// Before the quarantine gives way: a block that cannot apply must not lift it.
+	assertRequestedTarget(target.plugin === undefined ? [] : [target.plugin], action.id, params);
 	// The hard block takes the soft quarantine's place (the registry refuses two entries on the
 	// same identifiers). A version block covers less than a quarantine of every version, so it
 	// leaves the quarantine in the registry, moved after the block so the block stays hard.
@@ -176,7 +186,11 @@ async function applyAction(
 	// The entry and the action's record commit together: a crash between the two would leave an
 	// entry no action accounts for, and a second approval would add it again.
 	await context.store.edit(
-		(plan) => planActionEntry(plan, input),
+		(plan) => {
+			// Again against the document the entry is written to: a move committed meanwhile counts.
+			assertRequestedTarget(plan.registry.plugins, action.id, params);
+			return planActionEntry(plan, input);
+		},
 		actor,
 		async (trx, stored) => {
 			const entryId = stored?.subject ?? null;

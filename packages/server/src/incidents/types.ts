@@ -78,6 +78,11 @@ export interface ActionParams {
 	ownerUrl?: string;
 	/** Shown to users beside the block. */
 	advice?: string;
+	/**
+	 * The plugin as it was when the action was requested (uuid lowercase, canonical URL), set
+	 * by the service, never taken from the request: what a second maintainer approves.
+	 */
+	target?: { uuid: string; url: string };
 }
 
 /** Who files a report: an account (a trusted reporter, maintainer or admin) or nobody. */
