@@ -8,6 +8,7 @@
 import { realpath } from 'node:fs/promises';
 import {
 	createVouch,
+	type InstalledPluginStatus,
 	isVouchError,
 	type LoadablePlugin,
 	type PluginWatch,
@@ -252,12 +253,39 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 						},
 			);
 		}
+		let statuses: Promise<Map<string, InstalledPluginStatus> | undefined> | undefined;
+		/**
+		 * Whether a plugin that left the load list without news in this report is hard-blocked:
+		 * another process (the user's `vouch startup-check`, a second host) may have applied the
+		 * block first, and a quarantined plugin is not checked again. Unknown counts as blocked.
+		 */
+		const hardBlocked = async (uuid: string): Promise<boolean> => {
+			statuses ??= vouch.list().then(
+				(list) => new Map(list.map((status) => [status.plugin.uuid, status])),
+				() => undefined,
+			);
+			const known = await statuses;
+			if (known === undefined) return true;
+			const status = known.get(uuid);
+			if (status === undefined) return false;
+			return (
+				status.plugin.state === 'quarantined' ||
+				(status.blacklisted !== undefined && status.blacklisted.severity !== 'soft')
+			);
+		};
 		for (const slot of slots.values()) {
 			if (slot.retired === true || loadable.has(slot.status.uuid)) continue;
 			// Also one between a crash and its restart: it has no process, and must not get one.
 			slot.retired = true;
 			if (slot.status.state === 'disabled' || slot.status.state === 'refused') continue;
-			await shutDown(slot);
+			// As above: a hard block's `disable()` would be one more chance to act.
+			if (
+				mode === 'isolated' &&
+				slot.running !== undefined &&
+				(await hardBlocked(slot.status.uuid))
+			)
+				halt(slot)?.kill();
+			else await shutDown(slot);
 			slot.status.state = 'stopped';
 			slot.status.reason = 'no longer allowed to load';
 			notify({

@@ -8,7 +8,7 @@
  *   `disable()` is a last chance to act, with the host's API still answering).
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import type { StartupReport, Vouch } from '@vouch/library';
 import { createPluginHost } from '../src/create-plugin-host.ts';
 import { FORK_PLUGIN, type ForkPlugin } from '../src/isolated-plugin.ts';
 import { NoticeLog } from './helpers/notices.ts';
+import { writePlugin } from './helpers/plugins.ts';
 import { createHostTestWorld } from './helpers/world.ts';
 
 const NEVER = 1e12;
@@ -160,6 +161,63 @@ describe('a block of a running isolated plugin', () => {
 			}
 		});
 	}
+});
+
+describe('a running isolated plugin another process blocked first', () => {
+	it('is ended without its disable() when the host finds it quarantined', async () => {
+		const world = createHostTestWorld();
+		// From a git repository: a hard block quarantines only what came from git.
+		const plugin = writePlugin(join(world.root, 'sources'), {
+			name: 'blocked-elsewhere',
+			code: [
+				'let host;',
+				'export function enable(api) { host = api; }',
+				'export async function disable() { await host.note("disable ran"); }',
+				'',
+			].join('\n'),
+		});
+		const git = (...args: string[]) =>
+			execFileSync(
+				'git',
+				['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args],
+				{
+					cwd: plugin.dir,
+					env: {
+						PATH: process.env.PATH ?? '/usr/bin:/bin',
+						GIT_CONFIG_NOSYSTEM: '1',
+						GIT_CONFIG_GLOBAL: '/dev/null',
+					},
+					stdio: 'ignore',
+				},
+			);
+		git('init', '-q', '-b', 'main');
+		git('add', '-A');
+		git('commit', '-q', '-m', 'The plugin');
+		await world.vouch.install(plugin.dir, { yes: true, acceptFindings: true });
+		const notes: string[] = [];
+		const host = createPluginHost({
+			vouch: world.vouch,
+			mode: 'isolated',
+			api: { note: (text: string) => void notes.push(text) },
+			env: {},
+			recheckIntervalMs: NEVER,
+			heartbeatMs: NEVER,
+		});
+		try {
+			await host.start();
+			assert.equal(host.plugins()[0]?.state, 'running');
+			blockInRegistry(world, { uuid: plugin.uuid });
+			// The user's `vouch startup-check` (or a second host) applies the hard block first: the
+			// plugin is quarantined in the shared store, so the host's own check has no news of it.
+			const elsewhere = await world.vouch.startupCheck();
+			assert.ok(elsewhere.quarantined.some((entry) => entry.uuid === plugin.uuid));
+			await host.recheck();
+			assert.notEqual(host.plugins()[0]?.state, 'running');
+			assert.deepEqual(notes, [], "the hard-blocked plugin's disable() ran");
+		} finally {
+			await host.stop();
+		}
+	});
 });
 
 /** Whether `pid` is gone: reaped, or a zombie nobody has reaped yet. */
