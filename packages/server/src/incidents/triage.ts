@@ -13,7 +13,7 @@ import type { IncidentContext } from './deps.ts';
 import { normaliseOwnerUrl, openIncidentOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
 import { actionLiftIsDual } from './lifts.ts';
-import { appliedActionsOf, incidentRow, insertReceivedIncident } from './rows.ts';
+import { type ActionRow, appliedActionsOf, incidentRow, insertReceivedIncident } from './rows.ts';
 import { assertMove, isIncidentState, timestampsFor } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
 import type { IncidentGrouping, IncidentState } from './types.ts';
@@ -118,10 +118,12 @@ function groupKeyOf(
 /**
  * A dismissal lifts every block of the incident with one maintainer's word, so it waits until
  * the blocks two maintainers applied were lifted by two (D22): else dismissing would be the way
- * around dual control.
+ * around dual control. The actions judged are returned, and only those are lifted: a block a
+ * second maintainer approves while the dismissal runs stays, whatever the incident's state.
  */
-async function assertNoDualBlock(context: IncidentContext, incidentId: number): Promise<void> {
-	for (const action of await appliedActionsOf(context.db.db, incidentId)) {
+async function blocksToLift(context: IncidentContext, incidentId: number): Promise<ActionRow[]> {
+	const applied = await appliedActionsOf(context.db.db, incidentId);
+	for (const action of applied) {
 		if (await actionLiftIsDual(context, action)) {
 			throw serverError(
 				'FORBIDDEN',
@@ -132,6 +134,7 @@ async function assertNoDualBlock(context: IncidentContext, incidentId: number): 
 			);
 		}
 	}
+	return applied;
 }
 
 export async function transition(
@@ -149,8 +152,7 @@ export async function transition(
 	const incident = await incidentRow(context.db.db, incidentId);
 	assertMove(incident.state, to);
 	if (to === 'dismissed') {
-		await assertNoDualBlock(context, incidentId);
-		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
+		for (const action of await blocksToLift(context, incidentId)) {
 			await reverseAction(
 				context,
 				action,

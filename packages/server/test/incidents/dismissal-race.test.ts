@@ -1,0 +1,84 @@
+/**
+ * A dismissal lifts the incident's blocks with one maintainer's word, so it first makes sure none
+ * was applied under dual control (D22). A dual-controlled block approved while the dismissal runs
+ * (after that check, before the blocks are lifted) must not be lifted with the others: only the
+ * blocks the check judged are. The moment is chosen by hand: the approval runs when the check
+ * reads the registry for the first action it judges.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileBlacklist } from '@vouch/library/internal/blacklist/compile';
+import { openServiceDb } from '../../src/db/open.ts';
+import { createIncidentService } from '../../src/incidents/service.ts';
+import type { RegistryStore } from '../../src/store/registry-store.ts';
+import { forEachEngine } from '../engines.ts';
+import { ALICE, BOB, blacklistEntries, CAROL, malwareReport, openWorld, PLUGINS } from './world.ts';
+
+describe('a dismissal racing an approval', () => {
+	it('does not lift the dual-controlled block approved after its check', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const database = await openServiceDb(fixture.options);
+			const world = await openWorld(fixture, { database });
+			try {
+				let duringDismissal: (() => Promise<void>) | undefined;
+				// The store the service reads through, with a moment to step in.
+				const store: RegistryStore = {
+					...world.store,
+					async registry() {
+						const step = duringDismissal;
+						duringDismissal = undefined;
+						await step?.();
+						return world.store.registry();
+					},
+				};
+				const service = createIncidentService({
+					db: database,
+					clock: world.clock.now,
+					store,
+					publicBaseUrl: 'https://registry.example.org',
+					clientKeySecret: 'a test secret',
+				});
+				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.trusted.id), {
+					clientAddress: '198.51.100.7',
+				});
+				await service.transition(incidentId, 'investigating', ALICE, 'Reading');
+				const quarantine = await service.requestAction(
+					incidentId,
+					'soft_quarantine',
+					{},
+					ALICE,
+					'While we look',
+				);
+				assert.equal(quarantine.state, 'applied');
+				const block = await service.requestAction(
+					incidentId,
+					'version_block',
+					{ versions: '>=1.5.0 <1.6.0' },
+					ALICE,
+					'The 1.5 releases carry the payload',
+				);
+				assert.equal(block.state, 'awaiting_approval');
+
+				duringDismissal = () => service.approveAction(block.actionId, BOB, 'Saw it too');
+				await service.transition(incidentId, 'dismissed', CAROL, 'Nothing to see');
+				assert.equal(duringDismissal, undefined, 'the approval ran during the dismissal');
+
+				const row = await database.db
+					.selectFrom('incident_actions')
+					.select('state')
+					.where('id', '=', block.actionId)
+					.executeTakeFirstOrThrow();
+				assert.equal(row.state, 'applied', 'one maintainer lifted a dual-controlled block');
+				const compiled = compileBlacklist(await blacklistEntries(world.store));
+				const verdict = compiled.check({
+					uuid: PLUGINS.trusted.uuid,
+					url: PLUGINS.trusted.url,
+					version: '1.5.2',
+				});
+				assert.equal(verdict.blocked, true);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+});
