@@ -211,6 +211,31 @@ describe('offline mirrors (D11)', () => {
 		}
 	});
 
+	it('a local path typed through a symlink meets the blacklist entry of the real path', async () => {
+		const registry = writeJson(
+			join(mirror, 'real-block.json'),
+			[],
+			[
+				{
+					url: join(mirror, 'repos', 'evil.git'),
+					reason: 'known bad',
+					blacklisted_at: '2026-01-01T00:00:00Z',
+				},
+			],
+		);
+		const run = await world.vouch([
+			'install',
+			join(mirror, 'innocent.git'),
+			'--registry',
+			registry,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(run.code, 3, run.stdout);
+		assert.equal(errorCode(run), 'BLACKLISTED');
+		assert.deepEqual(installedDirs(world, 'evil_'), []);
+	});
+
 	it('check-updates without a registry says the versions cannot be judged', async () => {
 		const registry = writeJson(join(mirror, 'tagged.json'), [
 			entry(tagged, 'repos/tagged.git', { versioning_scheme: 'semver' }),
