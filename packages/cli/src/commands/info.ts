@@ -11,7 +11,7 @@ import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
-import { installedAddresses } from '@vouch/library/internal/lifecycle/verdicts';
+import { blacklistVerdictAt, installedAddresses } from '@vouch/library/internal/lifecycle/verdicts';
 import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version-facts';
 import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
 import { lookupKind } from '@vouch/library/internal/registry/index';
@@ -69,12 +69,11 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					now: io.now,
 				});
 				const trust = resolveTrust(loaded.index, { url: plugin.source.url, uuid: plugin.uuid });
-				// Every address it answers for, as the startup check asks (D27); the first block wins.
-				const identity = { uuid: plugin.uuid, ...installedVersionFacts(plugin, loaded.index) };
-				const verdicts = installedAddresses(plugin)
-					.filter((url) => url !== undefined)
-					.map((url) => blacklist.check({ ...identity, url }));
-				const verdict = verdicts.find((each) => each.blocked) ?? { blocked: false as const };
+				// Every address it answers for, as the startup check asks (D27), the strictest wins.
+				const verdict = blacklistVerdictAt({ blacklist }, installedAddresses(plugin), {
+					uuid: plugin.uuid,
+					...installedVersionFacts(plugin, loaded.index),
+				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
 				// A plain local directory has no refs; a clone on disk is listed like any remote.
 				const refs: RemoteRefs =

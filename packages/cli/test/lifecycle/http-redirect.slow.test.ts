@@ -334,6 +334,40 @@ describe('local clones answer for their origin (D27)', () => {
 		world.writeRegistry([], blacklist());
 	});
 
+	it('a hard block on the origin outranks a soft one on the copy: startup quarantines it, and --yes does not enable it', async () => {
+		const spec = { uuid: '7d8e9f0a-1b2c-4d3e-8f4a-6b7c8d9e0f1a', name: 'twoblocks' };
+		const copy = createPluginRepo({ manifest: manifestToml(spec) });
+		const origin = world.serve({ name: 'hardbad', uuid: '8e9f0a1b-2c3d-4e4f-9a5b-7c8d9e0f1a2b' });
+		copy.git(['remote', 'add', 'origin', origin.url]);
+		const installed = await vouch(['install', copy.dir, '--yes']);
+		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+
+		// A notice on the plugin's UUID (a soft block, listed after), and a hard block of the
+		// repository the copy came from: the copy's own path is checked first, and meets only
+		// the soft one.
+		world.writeRegistry(
+			[],
+			[
+				{ url: origin.url, reason: 'Ships a token stealer', severity: 'hard' },
+				{ uuid: spec.uuid, reason: 'Under review', severity: 'soft' },
+			],
+		);
+		const info = await vouch(['info', spec.uuid, '--offline']);
+		const shown = parseJson(info).installed as { blacklisted: unknown } | undefined;
+		assert.match(JSON.stringify(shown?.blacklisted), /token stealer/, info.stdout);
+		const startup = await vouch(['startup-check']);
+		assert.equal(startup.code, 0, startup.stdout + startup.stderr);
+		const report = parseJson(startup) as { quarantined: { uuid: string; reason: string }[] };
+		const quarantined = report.quarantined.find((item) => item.uuid === spec.uuid);
+		assert.match(quarantined?.reason ?? '', /token stealer/, startup.stdout);
+
+		const enable = await vouch(['enable', spec.uuid, '--yes']);
+		assert.equal(enable.code, 3, enable.stdout + enable.stderr);
+		assert.equal(errorOf(enable).code, 'BLACKLISTED');
+		assert.equal((await world.state()).enabled.includes(spec.uuid), false);
+		world.writeRegistry([], blacklist());
+	});
+
 	it('installs a local clone whose origin is clean', async () => {
 		const spec = { uuid: '6e7f8a9b-0c1d-4e2f-9a3b-5c6d7e8f9a0b', name: 'fine' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });

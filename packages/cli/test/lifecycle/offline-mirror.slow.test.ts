@@ -192,6 +192,50 @@ describe('offline mirrors (D11)', () => {
 		}
 	});
 
+	it('a blacklist entry names a local repository as the registry file does: next to it, through symlinks', async () => {
+		const elsewhere = join(world.root, 'elsewhere');
+		mkdirSync(elsewhere, { recursive: true });
+		for (const url of ['repos/evil.git', './innocent.git', 'repos/x/../evil.git']) {
+			const registry = writeJson(
+				join(mirror, 'relative-block.json'),
+				[entry(evil, 'repos/evil.git')],
+				[{ url, reason: 'known bad', blacklisted_at: '2026-01-01T00:00:00Z' }],
+			);
+			const run = await world.vouch(
+				['install', 'evil', '--registry', registry, '--yes', '--json'],
+				{ cwd: elsewhere },
+			);
+			assert.equal(run.code, 3, `${url}: ${run.stdout}`);
+			assert.equal(errorCode(run), 'BLACKLISTED', url);
+			assert.deepEqual(installedDirs(world, 'evil_'), [], url);
+		}
+	});
+
+	it('a local path typed through a symlink meets the blacklist entry of the real path', async () => {
+		const registry = writeJson(
+			join(mirror, 'real-block.json'),
+			[],
+			[
+				{
+					url: join(mirror, 'repos', 'evil.git'),
+					reason: 'known bad',
+					blacklisted_at: '2026-01-01T00:00:00Z',
+				},
+			],
+		);
+		const run = await world.vouch([
+			'install',
+			join(mirror, 'innocent.git'),
+			'--registry',
+			registry,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(run.code, 3, run.stdout);
+		assert.equal(errorCode(run), 'BLACKLISTED');
+		assert.deepEqual(installedDirs(world, 'evil_'), []);
+	});
+
 	it('check-updates without a registry says the versions cannot be judged', async () => {
 		const registry = writeJson(join(mirror, 'tagged.json'), [
 			entry(tagged, 'repos/tagged.git', { versioning_scheme: 'semver' }),

@@ -23,4 +23,4 @@ export type {
 	MatchKey,
 	PluginIdentity,
 } from './types.ts';
-export { DEFAULT_REASONS } from './verdict.ts';
+export { DEFAULT_REASONS, strictestOf } from './verdict.ts';

@@ -86,6 +86,18 @@ export function strictestVerdict(matching: Iterable<BlacklistEntry>): BlacklistV
 }
 
 /**
+ * One verdict from several checks of one plugin, such as one per address it answers for (D27):
+ * by the same rule as a single check, over every entry any of them matched. Taking the first
+ * check that blocks instead would let a soft entry met under one address hide a hard entry met
+ * under another, and a soft block is one the user may override.
+ */
+export function strictestOf(verdicts: Iterable<BlacklistVerdict>): BlacklistVerdict {
+	const entries: BlacklistEntry[] = [];
+	for (const verdict of verdicts) if (verdict.blocked) entries.push(verdict.entry);
+	return strictestVerdict(inFileOrder(entries));
+}
+
+/**
  * Entries in file order: by `index`, ties (which a parser never produces) by array position,
  * so both matchers agree on "first" whatever array they are given.
  */

@@ -4,7 +4,7 @@
  * `createVouch` both build them here, so every caller installs and updates with the same
  * parts.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostProfile } from '../core/profile.ts';
 import type { Git } from '../git/index.ts';
@@ -84,7 +84,14 @@ export function pluginFileIO(
 	environment: Pick<HostEnvironment, 'now' | 'cwd'>,
 ): Pick<
 	InstallDeps,
-	'readManifest' | 'digest' | 'scan' | 'prepareScan' | 'inspectDirectory' | 'now' | 'cwd'
+	| 'readManifest'
+	| 'digest'
+	| 'scan'
+	| 'prepareScan'
+	| 'inspectDirectory'
+	| 'realPath'
+	| 'now'
+	| 'cwd'
 > {
 	return {
 		// Loaded on first use, like the scanner below: only installs and updates read manifests.
@@ -109,6 +116,7 @@ export function pluginFileIO(
 				? 'plain'
 				: 'git';
 		},
+		realPath: (path: string) => realpath(path).catch(() => path),
 		now: environment.now,
 		cwd: environment.cwd,
 	};

@@ -48,6 +48,8 @@ export interface InstallOptions {
 
 export interface InstallDeps extends PluginWorkDeps {
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
+	/** The path with every symlink resolved; the path itself when it does not exist. */
+	realPath(path: string): Promise<string>;
 }
 
 export interface InstallResult {
@@ -69,6 +71,7 @@ export async function installPlugin(
 		cwd: deps.cwd,
 		home: deps.home,
 		inspectDirectory: deps.inspectDirectory,
+		realPath: deps.realPath,
 	});
 	if (source.redirectedFrom !== undefined) {
 		deps.reporter.info(

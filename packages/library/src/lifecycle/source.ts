@@ -47,6 +47,8 @@ export interface SourceContext {
 	caseInsensitivePathHosts?: readonly string[];
 	/** 'git' for a directory holding a repository, 'plain' for any other directory. */
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
+	/** The path with every symlink resolved; the path itself when it does not exist. */
+	realPath(path: string): Promise<string>;
 }
 
 export async function resolveInstallSource(
@@ -101,20 +103,25 @@ export async function resolveInstallSource(
 			hint: 'Give an https or ssh git URL, or a local directory.',
 		});
 	}
-	const current = context.index?.byUrl(text);
-	if (current !== undefined) return { ...fromEntry(current, 'url', urlContext), url: text };
-	const moved = context.index?.byRedirectUrl(text);
+	// D11: a local path is known by its real path, the one git clones, before the registry, the
+	// blacklist or the install record see it. A symlink (or a symlinked parent) must not give
+	// a blacklisted repository a second name.
+	const local = sourceKind(text) === 'local';
+	const address = local ? await context.realPath(canonical) : text;
+	const current = context.index?.byUrl(address);
+	if (current !== undefined) return { ...fromEntry(current, 'url', urlContext), url: address };
+	const moved = context.index?.byRedirectUrl(address);
 	if (moved !== undefined) {
-		return { ...fromEntry(moved, 'redirect_url', urlContext), redirectedFrom: text };
+		return { ...fromEntry(moved, 'redirect_url', urlContext), redirectedFrom: address };
 	}
-	if (sourceKind(text) === 'local') {
-		const state = await context.inspectDirectory(canonical);
+	if (local) {
+		const state = await context.inspectDirectory(address);
 		if (state === 'missing') {
 			throw lifecycleError('SOURCE_NOT_FOUND', `There is no directory at ${shown}.`, {
 				hint: 'Check the path, or give a git URL.',
 			});
 		}
-		return { kind: state === 'git' ? 'git' : 'local', url: canonical, canonical };
+		return { kind: state === 'git' ? 'git' : 'local', url: address, canonical: address };
 	}
 	return { kind: 'git', url: text, canonical };
 }

@@ -2,7 +2,7 @@
  * The blacklist and trust questions every lifecycle step asks, worded once. A blocked plugin
  * is an error (exit 3) unless the user forced an install, which is announced as a danger.
  */
-import type { BlacklistVerdict } from '../blacklist/index.ts';
+import { type BlacklistVerdict, strictestOf } from '../blacklist/index.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustResult } from '../registry/trust.ts';
 import { lifecycleError } from './errors.ts';
@@ -25,7 +25,7 @@ export interface PluginIdentityFacts {
  * entry with a `versions` or `commit` key is left to the check after the fetch.
  */
 export function blacklistVerdict(
-	snapshot: RegistrySnapshot,
+	snapshot: Pick<RegistrySnapshot, 'blacklist'>,
 	identity: PluginIdentityFacts,
 	unknownVersion: 'match' | 'skip' = 'match',
 ): BlacklistVerdict {
@@ -35,21 +35,22 @@ export function blacklistVerdict(
 
 /**
  * The verdict over every address the plugin is known by: the one named and, when a redirect
- * was followed, the one git really fetched from (D27). The first blocking one wins.
+ * was followed, the one git really fetched from (D27); for a local clone, its origins. Every
+ * address is checked, and the strictest verdict over all of them wins (D4), so a soft entry
+ * under one address never speaks for a plugin a hard entry blocks under another.
  */
 export function blacklistVerdictAt(
-	snapshot: RegistrySnapshot,
+	snapshot: Pick<RegistrySnapshot, 'blacklist'>,
 	urls: readonly (string | undefined)[],
 	identity: Omit<PluginIdentityFacts, 'url'>,
 	unknownVersion: 'match' | 'skip' = 'match',
 ): BlacklistVerdict {
-	let verdict: BlacklistVerdict = { blocked: false };
+	const verdicts: BlacklistVerdict[] = [];
 	for (const url of urls) {
 		if (url === undefined) continue;
-		verdict = blacklistVerdict(snapshot, { ...identity, url }, unknownVersion);
-		if (verdict.blocked) return verdict;
+		verdicts.push(blacklistVerdict(snapshot, { ...identity, url }, unknownVersion));
 	}
-	return verdict;
+	return strictestOf(verdicts);
 }
 
 /**

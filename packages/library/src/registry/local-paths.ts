@@ -3,6 +3,8 @@
  * A relative `git_url` is read next to the registry file, not in whatever directory a
  * command happens to run in; `..` is resolved and symlinks are followed, so every later check
  * (the blacklist, the install record, D27's origin check) sees the one real path git clones.
+ * The blacklist's local `url`s are anchored alike, so an entry and a plugin written the same
+ * way still name the same repository.
  * Only called for registries read from a local file: a remote registry's local paths stay as
  * they are, and the transport rule refuses them.
  */
@@ -39,5 +41,12 @@ export function anchorLocalPaths(
 			canonicalRedirectFrom: plugin.canonicalRedirectFrom.map((url, i) => redirects[i] ?? url),
 		};
 	});
-	return { ...registry, plugins };
+	// A blacklist entry names a local repository in the same words as `git_url` does, so it is
+	// read the same way: otherwise `./bad` would be looked for in the command's directory, and
+	// a path through a symlink would never equal the real path the plugin is installed from.
+	const blacklist = registry.blacklist.map((entry) => {
+		const url = entry.url === undefined ? undefined : anchor(entry.url);
+		return url === undefined ? entry : { ...entry, url };
+	});
+	return { ...registry, plugins, blacklist };
 }

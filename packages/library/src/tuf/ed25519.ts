@@ -12,6 +12,8 @@ import {
 	sign,
 } from 'node:crypto';
 import { Key, type Root, Signature } from '@tufjs/models';
+// The function tuf-js itself turns a listed key into the key it verifies with.
+import { getPublicKey } from '@tufjs/models/dist/utils/key.js';
 import { sanitizeText } from '../core/sanitize.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { tufError } from './errors.ts';
@@ -57,13 +59,13 @@ export function keyIdOf(publicHex: string): string {
  * one key listed twice would let its one signature count twice towards a threshold of two.
  * The ids themselves are left as the repository wrote them: other TUF tools compute them over
  * other fields (or treat them as names), and an id that is not this client's digest of the key
- * lets nothing count twice. Key material is compared as listed, hex without case.
+ * lets nothing count twice. Keys are compared as tuf-js reads them (`keyMaterial`).
  */
 export function assertRootKeyIds(root: Root): void {
 	const owners = new Map<string, string>();
 	for (const [id, key] of Object.entries(root.keys)) {
 		const shown = sanitizeText(id, { maxLength: 80 });
-		const material = keyMaterial(key.keyType, key.keyVal);
+		const material = keyMaterial(key.keyType, key.scheme, key.keyVal);
 		const first = owners.get(material);
 		if (first !== undefined) {
 			throw tufError(
@@ -78,10 +80,24 @@ export function assertRootKeyIds(root: Root): void {
 	}
 }
 
-function keyMaterial(keyType: string, keyVal: Record<string, unknown>): string {
-	const value = typeof keyVal.public === 'string' ? keyVal.public.replace(/\s+/g, '') : '';
-	const spelled = /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
-	return `${keyType}\u0000${spelled === '' ? JSON.stringify(keyVal) : spelled}`;
+/**
+ * The key as tuf-js will verify with it: its SPKI DER, from tuf-js's own reading of the listed
+ * text. The text alone is not the key: tuf-js also takes a PEM for an Ed25519 key, reads hex
+ * up to its last whole byte (a trailing half byte is dropped), and knows one ECDSA key under
+ * three key type names, so two ids could name one key in spellings no text comparison joins.
+ * A key tuf-js cannot read verifies nothing and so cannot count twice; its text stands in.
+ */
+function keyMaterial(keyType: string, scheme: string, keyVal: Record<string, unknown>): string {
+	const listed = keyVal.public;
+	if (typeof listed === 'string') {
+		try {
+			const { key } = getPublicKey({ keyType, scheme, keyVal: listed }) as { key: KeyObject };
+			return `spki\u0000${key.export({ format: 'der', type: 'spki' }).toString('hex')}`;
+		} catch {
+			// Unreadable: compared as written below.
+		}
+	}
+	return `text\u0000${keyType}\u0000${JSON.stringify(keyVal)}`;
 }
 
 export function tufKey(publicHex: string): Key {

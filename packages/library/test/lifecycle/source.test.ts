@@ -26,6 +26,7 @@ function context(overrides: Partial<SourceContext> = {}): SourceContext {
 		cwd: '/srv/work',
 		home: '/home/user',
 		inspectDirectory: async (path) => directories[path] ?? 'missing',
+		realPath: async (path) => path,
 		...overrides,
 	};
 }

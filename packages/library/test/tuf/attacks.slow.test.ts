@@ -4,6 +4,7 @@
  * the code naming that attack, and keep nothing it was fed.
  */
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -317,6 +318,56 @@ describe('key ids (TUF spec: a client computes each key id itself)', () => {
 		assert.equal(cached.versions.root, 1);
 		assert.equal(cached.versions.timestamp, 1);
 	});
+
+	/** The key a root lists in hex, in other spellings tuf-js reads as that very key. */
+	const sameKeyAs: Record<string, (publicHex: string) => string> = {
+		'as a PEM public key': (publicHex) =>
+			createPublicKey({
+				key: Buffer.concat([
+					Buffer.from('302a300506032b6570032100', 'hex'),
+					Buffer.from(publicHex, 'hex'),
+				]),
+				format: 'der',
+				type: 'spki',
+			})
+				.export({ format: 'pem', type: 'spki' })
+				.toString(),
+		// Node reads hex up to the last whole byte: a trailing half byte is dropped.
+		'in hex with a trailing half byte': (publicHex) => `${publicHex}f`,
+	};
+
+	for (const [spelling, spell] of Object.entries(sameKeyAs)) {
+		it(`refuses a root that lists one key a second time ${spelling}`, async () => {
+			const client = fixture.client();
+			await client.refresh();
+			const alias = 'ef'.repeat(32);
+			const root2 = editedRoot((signed) => {
+				const realId = timestampId(signed);
+				const key = signed.keys[realId] as { keyval: { public: string } };
+				signed.version = 2;
+				signed.keys[alias] = { ...key, keyval: { public: spell(key.keyval.public) } };
+				signed.roles.timestamp = { keyids: [realId, alias], threshold: 2 };
+			});
+			fixture.server.override('/metadata/2.root.json', { body: root2 });
+			await fixture.publish(
+				registryToml(['https://github.com/evil/one', 'https://github.com/evil/two']),
+			);
+			const signer = signerFor(
+				parsePrivateKey(readFileSync(join(fixture.keysDir, 'timestamp.pem'))),
+			);
+			const timestamp = Metadata.fromJSON(
+				MetadataKind.Timestamp,
+				json(fixture.file('metadata/timestamp.json')) as unknown as JSONObject,
+			);
+			timestamp.sign((bytes) => signer.sign(bytes), false);
+			timestamp.sign((bytes) => new Signature({ keyID: alias, sig: signer.sign(bytes).sig }), true);
+			fixture.server.override('/metadata/timestamp.json', {
+				body: JSON.stringify(timestamp.toJSON()),
+			});
+			await rejectsCode(client.refresh(), 'TUF_KEY_ID_MISMATCH');
+			assert.equal((await client.loadCached()).versions.root, 1);
+		});
+	}
 
 	it('refuses a shipped root, correctly signed, that lists one key under two ids, whatever their case', async () => {
 		const shipped = join(fixture.dir, 'odd-shipped-root.json');
