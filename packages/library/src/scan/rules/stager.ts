@@ -143,6 +143,27 @@ function checkArgumentList(args: Node, call: Node, file: FileContext): void {
 	if (stager !== undefined) file.report('process-stager', call, `runs ${stager.what}`);
 }
 
+/**
+ * The stager a process call's command is when the command is not written where it runs: held
+ * in a variable, joined from pieces, formatted (`os.system(CMD)`, `exec(''.join(parts))`).
+ * Literals in place are judged by the string rule above.
+ */
+export function stagerOfCommand(command: Node, file: FileContext): Stager | undefined {
+	if (file.stringValue(command) !== undefined) return undefined;
+	if (LISTS.has(command.type)) {
+		if (
+			command.namedChildren.every((word) => word === null || file.stringValue(word) !== undefined)
+		) {
+			return undefined;
+		}
+		const words: string[] = [];
+		wordsOf(command, file, words);
+		return stagerOf(words.join(' '));
+	}
+	const folded = file.foldString(command);
+	return folded === undefined ? undefined : stagerOf(folded);
+}
+
 export const stagerMatchers: readonly Matcher[] = [
 	...stringMatchers(STAGER_HINT, checkString),
 	// Only the calls around a stager word are looked at: the query runs on those spans.
