@@ -28,7 +28,6 @@ export const SOURCE_BIT: Readonly<Record<SourceKind, number>> = {
 };
 
 export const OBJECT_BITS = BIT.netobj | BIT.process;
-export const DATA_BITS = BIT.secret | BIT.decoded | BIT.remote;
 
 interface Pair {
 	sink: SinkKind;

@@ -18,7 +18,6 @@ import {
 	BIT,
 	calleeKey,
 	commandParts,
-	DATA_BITS,
 	declaredName,
 	FEEDING_METHODS,
 	FILLING_METHODS,
@@ -55,6 +54,10 @@ const ASSIGNMENTS: Readonly<Record<string, readonly [string, string]>> = {
 const OUTWARD = new Set(['assignment_expression', 'augmented_assignment_expression']);
 
 const CALLS = new Set(['call', 'call_expression', 'new_expression']);
+
+/** What a connection says about itself, not what it received. */
+const METADATA =
+	/\.\s*(?:getsockname|getpeername|gettimeout|getsockopt|getcode|geturl|status(?:_code)?|address|remoteAddress|remotePort|localPort)\b/;
 
 type Taint = Map<string, { bits: number; label: string }>;
 
@@ -245,9 +248,12 @@ class Walker {
 				holderBits & BIT.process &&
 				passed.bits & (BIT.netobj | BIT.remote));
 		if (wired) this.report('reverse-shell', call, passed.label, 'a process', passed.bits);
-		// `chunks.append(part)`: the list now holds what was put in it.
-		if (FILLING_METHODS.has(name) && holder.type === 'identifier' && passed.bits & DATA_BITS) {
-			this.taintName(taint, holder.text, passed.bits & DATA_BITS, passed.label);
+		// `chunks.append(part)`: the list now holds the received or decoded data put in it.
+		// Secrets are left to the plugin-level judgement: lists of URLs built with the host name
+		// are common in honest code.
+		const filled = passed.bits & (BIT.remote | BIT.decoded);
+		if (FILLING_METHODS.has(name) && holder.type === 'identifier' && filled) {
+			this.taintName(taint, holder.text, filled, passed.label);
 		}
 	}
 
@@ -331,7 +337,8 @@ class Walker {
 		// plain alias; what is computed from a connection (`sock.recv()`, `res.text()`) is data
 		// it received.
 		if (bits & OBJECT_BITS && !this.isObjectValue(value)) {
-			if (bits & BIT.netobj) bits |= BIT.remote;
+			// A connection's own address, status or options are not what it received.
+			if (bits & BIT.netobj && !METADATA.test(value.text)) bits |= BIT.remote;
 			bits &= ~OBJECT_BITS;
 		}
 		if (bits & BIT.secret) frame.secret ??= label;

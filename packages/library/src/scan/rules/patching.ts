@@ -16,6 +16,11 @@ import { callMatchers } from './shared.ts';
 /** Modules other code imports from the same process, whose replacement other code gets. */
 const SHARED_PY =
 	/^(?:requests|urllib3?|http|socket|ssl|httpx|aiohttp|builtins|subprocess|importlib)(?:\.|$)/;
+/**
+ * Module table entries whose swap intercepts the traffic of everything that imports them later;
+ * packages swap their own submodules honestly (`importlib` does, for `importlib._bootstrap`).
+ */
+const NETWORK_PY = /^(?:requests|urllib3?|http|socket|ssl|httpx|aiohttp)(?:\.|$)/;
 /** Node's core modules and its module system: no plugin has a reason to rewrite them. */
 const CORE_JS =
 	/^(?:https?|http2|net|tls|dns|dgram|child_process|fs|crypto|module|vm|worker_threads|os|zlib|stream)\.[\w$]/;
@@ -50,7 +55,7 @@ function checkTarget(target: Node, file: FileContext, host: HostScanTable): void
 		if (holder === null || key === null || file.nameOf(holder) !== 'sys.modules') return;
 		const module = file.stringValue(key);
 		if (module === undefined) return;
-		const how = host.modules.test(module) ? 'host' : SHARED_PY.test(module) ? 'host' : undefined;
+		const how = host.modules.test(module) || NETWORK_PY.test(module) ? 'host' : undefined;
 		reportPatch(target, `the module table entry of ${module}`, how, file);
 		return;
 	}
