@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
-import { JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
+import { type CallSite, callMatchers, JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
 
 /** Cheap test before strings are read. */
 const STAGER_HINT =
@@ -164,7 +164,23 @@ export function stagerOfCommand(command: Node, file: FileContext): Stager | unde
 	return folded === undefined ? undefined : stagerOf(folded);
 }
 
+/** pip's own entry points: `pip.main([...])`, `pip._internal.cli.main.main([...])`. */
+const PIP_MAIN = /^pip(?:\.[\w.]+)?\.main$/;
+
+/** `pip_main(['install', ...])`: the package installer run in-process, without a command line. */
+function checkPipMain(site: CallSite, file: FileContext): void {
+	if (site.name === undefined || !PIP_MAIN.test(site.name)) return;
+	const first = positionalArgs(site.args)[0];
+	if (first === undefined || !LISTS.has(first.type)) return;
+	const words: string[] = [];
+	wordsOf(first, file, words);
+	if (words.some((word) => /^(?:install|download|wheel)$/.test(word))) {
+		file.report('process-stager', site.call, `${site.name} installs packages at run time`);
+	}
+}
+
 export const stagerMatchers: readonly Matcher[] = [
+	...callMatchers(['python'], checkPipMain),
 	...stringMatchers(STAGER_HINT, checkString),
 	// Only the calls around a stager word are looked at: the query runs on those spans.
 	...(['python', 'js'] as const).map(
