@@ -104,6 +104,26 @@ for (const sample of SAMPLES) {
 	});
 }
 
+/**
+ * Samples whose WHY says `HIGH: behaviour` are modelled on malware found in the wild; each is
+ * written so its manifest declares what it uses, and must be caught by what the code does (a
+ * high finding other than the capability judgement), not only by what the manifest leaves out.
+ */
+const BEHAVIOUR = SAMPLES.filter((sample) => /\bHIGH: behaviour\b/.test(sample.why));
+
+test('every behaviour sample has a high finding beyond the capability judgement', async () => {
+	assert.ok(BEHAVIOUR.length >= 80, `only ${BEHAVIOUR.length} behaviour samples`);
+	const missed: string[] = [];
+	for (const sample of BEHAVIOUR) {
+		const report = await scan(sample.dir);
+		const caught = report.findings.some(
+			(finding) => finding.severity === 'high' && finding.category !== 'capabilities',
+		);
+		if (!caught) missed.push(sample.name);
+	}
+	assert.deepEqual(missed, [], 'behaviour samples caught only by the capability judgement');
+});
+
 test('the symlinked __init__.py sample is committed as a link to its .txt payload', () => {
 	const link = join(ADVERSARIAL_DIR, 'py-symlink-init-to-txt', '__init__.py');
 	assert.ok(lstatSync(link).isSymbolicLink());

@@ -183,7 +183,8 @@ function bindValue(alias: Node, value: Node, bindings: Bindings, names: NameReso
 	const target = names.nameOf(value);
 	if (target === undefined) return false;
 	if (alias.type === 'identifier' || alias.type === 'shorthand_property_identifier_pattern') {
-		if (alias.text === target) return false;
+		// `const https = require('https')` binds too: the name is the module, not a local object.
+		if (alias.text === target && bindings.names.has(target)) return false;
 		bindings.bind(alias.text, target);
 	} else if (alias.type === 'object_pattern') {
 		bindJsPattern(alias, target, bindings);

@@ -1,23 +1,43 @@
 /**
- * The flow pass: connects sources and sinks the rules recorded, within one function and the
- * closures inside it. A source reaches a sink when it sits inside the sink's arguments, or
- * when a variable assigned from it (directly or through other assignments, in source order)
- * is passed to the sink. That is enough for the shapes that matter (a secret sent out, decoded
- * data executed, a socket handed to a shell) without a full interpreter.
+ * The flow pass: connects sources and sinks the rules recorded. A source reaches a sink when
+ * it sits inside the sink's arguments, or when a variable assigned from it (directly or through
+ * other assignments, in source order) is passed to the sink. Closures see the variables of the
+ * function around them, and a JavaScript callback's assignment to an outer variable is seen
+ * after it. The file's own functions are summarised as they are walked (what their return
+ * value carries, which sinks their parameters reach, which are network callbacks), and the
+ * file is walked again while the summaries grow, at most `MAX_ROUNDS` times, so a flow split
+ * across helper functions is still connected. That is enough for the shapes that matter (a
+ * secret sent out, decoded or downloaded code executed, a socket handed to a shell) without a
+ * full interpreter.
  */
 import type { Node } from 'web-tree-sitter';
 import type { RuleId } from '../rules/catalog.ts';
 import type { FileState, FlowSink, FlowSource } from './file-context.ts';
-import type { SinkKind, SourceKind } from './matcher.ts';
+import {
+	argumentValues,
+	BIT,
+	calleeKey,
+	commandParts,
+	declaredName,
+	FEEDING_METHODS,
+	FILLING_METHODS,
+	flowMessage,
+	isFunctionLiteral,
+	OBJECT_BITS,
+	PAIRS,
+	parameterNames,
+	SOURCE_BIT,
+	Summaries,
+} from './flow-facts.ts';
 import type { Scope, ScopeIndex } from './scopes.ts';
 import { NAME_NODES, targetNames, walk } from './tree-walk.ts';
 
-const BIT: Readonly<Record<SourceKind, number>> = { secret: 1, decoded: 2, netobj: 4, process: 8 };
-const OBJECT_BITS = BIT.netobj | BIT.process;
 /** Nodes looked at when judging one expression; bounds hostile, giant expressions. */
 const MAX_EXPRESSION_NODES = 5000;
-/** Nodes walked for one scope. */
+/** Nodes walked for one file in one round. */
 const MAX_SCOPE_NODES = 200_000;
+/** Walks of one file: the first, then more only while the function summaries grow. */
+const MAX_ROUNDS = 3;
 
 const ASSIGNMENTS: Readonly<Record<string, readonly [string, string]>> = {
 	assignment: ['left', 'right'],
@@ -30,23 +50,14 @@ const ASSIGNMENTS: Readonly<Record<string, readonly [string, string]>> = {
 	for_in_statement: ['left', 'right'],
 };
 
+/** JavaScript assignments that write a variable of an enclosing function, not declare one. */
+const OUTWARD = new Set(['assignment_expression', 'augmented_assignment_expression']);
+
 const CALLS = new Set(['call', 'call_expression', 'new_expression']);
 
-interface Pair {
-	sink: SinkKind;
-	source: SourceKind;
-	rule: RuleId;
-}
-
-const PAIRS: readonly Pair[] = [
-	{ sink: 'network', source: 'secret', rule: 'exfiltration' },
-	{ sink: 'exec', source: 'decoded', rule: 'code-exec-decoded' },
-	{ sink: 'shell-wire', source: 'netobj', rule: 'reverse-shell' },
-];
-
-function inside(source: FlowSource, node: Node): boolean {
-	return source.start >= node.startIndex && source.end <= node.endIndex;
-}
+/** What a connection says about itself, not what it received. */
+const METADATA =
+	/\.\s*(?:getsockname|getpeername|gettimeout|getsockopt|getcode|geturl|status(?:_code)?|address|remoteAddress|remotePort|localPort)\b/;
 
 type Taint = Map<string, { bits: number; label: string }>;
 
@@ -54,6 +65,8 @@ type Taint = Map<string, { bits: number; label: string }>;
 interface Frame {
 	/** Where the function body ends. */
 	end: number;
+	/** The function's name, for its summary. */
+	name: string | undefined;
 	taint: Taint;
 	/** A secret was read or used here. */
 	secret: string | undefined;
@@ -63,8 +76,33 @@ interface Frame {
 	traced: boolean;
 }
 
+/** The first index of `sorted` (by start) whose start is at least `start`. */
+function firstFrom(sorted: readonly { start: number }[], start: number): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if ((sorted[middle] as { start: number }).start < start) low = middle + 1;
+		else high = middle;
+	}
+	return low;
+}
+
 class Walker {
 	private readonly sinksAt = new Map<string, FlowSink[]>();
+	/** Sources and sink calls by start, so one expression's are found by a binary search. */
+	private readonly sources: FlowSource[];
+	private readonly sinkStarts: { start: number }[];
+	private readonly objectSources = new Set<string>();
+	private readonly netCalls = new Set<string>();
+	/** Rounds walked so far. */
+	round = 0;
+	/** Function literals passed to a network call, by start: their parameters are its replies. */
+	private readonly pendingParams = new Map<number, number>();
+	/** Names given to function literals by the assignment that holds them. */
+	private readonly literalNames = new Map<number, string>();
+	private readonly reported = new Set<string>();
+	readonly summaries = new Summaries();
 
 	constructor(
 		private readonly file: FileState,
@@ -74,28 +112,57 @@ class Walker {
 			const key = `${sink.call.startIndex}:${sink.call.endIndex}`;
 			this.sinksAt.set(key, [...(this.sinksAt.get(key) ?? []), sink]);
 		}
+		for (const source of file.sources) {
+			const key = `${source.start}:${source.end}`;
+			if (source.kind === 'netobj') this.netCalls.add(key);
+			if (source.kind === 'netobj' || source.kind === 'process') this.objectSources.add(key);
+		}
+		this.sources = [...file.sources].sort((a, b) => a.start - b.start);
+		this.sinkStarts = file.sinks
+			.map((sink) => ({ start: sink.call.startIndex }))
+			.sort((a, b) => a.start - b.start);
 	}
 
-	/** Kinds reaching `node`: sources inside it and tainted names used in it. */
+	/** A sink call starts inside the range: a parameter of a function there may reach it. */
+	private hasSinkIn(start: number, end: number): boolean {
+		const found = this.sinkStarts[firstFrom(this.sinkStarts, start)];
+		return found !== undefined && found.start < end;
+	}
+
+	/** Kinds reaching `node`: sources inside it, tainted names and summarised calls in it. */
 	taintOf(node: Node, taint: Taint): { bits: number; label: string } {
 		let bits = 0;
 		let label = '';
-		for (const source of this.file.sources) {
-			if (inside(source, node)) {
-				bits |= BIT[source.kind];
+		const end = node.endIndex;
+		for (let i = firstFrom(this.sources, node.startIndex); i < this.sources.length; i++) {
+			const source = this.sources[i] as FlowSource;
+			if (source.start >= end) break;
+			if (source.end <= end) {
+				bits |= SOURCE_BIT[source.kind];
 				label ||= source.label;
 			}
 		}
-		if (taint.size === 0) return { bits, label };
+		const returns = this.summaries.returns;
+		if (taint.size === 0 && returns.size === 0) return { bits, label };
 		const cursor = node.walk();
 		let seen = 0;
 		walk(cursor, () => {
 			if (++seen > MAX_EXPRESSION_NODES) return false;
-			if (NAME_NODES.has(cursor.nodeType)) {
+			const type = cursor.nodeType;
+			if (NAME_NODES.has(type)) {
 				const hit = taint.get(cursor.nodeText);
 				if (hit !== undefined) {
 					bits |= hit.bits;
-					label ||= hit.label;
+					// A parameter's own name says nothing about what reached it.
+					if (hit.bits !== BIT.param) label ||= hit.label;
+				}
+			} else if (returns.size > 0 && CALLS.has(type)) {
+				const callee = cursor.currentNode.childForFieldName('function');
+				const key = calleeKey(callee);
+				const returned = key === undefined ? undefined : returns.get(key);
+				if (returned !== undefined) {
+					bits |= returned;
+					label ||= `${key}()`;
 				}
 			}
 			return true;
@@ -104,56 +171,129 @@ class Walker {
 		return { bits, label };
 	}
 
-	report(rule: RuleId, call: Node, label: string, target: string): void {
-		const message =
-			rule === 'exfiltration'
-				? `data from ${label} reaches a network call (${target})`
-				: rule === 'code-exec-decoded'
-					? `${label} output is executed by ${target}`
-					: `a network connection is wired into ${target}`;
-		this.file.report(rule, call, message);
+	report(rule: RuleId, call: Node, label: string, target: string, bits: number): void {
+		const key = `${rule}:${call.startIndex}`;
+		if (this.reported.has(key)) return;
+		this.reported.add(key);
+		this.file.report(rule, call, flowMessage(rule, label, target, bits));
 	}
 
-	/** Registered sinks, and sends on connection objects (`sock.send(data)`). */
+	/**
+	 * Connects what reaches a sink of `kind` (the bits of `mask` only); a parameter reaching it
+	 * is a summary of the function.
+	 */
+	private reach(
+		kind: FlowSink['kind'],
+		call: Node,
+		args: Node | readonly Node[],
+		target: string,
+		frame: Frame,
+		mask = -1,
+	) {
+		let bits = 0;
+		let label = '';
+		for (const node of Array.isArray(args) ? args : [args as Node]) {
+			const found = this.taintOf(node, frame.taint);
+			bits |= found.bits & mask;
+			if (found.bits & mask) label ||= found.label;
+		}
+		if (bits & BIT.secret) frame.secret ??= label;
+		if (kind === 'network') frame.sends.push({ call, label: target });
+		if (bits & BIT.param && frame.name !== undefined) {
+			this.summaries.addParamSink(frame.name, kind);
+		}
+		for (const pair of PAIRS) {
+			if (pair.sink === kind && bits & pair.bits) {
+				this.report(pair.rule, call, label, target, bits);
+				if (pair.rule === 'exfiltration') frame.traced = true;
+			}
+		}
+	}
+
+	/** Registered sinks, calls of summarised functions, and sends on connection objects. */
 	checkCall(call: Node, frame: Frame): void {
 		const taint = frame.taint;
 		const sinks = this.sinksAt.get(`${call.startIndex}:${call.endIndex}`) ?? [];
-		for (const sink of sinks) {
-			const { bits, label } = this.taintOf(sink.args ?? call, taint);
-			if (bits & BIT.secret) frame.secret ??= label;
-			if (sink.kind === 'network') frame.sends.push({ call, label: sink.label });
-			for (const pair of PAIRS) {
-				if (pair.sink === sink.kind && bits & BIT[pair.source]) {
-					this.report(pair.rule, call, label, sink.label);
-					if (pair.rule === 'exfiltration') frame.traced = true;
-				}
-			}
-		}
-		const callee = call.childForFieldName('function');
-		if (callee === null || (callee.type !== 'attribute' && callee.type !== 'member_expression')) {
-			return;
-		}
-		const holder = callee.childForFieldName('object');
-		const method = callee.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property');
-		if (holder === null) return;
-		const holderBits = this.taintOf(holder, taint).bits;
+		for (const sink of sinks) this.reachSink(sink, call, frame);
+		const callee = call.childForFieldName('function') ?? call.childForFieldName('constructor');
 		const args = call.childForFieldName('arguments');
-		if (args === null) return;
+		const key = calleeKey(callee);
+		const kinds = key === undefined ? undefined : this.summaries.paramSinks.get(key);
+		if (kinds !== undefined && args !== null) {
+			for (const kind of kinds) this.reach(kind, call, args, `${key}()`, frame);
+		}
+		const isMember =
+			callee !== null && (callee.type === 'attribute' || callee.type === 'member_expression');
+		const holder = isMember ? callee.childForFieldName('object') : null;
+		const holderBits = holder === null ? 0 : this.taintOf(holder, taint).bits;
+		this.markCallbacks(call, args, holderBits);
+		if (holder === null || args === null || callee === null) return;
+		const method = callee.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property');
 		const passed = this.taintOf(args, taint);
 		if (passed.bits & BIT.secret) frame.secret ??= passed.label;
+		const target = `${holder.text}.${method?.text ?? ''}`;
 		if (holderBits & BIT.netobj) {
-			const target = `${holder.text}.${method?.text ?? ''}`;
 			frame.sends.push({ call, label: target });
 			if (passed.bits & BIT.secret) {
-				this.report('exfiltration', call, passed.label, target);
+				this.report('exfiltration', call, passed.label, target, passed.bits);
 				frame.traced = true;
 			}
 		}
-		// `socket.pipe(shell.stdin)` or `shell.stdout.pipe(socket)`.
+		const name = method?.text ?? '';
+		// `socket.pipe(shell.stdin)`, `shell.stdout.pipe(socket)`, `shell.stdin.write(received)`.
 		const both = holderBits | passed.bits;
-		if (method?.text === 'pipe' && both & BIT.netobj && both & BIT.process) {
-			this.report('reverse-shell', call, '', 'a process');
+		const wired =
+			(name === 'pipe' && both & BIT.netobj && both & BIT.process) ||
+			(FEEDING_METHODS.has(name) &&
+				holderBits & BIT.process &&
+				passed.bits & (BIT.netobj | BIT.remote));
+		if (wired) this.report('reverse-shell', call, passed.label, 'a process', passed.bits);
+		// `chunks.append(part)`: the list now holds the received or decoded data put in it.
+		// Secrets are left to the plugin-level judgement: lists of URLs built with the host name
+		// are common in honest code.
+		const filled = passed.bits & (BIT.remote | BIT.decoded);
+		if (FILLING_METHODS.has(name) && holder.type === 'identifier' && filled) {
+			this.taintName(taint, holder.text, filled, passed.label);
 		}
+	}
+
+	private reachSink(sink: FlowSink, call: Node, frame: Frame): void {
+		const args = sink.args ?? call;
+		if (sink.kind === 'exec' && sink.label === 'getattr') {
+			// getattr of a decoded name is hidden; of a received one it is how servers dispatch
+			// commands (`getattr(self, 'do_' + command)`), and it runs no code by itself.
+			this.reach(sink.kind, call, args, sink.label, frame, BIT.decoded);
+		} else if (sink.kind === 'shell-wire') {
+			// The connection itself anywhere in the call; received or decoded data only where it
+			// is the command or a standard stream. os.dup2 moves descriptors, it runs nothing.
+			this.reach(sink.kind, call, args, sink.label, frame, BIT.netobj | BIT.param | BIT.secret);
+			const data = sink.label.endsWith('dup2') ? 0 : BIT.remote | BIT.decoded;
+			if (data !== 0) this.reach(sink.kind, call, commandParts(sink.args), sink.label, frame, data);
+		} else this.reach(sink.kind, call, args, sink.label, frame);
+	}
+
+	/**
+	 * A function given to a network call (`https.get(url, (res) => ...)`,
+	 * `res.on('data', (chunk) => ...)`, `handler=self.got`) is called with what the network
+	 * sends: its parameters carry it.
+	 */
+	private markCallbacks(call: Node, args: Node | null, holderBits: number): void {
+		const fromNetwork =
+			this.netCalls.has(`${call.startIndex}:${call.endIndex}`) ||
+			(holderBits & (BIT.netobj | BIT.remote)) !== 0;
+		if (!fromNetwork) return;
+		for (const value of argumentValues(args)) {
+			if (isFunctionLiteral(value)) this.pendingParams.set(value.startIndex, BIT.netobj);
+			else {
+				const key = calleeKey(value);
+				if (key !== undefined) this.summaries.addCallback(key, BIT.netobj);
+			}
+		}
+	}
+
+	private taintName(taint: Taint, name: string, bits: number, label: string): void {
+		const previous = taint.get(name);
+		taint.set(name, { bits: bits | (previous?.bits ?? 0), label: previous?.label || label });
 	}
 
 	/**
@@ -163,6 +303,9 @@ class Walker {
 	finish(frame: Frame): void {
 		const send = frame.sends[0];
 		if (frame.traced || frame.secret === undefined || send === undefined) return;
+		const key = `exfiltration-near:${send.call.startIndex}`;
+		if (this.reported.has(key)) return;
+		this.reported.add(key);
 		this.file.report(
 			'exfiltration',
 			send.call,
@@ -171,8 +314,8 @@ class Walker {
 		);
 	}
 
-	assign(node: Node, frame: Frame): void {
-		const taint = frame.taint;
+	assign(node: Node, stack: Frame[]): void {
+		const frame = stack[stack.length - 1] as Frame;
 		const fields = ASSIGNMENTS[node.type];
 		let target: Node | null = null;
 		let value: Node | null = null;
@@ -184,17 +327,25 @@ class Walker {
 			target = node.childForFieldName('alias');
 		}
 		if (target === null || value === null) return;
-		const taken = this.taintOf(value, taint);
+		if (isFunctionLiteral(value) && NAME_NODES.has(target.type)) {
+			this.literalNames.set(value.startIndex, target.text.replace(/^.*\./, ''));
+		}
+		const taken = this.taintOf(value, frame.taint);
 		const label = taken.label;
 		let bits = taken.bits;
-		// Data taints flow through any expression; "this is a connection (or a process)" only
-		// through the call that made it or a plain alias, not into whatever is computed from it.
-		if (bits & OBJECT_BITS && !this.isObjectValue(value)) bits &= ~OBJECT_BITS;
+		// "This is a connection (or a process)" flows only through the call that made it or a
+		// plain alias; what is computed from a connection (`sock.recv()`, `res.text()`) is data
+		// it received.
+		if (bits & OBJECT_BITS && !this.isObjectValue(value)) {
+			// A connection's own address, status or options are not what it received.
+			if (bits & BIT.netobj && !METADATA.test(value.text)) bits |= BIT.remote;
+			bits &= ~OBJECT_BITS;
+		}
 		if (bits & BIT.secret) frame.secret ??= label;
 		if (bits === 0) return;
+		const frames = OUTWARD.has(node.type) ? stack : [frame];
 		for (const name of targetNames(target)) {
-			const previous = taint.get(name);
-			taint.set(name, { bits: bits | (previous?.bits ?? 0), label: previous?.label || label });
+			for (const each of frames) this.taintName(each.taint, name, bits, label);
 		}
 	}
 
@@ -204,31 +355,66 @@ class Walker {
 			node = node.namedChild(0) ?? node;
 		}
 		if (NAME_NODES.has(node.type)) return true;
-		return this.file.sources.some(
-			(source) =>
-				(source.kind === 'netobj' || source.kind === 'process') &&
-				source.start === node.startIndex &&
-				source.end === node.endIndex,
-		);
+		return this.objectSources.has(`${node.startIndex}:${node.endIndex}`);
 	}
 
-	private frame(end: number, taint: Taint, scope: Scope | undefined, scopes: ScopeIndex): Frame {
+	private frame(scope: Scope | undefined, scopes: ScopeIndex, outer: Taint): Frame {
+		// A closure sees the enclosing function's variables, but not its parameters as its own.
+		const taint: Taint = new Map();
+		for (const [name, hit] of outer) {
+			const bits = hit.bits & ~BIT.param;
+			if (bits !== 0) taint.set(name, { bits, label: hit.label });
+		}
+		const fn = scope?.fn;
+		const name =
+			fn === undefined
+				? undefined
+				: (declaredName(fn) ?? this.literalNames.get(fn.startIndex) ?? undefined);
+		if (fn !== undefined) {
+			const given =
+				(this.pendingParams.get(fn.startIndex) ?? 0) |
+				(name === undefined ? 0 : (this.summaries.callbacks.get(name) ?? 0));
+			// Parameters are followed where they can reach something: a sink in the body, or (once
+			// the first walk has summarised them) a call of a function whose parameters do.
+			const summarise =
+				scope !== undefined &&
+				(this.hasSinkIn(scope.start, scope.end) ||
+					(this.round > 0 && this.summaries.paramSinks.size > 0));
+			if (summarise || given !== 0) {
+				for (const param of parameterNames(fn)) {
+					const bits = (summarise ? BIT.param : 0) | given;
+					this.taintName(taint, param, bits, given ? 'a network reply' : param);
+				}
+			}
+		}
 		// A secret read directly in this function (not in a nested one) counts as read here.
-		const direct = this.file.sources.find(
-			(source) =>
-				source.kind === 'secret' &&
-				scopes.contains(scope, source.start) &&
-				scopes.innermost(source.start) === scope,
-		);
-		return { end, taint, secret: direct?.label, sends: [], traced: false };
+		let direct: FlowSource | undefined;
+		const from = scope === undefined ? 0 : firstFrom(this.sources, scope.start);
+		for (let i = from; i < this.sources.length && direct === undefined; i++) {
+			const source = this.sources[i] as FlowSource;
+			if (scope !== undefined && source.start >= scope.end) break;
+			if (source.kind === 'secret' && scopes.innermost(source.start) === scope) direct = source;
+		}
+		return {
+			end: scope?.end ?? Number.POSITIVE_INFINITY,
+			name,
+			taint,
+			secret: direct?.label,
+			sends: [],
+			traced: false,
+		};
 	}
 
-	/** Walks one scope in source order; nested functions see a copy of the enclosing taint. */
+	/** What a function gives back: `return x`, or the body of an arrow or a lambda. */
+	private noteReturn(value: Node | null, frame: Frame): void {
+		if (value === null || frame.name === undefined) return;
+		const bits = this.taintOf(value, frame.taint).bits & ~BIT.param;
+		if (bits !== 0) this.summaries.addReturn(frame.name, bits);
+	}
+
+	/** Walks the file in source order; nested functions see a copy of the enclosing taint. */
 	run(root: Node, scopes: ScopeIndex): void {
-		const rootScope = scopes.scopes.find(
-			(scope) => scope.start === root.startIndex && scope.end === root.endIndex,
-		);
-		const stack: Frame[] = [this.frame(Number.POSITIVE_INFINITY, new Map(), rootScope, scopes)];
+		const stack: Frame[] = [this.frame(undefined, scopes, new Map())];
 		const bodies = new Map(scopes.scopes.map((scope) => [`${scope.start}:${scope.end}`, scope]));
 		const cursor = root.walk();
 		let seen = 0;
@@ -240,15 +426,20 @@ class Walker {
 			while (stack.length > 1 && (stack[stack.length - 1] as Frame).end <= start) {
 				this.finish(stack.pop() as Frame);
 			}
-			const top = stack[stack.length - 1] as Frame;
 			const body = node.id === root.id ? undefined : bodies.get(`${start}:${node.endIndex}`);
 			if (body !== undefined) {
-				stack.push(this.frame(node.endIndex, new Map(top.taint), body, scopes));
+				const inner = this.frame(body, scopes, (stack[stack.length - 1] as Frame).taint);
+				stack.push(inner);
+				// An arrow's or a lambda's expression body is its return value.
+				if (body.fn !== undefined && body.fn.type !== 'function_definition') {
+					if (node.type !== 'statement_block') this.noteReturn(node, inner);
+				}
 			}
 			const current = stack[stack.length - 1] as Frame;
 			const type = node.type;
-			if (type in ASSIGNMENTS || type === 'as_pattern') this.assign(node, current);
-			if (CALLS.has(type)) this.checkCall(node, current);
+			if (type in ASSIGNMENTS || type === 'as_pattern') this.assign(node, stack);
+			else if (CALLS.has(type)) this.checkCall(node, current);
+			else if (type === 'return_statement') this.noteReturn(node.namedChild(0), current);
 			return true;
 		});
 		cursor.delete();
@@ -256,46 +447,41 @@ class Walker {
 	}
 }
 
-const PARTNERS: Readonly<
-	Record<SourceKind, (file: FileState, scope: Scope | undefined, scopes: ScopeIndex) => boolean>
-> = {
-	secret: (file, scope, scopes) =>
-		file.sinks.some((s) => s.kind === 'network' && scopes.contains(scope, s.call.startIndex)) ||
-		file.sources.some((s) => s.kind === 'netobj' && scopes.contains(scope, s.start)),
-	decoded: (file, scope, scopes) =>
-		file.sinks.some((s) => s.kind === 'exec' && scopes.contains(scope, s.call.startIndex)),
-	netobj: (file, scope, scopes) =>
-		file.sinks.some((s) => s.kind === 'shell-wire' && scopes.contains(scope, s.call.startIndex)) ||
-		file.sources.some((s) => s.kind === 'process' && scopes.contains(scope, s.start)),
-	process: () => false,
+/**
+ * Whether the file holds a source and a sink that could make a finding together; most files
+ * do not, and are not walked. Any data source can reach any sink through a file function that
+ * returns it, so this is by kind, not by place.
+ */
+function canPair(file: FileState): boolean {
+	let sources = 0;
+	for (const source of file.sources) sources |= SOURCE_BIT[source.kind];
+	let sinks = 0;
+	for (const sink of file.sinks) sinks |= SINK_BIT[sink.kind];
+	if (sources & BIT.secret && sinks & SINK_BIT.network) return true;
+	if (sources & BIT.decoded && sinks & (SINK_BIT.exec | SINK_BIT['shell-wire'])) return true;
+	if (sources & BIT.netobj && sinks & (SINK_BIT.exec | SINK_BIT['shell-wire'])) return true;
+	// `socket.pipe(shell.stdin)`, `shell.stdin.write(received)`.
+	return (sources & (BIT.netobj | BIT.process)) === (BIT.netobj | BIT.process);
+}
+
+const SINK_BIT: Readonly<Record<FlowSink['kind'], number>> = {
+	network: 1,
+	exec: 2,
+	'shell-wire': 4,
 };
 
-/** Runs the flow pass over every scope where a source has a partner sink. */
+/** Runs the flow pass over a file that has a source and something it could reach. */
 export function runFlows(
 	file: FileState,
 	root: Node,
 	scopes: ScopeIndex,
 	deadline: () => void,
 ): void {
-	if (file.sources.length === 0) return;
+	if (!canPair(file)) return;
 	const walker = new Walker(file, deadline);
-	const roots = new Map<string, Node>();
-	for (const source of file.sources) {
-		const scope = scopes.innermost(source.start);
-		const key = scope === undefined ? 'module' : `${scope.start}:${scope.end}`;
-		if (roots.has(key)) continue;
-		if (PARTNERS[source.kind](file, scope, scopes)) roots.set(key, scope?.node ?? root);
+	for (; walker.round < MAX_ROUNDS; walker.round++) {
+		const before = walker.summaries.version;
+		walker.run(root, scopes);
+		if (walker.summaries.version === before) break;
 	}
-	// An enclosing scope's walk covers the ones inside it.
-	const chosen = [...roots.values()].filter(
-		(node) =>
-			![...roots.values()].some(
-				(other) =>
-					other !== node &&
-					other.startIndex <= node.startIndex &&
-					node.endIndex <= other.endIndex &&
-					(other.startIndex !== node.startIndex || other.endIndex !== node.endIndex),
-			),
-	);
-	for (const node of chosen) walker.run(node, scopes);
 }

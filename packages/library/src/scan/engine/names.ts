@@ -195,6 +195,20 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 		return compute(holder, depth + 1) === 'sys.modules';
 	}
 
+	/**
+	 * A module name written as a literal, or held in a variable assigned once, from a literal
+	 * (`MOD = 'subprocess'; importlib.import_module(MOD)`): naming it through a constant hides
+	 * nothing from the resolver.
+	 */
+	function moduleNameOf(node: Node | undefined): string | undefined {
+		if (node === undefined) return undefined;
+		const literal = stringValue(node, family);
+		if (literal !== undefined || node.type !== 'identifier') return literal;
+		const values = bindings.valuesOf(node.text);
+		const only = values?.length === 1 ? values[0] : undefined;
+		return only === undefined ? undefined : stringValue(only, family);
+	}
+
 	function pythonCall(node: Node, depth: number): string | undefined {
 		const callee = node.childForFieldName('function');
 		if (callee === null) return undefined;
@@ -205,8 +219,7 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 			name === 'importlib.import_module' ||
 			name === 'importlib.__import__'
 		) {
-			const first = args[0];
-			const module = first === undefined ? undefined : stringValue(first, family);
+			const module = moduleNameOf(args[0]);
 			return module === undefined || module === '' ? undefined : module;
 		}
 		if (name === 'builtins.getattr') return keyed(args[0] ?? null, args[1] ?? null, depth);
@@ -238,8 +251,7 @@ export function createNameResolver(family: LanguageFamily, bindings: Bindings): 
 			calleeName === 'process.getBuiltinModule' ||
 			calleeName === 'module.require';
 		if (!isRequire && callee.type !== 'import') return undefined;
-		const first = positionalArgs(node.childForFieldName('arguments'))[0];
-		const module = first === undefined ? undefined : stringValue(first, family);
+		const module = moduleNameOf(positionalArgs(node.childForFieldName('arguments'))[0]);
 		return module === undefined || module === '' ? undefined : normaliseModule(module);
 	}
 

@@ -223,6 +223,7 @@ function dispatch(
 				start: body.startIndex,
 				end: body.endIndex,
 				node: body,
+				...(captures.fn !== undefined ? { fn: captures.fn } : {}),
 			});
 			continue;
 		}

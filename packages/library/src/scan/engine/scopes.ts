@@ -7,14 +7,14 @@ import type { Node } from 'web-tree-sitter';
 import type { LanguageFamily } from './matcher.ts';
 
 export const SCOPE_QUERIES: Readonly<Record<LanguageFamily, string>> = {
-	python: '(function_definition body: (_) @body) (lambda body: (_) @body)',
+	python: '(function_definition body: (_) @body) @fn (lambda body: (_) @body) @fn',
 	js: `
-(function_declaration body: (_) @body)
-(function_expression body: (_) @body)
-(arrow_function body: (_) @body)
-(method_definition body: (_) @body)
-(generator_function_declaration body: (_) @body)
-(generator_function body: (_) @body)
+(function_declaration body: (_) @body) @fn
+(function_expression body: (_) @body) @fn
+(arrow_function body: (_) @body) @fn
+(method_definition body: (_) @body) @fn
+(generator_function_declaration body: (_) @body) @fn
+(generator_function body: (_) @body) @fn
 `,
 };
 
@@ -40,6 +40,8 @@ export interface Scope {
 	start: number;
 	end: number;
 	node: Node;
+	/** The function whose body this is (its name and parameters); none for guards. */
+	fn?: Node;
 }
 
 export class ScopeIndex {

@@ -39,6 +39,7 @@ export interface ValueTable {
 }
 
 const MAX_DEPTH = 12;
+const LIST_NODES: ReadonlySet<string> = new Set(['list', 'tuple', 'array']);
 /** Longest folded string kept; longer ones are not identifiers anyway. */
 const MAX_FOLDED = 256;
 
@@ -121,6 +122,15 @@ export function createTransformReader(
 		return base;
 	}
 
+	/** A list literal, in place or held in a name assigned once (`PARTS = ['cu', 'rl']`). */
+	function listOf(node: Node): Node | undefined {
+		if (LIST_NODES.has(node.type)) return node;
+		if (node.type !== 'identifier') return undefined;
+		const assigned = values.valuesOf(node.text);
+		const only = assigned?.length === 1 ? assigned[0] : undefined;
+		return only !== undefined && LIST_NODES.has(only.type) ? only : undefined;
+	}
+
 	function identifier(node: Node, depth: number): Transform | undefined {
 		const assigned = values.valuesOf(node.text);
 		if (assigned === undefined || assigned.length === 0) return undefined;
@@ -182,14 +192,15 @@ export function createTransformReader(
 		if (method === 'join') {
 			const items = positional[0];
 			if (items === undefined && family === 'python') return undefined;
-			const list = items !== undefined && (items.type === 'list' || items.type === 'tuple');
+			const list = items === undefined ? undefined : listOf(items);
 			const joined: Transform = list
-				? combine(items.namedChildren, depth, base.value ?? '')
+				? combine(list.namedChildren, depth, base.value ?? '')
 				: ((items === undefined ? undefined : read(items, depth + 1)) ?? { kind: 'computed' });
 			if (family === 'js') {
 				// `['ev', 'al'].join('')`, `s.split('').reverse().join('')`: the holder is the list.
 				const separator = items === undefined ? ',' : known(items, depth).value;
-				if (holder.type === 'array') return combine(holder.namedChildren, depth, separator ?? '');
+				const array = listOf(holder);
+				if (array) return combine(array.namedChildren, depth, separator ?? '');
 				const inner = read(holder, depth + 1);
 				if (inner === undefined) return undefined;
 				return { kind: inner.kind, value: separator === '' ? inner.value : undefined };

@@ -88,6 +88,7 @@ export const RULE_CLASS: Readonly<Partial<Record<RuleId, ReachClass>>> = {
 	'reach-native': 'native',
 	'code-exec': 'dynamic-code',
 	'code-exec-decoded': 'dynamic-code',
+	'code-exec-remote': 'dynamic-code',
 	'dynamic-import': 'dynamic-code',
 	'obfuscation-marshal': 'dynamic-code',
 	'reach-dynamic-code': 'dynamic-code',

@@ -27,6 +27,8 @@ export interface HostScanTable {
 	readonly settingsObjects: RegExp;
 	/** A source line writing into the plugin's own data directory, or a temporary file. */
 	readonly dataDirWrite: RegExp;
+	/** Resolved names of the host's own modules: replacing anything in them is tampering. */
+	readonly modules: RegExp;
 }
 
 export const PICARD_SCAN_TABLE: HostScanTable = {
@@ -50,6 +52,7 @@ export const PICARD_SCAN_TABLE: HostScanTable = {
 	settingsKeyPrefix: /^(?:setting|persist)\//,
 	settingsStore: /QSettings\s*\(\s*['"]MusicBrainz['"]/,
 	settingsObjects: /(?:^|\.)(?:setting|persist|global_config(?:\.setting)?)$/,
+	modules: /^picard(?:\.|$)/,
 	dataDirWrite:
 		/\b(?:plugin_data_dir|plugin_cache_dir|get_plugin_data_dir|user_data_dir|user_cache_dir|gettempdir|mkstemp|mkdtemp|TemporaryFile|NamedTemporaryFile|TemporaryDirectory|tmpdir|os\.tmpdir)\b/,
 };

@@ -10,10 +10,12 @@ import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { normaliseModule } from '../engine/names.ts';
 import { positionalArgs } from '../engine/syntax.ts';
+import { patchingMatchers } from '../rules/patching.ts';
 import { callMatchers, JS_STRING, PY_STRING } from '../rules/shared.ts';
 import { reachOfName } from './callables.ts';
 import { evidence } from './evidence.ts';
 import { type HostScanTable, PICARD_SCAN_TABLE } from './host.ts';
+import { joinedPathMatchers } from './joined-paths.ts';
 import { capabilityModule } from './modules.ts';
 import {
 	hostPlace,
@@ -240,6 +242,8 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 		...getenvCalls,
 		...referenceMatchers,
 		...qsettingsWrites(host),
+		...patchingMatchers(host),
+		...joinedPathMatchers((value, node, file) => checkPlaceText(value, node, file, host)),
 		{
 			family: 'python',
 			query: '(import_statement) @import (import_from_statement) @import',

@@ -92,6 +92,11 @@ function checkJs(site: CallSite, file: FileContext): void {
 				first.type === 'template_string' ||
 				first.type === 'binary_expression');
 		if (stringy) reportExec(site, file, first);
+		// A name may hold a function or a string: only decoded or received data reaching it is
+		// judged, by the flow pass.
+		else if (first !== undefined && first.type === 'identifier') {
+			file.flowSink(site.call, first, 'exec', site.name);
+		}
 		return;
 	}
 	if (JS_EXEC.hasName(site.name) || JS_EXEC.hasMethod(site.method)) {

@@ -83,6 +83,9 @@ export const nativeMatchers: readonly Matcher[] = [
 				`${site.method} makes memory executable or writes into a process`,
 				{ severity: 'high' },
 			);
+		} else if (site.name === 'mmap.mmap' && /\bPROT_EXEC\b/.test(site.args?.text ?? '')) {
+			// Executable anonymous memory is where shellcode is copied before a ctypes call runs it.
+			file.report('native-ffi', site.call, 'mmap maps executable memory', { severity: 'high' });
 		} else if (PY_FFI_CALLS.hasName(site.name) || PY_FFI_CALLS.hasMethod(site.method)) {
 			file.report('native-ffi', site.call, `${shown(site.name, '')} loads or calls native code`);
 		}

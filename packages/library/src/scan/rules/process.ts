@@ -9,6 +9,7 @@ import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { keywordArg, positionalArgs } from '../engine/syntax.ts';
 import { checkDroppedProgram } from './dropped.ts';
 import { type CallSite, callMatchers, NameTable, shown } from './shared.ts';
+import { stagerOfCommand } from './stager.ts';
 
 /** Python calls that always go through a shell. */
 const PY_SHELL = new NameTable([
@@ -105,6 +106,10 @@ function report(site: CallSite, file: FileContext, shell: boolean, command: Node
 		file.report('process-shell', site.call, `${what} runs a shell command built at run time`);
 	} else {
 		file.report('process-spawn', site.call, `${what} starts another program`);
+	}
+	const stager = command === undefined ? undefined : stagerOfCommand(command, file);
+	if (stager !== undefined) {
+		file.report('process-stager', site.call, `${what} runs ${stager.what}, assembled out of sight`);
 	}
 	checkDroppedProgram(file, site.call, command, what, site.name === 'os.startfile');
 	file.flowSource(site.call, 'process', what);

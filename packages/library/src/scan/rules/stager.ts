@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
 import { positionalArgs } from '../engine/syntax.ts';
-import { JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
+import { type CallSite, callMatchers, JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
 
 /** Cheap test before strings are read. */
 const STAGER_HINT =
@@ -143,7 +143,44 @@ function checkArgumentList(args: Node, call: Node, file: FileContext): void {
 	if (stager !== undefined) file.report('process-stager', call, `runs ${stager.what}`);
 }
 
+/**
+ * The stager a process call's command is when the command is not written where it runs: held
+ * in a variable, joined from pieces, formatted (`os.system(CMD)`, `exec(''.join(parts))`).
+ * Literals in place are judged by the string rule above.
+ */
+export function stagerOfCommand(command: Node, file: FileContext): Stager | undefined {
+	if (file.stringValue(command) !== undefined) return undefined;
+	if (LISTS.has(command.type)) {
+		if (
+			command.namedChildren.every((word) => word === null || file.stringValue(word) !== undefined)
+		) {
+			return undefined;
+		}
+		const words: string[] = [];
+		wordsOf(command, file, words);
+		return stagerOf(words.join(' '));
+	}
+	const folded = file.foldString(command);
+	return folded === undefined ? undefined : stagerOf(folded);
+}
+
+/** pip's own entry points: `pip.main([...])`, `pip._internal.cli.main.main([...])`. */
+const PIP_MAIN = /^pip(?:\.[\w.]+)?\.main$/;
+
+/** `pip_main(['install', ...])`: the package installer run in-process, without a command line. */
+function checkPipMain(site: CallSite, file: FileContext): void {
+	if (site.name === undefined || !PIP_MAIN.test(site.name)) return;
+	const first = positionalArgs(site.args)[0];
+	if (first === undefined || !LISTS.has(first.type)) return;
+	const words: string[] = [];
+	wordsOf(first, file, words);
+	if (words.some((word) => /^(?:install|download|wheel)$/.test(word))) {
+		file.report('process-stager', site.call, `${site.name} installs packages at run time`);
+	}
+}
+
 export const stagerMatchers: readonly Matcher[] = [
+	...callMatchers(['python'], checkPipMain),
 	...stringMatchers(STAGER_HINT, checkString),
 	// Only the calls around a stager word are looked at: the query runs on those spans.
 	...(['python', 'js'] as const).map(
