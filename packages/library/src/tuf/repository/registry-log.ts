@@ -30,7 +30,7 @@ import {
 } from '../../log/registry-entry.ts';
 import { TileLog } from '../../log/tile-reader.ts';
 import { appendEntries, CHECKPOINT_PATH, directoryTileReader } from '../../log/tile-writer.ts';
-import type { ChangeRecord } from '../../registry/edit/journal.ts';
+import { type ChangeRecord, logLine } from '../../registry/edit/journal.ts';
 import { tufError } from '../errors.ts';
 import { readRetiredLogSigners } from './log-keys.ts';
 
@@ -105,7 +105,7 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 			actor: input.actor,
 			action: EDIT_ACTION,
 			subject: 'registry',
-			reason: input.reason.trim(),
+			reason: logLine(input.reason),
 			...(input.report === undefined ? {} : { report: input.report }),
 			registry_before: current,
 			registry_after: after,
@@ -120,7 +120,8 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 			continue;
 		}
 		if (record.registrySha256Before !== current) unexplained(record.registrySha256Before);
-		const reason = record.reason ?? input.reason?.trim();
+		const reason =
+			record.reason ?? (input.reason === undefined ? undefined : logLine(input.reason));
 		if (reason === undefined || reason === '') {
 			throw tufError(
 				'TUF_LOG_REASON_REQUIRED',
