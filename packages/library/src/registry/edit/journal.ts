@@ -100,6 +100,7 @@ const EDITOR_ACTIONS: Readonly<Record<string, string>> = {
 	'ref.remove': 'plugin_update',
 	'blacklist.add': 'blacklist_add',
 	'blacklist.remove': 'blacklist_remove',
+	'plugin.pin': 'release_pin',
 };
 
 export type ChangeRecord = Omit<z.infer<typeof changeRecordSchema>, 'reason'> & {
