@@ -109,6 +109,9 @@ test('a non-empty directory is refused with a typed error and nothing is written
 	const human = await runVouch(['init', dir]);
 	assert.match(human.stderr, /hint:/);
 	assert.doesNotMatch(human.stderr, /\n\s+at /);
+	// The hint suggests another name, never the one just refused.
+	assert.doesNotMatch(error.hint ?? '', new RegExp(`vouch init ${dir}$`));
+	assert.ok(error.hint?.includes(`vouch init ${dir}-2`), error.hint);
 });
 
 test('a name the manifest would refuse is a usage error before anything is written', async () => {

@@ -126,4 +126,26 @@ describe('registry edits reach the log through the journal', () => {
 		);
 		assert.equal((withReason.log as { entriesAdded: number }).entriesAdded, 3);
 	});
+
+	it('logs a reason given over several lines on one line, and publishes it', async () => {
+		const added = await maintainer([
+			'registry',
+			'blacklist',
+			'add',
+			'--url',
+			'https://github.com/evil/second',
+			'--reason',
+			'Same payload as the first.\nReported by two users.',
+			'--yes',
+			'--json',
+		]);
+		assert.equal(added.code, 0, added.stdout + added.stderr);
+		const published = assertJsonOutput(await publish(), 'registry publish');
+		assert.equal(published.ok, true);
+		const show = await maintainer(['registry', 'log', 'show', 'repo', '--json']);
+		const entries = assertJsonOutput(show, 'registry log show').entries as { reason: string }[];
+		assert.ok(
+			entries.some((entry) => entry.reason === 'Same payload as the first. Reported by two users.'),
+		);
+	});
 });

@@ -217,5 +217,28 @@ describe('vouch registry publish and pins', () => {
 		assert.equal(pin.code, 0, pin.stderr);
 		const published = await runVouch(publish, { cwd: dir, now: () => new Date() });
 		assert.equal(published.code, 0, published.stdout + published.stderr);
+
+		// A later pin is a recorded edit like any other: the next publish logs it, no --reason.
+		const later = await runVouch(
+			['registry', 'pin', 'alpha', 'v1.1.0', '--registry', 'plugins.toml', '--write', '--json'],
+			{ cwd: dir },
+		);
+		assert.equal(later.code, 0, later.stderr);
+		assert.equal((parseJson(later).change as { action: string }).action, 'plugin.pin');
+		const again = await runVouch(publish, { cwd: dir, now: () => new Date() });
+		assert.equal(again.code, 0, again.stdout + again.stderr);
+		const show = await runVouch(['registry', 'log', 'show', 'repo', '--json'], { cwd: dir });
+		const entries = parseJson(show).entries as {
+			action: string;
+			subject: string;
+			reason: string;
+		}[];
+		assert.deepEqual(
+			entries.filter((entry) => entry.action === 'release_pin').map((e) => [e.subject, e.reason]),
+			[
+				['alpha', 'Reviewed release v1.0.0 pinned.'],
+				['alpha', 'Reviewed release v1.1.0 pinned.'],
+			],
+		);
 	});
 });

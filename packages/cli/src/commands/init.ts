@@ -42,7 +42,7 @@ export function registerInit(program: Command, { io }: CommandContext): void {
 			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
 			const dir = resolve(io.cwd, dirArgument ?? '.');
-			await assertEmptyTarget(dir);
+			await assertEmptyTarget(dir, dirArgument);
 			const input = templateInput(dir, options, profile);
 			const files = pluginTemplate(input);
 			assertValidManifest(files);
@@ -72,7 +72,7 @@ export function registerInit(program: Command, { io }: CommandContext): void {
 		});
 }
 
-async function assertEmptyTarget(dir: string): Promise<void> {
+async function assertEmptyTarget(dir: string, named: string | undefined): Promise<void> {
 	const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
 		if (error.code === 'ENOENT') return undefined;
 		throw error;
@@ -84,7 +84,11 @@ async function assertEmptyTarget(dir: string): Promise<void> {
 		'INIT_TARGET_NOT_EMPTY',
 		`${safe(dir)} is not an empty directory; vouch init writes only into a new or empty one.`,
 		{
-			hint: 'Name a new directory, such as: vouch init my-plugin',
+			// Suggesting the very name that was refused would send the user round in a circle.
+			hint:
+				named === undefined
+					? 'Name a new directory, such as: vouch init my-plugin'
+					: `Name a directory that does not exist yet, such as: vouch init ${safe(unusedName(named))}`,
 			details: { dir },
 		},
 	);
@@ -159,4 +163,10 @@ function invalidField(message: string): VouchError<InitErrorCode> {
 		hint: 'Give --name (up to 100 characters) and --description (one line, up to 200) as plain text.',
 		exitCode: ExitCode.usage,
 	});
+}
+
+/** `my-plugin` → `my-plugin-2` (`.` → `my-plugin`): a suggestion that is not the name just refused. */
+function unusedName(named: string): string {
+	const trimmed = named.replace(/[/\\]+$/, '');
+	return trimmed === '' || trimmed === '.' ? 'my-plugin' : `${trimmed}-2`;
 }

@@ -112,7 +112,7 @@ export async function openRegistryFile(
 	return { path, file, registry, context, parseOptions };
 }
 
-async function actorOf(options: SessionOptions, io: CliIO): Promise<string | undefined> {
+export async function actorOf(options: SessionOptions, io: CliIO): Promise<string | undefined> {
 	if (options.key !== undefined && options.actor !== undefined) {
 		throw new VouchError('USAGE', 'Give --actor or --key, not both.', { exitCode: ExitCode.usage });
 	}

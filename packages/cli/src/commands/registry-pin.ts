@@ -1,7 +1,9 @@
 /**
  * `vouch registry pin <id> <ref>`: a reviewed-release pin (D19b) computed from a real clone of
  * the plugin. Printed always; with `--write`, added to the registry source file given with
- * `--registry`, whose layout and comments are kept.
+ * `--registry`, whose layout and comments are kept, and recorded in the change journal like
+ * every other registry edit, so that the next publish logs it (D28) instead of refusing an
+ * unexplained change.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,11 +14,15 @@ import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { computeReleasePin } from '@vouch/library/internal/lifecycle/pin-release';
 import { digestTree } from '@vouch/library/internal/lifecycle/store/index';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
+import { sha256Hex } from '@vouch/library/internal/registry/edit/apply';
+import { type RegistryChange, registryChange } from '@vouch/library/internal/registry/edit/change';
+import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { buildRegistryIndex } from '@vouch/library/internal/registry/index';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
 import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { addPinToRegistry } from '@vouch/library/internal/registry/pin-edit';
+import { formatIsoUtcTimestamp } from '@vouch/library/internal/registry/timestamps';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import { loadRegistry, profileFor, urlContextFor } from '../context.ts';
 import type { RegistryPinJson } from '../json/registry-pin.ts';
@@ -25,6 +31,13 @@ import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { safe } from '../style.ts';
+import {
+	actorOf,
+	actorOption,
+	keyOption,
+	reasonOption,
+	reportOption,
+} from './registry-edit-session.ts';
 
 export function registerRegistryPin(registry: Command, { io }: CommandContext): void {
 	registry
@@ -36,6 +49,10 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 		.addOption(
 			new Option('--write', 'add the pin to the --registry file (TOML layout and comments kept)'),
 		)
+		.addOption(reasonOption())
+		.addOption(reportOption())
+		.addOption(actorOption())
+		.addOption(keyOption())
 		.addOption(profileOption())
 		.addOption(jsonOption())
 		.action(async (id, ref, options) => {
@@ -83,10 +100,31 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 			}
 			const { refType, ...release } = pin;
 			let written = false;
+			let change: RegistryChange | null = null;
 			if (options.write === true && file !== undefined && text !== undefined) {
 				const format = formatFromPath(file) ?? sniffRegistryFormat(text);
 				const edit = addPinToRegistry(text, format, id, release, file);
-				if (edit.changed) await writeFileAtomic(file, edit.text);
+				if (edit.changed) {
+					const actor = await actorOf(options, io);
+					change = registryChange(
+						{
+							action: 'plugin.pin',
+							subject: id,
+							at: formatIsoUtcTimestamp(io.now()),
+							fields: [{ field: 'releases', from: null, to: release }],
+							// The pin says what was reviewed; a maintainer may say more.
+							reason: options.reason ?? `Reviewed release ${ref} pinned.`,
+							...(actor === undefined ? {} : { actor }),
+							...(options.report === undefined ? {} : { report: options.report }),
+						},
+						sha256Hex(text),
+						sha256Hex(edit.text),
+					);
+					await writeFileAtomic(file, edit.text);
+					// After the file, as every edit does (`writePlan`): a crash in between leaves a
+					// change with no record, which the publish refuses until given a reason.
+					await appendJournal(journalPathFor(file), change);
+				}
 				written = edit.changed;
 			}
 			if (output.json) {
@@ -97,6 +135,7 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 					refType,
 					written,
 					file: file ?? null,
+					...(options.write === true ? { change } : {}),
 				} satisfies RegistryPinJson);
 				return;
 			}

@@ -141,9 +141,17 @@ Examples:
 			output.line(
 				output.style.bold('  The token is shown only this once. Keep it to follow the outcome:'),
 			);
+			// The command to follow it must reach the same service: named again when it was given
+			// on this command line (or found through a profile given there), since neither is stored.
+			const where =
+				settings.service.source === 'flag'
+					? ` --service ${safe(service)}`
+					: settings.profile.source === 'flag' && options.profile !== undefined
+						? ` --profile ${safe(options.profile)}`
+						: '';
 			// A token from another service might start with `-`: after `--` it is still an argument.
 			output.line(
-				`    vouch report status ${receipt.token.startsWith('-') ? '-- ' : ''}${safe(receipt.token)}`,
+				`    vouch report status${where} ${receipt.token.startsWith('-') ? '-- ' : ''}${safe(receipt.token)}`,
 			);
 		});
 	report

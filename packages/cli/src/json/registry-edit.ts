@@ -21,6 +21,7 @@ export const registryChange = z
 			'ref.remove',
 			'blacklist.add',
 			'blacklist.remove',
+			'plugin.pin',
 		]),
 		subject: z.string().describe('The plugin id (`id@ref` for refs), or the blacklist entry ids.'),
 		at: z.string().describe('When, in the registry timestamp form YYYY-MM-DDTHH:MM:SSZ.'),

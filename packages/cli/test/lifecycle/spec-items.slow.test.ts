@@ -51,6 +51,19 @@ describe('spec items at the lifecycle layer', () => {
 		assert.equal(code(switched), 'BLACKLISTED');
 	});
 
+	it('item 33: a registered plugin forced past its entry gets the danger notice once', async () => {
+		const spec = { name: 'forced-registered', uuid: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f' };
+		const plugin = world.serve(spec);
+		// Checked before the clone (by the entry's UUID) and after it: one entry, one notice.
+		world.writeRegistry(
+			[registryEntry(plugin, spec)],
+			[{ uuid: spec.uuid, reason: 'Mined coins', severity: 'hard' }],
+		);
+		const forced = await vouch(['install', 'forced-registered', '--force-blacklisted']);
+		assert.equal(forced.code, 0, forced.stdout + forced.stderr);
+		assert.equal(forced.stderr.match(/DANGER: /g)?.length, 1, forced.stderr);
+	});
+
 	it('item 59: an update whose manifest is invalid leaves the installed version in place', async () => {
 		const spec = { name: 'breaks-later', uuid: 'b8c9d0e1-f2a3-4b4c-8d5e-6f7a8b9c0d1e' };
 		const plugin = world.serve(spec);

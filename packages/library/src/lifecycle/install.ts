@@ -107,8 +107,14 @@ export async function installPlugin(
 	const origins = chain.addresses;
 	const origin = chain.origin;
 	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };
+	const beforeClone = blacklistVerdictAt(
+		deps.snapshot,
+		[source.url, ...origins],
+		expectedUuid,
+		'skip',
+	);
 	refuseIfBlocked({
-		verdict: blacklistVerdictAt(deps.snapshot, [source.url, ...origins], expectedUuid, 'skip'),
+		verdict: beforeClone,
 		name:
 			origin === undefined
 				? (source.entry?.name ?? source.url)
@@ -163,6 +169,7 @@ export async function installPlugin(
 			name: manifest.name,
 			force: options.forceBlacklisted,
 			reporter: deps.reporter,
+			shown: beforeClone,
 		});
 
 		// 6. Trust (D6): the registry's level only for its URL and its UUID together.

@@ -72,6 +72,12 @@ export interface BlockInput {
 	name: string;
 	force: boolean;
 	reporter: LifecycleReporter;
+	/**
+	 * The verdict of an earlier check of the same install: a forced install is checked before
+	 * the clone and again after it, and the danger notice of an entry already shown is not
+	 * repeated. A different entry (the UUID matched another one) still gets its own notice.
+	 */
+	shown?: BlacklistVerdict;
 }
 
 /** Throws BLACKLISTED for a blocked plugin, unless forced (install only, D10). */
@@ -80,6 +86,8 @@ export function refuseIfBlocked(input: BlockInput): void {
 	if (!verdict.blocked) return;
 	const name = sanitizeText(input.name, { maxLength: 120 });
 	if (input.force) {
+		const earlier = input.shown;
+		if (earlier?.blocked === true && earlier.entry.index === verdict.entry.index) return;
 		input.reporter.warn(
 			`DANGER: ${name} is blacklisted (${verdict.reason}). Installing anyway because of --force-blacklisted. It may harm you or your data.`,
 		);

@@ -202,12 +202,22 @@ describe('publishing into the log', () => {
 	});
 
 	it('refuses an entry the log cannot hold before writing anything', async () => {
-		const { edit, publish } = await repository();
-		await edit(['https://github.com/evil/one', 'https://github.com/evil/two'], {
+		const { edit, file, publish } = await repository();
+		const record = {
 			action: 'blacklist_add',
 			subject: 'https://github.com/evil/two',
 			reason: 'Bad\u0007bell',
-		});
-		await rejectsCode(publish(), 'LOG_BAD_ENTRY');
+		};
+		// The journal refuses it when the edit is recorded...
+		await assert.rejects(
+			edit(['https://github.com/evil/one', 'https://github.com/evil/two'], record),
+		);
+		// ...and a journal written by other means is refused by the publish.
+		const before = sha256(registryToml());
+		writeFileSync(
+			journalPathFor(file),
+			`${JSON.stringify({ ...record, registrySha256Before: before, registrySha256After: sha256(readFileSync(file, 'utf8')) })}\n`,
+		);
+		await rejectsCode(publish(), 'REGISTRY_JOURNAL_INVALID');
 	});
 });

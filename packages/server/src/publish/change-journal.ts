@@ -10,6 +10,7 @@ import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import {
 	type ChangeRecord,
 	changeRecordSchema,
+	logLine,
 } from '@vouch/library/internal/registry/edit/journal';
 import type { Kysely, Selectable } from 'kysely';
 import type { ChangeTable, RegistryDocumentTable, ServiceDatabase } from '../db/schema.ts';
@@ -90,7 +91,8 @@ export function changeRecordOf(row: ChangeRow): ChangeRecord {
 	const record = {
 		action: row.action,
 		subject: row.subject,
-		reason: row.reason,
+		// A reason may span lines (an incident's, a form's); the log holds it on one.
+		reason: logLine(row.reason),
 		// The log's actor is a key id; a name alone is kept in the row, and the publisher's
 		// key stands in for it in the log (as for the editing commands' records).
 		...(row.actor_key !== null && KEY_ID.test(row.actor_key) ? { actor: row.actor_key } : {}),

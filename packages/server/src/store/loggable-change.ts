@@ -5,7 +5,7 @@
  * not an https link, a subject longer than the log allows) is refused here, before it is
  * stored, with the same schema the publisher uses.
  */
-import { changeRecordSchema } from '@vouch/library/internal/registry/edit/journal';
+import { changeRecordSchema, logLine } from '@vouch/library/internal/registry/edit/journal';
 import { serverError } from '../errors.ts';
 
 export interface LoggableChange {
@@ -25,7 +25,8 @@ export function assertLoggableText(
 	refuseUnless(
 		changeRecordSchema.pick({ subject: true, reason: true, report: true }).safeParse({
 			subject: change.subject,
-			reason: change.reason,
+			// Logged on one line, as the publisher writes it (`changeRecordOf`).
+			reason: logLine(change.reason),
 			...(change.report === null || change.report === undefined ? {} : { report: change.report }),
 		}),
 	);
@@ -37,7 +38,7 @@ export function assertLoggable(change: LoggableChange): void {
 		changeRecordSchema.safeParse({
 			action: change.action,
 			subject: change.subject,
-			reason: change.reason,
+			reason: logLine(change.reason),
 			...(change.report === null || change.report === undefined ? {} : { report: change.report }),
 			registrySha256Before: change.before,
 			registrySha256After: change.after,

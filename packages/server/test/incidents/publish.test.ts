@@ -112,6 +112,57 @@ describe('incident publishing', () => {
 		});
 	});
 
+	it('a reason written over several lines is logged on one, and never stops the publisher', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			const keysDir = await makeKeys(fixture.dir);
+			const publisher = createPublisher({
+				db: world.database.db,
+				keysDir,
+				clock: () => new Date(),
+				holder: 'test',
+			});
+			try {
+				assert.equal((await publisher.publishNow()).status, 'published');
+				// What `vouch registry hunt --open-incident` sends: the maintainer's reason, a blank
+				// line, then what the hunt found.
+				const { id } = await world.service.openIncident(
+					{
+						grouping: 'plugin',
+						pluginIds: [PLUGINS.community.id],
+						title: 'Hunt: exfil.example.net',
+						reason: 'Token theft, reported twice\n\nFound by vouch registry hunt:\r\n 2 hit(s).',
+					},
+					ALICE,
+				);
+				await world.service.requestAction(
+					id,
+					'soft_quarantine',
+					{},
+					ALICE,
+					'Holds the payload.\nQuarantined while we look.',
+				);
+				const published = await publisher.publishNow();
+				assert.equal(published.status, 'published', JSON.stringify(published));
+
+				const repoDir = await mkdtemp(join(fixture.dir, 'repo-'));
+				await exportRepository(world.database.db, repoDir);
+				const reasons = (await logEntries(repoDir, keysDir)).map((entry) => entry.reason);
+				assert.ok(
+					reasons.includes('Token theft, reported twice Found by vouch registry hunt: 2 hit(s).'),
+					reasons.join(' | '),
+				);
+				assert.ok(reasons.includes('Holds the payload. Quarantined while we look.'));
+				// The incident's own timeline keeps the text as it was written.
+				const view = await incidentView(world.database.db, id);
+				assert.match(view.timeline[0]?.reason ?? '', /twice\n\nFound/);
+			} finally {
+				await publisher.stop();
+				await world.close();
+			}
+		});
+	});
+
 	it('incident steps are refused while the publish backlog is full', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const world = await openWorld(fixture);

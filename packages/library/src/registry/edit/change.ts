@@ -17,6 +17,8 @@ export const REGISTRY_CHANGE_ACTIONS = [
 	'ref.remove',
 	'blacklist.add',
 	'blacklist.remove',
+	// `vouch registry pin --write`: a reviewed release pinned (D19b).
+	'plugin.pin',
 ] as const;
 export type RegistryChangeAction = (typeof REGISTRY_CHANGE_ACTIONS)[number];
 

@@ -26,13 +26,35 @@ const MAX_FIELD_CHARS = 1024;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const text = (max: number) => z.string().min(1).max(max);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Text the log takes as it is: the log entry refuses every control character, line breaks
+ * included (`log/log-entry.ts`). A record it would refuse must be refused here, where an edit is
+ * checked, and never first at the publish, which stops at it for every later change.
+ */
+const logText = (max: number) =>
+	text(max).refine((value) => !CONTROL.test(value), 'has a control character');
+
+/**
+ * A reason as the log holds it: one line. Reasons are prose that people write over several
+ * lines (an incident opened by `registry hunt`, a textarea, `--reason` from a shell), and the
+ * log entry refuses line breaks, so each run of line breaks and tabs becomes one space.
+ */
+export function logLine(reason: string): string {
+	return reason
+		.split(/[\r\n\t]+/)
+		.map((part) => part.trim())
+		.filter((part) => part !== '')
+		.join(' ');
+}
 
 export const changeRecordSchema = z.strictObject({
 	/** What the edit did, in the log's words: `plugin_add`, `blacklist_add`, `trust_change`, ... */
 	action: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
 	/** What it acted on: a plugin id, a blacklist pattern, a URL. */
-	subject: text(MAX_FIELD_CHARS),
-	reason: text(MAX_REASON_CHARS),
+	subject: logText(MAX_FIELD_CHARS),
+	reason: logText(MAX_REASON_CHARS),
 	/** Who made it: the maintainer's TUF key id (SHA-256, hex); the publisher's when absent. */
 	actor: sha256.optional(),
 	/** A link to the community report it answers (D22), when there is one. */
@@ -78,6 +100,7 @@ const EDITOR_ACTIONS: Readonly<Record<string, string>> = {
 	'ref.remove': 'plugin_update',
 	'blacklist.add': 'blacklist_add',
 	'blacklist.remove': 'blacklist_remove',
+	'plugin.pin': 'release_pin',
 };
 
 export type ChangeRecord = Omit<z.infer<typeof changeRecordSchema>, 'reason'> & {
@@ -95,7 +118,9 @@ function fromEditorRecord(record: z.infer<typeof editorRecordSchema>): ChangeRec
 	return {
 		action,
 		subject: record.subject,
-		...(record.reason === null || record.reason.trim() === '' ? {} : { reason: record.reason }),
+		...(record.reason === null || record.reason.trim() === ''
+			? {}
+			: { reason: logLine(record.reason) }),
 		// A name rather than a key id cannot be a log actor; the publisher's key stands in.
 		...(actor === undefined ? {} : { actor }),
 		...(record.report === null ? {} : { report: record.report }),

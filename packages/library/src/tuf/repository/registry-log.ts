@@ -30,7 +30,7 @@ import {
 } from '../../log/registry-entry.ts';
 import { TileLog } from '../../log/tile-reader.ts';
 import { appendEntries, CHECKPOINT_PATH, directoryTileReader } from '../../log/tile-writer.ts';
-import type { ChangeRecord } from '../../registry/edit/journal.ts';
+import { type ChangeRecord, logLine } from '../../registry/edit/journal.ts';
 import { tufError } from '../errors.ts';
 import { readRetiredLogSigners } from './log-keys.ts';
 
@@ -105,12 +105,33 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 			actor: input.actor,
 			action: EDIT_ACTION,
 			subject: 'registry',
-			reason: input.reason.trim(),
+			reason: logLine(input.reason),
 			...(input.report === undefined ? {} : { report: input.report }),
 			registry_before: current,
 			registry_after: after,
 		});
 		current = after;
+	};
+	/**
+	 * A log's first entry is the registry as it stood when the log started: it is not a change
+	 * of anything clients saw, so it needs no reason of its own, whether the first publish
+	 * finds edits recorded since (a pin, a plugin added) or none.
+	 */
+	const explainGap = (after: string) => {
+		if (size === 0 && changes.length === 0 && input.reason === undefined) {
+			changes.push({
+				time,
+				actor: input.actor,
+				action: EDIT_ACTION,
+				subject: 'registry',
+				reason: 'The registry as it stood when this log was started.',
+				registry_before: current,
+				registry_after: after,
+			});
+			current = after;
+			return;
+		}
+		unexplained(after);
 	};
 	const crashedBatch = lastPublishBatch(tail.map(({ entry }) => entry));
 	let alreadyLogged = 0;
@@ -119,8 +140,9 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 			alreadyLogged++;
 			continue;
 		}
-		if (record.registrySha256Before !== current) unexplained(record.registrySha256Before);
-		const reason = record.reason ?? input.reason?.trim();
+		if (record.registrySha256Before !== current) explainGap(record.registrySha256Before);
+		const reason =
+			record.reason ?? (input.reason === undefined ? undefined : logLine(input.reason));
 		if (reason === undefined || reason === '') {
 			throw tufError(
 				'TUF_LOG_REASON_REQUIRED',
@@ -142,23 +164,7 @@ export async function planLogEntries(input: PlanLogInput): Promise<LogPlan> {
 		});
 		current = record.registrySha256After;
 	}
-	if (current !== input.registrySha256) {
-		if (size === 0 && changes.length === 0 && input.reason === undefined) {
-			// A log's first entry: the registry as it stands when the log starts. It is not a
-			// change of anything clients saw, so it needs no reason of its own.
-			changes.push({
-				time,
-				actor: input.actor,
-				action: EDIT_ACTION,
-				subject: 'registry',
-				reason: 'The registry as it stood when this log was started.',
-				registry_before: current,
-				registry_after: input.registrySha256,
-			});
-		} else {
-			unexplained(input.registrySha256);
-		}
-	}
+	if (current !== input.registrySha256) explainGap(input.registrySha256);
 	// Every entry is encoded once now, so a bad one (an unknown action, a report that is not a
 	// link) stops the publish before anything is written.
 	for (const [i, change] of changes.entries()) {
