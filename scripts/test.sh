@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole suite with node:test through tsx, against the packages' TypeScript sources (the
+# Runs the whole suite with node:test against the packages' TypeScript sources (the
 # `vouch-source` export condition). Node 20's --test takes no globs, so the files are listed
 # here. Pass file paths to run only those.
+#
+# The sources are first transpiled to plain JavaScript in `.test-build/` (scripts/test-build.mjs
+# says why), and each test file runs there without a loader. VOUCH_TEST_LOADER=tsx runs the
+# TypeScript files themselves through tsx instead, as before.
 #
 # Where PostgreSQL's server programs are installed, a throwaway cluster is started for the
 # service's tests (they run on SQLite and on PostgreSQL) and stopped at the end.
@@ -24,4 +28,13 @@ if [ -z "${VOUCH_TEST_DATABASE_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb 
     cat "$cluster"/*.log >&2 || true
   fi
 fi
-node --conditions=vouch-source --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+if [ "${VOUCH_TEST_LOADER:-}" = tsx ]; then
+  node --conditions=vouch-source --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+else
+  # Through a file, not a pipe, so a failed build stops the run (set -e) instead of running none.
+  list="$(mktemp "${TMPDIR:-/tmp}/vouch-test-files-XXXXXX")"
+  node scripts/test-build.mjs "${files[@]}" >"$list"
+  mapfile -t built <"$list"
+  rm -f "$list"
+  node --conditions=vouch-source --test --test-concurrency=2 --test-reporter=spec "${built[@]}"
+fi

@@ -13,8 +13,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { makeTempDir } from '../../packages/library/test/helpers/temp.ts';
+import { sourceRoot } from '../helpers/source-root.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = sourceRoot(fileURLToPath(new URL('../..', import.meta.url)));
 const TYPEDOC = join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc');
 
 describe('the API reference', () => {

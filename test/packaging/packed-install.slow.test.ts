@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceRoot } from '../helpers/source-root.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = sourceRoot(fileURLToPath(new URL('../../', import.meta.url)));
 const PACKAGES = ['@vouch/library', '@vouch/cli', '@vouch/host'] as const;
 const PICARD_REGISTRY = join(ROOT, 'packages/library/test/fixtures/registries/picard-plugins.toml');
 const PICARD_MANIFEST = join(

@@ -5,6 +5,7 @@
  * message ends it: a plugin that breaks the protocol is treated as crashed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sanitizeText } from '@vouch/library';
@@ -24,8 +25,24 @@ import {
 import { type HostApi, MAX_API_ARGS, type RunningPlugin } from './running-plugin.ts';
 import type { HostTimers } from './timers.ts';
 
-/** The runner every isolated plugin process starts with; plain JavaScript, beside `src/` and `dist/`. */
-export const RUNNER_PATH = fileURLToPath(new URL('../runner/child.mjs', import.meta.url));
+/**
+ * The runner every isolated plugin process starts with; plain JavaScript, beside `src/` and
+ * `dist/`. Its real path: the permission model checks a read against the file Node really opens,
+ * so a grant of a path through a symbolic link (a linked package, a linked directory) would
+ * leave the runner unreadable to its own process.
+ */
+export const RUNNER_PATH = realRunnerPath(
+	fileURLToPath(new URL('../runner/child.mjs', import.meta.url)),
+);
+
+function realRunnerPath(path: string): string {
+	try {
+		return realpathSync(path);
+	} catch {
+		// Missing: starting a plugin fails then, and says so; importing the package must not.
+		return path;
+	}
+}
 
 /**
  * How a plugin process is started; replaceable so tests and benchmarks can watch it. The
