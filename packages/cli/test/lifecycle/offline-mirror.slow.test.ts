@@ -234,6 +234,18 @@ describe('offline mirrors (D11)', () => {
 		assert.equal(run.code, 3, run.stdout);
 		assert.equal(errorCode(run), 'BLACKLISTED');
 		assert.deepEqual(installedDirs(world, 'evil_'), []);
+		// `info` asks by the same real path, so it does not call clean what install refuses.
+		const info = await world.vouch([
+			'info',
+			join(mirror, 'innocent.git'),
+			'--registry',
+			registry,
+			'--offline',
+			'--json',
+		]);
+		assert.equal(info.code, 0, info.stdout + info.stderr);
+		assert.equal(parseJson(info).query, join(mirror, 'innocent.git'));
+		assert.equal((parseJson(info).blacklisted as { reason?: string } | null)?.reason, 'known bad');
 	});
 
 	it('check-updates without a registry says the versions cannot be judged', async () => {
