@@ -22,8 +22,78 @@ def _is_bidi_or_invisible_control(cp: int) -> bool:
     return (
         0x202A <= cp <= 0x202E
         or 0x2066 <= cp <= 0x2069
-        or cp in (0x200E, 0x200F, 0x061C, 0xFEFF)
+        or cp in (0x200E, 0x200F, 0x061C)
     )
+
+
+# Characters that draw nothing: the library's ``core/invisible-text.ts``, code point for code
+# point. A stray one is shown as U+FFFD (a run of them as one), never dropped, so that two
+# different names cannot read alike and no hidden text passes unseen.
+_INVISIBLE_MARK = "\uFFFD"
+_ZWNJ = 0x200C
+_ZWJ = 0x200D
+_KEYCAP = 0x20E3
+
+
+def _is_always_invisible(cp: int) -> bool:
+    return (
+        cp in (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x3164, 0xFEFF, 0xFFA0)
+        or 0x2060 <= cp <= 0x2064
+        or 0x206A <= cp <= 0x206F
+        or 0xE0000 <= cp <= 0xE007F
+    )
+
+
+def _is_variation_selector(cp: int) -> bool:
+    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+
+
+def _is_wide_space(cp: int) -> bool:
+    return cp in (0x00A0, 0x1680, 0x202F, 0x205F, 0x3000) or 0x2000 <= cp <= 0x200A
+
+
+def _is_visible_non_ascii(cp: Optional[int]) -> bool:
+    if cp is None or cp <= 0x7F:
+        return False
+    return not (
+        _is_always_invisible(cp)
+        or _is_variation_selector(cp)
+        or cp in (_ZWJ, _ZWNJ, 0xFFFD)
+        or _is_wide_space(cp)
+    )
+
+
+def _is_stray(points: list, i: int) -> bool:
+    cp = points[i]
+    if _is_always_invisible(cp):
+        return True
+    before = points[i - 1] if i >= 1 else None
+    after = points[i + 1] if i + 1 < len(points) else None
+    if cp in (_ZWJ, _ZWNJ):
+        # An emoji's presentation selector may sit between the emoji and the joiner.
+        base = (points[i - 2] if i >= 2 else None) if before == 0xFE0F else before
+        return not (_is_visible_non_ascii(base) and _is_visible_non_ascii(after))
+    if _is_variation_selector(cp):
+        if _is_visible_non_ascii(before):
+            return False
+        keycap_base = before is not None and (0x30 <= before <= 0x39 or before in (0x23, 0x2A))
+        return not (cp in (0xFE0F, 0xFE0E) and keycap_base and after == _KEYCAP)
+    return False
+
+
+def _mark_invisible(text: str) -> str:
+    points = [ord(ch) for ch in text]
+    out = []
+    in_run = False
+    for i, cp in enumerate(points):
+        if _is_stray(points, i):
+            if not in_run:
+                out.append(_INVISIBLE_MARK)
+            in_run = True
+            continue
+        in_run = False
+        out.append(chr(cp))
+    return "".join(out)
 
 
 def _skip_escape_sequence(text: str, start: int) -> int:
@@ -78,7 +148,8 @@ def redact_url_credentials(text: str) -> str:
 
 
 def sanitize_text(value: object, multiline: bool = False, max_length: Optional[int] = None) -> str:
-    """Strips ANSI escapes, C0/C1 controls and bidi overrides; redacts URL credentials.
+    """Strips ANSI escapes, C0/C1 controls and bidi overrides; marks stray invisible characters
+    (a run of them as one U+FFFD); redacts URL credentials.
 
     Line breaks and tabs become spaces unless ``multiline``; a bare carriage return is dropped so
     that text cannot overwrite the start of its own line. ``max_length`` cuts the result to that
@@ -94,8 +165,12 @@ def sanitize_text(value: object, multiline: bool = False, max_length: Optional[i
             continue
         if cp in (0x0A, 0x09):
             out.append(text[i] if multiline else " ")
+        elif cp in (0x2028, 0x2029):
+            out.append("\n" if multiline else " ")
         elif cp == 0x0D:
             pass
+        elif cp == 0xFEFF and i == 0:
+            pass  # a byte order mark from the start of a file; elsewhere it is an invisible
         elif cp < 0x20 or 0x7F <= cp <= 0x9F or _is_bidi_or_invisible_control(cp):
             pass
         elif 0xD800 <= cp <= 0xDFFF:
@@ -103,7 +178,7 @@ def sanitize_text(value: object, multiline: bool = False, max_length: Optional[i
         else:
             out.append(text[i])
         i += 1
-    result = redact_url_credentials("".join(out))
+    result = redact_url_credentials(_mark_invisible("".join(out)))
     if max_length is not None and len(result) > max_length:
         result = "" if max_length <= 0 else result[: max_length - 1] + "…"
     return result

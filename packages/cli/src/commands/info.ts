@@ -9,6 +9,7 @@ import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
 import { VouchError } from '@vouch/library/internal/core/errors';
 import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
+import { knownAddress } from '@vouch/library/internal/lifecycle/source';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
 import { blacklistVerdictAt, installedAddresses } from '@vouch/library/internal/lifecycle/verdicts';
@@ -30,6 +31,7 @@ import {
 	urlContextFor,
 } from '../context.ts';
 import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
+import { lifecycleIO } from '../lifecycle-context.ts';
 import { createOutput, type Output } from '../output.ts';
 import { blacklistMarkOf, blockDetailLines, pluginJson, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -50,11 +52,20 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 		.addOption(profileOption())
 		.addOption(registryOption())
 		.addOption(jsonOption())
-		.action(async (query, options) => {
+		.action(async (typed, options) => {
 			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
 			const loaded = await loadRegistry(options, profile, io, output);
 			printRegistryWarnings(loaded, output);
+			// D11: a path is looked up, matched and checked by its real path, as install does, so
+			// a symlink cannot show as "not blacklisted" what install refuses.
+			const query =
+				lookupKind(typed) === 'url'
+					? ((await knownAddress(typed, {
+							...urlContextFor(profile, io),
+							realPath: lifecycleIO(io).realPath,
+						})) ?? typed)
+					: typed;
 			const found = loaded.index.lookup(query);
 			const blacklist = compileBlacklist(loaded.registry.blacklist, urlContextFor(profile, io));
 			const installed = await installedMatching(profile, query, {
@@ -88,7 +99,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				if (output.json) {
 					output.result({
 						ok: true,
-						query,
+						query: typed,
 						registered: trust.plugin !== undefined,
 						installed: {
 							...installedJson(plugin, files, installed.enabled, {
@@ -132,7 +143,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					if (output.json) {
 						output.result({
 							ok: true,
-							query,
+							query: typed,
 							registered: false,
 							trust: 'unregistered',
 							blacklisted: blacklistMarkOf(verdict),
@@ -140,7 +151,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						} satisfies InfoUnregisteredJson);
 						return;
 					}
-					output.line(`${safe(query)} is not in the registry.`);
+					output.line(`${safe(typed)} is not in the registry.`);
 					output.line(
 						`  Trust: ${trustText('unregistered', output.style)} — install only from a source you trust completely.`,
 					);
@@ -152,7 +163,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					for (const line of blockDetailLines(verdict, '    ')) output.line(line);
 					return;
 				}
-				throw notFound(query, loaded);
+				throw notFound(typed, loaded);
 			}
 			const { plugin, matchedBy } = found;
 			const verdict = blacklist.check({ url: plugin.gitUrl, uuid: plugin.uuid });
@@ -166,7 +177,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			if (output.json) {
 				output.result({
 					ok: true,
-					query,
+					query: typed,
 					matchedBy,
 					registered: true,
 					plugin: {
@@ -198,7 +209,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			if (redirected) {
 				output.line(
 					output.style.yellow(
-						`  Note: "${safe(query)}" is an old ${matchedBy === 'redirect_url' ? 'address' : 'UUID'} of this plugin. Trust belongs to its current URL; install from ${safe(plugin.gitUrl)}.`,
+						`  Note: "${safe(typed)}" is an old ${matchedBy === 'redirect_url' ? 'address' : 'UUID'} of this plugin. Trust belongs to its current URL; install from ${safe(plugin.gitUrl)}.`,
 					),
 				);
 			}

@@ -234,6 +234,18 @@ describe('offline mirrors (D11)', () => {
 		assert.equal(run.code, 3, run.stdout);
 		assert.equal(errorCode(run), 'BLACKLISTED');
 		assert.deepEqual(installedDirs(world, 'evil_'), []);
+		// `info` asks by the same real path, so it does not call clean what install refuses.
+		const info = await world.vouch([
+			'info',
+			join(mirror, 'innocent.git'),
+			'--registry',
+			registry,
+			'--offline',
+			'--json',
+		]);
+		assert.equal(info.code, 0, info.stdout + info.stderr);
+		assert.equal(parseJson(info).query, join(mirror, 'innocent.git'));
+		assert.equal((parseJson(info).blacklisted as { reason?: string } | null)?.reason, 'known bad');
 	});
 
 	it('check-updates without a registry says the versions cannot be judged', async () => {
@@ -262,6 +274,33 @@ describe('offline mirrors (D11)', () => {
 		assert.equal(warning.length, 2, `one line and a hint:\n${human.stderr}`);
 		assert.match(warning[0] ?? '', /^warning: no registry could be loaded/);
 		assert.match(warning[1] ?? '', /^\s+hint: /);
+	});
+
+	it('a clone whose origin is a symlink answers for the real repository, at install and startup', async () => {
+		const realEvil = join(mirror, 'repos', 'evil.git');
+		const clone = join(world.root, 'clone-of-link');
+		// The mirror's copy is where the chain ends: the record keeps the furthest origin.
+		runTestGit(realEvil, ['remote', 'remove', 'origin']);
+		runTestGit(world.root, ['clone', '-q', join(mirror, 'innocent.git'), clone]);
+		const block = [{ url: realEvil, reason: 'known bad', blacklisted_at: '2026-01-01T00:00:00Z' }];
+		const blocked = writeJson(join(mirror, 'origin-block.json'), [], block);
+		const refused = await world.vouch(['install', clone, '--registry', blocked, '--yes', '--json']);
+		assert.equal(refused.code, 3, refused.stdout);
+		assert.equal(errorCode(refused), 'BLACKLISTED');
+		assert.deepEqual(installedDirs(world, 'evil_'), []);
+		// Installed before the entry existed: the origin recorded is the real one, so the
+		// startup check that reads the record meets the entry too.
+		const open = writeJson(join(mirror, 'origin-open.json'), []);
+		const installed = await world.vouch(['install', clone, '--registry', open, '--yes', '--json']);
+		assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+		assert.equal((await world.state()).plugins[evil.uuid]?.originUrl, realEvil);
+		const startup = await world.vouch(['startup-check', '--registry', blocked, '--json']);
+		const quarantined = parseJson(startup).quarantined as { uuid: string }[];
+		assert.deepEqual(
+			quarantined.map((plugin) => plugin.uuid),
+			[evil.uuid],
+			startup.stdout,
+		);
 	});
 });
 

@@ -1,8 +1,11 @@
 /**
  * Neutralises untrusted text (plugin names, registry reasons, URLs, git stderr) before
  * it reaches a terminal or a log (D24). Written as forward scans rather than regexes:
- * the input is attacker-controlled, so nothing here may backtrack.
+ * the input is attacker-controlled, so nothing here may backtrack. Characters that draw
+ * nothing (zero-width, tags, stray joiners and variation selectors) follow the policy of
+ * `invisible-text.ts`: shown as a marker, not dropped.
  */
+import { markInvisible } from './invisible-text.ts';
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -21,8 +24,7 @@ function isBidiOrInvisibleControl(cp: number): boolean {
 		(cp >= 0x2066 && cp <= 0x2069) ||
 		cp === 0x200e ||
 		cp === 0x200f ||
-		cp === 0x061c ||
-		cp === 0xfeff
+		cp === 0x061c
 	);
 }
 
@@ -55,7 +57,10 @@ function skipEscapeSequence(text: string, start: number): number {
 	return start + 2;
 }
 
-/** Strips ANSI escapes, C0/C1 controls and bidi overrides; redacts URL credentials. */
+/**
+ * Strips ANSI escapes, C0/C1 controls and bidi overrides; marks stray invisible characters
+ * (`invisible-text.ts`); redacts URL credentials.
+ */
 export function sanitizeText(input: unknown, options: SanitizeOptions = {}): string {
 	const text = typeof input === 'string' ? input : String(input ?? '');
 	let out = '';
@@ -69,6 +74,12 @@ export function sanitizeText(input: unknown, options: SanitizeOptions = {}): str
 		}
 		if (cp === 0x0a || cp === 0x09) {
 			out += options.multiline ? String.fromCharCode(cp) : ' ';
+		} else if (cp === 0x2028 || cp === 0x2029) {
+			// Line and paragraph separators: some terminals break the line, some draw nothing.
+			// Either way they are line breaks, and are treated as one.
+			out += options.multiline ? '\n' : ' ';
+		} else if (cp === 0xfeff && i === 0) {
+			// A byte order mark read from the start of a file; anywhere else it is an invisible.
 		} else if (cp === 0x0d) {
 			// A bare CR would let text overwrite the start of its own line.
 		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || isBidiOrInvisibleControl(cp)) {
@@ -78,7 +89,7 @@ export function sanitizeText(input: unknown, options: SanitizeOptions = {}): str
 		}
 		i += width;
 	}
-	out = redactUrlCredentials(out);
+	out = redactUrlCredentials(markInvisible(out));
 	if (options.maxLength !== undefined) out = truncateCodePoints(out, options.maxLength);
 	return out;
 }

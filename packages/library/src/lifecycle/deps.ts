@@ -37,6 +37,11 @@ export interface PluginWorkDeps {
 	cwd: string;
 	/** Expansion of `~`. */
 	home: string;
+	/**
+	 * The path with every symlink resolved; the path itself when it does not exist. A local
+	 * source or origin is known by it (D11), so a symlink cannot give a repository a second name.
+	 */
+	realPath(path: string): Promise<string>;
 	/** The profile's hosts with case-insensitive repository paths (D2). */
 	caseInsensitivePathHosts?: readonly string[];
 }

@@ -48,8 +48,6 @@ export interface InstallOptions {
 
 export interface InstallDeps extends PluginWorkDeps {
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
-	/** The path with every symlink resolved; the path itself when it does not exist. */
-	realPath(path: string): Promise<string>;
 }
 
 export interface InstallResult {
@@ -103,7 +101,9 @@ export async function installPlugin(
 	// clone also answers for the address it was cloned from (D27).
 	// A copy of a copy answers for every address up its chain; the furthest is recorded.
 	const chain =
-		source.kind === 'git' ? await localOrigins(source.url, deps.git) : { addresses: [] };
+		source.kind === 'git'
+			? await localOrigins(source.url, deps.git, deps.realPath)
+			: { addresses: [] };
 	const origins = chain.addresses;
 	const origin = chain.origin;
 	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };

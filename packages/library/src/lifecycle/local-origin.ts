@@ -6,6 +6,11 @@
  * A copy of a copy is common (a working copy cloned from another on the same disk), and git
  * records the path of the first copy as the second's origin. So the chain is followed, path to
  * path, until it reaches an address that is not on this machine.
+ *
+ * A local origin is also known by its real path (D11): a clone of `/srv/innocent.git`, a
+ * symlink to `/srv/repos/evil.git`, answers for the real repository, so a blacklist entry
+ * written for the real path is not missed. The real path is what is recorded, so the later
+ * checks that read the record (startup, enable, list, info) compare the same name.
  */
 import { sourceKind, tryCanonicalUrl } from '../core/canonical-url.ts';
 import type { GitPort } from './ports.ts';
@@ -15,11 +20,17 @@ export const MAX_LOCAL_ORIGIN_HOPS = 8;
 
 type OriginReader = Pick<GitPort, 'remoteUrl' | 'originFetchUrl'>;
 
+/** The path with every symlink resolved; the path itself when it does not exist. */
+export type RealPath = (path: string) => Promise<string>;
+
 /** What a local repository answers for (D27). */
 export interface LocalOriginChain {
 	/** Every address up the chain, nearest first, as written and as git rewrites it. */
 	addresses: string[];
-	/** The furthest origin as written in its config: what is recorded (`originUrl`). */
+	/**
+	 * The furthest origin as written in its config, or its real path when it is a local path:
+	 * what is recorded (`originUrl`).
+	 */
 	origin?: string;
 	/** The same as git fetches from it, when a rewrite makes it differ (`originFetchUrl`). */
 	fetchedOrigin?: string;
@@ -33,7 +44,11 @@ export interface LocalOriginChain {
  * must be readable: further copies may have been moved or deleted since, and then the chain
  * ends there.
  */
-export async function localOrigins(url: string, git: OriginReader): Promise<LocalOriginChain> {
+export async function localOrigins(
+	url: string,
+	git: OriginReader,
+	realPath: RealPath,
+): Promise<LocalOriginChain> {
 	const chain: LocalOriginChain = { addresses: [] };
 	if (sourceKind(url) !== 'local') return chain;
 	const seen = new Set<string>([tryCanonicalUrl(url) ?? url]);
@@ -41,21 +56,25 @@ export async function localOrigins(url: string, git: OriginReader): Promise<Loca
 	for (let hop = 0; hop < MAX_LOCAL_ORIGIN_HOPS && next !== undefined; hop++) {
 		const found = hop === 0 ? await readBoth(git, next) : await readLater(git, next);
 		if (found === undefined) break;
-		for (const address of [found.stored, found.fetched]) {
+		const stored = await realLocalPath(found.stored, realPath);
+		const fetched =
+			found.fetched === undefined ? undefined : await realLocalPath(found.fetched, realPath);
+		// As written and as resolved: an entry may name either.
+		for (const address of [found.stored, stored, found.fetched, fetched]) {
 			if (address !== undefined && !chain.addresses.includes(address)) {
 				chain.addresses.push(address);
 			}
 		}
-		chain.origin = found.stored;
-		if (found.fetched === undefined) delete chain.fetchedOrigin;
-		else chain.fetchedOrigin = found.fetched;
+		chain.origin = stored;
+		if (fetched === undefined || fetched === stored) delete chain.fetchedOrigin;
+		else chain.fetchedOrigin = fetched;
 		next = undefined;
 		// git fetches from the rewritten address. Only an absolute path (or file:// URL) is
 		// followed: git writes those for a clone, and a relative one would be read against the
 		// wrong directory here.
-		const fetched = found.fetched ?? found.stored;
-		if (sourceKind(fetched) !== 'local' || !isAbsoluteLocal(fetched)) break;
-		const key = tryCanonicalUrl(fetched);
+		const from = fetched ?? stored;
+		if (!isAbsoluteLocal(from)) break;
+		const key = tryCanonicalUrl(from);
 		if (key === undefined || seen.has(key)) break;
 		seen.add(key);
 		next = key;
@@ -64,8 +83,20 @@ export async function localOrigins(url: string, git: OriginReader): Promise<Loca
 }
 
 function isAbsoluteLocal(text: string): boolean {
+	if (sourceKind(text) !== 'local') return false;
 	const trimmed = text.trim();
 	return trimmed.startsWith('/') || trimmed.startsWith('~') || /^file:\/\//i.test(trimmed);
+}
+
+/**
+ * An absolute local address as the real path of the repository it names (symlinks and `..`
+ * resolved, `~` expanded); any other address as it is. A relative path is left alone: git
+ * reads it against a directory this module does not know.
+ */
+async function realLocalPath(address: string, realPath: RealPath): Promise<string> {
+	if (!isAbsoluteLocal(address)) return address;
+	const path = tryCanonicalUrl(address);
+	return path === undefined ? address : await realPath(path);
 }
 
 interface OriginRead {

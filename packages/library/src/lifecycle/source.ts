@@ -98,16 +98,13 @@ export async function resolveInstallSource(
 	}
 
 	const canonical = tryCanonicalUrl(text, urlContext);
-	if (canonical === undefined) {
+	const address = await knownAddress(text, { ...urlContext, realPath: context.realPath });
+	if (canonical === undefined || address === undefined) {
 		throw lifecycleError('SOURCE_NOT_FOUND', `${shown} is not a URL or path Vouch can use.`, {
 			hint: 'Give an https or ssh git URL, or a local directory.',
 		});
 	}
-	// D11: a local path is known by its real path, the one git clones, before the registry, the
-	// blacklist or the install record see it. A symlink (or a symlinked parent) must not give
-	// a blacklisted repository a second name.
 	const local = sourceKind(text) === 'local';
-	const address = local ? await context.realPath(canonical) : text;
 	const current = context.index?.byUrl(address);
 	if (current !== undefined) return { ...fromEntry(current, 'url', urlContext), url: address };
 	const moved = context.index?.byRedirectUrl(address);
@@ -124,6 +121,26 @@ export async function resolveInstallSource(
 		return { kind: state === 'git' ? 'git' : 'local', url: address, canonical: address };
 	}
 	return { kind: 'git', url: text, canonical };
+}
+
+/** What `knownAddress` needs: where relative paths start, and the disk's symlinks. */
+export type AddressContext = CanonicalUrlContext & Pick<SourceContext, 'realPath'>;
+
+/**
+ * D11: the address a URL or path the user typed is known by, before the registry, the
+ * blacklist or the install record see it: a local path is its real path, the one git clones,
+ * so a symlink (or a symlinked parent) cannot give a blacklisted repository a second name; any
+ * other address is kept as written. Undefined for text that is no URL or path at all.
+ * Install and `info` both ask here, so what one refuses the other shows as blocked.
+ */
+export async function knownAddress(
+	text: string,
+	context: AddressContext,
+): Promise<string | undefined> {
+	const trimmed = text.trim();
+	const canonical = tryCanonicalUrl(trimmed, context);
+	if (canonical === undefined) return undefined;
+	return sourceKind(trimmed) === 'local' ? await context.realPath(canonical) : trimmed;
 }
 
 function fromEntry(

@@ -100,7 +100,7 @@ export async function updatePlugin(
 	assertTransportAllowed({ canonical, ...policy });
 	const expectedUuid = moved?.uuidChanged ? moved.plugin.uuid : installed.uuid;
 	// A local clone also answers for the address it was cloned from (D27).
-	const chain = await localOrigins(url, deps.git);
+	const chain = await localOrigins(url, deps.git, deps.realPath);
 	const origins = chain.addresses;
 	refuseIfBlocked({
 		verdict: blacklistVerdictAt(deps.snapshot, [url, ...origins], { uuid: expectedUuid }, 'skip'),

@@ -3,6 +3,7 @@
  * printed before installing, and the default answer of the install prompt. The wording is
  * fixed here so every screen (CLI, web, host UI) says the same thing.
  */
+import { markInvisible } from '../core/invisible-text.ts';
 import { type SanitizeOptions, sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from './model.ts';
 
@@ -64,14 +65,15 @@ export function trustWarning(level: TrustLevel): string | undefined {
 /**
  * What plugin-supplied text may not carry when it is shown beside a trust badge: pictographs
  * (🛡️ ⚠️ 🔓 ✅ ✔ ...) and check or cross marks that are not pictographs (✓ ✗ √ 🗸), enclosing
- * marks that draw a frame or keycap around a letter, variation selectors, and characters that
- * render as nothing (zero-width spaces and joiners, word joiners, soft hyphens, Hangul fillers,
- * tag characters). With them a name such as `Nice 🛡️ official` or `x\u200b✓ trusted` would
- * draw a badge of its own next to the real one. Bidi and other controls go in `sanitizeText`.
+ * marks that draw a frame or keycap around a letter, and the parts of emoji sequences
+ * (variation selectors, the zero-width joiner). With them a name such as `Nice 🛡️ official`
+ * would draw a badge of its own next to the real one. Characters that draw nothing (zero-width
+ * spaces, soft hyphens, tag characters...) follow the one rule of `core/invisible-text.ts`,
+ * applied by `sanitizeText`; bidi and other controls go there too.
  */
 const BADGE_FORGERY =
 	// biome-ignore lint/suspicious/noMisleadingCharacterClass: each mark is removed on its own, on purpose.
-	/[\p{Extended_Pictographic}\u2713-\u2718\u221a\u2611\u2612\u{1f5f8}\u20dd-\u20e4\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u200b-\u200d\u2060-\u2064\u180e\u00ad\u034f\u115f\u1160\u3164\uffa0\u17b4\u17b5\u2028\u2029\u{e0000}-\u{e007f}]/gu;
+	/[\p{Extended_Pictographic}\u2713-\u2718\u221a\u2611\u2612\u{1f5f8}\u20dd-\u20e4\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u200d]/gu;
 
 /**
  * Plugin-supplied text (a name, id or description) made safe to show beside a trust badge: it
@@ -80,8 +82,10 @@ const BADGE_FORGERY =
  */
 export function badgeSafeText(input: unknown, options: SanitizeOptions = {}): string {
 	const { maxLength, ...rest } = options;
-	// Removing a glyph can leave two spaces where it stood; one is enough.
-	const cleaned = sanitizeText(input, rest).replace(BADGE_FORGERY, '').replace(/ {2,}/g, ' ');
+	const stripped = sanitizeText(input, rest).replace(BADGE_FORGERY, '');
+	// Removing a glyph can leave a joiner with nothing to join, which the invisible rule then
+	// marks, and two spaces where it stood; one is enough.
+	const cleaned = markInvisible(stripped).replace(/ {2,}/g, ' ');
 	return maxLength === undefined ? cleaned : sanitizeText(cleaned, { ...rest, maxLength });
 }
 

@@ -115,6 +115,16 @@ export function expiryTime(text: string): number | undefined {
 	return Number.isNaN(time) || expiryText(new Date(time)) !== text ? undefined : time;
 }
 
+/**
+ * Whether metadata with this expiry no longer counts at `now`. An expiry `expiryTime` cannot
+ * read counts as expired. The one rule for the client's refresh and for the maintainer's
+ * tooling, so a root the tooling accepts is one clients accept too.
+ */
+export function isExpiredAt(text: string, now: Date): boolean {
+	const expires = expiryTime(text);
+	return expires === undefined || !(now.getTime() < expires);
+}
+
 /** Consistent-snapshot file name of versioned metadata: `<version>.<role>.json`. */
 export function versionedName(role: RoleName, version: number): string {
 	return `${version}.${role}.json`;

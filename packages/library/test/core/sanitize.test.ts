@@ -31,7 +31,9 @@ describe('sanitizeText: terminal escapes (D24, spec item 66)', () => {
 
 	it('drops bidi overrides and invisible direction marks', () => {
 		assert.equal(sanitizeText('abc\u202edcba\u202c'), 'abcdcba');
-		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061c\ufeffy'), 'xy');
+		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061cy'), 'xy');
+		// A zero-width no-break space is dropped only as a byte order mark, at the start.
+		assert.equal(sanitizeText('\ufeffx\ufeffy'), 'x\ufffdy');
 	});
 
 	it('turns newlines and tabs into spaces unless multiline', () => {

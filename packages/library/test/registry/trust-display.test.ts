@@ -26,7 +26,11 @@ describe('badgeSafeText and pluginNameLabel', () => {
 			}
 		}
 		assert.equal(badgeSafeText('Nice 🛡️ official'), 'Nice official');
-		assert.equal(badgeSafeText('x\u200b✓ trusted'), 'x trusted');
+		// The invisible character is shown as such (core/invisible-text.ts), the check mark gone.
+		assert.equal(badgeSafeText('x\u200b✓ trusted'), 'x\ufffd trusted');
+		// A Persian name keeps its non-joiner; a joiner left with nothing to join is shown.
+		assert.equal(badgeSafeText('\u0645\u06cc\u200c\u062e'), '\u0645\u06cc\u200c\u062e');
+		assert.equal(badgeSafeText('\u00e9\u200c🛡️'), '\u00e9\ufffd');
 	});
 
 	it('keeps ordinary text of any script, and still strips escapes', () => {

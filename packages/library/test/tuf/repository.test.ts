@@ -220,6 +220,24 @@ describe('publishRepository', () => {
 		);
 	});
 
+	it('refuses to publish under a root whose expiry clients cannot read, as they count it expired', async () => {
+		// `never` is no date at all; a date without a time is one `new Date` reads but TUF's
+		// form is not, so clients would refuse everything signed under it.
+		for (const expires of ['never', '2099-01-01']) {
+			const { outDir, keysDir, publish } = await repository();
+			await proposeRoot({ repoDir: outDir, keysDir, now: NOW });
+			const pendingFile = join(outDir, 'pending-root.json');
+			const pending = readJson(pendingFile);
+			pending.signed.expires = expires;
+			writeFileSync(pendingFile, JSON.stringify(pending));
+			for (const name of ['root-1.pem', 'root-2.pem']) {
+				await signRoot({ repoDir: outDir, keyFile: join(keysDir, name) });
+			}
+			await rejectsCode(publish(), 'TUF_REPOSITORY_INVALID');
+			assert.equal(existsSync(join(outDir, 'metadata', '2.root.json')), false, expires);
+		}
+	});
+
 	it('refuses to extend a repository whose metadata is damaged', async () => {
 		const { outDir, publish } = await repository();
 		writeFileSync(join(outDir, 'metadata', 'timestamp.json'), '{"signed": 1}');

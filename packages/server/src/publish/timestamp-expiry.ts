@@ -3,7 +3,11 @@
  * through D1, stop installing), so the publisher signs a new one well before then even when
  * nothing changed. Read from the stored `timestamp.json`, bounded like any metadata.
  */
-import { decodeMetadata, METADATA_MAX_BYTES } from '@vouch/library/internal/tuf/metadata';
+import {
+	decodeMetadata,
+	expiryTime,
+	METADATA_MAX_BYTES,
+} from '@vouch/library/internal/tuf/metadata';
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
 
@@ -20,8 +24,10 @@ export async function publishedTimestampExpiry(
 		.executeTakeFirst();
 	if (row === undefined || row.bytes.byteLength > METADATA_MAX_BYTES.timestamp) return undefined;
 	try {
-		const expires = new Date(decodeMetadata('timestamp', Buffer.from(row.bytes)).signed.expires);
-		return Number.isNaN(expires.getTime()) ? undefined : expires;
+		// Read as clients read it: an expiry they count as expired is due now, whatever
+		// `new Date` would make of it.
+		const expires = expiryTime(decodeMetadata('timestamp', Buffer.from(row.bytes)).signed.expires);
+		return expires === undefined ? undefined : new Date(expires);
 	} catch {
 		// An unreadable timestamp is as good as an expired one: the next publish replaces it.
 		return undefined;

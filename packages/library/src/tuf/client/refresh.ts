@@ -19,6 +19,7 @@ import {
 	BLACKLIST_TARGET,
 	decodeMetadata,
 	expiryTime,
+	isExpiredAt,
 	METADATA_MAX_BYTES,
 	REGISTRY_TARGET,
 	sha256Hex,
@@ -175,11 +176,10 @@ function assertUnexpired(state: TrustedState, now: Date): void {
 		['targets', top.targets.metadata.signed],
 	] as const;
 	for (const [role, signed] of checks) {
-		const expires = expiryTime(signed.expires);
-		if (expires === undefined || now.getTime() >= expires) {
+		if (isExpiredAt(signed.expires, now)) {
 			throw tufError(
 				'TUF_METADATA_EXPIRED',
-				expires === undefined
+				expiryTime(signed.expires) === undefined
 					? `The repository's ${role} metadata has no valid expiry (${sanitizeText(signed.expires, { maxLength: 40 })}), so it counts as expired.`
 					: `The repository's ${role} metadata expired at ${sanitizeText(signed.expires)} (a frozen or unmaintained repository).`,
 				{

@@ -7,7 +7,7 @@
 import type { Metadata, Root } from '@tufjs/models';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { tufError } from '../errors.ts';
-import { encodeMetadata } from '../metadata.ts';
+import { encodeMetadata, expiryTime, isExpiredAt } from '../metadata.ts';
 import { type KeySet, loadKeySetSigner } from './keyset.ts';
 import { repositoryPaths, writeRepositoryFile } from './layout.ts';
 import {
@@ -101,22 +101,30 @@ async function startFirstRoot(options: ResolveRootOptions, pendingFile: string) 
 	return root;
 }
 
-/** Clients refuse everything under an expired root, so publishing under one is pointless. */
+/**
+ * Clients refuse everything under an expired root, so publishing under one is pointless. An
+ * expiry they cannot read counts as expired there, so it does here too (`isExpiredAt`).
+ */
 function assertUsable(root: Metadata<Root>, now: Date, what: string): void {
-	if (root.signed.isExpired(now)) {
+	const { expires, version } = root.signed;
+	if (isExpiredAt(expires, now)) {
+		const shown = sanitizeText(expires, { maxLength: 40 });
 		throw tufError(
 			'TUF_REPOSITORY_INVALID',
-			`Root ${root.signed.version} (${sanitizeText(what)}) expired at ${root.signed.expires}.`,
+			expiryTime(expires) === undefined
+				? `Root ${version} (${sanitizeText(what)}) has no valid expiry (${shown}); clients count it as expired.`
+				: `Root ${version} (${sanitizeText(what)}) expired at ${shown}.`,
 			{ hint: 'Propose a new root (it may list the same keys) and have it signed.' },
 		);
 	}
 }
 
+/** Called after `assertUsable`, so the expiry is readable. */
 function warnExpiry(root: Metadata<Root>, now: Date, warnings: string[]): void {
-	const left = new Date(root.signed.expires).getTime() - now.getTime();
-	if (left < ROOT_EXPIRY_WARNING_DAYS * DAY_MS) {
+	const expires = expiryTime(root.signed.expires) ?? now.getTime();
+	if (expires - now.getTime() < ROOT_EXPIRY_WARNING_DAYS * DAY_MS) {
 		warnings.push(
-			`Root ${root.signed.version} expires at ${root.signed.expires}: propose and sign a new root before then.`,
+			`Root ${root.signed.version} expires at ${sanitizeText(root.signed.expires, { maxLength: 40 })}: propose and sign a new root before then.`,
 		);
 	}
 }
