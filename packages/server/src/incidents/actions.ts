@@ -28,14 +28,13 @@ import { normaliseOwnerUrl, ownerPrefixOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
 import { closeActionLifts } from './lifts.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
+import { ACTIONABLE_STATES } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
-import type { ActionKind, ActionParams, ActionState } from './types.ts';
+import type { ActionKind, ActionParams, ActionState, IncidentState } from './types.ts';
 import { ACTION_KINDS } from './types.ts';
 
 /** A mass action may be undone this long after it was applied. */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
-/** States in which a maintainer may act on an incident. */
-const ACTIONABLE = ['received', 'investigating', 'confirmed'];
 
 export function requireMaintainer(actor: Actor): void {
 	if (!roleAllows(actor.role, 'maintainer')) {
@@ -61,7 +60,7 @@ export async function requestAction(
 	if (!ACTION_KINDS.includes(kind)) throw serverError('BAD_REQUEST', 'Unknown action kind.');
 	const reason = requireReasonText(rawReason);
 	const incident = await incidentRow(context.db.db, incidentId);
-	if (!ACTIONABLE.includes(incident.state)) {
+	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
 			hint: 'Actions are taken on received, investigating or confirmed incidents.',
 		});
@@ -152,7 +151,7 @@ export async function approveAction(
 	}
 	assertSecondMaintainer(action.requested_by, actor);
 	const incident = await incidentRow(context.db.db, action.incident_id);
-	if (!ACTIONABLE.includes(incident.state)) {
+	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`);
 	}
 	await applyAction(context, action, actor, reason);
