@@ -78,13 +78,8 @@ export function assertRequestedTarget(
 ): void {
 	const wanted = params.target;
 	if (wanted === undefined || params.pluginId === undefined) return;
+	if (isAtRequestedTarget(plugins, params)) return;
 	const plugin = plugins.find((p) => p.id === params.pluginId);
-	if (
-		plugin !== undefined &&
-		normaliseUuid(plugin.uuid) === wanted.uuid &&
-		plugin.canonicalGitUrl === wanted.url
-	)
-		return;
 	const now =
 		plugin === undefined
 			? 'is no longer listed'
@@ -95,6 +90,25 @@ export function assertRequestedTarget(
 		{
 			hint: `Read the registry's changes to see who moved it. Refuse this request (POST /api/v1/admin/actions/${actionId}/revert) and ask again for what should be blocked now, or move the plugin back first.`,
 		},
+	);
+}
+
+/**
+ * Whether the plugin the action names is listed where it was requested (the same id, uuid and
+ * canonical URL); true for an action with no such target. What an approval asks, and what an
+ * edit may not change while the action waits (`pending-targets.ts`).
+ */
+export function isAtRequestedTarget(
+	plugins: readonly RegistryPlugin[],
+	params: ActionParams,
+): boolean {
+	const wanted = params.target;
+	if (wanted === undefined || params.pluginId === undefined) return true;
+	const plugin = plugins.find((p) => p.id === params.pluginId);
+	return (
+		plugin !== undefined &&
+		normaliseUuid(plugin.uuid) === wanted.uuid &&
+		plugin.canonicalGitUrl === wanted.url
 	);
 }
 

@@ -4,13 +4,12 @@
  * of the soft entries that would outrank it: `blacklist-entry.ts`) and removed the same way
  * (`planBlacklistRemove`). An action is applied at once, or waits for a second
  * maintainer (`dual-control.ts`). A hard blacklist supersedes a soft quarantine of the same
- * plugin: the quarantine is reverted first, since the blacklist refuses two entries with the
- * same identifiers.
+ * plugin, and an action takes over an entry no action holds on exactly its identifiers: in the
+ * edit that adds its entry (`entry-takeover.ts`), so nothing is lifted unless the block is in.
  */
 
 import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import { planBlacklistRemove } from '@vouch/library/internal/registry/edit/blacklist-plans';
-import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
@@ -24,18 +23,18 @@ import {
 	isMassAction,
 	needsSecondMaintainer,
 } from './dual-control.ts';
+import { readTakeOver, settleTakeOver } from './entry-takeover.ts';
 import { normaliseOwnerUrl, ownerPrefixOf } from './grouping.ts';
 import { logStep } from './incident-log.ts';
 import { closeActionLifts } from './lifts.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
+import { ACTIONABLE_STATES } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
-import type { ActionKind, ActionParams, ActionState } from './types.ts';
+import type { ActionKind, ActionParams, ActionState, IncidentState } from './types.ts';
 import { ACTION_KINDS } from './types.ts';
 
 /** A mass action may be undone this long after it was applied. */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
-/** States in which a maintainer may act on an incident. */
-const ACTIONABLE = ['received', 'investigating', 'confirmed'];
 
 export function requireMaintainer(actor: Actor): void {
 	if (!roleAllows(actor.role, 'maintainer')) {
@@ -61,7 +60,7 @@ export async function requestAction(
 	if (!ACTION_KINDS.includes(kind)) throw serverError('BAD_REQUEST', 'Unknown action kind.');
 	const reason = requireReasonText(rawReason);
 	const incident = await incidentRow(context.db.db, incidentId);
-	if (!ACTIONABLE.includes(incident.state)) {
+	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
 			hint: 'Actions are taken on received, investigating or confirmed incidents.',
 		});
@@ -152,7 +151,7 @@ export async function approveAction(
 	}
 	assertSecondMaintainer(action.requested_by, actor);
 	const incident = await incidentRow(context.db.db, action.incident_id);
-	if (!ACTIONABLE.includes(incident.state)) {
+	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`);
 	}
 	await applyAction(context, action, actor, reason);
@@ -167,14 +166,13 @@ async function applyAction(
 	const kind = action.kind as ActionKind;
 	const params = paramsOf(action);
 	const target = await targetOf(context, kind, params);
-	// Before the quarantine gives way: a block that cannot apply must not lift it.
 	assertRequestedTarget(target.plugin === undefined ? [] : [target.plugin], action.id, params);
-	// The hard block takes the soft quarantine's place (the registry refuses two entries on the
-	// same identifiers). A version block covers less than a quarantine of every version, so it
-	// leaves the quarantine in the registry, moved after the block so the block stays hard.
-	if (kind === 'hard_blacklist') {
-		await supersedeSoftQuarantines(context, action, target.plugin, actor);
-	}
+	// A hard block takes the soft quarantine's place (the registry refuses two entries on the
+	// same identifiers), and the action takes over an entry no action holds on exactly its
+	// identifiers, in the same edit (`entry-takeover.ts`). A version block covers less than a
+	// quarantine of every version, so it leaves the quarantine in the registry, moved after the
+	// block so the block stays hard.
+	let takeOver = await readTakeOver(context.db.db, kind, target.plugin, action.automatic === 1);
 	const input = blacklistInputFor(
 		kind,
 		params,
@@ -189,10 +187,19 @@ async function applyAction(
 		(plan) => {
 			// Again against the document the entry is written to: a move committed meanwhile counts.
 			assertRequestedTarget(plan.registry.plugins, action.id, params);
-			return planActionEntry(plan, input);
+			return planActionEntry(plan, input, takeOver).plan;
 		},
 		actor,
 		async (trx, stored) => {
+			await settleTakeOver(
+				context,
+				trx,
+				takeOver,
+				(fresh) => {
+					takeOver = fresh;
+				},
+				{ action, actor, plugin: target.plugin },
+			);
 			const entryId = stored?.subject ?? null;
 			const updated = await trx
 				.updateTable('incident_actions')
@@ -232,34 +239,6 @@ async function applyAction(
 			});
 		},
 	);
-}
-
-/** A soft quarantine of the plugin gives way to its hard block. */
-async function supersedeSoftQuarantines(
-	context: IncidentContext,
-	action: ActionRow,
-	plugin: RegistryPlugin | undefined,
-	actor: Actor,
-): Promise<void> {
-	if (plugin === undefined) return;
-	const soft = await context.db.db
-		.selectFrom('incident_actions')
-		.select(['id', 'params_json'])
-		.where('kind', '=', 'soft_quarantine')
-		.where('state', '=', 'applied')
-		.execute();
-	const same = soft.filter(
-		(row) => (JSON.parse(row.params_json) as ActionParams).pluginId === plugin.id,
-	);
-	for (const row of same) {
-		await reverseAction(
-			context,
-			await actionRow(context.db.db, Number(row.id)),
-			actor,
-			`Superseded by action ${action.id} (${action.kind}).`,
-			'reverted',
-		);
-	}
 }
 
 export type Reversal = 'reverted' | 'undone' | 'expired';

@@ -6,7 +6,7 @@
  * A grant that would revert an action applied under dual control does not lift anything by
  * itself: it is recorded as a lift request and the appeal stays open until a second maintainer,
  * also uninvolved, confirms it (`lift-decisions.ts`). A grant over blocks that one maintainer
- * could lift alone takes effect in one step.
+ * could lift alone takes effect in one step, on exactly the actions judged so.
  */
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
@@ -21,7 +21,7 @@ import {
 	pendingLift,
 	requestLift,
 } from './lifts.ts';
-import { appliedActionsOf, incidentRow } from './rows.ts';
+import { type ActionRow, appliedActionsOf, incidentRow } from './rows.ts';
 import { requireReasonText } from './text-rules.ts';
 import type { AppealOutcome } from './types.ts';
 
@@ -69,9 +69,12 @@ export async function decideAppeal(
 	const reason = requireReasonText(rawReason);
 	const appeal = await openAppeal(context, appealId);
 	await assertUninvolved(context, appeal.incident_id, actor);
+	// The actions judged are the ones a grant lifts: a block a second maintainer's approval
+	// applies while this runs (its incident check passed before the appeal) stays.
+	const judged = grant ? await appliedActionsOf(context.db.db, appeal.incident_id) : [];
 	if (grant) {
 		let dual = false;
-		for (const action of await appliedActionsOf(context.db.db, appeal.incident_id)) {
+		for (const action of judged) {
 			if (await actionLiftIsDual(context, action)) dual = true;
 		}
 		if (dual) {
@@ -96,6 +99,7 @@ export async function decideAppeal(
 		decidedBy: actor.name,
 		reason,
 		actor,
+		lifted: judged,
 	});
 	return { state: grant ? 'granted' : 'denied' };
 }
@@ -120,6 +124,12 @@ export interface Settlement {
 	actor: Actor;
 	/** The lift request a confirmed grant carries out. */
 	liftId?: number;
+	/**
+	 * The applied actions a grant reverts: those judged free of a second maintainer, or, for a
+	 * confirmed grant, those applied when the second maintainer confirmed it. Never read again
+	 * here, so a block applied after the judgement is not lifted with them.
+	 */
+	lifted: readonly ActionRow[];
 }
 
 /** Reverts (on a grant) and resolves the incident, recording the decision. */
@@ -130,7 +140,7 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 			? {}
 			: { liftId: settlement.liftId, decidedBy: settlement.decidedBy };
 	if (grant) {
-		for (const action of await appliedActionsOf(context.db.db, incidentId)) {
+		for (const action of settlement.lifted) {
 			await reverseAction(
 				context,
 				action,

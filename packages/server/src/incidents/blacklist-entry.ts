@@ -19,6 +19,7 @@ import { blacklistEntryId } from '@vouch/library/internal/registry/edit/blacklis
 import {
 	type BlacklistAddInput,
 	planBlacklistAdd,
+	sameIdentifiers,
 } from '@vouch/library/internal/registry/edit/blacklist-plans';
 import {
 	blacklistOf,
@@ -128,19 +129,104 @@ function matchingKeys(input: BlacklistAddInput): RawTable {
 }
 
 /**
- * The plan that adds an action's entry: the planner's own, and for a hard entry the soft entries
- * that would outrank it moved after it, unchanged (same text, so the same id; what each blocks,
- * and a user's earlier acceptance of it, stay as they were; only the new block now comes first).
+ * Which entries an action's entry takes the place of (`entry-takeover.ts` reads them from the
+ * incident actions): its incident's own soft quarantine, superseded by a hard block, and an
+ * entry no action holds on exactly the same identifiers (a notice or a block added by hand).
  */
-export function planActionEntry(context: EditContext, input: BlacklistAddInput): EditPlan {
-	const plan = planBlacklistAdd(context, input);
-	const entries = blacklistOf(context.document);
+export interface Replacement {
+	/** Ids of the entries applied actions hold: never taken over, but for `superseded`. */
+	held: ReadonlySet<string>;
+	/** Held entries the new one supersedes, whatever their identifiers. */
+	superseded: ReadonlySet<string>;
+	/**
+	 * Whether an unheld entry on exactly these identifiers is taken over. Not for the automatic
+	 * quarantine: it lapses on its own, and would take a notice meant to stay with it.
+	 */
+	takeOverUnheld: boolean;
+}
+
+export const NO_REPLACEMENT: Replacement = {
+	held: new Set(),
+	superseded: new Set(),
+	takeOverUnheld: false,
+};
+
+export interface ActionEntryPlan {
+	plan: EditPlan;
+	/** Ids of the entries the new one replaces, in document order. */
+	replaced: string[];
+}
+
+function isSoftTable(table: RawTable): boolean {
+	return table.severity === 'soft';
+}
+
+/**
+ * An unheld entry the action's entry takes over: the same identifiers, no versions or commit on
+ * either (the planner would refuse the action's entry as a duplicate of it), and no stronger
+ * than the action's (a soft quarantine never replaces a hard entry: that would weaken a block).
+ */
+function takesOver(context: EditContext, table: RawTable, input: BlacklistAddInput): boolean {
+	if (input.versions !== undefined || input.commit !== undefined) return false;
+	if (table.versions !== undefined || table.commit !== undefined) return false;
+	if (!sameIdentifiers(context, table, input)) return false;
+	return input.severity !== 'soft' || isSoftTable(table);
+}
+
+/**
+ * The plan that adds an action's entry, in one edit: the entries it replaces removed (so the
+ * plugin is never left blocked by neither: both or nothing is written), the planner's own add,
+ * and for a hard entry the soft entries that would outrank it moved after it, unchanged (same
+ * text, so the same id; what each blocks, and a user's earlier acceptance of it, stay as they
+ * were; only the new block now comes first). An unheld entry taken over becomes the action's:
+ * held, so one maintainer can no longer remove it, and lifted with the action.
+ */
+export function planActionEntry(
+	context: EditContext,
+	input: BlacklistAddInput,
+	replacement: Replacement = NO_REPLACEMENT,
+): ActionEntryPlan {
+	const all = blacklistOf(context.document);
+	const replacedAt: number[] = [];
+	all.forEach((table, index) => {
+		const id = blacklistEntryId(table);
+		const unheld = replacement.takeOverUnheld && !replacement.held.has(id);
+		if (replacement.superseded.has(id) || (unheld && takesOver(context, table, input))) {
+			replacedAt.push(index);
+		}
+	});
+	const entries = all.filter((_, index) => !replacedAt.includes(index));
+	if (replacement.takeOverUnheld && input.severity === 'soft') {
+		const hard = entries.find(
+			(table) =>
+				!isSoftTable(table) &&
+				table.versions === undefined &&
+				table.commit === undefined &&
+				sameIdentifiers(context, table, input),
+		);
+		if (hard !== undefined) {
+			throw serverError(
+				'BAD_REQUEST',
+				`The hard entry ${blacklistEntryId(hard)} already blocks exactly this plugin; a soft quarantine would weaken it.`,
+				{
+					hint: 'Request a hard_blacklist instead: it takes an entry no incident holds over, so the incident holds the block.',
+				},
+			);
+		}
+	}
+	const plan = planBlacklistAdd(
+		{ ...context, document: { ...context.document, blacklist: entries } },
+		input,
+	);
+	const replacedTables = replacedAt.map((index) => all[index] as RawTable);
+	const replaced = replacedTables.map((table) => blacklistEntryId(table));
 	const moved = softEntriesOutranking(entries, matchingKeys(input));
-	if (moved.length === 0) return plan;
 	const tables = moved.map((position) => entries[position] as RawTable);
 	const ids = tables.map((table) => blacklistEntryId(table));
 	plan.ops = [
-		// Bottom up, so each index still names the entry it was read from.
+		// Bottom up, so each index still names the entry it was read from: first in the document
+		// as it is, then in the document without the replaced entries.
+		...[...replacedAt].reverse().map((index) => ({ op: 'remove-blacklist' as const, index })),
 		...[...moved].reverse().map((index) => ({ op: 'remove-blacklist' as const, index })),
 		...plan.ops,
 		...tables.map((table) => ({
@@ -149,11 +235,19 @@ export function planActionEntry(context: EditContext, input: BlacklistAddInput):
 		})),
 	];
 	plan.change.fields = [
+		...replacedTables.map((table) => ({ field: 'blacklist', from: table, to: null })),
 		...(plan.change.fields ?? []),
-		{ field: 'blacklist_order', from: ids, to: [plan.change.subject, ...ids] },
+		...(ids.length === 0
+			? []
+			: [{ field: 'blacklist_order', from: ids, to: [plan.change.subject, ...ids] }]),
 	];
-	plan.notes.push(
-		`The soft entr${ids.length === 1 ? 'y' : 'ies'} ${ids.join(', ')} now come${ids.length === 1 ? 's' : ''} after this block, so ${ids.length === 1 ? 'it' : 'they'} cannot override it.`,
-	);
-	return plan;
+	if (replaced.length > 0) {
+		plan.notes.push(`This entry takes the place of ${replaced.join(', ')}.`);
+	}
+	if (ids.length > 0) {
+		plan.notes.push(
+			`The soft entr${ids.length === 1 ? 'y' : 'ies'} ${ids.join(', ')} now come${ids.length === 1 ? 's' : ''} after this block, so ${ids.length === 1 ? 'it' : 'they'} cannot override it.`,
+		);
+	}
+	return { plan, replaced };
 }

@@ -16,7 +16,7 @@ import type { IncidentContext } from './deps.ts';
 import { logStep } from './incident-log.ts';
 import { type LiftRow, liftRow, notPending, reopenLift, settleLift } from './lifts.ts';
 import { notApplied } from './reversals.ts';
-import { actionRow } from './rows.ts';
+import { actionRow, appliedActionsOf } from './rows.ts';
 import { requireReasonText } from './text-rules.ts';
 import type { LiftApproval } from './types.ts';
 
@@ -103,6 +103,8 @@ async function confirmGrant(
 			reason: lift.reason,
 			actor,
 			liftId: lift.id,
+			// Two uninvolved maintainers have agreed by now: what is applied as the second confirms.
+			lifted: await appliedActionsOf(context.db.db, lift.incident_id),
 		});
 	} catch (error) {
 		// Reverting is idempotent: a confirmation that failed half-way can be given again.

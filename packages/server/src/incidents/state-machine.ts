@@ -22,6 +22,16 @@ const MANUAL_MOVES: Readonly<Record<IncidentState, readonly IncidentState[]>> = 
 	resolved: [],
 };
 
+/**
+ * States in which a maintainer may act on an incident: request an action or approve one. A
+ * request waiting on an incident in another state can no longer be approved.
+ */
+export const ACTIONABLE_STATES: readonly IncidentState[] = [
+	'received',
+	'investigating',
+	'confirmed',
+];
+
 /** Open incidents gather new reports; dismissed and resolved ones do not. */
 export const OPEN_STATES: readonly IncidentState[] = [
 	'received',

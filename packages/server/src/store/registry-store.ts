@@ -33,6 +33,7 @@ import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import { assertEditKeepsHeldCoverage } from '../incidents/held-coverage.ts';
 import { assertReplacementKeepsHeldEntries } from '../incidents/held-entries.ts';
+import { assertEditKeepsPendingTargets } from '../incidents/pending-targets.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
@@ -169,6 +170,11 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				() => ({ raw, registry }),
 				coverage,
 			);
+			await assertEditKeepsPendingTargets(
+				trx,
+				() => (current === undefined ? undefined : parse(current.text)),
+				() => registry,
+			);
 			await replaceProjection(trx, projection);
 			return insertChange(trx, {
 				action: 'edit',
@@ -239,6 +245,12 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				() => ({ raw: decodeRaw(file), registry: parse(current.text) }),
 				() => ({ raw: rawAfter, registry: edit.registry }),
 				coverage,
+			);
+			// Nor from under a block still waiting for its second maintainer.
+			await assertEditKeepsPendingTargets(
+				trx,
+				() => parse(current.text),
+				() => edit.registry,
 			);
 			await replaceProjection(trx, projection);
 			const change = await insertChange(trx, {

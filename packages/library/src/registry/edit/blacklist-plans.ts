@@ -250,8 +250,11 @@ function urlOf(context: EditContext, value: unknown): string | undefined {
 		: undefined;
 }
 
-/** The entry's identifiers are exactly these: no more, no fewer. */
-function sameIdentifiers(
+/**
+ * The entry's identifiers are exactly these: no more, no fewer (the rule `add` refuses a second
+ * entry by, and `remove --uuid/--url` finds one by).
+ */
+export function sameIdentifiers(
 	context: EditContext,
 	entry: RawTable,
 	wanted: BlacklistIdentifiers,
