@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_TEST_NOW, type CliRun, parseJson } from '../helpers/cli.ts';
+import { assertJsonOutput } from '../json/schema-check.ts';
 import {
 	createWorld,
 	type PluginSpec,
@@ -72,6 +73,32 @@ describe('managing installed plugins', () => {
 		const human = await world.vouch(['info', 'trusty', '--registry', world.registryFile]);
 		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
 		assert.match(human.stdout, /Capabilities: .*\(raw sockets: not enforceable on Node 20\)/);
+	});
+
+	it('info of an installed plugin shows all the registry says too, not less', async () => {
+		const run = await vouch(['info', 'trusty', '--offline']);
+		const document = assertJsonOutput(run, 'info');
+		const entry = document.registryEntry as Record<string, unknown>;
+		assert.equal(entry.id, 'trusty');
+		assert.equal(entry.uuid, TRUSTED.uuid);
+		assert.equal(entry.description, 'The trusty plugin');
+		assert.equal(entry.gitUrl, (served.trusty as ServedPlugin).url);
+		assert.deepEqual(entry.authors, ['Test Author']);
+		const human = await world.vouch([
+			'info',
+			'trusty',
+			'--offline',
+			'--registry',
+			world.registryFile,
+		]);
+		const lines = human.stdout.split('\n');
+		assert.match(lines[0] as string, /trusted +"trusty" \(trusty\)$/, 'the heading names the id');
+		assert.match(lines[1] as string, /^ +The trusty plugin$/);
+		assert.match(human.stdout, new RegExp(`UUID: +${TRUSTED.uuid}`));
+		assert.ok(human.stdout.includes(`Git URL:      ${(served.trusty as ServedPlugin).url}`));
+		assert.match(human.stdout, /Refs: +.*\(registry entry\)/);
+		assert.match(human.stdout, /Authors: +Test Author/);
+		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
 	});
 
 	it('disables and enables, and enable refuses a hard-blacklisted plugin (D10)', async () => {
