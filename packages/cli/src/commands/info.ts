@@ -118,7 +118,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					output.line(
 						`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
 					);
-					printInstalled(output, installed, files, trust, update);
+					printInstalled(output, installed, files, trust, update, profile);
 					printRemoteRefs(output, refs, installedRef);
 				} else {
 					// Bound to its entry (D6): what the registry says first, then this copy.
@@ -128,7 +128,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 						{ locale: options.locale, signedRegistry: loaded.signed },
 						() => printRemoteRefs(output, refs, installedRef),
 					);
-					printInstalled(output, installed, files, trust, update);
+					printInstalled(output, installed, files, trust, update, profile);
 				}
 				output.line(
 					verdict.blocked
