@@ -104,6 +104,34 @@ describe('vouch config', () => {
 		assert.deepEqual([list.profile?.source, list.registry?.source], ['flag', 'config']);
 	});
 
+	it('list says a value is stored in a file only when it is', async () => {
+		const { vouch } = sandbox();
+		const stored = writeRegistry();
+		const sourceLine = (run: CliRun, key: string) => {
+			const lines = run.stdout.split('\n');
+			return lines[lines.findIndex((line) => line.startsWith(`${key} = `)) + 1] ?? '';
+		};
+		let run = await vouch(['config', 'list']);
+		assert.equal(run.code, 0, run.stderr);
+		for (const key of ['profile', 'registry', 'service']) {
+			assert.doesNotMatch(sourceLine(run, key), /stored in/, key);
+			assert.match(sourceLine(run, key), /nothing stored/, key);
+		}
+		assert.match(sourceLine(run, 'registry'), /the profile's default/);
+
+		assert.equal((await vouch(['config', 'set', 'registry', stored])).code, 0);
+		run = await vouch(['config', 'list']);
+		assert.match(sourceLine(run, 'registry'), /^ +\(stored in .*config\.toml\)$/);
+		assert.match(sourceLine(run, 'profile'), /nothing stored/, 'the profile is still not stored');
+
+		run = await vouch(['--registry', stored, 'config', 'list'], { VOUCH_PROFILE: 'picard' });
+		assert.match(
+			sourceLine(run, 'registry'),
+			/^ +\(from the command line, for this command only\)$/,
+		);
+		assert.match(sourceLine(run, 'profile'), /^ +\(from the environment: VOUCH_PROFILE\)$/);
+	});
+
 	it('get prints the value in effect; unset goes back to the default', async () => {
 		const { vouch } = sandbox();
 		const registry = writeRegistry();

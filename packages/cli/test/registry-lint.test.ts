@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { makeTempDir } from '../../library/test/helpers/temp.ts';
 import { writeRegistry } from './fixture-registry.ts';
 import { parseJson, runVouch } from './helpers/cli.ts';
+import { assertJsonError } from './json/schema-check.ts';
 
 const picard = new URL(
 	'../../library/test/fixtures/registries/picard-plugins.toml',
@@ -78,4 +82,44 @@ blacklisted_at = "2026-02-01T00:00:00Z"
 	const refused = await runVouch(['registry', 'lint', misspelt, '--json']);
 	assert.equal(refused.code, 1, refused.stdout);
 	assert.equal((parseJson(refused).error as { code: string }).code, 'BLACKLIST_INVALID');
+});
+
+test('every registry subcommand answers a missing file the same way: the path and a hint', async () => {
+	const dir = makeTempDir('vouch-missing-registry-');
+	const commands = [
+		['registry', 'lint', 'nonexist.toml'],
+		['registry', 'diff', 'nonexist.toml', 'nonexist.toml'],
+		['registry', 'validate', '--registry', 'nonexist.toml', '--offline'],
+		['registry', 'review', 'some-plugin', '--registry', 'nonexist.toml'],
+		['registry', 'pin', 'some-plugin', 'main', '--registry', 'nonexist.toml'],
+		['registry', 'hunt', 'needle', '--registry', 'nonexist.toml'],
+		['registry', 'publish', 'nonexist.toml', '--keys', 'keys', '--out', 'repo'],
+		['registry', 'plugin', 'list', '--registry', 'nonexist.toml'],
+		['registry', 'ref', 'list', 'some-plugin', '--registry', 'nonexist.toml'],
+		['registry', 'blacklist', 'list', '--registry', 'nonexist.toml'],
+		['registry', 'stats', '--registry', 'nonexist.toml'],
+	];
+	for (const argv of commands) {
+		const name = argv.slice(0, 3).join(' ');
+		const json = await runVouch([...argv, '--json'], { cwd: dir });
+		const error = assertJsonError(json, 1, 'REGISTRY_NOT_FOUND');
+		assert.ok(error.message.includes(join(dir, 'nonexist.toml')), name);
+		assert.match(error.hint ?? '', /path|--registry/, name);
+		const human = await runVouch(argv, { cwd: dir });
+		assert.equal(human.code, 1, name);
+		assert.match(human.stderr, /hint: /, name);
+		assert.doesNotMatch(human.stderr, /\n\s+at /, `${name}: no stack trace`);
+	}
+	assert.deepEqual(readdirSync(dir), [], 'nothing is created');
+});
+
+test('registry log names a repository directory that does not exist as such', async () => {
+	const dir = makeTempDir('vouch-missing-repo-');
+	const error = assertJsonError(
+		await runVouch(['registry', 'log', 'verify', 'nonexist', '--json'], { cwd: dir }),
+		1,
+		'TUF_LOG_MISSING',
+	);
+	assert.match(error.message, /no repository directory/);
+	assert.match(error.hint ?? '', /registry publish --out/);
 });

@@ -3,13 +3,14 @@
  * Threshold signing and rotation are covered against the library in `test/tuf`.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { createTufVerifier } from '@vouch/library/internal/tuf/index';
 import { makeTempDir } from '../../library/test/helpers/temp.ts';
 import { parseJson, runVouch } from './helpers/cli.ts';
+import { assertJsonError } from './json/schema-check.ts';
 
 const REGISTRY = `api_version = "3.0"
 
@@ -119,5 +120,45 @@ describe('vouch registry keys init / publish', () => {
 			assert.match(error.message, new RegExp(`"${key}"`), key);
 			assert.throws(() => statSync(join(root, 'repo', 'timestamp.json')), key);
 		}
+	});
+});
+
+describe('a refused first publish', () => {
+	it('writes nothing, not even the first root, when a recorded change has no reason', async () => {
+		const root = makeTempDir('vouch-sign-');
+		writeFileSync(join(root, 'plugins.toml'), REGISTRY);
+		assert.equal(
+			(await runVouch(['registry', 'keys', 'init', '--dir', 'keys'], { cwd: root })).code,
+			0,
+		);
+		// An editing command that takes no reason records its change without one.
+		const edited = await runVouch(
+			['registry', 'ref', 'add', 'tagger', 'dev', '--registry', 'plugins.toml'],
+			{ cwd: root },
+		);
+		assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+		const run = await runVouch(
+			['registry', 'publish', 'plugins.toml', '--keys', 'keys', '--out', 'repo', '--json'],
+			{ cwd: root, now: () => new Date() },
+		);
+		assertJsonError(run, 1, 'TUF_LOG_REASON_REQUIRED');
+		assert.equal(existsSync(join(root, 'repo')), false, 'the repository directory is not made');
+
+		const retried = await runVouch(
+			[
+				'registry',
+				'publish',
+				'plugins.toml',
+				'--keys',
+				'keys',
+				'--out',
+				'repo',
+				'--reason',
+				'A dev ref.',
+			],
+			{ cwd: root, now: () => new Date() },
+		);
+		assert.equal(retried.code, 0, retried.stdout + retried.stderr);
+		assert.equal(existsSync(join(root, 'repo', 'pending-root.json')), false);
 	});
 });

@@ -254,6 +254,7 @@ export {
 	type HostMode,
 	type Manifest,
 	type ManifestResult,
+	nodeEnforcementApplies,
 	parseManifestText,
 	RAW_SOCKETS_NOTE,
 	readManifest,

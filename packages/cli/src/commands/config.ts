@@ -37,11 +37,10 @@ import {
 } from '../settings.ts';
 import { safe } from '../style.ts';
 
-const SOURCE_WORDS: Readonly<Record<EffectiveSetting['source'], string>> = {
-	flag: 'from the command line',
-	env: 'from the environment',
-	config: 'stored',
-	default: "the profile's default",
+/** The variable each key is read from, when it has one (`service` has none, on purpose). */
+const ENV_VARIABLE: Readonly<Partial<Record<SettingKey, string>>> = {
+	profile: 'VOUCH_PROFILE',
+	registry: 'VOUCH_REGISTRY_URL',
 };
 
 export function registerConfig(program: Command, { io }: CommandContext): void {
@@ -172,14 +171,34 @@ function settingJson(setting: EffectiveSetting): EffectiveSettingJson {
 	};
 }
 
+/**
+ * Where the value in effect comes from, in words that are true of it: only a stored value is
+ * said to be in the file; for any other the file is where `config set` would put one.
+ */
 function describeSource(setting: EffectiveSetting): string {
-	if ([setting.value].flat().length === 0) return '(not set)';
-	const where = setting.source === 'config' ? ` in ${safe(setting.file)}` : '';
-	return `(${SOURCE_WORDS[setting.source]}${where})`;
+	const file = safe(setting.file);
+	switch (setting.source) {
+		case 'config':
+			return `(stored in ${file})`;
+		case 'flag':
+			return '(from the command line, for this command only)';
+		case 'env':
+			return `(from the environment: ${ENV_VARIABLE[setting.key] ?? 'a variable'})`;
+		default: {
+			// An empty value already reads "(not set)" on its own line.
+			const what =
+				[setting.value].flat().length === 0
+					? ''
+					: setting.key === 'profile'
+						? 'the default; '
+						: "the profile's default; ";
+			return `(${what}nothing stored: \`vouch config set ${setting.key} <value>\` would store one in ${file})`;
+		}
+	}
 }
 
 function printSetting(setting: EffectiveSetting, output: Output): void {
 	const values = [setting.value].flat().map((value) => safe(value));
 	output.line(`${setting.key} = ${values.length === 0 ? '(not set)' : values.join(', ')}`);
-	output.line(output.style.dim(`  ${describeSource(setting)}; stored in ${safe(setting.file)}`));
+	output.line(output.style.dim(`  ${describeSource(setting)}`));
 }

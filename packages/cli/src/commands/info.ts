@@ -1,6 +1,6 @@
 /**
  * `vouch info <id|url|uuid>`: what the registry says about a plugin — trust badge, refs,
- * redirects and blacklist state. A URL the registry does not know is reported as
+ * redirects and blacklist state — and, when it is installed, the installed copy as well. A URL the registry does not know is reported as
  * unregistered rather than as an error: that is the answer the user needs.
  */
 
@@ -8,18 +8,14 @@ import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
 import { VouchError } from '@vouch/library/internal/core/errors';
 import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
-import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { knownAddress } from '@vouch/library/internal/lifecycle/source';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
 import { blacklistVerdictAt, installedAddresses } from '@vouch/library/internal/lifecycle/verdicts';
 import { installedVersionFacts } from '@vouch/library/internal/lifecycle/version-facts';
-import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
 import { lookupKind } from '@vouch/library/internal/registry/index';
-import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
-import { releaseStatusOf } from '@vouch/library/internal/registry/release-policy';
 import { resolveTrust } from '@vouch/library/internal/registry/trust';
-import { badgeSafeText, pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
+import { pluginNameLabel } from '@vouch/library/internal/registry/trust-display';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	type LoadedRegistry,
@@ -32,11 +28,12 @@ import {
 } from '../context.ts';
 import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
 import { lifecycleIO } from '../lifecycle-context.ts';
-import { createOutput, type Output } from '../output.ts';
-import { blacklistMarkOf, blockDetailLines, pluginJson, trustText } from '../plugin-view.ts';
+import { createOutput } from '../output.ts';
+import { blacklistMarkOf, blockDetailLines, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
 import { localeOption } from './filters.ts';
+import { printRegistryEntry, registryEntryJson } from './info-entry.ts';
 import { printRemoteRefs, type RemoteRefs, remoteRefs, remoteRefsJson } from './info-refs.ts';
 import { installedJson, installedMatching, printInstalled } from './installed-view.ts';
 
@@ -86,6 +83,9 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					...installedVersionFacts(plugin, loaded.index),
 				});
 				const update = (await readUpdateCache(profile.cacheDir))[plugin.uuid];
+				// The entry only when trust binds this copy to it (D6): a fork that shares its UUID
+				// is not shown the real plugin's description as its own.
+				const entry = trust.plugin;
 				// A plain local directory has no refs; a clone on disk is listed like any remote.
 				const refs: RemoteRefs =
 					plugin.source.kind === 'local'
@@ -110,20 +110,37 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 							blacklisted: blacklistMarkOf(verdict),
 							update: update ?? null,
 						},
+						registryEntry:
+							entry === undefined
+								? null
+								: registryEntryJson(
+										entry,
+										blacklist.check({ url: entry.gitUrl, uuid: entry.uuid }),
+										loaded.signed,
+									),
 						remote: remoteRefsJson(refs).remote,
 						registry: registryJson(loaded),
 					} satisfies InfoInstalledJson);
 					return;
 				}
-				output.line(
-					`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
-				);
-				printInstalled(output, installed, files, trust, update);
-				printRemoteRefs(
-					output,
-					refs,
-					plugin.source.refType === 'commit' ? plugin.source.commit : plugin.source.ref,
-				);
+				const installedRef =
+					plugin.source.refType === 'commit' ? plugin.source.commit : plugin.source.ref;
+				if (entry === undefined) {
+					output.line(
+						`${trustText(trust.level, output.style)}  ${output.style.bold(pluginNameLabel(plugin.name))}`,
+					);
+					printInstalled(output, installed, files, trust, update, profile);
+					printRemoteRefs(output, refs, installedRef);
+				} else {
+					// Bound to its entry (D6): what the registry says first, then this copy.
+					printRegistryEntry(
+						entry,
+						output,
+						{ locale: options.locale, signedRegistry: loaded.signed },
+						() => printRemoteRefs(output, refs, installedRef),
+					);
+					printInstalled(output, installed, files, trust, update, profile);
+				}
 				output.line(
 					verdict.blocked
 						? `  ${output.style.red(`Blacklisted (${verdict.severity}): ${safe(verdict.reason)}`)}`
@@ -180,32 +197,18 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					query: typed,
 					matchedBy,
 					registered: true,
-					plugin: {
-						...pluginJson(plugin, verdict, loaded.signed),
-						versioningScheme: plugin.versioningScheme ?? null,
-						refs: plugin.refs,
-						authors: plugin.authors,
-						maintainers: plugin.maintainers,
-						redirectFrom: plugin.redirectFrom,
-						redirectFromUuid: plugin.redirectFromUuid,
-						releases: plugin.releases,
-						addedAt: plugin.addedAt ?? null,
-						updatedAt: plugin.updatedAt ?? null,
-					},
+					plugin: registryEntryJson(plugin, verdict, loaded.signed),
 					...remoteRefsJson(refs),
 					registry: registryJson(loaded),
 				} satisfies InfoRegisteredJson);
 				return;
 			}
-			printPlugin(plugin, output, options.locale, refs);
-			const releases = releaseStatusOf(plugin, loaded.signed);
-			if (releases !== 'not-required') {
-				output.line(
-					releases === 'signed-pins'
-						? `  Releases:     only reviewed releases install (${plugin.releases.length} pinned in the signed registry)`
-						: output.style.yellow(`  Releases:     ${UNSIGNED_RELEASE_LABEL}`),
-				);
-			}
+			printRegistryEntry(
+				plugin,
+				output,
+				{ locale: options.locale, signedRegistry: loaded.signed },
+				() => printRemoteRefs(output, refs),
+			);
 			if (redirected) {
 				output.line(
 					output.style.yellow(
@@ -223,55 +226,6 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 				output.style.dim(`  Registry:     ${safe(loaded.source)} (${registryTrustLabel(loaded)})`),
 			);
 		});
-}
-
-function printPlugin(
-	plugin: RegistryPlugin,
-	output: Output,
-	locale: string,
-	remote: RemoteRefs,
-): void {
-	const { style } = output;
-	output.line(
-		`${trustText(plugin.trustLevel, style)}  ${style.bold(pluginNameLabel(localisedName(plugin, locale)))} (${badgeSafeText(plugin.id)})`,
-	);
-	output.line(`  ${badgeSafeText(localisedDescription(plugin, locale))}`);
-	if (plugin.declaredTrustLevel !== undefined) {
-		output.line(
-			style.yellow(
-				`  The registry gives no known trust level ("${safe(plugin.declaredTrustLevel)}"); treated as community.`,
-			),
-		);
-	}
-	output.line(`  UUID:         ${safe(plugin.uuid)}`);
-	output.line(`  Git URL:      ${safe(plugin.gitUrl)}`);
-	output.line(
-		`  Versioning:   ${plugin.versioningScheme === undefined ? 'explicit refs only' : safe(plugin.versioningScheme)}`,
-	);
-	const refs = plugin.refs.map((ref) => {
-		const bounds =
-			ref.minApiVersion || ref.maxApiVersion
-				? ` (API ${ref.minApiVersion ?? '*'}–${ref.maxApiVersion ?? '*'})`
-				: '';
-		return `${safe(ref.name)}${bounds}`;
-	});
-	// What the registry lists is not what install chooses (D15): both are shown, and which.
-	output.line(`  Refs:         ${refs.length === 0 ? '(none)' : refs.join(', ')} (registry entry)`);
-	printRemoteRefs(output, remote);
-	if (plugin.categories.length > 0)
-		output.line(`  Categories:   ${plugin.categories.map((c) => safe(c)).join(', ')}`);
-	if (plugin.authors.length > 0)
-		output.line(`  Authors:      ${plugin.authors.map((a) => safe(a)).join(', ')}`);
-	if (plugin.maintainers.length > 0)
-		output.line(`  Maintainers:  ${plugin.maintainers.map((m) => safe(m)).join(', ')}`);
-	if (plugin.redirectFrom.length > 0)
-		output.line(`  Moved from:   ${plugin.redirectFrom.map((u) => safe(u)).join(', ')}`);
-	if (plugin.redirectFromUuid.length > 0)
-		output.line(`  Old UUIDs:    ${plugin.redirectFromUuid.map((u) => safe(u)).join(', ')}`);
-	if (plugin.addedAt !== undefined)
-		output.line(
-			`  Added:        ${safe(plugin.addedAt)}${plugin.updatedAt === undefined ? '' : `, updated ${safe(plugin.updatedAt)}`}`,
-		);
 }
 
 function notFound(query: string, loaded: LoadedRegistry): VouchError<InfoErrorCode> {

@@ -13,6 +13,7 @@ import { describeVersion } from '@vouch/library/internal/lifecycle/update';
 import type { KnownUpdate } from '@vouch/library/internal/lifecycle/update-cache';
 import { reportedVersion } from '@vouch/library/internal/lifecycle/version-facts';
 import { RAW_SOCKETS_NOTE } from '@vouch/library/internal/manifest/capabilities';
+import { nodeEnforcementApplies } from '@vouch/library/internal/manifest/enforcement';
 import type { RegistryIndex } from '@vouch/library/internal/registry/index';
 import type { TrustLevel } from '@vouch/library/internal/registry/model';
 import type { TrustResult } from '@vouch/library/internal/registry/trust';
@@ -103,6 +104,7 @@ export function printInstalled(
 	files: Pick<PluginFiles, 'pathOf'>,
 	trust: TrustResult,
 	update: KnownUpdate | undefined,
+	profile: HostProfile,
 ): void {
 	const { plugin } = installed;
 	const status =
@@ -126,7 +128,7 @@ export function printInstalled(
 	}
 	const scan = scanLabel(plugin);
 	if (scan !== undefined) output.line(`  Scan:         ${scan}`);
-	output.line(`  Capabilities: ${capabilitiesLabel(plugin)}`);
+	output.line(`  Capabilities: ${capabilitiesLabel(plugin, profile)}`);
 	if (trust.impersonation !== undefined)
 		output.line(output.style.red(`  POSSIBLE IMPERSONATION: ${safe(trust.impersonation.reason)}`));
 	if (plugin.disabledReason !== undefined)
@@ -138,15 +140,18 @@ export function printInstalled(
 }
 
 /**
- * The declared capabilities, and what a Node host can enforce of the network: raw sockets
- * are outside Node 20's permission model, whatever the plugin declares.
+ * The declared capabilities, and, for a host that runs plugins in the Node host, what it can
+ * enforce of the network: raw sockets are outside Node 20's permission model, whatever the
+ * plugin declares. Another host (Picard runs Python) is told nothing about Node (D29).
  */
-function capabilitiesLabel(plugin: InstalledPlugin): string {
+function capabilitiesLabel(plugin: InstalledPlugin, profile: HostProfile): string {
 	const declared =
 		plugin.capabilities.status === 'undeclared'
 			? 'undeclared'
 			: plugin.capabilities.granted.length === 0
 				? 'none declared'
 				: plugin.capabilities.granted.map((name) => safe(name)).join(', ');
-	return `${declared} (raw sockets: ${RAW_SOCKETS_NOTE})`;
+	return nodeEnforcementApplies(profile)
+		? `${declared} (raw sockets: ${RAW_SOCKETS_NOTE})`
+		: declared;
 }

@@ -5,18 +5,18 @@
  */
 import { resolve } from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode } from '@vouch/library/internal/core/errors';
 import { blacklistIdsOf } from '@vouch/library/internal/registry/diff/blacklist-ids';
 import type { DiffChange } from '@vouch/library/internal/registry/diff/changes';
 import { type DiffSide, diffRegistries } from '@vouch/library/internal/registry/diff/diff';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor, urlContextFor } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import type { RegistryDiffJson } from '../json/registry-diff.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 
 export const LOWERS_SECURITY_MARK = '▲ LOWERS SECURITY';
@@ -64,7 +64,7 @@ async function readSide(
 	urlContext: ReturnType<typeof urlContextFor>,
 ): Promise<{ path: string; side: DiffSide; warnings: string[] }> {
 	const path = resolve(io.cwd, file);
-	const text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
+	const text = await readRegistryFile(path, { cwd: io.cwd });
 	const registry = parseRegistryText(text, { label: path, ...urlContext });
 	// A skipped entry would read as a removed plugin: say so, so it is never mistaken for one.
 	const warnings = registry.warnings

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { readFileBounded, writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
+import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { lifecycleError } from '@vouch/library/internal/lifecycle/errors';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
@@ -25,7 +25,7 @@ import {
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
 import type { Registry } from '@vouch/library/internal/registry/model';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { formatIsoUtcTimestamp } from '@vouch/library/internal/registry/timestamps';
 import { keyIdOf, parsePrivateKey, publicHexOf } from '@vouch/library/internal/tuf/ed25519';
 import { profileFor, urlContextFor } from '../context.ts';
@@ -33,6 +33,7 @@ import type { CliIO } from '../io.ts';
 import type { RegistryEditJson } from '../json/registry-edit.ts';
 import type { Output } from '../output.ts';
 import { createTerminalPrompter } from '../prompter.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 
 export const DEFAULT_REGISTRY_FILE = 'plugins.toml';
@@ -85,17 +86,13 @@ export async function openRegistryFile(
 		);
 	}
 	const path = resolve(io.cwd, location);
-	let text: string;
-	try {
-		text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
-	} catch (error) {
-		if ((error as { code?: string }).code === 'ENOENT') {
-			throw registryError('REGISTRY_NOT_FOUND', `No registry file at ${safe(path)}.`, {
-				hint: 'Pass --registry <file>, or run in the directory that holds plugins.toml.',
-			});
-		}
-		throw error;
-	}
+	// Without --registry the file was looked for here: say how to point elsewhere.
+	const text = await readRegistryFile(path, {
+		cwd: io.cwd,
+		...(options.registry === undefined
+			? { hint: 'Pass --registry <file>, or run in the directory that holds plugins.toml.' }
+			: {}),
+	});
 	const format = formatFromPath(path) ?? sniffRegistryFormat(text);
 	const file: RegistryFileText = { text, format, label: path };
 	const profile = profileFor(options, io);

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { createGit } from '@vouch/library/internal/git/git';
 import {
@@ -21,13 +20,14 @@ import { parseIndicator } from '@vouch/library/internal/lifecycle/hunt/indicator
 import { scanForRule } from '@vouch/library/internal/lifecycle/hunt/rule-scan';
 import { DEFAULT_HUNT_LIMITS } from '@vouch/library/internal/lifecycle/hunt/types';
 import { anchorLocalPaths } from '@vouch/library/internal/registry/local-paths';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor, urlContextFor } from '../context.ts';
 import type { RegistryHuntJson } from '../json/registry-hunt.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 import {
 	incidentBodyOf,
@@ -100,7 +100,7 @@ export function registerRegistryHunt(registry: Command, { io, state }: CommandCo
 			const incident = await incidentSettings(options, io.stdin);
 			const profile = profileFor(options, io);
 			const path = resolve(io.cwd, options.registry);
-			const source = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
+			const source = await readRegistryFile(path, { cwd: io.cwd });
 			const urlContext = urlContextFor(profile, io);
 			// A registry kept as a local file may list local repositories (D11), read next to it.
 			const parsed = anchorLocalPaths(

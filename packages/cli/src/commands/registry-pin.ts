@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { readFileBounded, writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
+import { writeFileAtomic } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { computeReleasePin } from '@vouch/library/internal/lifecycle/pin-release';
 import { digestTree } from '@vouch/library/internal/lifecycle/store/index';
@@ -20,7 +20,7 @@ import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { buildRegistryIndex } from '@vouch/library/internal/registry/index';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { addPinToRegistry } from '@vouch/library/internal/registry/pin-edit';
 import { formatIsoUtcTimestamp } from '@vouch/library/internal/registry/timestamps';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
@@ -30,6 +30,7 @@ import { gitFor } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 import {
 	actorOf,
@@ -71,7 +72,7 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 			let text: string | undefined;
 			let gitUrl: string;
 			if (file !== undefined) {
-				text = (await readFileBounded(file, MAX_REGISTRY_BYTES)).toString('utf8');
+				text = await readRegistryFile(file, { cwd: io.cwd });
 				const urlContext = urlContextFor(profile, io);
 				const index = buildRegistryIndex(
 					parseRegistryText(text, { label: file, ...urlContext }),

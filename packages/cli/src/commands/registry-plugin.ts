@@ -100,6 +100,7 @@ export function registerRegistryPlugin(registry: Command, { io }: CommandContext
 
 	editCommand(plugin, 'add', 'add a plugin: clones it and reads MANIFEST.toml at every ref')
 		.argument('<url>', 'the plugin repository (any git host)')
+		.option('--id <id>', "the registry id (default: derived from the repository's name)")
 		.addOption(trustOption().default('community' as RegistryTrustLevel))
 		.addOption(categoriesOption())
 		.addOption(new Option('--refs <spec>', "refs with API bounds: 'main:4.0,picard-v3:3.0-3.99'"))
@@ -122,6 +123,7 @@ export function registerRegistryPlugin(registry: Command, { io }: CommandContext
 			);
 			const plan = planPluginAdd(session.context, {
 				gitUrl: url,
+				...(options.id === undefined ? {} : { id: options.id }),
 				manifests: read.map((at) => at.manifest),
 				trust: options.trust,
 				refs: refs.length > 0 ? refs : read.map((at) => ({ name: at.ref })),

@@ -10,7 +10,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { isUrlSpelling } from '@vouch/library/internal/core/canonical-url';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import type { RefReviewDeps } from '@vouch/library/internal/lifecycle/review/ref-review';
@@ -29,7 +28,7 @@ import {
 	type Registry,
 	type TrustLevel,
 } from '@vouch/library/internal/registry/model';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { changedPlugins } from '@vouch/library/internal/registry/review/changed';
 import { FindingSink } from '@vouch/library/internal/registry/review/findings';
 import { renderVerdictMarkdown } from '@vouch/library/internal/registry/review/markdown';
@@ -46,6 +45,7 @@ import { gitFor } from '../lifecycle-context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 
 interface ReviewOptions {
@@ -150,14 +150,14 @@ function trustOption(text: string | undefined): TrustLevel | undefined {
 	);
 }
 
-async function readRegistryFile(
+async function readReviewedRegistry(
 	path: string,
 	options: ReviewOptions,
 	io: CliIO,
 ): Promise<Registry> {
 	const profile = profileFor(options, io);
 	const context = urlContextFor(profile, io);
-	const text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
+	const text = await readRegistryFile(path, { cwd: io.cwd });
 	const parsed = parseRegistryText(text, { label: path, ...context, cwd: dirname(path) });
 	// Only an offline mirror's local paths are resolved next to the file (D11).
 	return options.offlineMirror === true ? anchorLocalPaths(parsed, dirname(path), context) : parsed;
@@ -185,8 +185,8 @@ async function runReview(
 	if (options.changed === true) {
 		if (targets.length !== 2) throw usage('--changed takes two registry files: <old> <new>.');
 		const [oldPath, newPath] = targets.map((target) => resolve(io.cwd, target)) as [string, string];
-		const before = await readRegistryFile(oldPath, options, io);
-		const after = await readRegistryFile(newPath, options, io);
+		const before = await readReviewedRegistry(oldPath, options, io);
+		const after = await readReviewedRegistry(newPath, options, io);
 		const reportsDir = resolve(io.cwd, options.reportsDir ?? dirname(newPath));
 		const reviews: PluginReview[] = [];
 		for (const changed of changedPlugins(before, after)) {
@@ -216,7 +216,7 @@ async function runReview(
 		);
 	}
 	const registryPath = resolve(io.cwd, options.registry);
-	const registry = await readRegistryFile(registryPath, options, io);
+	const registry = await readReviewedRegistry(registryPath, options, io);
 	const target = targets[0] as string;
 	let subject: ReviewSubject;
 	if (isUrlSpelling(target)) {

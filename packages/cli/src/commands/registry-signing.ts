@@ -5,9 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { journalPathFor } from '@vouch/library/internal/registry/edit/journal';
-import { MAX_REGISTRY_BYTES } from '@vouch/library/internal/registry/parse';
 import {
 	initKeys,
 	proposeRoot,
@@ -29,6 +27,7 @@ import type {
 } from '../json/registry-signing.ts';
 import { createOutput } from '../output.ts';
 import type { CommandContext } from '../program.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 
 function positiveInteger(value: string): number {
@@ -147,7 +146,7 @@ export function registerRegistrySigning(registry: Command, { io }: CommandContex
 				...(options.expiresRoot === undefined ? {} : { root: options.expiresRoot }),
 			};
 			const result = await publishRepository({
-				registryText: (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8'),
+				registryText: await readRegistryFile(path, { cwd: io.cwd }),
 				label: path,
 				keysDir: resolve(io.cwd, options.keys),
 				outDir: resolve(io.cwd, options.out),

@@ -8,13 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { createGit } from '@vouch/library/internal/git/git';
 import { createRegistryProbe } from '@vouch/library/internal/lifecycle/registry-probe';
 import { digestTree } from '@vouch/library/internal/lifecycle/store/digest';
 import { anchorLocalPaths } from '@vouch/library/internal/registry/local-paths';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import {
 	NETWORK_CHECK_DESCRIPTIONS,
 	type ValidateIssue,
@@ -30,6 +29,7 @@ import type { RegistryValidateJson } from '../json/registry-validate.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 
 const MAX_CONCURRENCY = 32;
@@ -70,7 +70,7 @@ export function registerRegistryValidate(registry: Command, { io, state }: Comma
 			const given = registryFileOf(file, options.registry);
 			const profile = profileFor(options, io);
 			const path = resolve(io.cwd, given);
-			const text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
+			const text = await readRegistryFile(path, { cwd: io.cwd });
 			const urlContext = urlContextFor(profile, io);
 			// A registry kept as a local file may list local repositories (D11), read next to it.
 			const parsed = anchorLocalPaths(

@@ -7,15 +7,15 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { readFileBounded } from '@vouch/library/internal/core/atomic-fs';
 import { ExitCode } from '@vouch/library/internal/core/errors';
 import { type LintIssue, lintRegistry } from '@vouch/library/internal/registry/lint';
-import { MAX_REGISTRY_BYTES, parseRegistryText } from '@vouch/library/internal/registry/parse';
+import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { jsonOption, profileOption } from '../common-options.ts';
 import { profileFor, urlContextFor } from '../context.ts';
 import type { RegistryLintJson } from '../json/registry-lint.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
+import { readRegistryFile } from '../registry-file.ts';
 import { safe } from '../style.ts';
 import { registerRegistryBlacklist } from './registry-blacklist.ts';
 import { registerRegistryDiff } from './registry-diff.ts';
@@ -52,7 +52,7 @@ export function registerRegistry(program: Command, { io, state }: CommandContext
 			const output = createOutput(io, options.json === true);
 			const profile = profileFor(options, io);
 			const path = resolve(io.cwd, file);
-			const text = (await readFileBounded(path, MAX_REGISTRY_BYTES)).toString('utf8');
+			const text = await readRegistryFile(path, { cwd: io.cwd });
 			const parsed = parseRegistryText(text, { label: path, ...urlContextFor(profile, io) });
 			const report = lintRegistry(parsed, { categories: profile.categories });
 			const ok = report.errors.length === 0;

@@ -1,7 +1,8 @@
 /**
  * `vouch info --json`: one of three shapes, told apart by which key is present: `installed`
- * (an installed copy matched), `plugin` (a registry entry matched) or neither (a URL the
- * registry does not know, reported as unregistered).
+ * (an installed copy matched, with its registry entry as `registryEntry`), `plugin` (a registry
+ * entry matched, nothing installed) or neither (a URL the registry does not know, reported as
+ * unregistered).
  */
 import * as z from 'zod';
 import { blacklistMark, ok, registryStatus, trustLevel } from './common.ts';
@@ -16,6 +17,11 @@ export const infoInstalledDocument = z.object({
 	query,
 	registered: z.boolean().describe('The registry knows the installed URL or UUID.'),
 	installed: installedPluginStatus,
+	registryEntry: registryPluginDetail
+		.nullable()
+		.describe(
+			'What the registry says about the plugin (the same fields as `plugin` when it is not installed); null when trust does not bind this copy to an entry (D6).',
+		),
 	remote: remoteRefs,
 	registry: registryStatus,
 });

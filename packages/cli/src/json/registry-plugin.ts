@@ -51,3 +51,5 @@ export const registryPluginDetail = registryPluginSummary.extend({
 	addedAt: z.string().nullable(),
 	updatedAt: z.string().nullable(),
 });
+
+export type RegistryPluginDetailJson = z.infer<typeof registryPluginDetail>;

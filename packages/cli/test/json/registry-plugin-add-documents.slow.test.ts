@@ -89,7 +89,34 @@ describe('vouch registry plugin add and update', () => {
 		const again = await runVouch(['registry', 'plugin', 'add', `${repo.url}/`, '--json'], {
 			cwd: ws.dir,
 		});
-		assertJsonError(again, 1, 'DUPLICATE_ENTRY');
+		const error = assertJsonError(again, 1, 'DUPLICATE_ENTRY');
+		assert.match(error.message, /bpm-tools is already in the registry/);
+		assert.match(error.hint ?? '', /vouch registry plugin edit bpm-tools/);
+
+		// Another repository of the same name: its derived id is taken, and --id gives it its own.
+		const other = pluginRepo(
+			'picard-plugin-bpm-tools',
+			manifestToml({ name: 'Other BPM', uuid: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716' }),
+		);
+		const clash = await runVouch(['registry', 'plugin', 'add', other.url, '--json'], {
+			cwd: ws.dir,
+		});
+		assert.match(assertJsonError(clash, 1, 'DUPLICATE_ENTRY').hint ?? '', /--id <id>/);
+		const ownId = await runVouch(
+			['registry', 'plugin', 'add', other.url, '--id', 'other-bpm-tools', '--json'],
+			{ cwd: ws.dir },
+		);
+		assert.equal(
+			(assertJsonOutput(ownId, 'registry plugin add').change as { subject: string }).subject,
+			'other-bpm-tools',
+		);
+		assertJsonError(
+			await runVouch(['registry', 'plugin', 'add', other.url, '--id', 'Not An Id', '--json'], {
+				cwd: ws.dir,
+			}),
+			2,
+			'INVALID_REGISTRY_ID',
+		);
 
 		// update: new name upstream, same UUID.
 		repo.commit({

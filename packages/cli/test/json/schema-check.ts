@@ -43,8 +43,18 @@ export function assertJsonOutput(
 }
 
 /** A failed run: its exit code, and the error document with the expected code. */
-export function assertJsonError(run: CliRun, exitCode: number, code: string): void {
+/** The error's fields, for a test that checks its message or hint too. */
+export interface JsonErrorFields {
+	code: string;
+	message: string;
+	hint?: string;
+	details?: Record<string, unknown>;
+}
+
+export function assertJsonError(run: CliRun, exitCode: number, code: string): JsonErrorFields {
 	assert.equal(run.code, exitCode, run.stdout + run.stderr);
 	const document = assertJsonOutput(run, 'error');
-	assert.equal((document.error as { code: string }).code, code);
+	const error = document.error as JsonErrorFields;
+	assert.equal(error.code, code);
+	return error;
 }

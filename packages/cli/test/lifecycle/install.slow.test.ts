@@ -137,6 +137,9 @@ describe('vouch install', () => {
 		assert.equal(run.code, 1);
 		assert.equal(errorCode(run), 'CONFIRMATION_REQUIRED');
 		assert.match(run.stderr, /community plugins are not reviewed/);
+		const error = parseJson(run).error as { message: string; hint: string };
+		assert.match(error.message, /needs your confirmation, and has no way to ask for it here/);
+		assert.match(error.hint, /Run it in a terminal, or pass --yes/);
 		assert.equal((await world.state()).plugins[spec.uuid], undefined);
 		assert.deepEqual(listStaging(world), []);
 	});

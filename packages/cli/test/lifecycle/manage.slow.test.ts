@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_TEST_NOW, type CliRun, parseJson } from '../helpers/cli.ts';
+import { assertJsonOutput } from '../json/schema-check.ts';
 import {
 	createWorld,
 	type PluginSpec,
@@ -71,7 +72,68 @@ describe('managing installed plugins', () => {
 		assert.equal((installed.source as { url: string }).url, (served.trusty as ServedPlugin).url);
 		const human = await world.vouch(['info', 'trusty', '--registry', world.registryFile]);
 		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
-		assert.match(human.stdout, /Capabilities: .*\(raw sockets: not enforceable on Node 20\)/);
+		// Picard runs Python: what Node 20 cannot enforce is nothing to its users (D29).
+		assert.match(human.stdout, /^ {2}Capabilities: undeclared$/m);
+		assert.doesNotMatch(human.stdout, /Node 20/);
+	});
+
+	it("info keeps the Node host's enforcement note for a host whose plugins are JavaScript", async () => {
+		// The same installs, seen through a profile of a Node host.
+		const profile = join(world.root, 'nodehost.toml');
+		writeFileSync(
+			profile,
+			[
+				'name = "nodehost"',
+				'api_versions = ["3.0"]',
+				`registry_urls = ["${world.registryFile}"]`,
+				'allow_unsigned = true',
+				'plugin_language = "javascript"',
+				`plugins_dir = "${world.profile.pluginsDir}"`,
+				`data_dir = "${world.profile.dataDir}"`,
+				`cache_dir = "${world.profile.cacheDir}"`,
+				'',
+			].join('\n'),
+		);
+		const human = await world.vouch([
+			'info',
+			'trusty',
+			'--offline',
+			'--profile',
+			profile,
+			'--registry',
+			world.registryFile,
+		]);
+		assert.equal(human.code, 0, human.stderr);
+		assert.match(
+			human.stdout,
+			/Capabilities: undeclared \(raw sockets: not enforceable on Node 20\)/,
+		);
+	});
+
+	it('info of an installed plugin shows all the registry says too, not less', async () => {
+		const run = await vouch(['info', 'trusty', '--offline']);
+		const document = assertJsonOutput(run, 'info');
+		const entry = document.registryEntry as Record<string, unknown>;
+		assert.equal(entry.id, 'trusty');
+		assert.equal(entry.uuid, TRUSTED.uuid);
+		assert.equal(entry.description, 'The trusty plugin');
+		assert.equal(entry.gitUrl, (served.trusty as ServedPlugin).url);
+		assert.deepEqual(entry.authors, ['Test Author']);
+		const human = await world.vouch([
+			'info',
+			'trusty',
+			'--offline',
+			'--registry',
+			world.registryFile,
+		]);
+		const lines = human.stdout.split('\n');
+		assert.match(lines[0] as string, /trusted +"trusty" \(trusty\)$/, 'the heading names the id');
+		assert.match(lines[1] as string, /^ +The trusty plugin$/);
+		assert.match(human.stdout, new RegExp(`UUID: +${TRUSTED.uuid}`));
+		assert.ok(human.stdout.includes(`Git URL:      ${(served.trusty as ServedPlugin).url}`));
+		assert.match(human.stdout, /Refs: +.*\(registry entry\)/);
+		assert.match(human.stdout, /Authors: +Test Author/);
+		assert.match(human.stdout, /Installed: +main @[0-9a-f]{7} \[enabled\]/);
 	});
 
 	it('disables and enables, and enable refuses a hard-blacklisted plugin (D10)', async () => {

@@ -61,7 +61,8 @@ export const profileDocumentSchema = z.strictObject({
 		.array(z.string().max(253).refine(isCanonicalHostName, 'not a host name such as github.com'))
 		.max(64)
 		.default([...DEFAULT_CASE_INSENSITIVE_PATH_HOSTS]),
-	// What the host's plugins are written in: `vouch init` scaffolds an entry module in it.
+	// What the host's plugins are written in: `vouch init` scaffolds an entry module in it, and a
+	// JavaScript host runs them in the Node host, whose enforcement notes (D29) apply to it alone.
 	plugin_language: z.enum(PLUGIN_LANGUAGES).default('python'),
 	plugins_dir: pathValue.optional(),
 	data_dir: pathValue.optional(),

@@ -106,7 +106,9 @@ export async function obtainConsent(request: ConsentRequest, deps: ConsentDeps):
 		if (!deps.prompter.interactive) {
 			throw lifecycleError(
 				'CONFIRMATION_REQUIRED',
-				`To ${request.action} ${display.label} plugin ${name}, Vouch needs your confirmation, and there is no terminal to ask on.`,
+				// Said for a CLI without a terminal and a host without a prompter alike; the hint
+				// (rewritten for a host, embed/consent.ts) says what gives the consent in each.
+				`To ${request.action} ${display.label} plugin ${name}, Vouch needs your confirmation, and has no way to ask for it here.`,
 				{ hint: 'Run it in a terminal, or pass --yes after reading the warning above.' },
 			);
 		}

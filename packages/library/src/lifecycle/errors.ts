@@ -19,7 +19,7 @@ export type LifecycleErrorCode =
 	| 'SOURCE_NOT_FOUND'
 	/** The user said no (exit 130). */
 	| 'DECLINED'
-	/** A prompt was due, but there is no terminal to ask on and `--yes` was not given (D12). */
+	/** A prompt was due, but nothing can ask (no terminal, no prompter) and `--yes` was not given (D12). */
 	| 'CONFIRMATION_REQUIRED'
 	| 'ALREADY_INSTALLED'
 	/** Another source already installed a plugin with this UUID (spec item 13). */

@@ -8,6 +8,7 @@
  * - `declared only`: nothing stops the plugin; the declaration is information for the user.
  * In-process mode enforces nothing: every capability is `not enforced`.
  */
+import type { PluginLanguage } from '../core/profile-schema.ts';
 import { CAPABILITIES, type Capability, RAW_SOCKETS_NOTE } from './capabilities.ts';
 
 /** How a Node host runs a plugin: in its own process (`isolated`) or in the host's. */
@@ -53,6 +54,16 @@ const ISOLATED: Readonly<Record<Capability, Omit<CapabilityLabel, 'capability'>>
 		why: 'native addons and WASI only when declared and consented',
 	},
 };
+
+/**
+ * Whether these labels describe the host at all. Only a host whose plugins are JavaScript runs
+ * them in the Node host; a Python host (Picard, the built-in profile) runs them in its own
+ * interpreter, where Node's permission model has nothing to say and a note about it would only
+ * mislead. The profile's `plugin_language` tells which kind of host it is.
+ */
+export function nodeEnforcementApplies(profile: { pluginLanguage?: PluginLanguage }): boolean {
+	return profile.pluginLanguage === 'javascript';
+}
 
 /** The labels for one mode, in the manifest's order, then what is not a declared capability. */
 export function capabilityLabels(mode: HostMode): CapabilityLabel[] {

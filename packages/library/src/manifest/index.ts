@@ -13,6 +13,7 @@ export {
 	describeEnforcement,
 	type EnforcementLabel,
 	type HostMode,
+	nodeEnforcementApplies,
 } from './enforcement.ts';
 export { type ManifestErrorCode, manifestError } from './errors.ts';
 export type {

@@ -82,6 +82,9 @@ describe('createVouch', () => {
 		assert.ok(hasCode(error, 'CONFIRMATION_REQUIRED'), String(error));
 		assert.equal(missingConsent(error), 'trust-warning');
 		assert.match(error.hint ?? '', /yes: true/);
+		// A host has no terminal: the message speaks of none.
+		assert.doesNotMatch(error.message, /terminal/);
+		assert.match(error.message, /needs your confirmation/);
 		assert.deepEqual(await vouchFor().list(), []);
 		const placed = existsSync(world.pluginsDir) ? readdirSync(world.pluginsDir) : [];
 		assert.deepEqual(

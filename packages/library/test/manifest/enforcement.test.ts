@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAPABILITIES, capabilityLabels, describeEnforcement } from '../../src/index.ts';
+import {
+	CAPABILITIES,
+	capabilityLabels,
+	describeEnforcement,
+	nodeEnforcementApplies,
+} from '../../src/index.ts';
 
 describe('capability enforcement labels', () => {
 	it('label every capability in both modes, and in-process enforces nothing', () => {
@@ -27,5 +32,12 @@ describe('capability enforcement labels', () => {
 		assert.equal(isolated.get('network'), 'brokered');
 		assert.equal(isolated.get('subprocess'), 'enforced');
 		assert.match(describeEnforcement('in-process')[0] ?? '', /NOT ENFORCED/);
+	});
+
+	it("the Node host's notes apply only to a host whose plugins are JavaScript", () => {
+		assert.equal(nodeEnforcementApplies({ pluginLanguage: 'javascript' }), true);
+		assert.equal(nodeEnforcementApplies({ pluginLanguage: 'python' }), false);
+		// A profile that says nothing is Picard's kind: Python.
+		assert.equal(nodeEnforcementApplies({}), false);
 	});
 });

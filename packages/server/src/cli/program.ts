@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { isRole } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { ServiceOptions } from '../service.ts';
+import { SERVER_VERSION } from '../version.ts';
 import { type DatabaseFlags, databaseOptions } from './database-options.ts';
 import type { ServerCliIO } from './io.ts';
 import { addServeOptions, serve } from './serve-command.ts';
@@ -47,6 +48,7 @@ export function createProgram({
 }: ProgramContext): Command {
 	const program = new Command('vouch-server')
 		.description('The Vouch registry service: API, Picard files, signed TUF repository, web pages.')
+		.version(SERVER_VERSION, '-V, --version')
 		.exitOverride()
 		.configureOutput({
 			writeOut: (text) => io.stdout.write(text),

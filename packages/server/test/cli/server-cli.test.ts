@@ -9,6 +9,19 @@ import { REAL_REGISTRY } from '../http/helpers.ts';
 import { runServer } from './run-server-cli.ts';
 
 describe('vouch-server commands', () => {
+	it('prints its version, the one its package.json gives', async () => {
+		const manifest = JSON.parse(
+			await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+		) as { version: string };
+		for (const flag of ['--version', '-V']) {
+			const run = await runServer([flag], { cwd: tmpdir() });
+			assert.equal(run.code, 0, run.stderr);
+			assert.equal(run.stdout, `${manifest.version}\n`);
+		}
+		const help = await runServer(['--help'], { cwd: tmpdir() });
+		assert.match(help.stdout, /-V, --version/);
+	});
+
 	it('imports, exports atomically, adds accounts and creates and revokes tokens', async () => {
 		const dir = await mkdtemp(join(tmpdir(), 'vouch-server-cli-'));
 		try {

@@ -110,6 +110,8 @@ export function manifestFields(manifest: ManifestFacts): TomlTable {
 
 export interface NewPluginInput {
 	gitUrl: string;
+	/** Absent: derived from the repository's name. */
+	id?: string;
 	manifest: ManifestFacts;
 	trust: RegistryTrustLevel;
 	/** Absent: the manifest's categories. */
@@ -125,7 +127,7 @@ export function newPluginEntry(input: NewPluginInput): TomlTable {
 	const { manifest } = input;
 	const fields = manifestFields(manifest);
 	const entry: TomlTable = {
-		id: deriveRegistryId(input.gitUrl),
+		id: input.id ?? deriveRegistryId(input.gitUrl),
 		uuid: manifest.uuid,
 		name: manifest.name,
 		description: manifest.description,

@@ -4,10 +4,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { compileBlacklist } from '../../blacklist/compile.ts';
+import { ExitCode } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/sanitize.ts';
 import { normaliseUuid } from '../../core/uuid.ts';
 import { registryError } from '../errors.ts';
-import type { RegistryTrustLevel } from '../model.ts';
+import type { RegistryPlugin, RegistryTrustLevel } from '../model.ts';
+import { isValidRegistryId } from '../registry-id.ts';
 import type { FieldChange } from './change.ts';
 import { assertNameFree } from './name-rules.ts';
 import { sortedPluginPosition, type TomlTable } from './operations.ts';
@@ -31,6 +33,8 @@ import { assertUrlUnused, checkRegistryUrl, duplicate } from './url-rules.ts';
 
 export interface PluginAddInput {
 	gitUrl: string;
+	/** The registry id; absent, it is derived from the repository's name. */
+	id?: string;
 	/** One per ref, in the order of `refs`; the first fills the entry. */
 	manifests: readonly ManifestFacts[];
 	trust: RegistryTrustLevel;
@@ -53,8 +57,19 @@ export function planPluginAdd(context: EditContext, input: PluginAddInput): Edit
 		input.versioningScheme === undefined
 			? undefined
 			: checkVersioningScheme(input.versioningScheme);
+	if (input.id !== undefined && !isValidRegistryId(input.id)) {
+		throw registryError(
+			'INVALID_REGISTRY_ID',
+			`"${sanitizeText(input.id, { maxLength: 120 })}" is not a registry id.`,
+			{
+				hint: 'An id is lowercase letters and digits in hyphen-separated runs, like cover-art.',
+				exitCode: ExitCode.usage,
+			},
+		);
+	}
 	const entry = newPluginEntry({
 		gitUrl: input.gitUrl,
+		...(input.id === undefined ? {} : { id: input.id }),
 		manifest: { ...first, uuid },
 		trust: input.trust,
 		...(input.categories === undefined ? {} : { categories: input.categories }),
@@ -64,8 +79,13 @@ export function planPluginAdd(context: EditContext, input: PluginAddInput): Edit
 	});
 	const id = entry.id as string;
 	for (const plugin of context.registry.plugins) {
-		if (plugin.id === id) throw duplicate(`the id ${id} is taken by an existing plugin`);
-		if (plugin.uuid === uuid) throw duplicate(`the UUID ${uuid} is already ${plugin.id}'s`);
+		if (plugin.id === id) throw idTaken(plugin, uuid, canonical);
+		if (plugin.uuid === uuid) {
+			throw duplicate(
+				`the UUID ${uuid} is already ${plugin.id}'s`,
+				`A UUID names one plugin: change ${sanitizeText(plugin.id)} with \`vouch registry plugin edit ${sanitizeText(plugin.id)}\` (--git-url for a new address).`,
+			);
+		}
 		if (plugin.redirectFromUuid.includes(uuid)) {
 			throw duplicate(`the UUID ${uuid} is an old UUID (redirect_from_uuid) of ${plugin.id}`);
 		}
@@ -105,6 +125,25 @@ export function planPluginAdd(context: EditContext, input: PluginAddInput): Edit
 		},
 		notes: [],
 	};
+}
+
+/**
+ * The id is in use. When the entry holding it is this very plugin (its UUID or its address),
+ * adding it again is a mistake that `edit` or `update` answers; otherwise two repositories share
+ * a name, and this one needs an id of its own.
+ */
+function idTaken(plugin: RegistryPlugin, uuid: string, canonical: string) {
+	const id = sanitizeText(plugin.id);
+	if (plugin.uuid === uuid || plugin.canonicalGitUrl === canonical) {
+		return duplicate(
+			`${plugin.id} is already in the registry`,
+			`Change it with \`vouch registry plugin edit ${id}\`, or read its manifest again with \`vouch registry plugin update ${id}\`.`,
+		);
+	}
+	return duplicate(
+		`the id ${plugin.id} is taken by another plugin (${plugin.gitUrl})`,
+		`Add this one under an id of its own with --id <id>, or change ${id} with \`vouch registry plugin edit ${id}\`.`,
+	);
 }
 
 const MANIFEST_KEYS = [

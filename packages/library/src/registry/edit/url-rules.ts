@@ -75,6 +75,10 @@ export function assertUrlUnused(
 	}
 }
 
-export function duplicate(what: string) {
-	return registryError('DUPLICATE_ENTRY', `Refused: ${sanitizeText(what)}.`);
+export function duplicate(what: string, hint?: string) {
+	return registryError(
+		'DUPLICATE_ENTRY',
+		`Refused: ${sanitizeText(what)}.`,
+		hint === undefined ? {} : { hint },
+	);
 }

@@ -4,6 +4,7 @@
  * repository, the key its newest targets metadata publishes (its maintainer's own copy).
  * The checkpoint's signature is checked before any tile is read.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileBounded } from '../../core/atomic-fs.ts';
@@ -61,6 +62,12 @@ export async function keyOfLocalRepository(location: string, base: string): Prom
 		});
 	}
 	const dir = fileURLToPath(base);
+	// A wrong path is not a repository without a log key: say which it is.
+	if (!(await isDirectory(dir))) {
+		throw tufError('TUF_LOG_MISSING', `There is no repository directory at ${sanitizeText(dir)}.`, {
+			hint: 'Give the directory `vouch registry publish --out` wrote, or its URL.',
+		});
+	}
 	const state = await readRepositoryState(dir);
 	const targets =
 		state.versions.targets === 0
@@ -81,4 +88,8 @@ export async function keyOfLocalRepository(location: string, base: string): Prom
 		1024,
 	);
 	return bytes.toString('utf8');
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+	return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }

@@ -186,7 +186,8 @@ export async function loadPrivateKeyFile(path: string): Promise<TufSigner> {
 function invalidKeySet(path: string, problem: string, cause?: unknown) {
 	return tufError(
 		'TUF_KEYS_INVALID',
-		`The key set ${sanitizeText(path)} cannot be used: ${sanitizeText(problem, { maxLength: 200 })}.`,
+		// The problem is often another error's sentence, with its own full stop.
+		`The key set ${sanitizeText(path)} cannot be used: ${sanitizeText(problem, { maxLength: 200 }).replace(/\.+$/, '')}.`,
 		{
 			hint: 'Create a key set with `vouch registry keys init --dir <keys>`.',
 			...(cause === undefined ? {} : { cause }),

@@ -144,8 +144,8 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 	}
 	const targetsSigners = await roleSigners('targets', root, keySet, options.keysDir);
 	const journal = options.journalPath === undefined ? [] : await readJournal(options.journalPath);
-	// Everything the log needs is checked before any file is written: a publish refused for a
-	// missing reason leaves the repository as it was.
+	// Everything the log needs is checked before any file is written (the first root included):
+	// a publish refused for a missing reason leaves the repository as it was.
 	const logPlan = await planLogEntries({
 		repoDir: options.outDir,
 		keysDir: options.keysDir,
@@ -157,6 +157,8 @@ export async function publishRepository(options: PublishRepositoryOptions): Prom
 		actor: options.actor ?? (targetsSigners[0] as TufSigner).keyId,
 		now: options.now,
 	});
+	// Every check has passed: only now may a first root short of signatures be left on disk.
+	if (resolved.leaveForSigners !== undefined) await resolved.leaveForSigners();
 	const logKeyBytes = Buffer.from(`${logSigner.verifierKey}\n`, 'utf8');
 	const published = {
 		registry: describeTarget(REGISTRY_TARGET, files.registry),

@@ -3,6 +3,11 @@
  * complete (it then becomes current). A repository without any root starts one here, signed
  * by whatever root keys the keys directory holds; when those are below the threshold, the
  * pending root is left for the other key holders (`signRoot`) and publishing stops.
+ *
+ * Nothing is written here: a publish refused by a later check (a change without a reason, a
+ * missing key) must leave the repository directory as it was, so the first root short of
+ * signatures is only written by `leaveForSigners`, which the publish calls once every other
+ * check has passed.
  */
 import type { Metadata, Root } from '@tufjs/models';
 import { sanitizeText } from '../../core/sanitize.ts';
@@ -37,6 +42,12 @@ export interface ResolvedRoot {
 	warnings: string[];
 	/** Call once the promoted root is written: removes the pending file. */
 	finish(): Promise<void>;
+	/**
+	 * Set when the repository has no root and the keys directory holds too few root keys to
+	 * sign a first one: `root` is that first root, which must not be published. Writes it as
+	 * the pending root for the other key holders and stops the publish.
+	 */
+	leaveForSigners?: () => Promise<never>;
 }
 
 /** Maintainers are told this long before the root expires and clients stop trusting it. */
@@ -57,7 +68,7 @@ export async function resolveRoot(options: ResolveRootOptions): Promise<Resolved
 		pending = undefined;
 	}
 	if (current === undefined && pending === undefined) {
-		pending = await startFirstRoot(options, pendingFile);
+		pending = await startFirstRoot(options);
 	}
 	const finish = () => removePendingRoot(options.repoDir);
 	if (pending !== undefined) {
@@ -67,14 +78,19 @@ export async function resolveRoot(options: ResolveRootOptions): Promise<Resolved
 			return { root: pending, promoted: true, warnings, finish };
 		}
 		if (current === undefined) {
-			throw tufError(
-				'TUF_ROOT_NOT_FULLY_SIGNED',
-				`The first root has ${status.newKeys.valid} of the ${status.newKeys.threshold} root signatures it needs.`,
-				{
-					hint: `Each root key holder signs ${sanitizeText(pendingFile)} (vouch registry sign), then publish again.`,
-					details: { ...status },
-				},
-			);
+			const first = pending;
+			const leaveForSigners = async (): Promise<never> => {
+				await writeRepositoryFile(pendingFile, encodeMetadata(first));
+				throw tufError(
+					'TUF_ROOT_NOT_FULLY_SIGNED',
+					`The first root has ${status.newKeys.valid} of the ${status.newKeys.threshold} root signatures it needs.`,
+					{
+						hint: `Each root key holder signs ${sanitizeText(pendingFile)} (vouch registry sign), then publish again.`,
+						details: { ...status },
+					},
+				);
+			};
+			return { root: first, promoted: false, warnings, finish, leaveForSigners };
 		}
 		warnings.push(
 			`Root ${status.version} is pending and not yet fully signed; publishing under root ${current.signed.version}.`,
@@ -90,14 +106,13 @@ export async function resolveRoot(options: ResolveRootOptions): Promise<Resolved
 	return { root, promoted: false, warnings, finish };
 }
 
-async function startFirstRoot(options: ResolveRootOptions, pendingFile: string) {
+async function startFirstRoot(options: ResolveRootOptions): Promise<Metadata<Root>> {
 	const root = buildRoot(options.keySet, 1, options.rootExpires);
 	for (const key of options.keySet.keys) {
 		if (key.role !== 'root') continue;
 		const signer = await loadKeySetSigner(options.keysDir, key);
 		if (signer !== undefined) root.sign((bytes) => signer.sign(bytes), true);
 	}
-	await writeRepositoryFile(pendingFile, encodeMetadata(root));
 	return root;
 }
 
