@@ -18,6 +18,8 @@ export const BIT = {
 	remote: 16,
 	/** A parameter of the function being walked: what reaches a sink from it is a summary. */
 	param: 32,
+	/** The name of an archive member (`zf.namelist()`, a tar header, an unzip stream's entry). */
+	entry: 64,
 } as const;
 
 export const SOURCE_BIT: Readonly<Record<SourceKind, number>> = {
@@ -25,6 +27,7 @@ export const SOURCE_BIT: Readonly<Record<SourceKind, number>> = {
 	decoded: BIT.decoded,
 	netobj: BIT.netobj,
 	process: BIT.process,
+	entry: BIT.entry,
 };
 
 export const OBJECT_BITS = BIT.netobj | BIT.process;
@@ -45,6 +48,8 @@ export const PAIRS: readonly Pair[] = [
 	{ sink: 'shell-wire', bits: BIT.netobj | BIT.remote, rule: 'reverse-shell' },
 	// A command decoded at run time is a command nobody could read before it ran.
 	{ sink: 'shell-wire', bits: BIT.decoded, rule: 'process-stager' },
+	// A path chosen by an archive's member names or by a server: `../../.bashrc` writes anywhere.
+	{ sink: 'write-path', bits: BIT.entry | BIT.remote | BIT.netobj, rule: 'path-traversal' },
 ];
 
 export function flowMessage(rule: RuleId, label: string, target: string, bits: number): string {
@@ -57,6 +62,10 @@ export function flowMessage(rule: RuleId, label: string, target: string, bits: n
 			return `code received from the network (${label}) is executed by ${target}`;
 		case 'process-stager':
 			return `a command decoded at run time (${label}) is started by ${target}`;
+		case 'path-traversal':
+			return bits & BIT.entry
+				? `an archive member's name (${label}) chooses where ${target} writes`
+				: `data received from the network (${label}) chooses where ${target} writes`;
 		default:
 			return bits & BIT.remote
 				? `data received from the network (${label}) is run by ${target}`

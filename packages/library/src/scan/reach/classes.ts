@@ -82,6 +82,7 @@ export const RULE_CLASS: Readonly<Partial<Record<RuleId, ReachClass>>> = {
 	'reach-process': 'process',
 	'fs-write': 'fs-write',
 	'fs-delete': 'fs-write',
+	'path-traversal': 'fs-write',
 	'reach-fs-write': 'fs-write',
 	'native-ffi': 'native',
 	'native-binary': 'native',
