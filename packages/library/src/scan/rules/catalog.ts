@@ -577,6 +577,7 @@ const RULE_LIST = [
 	...reachEvidence('reach-secrets', 'Can read secrets'),
 	...reachEvidence('reach-persistence', 'Names a start-up or persistence location'),
 	...reachEvidence('reach-host-files', 'Names the host’s configuration or plugin files'),
+	...reachEvidence('reach-other-apps', 'Names other programs’ code or configuration'),
 	{
 		id: 'undeclared-sensitive',
 		title: 'Can reach a sensitive capability the manifest does not declare',
@@ -616,6 +617,16 @@ const RULE_LIST = [
 		scopes: ['python', 'js', 'report'],
 		why: 'Writing the host’s configuration files, its protective settings (enabled plugins, servers, proxies, updates) or files in other plugins’ directories, or replacing functions of the host’s modules or of modules the whole process shares (monkey-patching), takes control of the host and of code the user trusted.',
 		fix: 'Keep to the plugin’s own settings and data directory, and call the host’s functions instead of replacing them.',
+	},
+	{
+		id: 'app-tamper',
+		title: 'Can change other programs’ code or configuration',
+		category: 'tampering',
+		severity: 'high',
+		confidence: 'medium',
+		scopes: ['report'],
+		why: 'Writing into another application’s code or add-ons (Discord’s core module, a browser’s extensions, an editor’s or player’s plugins), the interpreter’s installed packages, another package’s code or the host’s own installation changes programs the user trusted, and keeps running after the plugin is removed. Token stealers and worms do it.',
+		fix: 'Keep to the plugin’s own directory and data directory; never write where other programs keep their code.',
 	},
 	{
 		id: 'import-time-exec',
