@@ -104,11 +104,21 @@ export class Summaries {
 	readonly callbacks = new Map<string, number>();
 	/** Grows each time a fact is new, so the pass knows whether another round can find more. */
 	version = 0;
+	/** Functions whose return or parameter facts grew since `clearChanged`: their callers may gain. */
+	readonly calledChanged = new Set<string>();
+	/** Functions newly known as network callbacks since `clearChanged`: their bodies may gain. */
+	readonly definedChanged = new Set<string>();
+
+	clearChanged(): void {
+		this.calledChanged.clear();
+		this.definedChanged.clear();
+	}
 
 	addReturn(name: string, bits: number): void {
 		const previous = this.returns.get(name) ?? 0;
 		if ((previous | bits) === previous) return;
 		this.returns.set(name, previous | bits);
+		this.calledChanged.add(name);
 		this.version++;
 	}
 
@@ -117,6 +127,7 @@ export class Summaries {
 		if (kinds.has(kind)) return;
 		kinds.add(kind);
 		this.paramSinks.set(name, kinds);
+		this.calledChanged.add(name);
 		this.version++;
 	}
 
@@ -124,6 +135,7 @@ export class Summaries {
 		const previous = this.callbacks.get(name) ?? 0;
 		if ((previous | bits) === previous) return;
 		this.callbacks.set(name, previous | bits);
+		this.definedChanged.add(name);
 		this.version++;
 	}
 }

@@ -117,6 +117,10 @@ class Walker {
 	private readonly literalNames = new Map<number, string>();
 	private readonly reported = new Set<string>();
 	readonly summaries = new Summaries();
+	/** Names the file's calls use (`f(...)`, `self.f(...)`): only their summaries matter. */
+	readonly called = new Set<string>();
+	/** Names of the file's functions, as summaries know them. */
+	readonly defined = new Set<string>();
 
 	constructor(
 		private readonly file: FileState,
@@ -232,6 +236,7 @@ class Walker {
 		const callee = call.childForFieldName('function') ?? call.childForFieldName('constructor');
 		const args = call.childForFieldName('arguments');
 		const key = calleeKey(callee);
+		if (key !== undefined) this.called.add(key);
 		const kinds = key === undefined ? undefined : this.summaries.paramSinks.get(key);
 		if (kinds !== undefined && args !== null) {
 			for (const kind of kinds) this.reach(kind, call, args, `${key}()`, frame);
@@ -401,6 +406,7 @@ class Walker {
 			fn === undefined
 				? undefined
 				: (declaredName(fn) ?? this.literalNames.get(fn.startIndex) ?? undefined);
+		if (name !== undefined) this.defined.add(name);
 		if (fn !== undefined) {
 			const given =
 				(this.pendingParams.get(fn.startIndex) ?? 0) |
@@ -521,8 +527,21 @@ export function runFlows(
 	if (!canPair(file)) return;
 	const walker = new Walker(file, deadline);
 	for (; walker.round < MAX_ROUNDS; walker.round++) {
-		const before = walker.summaries.version;
+		walker.summaries.clearChanged();
 		walker.run(root, scopes);
-		if (walker.summaries.version === before) break;
+		if (!mayGain(walker)) break;
 	}
+}
+
+/**
+ * Whether another walk can find more: a summary that grew belongs to a function the file calls
+ * (its callers may now connect), or to a function now known to be a network callback (its
+ * parameters now carry replies). A summary of a function nothing calls changes nothing, and
+ * most files with a sink in a function are like that.
+ */
+function mayGain(walker: Walker): boolean {
+	const { calledChanged, definedChanged } = walker.summaries;
+	for (const name of calledChanged) if (walker.called.has(name)) return true;
+	for (const name of definedChanged) if (walker.defined.has(name)) return true;
+	return false;
 }
