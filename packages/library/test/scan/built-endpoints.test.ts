@@ -27,6 +27,7 @@ test('a bot or webhook address folded from constants is exfil-endpoint', async (
 		].join('\n'),
 		'index.js': [
 			"const T = '5012345678:AAHk9sLm2nB4vC6xZ8qW1eR3tY5uI7oP9aS';",
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: the plugin's own template literal
 			'const a = `https://api.telegram.org/bot${T}/sendMessage`;',
 			"const b = ['https://hooks.slack.com', 'services', 'T0AAAA', 'B0BBBB', 'cccc'].join('/');",
 			"const c = 'https://hooks.slack.com/'.concat('services/', 'T0AAAA/B0BBBB/cccc');",
@@ -59,6 +60,7 @@ test('ordinary addresses built from constants, and user-entered webhooks, stay q
 		].join('\n'),
 		'index.js': [
 			"const base = 'https://coverartarchive.org';",
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: the plugin's own template literal
 			'const u = (mbid) => `${base}/release/${mbid}/front`;',
 			"const v = [base, 'release', 'x'].join('/');",
 		].join('\n'),
