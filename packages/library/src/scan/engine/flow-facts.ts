@@ -18,6 +18,8 @@ export const BIT = {
 	remote: 16,
 	/** A parameter of the function being walked: what reaches a sink from it is a summary. */
 	param: 32,
+	/** The name of an archive member (`zf.namelist()`, a tar header, an unzip stream's entry). */
+	entry: 64,
 } as const;
 
 export const SOURCE_BIT: Readonly<Record<SourceKind, number>> = {
@@ -25,6 +27,7 @@ export const SOURCE_BIT: Readonly<Record<SourceKind, number>> = {
 	decoded: BIT.decoded,
 	netobj: BIT.netobj,
 	process: BIT.process,
+	entry: BIT.entry,
 };
 
 export const OBJECT_BITS = BIT.netobj | BIT.process;
@@ -45,6 +48,8 @@ export const PAIRS: readonly Pair[] = [
 	{ sink: 'shell-wire', bits: BIT.netobj | BIT.remote, rule: 'reverse-shell' },
 	// A command decoded at run time is a command nobody could read before it ran.
 	{ sink: 'shell-wire', bits: BIT.decoded, rule: 'process-stager' },
+	// A path chosen by an archive's member names or by a server: `../../.bashrc` writes anywhere.
+	{ sink: 'write-path', bits: BIT.entry | BIT.remote | BIT.netobj, rule: 'path-traversal' },
 ];
 
 export function flowMessage(rule: RuleId, label: string, target: string, bits: number): string {
@@ -57,6 +62,10 @@ export function flowMessage(rule: RuleId, label: string, target: string, bits: n
 			return `code received from the network (${label}) is executed by ${target}`;
 		case 'process-stager':
 			return `a command decoded at run time (${label}) is started by ${target}`;
+		case 'path-traversal':
+			return bits & BIT.entry
+				? `an archive member's name (${label}) chooses where ${target} writes`
+				: `data received from the network (${label}) chooses where ${target} writes`;
 		default:
 			return bits & BIT.remote
 				? `data received from the network (${label}) is run by ${target}`
@@ -95,11 +104,21 @@ export class Summaries {
 	readonly callbacks = new Map<string, number>();
 	/** Grows each time a fact is new, so the pass knows whether another round can find more. */
 	version = 0;
+	/** Functions whose return or parameter facts grew since `clearChanged`: their callers may gain. */
+	readonly calledChanged = new Set<string>();
+	/** Functions newly known as network callbacks since `clearChanged`: their bodies may gain. */
+	readonly definedChanged = new Set<string>();
+
+	clearChanged(): void {
+		this.calledChanged.clear();
+		this.definedChanged.clear();
+	}
 
 	addReturn(name: string, bits: number): void {
 		const previous = this.returns.get(name) ?? 0;
 		if ((previous | bits) === previous) return;
 		this.returns.set(name, previous | bits);
+		this.calledChanged.add(name);
 		this.version++;
 	}
 
@@ -108,6 +127,7 @@ export class Summaries {
 		if (kinds.has(kind)) return;
 		kinds.add(kind);
 		this.paramSinks.set(name, kinds);
+		this.calledChanged.add(name);
 		this.version++;
 	}
 
@@ -115,6 +135,7 @@ export class Summaries {
 		const previous = this.callbacks.get(name) ?? 0;
 		if ((previous | bits) === previous) return;
 		this.callbacks.set(name, previous | bits);
+		this.definedChanged.add(name);
 		this.version++;
 	}
 }

@@ -55,6 +55,19 @@ const OUTWARD = new Set(['assignment_expression', 'augmented_assignment_expressi
 
 const CALLS = new Set(['call', 'call_expression', 'new_expression']);
 
+/** `.on('entry', ...)` of an unzip or tar stream: the handler is given each member. */
+function isEntryEvent(call: Node, args: Node | null): boolean {
+	const callee = call.childForFieldName('function');
+	if (callee?.type !== 'member_expression') return false;
+	const method = callee.childForFieldName('property')?.text;
+	if (method !== 'on' && method !== 'once') return false;
+	return /^['"`]entry['"`]$/.test(args?.namedChild(0)?.text ?? '');
+}
+
+/** Checks that keep a written path inside its destination. */
+const PATH_GUARD =
+	/\bcommonpath\b|\bis_relative_to\b|\.relative_to\(|\bbasename\b|\bsecure_filename\b|\.startswith\(|\.startsWith\(|\bpath\.relative\(|\bfilter\s*=\s*['"](?:data|tar)['"]/;
+
 /** What a connection says about itself, not what it received. */
 const METADATA =
 	/\.\s*(?:getsockname|getpeername|gettimeout|getsockopt|getcode|geturl|status(?:_code)?|address|remoteAddress|remotePort|localPort)\b/;
@@ -63,7 +76,8 @@ type Taint = Map<string, { bits: number; label: string }>;
 
 /** One function (or the module) while it is walked. */
 interface Frame {
-	/** Where the function body ends. */
+	/** Where the function body starts and ends. */
+	start: number;
 	end: number;
 	/** The function's name, for its summary. */
 	name: string | undefined;
@@ -103,6 +117,10 @@ class Walker {
 	private readonly literalNames = new Map<number, string>();
 	private readonly reported = new Set<string>();
 	readonly summaries = new Summaries();
+	/** Names the file's calls use (`f(...)`, `self.f(...)`): only their summaries matter. */
+	readonly called = new Set<string>();
+	/** Names of the file's functions, as summaries know them. */
+	readonly defined = new Set<string>();
 
 	constructor(
 		private readonly file: FileState,
@@ -218,6 +236,7 @@ class Walker {
 		const callee = call.childForFieldName('function') ?? call.childForFieldName('constructor');
 		const args = call.childForFieldName('arguments');
 		const key = calleeKey(callee);
+		if (key !== undefined) this.called.add(key);
 		const kinds = key === undefined ? undefined : this.summaries.paramSinks.get(key);
 		if (kinds !== undefined && args !== null) {
 			for (const kind of kinds) this.reach(kind, call, args, `${key}()`, frame);
@@ -269,6 +288,12 @@ class Walker {
 			this.reach(sink.kind, call, args, sink.label, frame, BIT.netobj | BIT.param | BIT.secret);
 			const data = sink.label.endsWith('dup2') ? 0 : BIT.remote | BIT.decoded;
 			if (data !== 0) this.reach(sink.kind, call, commandParts(sink.args), sink.label, frame, data);
+		} else if (sink.kind === 'write-path') {
+			// A function that checks where the path leads (`commonpath`, `is_relative_to`,
+			// `startswith`, a basename) is the careful way to write received names: left quiet.
+			const body = this.file.text.slice(frame.start, Math.min(frame.end, this.file.text.length));
+			if (PATH_GUARD.test(body)) return;
+			this.reach(sink.kind, call, args, sink.label, frame, BIT.entry | BIT.remote | BIT.netobj);
 		} else this.reach(sink.kind, call, args, sink.label, frame);
 	}
 
@@ -278,13 +303,24 @@ class Walker {
 	 * sends: its parameters carry it.
 	 */
 	private markCallbacks(call: Node, args: Node | null, holderBits: number): void {
+		// `zip.on('entry', (entry) => ...)`: unzip and tar streams hand each member to the handler.
+		if (isEntryEvent(call, args)) {
+			for (const value of argumentValues(args)) {
+				if (isFunctionLiteral(value)) {
+					const given = this.pendingParams.get(value.startIndex) ?? 0;
+					this.pendingParams.set(value.startIndex, given | BIT.entry);
+				}
+			}
+		}
 		const fromNetwork =
 			this.netCalls.has(`${call.startIndex}:${call.endIndex}`) ||
 			(holderBits & (BIT.netobj | BIT.remote)) !== 0;
 		if (!fromNetwork) return;
 		for (const value of argumentValues(args)) {
-			if (isFunctionLiteral(value)) this.pendingParams.set(value.startIndex, BIT.netobj);
-			else {
+			if (isFunctionLiteral(value)) {
+				const given = this.pendingParams.get(value.startIndex) ?? 0;
+				this.pendingParams.set(value.startIndex, given | BIT.netobj);
+			} else {
 				const key = calleeKey(value);
 				if (key !== undefined) this.summaries.addCallback(key, BIT.netobj);
 			}
@@ -370,6 +406,7 @@ class Walker {
 			fn === undefined
 				? undefined
 				: (declaredName(fn) ?? this.literalNames.get(fn.startIndex) ?? undefined);
+		if (name !== undefined) this.defined.add(name);
 		if (fn !== undefined) {
 			const given =
 				(this.pendingParams.get(fn.startIndex) ?? 0) |
@@ -383,7 +420,8 @@ class Walker {
 			if (summarise || given !== 0) {
 				for (const param of parameterNames(fn)) {
 					const bits = (summarise ? BIT.param : 0) | given;
-					this.taintName(taint, param, bits, given ? 'a network reply' : param);
+					const label = given & BIT.entry ? 'an archive entry' : given ? 'a network reply' : param;
+					this.taintName(taint, param, bits, label);
 				}
 			}
 		}
@@ -396,6 +434,7 @@ class Walker {
 			if (source.kind === 'secret' && scopes.innermost(source.start) === scope) direct = source;
 		}
 		return {
+			start: scope?.start ?? 0,
 			end: scope?.end ?? Number.POSITIVE_INFINITY,
 			name,
 			taint,
@@ -460,6 +499,13 @@ function canPair(file: FileState): boolean {
 	if (sources & BIT.secret && sinks & SINK_BIT.network) return true;
 	if (sources & BIT.decoded && sinks & (SINK_BIT.exec | SINK_BIT['shell-wire'])) return true;
 	if (sources & BIT.netobj && sinks & (SINK_BIT.exec | SINK_BIT['shell-wire'])) return true;
+	// Unzip streams name their members in callbacks (`.on('entry', ...)`), not as sources.
+	if (
+		sinks & SINK_BIT['write-path'] &&
+		(sources & (BIT.netobj | BIT.entry) || /['"]entry['"]/.test(file.text))
+	) {
+		return true;
+	}
 	// `socket.pipe(shell.stdin)`, `shell.stdin.write(received)`.
 	return (sources & (BIT.netobj | BIT.process)) === (BIT.netobj | BIT.process);
 }
@@ -468,6 +514,7 @@ const SINK_BIT: Readonly<Record<FlowSink['kind'], number>> = {
 	network: 1,
 	exec: 2,
 	'shell-wire': 4,
+	'write-path': 8,
 };
 
 /** Runs the flow pass over a file that has a source and something it could reach. */
@@ -480,8 +527,21 @@ export function runFlows(
 	if (!canPair(file)) return;
 	const walker = new Walker(file, deadline);
 	for (; walker.round < MAX_ROUNDS; walker.round++) {
-		const before = walker.summaries.version;
+		walker.summaries.clearChanged();
 		walker.run(root, scopes);
-		if (walker.summaries.version === before) break;
+		if (!mayGain(walker)) break;
 	}
+}
+
+/**
+ * Whether another walk can find more: a summary that grew belongs to a function the file calls
+ * (its callers may now connect), or to a function now known to be a network callback (its
+ * parameters now carry replies). A summary of a function nothing calls changes nothing, and
+ * most files with a sink in a function are like that.
+ */
+function mayGain(walker: Walker): boolean {
+	const { calledChanged, definedChanged } = walker.summaries;
+	for (const name of calledChanged) if (walker.called.has(name)) return true;
+	for (const name of definedChanged) if (walker.defined.has(name)) return true;
+	return false;
 }

@@ -7,6 +7,7 @@
 import { PASSED_AS_VALUE } from '../reach/evidence.ts';
 import type { RuleId } from '../rules/catalog.ts';
 import type { FileState } from './file-context.ts';
+import type { InstallRange } from './install-time.ts';
 import type { Scope, ScopeIndex } from './scopes.ts';
 
 const EFFECTS: Readonly<Partial<Record<RuleId, RuleId>>> = {
@@ -46,11 +47,42 @@ const WHAT: Readonly<Partial<Record<RuleId, string>>> = {
 	'reach-dynamic-code': 'hands a code-running function to a call',
 };
 
+/**
+ * What a setup.py command override does when pip runs it: the same effects as at import time,
+ * but for plain build steps (writing files, a program started with fixed arguments), which
+ * honest setup scripts do and which keep their own severity.
+ */
+const INSTALL_EFFECTS: Readonly<Partial<Record<RuleId, RuleId>>> = {
+	network: 'import-time-side-effect',
+	'process-shell': 'import-time-side-effect',
+	'code-exec': 'import-time-exec',
+	'dynamic-import': 'import-time-exec',
+	'obfuscation-marshal': 'import-time-exec',
+	'fs-delete': 'import-time-write',
+};
+
+function installPass(file: FileState, ranges: readonly InstallRange[]): void {
+	for (const finding of [...file.findings]) {
+		const rule = INSTALL_EFFECTS[finding.ruleId];
+		if (rule === undefined || finding.deferred === true) continue;
+		const range = ranges.find((each) => each.start <= finding.start && finding.start < each.end);
+		if (range === undefined) continue;
+		file.reportRange(
+			rule,
+			finding.start,
+			finding.end,
+			`${WHAT[finding.ruleId] ?? 'acts'} in ${range.what}; pip runs it when the package is installed or built`,
+		);
+	}
+}
+
 export function importTimePass(
 	file: FileState,
 	scopes: ScopeIndex,
 	guards: readonly Scope[],
+	installRanges: readonly InstallRange[] = [],
 ): void {
+	if (installRanges.length > 0) installPass(file, installRanges);
 	for (const finding of [...file.findings]) {
 		const rule = EFFECTS[finding.ruleId];
 		if (rule === undefined || finding.deferred === true) continue;

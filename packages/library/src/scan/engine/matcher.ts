@@ -27,7 +27,9 @@ export type SourceKind =
 	/** A socket, connection or request object. */
 	| 'netobj'
 	/** A started process. */
-	| 'process';
+	| 'process'
+	/** Names of an archive's members: chosen by whoever built the archive. */
+	| 'entry';
 
 export type SinkKind =
 	/** Sends or requests over the network: secrets reaching it are exfiltration. */
@@ -35,7 +37,9 @@ export type SinkKind =
 	/** Executes or imports code: decoded data reaching it is a hidden payload. */
 	| 'exec'
 	/** Starts a process or duplicates a descriptor: a socket reaching it is a remote shell. */
-	| 'shell-wire';
+	| 'shell-wire'
+	/** The path a file is written to, or an archive extracted: received names reaching it escape. */
+	| 'write-path';
 
 export interface ReportOptions {
 	severity?: Severity;

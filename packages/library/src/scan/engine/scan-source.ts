@@ -10,6 +10,7 @@ import { createFileState, type FileState, toFindings } from './file-context.ts';
 import { runFlows } from './flow.ts';
 import type { Grammars } from './grammars.ts';
 import { importTimePass } from './import-time.ts';
+import { installTimeRanges } from './install-time.ts';
 import type { Captures } from './matcher.ts';
 import type { CompiledQuery, LanguageQueries, QueryProgram } from './query-set.ts';
 import { isMainGuard, type Scope, ScopeIndex } from './scopes.ts';
@@ -282,7 +283,8 @@ function runRules(
 	}
 	if (file.findings.length === 0 && file.sources.length === 0) return;
 	const scopes = new ScopeIndex(collected.scopes);
-	importTimePass(file, scopes, collected.guards);
+	const install = file.family === 'python' ? installTimeRanges(root, file.text) : [];
+	importTimePass(file, scopes, collected.guards, install);
 	runFlows(file, root, scopes, () => {
 		if (expired()) throw new FileTimeout();
 	});

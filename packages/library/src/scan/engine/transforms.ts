@@ -253,9 +253,29 @@ export function createTransformReader(
 			case 'encode':
 			case 'toString':
 				return base;
+			case 'format':
+				return formatted(base, args, depth);
 			default:
 				return undefined;
 		}
+	}
+
+	/** `'{}/{}'.format(a, b)`, `'{0}{1}'.format(...)`: plain fields only, no specs. */
+	function formatted(base: string, args: readonly Node[], depth: number): string | undefined {
+		let next = 0;
+		let failed = false;
+		const out = base.replace(/\{(\d*)\}|\{\{|\}\}|[{}]/g, (field, index: string | undefined) => {
+			if (field === '{{') return '{';
+			if (field === '}}') return '}';
+			if (index === undefined) {
+				failed = true;
+				return '';
+			}
+			const value = positionalValue(args, index === '' ? next++ : Number(index), depth);
+			if (value === undefined) failed = true;
+			return value ?? '';
+		});
+		return failed ? undefined : out;
 	}
 
 	function reversed(holder: Node, depth: number): { value?: string } {

@@ -6,6 +6,7 @@ import type { ScanEngine } from '../engine/engine.ts';
 import type { ScanLimits } from '../limits.ts';
 import type { RuleId } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
+import { checkArchive, isTar, MAX_ARCHIVE_BYTES } from './archive-members.ts';
 import { isText, languageOf, languageOfShebang, SNIFF_BYTES, sniff } from './classify.ts';
 import { fileFinding } from './file-finding.ts';
 import { type CodeLoad, findCodeLoads } from './loaded-code.ts';
@@ -43,9 +44,16 @@ function mib(bytes: number): string {
 
 const NOTHING = { findings: [], scanned: false, bytes: 0, lines: 0 } as const;
 
-async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcome> {
+async function judgeData(
+	file: WalkedFile,
+	head: Uint8Array,
+	context: FileScanContext,
+): Promise<FileOutcome> {
 	const kind = sniff(file.name, head);
-	if (kind.kind === 'data') return { ...NOTHING, findings: [], plainText: isText(head) };
+	const members = await archiveFindings(file, head, context);
+	if (kind.kind === 'data' && !isTar(head)) {
+		return { ...NOTHING, findings: members, plainText: isText(head) };
+	}
 	const rule: RuleId =
 		kind.kind === 'native'
 			? 'native-binary'
@@ -54,7 +62,44 @@ async function judgeData(file: WalkedFile, head: Uint8Array): Promise<FileOutcom
 					? 'bytecode-cache'
 					: 'bytecode-file'
 				: 'binary-file';
-	return { ...NOTHING, findings: [fileFinding(rule, file.relative, `${kind.format}`)] };
+	const format = kind.kind === 'data' ? 'tar archive' : kind.format;
+	return {
+		...NOTHING,
+		findings: [
+			fileFinding(kind.kind === 'data' ? 'binary-file' : rule, file.relative, format),
+			...members,
+		],
+	};
+}
+
+/** Zip, tar or gzip magic: an archive whose member names may lead out when extracted. */
+function looksLikeArchive(head: Uint8Array): boolean {
+	return (
+		(head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) ||
+		(head[0] === 0x1f && head[1] === 0x8b) ||
+		isTar(head)
+	);
+}
+
+/** `archive-escape` for each shipped archive member that leads out of where it is extracted. */
+async function archiveFindings(
+	file: WalkedFile,
+	head: Uint8Array,
+	context: FileScanContext,
+): Promise<Finding[]> {
+	if (!looksLikeArchive(head)) return [];
+	const read = await context.reader.bounded(file.path, MAX_ARCHIVE_BYTES);
+	const unchecked = (why: string) => [
+		fileFinding('unscanned-file', file.relative, `archive members not checked: ${why}`),
+	];
+	if (read.status === 'too-large') {
+		return unchecked(`${mib(read.size)}, over the ${mib(MAX_ARCHIVE_BYTES)} bound for archives`);
+	}
+	if (read.status !== 'ok') return unchecked('it could not be read');
+	const check = checkArchive(read.bytes);
+	if (check.status === 'unchecked') return unchecked(check.reason);
+	if (check.status === 'not-an-archive') return [];
+	return check.escapes.map((leak) => fileFinding('archive-escape', file.relative, leak));
 }
 
 /** A `package.json`: data, but npm runs its install hooks (`package-scripts.ts`). */
@@ -105,7 +150,7 @@ export async function scanOneFile(
 		language = name.includes('.') ? undefined : languageOfShebang(head);
 		if (language === undefined) {
 			if (name === 'package.json') return judgePackage(file, context);
-			return judgeData(file, head);
+			return judgeData(file, head, context);
 		}
 	}
 	const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({

@@ -19,6 +19,7 @@ export const REACH_CLASSES = [
 	'host-config',
 	'persistence',
 	'host-files',
+	'other-apps',
 ] as const;
 export type ReachClass = (typeof REACH_CLASSES)[number];
 
@@ -63,6 +64,7 @@ export const CLASS_INFO: Readonly<Record<ReachClass, ReachClassInfo>> = {
 	// Judged by their own rules (persistence-write, host-tamper), not as capabilities.
 	persistence: { what: 'start-up and persistence locations', sensitive: false },
 	'host-files': { what: 'the host’s configuration or plugin files', sensitive: false },
+	'other-apps': { what: 'other programs’ code or configuration', sensitive: false },
 };
 
 /**
@@ -82,6 +84,7 @@ export const RULE_CLASS: Readonly<Partial<Record<RuleId, ReachClass>>> = {
 	'reach-process': 'process',
 	'fs-write': 'fs-write',
 	'fs-delete': 'fs-write',
+	'path-traversal': 'fs-write',
 	'reach-fs-write': 'fs-write',
 	'native-ffi': 'native',
 	'native-binary': 'native',
@@ -99,4 +102,5 @@ export const RULE_CLASS: Readonly<Partial<Record<RuleId, ReachClass>>> = {
 	'config-write': 'host-config',
 	'reach-persistence': 'persistence',
 	'reach-host-files': 'host-files',
+	'reach-other-apps': 'other-apps',
 };

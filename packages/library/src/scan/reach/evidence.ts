@@ -23,6 +23,7 @@ const RULE: Readonly<Partial<Record<ReachClass, RuleId>>> = {
 	secrets: 'reach-secrets',
 	persistence: 'reach-persistence',
 	'host-files': 'reach-host-files',
+	'other-apps': 'reach-other-apps',
 };
 
 const counts = new WeakMap<FileContext, Map<string, number>>();

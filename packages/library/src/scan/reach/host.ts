@@ -29,6 +29,8 @@ export interface HostScanTable {
 	readonly dataDirWrite: RegExp;
 	/** Resolved names of the host's own modules: replacing anything in them is tampering. */
 	readonly modules: RegExp;
+	/** Strings naming where the host's own code is installed (lowercased, `/`-separated). */
+	readonly installDirs: readonly RegExp[];
 }
 
 export const PICARD_SCAN_TABLE: HostScanTable = {
@@ -53,6 +55,12 @@ export const PICARD_SCAN_TABLE: HostScanTable = {
 	settingsStore: /QSettings\s*\(\s*['"]MusicBrainz['"]/,
 	settingsObjects: /(?:^|\.)(?:setting|persist|global_config(?:\.setting)?)$/,
 	modules: /^picard(?:\.|$)/,
+	installDirs: [
+		/program files(?: \(x86\))?\/musicbrainz picard(?:\/|$)/,
+		/musicbrainz picard\.app(?:\/|$)/,
+		/\/(?:usr|opt)(?:\/local)?\/(?:share|lib)\/picard(?:\/|$)/,
+		/(?:site|dist)-packages\/picard(?:\/|$)/,
+	],
 	dataDirWrite:
 		/\b(?:plugin_data_dir|plugin_cache_dir|get_plugin_data_dir|user_data_dir|user_cache_dir|gettempdir|mkstemp|mkdtemp|TemporaryFile|NamedTemporaryFile|TemporaryDirectory|tmpdir|os\.tmpdir)\b/,
 };

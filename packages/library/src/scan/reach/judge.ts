@@ -176,5 +176,16 @@ export function judgeReach(
 			),
 		);
 	}
+	const otherApps = evidence.get('other-apps') ?? [];
+	if (otherApps.length > 0 && fileWrites.length > 0) {
+		const at = otherApps[0] as ReachRef;
+		findings.push(
+			judged(
+				'app-tamper',
+				at,
+				`reaches other programs’ code or configuration (${describe(at)}${places(otherApps)}) and can write files (${describe(fileWrites[0] as ReachRef)})`,
+			),
+		);
+	}
 	return { findings, covered };
 }

@@ -20,6 +20,7 @@ import { capabilityModule } from './modules.ts';
 import {
 	hostPlace,
 	networkCommand,
+	otherAppPlace,
 	PLACE_HINT,
 	persistencePlace,
 	SECRET_ENV_NAME,
@@ -133,6 +134,8 @@ function checkPlaceText(value: string, node: Node, file: FileContext, host: Host
 	if (persistence !== undefined) evidence(file, 'persistence', node, `names ${persistence}`);
 	const place = hostPlace(value, host);
 	if (place !== undefined) evidence(file, 'host-files', node, `names ${place}`);
+	const app = otherAppPlace(value, host);
+	if (app !== undefined) evidence(file, 'other-apps', node, `names ${app}`);
 	const store = secretStore(value);
 	if (store !== undefined) evidence(file, 'secrets', node, `names ${store}`);
 	// The network reached through a program: `curl ... | sh` in a shell command.
@@ -207,6 +210,30 @@ function checkClimb(node: Node, file: FileContext): void {
 	}
 }
 
+// ---- other programs' installed code -------------------------------------------------------
+
+/** Calls that give where the interpreter's packages, or another package, are installed. */
+const PACKAGE_LOCATIONS =
+	/^(?:site\.getsitepackages|site\.getusersitepackages|sysconfig\.get_paths?|distutils\.sysconfig\.get_python_lib|require\.resolve|module\.createRequire\.resolve)$/;
+
+const packageLocations = callMatchers(['python', 'js'], (site, file) => {
+	if (site.name === undefined || !PACKAGE_LOCATIONS.test(site.name)) return;
+	// `require.resolve('./x')` is the plugin's own file.
+	const first = positionalArgs(site.args)[0];
+	if (site.name.endsWith('resolve') && /^['"`]\./.test(first?.text ?? '')) return;
+	evidence(file, 'other-apps', site.call, `${site.name} locates installed packages’ code`);
+});
+
+/** `picard.__file__`, `picard.__path__`: where the host's own code is installed. */
+function checkHostLocation(node: Node, file: FileContext, host: HostScanTable): void {
+	const object = node.childForFieldName('object');
+	if (object === null || !file.isResolved(object)) return;
+	const name = file.nameOf(object);
+	if (name !== undefined && host.modules.test(name)) {
+		evidence(file, 'other-apps', node, `${node.text} locates the host’s installed code`);
+	}
+}
+
 // ---- the host's protected settings ---------------------------------------------------------
 
 /** `QSettings("MusicBrainz", "Picard").setValue("setting/use_proxy", True)`: the store itself. */
@@ -242,6 +269,15 @@ export function reachMatchers(host: HostScanTable = PICARD_SCAN_TABLE): Matcher[
 		...getenvCalls,
 		...referenceMatchers,
 		...qsettingsWrites(host),
+		...packageLocations,
+		{
+			family: 'python',
+			query:
+				'(attribute attribute: (identifier) @dunder (#any-of? @dunder "__file__" "__path__")) @location',
+			needs: /__(?:file|path)__/,
+			check: ({ location }, file) =>
+				location !== undefined && checkHostLocation(location, file, host),
+		},
 		...patchingMatchers(host),
 		...joinedPathMatchers((value, node, file) => checkPlaceText(value, node, file, host)),
 		{

@@ -8,7 +8,7 @@ import type { HostScanTable } from './host.ts';
 
 /** Cheap test on a whole file before its strings are looked at. */
 export const PLACE_HINT =
-	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins|password-store|kdbx|keepass|1password|bitwarden|keyrings|kwallet|thunderbird|purple|discord|telegram|tdata|ssfn|loginusers|local storage|leveldb|\{24|\{84\}|dQw4w9WgXcQ|login data|local state|web data|os_crypt|encrypted_key|CryptUnprotectData|exodus|electrum|armory|coinomi|guarda|jaxx|keystore|monero|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa|hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|fnjhmkhhmkbjkkabndcnnogagogbneec|ejbalbakoplchlghecdalmeeeajnimhm|egjidjbpglichdcondbcbdnbeeppgdph|\{40\}|bc1|\[13\]|curl|wget|\b(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s|\/dev\/(?:tcp|udp)/i;
+	/\.pth\b|customize|\.(?:bash|zsh|ksh|csh|tcsh|python|xinit)rc|rc\.local|\.(?:bash_|z)?profile\b|\/etc\/profile|powershell_profile|windowspowershell|\.zshenv|\.zlogin|\.xsession|bash_login|\/etc\/environment|autostart|systemd|systemctl|crontab|\/cron|cron\.d|launch(?:agents|daemons|ctl)|loginitems|currentversion|programs[\\/]+startup|shell:startup|schtasks|winlogon|image file execution|\.git[\\/]+hooks|preload|plugins3|musicbrainz|picard\.(?:ini|conf)|picard[\\/]+plugins|password-store|kdbx|keepass|1password|bitwarden|keyrings|kwallet|thunderbird|purple|discord|telegram|tdata|ssfn|loginusers|local storage|leveldb|\{24|\{84\}|dQw4w9WgXcQ|login data|local state|web data|os_crypt|encrypted_key|CryptUnprotectData|exodus|electrum|armory|coinomi|guarda|jaxx|keystore|monero|nkbihfbeogaeaoehlefnkodbefgpgknn|bfnaelmomeimhlpmgjnjophhpkkoljpa|hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|fnjhmkhhmkbjkkabndcnnogagogbneec|ejbalbakoplchlghecdalmeeeajnimhm|egjidjbpglichdcondbcbdnbeeppgdph|\{40\}|bc1|\[13\]|curl|wget|\b(?:nc|ncat|netcat|socat|telnet|tftp|ftp|scp|sftp|rsync|ssh)\s|\/dev\/(?:tcp|udp)|extensions|app\.asar|resources|-packages|packages|node_modules|plugins|addons|plug-ins|components|program files|\.app\b/i;
 
 interface Place {
 	label: string;
@@ -120,6 +120,43 @@ const NETWORK_COMMAND =
 
 export function networkCommand(value: string): boolean {
 	return value.length <= 4096 && NETWORK_COMMAND.test(value);
+}
+
+/**
+ * Other programs' code and configuration: what a plugin writing there changes is another
+ * application (Discord's core module, a browser's extensions, an editor's or player's plugins,
+ * the interpreter's installed packages, another package's code). Token stealers inject into
+ * Discord's `discord_desktop_core`; worms spread through other plugin folders and packages.
+ */
+const OTHER_APPS: readonly Place[] = [
+	{
+		label: 'Discord’s or another Electron application’s code',
+		pattern: /discord_desktop_core|discord_voice|(?:^|\/)resources\/app(?:\.asar)?(?:\/|$)/,
+	},
+	{
+		label: 'a browser’s extensions',
+		pattern:
+			/(?:google-chrome|chromium|chrome|brave-browser|bravesoftware|microsoft\/edge|microsoft edge|vivaldi|opera software|opera)\/.*\bextensions(?:\/|$)|user data\/[^/]+\/extensions(?:\/|$)|\.mozilla\/firefox\/.*\/extensions(?:\/|$)/,
+	},
+	{
+		label: 'another application’s plugins or add-ons',
+		pattern:
+			/\.vscode(?:-server|-oss)?\/extensions|sublime text(?: \d)?\/(?:packages|installed packages)|\.obsidian\/plugins|\.atom\/packages|jetbrains\/[^/]+\/plugins|notepad\+\+\/plugins|rhythmbox\/plugins|quodlibet\/plugins|beets\/plugins|foobar2000(?:-v2)?\/(?:user-)?components|blender\/[^/]+\/scripts\/addons|gimp\/[^/]+\/plug-ins|audacity\/plug-ins|\.thunderbird\/.*\/extensions/,
+	},
+	{
+		label: 'the interpreter’s installed packages',
+		pattern: /(?:^|\/)(?:site|dist)-packages(?:\/|$)/,
+	},
+	{ label: 'another package’s code', pattern: /(?:^|\/)node_modules\/(?!\.cache(?:\/|$))[^/]/ },
+];
+
+/** Whether a string names another program's code or configuration, or the host's install. */
+export function otherAppPlace(value: string, host: HostScanTable): string | undefined {
+	const text = normal(value);
+	if (text === undefined) return undefined;
+	if (host.installDirs.some((pattern) => pattern.test(text))) return 'the host’s installed code';
+	for (const place of OTHER_APPS) if (place.pattern.test(text)) return place.label;
+	return undefined;
 }
 
 /** Whether a string names the host's configuration or plugins directory. */

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileContext, Matcher } from '../engine/matcher.ts';
-import { stringMatchers } from './shared.ts';
+import { JS_CALL, PY_CALL, stringMatchers } from './shared.ts';
 
 const HINT =
 	/webhooks?|api\.telegram|hooks\.slack|pipedream|requestbin|requestcatcher|interact\.sh|oast\.|burpcollaborator|canarytokens|dnslog|ngrok|trycloudflare|serveo|localtunnel|loca\.lt|pastebin|paste\.ee|hastebin|transfer\.sh|file\.io|anonfiles|gofile|temp\.sh|0x0\.st/i;
@@ -49,7 +49,12 @@ const ENDPOINTS: readonly Endpoint[] = [
 ];
 
 function checkString(node: Node, file: FileContext): void {
-	const value = (file.stringValue(node) ?? node.text).slice(0, 2048).toLowerCase();
+	// An f-string or template literal of known pieces is read as the text it makes.
+	checkValue(file.stringValue(node) ?? file.foldString(node) ?? node.text, node, file);
+}
+
+function checkValue(text: string, node: Node, file: FileContext): void {
+	const value = text.slice(0, 2048).toLowerCase();
 	for (const endpoint of ENDPOINTS) {
 		if (!endpoint.pattern.test(value)) continue;
 		file.report(
@@ -62,4 +67,61 @@ function checkString(node: Node, file: FileContext): void {
 	}
 }
 
-export const endpointMatchers: readonly Matcher[] = [...stringMatchers(HINT, checkString)];
+/**
+ * An address built from pieces (`'https://api.telegram.org/bot' + TOKEN + '/sendMessage'`,
+ * `'/'.join([...])`, `''.concat(...)`, `'{}{}'.format(...)`) is the same address once folded,
+ * the way a stager's command is: the outermost expression is read whole.
+ */
+function checkFolded(node: Node, file: FileContext): void {
+	if (node.parent?.type === node.type) return;
+	const value = file.foldString(node);
+	if (value !== undefined && HINT.test(value)) checkValue(value, node, file);
+}
+
+/** Files that may build an address: a scheme or a service's name written somewhere. */
+const BUILT_HINT = /:\/\/|webhook|telegram|discord|slack|pipedream|ngrok|paste/i;
+const JOINING = /^(?:join|concat|format)$/;
+
+const hinted = new WeakMap<FileContext, boolean>();
+
+/**
+ * The pieces of a built address are often constants defined far from where they are joined, so
+ * the text prerequisite is the whole file's, tested once, not the span around the expression.
+ */
+function mayBuild(file: FileContext): boolean {
+	let known = hinted.get(file);
+	if (known === undefined) {
+		known = BUILT_HINT.test(file.text);
+		hinted.set(file, known);
+	}
+	return known;
+}
+
+export const endpointMatchers: readonly Matcher[] = [
+	...stringMatchers(HINT, checkString),
+	...(
+		[
+			['python', '(binary_operator operator: "+") @sum'],
+			['js', '(binary_expression operator: "+") @sum'],
+		] as const
+	).map(
+		([family, query]): Matcher => ({
+			family,
+			query,
+			check: ({ sum }, file) => {
+				if (sum !== undefined && mayBuild(file)) checkFolded(sum, file);
+			},
+		}),
+	),
+	...(['python', 'js'] as const).map(
+		(family): Matcher => ({
+			family,
+			query: family === 'python' ? PY_CALL : JS_CALL,
+			check: ({ call, callee }, file) => {
+				if (call === undefined || !mayBuild(file)) return;
+				const method = /([\w$]+)\s*$/.exec(callee?.text ?? '')?.[1];
+				if (method !== undefined && JOINING.test(method)) checkFolded(call, file);
+			},
+		}),
+	),
+];

@@ -1,6 +1,7 @@
 /** All rules, in the order their findings are produced. */
 import type { Matcher } from '../engine/matcher.ts';
 import { reachMatchers } from '../reach/matchers.ts';
+import { archiveMatchers } from './archives.ts';
 import { codeExecMatchers } from './code-exec.ts';
 import { dynamicImportMatchers } from './dynamic-import.ts';
 import { endpointMatchers } from './endpoints.ts';
@@ -29,6 +30,7 @@ export const ALL_MATCHERS: readonly Matcher[] = [
 	...networkMatchers,
 	...endpointMatchers,
 	...filesystemMatchers,
+	...archiveMatchers,
 	...secretMatchers,
 	...introspectionMatchers,
 	...obfuscationMatchers,
