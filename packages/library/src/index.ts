@@ -282,6 +282,8 @@ export { trustBadge, trustWarning } from './registry/trust-display.ts';
 
 // Static analysis (D21) and capability checks (D20)
 
+export type { SourceScanResult } from './scan/engine/scan-source.ts';
+export type { SourceScanRequest, SourceScanRunner } from './scan/engine/source-runner.ts';
 export { scanPlugin } from './scan/on-first-call.ts';
 export { toSarif } from './scan/sarif.ts';
 export type { ScanOptions } from './scan/scan-plugin.ts';

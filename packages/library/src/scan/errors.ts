@@ -10,6 +10,8 @@ export type ScanErrorCode =
 	| 'SCAN_READ_ERROR'
 	/** A grammar or the parser runtime could not be loaded: the installation is broken. */
 	| 'SCAN_ENGINE_UNAVAILABLE'
+	/** Scanning one file ended its worker thread (out of memory, a parser fault): no verdict. */
+	| 'SCAN_FILE_FAILED'
 	/** An option out of range: a negative limit, an unknown severity. */
 	| 'SCAN_INVALID_OPTION';
 

@@ -5,6 +5,17 @@
  */
 export type { DeclarationInput } from './capabilities.ts';
 export { createScanEngine, prepareScanEngine, type ScanEngine } from './engine/engine.ts';
+export {
+	inThreadRunner,
+	type SourceScanRequest,
+	type SourceScanRunner,
+} from './engine/source-runner.ts';
+export {
+	createScanWorkerPool,
+	type ScanWorkerPool,
+	type ScanWorkerPoolOptions,
+	sharedScanPool,
+} from './engine/worker-pool.ts';
 export { type ScanErrorCode, scanError } from './errors.ts';
 export { DEFAULT_SCAN_LIMITS, type ScanLimits } from './limits.ts';
 export { type HostScanTable, PICARD_SCAN_TABLE } from './reach/host.ts';

@@ -11,17 +11,19 @@ import { sanitizeText } from '../core/sanitize.ts';
 import { readManifest } from '../manifest/read.ts';
 import { checkCapabilities, type DeclarationInput } from './capabilities.ts';
 import { defaultScanEngine, type ScanEngine } from './engine/engine.ts';
+import { inThreadRunner, type SourceScanRunner } from './engine/source-runner.ts';
+import { sharedScanPool } from './engine/worker-pool.ts';
 import { scanError } from './errors.ts';
 import { fileFinding } from './files/file-finding.ts';
 import { type LoadingFile, scanLoadedFiles } from './files/loaded-pass.ts';
 import { scanPlainText } from './files/plain-text-code.ts';
 import { DISK_READER, type FileReader } from './files/read.ts';
-import { type FileOutcome, scanOneFile } from './files/scan-file.ts';
+import { type FileOutcome, prepareFile } from './files/scan-file.ts';
 import { SkipList, type WalkedFile, walkPlugin } from './files/walk.ts';
 import { resolveLimits, type ScanLimits } from './limits.ts';
 import type { HostScanTable } from './reach/host.ts';
 import { sortFindings, summarise } from './report.ts';
-import type { Finding, ScanReport, SourceLanguage } from './types.ts';
+import type { Finding, ScanReport, SkippedFile, SourceLanguage } from './types.ts';
 
 /** Changes when rules change, so a stored report says which rules produced it. */
 export const SCANNER_VERSION = '0.2.0';
@@ -29,14 +31,24 @@ export const SCANNER_VERSION = '0.2.0';
 export interface ScanOptions {
 	/** Overrides of the default bounds (see `DEFAULT_SCAN_LIMITS`). */
 	limits?: Partial<ScanLimits>;
-	/** A prepared engine; by default one shared engine per process. */
+	/**
+	 * A prepared engine, used in this thread. By default a large plugin is scanned on worker
+	 * threads as well (`engine/worker-pool.ts`), and a small one on one shared engine.
+	 */
 	engine?: ScanEngine;
+	/** Scan in this thread only, on the shared engine: no worker thread is started. */
+	inThread?: boolean;
+	/** Where source texts are scanned, when the caller keeps its own pool (`createScanWorkerPool`). */
+	runner?: SourceScanRunner;
 	/**
 	 * The capability declaration, when the caller already read (and validated) MANIFEST.toml
 	 * in `dir`: it is then not read again. Otherwise it is read here.
 	 */
 	capabilities?: DeclarationInput;
-	/** Milliseconds, for the per-file time bound. Default `performance.now`. */
+	/**
+	 * Milliseconds, for the time bounds. Default `performance.now`. A clock of its own scans in
+	 * this thread, since worker threads keep their own time.
+	 */
 	clock?: () => number;
 	/** The host's web service, settings and plugin places (`PICARD_SCAN_TABLE` by default). */
 	host?: HostScanTable;
@@ -54,6 +66,28 @@ export interface ScanOptions {
  * that what runs beside it (install's digest and git checks) is not held up until it ends.
  */
 const YIELD_EVERY_MS = 10;
+
+/** Files read ahead of the oldest scan still running, per file scanned at once. */
+const READ_AHEAD = 4;
+
+type Counted =
+	| { file: WalkedFile; outcome: FileOutcome }
+	| { skipped: SkippedFile }
+	| { error: unknown };
+
+/**
+ * This thread, with the engine given or the shared one, when the caller asks for it or times
+ * the scan with a clock of its own; otherwise the shared pool, which starts its workers only
+ * for a plugin large enough to gain from them.
+ */
+async function runnerFor(options: ScanOptions, clock: () => number): Promise<SourceScanRunner> {
+	if (options.runner !== undefined) return options.runner;
+	if (options.engine !== undefined) return inThreadRunner(options.engine, clock);
+	if (options.clock !== undefined || options.inThread === true) {
+		return inThreadRunner(await defaultScanEngine(), clock);
+	}
+	return sharedScanPool();
+}
 
 function yieldToEventLoop(): Promise<void> {
 	return new Promise((resolve) => setImmediate(resolve));
@@ -114,8 +148,8 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const root = resolve(dir);
 	const limits = resolveLimits(options.limits);
 	await assertDirectory(root);
-	const engine = options.engine ?? (await defaultScanEngine());
 	const clock = options.clock ?? (() => performance.now());
+	const runner = await runnerFor(options, clock);
 	const { declaration, manifest } =
 		options.capabilities === undefined
 			? await readDeclaration(root)
@@ -137,7 +171,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
 	const scanDeadline = clock() + limits.maxScanMs;
-	const context = { engine, limits, clock, budget, reader: options.reader ?? DISK_READER };
+	const context = { runner, limits, clock, budget, reader: options.reader ?? DISK_READER };
 	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);
@@ -157,22 +191,18 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const loading: LoadingFile[] = [];
 	const plainText: WalkedFile[] = [];
 	const scannedAs = new Set<string>();
-	let lastYield = performance.now();
-	for (const file of files) {
-		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-			await yieldToEventLoop();
-			lastYield = performance.now();
+	// Files are read and judged in order; their texts' scans may run several at once, and
+	// their outcomes are counted in file order, so the report is the same however they ran.
+	const pending: Promise<Counted>[] = [];
+	const ahead = runner.concurrency * READ_AHEAD;
+	const countOldest = async () => {
+		const next = await (pending.shift() as Promise<Counted>);
+		if ('error' in next) throw next.error;
+		if ('skipped' in next) {
+			skips.add(next.skipped);
+			return;
 		}
-		options.signal?.throwIfAborted();
-		if (clock() >= scanDeadline) {
-			skips.add({
-				file: file.relative,
-				reason: 'timeout',
-				detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
-			});
-			continue;
-		}
-		const outcome = await scanOneFile(file, context);
+		const { file, outcome } = next;
 		count(outcome);
 		if (outcome.language !== undefined) {
 			scannedAs.add(`${outcome.language === 'python' ? 'python' : 'javascript'}:${file.path}`);
@@ -181,7 +211,39 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 			loading.push({ file, language: outcome.language, loads: outcome.loads });
 		}
 		if (outcome.plainText === true) plainText.push(file);
+	};
+	let lastYield = performance.now();
+	for (const file of files) {
+		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+			await yieldToEventLoop();
+			lastYield = performance.now();
+		}
+		options.signal?.throwIfAborted();
+		if (clock() >= scanDeadline) {
+			pending.push(
+				Promise.resolve({
+					skipped: {
+						file: file.relative,
+						reason: 'timeout',
+						detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
+					},
+				}),
+			);
+		} else {
+			const prepared = await prepareFile(file, context);
+			pending.push(
+				'outcome' in prepared
+					? Promise.resolve({ file, outcome: prepared.outcome })
+					: runner.run(prepared.request).then(
+							(result) => ({ file, outcome: prepared.finish(result) }),
+							// Held until counted: a rejection nobody awaits yet would end the process.
+							(error: unknown) => ({ error }),
+						),
+			);
+		}
+		while (pending.length >= ahead) await countOldest();
 	}
+	while (pending.length > 0) await countOldest();
 	const loaded = await scanLoadedFiles(loading, root, await realpath(root), context, scanDeadline);
 	for (const outcome of loaded.outcomes) count(outcome);
 	for (const finding of loaded.findings) findings.push(finding);

@@ -49,7 +49,7 @@ export function bracketDepth(text: string, stopAt: number): number {
 	return deepest;
 }
 
-function countLines(text: string): number {
+export function countLines(text: string): number {
 	let lines = text.length > 0 && !text.endsWith('\n') ? 1 : 0;
 	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
 	return lines;

@@ -66,10 +66,11 @@ export async function scanPlainText(
 			if (scannedAs.has(`${language}:${file.path}`)) continue;
 			if (!mayBeCode(decoded.text, language === 'python')) continue;
 			// Compiling the language's rules (once) is not part of this try's short bound.
-			context.engine.prepare?.(language);
-			const scan = context.engine.scan(file.relative, language, decoded.text, {
-				deadline: context.clock() + Math.min(TRY_MS, context.limits.fileTimeoutMs),
-				clock: context.clock,
+			const scan = await context.runner.run({
+				path: file.relative,
+				language,
+				text: decoded.text,
+				timeoutMs: Math.min(TRY_MS, context.limits.fileTimeoutMs),
 				maxNestingDepth: context.limits.maxNestingDepth,
 			});
 			if (scan.status !== 'scanned') continue;

@@ -2,7 +2,8 @@
  * One file of a plugin: source code is read within the size bounds and scanned; anything else
  * is judged by type (native binaries, compiled bytecode, unknown binary blobs).
  */
-import type { ScanEngine } from '../engine/engine.ts';
+import type { SourceScanResult } from '../engine/scan-source.ts';
+import type { SourceScanRequest, SourceScanRunner } from '../engine/source-runner.ts';
 import type { ScanLimits } from '../limits.ts';
 import type { RuleId } from '../rules/catalog.ts';
 import type { Finding, SkippedFile, SourceLanguage } from '../types.ts';
@@ -15,7 +16,8 @@ import { decodeSource, type FileReader } from './read.ts';
 import type { WalkedFile } from './walk.ts';
 
 export interface FileScanContext {
-	engine: ScanEngine;
+	/** Parses and judges source texts: in this thread, or on worker threads. */
+	runner: SourceScanRunner;
 	limits: ScanLimits;
 	clock: () => number;
 	/** Bytes of source still allowed by `maxTotalBytes`; shared by the files of one scan. */
@@ -139,25 +141,44 @@ function isSourceCheckedCache(relative: string, head: Uint8Array): boolean {
 	return (flags & ~0b11) === 0 && (!hashBased || checkSource);
 }
 
+/**
+ * A file made ready to scan: read, bounded and decoded in file order. What is left, parsing and
+ * judging its text, may run beside other files' (`SourceScanRunner`).
+ */
+export type PreparedFile =
+	| { outcome: FileOutcome }
+	| { request: SourceScanRequest; finish(result: SourceScanResult): FileOutcome };
+
 export async function scanOneFile(
 	file: WalkedFile,
 	context: FileScanContext,
 ): Promise<FileOutcome> {
+	const prepared = await prepareFile(file, context);
+	if ('outcome' in prepared) return prepared.outcome;
+	return prepared.finish(await context.runner.run(prepared.request));
+}
+
+export async function prepareFile(
+	file: WalkedFile,
+	context: FileScanContext,
+): Promise<PreparedFile> {
 	const { name } = file;
 	let language = file.language ?? languageOf(name);
 	if (language === undefined) {
 		const head = await context.reader.head(file.path, SNIFF_BYTES);
 		language = name.includes('.') ? undefined : languageOfShebang(head);
 		if (language === undefined) {
-			if (name === 'package.json') return judgePackage(file, context);
-			return judgeData(file, head, context);
+			if (name === 'package.json') return { outcome: await judgePackage(file, context) };
+			return { outcome: await judgeData(file, head, context) };
 		}
 	}
-	const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({
-		...NOTHING,
-		findings: [],
-		language: language as SourceLanguage,
-		skipped: { file: file.relative, reason, detail },
+	const skip = (reason: SkippedFile['reason'], detail: string): PreparedFile => ({
+		outcome: {
+			...NOTHING,
+			findings: [],
+			language: language as SourceLanguage,
+			skipped: { file: file.relative, reason, detail },
+		},
 	});
 	const { limits, budget } = context;
 	if (budget.remaining <= 0) {
@@ -183,25 +204,45 @@ export async function scanOneFile(
 		);
 	}
 	const text = file.pth === true ? pthImports(decoded.text) : decoded.text;
-	// The language's rules are compiled (once) before this file's clock starts.
-	context.engine.prepare?.(language);
-	const result = context.engine.scan(file.relative, language, text, {
-		deadline: context.clock() + limits.fileTimeoutMs,
-		clock: context.clock,
-		maxNestingDepth: limits.maxNestingDepth,
-	});
+	const scannedAs: SourceLanguage = language;
+	return {
+		request: {
+			path: file.relative,
+			language: scannedAs,
+			text,
+			timeoutMs: limits.fileTimeoutMs,
+			maxNestingDepth: limits.maxNestingDepth,
+		},
+		finish: (result) => finishSource(file, scannedAs, text, read.size, result, limits),
+	};
+}
+
+function finishSource(
+	file: WalkedFile,
+	language: SourceLanguage,
+	text: string,
+	bytes: number,
+	result: SourceScanResult,
+	limits: ScanLimits,
+): FileOutcome {
 	if (result.status === 'too-deep') {
-		return skip(
-			'too-deep',
-			`brackets nest ${result.depth > limits.maxNestingDepth ? `over ${limits.maxNestingDepth}` : result.depth} deep`,
-		);
+		return {
+			...NOTHING,
+			findings: [],
+			language,
+			skipped: {
+				file: file.relative,
+				reason: 'too-deep',
+				detail: `brackets nest ${result.depth > limits.maxNestingDepth ? `over ${limits.maxNestingDepth}` : result.depth} deep`,
+			},
+		};
 	}
 	if (result.status === 'timeout') {
 		return {
 			findings: result.findings,
 			language,
 			scanned: false,
-			bytes: read.size,
+			bytes,
 			lines: result.lines,
 			loads: findCodeLoads(text, language),
 			skipped: {
@@ -215,7 +256,7 @@ export async function scanOneFile(
 		findings: result.findings,
 		language,
 		scanned: true,
-		bytes: read.size,
+		bytes,
 		lines: result.lines,
 		loads: findCodeLoads(text, language),
 	};

