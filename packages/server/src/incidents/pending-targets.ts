@@ -9,11 +9,17 @@
  * on the incident's record: refuse the request (any maintainer may), then move the plugin.
  *
  * Only the plugin the request names, by its id, as the approval finds it; a plugin already
- * elsewhere before the edit is not this edit's doing (the approval will say so). An author
- * block names an owner, not a plugin, and holds nothing here.
+ * elsewhere before the edit is not this edit's doing (the approval will say so).
+ *
+ * An author block names an owner, and its entry is a pattern on the owner's URL: it blocks what
+ * is listed under the owner when it lands. So it holds every plugin listed under the owner
+ * (its canonical URL under the owner's, as `assertPluginInScope` reads an author incident): each
+ * stays listed, by its id, under the owner. Else one maintainer could move the owner's plugins to
+ * another owner's addresses while the block waits, and the approved pattern would match none of
+ * them. A move within the owner is free: the pattern still matches.
  */
 import { sanitizeText } from '@vouch/library/internal/core/sanitize';
-import type { Registry } from '@vouch/library/internal/registry/model';
+import type { Registry, RegistryPlugin } from '@vouch/library/internal/registry/model';
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
@@ -49,9 +55,35 @@ async function pendingRequests(db: Kysely<ServiceDatabase>): Promise<PendingRequ
 		.execute();
 	return rows.flatMap((row) => {
 		const params = JSON.parse(row.params_json) as ActionParams;
-		return params.target === undefined || params.pluginId === undefined
-			? []
-			: [{ action: Number(row.id), incident: Number(row.incident_id), params }];
+		const holds =
+			(params.target !== undefined && params.pluginId !== undefined) ||
+			params.ownerUrl !== undefined;
+		return holds ? [{ action: Number(row.id), incident: Number(row.incident_id), params }] : [];
+	});
+}
+
+const underOwner = (ownerUrl: string) => (plugin: RegistryPlugin) =>
+	plugin.canonicalGitUrl.startsWith(ownerUrl);
+
+/** The owner's plugins (by id) that the edit takes out from under a waiting author block. */
+function ownerProblems(
+	before: Registry,
+	after: Registry,
+	request: { action: number; incident: number; params: ActionParams },
+): PendingTargetProblem[] {
+	const owned = underOwner(request.params.ownerUrl as string);
+	return before.plugins.filter(owned).flatMap((held) => {
+		const now = after.plugins.find((p) => p.id === held.id);
+		if (now !== undefined && owned(now)) return [];
+		return [
+			{
+				action: request.action,
+				incident: request.incident,
+				plugin: held.id,
+				url: now?.gitUrl ?? null,
+				problem: 'pending' as const,
+			},
+		];
 	});
 }
 
@@ -62,6 +94,7 @@ export function pendingTargetProblems(
 	pending: readonly { action: number; incident: number; params: ActionParams }[],
 ): PendingTargetProblem[] {
 	return pending.flatMap((request) => {
+		if (request.params.ownerUrl !== undefined) return ownerProblems(before, after, request);
 		if (!isAtRequestedTarget(before.plugins, request.params)) return [];
 		if (isAtRequestedTarget(after.plugins, request.params)) return [];
 		const plugin = request.params.pluginId as string;
