@@ -315,7 +315,16 @@ async function settleParams(
 	raw: ActionParams,
 ): Promise<ActionParams> {
 	const params: ActionParams = {};
-	if (raw.advice !== undefined) params.advice = lineText(raw.advice.trim(), 1000, 'The advice');
+	if (raw.advice !== undefined) {
+		params.advice = lineText(raw.advice, 1000, 'The advice').trim();
+		// Refused here, before anything is stored: the registry refuses an empty advice when the
+		// entry is written, so a request waiting for its second maintainer could never be approved.
+		if (params.advice === '') {
+			throw serverError('BAD_REQUEST', 'The advice is empty.', {
+				hint: 'Say what users should do, or leave the advice out.',
+			});
+		}
+	}
 	if (kind === 'author_block') {
 		const owner =
 			raw.ownerUrl ??

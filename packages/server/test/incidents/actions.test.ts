@@ -339,6 +339,42 @@ describe('incident actions', () => {
 		});
 	});
 
+	it('advice of spaces alone is refused when the block is requested, dual-controlled or not', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				// Stored and left for a second maintainer, such a request could never be approved:
+				// the registry refuses an empty advice when the entry is written.
+				for (const plugin of [PLUGINS.community, PLUGINS.trusted]) {
+					const { incidentId } = await world.service.submitReport(malwareReport(plugin.id), {
+						clientAddress: '198.51.100.7',
+					});
+					for (const advice of ['   ', ' \u00a0\u2003 ']) {
+						await rejectsWith(
+							world.service.requestAction(
+								incidentId,
+								'hard_blacklist',
+								{ advice },
+								ALICE,
+								'Sends tokens away',
+							),
+							'BAD_REQUEST',
+						);
+					}
+					const stored = await world.database.db
+						.selectFrom('incident_actions')
+						.select('id')
+						.where('incident_id', '=', incidentId)
+						.execute();
+					assert.deepEqual(stored, [], `${plugin.id}: nothing is stored`);
+				}
+				assert.deepEqual(await blacklistEntries(world.store), []);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
 	it('an appeal granted reverts every block of its incident in one step and resolves it', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const world = await openWorld(fixture);
