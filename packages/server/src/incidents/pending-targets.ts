@@ -17,6 +17,12 @@
  * stays listed, by its id, under the owner. Else one maintainer could move the owner's plugins to
  * another owner's addresses while the block waits, and the approved pattern would match none of
  * them. A move within the owner is free: the pattern still matches.
+ *
+ * A waiting version block (a `versions` range) also holds its plugin's `versioning_scheme`, as
+ * an applied one does (`held-coverage.ts`): kept or dropped, never changed or added. Clients read
+ * the range against the installed tag under that scheme; a scheme put in place while the block
+ * waits, one its tags do not follow, would leave the approved range only the manifest's version
+ * (the author's word) to read.
  */
 import { sanitizeText } from '@vouch/library/internal/core/sanitize';
 import type { Registry, RegistryPlugin } from '@vouch/library/internal/registry/model';
@@ -34,7 +40,8 @@ export interface PendingTargetProblem {
 	plugin: string;
 	/** Its address after the edit, or null when the edit removes it (registry text). */
 	url: string | null;
-	problem: 'pending';
+	/** `pending`: moved or removed; `rescheme`: given a versioning scheme a waiting range reads by. */
+	problem: 'pending' | 'rescheme';
 }
 
 interface PendingRequest {
@@ -96,18 +103,21 @@ export function pendingTargetProblems(
 	return pending.flatMap((request) => {
 		if (request.params.ownerUrl !== undefined) return ownerProblems(before, after, request);
 		if (!isAtRequestedTarget(before.plugins, request.params)) return [];
-		if (isAtRequestedTarget(after.plugins, request.params)) return [];
 		const plugin = request.params.pluginId as string;
 		const now = after.plugins.find((p) => p.id === plugin);
-		return [
+		const problem = (kind: PendingTargetProblem['problem']) => [
 			{
 				action: request.action,
 				incident: request.incident,
 				plugin,
 				url: now?.gitUrl ?? null,
-				problem: 'pending' as const,
+				problem: kind,
 			},
 		];
+		if (!isAtRequestedTarget(after.plugins, request.params)) return problem('pending');
+		if (request.params.versions === undefined || now?.versioningScheme === undefined) return [];
+		const was = before.plugins.find((p) => p.id === plugin);
+		return was?.versioningScheme === now.versioningScheme ? [] : problem('rescheme');
 	});
 }
 
@@ -141,15 +151,15 @@ function movedWhilePending(problems: PendingTargetProblem[]) {
 		.slice(0, 3)
 		.map(
 			(p) =>
-				`${p.plugin} ${p.url === null ? 'would be removed' : `would move to ${p.url}`} while action ${p.action} of incident ${p.incident} waits to block it`,
+				`${p.plugin} ${p.problem === 'rescheme' ? 'would take another versioning_scheme' : p.url === null ? 'would be removed' : `would move to ${p.url}`} while action ${p.action} of incident ${p.incident} waits to block it`,
 		);
 	const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
 	const first = shown[0] as PendingTargetProblem;
 	return serverError(
 		'HELD_BY_INCIDENT',
-		`The edit moves ${problems.length === 1 ? 'a plugin' : `${problems.length} plugins`} a block waiting for its second maintainer names, so nothing was changed: ${named.join('; ')}${more}.`,
+		`The edit moves ${problems.length === 1 ? 'a plugin' : `${problems.length} plugins`} a block waiting for its second maintainer names (or changes how its range reads their tags), so nothing was changed: ${named.join('; ')}${more}.`,
 		{
-			hint: `Let a second maintainer approve the block first, or refuse the request on its incident (POST /api/v1/admin/actions/${first.action}/revert, or its form on /admin/incidents/${first.incident}), then move the plugin.`,
+			hint: `Let a second maintainer approve the block first, or refuse the request on its incident (POST /api/v1/admin/actions/${first.action}/revert, or its form on /admin/incidents/${first.incident}), then move the plugin. A versioning_scheme may be dropped meanwhile, not changed.`,
 			details: { held: shown },
 		},
 	);
