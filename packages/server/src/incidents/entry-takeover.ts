@@ -10,6 +10,7 @@
  * between would otherwise have its entry taken over (or kept) on a stale word. Then the set is
  * read afresh and the edit planned again.
  */
+import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
@@ -48,7 +49,7 @@ export async function readTakeOver(
 	}));
 	const quarantines =
 		kind === 'hard_blacklist' && plugin !== undefined
-			? rows.filter((row) => row.kind === 'soft_quarantine' && paramsOf(row).pluginId === plugin.id)
+			? rows.filter((row) => row.kind === 'soft_quarantine' && isQuarantineOf(row, plugin))
 			: [];
 	const entryOf = (row: ActionRow) =>
 		row.blacklist_entry_id === null ? [] : [row.blacklist_entry_id];
@@ -58,6 +59,23 @@ export async function readTakeOver(
 		takeOverUnheld: !automatic && kind !== 'author_block',
 		quarantines,
 	};
+}
+
+/**
+ * Whether a soft quarantine is of this plugin: by the identifiers its entry was written on (the
+ * uuid and canonical URL it was requested for), or by the plugin's id. A plugin listed again
+ * under a new id, at the same address with the same uuid, stays under its quarantine; matched by
+ * id alone, the quarantine would stand in the hard block's way as a duplicate, and the only way to
+ * the block would be to lift the quarantine first, leaving the plugin unblocked in between.
+ */
+function isQuarantineOf(row: ActionRow, plugin: RegistryPlugin): boolean {
+	const params = paramsOf(row);
+	if (params.pluginId === plugin.id) return true;
+	return (
+		params.target !== undefined &&
+		params.target.uuid === normaliseUuid(plugin.uuid) &&
+		params.target.url === plugin.canonicalGitUrl
+	);
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
