@@ -10,12 +10,12 @@
  * between would otherwise have its entry taken over (or kept) on a stale word. Then the set is
  * read afresh and the edit planned again.
  */
-import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
+import { pluginOfAction } from './action-scope.ts';
 import type { Replacement } from './blacklist-entry.ts';
 import type { IncidentContext } from './deps.ts';
 import { logStep } from './incident-log.ts';
@@ -69,13 +69,7 @@ export async function readTakeOver(
  * the block would be to lift the quarantine first, leaving the plugin unblocked in between.
  */
 function isQuarantineOf(row: ActionRow, plugin: RegistryPlugin): boolean {
-	const params = paramsOf(row);
-	if (params.pluginId === plugin.id) return true;
-	return (
-		params.target !== undefined &&
-		params.target.uuid === normaliseUuid(plugin.uuid) &&
-		params.target.url === plugin.canonicalGitUrl
-	);
+	return pluginOfAction([plugin], paramsOf(row)) === plugin;
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
