@@ -526,6 +526,39 @@ describe('incident actions', () => {
 		});
 	});
 
+	it('an incident resolved over a block in force may still be appealed, once', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const { incidentId } = await investigating(world, PLUGINS.community.id);
+				await world.service.requestAction(incidentId, 'hard_blacklist', {}, ALICE, 'Malware');
+				await world.service.transition(incidentId, 'confirmed', ALICE, 'Confirmed');
+				// Resolved at once: the author must not lose the one answer the block allows.
+				await world.service.transition(incidentId, 'resolved', ALICE, 'Done');
+				const appeal = await world.service.fileAppeal(
+					incidentId,
+					'Not mine',
+					undefined,
+					ANONYMOUS.clientAddress,
+				);
+				const row = await world.database.db
+					.selectFrom('incidents')
+					.selectAll()
+					.executeTakeFirstOrThrow();
+				assert.equal(row.state, 'appealed');
+				await world.service.decideAppeal(appeal.appealId, false, BOB, 'The payload is there');
+				assert.equal((await blacklistEntries(world.store)).length, 1);
+				// Decided once, it is not appealed again.
+				await rejectsWith(
+					world.service.fileAppeal(incidentId, 'again', undefined, '203.0.113.1'),
+					'BAD_REQUEST',
+				);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
 	it('dismissing an incident reverts what it still blocks', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const world = await openWorld(fixture);
