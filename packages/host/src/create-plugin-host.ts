@@ -257,7 +257,10 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 		/**
 		 * Whether a plugin that left the load list without news in this report is hard-blocked:
 		 * another process (the user's `vouch startup-check`, a second host) may have applied the
-		 * block first, and a quarantined plugin is not checked again. Unknown counts as blocked.
+		 * block first, and a quarantined plugin is not checked again. Unknown counts as blocked:
+		 * so does a plugin the store no longer lists (removed in another process, perhaps just after
+		 * that process quarantined it), whose block, if any, can no longer be read. Its `disable()`
+		 * is only a courtesy to a plugin on its way out.
 		 */
 		const hardBlocked = async (uuid: string): Promise<boolean> => {
 			statuses ??= vouch.list().then(
@@ -267,7 +270,7 @@ export function createPluginHost(options: PluginHostOptions): PluginHost {
 			const known = await statuses;
 			if (known === undefined) return true;
 			const status = known.get(uuid);
-			if (status === undefined) return false;
+			if (status === undefined) return true;
 			return (
 				status.plugin.state === 'quarantined' ||
 				(status.blacklisted !== undefined && status.blacklisted.severity !== 'soft')

@@ -165,6 +165,18 @@ describe('a block of a running isolated plugin', () => {
 
 describe('a running isolated plugin another process blocked first', () => {
 	it('is ended without its disable() when the host finds it quarantined', async () => {
+		await blockedElsewhere(false);
+	});
+
+	// The user, told of the block, removes the plugin before the host's next check: the host can no
+	// longer read why it left, and unknown counts as blocked.
+	it('is ended without its disable() when it was also uninstalled meanwhile', async () => {
+		await blockedElsewhere(true);
+	});
+});
+
+async function blockedElsewhere(thenUninstalled: boolean): Promise<void> {
+	{
 		const world = createHostTestWorld();
 		// From a git repository: a hard block quarantines only what came from git.
 		const plugin = writePlugin(join(world.root, 'sources'), {
@@ -211,14 +223,18 @@ describe('a running isolated plugin another process blocked first', () => {
 			// plugin is quarantined in the shared store, so the host's own check has no news of it.
 			const elsewhere = await world.vouch.startupCheck();
 			assert.ok(elsewhere.quarantined.some((entry) => entry.uuid === plugin.uuid));
+			if (thenUninstalled) {
+				await world.vouch.uninstall(plugin.uuid);
+				assert.deepEqual(await world.vouch.list(), []);
+			}
 			await host.recheck();
 			assert.notEqual(host.plugins()[0]?.state, 'running');
 			assert.deepEqual(notes, [], "the hard-blocked plugin's disable() ran");
 		} finally {
 			await host.stop();
 		}
-	});
-});
+	}
+}
 
 /** Whether `pid` is gone: reaped, or a zombie nobody has reaped yet. */
 function isDead(pid: number): boolean {

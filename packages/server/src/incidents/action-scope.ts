@@ -112,6 +112,28 @@ export function isAtRequestedTarget(
 	);
 }
 
+/**
+ * The plugin an action is about, as the registry lists it now: by the id it was requested for,
+ * else at the uuid and canonical URL it was requested for (the plugin listed again under a new
+ * id, which a held entry allows: it still blocks the same repository). What decides whether the
+ * action's plugin is now one dual control protects, and which quarantine a hard block supersedes.
+ */
+export function pluginOfAction(
+	plugins: readonly RegistryPlugin[],
+	params: ActionParams,
+): RegistryPlugin | undefined {
+	if (params.pluginId === undefined) return undefined;
+	const wanted = params.target;
+	return (
+		plugins.find((p) => p.id === params.pluginId) ??
+		(wanted === undefined
+			? undefined
+			: plugins.find(
+					(p) => normaliseUuid(p.uuid) === wanted.uuid && p.canonicalGitUrl === wanted.url,
+				))
+	);
+}
+
 function outOfScope(what: string) {
 	return serverError('BAD_REQUEST', `This incident is not about ${what}.`, {
 		hint: 'An action blocks what its incident is about: open an incident for the other one.',

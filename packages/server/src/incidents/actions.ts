@@ -191,6 +191,27 @@ async function applyAction(
 		},
 		actor,
 		async (trx, stored) => {
+			// The incident's state again, in the transaction that writes the entry: an appeal (or a
+			// dismissal) filed since the check above would otherwise find a block landing after it,
+			// which its decision never judged. The update takes the incident's row, so an appeal
+			// committing meanwhile is either seen here or waits for this block and then answers it.
+			const open = await trx
+				.updateTable('incidents')
+				.set({
+					severity: kind === 'soft_quarantine' ? 'soft' : 'hard',
+					...(params.advice === undefined ? {} : { advice: params.advice }),
+					updated_at: now.toISOString(),
+				})
+				.where('id', '=', action.incident_id)
+				.where('state', 'in', [...ACTIONABLE_STATES])
+				.executeTakeFirst();
+			if (Number(open.numUpdatedRows) !== 1) {
+				throw serverError(
+					'BAD_REQUEST',
+					`Incident ${action.incident_id} moved on while action ${action.id} was applied; it takes no new action.`,
+					{ hint: 'Reload the incident: an appealed incident is decided on the blocks in force.' },
+				);
+			}
 			await settleTakeOver(
 				context,
 				trx,
@@ -220,15 +241,6 @@ async function applyAction(
 					hint: 'Reload the incident.',
 				});
 			}
-			await trx
-				.updateTable('incidents')
-				.set({
-					severity: kind === 'soft_quarantine' ? 'soft' : 'hard',
-					...(params.advice === undefined ? {} : { advice: params.advice }),
-					updated_at: now.toISOString(),
-				})
-				.where('id', '=', action.incident_id)
-				.execute();
 			await logStep(context, trx, {
 				incidentId: action.incident_id,
 				actor,
@@ -303,7 +315,16 @@ async function settleParams(
 	raw: ActionParams,
 ): Promise<ActionParams> {
 	const params: ActionParams = {};
-	if (raw.advice !== undefined) params.advice = lineText(raw.advice.trim(), 1000, 'The advice');
+	if (raw.advice !== undefined) {
+		params.advice = lineText(raw.advice, 1000, 'The advice').trim();
+		// Refused here, before anything is stored: the registry refuses an empty advice when the
+		// entry is written, so a request waiting for its second maintainer could never be approved.
+		if (params.advice === '') {
+			throw serverError('BAD_REQUEST', 'The advice is empty.', {
+				hint: 'Say what users should do, or leave the advice out.',
+			});
+		}
+	}
 	if (kind === 'author_block') {
 		const owner =
 			raw.ownerUrl ??

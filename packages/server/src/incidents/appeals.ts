@@ -55,13 +55,27 @@ export async function fileAppeal(
 			? null
 			: lineText(rawContact.trim(), MAX_CONTACT_CHARS, 'The contact');
 	const incident = await incidentRow(context.db.db, incidentId);
+	// A resolved incident whose block is still in force may be appealed once: a maintainer who
+	// resolved it straight after confirming would otherwise leave its author no answer at all. One
+	// already decided is not appealed again (the conditional update below keeps it to one).
+	const resolvedUnheard =
+		incident.state === 'resolved' &&
+		(await context.db.db
+			.selectFrom('appeals')
+			.select('id')
+			.where('incident_id', '=', incidentId)
+			.executeTakeFirst()) === undefined;
 	if (
 		incident.state !== 'confirmed' &&
 		incident.state !== 'received' &&
-		incident.state !== 'investigating'
+		incident.state !== 'investigating' &&
+		!resolvedUnheard
 	) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident cannot be appealed.`, {
-			hint: 'An appeal answers a block that is in force.',
+			hint:
+				incident.state === 'resolved'
+					? 'Its appeal was decided already.'
+					: 'An appeal answers a block that is in force.',
 		});
 	}
 	if ((await appliedActionsOf(context.db.db, incidentId)).length === 0) {

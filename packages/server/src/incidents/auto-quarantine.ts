@@ -18,6 +18,7 @@ import { HOUR_MS, type IncidentContext, SERVICE_ACTOR } from './deps.ts';
 import { openIncidentOf } from './grouping.ts';
 import { logStep, noteStep } from './incident-log.ts';
 import { actionRow, incidentRow, insertReceivedIncident } from './rows.ts';
+import { ACTIONABLE_STATES } from './state-machine.ts';
 
 export const AUTOMATIC_QUARANTINE_MS = 72 * HOUR_MS;
 export const TRUSTED_MALWARE_REPORTERS = 2;
@@ -72,10 +73,22 @@ async function quarantine(
 		.where('automatic', '=', 1)
 		.executeTakeFirst();
 	if (earlier !== undefined) return false;
+	// A block in force, or one waiting on an incident that can still approve it. A request left
+	// waiting on an incident that moved on (appealed, resolved) will never be approved: counted,
+	// it would keep the plugin from ever being quarantined on its own again.
 	const blocked = await context.db.db
 		.selectFrom('incident_actions')
-		.select(['id', 'params_json'])
-		.where('state', 'in', ['applied', 'awaiting_approval'])
+		.innerJoin('incidents', 'incidents.id', 'incident_actions.incident_id')
+		.select(['incident_actions.id', 'incident_actions.params_json'])
+		.where((eb) =>
+			eb.or([
+				eb('incident_actions.state', '=', 'applied'),
+				eb.and([
+					eb('incident_actions.state', '=', 'awaiting_approval'),
+					eb('incidents.state', 'in', [...ACTIONABLE_STATES]),
+				]),
+			]),
+		)
 		.execute();
 	if (
 		blocked.some(

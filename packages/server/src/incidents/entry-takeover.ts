@@ -15,6 +15,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
+import { pluginOfAction } from './action-scope.ts';
 import type { Replacement } from './blacklist-entry.ts';
 import type { IncidentContext } from './deps.ts';
 import { logStep } from './incident-log.ts';
@@ -48,7 +49,7 @@ export async function readTakeOver(
 	}));
 	const quarantines =
 		kind === 'hard_blacklist' && plugin !== undefined
-			? rows.filter((row) => row.kind === 'soft_quarantine' && paramsOf(row).pluginId === plugin.id)
+			? rows.filter((row) => row.kind === 'soft_quarantine' && isQuarantineOf(row, plugin))
 			: [];
 	const entryOf = (row: ActionRow) =>
 		row.blacklist_entry_id === null ? [] : [row.blacklist_entry_id];
@@ -58,6 +59,17 @@ export async function readTakeOver(
 		takeOverUnheld: !automatic && kind !== 'author_block',
 		quarantines,
 	};
+}
+
+/**
+ * Whether a soft quarantine is of this plugin: by the identifiers its entry was written on (the
+ * uuid and canonical URL it was requested for), or by the plugin's id. A plugin listed again
+ * under a new id, at the same address with the same uuid, stays under its quarantine; matched by
+ * id alone, the quarantine would stand in the hard block's way as a duplicate, and the only way to
+ * the block would be to lift the quarantine first, leaving the plugin unblocked in between.
+ */
+function isQuarantineOf(row: ActionRow, plugin: RegistryPlugin): boolean {
+	return pluginOfAction([plugin], paramsOf(row)) === plugin;
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {

@@ -10,6 +10,7 @@ import type { LiftRequestTable, ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
+import { pluginOfAction } from './action-scope.ts';
 import type { IncidentContext } from './deps.ts';
 import { liftNeedsSecondMaintainer } from './dual-control.ts';
 import { logStep } from './incident-log.ts';
@@ -72,11 +73,11 @@ export async function actionLiftIsDual(
 	context: IncidentContext,
 	action: ActionRow,
 ): Promise<boolean> {
-	const pluginId = action.kind === 'author_block' ? undefined : paramsOf(action).pluginId;
+	const params = paramsOf(action);
 	const plugin =
-		pluginId === undefined
+		action.kind === 'author_block' || params.pluginId === undefined
 			? undefined
-			: (await context.store.registry())?.registry.plugins.find((p) => p.id === pluginId);
+			: pluginOfAction((await context.store.registry())?.registry.plugins ?? [], params);
 	return liftNeedsSecondMaintainer(action, plugin);
 }
 

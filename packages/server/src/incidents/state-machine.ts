@@ -8,7 +8,9 @@
  *
  * Two moves belong to other steps, never to a bare transition: confirmed → appealed happens when
  * an author files an appeal, and appealed → resolved when a maintainer decides it. Nothing
- * goes back to `received`, and a resolved incident stays resolved (a new report opens a new one).
+ * goes back to `received`, and a resolved incident stays resolved (a new report opens a new one),
+ * except that one resolved with a block still in force and never appealed may be appealed once
+ * (`appeals.ts`): resolving at once must not take the author's answer away.
  */
 import { serverError } from '../errors.ts';
 import type { IncidentState } from './types.ts';

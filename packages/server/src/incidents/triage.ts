@@ -119,7 +119,8 @@ function groupKeyOf(
  * A dismissal lifts every block of the incident with one maintainer's word, so it waits until
  * the blocks two maintainers applied were lifted by two (D22): else dismissing would be the way
  * around dual control. The actions judged are returned, and only those are lifted: a block a
- * second maintainer approves while the dismissal runs stays, whatever the incident's state.
+ * second maintainer approves while the dismissal runs stays, and the dismissal is then refused
+ * (`transition`), so the incident stays open to an appeal of it.
  */
 async function blocksToLift(context: IncidentContext, incidentId: number): Promise<ActionRow[]> {
 	const applied = await appliedActionsOf(context.db.db, incidentId);
@@ -151,8 +152,10 @@ export async function transition(
 	const reason = requireReasonText(rawReason);
 	const incident = await incidentRow(context.db.db, incidentId);
 	assertMove(incident.state, to);
+	const judged = new Set<number>();
 	if (to === 'dismissed') {
 		for (const action of await blocksToLift(context, incidentId)) {
+			judged.add(action.id);
 			await reverseAction(
 				context,
 				action,
@@ -174,6 +177,25 @@ export async function transition(
 			throw serverError('REGISTRY_CONFLICT', 'The incident changed meanwhile.', {
 				hint: 'Reload it and try again.',
 			});
+		}
+		if (to === 'dismissed') {
+			// A block applied since the check (a second maintainer's approval that passed its
+			// incident check before this) is one the dismissal did not judge and does not lift. The
+			// incident may not read "dismissed" over it: a dismissed incident cannot be appealed, so
+			// its author would be blocked with no way to answer. The update above holds the
+			// incident's row, and an approval writes that row too, so one committed meanwhile is
+			// seen here and a later one finds the incident dismissed.
+			const applied = await appliedActionsOf(trx, incidentId);
+			const unjudged = applied.find((action) => !judged.has(action.id));
+			if (unjudged !== undefined) {
+				throw serverError(
+					'FORBIDDEN',
+					`Action ${unjudged.id} (${unjudged.kind}) was applied while the incident was being dismissed: dismissing would leave it in force on a dismissed incident.`,
+					{
+						hint: `Reload the incident. Revert the action first (POST /api/v1/admin/actions/${unjudged.id}/revert; a block two maintainers applied needs a second maintainer to lift), then dismiss.`,
+					},
+				);
+			}
 		}
 		if (to === 'confirmed') {
 			// A maintainer's confirmation makes the automatic quarantine permanent.

@@ -339,6 +339,42 @@ describe('incident actions', () => {
 		});
 	});
 
+	it('advice of spaces alone is refused when the block is requested, dual-controlled or not', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				// Stored and left for a second maintainer, such a request could never be approved:
+				// the registry refuses an empty advice when the entry is written.
+				for (const plugin of [PLUGINS.community, PLUGINS.trusted]) {
+					const { incidentId } = await world.service.submitReport(malwareReport(plugin.id), {
+						clientAddress: '198.51.100.7',
+					});
+					for (const advice of ['   ', ' \u00a0\u2003 ']) {
+						await rejectsWith(
+							world.service.requestAction(
+								incidentId,
+								'hard_blacklist',
+								{ advice },
+								ALICE,
+								'Sends tokens away',
+							),
+							'BAD_REQUEST',
+						);
+					}
+					const stored = await world.database.db
+						.selectFrom('incident_actions')
+						.select('id')
+						.where('incident_id', '=', incidentId)
+						.execute();
+					assert.deepEqual(stored, [], `${plugin.id}: nothing is stored`);
+				}
+				assert.deepEqual(await blacklistEntries(world.store), []);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
 	it('an appeal granted reverts every block of its incident in one step and resolves it', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const world = await openWorld(fixture);
@@ -480,6 +516,39 @@ describe('incident actions', () => {
 					.executeTakeFirstOrThrow();
 				assert.equal(incident.state, 'resolved');
 				assert.notEqual(incident.resolved_at, null);
+				await rejectsWith(
+					world.service.fileAppeal(incidentId, 'again', undefined, '203.0.113.1'),
+					'BAD_REQUEST',
+				);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
+	it('an incident resolved over a block in force may still be appealed, once', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const { incidentId } = await investigating(world, PLUGINS.community.id);
+				await world.service.requestAction(incidentId, 'hard_blacklist', {}, ALICE, 'Malware');
+				await world.service.transition(incidentId, 'confirmed', ALICE, 'Confirmed');
+				// Resolved at once: the author must not lose the one answer the block allows.
+				await world.service.transition(incidentId, 'resolved', ALICE, 'Done');
+				const appeal = await world.service.fileAppeal(
+					incidentId,
+					'Not mine',
+					undefined,
+					ANONYMOUS.clientAddress,
+				);
+				const row = await world.database.db
+					.selectFrom('incidents')
+					.selectAll()
+					.executeTakeFirstOrThrow();
+				assert.equal(row.state, 'appealed');
+				await world.service.decideAppeal(appeal.appealId, false, BOB, 'The payload is there');
+				assert.equal((await blacklistEntries(world.store)).length, 1);
+				// Decided once, it is not appealed again.
 				await rejectsWith(
 					world.service.fileAppeal(incidentId, 'again', undefined, '203.0.113.1'),
 					'BAD_REQUEST',

@@ -10,6 +10,7 @@ import { forEachEngine } from '../engines.ts';
 import {
 	ALICE,
 	blacklistEntries,
+	CAROL,
 	malwareReport,
 	openWorld,
 	PLUGINS,
@@ -83,6 +84,65 @@ describe('automatic quarantine on an incident a maintainer already confirmed', (
 				world.clock.advance(100 * HOURS);
 				assert.deepEqual(await world.service.sweep(), { expired: 0 });
 				assert.equal((await blacklistEntries(world.store)).length, 1);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+});
+
+describe('a block request left waiting on a closed incident', () => {
+	it('does not keep the plugin from being quarantined automatically later', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				// A trusted plugin: its hard block waits for a second maintainer.
+				const plugin = PLUGINS.trusted;
+				const first = await world.service.submitReport(malwareReport(plugin.id), {
+					clientAddress: '198.51.100.7',
+				});
+				await world.service.transition(first.incidentId, 'investigating', ALICE, 'Looking');
+				await world.service.requestAction(
+					first.incidentId,
+					'soft_quarantine',
+					{},
+					ALICE,
+					'While we look',
+				);
+				const waiting = await world.service.requestAction(
+					first.incidentId,
+					'hard_blacklist',
+					{},
+					ALICE,
+					'It looks bad',
+				);
+				assert.equal(waiting.state, 'awaiting_approval');
+				// Its author appeals, and the appeal is granted: the incident is resolved, and the
+				// request on it can never be approved.
+				const appeal = await world.service.fileAppeal(
+					first.incidentId,
+					'Not mine',
+					undefined,
+					'203.0.113.50',
+				);
+				await world.service.decideAppeal(appeal.appealId, true, CAROL, 'A false alarm');
+				assert.deepEqual(await blacklistEntries(world.store), []);
+
+				// Months later the account is taken over: two trusted reporters report malware.
+				await world.service.submitReport(malwareReport(plugin.id), trustedReporter(1, 'rita'));
+				const second = await world.service.submitReport(
+					malwareReport(plugin.id),
+					trustedReporter(2, 'sam'),
+				);
+				assert.notEqual(second.incidentId, first.incidentId);
+				const automatic = await world.database.db
+					.selectFrom('incident_actions')
+					.select(['state', 'automatic'])
+					.where('incident_id', '=', second.incidentId)
+					.execute();
+				assert.deepEqual(automatic, [{ state: 'applied', automatic: 1 }]);
+				const [entry] = await blacklistEntries(world.store);
+				assert.equal(entry?.severity, 'soft');
 			} finally {
 				await world.close();
 			}

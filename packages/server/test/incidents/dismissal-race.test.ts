@@ -2,8 +2,12 @@
  * A dismissal lifts the incident's blocks with one maintainer's word, so it first makes sure none
  * was applied under dual control (D22). A dual-controlled block approved while the dismissal runs
  * (after that check, before the blocks are lifted) must not be lifted with the others: only the
- * blocks the check judged are. The moment is chosen by hand: the approval runs when the check
- * reads the registry for the first action it judges.
+ * blocks the check judged are. Nor may the dismissal then go through: the incident would read
+ * "dismissed" while a block it holds is in force, and a dismissed incident cannot be appealed, so
+ * the author would be left blocked with no way to answer. The dismissal is refused, as it would
+ * have been had the approval come first, and the incident stays open to an appeal. The moment is
+ * chosen by hand: the approval runs when the check reads the registry for the first action it
+ * judges.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -12,10 +16,19 @@ import { openServiceDb } from '../../src/db/open.ts';
 import { createIncidentService } from '../../src/incidents/service.ts';
 import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
-import { ALICE, BOB, blacklistEntries, CAROL, malwareReport, openWorld, PLUGINS } from './world.ts';
+import {
+	ALICE,
+	BOB,
+	blacklistEntries,
+	CAROL,
+	malwareReport,
+	openWorld,
+	PLUGINS,
+	rejectsWith,
+} from './world.ts';
 
 describe('a dismissal racing an approval', () => {
-	it('does not lift the dual-controlled block approved after its check', async (t) => {
+	it('lifts no dual-controlled block approved after its check, and is refused over it', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
@@ -60,8 +73,19 @@ describe('a dismissal racing an approval', () => {
 				assert.equal(block.state, 'awaiting_approval');
 
 				duringDismissal = () => service.approveAction(block.actionId, BOB, 'Saw it too');
-				await service.transition(incidentId, 'dismissed', CAROL, 'Nothing to see');
+				await rejectsWith(
+					service.transition(incidentId, 'dismissed', CAROL, 'Nothing to see'),
+					'FORBIDDEN',
+				);
 				assert.equal(duringDismissal, undefined, 'the approval ran during the dismissal');
+				const incident = await database.db
+					.selectFrom('incidents')
+					.select('state')
+					.where('id', '=', incidentId)
+					.executeTakeFirstOrThrow();
+				assert.equal(incident.state, 'investigating', 'dismissed over a block in force');
+				// The author can answer the block that stays.
+				await service.fileAppeal(incidentId, 'Not mine', undefined, '203.0.113.9');
 
 				const row = await database.db
 					.selectFrom('incident_actions')

@@ -316,4 +316,43 @@ describe('lifting a block applied under dual control', () => {
 			}
 		});
 	});
+
+	it('a block of a plugin since made trusted takes two to lift, whatever id it is listed under now', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const plugin = PLUGINS.community;
+				const { incidentId } = await world.service.submitReport(malwareReport(plugin.id), {
+					clientAddress: '198.51.100.7',
+				});
+				const hard = await world.service.requestAction(
+					incidentId,
+					'hard_blacklist',
+					{},
+					ALICE,
+					'Malware',
+				);
+				assert.equal(hard.state, 'applied', 'one maintainer blocks a community plugin');
+				// The plugin is made trusted, and listed again under a new id: the same repository
+				// and uuid, which the block still matches.
+				const text = (await world.store.document())?.text ?? '';
+				const start = text.indexOf(`id = "${plugin.id}"`);
+				const end = text.indexOf('[[plugins]]', start);
+				const section = text
+					.slice(start, end)
+					.replace(`id = "${plugin.id}"`, 'id = "lyrics-grabber"')
+					.replace('trust_level = "community"', 'trust_level = "trusted"');
+				await world.store.importText(
+					text.slice(0, start) + section + text.slice(end),
+					ROOT,
+					'Reviewed and renamed',
+				);
+				const revert = await world.service.revertAction(hard.actionId, CAROL, 'Lift it');
+				assert.equal(revert.state, 'lift_requested', 'one maintainer lifted it alone');
+				assert.equal((await blacklistEntries(world.store)).length, 1);
+			} finally {
+				await world.close();
+			}
+		});
+	});
 });

@@ -121,4 +121,49 @@ describe('an action meeting an entry added by hand', () => {
 			}
 		});
 	});
+
+	it('a hard block supersedes the quarantine on its identifiers, whatever id the plugin had then', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const plugin = PLUGINS.community;
+				const first = await investigating(world, plugin.id);
+				const quarantine = await world.service.requestAction(
+					first,
+					'soft_quarantine',
+					{},
+					ALICE,
+					'While we look',
+				);
+				assert.equal(quarantine.state, 'applied');
+				// One maintainer lists the plugin under a new id: the same repository and uuid,
+				// which the quarantine still blocks, so the edit goes through.
+				const text = (await world.store.document())?.text ?? '';
+				const renamed = text.replace(`id = "${plugin.id}"`, 'id = "lyrics-grabber"');
+				assert.notEqual(renamed, text);
+				await world.store.importText(renamed, CAROL, 'A better name');
+				// The hard block of the plugin under its new id must not need the quarantine lifted
+				// first: the plugin would be unblocked in between.
+				const second = await investigating(world, 'lyrics-grabber');
+				const hard = await world.service.requestAction(
+					second,
+					'hard_blacklist',
+					{},
+					BOB,
+					'It is malware',
+				);
+				assert.equal(hard.state, 'applied');
+				const held = await heldEntry(world, hard.actionId, plugin);
+				assert.equal(held.entry?.severity, 'hard');
+				const row = await world.database.db
+					.selectFrom('incident_actions')
+					.select('state')
+					.where('id', '=', quarantine.actionId)
+					.executeTakeFirstOrThrow();
+				assert.equal(row.state, 'reverted');
+			} finally {
+				await world.close();
+			}
+		});
+	});
 });

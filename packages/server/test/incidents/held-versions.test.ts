@@ -119,4 +119,43 @@ describe('a held version block keeps the versioning scheme it reads tags by', ()
 			}
 		});
 	});
+
+	it('nor while the block waits for its second maintainer', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const { incidentId } = await world.service.submitReport(malwareReport(PLUGINS.trusted.id), {
+					clientAddress: '198.51.100.7',
+				});
+				await world.service.transition(incidentId, 'investigating', ALICE, 'Reading');
+				const block = await world.service.requestAction(
+					incidentId,
+					'version_block',
+					{ versions: '>=1.5.0 <1.6.0' },
+					ALICE,
+					'The 1.5 releases carry the payload',
+				);
+				assert.equal(block.state, 'awaiting_approval');
+				// Free now, the scheme would be in place when the second maintainer approves, and
+				// the approved range would read the 1.5 tags as no version at all.
+				await rejectsWith(rescheme(world, 'calver'), 'HELD_BY_INCIDENT');
+				const text = (await world.store.document())?.text ?? '';
+				await rejectsWith(
+					world.store.importText(
+						text.replace(
+							`git_url = "${PLUGINS.trusted.url}"`,
+							`git_url = "${PLUGINS.trusted.url}"\nversioning_scheme = "calver"`,
+						),
+						ROOT,
+						'Resync',
+					),
+					'HELD_BY_INCIDENT',
+				);
+				await world.service.approveAction(block.actionId, BOB, 'Saw it too');
+				assert.equal(await taggedCopyBlocked(world, 'v1.5.0'), true, 'the 1.5 copy is blocked');
+			} finally {
+				await world.close();
+			}
+		});
+	});
 });
