@@ -22,6 +22,7 @@ export interface SourceScanOptions {
 	maxNestingDepth: number;
 }
 
+/** One source text's scan: its findings, or why it was not (fully) scanned. */
 export type SourceScanResult =
 	| { status: 'scanned'; findings: Finding[]; lines: number }
 	| { status: 'too-deep'; depth: number; lines: number }

@@ -7,6 +7,7 @@ import type { SourceLanguage } from '../types.ts';
 import type { ScanEngine } from './engine.ts';
 import type { SourceScanResult } from './scan-source.ts';
 
+/** One source text to parse and judge. */
 export interface SourceScanRequest {
 	/** Relative to the plugin root, `/`-separated: how findings name the file. */
 	path: string;
@@ -17,9 +18,11 @@ export interface SourceScanRequest {
 	maxNestingDepth: number;
 }
 
+/** Parses and judges source texts for `scanPlugin`: in this thread, or on worker threads. */
 export interface SourceScanRunner {
 	/** How many files it scans at once: 1 in this thread. */
 	readonly concurrency: number;
+	/** Rejects only when the text could not be judged at all (`SCAN_FILE_FAILED`). */
 	run(request: SourceScanRequest): Promise<SourceScanResult>;
 }
 
