@@ -27,7 +27,7 @@ import {
 	urlContextFor,
 } from '../context.ts';
 import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
-import { lifecycleIO } from '../lifecycle-context.ts';
+import { gitFor, lifecycleIO } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import { blacklistMarkOf, blockDetailLines, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -61,6 +61,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					? ((await knownAddress(typed, {
 							...urlContextFor(profile, io),
 							realPath: lifecycleIO(io).realPath,
+							repositoryDir: (path) => gitFor(io, false).repositoryDir(path),
 						})) ?? typed)
 					: typed;
 			const found = loaded.index.lookup(query);

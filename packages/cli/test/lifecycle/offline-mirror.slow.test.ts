@@ -248,6 +248,33 @@ describe('offline mirrors (D11)', () => {
 		assert.equal((parseJson(info).blacklisted as { reason?: string } | null)?.reason, 'known bad');
 	});
 
+	it('a working copy whose .git is a gitfile or a link to a blacklisted repository meets its entry', async () => {
+		const realEvil = join(mirror, 'repos', 'evil.git');
+		const registry = writeJson(
+			join(mirror, 'pointer-block.json'),
+			[],
+			[{ url: realEvil, reason: 'known bad', blacklisted_at: '2026-01-01T00:00:00Z' }],
+		);
+		// git clones the repository the `.git` names, not the directory it sits in: a second
+		// name for the blocked repository, like a symlink to it.
+		const viaFile = join(world.root, 'pointer-file');
+		mkdirSync(viaFile, { recursive: true });
+		writeFileSync(join(viaFile, '.git'), `gitdir: ${realEvil}\n`);
+		const viaLink = join(world.root, 'pointer-link');
+		mkdirSync(viaLink, { recursive: true });
+		symlinkSync(realEvil, join(viaLink, '.git'));
+		for (const dir of [viaFile, viaLink]) {
+			const run = await world.vouch(['install', dir, '--registry', registry, '--yes', '--json']);
+			assert.equal(run.code, 3, `${dir}: ${run.stdout}${run.stderr}`);
+			assert.equal(errorCode(run), 'BLACKLISTED', dir);
+			assert.deepEqual(installedDirs(world, 'evil_'), [], dir);
+			const info = await world.vouch(['info', dir, '--registry', registry, '--offline', '--json']);
+			assert.equal(info.code, 0, info.stdout + info.stderr);
+			const shown = parseJson(info).blacklisted as { reason?: string } | null;
+			assert.equal(shown?.reason, 'known bad', dir);
+		}
+	});
+
 	it('check-updates without a registry says the versions cannot be judged', async () => {
 		const registry = writeJson(join(mirror, 'tagged.json'), [
 			entry(tagged, 'repos/tagged.git', { versioning_scheme: 'semver' }),

@@ -70,6 +70,7 @@ export async function installPlugin(
 		home: deps.home,
 		inspectDirectory: deps.inspectDirectory,
 		realPath: deps.realPath,
+		repositoryDir: (path) => deps.git.repositoryDir(path),
 	});
 	if (source.redirectedFrom !== undefined) {
 		deps.reporter.info(
