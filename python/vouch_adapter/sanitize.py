@@ -138,6 +138,10 @@ def redact_url_credentials(text: str) -> str:
             end += 1
         if at == -1:
             out.append(text[start:end])
+        elif text.rfind("\\", authority_start, at) != -1:
+            # A backslash before the user part: a browser reads it as "/" and goes to the host
+            # before it, curl does not. Either may be the host, so neither is shown.
+            out.append(text[start:authority_start] + "***")
         else:
             out.append(text[start:authority_start] + "***" + text[at:end])
         start = end  # always past the separator, so the scan advances

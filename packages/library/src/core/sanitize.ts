@@ -127,6 +127,11 @@ export function redactUrlCredentials(text: string): string {
 		}
 		if (at === -1) {
 			out += text.slice(from, end);
+		} else if (text.lastIndexOf('\\', at) >= authorityStart) {
+			// `https://evil.example\@github.com/`: a browser reads the backslash as `/` and goes to
+			// evil.example, curl takes evil.example for a user name. Either part may be the host,
+			// so neither is shown: `***@github.com` would name a host the link may never reach.
+			out += `${text.slice(from, authorityStart)}***`;
 		} else {
 			out += `${text.slice(from, authorityStart)}***${text.slice(at, end)}`;
 		}

@@ -74,6 +74,15 @@ describe('credential redaction', () => {
 		assert.equal(redactUrlCredentials('no url here'), 'no url here');
 	});
 
+	it('never shows a host a browser would not visit when a backslash comes before the user part', () => {
+		// A browser opens evil.example for this (WHATWG reads `\\` as `/`); curl would send
+		// evil.example as a user name. `***@github.com` would show a host the link never reaches.
+		assert.equal(redactUrlCredentials('https://evil.example\\@github.com/org'), 'https://***/org');
+		assert.equal(redactUrlCredentials('https://u:p\\w@host/x'), 'https://***/x');
+		// After the user part a backslash is only part of the path.
+		assert.equal(redactUrlCredentials('https://u:p@host\\x'), 'https://***@host\\x');
+	});
+
 	it('redacts inside longer git stderr text', () => {
 		const stderr =
 			"Cloning into 'x'...\nremote: denied\nfatal: unable to access 'https://bot:ghp_abc123@github.com/o/r.git/': The requested URL returned error: 403\nsee http://a:b@mirror/r too";
