@@ -44,7 +44,11 @@ function isBidiControl(cp: number): boolean {
 	);
 }
 
-function isAlwaysInvisible(cp: number): boolean {
+/**
+ * Whether a character draws nothing wherever it stands (bidi controls included): what
+ * `markInvisible` always marks, and what `--json` output writes as an escape.
+ */
+export function isAlwaysInvisible(cp: number): boolean {
 	return (
 		isBidiControl(cp) ||
 		cp === 0x00ad ||
