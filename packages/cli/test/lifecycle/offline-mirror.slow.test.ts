@@ -272,6 +272,15 @@ describe('offline mirrors (D11)', () => {
 			assert.equal(info.code, 0, info.stdout + info.stderr);
 			const shown = parseJson(info).blacklisted as { reason?: string } | null;
 			assert.equal(shown?.reason, 'known bad', dir);
+			// An entry naming the directory itself blocks it as before.
+			const byDir = writeJson(
+				join(mirror, 'pointer-dir-block.json'),
+				[],
+				[{ url: dir, reason: 'this copy', blacklisted_at: '2026-01-01T00:00:00Z' }],
+			);
+			const refused = await world.vouch(['install', dir, '--registry', byDir, '--yes', '--json']);
+			assert.equal(refused.code, 3, `${dir}: ${refused.stdout}${refused.stderr}`);
+			assert.deepEqual(installedDirs(world, 'evil_'), [], dir);
 		}
 	});
 

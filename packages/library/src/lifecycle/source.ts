@@ -36,6 +36,11 @@ export interface InstallSource {
 	matchedBy?: MatchedBy;
 	/** The old URL the user gave, when the registry says the plugin has moved. */
 	redirectedFrom?: string;
+	/**
+	 * The real path of the directory typed, when `url` is the repository its `.git` leads to:
+	 * an entry naming the directory still blocks it.
+	 */
+	typedPath?: string;
 }
 
 export interface SourceContext {
@@ -123,13 +128,19 @@ export async function resolveInstallSource(
 	if (local) {
 		// The directory typed is what is inspected: the address may be the repository its `.git`
 		// points to, which has no `.git` of its own.
-		const state = await context.inspectDirectory(await context.realPath(canonical));
+		const typed = await context.realPath(canonical);
+		const state = await context.inspectDirectory(typed);
 		if (state === 'missing') {
 			throw lifecycleError('SOURCE_NOT_FOUND', `There is no directory at ${shown}.`, {
 				hint: 'Check the path, or give a git URL.',
 			});
 		}
-		return { kind: state === 'git' ? 'git' : 'local', url: address, canonical: address };
+		return {
+			kind: state === 'git' ? 'git' : 'local',
+			url: address,
+			canonical: address,
+			...(typed === address ? {} : { typedPath: typed }),
+		};
 	}
 	return { kind: 'git', url: text, canonical };
 }
