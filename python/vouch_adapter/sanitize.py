@@ -35,15 +35,19 @@ def _is_bidi_control(cp: int) -> bool:
 def _is_always_invisible(cp: int) -> bool:
     return (
         _is_bidi_control(cp)
-        or cp in (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x3164, 0xFEFF, 0xFFA0)
+        or cp in (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x2065, 0x3164, 0xFEFF, 0xFFA0)
         or 0x2060 <= cp <= 0x2064
         or 0x206A <= cp <= 0x206F
-        or 0xE0000 <= cp <= 0xE007F
+        or 0xFFF0 <= cp <= 0xFFFB
+        or 0x1BCA0 <= cp <= 0x1BCA3
+        or 0x1D173 <= cp <= 0x1D17A
+        or (0xE0000 <= cp <= 0xE0FFF and not 0xE0100 <= cp <= 0xE01EF)
     )
 
 
 def _is_variation_selector(cp: int) -> bool:
-    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+    # The Mongolian free variation selectors choose a letter's form as the others do.
+    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180D or cp == 0x180F
 
 
 def _is_wide_space(cp: int) -> bool:

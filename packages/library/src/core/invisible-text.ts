@@ -21,8 +21,11 @@
  * effect. Zero-width space, zero-width no-break space (U+FEFF; `sanitizeText` drops
  * it only as a byte order mark at the very start), word joiner and the invisible operators (U+2060–U+2064),
  * the deprecated format characters U+206A–U+206F, soft hyphen, combining grapheme joiner,
- * Hangul and Khmer fillers, the Mongolian vowel separator, and the tag characters
- * U+E0000–U+E007F. (The tag-built subdivision flags thus show as 🏴 followed by a marker;
+ * Hangul and Khmer fillers, the Mongolian vowel separator, the interlinear annotation
+ * characters U+FFF9–U+FFFB, the shorthand format controls U+1BCA0–U+1BCA3, the musical
+ * formatting characters U+1D173–U+1D17A, and the tag characters U+E0000–U+E007F; with them the
+ * code points Unicode reserves as default-ignorable (U+2065, U+FFF0–U+FFF8, the rest of
+ * U+E0000–U+E0FFF), which a later Unicode version may fill with more of the same. (The tag-built subdivision flags thus show as 🏴 followed by a marker;
  * that flag is rare in a plugin's text, and tags are the usual way to smuggle hidden text.)
  */
 
@@ -61,15 +64,25 @@ export function isAlwaysInvisible(cp: number): boolean {
 		cp === 0x200b ||
 		(cp >= 0x2060 && cp <= 0x2064) ||
 		(cp >= 0x206a && cp <= 0x206f) ||
+		cp === 0x2065 ||
 		cp === 0x3164 ||
 		cp === 0xfeff ||
 		cp === 0xffa0 ||
-		(cp >= 0xe0000 && cp <= 0xe007f)
+		(cp >= 0xfff0 && cp <= 0xfffb) ||
+		(cp >= 0x1bca0 && cp <= 0x1bca3) ||
+		(cp >= 0x1d173 && cp <= 0x1d17a) ||
+		(cp >= 0xe0000 && cp <= 0xe0fff && !(cp >= 0xe0100 && cp <= 0xe01ef))
 	);
 }
 
 function isVariationSelector(cp: number): boolean {
-	return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+	return (
+		(cp >= 0xfe00 && cp <= 0xfe0f) ||
+		(cp >= 0xe0100 && cp <= 0xe01ef) ||
+		// Mongolian free variation selectors, which choose a letter's form as the others do.
+		(cp >= 0x180b && cp <= 0x180d) ||
+		cp === 0x180f
+	);
 }
 
 /** Spaces outside ASCII: listed, so the Python adapter agrees exactly. */

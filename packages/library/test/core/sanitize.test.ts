@@ -43,6 +43,22 @@ describe('sanitizeText: terminal escapes (D24, spec item 66)', () => {
 		assert.equal(sanitizeText('\ufeffx\ufeffy'), 'x\ufffdy');
 	});
 
+	it('marks every default-ignorable character, not only the common ones', () => {
+		// Each draws nothing: `pay<it>pal` would read as `paypal`.
+		for (const cp of [
+			0x1d173, 0x1d17a, 0x1bca0, 0x1bca3, 0x2065, 0xfff0, 0xfff8, 0xfff9, 0xfffb, 0xe0080, 0xe0fff,
+			0x180b, 0x180f,
+		]) {
+			assert.equal(
+				sanitizeText(`pay${String.fromCodePoint(cp)}pal`),
+				'pay\ufffdpal',
+				cp.toString(16),
+			);
+		}
+		// A Mongolian free variation selector after a Mongolian letter has a job there.
+		assert.equal(sanitizeText('\u1820\u180b'), '\u1820\u180b');
+	});
+
 	it('turns newlines and tabs into spaces unless multiline', () => {
 		assert.equal(sanitizeText('a\nb\tc'), 'a b c');
 		assert.equal(sanitizeText('a\nb\tc\r\n', { multiline: true }), 'a\nb\tc\n');
