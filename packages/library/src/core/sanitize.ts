@@ -42,8 +42,10 @@ function skipEscapeSequence(text: string, start: number): number {
 		}
 		return i;
 	}
-	// Any other two-character escape (ESC c resets the terminal, ESC 7 saves the cursor...).
-	return start + 2;
+	// Any other two-character escape (ESC c resets the terminal, ESC 7 saves the cursor...). The
+	// second character is a whole code point: half of a surrogate pair left behind would be an
+	// unprintable lone surrogate, and the Python adapter, reading code points, skips it whole.
+	return start + ((text.codePointAt(start + 1) as number) > 0xffff ? 3 : 2);
 }
 
 /**
