@@ -246,6 +246,21 @@ describe('offline mirrors (D11)', () => {
 		assert.equal(info.code, 0, info.stdout + info.stderr);
 		assert.equal(parseJson(info).query, join(mirror, 'innocent.git'));
 		assert.equal((parseJson(info).blacklisted as { reason?: string } | null)?.reason, 'known bad');
+		// Nor does check-blacklist, the command that exists to answer this.
+		for (const spelling of [
+			join(mirror, 'innocent.git'),
+			pathToFileURL(join(mirror, 'innocent.git')).href,
+		]) {
+			const check = await world.vouch([
+				'check-blacklist',
+				spelling,
+				'--registry',
+				registry,
+				'--json',
+			]);
+			assert.equal(check.code, 3, `${spelling}: ${check.stdout}${check.stderr}`);
+			assert.equal(parseJson(check).reason, 'known bad');
+		}
 	});
 
 	it('a working copy whose .git is a gitfile or a link to a blacklisted repository meets its entry', async () => {
