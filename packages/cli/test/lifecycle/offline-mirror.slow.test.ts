@@ -261,6 +261,17 @@ describe('offline mirrors (D11)', () => {
 			assert.equal(check.code, 3, `${spelling}: ${check.stdout}${check.stderr}`);
 			assert.equal(parseJson(check).reason, 'known bad');
 		}
+		const search = await world.vouch([
+			'blacklist',
+			'search',
+			pathToFileURL(join(mirror, 'innocent.git')).href,
+			'--registry',
+			registry,
+			'--json',
+		]);
+		assert.equal(search.code, 0, search.stdout + search.stderr);
+		assert.equal((parseJson(search).url as { blocked?: boolean }).blocked, true, search.stdout);
+		assert.equal(parseJson(search).count, 1);
 	});
 
 	it('a working copy whose .git is a gitfile or a link to a blacklisted repository meets its entry', async () => {
