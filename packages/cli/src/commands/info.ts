@@ -157,7 +157,8 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			}
 			if (!found) {
 				if (lookupKind(query) === 'url') {
-					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
+					// As typed and as known (D11), as install checks both before the clone.
+					const verdict = blacklistVerdictAt({ blacklist }, [typed, query], {}, 'skip');
 					if (output.json) {
 						output.result({
 							ok: true,

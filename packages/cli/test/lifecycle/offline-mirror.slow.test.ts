@@ -306,6 +306,16 @@ describe('offline mirrors (D11)', () => {
 			);
 			const refused = await world.vouch(['install', dir, '--registry', byDir, '--yes', '--json']);
 			assert.equal(refused.code, 3, `${dir}: ${refused.stdout}${refused.stderr}`);
+			const infoByDir = await world.vouch([
+				'info',
+				dir,
+				'--registry',
+				byDir,
+				'--offline',
+				'--json',
+			]);
+			const shownByDir = parseJson(infoByDir).blacklisted as { reason?: string } | null;
+			assert.equal(shownByDir?.reason, 'this copy', dir);
 			assert.deepEqual(installedDirs(world, 'evil_'), [], dir);
 		}
 	});
