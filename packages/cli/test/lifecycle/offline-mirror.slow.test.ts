@@ -320,6 +320,24 @@ describe('offline mirrors (D11)', () => {
 		}
 	});
 
+	it('a path that does not exist is named as such, and checks as not blacklisted', async () => {
+		const registry = writeJson(join(mirror, 'empty.json'), []);
+		const missing = join(world.root, 'no-such-plugin');
+		const install = await world.vouch([
+			'install',
+			missing,
+			'--registry',
+			registry,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(errorCode(install), 'SOURCE_NOT_FOUND', install.stdout);
+		const check = await world.vouch(['check-blacklist', missing, '--registry', registry, '--json']);
+		assert.equal(check.code, 0, check.stdout + check.stderr);
+		const info = await world.vouch(['info', missing, '--registry', registry, '--json']);
+		assert.equal(info.code, 0, info.stdout + info.stderr);
+	});
+
 	it('check-updates without a registry says the versions cannot be judged', async () => {
 		const registry = writeJson(join(mirror, 'tagged.json'), [
 			entry(tagged, 'repos/tagged.git', { versioning_scheme: 'semver' }),

@@ -200,6 +200,8 @@ export async function readRepositoryDir(
 	call: CallOptions = {},
 ): Promise<string | undefined> {
 	const repo = resolvePath(dir, context.cwd);
+	// No `.git` (or a missing directory): nothing for git to follow, and no git to run.
+	if (!existsSync(join(repo, '.git'))) return undefined;
 	const result = await execGit(
 		context,
 		{

@@ -271,6 +271,8 @@ describe('the repository a working copy reads (D11)', () => {
 		const plain = dest();
 		mkdirSync(plain);
 		assert.equal(await git.repositoryDir(plain), undefined);
+		// A path that does not exist has no repository; it is not an error to ask.
+		assert.equal(await git.repositoryDir(join(scratch, 'no-such-dir')), undefined);
 		const empty = dest();
 		mkdirSync(join(empty, '.git'), { recursive: true });
 		assert.equal(await git.repositoryDir(empty), undefined);
