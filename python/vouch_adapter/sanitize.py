@@ -17,15 +17,6 @@ _BEL = 0x07
 _AUTHORITY_END = frozenset("/?# \t\n\"'<>`")
 
 
-def _is_bidi_or_invisible_control(cp: int) -> bool:
-    """Unicode format characters that reorder or hide text (Trojan Source spoofing)."""
-    return (
-        0x202A <= cp <= 0x202E
-        or 0x2066 <= cp <= 0x2069
-        or cp in (0x200E, 0x200F, 0x061C)
-    )
-
-
 # Characters that draw nothing: the library's ``core/invisible-text.ts``, code point for code
 # point. A stray one is shown as U+FFFD (a run of them as one), never dropped, so that two
 # different names cannot read alike and no hidden text passes unseen.
@@ -35,17 +26,28 @@ _ZWJ = 0x200D
 _KEYCAP = 0x20E3
 
 
+def _is_bidi_control(cp: int) -> bool:
+    """Bidi embeddings, overrides, isolates and direction marks (Trojan Source spoofing): marked,
+    so the reader sees that the text held something meant to reorder it."""
+    return 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069 or cp in (0x200E, 0x200F, 0x061C)
+
+
 def _is_always_invisible(cp: int) -> bool:
     return (
-        cp in (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x3164, 0xFEFF, 0xFFA0)
+        _is_bidi_control(cp)
+        or cp in (0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x2065, 0x3164, 0xFEFF, 0xFFA0)
         or 0x2060 <= cp <= 0x2064
         or 0x206A <= cp <= 0x206F
-        or 0xE0000 <= cp <= 0xE007F
+        or 0xFFF0 <= cp <= 0xFFFB
+        or 0x1BCA0 <= cp <= 0x1BCA3
+        or 0x1D173 <= cp <= 0x1D17A
+        or (0xE0000 <= cp <= 0xE0FFF and not 0xE0100 <= cp <= 0xE01EF)
     )
 
 
 def _is_variation_selector(cp: int) -> bool:
-    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+    # The Mongolian free variation selectors choose a letter's form as the others do.
+    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180D or cp == 0x180F
 
 
 def _is_wide_space(cp: int) -> bool:
@@ -140,6 +142,10 @@ def redact_url_credentials(text: str) -> str:
             end += 1
         if at == -1:
             out.append(text[start:end])
+        elif text.rfind("\\", authority_start, at) != -1:
+            # A backslash before the user part: a browser reads it as "/" and goes to the host
+            # before it, curl does not. Either may be the host, so neither is shown.
+            out.append(text[start:authority_start] + "***")
         else:
             out.append(text[start:authority_start] + "***" + text[at:end])
         start = end  # always past the separator, so the scan advances
@@ -148,7 +154,7 @@ def redact_url_credentials(text: str) -> str:
 
 
 def sanitize_text(value: object, multiline: bool = False, max_length: Optional[int] = None) -> str:
-    """Strips ANSI escapes, C0/C1 controls and bidi overrides; marks stray invisible characters
+    """Strips ANSI escapes and C0/C1 controls; marks bidi controls and stray invisible characters
     (a run of them as one U+FFFD); redacts URL credentials.
 
     Line breaks and tabs become spaces unless ``multiline``; a bare carriage return is dropped so
@@ -171,7 +177,7 @@ def sanitize_text(value: object, multiline: bool = False, max_length: Optional[i
             pass
         elif cp == 0xFEFF and i == 0:
             pass  # a byte order mark from the start of a file; elsewhere it is an invisible
-        elif cp < 0x20 or 0x7F <= cp <= 0x9F or _is_bidi_or_invisible_control(cp):
+        elif cp < 0x20 or 0x7F <= cp <= 0x9F:
             pass
         elif 0xD800 <= cp <= 0xDFFF:
             pass  # a lone surrogate cannot be printed or encoded

@@ -2,6 +2,7 @@
  * What a command prints. Human text goes to stdout line by line; with `--json` a command
  * prints exactly one JSON document on stdout instead, so scripts can parse it.
  */
+import { isAlwaysInvisible } from '@vouch/library/internal/core/invisible-text';
 import type { CliIO } from './io.ts';
 import type { CliJsonDocument } from './json/index.ts';
 import { createStyle, type Style, wantsColour } from './style.ts';
@@ -51,15 +52,24 @@ export function createOutput(io: CliIO, json: boolean): Output {
 
 /**
  * JSON.stringify escapes C0 controls but leaves DEL, C1 controls (`\u009b` is a CSI on many
- * terminals) and bidi overrides raw. JSON output often ends up on a terminal too, so those are
- * written as `\uXXXX` escapes: the same data for a parser, inert for a screen.
+ * terminals), line separators and characters that draw nothing (bidi controls, zero-width
+ * spaces, tag characters: `invisible-text.ts`) raw. JSON output often ends up on a terminal
+ * too, and its data fields are not sanitised, so those are written as `\uXXXX` escapes: the
+ * same data for a parser, inert and visible for a screen.
  */
-const UNSAFE_IN_JSON =
-	/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
 export function terminalSafeJson(value: unknown): string {
-	return JSON.stringify(value, null, 2).replace(
-		UNSAFE_IN_JSON,
-		(char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-	);
+	const text = JSON.stringify(value, null, 2);
+	let out = '';
+	for (const char of text) {
+		const cp = char.codePointAt(0) as number;
+		if ((cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || isAlwaysInvisible(cp)) {
+			// An astral character is written as its surrogate pair, as JSON spells it.
+			for (let i = 0; i < char.length; i++) {
+				out += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+			}
+		} else {
+			out += char;
+		}
+	}
+	return out;
 }

@@ -365,12 +365,12 @@ describe('createPluginHost', () => {
 				);
 				assert.match(
 					notices.of('quarantined')[0]?.message ?? '',
-					/hard-one was blocked and quarantined: Malware Advice: Rotate your tokens now\. Incident: https:\/\/registry\.example\/incidents\/6$/,
+					/hard-one was blocked and quarantined: Malware Advice: Rotate your tokens\ufffd now\. Incident: https:\/\/registry\.example\/incidents\/6$/,
 				);
 				assert.deepEqual(notices.of('quarantined')[0]?.block, {
 					severity: 'hard',
 					incident: 'https://registry.example/incidents/6',
-					advice: 'Rotate your tokens now.',
+					advice: 'Rotate your tokens\ufffd now.',
 				});
 				const softNotice = notices.of('disabled').find((n) => n.plugin?.name === 'soft-one');
 				assert.deepEqual(softNotice?.block, {

@@ -11,6 +11,7 @@ import {
 	type CompiledBlacklist,
 	compileBlacklist,
 	createPatternCache,
+	strictestOf,
 } from '@vouch/library/internal/blacklist/index';
 import type { MatchKey } from '@vouch/library/internal/blacklist/types';
 import { tryCanonicalUrl } from '@vouch/library/internal/core/canonical-url';
@@ -32,18 +33,25 @@ export function answerForUrl(
 	entries: readonly BlacklistEntry[],
 	blacklist: CompiledBlacklist,
 	options: CompileBlacklistOptions,
+	/** The address install knows a local path by (`knownAddress`), asked about too (D11). */
+	known?: string,
 ): UrlAnswer {
 	const canonical = tryCanonicalUrl(url, options);
-	const verdict = blacklist.check({ url });
+	const addresses = known === undefined || known === url ? [url] : [url, known];
+	const verdict = strictestOf(addresses.map((address) => blacklist.check({ url: address })));
 	// An entry that also names a UUID or a version range blocks only that plugin or those
 	// versions; asking the matcher about its address keys alone says whether it is about this
 	// address. One pattern cache serves every one-entry matcher.
 	const patterns = options.patterns ?? createPatternCache();
 	const naming = entries
 		.filter((entry) => entry.url !== undefined || entry.urlRegex !== undefined)
-		.filter(
-			(entry) =>
-				compileBlacklist([addressKeys(entry)], { ...options, patterns }).check({ url }).blocked,
+		.filter((entry) =>
+			addresses.some(
+				(address) =>
+					compileBlacklist([addressKeys(entry)], { ...options, patterns }).check({
+						url: address,
+					}).blocked,
+			),
 		)
 		.map((entry) => entry.index);
 	return {

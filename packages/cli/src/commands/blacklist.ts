@@ -5,7 +5,8 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist, createPatternCache } from '@vouch/library/internal/blacklist/index';
-import { isUrlSpelling } from '@vouch/library/internal/core/canonical-url';
+import { isUrlSpelling, sourceKind } from '@vouch/library/internal/core/canonical-url';
+import { knownAddress } from '@vouch/library/internal/lifecycle/source';
 import type { CommonOptions } from '../common-options.ts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import type { BlacklistListJson, BlacklistSearchJson } from '../json/blacklist.ts';
+import { gitFor, lifecycleIO } from '../lifecycle-context.ts';
 import { createOutput, type Output } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { safe } from '../style.ts';
@@ -67,8 +69,18 @@ export function registerBlacklist(program: Command, { io }: CommandContext): voi
 		.addOption(jsonOption())
 		.action(async (text, options) => {
 			const { output, loaded, rows, compiled, context } = await loadRows(options, io);
+			// A local spelling (`file://`) is asked about by its real address too, as install
+			// checks it (D11): through a symlink it must not read as not blocked.
+			const known =
+				isUrlSpelling(text) && sourceKind(text) === 'local'
+					? await knownAddress(text, {
+							...context,
+							realPath: lifecycleIO(io).realPath,
+							repositoryDir: (path) => gitFor(io, false).repositoryDir(path),
+						})
+					: undefined;
 			const url = isUrlSpelling(text)
-				? answerForUrl(text, loaded.registry.blacklist, compiled, context)
+				? answerForUrl(text, loaded.registry.blacklist, compiled, context, known)
 				: undefined;
 			const found = rows
 				.map((row) => {

@@ -10,6 +10,8 @@ import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
 import { type CanonicalUrlContext, canonicalUrl } from '@vouch/library/internal/core/canonical-url';
 import { ExitCode, isVouchError, VouchError } from '@vouch/library/internal/core/errors';
 import { parseUuidArgument } from '@vouch/library/internal/core/uuid';
+import { knownAddress } from '@vouch/library/internal/lifecycle/source';
+import { blacklistVerdictAt } from '@vouch/library/internal/lifecycle/verdicts';
 import { jsonOption, profileOption, registryOption } from '../common-options.ts';
 import {
 	loadRegistry,
@@ -20,6 +22,7 @@ import {
 	urlContextFor,
 } from '../context.ts';
 import type { CheckBlacklistJson } from '../json/check-blacklist.ts';
+import { gitFor, lifecycleIO } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import { blockDetailLines } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -71,8 +74,18 @@ export function registerCheckBlacklist(program: Command, { io, state }: CommandC
 					`warning: blacklist entry #${problem.index} has a url_regex RE2 cannot compile; it matches nothing: ${safe(problem.error)}`,
 				);
 			}
-			const verdict = blacklist.check({
-				...(url === undefined ? {} : { url }),
+			// D11: a local path is also checked by the address install knows it by (its real path,
+			// the repository its `.git` leads to), so a symlink cannot make this answer "not
+			// blacklisted" for what install refuses.
+			const address =
+				url === undefined
+					? undefined
+					: await knownAddress(url, {
+							...urlContextFor(profile, io),
+							realPath: lifecycleIO(io).realPath,
+							repositoryDir: (path) => gitFor(io, false).repositoryDir(path),
+						});
+			const verdict = blacklistVerdictAt({ blacklist }, [url, address], {
 				...(uuid === undefined ? {} : { uuid }),
 				...(options.pluginVersion === undefined ? {} : { version: options.pluginVersion }),
 				...(options.commit === undefined ? {} : { commit: options.commit }),

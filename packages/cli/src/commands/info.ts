@@ -27,7 +27,7 @@ import {
 	urlContextFor,
 } from '../context.ts';
 import type { InfoInstalledJson, InfoRegisteredJson, InfoUnregisteredJson } from '../json/info.ts';
-import { lifecycleIO } from '../lifecycle-context.ts';
+import { gitFor, lifecycleIO } from '../lifecycle-context.ts';
 import { createOutput } from '../output.ts';
 import { blacklistMarkOf, blockDetailLines, trustText } from '../plugin-view.ts';
 import type { CommandContext } from '../program.ts';
@@ -61,6 +61,7 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 					? ((await knownAddress(typed, {
 							...urlContextFor(profile, io),
 							realPath: lifecycleIO(io).realPath,
+							repositoryDir: (path) => gitFor(io, false).repositoryDir(path),
 						})) ?? typed)
 					: typed;
 			const found = loaded.index.lookup(query);
@@ -156,7 +157,8 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			}
 			if (!found) {
 				if (lookupKind(query) === 'url') {
-					const verdict = blacklist.check({ url: query }, { unknownVersion: 'skip' });
+					// As typed and as known (D11), as install checks both before the clone.
+					const verdict = blacklistVerdictAt({ blacklist }, [typed, query], {}, 'skip');
 					if (output.json) {
 						output.result({
 							ok: true,

@@ -13,7 +13,11 @@ import { ExitCode, VouchError } from '@vouch/library/internal/core/errors';
 import { lifecycleError } from '@vouch/library/internal/lifecycle/errors';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
 import { type RegistryFileText, sha256Hex } from '@vouch/library/internal/registry/edit/apply';
-import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
+import {
+	appendJournal,
+	checkChangeRecord,
+	journalPathFor,
+} from '@vouch/library/internal/registry/edit/journal';
 import {
 	type CommittedEdit,
 	commitPlan,
@@ -153,6 +157,8 @@ export async function writePlan(
 ): Promise<CommittedEdit | undefined> {
 	if (plan.ops.length === 0) return undefined;
 	const edit = commitPlan(session.file, plan, session.parseOptions);
+	// A change its journal record could not hold is refused before the file is touched.
+	checkChangeRecord(edit.change);
 	const now = await readFile(session.path, 'utf8');
 	if (sha256Hex(now) !== edit.sha256Before) {
 		throw registryError(

@@ -16,7 +16,11 @@ import { digestTree } from '@vouch/library/internal/lifecycle/store/index';
 import { sniffRegistryFormat } from '@vouch/library/internal/registry/decode';
 import { sha256Hex } from '@vouch/library/internal/registry/edit/apply';
 import { type RegistryChange, registryChange } from '@vouch/library/internal/registry/edit/change';
-import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
+import {
+	appendJournal,
+	checkChangeRecord,
+	journalPathFor,
+} from '@vouch/library/internal/registry/edit/journal';
 import { registryError } from '@vouch/library/internal/registry/errors';
 import { buildRegistryIndex } from '@vouch/library/internal/registry/index';
 import { formatFromPath } from '@vouch/library/internal/registry/load';
@@ -121,6 +125,7 @@ export function registerRegistryPin(registry: Command, { io }: CommandContext): 
 						sha256Hex(text),
 						sha256Hex(edit.text),
 					);
+					checkChangeRecord(change);
 					await writeFileAtomic(file, edit.text);
 					// After the file, as every edit does (`writePlan`): a crash in between leaves a
 					// change with no record, which the publish refuses until given a reason.

@@ -272,6 +272,28 @@ describe('vouch registry ref', () => {
 		);
 		assertJsonError(bad, 1, 'INVALID_EDIT');
 	});
+
+	it('refuses a reason the change journal cannot hold before the file is written', async () => {
+		const ws = workspace();
+		// Longer than the journal's bound, and with an escape the log refuses: either written to
+		// the file first would leave a change with no record, or one the publish stops at.
+		for (const reason of ['x'.repeat(2001), 'reviewed \u001b[2J by me']) {
+			const run = await runVouch(
+				['registry', 'ref', 'add', 'decade', 'dev', '--reason', reason, '--yes', '--json'],
+				{ cwd: ws.dir },
+			);
+			assertJsonError(run, 1, 'INVALID_EDIT');
+			assert.equal(ws.text(), ORIGINAL);
+		}
+		const lines = await runVouch(
+			['registry', 'ref', 'add', 'decade', 'dev', '--reason', 'two\nlines', '--yes', '--json'],
+			{ cwd: ws.dir },
+		);
+		assert.equal(assertJsonOutput(lines, 'registry ref add').changed, true);
+		const journal = readFileSync(`${ws.file}.changes.jsonl`, 'utf8').trim().split('\n');
+		assert.equal(journal.length, 1);
+		assert.equal(JSON.parse(journal[0] as string).reason, 'two\nlines');
+	});
 });
 
 describe('vouch registry blacklist', () => {

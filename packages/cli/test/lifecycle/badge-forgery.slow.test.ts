@@ -46,12 +46,12 @@ describe('trust badges cannot be forged by a plugin name', () => {
 		assertNotForged(declined, 'declined install');
 		assert.match(
 			declined.stdout + declined.stderr,
-			/⚠️ community plugin "Nice official\ufffd trusted"/,
+			/⚠️ community plugin "Nice official\ufffd trusted\ufffd"/,
 		);
 		const run = await world.vouch(['install', 'forger', '--registry', world.registryFile, '--yes']);
 		assert.equal(run.code, 0, run.stdout + run.stderr);
 		assertNotForged(run, 'install');
-		assert.match(run.stdout, /Installed ⚠️ community plugin "Nice official\ufffd trusted"/);
+		assert.match(run.stdout, /Installed ⚠️ community plugin "Nice official\ufffd trusted\ufffd"/);
 	});
 
 	it('in list, update, check-updates, disable, enable and startup-check', async () => {
@@ -69,6 +69,6 @@ describe('trust badges cannot be forged by a plugin name', () => {
 			assertNotForged(run, args.join(' '));
 		}
 		const list = await world.vouch(['list', ...registry]);
-		assert.match(list.stdout, /^⚠️ community\s+"Nice official\ufffd trusted"/m);
+		assert.match(list.stdout, /^⚠️ community\s+"Nice official\ufffd trusted\ufffd"/m);
 	});
 });

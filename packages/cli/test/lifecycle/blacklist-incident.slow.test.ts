@@ -206,6 +206,46 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.equal(changedReport.disabled.length, 1);
 	});
 
+	it('a second soft entry after the one the user accepted disables the plugin again', async () => {
+		const state = await world.state();
+		const installed = state.plugins[TAKEN.uuid];
+		assert.ok(installed);
+		const registry = [
+			registryEntry({ url: installed.source.url } as Parameters<typeof registryEntry>[0], TAKEN),
+		];
+		const first = { uuid: TAKEN.uuid, severity: 'soft', reason: 'Old notice' };
+		world.writeRegistry(registry, [first]);
+		const enable = await world.vouch([
+			'enable',
+			'taken',
+			'--registry',
+			world.registryFile,
+			'--yes',
+		]);
+		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
+		const kept = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		assert.deepEqual((assertJsonOutput(kept, 'startup-check') as { disabled: [] }).disabled, []);
+
+		// Later in the file, so not the verdict's own entry: the user has never read it (D4).
+		const second = { url: installed.source.url, severity: 'soft', reason: 'Under investigation' };
+		world.writeRegistry(registry, [first, second]);
+		const startup = await world.vouch([
+			'startup-check',
+			'--registry',
+			world.registryFile,
+			'--json',
+		]);
+		const report = assertJsonOutput(startup, 'startup-check') as { disabled: unknown[] };
+		assert.equal(report.disabled.length, 1, startup.stdout);
+		// Enabling again shows both reasons before the user agrees.
+		const again = await world.vouch(['enable', 'taken', '--registry', world.registryFile, '--yes']);
+		assert.equal(again.code, 0, again.stdout + again.stderr);
+		assert.match(again.stderr, /Old notice/);
+		assert.match(again.stderr, /Under investigation/);
+		const after = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		assert.deepEqual((assertJsonOutput(after, 'startup-check') as { disabled: [] }).disabled, []);
+	});
+
 	it('a hard block quarantines; enable --yes refuses it with the advice in the hint', async () => {
 		const state = await world.state();
 		const installed = state.plugins[TAKEN.uuid];

@@ -246,6 +246,96 @@ describe('offline mirrors (D11)', () => {
 		assert.equal(info.code, 0, info.stdout + info.stderr);
 		assert.equal(parseJson(info).query, join(mirror, 'innocent.git'));
 		assert.equal((parseJson(info).blacklisted as { reason?: string } | null)?.reason, 'known bad');
+		// Nor does check-blacklist, the command that exists to answer this.
+		for (const spelling of [
+			join(mirror, 'innocent.git'),
+			pathToFileURL(join(mirror, 'innocent.git')).href,
+		]) {
+			const check = await world.vouch([
+				'check-blacklist',
+				spelling,
+				'--registry',
+				registry,
+				'--json',
+			]);
+			assert.equal(check.code, 3, `${spelling}: ${check.stdout}${check.stderr}`);
+			assert.equal(parseJson(check).reason, 'known bad');
+		}
+		const search = await world.vouch([
+			'blacklist',
+			'search',
+			pathToFileURL(join(mirror, 'innocent.git')).href,
+			'--registry',
+			registry,
+			'--json',
+		]);
+		assert.equal(search.code, 0, search.stdout + search.stderr);
+		assert.equal((parseJson(search).url as { blocked?: boolean }).blocked, true, search.stdout);
+		assert.equal(parseJson(search).count, 1);
+	});
+
+	it('a working copy whose .git is a gitfile or a link to a blacklisted repository meets its entry', async () => {
+		const realEvil = join(mirror, 'repos', 'evil.git');
+		const registry = writeJson(
+			join(mirror, 'pointer-block.json'),
+			[],
+			[{ url: realEvil, reason: 'known bad', blacklisted_at: '2026-01-01T00:00:00Z' }],
+		);
+		// git clones the repository the `.git` names, not the directory it sits in: a second
+		// name for the blocked repository, like a symlink to it.
+		const viaFile = join(world.root, 'pointer-file');
+		mkdirSync(viaFile, { recursive: true });
+		writeFileSync(join(viaFile, '.git'), `gitdir: ${realEvil}\n`);
+		const viaLink = join(world.root, 'pointer-link');
+		mkdirSync(viaLink, { recursive: true });
+		symlinkSync(realEvil, join(viaLink, '.git'));
+		for (const dir of [viaFile, viaLink]) {
+			const run = await world.vouch(['install', dir, '--registry', registry, '--yes', '--json']);
+			assert.equal(run.code, 3, `${dir}: ${run.stdout}${run.stderr}`);
+			assert.equal(errorCode(run), 'BLACKLISTED', dir);
+			assert.deepEqual(installedDirs(world, 'evil_'), [], dir);
+			const info = await world.vouch(['info', dir, '--registry', registry, '--offline', '--json']);
+			assert.equal(info.code, 0, info.stdout + info.stderr);
+			const shown = parseJson(info).blacklisted as { reason?: string } | null;
+			assert.equal(shown?.reason, 'known bad', dir);
+			// An entry naming the directory itself blocks it as before.
+			const byDir = writeJson(
+				join(mirror, 'pointer-dir-block.json'),
+				[],
+				[{ url: dir, reason: 'this copy', blacklisted_at: '2026-01-01T00:00:00Z' }],
+			);
+			const refused = await world.vouch(['install', dir, '--registry', byDir, '--yes', '--json']);
+			assert.equal(refused.code, 3, `${dir}: ${refused.stdout}${refused.stderr}`);
+			const infoByDir = await world.vouch([
+				'info',
+				dir,
+				'--registry',
+				byDir,
+				'--offline',
+				'--json',
+			]);
+			const shownByDir = parseJson(infoByDir).blacklisted as { reason?: string } | null;
+			assert.equal(shownByDir?.reason, 'this copy', dir);
+			assert.deepEqual(installedDirs(world, 'evil_'), [], dir);
+		}
+	});
+
+	it('a path that does not exist is named as such, and checks as not blacklisted', async () => {
+		const registry = writeJson(join(mirror, 'empty.json'), []);
+		const missing = join(world.root, 'no-such-plugin');
+		const install = await world.vouch([
+			'install',
+			missing,
+			'--registry',
+			registry,
+			'--yes',
+			'--json',
+		]);
+		assert.equal(errorCode(install), 'SOURCE_NOT_FOUND', install.stdout);
+		const check = await world.vouch(['check-blacklist', missing, '--registry', registry, '--json']);
+		assert.equal(check.code, 0, check.stdout + check.stderr);
+		const info = await world.vouch(['info', missing, '--registry', registry, '--json']);
+		assert.equal(info.code, 0, info.stdout + info.stderr);
 	});
 
 	it('check-updates without a registry says the versions cannot be judged', async () => {

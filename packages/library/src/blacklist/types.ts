@@ -63,6 +63,12 @@ export type BlacklistVerdict =
 			advice?: string;
 			/** Every key of the entry, all of which matched (D4: keys are ANDed). */
 			matchedOn: MatchKey[];
+			/**
+			 * For a soft verdict, the other soft entries that matched too, in file order, each with
+			 * its sanitised reason. A user who keeps the plugin enabled accepts them all, so one
+			 * added later is news that disables it again (D4).
+			 */
+			alsoSoft?: { entry: BlacklistEntry; reason: string }[];
 	  };
 
 /** A `url_regex` RE2 cannot compile: its entry matches nothing (D3), and `doctor` names it. */

@@ -46,9 +46,13 @@ export function matchKeys(entry: BlacklistEntry): MatchKey[] {
 /** Longest advice a verdict carries; the registry schema allows 1000 characters. */
 export const MAX_ADVICE_LENGTH = 1000;
 
+/** The entry's reason, or the default for its kind, sanitised for a terminal (D24). */
+function reasonOf(entry: BlacklistEntry): string {
+	const given = entry.reason !== undefined && entry.reason.trim() !== '' ? entry.reason : undefined;
+	return sanitizeText(given ?? defaultReason(entry), { maxLength: MAX_REASON_LENGTH });
+}
+
 export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
-	const reason =
-		entry.reason !== undefined && entry.reason.trim() !== '' ? entry.reason : undefined;
 	// Registry text bound for terminals and notices: sanitised here, once, for every reader (D24).
 	const incident =
 		entry.incident === undefined ? undefined : sanitizeText(entry.incident, { maxLength: 2048 });
@@ -60,7 +64,7 @@ export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
 		blocked: true,
 		entry,
 		// A registry reason is untrusted text that goes straight to a terminal (D24).
-		reason: sanitizeText(reason ?? defaultReason(entry), { maxLength: MAX_REASON_LENGTH }),
+		reason: reasonOf(entry),
 		// Anything but an explicit `soft` is `hard`: the stricter outcome is the default (D4).
 		severity: entry.severity === 'soft' ? 'soft' : 'hard',
 		...(incident === undefined || incident === '' ? {} : { incident }),
@@ -77,12 +81,20 @@ export function blockedVerdict(entry: BlacklistEntry): BlacklistVerdict {
  * override. The stricter outcome wins, as the default severity does.
  */
 export function strictestVerdict(matching: Iterable<BlacklistEntry>): BlacklistVerdict {
-	let soft: BlacklistEntry | undefined;
+	const soft: BlacklistEntry[] = [];
 	for (const entry of matching) {
 		if (entry.severity !== 'soft') return blockedVerdict(entry);
-		soft ??= entry;
+		soft.push(entry);
 	}
-	return soft === undefined ? { blocked: false } : blockedVerdict(soft);
+	const [first, ...others] = soft;
+	if (first === undefined) return { blocked: false };
+	const verdict = blockedVerdict(first);
+	// Every soft entry that matched is carried, not only the one that speaks: a user's choice
+	// to keep the plugin is about all of them, and a later one must not pass unread (D4).
+	if (verdict.blocked && others.length > 0) {
+		verdict.alsoSoft = others.map((entry) => ({ entry, reason: reasonOf(entry) }));
+	}
+	return verdict;
 }
 
 /**
@@ -92,9 +104,13 @@ export function strictestVerdict(matching: Iterable<BlacklistEntry>): BlacklistV
  * under another, and a soft block is one the user may override.
  */
 export function strictestOf(verdicts: Iterable<BlacklistVerdict>): BlacklistVerdict {
-	const entries: BlacklistEntry[] = [];
-	for (const verdict of verdicts) if (verdict.blocked) entries.push(verdict.entry);
-	return strictestVerdict(inFileOrder(entries));
+	const entries = new Set<BlacklistEntry>();
+	for (const verdict of verdicts) {
+		if (!verdict.blocked) continue;
+		entries.add(verdict.entry);
+		for (const other of verdict.alsoSoft ?? []) entries.add(other.entry);
+	}
+	return strictestVerdict(inFileOrder([...entries]));
 }
 
 /**

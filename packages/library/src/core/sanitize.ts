@@ -2,7 +2,7 @@
  * Neutralises untrusted text (plugin names, registry reasons, URLs, git stderr) before
  * it reaches a terminal or a log (D24). Written as forward scans rather than regexes:
  * the input is attacker-controlled, so nothing here may backtrack. Characters that draw
- * nothing (zero-width, tags, stray joiners and variation selectors) follow the policy of
+ * nothing (bidi controls, zero-width, tags, stray joiners and variation selectors) follow the policy of
  * `invisible-text.ts`: shown as a marker, not dropped.
  */
 import { markInvisible } from './invisible-text.ts';
@@ -15,17 +15,6 @@ export interface SanitizeOptions {
 	multiline?: boolean;
 	/** Cut the result to this many code points, ending with an ellipsis. */
 	maxLength?: number;
-}
-
-/** Unicode format characters that reorder or hide text (Trojan Source spoofing). */
-function isBidiOrInvisibleControl(cp: number): boolean {
-	return (
-		(cp >= 0x202a && cp <= 0x202e) ||
-		(cp >= 0x2066 && cp <= 0x2069) ||
-		cp === 0x200e ||
-		cp === 0x200f ||
-		cp === 0x061c
-	);
 }
 
 /** Index just past the escape sequence that starts at `start` (text[start] is ESC). */
@@ -53,12 +42,14 @@ function skipEscapeSequence(text: string, start: number): number {
 		}
 		return i;
 	}
-	// Any other two-character escape (ESC c resets the terminal, ESC 7 saves the cursor...).
-	return start + 2;
+	// Any other two-character escape (ESC c resets the terminal, ESC 7 saves the cursor...). The
+	// second character is a whole code point: half of a surrogate pair left behind would be an
+	// unprintable lone surrogate, and the Python adapter, reading code points, skips it whole.
+	return start + ((text.codePointAt(start + 1) as number) > 0xffff ? 3 : 2);
 }
 
 /**
- * Strips ANSI escapes, C0/C1 controls and bidi overrides; marks stray invisible characters
+ * Strips ANSI escapes and C0/C1 controls; marks bidi controls and stray invisible characters
  * (`invisible-text.ts`); redacts URL credentials.
  */
 export function sanitizeText(input: unknown, options: SanitizeOptions = {}): string {
@@ -82,8 +73,9 @@ export function sanitizeText(input: unknown, options: SanitizeOptions = {}): str
 			// A byte order mark read from the start of a file; anywhere else it is an invisible.
 		} else if (cp === 0x0d) {
 			// A bare CR would let text overwrite the start of its own line.
-		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || isBidiOrInvisibleControl(cp)) {
-			// dropped
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			// dropped: controls act on the terminal rather than draw. Bidi controls are left to
+			// `markInvisible`, which shows where they stood.
 		} else {
 			out += text.slice(i, i + width);
 		}
@@ -137,6 +129,11 @@ export function redactUrlCredentials(text: string): string {
 		}
 		if (at === -1) {
 			out += text.slice(from, end);
+		} else if (text.lastIndexOf('\\', at) >= authorityStart) {
+			// `https://evil.example\@github.com/`: a browser reads the backslash as `/` and goes to
+			// evil.example, curl takes evil.example for a user name. Either part may be the host,
+			// so neither is shown: `***@github.com` would name a host the link may never reach.
+			out += `${text.slice(from, authorityStart)}***`;
 		} else {
 			out += `${text.slice(from, authorityStart)}***${text.slice(at, end)}`;
 		}

@@ -52,6 +52,7 @@ export function createLifecycleGit(
 			(await git()).clone(request, redirectGuard === undefined ? {} : { redirectGuard }),
 		remoteUrl: async (dir) => (await git()).remoteUrl(dir),
 		originFetchUrl: async (dir) => (await git()).originFetchUrl(dir),
+		repositoryDir: async (dir) => (await git()).repositoryDir(dir),
 		verifyTag: async (request) => (await git()).verifyTag(request),
 		changedFiles: async (dir) => (await git()).changedFiles(dir),
 	};

@@ -44,6 +44,7 @@ import {
 	listTrackedFiles,
 	readOriginAddress,
 	readRemoteUrl,
+	readRepositoryDir,
 	revParse,
 	writeRemoteUrl,
 } from './working-copy.ts';
@@ -117,6 +118,8 @@ export interface Git {
 	remoteUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** The origin address as git fetches from it (`url.<base>.insteadOf` applied), if any. */
 	originFetchUrl(dir: string, call?: CallOptions): Promise<string | undefined>;
+	/** The repository a clone of the working copy reads (its `.git` followed), if any. */
+	repositoryDir(dir: string, call?: CallOptions): Promise<string | undefined>;
 	/** Stores a new origin address (checked against the transport policy first). */
 	setRemoteUrl(dir: string, url: string, call?: CallOptions): Promise<void>;
 	/** Checks that a tag in the clone is SSH-signed by a key of an allowed-signers file. */
@@ -228,6 +231,7 @@ export function createGit(options: GitOptions = {}): Git {
 		listTrackedFiles: (dir, call) => listTrackedFiles(context, dir, call),
 		remoteUrl: (dir, call) => readRemoteUrl(context, dir, call),
 		originFetchUrl: (dir, call) => readOriginAddress(context, dir, call),
+		repositoryDir: (dir, call) => readRepositoryDir(context, dir, call),
 		setRemoteUrl: (dir, url, call) => writeRemoteUrl(context, dir, url, call),
 		verifyTag: (request, call) => verifyTagSignature(context, request, call),
 		isAncestor: (request, call) => isAncestor(context, request, call),

@@ -4,7 +4,7 @@
  * origin address).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { sanitizeText } from '../core/sanitize.ts';
 import {
 	assertCommitId,
@@ -186,6 +186,36 @@ export async function readOriginAddress(
 	// `remote get-url` exits 2 when there is no such remote.
 	if (result.exitCode === 2 && /no such remote/i.test(result.stderr)) return undefined;
 	throw gitFailureError(action, result);
+}
+
+/**
+ * The repository git reads when it clones the working copy at `dir`: its `.git` followed when
+ * that is a link or a gitfile (`gitdir: <path>`), and a linked worktree's common directory.
+ * Undefined when `dir` holds no repository git can open. A clone of `dir` copies the objects
+ * and refs of this directory, so it is the address the copy answers for (D11).
+ */
+export async function readRepositoryDir(
+	context: GitContext,
+	dir: string,
+	call: CallOptions = {},
+): Promise<string | undefined> {
+	const repo = resolvePath(dir, context.cwd);
+	// No `.git` (or a missing directory): nothing for git to follow, and no git to run.
+	if (!existsSync(join(repo, '.git'))) return undefined;
+	const result = await execGit(
+		context,
+		{
+			repo,
+			args: ['rev-parse', '--git-common-dir'],
+			action: `locating the repository of ${sanitizeText(repo)}`,
+			network: false,
+		},
+		call,
+	);
+	if (result.exitCode !== 0) return undefined;
+	const found = outputText(result);
+	// git answers relative to where it ran, which is `repo`.
+	return found === '' ? undefined : resolve(repo, found);
 }
 
 /** Points the origin at `url` (after a registry redirect), creating it if missing. */

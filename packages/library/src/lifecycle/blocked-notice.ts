@@ -33,6 +33,25 @@ export function blockNoticeLines(details: Omit<BlockDetails, 'reason' | 'severit
 }
 
 /**
+ * The key a user's acceptance of a soft verdict is stored under: the entry's own key when it is
+ * the only soft entry that matched (so earlier acceptances hold), else a digest of every
+ * matching entry's key, in sorted order. Any soft entry added, removed or changed among them
+ * then changes the key, and the plugin is disabled again until the user has read them (D4).
+ */
+export function softAcceptanceKey(verdict: Extract<BlacklistVerdict, { blocked: true }>): string {
+	const own = softBlockKey(verdict.entry);
+	const others = verdict.alsoSoft ?? [];
+	if (others.length === 0) return own;
+	const keys = [own, ...others.map((other) => softBlockKey(other.entry))].sort();
+	return `sha256:${createHash('sha256').update(JSON.stringify(keys)).digest('hex')}`;
+}
+
+/** One line for each further soft entry that matched, so accepting the first is not blind. */
+export function alsoSoftLines(verdict: Extract<BlacklistVerdict, { blocked: true }>): string[] {
+	return (verdict.alsoSoft ?? []).map((other) => `Also not recommended: ${other.reason}`);
+}
+
+/**
  * A digest of what the entry matches and says. Its position in the file is left out: entries
  * added before it must not undo a user's decision, but a changed reason or range must.
  */

@@ -6,7 +6,7 @@
  */
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import { blockNoticeLines, softBlockKey } from './blocked-notice.ts';
+import { alsoSoftLines, blockNoticeLines, softAcceptanceKey } from './blocked-notice.ts';
 import { lifecycleError } from './errors.ts';
 import { findInstalled } from './installed.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
@@ -71,7 +71,11 @@ export async function enablePlugin(
 			});
 		}
 		deps.reporter.warn(
-			[`${name} is on the blacklist as not recommended: ${verdict.reason}`, ...more].join('\n'),
+			[
+				`${name} is on the blacklist as not recommended: ${verdict.reason}`,
+				...more,
+				...alsoSoftLines(verdict),
+			].join('\n'),
 		);
 		const agreed =
 			options.yes ||
@@ -81,7 +85,7 @@ export async function enablePlugin(
 					defaultAnswer: false,
 				})));
 		if (!agreed) throw lifecycleError('DECLINED', `${name} stays disabled.`);
-		accepted = softBlockKey(verdict.entry);
+		accepted = softAcceptanceKey(verdict);
 	}
 	if (!apiVersionsIntersect(plugin.apiVersions, deps.hostApiVersions)) {
 		throw lifecycleError(

@@ -70,6 +70,7 @@ export async function installPlugin(
 		home: deps.home,
 		inspectDirectory: deps.inspectDirectory,
 		realPath: deps.realPath,
+		repositoryDir: (path) => deps.git.repositoryDir(path),
 	});
 	if (source.redirectedFrom !== undefined) {
 		deps.reporter.info(
@@ -109,7 +110,7 @@ export async function installPlugin(
 	const expectedUuid = source.entry === undefined ? {} : { uuid: source.entry.uuid };
 	const beforeClone = blacklistVerdictAt(
 		deps.snapshot,
-		[source.url, ...origins],
+		[source.url, source.typedPath, ...origins],
 		expectedUuid,
 		'skip',
 	);
@@ -160,12 +161,16 @@ export async function installPlugin(
 
 		// 5. The blacklist again, now with the UUID and version, under every address involved.
 		refuseIfBlocked({
-			verdict: blacklistVerdictAt(deps.snapshot, [source.url, fetched.fetchedFrom, ...origins], {
-				uuid: manifest.uuid,
-				...versionFacts(manifest.version, fetched.candidate, source.entry),
-				// Empty for a local directory without git: unknown, so a commit key fails safe.
-				...(fetched.commit === '' ? {} : { commit: fetched.commit }),
-			}),
+			verdict: blacklistVerdictAt(
+				deps.snapshot,
+				[source.url, source.typedPath, fetched.fetchedFrom, ...origins],
+				{
+					uuid: manifest.uuid,
+					...versionFacts(manifest.version, fetched.candidate, source.entry),
+					// Empty for a local directory without git: unknown, so a commit key fails safe.
+					...(fetched.commit === '' ? {} : { commit: fetched.commit }),
+				},
+			),
 			name: manifest.name,
 			force: options.forceBlacklisted,
 			reporter: deps.reporter,

@@ -46,6 +46,11 @@ export interface GitPort extends TagVerifierPort {
 	remoteUrl(dir: string): Promise<string | undefined>;
 	/** The same as git fetches from it, `url.<base>.insteadOf` rewrites applied (D27). */
 	originFetchUrl(dir: string): Promise<string | undefined>;
+	/**
+	 * The repository a clone of the working copy at `dir` reads (its `.git` followed through a
+	 * link or gitfile); undefined when there is none (D11).
+	 */
+	repositoryDir(dir: string): Promise<string | undefined>;
 }
 
 /** A tag to check in a clone, against an ssh-keygen allowed-signers file. */

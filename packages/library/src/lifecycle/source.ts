@@ -36,6 +36,11 @@ export interface InstallSource {
 	matchedBy?: MatchedBy;
 	/** The old URL the user gave, when the registry says the plugin has moved. */
 	redirectedFrom?: string;
+	/**
+	 * The real path of the directory typed, when `url` is the repository its `.git` leads to:
+	 * an entry naming the directory still blocks it.
+	 */
+	typedPath?: string;
 }
 
 export interface SourceContext {
@@ -49,6 +54,11 @@ export interface SourceContext {
 	inspectDirectory(path: string): Promise<'git' | 'plain' | 'missing'>;
 	/** The path with every symlink resolved; the path itself when it does not exist. */
 	realPath(path: string): Promise<string>;
+	/**
+	 * The repository git reads when cloning the working copy at a path (its `.git` followed
+	 * through a link or gitfile); undefined when there is none.
+	 */
+	repositoryDir(path: string): Promise<string | undefined>;
 }
 
 export async function resolveInstallSource(
@@ -98,7 +108,11 @@ export async function resolveInstallSource(
 	}
 
 	const canonical = tryCanonicalUrl(text, urlContext);
-	const address = await knownAddress(text, { ...urlContext, realPath: context.realPath });
+	const address = await knownAddress(text, {
+		...urlContext,
+		realPath: context.realPath,
+		repositoryDir: context.repositoryDir,
+	});
 	if (canonical === undefined || address === undefined) {
 		throw lifecycleError('SOURCE_NOT_FOUND', `${shown} is not a URL or path Vouch can use.`, {
 			hint: 'Give an https or ssh git URL, or a local directory.',
@@ -112,26 +126,36 @@ export async function resolveInstallSource(
 		return { ...fromEntry(moved, 'redirect_url', urlContext), redirectedFrom: address };
 	}
 	if (local) {
-		const state = await context.inspectDirectory(address);
+		// The directory typed is what is inspected: the address may be the repository its `.git`
+		// points to, which has no `.git` of its own.
+		const typed = await context.realPath(canonical);
+		const state = await context.inspectDirectory(typed);
 		if (state === 'missing') {
 			throw lifecycleError('SOURCE_NOT_FOUND', `There is no directory at ${shown}.`, {
 				hint: 'Check the path, or give a git URL.',
 			});
 		}
-		return { kind: state === 'git' ? 'git' : 'local', url: address, canonical: address };
+		return {
+			kind: state === 'git' ? 'git' : 'local',
+			url: address,
+			canonical: address,
+			...(typed === address ? {} : { typedPath: typed }),
+		};
 	}
 	return { kind: 'git', url: text, canonical };
 }
 
-/** What `knownAddress` needs: where relative paths start, and the disk's symlinks. */
-export type AddressContext = CanonicalUrlContext & Pick<SourceContext, 'realPath'>;
+/** What `knownAddress` needs: where relative paths start, the disk's symlinks, and git. */
+export type AddressContext = CanonicalUrlContext &
+	Pick<SourceContext, 'realPath' | 'repositoryDir'>;
 
 /**
  * D11: the address a URL or path the user typed is known by, before the registry, the
- * blacklist or the install record see it: a local path is its real path, the one git clones,
- * so a symlink (or a symlinked parent) cannot give a blacklisted repository a second name; any
- * other address is kept as written. Undefined for text that is no URL or path at all.
- * Install and `info` both ask here, so what one refuses the other shows as blocked.
+ * blacklist or the install record see it: a local path is the real path of the repository git
+ * clones from it, so neither a symlink (or a symlinked parent) nor a `.git` that is a link or a
+ * gitfile pointing elsewhere can give a blacklisted repository a second name; any other address
+ * is kept as written. Undefined for text that is no URL or path at all. Install and `info` both
+ * ask here, so what one refuses the other shows as blocked.
  */
 export async function knownAddress(
 	text: string,
@@ -140,7 +164,13 @@ export async function knownAddress(
 	const trimmed = text.trim();
 	const canonical = tryCanonicalUrl(trimmed, context);
 	if (canonical === undefined) return undefined;
-	return sourceKind(trimmed) === 'local' ? await context.realPath(canonical) : trimmed;
+	if (sourceKind(trimmed) !== 'local') return trimmed;
+	const real = await context.realPath(canonical);
+	const repository = await context.repositoryDir(real);
+	if (repository === undefined) return real;
+	// A working copy's own `.git` canonicalises back to the working copy, its usual name; a
+	// `.git` that leads elsewhere gives the repository it leads to.
+	return tryCanonicalUrl(await context.realPath(repository), context) ?? real;
 }
 
 function fromEntry(

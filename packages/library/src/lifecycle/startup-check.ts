@@ -15,7 +15,7 @@ import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import { badgeSafeText } from '../registry/trust-display.ts';
-import { type BlockDetails, blockDetails, softBlockKey } from './blocked-notice.ts';
+import { type BlockDetails, blockDetails, softAcceptanceKey } from './blocked-notice.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import {
 	compareTrees,
@@ -129,8 +129,7 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 		});
 		if (verdict.blocked) {
 			const accepted =
-				verdict.severity === 'soft' &&
-				plugin.acceptedSoftBlock?.key === softBlockKey(verdict.entry);
+				verdict.severity === 'soft' && plugin.acceptedSoftBlock?.key === softAcceptanceKey(verdict);
 			// A soft block this check already applied is not news: a watching host would
 			// otherwise repeat the notice every round.
 			const alreadyOff =

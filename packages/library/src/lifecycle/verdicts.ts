@@ -50,6 +50,8 @@ export function blacklistVerdictAt(
 		if (url === undefined) continue;
 		verdicts.push(blacklistVerdict(snapshot, { ...identity, url }, unknownVersion));
 	}
+	// With no address at all, the UUID and version entries still apply: never an empty answer.
+	if (verdicts.length === 0) verdicts.push(blacklistVerdict(snapshot, identity, unknownVersion));
 	return strictestOf(verdicts);
 }
 

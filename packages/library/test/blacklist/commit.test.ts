@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { strictestOf } from '../../src/blacklist/index.ts';
 import { blockedBy, entries, MATCHERS, UUID_A, UUID_B } from './helpers.ts';
 
 const BAD = '0123456789abcdef0123456789abcdef01234567';
@@ -111,11 +112,44 @@ for (const matcher of MATCHERS) {
 			assert.ok(verdict.blocked);
 			assert.equal(verdict.severity, 'soft');
 			assert.equal(verdict.incident, 'https://registry.example/incidents/42');
-			assert.equal(verdict.advice, 'Rotate the tokens this plugin could read.');
+			assert.equal(verdict.advice, 'Rotate the tokens this plugin could read.\ufffd');
 			const bare = matcher.check(list, { uuid: UUID_B });
 			assert.ok(bare.blocked);
 			assert.equal('incident' in bare, false);
 			assert.equal('advice' in bare, false);
+		});
+	});
+}
+
+for (const matcher of MATCHERS) {
+	describe(`${matcher.name} matcher: every matching soft entry`, () => {
+		it('is carried by a soft verdict, and merged across addresses (D4)', () => {
+			const list = entries(
+				{ uuid: UUID_A, severity: 'soft', reason: 'first' },
+				{ url: URL, severity: 'soft', reason: 'second\u001b[2J' },
+				{ uuid: UUID_B, severity: 'soft', reason: 'other plugin' },
+			);
+			const both = matcher.check(list, { uuid: UUID_A, url: URL });
+			assert.ok(both.blocked);
+			assert.equal(both.entry.index, 0);
+			assert.deepEqual(
+				both.alsoSoft?.map((other) => [other.entry.index, other.reason]),
+				[[1, 'second']],
+			);
+			// One address matched each: the verdict over both still carries both entries.
+			const merged = strictestOf([
+				matcher.check(list, { uuid: UUID_A, url: 'https://example.org/x' }),
+				matcher.check(list, { url: URL }),
+			]);
+			assert.ok(merged.blocked);
+			assert.equal(merged.entry.index, 0);
+			assert.deepEqual(
+				merged.alsoSoft?.map((other) => other.entry.index),
+				[1],
+			);
+			const alone = matcher.check(list, { uuid: UUID_A });
+			assert.ok(alone.blocked);
+			assert.equal(alone.alsoSoft, undefined);
 		});
 	});
 }

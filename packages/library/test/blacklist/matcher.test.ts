@@ -290,7 +290,8 @@ for (const matcher of MATCHERS) {
 			});
 			const verdict = check(list, { uuid: UUID_A });
 			assert.ok(verdict.blocked);
-			assert.equal(verdict.reason, 'Steals credentials both');
+			// The override is shown as a marker where it stood, not obeyed.
+			assert.equal(verdict.reason, 'Steals credentials \ufffdboth');
 			// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters on purpose
 			assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202e]/.test(verdict.reason));
 		});

@@ -29,11 +29,34 @@ describe('sanitizeText: terminal escapes (D24, spec item 66)', () => {
 		assert.equal(sanitizeText('safe\rEVIL'), 'safeEVIL');
 	});
 
-	it('drops bidi overrides and invisible direction marks', () => {
-		assert.equal(sanitizeText('abc\u202edcba\u202c'), 'abcdcba');
-		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061cy'), 'xy');
+	it('marks bidi overrides, isolates and direction marks instead of hiding that they were there', () => {
+		// Dropped silently, `abc\u202edcba\u202c` would read as an ordinary `abcdcba`: the
+		// reader must see that the text held something meant to reorder it.
+		assert.equal(sanitizeText('abc\u202edcba\u202c'), 'abc\ufffddcba\ufffd');
+		assert.equal(sanitizeText('\u2066x\u2069\u200e\u200f\u061cy'), '\ufffdx\ufffdy');
+		for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+			assert.equal(sanitizeText(`pay${String.fromCodePoint(cp)}pal`), 'pay\ufffdpal');
+		}
+		// Next to other invisible characters it is one run, shown once.
+		assert.equal(sanitizeText('a\u200b\u202e\u200bb'), 'a\ufffdb');
 		// A zero-width no-break space is dropped only as a byte order mark, at the start.
 		assert.equal(sanitizeText('\ufeffx\ufeffy'), 'x\ufffdy');
+	});
+
+	it('marks every default-ignorable character, not only the common ones', () => {
+		// Each draws nothing: `pay<it>pal` would read as `paypal`.
+		for (const cp of [
+			0x1d173, 0x1d17a, 0x1bca0, 0x1bca3, 0x2065, 0xfff0, 0xfff8, 0xfff9, 0xfffb, 0xe0080, 0xe0fff,
+			0x180b, 0x180f,
+		]) {
+			assert.equal(
+				sanitizeText(`pay${String.fromCodePoint(cp)}pal`),
+				'pay\ufffdpal',
+				cp.toString(16),
+			);
+		}
+		// A Mongolian free variation selector after a Mongolian letter has a job there.
+		assert.equal(sanitizeText('\u1820\u180b'), '\u1820\u180b');
 	});
 
 	it('turns newlines and tabs into spaces unless multiline', () => {
@@ -65,6 +88,15 @@ describe('credential redaction', () => {
 		assert.equal(redactUrlCredentials('https://u:p@ss@host/x'), 'https://***@host/x');
 		assert.equal(redactUrlCredentials('https://host/a@b'), 'https://host/a@b');
 		assert.equal(redactUrlCredentials('no url here'), 'no url here');
+	});
+
+	it('never shows a host a browser would not visit when a backslash comes before the user part', () => {
+		// A browser opens evil.example for this (WHATWG reads `\\` as `/`); curl would send
+		// evil.example as a user name. `***@github.com` would show a host the link never reaches.
+		assert.equal(redactUrlCredentials('https://evil.example\\@github.com/org'), 'https://***/org');
+		assert.equal(redactUrlCredentials('https://u:p\\w@host/x'), 'https://***/x');
+		// After the user part a backslash is only part of the path.
+		assert.equal(redactUrlCredentials('https://u:p@host\\x'), 'https://***@host\\x');
 	});
 
 	it('redacts inside longer git stderr text', () => {

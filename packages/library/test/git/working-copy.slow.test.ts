@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isVouchError } from '../../src/core/errors.ts';
@@ -244,5 +244,37 @@ describe('arguments', () => {
 		await rejectsCode(git.fetch({ dir, ref: '--all' }), 'GIT_INVALID_ARGUMENT');
 		await rejectsCode(git.isDirty(join(scratch, 'missing-dir')), 'GIT_INVALID_ARGUMENT');
 		assert.equal(await git.revParse(dir, 'HEAD~0'), upstream.commitOf());
+	});
+});
+
+describe('the repository a working copy reads (D11)', () => {
+	it('is its own .git, or where a gitfile, a link or a linked worktree leads', async () => {
+		const upstream = createPluginRepo();
+		const own = dest();
+		await git.clone({ url: upstream.url, dest: own, ref: 'main', refType: 'branch' });
+		assert.equal(await git.repositoryDir(own), join(own, '.git'));
+
+		const viaFile = dest();
+		mkdirSync(viaFile);
+		writeFileSync(join(viaFile, '.git'), `gitdir: ${join(own, '.git')}\n`);
+		assert.equal(await git.repositoryDir(viaFile), join(own, '.git'));
+
+		const viaLink = dest();
+		mkdirSync(viaLink);
+		symlinkSync(join(own, '.git'), join(viaLink, '.git'));
+		assert.equal(realpathSync(String(await git.repositoryDir(viaLink))), join(own, '.git'));
+
+		const worktree = dest();
+		inClone(own, ['worktree', 'add', '-q', '--detach', worktree]);
+		assert.equal(await git.repositoryDir(worktree), join(own, '.git'));
+
+		const plain = dest();
+		mkdirSync(plain);
+		assert.equal(await git.repositoryDir(plain), undefined);
+		// A path that does not exist has no repository; it is not an error to ask.
+		assert.equal(await git.repositoryDir(join(scratch, 'no-such-dir')), undefined);
+		const empty = dest();
+		mkdirSync(join(empty, '.git'), { recursive: true });
+		assert.equal(await git.repositoryDir(empty), undefined);
 	});
 });

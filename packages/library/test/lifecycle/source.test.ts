@@ -27,6 +27,7 @@ function context(overrides: Partial<SourceContext> = {}): SourceContext {
 		home: '/home/user',
 		inspectDirectory: async (path) => directories[path] ?? 'missing',
 		realPath: async (path) => path,
+		repositoryDir: async () => undefined,
 		...overrides,
 	};
 }

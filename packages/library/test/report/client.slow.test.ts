@@ -157,7 +157,7 @@ describe('sendReport and reportStatus', () => {
 			// biome-ignore lint/suspicious/noControlCharactersInRegex: what must not survive.
 			assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f\u202e]|<|>/);
 		}
-		assert.match(error.message, /\(HTTP 422\): alert\(1\) Bad link field X: y\.$/);
+		assert.match(error.message, /\(HTTP 422\): alert\(1\) Bad link field X: y\ufffd\.$/);
 		assert.match(error.hint ?? '', /^Fix the details$/);
 	});
 

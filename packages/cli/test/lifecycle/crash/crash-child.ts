@@ -119,6 +119,7 @@ const deps: InstallDeps = {
 		verifyTag: (request) => real.git.verifyTag(request),
 		remoteUrl: (dir) => real.git.remoteUrl(dir),
 		originFetchUrl: (dir) => real.git.originFetchUrl(dir),
+		repositoryDir: (dir) => real.git.repositoryDir(dir),
 	},
 	async readManifest(dir, options) {
 		const result = await real.readManifest(dir, options);

@@ -130,6 +130,29 @@ function fromEditorRecord(record: z.infer<typeof editorRecordSchema>): ChangeRec
 	};
 }
 
+/**
+ * Refuses, as INVALID_EDIT, a change the journal or the log would refuse (a reason over the
+ * bound, a control character in a reason or actor). An edit calls it before the registry file
+ * is written: found first at the append, the file would hold a change with no record; found
+ * first at the publish, it would stop every later change from reaching the log.
+ */
+export function checkChangeRecord(record: { schema: string } & object): void {
+	const editor = editorRecordSchema.safeParse(record);
+	const logged = editor.success
+		? changeRecordSchema.partial({ reason: true }).safeParse(fromEditorRecord(editor.data))
+		: editor;
+	if (logged.success) return;
+	const issue = logged.error.issues[0];
+	const field = issue === undefined ? 'record' : issue.path.join('.') || 'record';
+	throw registryError(
+		'INVALID_EDIT',
+		`The change cannot be recorded: its ${sanitizeText(field)} ${sanitizeText(issue?.message ?? 'is not valid', { maxLength: 200 })}.`,
+		{
+			hint: `Give a --reason of one line without control characters, at most ${MAX_REASON_CHARS} characters.`,
+		},
+	);
+}
+
 export function journalPathFor(registryPath: string): string {
 	return `${registryPath}${JOURNAL_SUFFIX}`;
 }
