@@ -115,6 +115,28 @@ describe('scanning on worker threads', () => {
 		}
 	});
 
+	test('files sent ahead to a worker that dies are still scanned, by another', async () => {
+		const pool = poolWith('dies-on-marked.mjs');
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const texts = ['x = 1\n', 'BOOM = 1\n', 'y = 2\n', 'z = 3\n', 'w = 4\n', 'v = 5\n'];
+			const outcomes = await Promise.allSettled(texts.map((text) => pool.run(request(text))));
+			assert.equal(outcomes[1]?.status, 'rejected');
+			assert.equal((outcomes[1] as PromiseRejectedResult).reason.code, 'SCAN_FILE_FAILED');
+			for (const [index, outcome] of outcomes.entries()) {
+				if (index === 1) continue;
+				assert.equal(outcome.status, 'fulfilled', `file ${index} was lost with the worker`);
+				assert.equal(
+					(outcome as PromiseFulfilledResult<{ status: string }>).value.status,
+					'scanned',
+				);
+			}
+		} finally {
+			await pool.close();
+		}
+	});
+
 	test('a scan through a pool whose worker dies fails as a whole', async () => {
 		const pool = poolWith('exits-on-scan.mjs');
 		const dir = join(root, 'dies');
