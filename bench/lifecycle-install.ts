@@ -4,7 +4,9 @@
  * so neither gets a faster source than the other. The install is the real pipeline, wired as
  * `vouch install --yes` wires it, into a fresh profile each run; the registry file is read
  * before the clock starts. A second install, handed a scan report made in advance, shows what
- * the static scan adds (it runs beside the digest and checks, on the same reads).
+ * the static scan adds (it runs beside the digest and checks, on the same reads, in this thread
+ * and on the scanner's worker threads, which the uncounted first run starts and later runs keep,
+ * as a host or the registry service would).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -98,7 +100,8 @@ export async function benchInstall(options: {
 			rmSync(profile.root, { recursive: true, force: true });
 			return install.ms;
 		};
-		// Run 0 warms git, the server, the scanner and the module caches; it is not counted.
+		// Run 0 warms git, the server, the scanner (its worker threads too) and the module caches;
+		// it is not counted.
 		for (let run = 0; run <= options.runs; run++) {
 			const dest = join(world.root, 'clones', `run-${run}`);
 			const clone = await timedAsync(() => plainClone(plugin.url, 'main', dest));
