@@ -204,23 +204,27 @@ test('a URL whose host cannot be made canonical is a usage error, not "not black
 	}
 });
 
-test('the profile decides which hosts compare paths without case', async () => {
+test('a profile adds hosts that compare paths without case, and never drops the big forges', async () => {
 	const dir = makeTempDir('vouch-cli-profile-');
-	const profile = join(dir, 'profile.toml');
-	writeFileSync(
-		profile,
-		'name = "strict"\napi_versions = ["3.0"]\nregistry_urls = ["https://plugins.example.org/"]\nallow_unsigned = true\ncase_insensitive_path_hosts = []\n',
-	);
+	const head =
+		'name = "strict"\napi_versions = ["3.0"]\nregistry_urls = ["https://plugins.example.org/"]\nallow_unsigned = true\n';
 	const url = 'https://gitlab.com/Evil/Thing';
 	const folded = await runVouch(['check-blacklist', url, '--registry', registry]);
 	assert.equal(folded.code, 3);
-	const kept = await runVouch([
-		'check-blacklist',
-		url,
-		'--registry',
-		registry,
-		'--profile',
-		profile,
-	]);
-	assert.equal(kept.code, 0, kept.stderr);
+	// A profile's own list, an empty one included, adds to the forges: the entry for
+	// gitlab.com/evil/thing still blocks the spelling with capitals.
+	for (const list of ['["git.example.org"]', '[]']) {
+		const profile = join(dir, `profile-${list.length}.toml`);
+		writeFileSync(profile, `${head}case_insensitive_path_hosts = ${list}\n`);
+		const run = await runVouch([
+			'check-blacklist',
+			url,
+			'--registry',
+			registry,
+			'--profile',
+			profile,
+		]);
+		assert.equal(run.code, 3, `${list}: ${run.stdout}${run.stderr}`);
+		assert.match(run.stdout, /Known bad repository/);
+	}
 });

@@ -22,7 +22,9 @@ export const MAX_URL_LENGTH = 4096;
 
 /**
  * Forges whose repository paths are case-insensitive: `github.com/BadOrg/Plugin` is the same
- * repository as `github.com/badorg/plugin`, and git clones it either way.
+ * repository as `github.com/badorg/plugin`, and git clones it either way. They always fold: a
+ * host's own list only adds to them, since leaving one out would let a capital letter step
+ * around every blacklist entry for a repository there.
  */
 export const DEFAULT_CASE_INSENSITIVE_PATH_HOSTS: readonly string[] = [
 	'github.com',
@@ -37,9 +39,9 @@ export interface CanonicalUrlContext {
 	/** Expansion of a leading `~`. Default: the user's home directory. */
 	home?: string;
 	/**
-	 * Hosts whose repository paths are compared without case (the host profile's
-	 * `case_insensitive_path_hosts`). Default: `DEFAULT_CASE_INSENSITIVE_PATH_HOSTS`, so a
-	 * caller that forgets it still folds on the big forges.
+	 * Further hosts whose repository paths are compared without case (the host profile's
+	 * `case_insensitive_path_hosts`). `DEFAULT_CASE_INSENSITIVE_PATH_HOSTS` always fold as
+	 * well, whatever the list says, an empty list included.
 	 */
 	caseInsensitivePathHosts?: readonly string[];
 }
@@ -367,14 +369,16 @@ function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalF
 /** Transports whose whole address git percent-decodes itself (connect.c), path included. */
 const GIT_DECODED_SCHEMES: ReadonlySet<string> = new Set(['ssh', 'git']);
 
-/** The profile's list in canonical host form, computed once per list. */
+/** The profile's list with the forges, in canonical host form, computed once per list. */
 const normalisedLists = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function caseInsensitiveHosts(context: CanonicalUrlContext): ReadonlySet<string> {
 	const list = context.caseInsensitivePathHosts ?? DEFAULT_CASE_INSENSITIVE_PATH_HOSTS;
 	let set = normalisedLists.get(list);
 	if (set === undefined) {
-		set = new Set(list.flatMap((entry) => tryHost(entry)));
+		// The forges come first and cannot be taken out: a list only adds hosts (D2).
+		const hosts = [...DEFAULT_CASE_INSENSITIVE_PATH_HOSTS, ...list];
+		set = new Set(hosts.flatMap((entry) => tryHost(entry)));
 		normalisedLists.set(list, set);
 	}
 	return set;

@@ -55,8 +55,9 @@ export const profileDocumentSchema = z.strictObject({
 		.default([...DEFAULT_CATEGORIES]),
 	max_staleness_days: z.int().min(1).max(3650).default(DEFAULT_MAX_STALENESS_DAYS),
 	refresh_interval_hours: z.number().positive().max(8760).default(DEFAULT_REFRESH_INTERVAL_HOURS),
-	// Forges whose repository paths ignore case (D2): URLs on them are compared with the path
+	// Hosts whose repository paths ignore case (D2): URLs on them are compared with the path
 	// lowercased, so `BadOrg/Plugin` cannot step around a blacklist entry for `badorg/plugin`.
+	// The list adds to the big forges, which fold whatever it says (see canonical-url.ts).
 	case_insensitive_path_hosts: z
 		.array(z.string().max(253).refine(isCanonicalHostName, 'not a host name such as github.com'))
 		.max(64)

@@ -31,7 +31,10 @@ export interface HostProfile {
 	categories: string[];
 	maxStalenessDays: number;
 	refreshIntervalHours: number;
-	/** Hosts whose repository paths are compared without case (D2). */
+	/**
+	 * Hosts whose repository paths are compared without case (D2), added to the big forges,
+	 * which always fold: an empty list or one without them leaves them case-insensitive.
+	 */
 	caseInsensitivePathHosts: readonly string[];
 	/** What the host's plugins are written in; absent means Python, as in Picard. */
 	pluginLanguage?: PluginLanguage;

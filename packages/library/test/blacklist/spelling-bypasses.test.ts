@@ -129,15 +129,17 @@ for (const matcher of MATCHERS) {
 			assert.equal(blockedBy(matcher.check(selfHosted, other)), undefined);
 		});
 
-		it('folds path case only on the hosts the caller lists', () => {
+		it('folds path case on the hosts the caller adds, and always on the big forges', () => {
 			const selfHosted = entries({ url: 'https://git.example.org/badorg/plugin', reason: 'x' });
 			const spelled = { url: 'https://git.example.org/BadOrg/Plugin' };
 			assert.equal(blockedBy(matcher.check(selfHosted, spelled)), undefined);
 			const listed = { ...CONTEXT, caseInsensitivePathHosts: ['git.example.org'] };
 			assert.equal(blockedBy(matcher.check(selfHosted, spelled, {}, listed)), 0);
-			const none = { ...CONTEXT, caseInsensitivePathHosts: [] };
+			// A list that leaves the forges out (or is empty) does not make them case-sensitive.
 			const github = { url: 'https://github.com/BadOrg/Plugin' };
-			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, github, {}, none)), undefined);
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, github, {}, listed)), 0);
+			const none = { ...CONTEXT, caseInsensitivePathHosts: [] };
+			assert.equal(blockedBy(matcher.check(BLOCKED_REPO, github, {}, none)), 0);
 		});
 
 		it('still searches an unusable URL as written for patterns', () => {

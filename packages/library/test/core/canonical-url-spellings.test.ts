@@ -205,17 +205,18 @@ describe('path case on case-insensitive hosts (D2)', () => {
 		assert.equal(canonicalUrl('https://github.com/A%2FB'), 'https://github.com/a%2Fb');
 	});
 
-	it('follows the list the caller passes', () => {
+	it('adds the hosts the caller lists to the forges, which always fold', () => {
 		const context = { caseInsensitivePathHosts: ['Git.Example.ORG.'] };
 		assert.equal(
 			canonicalUrl('https://git.example.org/A/B', context),
 			'https://git.example.org/a/b',
 		);
-		assert.equal(canonicalUrl('https://github.com/A/B', context), 'https://github.com/A/B');
+		assert.equal(canonicalUrl('https://github.com/A/B', context), 'https://github.com/a/b');
 		assert.equal(
 			canonicalUrl('https://github.com/A/B', { caseInsensitivePathHosts: [] }),
-			'https://github.com/A/B',
+			'https://github.com/a/b',
 		);
+		assert.equal(canonicalUrl('https://example.org/A/B', context), 'https://example.org/A/B');
 	});
 
 	it('gives both forms, and url_regex texts with the raw URL', () => {
