@@ -27,6 +27,12 @@ const blockFields = {
 		.string()
 		.optional()
 		.describe('blacklist: what the user should do, sanitised (at most 1000 characters).'),
+	alsoSoftReasons: z
+		.array(z.string())
+		.optional()
+		.describe(
+			'blacklist, soft only, when several soft entries match: the reasons of the others after `reason`, in file order, sanitised. Show each with `reason`.',
+		),
 };
 
 /**

@@ -246,6 +246,56 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.deepEqual((assertJsonOutput(after, 'startup-check') as { disabled: [] }).disabled, []);
 	});
 
+	it('startup-check names every soft entry that matched, as enable does, sanitised', async () => {
+		const state = await world.state();
+		const installed = state.plugins[TAKEN.uuid];
+		assert.ok(installed);
+		const registry = [
+			registryEntry({ url: installed.source.url } as Parameters<typeof registryEntry>[0], TAKEN),
+		];
+		const soft = [
+			{ uuid: TAKEN.uuid, severity: 'soft', reason: 'First notice', advice: ADVICE },
+			{ url: installed.source.url, severity: 'soft', reason: 'Second\u001b[31m notice' },
+			{ uuid: TAKEN.uuid, severity: 'soft', reason: 'Third notice' },
+		];
+		world.writeRegistry(registry, soft);
+		const text = await world.vouch(['startup-check', '--registry', world.registryFile]);
+		assert.equal(text.code, 0, text.stderr);
+		assert.match(text.stdout, /disabled .*\(soft block\): First notice/);
+		assert.match(text.stdout, /Also not recommended: Second notice/);
+		assert.match(text.stdout, /Also not recommended: Third notice/);
+		assert.ok(!text.stdout.includes('\u001b'), 'the escape is stripped');
+
+		// Accepted, the reminder names them all too.
+		const enable = await world.vouch([
+			'enable',
+			'taken',
+			'--registry',
+			world.registryFile,
+			'--yes',
+		]);
+		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
+		const kept = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		const keptReport = assertJsonOutput(kept, 'startup-check') as { warnings: string[] };
+		const reminder = keptReport.warnings.find((warning) => /chose to keep it/.test(warning));
+		assert.match(reminder ?? '', /First notice.*Second notice.*Third notice/);
+
+		// A fourth entry disables it again; the document lists every reason, the old fields kept.
+		world.writeRegistry(registry, [
+			...soft,
+			{ uuid: TAKEN.uuid, severity: 'soft', reason: 'Fourth' },
+		]);
+		const json = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
+		const report = assertJsonOutput(json, 'startup-check') as {
+			disabled: Record<string, unknown>[];
+		};
+		const [disabled] = report.disabled;
+		assert.equal(disabled?.reason, 'First notice');
+		assert.equal(disabled?.severity, 'soft');
+		assert.equal(disabled?.advice, ADVICE);
+		assert.deepEqual(disabled?.alsoSoftReasons, ['Second notice', 'Third notice', 'Fourth']);
+	});
+
 	it('a hard block quarantines; enable --yes refuses it with the advice in the hint', async () => {
 		const state = await world.state();
 		const installed = state.plugins[TAKEN.uuid];

@@ -110,8 +110,17 @@ export interface InstalledPluginStatus {
 	trust?: TrustLevel;
 	/** Sanitised. */
 	impersonation?: string;
-	/** The blocking entry: reason and severity, with its incident link and advice when given (sanitised). */
-	blacklisted?: { reason: string; severity: string; incident?: string; advice?: string };
+	/**
+	 * The blocking entry: reason and severity, with its incident link and advice when given, and
+	 * for a soft block the reasons of any further soft entries that matched (all sanitised).
+	 */
+	blacklisted?: {
+		reason: string;
+		severity: string;
+		incident?: string;
+		advice?: string;
+		alsoSoftReasons?: string[];
+	};
 }
 
 /** Where the registry came from, and how much it can be relied on. */

@@ -13,23 +13,39 @@ export interface BlockDetails {
 	severity: 'hard' | 'soft';
 	incident?: string;
 	advice?: string;
+	/**
+	 * A soft block's further matching soft entries' reasons, in file order, sanitised: a user
+	 * told only the first would decide about the others unread (D4). Absent when none.
+	 */
+	alsoSoftReasons?: string[];
 }
 
 export function blockDetails(verdict: Extract<BlacklistVerdict, { blocked: true }>): BlockDetails {
+	const others = verdict.alsoSoft ?? [];
 	return {
 		reason: verdict.reason,
 		severity: verdict.severity,
 		...(verdict.incident === undefined ? {} : { incident: verdict.incident }),
 		...(verdict.advice === undefined ? {} : { advice: verdict.advice }),
+		...(others.length === 0 ? {} : { alsoSoftReasons: others.map((other) => other.reason) }),
 	};
 }
 
-/** Lines after the one naming the plugin: the advice, then the incident link. */
+/**
+ * Lines after the one naming the plugin: the advice, the incident link, then one line for each
+ * further soft entry that matched, so accepting the first is not blind.
+ */
 export function blockNoticeLines(details: Omit<BlockDetails, 'reason' | 'severity'>): string[] {
 	const lines: string[] = [];
 	if (details.advice !== undefined) lines.push(`Advice: ${details.advice}`);
 	if (details.incident !== undefined) lines.push(`Incident: ${details.incident}`);
+	for (const reason of details.alsoSoftReasons ?? []) lines.push(`Also not recommended: ${reason}`);
 	return lines;
+}
+
+/** Every matching soft entry's reason in one phrase, for a one-line reminder. */
+export function allSoftReasons(details: Pick<BlockDetails, 'reason' | 'alsoSoftReasons'>): string {
+	return [details.reason, ...(details.alsoSoftReasons ?? [])].join('; ');
 }
 
 /**
@@ -44,11 +60,6 @@ export function softAcceptanceKey(verdict: Extract<BlacklistVerdict, { blocked: 
 	if (others.length === 0) return own;
 	const keys = [own, ...others.map((other) => softBlockKey(other.entry))].sort();
 	return `sha256:${createHash('sha256').update(JSON.stringify(keys)).digest('hex')}`;
-}
-
-/** One line for each further soft entry that matched, so accepting the first is not blind. */
-export function alsoSoftLines(verdict: Extract<BlacklistVerdict, { blocked: true }>): string[] {
-	return (verdict.alsoSoft ?? []).map((other) => `Also not recommended: ${other.reason}`);
 }
 
 /**

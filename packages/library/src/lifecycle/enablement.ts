@@ -6,7 +6,7 @@
  */
 import { apiVersionsIntersect } from '../core/api-version.ts';
 import { sanitizeText } from '../core/sanitize.ts';
-import { alsoSoftLines, blockNoticeLines, softAcceptanceKey } from './blocked-notice.ts';
+import { blockDetails, blockNoticeLines, softAcceptanceKey } from './blocked-notice.ts';
 import { lifecycleError } from './errors.ts';
 import { findInstalled } from './installed.ts';
 import type { LifecycleReporter, Prompter } from './prompter.ts';
@@ -63,7 +63,7 @@ export async function enablePlugin(
 	});
 	let accepted: string | undefined;
 	if (verdict.blocked) {
-		const more = blockNoticeLines(verdict);
+		const more = blockNoticeLines(blockDetails(verdict));
 		if (verdict.severity === 'hard') {
 			// --yes never passes a hard entry: it is not a question (D10).
 			throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
@@ -71,11 +71,7 @@ export async function enablePlugin(
 			});
 		}
 		deps.reporter.warn(
-			[
-				`${name} is on the blacklist as not recommended: ${verdict.reason}`,
-				...more,
-				...alsoSoftLines(verdict),
-			].join('\n'),
+			[`${name} is on the blacklist as not recommended: ${verdict.reason}`, ...more].join('\n'),
 		);
 		const agreed =
 			options.yes ||

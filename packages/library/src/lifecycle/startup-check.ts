@@ -15,7 +15,12 @@ import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustLevel } from '../registry/model.ts';
 import { resolveTrust } from '../registry/trust.ts';
 import { badgeSafeText } from '../registry/trust-display.ts';
-import { type BlockDetails, blockDetails, softAcceptanceKey } from './blocked-notice.ts';
+import {
+	allSoftReasons,
+	type BlockDetails,
+	blockDetails,
+	softAcceptanceKey,
+} from './blocked-notice.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
 import {
 	compareTrees,
@@ -141,9 +146,10 @@ export async function checkInstalledPlugins(deps: StartupDeps): Promise<StartupR
 				changes.push({ kind: 'blacklist', plugin, details: blockDetails(verdict) });
 				continue;
 			}
-			// The user enabled it after reading this very entry (D4: soft); they are reminded.
+			// The user enabled it after reading these very entries (D4: soft); they are reminded of
+			// each, not only the first.
 			report.warnings.push(
-				`${entry.name}: the registry advises against it (${verdict.reason}); you chose to keep it enabled.`,
+				`${entry.name}: the registry advises against it (${allSoftReasons(blockDetails(verdict))}); you chose to keep it enabled.`,
 			);
 		}
 		const trust = resolveTrust(snapshot.index, { url: plugin.source.url, uuid: plugin.uuid });
