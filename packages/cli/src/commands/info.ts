@@ -6,8 +6,10 @@
 
 import type { Command } from '@commander-js/extra-typings';
 import { compileBlacklist } from '@vouch/library/internal/blacklist/index';
+import { sourceKind } from '@vouch/library/internal/core/canonical-url';
 import { VouchError } from '@vouch/library/internal/core/errors';
 import { closestNames, didYouMean } from '@vouch/library/internal/core/suggest';
+import { localOrigins } from '@vouch/library/internal/lifecycle/local-origin';
 import { knownAddress } from '@vouch/library/internal/lifecycle/source';
 import { createPluginFiles } from '@vouch/library/internal/lifecycle/store/index';
 import { readUpdateCache } from '@vouch/library/internal/lifecycle/update-cache';
@@ -56,12 +58,14 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			printRegistryWarnings(loaded, output);
 			// D11: a path is looked up, matched and checked by its real path, as install does, so
 			// a symlink cannot show as "not blacklisted" what install refuses.
+			const git = gitFor(io, false);
+			const { realPath } = lifecycleIO(io);
 			const query =
 				lookupKind(typed) === 'url'
 					? ((await knownAddress(typed, {
 							...urlContextFor(profile, io),
-							realPath: lifecycleIO(io).realPath,
-							repositoryDir: (path) => gitFor(io, false).repositoryDir(path),
+							realPath,
+							repositoryDir: (path) => git.repositoryDir(path),
 						})) ?? typed)
 					: typed;
 			const found = loaded.index.lookup(query);
@@ -157,8 +161,19 @@ export function registerInfo(program: Command, { io }: CommandContext): void {
 			}
 			if (!found) {
 				if (lookupKind(query) === 'url') {
-					// As typed and as known (D11), as install checks both before the clone.
-					const verdict = blacklistVerdictAt({ blacklist }, [typed, query], {}, 'skip');
+					// As typed and as known (D11), and a local clone under every address up its
+					// origin chain (D27): the addresses install checks before the clone. A path
+					// that holds no repository has no origin; one whose origin cannot be read
+					// fails here as install would, rather than showing "not blacklisted".
+					const local =
+						sourceKind(query) === 'local' && (await git.repositoryDir(query)) !== undefined;
+					const chain = local ? await localOrigins(query, git, realPath) : { addresses: [] };
+					const verdict = blacklistVerdictAt(
+						{ blacklist },
+						[typed, query, ...chain.addresses],
+						{},
+						'skip',
+					);
 					if (output.json) {
 						output.result({
 							ok: true,

@@ -368,6 +368,38 @@ describe('local clones answer for their origin (D27)', () => {
 		world.writeRegistry([], blacklist());
 	});
 
+	it('info checks a local clone under its origin chain, as install does', async () => {
+		const spec = { uuid: '9b0c1d2e-3f4a-4b5c-8d6e-8f9a0b1c2d3e', name: 'infocopy' };
+		const copy = createPluginRepo({ manifest: manifestToml(spec) });
+		copy.git(['remote', 'add', 'origin', bad.url]);
+		// A copy of the copy: its origin is a path, whose origin is the blacklisted address.
+		const outer = createPluginRepo({ manifest: manifestToml(spec) });
+		outer.git(['remote', 'add', 'origin', copy.dir]);
+		for (const dir of [copy.dir, outer.dir]) {
+			const install = await vouch(['install', dir, '--yes']);
+			assert.equal(errorOf(install).code, 'BLACKLISTED', install.stdout + install.stderr);
+			const info = await vouch(['info', dir, '--offline']);
+			assert.equal(info.code, 0, info.stdout + info.stderr);
+			const shown = parseJson(info) as { registered: boolean; blacklisted: unknown };
+			assert.equal(shown.registered, false);
+			assert.match(JSON.stringify(shown.blacklisted), /token stealer/, info.stdout);
+			const human = await world.vouch(['info', dir, '--offline', '--registry', world.registryFile]);
+			assert.match(human.stdout, /Blacklisted: Ships a token stealer/);
+			assert.doesNotMatch(human.stdout, /not blacklisted/);
+		}
+		// A clone whose origin is clean is still shown as not blacklisted.
+		const fine = createPluginRepo({ manifest: manifestToml(spec) });
+		fine.git(['remote', 'add', 'origin', clean.url]);
+		const human = await world.vouch([
+			'info',
+			fine.dir,
+			'--offline',
+			'--registry',
+			world.registryFile,
+		]);
+		assert.match(human.stdout, /not blacklisted/);
+	});
+
 	it('installs a local clone whose origin is clean', async () => {
 		const spec = { uuid: '6e7f8a9b-0c1d-4e2f-9a3b-5c6d7e8f9a0b', name: 'fine' };
 		const copy = createPluginRepo({ manifest: manifestToml(spec) });
