@@ -1,6 +1,6 @@
 /** How registry plugins look in the terminal and in `--json` output. */
 import type { BlacklistVerdict } from '@vouch/library/internal/blacklist/index';
-import { blockNoticeLines } from '@vouch/library/internal/lifecycle/blocked-notice';
+import { blockDetails, blockNoticeLines } from '@vouch/library/internal/lifecycle/blocked-notice';
 import { UNSIGNED_RELEASE_LABEL } from '@vouch/library/internal/lifecycle/release-check';
 import { localisedDescription, localisedName } from '@vouch/library/internal/registry/i18n';
 import type { RegistryPlugin, TrustLevel } from '@vouch/library/internal/registry/model';
@@ -78,19 +78,16 @@ export function pluginJson(
 
 /** A verdict as every plugin document gives it: `false`, or the entry that blocks it. */
 export function blacklistMarkOf(verdict: BlacklistVerdict): BlacklistMarkJson {
-	return verdict.blocked
-		? {
-				reason: verdict.reason,
-				severity: verdict.severity,
-				entry: verdict.entry.index,
-				...(verdict.incident === undefined ? {} : { incident: verdict.incident }),
-				...(verdict.advice === undefined ? {} : { advice: verdict.advice }),
-			}
-		: false;
+	if (!verdict.blocked) return false;
+	const { reason, severity, ...details } = blockDetails(verdict);
+	return { reason, severity, entry: verdict.entry.index, ...details };
 }
 
-/** The advice and incident lines under a "blacklisted" line, indented; sanitised again. */
+/**
+ * The advice and incident lines under a "blacklisted" line, and one for each further soft
+ * entry that matched (D4), indented; sanitised again.
+ */
 export function blockDetailLines(verdict: BlacklistVerdict, indent: string): string[] {
 	if (!verdict.blocked) return [];
-	return blockNoticeLines(verdict).map((line) => `${indent}${safe(line)}`);
+	return blockNoticeLines(blockDetails(verdict)).map((line) => `${indent}${safe(line)}`);
 }

@@ -36,6 +36,12 @@ export const blacklistMark = z
 				.optional()
 				.describe('The public incident page (https, or http to loopback), sanitised.'),
 			advice: z.string().optional().describe('What the user should do, sanitised.'),
+			alsoSoftReasons: z
+				.array(z.string())
+				.optional()
+				.describe(
+					'Soft only, when several soft entries match: the reasons of the others after `reason`, in file order, sanitised.',
+				),
 		}),
 	])
 	.describe(

@@ -265,6 +265,31 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.match(text.stdout, /Also not recommended: Second notice/);
 		assert.match(text.stdout, /Also not recommended: Third notice/);
 		assert.ok(!text.stdout.includes('\u001b'), 'the escape is stripped');
+		// list and info name them all as well, in text and in --json.
+		for (const args of [['list'], ['info', 'taken']]) {
+			const human = await world.vouch([...args, '--registry', world.registryFile]);
+			assert.match(human.stdout, /Also not recommended: Second notice/, args.join(' '));
+			assert.match(human.stdout, /Also not recommended: Third notice/, args.join(' '));
+		}
+		const list = await world.vouch(['list', '--registry', world.registryFile, '--json']);
+		const row = (
+			assertJsonOutput(list, 'list').plugins as { uuid: string; blacklisted: unknown }[]
+		).find((plugin) => plugin.uuid === TAKEN.uuid);
+		assert.deepEqual(row?.blacklisted, {
+			reason: 'First notice',
+			severity: 'soft',
+			entry: 0,
+			advice: ADVICE,
+			alsoSoftReasons: ['Second notice', 'Third notice'],
+		});
+		const info = await world.vouch(['info', 'taken', '--registry', world.registryFile, '--json']);
+		const shown = assertJsonOutput(info, 'info') as {
+			installed: { blacklisted: { alsoSoftReasons?: string[] } };
+		};
+		assert.deepEqual(shown.installed.blacklisted.alsoSoftReasons, [
+			'Second notice',
+			'Third notice',
+		]);
 
 		// Accepted, the reminder names them all too.
 		const enable = await world.vouch([
