@@ -393,14 +393,20 @@ function blockOf(entry: DisabledEntry): Pick<HostNotice, 'block'> {
 			...(entry.severity === undefined ? {} : { severity: entry.severity }),
 			...(entry.incident === undefined ? {} : { incident: entry.incident }),
 			...(entry.advice === undefined ? {} : { advice: entry.advice }),
+			...(entry.alsoSoftReasons === undefined ? {} : { alsoSoftReasons: entry.alsoSoftReasons }),
 		},
 	};
 }
 
-/** The advice and incident link as sentences after the reason, for hosts that show only `message`. */
+/**
+ * The advice, the incident link and any further soft entries' reasons as sentences after the
+ * reason, for hosts that show only `message`: a user who enables it again accepts them all.
+ */
 function blockLines(entry: DisabledEntry): string {
 	const parts: string[] = [];
 	if (entry.advice !== undefined) parts.push(` Advice: ${sanitizeText(entry.advice)}`);
 	if (entry.incident !== undefined) parts.push(` Incident: ${sanitizeText(entry.incident)}`);
+	for (const reason of entry.alsoSoftReasons ?? [])
+		parts.push(` Also not recommended: ${sanitizeText(reason)}.`);
 	return parts.join('');
 }

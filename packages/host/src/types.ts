@@ -67,8 +67,16 @@ export interface HostNotice {
 	kind: HostNoticeKind;
 	plugin?: { uuid: string; name: string };
 	message: string;
-	/** For a plugin the blacklist stopped: the entry's severity, incident page and advice, sanitised. */
-	block?: { severity?: 'hard' | 'soft'; incident?: string; advice?: string };
+	/**
+	 * For a plugin the blacklist stopped: the entry's severity, incident page and advice, and
+	 * for a soft block the reasons of any further soft entries that matched (D4), sanitised.
+	 */
+	block?: {
+		severity?: 'hard' | 'soft';
+		incident?: string;
+		advice?: string;
+		alsoSoftReasons?: string[];
+	};
 }
 
 export type PluginRunState = 'starting' | 'running' | 'stopped' | 'disabled' | 'refused';

@@ -340,6 +340,12 @@ describe('createPluginHost', () => {
 						incident: 'http://127.0.0.1:9/incidents/5',
 					},
 					{
+						uuid: soft.spec.uuid,
+						reason: 'Also\u001b[2J phones home',
+						severity: 'soft',
+						blacklisted_at: '2026-01-01T00:00:00Z',
+					},
+					{
 						uuid: hard.spec.uuid,
 						reason: 'Malware',
 						severity: 'hard',
@@ -373,10 +379,13 @@ describe('createPluginHost', () => {
 					advice: 'Rotate your tokens\ufffd now.',
 				});
 				const softNotice = notices.of('disabled').find((n) => n.plugin?.name === 'soft-one');
+				// Every soft entry that matched is named, not only the first (D4), sanitised.
 				assert.deepEqual(softNotice?.block, {
 					severity: 'soft',
 					incident: 'http://127.0.0.1:9/incidents/5',
+					alsoSoftReasons: ['Also phones home'],
 				});
+				assert.match(softNotice?.message ?? '', /Also not recommended: Also phones home\./);
 				assert.match(softNotice?.message ?? '', /You may enable it again after reading this\./);
 				await processGone(pids['soft-one'] as number);
 				await processGone(pids['hard-one'] as number);
