@@ -249,8 +249,27 @@ class BlockDetails(unittest.TestCase):
             "meh was disabled: Under review You may enable it again after reading this.", notices
         )
 
+    def test_every_soft_entry_that_matched_is_named(self) -> None:
+        document = copy.deepcopy(DOCUMENT)
+        document["disabled"].append(
+            {"uuid": S.replace("8b", "9b", 1), "name": "meh", "reason": "Under review",
+             "kind": "blacklist", "severity": "soft",
+             "alsoSoftReasons": ["Phones\u001b[2J home", "Slow"]}
+        )
+        decisions = read_document(document)
+        meh = [item for item in decisions.blocked if item.name == "meh"][0]
+        self.assertEqual(meh.also_soft_reasons, ("Phones home", "Slow"))
+        self.assertIn(
+            "meh was disabled: Under review Also not recommended: Phones home."
+            " Also not recommended: Slow. You may enable it again after reading this.",
+            decisions.notices(),
+        )
+
     def test_wrongly_typed_fields_break_the_document(self) -> None:
-        for key, value in (("severity", 1), ("incident", ["x"]), ("advice", None)):
+        for key, value in (
+            ("severity", 1), ("incident", ["x"]), ("advice", None),
+            ("alsoSoftReasons", "x"), ("alsoSoftReasons", [1]),
+        ):
             document = copy.deepcopy(DOCUMENT)
             document["disabled"][0][key] = value
             decisions = interpret(run_of(document))

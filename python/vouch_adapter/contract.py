@@ -38,6 +38,8 @@ _NAME_MAX = 100
 _TEXT_MAX = 1000
 _PATH_MAX = 4096
 _MAX_FILES_SHOWN = 100
+# Further soft entries' reasons kept for one plugin: enough for any real blacklist, and bounded.
+_MAX_REASONS_SHOWN = 50
 # The one spelling Vouch writes: 8-4-4-4-12 lowercase ASCII hex. Spelled out, not ``\d`` or
 # ``$``, which would also take other scripts' digits and a trailing newline.
 # Incident links Vouch writes: https, or http to this machine (a local registry service).
@@ -237,14 +239,22 @@ def _blocked(
     )
 
 
-def _block_fields(entry: Dict[str, Any], where: str) -> Dict[str, Optional[str]]:
-    """The optional severity, incident link and advice of a blacklist block.
+def _block_fields(entry: Dict[str, Any], where: str) -> Dict[str, Any]:
+    """The optional severity, incident link and advice of a blacklist block, and the reasons
+    of further soft entries that matched too.
 
     Wrongly typed, they break the document like any field; an unknown severity is kept as text
     (shown, never acted on); an incident link that is not http(s) is dropped, so a host that
     makes it clickable never opens another scheme.
     """
-    fields: Dict[str, Optional[str]] = {}
+    fields: Dict[str, Any] = {}
+    if "alsoSoftReasons" in entry:
+        listed = entry["alsoSoftReasons"]
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            raise ContractError(f"{where}.alsoSoftReasons is not a list of strings")
+        fields["also_soft_reasons"] = tuple(
+            sanitize_text(item, max_length=_TEXT_MAX) for item in listed[:_MAX_REASONS_SHOWN]
+        )
     for key in ("severity", "incident", "advice"):
         if key in entry and not isinstance(entry[key], str):
             raise ContractError(f"{where}.{key} is not a string")

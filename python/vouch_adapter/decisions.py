@@ -49,6 +49,9 @@ class Blocked:
     severity: Optional[str] = None
     incident: Optional[str] = None
     advice: Optional[str] = None
+    # For a soft block: the reasons of further soft entries that matched too. Enabling the
+    # plugin again accepts them all, so each is shown. Sanitised.
+    also_soft_reasons: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,12 +176,14 @@ class StartupDecisions:
 
 
 def _block_details(item: Blocked) -> str:
-    """The advice and incident link after a blacklist reason, as sentences."""
+    """The advice, the incident link and further soft reasons after a blacklist reason."""
     text = ""
     if item.advice:
         text += f" Advice: {item.advice}"
     if item.incident:
         text += f" Incident: {item.incident}"
+    for reason in item.also_soft_reasons:
+        text += f" Also not recommended: {reason}."
     if item.group == "disabled" and item.severity == "soft":
         text += " You may enable it again after reading this."
     return text
