@@ -35,7 +35,12 @@ export interface StartupCheckVector {
 		/** Per UUID: the severity, incident link and advice a host shows, sanitised. */
 		blockDetails?: Record<
 			string,
-			{ severity: string | null; incident: string | null; advice: string | null }
+			{
+				severity: string | null;
+				incident: string | null;
+				advice: string | null;
+				alsoSoftReasons?: string[];
+			}
 		>;
 	};
 }
