@@ -171,7 +171,14 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
 	const scanDeadline = clock() + limits.maxScanMs;
-	const context = { runner, limits, clock, budget, reader: options.reader ?? DISK_READER };
+	const context = {
+		runner,
+		limits,
+		clock,
+		budget,
+		reader: options.reader ?? DISK_READER,
+		signal: options.signal,
+	};
 	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);
@@ -234,7 +241,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 			pending.push(
 				'outcome' in prepared
 					? Promise.resolve({ file, outcome: prepared.outcome })
-					: runner.run(prepared.request).then(
+					: runner.run(prepared.request, options.signal).then(
 							(result) => ({ file, outcome: prepared.finish(result) }),
 							// Held until counted: a rejection nobody awaits yet would end the process.
 							(error: unknown) => ({ error }),

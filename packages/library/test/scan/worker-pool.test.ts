@@ -5,10 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { FileReader } from '../../src/scan/files/read.ts';
 import {
 	createScanWorkerPool,
 	inThreadRunner,
@@ -186,6 +195,62 @@ describe('scanning on worker threads', () => {
 			}
 		});
 	}
+
+	test('an aborted scan takes no more of the pool: its files are dropped, not scanned', async () => {
+		// A worker that never answers holds the files sent to it; the rest wait in the queue.
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 50 });
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const stop = new AbortController();
+			const runs = Array.from({ length: 10 }, () =>
+				pool.run(request(MALICIOUS_TEXT, 20), stop.signal),
+			);
+			stop.abort(new Error('install ended'));
+			const outcomes = await Promise.allSettled(runs);
+			for (const outcome of outcomes) {
+				assert.equal(outcome.status, 'rejected', 'a file of an aborted scan was still scanned');
+				assert.equal((outcome as PromiseRejectedResult).reason.message, 'install ended');
+			}
+			assert.deepEqual(pool.counts(), { workers: 0, here: 0 });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('an aborted plugin scan stops feeding the pool', async () => {
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 600_000 });
+		const dir = join(root, 'aborted');
+		mkdirSync(dir);
+		for (let index = 0; index < 12; index++) {
+			writeFileSync(join(dir, `mod${String(index).padStart(2, '0')}.py`), MALICIOUS_TEXT);
+		}
+		const stop = new AbortController();
+		let reads = 0;
+		// From memory, as install's reader is: every file is handed to the pool before this
+		// thread's lane takes one, and the tenth read ends the install.
+		const reader: FileReader = {
+			async bounded(path) {
+				if (++reads === 10) stop.abort(new Error('install ended'));
+				const bytes = readFileSync(path);
+				return { status: 'ok', bytes, size: bytes.length };
+			},
+			head: async (path, count) => readFileSync(path).subarray(0, count),
+		};
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			await assert.rejects(scanPlugin(dir, { runner: pool, reader, signal: stop.signal }), {
+				message: 'install ended',
+			});
+			const before = pool.counts().here;
+			// Queued behind whatever the aborted scan left: it runs once they have.
+			await pool.run({ ...request(MALICIOUS_TEXT), timeoutMs: 10_000 });
+			assert.equal(pool.counts().here - before, 1, 'files of the aborted scan were scanned');
+		} finally {
+			await pool.close();
+		}
+	});
 
 	test('idle workers do not keep a program from ending', () => {
 		const script = join(root, 'ends.mjs');
