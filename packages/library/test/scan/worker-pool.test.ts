@@ -252,6 +252,13 @@ describe('scanning on worker threads', () => {
 		}
 	});
 
+	test('a pool of no workers says at once that none will start', async () => {
+		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
+		pool.start();
+		assert.equal(await pool.started(), false);
+		assert.equal((await pool.run(request(MALICIOUS_TEXT))).status, 'scanned');
+	});
+
 	test('idle workers do not keep a program from ending', () => {
 		const script = join(root, 'ends.mjs');
 		// Beside this test: TypeScript when run from source, JavaScript when run built.

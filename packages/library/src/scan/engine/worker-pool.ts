@@ -345,7 +345,8 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		counts: () => ({ ...scanned }),
 		start: spawn,
 		started() {
-			if (unusable) return Promise.resolve(false);
+			// No worker is ever started by a pool of none: waiting for one would never end.
+			if (unusable || options.size === 0) return Promise.resolve(false);
 			if (ready().length > 0) return Promise.resolve(true);
 			const answer = new Promise<boolean>((resolve) => waiting.push(resolve));
 			holdOpen();
