@@ -219,6 +219,25 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		}
 		if (outcome.plainText === true) plainText.push(file);
 	};
+	const tooLate = (file: WalkedFile): Counted => ({
+		skipped: {
+			file: file.relative,
+			reason: 'timeout',
+			detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
+		},
+	});
+	// A runner of several threads may hold files waiting their turn past the whole scan's
+	// bound (one that never answers, up to its own bound and more): once the bound passes,
+	// those are dropped and count as not scanned, as the files after them do. In this thread
+	// every file is scanned when handed over, so there is nothing to drop.
+	const late = new AbortController();
+	const lateTimer =
+		runner.concurrency > 1
+			? setTimeout(() => late.abort(late), Math.max(0, scanDeadline - clock()))
+			: undefined;
+	lateTimer?.unref();
+	const runSignal =
+		options.signal === undefined ? late.signal : AbortSignal.any([options.signal, late.signal]);
 	let lastYield = performance.now();
 	for (const file of files) {
 		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
@@ -227,30 +246,23 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		}
 		options.signal?.throwIfAborted();
 		if (clock() >= scanDeadline) {
-			pending.push(
-				Promise.resolve({
-					skipped: {
-						file: file.relative,
-						reason: 'timeout',
-						detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
-					},
-				}),
-			);
+			pending.push(Promise.resolve(tooLate(file)));
 		} else {
 			const prepared = await prepareFile(file, context);
 			pending.push(
 				'outcome' in prepared
 					? Promise.resolve({ file, outcome: prepared.outcome })
-					: runner.run(prepared.request, options.signal).then(
+					: runner.run(prepared.request, runSignal).then(
 							(result) => ({ file, outcome: prepared.finish(result) }),
 							// Held until counted: a rejection nobody awaits yet would end the process.
-							(error: unknown) => ({ error }),
+							(error: unknown) => (error === late ? tooLate(file) : { error }),
 						),
 			);
 		}
 		while (pending.length >= ahead) await countOldest();
 	}
 	while (pending.length > 0) await countOldest();
+	clearTimeout(lateTimer);
 	const loaded = await scanLoadedFiles(loading, root, await realpath(root), context, scanDeadline);
 	for (const outcome of loaded.outcomes) count(outcome);
 	for (const finding of loaded.findings) findings.push(finding);

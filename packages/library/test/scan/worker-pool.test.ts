@@ -252,6 +252,31 @@ describe('scanning on worker threads', () => {
 		}
 	});
 
+	test("files still waiting on a worker at the whole scan's bound count as not scanned", async () => {
+		// A worker that never answers holds the files sent to it; nothing else would end them
+		// before their own bound of a minute each.
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 50 });
+		const dir = join(root, 'late');
+		mkdirSync(dir);
+		for (let index = 0; index < 12; index++) {
+			writeFileSync(join(dir, `mod${String(index).padStart(2, '0')}.py`), MALICIOUS_TEXT);
+		}
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const report = await scanPlugin(dir, {
+				runner: pool,
+				limits: { maxScanMs: 100, fileTimeoutMs: 60_000 },
+			});
+			const late = report.skipped.filter((skip) => skip.reason === 'timeout');
+			assert.ok(late.length >= 4, 'the files sent to the worker were not counted as late');
+			for (const skip of late) assert.match(skip.detail, /whole scan's bound/);
+			assert.equal(report.files.scanned + late.length, 12);
+		} finally {
+			await pool.close();
+		}
+	});
+
 	test('a pool of no workers says at once that none will start', async () => {
 		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
 		pool.start();
