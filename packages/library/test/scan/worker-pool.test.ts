@@ -277,6 +277,41 @@ describe('scanning on worker threads', () => {
 		}
 	});
 
+	test("a worker's answer is read before its watchdog ends it, however long this thread was busy", async () => {
+		// This thread's lane holds the event loop far past the worker's bound and grace, while
+		// the worker (one that answers at once) has long answered.
+		const busyLane = {
+			concurrency: 1,
+			async run() {
+				const until = performance.now() + 300;
+				while (performance.now() < until) {
+					// The whole of one file's scan, synchronous as the engine's is.
+				}
+				return { status: 'scanned' as const, findings: [], lines: 1 };
+			},
+		};
+		const pool = createScanWorkerPool({
+			size: 1,
+			mainLane: async () => busyLane,
+			spawnAfterMs: 0,
+			workerFile: new URL('dies-on-marked.mjs', WORKERS),
+			watchdogGraceMs: 20,
+		});
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const results = await Promise.all(
+				Array.from({ length: 6 }, () => pool.run(request('x = 1\n', 20))),
+			);
+			assert.deepEqual(
+				results.map((result) => result.status),
+				Array.from({ length: 6 }, () => 'scanned'),
+			);
+		} finally {
+			await pool.close();
+		}
+	});
+
 	test('a pool of no workers says at once that none will start', async () => {
 		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
 		pool.start();

@@ -183,7 +183,13 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		slot.timer = undefined;
 		const current = slot.jobs[0];
 		if (current === undefined) return;
-		slot.timer = setTimeout(() => watchdog(slot, current), current.request.timeoutMs + graceMs);
+		// Timers run before the event loop reads the workers' messages: after this thread was
+		// busy (its own lane's file), an answer may be waiting unread. The watchdog acts only
+		// once that has been read, so a worker that did answer in time is not taken as silent.
+		slot.timer = setTimeout(
+			() => setImmediate(() => watchdog(slot, current)),
+			current.request.timeoutMs + graceMs,
+		);
 	};
 
 	const answered = (slot: Slot, reply: WorkerReply) => {
