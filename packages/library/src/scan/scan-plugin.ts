@@ -145,6 +145,22 @@ async function readDeclaration(
 }
 
 export async function scanPlugin(dir: string, options: ScanOptions = {}): Promise<ScanReport> {
+	// A scan that ends early (a file it could not judge, an abort) may have files still waiting
+	// on a runner shared with other scans: they are dropped, not scanned for nobody while the
+	// others wait behind them and the process is held open.
+	const ended = new AbortController();
+	try {
+		return await scanUntil(dir, options, ended.signal);
+	} finally {
+		ended.abort(ended);
+	}
+}
+
+async function scanUntil(
+	dir: string,
+	options: ScanOptions,
+	ended: AbortSignal,
+): Promise<ScanReport> {
 	const root = resolve(dir);
 	const limits = resolveLimits(options.limits);
 	await assertDirectory(root);
@@ -177,7 +193,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		clock,
 		budget,
 		reader: options.reader ?? DISK_READER,
-		signal: options.signal,
+		signal: options.signal === undefined ? ended : AbortSignal.any([options.signal, ended]),
 	};
 	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
@@ -236,8 +252,7 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 			? setTimeout(() => late.abort(late), Math.max(0, scanDeadline - clock()))
 			: undefined;
 	lateTimer?.unref();
-	const runSignal =
-		options.signal === undefined ? late.signal : AbortSignal.any([options.signal, late.signal]);
+	const runSignal = AbortSignal.any([context.signal, late.signal]);
 	let lastYield = performance.now();
 	for (const file of files) {
 		if (performance.now() - lastYield >= YIELD_EVERY_MS) {

@@ -312,6 +312,44 @@ describe('scanning on worker threads', () => {
 		}
 	});
 
+	test('a scan that fails on one file hands the pool none of its other files', async () => {
+		let scans = 0;
+		const failingLane = {
+			concurrency: 1,
+			async run(request: SourceScanRequest) {
+				scans++;
+				if (request.text.includes('BOOM')) throw new Error('the parser gave up');
+				return { status: 'scanned' as const, findings: [], lines: 1 };
+			},
+		};
+		const pool = createScanWorkerPool({
+			size: 0,
+			mainLane: async () => failingLane,
+			spawnAfterMs: 0,
+		});
+		const dir = join(root, 'fails');
+		mkdirSync(dir);
+		writeFileSync(join(dir, 'a00.py'), 'BOOM = 1\n');
+		for (let index = 1; index < 12; index++) {
+			writeFileSync(join(dir, `a${String(index).padStart(2, '0')}.py`), 'x = 1\n');
+		}
+		// From memory, as install's reader is: the files are handed over before any is scanned.
+		const reader: FileReader = {
+			async bounded(path) {
+				const bytes = readFileSync(path);
+				return { status: 'ok', bytes, size: bytes.length };
+			},
+			head: async (path, count) => readFileSync(path).subarray(0, count),
+		};
+		await assert.rejects(scanPlugin(dir, { runner: pool, reader }), {
+			message: 'the parser gave up',
+		});
+		const before = scans;
+		// Queued behind whatever the failed scan left: it runs once they have.
+		await pool.run(request('y = 2\n'));
+		assert.equal(scans - before, 1, 'files of the failed scan were scanned after it ended');
+	});
+
 	test('a pool of no workers says at once that none will start', async () => {
 		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
 		pool.start();
