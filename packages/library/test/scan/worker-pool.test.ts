@@ -350,6 +350,28 @@ describe('scanning on worker threads', () => {
 		assert.equal(scans - before, 1, 'files of the failed scan were scanned after it ended');
 	});
 
+	test('a wait for workers still starting ends when the pool is closed', async () => {
+		const pool = poolWith('silent.mjs');
+		pool.start();
+		const started = pool.started();
+		await pool.close();
+		assert.equal(await started, false);
+	});
+
+	test('a scan timed by its own clock, or on an engine of its own, stays in this thread', async () => {
+		const dir = join(root, 'own-clock');
+		mkdirSync(dir);
+		writeFileSync(join(dir, 'mod.py'), MALICIOUS_TEXT);
+		const pool = sharedScanPool();
+		pool.start();
+		assert.equal(await pool.started(), true);
+		const before = pool.counts();
+		const clocked = await scanPlugin(dir, { clock: () => 0 });
+		const engined = await scanPlugin(dir, { engine: await testEngine() });
+		assert.deepEqual(pool.counts(), before, 'a file went to the shared pool');
+		assert.ok(clocked.summary.high > 0 && engined.summary.high > 0);
+	});
+
 	test('a pool of no workers says at once that none will start', async () => {
 		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
 		pool.start();

@@ -362,6 +362,8 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 			wanted = false;
 			const ending = [...slots];
 			for (const slot of ending) remove(slot, false);
+			// Whoever waits for a worker to be ready would otherwise wait for ever.
+			tell(false);
 			await Promise.all(ending.map((slot) => slot.worker.terminate()));
 			pump();
 		},
