@@ -102,6 +102,38 @@ describe('scanning on worker threads', () => {
 		assert.deepEqual(verdict(parallel), verdict(alone));
 	});
 
+	test('scans sharing the pool at once each get their own report, whatever another does', async () => {
+		const own = join(root, 'shared');
+		mkdirSync(own);
+		const large = corpus(own);
+		const other = join(own, 'other');
+		mkdirSync(other);
+		for (let index = 0; index < 40; index++) {
+			writeFileSync(join(other, `m${String(index).padStart(2, '0')}.py`), `v${index} = ${index}\n`);
+		}
+		writeFileSync(join(other, 'm40.py'), MALICIOUS_TEXT);
+		const pool = sharedScanPool();
+		pool.start();
+		assert.equal(await pool.started(), true);
+		const stop = new AbortController();
+		const [first, second, aborted] = await Promise.allSettled([
+			scanPlugin(large),
+			scanPlugin(other),
+			scanPlugin(large, { signal: stop.signal }),
+			Promise.resolve().then(() => stop.abort(new Error('install ended'))),
+		]);
+		assert.equal(aborted?.status, 'rejected');
+		assert.equal(first?.status, 'fulfilled');
+		assert.equal(second?.status, 'fulfilled');
+		const alone = await scanPlugin(large, { inThread: true });
+		const otherAlone = await scanPlugin(other, { inThread: true });
+		assert.deepEqual(verdict((first as PromiseFulfilledResult<ScanReport>).value), verdict(alone));
+		assert.deepEqual(
+			verdict((second as PromiseFulfilledResult<ScanReport>).value),
+			verdict(otherAlone),
+		);
+	});
+
 	test('a worker that dies on a file fails that file: the scan cannot pass', async () => {
 		const pool = poolWith('exits-on-scan.mjs');
 		try {
