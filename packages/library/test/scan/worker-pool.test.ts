@@ -411,6 +411,43 @@ describe('scanning on worker threads', () => {
 		assert.equal((await pool.run(request(MALICIOUS_TEXT))).status, 'scanned');
 	});
 
+	test('files of an aborted scan still on a worker do not keep a program from ending', () => {
+		const script = join(root, 'aborts.mjs');
+		const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+		const index = new URL(`../../src/scan/index.${ext}`, import.meta.url);
+		writeFileSync(
+			script,
+			[
+				`const scanner = await import(${JSON.stringify(index.href)});`,
+				// A worker that never answers, and a watchdog that would wait ten minutes.
+				'const pool = scanner.createScanWorkerPool({',
+				'  size: 1,',
+				"  mainLane: async () => { throw new Error('not used'); },",
+				'  spawnAfterMs: 0,',
+				`  workerFile: new URL('silent.mjs', ${JSON.stringify(WORKERS.href)}),`,
+				'  watchdogGraceMs: 600_000,',
+				'});',
+				'pool.start();',
+				'if (!(await pool.started())) process.exit(3);',
+				'const stop = new AbortController();',
+				"const request = { path: 'mod.py', language: 'python', text: 'x = 1\\n', timeoutMs: 10_000, maxNestingDepth: 200 };",
+				'const runs = [1, 2, 3].map(() => pool.run(request, stop.signal));',
+				'stop.abort();',
+				'const outcomes = await Promise.allSettled(runs);',
+				"console.log(outcomes.filter((outcome) => outcome.status === 'rejected').length);",
+			].join('\n'),
+		);
+		const flags = process.execArgv.filter((flag) => !flag.startsWith('--test'));
+		const child = spawnSync(process.execPath, [...flags, script], {
+			encoding: 'utf8',
+			// Only against a hang: an ending program takes well under a second here.
+			timeout: 120_000,
+		});
+		assert.equal(child.signal, null, 'the program did not end by itself');
+		assert.equal(child.status, 0, child.stderr);
+		assert.equal(child.stdout.trim(), '3');
+	});
+
 	test('idle workers do not keep a program from ending', () => {
 		const script = join(root, 'ends.mjs');
 		// Beside this test: TypeScript when run from source, JavaScript when run built.
