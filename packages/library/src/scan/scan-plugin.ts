@@ -145,6 +145,22 @@ async function readDeclaration(
 }
 
 export async function scanPlugin(dir: string, options: ScanOptions = {}): Promise<ScanReport> {
+	// A scan that ends early (a file it could not judge, an abort) may have files still waiting
+	// on a runner shared with other scans: they are dropped, not scanned for nobody while the
+	// others wait behind them and the process is held open.
+	const ended = new AbortController();
+	try {
+		return await scanUntil(dir, options, ended.signal);
+	} finally {
+		ended.abort(ended);
+	}
+}
+
+async function scanUntil(
+	dir: string,
+	options: ScanOptions,
+	ended: AbortSignal,
+): Promise<ScanReport> {
 	const root = resolve(dir);
 	const limits = resolveLimits(options.limits);
 	await assertDirectory(root);
@@ -171,7 +187,14 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 	const byLanguage: Partial<Record<SourceLanguage, number>> = {};
 	const budget = { remaining: limits.maxTotalBytes };
 	const scanDeadline = clock() + limits.maxScanMs;
-	const context = { runner, limits, clock, budget, reader: options.reader ?? DISK_READER };
+	const context = {
+		runner,
+		limits,
+		clock,
+		budget,
+		reader: options.reader ?? DISK_READER,
+		signal: options.signal === undefined ? ended : AbortSignal.any([options.signal, ended]),
+	};
 	const count = (outcome: FileOutcome) => {
 		// One by one: a spread of a very long list overflows the call stack.
 		for (const finding of outcome.findings) findings.push(finding);
@@ -212,6 +235,24 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		}
 		if (outcome.plainText === true) plainText.push(file);
 	};
+	const tooLate = (file: WalkedFile): Counted => ({
+		skipped: {
+			file: file.relative,
+			reason: 'timeout',
+			detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
+		},
+	});
+	// A runner of several threads may hold files waiting their turn past the whole scan's
+	// bound (one that never answers, up to its own bound and more): once the bound passes,
+	// those are dropped and count as not scanned, as the files after them do. In this thread
+	// every file is scanned when handed over, so there is nothing to drop.
+	const late = new AbortController();
+	const lateTimer =
+		runner.concurrency > 1
+			? setTimeout(() => late.abort(late), Math.max(0, scanDeadline - clock()))
+			: undefined;
+	lateTimer?.unref();
+	const runSignal = AbortSignal.any([context.signal, late.signal]);
 	let lastYield = performance.now();
 	for (const file of files) {
 		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
@@ -220,30 +261,23 @@ export async function scanPlugin(dir: string, options: ScanOptions = {}): Promis
 		}
 		options.signal?.throwIfAborted();
 		if (clock() >= scanDeadline) {
-			pending.push(
-				Promise.resolve({
-					skipped: {
-						file: file.relative,
-						reason: 'timeout',
-						detail: `the whole scan's bound of ${Math.round(limits.maxScanMs / 1000)} s was reached first`,
-					},
-				}),
-			);
+			pending.push(Promise.resolve(tooLate(file)));
 		} else {
 			const prepared = await prepareFile(file, context);
 			pending.push(
 				'outcome' in prepared
 					? Promise.resolve({ file, outcome: prepared.outcome })
-					: runner.run(prepared.request).then(
+					: runner.run(prepared.request, runSignal).then(
 							(result) => ({ file, outcome: prepared.finish(result) }),
 							// Held until counted: a rejection nobody awaits yet would end the process.
-							(error: unknown) => ({ error }),
+							(error: unknown) => (error === late ? tooLate(file) : { error }),
 						),
 			);
 		}
 		while (pending.length >= ahead) await countOldest();
 	}
 	while (pending.length > 0) await countOldest();
+	clearTimeout(lateTimer);
 	const loaded = await scanLoadedFiles(loading, root, await realpath(root), context, scanDeadline);
 	for (const outcome of loaded.outcomes) count(outcome);
 	for (const finding of loaded.findings) findings.push(finding);

@@ -5,10 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { FileReader } from '../../src/scan/files/read.ts';
 import {
 	createScanWorkerPool,
 	inThreadRunner,
@@ -91,6 +100,38 @@ describe('scanning on worker threads', () => {
 		assert.ok(pool.counts().workers > before, 'no file was scanned on a worker');
 		assert.ok(alone.summary.high > 0, 'the corpus has high findings');
 		assert.deepEqual(verdict(parallel), verdict(alone));
+	});
+
+	test('scans sharing the pool at once each get their own report, whatever another does', async () => {
+		const own = join(root, 'shared');
+		mkdirSync(own);
+		const large = corpus(own);
+		const other = join(own, 'other');
+		mkdirSync(other);
+		for (let index = 0; index < 40; index++) {
+			writeFileSync(join(other, `m${String(index).padStart(2, '0')}.py`), `v${index} = ${index}\n`);
+		}
+		writeFileSync(join(other, 'm40.py'), MALICIOUS_TEXT);
+		const pool = sharedScanPool();
+		pool.start();
+		assert.equal(await pool.started(), true);
+		const stop = new AbortController();
+		const [first, second, aborted] = await Promise.allSettled([
+			scanPlugin(large),
+			scanPlugin(other),
+			scanPlugin(large, { signal: stop.signal }),
+			Promise.resolve().then(() => stop.abort(new Error('install ended'))),
+		]);
+		assert.equal(aborted?.status, 'rejected');
+		assert.equal(first?.status, 'fulfilled');
+		assert.equal(second?.status, 'fulfilled');
+		const alone = await scanPlugin(large, { inThread: true });
+		const otherAlone = await scanPlugin(other, { inThread: true });
+		assert.deepEqual(verdict((first as PromiseFulfilledResult<ScanReport>).value), verdict(alone));
+		assert.deepEqual(
+			verdict((second as PromiseFulfilledResult<ScanReport>).value),
+			verdict(otherAlone),
+		);
 	});
 
 	test('a worker that dies on a file fails that file: the scan cannot pass', async () => {
@@ -186,6 +227,226 @@ describe('scanning on worker threads', () => {
 			}
 		});
 	}
+
+	test('an aborted scan takes no more of the pool: its files are dropped, not scanned', async () => {
+		// A worker that never answers holds the files sent to it; the rest wait in the queue.
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 50 });
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const stop = new AbortController();
+			const runs = Array.from({ length: 10 }, () =>
+				pool.run(request(MALICIOUS_TEXT, 20), stop.signal),
+			);
+			stop.abort(new Error('install ended'));
+			const outcomes = await Promise.allSettled(runs);
+			for (const outcome of outcomes) {
+				assert.equal(outcome.status, 'rejected', 'a file of an aborted scan was still scanned');
+				assert.equal((outcome as PromiseRejectedResult).reason.message, 'install ended');
+			}
+			assert.deepEqual(pool.counts(), { workers: 0, here: 0 });
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('an aborted plugin scan stops feeding the pool', async () => {
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 600_000 });
+		const dir = join(root, 'aborted');
+		mkdirSync(dir);
+		for (let index = 0; index < 12; index++) {
+			writeFileSync(join(dir, `mod${String(index).padStart(2, '0')}.py`), MALICIOUS_TEXT);
+		}
+		const stop = new AbortController();
+		let reads = 0;
+		// From memory, as install's reader is: every file is handed to the pool before this
+		// thread's lane takes one, and the tenth read ends the install.
+		const reader: FileReader = {
+			async bounded(path) {
+				if (++reads === 10) stop.abort(new Error('install ended'));
+				const bytes = readFileSync(path);
+				return { status: 'ok', bytes, size: bytes.length };
+			},
+			head: async (path, count) => readFileSync(path).subarray(0, count),
+		};
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			await assert.rejects(scanPlugin(dir, { runner: pool, reader, signal: stop.signal }), {
+				message: 'install ended',
+			});
+			const before = pool.counts().here;
+			// Queued behind whatever the aborted scan left: it runs once they have.
+			await pool.run({ ...request(MALICIOUS_TEXT), timeoutMs: 10_000 });
+			assert.equal(pool.counts().here - before, 1, 'files of the aborted scan were scanned');
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test("files still waiting on a worker at the whole scan's bound count as not scanned", async () => {
+		// A worker that never answers holds the files sent to it; nothing else would end them
+		// before their own bound of a minute each.
+		const pool = poolWith('silent.mjs', { watchdogGraceMs: 50 });
+		const dir = join(root, 'late');
+		mkdirSync(dir);
+		for (let index = 0; index < 12; index++) {
+			writeFileSync(join(dir, `mod${String(index).padStart(2, '0')}.py`), MALICIOUS_TEXT);
+		}
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const report = await scanPlugin(dir, {
+				runner: pool,
+				limits: { maxScanMs: 100, fileTimeoutMs: 60_000 },
+			});
+			const late = report.skipped.filter((skip) => skip.reason === 'timeout');
+			assert.ok(late.length >= 4, 'the files sent to the worker were not counted as late');
+			for (const skip of late) assert.match(skip.detail, /whole scan's bound/);
+			assert.equal(report.files.scanned + late.length, 12);
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test("a worker's answer is read before its watchdog ends it, however long this thread was busy", async () => {
+		// This thread's lane holds the event loop far past the worker's bound and grace, while
+		// the worker (one that answers at once) has long answered.
+		const busyLane = {
+			concurrency: 1,
+			async run() {
+				const until = performance.now() + 300;
+				while (performance.now() < until) {
+					// The whole of one file's scan, synchronous as the engine's is.
+				}
+				return { status: 'scanned' as const, findings: [], lines: 1 };
+			},
+		};
+		const pool = createScanWorkerPool({
+			size: 1,
+			mainLane: async () => busyLane,
+			spawnAfterMs: 0,
+			workerFile: new URL('dies-on-marked.mjs', WORKERS),
+			watchdogGraceMs: 20,
+		});
+		try {
+			pool.start();
+			assert.equal(await pool.started(), true);
+			const results = await Promise.all(
+				Array.from({ length: 6 }, () => pool.run(request('x = 1\n', 20))),
+			);
+			assert.deepEqual(
+				results.map((result) => result.status),
+				Array.from({ length: 6 }, () => 'scanned'),
+			);
+		} finally {
+			await pool.close();
+		}
+	});
+
+	test('a scan that fails on one file hands the pool none of its other files', async () => {
+		let scans = 0;
+		const failingLane = {
+			concurrency: 1,
+			async run(request: SourceScanRequest) {
+				scans++;
+				if (request.text.includes('BOOM')) throw new Error('the parser gave up');
+				return { status: 'scanned' as const, findings: [], lines: 1 };
+			},
+		};
+		const pool = createScanWorkerPool({
+			size: 0,
+			mainLane: async () => failingLane,
+			spawnAfterMs: 0,
+		});
+		const dir = join(root, 'fails');
+		mkdirSync(dir);
+		writeFileSync(join(dir, 'a00.py'), 'BOOM = 1\n');
+		for (let index = 1; index < 12; index++) {
+			writeFileSync(join(dir, `a${String(index).padStart(2, '0')}.py`), 'x = 1\n');
+		}
+		// From memory, as install's reader is: the files are handed over before any is scanned.
+		const reader: FileReader = {
+			async bounded(path) {
+				const bytes = readFileSync(path);
+				return { status: 'ok', bytes, size: bytes.length };
+			},
+			head: async (path, count) => readFileSync(path).subarray(0, count),
+		};
+		await assert.rejects(scanPlugin(dir, { runner: pool, reader }), {
+			message: 'the parser gave up',
+		});
+		const before = scans;
+		// Queued behind whatever the failed scan left: it runs once they have.
+		await pool.run(request('y = 2\n'));
+		assert.equal(scans - before, 1, 'files of the failed scan were scanned after it ended');
+	});
+
+	test('a wait for workers still starting ends when the pool is closed', async () => {
+		const pool = poolWith('silent.mjs');
+		pool.start();
+		const started = pool.started();
+		await pool.close();
+		assert.equal(await started, false);
+	});
+
+	test('a scan timed by its own clock, or on an engine of its own, stays in this thread', async () => {
+		const dir = join(root, 'own-clock');
+		mkdirSync(dir);
+		writeFileSync(join(dir, 'mod.py'), MALICIOUS_TEXT);
+		const pool = sharedScanPool();
+		pool.start();
+		assert.equal(await pool.started(), true);
+		const before = pool.counts();
+		const clocked = await scanPlugin(dir, { clock: () => 0 });
+		const engined = await scanPlugin(dir, { engine: await testEngine() });
+		assert.deepEqual(pool.counts(), before, 'a file went to the shared pool');
+		assert.ok(clocked.summary.high > 0 && engined.summary.high > 0);
+	});
+
+	test('a pool of no workers says at once that none will start', async () => {
+		const pool = createScanWorkerPool({ size: 0, mainLane, spawnAfterMs: 0 });
+		pool.start();
+		assert.equal(await pool.started(), false);
+		assert.equal((await pool.run(request(MALICIOUS_TEXT))).status, 'scanned');
+	});
+
+	test('files of an aborted scan still on a worker do not keep a program from ending', () => {
+		const script = join(root, 'aborts.mjs');
+		const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+		const index = new URL(`../../src/scan/index.${ext}`, import.meta.url);
+		writeFileSync(
+			script,
+			[
+				`const scanner = await import(${JSON.stringify(index.href)});`,
+				// A worker that never answers, and a watchdog that would wait ten minutes.
+				'const pool = scanner.createScanWorkerPool({',
+				'  size: 1,',
+				"  mainLane: async () => { throw new Error('not used'); },",
+				'  spawnAfterMs: 0,',
+				`  workerFile: new URL('silent.mjs', ${JSON.stringify(WORKERS.href)}),`,
+				'  watchdogGraceMs: 600_000,',
+				'});',
+				'pool.start();',
+				'if (!(await pool.started())) process.exit(3);',
+				'const stop = new AbortController();',
+				"const request = { path: 'mod.py', language: 'python', text: 'x = 1\\n', timeoutMs: 10_000, maxNestingDepth: 200 };",
+				'const runs = [1, 2, 3].map(() => pool.run(request, stop.signal));',
+				'stop.abort();',
+				'const outcomes = await Promise.allSettled(runs);',
+				"console.log(outcomes.filter((outcome) => outcome.status === 'rejected').length);",
+			].join('\n'),
+		);
+		const flags = process.execArgv.filter((flag) => !flag.startsWith('--test'));
+		const child = spawnSync(process.execPath, [...flags, script], {
+			encoding: 'utf8',
+			// Only against a hang: an ending program takes well under a second here.
+			timeout: 120_000,
+		});
+		assert.equal(child.signal, null, 'the program did not end by itself');
+		assert.equal(child.status, 0, child.stderr);
+		assert.equal(child.stdout.trim(), '3');
+	});
 
 	test('idle workers do not keep a program from ending', () => {
 		const script = join(root, 'ends.mjs');

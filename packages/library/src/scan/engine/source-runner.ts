@@ -22,15 +22,21 @@ export interface SourceScanRequest {
 export interface SourceScanRunner {
 	/** How many files it scans at once: 1 in this thread. */
 	readonly concurrency: number;
-	/** Rejects only when the text could not be judged at all (`SCAN_FILE_FAILED`). */
-	run(request: SourceScanRequest): Promise<SourceScanResult>;
+	/**
+	 * Rejects only when the text could not be judged at all (`SCAN_FILE_FAILED`), or with the
+	 * signal's reason once `signal` aborts: the scan that asked has ended, so a text still
+	 * waiting its turn is dropped instead of scanned for nobody.
+	 */
+	run(request: SourceScanRequest, signal?: AbortSignal): Promise<SourceScanResult>;
 }
 
 /** Scans in this thread, one file at a time, timed by `clock` (a test may pass its own). */
 export function inThreadRunner(engine: ScanEngine, clock: () => number): SourceScanRunner {
 	return {
 		concurrency: 1,
-		async run(request) {
+		async run(request, signal) {
+			// Synchronous, so nothing waits here to be dropped: an aborted scan asks no more.
+			signal?.throwIfAborted();
 			// The language's rules are compiled (once) before this file's clock starts.
 			engine.prepare?.(request.language);
 			return engine.scan(request.path, request.language, request.text, {

@@ -82,6 +82,11 @@ interface Job {
 	request: SourceScanRequest;
 	resolve(result: SourceScanResult): void;
 	reject(error: unknown): void;
+	/**
+	 * Its scan was aborted: it has been rejected. Kept in its worker's list until answered,
+	 * since the worker scans what it was sent in order and answers are matched to the first.
+	 */
+	dropped: boolean;
 }
 
 interface Slot {
@@ -158,7 +163,7 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		if (slot.timer !== undefined) clearTimeout(slot.timer);
 		slot.timer = undefined;
 		const first = keepFirst ? slot.jobs.shift() : undefined;
-		queue.unshift(...slot.jobs);
+		queue.unshift(...slot.jobs.filter((job) => !job.dropped));
 		slot.jobs = [];
 		void slot.worker.terminate();
 		return first;
@@ -178,7 +183,13 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		slot.timer = undefined;
 		const current = slot.jobs[0];
 		if (current === undefined) return;
-		slot.timer = setTimeout(() => watchdog(slot, current), current.request.timeoutMs + graceMs);
+		// Timers run before the event loop reads the workers' messages: after this thread was
+		// busy (its own lane's file), an answer may be waiting unread. The watchdog acts only
+		// once that has been read, so a worker that did answer in time is not taken as silent.
+		slot.timer = setTimeout(
+			() => setImmediate(() => watchdog(slot, current)),
+			current.request.timeoutMs + graceMs,
+		);
 	};
 
 	const answered = (slot: Slot, reply: WorkerReply) => {
@@ -265,10 +276,15 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 	/** The workers keep the process alive only while something waits on them. */
 	const holdOpen = () => {
 		const awaited =
-			queue.length > 0 || waiting.length > 0 || slots.some((slot) => slot.jobs.length > 0);
+			queue.length > 0 ||
+			waiting.length > 0 ||
+			slots.some((slot) => slot.jobs.some((job) => !job.dropped));
 		for (const slot of slots) {
 			if (awaited) slot.worker.ref();
 			else slot.worker.unref();
+			// A worker still on a dropped file is watched, but not waited for.
+			if (awaited) slot.timer?.ref();
+			else slot.timer?.unref();
 		}
 	};
 
@@ -299,9 +315,35 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		get concurrency() {
 			return unusable ? 1 : options.size * SENT_AHEAD + 1;
 		},
-		run(request) {
+		run(request, signal) {
 			return new Promise<SourceScanResult>((resolve, reject) => {
-				queue.push({ id: nextId++, request, resolve, reject });
+				if (signal?.aborted === true) {
+					reject(signal.reason);
+					return;
+				}
+				const drop = () => {
+					job.dropped = true;
+					const waitingAt = queue.indexOf(job);
+					if (waitingAt >= 0) queue.splice(waitingAt, 1);
+					reject(signal?.reason);
+					holdOpen();
+				};
+				const done = () => signal?.removeEventListener('abort', drop);
+				const job: Job = {
+					id: nextId++,
+					request,
+					resolve: (result) => {
+						done();
+						resolve(result);
+					},
+					reject: (error) => {
+						done();
+						reject(error);
+					},
+					dropped: false,
+				};
+				signal?.addEventListener('abort', drop, { once: true });
+				queue.push(job);
 				pump();
 			});
 		},
@@ -309,7 +351,8 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 		counts: () => ({ ...scanned }),
 		start: spawn,
 		started() {
-			if (unusable) return Promise.resolve(false);
+			// No worker is ever started by a pool of none: waiting for one would never end.
+			if (unusable || options.size === 0) return Promise.resolve(false);
 			if (ready().length > 0) return Promise.resolve(true);
 			const answer = new Promise<boolean>((resolve) => waiting.push(resolve));
 			holdOpen();
@@ -319,6 +362,8 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
 			wanted = false;
 			const ending = [...slots];
 			for (const slot of ending) remove(slot, false);
+			// Whoever waits for a worker to be ready would otherwise wait for ever.
+			tell(false);
 			await Promise.all(ending.map((slot) => slot.worker.terminate()));
 			pump();
 		},

@@ -66,13 +66,16 @@ export async function scanPlainText(
 			if (scannedAs.has(`${language}:${file.path}`)) continue;
 			if (!mayBeCode(decoded.text, language === 'python')) continue;
 			// Compiling the language's rules (once) is not part of this try's short bound.
-			const scan = await context.runner.run({
-				path: file.relative,
-				language,
-				text: decoded.text,
-				timeoutMs: Math.min(TRY_MS, context.limits.fileTimeoutMs),
-				maxNestingDepth: context.limits.maxNestingDepth,
-			});
+			const scan = await context.runner.run(
+				{
+					path: file.relative,
+					language,
+					text: decoded.text,
+					timeoutMs: Math.min(TRY_MS, context.limits.fileTimeoutMs),
+					maxNestingDepth: context.limits.maxNestingDepth,
+				},
+				context.signal,
+			);
 			if (scan.status !== 'scanned') continue;
 			if (scan.findings.some((finding) => finding.ruleId === 'partial-parse')) continue;
 			if (scan.findings.length === 0) continue;

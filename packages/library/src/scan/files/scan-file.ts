@@ -24,6 +24,8 @@ export interface FileScanContext {
 	budget: { remaining: number };
 	/** Every read of a plugin file goes through here. */
 	reader: FileReader;
+	/** The scan's own: once aborted, texts still waiting for the runner are dropped. */
+	signal?: AbortSignal | undefined;
 }
 
 export interface FileOutcome {
@@ -155,7 +157,7 @@ export async function scanOneFile(
 ): Promise<FileOutcome> {
 	const prepared = await prepareFile(file, context);
 	if ('outcome' in prepared) return prepared.outcome;
-	return prepared.finish(await context.runner.run(prepared.request));
+	return prepared.finish(await context.runner.run(prepared.request, context.signal));
 }
 
 export async function prepareFile(
