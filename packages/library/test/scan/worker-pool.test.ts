@@ -134,27 +134,21 @@ describe('scanning on worker threads', () => {
 		);
 	});
 
-	test('a worker that dies on a file fails that file: the scan cannot pass', async () => {
-		const pool = poolWith('exits-on-scan.mjs');
-		try {
-			pool.start();
-			assert.equal(await pool.started(), true);
-			await assert.rejects(pool.run(request(MALICIOUS_TEXT)), { code: 'SCAN_FILE_FAILED' });
-		} finally {
-			await pool.close();
-		}
-	});
-
-	test('a worker that runs out of memory on a file fails that file, not the program', async () => {
-		const pool = poolWith('exhausts-memory.mjs');
-		try {
-			pool.start();
-			assert.equal(await pool.started(), true);
-			await assert.rejects(pool.run(request(MALICIOUS_TEXT)), { code: 'SCAN_FILE_FAILED' });
-		} finally {
-			await pool.close();
-		}
-	});
+	for (const [worker, how] of [
+		['exits-on-scan.mjs', 'dies on a file'],
+		['exhausts-memory.mjs', 'runs out of memory on a file'],
+	] as const) {
+		test(`a worker that ${how} fails that file, not the program: the scan cannot pass`, async () => {
+			const pool = poolWith(worker);
+			try {
+				pool.start();
+				assert.equal(await pool.started(), true);
+				await assert.rejects(pool.run(request(MALICIOUS_TEXT)), { code: 'SCAN_FILE_FAILED' });
+			} finally {
+				await pool.close();
+			}
+		});
+	}
 
 	test('files sent ahead to a worker that dies are still scanned, by another', async () => {
 		const pool = poolWith('dies-on-marked.mjs');
