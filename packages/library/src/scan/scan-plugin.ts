@@ -4,6 +4,7 @@
  * manifest's capability declarations and compares them with what the code does. Plugin code is
  * only read, never imported or run.
  */
+import { setMaxListeners } from 'node:events';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isVouchError } from '../core/errors.ts';
@@ -253,6 +254,9 @@ async function scanUntil(
 			: undefined;
 	lateTimer?.unref();
 	const runSignal = AbortSignal.any([context.signal, late.signal]);
+	// Each file waiting on the runner listens for the abort: up to `ahead` at once, by design,
+	// which is no leak (Node would warn on the terminal past ten).
+	setMaxListeners(ahead + 1, runSignal);
 	let lastYield = performance.now();
 	for (const file of files) {
 		if (performance.now() - lastYield >= YIELD_EVERY_MS) {
