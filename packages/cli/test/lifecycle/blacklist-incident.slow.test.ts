@@ -18,6 +18,11 @@ function vouch(...args: string[]): Promise<CliRun> {
 	return world.vouch([...args, '--registry', world.registryFile, '--yes', '--json']);
 }
 
+/** `vouch enable taken --yes` as a user types it, in text: the soft block is accepted. */
+function enableTaken(): Promise<CliRun> {
+	return world.vouch(['enable', 'taken', '--registry', world.registryFile, '--yes']);
+}
+
 const TAKEN: PluginSpec = { name: 'taken', uuid: '5e6f7a8b-9c0d-4e1f-8a2b-4c5d6e7f8091' };
 const INCIDENT = 'https://registry.example/incidents/41';
 const ADVICE = 'Rotate the tokens this plugin could read.';
@@ -165,13 +170,7 @@ describe('commit-scoped entries and the incident fields users see', () => {
 	});
 
 	it('enable shows the reason and advice; accepted, the startup check keeps it; a new entry disables it again', async () => {
-		const enable = await world.vouch([
-			'enable',
-			'taken',
-			'--registry',
-			world.registryFile,
-			'--yes',
-		]);
+		const enable = await enableTaken();
 		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
 		assert.match(enable.stderr, /not recommended: Under review after reports/);
 		assert.match(enable.stderr, /Advice: Rotate the tokens/);
@@ -215,13 +214,7 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		];
 		const first = { uuid: TAKEN.uuid, severity: 'soft', reason: 'Old notice' };
 		world.writeRegistry(registry, [first]);
-		const enable = await world.vouch([
-			'enable',
-			'taken',
-			'--registry',
-			world.registryFile,
-			'--yes',
-		]);
+		const enable = await enableTaken();
 		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
 		const kept = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
 		assert.deepEqual((assertJsonOutput(kept, 'startup-check') as { disabled: [] }).disabled, []);
@@ -292,13 +285,7 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		]);
 
 		// Accepted, the reminder names them all too.
-		const enable = await world.vouch([
-			'enable',
-			'taken',
-			'--registry',
-			world.registryFile,
-			'--yes',
-		]);
+		const enable = await enableTaken();
 		assert.equal(enable.code, 0, enable.stdout + enable.stderr);
 		const kept = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
 		const keptReport = assertJsonOutput(kept, 'startup-check') as { warnings: string[] };
