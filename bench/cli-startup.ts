@@ -254,10 +254,12 @@ function percentile(values: readonly number[], fraction: number): number {
  */
 export function ensureBuilt(): boolean {
 	const packages = ['library', 'cli'].map((name) => join(ROOT, 'packages', name));
-	const stale = packages.some((dir) => {
-		const dist = join(dir, 'dist');
-		return !existsSync(dist) || newestMtime(join(dir, 'src')) > oldestMtime(dist);
-	});
+	const stale =
+		!existsSync(join(ROOT, 'packages', 'cli', 'dist', 'bundle', 'bin.js')) ||
+		packages.some((dir) => {
+			const dist = join(dir, 'dist');
+			return !existsSync(dist) || newestMtime(join(dir, 'src')) > oldestMtime(dist);
+		});
 	if (!stale) return false;
 	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	return true;

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// The `vouch` command. It loads the compiled CLI, so it runs on plain Node with no TypeScript
-// tooling; `npm ci` at the repository root (or `npm run build`) writes dist/.
-const entry = new URL('../dist/bin.js', import.meta.url);
+// The `vouch` command. It loads the compiled and bundled CLI (scripts/bundle.mjs says why), so it
+// runs on plain Node with no TypeScript tooling; `npm ci` at the repository root (or
+// `npm run build`) writes dist/bundle/.
+const entry = new URL('../dist/bundle/bin.js', import.meta.url);
 try {
 	await import(entry.href);
 } catch (error) {
 	// A clone that was never built: say what to run instead of printing a module stack.
 	if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(entry.pathname)) {
 		process.stderr.write(
-			'✗ The compiled vouch command is missing (dist/).\n  hint: in a clone of the repository, run `npm ci` or `npm run build` first.\n',
+			'✗ The compiled vouch command is missing (dist/bundle/).\n  hint: in a clone of the repository, run `npm ci` or `npm run build` first.\n',
 		);
 		process.exit(1);
 	}

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeTempDir } from '../../../library/test/helpers/temp.ts';
-import { builtOutputIsCurrent } from './built-cli.ts';
+import { builtOutputIsCurrent, bundleIsCurrent } from './built-cli.ts';
 
 const OLD = new Date('2026-01-01T00:00:00Z');
 const NEW = new Date('2026-01-02T00:00:00Z');
@@ -59,5 +59,30 @@ describe('built output is current', () => {
 		writeFileSync(join(dir, 'src/types.d.ts'), '');
 		writeFileSync(join(dir, 'src/notes.md'), '');
 		assert.equal(builtOutputIsCurrent(dir), true);
+	});
+});
+
+describe('the bundle is current', () => {
+	it('accepts a bundle written after every source, and refuses a missing one', () => {
+		const dir = builtPackage();
+		const bundle = join(dir, 'dist/bundle/bin.js');
+		mkdirSync(join(bundle, '..'), { recursive: true });
+		writeFileSync(bundle, '');
+		utimesSync(bundle, NEW, NEW);
+		assert.equal(bundleIsCurrent(bundle, [dir]), true);
+		assert.equal(bundleIsCurrent(join(dir, 'dist/bundle/missing.js'), [dir]), false);
+	});
+
+	it('refuses a bundle older than a source of any of its packages, however deep', () => {
+		const first = builtPackage();
+		const second = builtPackage();
+		const bundle = join(first, 'dist/bundle/bin.js');
+		mkdirSync(join(bundle, '..'), { recursive: true });
+		writeFileSync(bundle, '');
+		utimesSync(bundle, NEW, NEW);
+		const later = new Date('2026-01-03T00:00:00Z');
+		utimesSync(join(second, 'src/deep/b.ts'), later, later);
+		assert.equal(bundleIsCurrent(bundle, [first]), true);
+		assert.equal(bundleIsCurrent(bundle, [first, second]), false);
 	});
 });

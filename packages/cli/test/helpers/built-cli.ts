@@ -1,5 +1,6 @@
 /**
- * How a test starts `vouch` in a process of its own: from the built `dist/` when it is current,
+ * How a test starts `vouch` in a process of its own: through the bin and the bundle it loads
+ * (what users run) when that is current, else from the compiled `dist/` modules when they are,
  * else from the TypeScript sources through tsx.
  *
  * Why this is the same test either way: `dist/` is the very sources compiled by tsc (the
@@ -24,16 +25,48 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 /** The packages the bin loads from this repository. */
 const PACKAGES = ['packages/library', 'packages/cli'];
 
-let current: boolean | undefined;
+let chosen: string[] | undefined;
 
-/** The argv (node first) that runs `vouch`, relative to REPO_ROOT. */
+/**
+ * The argv (node first) that runs `vouch`, relative to REPO_ROOT: the bin itself when the
+ * bundle it loads is current, else the compiled modules when they are, else the sources.
+ */
 export function vouchArgv(): string[] {
-	current ??=
-		PACKAGES.every((dir) => builtOutputIsCurrent(join(REPO_ROOT, dir))) &&
+	chosen ??= chooseArgv();
+	return chosen;
+}
+
+function chooseArgv(): string[] {
+	const dirs = PACKAGES.map((dir) => join(REPO_ROOT, dir));
+	const compiled =
+		dirs.every(builtOutputIsCurrent) &&
 		existsSync(join(REPO_ROOT, 'packages/library/dist/grammars/tree-sitter-python.wasm'));
-	return current
-		? [process.execPath, 'packages/cli/dist/bin.js']
-		: [process.execPath, '--conditions=vouch-source', '--import', 'tsx', 'packages/cli/src/bin.ts'];
+	if (!compiled) {
+		return [
+			process.execPath,
+			'--conditions=vouch-source',
+			'--import',
+			'tsx',
+			'packages/cli/src/bin.ts',
+		];
+	}
+	const bundle = join(REPO_ROOT, 'packages/cli/dist/bundle/bin.js');
+	return bundleIsCurrent(bundle, dirs)
+		? [process.execPath, 'packages/cli/bin/vouch.js']
+		: [process.execPath, 'packages/cli/dist/bin.js'];
+}
+
+/** Whether the bundle was written after every source of the packages it holds was last edited. */
+export function bundleIsCurrent(bundle: string, packageDirs: readonly string[]): boolean {
+	if (!existsSync(bundle)) return false;
+	const written = statSync(bundle).mtimeMs;
+	const newerSource = (dir: string): boolean =>
+		readdirSync(dir, { withFileTypes: true }).some((entry) => {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) return newerSource(path);
+			return entry.name.endsWith('.ts') && statSync(path).mtimeMs > written;
+		});
+	return packageDirs.every((dir) => existsSync(join(dir, 'src')) && !newerSource(join(dir, 'src')));
 }
 
 /**

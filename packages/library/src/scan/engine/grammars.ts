@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import { scanError } from '../errors.ts';
@@ -22,10 +23,27 @@ const WASM_FILES: Readonly<Record<SourceLanguage, string>> = {
 /** `dist/scan/engine/` → `dist/grammars/`: where the build puts the copies. */
 const BUNDLED = new URL('../../grammars/', import.meta.url);
 
+/**
+ * Where the copies are, in order: beside this module (the library's own `dist/`); in the
+ * installed `@vouch/library` package, for code bundled into another package (the `vouch` bin);
+ * and last the grammar packages themselves, which only a checkout of the repository has.
+ */
 function grammarPath(language: SourceLanguage, require: NodeJS.Require): string {
 	const file = WASM_FILES[language];
-	const bundled = fileURLToPath(new URL(file.slice(file.indexOf('/') + 1), BUNDLED));
-	return existsSync(bundled) ? bundled : require.resolve(file);
+	const name = file.slice(file.indexOf('/') + 1);
+	const bundled = fileURLToPath(new URL(name, BUNDLED));
+	if (existsSync(bundled)) return bundled;
+	const installed = installedLibraryGrammars(require);
+	if (installed !== undefined && existsSync(join(installed, name))) return join(installed, name);
+	return require.resolve(file);
+}
+
+function installedLibraryGrammars(require: NodeJS.Require): string | undefined {
+	try {
+		return join(dirname(require.resolve('@vouch/library/package.json')), 'dist', 'grammars');
+	} catch {
+		return undefined;
+	}
 }
 
 export type Grammars = Readonly<Record<SourceLanguage, Language>>;

@@ -31,7 +31,10 @@ import { countLines, type SourceScanResult } from './scan-source.ts';
 import type { WorkerReply, WorkerTask } from './scan-worker.ts';
 import { inThreadRunner, type SourceScanRequest, type SourceScanRunner } from './source-runner.ts';
 
-/** The worker module beside this one: `.ts` when run from source, `.js` when built. */
+/**
+ * The worker module beside this one: `.ts` when run from source, `.js` when built. The bin's
+ * bundle writes its worker entry beside its chunks, so the same relative name holds there.
+ */
 const WORKER_FILE = new URL(
 	`./scan-worker${extname(fileURLToPath(import.meta.url))}`,
 	import.meta.url,
