@@ -15,9 +15,11 @@ import {
 	type HostServedPlugin,
 	type HostWorld,
 } from '../packages/library/test/helpers/host-world.ts';
+import { exampleArgv } from './example-argv.ts';
 
 const EXAMPLES = fileURLToPath(new URL('.', import.meta.url));
-/** Where `--import tsx` is found, as when a developer runs an example from a clone. */
+/** Where `--import tsx` is found, as when a developer runs an example from a clone (when the
+ * built packages are not current: `example-argv.ts`). */
 const REPOSITORY = join(EXAMPLES, '..');
 const SPEC = { name: 'example-plugin', uuid: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f' };
 
@@ -32,7 +34,7 @@ async function runExample(world: HostWorld, example: string, args: string[]): Pr
 	try {
 		const { stdout, stderr } = await promisify(execFile)(
 			process.execPath,
-			['--conditions=vouch-source', '--import', 'tsx', script, ...args],
+			[...exampleArgv(script), ...args],
 			{ cwd: REPOSITORY, env: world.env },
 		);
 		return { code: 0, stdout, stderr };

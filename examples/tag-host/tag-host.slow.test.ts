@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createVouch } from '@vouch/library';
+import { exampleArgv } from '../example-argv.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,17 +22,7 @@ async function runExample(mode: string) {
 	const state = mkdtempSync(join(tmpdir(), 'vouch-tag-host-test-'));
 	const { stdout } = await promisify(execFile)(
 		process.execPath,
-		[
-			'--conditions=vouch-source',
-			'--import',
-			'tsx',
-			MAIN,
-			'--mode',
-			mode,
-			'--state',
-			state,
-			'title=a day in the life',
-		],
+		[...exampleArgv(MAIN), '--mode', mode, '--state', state, 'title=a day in the life'],
 		{
 			cwd: REPOSITORY,
 			env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(state, 'home') },

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { sourceRoot } from '../helpers/source-root.ts';
 
 const ROOT = sourceRoot(fileURLToPath(new URL('../../', import.meta.url)));
@@ -36,6 +37,53 @@ function run(command: string, args: string[], cwd: string): string {
 		// The consumer project must not borrow this repository's tools through the environment.
 		env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
 		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
+/**
+ * What `tsc -p tsconfig.json` reports in `project`, but with only the files that are the point
+ * checked in full: the project's own files and the shipped `@vouch/*` declarations (an error
+ * inside one of those, such as an import of a package the consumer does not get, is reported).
+ * The other declarations (TypeScript's libraries, `@types/node`, zod) are still loaded, and
+ * checked as far as those files use them, but not each in full: that was three quarters of the
+ * time of a plain `tsc`, and proves nothing about Vouch. It is `skipLibCheck` for every
+ * declaration file but Vouch's own.
+ */
+function typeCheck(project: string): string {
+	const config = ts.getParsedCommandLineOfConfigFile(
+		join(project, 'tsconfig.json'),
+		{},
+		{
+			...ts.sys,
+			onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+				throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+			},
+		},
+	);
+	assert.ok(config !== undefined);
+	const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
+	const ours = program
+		.getSourceFiles()
+		.filter(
+			(file) =>
+				!file.fileName.includes('/node_modules/') ||
+				file.fileName.includes('/node_modules/@vouch/'),
+		);
+	assert.ok(
+		ours.some((file) => file.fileName.endsWith('/node_modules/@vouch/library/dist/index.d.ts')),
+		'the consumer resolves the shipped declarations',
+	);
+	const diagnostics = [
+		...config.errors,
+		...program.getOptionsDiagnostics(),
+		...program.getGlobalDiagnostics(),
+		...program.getSyntacticDiagnostics(),
+		...ours.flatMap((file) => program.getSemanticDiagnostics(file)),
+	];
+	return ts.formatDiagnostics(diagnostics, {
+		getCanonicalFileName: (name) => name,
+		getCurrentDirectory: () => project,
+		getNewLine: () => '\n',
 	});
 }
 
@@ -167,8 +215,8 @@ describe('the packed packages in a fresh project', () => {
 	});
 
 	it('a consumer .ts file type-checks against the shipped declarations', () => {
-		// One tsc run checks both files (type-checking the shipped declarations is most of its
-		// time): the good one must have no error at all, the wrong one exactly the one it makes.
+		// One program checks both files: the good one must have no error at all, the wrong one
+		// exactly the one it makes.
 		writeFileSync(
 			join(project, 'tsconfig.json'),
 			JSON.stringify({
@@ -209,15 +257,7 @@ describe('the packed packages in a fresh project', () => {
 		writeFileSync(join(project, 'consumer.ts'), good);
 		// The same check must fail on a wrong use, or it proves nothing.
 		writeFileSync(join(project, 'wrong.ts'), `${good}\nexport const wrong: TrustLevel = 'best';\n`);
-		const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-		let output = '';
-		assert.throws(
-			() => run(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], project),
-			(error: { stdout?: string }) => {
-				output = error.stdout ?? '';
-				return true;
-			},
-		);
+		const output = typeCheck(project);
 		const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
 		assert.equal(errors.length, 1, output);
 		assert.match(errors[0] ?? '', /^wrong\.ts\(\d+,\d+\): error TS2322:/, output);

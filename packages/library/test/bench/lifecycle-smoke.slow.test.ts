@@ -29,8 +29,9 @@ function assertMeasured(figures: readonly Figure[]): void {
 describe('lifecycle benchmark', () => {
 	it('installs a served plugin into a fresh profile each run, beside a plain clone', async () => {
 		const before = benchDirs();
-		const result = await benchInstall({ files: 10, runs: 2 });
-		assert.equal(result.installed, 2);
+		// One counted run (after the uncounted warm one) takes every path that more runs take.
+		const result = await benchInstall({ files: 10, runs: 1 });
+		assert.equal(result.installed, 1);
 		assert.equal(result.files, 10);
 		const [figure, unscanned] = result.figures;
 		assertMeasured(figure === undefined ? [] : [figure]);

@@ -84,14 +84,23 @@ function verdict(report: ScanReport) {
 
 describe('scanning on worker threads', () => {
 	let root: string;
+	// The corpus and its report from one thread, shared by the tests that compare against it:
+	// scanning it is most of their time, and the tests only read it.
+	let large: Promise<{ dir: string; alone: ScanReport }> | undefined;
+	const largeCorpus = () => {
+		large ??= (async () => {
+			const dir = corpus(root);
+			return { dir, alone: await scanPlugin(dir, { inThread: true }) };
+		})();
+		return large;
+	};
 	before(() => {
 		root = mkdtempSync(join(tmpdir(), 'vouch-scan-pool-'));
 	});
 	after(() => rmSync(root, { recursive: true, force: true }));
 
 	test('a large plugin scanned on workers gets the report one thread gives', async () => {
-		const dir = corpus(root);
-		const alone = await scanPlugin(dir, { inThread: true });
+		const { dir, alone } = await largeCorpus();
 		const pool = sharedScanPool();
 		pool.start();
 		assert.equal(await pool.started(), true, 'the workers could not start');
@@ -103,10 +112,8 @@ describe('scanning on worker threads', () => {
 	});
 
 	test('scans sharing the pool at once each get their own report, whatever another does', async () => {
-		const own = join(root, 'shared');
-		mkdirSync(own);
-		const large = corpus(own);
-		const other = join(own, 'other');
+		const { dir: large, alone } = await largeCorpus();
+		const other = join(root, 'other');
 		mkdirSync(other);
 		for (let index = 0; index < 40; index++) {
 			writeFileSync(join(other, `m${String(index).padStart(2, '0')}.py`), `v${index} = ${index}\n`);
@@ -125,7 +132,6 @@ describe('scanning on worker threads', () => {
 		assert.equal(aborted?.status, 'rejected');
 		assert.equal(first?.status, 'fulfilled');
 		assert.equal(second?.status, 'fulfilled');
-		const alone = await scanPlugin(large, { inThread: true });
 		const otherAlone = await scanPlugin(other, { inThread: true });
 		assert.deepEqual(verdict((first as PromiseFulfilledResult<ScanReport>).value), verdict(alone));
 		assert.deepEqual(

@@ -1,21 +1,16 @@
 /** Edits of a registry far larger than Picard's: the text editor must not scale with the stack. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticRegistryToml } from '../../../../../bench/synthetic.ts';
-import { applyRegistryEdits } from '../../../src/registry/edit/apply.ts';
+import { editInSmallStack, SMALL_STACK_MB } from './small-stack-edit.ts';
 
-test('a key set in a registry of 10,000 plugins (over 160,000 lines) is written', () => {
-	const text = syntheticRegistryToml(10_000).replaceAll(
-		'trust_level = "official"',
-		'trust_level = "trusted"',
-	);
-	assert.ok(text.split('\n').length > 160_000);
-	const edited = applyRegistryEdits({ text, format: 'toml', label: 'large' }, [
-		{ op: 'set-plugin-key', index: 4321, key: 'trust_level', value: 'community' },
-		{ op: 'set-plugin-key', index: 4321, key: 'categories', value: ['other'] },
-	]);
-	const plugin = edited.registry.plugins.find((entry) => entry.id === 'synthetic-plugin-4321');
-	assert.equal(plugin?.trustLevel, 'community');
-	assert.deepEqual(plugin?.categories, ['other']);
-	assert.equal(edited.registry.plugins.length, 10_000);
+// A registry of 10,000 plugins (over 160,000 lines) overflows a normal stack when its lines are
+// spread as arguments. Half of it is edited here on a stack small enough that the same spread of
+// the very same text overflows: the second check shows the first could fail.
+test('a key set in a registry too large to spread on the stack (5,000 plugins, 80,000 lines, on a small stack) is written', async () => {
+	const edited = await editInSmallStack(5_000, 4321);
+	assert.equal(edited.spreadOverflowed, true, `${SMALL_STACK_MB} MiB is too large a stack`);
+	assert.ok(edited.lines > 80_000, `${edited.lines} lines`);
+	assert.equal(edited.trustLevel, 'community');
+	assert.deepEqual(edited.categories, ['other']);
+	assert.equal(edited.plugins, 5_000);
 });
