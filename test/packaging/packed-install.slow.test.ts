@@ -214,6 +214,39 @@ describe('the packed packages in a fresh project', () => {
 		assert.match(run(bin, ['validate', PICARD_MANIFEST], project), /valid/i);
 	});
 
+	it('the bundled bin finds the installed grammars, in its own thread and in a scan worker', () => {
+		// The bin is a bundle: the grammars are not beside its modules but in the installed
+		// library package, and the grammar packages themselves are not installed here.
+		const bin = join(project, 'node_modules', '.bin', 'vouch');
+		const dir = mkdtempSync(join(tmpdir(), 'vouch-bin-scan-'));
+		writeFileSync(join(dir, '__init__.py'), 'import subprocess\nsubprocess.run(["id"])\n');
+		let report: { findings: { ruleId: string }[] };
+		try {
+			// A finding exits non-zero with --fail-on; without it the scan reports and exits 0.
+			report = JSON.parse(run(bin, ['scan', dir, '--json'], project)) as typeof report;
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+		assert.ok(
+			report.findings.some((finding) => finding.ruleId.startsWith('process')),
+			JSON.stringify(report.findings.map((finding) => finding.ruleId)),
+		);
+		const worker = join(project, 'node_modules/@vouch/cli/dist/bundle/scan-worker.js');
+		const answer = run(
+			process.execPath,
+			[
+				'--input-type=module',
+				'-e',
+				`import { Worker } from 'node:worker_threads';
+				const worker = new Worker(${JSON.stringify(worker)}, { execArgv: [] });
+				worker.on('message', (reply) => { console.log(reply.kind); worker.terminate(); });
+				worker.on('error', (error) => { console.log('error ' + error.message); });`,
+			],
+			project,
+		);
+		assert.equal(answer.trim(), 'ready');
+	});
+
 	it('a consumer .ts file type-checks against the shipped declarations', () => {
 		// One program checks both files: the good one must have no error at all, the wrong one
 		// exactly the one it makes.
