@@ -7,20 +7,17 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createAccounts } from '../../src/admin/accounts.ts';
 import { openServiceDb } from '../../src/db/open.ts';
 import { createRegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
+import { REPO_ROOT, serverArgv } from '../helpers/built-server.ts';
 import { REAL_REGISTRY } from '../http/helpers.ts';
 import { makeKeys } from '../publish/helpers/world.ts';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const REPO_ROOT = resolve(HERE, '../../../..');
-const BIN = join(HERE, '../../src/bin.ts');
 const TIMESTAMP = '/tuf/metadata/timestamp.json';
 
 interface Primary {
@@ -34,11 +31,12 @@ interface Primary {
 }
 
 async function startPrimary(args: string[]): Promise<Primary> {
-	const child = spawn(
-		process.execPath,
-		['--conditions=vouch-source', '--import', 'tsx', BIN, 'serve', ...args],
-		{ cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-	);
+	// The built bin when it is current: the primary and every worker it forks load the service.
+	const [node, ...bin] = serverArgv() as [string, ...string[]];
+	const child = spawn(node, [...bin, 'serve', ...args], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stderr = '';
 	const watchers: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
 	child.stderr?.setEncoding('utf8');

@@ -6,7 +6,15 @@
  * half-made by a crash is rebuilt.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOG_SIGNER_FILE } from '@vouch/library/internal/tuf/repository/log-keys';
@@ -301,7 +309,11 @@ describe('preparing the ecosystem again', () => {
 
 	it('rebuilds one a crash left half-made, and removes the scratch left behind', async () => {
 		const dir = makeTempDir('vouch-demo-crash-');
+		// A complete ecosystem to damage: a copy of the one the tests above used (building one is
+		// what the tests before this one check; a copy reads as complete all the same).
+		cpSync(ecosystem.dir, join(dir, DEMO_ECOSYSTEM_DIR), { recursive: true });
 		const first = await prepareDemoEcosystem({ dataDir: dir, clock });
+		assert.equal(first.reused, true);
 		const keys = readFileSync(join(first.keysDir, 'keys.json'), 'utf8');
 		// A crash between building and renaming leaves a scratch directory...
 		mkdirSync(join(dir, '.ecosystem-0123456789ab', 'keys'), { recursive: true });

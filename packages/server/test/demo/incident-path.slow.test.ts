@@ -9,11 +9,13 @@
  * signed step, and the host brings the plugin back out of quarantine.
  */
 import assert from 'node:assert/strict';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type CliRun, parseJson, runVouch } from '../../../cli/test/helpers/cli.ts';
 import { makeTempDir } from '../../../library/test/helpers/temp.ts';
+import { DEMO_ECOSYSTEM_DIR, prepareDemoEcosystem } from '../../src/demo/ecosystem.ts';
 import { DEMO_ROLES, demoPlugin } from '../../src/demo/plugins.ts';
 import { DEMO_ADMIN, type RunningDemo, runDemo } from '../../src/demo/run-demo.ts';
 import { forEachEngine } from '../engines.ts';
@@ -54,8 +56,18 @@ async function published(demo: RunningDemo): Promise<void> {
 
 describe('from a report to a disabled plugin on the host, and back by appeal', { skip }, () => {
 	let browser: Browser;
+	/**
+	 * One demo ecosystem (keys, the plugins' git repositories) for both engines: each engine's
+	 * data directory gets a copy, which the demo reuses as a later `npm start` does. Building it
+	 * (real git, key generation) is the ecosystem test's subject, not this one's.
+	 */
+	let ecosystemTemplate: string;
 	before(async () => {
-		browser = await launchBrowser();
+		ecosystemTemplate = makeTempDir('vouch-incident-path-ecosystem-');
+		[browser] = await Promise.all([
+			launchBrowser(),
+			prepareDemoEcosystem({ dataDir: ecosystemTemplate, clock: () => new Date() }),
+		]);
 	});
 	after(async () => {
 		await browser?.close();
@@ -64,6 +76,9 @@ describe('from a report to a disabled plugin on the host, and back by appeal', {
 	it('reports, triages with dual control, publishes, disables on the host, and reverts on appeal', async (t) => {
 		await forEachEngine(t, async ({ options }) => {
 			const dataDir = makeTempDir('vouch-incident-path-');
+			await cp(join(ecosystemTemplate, DEMO_ECOSYSTEM_DIR), join(dataDir, DEMO_ECOSYSTEM_DIR), {
+				recursive: true,
+			});
 			const demo = await runDemo({
 				dataDir,
 				port: 0,

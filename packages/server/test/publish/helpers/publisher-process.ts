@@ -5,13 +5,14 @@
  * before the commit, says `paused`, and waits there for ever, so the test's SIGKILL lands in
  * the middle of a publish every time. SIGTERM stops it cleanly (the lease is released).
  *
- * Run as: node --conditions=vouch-source --import tsx publisher-process.ts '<json config>'
+ * Run as: node --conditions=vouch-source --import tsx publisher-process.ts '<json config>', or
+ * as the plain JavaScript `scripts/test-build.mjs` makes of it, without tsx.
  */
 import { existsSync } from 'node:fs';
 import { openServiceDb } from '../../../src/db/open.ts';
 import { createPublisher } from '../../../src/publish/index.ts';
 
-interface ProcessConfig {
+export interface ProcessConfig {
 	database: { url?: string; dataDir?: string };
 	keysDir: string;
 	holder: string;
