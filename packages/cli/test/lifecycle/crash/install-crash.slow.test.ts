@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
+import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
 import { crashChild } from './children.ts';
 import {
 	assertExactly,
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 /** A world serving SPEC (and OTHER) from a trusted registry; returns what installing gives. */
-async function servedWorld(): Promise<{ world: World; version: Version }> {
+async function buildServedWorld(): Promise<{ world: World; version: Version }> {
 	const world = await createWorld();
 	worlds.push(world);
 	const served = world.serve(SPEC);
@@ -48,6 +48,15 @@ async function servedWorld(): Promise<{ world: World; version: Version }> {
 		marker: { path: 'version.py', content: 'VERSION = 1\n' },
 	};
 	return { world, version };
+}
+
+let template: ReturnType<typeof buildServedWorld> | undefined;
+
+/** That world, served once for the file; each test gets a profile of its own (a copy). */
+async function servedWorld(): Promise<{ world: World; version: Version }> {
+	template ??= buildServedWorld();
+	const { world, version } = await template;
+	return { world: copyWorld(world), version };
 }
 
 describe('install killed at each stage', () => {

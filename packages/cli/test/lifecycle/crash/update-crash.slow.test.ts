@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { parseJson } from '../../helpers/cli.ts';
-import { createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
+import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
 import { crashChild } from './children.ts';
 import {
 	assertExactly,
@@ -33,7 +33,7 @@ after(async () => {
 });
 
 /** SPEC installed (enabled) at its first commit, and a second commit published. */
-async function installedWorld(): Promise<{ world: World; old: Version; next: Version }> {
+async function buildInstalledWorld(): Promise<{ world: World; old: Version; next: Version }> {
 	const world = await createWorld();
 	worlds.push(world);
 	const served = world.serve(SPEC);
@@ -59,6 +59,18 @@ async function installedWorld(): Promise<{ world: World; old: Version; next: Ver
 	world.publish(served);
 	const next = { commit, marker: { path: 'version.py', content: 'VERSION = 2\n' } };
 	return { world, old, next };
+}
+
+let template: ReturnType<typeof buildInstalledWorld> | undefined;
+
+/**
+ * That world, built once for the file; each test gets a copy of its profile (the served
+ * repository, which no test changes, is shared), so every kill starts from the same state.
+ */
+async function installedWorld(): Promise<{ world: World; old: Version; next: Version }> {
+	template ??= buildInstalledWorld();
+	const { world, old, next } = await template;
+	return { world: copyWorld(world), old, next };
 }
 
 describe('update killed at each stage', () => {
