@@ -80,7 +80,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
  */
 export function copyWorld(template: World): World {
 	const root = makeTempDir('vouch-world-');
-	const served = join(template.root, 'served');
+	const served = servedDirs.get(template) ?? join(template.root, 'served');
 	for (const name of readdirSync(template.root)) {
 		if (name === 'served') continue;
 		cpSync(join(template.root, name), join(root, name), {
@@ -91,6 +91,9 @@ export function copyWorld(template: World): World {
 	}
 	return worldAt(root, template.server, served, async () => undefined);
 }
+
+/** Where each world's served repositories are (a copy's are its template's). */
+const servedDirs = new WeakMap<World, string>();
 
 function worldAt(
 	root: string,
@@ -109,7 +112,7 @@ function worldAt(
 	};
 	const registryFile = join(root, 'plugins.json');
 	const profile = resolveProfile({ env, cwd: root, home: env.HOME as string });
-	return {
+	const world: World = {
 		root,
 		env,
 		profile,
@@ -145,6 +148,8 @@ function worldAt(
 		},
 		close,
 	};
+	servedDirs.set(world, served);
+	return world;
 }
 
 /** A registry entry in the file format for a served plugin. */
