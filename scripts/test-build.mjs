@@ -10,7 +10,8 @@
  * so on two cores most of that is wall time.
  *
  * The mirror: every module the test files reach by a relative import (followed from the
- * `*.test.ts` files) is transpiled, one file at a time, by esbuild (what tsx itself runs), and its
+ * `*.test.ts` files), or name as `new URL('./x.ts', import.meta.url)` to start it in a child
+ * process (packages/library/test/helpers/child-entry.ts runs its `.js`), is transpiled, one file at a time, by esbuild (what tsx itself runs), and its
  * `./x.ts` specifiers renamed to `./x.js`. Type checking is `npm run lint`'s job, not this.
  * Everything else in the mirror is a symbolic link to the original: data files, fixtures, the
  * `.ts` sources themselves (tests that read a source file, or start one through tsx in a child
@@ -48,6 +49,9 @@ const SKIP = new Set(['.git', '.test-build']);
 /** A relative import of a `.ts` module in esbuild's output, which always prints double quotes. */
 const TS_SPECIFIER = /(\b(?:from|import)\s*\(?\s*)"(\.{1,2}\/[^"\n]*?)\.ts"/g;
 
+/** `new URL('./x.ts', import.meta.url)`: a module started in a child process, by its path. */
+const CHILD_ENTRY = /\bnew URL\(\s*['"](\.{1,2}\/[^'"\n]+\.ts)['"]\s*,\s*import\.meta\.url\s*\)/g;
+
 /** The test files, as `scripts/test.sh` finds them, or the ones named on the command line. */
 function testFiles(named) {
 	if (named.length > 0) return named.map((file) => resolve(ROOT, file));
@@ -74,9 +78,13 @@ function reachableModules(entries) {
 		const file = queue.pop();
 		if (seen.has(file)) continue;
 		seen.add(file);
-		const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-		for (const imported of info.importedFiles) {
-			const target = resolveImport(file, imported.fileName);
+		const text = readFileSync(file, 'utf8');
+		const info = ts.preProcessFile(text, true, true);
+		const specifiers = info.importedFiles.map((imported) => imported.fileName);
+		// A module a test starts in a child process (test/helpers/child-entry.ts) is named by URL.
+		for (const match of text.matchAll(CHILD_ENTRY)) specifiers.push(match[1]);
+		for (const specifier of specifiers) {
+			const target = resolveImport(file, specifier);
 			if (target !== undefined && !seen.has(target)) queue.push(target);
 		}
 	}

@@ -2,8 +2,12 @@
  * The simulated hosts, spread over worker threads (each an event loop of its own, so the
  * hosts use every core the machine has beside the service). The workers run the TypeScript
  * sources through tsx, registered inside each worker: Node 20 does not carry the parent's
- * `--import` loader into a worker's own entry module.
+ * `--import` loader into a worker's own entry module. Under the test suite, whose build puts
+ * the plain JavaScript of `host-worker.ts` beside it, they run that instead: tsx's hooks would
+ * cost each worker about three times the CPU of loading the library.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PluginIdentity } from '../../packages/library/src/blacklist/types.ts';
 import type { HostWorkerData } from './host-worker.ts';
@@ -35,9 +39,7 @@ export interface HostPool {
 }
 
 export function startHostPool(options: HostPoolOptions): HostPool {
-	const tsx = import.meta.resolve('tsx/esm/api');
-	const entry = new URL('./host-worker.ts', import.meta.url).href;
-	const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+	const entry = workerEntry();
 	const enforcements = new Map<number, Enforcement>();
 	const waiters: { count: number; resolve: () => void }[] = [];
 	const traffic: HostTraffic[] = [];
@@ -64,8 +66,8 @@ export function startHostPool(options: HostPoolOptions): HostPool {
 			pollMs: options.pollMs,
 			startConcurrency: options.startConcurrency,
 		};
-		const worker = new Worker(bootstrap, {
-			eval: true,
+		const worker = new Worker(entry.script, {
+			eval: entry.eval,
 			workerData: data,
 			execArgv: ['--conditions=vouch-source'],
 		});
@@ -119,5 +121,17 @@ export function startHostPool(options: HostPoolOptions): HostPool {
 				await Promise.all(workers.map((worker) => worker.terminate()));
 			}
 		},
+	};
+}
+
+/** The worker's script: the transpiled file beside this one if there is one, else tsx. */
+function workerEntry(): { script: string | URL; eval: boolean } {
+	const transpiled = new URL('./host-worker.js', import.meta.url);
+	if (existsSync(fileURLToPath(transpiled))) return { script: transpiled, eval: false };
+	const tsx = import.meta.resolve('tsx/esm/api');
+	const entry = new URL('./host-worker.ts', import.meta.url).href;
+	return {
+		script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`,
+		eval: true,
 	};
 }

@@ -21,6 +21,7 @@ import { appendEntries } from '@vouch/library/internal/log/tile-writer';
 import { appendJournal, journalPathFor } from '@vouch/library/internal/registry/edit/journal';
 import { makeTempDir } from '../../library/test/helpers/temp.ts';
 import {
+	copyFixture,
 	makeFixture,
 	type RepositoryServer,
 	registryToml,
@@ -44,19 +45,21 @@ const loopbackFetch: typeof fetch = (input, init) => {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('vouch refresh and the transparency log', () => {
+	let template: TufFixture;
+	let templateHost: string;
 	let fixture: TufFixture;
 	let profile: string;
-	beforeEach(async () => {
-		fixture = await makeFixture();
-		const dir = makeTempDir('vouch-log-host-');
-		profile = join(dir, 'profile.toml');
+
+	/** A host directory whose profile reads `fixture`'s registry (cache and data beside it). */
+	function writeProfile(dir: string, served: TufFixture): string {
+		const path = join(dir, 'profile.toml');
 		writeFileSync(
-			profile,
+			path,
 			[
 				'name = "loghost"',
 				'api_versions = ["3.0"]',
-				`registry_urls = ["${fixture.server.base}"]`,
-				`trusted_root = "${join(fixture.dir, 'shipped-root.json')}"`,
+				`registry_urls = ["${served.server.base}"]`,
+				`trusted_root = "${join(served.dir, 'shipped-root.json')}"`,
 				'allow_unsigned = false',
 				'cache_dir = "cache"',
 				'data_dir = "data"',
@@ -64,11 +67,31 @@ describe('vouch refresh and the transparency log', () => {
 				'',
 			].join('\n'),
 		);
+		return path;
+	}
+
+	// Built once: the keys, the repository and its log, and a client that has seen two states.
+	before(async () => {
+		template = await makeFixture();
+		templateHost = makeTempDir('vouch-log-host-');
+		fixture = template;
+		profile = writeProfile(templateHost, template);
 		// The client has seen two states; the second blacklists TWO.
 		assert.equal((await vouch(['refresh'])).code, 0);
-		await fixture.publish(registryToml([ONE, TWO]));
+		await template.publish(registryToml([ONE, TWO]));
 		const second = await vouch(['refresh']);
 		assert.equal(second.code, 0, second.stdout + second.stderr);
+	});
+	after(async () => {
+		await template.close();
+	});
+	// Each test changes the repository and the client's cache: it gets copies of both, the
+	// copy of the repository on a server of its own, which the copied profile now names.
+	beforeEach(async () => {
+		fixture = await copyFixture(template);
+		const dir = makeTempDir('vouch-log-host-');
+		cpSync(templateHost, dir, { recursive: true, preserveTimestamps: true });
+		profile = writeProfile(dir, fixture);
 	});
 	afterEach(async () => {
 		await fixture.close();

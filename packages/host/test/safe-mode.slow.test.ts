@@ -9,11 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { childNodeArgv } from '../../library/test/helpers/child-entry.ts';
 import { createPluginHost } from '../src/create-plugin-host.ts';
 import { hostStatePath } from '../src/host-state.ts';
 import { createHostTestWorld, ManualTimers } from './helpers/world.ts';
 
-const HOST = fileURLToPath(new URL('./fixtures/safe-mode-host.ts', import.meta.url));
+const HOST = new URL('./fixtures/safe-mode-host.ts', import.meta.url);
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 
 function runHost(
@@ -21,11 +22,12 @@ function runHost(
 	args: string[] = [],
 	env: NodeJS.ProcessEnv = {},
 ) {
-	const run = spawnSync(
-		process.execPath,
-		['--conditions=vouch-source', '--import', 'tsx', HOST, world.profileFile, world.root, ...args],
-		{ cwd: REPOSITORY, env: { ...world.env, ...env }, encoding: 'utf8' },
-	);
+	const [node, ...options] = childNodeArgv(HOST);
+	const run = spawnSync(node as string, [...options, world.profileFile, world.root, ...args], {
+		cwd: REPOSITORY,
+		env: { ...world.env, ...env },
+		encoding: 'utf8',
+	});
 	const line = run.stdout.trim().split('\n').at(-1) ?? '';
 	return {
 		status: run.status,

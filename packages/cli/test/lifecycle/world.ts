@@ -3,7 +3,7 @@
  * on 127.0.0.1 serving plugin repositories, a registry file that points at them, and `vouch`
  * run in-process against all of it. Nothing touches the real home or the network.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HostProfile, resolveProfile } from '@vouch/library/internal/core/profile';
 import { openStore } from '@vouch/library/internal/lifecycle/store/index';
@@ -61,6 +61,46 @@ export interface WorldOptions {
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
 	const root = makeTempDir('vouch-world-');
+	const served = join(root, 'served');
+	const server = await startGitHttpServer({
+		root: served,
+		...(options.redirect === undefined ? {} : { redirect: options.redirect }),
+	});
+	const world = worldAt(root, server, served, () => server.close());
+	world.writeRegistry([]);
+	return world;
+}
+
+/**
+ * A world of its own on `template`'s server: a copy of its home, profile and registry file in
+ * a new root, for a file whose tests each start from one state built once (a plugin installed,
+ * a newer commit published) instead of building it again. The copy shares the served
+ * repositories, so it suits tests that only read them; closing it leaves the server to the
+ * template.
+ */
+export function copyWorld(template: World): World {
+	const root = makeTempDir('vouch-world-');
+	const served = servedDirs.get(template) ?? join(template.root, 'served');
+	for (const name of readdirSync(template.root)) {
+		if (name === 'served') continue;
+		cpSync(join(template.root, name), join(root, name), {
+			recursive: true,
+			preserveTimestamps: true,
+			verbatimSymlinks: true,
+		});
+	}
+	return worldAt(root, template.server, served, async () => undefined);
+}
+
+/** Where each world's served repositories are (a copy's are its template's). */
+const servedDirs = new WeakMap<World, string>();
+
+function worldAt(
+	root: string,
+	server: GitHttpServer,
+	served: string,
+	close: () => Promise<void>,
+): World {
 	const env: NodeJS.ProcessEnv = {
 		HOME: join(root, 'home'),
 		XDG_DATA_HOME: join(root, 'data'),
@@ -70,11 +110,6 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
 		GIT_CONFIG_NOSYSTEM: '1',
 		PATH: process.env.PATH ?? '/usr/bin:/bin',
 	};
-	const served = join(root, 'served');
-	const server = await startGitHttpServer({
-		root: served,
-		...(options.redirect === undefined ? {} : { redirect: options.redirect }),
-	});
 	const registryFile = join(root, 'plugins.json');
 	const profile = resolveProfile({ env, cwd: root, home: env.HOME as string });
 	const world: World = {
@@ -111,9 +146,9 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
 				return [];
 			}
 		},
-		close: () => server.close(),
+		close,
 	};
-	world.writeRegistry([]);
+	servedDirs.set(world, served);
 	return world;
 }
 

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,6 +166,24 @@ export async function makeFixture(): Promise<TufFixture> {
 	// The root a host would ship: copied once, so later rotations do not change it.
 	const shippedRoot = join(dir, 'shipped-root.json');
 	await copyFile(join(repoDir, 'metadata', '1.root.json'), shippedRoot);
+	return fixtureIn(dir);
+}
+
+/**
+ * A fixture of its own with everything `template` has now (keys, published repository and log,
+ * shipped root, whatever else the test put in its directory), served by a server of its own:
+ * for tests that each change a repository built once.
+ */
+export async function copyFixture(template: TufFixture): Promise<TufFixture> {
+	const dir = makeTempDir('vouch-tuf-');
+	cpSync(template.dir, dir, { recursive: true, preserveTimestamps: true });
+	return fixtureIn(dir);
+}
+
+async function fixtureIn(dir: string): Promise<TufFixture> {
+	const keysDir = join(dir, 'keys');
+	const repoDir = join(dir, 'repo');
+	const shippedRoot = join(dir, 'shipped-root.json');
 	const server = await serveDirectory(repoDir);
 	return {
 		dir,

@@ -7,12 +7,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childNodeArgv } from '../../../../library/test/helpers/child-entry.ts';
 import { makeTempDir } from '../../../../library/test/helpers/temp.ts';
 import type { World } from '../world.ts';
 import type { CrashStage } from './stages.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const CHILD = new URL('./crash-child.ts', import.meta.url);
 
 export interface ChildExit {
 	code: number | null;
@@ -77,16 +78,7 @@ export function startCrashChild(
 	const reachedFile = join(makeTempDir('vouch-crash-'), 'reached');
 	const { pid, exit } = spawnInWorld(
 		world,
-		[
-			'--conditions=vouch-source',
-			'--import',
-			'tsx',
-			CHILD,
-			operation,
-			target,
-			world.registryFile,
-			...flags,
-		],
+		[...childNodeArgv(CHILD).slice(1), operation, target, world.registryFile, ...flags],
 		{ VOUCH_CRASH_STAGE: stage, VOUCH_CRASH_REACHED: reachedFile, VOUCH_CRASH_ACTION: action },
 	);
 	let ended: ChildExit | undefined;

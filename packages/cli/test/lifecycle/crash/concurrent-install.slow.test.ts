@@ -9,7 +9,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
+import {
+	copyWorld,
+	createWorld,
+	type PluginSpec,
+	registryEntry,
+	type ServedPlugin,
+	type World,
+} from '../world.ts';
 import { type BarrierProxy, startBarrierProxy } from './barrier-proxy.ts';
 import {
 	type ChildExit,
@@ -42,34 +49,55 @@ const cleanups: (() => Promise<void>)[] = [];
 const children: StagedChild[] = [];
 after(async () => {
 	for (const child of children) child.stop();
-	for (const cleanup of cleanups) await cleanup();
+	// The proxies first, then the server they forward to.
+	for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** A world whose registry sends git through a barrier proxy for `parties` ref listings. */
+/** LEFT and RIGHT served, with the version each one installs; built once for the file. */
+async function buildServedWorld(): Promise<{
+	world: World;
+	served: Map<PluginSpec, ServedPlugin>;
+	versions: Map<PluginSpec, Version>;
+}> {
+	const world = await createWorld();
+	cleanups.push(() => world.close());
+	const served = new Map<PluginSpec, ServedPlugin>();
+	const versions = new Map<PluginSpec, Version>();
+	for (const spec of [LEFT, RIGHT]) {
+		const plugin = world.serve(spec);
+		served.set(spec, plugin);
+		versions.set(spec, {
+			commit: plugin.repo.commitOf(),
+			marker: { path: 'version.py', content: spec.files?.['version.py'] ?? '' },
+		});
+	}
+	return { world, served, versions };
+}
+
+let template: ReturnType<typeof buildServedWorld> | undefined;
+
+/**
+ * A world of its own (a copy of the served one's empty profile, on its server) whose registry
+ * sends git through a barrier proxy for `parties` ref listings.
+ */
 async function racingWorld(parties: number): Promise<{
 	world: World;
 	proxy: BarrierProxy;
 	versions: Map<PluginSpec, Version>;
 }> {
-	const world = await createWorld();
+	template ??= buildServedWorld();
+	const { world: served, served: plugins, versions } = await template;
+	const world = copyWorld(served);
 	const proxy = await startBarrierProxy({ target: world.server.url, parties });
-	cleanups.push(
-		() => proxy.close(),
-		() => world.close(),
+	cleanups.push(() => proxy.close());
+	world.writeRegistry(
+		[LEFT, RIGHT].map((spec) =>
+			registryEntry(plugins.get(spec) as ServedPlugin, spec, {
+				trust_level: 'trusted',
+				git_url: `${proxy.url}/${spec.name}.git`,
+			}),
+		),
 	);
-	const versions = new Map<PluginSpec, Version>();
-	const entries = [LEFT, RIGHT].map((spec) => {
-		const served = world.serve(spec);
-		versions.set(spec, {
-			commit: served.repo.commitOf(),
-			marker: { path: 'version.py', content: spec.files?.['version.py'] ?? '' },
-		});
-		return registryEntry(served, spec, {
-			trust_level: 'trusted',
-			git_url: `${proxy.url}/${spec.name}.git`,
-		});
-	});
-	world.writeRegistry(entries);
 	return { world, proxy, versions };
 }
 

@@ -5,7 +5,8 @@
  * the file given, real git, real store and plugin files); only the seams below are wrapped,
  * so the kill lands at a known point instead of at a moment picked by a timer.
  *
- * Usage: node --import tsx crash-child.ts <install|update> <target> <registry file> [--reinstall]
+ * Usage: node crash-child.js (or --import tsx crash-child.ts) <install|update> <target> <registry
+ * file> [--reinstall]
  * Env: VOUCH_CRASH_STAGE (one of CRASH_STAGES), VOUCH_CRASH_REACHED (a file that receives the
  * stage name when the child gets there, so the test knows it did), VOUCH_CRASH_ACTION: `kill`
  * (default), `pause` (wait there until the file `<reached>.go` exists) or `signal` (go on).

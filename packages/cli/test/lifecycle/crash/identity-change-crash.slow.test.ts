@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { manifestToml } from '../../../../library/test/helpers/git-repos.ts';
 import {
+	copyWorld,
 	createWorld,
 	type PluginSpec,
 	registryEntry,
@@ -44,7 +45,7 @@ after(async () => {
 });
 
 /** OLD installed and enabled; then its repository moves to NEW's UUID with version 2. */
-async function movedWorld(): Promise<{
+async function buildMovedWorld(): Promise<{
 	world: World;
 	served: ServedPlugin;
 	old: Version;
@@ -78,6 +79,18 @@ async function movedWorld(): Promise<{
 		old,
 		next: { commit, marker: { ...old.marker, content: 'VERSION = 2\n' } },
 	};
+}
+
+let template: ReturnType<typeof buildMovedWorld> | undefined;
+
+/**
+ * That world, built once for the file; each test gets a copy of its profile and registry file
+ * (the served repository, which no test changes, is shared).
+ */
+async function movedWorld(): ReturnType<typeof buildMovedWorld> {
+	template ??= buildMovedWorld();
+	const { world, ...rest } = await template;
+	return { world: copyWorld(world), ...rest };
 }
 
 /** Exactly one record, `kept`, in `directory`, whole and enabled; the other is gone. */

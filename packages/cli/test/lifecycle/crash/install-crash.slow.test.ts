@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
+import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
 import { crashChild } from './children.ts';
 import {
 	assertExactly,
@@ -19,7 +19,7 @@ import {
 	stagingEntries,
 	type Version,
 } from './crash-world.ts';
-import { CRASH_STAGES, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
+import { CRASH_STAGES, type CrashStage, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
 
 const SPEC: PluginSpec = {
 	name: 'sturdy',
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 /** A world serving SPEC (and OTHER) from a trusted registry; returns what installing gives. */
-async function servedWorld(): Promise<{ world: World; version: Version }> {
+async function buildServedWorld(): Promise<{ world: World; version: Version }> {
 	const world = await createWorld();
 	worlds.push(world);
 	const served = world.serve(SPEC);
@@ -50,15 +50,51 @@ async function servedWorld(): Promise<{ world: World; version: Version }> {
 	return { world, version };
 }
 
+let template: ReturnType<typeof buildServedWorld> | undefined;
+
+/** That world, served once for the file; each test gets a profile of its own (a copy). */
+async function servedWorld(): Promise<{ world: World; version: Version }> {
+	template ??= buildServedWorld();
+	const { world, version } = await template;
+	return { world: copyWorld(world), version };
+}
+
+const killed = new Map<CrashStage, Promise<Killed>>();
+
+interface Killed {
+	world: World;
+	version: Version;
+	/** The killed child's pid, which its lock and staging name. */
+	pid: number;
+}
+
+/**
+ * A served world whose install of SPEC was SIGKILLed at `stage`. Each stage is killed once;
+ * every caller gets a copy of what that kill left (the dead child's lock, journal and staging
+ * included), so the per-stage check and the recoveries below each settle a real kill's
+ * leftovers without killing again.
+ */
+async function killedAt(stage: CrashStage): Promise<Killed> {
+	let made = killed.get(stage);
+	if (made === undefined) {
+		made = servedWorld().then(async (served) => {
+			const child = await crashChild(served.world, 'install', SPEC.name, stage);
+			return { ...served, pid: child.pid };
+		});
+		killed.set(stage, made);
+	}
+	const { world, ...rest } = await made;
+	return { world: copyWorld(world), ...rest };
+}
+
 describe('install killed at each stage', () => {
 	for (const stage of CRASH_STAGES) {
 		const outcome = outcomeAfter(stage);
 		it(`${STAGE_DESCRIPTIONS[stage]}: ${outcome === 'old' ? 'not installed' : 'installed, whole'} after clean`, async () => {
-			const { world, version } = await servedWorld();
-			const child = await crashChild(world, 'install', SPEC.name, stage);
+			const { world, version, pid } = await killedAt(stage);
 
 			const seen = await assertOldNewOrRecoverable(world, SPEC, 'absent', version);
-			assertStageEvidence(world, stage, seen, 'absent', version, child.pid);
+			assertStageEvidence(world, stage, seen, 'absent', version, pid);
 			const staged = stagingEntries(world);
 
 			const report = await clean(world);
@@ -89,8 +125,7 @@ describe('install killed at each stage', () => {
 
 describe('the next run recovers an install killed mid-way', () => {
 	it('a later install of another plugin completes the killed one first', async () => {
-		const { world, version } = await servedWorld();
-		await crashChild(world, 'install', SPEC.name, 'after-place');
+		const { world, version } = await killedAt('after-place');
 		// Without recovery the state would never learn of the files already in place.
 		assert.equal((await world.state()).plugins[SPEC.uuid], undefined);
 
@@ -111,8 +146,7 @@ describe('the next run recovers an install killed mid-way', () => {
 	});
 
 	it('installing the same plugin again after a kill before the move succeeds', async () => {
-		const { world, version } = await servedWorld();
-		await crashChild(world, 'install', SPEC.name, 'before-place');
+		const { world, version } = await killedAt('before-place');
 		const next = await world.vouch([
 			'install',
 			SPEC.name,

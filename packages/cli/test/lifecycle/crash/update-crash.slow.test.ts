@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { parseJson } from '../../helpers/cli.ts';
-import { createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
+import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
 import { crashChild } from './children.ts';
 import {
 	assertExactly,
@@ -19,7 +19,7 @@ import {
 	stagingEntries,
 	type Version,
 } from './crash-world.ts';
-import { CRASH_STAGES, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
+import { CRASH_STAGES, type CrashStage, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
 
 const SPEC: PluginSpec = {
 	name: 'evolving',
@@ -33,7 +33,7 @@ after(async () => {
 });
 
 /** SPEC installed (enabled) at its first commit, and a second commit published. */
-async function installedWorld(): Promise<{ world: World; old: Version; next: Version }> {
+async function buildInstalledWorld(): Promise<{ world: World; old: Version; next: Version }> {
 	const world = await createWorld();
 	worlds.push(world);
 	const served = world.serve(SPEC);
@@ -61,15 +61,55 @@ async function installedWorld(): Promise<{ world: World; old: Version; next: Ver
 	return { world, old, next };
 }
 
+let template: ReturnType<typeof buildInstalledWorld> | undefined;
+
+/**
+ * That world, built once for the file; each test gets a copy of its profile (the served
+ * repository, which no test changes, is shared), so every kill starts from the same state.
+ */
+async function installedWorld(): Promise<{ world: World; old: Version; next: Version }> {
+	template ??= buildInstalledWorld();
+	const { world, old, next } = await template;
+	return { world: copyWorld(world), old, next };
+}
+
+const killed = new Map<CrashStage, Promise<Killed>>();
+
+interface Killed {
+	world: World;
+	old: Version;
+	next: Version;
+	/** The killed child's pid, which its lock and staging name. */
+	pid: number;
+}
+
+/**
+ * An installed world whose update was SIGKILLed at `stage`. Each stage is killed once; every
+ * caller gets a copy of what that kill left (the dead child's lock, journal and staging
+ * included), so the per-stage check and the recoveries below each settle a real kill's
+ * leftovers without killing again.
+ */
+async function killedAt(stage: CrashStage): Promise<Killed> {
+	let made = killed.get(stage);
+	if (made === undefined) {
+		made = installedWorld().then(async (installed) => {
+			const child = await crashChild(installed.world, 'update', SPEC.name, stage);
+			return { ...installed, pid: child.pid };
+		});
+		killed.set(stage, made);
+	}
+	const { world, ...rest } = await made;
+	return { world: copyWorld(world), ...rest };
+}
+
 describe('update killed at each stage', () => {
 	for (const stage of CRASH_STAGES) {
 		const outcome = outcomeAfter(stage);
 		it(`${STAGE_DESCRIPTIONS[stage]}: the ${outcome} version, whole, after clean`, async () => {
-			const { world, old, next } = await installedWorld();
-			const child = await crashChild(world, 'update', SPEC.name, stage);
+			const { world, old, next, pid } = await killedAt(stage);
 
 			const seen = await assertOldNewOrRecoverable(world, SPEC, old, next);
-			assertStageEvidence(world, stage, seen, old, next, child.pid);
+			assertStageEvidence(world, stage, seen, old, next, pid);
 			const staged = stagingEntries(world);
 
 			const report = await clean(world);
@@ -104,8 +144,7 @@ describe('update killed at each stage', () => {
 
 describe('the next run recovers an update killed mid-way', () => {
 	it('startup-check completes it first, instead of disabling the plugin for changed files', async () => {
-		const { world, next } = await installedWorld();
-		await crashChild(world, 'update', SPEC.name, 'after-place');
+		const { world, next } = await killedAt('after-place');
 		const run = await world.vouch(['startup-check', '--registry', world.registryFile, '--json']);
 		assert.equal(run.code, 0, run.stdout + run.stderr);
 		const report = parseJson(run) as { load: { uuid: string }[]; disabled: unknown[] };
@@ -119,8 +158,7 @@ describe('the next run recovers an update killed mid-way', () => {
 	});
 
 	it('the next update completes it and leaves the new version whole', async () => {
-		const { world, next } = await installedWorld();
-		await crashChild(world, 'update', SPEC.name, 'after-place');
+		const { world, next } = await killedAt('after-place');
 		// The state file alone still says the old commit, so this run fetches again.
 		const run = await world.vouch([
 			'update',
@@ -137,8 +175,7 @@ describe('the next run recovers an update killed mid-way', () => {
 	});
 
 	it('a second update after a kill before the move replaces the old version cleanly', async () => {
-		const { world, next } = await installedWorld();
-		await crashChild(world, 'update', SPEC.name, 'before-place');
+		const { world, next } = await killedAt('before-place');
 		const run = await world.vouch([
 			'update',
 			SPEC.name,

@@ -26,10 +26,11 @@ import {
 	type PluginStore,
 	STAGING_DIR,
 } from '../../../src/lifecycle/store/index.ts';
+import { childNodeArgv } from '../../helpers/child-entry.ts';
 import { makeTempDir } from '../../helpers/temp.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const WORKER = new URL('./worker.ts', import.meta.url);
 
 /**
  * The one clock of the store tests: quarantine paths are predictable, and every file age a
@@ -198,16 +199,13 @@ export interface RunningWorker {
 	kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts `worker.ts` in a real `node` process, with tsx, from the repository root. */
+/** Starts `worker.ts` in a real `node` process (see childNodeArgv), from the repository root. */
 export function startWorker(job: WorkerJob): RunningWorker {
-	const child = spawn(
-		process.execPath,
-		['--conditions=vouch-source', '--import', 'tsx', WORKER, JSON.stringify(job)],
-		{
-			cwd: REPO_ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		},
-	);
+	const [node, ...args] = childNodeArgv(WORKER);
+	const child = spawn(node as string, [...args, JSON.stringify(job)], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => {
