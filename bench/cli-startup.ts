@@ -249,17 +249,18 @@ function percentile(values: readonly number[], fraction: number): number {
 }
 
 /**
- * Builds the packages when a compiled file is missing or older than the newest source, so the
- * figures are never of yesterday's code. Returns whether it built.
+ * Builds the packages when a source was edited after the last build, so the figures are never
+ * of yesterday's code. Returns whether it built. The bin's bundle is written last by every
+ * build (tsc itself is incremental and leaves unchanged outputs alone), so its time is the
+ * build's.
  */
 export function ensureBuilt(): boolean {
-	const packages = ['library', 'cli'].map((name) => join(ROOT, 'packages', name));
+	const bundle = join(ROOT, 'packages', 'cli', 'dist', 'bundle', 'bin.js');
 	const stale =
-		!existsSync(join(ROOT, 'packages', 'cli', 'dist', 'bundle', 'bin.js')) ||
-		packages.some((dir) => {
-			const dist = join(dir, 'dist');
-			return !existsSync(dist) || newestMtime(join(dir, 'src')) > oldestMtime(dist);
-		});
+		!existsSync(bundle) ||
+		['library', 'cli'].some(
+			(name) => newestMtime(join(ROOT, 'packages', name, 'src')) > statSync(bundle).mtimeMs,
+		);
 	if (!stale) return false;
 	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	return true;
@@ -269,13 +270,6 @@ function newestMtime(dir: string): number {
 	let newest = 0;
 	for (const file of walk(dir, '.ts')) newest = Math.max(newest, statSync(file).mtimeMs);
 	return newest;
-}
-
-/** The oldest compiled module: tsc rewrites every output, so this is the last build's time. */
-function oldestMtime(dir: string): number {
-	let oldest = Number.POSITIVE_INFINITY;
-	for (const file of walk(dir, '.js')) oldest = Math.min(oldest, statSync(file).mtimeMs);
-	return oldest;
 }
 
 function* walk(dir: string, suffix: string): Generator<string> {

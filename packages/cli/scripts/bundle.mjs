@@ -11,6 +11,7 @@
  * - web-tree-sitter and re2-wasm load `.wasm` files from beside their own modules;
  * - tuf-js and @tufjs/models pull in an HTTP stack that only `refresh` needs;
  * - semver is loaded through `require` on first use, so it costs nothing at start.
+ * The bundle imports these by name, so the CLI's package lists them as dependencies of its own.
  *
  * Every file is written to the one directory, chunks included: the scanner starts its worker
  * from `./scan-worker.js` beside whichever chunk holds the pool, and finds the library's

@@ -27,8 +27,9 @@ export function writePlugin(root: string, source: PluginSource): { dir: string; 
 	const uuid = source.uuid ?? randomUUID();
 	const dir = join(root, source.name);
 	mkdirSync(dir, { recursive: true });
+	// The suite's mirror (scripts/test-build.mjs) may hold a fixture as a link to the original.
 	if (source.fixture !== undefined)
-		cpSync(join(FIXTURES, source.fixture), dir, { recursive: true });
+		cpSync(join(FIXTURES, source.fixture), dir, { recursive: true, dereference: true });
 	if (source.code !== undefined) writeFileSync(join(dir, 'index.mjs'), source.code);
 	const lines = [
 		`uuid = "${uuid}"`,
