@@ -202,7 +202,10 @@ describe('the hot connection layer, timing out and closing', () => {
 		const stack = await startStack({
 			files,
 			configure(server) {
-				server.keepAliveTimeout = 100;
+				// Long enough that a loaded machine cannot let a connection go quiet before its
+				// first request arrives: the sweep would then hand it to node:http, which the
+				// server's close would wait on while this client waits to be closed.
+				server.keepAliveTimeout = 2_000;
 			},
 		});
 		// One connection waits for its file; another's client never reads its many answers.
