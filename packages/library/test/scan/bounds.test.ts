@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { MAX_FINDINGS_PER_RULE } from '../../src/scan/engine/file-context.ts';
 import { DEFAULT_SCAN_LIMITS } from '../../src/scan/index.ts';
+import { SMALL_STACK_MB } from '../helpers/small-stack-worker.ts';
 import { makeTempDir } from '../helpers/temp.ts';
-import { SMALL_STACK_MB, scanInSmallStack } from './small-stack.ts';
+import { scanInSmallStack } from './small-stack.ts';
 import { scan } from './support.ts';
 
 function plugin(files: Record<string, string>): string {

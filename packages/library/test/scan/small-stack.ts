@@ -7,13 +7,9 @@
  *
  * This module is also the worker's entry: loaded in a worker started here, it does the work.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Node } from 'web-tree-sitter';
-
-/** The worker's stack: far below Node's default, enough to load and run the scanner. */
-export const SMALL_STACK_MB = 0.5;
+import { runWithSmallStack } from '../helpers/small-stack-worker.ts';
 
 export interface SmallStackScan {
 	skipped: string[];
@@ -32,29 +28,7 @@ interface Task {
 
 export function scanInSmallStack(dir: string, file: string): Promise<SmallStackScan> {
 	const task: Task = { smallStackScan: true, dir, file };
-	const worker = new Worker(entryOf(new URL(import.meta.url)), {
-		workerData: task,
-		resourceLimits: { stackSizeMb: SMALL_STACK_MB },
-	});
-	return new Promise((resolve, reject) => {
-		worker.once('message', resolve);
-		worker.once('error', reject);
-		worker.once('exit', (code) =>
-			reject(new Error(`the worker exited (${code}) without an answer`)),
-		);
-	});
-}
-
-/** Run from TypeScript through tsx, a worker needs the loader registered first. */
-function entryOf(file: URL): URL {
-	if (extname(fileURLToPath(file)) !== '.ts') return file;
-	const loader = import.meta.resolve('tsx/esm/api');
-	const source = [
-		`const { register } = await import(${JSON.stringify(loader)});`,
-		'register();',
-		`await import(${JSON.stringify(file.href)});`,
-	].join('\n');
-	return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+	return runWithSmallStack(new URL(import.meta.url), task);
 }
 
 /** The walk a scanner must not do: one frame per level of the tree. */

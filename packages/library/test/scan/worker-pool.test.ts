@@ -310,13 +310,15 @@ describe('scanning on worker threads', () => {
 	});
 
 	test("a worker's answer is read before its watchdog ends it, however long this thread was busy", async () => {
-		// This thread's lane holds the event loop far past the worker's bound and grace (40 ms),
-		// while the worker (one that answers at once) has long answered: a whole second leaves it
-		// time to answer even on a machine busy with other work.
+		// This thread's lane holds the event loop far past the worker's bound and grace (300 ms),
+		// while the worker (one that answers at once) has long answered: two seconds leave it
+		// time to answer even on a machine busy with other work. The bound and grace are long
+		// enough that a machine which stalls this process before the lane starts does not fire
+		// the watchdog on a worker that simply has not been given the processor yet.
 		const busyLane = {
 			concurrency: 1,
 			async run() {
-				const until = performance.now() + 1_000;
+				const until = performance.now() + 2_000;
 				while (performance.now() < until) {
 					// The whole of one file's scan, synchronous as the engine's is.
 				}
@@ -328,16 +330,16 @@ describe('scanning on worker threads', () => {
 			mainLane: async () => busyLane,
 			spawnAfterMs: 0,
 			workerFile: new URL('dies-on-marked.mjs', WORKERS),
-			watchdogGraceMs: 20,
+			watchdogGraceMs: 200,
 		});
 		try {
 			pool.start();
 			assert.equal(await pool.started(), true);
 			// Four files go to the worker at once and the fifth to this thread's lane: none is sent
-			// to the worker after the lane, when only 40 ms of wall time would stand between a
+			// to the worker after the lane, when only 300 ms of wall time would stand between a
 			// slow machine and a watchdog that rightly fires.
 			const results = await Promise.all(
-				Array.from({ length: 5 }, () => pool.run(request('x = 1\n', 20))),
+				Array.from({ length: 5 }, () => pool.run(request('x = 1\n', 100))),
 			);
 			assert.deepEqual(
 				results.map((result) => result.status),

@@ -379,7 +379,7 @@ export function createScanWorkerPool(options: ScanWorkerPoolOptions): ScanWorker
  * worker threads, so the worker registers it before loading the module. Where no such loader
  * is installed this throws, and the pool leaves every file to this thread.
  */
-function entryOf(file: URL): URL {
+export function entryOf(file: URL): URL {
 	if (!file.pathname.endsWith('.ts')) return file;
 	const loader = import.meta.resolve('tsx/esm/api');
 	const source = [

@@ -1,7 +1,8 @@
 /** Edits of a registry far larger than Picard's: the text editor must not scale with the stack. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editInSmallStack, SMALL_STACK_MB } from './small-stack-edit.ts';
+import { SMALL_STACK_MB } from '../../helpers/small-stack-worker.ts';
+import { editInSmallStack } from './small-stack-edit.ts';
 
 // A registry of 10,000 plugins (over 160,000 lines) overflows a normal stack when its lines are
 // spread as arguments. Half of it is edited here on a stack small enough that the same spread of

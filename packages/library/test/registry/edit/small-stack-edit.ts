@@ -7,12 +7,8 @@
  *
  * This module is also the worker's entry: loaded in a worker started here, it does the work.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-
-/** The worker's stack: far below Node's default, enough to load and run the editor. */
-export const SMALL_STACK_MB = 0.5;
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { runWithSmallStack } from '../../helpers/small-stack-worker.ts';
 
 export interface SmallStackEdit {
 	lines: number;
@@ -31,29 +27,7 @@ interface Task {
 
 export function editInSmallStack(plugins: number, index: number): Promise<SmallStackEdit> {
 	const task: Task = { smallStackEdit: true, plugins, index };
-	const worker = new Worker(entryOf(new URL(import.meta.url)), {
-		workerData: task,
-		resourceLimits: { stackSizeMb: SMALL_STACK_MB },
-	});
-	return new Promise((resolve, reject) => {
-		worker.once('message', resolve);
-		worker.once('error', reject);
-		worker.once('exit', (code) =>
-			reject(new Error(`the worker exited (${code}) without an answer`)),
-		);
-	});
-}
-
-/** Run from TypeScript through tsx, a worker needs the loader registered first. */
-function entryOf(file: URL): URL {
-	if (extname(fileURLToPath(file)) !== '.ts') return file;
-	const loader = import.meta.resolve('tsx/esm/api');
-	const source = [
-		`const { register } = await import(${JSON.stringify(loader)});`,
-		'register();',
-		`await import(${JSON.stringify(file.href)});`,
-	].join('\n');
-	return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+	return runWithSmallStack(new URL(import.meta.url), task);
 }
 
 async function work(task: Task): Promise<SmallStackEdit> {
