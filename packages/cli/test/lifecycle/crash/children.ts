@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childNodeArgv } from '../../../../library/test/helpers/child-entry.ts';
 import { makeTempDir } from '../../../../library/test/helpers/temp.ts';
-import type { World } from '../world.ts';
+import { copyWorld, type World } from '../world.ts';
 import type { CrashStage } from './stages.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -124,4 +124,30 @@ export async function crashChild(
 	// Written just before the kill: the child died there, not earlier.
 	await child.reached();
 	return result;
+}
+
+/**
+ * `operation` of `target` SIGKILLed at a stage, in a world `prepare` makes. Each stage is killed
+ * once; every caller gets a copy of what that kill left (the dead child's lock, journal and
+ * staging included), so several checks each settle a real kill's leftovers without killing
+ * again.
+ */
+export function killedOncePerStage<Prepared extends { world: World }>(
+	prepare: () => Promise<Prepared>,
+	operation: 'install' | 'update',
+	target: string,
+): (stage: CrashStage) => Promise<Prepared & { pid: number }> {
+	const killed = new Map<CrashStage, Promise<Prepared & { pid: number }>>();
+	return async (stage) => {
+		let made = killed.get(stage);
+		if (made === undefined) {
+			made = prepare().then(async (prepared) => {
+				const child = await crashChild(prepared.world, operation, target, stage);
+				return { ...prepared, pid: child.pid };
+			});
+			killed.set(stage, made);
+		}
+		const { world, ...rest } = await made;
+		return { ...rest, world: copyWorld(world) } as Prepared & { pid: number };
+	};
 }

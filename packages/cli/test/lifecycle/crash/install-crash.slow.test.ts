@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
-import { crashChild } from './children.ts';
+import { killedOncePerStage } from './children.ts';
 import {
 	assertExactly,
 	assertNoLeftovers,
@@ -19,7 +19,7 @@ import {
 	stagingEntries,
 	type Version,
 } from './crash-world.ts';
-import { CRASH_STAGES, type CrashStage, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
+import { CRASH_STAGES, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
 
 const SPEC: PluginSpec = {
 	name: 'sturdy',
@@ -59,33 +59,8 @@ async function servedWorld(): Promise<{ world: World; version: Version }> {
 	return { world: copyWorld(world), version };
 }
 
-const killed = new Map<CrashStage, Promise<Killed>>();
-
-interface Killed {
-	world: World;
-	version: Version;
-	/** The killed child's pid, which its lock and staging name. */
-	pid: number;
-}
-
-/**
- * A served world whose install of SPEC was SIGKILLed at `stage`. Each stage is killed once;
- * every caller gets a copy of what that kill left (the dead child's lock, journal and staging
- * included), so the per-stage check and the recoveries below each settle a real kill's
- * leftovers without killing again.
- */
-async function killedAt(stage: CrashStage): Promise<Killed> {
-	let made = killed.get(stage);
-	if (made === undefined) {
-		made = servedWorld().then(async (served) => {
-			const child = await crashChild(served.world, 'install', SPEC.name, stage);
-			return { ...served, pid: child.pid };
-		});
-		killed.set(stage, made);
-	}
-	const { world, ...rest } = await made;
-	return { world: copyWorld(world), ...rest };
-}
+/** The world after install of SPEC was SIGKILLed at a stage (`killedOncePerStage`). */
+const killedAt = killedOncePerStage(servedWorld, 'install', SPEC.name);
 
 describe('install killed at each stage', () => {
 	for (const stage of CRASH_STAGES) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { parseJson } from '../../helpers/cli.ts';
 import { copyWorld, createWorld, type PluginSpec, registryEntry, type World } from '../world.ts';
-import { crashChild } from './children.ts';
+import { killedOncePerStage } from './children.ts';
 import {
 	assertExactly,
 	assertNoLeftovers,
@@ -19,7 +19,7 @@ import {
 	stagingEntries,
 	type Version,
 } from './crash-world.ts';
-import { CRASH_STAGES, type CrashStage, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
+import { CRASH_STAGES, outcomeAfter, STAGE_DESCRIPTIONS } from './stages.ts';
 
 const SPEC: PluginSpec = {
 	name: 'evolving',
@@ -73,34 +73,8 @@ async function installedWorld(): Promise<{ world: World; old: Version; next: Ver
 	return { world: copyWorld(world), old, next };
 }
 
-const killed = new Map<CrashStage, Promise<Killed>>();
-
-interface Killed {
-	world: World;
-	old: Version;
-	next: Version;
-	/** The killed child's pid, which its lock and staging name. */
-	pid: number;
-}
-
-/**
- * An installed world whose update was SIGKILLed at `stage`. Each stage is killed once; every
- * caller gets a copy of what that kill left (the dead child's lock, journal and staging
- * included), so the per-stage check and the recoveries below each settle a real kill's
- * leftovers without killing again.
- */
-async function killedAt(stage: CrashStage): Promise<Killed> {
-	let made = killed.get(stage);
-	if (made === undefined) {
-		made = installedWorld().then(async (installed) => {
-			const child = await crashChild(installed.world, 'update', SPEC.name, stage);
-			return { ...installed, pid: child.pid };
-		});
-		killed.set(stage, made);
-	}
-	const { world, ...rest } = await made;
-	return { world: copyWorld(world), ...rest };
-}
+/** The world after update of SPEC was SIGKILLed at a stage (`killedOncePerStage`). */
+const killedAt = killedOncePerStage(installedWorld, 'update', SPEC.name);
 
 describe('update killed at each stage', () => {
 	for (const stage of CRASH_STAGES) {
