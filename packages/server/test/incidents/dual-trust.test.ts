@@ -20,6 +20,7 @@ import {
 	openWorld,
 	PLUGINS,
 	ROOT,
+	rejectsWith,
 	type World,
 } from './world.ts';
 
@@ -156,6 +157,12 @@ describe('dual control and trust changes', () => {
 				await world.store.edit((context) => planPluginRemove(context, plugin.id, 'Gone'), ALICE);
 				const removed = await world.service.revertAction(hard.actionId, ALICE, 'Lift it');
 				assert.equal(removed.state, 'lift_requested', 'one maintainer lifted it alone');
+				assert.equal(await blocked(world, plugin.uuid), true);
+				// Nor does a dismissal lift it alone.
+				await rejectsWith(
+					world.service.transition(incidentId, 'dismissed', ALICE, 'Nothing there'),
+					'FORBIDDEN',
+				);
 				assert.equal(await blocked(world, plugin.uuid), true);
 			} finally {
 				await world.close();
