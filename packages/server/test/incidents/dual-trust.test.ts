@@ -10,7 +10,9 @@ import {
 	planPluginEdit,
 	planPluginRemove,
 } from '@vouch/library/internal/registry/edit/plugin-plans';
+import { createIncidentService } from '../../src/incidents/service.ts';
 import type { Actor } from '../../src/store/actor.ts';
+import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
 import {
 	ALICE,
@@ -124,6 +126,46 @@ describe('dual control and trust changes', () => {
 				);
 				assert.equal(hard.state, 'awaiting_approval', 'one maintainer hard-blocked it alone');
 				assert.equal(await blocked(world, plugin.uuid), false);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
+	it('a block one maintainer applies alone is refused when the plugin became trusted meanwhile', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const world = await openWorld(fixture);
+			try {
+				const plugin = PLUGINS.community;
+				const incidentId = await openIncident(world, plugin.id);
+				// The trust is raised between the request's check and the edit that writes its entry.
+				let raise = true;
+				const racing: RegistryStore = {
+					...world.store,
+					async edit(planner, actor, alongside) {
+						if (raise) {
+							raise = false;
+							await setTrust(world, plugin.id, 'trusted', BOB);
+						}
+						return world.store.edit(planner, actor, alongside);
+					},
+				};
+				const service = createIncidentService({
+					db: world.database,
+					clock: world.clock.now,
+					store: racing,
+					publicBaseUrl: 'https://registry.example.org',
+					clientKeySecret: 'a test secret',
+				});
+				await rejectsWith(
+					service.requestAction(incidentId, 'hard_blacklist', {}, ALICE, 'Alone'),
+					'FORBIDDEN',
+				);
+				assert.equal(raise, false);
+				assert.equal(await blocked(world, plugin.uuid), false, 'one maintainer blocked it alone');
+				// Asked again, it waits for a second maintainer.
+				const again = await service.requestAction(incidentId, 'hard_blacklist', {}, ALICE, 'Again');
+				assert.equal(again.state, 'awaiting_approval');
 			} finally {
 				await world.close();
 			}
