@@ -335,6 +335,22 @@ function liftRequests(engine: EngineKind): Migration {
 	};
 }
 
+/**
+ * The plugins dual control keeps protecting after the registry stops listing them as official
+ * or trusted (D22, `incidents/trust-history.ts`): one row per identity, never removed.
+ */
+function protectedPlugins(): Migration {
+	return {
+		async up(db: AnyDb) {
+			await db.schema
+				.createTable('protected_plugins')
+				.addColumn('key', 'text', (c) => c.primaryKey())
+				.addColumn('recorded_at', 'text', (c) => c.notNull())
+				.execute();
+		},
+	};
+}
+
 /** Names sort in order; Kysely's migrator applies them in that order and records each. */
 export function migrationsFor(engine: EngineKind): Record<string, Migration> {
 	return {
@@ -342,5 +358,6 @@ export function migrationsFor(engine: EngineKind): Record<string, Migration> {
 		'0002_sync_state': syncState(),
 		'0003_incidents': incidents(engine),
 		'0004_lift_requests': liftRequests(engine),
+		'0005_protected_plugins': protectedPlugins(),
 	};
 }

@@ -299,6 +299,16 @@ export interface LiftRequestTable {
 	decision_reason: string | null;
 }
 
+/**
+ * A plugin that was official or trusted, by each identity it was listed under (D22): its
+ * `id:<id>`, `uuid:<uuid>` and `url:<canonical URL>`, recorded by the write that lowered,
+ * removed or re-identified it, and never removed (`incidents/trust-history.ts`).
+ */
+export interface ProtectedPluginTable {
+	key: string;
+	recorded_at: string;
+}
+
 export interface ServiceDatabase {
 	registry_document: RegistryDocumentTable;
 	plugins: PluginRowTable;
@@ -318,4 +328,5 @@ export interface ServiceDatabase {
 	incident_actions: IncidentActionTable;
 	appeals: AppealTable;
 	lift_requests: LiftRequestTable;
+	protected_plugins: ProtectedPluginTable;
 }

@@ -22,6 +22,7 @@ import { Hono } from 'hono';
 import { type Accounts, actorOf } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import { assertNotHeldByAction } from '../incidents/held-entries.ts';
+import { manualEntryGuard } from '../incidents/manual-entries.ts';
 import { listChanges } from '../store/change-queries.ts';
 import { type AdminEnv, bearerAuth, requireRole } from './admin-auth.ts';
 import { type EditRunnerDeps, editResponse, publishAfterEdit, runEdit } from './admin-edits.ts';
@@ -175,11 +176,14 @@ export function adminApi(deps: AdminApiDeps): Hono<AdminEnv> {
 			reason: body.reason,
 			report: body.report,
 		});
+		// Not what an incident applies only with a second maintainer (D22).
+		const guard = manualEntryGuard();
 		const result = await runEdit(
 			deps,
 			actor,
-			(context) => planBlacklistAdd(context, input),
+			(context) => guard.plan(context, planBlacklistAdd(context, input)),
 			body.confirm,
+			guard.alongside,
 		);
 		return jsonReply(result, result.changed ? 201 : 200);
 	});

@@ -30,6 +30,7 @@ import { closeActionLifts } from './lifts.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
 import { ACTIONABLE_STATES } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
+import { isProtectedPlugin } from './trust-history.ts';
 import type { ActionKind, ActionParams, ActionState, IncidentState } from './types.ts';
 import { ACTION_KINDS } from './types.ts';
 
@@ -81,7 +82,10 @@ export async function requestAction(
 	}
 	// Plan it once now, so a request the planner refuses is refused before anything is stored.
 	blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
-	const dual = options.automatic !== true && needsSecondMaintainer(kind, target.plugin);
+	// Official or trusted now, or once (`trust-history.ts`): a trust lowered first changes nothing.
+	const dual =
+		options.automatic !== true &&
+		needsSecondMaintainer(kind, await isProtectedPlugin(context.db.db, target.plugin));
 	const now = context.clock().toISOString();
 	const inserted = await context.db.db
 		.insertInto('incident_actions')
@@ -181,16 +185,33 @@ async function applyAction(
 		incidentUrl(context, action.incident_id),
 	);
 	const now = context.clock();
+	// The plugin as the document the entry is written to lists it: a block one maintainer applies
+	// alone is checked again there, in the edit's transaction, against a trust raised meanwhile.
+	let written = target.plugin;
 	// The entry and the action's record commit together: a crash between the two would leave an
 	// entry no action accounts for, and a second approval would add it again.
 	await context.store.edit(
 		(plan) => {
 			// Again against the document the entry is written to: a move committed meanwhile counts.
 			assertRequestedTarget(plan.registry.plugins, action.id, params);
+			if (target.plugin !== undefined) {
+				written = plan.registry.plugins.find((p) => p.id === params.pluginId) ?? target.plugin;
+			}
 			return planActionEntry(plan, input, takeOver).plan;
 		},
 		actor,
 		async (trx, stored) => {
+			if (
+				approvalReason === undefined &&
+				action.automatic !== 1 &&
+				needsSecondMaintainer(kind, await isProtectedPlugin(trx, written))
+			) {
+				throw serverError(
+					'FORBIDDEN',
+					`The plugin of action ${action.id} became official or trusted meanwhile: the block needs a second maintainer.`,
+					{ hint: 'Request it again: it will wait for a second maintainer (dual control).' },
+				);
+			}
 			// The incident's state again, in the transaction that writes the entry: an appeal (or a
 			// dismissal) filed since the check above would otherwise find a block landing after it,
 			// which its decision never judged. The update takes the incident's row, so an appeal

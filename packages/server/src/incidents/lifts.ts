@@ -15,6 +15,7 @@ import type { IncidentContext } from './deps.ts';
 import { liftNeedsSecondMaintainer } from './dual-control.ts';
 import { logStep } from './incident-log.ts';
 import { type ActionRow, paramsOf } from './rows.ts';
+import { isProtectedPlugin } from './trust-history.ts';
 import type { LiftKind } from './types.ts';
 
 export type LiftRow = Selectable<LiftRequestTable>;
@@ -68,17 +69,29 @@ export async function pendingLiftsOf(db: Db, incidentId: number): Promise<LiftRo
 	return rows.map(normalised);
 }
 
-/** Whether lifting the applied action needs a second maintainer, given the registry now. */
+/**
+ * Whether lifting the applied action needs a second maintainer. Its plugin is looked up as the
+ * registry lists it now, and also by the id, uuid and URL it was blocked at in the record of
+ * plugins once official or trusted (`trust-history.ts`): a plugin lowered or removed since does
+ * not let one maintainer lift what needed two.
+ */
 export async function actionLiftIsDual(
 	context: IncidentContext,
 	action: ActionRow,
 ): Promise<boolean> {
 	const params = paramsOf(action);
-	const plugin =
-		action.kind === 'author_block' || params.pluginId === undefined
-			? undefined
-			: pluginOfAction((await context.store.registry())?.registry.plugins ?? [], params);
-	return liftNeedsSecondMaintainer(action, plugin);
+	if (action.kind === 'author_block' || params.pluginId === undefined) {
+		return liftNeedsSecondMaintainer(action, false);
+	}
+	const plugin = pluginOfAction((await context.store.registry())?.registry.plugins ?? [], params);
+	const requested = {
+		id: params.pluginId,
+		...(params.target === undefined ? {} : { uuid: params.target.uuid, url: params.target.url }),
+	};
+	return liftNeedsSecondMaintainer(
+		action,
+		await isProtectedPlugin(context.db.db, plugin, [requested]),
+	);
 }
 
 /** A second request while one waits is refused, pointing at the one that waits. */

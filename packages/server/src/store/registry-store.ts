@@ -34,6 +34,7 @@ import { serverError } from '../errors.ts';
 import { assertEditKeepsHeldCoverage } from '../incidents/held-coverage.ts';
 import { assertReplacementKeepsHeldEntries } from '../incidents/held-entries.ts';
 import { assertEditKeepsPendingTargets } from '../incidents/pending-targets.ts';
+import { recordLostProtection } from '../incidents/trust-history.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
@@ -175,6 +176,13 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				() => (current === undefined ? undefined : parse(current.text)),
 				() => registry,
 			);
+			// A plugin no longer listed as official or trusted stays under dual control (D22).
+			await recordLostProtection(
+				trx,
+				() => (current === undefined ? undefined : parse(current.text)),
+				() => registry,
+				now.toISOString(),
+			);
 			await replaceProjection(trx, projection);
 			return insertChange(trx, {
 				action: 'edit',
@@ -251,6 +259,13 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				trx,
 				() => parse(current.text),
 				() => edit.registry,
+			);
+			// A trust lowered, a plugin removed or re-identified: it stays under dual control (D22).
+			await recordLostProtection(
+				trx,
+				() => parse(current.text),
+				() => edit.registry,
+				now.toISOString(),
 			);
 			await replaceProjection(trx, projection);
 			const change = await insertChange(trx, {

@@ -230,8 +230,10 @@ describe('admin API', () => {
 		await forEachEngine(t, async ({ options }) => {
 			const service = await testService(options);
 			try {
+				// Soft: a hard entry on a trusted plugin is an incident's, with a second maintainer.
 				const entry = {
 					url: 'https://github.com/rdswift/picard-plugin-additional-artists-details',
+					severity: 'soft',
 					reason: 'compromised <img src=x onerror=alert(1)>',
 				};
 				const asked = await service.send(

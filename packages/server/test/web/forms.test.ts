@@ -95,6 +95,22 @@ describe('web forms', () => {
 			});
 			assert.equal(fixture.publishes, 1);
 
+			// A hard entry on a trusted plugin, or a pattern, is an incident's, with a second
+			// maintainer (D22): refused, confirmed or not, and nothing stored.
+			for (const fields of [
+				{ kind: 'url', value: 'https://github.com/example/cover-finder', severity: 'hard' },
+				{ kind: 'url_regex', value: '^https://github\\.com/example/', severity: 'soft' },
+			]) {
+				const refused = await post(
+					app,
+					'/admin/blacklist',
+					form({ ...fields, reason: 'alone', confirm: 'yes', csrf: alice.csrf }),
+					headers,
+				);
+				assert.equal(refused.status, 403, JSON.stringify(fields));
+			}
+			assert.equal((await storedState(database)).changes, before.changes + 1);
+
 			const entryFields = {
 				kind: 'url',
 				value: 'https://github.com/example/tag-tools',

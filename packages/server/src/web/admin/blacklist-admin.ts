@@ -12,6 +12,7 @@ import { html } from 'hono/html';
 import { actorOf } from '../../admin/accounts.ts';
 import { serverError } from '../../errors.ts';
 import { assertNotHeldByAction } from '../../incidents/held-entries.ts';
+import { manualEntryGuard } from '../../incidents/manual-entries.ts';
 import {
 	type BlacklistListing,
 	getBlacklistEntry,
@@ -186,25 +187,35 @@ export function blacklistAdminRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
 		if (values.reason === '')
 			return refuse('Give a reason: users see it when a plugin is refused.');
 		const kind = values.kind as Kind;
+		// Not what an incident applies only with a second maintainer (D22): a 403, as a removal
+		// of an entry an incident holds is.
+		const guard = manualEntryGuard();
 		try {
-			await deps.store.edit((context) => {
-				const plan = planBlacklistAdd(context, {
-					...(kind === 'url' ? { url: values.value } : {}),
-					...(kind === 'uuid' ? { uuid: values.value } : {}),
-					...(kind === 'url_regex' ? { urlRegex: values.value } : {}),
-					...(values.versions === '' ? {} : { versions: values.versions }),
-					severity: values.severity as 'hard' | 'soft',
-					reason: values.reason,
-				});
-				// The planner asks before blocking the registry's own plugins; so does the form.
-				if (plan.confirm !== undefined && !values.confirm) {
-					throw serverError(
-						'BAD_REQUEST',
-						`${plan.notes.join(' ')}. Tick the box to add the entry anyway.`,
+			await deps.store.edit(
+				(context) => {
+					const plan = guard.plan(
+						context,
+						planBlacklistAdd(context, {
+							...(kind === 'url' ? { url: values.value } : {}),
+							...(kind === 'uuid' ? { uuid: values.value } : {}),
+							...(kind === 'url_regex' ? { urlRegex: values.value } : {}),
+							...(values.versions === '' ? {} : { versions: values.versions }),
+							severity: values.severity as 'hard' | 'soft',
+							reason: values.reason,
+						}),
 					);
-				}
-				return plan;
-			}, actorOf(session.account));
+					// The planner asks before blocking the registry's own plugins; so does the form.
+					if (plan.confirm !== undefined && !values.confirm) {
+						throw serverError(
+							'BAD_REQUEST',
+							`${plan.notes.join(' ')}. Tick the box to add the entry anyway.`,
+						);
+					}
+					return plan;
+				},
+				actorOf(session.account),
+				guard.alongside,
+			);
 		} catch (error) {
 			const problem = formProblem(error);
 			if (problem === undefined) throw error;
