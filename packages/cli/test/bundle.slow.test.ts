@@ -4,13 +4,74 @@
  * the scanner's worker entry, and the grammars that entry loads.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+	cpSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { REPO_ROOT } from './helpers/built-cli.ts';
 
 const BUNDLE = join(REPO_ROOT, 'packages/cli/dist/bundle');
+const GRAMMARS = join(REPO_ROOT, 'packages/library/dist/grammars');
+/** What the bundle imports by name (scripts/bundle.mjs): all it needs beside itself. */
+const EXTERNALS = ['web-tree-sitter', 're2-wasm', 'tuf-js', '@tufjs/models', 'semver'];
+
+/**
+ * The bundle copied into `<work>/app/<folder>`, with its external packages and nothing else: no
+ * `@vouch/library`, so no shipped grammars are within its reach.
+ */
+function bundleWithoutLibrary(work: string, folder = join('dist', 'bundle')): string {
+	const app = join(work, 'app');
+	cpSync(BUNDLE, join(app, folder), { recursive: true });
+	writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module' }));
+	for (const name of EXTERNALS) {
+		mkdirSync(dirname(join(app, 'node_modules', name)), { recursive: true });
+		symlinkSync(join(REPO_ROOT, 'node_modules', name), join(app, 'node_modules', name));
+	}
+	return join(app, folder, 'bin.js');
+}
+
+/** `vouch scan --json` of a plugin whose code runs a shell command, by the bundle `bin`. */
+function scanRisky(bin: string, work: string, env: Record<string, string>) {
+	const plugin = join(work, 'plugin');
+	mkdirSync(plugin, { recursive: true });
+	writeFileSync(join(plugin, '__init__.py'), 'import os\nos.system("id")\n');
+	const run = spawnSync(process.execPath, [bin, 'scan', plugin, '--json'], {
+		cwd: work,
+		encoding: 'utf8',
+		env: { PATH: process.env.PATH ?? '', HOME: join(work, 'nobody'), ...env },
+	});
+	const report = JSON.parse(run.stdout) as { ok: boolean; error?: { code: string } };
+	return { status: run.status, stdout: run.stdout, code: report.error?.code };
+}
+
+/** A folder laid out as Node's global module folders are, holding the grammars in both forms. */
+function plantGrammars(folder: string): void {
+	const library = join(folder, '@vouch', 'library');
+	mkdirSync(join(library, 'dist'), { recursive: true });
+	writeFileSync(join(library, 'package.json'), JSON.stringify({ name: '@vouch/library' }));
+	cpSync(GRAMMARS, join(library, 'dist', 'grammars'), { recursive: true });
+	const packages: Record<string, string[]> = {
+		'tree-sitter-python': ['tree-sitter-python.wasm'],
+		'tree-sitter-javascript': ['tree-sitter-javascript.wasm'],
+		'tree-sitter-typescript': ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'],
+	};
+	for (const [name, files] of Object.entries(packages)) {
+		mkdirSync(join(folder, name), { recursive: true });
+		writeFileSync(join(folder, name, 'package.json'), JSON.stringify({ name }));
+		for (const file of files) cpSync(join(GRAMMARS, file), join(folder, name, file));
+	}
+}
 
 describe('the bundled CLI', () => {
 	it('keeps the worker entry beside every module that starts it', () => {
@@ -66,6 +127,44 @@ describe('the bundled CLI', () => {
 			assert.ok(result.result.findings.length > 0, 'the subprocess call is found');
 		} finally {
 			await worker.terminate();
+		}
+	});
+
+	it('never loads a grammar from NODE_PATH or the home folders', () => {
+		// A grammar is WebAssembly that web-tree-sitter links with JavaScript glue it evaluates:
+		// loading one is running its code. Only the copies Vouch ships may be loaded, never a
+		// file that whoever sets the environment or owns the home folder put in Node's global
+		// module folders, which `require` searches when a package is not installed.
+		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
+		try {
+			const bin = bundleWithoutLibrary(work);
+			const elsewhere = join(work, 'elsewhere');
+			plantGrammars(elsewhere);
+			const home = join(work, 'home');
+			plantGrammars(join(home, '.node_modules'));
+			plantGrammars(join(home, '.node_libraries'));
+			for (const env of [{ NODE_PATH: elsewhere }, { HOME: home }]) {
+				const run = scanRisky(bin, work, env);
+				assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+				assert.equal(run.status, 1);
+			}
+		} finally {
+			rmSync(work, { recursive: true, force: true });
+		}
+	});
+
+	it('never loads grammars from the folder two up from a bundle that is not the library', () => {
+		// The library's compiled module finds its copies at `../../grammars/`; a bundle one
+		// folder deep into its program reaches the folder that holds the program with that path.
+		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
+		try {
+			const bin = bundleWithoutLibrary(work, 'bundle');
+			cpSync(GRAMMARS, join(work, 'grammars'), { recursive: true });
+			const run = scanRisky(bin, work, {});
+			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+			assert.equal(run.status, 1);
+		} finally {
+			rmSync(work, { recursive: true, force: true });
 		}
 	});
 });

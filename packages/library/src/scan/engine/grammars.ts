@@ -6,8 +6,7 @@
  * from source, they come from the grammar packages themselves.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import { scanError } from '../errors.ts';
@@ -20,41 +19,57 @@ const WASM_FILES: Readonly<Record<SourceLanguage, string>> = {
 	tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
 };
 
-/** `dist/scan/engine/` → `dist/grammars/`: where the build puts the copies. */
-const BUNDLED = new URL('../../grammars/', import.meta.url);
+/** This module as the build writes it: `dist/grammars/` is then two folders up. */
+const COMPILED = `${sep}dist${sep}scan${sep}engine${sep}grammars.js`;
 
 /**
- * Where the copies are, in order: beside this module (the library's own `dist/`); in the
- * installed `@vouch/library` package, for code bundled into another package (the `vouch` bin);
- * and last the grammar packages themselves, which only a checkout of the repository has.
+ * Where a grammar's `.wasm` is for the module at `moduleFile`, in order: the library's own
+ * `dist/grammars/` when this is its compiled module; the `dist/grammars/` of the nearest
+ * installed `@vouch/library`, for code bundled into another package (the `vouch` bin); and last
+ * the nearest grammar package itself, which only a checkout of the repository has.
+ *
+ * Loading a grammar runs code: web-tree-sitter evaluates the JavaScript a grammar module
+ * carries for its imports. So the search is never wider than the one Node makes for an
+ * `import` of the program's own dependencies: the `node_modules` folders from the module up,
+ * never NODE_PATH nor the home and prefix folders that `require` also searches. And the copies
+ * two folders up are taken only from the library's own module: from a bundle elsewhere the
+ * same relative path leaves the program's folder.
  */
-function grammarPath(language: SourceLanguage, require: NodeJS.Require): string {
+export function grammarPath(language: SourceLanguage, moduleFile: string): string {
 	const file = WASM_FILES[language];
 	const name = file.slice(file.indexOf('/') + 1);
-	const bundled = fileURLToPath(new URL(name, BUNDLED));
-	if (existsSync(bundled)) return bundled;
-	const installed = installedLibraryGrammars(require);
+	if (moduleFile.endsWith(COMPILED)) {
+		const own = join(moduleFile, '..', '..', '..', 'grammars', name);
+		if (existsSync(own)) return own;
+	}
+	const library = nearestInstalled(dirname(moduleFile), join('@vouch', 'library', 'package.json'));
+	const installed = library === undefined ? undefined : join(dirname(library), 'dist', 'grammars');
 	if (installed !== undefined && existsSync(join(installed, name))) return join(installed, name);
-	return require.resolve(file);
+	const fromPackage = nearestInstalled(dirname(moduleFile), file);
+	if (fromPackage !== undefined) return fromPackage;
+	throw new Error(`The grammar ${name} is not installed.`);
 }
 
-function installedLibraryGrammars(require: NodeJS.Require): string | undefined {
-	try {
-		return join(dirname(require.resolve('@vouch/library/package.json')), 'dist', 'grammars');
-	} catch {
-		return undefined;
+/** `node_modules/<path>` in `from` or the nearest folder above it that has one. */
+function nearestInstalled(from: string, path: string): string | undefined {
+	for (let dir = from; ; dir = dirname(dir)) {
+		if (basename(dir) !== 'node_modules') {
+			const candidate = join(dir, 'node_modules', path);
+			if (existsSync(candidate)) return candidate;
+		}
+		if (dirname(dir) === dir) return undefined;
 	}
 }
 
 export type Grammars = Readonly<Record<SourceLanguage, Language>>;
 
 export async function loadGrammars(): Promise<Grammars> {
-	const require = createRequire(import.meta.url);
+	const moduleFile = fileURLToPath(import.meta.url);
 	try {
 		await Parser.init();
 		const entries = await Promise.all(
 			(Object.keys(WASM_FILES) as SourceLanguage[]).map(
-				async (name) => [name, await Language.load(grammarPath(name, require))] as const,
+				async (name) => [name, await Language.load(grammarPath(name, moduleFile))] as const,
 			),
 		);
 		return Object.fromEntries(entries) as Record<SourceLanguage, Language>;
