@@ -27,18 +27,18 @@ const GRAMMARS = join(REPO_ROOT, 'packages/library/dist/grammars');
 const EXTERNALS = ['web-tree-sitter', 're2-wasm', 'tuf-js', '@tufjs/models', 'semver'];
 
 /**
- * The bundle copied into `<work>/app/<folder>`, with its external packages and nothing else: no
- * `@vouch/library`, so no shipped grammars are within its reach.
+ * The bundle copied into `<root>/<folder>`, `root` being a package of ES modules, with its
+ * external packages in `nodeModules` and nothing else: no `@vouch/library`, so no shipped
+ * grammars within its reach. Returns its entry.
  */
-function bundleWithoutLibrary(work: string, folder = join('dist', 'bundle')): string {
-	const app = join(work, 'app');
-	cpSync(BUNDLE, join(app, folder), { recursive: true });
-	writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module' }));
+function copyBundle(root: string, folder: string, nodeModules: string): string {
+	cpSync(BUNDLE, join(root, folder), { recursive: true });
+	writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'app', type: 'module' }));
 	for (const name of EXTERNALS) {
-		mkdirSync(dirname(join(app, 'node_modules', name)), { recursive: true });
-		symlinkSync(join(REPO_ROOT, 'node_modules', name), join(app, 'node_modules', name));
+		mkdirSync(dirname(join(nodeModules, name)), { recursive: true });
+		symlinkSync(join(REPO_ROOT, 'node_modules', name), join(nodeModules, name));
 	}
-	return join(app, folder, 'bin.js');
+	return join(root, folder, 'bin.js');
 }
 
 /** `vouch scan --json` of a plugin whose code runs a shell command, by the bundle `bin`. */
@@ -137,7 +137,8 @@ describe('the bundled CLI', () => {
 		// module folders, which `require` searches when a package is not installed.
 		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
 		try {
-			const bin = bundleWithoutLibrary(work);
+			const app = join(work, 'app');
+			const bin = copyBundle(app, join('dist', 'bundle'), join(app, 'node_modules'));
 			const elsewhere = join(work, 'elsewhere');
 			plantGrammars(elsewhere);
 			const home = join(work, 'home');
@@ -158,11 +159,33 @@ describe('the bundled CLI', () => {
 		// folder deep into its program reaches the folder that holds the program with that path.
 		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
 		try {
-			const bin = bundleWithoutLibrary(work, 'bundle');
+			const app = join(work, 'app');
+			const bin = copyBundle(app, 'bundle', join(app, 'node_modules'));
 			cpSync(GRAMMARS, join(work, 'grammars'), { recursive: true });
 			const run = scanRisky(bin, work, {});
 			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
 			assert.equal(run.status, 1);
+		} finally {
+			rmSync(work, { recursive: true, force: true });
+		}
+	});
+
+	it('installed, never loads a grammar from above its project or from a grammar package', () => {
+		// Installed in `<work>/project`: a `node_modules` in the folder that holds the project
+		// may be anyone's (the project could be in /tmp), and a grammar package in the project
+		// is the project's, not one the library depends on.
+		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
+		try {
+			const modules = join(work, 'project', 'node_modules');
+			const bin = copyBundle(join(modules, '@vouch', 'cli'), join('dist', 'bundle'), modules);
+			plantGrammars(join(work, 'node_modules'));
+			const run = scanRisky(bin, work, {});
+			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+			rmSync(join(work, 'node_modules'), { recursive: true });
+			plantGrammars(modules);
+			rmSync(join(modules, '@vouch', 'library'), { recursive: true });
+			const inProject = scanRisky(bin, work, {});
+			assert.equal(inProject.code, 'SCAN_ENGINE_UNAVAILABLE', inProject.stdout);
 		} finally {
 			rmSync(work, { recursive: true, force: true });
 		}
