@@ -190,4 +190,31 @@ describe('the bundled CLI', () => {
 			rmSync(work, { recursive: true, force: true });
 		}
 	});
+
+	it('the bin says what to run when the bundle was never built, and only then', () => {
+		// In a folder whose name a URL spells otherwise (`%20`, `%C3%A9`).
+		const work = mkdtempSync(join(tmpdir(), 'vouch bin é-'));
+		try {
+			mkdirSync(join(work, 'bin'));
+			cpSync(join(REPO_ROOT, 'packages/cli/bin/vouch.js'), join(work, 'bin', 'vouch.js'));
+			writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }));
+			const vouch = () =>
+				spawnSync(process.execPath, [join(work, 'bin', 'vouch.js'), '--version'], {
+					encoding: 'utf8',
+				});
+			const unbuilt = vouch();
+			assert.equal(unbuilt.status, 1);
+			assert.match(unbuilt.stderr, /The compiled vouch command is missing/, unbuilt.stderr);
+			assert.doesNotMatch(unbuilt.stderr, /ERR_MODULE_NOT_FOUND/);
+			// A chunk missing from a built bundle is its own error, and still a failure.
+			mkdirSync(join(work, 'dist', 'bundle'), { recursive: true });
+			writeFileSync(join(work, 'dist', 'bundle', 'bin.js'), "import './chunk-gone.js';\n");
+			const damaged = vouch();
+			assert.equal(damaged.status, 1);
+			assert.match(damaged.stderr, /chunk-gone\.js/, damaged.stderr);
+			assert.doesNotMatch(damaged.stderr, /The compiled vouch command is missing/);
+		} finally {
+			rmSync(work, { recursive: true, force: true });
+		}
+	});
 });
