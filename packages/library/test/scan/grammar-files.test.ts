@@ -93,6 +93,13 @@ describe('the grammar files', () => {
 		assert.throws(() => grammarPath('python', module), /not where Vouch installs it/);
 	});
 
+	it('a bundle never takes a grammar package, such as a plugin a host keeps in node_modules', () => {
+		const app = join(folder(), 'app');
+		file(join(app, 'node_modules', PACKAGE_GRAMMAR));
+		const bundle = file(join(app, 'dist', 'main.js'));
+		assert.throws(() => grammarPath('python', bundle), /not where Vouch installs it/);
+	});
+
 	it('a checkout takes the grammar package, through a linked node_modules too', () => {
 		const repo = join(folder(), 'repo');
 		const source = file(join(repo, 'packages', 'library', 'src', 'scan', 'engine', 'grammars.ts'));

@@ -8,8 +8,9 @@
  * - never from NODE_PATH or the home and prefix folders that `require` also searches;
  * - from an installed copy, never above the project it is installed in: the folder that holds
  *   the outermost `node_modules` of its path (a parent of the project may be shared, /tmp);
- * - from an installed copy, never from a grammar package: the library does not depend on them,
- *   so one found there is someone else's, perhaps of another version;
+ * - a grammar package only for the library's own sources in a checkout: installed, the library
+ *   does not depend on them, so one found is someone else's (a project's, or a plugin's where a
+ *   host keeps plugins in a `node_modules`), perhaps of another version;
  * - `../../grammars/` from the module only when the module is the library's own compiled one:
  *   from a bundle elsewhere that path leaves the program's folder.
  * A grammar found nowhere fails the scanner's start, which stops every scan.
@@ -28,13 +29,15 @@ export const GRAMMAR_FILES: Readonly<Record<SourceLanguage, string>> = {
 
 /** The grammar module as the build writes it: `dist/grammars/` is then two folders up. */
 const COMPILED = `${sep}dist${sep}scan${sep}engine${sep}grammars.js`;
+/** The grammar module in a checkout: its source, or that source transpiled beside it. */
+const SOURCE = /[\\/]src[\\/]scan[\\/]engine[\\/]grammars\.[jt]s$/;
 const NODE_MODULES = 'node_modules';
 
 /**
  * The grammar's file for the module at `moduleFile` (a path), in order: the library's own
  * `dist/grammars/` when that is its compiled module; the `dist/grammars/` of the nearest
- * installed `@vouch/library`, for code bundled into another package (the `vouch` bin); and, in
- * a checkout only, the nearest grammar package. Throws when there is none.
+ * installed `@vouch/library`, for code bundled into another package (the `vouch` bin); and, for
+ * the library's sources in a checkout only, the nearest grammar package. Throws when none.
  */
 export function grammarPath(language: SourceLanguage, moduleFile: string): string {
 	const file = GRAMMAR_FILES[language];
@@ -49,8 +52,8 @@ export function grammarPath(language: SourceLanguage, moduleFile: string): strin
 		const shipped = join(dirname(library), 'dist', 'grammars', name);
 		if (existsSync(shipped)) return shipped;
 	}
-	const installed = from.split(sep).includes(NODE_MODULES);
-	const fromPackage = installed ? undefined : nearestInstalled(from, file);
+	const checkout = SOURCE.test(moduleFile) && !from.split(sep).includes(NODE_MODULES);
+	const fromPackage = checkout ? nearestInstalled(from, file) : undefined;
 	if (fromPackage !== undefined) return fromPackage;
 	throw new Error(`The grammar ${name} is not where Vouch installs it.`);
 }
