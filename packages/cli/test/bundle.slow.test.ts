@@ -172,8 +172,8 @@ describe('the bundled CLI', () => {
 
 	it('installed, never loads a grammar from above its project or from a grammar package', () => {
 		// Installed in `<work>/project`: a `node_modules` in the folder that holds the project
-		// may be anyone's (the project could be in /tmp), and a grammar package in the project
-		// is the project's, not one the library depends on.
+		// may be anyone's (the project could be in the system's temporary folder), and a grammar
+		// package in the project is the project's, not one the library depends on.
 		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
 		try {
 			const modules = join(work, 'project', 'node_modules');

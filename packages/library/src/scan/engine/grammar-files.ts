@@ -7,7 +7,8 @@
  * carries for its imports. So a grammar is only ever taken from where Vouch put it:
  * - never from NODE_PATH or the home and prefix folders that `require` also searches;
  * - from an installed copy, never above the project it is installed in: the folder that holds
- *   the outermost `node_modules` of its path (a parent of the project may be shared, /tmp);
+ *   the outermost `node_modules` of its path (a parent of the project may be shared, as the
+ *   system's temporary folder is);
  * - a grammar package only for the library's own sources in a checkout: installed, the library
  *   does not depend on them, so one found is someone else's (a project's, or a plugin's where a
  *   host keeps plugins in a `node_modules`), perhaps of another version;
