@@ -6,8 +6,10 @@ const entry = new URL('../dist/bundle/bin.js', import.meta.url);
 try {
 	await import(entry.href);
 } catch (error) {
-	// A clone that was never built: say what to run instead of printing a module stack.
-	if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(entry.pathname)) {
+	// A clone that was never built: say what to run instead of printing a module stack. Only
+	// when the bundle's entry itself is missing: a chunk missing from an installed package is
+	// not cured by a build, and its own error names it.
+	if (error?.code === 'ERR_MODULE_NOT_FOUND' && error.url === entry.href) {
 		process.stderr.write(
 			'✗ The compiled vouch command is missing (dist/bundle/).\n  hint: in a clone of the repository, run `npm ci` or `npm run build` first.\n',
 		);
