@@ -143,7 +143,8 @@ export function blacklistLocations(forms: CanonicalForms): string[] {
  * The canonical form of a git URL or local path, the one every comparison uses (D2).
  * - remote: scheme and host lowercased, host percent-decoded and in ASCII (punycode) form with
  *   no trailing dot, userinfo and default port dropped, dot segments and repeated slashes
- *   removed, unreserved percent-escapes decoded, trailing `/` and `.git` dropped, and the path
+ *   removed, unreserved percent-escapes decoded, trailing `/` and one `.git` dropped (a path
+ *   whose rest still ends in `.git` is kept whole: `r.git.git` names `r.git`, never `r`), and the path
  *   lowercased on hosts whose repository paths are case-insensitive;
  * - scp-like `git@host:o/r` becomes `ssh://host/o/r`;
  * - local paths and `file://` URLs become absolute, resolved paths with `~` expanded.
@@ -295,10 +296,12 @@ function canonicalLocalPath(text: string, context: CanonicalUrlContext): string 
 	else if (path.startsWith('~/')) path = home + path.slice(1);
 	const absolute = isAbsolute(path) ? resolve(path) : resolve(context.cwd ?? process.cwd(), path);
 	// `/srv/p/.git` is the repository of the working copy `/srv/p`: git fetches the same from
-	// both. Stripped until stable, so that the result is idempotent.
-	let repository = absolute;
-	while (basename(repository) === '.git') repository = dirname(repository);
-	return repository;
+	// both. Stripped once, and only when the working copy is not itself named `.git`:
+	// `/srv/p/.git/.git` is another repository (nested in the first), and a second pass over a
+	// once-stripped `/srv/p/.git` would strip again, so such a path is kept whole (idempotent).
+	if (basename(absolute) !== '.git') return absolute;
+	const parent = dirname(absolute);
+	return basename(parent) === '.git' || parent === absolute ? absolute : parent;
 }
 
 function safeDecode(text: string): string {
@@ -352,13 +355,14 @@ function canonicalRemote(text: string, context: CanonicalUrlContext): CanonicalF
 	const rawPath = afterAuthority.slice(0, suffixStart);
 	// git url-decodes an ssh:// or git:// address whole before using it, so there an encoded
 	// slash is a slash. curl sends an http(s) path as written: the server decides.
+	const folds = caseInsensitiveHosts(context).has(host);
 	const path = canonicalPath(
 		GIT_DECODED_SCHEMES.has(scheme) ? rawPath.replace(/%2F/gi, '/') : rawPath,
+		folds,
 	);
 	const suffix = afterAuthority.slice(suffixStart);
 	const origin = `${scheme}://${host}${portSuffix(scheme, port)}`;
 	const caseKept = `${origin}${path}${suffix}`;
-	const folds = caseInsensitiveHosts(context).has(host);
 	const forms = { caseKept, canonical: folds ? `${origin}${foldedPath(path)}${suffix}` : caseKept };
 	// Escapes are uppercase by now. The decoded path has no `%2F` left, so this recurses once.
 	if (!path.includes('%2F')) return forms;

@@ -202,32 +202,46 @@ function normaliseSegments(rawSegments: readonly string[]): string[] {
 	return segments;
 }
 
-/** Drops a trailing `.git` until the path is stable, so the result is idempotent. */
-function withoutGitSuffix(start: string[]): string[] {
-	let segments = start;
-	for (;;) {
-		const last = segments[segments.length - 1];
-		if (last === undefined || !last.endsWith('.git')) return segments;
-		// Stripping `.git` may expose another one (`repo.git.git`) or a dot segment (`..git`).
-		segments = normaliseSegments([...segments.slice(0, -1), last.slice(0, -'.git'.length)]);
-	}
+/**
+ * Drops one trailing `.git` (`repo.git` is `repo`: forges and git's own servers append it), but
+ * only when what is left is not itself `.git`-ended: `repo.git.git` names the repository
+ * `repo.git`, never `repo`, so stripping twice would let one blacklist entry speak for another
+ * repository. Keeping such a path whole (rather than stripping once) keeps the result
+ * idempotent: `repo.git` could not be told from a stripped `repo.git.git` on a second pass.
+ * On a host with case-insensitive paths the suffix is found whatever its case.
+ */
+function withoutGitSuffix(segments: string[], anyCase: boolean): string[] {
+	const stripped = strippedOnce(segments, anyCase);
+	if (stripped === undefined) return segments;
+	return strippedOnce(stripped, anyCase) === undefined ? stripped : segments;
 }
 
-/** The path of a remote URL in canonical form: `/a/b`, or '' for the root. */
-export function canonicalPath(rawPath: string): string {
-	const segments = withoutGitSuffix(normaliseSegments(rawPath.split('/')));
+/** The path with one `.git` ending taken off, or undefined when it has none. */
+function strippedOnce(segments: string[], anyCase: boolean): string[] | undefined {
+	const last = segments[segments.length - 1];
+	if (last === undefined) return undefined;
+	const ending = last.slice(-'.git'.length);
+	if ((anyCase ? ending.toLowerCase() : ending) !== '.git') return undefined;
+	// Stripping may leave a dot segment (`..git` is `.`), which is then resolved.
+	return normaliseSegments([...segments.slice(0, -1), last.slice(0, -'.git'.length)]);
+}
+
+/**
+ * The path of a remote URL in canonical form: `/a/b`, or '' for the root. `anyCase`: the host
+ * compares repository paths without case, so `.GIT` is a `.git` ending too.
+ */
+export function canonicalPath(rawPath: string, anyCase = false): string {
+	const segments = withoutGitSuffix(normaliseSegments(rawPath.split('/')), anyCase);
 	return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }
 
 /**
  * The path as a host with case-insensitive repository paths sees it: letters lowercased,
- * escapes left as they are (their hex is already uppercase and their case means nothing),
- * and `.git` stripped again, since `Repo.GIT` is now `repo.git`.
+ * escapes left as they are (their hex is already uppercase and their case means nothing).
+ * The path given was made canonical with `anyCase`, so its `.git` ending is already settled.
  */
 export function foldedPath(path: string): string {
-	const lowered = path.replace(/%[0-9A-F]{2}|[^%]+/g, (part) =>
+	return path.replace(/%[0-9A-F]{2}|[^%]+/g, (part) =>
 		part.startsWith('%') ? part : part.toLowerCase(),
 	);
-	const segments = withoutGitSuffix(lowered.split('/').filter((segment) => segment !== ''));
-	return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }

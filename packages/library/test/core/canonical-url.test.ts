@@ -5,6 +5,7 @@ import {
 	canonicalUrl,
 	locationKey,
 	MAX_URL_LENGTH,
+	sameUrl,
 	sourceKind,
 	tryCanonicalUrl,
 	urlScheme,
@@ -66,9 +67,29 @@ describe('canonicalUrl: remote URLs (D2)', () => {
 		assert.equal(canonicalUrl('https://host/a/%2E%2E/b'), 'https://host/b');
 	});
 
-	it('strips repeated .git suffixes until stable', () => {
-		assert.equal(canonicalUrl('https://host/o/repo.git.git'), 'https://host/o/repo');
+	it('strips one .git suffix, never a second: repo.git.git is not repo', () => {
+		assert.equal(canonicalUrl('https://host/o/repo.git'), 'https://host/o/repo');
+		assert.equal(canonicalUrl('https://host/o/repo.git/'), 'https://host/o/repo');
 		assert.equal(canonicalUrl('https://host/o/..git'), 'https://host/o');
+		// `repo.git.git` is the repository `repo.git`: it must not compare equal to `repo`.
+		assert.equal(sameUrl('https://host/o/repo.git.git', 'https://host/o/repo'), false);
+		assert.equal(sameUrl('https://host/o/repo.git.git', 'https://host/o/repo.git'), false);
+		assert.equal(sameUrl('git@host:o/repo.git.git', 'https://host/o/repo'), false);
+		assert.equal(sameUrl('https://github.com/o/Repo.GIT.git', 'https://github.com/o/repo'), false);
+		assert.equal(sameUrl('https://github.com/o/Repo.GIT', 'https://github.com/o/repo'), true);
+		assert.equal(sameUrl('https://host/o/repo.git.git/', 'https://host/o/repo.git.git'), true);
+		// Kept whole rather than stripped once, so that a second pass gives the same answer.
+		const once = canonicalUrl('https://host/o/repo.git.git');
+		assert.equal(canonicalUrl(once), once);
+		const nested = canonicalUrl('https://host/o/x.git/..git');
+		assert.equal(canonicalUrl(nested), nested);
+		assert.notEqual(nested, 'https://host/o/x');
+	});
+
+	it('strips one /.git from a local path, never a second', () => {
+		assert.equal(canonicalUrl('/srv/p/.git'), '/srv/p');
+		assert.equal(sameUrl('/srv/p/.git/.git', '/srv/p'), false);
+		assert.equal(canonicalUrl(canonicalUrl('/srv/p/.git/.git')), canonicalUrl('/srv/p/.git/.git'));
 	});
 
 	it('refuses empty, over-long and malformed URLs', () => {
