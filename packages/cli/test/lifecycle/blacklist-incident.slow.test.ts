@@ -335,4 +335,41 @@ describe('commit-scoped entries and the incident fields users see', () => {
 		assert.match(startup.stdout, /quarantined/);
 		assert.equal((await world.state()).plugins[TAKEN.uuid]?.state, 'quarantined');
 	});
+	it('an install refused by several soft entries names every reason, in text and --json', async () => {
+		const spec: PluginSpec = { name: 'advised', uuid: '7a8b9c0d-1e2f-4a3b-8c4d-6e7f8091a2b3' };
+		const served = world.serve(spec);
+		world.publish(served);
+		world.writeRegistry(
+			[registryEntry(served, spec)],
+			[
+				{ uuid: spec.uuid, severity: 'soft', reason: 'First concern' },
+				{ url: served.url, severity: 'soft', reason: 'Second\u001b[31m concern' },
+				{ uuid: spec.uuid, severity: 'soft', reason: 'Third concern' },
+			],
+		);
+		const json = await vouch('install', 'advised');
+		assert.equal(json.code, 3, json.stdout + json.stderr);
+		const error = parseJson(json).error as {
+			code: string;
+			message: string;
+			details: { reasons?: string[]; severity?: string };
+		};
+		assert.equal(error.code, 'BLACKLISTED');
+		assert.equal(error.details.severity, 'soft');
+		assert.deepEqual(error.details.reasons, ['First concern', 'Second concern', 'Third concern']);
+		assert.match(error.message, /First concern.*Second concern.*Third concern/);
+		const text = await world.vouch([
+			'install',
+			'advised',
+			'--registry',
+			world.registryFile,
+			'--yes',
+		]);
+		assert.equal(text.code, 3, text.stdout + text.stderr);
+		for (const reason of ['First concern', 'Second concern', 'Third concern']) {
+			assert.match(text.stderr, new RegExp(reason));
+		}
+		assert.ok(!text.stderr.includes('\u001b[31m'), 'the escape is stripped');
+		assert.equal((await world.state()).plugins[spec.uuid], undefined);
+	});
 });

@@ -5,6 +5,7 @@
 import { type BlacklistVerdict, strictestOf } from '../blacklist/index.ts';
 import { sanitizeText } from '../core/sanitize.ts';
 import type { TrustResult } from '../registry/trust.ts';
+import { allSoftReasons, blockDetails } from './blocked-notice.ts';
 import { lifecycleError } from './errors.ts';
 import type { LifecycleReporter } from './prompter.ts';
 import type { RegistrySnapshot } from './snapshot.ts';
@@ -87,23 +88,33 @@ export function refuseIfBlocked(input: BlockInput): void {
 	const { verdict } = input;
 	if (!verdict.blocked) return;
 	const name = sanitizeText(input.name, { maxLength: 120 });
+	// Every soft entry that matched is named (D4): refused on the first reason alone, a user who
+	// sees it answered would fix or accept that one and meet the others unread.
+	const details = blockDetails(verdict);
+	const reasons = [details.reason, ...(details.alsoSoftReasons ?? [])];
 	if (input.force) {
 		const earlier = input.shown;
 		if (earlier?.blocked === true && earlier.entry.index === verdict.entry.index) return;
 		input.reporter.warn(
-			`DANGER: ${name} is blacklisted (${verdict.reason}). Installing anyway because of --force-blacklisted. It may harm you or your data.`,
+			`DANGER: ${name} is blacklisted (${allSoftReasons(details)}). Installing anyway because of --force-blacklisted. It may harm you or your data.`,
 		);
 		return;
 	}
-	throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${verdict.reason}`, {
+	throw lifecycleError('BLACKLISTED', `${name} is blacklisted: ${allSoftReasons(details)}`, {
 		hint:
 			verdict.severity === 'soft'
-				? 'The registry advises against this plugin; see the reason above.'
+				? reasons.length > 1
+					? `The registry advises against this plugin for ${reasons.length} reasons; see them above.`
+					: 'The registry advises against this plugin; see the reason above.'
 				: 'The registry blocks this plugin as harmful. Do not install it.',
 		details: {
 			entry: verdict.entry.index,
 			severity: verdict.severity,
 			matchedOn: verdict.matchedOn,
+			reasons,
+			...(verdict.alsoSoft === undefined || verdict.alsoSoft.length === 0
+				? {}
+				: { alsoSoftEntries: verdict.alsoSoft.map((other) => other.entry.index) }),
 		},
 	});
 }
