@@ -30,6 +30,7 @@ import {
 	resolveCommit,
 	runFollowingRedirects,
 } from './exec.ts';
+import { addressForGit } from './local-repository.ts';
 
 export type RefType = 'branch' | 'tag' | 'commit';
 
@@ -79,14 +80,20 @@ export async function cloneRepository(
 	try {
 		// D27: git stops at a redirect; only then is it followed, each target checked.
 		return await runFollowingRedirects(context, allowed, call, async (remote) => {
+			const given = resolveUrlForGit(remote.url, context.cwd, context.home);
 			const plan: Plan = {
-				url: resolveUrlForGit(remote.url, context.cwd, context.home),
+				// A local path becomes the exact repository it names, so git cannot read a
+				// neighbour (`<path>.git`) in its place (D11).
+				url: await addressForGit(context, remote.url, call),
 				shown: sanitizeText(remote.url, { maxLength: 200 }),
 				dest,
 				depth,
 			};
 			try {
 				const cloned = await cloneAt(context, plan, request, commitId, call);
+				// The clone's origin keeps the address as given; each fetch from it is made exact
+				// again the same way.
+				if (plan.url !== given) await setOrigin(context, plan, given, call);
 				return remote.fetchedFrom === undefined
 					? cloned
 					: { ...cloned, fetchedFrom: remote.fetchedFrom };
@@ -259,6 +266,24 @@ async function cloneCommit(
 		throw gitError('GIT_REF_NOT_FOUND', `${plan.shown} has no commit ${commitId}.`);
 	}
 	return checkoutDetached(context, plan, commit, call);
+}
+
+async function setOrigin(
+	context: GitContext,
+	plan: Plan,
+	url: string,
+	call: CallOptions,
+): Promise<void> {
+	await execGitChecked(
+		context,
+		{
+			repo: plan.dest,
+			args: ['remote', 'set-url', '--', 'origin', url],
+			action: `recording the origin of ${plan.shown}`,
+			network: false,
+		},
+		call,
+	);
 }
 
 async function initRepository(context: GitContext, plan: Plan, call: CallOptions): Promise<void> {

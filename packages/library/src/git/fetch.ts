@@ -10,7 +10,6 @@ import {
 	assertUrlAllowed,
 	isFullCommitId,
 	resolvePath,
-	resolveUrlForGit,
 } from './arguments.ts';
 import { depthArgs, type RefType } from './clone.ts';
 import { gitError } from './errors.ts';
@@ -24,6 +23,7 @@ import {
 	resolveCommit,
 	runFollowingRedirects,
 } from './exec.ts';
+import { addressForGit } from './local-repository.ts';
 import { readRemoteUrl } from './working-copy.ts';
 
 export interface FetchRequest {
@@ -69,7 +69,7 @@ export async function fetchRef(
 	return runFollowingRedirects(context, allowed, call, async (resolved) => {
 		const remote: Remote = {
 			dir,
-			url: resolveUrlForGit(resolved.url, context.cwd, context.home),
+			url: resolved.url,
 			shown: sanitizeText(resolved.url, { maxLength: 200 }),
 		};
 		const fetched = await fetchResolved(context, remote, request, depth, call);
@@ -157,6 +157,9 @@ async function fetchRefspecs(
 				? ['--unshallow']
 				: []
 			: depthArgs(depth);
+	// A local path becomes the exact repository it names (D11, `local-repository.ts`); resolved
+	// only here, when git is about to read it, so a fetch that needs no remote reads none.
+	const url = await addressForGit(context, remote.url, call);
 	await execGitChecked(
 		context,
 		{
@@ -168,12 +171,12 @@ async function fetchRefspecs(
 				'--no-recurse-submodules',
 				...history,
 				'--',
-				remote.url,
+				url,
 				...refspecs,
 			],
 			action: `${what} from ${remote.shown}`,
 			network: true,
-			remote: remote.url,
+			remote: url,
 		},
 		call,
 	);

@@ -4,7 +4,7 @@
  * under a time limit and output bounds, and turns failures into typed errors.
  */
 import { sanitizeText } from '../core/sanitize.ts';
-import { assertUrlAllowed, resolveUrlForGit } from './arguments.ts';
+import { assertUrlAllowed } from './arguments.ts';
 import { type CloneRequest, type CloneResult, cloneRepository } from './clone.ts';
 import { type CommitRequest, commitPaths, type PushRequest, pushHead } from './commit.ts';
 import { gitEnvironment } from './environment.ts';
@@ -19,6 +19,7 @@ import {
 import { type FetchRequest, fetchRef } from './fetch.ts';
 import { type GrepHit, type GrepRequest, grepObjects } from './grep.ts';
 import { type AncestryRequest, commitSubject, isAncestor } from './history.ts';
+import { addressForGit } from './local-repository.ts';
 import { parseLsRemote, type RemoteRefs } from './ls-remote.ts';
 import { DEFAULT_REDIRECT_PROBE_TIMEOUT_MS, MAX_REDIRECT_HOPS } from './redirects.ts';
 import { ProcessGroups } from './run.ts';
@@ -197,7 +198,8 @@ export function createGit(options: GitOptions = {}): Git {
 			const allowed = assertUrlAllowed(url, allowInsecureTransport);
 			// D27: git stops at a redirect; only then is it followed, each target checked.
 			return runFollowingRedirects(context, allowed, call, async (remote) => {
-				const gitUrl = resolveUrlForGit(remote.url, context.cwd, context.home);
+				// A local path becomes the exact repository it names (D11, `local-repository.ts`).
+				const gitUrl = await addressForGit(context, remote.url, call);
 				const result = await execGitChecked(
 					context,
 					{
