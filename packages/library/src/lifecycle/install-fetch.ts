@@ -46,18 +46,20 @@ export async function fetchInstallSource(
 			warnings: userFacingWarnings(result.warnings),
 		};
 	}
+	// git reads the directory the user named: a linked worktree's own HEAD (the commit checked
+	// out there), not its main repository's. Both addresses are checked by the blacklist, and the
+	// git module hands git that directory's exact repository (D11).
+	const gitSource = source.typedPath ?? source.url;
 	// An unregistered plugin without --ref installs its default branch: the clone says which,
 	// so the extra round trip of listing refs is saved.
 	let candidates: RefCandidate[] = [{ why: 'default branch' }];
 	const kept = options.ref === undefined ? keptRef(replacing) : undefined;
 	if (kept !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		candidates = [
-			assertKeptRefExists(kept, await deps.git.lsRemote(source.url, { redirectGuard })),
-		];
+		candidates = [assertKeptRefExists(kept, await deps.git.lsRemote(gitSource, { redirectGuard }))];
 	} else if (options.ref !== undefined || source.entry !== undefined) {
 		deps.reporter.progress(`Listing refs of ${sanitizeText(source.url)}`);
-		const listing = await deps.git.lsRemote(source.url, { redirectGuard });
+		const listing = await deps.git.lsRemote(gitSource, { redirectGuard });
 		candidates = refCandidates({
 			...(options.ref === undefined ? {} : { requestedRef: options.ref }),
 			listing,
@@ -68,7 +70,7 @@ export async function fetchInstallSource(
 	}
 	return fetchCompatible(
 		{
-			url: source.url,
+			url: gitSource,
 			redirectGuard,
 			candidates,
 			hostApiVersions: deps.hostApiVersions,
