@@ -36,6 +36,7 @@ import { assertReplacementKeepsHeldEntries } from '../incidents/held-entries.ts'
 import { assertEditKeepsPendingTargets } from '../incidents/pending-targets.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
+import { lockRegistryDocument } from './lock-order.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
 import { assertStillPublishable } from './publishable.ts';
@@ -220,7 +221,11 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		const plan = planner(context);
 		if (plan.ops.length === 0) {
 			if (alongside !== undefined) {
-				await db.transaction().execute((trx) => alongside(trx, undefined));
+				// The document row first, as an edit that writes it would (`lock-order.ts`).
+				await db.transaction().execute(async (trx) => {
+					await lockRegistryDocument(trx);
+					await alongside(trx, undefined);
+				});
 			}
 			return { notes: plan.notes, document: current };
 		}
@@ -317,7 +322,10 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	};
 }
 
-/** Writes the new text if the document is still `current`; the optimistic lock of every edit. */
+/**
+ * Writes the new text if the document is still `current`; the optimistic lock of every edit.
+ * The transaction's first write, so the document row is the first lock it takes (`lock-order.ts`).
+ */
 async function writeDocument(
 	trx: Transaction<ServiceDatabase>,
 	current: RegistryDocument | undefined,
