@@ -15,6 +15,7 @@ import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
 import { assertOwnerInScope, assertPluginInScope, assertRequestedTarget } from './action-scope.ts';
+import { withdrawGrantsOverNewBlock } from './appeal-escalation.ts';
 import { blacklistInputFor, type EntryTarget, planActionEntry } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
 import {
@@ -62,7 +63,7 @@ export async function requestAction(
 	const incident = await incidentRow(context.db.db, incidentId);
 	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
 		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
-			hint: 'Actions are taken on received, investigating or confirmed incidents.',
+			hint: 'Actions are taken on received, investigating, confirmed or appealed incidents.',
 		});
 	}
 	if (options.automatic === true) assertAutomaticAllowed(kind);
@@ -191,10 +192,10 @@ async function applyAction(
 		},
 		actor,
 		async (trx, stored) => {
-			// The incident's state again, in the transaction that writes the entry: an appeal (or a
-			// dismissal) filed since the check above would otherwise find a block landing after it,
-			// which its decision never judged. The update takes the incident's row, so an appeal
-			// committing meanwhile is either seen here or waits for this block and then answers it.
+			// The incident's state again, in the transaction that writes the entry: a dismissal or a
+			// resolution since the check above would otherwise find a block landing after it, which
+			// it never judged. The transaction holds the registry document's row (`lock-order.ts`), so
+			// a step committing meanwhile is either seen here or waits for this block.
 			const open = await trx
 				.updateTable('incidents')
 				.set({
@@ -209,9 +210,16 @@ async function applyAction(
 				throw serverError(
 					'BAD_REQUEST',
 					`Incident ${action.incident_id} moved on while action ${action.id} was applied; it takes no new action.`,
-					{ hint: 'Reload the incident: an appealed incident is decided on the blocks in force.' },
+					{ hint: 'Reload the incident: a dismissed or resolved incident takes no new block.' },
 				);
 			}
+			// An open appeal stops no block, but a grant waiting on the blocks it judged is withdrawn
+			// by a new one (`appeal-escalation.ts`).
+			const withdrawn = await withdrawGrantsOverNewBlock(
+				trx,
+				action.incident_id,
+				now.toISOString(),
+			);
 			await settleTakeOver(
 				context,
 				trx,
@@ -246,7 +254,13 @@ async function applyAction(
 				actor,
 				kind: approvalReason === undefined ? 'action' : 'approval',
 				reason: approvalReason ?? action.reason,
-				details: { actionId: action.id, action: kind, state: 'applied', entry: entryId },
+				details: {
+					actionId: action.id,
+					action: kind,
+					state: 'applied',
+					entry: entryId,
+					...(withdrawn.length === 0 ? {} : { withdrawnLifts: withdrawn }),
+				},
 				summary: `${kind} applied (action ${action.id})`,
 			});
 		},

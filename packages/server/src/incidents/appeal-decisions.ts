@@ -12,6 +12,7 @@ import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
 import { requireMaintainer, reverseAction } from './actions.ts';
+import { assertAllJudged } from './appeal-escalation.ts';
 import type { IncidentContext } from './deps.ts';
 import { logStep } from './incident-log.ts';
 import {
@@ -69,8 +70,8 @@ export async function decideAppeal(
 	const reason = requireReasonText(rawReason);
 	const appeal = await openAppeal(context, appealId);
 	await assertUninvolved(context, appeal.incident_id, actor);
-	// The actions judged are the ones a grant lifts: a block a second maintainer's approval
-	// applies while this runs (its incident check passed before the appeal) stays.
+	// The actions judged are the ones a grant lifts: a block applied while this runs stays, and
+	// leaves the appeal open (`appeal-escalation.ts`).
 	const judged = grant ? await appliedActionsOf(context.db.db, appeal.incident_id) : [];
 	if (grant) {
 		let dual = false;
@@ -168,6 +169,8 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 		if (Number(decided.numUpdatedRows) !== 1) {
 			throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
 		}
+		// A grant resolves the incident only over blocks it judged (`appeal-escalation.ts`).
+		if (grant) await assertAllJudged(trx, appealId, incidentId, settlement.lifted);
 		await trx
 			.updateTable('incidents')
 			.set({

@@ -61,6 +61,26 @@ async function assertBothApplied(world: World, incidentId: number, actionId: num
 	assert.deepEqual(appeals, [{ state: 'open' }]);
 }
 
+/** `count` trusted plugins, each under its own owner, so each gets an incident of its own. */
+function registryOf(count: number): string {
+	const plugins = Array.from({ length: count }, (_, i) =>
+		[
+			'[[plugins]]',
+			`id = "plugin-${i}"`,
+			`uuid = "00000000-0000-4000-8000-${String(i).padStart(12, '0')}"`,
+			`name = "Plugin ${i}"`,
+			'description = "A trusted plugin"',
+			`git_url = "https://github.com/owner-${i}/plugin-${i}"`,
+			'categories = ["metadata"]',
+			'trust_level = "trusted"',
+			'added_at = "2026-01-01T00:00:00Z"',
+			'updated_at = "2026-01-01T00:00:00Z"',
+			'',
+		].join('\n'),
+	);
+	return `api_version = "3.0"\n\n${plugins.join('\n')}`;
+}
+
 describe('lock order', () => {
 	it('an appeal filed while an approval writes its entry waits for it; neither fails', async (t) => {
 		await forEachEngine(t, async (fixture) => {
@@ -96,6 +116,30 @@ describe('lock order', () => {
 					(await blacklistEntries(world.store)).map((entry) => entry.severity),
 					['hard', 'soft'],
 				);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
+	it('approvals and appeals sent together, many times, all go through', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const rounds = 12;
+			const world = await openWorld(fixture, { registry: registryOf(rounds) });
+			try {
+				for (let i = 0; i < rounds; i++) {
+					const { incidentId, actionId } = await blockAwaitingApproval(
+						world.service,
+						`plugin-${i}`,
+						`198.51.100.${i + 1}`,
+					);
+					const settled = await Promise.allSettled([
+						world.service.fileAppeal(incidentId, 'Not mine', undefined, `203.0.113.${i + 1}`),
+						world.service.approveAction(actionId, BOB, 'Saw it too'),
+					]);
+					assert.deepEqual(settled.map(outcome), ['ok', 'ok'], `round ${i}`);
+					await assertBothApplied(world, incidentId, actionId);
+				}
 			} finally {
 				await world.close();
 			}
