@@ -10,11 +10,17 @@
 
 import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import { planBlacklistRemove } from '@vouch/library/internal/registry/edit/blacklist-plans';
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { assertOwnerInScope, assertPluginInScope, assertRequestedTarget } from './action-scope.ts';
+import {
+	assertOwnerInScope,
+	assertPluginInScope,
+	assertRequestedTarget,
+	pluginOfAction,
+} from './action-scope.ts';
 import { withdrawGrantsOverNewBlock } from './appeal-escalation.ts';
 import { blacklistInputFor, type EntryTarget, planActionEntry } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
@@ -60,66 +66,75 @@ export async function requestAction(
 	requireMaintainer(actor);
 	if (!ACTION_KINDS.includes(kind)) throw serverError('BAD_REQUEST', 'Unknown action kind.');
 	const reason = requireReasonText(rawReason);
-	const incident = await incidentRow(context.db.db, incidentId);
-	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
-		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
-			hint: 'Actions are taken on received, investigating, confirmed or appealed incidents.',
-		});
-	}
 	if (options.automatic === true) assertAutomaticAllowed(kind);
-	const params = await settleParams(context, incident, kind, rawParams);
-	const target = await targetOf(context, kind, params);
-	if (target.plugin !== undefined) {
-		assertPluginInScope(incident, target.plugin);
-		params.target = {
-			uuid: normaliseUuid(target.plugin.uuid),
-			url: target.plugin.canonicalGitUrl,
-		};
-	}
-	if (target.ownerUrl !== undefined) {
-		const plugins = (await context.store.registry())?.registry.plugins ?? [];
-		assertOwnerInScope(incident, target.ownerUrl, plugins);
-	}
-	// Plan it once now, so a request the planner refuses is refused before anything is stored.
-	blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
-	const dual = options.automatic !== true && needsSecondMaintainer(kind, target.plugin);
 	const now = context.clock().toISOString();
-	const inserted = await context.db.db
-		.insertInto('incident_actions')
-		.values({
-			incident_id: incidentId,
-			kind,
-			params_json: JSON.stringify(params),
-			reason,
-			state: 'awaiting_approval',
-			automatic: options.automatic === true ? 1 : 0,
-			mass: isMassAction(kind) ? 1 : 0,
-			requested_by: actor.name,
-			approved_by: null,
-			requested_at: now,
-			applied_at: null,
-			reverted_at: null,
-			blacklist_entry_id: null,
-			change_seq: null,
-			expires_at: options.expiresAt ?? null,
-			undo_until: null,
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const actionId = Number(inserted.id);
-	if (dual) {
-		await retryOnConflict(context.db, (trx) =>
-			logStep(context, trx, {
+	// What the request names, and so what a waiting request holds (`pending-targets.ts`), is read
+	// from the registry in the transaction that records it, after the document's row lock
+	// (`store/lock-order.ts`): an edit moving the plugin, or an owner's plugin, either committed
+	// before and is seen here, or commits after and finds the request waiting. Read before, a move
+	// committed in between would escape the hold, and the block approved later would miss it.
+	const { actionId, dual } = await retryOnConflict(context.db, async (trx) => {
+		const incident = await incidentRow(trx, incidentId);
+		if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
+			throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
+				hint: 'Actions are taken on received, investigating, confirmed or appealed incidents.',
+			});
+		}
+		const plugins = (await context.store.registryIn(trx))?.registry.plugins ?? [];
+		const params = settleParams(context, incident, kind, rawParams, plugins);
+		const target = targetIn(plugins, kind, params);
+		if (target.plugin !== undefined) {
+			assertPluginInScope(incident, target.plugin);
+			params.target = {
+				uuid: normaliseUuid(target.plugin.uuid),
+				url: target.plugin.canonicalGitUrl,
+			};
+		}
+		if (target.ownerUrl !== undefined) assertOwnerInScope(incident, target.ownerUrl, plugins);
+		// Planned once now, so a request the planner refuses is refused before anything is stored.
+		blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
+		const dual = options.automatic !== true && needsSecondMaintainer(kind, target.plugin);
+		const inserted = await trx
+			.insertInto('incident_actions')
+			.values({
+				incident_id: incidentId,
+				kind,
+				params_json: JSON.stringify(params),
+				reason,
+				state: 'awaiting_approval',
+				automatic: options.automatic === true ? 1 : 0,
+				mass: isMassAction(kind) ? 1 : 0,
+				requested_by: actor.name,
+				approved_by: null,
+				requested_at: now,
+				applied_at: null,
+				reverted_at: null,
+				blacklist_entry_id: null,
+				change_seq: null,
+				expires_at: options.expiresAt ?? null,
+				undo_until: null,
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const actionId = Number(inserted.id);
+		if (dual) {
+			// The plugins an author block holds while it waits, as the request found them.
+			const held =
+				target.ownerUrl === undefined
+					? {}
+					: { holds: ownedPlugins(plugins, target.ownerUrl).slice(0, MAX_HELD_SHOWN) };
+			await logStep(context, trx, {
 				incidentId,
 				actor,
 				kind: 'action',
 				reason,
-				details: { actionId, action: kind, state: 'awaiting_approval' },
+				details: { actionId, action: kind, state: 'awaiting_approval', ...held },
 				summary: `${kind} requested, awaiting a second maintainer (action ${actionId})`,
-			}),
-		);
-		return { actionId, state: 'awaiting_approval' };
-	}
+			});
+		}
+		return { actionId, dual };
+	});
+	if (dual) return { actionId, state: 'awaiting_approval' };
 	try {
 		await applyAction(context, await actionRow(context.db.db, actionId), actor, undefined);
 	} catch (error) {
@@ -188,6 +203,19 @@ async function applyAction(
 		(plan) => {
 			// Again against the document the entry is written to: a move committed meanwhile counts.
 			assertRequestedTarget(plan.registry.plugins, action.id, params);
+			// So does a trust level raised since the request was judged to need one maintainer: a
+			// hard block of a plugin made trusted in that instant would otherwise land unapproved.
+			if (
+				approvalReason === undefined &&
+				action.automatic !== 1 &&
+				needsSecondMaintainer(kind, pluginOfAction(plan.registry.plugins, params))
+			) {
+				throw serverError(
+					'BAD_REQUEST',
+					`Action ${action.id} now needs a second maintainer: its plugin's trust changed while it was requested.`,
+					{ hint: 'Reload the incident and ask for the block again.' },
+				);
+			}
 			return planActionEntry(plan, input, takeOver).plan;
 		},
 		actor,
@@ -322,12 +350,13 @@ export async function reverseAction(
 }
 
 /** The action's parameters, completed from the incident and checked. */
-async function settleParams(
+function settleParams(
 	context: IncidentContext,
 	incident: IncidentRow,
 	kind: ActionKind,
 	raw: ActionParams,
-): Promise<ActionParams> {
+	plugins: readonly RegistryPlugin[],
+): ActionParams {
 	const params: ActionParams = {};
 	if (raw.advice !== undefined) {
 		params.advice = lineText(raw.advice, 1000, 'The advice').trim();
@@ -343,7 +372,7 @@ async function settleParams(
 		const owner =
 			raw.ownerUrl ??
 			(incident.grouping === 'author' ? incident.group_key : undefined) ??
-			(await ownerOfPlugin(context, raw.pluginId ?? incident.plugin_id));
+			ownerOfPlugin(plugins, raw.pluginId ?? incident.plugin_id);
 		if (owner === undefined) throw serverError('BAD_REQUEST', 'An author block needs ownerUrl.');
 		params.ownerUrl = normaliseOwnerUrl(lineText(owner, 2048, 'The owner URL'), context.urlContext);
 		return params;
@@ -365,24 +394,39 @@ async function settleParams(
 	return params;
 }
 
-async function ownerOfPlugin(
-	context: IncidentContext,
+function ownerOfPlugin(
+	plugins: readonly RegistryPlugin[],
 	pluginId: string | null | undefined,
-): Promise<string | undefined> {
+): string | undefined {
 	if (pluginId === null || pluginId === undefined) return undefined;
-	const plugin = (await context.store.registry())?.registry.plugins.find((p) => p.id === pluginId);
+	const plugin = plugins.find((p) => p.id === pluginId);
 	return plugin === undefined ? undefined : ownerPrefixOf(plugin.canonicalGitUrl);
 }
+
+/** The ids of the plugins listed under an owner's URL (what a waiting author block holds). */
+function ownedPlugins(plugins: readonly RegistryPlugin[], ownerUrl: string): string[] {
+	return plugins.filter((p) => p.canonicalGitUrl.startsWith(ownerUrl)).map((p) => p.id);
+}
+
+/** Plugin ids a request's log step lists at most. */
+const MAX_HELD_SHOWN = 100;
 
 async function targetOf(
 	context: IncidentContext,
 	kind: ActionKind,
 	params: ActionParams,
 ): Promise<EntryTarget> {
+	if (kind === 'author_block') return targetIn([], kind, params);
+	return targetIn((await context.store.registry())?.registry.plugins ?? [], kind, params);
+}
+
+function targetIn(
+	plugins: readonly RegistryPlugin[],
+	kind: ActionKind,
+	params: ActionParams,
+): EntryTarget {
 	if (kind === 'author_block') return { ...(params.ownerUrl ? { ownerUrl: params.ownerUrl } : {}) };
-	const plugin = (await context.store.registry())?.registry.plugins.find(
-		(p) => p.id === params.pluginId,
-	);
+	const plugin = plugins.find((p) => p.id === params.pluginId);
 	if (plugin === undefined) {
 		throw serverError('NOT_FOUND', 'The registry lists no such plugin.', {
 			hint: 'Actions block registered plugins; block other URLs with an author block.',

@@ -27,7 +27,7 @@ import {
 import type { Registry } from '@vouch/library/internal/registry/model';
 import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { formatIsoUtcTimestamp } from '@vouch/library/internal/registry/timestamps';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
@@ -86,6 +86,13 @@ export interface RegistryStore {
 	/** The current document parsed by the library's reader. */
 	registry(): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
 	/**
+	 * The same, read inside `trx`: what a transaction that took the document's row first
+	 * (`lock-order.ts`) decides on cannot change before it commits.
+	 */
+	registryIn(
+		trx: Transaction<ServiceDatabase>,
+	): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
+	/**
 	 * Replaces the whole document (the first import, or following a registry repository). The
 	 * text is read by the library's reader first; one that it refuses is never stored. A text
 	 * that drops or weakens a blacklist entry an applied incident action holds is refused
@@ -121,8 +128,10 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	// re2-wasm never frees a compiled pattern.
 	const coverage = { urlContext: parseOptions, patterns: createPatternCache() };
 
-	async function document(): Promise<RegistryDocument | undefined> {
-		const row = await db
+	async function document(
+		from: Kysely<ServiceDatabase> | Transaction<ServiceDatabase> = db,
+	): Promise<RegistryDocument | undefined> {
+		const row = await from
 			.selectFrom('registry_document')
 			.selectAll()
 			.where('id', '=', 1)
@@ -313,6 +322,12 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		},
 		async registry() {
 			const current = await document();
+			return current === undefined
+				? undefined
+				: { document: current, registry: parse(current.text) };
+		},
+		async registryIn(trx) {
+			const current = await document(trx);
 			return current === undefined
 				? undefined
 				: { document: current, registry: parse(current.text) };
