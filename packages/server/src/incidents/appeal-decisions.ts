@@ -8,6 +8,8 @@
  * also uninvolved, confirms it (`lift-decisions.ts`). A grant over blocks that one maintainer
  * could lift alone takes effect in one step, on exactly the actions judged so.
  */
+import type { Kysely, Transaction } from 'kysely';
+import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
@@ -44,9 +46,10 @@ export async function openAppeal(context: IncidentContext, appealId: number) {
 export async function assertUninvolved(
 	context: IncidentContext,
 	incidentId: number,
-	actor: Actor,
+	actor: Pick<Actor, 'name'>,
+	db: Kysely<ServiceDatabase> | Transaction<ServiceDatabase> = context.db.db,
 ): Promise<void> {
-	const involved = await context.db.db
+	const involved = await db
 		.selectFrom('incident_actions')
 		.select(['requested_by', 'approved_by'])
 		.where('incident_id', '=', incidentId)
@@ -171,6 +174,10 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 		}
 		// A grant resolves the incident only over blocks it judged (`appeal-escalation.ts`).
 		if (grant) await assertAllJudged(trx, appealId, incidentId, settlement.lifted);
+		// Again where the decision is written: blocks may be approved while an appeal is open, and
+		// one who approved a block while deciding its appeal would judge their own block.
+		await assertUninvolved(context, incidentId, actor, trx);
+		await assertUninvolved(context, incidentId, { name: settlement.decidedBy }, trx);
 		await trx
 			.updateTable('incidents')
 			.set({

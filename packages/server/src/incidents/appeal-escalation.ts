@@ -16,7 +16,9 @@
  * - a grant decided in one step settles only when every block in force was judged; one applied
  *   while it ran leaves the appeal open (`assertAllJudged`).
  * Each check runs in the transaction that writes the block or settles the appeal, after the
- * registry document's row lock (`store/lock-order.ts`): the two cannot pass each other.
+ * registry document's row lock (`store/lock-order.ts`): the two cannot pass each other. For the
+ * same reason the settlement checks again that its deciders took no part in the incident's
+ * actions (`appeal-decisions.ts`): a block may now be approved while its appeal is decided.
  */
 import type { Transaction } from 'kysely';
 import type { ServiceDatabase } from '../db/schema.ts';

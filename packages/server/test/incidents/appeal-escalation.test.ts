@@ -8,7 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { openServiceDb } from '../../src/db/open.ts';
+import { createIncidentService } from '../../src/incidents/service.ts';
 import { forEachEngine } from '../engines.ts';
+import { outcome, settledOrWaiting, steppedStore } from './interleave.ts';
 import {
 	ALICE,
 	BOB,
@@ -148,6 +151,47 @@ describe('escalating on an appealed incident', () => {
 					.orderBy('id', 'desc')
 					.executeTakeFirstOrThrow();
 				assert.deepEqual(JSON.parse(step.details_json).withdrawnLifts, [grant.liftId]);
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
+	it('a maintainer approving a block while deciding its appeal is refused the decision', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const database = await openServiceDb(fixture.options);
+			const world = await openWorld(fixture, { database });
+			try {
+				const stepped = steppedStore(world.store);
+				const service = createIncidentService({
+					db: database,
+					clock: world.clock.now,
+					store: stepped.store,
+					publicBaseUrl: 'https://registry.example.org',
+					clientKeySecret: 'a test secret',
+				});
+				const { incidentId, appealId } = await quarantinedAndAppealed(
+					{ ...world, service },
+					PLUGINS.trusted.id,
+				);
+				const waiting = await service.requestAction(
+					incidentId,
+					'hard_blacklist',
+					{},
+					ALICE,
+					'A second sample phones home',
+				);
+				// Bob, uninvolved when the appeal's decision starts, approves the block while it runs.
+				let decision: Promise<unknown> = Promise.resolve();
+				stepped.inNextEdit(async () => {
+					decision = service.decideAppeal(appealId, false, BOB, 'It stands');
+					await settledOrWaiting(database, decision);
+				});
+				await service.approveAction(waiting.actionId, BOB, 'Saw the sample too');
+				const [decided] = await Promise.allSettled([decision]);
+				assert.match(outcome(decided), /^FORBIDDEN/);
+				assert.equal(await stateOf(world, 'appeals', appealId), 'open');
+				await service.decideAppeal(appealId, false, CAROL, 'It stands');
 			} finally {
 				await world.close();
 			}
