@@ -28,6 +28,7 @@ import {
 	assertAutomaticAllowed,
 	assertSecondMaintainer,
 	isMassAction,
+	liftNeedsSecondMaintainer,
 	needsSecondMaintainer,
 } from './dual-control.ts';
 import { readTakeOver, settleTakeOver } from './entry-takeover.ts';
@@ -301,6 +302,11 @@ export type Reversal = 'reverted' | 'undone' | 'expired';
 export interface ReversalStep {
 	details?: Record<string, unknown>;
 	summary?: string;
+	/**
+	 * The caller judged that one maintainer may lift it. Judged again against the document the
+	 * removal is written to: a plugin made trusted or official meanwhile takes two to lift.
+	 */
+	alone?: boolean;
 }
 
 /**
@@ -319,10 +325,10 @@ export async function reverseAction(
 ): Promise<boolean> {
 	if (action.blacklist_entry_id !== null) {
 		try {
-			await context.store.edit(
-				(plan) => planBlacklistRemove(plan, { id: action.blacklist_entry_id as string, reason }),
-				actor,
-			);
+			await context.store.edit((plan) => {
+				if (step.alone === true) assertLiftAlone(action, plan.registry.plugins);
+				return planBlacklistRemove(plan, { id: action.blacklist_entry_id as string, reason });
+			}, actor);
 		} catch (error) {
 			if ((error as { code?: string }).code !== 'ENTRY_NOT_FOUND') throw error;
 		}
@@ -347,6 +353,17 @@ export async function reverseAction(
 		});
 		return true;
 	});
+}
+
+function assertLiftAlone(action: ActionRow, plugins: readonly RegistryPlugin[]): void {
+	const plugin =
+		action.kind === 'author_block' ? undefined : pluginOfAction(plugins, paramsOf(action));
+	if (!liftNeedsSecondMaintainer(action, plugin)) return;
+	throw serverError(
+		'BAD_REQUEST',
+		`Lifting action ${action.id} now needs a second maintainer: its plugin's trust changed meanwhile.`,
+		{ hint: 'Reload the incident and ask again: the lift will wait for a second maintainer.' },
+	);
 }
 
 /** The action's parameters, completed from the incident and checked. */

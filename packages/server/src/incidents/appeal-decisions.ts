@@ -151,7 +151,8 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 				actor,
 				`Appeal ${appealId} granted: ${reason}`.slice(0, 2000),
 				'reverted',
-				{ details: confirmed },
+				// A grant in one step judged each block one maintainer's to lift.
+				{ details: confirmed, alone: settlement.liftId === undefined },
 			);
 		}
 	}

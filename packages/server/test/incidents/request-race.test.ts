@@ -9,7 +9,7 @@
  *
  * Likewise a block one maintainer applies at once is judged again against the document its entry
  * is written to: a plugin made trusted between the request and the entry now needs a second
- * maintainer, and is not hard-blocked by one.
+ * maintainer, and is not hard-blocked by one; nor is its block lifted by one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -147,6 +147,69 @@ describe('a block request racing a registry edit', () => {
 					'It phones home',
 				);
 				assert.equal(again.state, 'awaiting_approval');
+			} finally {
+				await world.close();
+			}
+		});
+	});
+
+	it('a block of a plugin made trusted while one maintainer reverts it stays', async (t) => {
+		await forEachEngine(t, async (fixture) => {
+			const database = await openServiceDb(fixture.options);
+			const world = await openWorld(fixture, { database });
+			try {
+				let afterRead: (() => Promise<unknown>) | undefined;
+				const store: RegistryStore = {
+					...world.store,
+					async registry() {
+						const read = await world.store.registry();
+						const step = afterRead;
+						afterRead = undefined;
+						await step?.();
+						return read;
+					},
+				};
+				const service = createIncidentService({
+					db: database,
+					clock: world.clock.now,
+					store,
+					publicBaseUrl: 'https://registry.example.org',
+					clientKeySecret: 'a test secret',
+				});
+				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.community.id), {
+					clientAddress: '198.51.100.7',
+				});
+				await service.transition(incidentId, 'investigating', ALICE, 'Reading');
+				const block = await service.requestAction(
+					incidentId,
+					'hard_blacklist',
+					{},
+					ALICE,
+					'It phones home',
+				);
+				assert.equal(block.state, 'applied');
+				// The revert judged the plugin a community one's; it is made trusted before the lift.
+				afterRead = () =>
+					world.store.edit(
+						(context) =>
+							planPluginEdit(context, PLUGINS.community.id, {
+								trust: 'trusted',
+								reason: 'Reviewed',
+							}),
+						CAROL,
+					);
+				const [reverted] = await Promise.allSettled([
+					service.revertAction(block.actionId, ALICE, 'Changed my mind'),
+				]);
+				assert.equal(afterRead, undefined, 'the trust was raised during the revert');
+				assert.match(outcome(reverted), /^BAD_REQUEST/);
+				assert.deepEqual(
+					(await blacklistEntries(world.store)).map((entry) => entry.severity),
+					['hard'],
+				);
+				// Asked again, the lift waits for a second maintainer.
+				const again = await service.revertAction(block.actionId, ALICE, 'Changed my mind');
+				assert.equal(again.state, 'lift_requested');
 			} finally {
 				await world.close();
 			}
