@@ -1,20 +1,19 @@
 /**
  * The one order in which the service's transactions take row locks. Two transactions that take
  * the same two locks in opposite orders can deadlock on PostgreSQL, which then aborts one of
- * them: an approval and an appeal at once would fail one and apply nothing. So every
- * transaction that writes more than one of these takes them in this order, and none goes back
- * to an earlier one:
+ * them: an approval and an appeal at once would fail one and apply nothing. So the order is:
  *
- *   1. the registry document row (`registry_document`, id 1): taken first by every registry
+ *   1. the registry document row (`registry_document`, id 1), first: taken by every registry
  *      edit (`writeDocument` in `registry-store.ts`) and by every other transaction that writes
  *      an incident's records (`retryOnConflict` in `log-only-change.ts`, through
  *      `lockRegistryDocument` below), since each of those logs a step, and logging a step takes
- *      this row;
- *   2. incident rows (`incidents`);
- *   3. what hangs off an incident: its actions, appeals, lift requests and events;
- *   4. the log's own rows (`changes`), inserted last.
+ *      this row anyway;
+ *   2. then, in any order, the rows of incidents and of what hangs off them (actions, appeals,
+ *      lift requests, events) and the log's `changes` rows. Any order is safe here because
+ *      only a transaction holding the document row takes more than one of them.
  *
- * The publisher's transaction takes the lease row and the publish rows, and none of the above.
+ * The publisher's transaction takes the lease row, its publish rows and `changes` rows already
+ * committed, which the transactions above only ever insert, never update: it needs no place here.
  * A single statement outside a transaction holds its row only for itself and needs no order.
  *
  * Taking the document row first also means those transactions run one at a time, and each
