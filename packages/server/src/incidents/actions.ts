@@ -10,17 +10,25 @@
 
 import { normaliseUuid } from '@vouch/library/internal/core/uuid';
 import { planBlacklistRemove } from '@vouch/library/internal/registry/edit/blacklist-plans';
+import type { RegistryPlugin } from '@vouch/library/internal/registry/model';
 import { roleAllows } from '../admin/accounts.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
-import { assertOwnerInScope, assertPluginInScope, assertRequestedTarget } from './action-scope.ts';
+import {
+	assertOwnerInScope,
+	assertPluginInScope,
+	assertRequestedTarget,
+	pluginOfAction,
+} from './action-scope.ts';
+import { withdrawGrantsOverNewBlock } from './appeal-escalation.ts';
 import { blacklistInputFor, type EntryTarget, planActionEntry } from './blacklist-entry.ts';
 import { type IncidentContext, incidentUrl } from './deps.ts';
 import {
 	assertAutomaticAllowed,
 	assertSecondMaintainer,
 	isMassAction,
+	liftNeedsSecondMaintainer,
 	needsSecondMaintainer,
 } from './dual-control.ts';
 import { readTakeOver, settleTakeOver } from './entry-takeover.ts';
@@ -30,7 +38,7 @@ import { closeActionLifts } from './lifts.ts';
 import { type ActionRow, actionRow, type IncidentRow, incidentRow, paramsOf } from './rows.ts';
 import { ACTIONABLE_STATES } from './state-machine.ts';
 import { lineText, requireReasonText } from './text-rules.ts';
-import { isProtectedPlugin } from './trust-history.ts';
+import { isProtectedPlugin, isProtectedTrust } from './trust-history.ts';
 import type { ActionKind, ActionParams, ActionState, IncidentState } from './types.ts';
 import { ACTION_KINDS } from './types.ts';
 
@@ -60,69 +68,78 @@ export async function requestAction(
 	requireMaintainer(actor);
 	if (!ACTION_KINDS.includes(kind)) throw serverError('BAD_REQUEST', 'Unknown action kind.');
 	const reason = requireReasonText(rawReason);
-	const incident = await incidentRow(context.db.db, incidentId);
-	if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
-		throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
-			hint: 'Actions are taken on received, investigating or confirmed incidents.',
-		});
-	}
 	if (options.automatic === true) assertAutomaticAllowed(kind);
-	const params = await settleParams(context, incident, kind, rawParams);
-	const target = await targetOf(context, kind, params);
-	if (target.plugin !== undefined) {
-		assertPluginInScope(incident, target.plugin);
-		params.target = {
-			uuid: normaliseUuid(target.plugin.uuid),
-			url: target.plugin.canonicalGitUrl,
-		};
-	}
-	if (target.ownerUrl !== undefined) {
-		const plugins = (await context.store.registry())?.registry.plugins ?? [];
-		assertOwnerInScope(incident, target.ownerUrl, plugins);
-	}
-	// Plan it once now, so a request the planner refuses is refused before anything is stored.
-	blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
-	// Official or trusted now, or once (`trust-history.ts`): a trust lowered first changes nothing.
-	const dual =
-		options.automatic !== true &&
-		needsSecondMaintainer(kind, await isProtectedPlugin(context.db.db, target.plugin));
 	const now = context.clock().toISOString();
-	const inserted = await context.db.db
-		.insertInto('incident_actions')
-		.values({
-			incident_id: incidentId,
-			kind,
-			params_json: JSON.stringify(params),
-			reason,
-			state: 'awaiting_approval',
-			automatic: options.automatic === true ? 1 : 0,
-			mass: isMassAction(kind) ? 1 : 0,
-			requested_by: actor.name,
-			approved_by: null,
-			requested_at: now,
-			applied_at: null,
-			reverted_at: null,
-			blacklist_entry_id: null,
-			change_seq: null,
-			expires_at: options.expiresAt ?? null,
-			undo_until: null,
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const actionId = Number(inserted.id);
-	if (dual) {
-		await retryOnConflict(context.db, (trx) =>
-			logStep(context, trx, {
+	// What the request names, and so what a waiting request holds (`pending-targets.ts`), is read
+	// from the registry in the transaction that records it, after the document's row lock
+	// (`store/lock-order.ts`): an edit moving the plugin, or an owner's plugin, either committed
+	// before and is seen here, or commits after and finds the request waiting. Read before, a move
+	// committed in between would escape the hold, and the block approved later would miss it.
+	const { actionId, dual } = await retryOnConflict(context.db, async (trx) => {
+		const incident = await incidentRow(trx, incidentId);
+		if (!ACTIONABLE_STATES.includes(incident.state as IncidentState)) {
+			throw serverError('BAD_REQUEST', `A ${incident.state} incident takes no new action.`, {
+				hint: 'Actions are taken on received, investigating, confirmed or appealed incidents.',
+			});
+		}
+		const plugins = (await context.store.registryIn(trx))?.registry.plugins ?? [];
+		const params = settleParams(context, incident, kind, rawParams, plugins);
+		const target = targetIn(plugins, kind, params);
+		if (target.plugin !== undefined) {
+			assertPluginInScope(incident, target.plugin);
+			params.target = {
+				uuid: normaliseUuid(target.plugin.uuid),
+				url: target.plugin.canonicalGitUrl,
+			};
+		}
+		if (target.ownerUrl !== undefined) assertOwnerInScope(incident, target.ownerUrl, plugins);
+		// Planned once now, so a request the planner refuses is refused before anything is stored.
+		blacklistInputFor(kind, params, target, reason, incidentUrl(context, incidentId));
+		// Official or trusted now, or once (`trust-history.ts`): a trust lowered first changes nothing.
+		const dual =
+			options.automatic !== true &&
+			needsSecondMaintainer(kind, await isProtectedPlugin(trx, target.plugin));
+		const inserted = await trx
+			.insertInto('incident_actions')
+			.values({
+				incident_id: incidentId,
+				kind,
+				params_json: JSON.stringify(params),
+				reason,
+				state: 'awaiting_approval',
+				automatic: options.automatic === true ? 1 : 0,
+				mass: isMassAction(kind) ? 1 : 0,
+				requested_by: actor.name,
+				approved_by: null,
+				requested_at: now,
+				applied_at: null,
+				reverted_at: null,
+				blacklist_entry_id: null,
+				change_seq: null,
+				expires_at: options.expiresAt ?? null,
+				undo_until: null,
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const actionId = Number(inserted.id);
+		if (dual) {
+			// The plugins an author block holds while it waits, as the request found them.
+			const held =
+				target.ownerUrl === undefined
+					? {}
+					: { holds: ownedPlugins(plugins, target.ownerUrl).slice(0, MAX_HELD_SHOWN) };
+			await logStep(context, trx, {
 				incidentId,
 				actor,
 				kind: 'action',
 				reason,
-				details: { actionId, action: kind, state: 'awaiting_approval' },
+				details: { actionId, action: kind, state: 'awaiting_approval', ...held },
 				summary: `${kind} requested, awaiting a second maintainer (action ${actionId})`,
-			}),
-		);
-		return { actionId, state: 'awaiting_approval' };
-	}
+			});
+		}
+		return { actionId, dual };
+	});
+	if (dual) return { actionId, state: 'awaiting_approval' };
 	try {
 		await applyAction(context, await actionRow(context.db.db, actionId), actor, undefined);
 	} catch (error) {
@@ -201,6 +218,9 @@ async function applyAction(
 		},
 		actor,
 		async (trx, stored) => {
+			// A trust level raised since the request was judged to need one maintainer, or a
+			// plugin protected once (`trust-history.ts`): a hard block of a plugin made trusted in
+			// that instant would otherwise land unapproved.
 			if (
 				approvalReason === undefined &&
 				action.automatic !== 1 &&
@@ -212,10 +232,10 @@ async function applyAction(
 					{ hint: 'Request it again: it will wait for a second maintainer (dual control).' },
 				);
 			}
-			// The incident's state again, in the transaction that writes the entry: an appeal (or a
-			// dismissal) filed since the check above would otherwise find a block landing after it,
-			// which its decision never judged. The update takes the incident's row, so an appeal
-			// committing meanwhile is either seen here or waits for this block and then answers it.
+			// The incident's state again, in the transaction that writes the entry: a dismissal or a
+			// resolution since the check above would otherwise find a block landing after it, which
+			// it never judged. The transaction holds the registry document's row (`lock-order.ts`), so
+			// a step committing meanwhile is either seen here or waits for this block.
 			const open = await trx
 				.updateTable('incidents')
 				.set({
@@ -230,9 +250,16 @@ async function applyAction(
 				throw serverError(
 					'BAD_REQUEST',
 					`Incident ${action.incident_id} moved on while action ${action.id} was applied; it takes no new action.`,
-					{ hint: 'Reload the incident: an appealed incident is decided on the blocks in force.' },
+					{ hint: 'Reload the incident: a dismissed or resolved incident takes no new block.' },
 				);
 			}
+			// An open appeal stops no block, but a grant waiting on the blocks it judged is withdrawn
+			// by a new one (`appeal-escalation.ts`).
+			const withdrawn = await withdrawGrantsOverNewBlock(
+				trx,
+				action.incident_id,
+				now.toISOString(),
+			);
 			await settleTakeOver(
 				context,
 				trx,
@@ -267,7 +294,13 @@ async function applyAction(
 				actor,
 				kind: approvalReason === undefined ? 'action' : 'approval',
 				reason: approvalReason ?? action.reason,
-				details: { actionId: action.id, action: kind, state: 'applied', entry: entryId },
+				details: {
+					actionId: action.id,
+					action: kind,
+					state: 'applied',
+					entry: entryId,
+					...(withdrawn.length === 0 ? {} : { withdrawnLifts: withdrawn }),
+				},
 				summary: `${kind} applied (action ${action.id})`,
 			});
 		},
@@ -280,6 +313,11 @@ export type Reversal = 'reverted' | 'undone' | 'expired';
 export interface ReversalStep {
 	details?: Record<string, unknown>;
 	summary?: string;
+	/**
+	 * The caller judged that one maintainer may lift it. Judged again against the document the
+	 * removal is written to: a plugin made trusted or official meanwhile takes two to lift.
+	 */
+	alone?: boolean;
 }
 
 /**
@@ -298,9 +336,21 @@ export async function reverseAction(
 ): Promise<boolean> {
 	if (action.blacklist_entry_id !== null) {
 		try {
+			let written: RegistryPlugin | undefined;
 			await context.store.edit(
-				(plan) => planBlacklistRemove(plan, { id: action.blacklist_entry_id as string, reason }),
+				(plan) => {
+					if (step.alone === true) written = assertLiftAlone(action, plan.registry.plugins);
+					return planBlacklistRemove(plan, { id: action.blacklist_entry_id as string, reason });
+				},
 				actor,
+				async (trx) => {
+					// Protected once counts too (`trust-history.ts`): a lowering committed just before
+					// this edit took the document's row is recorded by now.
+					if (step.alone !== true || written === undefined) return;
+					if (liftNeedsSecondMaintainer(action, await isProtectedPlugin(trx, written))) {
+						throw liftNowDual(action);
+					}
+				},
 			);
 		} catch (error) {
 			if ((error as { code?: string }).code !== 'ENTRY_NOT_FOUND') throw error;
@@ -328,13 +378,33 @@ export async function reverseAction(
 	});
 }
 
+/** Refuses a lift one maintainer asked for once the plugin's trust now needs two; returns it. */
+function assertLiftAlone(
+	action: ActionRow,
+	plugins: readonly RegistryPlugin[],
+): RegistryPlugin | undefined {
+	const plugin =
+		action.kind === 'author_block' ? undefined : pluginOfAction(plugins, paramsOf(action));
+	if (liftNeedsSecondMaintainer(action, isProtectedTrust(plugin))) throw liftNowDual(action);
+	return plugin;
+}
+
+function liftNowDual(action: ActionRow) {
+	return serverError(
+		'BAD_REQUEST',
+		`Lifting action ${action.id} now needs a second maintainer: its plugin's trust changed meanwhile.`,
+		{ hint: 'Reload the incident and ask again: the lift will wait for a second maintainer.' },
+	);
+}
+
 /** The action's parameters, completed from the incident and checked. */
-async function settleParams(
+function settleParams(
 	context: IncidentContext,
 	incident: IncidentRow,
 	kind: ActionKind,
 	raw: ActionParams,
-): Promise<ActionParams> {
+	plugins: readonly RegistryPlugin[],
+): ActionParams {
 	const params: ActionParams = {};
 	if (raw.advice !== undefined) {
 		params.advice = lineText(raw.advice, 1000, 'The advice').trim();
@@ -350,7 +420,7 @@ async function settleParams(
 		const owner =
 			raw.ownerUrl ??
 			(incident.grouping === 'author' ? incident.group_key : undefined) ??
-			(await ownerOfPlugin(context, raw.pluginId ?? incident.plugin_id));
+			ownerOfPlugin(plugins, raw.pluginId ?? incident.plugin_id);
 		if (owner === undefined) throw serverError('BAD_REQUEST', 'An author block needs ownerUrl.');
 		params.ownerUrl = normaliseOwnerUrl(lineText(owner, 2048, 'The owner URL'), context.urlContext);
 		return params;
@@ -372,24 +442,39 @@ async function settleParams(
 	return params;
 }
 
-async function ownerOfPlugin(
-	context: IncidentContext,
+function ownerOfPlugin(
+	plugins: readonly RegistryPlugin[],
 	pluginId: string | null | undefined,
-): Promise<string | undefined> {
+): string | undefined {
 	if (pluginId === null || pluginId === undefined) return undefined;
-	const plugin = (await context.store.registry())?.registry.plugins.find((p) => p.id === pluginId);
+	const plugin = plugins.find((p) => p.id === pluginId);
 	return plugin === undefined ? undefined : ownerPrefixOf(plugin.canonicalGitUrl);
 }
+
+/** The ids of the plugins listed under an owner's URL (what a waiting author block holds). */
+function ownedPlugins(plugins: readonly RegistryPlugin[], ownerUrl: string): string[] {
+	return plugins.filter((p) => p.canonicalGitUrl.startsWith(ownerUrl)).map((p) => p.id);
+}
+
+/** Plugin ids a request's log step lists at most. */
+const MAX_HELD_SHOWN = 100;
 
 async function targetOf(
 	context: IncidentContext,
 	kind: ActionKind,
 	params: ActionParams,
 ): Promise<EntryTarget> {
+	if (kind === 'author_block') return targetIn([], kind, params);
+	return targetIn((await context.store.registry())?.registry.plugins ?? [], kind, params);
+}
+
+function targetIn(
+	plugins: readonly RegistryPlugin[],
+	kind: ActionKind,
+	params: ActionParams,
+): EntryTarget {
 	if (kind === 'author_block') return { ...(params.ownerUrl ? { ownerUrl: params.ownerUrl } : {}) };
-	const plugin = (await context.store.registry())?.registry.plugins.find(
-		(p) => p.id === params.pluginId,
-	);
+	const plugin = plugins.find((p) => p.id === params.pluginId);
 	if (plugin === undefined) {
 		throw serverError('NOT_FOUND', 'The registry lists no such plugin.', {
 			hint: 'Actions block registered plugins; block other URLs with an author block.',

@@ -8,10 +8,13 @@
  * also uninvolved, confirms it (`lift-decisions.ts`). A grant over blocks that one maintainer
  * could lift alone takes effect in one step, on exactly the actions judged so.
  */
+import type { Kysely, Transaction } from 'kysely';
+import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { retryOnConflict } from '../store/log-only-change.ts';
 import { requireMaintainer, reverseAction } from './actions.ts';
+import { assertAllJudged } from './appeal-escalation.ts';
 import type { IncidentContext } from './deps.ts';
 import { logStep } from './incident-log.ts';
 import {
@@ -43,9 +46,10 @@ export async function openAppeal(context: IncidentContext, appealId: number) {
 export async function assertUninvolved(
 	context: IncidentContext,
 	incidentId: number,
-	actor: Actor,
+	actor: Pick<Actor, 'name'>,
+	db: Kysely<ServiceDatabase> | Transaction<ServiceDatabase> = context.db.db,
 ): Promise<void> {
-	const involved = await context.db.db
+	const involved = await db
 		.selectFrom('incident_actions')
 		.select(['requested_by', 'approved_by'])
 		.where('incident_id', '=', incidentId)
@@ -69,8 +73,8 @@ export async function decideAppeal(
 	const reason = requireReasonText(rawReason);
 	const appeal = await openAppeal(context, appealId);
 	await assertUninvolved(context, appeal.incident_id, actor);
-	// The actions judged are the ones a grant lifts: a block a second maintainer's approval
-	// applies while this runs (its incident check passed before the appeal) stays.
+	// The actions judged are the ones a grant lifts: a block applied while this runs stays, and
+	// leaves the appeal open (`appeal-escalation.ts`).
 	const judged = grant ? await appliedActionsOf(context.db.db, appeal.incident_id) : [];
 	if (grant) {
 		let dual = false;
@@ -147,7 +151,8 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 				actor,
 				`Appeal ${appealId} granted: ${reason}`.slice(0, 2000),
 				'reverted',
-				{ details: confirmed },
+				// A grant in one step judged each block one maintainer's to lift.
+				{ details: confirmed, alone: settlement.liftId === undefined },
 			);
 		}
 	}
@@ -168,6 +173,12 @@ export async function settleAppeal(context: IncidentContext, settlement: Settlem
 		if (Number(decided.numUpdatedRows) !== 1) {
 			throw serverError('BAD_REQUEST', `Appeal ${appealId} is decided already.`);
 		}
+		// A grant resolves the incident only over blocks it judged (`appeal-escalation.ts`).
+		if (grant) await assertAllJudged(trx, appealId, incidentId, settlement.lifted);
+		// Again where the decision is written: blocks may be approved while an appeal is open, and
+		// one who approved a block while deciding its appeal would judge their own block.
+		await assertUninvolved(context, incidentId, actor, trx);
+		await assertUninvolved(context, incidentId, { name: settlement.decidedBy }, trx);
 		await trx
 			.updateTable('incidents')
 			.set({

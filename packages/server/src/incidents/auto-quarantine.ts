@@ -74,7 +74,7 @@ async function quarantine(
 		.executeTakeFirst();
 	if (earlier !== undefined) return false;
 	// A block in force, or one waiting on an incident that can still approve it. A request left
-	// waiting on an incident that moved on (appealed, resolved) will never be approved: counted,
+	// waiting on an incident that moved on (dismissed, resolved) will never be approved: counted,
 	// it would keep the plugin from ever being quarantined on its own again.
 	const blocked = await context.db.db
 		.selectFrom('incident_actions')

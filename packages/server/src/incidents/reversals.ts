@@ -71,7 +71,7 @@ async function liftOrAsk(
 ): Promise<ReversalOutcome> {
 	const outcome = verb === 'revert' ? 'reverted' : 'undone';
 	if (!(await actionLiftIsDual(context, action))) {
-		if (!(await reverseAction(context, action, actor, reason, outcome))) {
+		if (!(await reverseAction(context, action, actor, reason, outcome, { alone: true }))) {
 			throw notApplied(action.id, 'changed');
 		}
 		return { state: outcome };

@@ -26,12 +26,14 @@ const MANUAL_MOVES: Readonly<Record<IncidentState, readonly IncidentState[]>> = 
 
 /**
  * States in which a maintainer may act on an incident: request an action or approve one. A
- * request waiting on an incident in another state can no longer be approved.
+ * request waiting on an incident in another state can no longer be approved. An appealed
+ * incident is one: an appeal must not stall a block (`appeal-escalation.ts`).
  */
 export const ACTIONABLE_STATES: readonly IncidentState[] = [
 	'received',
 	'investigating',
 	'confirmed',
+	'appealed',
 ];
 
 /** Open incidents gather new reports; dismissed and resolved ones do not. */

@@ -16,6 +16,7 @@ import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
+import { lockRegistryDocument } from './lock-order.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 
 export interface LogOnlyChange {
@@ -83,7 +84,11 @@ export async function insertLogOnlyChange(
 	return Number(row.seq);
 }
 
-/** Runs a transaction again when an edit committed in between (the optimistic lock). */
+/**
+ * Runs a transaction that writes incident records and logs a step, taking the registry
+ * document's row first (the service's lock order, `lock-order.ts`), and runs it again when an
+ * edit committed in between (the optimistic lock).
+ */
 export async function retryOnConflict<T>(
 	database: ServiceDb,
 	body: (trx: Transaction<ServiceDatabase>) => Promise<T>,
@@ -91,7 +96,10 @@ export async function retryOnConflict<T>(
 ): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await database.db.transaction().execute(body);
+			return await database.db.transaction().execute(async (trx) => {
+				await lockRegistryDocument(trx);
+				return body(trx);
+			});
 		} catch (error) {
 			if ((error as { code?: string }).code !== 'REGISTRY_CONFLICT' || attempt >= attempts)
 				throw error;

@@ -27,7 +27,7 @@ import {
 import type { Registry } from '@vouch/library/internal/registry/model';
 import { parseRegistryText } from '@vouch/library/internal/registry/parse';
 import { formatIsoUtcTimestamp } from '@vouch/library/internal/registry/timestamps';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDb } from '../db/open.ts';
 import type { ServiceDatabase } from '../db/schema.ts';
 import { serverError } from '../errors.ts';
@@ -37,6 +37,7 @@ import { assertEditKeepsPendingTargets } from '../incidents/pending-targets.ts';
 import { recordLostProtection } from '../incidents/trust-history.ts';
 import type { Actor } from './actor.ts';
 import { checkBacklog } from './backlog.ts';
+import { lockRegistryDocument } from './lock-order.ts';
 import { assertLoggable, assertLoggableText } from './loggable-change.ts';
 import { projectRegistry } from './projection.ts';
 import { assertStillPublishable } from './publishable.ts';
@@ -86,6 +87,13 @@ export interface RegistryStore {
 	/** The current document parsed by the library's reader. */
 	registry(): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
 	/**
+	 * The same, read inside `trx`: what a transaction that took the document's row first
+	 * (`lock-order.ts`) decides on cannot change before it commits.
+	 */
+	registryIn(
+		trx: Transaction<ServiceDatabase>,
+	): Promise<{ document: RegistryDocument; registry: Registry } | undefined>;
+	/**
 	 * Replaces the whole document (the first import, or following a registry repository). The
 	 * text is read by the library's reader first; one that it refuses is never stored. A text
 	 * that drops or weakens a blacklist entry an applied incident action holds is refused
@@ -121,8 +129,10 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 	// re2-wasm never frees a compiled pattern.
 	const coverage = { urlContext: parseOptions, patterns: createPatternCache() };
 
-	async function document(): Promise<RegistryDocument | undefined> {
-		const row = await db
+	async function document(
+		from: Kysely<ServiceDatabase> | Transaction<ServiceDatabase> = db,
+	): Promise<RegistryDocument | undefined> {
+		const row = await from
 			.selectFrom('registry_document')
 			.selectAll()
 			.where('id', '=', 1)
@@ -228,7 +238,11 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 		const plan = planner(context);
 		if (plan.ops.length === 0) {
 			if (alongside !== undefined) {
-				await db.transaction().execute((trx) => alongside(trx, undefined));
+				// The document row first, as an edit that writes it would (`lock-order.ts`).
+				await db.transaction().execute(async (trx) => {
+					await lockRegistryDocument(trx);
+					await alongside(trx, undefined);
+				});
 			}
 			return { notes: plan.notes, document: current };
 		}
@@ -327,12 +341,21 @@ export function createRegistryStore(options: RegistryStoreOptions): RegistryStor
 				? undefined
 				: { document: current, registry: parse(current.text) };
 		},
+		async registryIn(trx) {
+			const current = await document(trx);
+			return current === undefined
+				? undefined
+				: { document: current, registry: parse(current.text) };
+		},
 		importText,
 		edit,
 	};
 }
 
-/** Writes the new text if the document is still `current`; the optimistic lock of every edit. */
+/**
+ * Writes the new text if the document is still `current`; the optimistic lock of every edit.
+ * The transaction's first write, so the document row is the first lock it takes (`lock-order.ts`).
+ */
 async function writeDocument(
 	trx: Transaction<ServiceDatabase>,
 	current: RegistryDocument | undefined,

@@ -4,10 +4,12 @@
  * approves, one maintainer could move the plugin (a `git_url` edit, free while no entry holds
  * it) between the request and the approval: the approved block would then name the new address,
  * and the copies users installed from the address the two maintainers judged would never be
- * blocked. The plugin as it was requested is what is approved: moved meanwhile, the approval is
- * refused and nothing is added; a respelling of the same address is no move. And while the block
- * waits, no edit may move the plugin (or remove it): else one maintainer could make every
- * approval fail, out of the incident's sight. Refusing the request is the way, on its record.
+ * blocked. The plugin as it was requested is what is approved (moved meanwhile, the approval is
+ * refused and nothing is added; a respelling of the same address is no move), and the request
+ * reads it in the transaction that records it, so a move in that instant is either seen or
+ * refused. And while the block waits, no edit may move the plugin (or remove it): else one
+ * maintainer could make every approval fail, out of the incident's sight. Refusing the request is
+ * the way, on its record.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,8 +20,8 @@ import {
 } from '@vouch/library/internal/registry/edit/plugin-plans';
 import { openServiceDb } from '../../src/db/open.ts';
 import { createIncidentService } from '../../src/incidents/service.ts';
-import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
+import { settledOrWaiting, steppedStore } from './interleave.ts';
 import {
 	ALICE,
 	BOB,
@@ -67,28 +69,19 @@ async function stateOf(world: World, actionId: number): Promise<string> {
 }
 
 describe('an approval applies the block to the plugin as it was requested', () => {
-	it('a plugin moved while its block waited is not blocked at its new address instead', async (t) => {
+	it('a plugin moved as its block is requested is blocked where the request found it', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				// The move lands just after the request read the plugin, before the request is
-				// stored (a move while it waits is refused: see below).
-				let afterRead: (() => Promise<unknown>) | undefined;
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const read = await world.store.registry();
-						const step = afterRead;
-						afterRead = undefined;
-						await step?.();
-						return read;
-					},
-				};
+				// The request runs while the move has passed its check and not yet committed. It
+				// reads the plugin in the transaction that records it, after the move: read before,
+				// it would name the old address, which the approval then refuses as moved.
+				const stepped = steppedStore(world.store);
 				const service = createIncidentService({
 					db: database,
 					clock: world.clock.now,
-					store,
+					store: stepped.store,
 					publicBaseUrl: 'https://registry.example.org',
 					clientKeySecret: 'a test secret',
 				});
@@ -96,24 +89,29 @@ describe('an approval applies the block to the plugin as it was requested', () =
 					clientAddress: '198.51.100.7',
 				});
 				await service.transition(incidentId, 'investigating', ALICE, 'Reading');
-				afterRead = () => moveTo(world, ELSEWHERE);
-				const { actionId } = await service.requestAction(
-					incidentId,
-					'hard_blacklist',
-					{},
-					ALICE,
-					'Payload in the release',
+				let request: Promise<{ actionId: number }> = Promise.reject(new Error('not run'));
+				request.catch(() => undefined);
+				stepped.inNextEdit(async () => {
+					request = service.requestAction(
+						incidentId,
+						'hard_blacklist',
+						{},
+						ALICE,
+						'Payload in the release',
+					);
+					await settledOrWaiting(database, request);
+				});
+				await stepped.store.edit(
+					(context) =>
+						planPluginEdit(context, PLUGINS.trusted.id, { gitUrl: ELSEWHERE, reason: 'Moved' }),
+					CAROL,
+					async () => undefined,
 				);
-				assert.equal(afterRead, undefined, 'the move ran');
-				await rejectsWith(service.approveAction(actionId, BOB, 'Saw it too'), 'BAD_REQUEST');
-				assert.equal(await stateOf(world, actionId), 'awaiting_approval');
-				assert.deepEqual(await blacklistEntries(world.store), [], 'nothing was added');
-
-				// Moved back, the block the two agreed on applies, and covers the judged copies.
-				await moveTo(world, PLUGINS.trusted.url);
+				const { actionId } = await request;
 				await service.approveAction(actionId, BOB, 'Saw it too');
+				assert.equal(await stateOf(world, actionId), 'applied');
 				const compiled = compileBlacklist(await blacklistEntries(world.store));
-				const verdict = compiled.check({ uuid: PLUGINS.trusted.uuid, url: PLUGINS.trusted.url });
+				const verdict = compiled.check({ uuid: PLUGINS.trusted.uuid, url: ELSEWHERE });
 				assert.equal(verdict.blocked, true);
 			} finally {
 				await world.close();

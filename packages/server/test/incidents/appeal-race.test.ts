@@ -1,13 +1,11 @@
 /**
- * An appealed incident takes no new action (D22): the appeal answers the blocks in force when it
- * was filed, and whoever decides it judges those. An approval whose incident check passed before
- * the author appealed must not land after the appeal: the block would be in force on an incident
- * whose appeal never judged it, and a grant would resolve the incident with the block still
- * applied and nothing left to appeal. So the approval checks the incident's state again in the
- * transaction that writes its entry. And a grant decided by one maintainer lifts only blocks one
- * maintainer may lift, so it first judges the incident's applied actions: nothing approved while
- * it runs is lifted with the rest. The moments are chosen by hand through the registry reads of
- * the approval and of the grant.
+ * An appeal stops no block (D22, `appeal-escalation.ts`): the author of a quarantined plugin
+ * could otherwise appeal at once and keep the hard block the evidence calls for from ever being
+ * applied. An approval that lands while the author appeals goes through, and the appeal is then
+ * decided on every block in force. A decision never settles over a block it did not judge: a
+ * one-step grant that finds a block applied while it ran lifts only what it judged and leaves
+ * the appeal open. The moments are chosen by hand through the registry reads of the approval and
+ * of the grant.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,7 +16,7 @@ import { forEachEngine } from '../engines.ts';
 import { ALICE, BOB, blacklistEntries, CAROL, malwareReport, openWorld, PLUGINS } from './world.ts';
 
 describe('an appeal racing an approval', () => {
-	it('a grant lifts no dual-controlled block, and the approval resumed during it adds none', async (t) => {
+	it('a grant lifts no block applied while it ran, and leaves the appeal open over it', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
@@ -80,7 +78,13 @@ describe('an appeal racing an approval', () => {
 						(error: { code?: string }) => error.code,
 					);
 				};
-				await service.decideAppeal(appeal.appealId, true, CAROL, 'The quarantine was hasty');
+				await assert.rejects(
+					service.decideAppeal(appeal.appealId, true, CAROL, 'The quarantine was hasty'),
+					(error: { code?: string }) => {
+						assert.equal(error.code, 'BAD_REQUEST', String(error));
+						return true;
+					},
+				);
 				assert.equal(step, undefined, 'the approval ran during the grant');
 
 				const row = await database.db
@@ -89,15 +93,28 @@ describe('an appeal racing an approval', () => {
 					.where('id', '=', block.actionId)
 					.executeTakeFirstOrThrow();
 				assert.notEqual(row.state, 'reverted', 'one maintainer lifted a dual-controlled block');
-				assert.equal(approvalOutcome, 'BAD_REQUEST', 'the block landed on an appealed incident');
-				assert.equal(row.state, 'awaiting_approval');
-				assert.deepEqual(await blacklistEntries(world.store), []);
+				assert.equal(approvalOutcome, 'applied', 'the appeal stalled the block');
+				assert.equal(row.state, 'applied');
+				const entries = await blacklistEntries(world.store);
+				assert.deepEqual(
+					entries.map((entry) => [entry.severity, entry.versions]),
+					[['hard', '>=1.5.0 <1.6.0']],
+					'the judged quarantine is lifted, the block applied meanwhile stays',
+				);
+				const open = await database.db
+					.selectFrom('appeals')
+					.select('state')
+					.where('id', '=', appeal.appealId)
+					.executeTakeFirstOrThrow();
+				assert.equal(open.state, 'open', 'the grant settled over a block it never judged');
+				// Decided again, on the block now in force.
+				await service.decideAppeal(appeal.appealId, false, CAROL, 'The 1.5 releases are bad');
 			} finally {
 				await world.close();
 			}
 		});
 	});
-	it('an approval whose incident check passed before the appeal adds no entry after it', async (t) => {
+	it('an approval whose incident check passed before the appeal still applies its block', async (t) => {
 		await forEachEngine(t, async (fixture) => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
@@ -136,22 +153,19 @@ describe('an appeal racing an approval', () => {
 				step = async () => {
 					await service.fileAppeal(incidentId, 'Not mine', undefined, '203.0.113.9');
 				};
-				await assert.rejects(service.approveAction(block.actionId, BOB, 'Saw it too'), (error) => {
-					assert.equal((error as { code?: string }).code, 'BAD_REQUEST', String(error));
-					return true;
-				});
+				await service.approveAction(block.actionId, BOB, 'Saw it too');
 				assert.equal(step, undefined, 'the appeal was filed during the approval');
 				const row = await database.db
 					.selectFrom('incident_actions')
 					.select('state')
 					.where('id', '=', block.actionId)
 					.executeTakeFirstOrThrow();
-				assert.equal(row.state, 'awaiting_approval');
+				assert.equal(row.state, 'applied');
 				const entries = await blacklistEntries(world.store);
 				assert.deepEqual(
 					entries.map((entry) => entry.severity),
-					['soft'],
-					'only the quarantine the appeal answers is in force',
+					['hard'],
+					'the hard block took the quarantine’s place while the appeal was filed',
 				);
 				const incident = await database.db
 					.selectFrom('incidents')

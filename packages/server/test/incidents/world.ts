@@ -86,7 +86,13 @@ export interface World {
 
 export async function openWorld(
 	fixture: EngineFixture,
-	options: { publicBaseUrl?: string; limits?: Partial<IncidentLimits>; database?: ServiceDb } = {},
+	options: {
+		publicBaseUrl?: string;
+		limits?: Partial<IncidentLimits>;
+		database?: ServiceDb;
+		/** The registry text to start from; `registryText()` by default. */
+		registry?: string;
+	} = {},
 ): Promise<World> {
 	const database = options.database ?? (await openServiceDb(fixture.options));
 	let now = new Date('2026-06-01T12:00:00Z').getTime();
@@ -97,7 +103,7 @@ export async function openWorld(
 		},
 	};
 	const store = createRegistryStore({ database, clock: clock.now });
-	await store.importText(registryText(), ROOT, 'The test registry');
+	await store.importText(options.registry ?? registryText(), ROOT, 'The test registry');
 	const service = createIncidentService({
 		db: database,
 		clock: clock.now,
