@@ -10,10 +10,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openServiceDb } from '../../src/db/open.ts';
-import { createIncidentService } from '../../src/incidents/service.ts';
-import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
-import { ALICE, BOB, blacklistEntries, CAROL, malwareReport, openWorld, PLUGINS } from './world.ts';
+import {
+	ALICE,
+	BOB,
+	blacklistEntries,
+	CAROL,
+	malwareReport,
+	openWorld,
+	PLUGINS,
+	steppedService,
+} from './world.ts';
 
 describe('an appeal racing an approval', () => {
 	it('a grant lifts no block applied while it ran, and leaves the appeal open over it', async (t) => {
@@ -21,23 +28,8 @@ describe('an appeal racing an approval', () => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				let step: (() => Promise<void>) | undefined;
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const run = step;
-						step = undefined;
-						await run?.();
-						return world.store.registry();
-					},
-				};
-				const service = createIncidentService({
-					db: database,
-					clock: world.clock.now,
-					store,
-					publicBaseUrl: 'https://registry.example.org',
-					clientKeySecret: 'a test secret',
-				});
+				const stepped = steppedService(world);
+				const service = stepped.service;
 				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.trusted.id), {
 					clientAddress: '198.51.100.7',
 				});
@@ -61,7 +53,7 @@ describe('an appeal racing an approval', () => {
 				const resumed = new Promise<void>((resolve) => {
 					resume = resolve;
 				});
-				step = async () => {
+				stepped.step = async () => {
 					paused();
 					await resumed;
 				};
@@ -71,7 +63,7 @@ describe('an appeal racing an approval', () => {
 				// The grant judges the quarantine; the approval resumes meanwhile, on an appealed
 				// incident.
 				let approvalOutcome: unknown;
-				step = async () => {
+				stepped.step = async () => {
 					resume();
 					approvalOutcome = await approval.then(
 						() => 'applied',
@@ -85,7 +77,7 @@ describe('an appeal racing an approval', () => {
 						return true;
 					},
 				);
-				assert.equal(step, undefined, 'the approval ran during the grant');
+				assert.equal(stepped.step, undefined, 'the approval ran during the grant');
 
 				const row = await database.db
 					.selectFrom('incident_actions')
@@ -119,23 +111,8 @@ describe('an appeal racing an approval', () => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				let step: (() => Promise<void>) | undefined;
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const run = step;
-						step = undefined;
-						await run?.();
-						return world.store.registry();
-					},
-				};
-				const service = createIncidentService({
-					db: database,
-					clock: world.clock.now,
-					store,
-					publicBaseUrl: 'https://registry.example.org',
-					clientKeySecret: 'a test secret',
-				});
+				const stepped = steppedService(world);
+				const service = stepped.service;
 				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.trusted.id), {
 					clientAddress: '198.51.100.7',
 				});
@@ -150,11 +127,11 @@ describe('an appeal racing an approval', () => {
 				);
 				assert.equal(block.state, 'awaiting_approval');
 				// The author appeals while the approval sits between its incident check and its edit.
-				step = async () => {
+				stepped.step = async () => {
 					await service.fileAppeal(incidentId, 'Not mine', undefined, '203.0.113.9');
 				};
 				await service.approveAction(block.actionId, BOB, 'Saw it too');
-				assert.equal(step, undefined, 'the appeal was filed during the approval');
+				assert.equal(stepped.step, undefined, 'the appeal was filed during the approval');
 				const row = await database.db
 					.selectFrom('incident_actions')
 					.select('state')

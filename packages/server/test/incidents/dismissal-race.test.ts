@@ -13,8 +13,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileBlacklist } from '@vouch/library/internal/blacklist/compile';
 import { openServiceDb } from '../../src/db/open.ts';
-import { createIncidentService } from '../../src/incidents/service.ts';
-import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
 import {
 	ALICE,
@@ -25,6 +23,7 @@ import {
 	openWorld,
 	PLUGINS,
 	rejectsWith,
+	steppedService,
 } from './world.ts';
 
 describe('a dismissal racing an approval', () => {
@@ -33,24 +32,8 @@ describe('a dismissal racing an approval', () => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				let duringDismissal: (() => Promise<void>) | undefined;
-				// The store the service reads through, with a moment to step in.
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const step = duringDismissal;
-						duringDismissal = undefined;
-						await step?.();
-						return world.store.registry();
-					},
-				};
-				const service = createIncidentService({
-					db: database,
-					clock: world.clock.now,
-					store,
-					publicBaseUrl: 'https://registry.example.org',
-					clientKeySecret: 'a test secret',
-				});
+				const stepped = steppedService(world);
+				const service = stepped.service;
 				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.trusted.id), {
 					clientAddress: '198.51.100.7',
 				});
@@ -72,12 +55,12 @@ describe('a dismissal racing an approval', () => {
 				);
 				assert.equal(block.state, 'awaiting_approval');
 
-				duringDismissal = () => service.approveAction(block.actionId, BOB, 'Saw it too');
+				stepped.step = () => service.approveAction(block.actionId, BOB, 'Saw it too');
 				await rejectsWith(
 					service.transition(incidentId, 'dismissed', CAROL, 'Nothing to see'),
 					'FORBIDDEN',
 				);
-				assert.equal(duringDismissal, undefined, 'the approval ran during the dismissal');
+				assert.equal(stepped.step, undefined, 'the approval ran during the dismissal');
 				const incident = await database.db
 					.selectFrom('incidents')
 					.select('state')

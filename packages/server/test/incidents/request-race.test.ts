@@ -17,10 +17,18 @@ import { compileBlacklist } from '@vouch/library/internal/blacklist/compile';
 import { planPluginEdit } from '@vouch/library/internal/registry/edit/plugin-plans';
 import { openServiceDb } from '../../src/db/open.ts';
 import { createIncidentService } from '../../src/incidents/service.ts';
-import type { RegistryStore } from '../../src/store/registry-store.ts';
 import { forEachEngine } from '../engines.ts';
 import { outcome, settledOrWaiting, steppedStore } from './interleave.ts';
-import { ALICE, BOB, blacklistEntries, CAROL, malwareReport, openWorld, PLUGINS } from './world.ts';
+import {
+	ALICE,
+	BOB,
+	blacklistEntries,
+	CAROL,
+	malwareReport,
+	openWorld,
+	PLUGINS,
+	steppedService,
+} from './world.ts';
 
 const ELSEWHERE = 'https://github.com/elsewhere/cover-art';
 
@@ -100,29 +108,14 @@ describe('a block request racing a registry edit', () => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				let step: (() => Promise<void>) | undefined;
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const run = step;
-						step = undefined;
-						await run?.();
-						return world.store.registry();
-					},
-				};
-				const service = createIncidentService({
-					db: database,
-					clock: world.clock.now,
-					store,
-					publicBaseUrl: 'https://registry.example.org',
-					clientKeySecret: 'a test secret',
-				});
+				const stepped = steppedService(world);
+				const service = stepped.service;
 				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.community.id), {
 					clientAddress: '198.51.100.7',
 				});
 				await service.transition(incidentId, 'investigating', ALICE, 'Reading');
 				// Judged a one-maintainer block of a community plugin; made trusted before it lands.
-				step = async () => {
+				stepped.step = async () => {
 					await world.store.edit(
 						(context) =>
 							planPluginEdit(context, PLUGINS.community.id, {
@@ -135,7 +128,7 @@ describe('a block request racing a registry edit', () => {
 				const [blocked] = await Promise.allSettled([
 					service.requestAction(incidentId, 'hard_blacklist', {}, ALICE, 'It phones home'),
 				]);
-				assert.equal(step, undefined, 'the trust was raised during the request');
+				assert.equal(stepped.step, undefined, 'the trust was raised during the request');
 				assert.match(outcome(blocked), /^FORBIDDEN/);
 				assert.deepEqual(await blacklistEntries(world.store), []);
 				// Asked again, it waits for a second maintainer.
@@ -158,24 +151,8 @@ describe('a block request racing a registry edit', () => {
 			const database = await openServiceDb(fixture.options);
 			const world = await openWorld(fixture, { database });
 			try {
-				let afterRead: (() => Promise<unknown>) | undefined;
-				const store: RegistryStore = {
-					...world.store,
-					async registry() {
-						const read = await world.store.registry();
-						const step = afterRead;
-						afterRead = undefined;
-						await step?.();
-						return read;
-					},
-				};
-				const service = createIncidentService({
-					db: database,
-					clock: world.clock.now,
-					store,
-					publicBaseUrl: 'https://registry.example.org',
-					clientKeySecret: 'a test secret',
-				});
+				const stepped = steppedService(world, 'after');
+				const service = stepped.service;
 				const { incidentId } = await service.submitReport(malwareReport(PLUGINS.community.id), {
 					clientAddress: '198.51.100.7',
 				});
@@ -189,7 +166,7 @@ describe('a block request racing a registry edit', () => {
 				);
 				assert.equal(block.state, 'applied');
 				// The revert judged the plugin a community one's; it is made trusted before the lift.
-				afterRead = () =>
+				stepped.step = () =>
 					world.store.edit(
 						(context) =>
 							planPluginEdit(context, PLUGINS.community.id, {
@@ -201,7 +178,7 @@ describe('a block request racing a registry edit', () => {
 				const [reverted] = await Promise.allSettled([
 					service.revertAction(block.actionId, ALICE, 'Changed my mind'),
 				]);
-				assert.equal(afterRead, undefined, 'the trust was raised during the revert');
+				assert.equal(stepped.step, undefined, 'the trust was raised during the revert');
 				assert.match(outcome(reverted), /^BAD_REQUEST/);
 				assert.deepEqual(
 					(await blacklistEntries(world.store)).map((entry) => entry.severity),

@@ -130,3 +130,37 @@ export async function rejectsWith(promise: Promise<unknown>, code: string): Prom
 		return true;
 	});
 }
+
+/** A second incident service over the world's database, with a moment to step into its reads. */
+export interface SteppedService {
+	service: IncidentService;
+	/** Run once, at the service's next read of the registry; cleared when it runs. */
+	step: (() => Promise<unknown>) | undefined;
+}
+
+/**
+ * The step runs before the read (`before`: what it changes is what the service reads) or once
+ * the service has read (`after`: the service works from a registry the step then changes), so a
+ * test can put another maintainer's edit between a request's read and its write.
+ */
+export function steppedService(world: World, when: 'before' | 'after' = 'before'): SteppedService {
+	const stepped: SteppedService = { service: world.service, step: undefined };
+	const store: RegistryStore = {
+		...world.store,
+		async registry() {
+			const read = when === 'after' ? await world.store.registry() : undefined;
+			const step = stepped.step;
+			stepped.step = undefined;
+			await step?.();
+			return when === 'after' ? read : world.store.registry();
+		},
+	};
+	stepped.service = createIncidentService({
+		db: world.database,
+		clock: world.clock.now,
+		store,
+		publicBaseUrl: 'https://registry.example.org',
+		clientKeySecret: 'a test secret',
+	});
+	return stepped;
+}
