@@ -8,17 +8,16 @@ import { spawnSync } from 'node:child_process';
 import {
 	cpSync,
 	mkdirSync,
-	mkdtempSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
 	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { makeTempDir } from '../../library/test/helpers/temp.ts';
 import { REPO_ROOT } from './helpers/built-cli.ts';
 
 const BUNDLE = join(REPO_ROOT, 'packages/cli/dist/bundle');
@@ -135,86 +134,70 @@ describe('the bundled CLI', () => {
 		// loading one is running its code. Only the copies Vouch ships may be loaded, never a
 		// file that whoever sets the environment or owns the home folder put in Node's global
 		// module folders, which `require` searches when a package is not installed.
-		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
-		try {
-			const app = join(work, 'app');
-			const bin = copyBundle(app, join('dist', 'bundle'), join(app, 'node_modules'));
-			const elsewhere = join(work, 'elsewhere');
-			plantGrammars(elsewhere);
-			const home = join(work, 'home');
-			plantGrammars(join(home, '.node_modules'));
-			plantGrammars(join(home, '.node_libraries'));
-			for (const env of [{ NODE_PATH: elsewhere }, { HOME: home }]) {
-				const run = scanRisky(bin, work, env);
-				assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
-				assert.equal(run.status, 1);
-			}
-		} finally {
-			rmSync(work, { recursive: true, force: true });
+		const work = makeTempDir('vouch-bundle-grammars-');
+		const app = join(work, 'app');
+		const bin = copyBundle(app, join('dist', 'bundle'), join(app, 'node_modules'));
+		const elsewhere = join(work, 'elsewhere');
+		plantGrammars(elsewhere);
+		const home = join(work, 'home');
+		plantGrammars(join(home, '.node_modules'));
+		plantGrammars(join(home, '.node_libraries'));
+		for (const env of [{ NODE_PATH: elsewhere }, { HOME: home }]) {
+			const run = scanRisky(bin, work, env);
+			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+			assert.equal(run.status, 1);
 		}
 	});
 
 	it('never loads grammars from the folder two up from a bundle that is not the library', () => {
 		// The library's compiled module finds its copies at `../../grammars/`; a bundle one
 		// folder deep into its program reaches the folder that holds the program with that path.
-		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
-		try {
-			const app = join(work, 'app');
-			const bin = copyBundle(app, 'bundle', join(app, 'node_modules'));
-			cpSync(GRAMMARS, join(work, 'grammars'), { recursive: true });
-			const run = scanRisky(bin, work, {});
-			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
-			assert.equal(run.status, 1);
-		} finally {
-			rmSync(work, { recursive: true, force: true });
-		}
+		const work = makeTempDir('vouch-bundle-grammars-');
+		const app = join(work, 'app');
+		const bin = copyBundle(app, 'bundle', join(app, 'node_modules'));
+		cpSync(GRAMMARS, join(work, 'grammars'), { recursive: true });
+		const run = scanRisky(bin, work, {});
+		assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+		assert.equal(run.status, 1);
 	});
 
 	it('installed, never loads a grammar from above its project or from a grammar package', () => {
 		// Installed in `<work>/project`: a `node_modules` in the folder that holds the project
 		// may be anyone's (the project could be in the system's temporary folder), and a grammar
 		// package in the project is the project's, not one the library depends on.
-		const work = mkdtempSync(join(tmpdir(), 'vouch-bundle-grammars-'));
-		try {
-			const modules = join(work, 'project', 'node_modules');
-			const bin = copyBundle(join(modules, '@vouch', 'cli'), join('dist', 'bundle'), modules);
-			plantGrammars(join(work, 'node_modules'));
-			const run = scanRisky(bin, work, {});
-			assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
-			rmSync(join(work, 'node_modules'), { recursive: true });
-			plantGrammars(modules);
-			rmSync(join(modules, '@vouch', 'library'), { recursive: true });
-			const inProject = scanRisky(bin, work, {});
-			assert.equal(inProject.code, 'SCAN_ENGINE_UNAVAILABLE', inProject.stdout);
-		} finally {
-			rmSync(work, { recursive: true, force: true });
-		}
+		const work = makeTempDir('vouch-bundle-grammars-');
+		const modules = join(work, 'project', 'node_modules');
+		const bin = copyBundle(join(modules, '@vouch', 'cli'), join('dist', 'bundle'), modules);
+		plantGrammars(join(work, 'node_modules'));
+		const run = scanRisky(bin, work, {});
+		assert.equal(run.code, 'SCAN_ENGINE_UNAVAILABLE', run.stdout);
+		rmSync(join(work, 'node_modules'), { recursive: true });
+		plantGrammars(modules);
+		rmSync(join(modules, '@vouch', 'library'), { recursive: true });
+		const inProject = scanRisky(bin, work, {});
+		assert.equal(inProject.code, 'SCAN_ENGINE_UNAVAILABLE', inProject.stdout);
 	});
 
 	it('the bin says what to run when the bundle was never built, and only then', () => {
 		// In a folder whose name a URL spells otherwise (`%20`, `%C3%A9`).
-		const work = mkdtempSync(join(tmpdir(), 'vouch bin é-'));
-		try {
-			mkdirSync(join(work, 'bin'));
-			cpSync(join(REPO_ROOT, 'packages/cli/bin/vouch.js'), join(work, 'bin', 'vouch.js'));
-			writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }));
-			const vouch = () =>
-				spawnSync(process.execPath, [join(work, 'bin', 'vouch.js'), '--version'], {
-					encoding: 'utf8',
-				});
-			const unbuilt = vouch();
-			assert.equal(unbuilt.status, 1);
-			assert.match(unbuilt.stderr, /The compiled vouch command is missing/, unbuilt.stderr);
-			assert.doesNotMatch(unbuilt.stderr, /ERR_MODULE_NOT_FOUND/);
-			// A chunk missing from a built bundle is its own error, and still a failure.
-			mkdirSync(join(work, 'dist', 'bundle'), { recursive: true });
-			writeFileSync(join(work, 'dist', 'bundle', 'bin.js'), "import './chunk-gone.js';\n");
-			const damaged = vouch();
-			assert.equal(damaged.status, 1);
-			assert.match(damaged.stderr, /chunk-gone\.js/, damaged.stderr);
-			assert.doesNotMatch(damaged.stderr, /The compiled vouch command is missing/);
-		} finally {
-			rmSync(work, { recursive: true, force: true });
-		}
+		const work = makeTempDir('vouch bin é-');
+		mkdirSync(join(work, 'bin'));
+		cpSync(join(REPO_ROOT, 'packages/cli/bin/vouch.js'), join(work, 'bin', 'vouch.js'));
+		writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }));
+		const vouch = () =>
+			spawnSync(process.execPath, [join(work, 'bin', 'vouch.js'), '--version'], {
+				encoding: 'utf8',
+			});
+		const unbuilt = vouch();
+		assert.equal(unbuilt.status, 1);
+		assert.match(unbuilt.stderr, /The compiled vouch command is missing/, unbuilt.stderr);
+		assert.doesNotMatch(unbuilt.stderr, /ERR_MODULE_NOT_FOUND/);
+		// A chunk missing from a built bundle is its own error, and still a failure.
+		mkdirSync(join(work, 'dist', 'bundle'), { recursive: true });
+		writeFileSync(join(work, 'dist', 'bundle', 'bin.js'), "import './chunk-gone.js';\n");
+		const damaged = vouch();
+		assert.equal(damaged.status, 1);
+		assert.match(damaged.stderr, /chunk-gone\.js/, damaged.stderr);
+		assert.doesNotMatch(damaged.stderr, /The compiled vouch command is missing/);
 	});
 });
